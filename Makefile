@@ -1,0 +1,95 @@
+# Tessera: `make` builds ./tessera; `make test` runs the suite;
+# `make example` runs the bundled example end to end.
+# Missing Debian packages are installed first (non-interactively).
+
+CC ?= cc
+LLVM_CONFIG ?= llvm-config-14
+CFLAGS ?= -O2 -g
+CFLAGS += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wshadow -Wstrict-prototypes \
+          -Wno-unused-parameter
+LLVM_CFLAGS = -I$(shell $(LLVM_CONFIG) --includedir)
+LLVM_LIBS = $(shell $(LLVM_CONFIG) --link-static --ldflags) \
+            $(shell $(LLVM_CONFIG) --link-static --libs orcjit native passes) \
+            $(shell $(LLVM_CONFIG) --link-static --system-libs)
+B = build
+
+# Debian packages Tessera needs: LLVM for the CPU reference, and the
+# hardware tools of the later stages.
+DEB_PKGS = llvm-dev clang libclang-rt-14-dev verilator yosys iverilog \
+           opensta qflow-tech-osu018
+
+FRONT = frontend/lex.c frontend/parse.c frontend/check.c
+IR = ir/util.c ir/arch.c ir/schedule.c ir/print.c ir/verify.c ir/passes.c
+RUNTIME = runtime/tensor.c runtime/naive.c runtime/emit_c.c
+CORE = $(FRONT) $(IR) $(RUNTIME)
+JIT = runtime/jit.c
+HDRS = ir/tessera.h frontend/frontend.h
+
+CORE_OBJ = $(CORE:%.c=$(B)/%.o)
+ALL_OBJ = $(CORE_OBJ) $(B)/main.o $(JIT:%.c=$(B)/%.o)
+
+.PHONY: all deps test asan bench fuzz example clean
+all: tessera
+
+# Installs whatever is missing, once per machine (the stamp remembers).
+deps: $(B)/.deps
+$(B)/.deps: Makefile
+	@mkdir -p $(B)
+	@missing=""; for p in $(DEB_PKGS); do \
+	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:$$missing"; \
+	  SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	    --no-install-recommends $$missing </dev/null; \
+	fi
+	@touch $@
+
+$(B)/%.o: %.c $(HDRS) $(B)/.deps
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(B)/runtime/jit.o: runtime/jit.c $(HDRS) $(B)/.deps
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LLVM_CFLAGS) -c $< -o $@
+
+# Linked with the C++ driver: LLVM's static libraries need libstdc++.
+tessera: $(ALL_OBJ)
+	$(CXX) $(LDFLAGS) -o $@ $(ALL_OBJ) $(LLVM_LIBS) -lm
+
+test: tessera
+	@sh test/run.sh
+
+# The suite again, with address and undefined-behaviour sanitizers.
+asan: $(B)/.deps
+	$(MAKE) B=build-asan CFLAGS="-O1 -g -fsanitize=address,undefined \
+	  -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
+	  LDFLAGS="-fsanitize=address,undefined" tessera-asan
+	@TESSERA=./tessera-asan ASAN_OPTIONS=detect_leaks=1 sh test/run.sh
+
+tessera-asan: $(ALL_OBJ)
+	$(CXX) $(LDFLAGS) -o $@ $(ALL_OBJ) $(LLVM_LIBS) -lm
+
+bench: tessera
+	@sh bench/run.sh
+
+# Fuzzes the frontend with libFuzzer for FUZZ_SECONDS (default 60).
+FUZZ_SECONDS ?= 60
+fuzz: $(B)/.deps
+	@mkdir -p $(B)/fuzz-corpus
+	clang -std=c11 -D_GNU_SOURCE -g -O1 \
+	  -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
+	  -o $(B)/fuzz-frontend test/fuzz/fuzz_frontend.c $(FRONT) $(IR) -lm
+	cp examples/*.tsr test/fuzz/seeds/*.tsr $(B)/fuzz-corpus/ 2>/dev/null; \
+	$(B)/fuzz-frontend -max_total_time=$(FUZZ_SECONDS) -timeout=5 \
+	  -rss_limit_mb=2048 -max_len=8192 $(B)/fuzz-corpus
+
+example: tessera
+	./tessera check examples/quickstart.tsr
+	./tessera ir examples/quickstart.tsr
+	./tessera run examples/quickstart.tsr -o out/quickstart
+	./tessera run examples/quickstart.tsr --naive
+
+clean:
+	rm -rf build build-asan tessera tessera-asan out

@@ -1,0 +1,553 @@
+/* parse.c - recursive descent over the .tsr grammar (docs/dsl.md):
+ *
+ *   program  := { layer | schedule | arch }
+ *   layer    := 'layer' NAME '{' { item | stmt } '}'
+ *   item     := NAME '=' INT  |  NAME ':' TYPE [ '[' INT {',' INT} ']' ]
+ *   stmt     := ref '+=' ref '*' ref
+ *   schedule := 'schedule' '{' { NAME { '.' NAME '(' [arg {',' arg}] ')' } } '}'
+ *   arch     := 'arch' [NAME] '{' { arch-item } '}'
+ *
+ * The first syntax error stops the parse; meaning is checked later
+ * (layer_resolve, schedule_apply), where several errors are collected.
+ */
+#include "frontend.h"
+
+#include <string.h>
+
+typedef struct Parser {
+	Lexer lx;
+	Token tok, ahead;
+	Arena *arena;
+	Diag *diag;
+	int failed;
+} Parser;
+
+static void next(Parser *ps)
+{
+	ps->tok = ps->ahead;
+	ps->ahead = lex_next(&ps->lx);
+}
+
+static int is(const Parser *ps, TokKind k)
+{
+	return !ps->failed && ps->tok.kind == k;
+}
+
+static int is_word(const Parser *ps, const char *w)
+{
+	return is(ps, TK_IDENT) && (size_t)ps->tok.len == strlen(w) &&
+	       !strncmp(ps->tok.text, w, strlen(w));
+}
+
+static void syntax_error(Parser *ps, const char *what)
+{
+	if (ps->failed)
+		return;
+	if (ps->tok.kind == TK_BAD)
+		diag_error(ps->diag, ps->tok.loc, "unexpected character '%c'",
+		           *ps->tok.text);
+	else if (ps->tok.kind == TK_EOF)
+		diag_error(ps->diag, ps->tok.loc, "expected %s, found %s", what,
+		           tok_kind_name(ps->tok.kind));
+	else
+		diag_error(ps->diag, ps->tok.loc, "expected %s, found '%.*s'",
+		           what, ps->tok.len, ps->tok.text);
+	ps->failed = 1;
+}
+
+static int expect(Parser *ps, TokKind k)
+{
+	if (is(ps, k)) {
+		next(ps);
+		return 1;
+	}
+	syntax_error(ps, tok_kind_name(k));
+	return 0;
+}
+
+static const char *ident(Parser *ps, const char *what, Loc *loc)
+{
+	if (!is(ps, TK_IDENT)) {
+		syntax_error(ps, what);
+		return NULL;
+	}
+	if (loc)
+		*loc = ps->tok.loc;
+	const char *s = arena_strndup(ps->arena, ps->tok.text, ps->tok.len);
+	next(ps);
+	return s;
+}
+
+/* A non-negative integer that fits a long. */
+static long integer(Parser *ps, const char *what, Loc *loc)
+{
+	if (!is(ps, TK_INT)) {
+		syntax_error(ps, what);
+		return 0;
+	}
+	if (ps->tok.overflow) {
+		diag_error(ps->diag, ps->tok.loc, "integer %.*s is too large",
+		           ps->tok.len, ps->tok.text);
+		ps->failed = 1;
+		return 0;
+	}
+	if (loc)
+		*loc = ps->tok.loc;
+	long v = ps->tok.ival;
+	next(ps);
+	return v;
+}
+
+static double number(Parser *ps, const char *what)
+{
+	if (!is(ps, TK_INT) && !is(ps, TK_NUM)) {
+		syntax_error(ps, what);
+		return 0;
+	}
+	double v = ps->tok.fval;
+	next(ps);
+	return v;
+}
+
+/* ---- layer ---- */
+
+/* factor := INT | NAME;  term := factor { '*' factor } */
+static Term *term(Parser *ps)
+{
+	Term *t = arena_alloc(ps->arena, sizeof *t);
+	t->coef = 1;
+	t->loc = ps->tok.loc;
+	do {
+		if (is(ps, TK_INT)) {
+			long v = integer(ps, "an integer", NULL);
+			if (v != 0 && t->coef > (1L << 40) / v) {
+				diag_error(ps->diag, t->loc, "index term is too large");
+				ps->failed = 1;
+			}
+			t->coef *= v;
+		} else if (is(ps, TK_IDENT)) {
+			Loc l;
+			const char *n = ident(ps, "a name", &l);
+			if (!t->var) {
+				t->var = n;
+			} else if (!t->cvar) {
+				t->cvar = n;
+			} else {
+				diag_error(ps->diag, l, "an index term may multiply "
+				           "at most one loop and one constant");
+				ps->failed = 1;
+			}
+		} else {
+			syntax_error(ps, "a loop name or an integer");
+		}
+	} while (!ps->failed && is(ps, TK_STAR) && (next(ps), 1));
+	return t;
+}
+
+static void ref(Parser *ps, RefAst *r)
+{
+	r->name = ident(ps, "a tensor name", &r->loc);
+	expect(ps, TK_LPAREN);
+	while (!ps->failed && !is(ps, TK_RPAREN)) {
+		if (r->rank == MAX_RANK) {
+			diag_error(ps->diag, ps->tok.loc,
+			           "a tensor has at most %d indices", MAX_RANK);
+			ps->failed = 1;
+			return;
+		}
+		r->idx_loc[r->rank] = ps->tok.loc;
+		Term **tail = &r->idx[r->rank];
+		*tail = term(ps);
+		while (is(ps, TK_PLUS)) {
+			next(ps);
+			tail = &(*tail)->next;
+			*tail = term(ps);
+		}
+		r->rank++;
+		if (!is(ps, TK_RPAREN))
+			expect(ps, TK_COMMA);
+	}
+	expect(ps, TK_RPAREN);
+}
+
+static int parse_type(Parser *ps, ElemType *t, Loc *loc)
+{
+	*loc = ps->tok.loc;
+	if (!is(ps, TK_IDENT)) {
+		syntax_error(ps, "an element type such as i16");
+		return 0;
+	}
+	const char *s = ps->tok.text;
+	int len = ps->tok.len, bits = 0, ok = len >= 2 && len <= 3 &&
+	                                    (s[0] == 'i' || s[0] == 'u');
+	for (int i = 1; ok && i < len; i++) {
+		ok = s[i] >= '0' && s[i] <= '9';
+		bits = bits * 10 + (s[i] - '0');
+	}
+	if (!ok) {
+		syntax_error(ps, "an element type such as i16");
+		return 0;
+	}
+	t->bits = bits;
+	t->is_signed = s[0] == 'i';
+	next(ps);
+	return 1;
+}
+
+static void layer_item(Parser *ps, LayerAst *la, ItemAst ***tail)
+{
+	ItemAst *it = arena_alloc(ps->arena, sizeof *it);
+	it->name = ident(ps, "a loop extent, type or statement", &it->loc);
+	if (is(ps, TK_ASSIGN)) {
+		next(ps);
+		it->value = integer(ps, "an integer", NULL);
+	} else if (is(ps, TK_COLON)) {
+		next(ps);
+		it->is_type = 1;
+		if (!parse_type(ps, &it->type, &it->type_loc))
+			return;
+		if (is(ps, TK_LBRACK)) {
+			next(ps);
+			do {
+				if (it->rank == MAX_RANK) {
+					diag_error(ps->diag, ps->tok.loc, "a tensor has at "
+					           "most %d dimensions", MAX_RANK);
+					ps->failed = 1;
+					return;
+				}
+				it->shape[it->rank++] = integer(ps, "an extent", NULL);
+			} while (is(ps, TK_COMMA) && (next(ps), 1));
+			expect(ps, TK_RBRACK);
+		}
+	} else {
+		syntax_error(ps, "'=' or ':'");
+		return;
+	}
+	**tail = it;
+	*tail = &it->next;
+	(void)la;
+}
+
+static void stmt(Parser *ps, LayerAst *la)
+{
+	if (la->has_stmt) {
+		diag_error(ps->diag, ps->tok.loc, "a layer has one statement; "
+		           "the first is at line %d", la->stmt_loc.line);
+		ps->failed = 1;
+		return;
+	}
+	la->has_stmt = 1;
+	la->stmt_loc = ps->tok.loc;
+	ref(ps, &la->ref[T_OUT]);
+	expect(ps, TK_PLUSEQ);
+	ref(ps, &la->ref[T_A]);
+	expect(ps, TK_STAR);
+	ref(ps, &la->ref[T_B]);
+}
+
+static void layer(Parser *ps, Program *p)
+{
+	LayerAst la = {0};
+	la.loc = ps->tok.loc;
+	next(ps);
+	Loc nloc;
+	la.name = ident(ps, "the layer's name", &nloc);
+	if (p->has_layer && !ps->failed) {
+		diag_error(ps->diag, la.loc, "a file holds one layer; the first "
+		           "is at line %d", p->layer.loc.line);
+		ps->failed = 1;
+	}
+	expect(ps, TK_LBRACE);
+	ItemAst **tail = &la.items;
+	while (!ps->failed && !is(ps, TK_RBRACE)) {
+		if (is(ps, TK_IDENT) && ps->ahead.kind == TK_LPAREN)
+			stmt(ps, &la);
+		else
+			layer_item(ps, &la, &tail);
+	}
+	expect(ps, TK_RBRACE);
+	if (ps->failed)
+		return;
+	if (!la.has_stmt) {
+		diag_error(ps->diag, la.loc, "layer %s has no statement such as "
+		           "O(n,k) += I(n,c) * W(k,c)", la.name);
+		ps->failed = 1;
+		return;
+	}
+	p->has_layer = 1;
+	if (!layer_resolve(ps->diag, &la, &p->layer))
+		ps->failed = 1;
+}
+
+/* ---- schedule ---- */
+
+static Directive *call(Parser *ps, const char *recv, Loc recv_loc)
+{
+	Directive *dir = arena_alloc(ps->arena, sizeof *dir);
+	dir->recv = recv;
+	dir->recv_loc = recv_loc;
+	const char *name = ident(ps, "a scheduling directive", &dir->loc);
+	if (ps->failed)
+		return NULL;
+	int k = 0;
+	while (k < NDIRECTIVES && strcmp(directive_name[k], name))
+		k++;
+	if (k == NDIRECTIVES) {
+		diag_error(ps->diag, dir->loc, "unknown directive '%s' (known: "
+		           "split, tile, reorder, fuse, unroll, replicate, "
+		           "accelerate, in, compute_at, double_buffer, systolic)",
+		           name);
+		ps->failed = 1;
+		return NULL;
+	}
+	dir->kind = (DirKind)k;
+	expect(ps, TK_LPAREN);
+	Arg args[MAX_LOOPS + 1];
+	while (!ps->failed && !is(ps, TK_RPAREN)) {
+		if (dir->nargs == MAX_LOOPS + 1) {
+			diag_error(ps->diag, ps->tok.loc, "too many arguments");
+			ps->failed = 1;
+			return NULL;
+		}
+		Arg *a = &args[dir->nargs++];
+		*a = (Arg){0};
+		a->loc = ps->tok.loc;
+		if (is(ps, TK_INT))
+			a->value = integer(ps, "an integer", NULL);
+		else
+			a->name = ident(ps, "a name or an integer", NULL);
+		if (!is(ps, TK_RPAREN))
+			expect(ps, TK_COMMA);
+	}
+	expect(ps, TK_RPAREN);
+	dir->args = arena_alloc(ps->arena, sizeof(Arg) * (size_t)(dir->nargs + 1));
+	memcpy(dir->args, args, sizeof(Arg) * (size_t)dir->nargs);
+	return ps->failed ? NULL : dir;
+}
+
+/* A chain T.a(..).b(..): buffer chains (in / compute_at / double_buffer)
+ * stay linked as one directive; every other call stands alone. */
+static void chain(Parser *ps, Schedule *s, Directive **list, int cap)
+{
+	Loc rloc;
+	const char *recv = ident(ps, "a tensor name", &rloc);
+	if (!is(ps, TK_DOT))
+		syntax_error(ps, "'.' and a directive");
+	Directive *buffer = NULL;
+	while (is(ps, TK_DOT)) {
+		next(ps);
+		Directive *d = call(ps, recv, rloc);
+		if (!d)
+			return;
+		int buffer_part = d->kind == DIR_COMPUTE_AT ||
+		                  d->kind == DIR_DOUBLE_BUFFER;
+		if (buffer_part && buffer) {
+			Directive *t = buffer;
+			while (t->chain)
+				t = t->chain;
+			t->chain = d;
+			continue;
+		}
+		buffer = d->kind == DIR_IN ? d : NULL;
+		if (s->ndirs == cap) {
+			diag_error(ps->diag, d->loc, "too many directives (at most %d)",
+			           cap);
+			ps->failed = 1;
+			return;
+		}
+		list[s->ndirs++] = d;
+	}
+}
+
+static void schedule(Parser *ps, Program *p)
+{
+	Schedule *s = &p->sched;
+	if (s->present) {
+		diag_error(ps->diag, ps->tok.loc, "a file holds one schedule; the "
+		           "first is at line %d", s->loc.line);
+		ps->failed = 1;
+		return;
+	}
+	s->present = 1;
+	s->loc = ps->tok.loc;
+	next(ps);
+	expect(ps, TK_LBRACE);
+	enum { CAP = 1024 };
+	Directive **list = arena_alloc(ps->arena, sizeof *list * CAP);
+	while (!ps->failed && !is(ps, TK_RBRACE))
+		chain(ps, s, list, CAP);
+	expect(ps, TK_RBRACE);
+	s->dirs = list;
+}
+
+/* ---- arch ---- */
+
+static long size_with_unit(Parser *ps)
+{
+	Loc loc = ps->tok.loc;
+	long v = integer(ps, "a size such as 512 B or 128 KB", NULL);
+	long mul = 1;
+	if (is_word(ps, "B")) {
+		next(ps);
+	} else if (is_word(ps, "KB") || is_word(ps, "KiB")) {
+		mul = 1024;
+		next(ps);
+	} else if (is_word(ps, "MB") || is_word(ps, "MiB")) {
+		mul = 1024 * 1024;
+		next(ps);
+	}
+	if (!ps->failed && (v <= 0 || v > (1L << 40) / mul)) {
+		diag_error(ps->diag, loc, "size must be between 1 B and 1 TB");
+		ps->failed = 1;
+	}
+	return v * mul;
+}
+
+static void level(Parser *ps, Arch *a, int *user_levels)
+{
+	next(ps);
+	if (!*user_levels) {
+		a->nlevels = 0;
+		*user_levels = 1;
+	}
+	Level lv = {0};
+	lv.name = ident(ps, "the level's name", &lv.loc);
+	for (int i = 0; !ps->failed && i < a->nlevels; i++)
+		if (!strcmp(a->level[i].name, lv.name)) {
+			diag_error(ps->diag, lv.loc, "level %s is declared twice",
+			           lv.name);
+			ps->failed = 1;
+		}
+	if (!ps->failed && a->nlevels == MAX_LEVELS) {
+		diag_error(ps->diag, lv.loc, "at most %d levels", MAX_LEVELS);
+		ps->failed = 1;
+	}
+	while (!ps->failed) {
+		if (is_word(ps, "per_pe")) {
+			next(ps);
+			lv.per_pe = 1;
+		} else if (is_word(ps, "offchip")) {
+			next(ps);
+			lv.offchip = 1;
+		} else if (is_word(ps, "size")) {
+			next(ps);
+			lv.bytes = size_with_unit(ps);
+		} else if (is_word(ps, "pj")) {
+			next(ps);
+			lv.pj = number(ps, "energy per access in pJ");
+			lv.pj_given = 1;
+		} else if (is_word(ps, "bandwidth")) {
+			next(ps);
+			lv.bandwidth = integer(ps, "words per cycle", NULL);
+		} else if (is_word(ps, "latency")) {
+			next(ps);
+			lv.latency = integer(ps, "cycles", NULL);
+		} else {
+			break;
+		}
+	}
+	if (!ps->failed)
+		a->level[a->nlevels++] = lv;
+}
+
+/* Level order and sizes, checked once the block is complete. */
+static void arch_check(Parser *ps, Arch *a, Loc loc)
+{
+	if (a->nlevels == 0 || !a->level[a->nlevels - 1].offchip) {
+		diag_error(ps->diag, loc, "the last level must be off-chip "
+		           "(for example: level DRAM offchip)");
+		ps->failed = 1;
+		return;
+	}
+	for (int i = 0; i < a->nlevels; i++) {
+		Level *lv = &a->level[i];
+		if (lv->offchip && i != a->nlevels - 1)
+			diag_error(ps->diag, lv->loc, "only the last (outermost) "
+			           "level can be off-chip");
+		else if (!lv->offchip && lv->bytes == 0)
+			diag_error(ps->diag, lv->loc, "level %s needs a size", lv->name);
+		else if (lv->per_pe && i > 0 && !a->level[i - 1].per_pe)
+			diag_error(ps->diag, lv->loc, "per-PE level %s must be inside "
+			           "every shared level: list levels innermost first",
+			           lv->name);
+		if (!lv->pj_given)
+			lv->pj = arch_table_pj(lv->per_pe, lv->offchip, lv->bytes);
+	}
+	if (ps->diag->nerrors)
+		ps->failed = 1;
+}
+
+static void arch(Parser *ps, Program *p)
+{
+	Arch *a = &p->arch;
+	if (p->has_arch) {
+		diag_error(ps->diag, ps->tok.loc, "a file holds one arch block");
+		ps->failed = 1;
+		return;
+	}
+	p->has_arch = 1;
+	a->loc = ps->tok.loc;
+	a->name = "custom";
+	next(ps);
+	if (is(ps, TK_IDENT))
+		a->name = ident(ps, "a name", NULL);
+	expect(ps, TK_LBRACE);
+	int user_levels = 0;
+	while (!ps->failed && !is(ps, TK_RBRACE)) {
+		Loc l = ps->tok.loc;
+		if (is_word(ps, "pe_array")) {
+			next(ps);
+			a->ndims = 1;
+			a->dim[0] = integer(ps, "PEs along dimension 0", NULL);
+			a->dim[1] = 1;
+			if (is_word(ps, "x")) {
+				next(ps);
+				a->ndims = 2;
+				a->dim[1] = integer(ps, "PEs along dimension 1", NULL);
+			}
+			if (!ps->failed && (a->dim[0] < 1 || a->dim[1] < 1 ||
+			                    a->dim[0] * a->dim[1] > 65536)) {
+				diag_error(ps->diag, l, "the PE array must hold between "
+				           "1 and 65536 PEs");
+				ps->failed = 1;
+			}
+		} else if (is_word(ps, "level")) {
+			level(ps, a, &user_levels);
+		} else if (is_word(ps, "hop_pj")) {
+			next(ps);
+			a->hop_pj = number(ps, "energy of one hop in pJ");
+		} else if (is_word(ps, "mac_pj")) {
+			next(ps);
+			a->mac_pj = number(ps, "energy of one MAC in pJ");
+		} else {
+			syntax_error(ps, "pe_array, level, hop_pj or mac_pj");
+		}
+	}
+	expect(ps, TK_RBRACE);
+	if (!ps->failed)
+		arch_check(ps, a, a->loc);
+}
+
+int parse_program(Arena *a, Diag *d, const Source *src, Program *p)
+{
+	Parser ps = {.arena = a, .diag = d};
+	lex_init(&ps.lx, src);
+	ps.ahead = lex_next(&ps.lx);
+	next(&ps);
+	arch_default(&p->arch);
+	while (!ps.failed && !is(&ps, TK_EOF)) {
+		if (is_word(&ps, "layer"))
+			layer(&ps, p);
+		else if (is_word(&ps, "schedule"))
+			schedule(&ps, p);
+		else if (is_word(&ps, "arch"))
+			arch(&ps, p);
+		else
+			syntax_error(&ps, "'layer', 'schedule' or 'arch'");
+	}
+	if (!ps.failed && !p->has_layer) {
+		diag_error(d, ps.tok.loc, "the file has no layer");
+		ps.failed = 1;
+	}
+	return !ps.failed && d->nerrors == 0;
+}

@@ -1,0 +1,803 @@
+/* schedule.c - applies a schedule to a layer: the one place where split,
+ * tile, reorder, fuse, unroll, replicate, accelerate, buffers and
+ * systolic() take effect.  The result is a LoopNest; later passes read
+ * the schedule's effect from it and never edit the schedule.
+ *
+ * Loop directives apply in source order.  Names they refer to must exist
+ * when they run.  accelerate(), buffers and systolic() are resolved once
+ * every loop directive has run, so they name loops of the final nest.
+ *
+ * Splits whose factor does not divide make edge tiles.  Each loop of the
+ * layer has a guard (its value stays below its extent), and splitting an
+ * already split loop by a factor that does not divide adds a guard for
+ * it; a loop's trip count is then cut short where a guard binds
+ * (loop_bound), so every iteration of the layer runs exactly once.
+ */
+#include "tessera.h"
+
+#include <string.h>
+
+typedef struct Retired {
+	const char *name;
+	Loc loc;
+} Retired;
+
+typedef struct Ctx {
+	Diag *d;
+	const Program *p;
+	LoopNest *ln;
+	Retired retired[MAX_LOOPS * 2];
+	int nretired;
+	Loc fuse_loc[MAX_LOOPS];  /* per loop: the fuse that made it */
+	const Directive *accel;
+} Ctx;
+
+static int find_loop(const LoopNest *ln, const char *name)
+{
+	for (int i = 0; i < ln->nloops; i++)
+		if (!strcmp(ln->loop[i].name, name))
+			return i;
+	return -1;
+}
+
+/* The loop an argument names, or -1 after reporting why not. */
+static int loop_arg(Ctx *c, const Arg *a)
+{
+	if (!a->name) {
+		diag_error(c->d, a->loc, "expected a loop name, found %ld",
+		           a->value);
+		return -1;
+	}
+	int i = find_loop(c->ln, a->name);
+	if (i >= 0)
+		return i;
+	for (int r = c->nretired - 1; r >= 0; r--)
+		if (!strcmp(c->retired[r].name, a->name)) {
+			diag_error(c->d, a->loc, "loop %s no longer exists: it was "
+			           "split or fused at line %d, column %d", a->name,
+			           c->retired[r].loc.line, c->retired[r].loc.col);
+			return -1;
+		}
+	diag_error(c->d, a->loc, "unknown loop %s", a->name);
+	return -1;
+}
+
+/* A new loop name: not a loop, tensor or level already (`except` may be
+ * reused, as in split(x, x, xi, 8)). */
+static int new_name(Ctx *c, const Arg *a, int except)
+{
+	if (!a->name) {
+		diag_error(c->d, a->loc, "expected a new loop name, found %ld",
+		           a->value);
+		return 0;
+	}
+	int i = find_loop(c->ln, a->name);
+	if (i >= 0 && i != except) {
+		diag_error(c->d, a->loc, "loop %s already exists", a->name);
+		return 0;
+	}
+	for (int t = 0; t < NTENSORS; t++)
+		if (!strcmp(c->p->layer.t[t].name, a->name)) {
+			diag_error(c->d, a->loc, "%s is a tensor, not a loop name",
+			           a->name);
+			return 0;
+		}
+	return 1;
+}
+
+static void retire(Ctx *c, const char *name, Loc loc)
+{
+	if (c->nretired < (int)(sizeof c->retired / sizeof c->retired[0]))
+		c->retired[c->nretired++] = (Retired){name, loc};
+}
+
+static int nargs_ok(Ctx *c, const Directive *dir, int lo, int hi,
+                    const char *usage)
+{
+	if (dir->nargs >= lo && dir->nargs <= hi)
+		return 1;
+	diag_error(c->d, dir->loc, "%s takes %s", directive_name[dir->kind],
+	           usage);
+	return 0;
+}
+
+static int movable(Ctx *c, int i, const Directive *dir)
+{
+	const Loop *l = &c->ln->loop[i];
+	if (l->kind == LOOP_SPATIAL) {
+		diag_error(c->d, dir->loc, "loop %s is already unrolled (line %d); "
+		           "%s it before unrolling", l->name, l->unroll_loc.line,
+		           directive_name[dir->kind]);
+		return 0;
+	}
+	return 1;
+}
+
+static void insert_loop(LoopNest *ln, int at, const Loop *l)
+{
+	memmove(&ln->loop[at + 1], &ln->loop[at],
+	        sizeof(Loop) * (size_t)(ln->nloops - at));
+	ln->loop[at] = *l;
+	ln->nloops++;
+}
+
+static void remove_loop(LoopNest *ln, int at)
+{
+	memmove(&ln->loop[at], &ln->loop[at + 1],
+	        sizeof(Loop) * (size_t)(ln->nloops - at - 1));
+	ln->nloops--;
+}
+
+static int add_guard(Ctx *c, const char *var, long limit, Loc loc)
+{
+	if (c->ln->nguards == MAX_GUARDS) {
+		diag_error(c->d, loc, "too many uneven splits (at most %d)",
+		           MAX_GUARDS - NDIMS);
+		return -1;
+	}
+	c->ln->guard[c->ln->nguards] = (Guard){var, limit, 0, loc};
+	return c->ln->nguards++;
+}
+
+/* split(old, outer, inner, factor): old = outer * factor + inner. */
+static int split(Ctx *c, const Arg *a, Loc loc, const Directive *dir)
+{
+	int i = loop_arg(c, &a[0]);
+	if (i < 0 || !movable(c, i, dir) || !new_name(c, &a[1], i) ||
+	    !new_name(c, &a[2], i))
+		return -1;
+	if (!strcmp(a[1].name, a[2].name)) {
+		diag_error(c->d, a[2].loc, "outer and inner loops need different "
+		           "names");
+		return -1;
+	}
+	if (a[3].name || a[3].value < 1) {
+		diag_error(c->d, a[3].loc, "split factor must be a positive "
+		           "integer");
+		return -1;
+	}
+	Loop old = c->ln->loop[i];
+	if (old.nparts > 1) {
+		diag_error(c->d, a[0].loc, "loop %s is fused; split its loops "
+		           "before fusing them", old.name);
+		return -1;
+	}
+	if (c->ln->nloops == MAX_LOOPS) {
+		diag_error(c->d, loc, "too many loops (at most %d)", MAX_LOOPS);
+		return -1;
+	}
+	long f = a[3].value;
+	Part p = old.part[0];
+	Loop outer = old, inner = old;
+	outer.name = a[1].name;
+	inner.name = a[2].name;
+	outer.loc = inner.loc = loc;
+	outer.part[0].name = outer.name;
+	inner.part[0].name = inner.name;
+	outer.part[0].stride = p.stride * f;
+	outer.part[0].extent = (p.extent + f - 1) / f;
+	outer.extent = outer.part[0].extent;
+	inner.part[0].extent = inner.extent = f;
+	for (int g = 0; g < p.nguards; g++)
+		outer.part[0].gstride[g] = p.gstride[g] * f;
+	int root = p.stride == 1 && p.nguards == 1 && p.guard[0] == p.dim &&
+	           p.extent == c->p->layer.extent[p.dim];
+	if (p.extent % f && !root) {
+		/* an uneven split of a split loop bounds the loop itself */
+		int g = add_guard(c, old.name, p.extent, loc);
+		if (g < 0 || p.nguards == MAX_PART_GUARDS) {
+			if (g >= 0)
+				diag_error(c->d, loc, "splits nested too deeply");
+			return -1;
+		}
+		Part *po = &outer.part[0], *pi = &inner.part[0];
+		po->guard[po->nguards] = pi->guard[pi->nguards] = g;
+		po->gstride[po->nguards++] = f;
+		pi->gstride[pi->nguards++] = 1;
+	}
+	c->ln->loop[i] = outer;
+	insert_loop(c->ln, i + 1, &inner);
+	if (strcmp(old.name, outer.name))
+		retire(c, old.name, loc);
+	return i;
+}
+
+/* Moves the loops `idx` (innermost first) into the positions they hold,
+ * in the given order. */
+static void permute(LoopNest *ln, const int *idx, int n)
+{
+	int pos[MAX_LOOPS], np = 0;
+	Loop saved[MAX_LOOPS];
+	for (int i = ln->nloops - 1; i >= 0; i--)
+		for (int k = 0; k < n; k++)
+			if (idx[k] == i)
+				pos[np++] = i; /* positions, innermost first */
+	for (int k = 0; k < n; k++)
+		saved[k] = ln->loop[idx[k]];
+	for (int k = 0; k < n; k++)
+		ln->loop[pos[k]] = saved[k];
+}
+
+static int args_to_loops(Ctx *c, const Directive *dir, int *idx)
+{
+	for (int k = 0; k < dir->nargs; k++) {
+		idx[k] = loop_arg(c, &dir->args[k]);
+		if (idx[k] < 0)
+			return 0;
+		for (int j = 0; j < k; j++)
+			if (idx[j] == idx[k]) {
+				diag_error(c->d, dir->args[k].loc, "loop %s appears twice "
+				           "in %s", dir->args[k].name,
+				           directive_name[dir->kind]);
+				return 0;
+			}
+	}
+	return 1;
+}
+
+static void reorder(Ctx *c, const Directive *dir)
+{
+	int idx[MAX_LOOPS + 1];
+	if (!args_to_loops(c, dir, idx))
+		return;
+	if (dir->nargs < c->ln->nloops) {
+		for (int i = c->ln->nloops - 1; i >= 0; i--) {
+			int listed = 0;
+			for (int k = 0; k < dir->nargs; k++)
+				listed |= idx[k] == i;
+			if (!listed) {
+				diag_error(c->d, dir->loc, "reorder drops loop %s: list "
+				           "every loop, innermost first",
+				           c->ln->loop[i].name);
+				return;
+			}
+		}
+	}
+	permute(c->ln, idx, dir->nargs);
+}
+
+/* tile(x, y, [xo, yo,] xi, yi, fx, fy), as in Halide. */
+static void tile(Ctx *c, const Directive *dir)
+{
+	if (!nargs_ok(c, dir, 6, 8, "(x, y, xo, yo, xi, yi, fx, fy) or "
+	              "(x, y, xi, yi, fx, fy)") || dir->nargs == 7)
+		return;
+	const Arg *a = dir->args;
+	int full = dir->nargs == 8;
+	Arg sx[4] = {a[0], full ? a[2] : a[0], a[full ? 4 : 2], a[full ? 6 : 4]};
+	Arg sy[4] = {a[1], full ? a[3] : a[1], a[full ? 5 : 3], a[full ? 7 : 5]};
+	if (split(c, sx, dir->loc, dir) < 0 || split(c, sy, dir->loc, dir) < 0)
+		return;
+	int idx[4] = {find_loop(c->ln, sx[2].name), find_loop(c->ln, sy[2].name),
+	              find_loop(c->ln, sx[1].name), find_loop(c->ln, sy[1].name)};
+	permute(c->ln, idx, 4);
+}
+
+/* fuse(inner, outer, fused): one loop over both; outer must enclose
+ * inner directly. */
+static void fuse(Ctx *c, const Directive *dir)
+{
+	if (!nargs_ok(c, dir, 3, 3, "(inner, outer, fused)"))
+		return;
+	const Arg *a = dir->args;
+	int in = loop_arg(c, &a[0]), out = loop_arg(c, &a[1]);
+	if (in < 0 || out < 0 || !movable(c, in, dir) || !movable(c, out, dir))
+		return;
+	if (out != in - 1) {
+		diag_error(c->d, dir->loc, "fuse needs %s directly outside %s",
+		           a[1].name, a[0].name);
+		return;
+	}
+	if (!new_name(c, &a[2], find_loop(c->ln, a[2].name) == out ? out : in))
+		return;
+	Loop *li = &c->ln->loop[in], *lo = &c->ln->loop[out];
+	if (li->nparts + lo->nparts > MAX_PARTS) {
+		diag_error(c->d, dir->loc, "at most %d loops fuse into one",
+		           MAX_PARTS);
+		return;
+	}
+	Loop f = *li;
+	f.name = a[2].name;
+	f.loc = dir->loc;
+	for (int k = 0; k < lo->nparts; k++)
+		f.part[f.nparts++] = lo->part[k];
+	f.extent = li->extent * lo->extent;
+	if (strcmp(li->name, f.name))
+		retire(c, li->name, dir->loc);
+	if (strcmp(lo->name, f.name))
+		retire(c, lo->name, dir->loc);
+	c->ln->loop[out] = f;
+	c->fuse_loc[out] = dir->loc;
+	remove_loop(c->ln, in);
+}
+
+static void unroll(Ctx *c, const Directive *dir, int replicate)
+{
+	if (!nargs_ok(c, dir, replicate ? 2 : 1, 2, replicate ?
+	              "(loop, array dimension)" : "(loop) or (loop, array "
+	              "dimension)"))
+		return;
+	int i = loop_arg(c, &dir->args[0]);
+	if (i < 0 || !movable(c, i, dir))
+		return;
+	LoopNest *ln = c->ln;
+	const Arch *ar = ln->arch;
+	int dim = -1;
+	if (dir->nargs == 2) {
+		const Arg *a = &dir->args[1];
+		if (a->name || a->value >= ar->ndims) {
+			diag_error(c->d, a->loc, "the PE array (%s) has dimension%s "
+			           "%s; to unroll by a factor, split the loop first",
+			           ar->ndims == 2 ? "2-D" : "1-D",
+			           ar->ndims == 2 ? "s" : "",
+			           ar->ndims == 2 ? "0 and 1" : "0");
+			return;
+		}
+		dim = (int)a->value;
+	} else {
+		for (int k = ar->ndims - 1; k >= 0; k--)
+			if (!ln->array_used[k])
+				dim = k;
+		if (dim < 0) {
+			diag_error(c->d, dir->loc, "every dimension of the PE array "
+			           "holds an unrolled loop; use replicate(%s, d) to "
+			           "share one", ln->loop[i].name);
+			return;
+		}
+	}
+	int holder = -1;
+	for (int k = 0; k < ln->nloops; k++)
+		if (ln->loop[k].kind == LOOP_SPATIAL && ln->loop[k].array_dim == dim)
+			holder = k;
+	if (holder >= 0 && !replicate) {
+		diag_error(c->d, dir->loc, "array dimension %d already holds loop "
+		           "%s (unrolled at line %d); use replicate(%s, %d) to "
+		           "share it", dim, ln->loop[holder].name,
+		           ln->loop[holder].unroll_loc.line, ln->loop[i].name, dim);
+		return;
+	}
+	if (holder < 0 && replicate) {
+		diag_error(c->d, dir->loc, "array dimension %d holds no loop to "
+		           "share: use unroll(%s, %d)", dim, ln->loop[i].name, dim);
+		return;
+	}
+	long used = ln->array_used[dim] ? ln->array_used[dim] : 1;
+	if (ln->loop[i].extent > ar->dim[dim] / used) {
+		diag_error(c->d, dir->loc, "unrolling %s (extent %ld) needs %ld "
+		           "PEs along array dimension %d, which has %ld",
+		           ln->loop[i].name, ln->loop[i].extent,
+		           used * ln->loop[i].extent, dim, ar->dim[dim]);
+		return;
+	}
+	Loop *l = &ln->loop[i];
+	l->kind = LOOP_SPATIAL;
+	l->array_dim = dim;
+	l->unroll_loc = dir->loc;
+	ln->array_used[dim] = used * l->extent;
+	for (int k = 0; replicate && k < ln->nloops; k++)
+		if (ln->loop[k].kind == LOOP_SPATIAL && ln->loop[k].array_dim == dim)
+			ln->loop[k].replicated = 1;
+}
+
+static void loop_directive(Ctx *c, const Directive *dir)
+{
+	switch (dir->kind) {
+	case DIR_SPLIT:
+		if (nargs_ok(c, dir, 4, 4, "(loop, outer, inner, factor)"))
+			split(c, dir->args, dir->loc, dir);
+		break;
+	case DIR_TILE: tile(c, dir); break;
+	case DIR_REORDER: reorder(c, dir); break;
+	case DIR_FUSE: fuse(c, dir); break;
+	case DIR_UNROLL: unroll(c, dir, 0); break;
+	case DIR_REPLICATE: unroll(c, dir, 1); break;
+	case DIR_ACCELERATE:
+		if (c->accel)
+			diag_error(c->d, dir->loc, "accelerate is given twice (first "
+			           "at line %d)", c->accel->loc.line);
+		else if (nargs_ok(c, dir, 1, 1, "(loop)"))
+			c->accel = dir;
+		break;
+	default: INTERNAL("not a loop directive");
+	}
+}
+
+/* ---- resolution of accelerate, buffers and systolic ---- */
+
+static void resolve_accel(Ctx *c)
+{
+	LoopNest *ln = c->ln;
+	ln->accel = -1;
+	if (c->accel) {
+		ln->accel = loop_arg(c, &c->accel->args[0]);
+		ln->accel_loc = c->accel->loc;
+	}
+	for (int i = 0; i < ln->nloops; i++) {
+		const Loop *l = &ln->loop[i];
+		if (l->kind != LOOP_SPATIAL)
+			continue;
+		if (!c->accel)
+			diag_error(c->d, l->unroll_loc, "loop %s is unrolled onto the "
+			           "PE array, but no loop is marked accelerate()",
+			           l->name);
+		else if (ln->accel >= 0 && i <= ln->accel)
+			diag_error(c->d, l->unroll_loc, "unrolled loop %s is not "
+			           "inside accelerate(%s): the PE array runs the loops "
+			           "inside it", l->name, ln->loop[ln->accel].name);
+	}
+}
+
+static int tensor_index(const Layer *l, const char *name)
+{
+	for (int t = 0; t < NTENSORS; t++)
+		if (!strcmp(l->t[t].name, name))
+			return t;
+	return -1;
+}
+
+static int tensor_recv(Ctx *c, const Directive *dir)
+{
+	int t = tensor_index(&c->p->layer, dir->recv);
+	if (t < 0)
+		diag_error(c->d, dir->recv_loc, "unknown tensor %s", dir->recv);
+	return t;
+}
+
+static void level_names(const Arch *a, char *buf, size_t n)
+{
+	size_t len = 0;
+	buf[0] = 0;
+	for (int i = 0; i < a->nlevels - 1 && len < n; i++)
+		len += (size_t)snprintf(buf + len, n - len, "%s%s", i ? ", " : "",
+		                        a->level[i].name);
+}
+
+/* Parses T.in(L).compute_at(O, v)[.double_buffer()] into a Buffer. */
+static int buffer_parse(Ctx *c, const Directive *dir, Buffer *b)
+{
+	const Arch *ar = c->ln->arch;
+	int t = tensor_recv(c, dir);
+	if (t < 0 || !nargs_ok(c, dir, 1, 1, "(memory level)"))
+		return 0;
+	*b = (Buffer){.tensor = t, .loc = dir->loc, .at = -1};
+	const Arg *a = &dir->args[0];
+	b->level = a->name ? arch_find_level(ar, a->name) : -1;
+	if (b->level < 0 || ar->level[b->level].offchip) {
+		char names[256];
+		level_names(ar, names, sizeof names);
+		if (b->level < 0 && a->name)
+			diag_error(c->d, a->loc, "unknown memory level %s (on-chip "
+			           "levels: %s)", a->name, names);
+		else
+			diag_error(c->d, a->loc, "a buffer needs an on-chip level "
+			           "(%s)", names);
+		return 0;
+	}
+	int have_at = 0;
+	for (const Directive *x = dir->chain; x; x = x->chain) {
+		if (x->kind == DIR_DOUBLE_BUFFER) {
+			if (nargs_ok(c, x, 0, 0, "no arguments"))
+				b->double_buffered = 1;
+			continue;
+		}
+		if (!nargs_ok(c, x, 2, 2, "(output, loop)"))
+			return 0;
+		if (!x->args[0].name ||
+		    strcmp(x->args[0].name, c->p->layer.t[T_OUT].name)) {
+			diag_error(c->d, x->args[0].loc, "compute_at places a buffer "
+			           "in the loops of the output %s",
+			           c->p->layer.t[T_OUT].name);
+			return 0;
+		}
+		b->at = loop_arg(c, &x->args[1]);
+		if (b->at < 0)
+			return 0;
+		b->loc = x->args[1].loc;
+		have_at = 1;
+	}
+	if (!have_at) {
+		diag_error(c->d, dir->loc, "%s.in(%s) needs .compute_at(%s, loop)",
+		           dir->recv, a->name, c->p->layer.t[T_OUT].name);
+		return 0;
+	}
+	return 1;
+}
+
+/* Where a buffer may sit: inside accelerate, shared levels outside the
+ * PE array, and nested like its levels. */
+static void buffer_check(Ctx *c, const Buffer *b)
+{
+	LoopNest *ln = c->ln;
+	const Level *lv = &ln->arch->level[b->level];
+	const char *tn = ln->layer->t[b->tensor].name;
+	if (ln->accel < 0) {
+		diag_error(c->d, b->loc, "buffer %s.in(%s) needs an accelerate() "
+		           "loop to live in", tn, lv->name);
+		return;
+	}
+	if (b->at < ln->accel) {
+		diag_error(c->d, b->loc, "buffer %s.in(%s) is at loop %s, outside "
+		           "accelerate(%s): on-chip buffers live inside it", tn,
+		           lv->name, ln->loop[b->at].name, ln->loop[ln->accel].name);
+		return;
+	}
+	for (int i = 0; i <= b->at && !lv->per_pe; i++)
+		if (ln->loop[i].kind == LOOP_SPATIAL) {
+			diag_error(c->d, b->loc, "%s is shared by the whole PE array, "
+			           "so %s.in(%s) must sit outside every unrolled loop; "
+			           "%s is unrolled outside %s", lv->name, tn, lv->name,
+			           ln->loop[i].name, ln->loop[b->at].name);
+			return;
+		}
+	for (int k = 0; k < ln->nbufs; k++) {
+		const Buffer *o = &ln->buf[k];
+		if (o->tensor != b->tensor)
+			continue;
+		if (o->level == b->level) {
+			diag_error(c->d, b->loc, "%s already has a buffer in %s (line "
+			           "%d)", tn, lv->name, o->loc.line);
+			return;
+		}
+		const Buffer *in = o->level < b->level ? o : b;
+		const Buffer *out = o->level < b->level ? b : o;
+		if (in->at < out->at) {
+			diag_error(c->d, b->loc, "%s's buffer in %s (at %s) must be "
+			           "inside its buffer in %s (at %s): inner levels hold "
+			           "parts of outer ones", tn,
+			           ln->arch->level[in->level].name,
+			           ln->loop[in->at].name,
+			           ln->arch->level[out->level].name,
+			           ln->loop[out->at].name);
+			return;
+		}
+	}
+}
+
+/* Whether loop i changes which element of tensor t is touched. */
+static int indexes(const LoopNest *ln, int t, int i)
+{
+	const Tensor *ten = &ln->layer->t[t];
+	for (int p = 0; p < ln->loop[i].nparts; p++)
+		for (int r = 0; r < ten->rank; r++)
+			if (ten->idx[r].coef[ln->loop[i].part[p].dim])
+				return 1;
+	return 0;
+}
+
+static void systolic(Ctx *c, const Directive *dir)
+{
+	int t = tensor_recv(c, dir);
+	if (t < 0 || !nargs_ok(c, dir, 1, 1, "(unrolled loop)"))
+		return;
+	int i = loop_arg(c, &dir->args[0]);
+	if (i < 0)
+		return;
+	const Loop *l = &c->ln->loop[i];
+	if (l->kind != LOOP_SPATIAL) {
+		diag_error(c->d, dir->args[0].loc, "systolic() forwards along an "
+		           "array dimension; %s is not unrolled", l->name);
+		return;
+	}
+	if (indexes(c->ln, t, i)) {
+		diag_error(c->d, dir->loc, "%s is indexed by %s, so each PE along "
+		           "array dimension %d has its own: nothing to pass on "
+		           "systolically", dir->recv, l->name, l->array_dim);
+		return;
+	}
+	c->ln->systolic[t][l->array_dim] = 1;
+}
+
+static void resolve_late(Ctx *c)
+{
+	LoopNest *ln = c->ln;
+	const Schedule *s = &c->p->sched;
+	resolve_accel(c);
+	for (int k = 0; k < s->ndirs; k++) {
+		const Directive *dir = s->dirs[k];
+		if (dir->kind == DIR_IN) {
+			Buffer b;
+			if (!buffer_parse(c, dir, &b))
+				continue;
+			buffer_check(c, &b);
+			if (ln->nbufs == MAX_BUFFERS)
+				diag_error(c->d, dir->loc, "too many buffers");
+			else
+				ln->buf[ln->nbufs++] = b;
+		} else if (dir->kind == DIR_SYSTOLIC) {
+			if (ln->accel < 0 && c->accel == NULL)
+				diag_error(c->d, dir->loc, "systolic() needs an "
+				           "accelerate() loop");
+			else
+				systolic(c, dir);
+		} else if (dir->kind == DIR_COMPUTE_AT ||
+		           dir->kind == DIR_DOUBLE_BUFFER) {
+			diag_error(c->d, dir->loc, "%s follows %s.in(level)",
+			           directive_name[dir->kind], dir->recv);
+		}
+	}
+}
+
+/* ---- edges, levels ---- */
+
+/* Largest value the parts of guard g in loops [0, upto) can add. */
+static long guard_reach(const LoopNest *ln, int g, int upto)
+{
+	long sum = 0;
+	for (int i = 0; i < upto; i++)
+		for (int p = 0; p < ln->loop[i].nparts; p++) {
+			const Part *pt = &ln->loop[i].part[p];
+			for (int k = 0; k < pt->nguards; k++)
+				if (pt->guard[k] == g)
+					sum += pt->gstride[k] * (pt->extent - 1);
+		}
+	return sum;
+}
+
+/* Which guards bind, which loops can be cut short, and whether any cut
+ * would differ between PEs or split a fused loop. */
+static void edges(Ctx *c)
+{
+	LoopNest *ln = c->ln;
+	for (int g = 0; g < ln->nguards; g++)
+		ln->guard[g].trivial =
+			guard_reach(ln, g, ln->nloops) < ln->guard[g].limit;
+	for (int i = 0; i < ln->nloops; i++) {
+		Loop *l = &ln->loop[i];
+		l->edge = 0;
+		for (int p = 0; p < l->nparts; p++)
+			for (int k = 0; k < l->part[p].nguards; k++) {
+				int g = l->part[p].guard[k];
+				if (ln->guard[g].trivial)
+					continue;
+				if (l->nparts > 1) {
+					diag_error(c->d, c->fuse_loc[i], "cannot fuse into %s: "
+					           "%s has edge tiles (the split at line %d "
+					           "does not divide)", l->name, ln->guard[g].var,
+					           ln->guard[g].loc.line);
+					return;
+				}
+				if (guard_reach(ln, g, i) + l->part[p].gstride[k] *
+				    (l->part[p].extent - 1) >= ln->guard[g].limit)
+					l->edge = 1;
+			}
+	}
+	for (int i = 0; i < ln->nloops; i++) {
+		const Loop *t = &ln->loop[i];
+		if (t->kind == LOOP_SPATIAL || !t->edge)
+			continue;
+		for (int u = 0; u < i; u++) {
+			const Loop *s = &ln->loop[u];
+			int shared = 0;
+			for (int a = 0; a < t->part[0].nguards; a++)
+				for (int b = 0; b < s->part[0].nguards; b++)
+					shared |= t->part[0].guard[a] == s->part[0].guard[b] &&
+					          !ln->guard[t->part[0].guard[a]].trivial;
+			if (s->kind == LOOP_SPATIAL && s->nparts == 1 && shared) {
+				diag_error(c->d, s->unroll_loc, "cannot unroll %s: the "
+				           "extent of loop %s inside it is not constant "
+				           "across PEs (an uneven split of %s), so PEs "
+				           "would run different trip counts", s->name,
+				           t->name, dim_lower[t->part[0].dim]);
+				return;
+			}
+		}
+	}
+}
+
+static void levels(LoopNest *ln)
+{
+	int onchip = ln->arch->nlevels - 2;
+	for (int i = 0; i < ln->nloops; i++) {
+		Loop *l = &ln->loop[i];
+		l->level = -1;
+		if (l->kind == LOOP_SPATIAL)
+			continue;
+		if (ln->accel < 0) {
+			l->kind = LOOP_SERIAL;
+			continue;
+		}
+		l->kind = LOOP_TEMPORAL;
+		if (i <= ln->accel) {
+			l->level = ln->arch->nlevels - 1;
+			continue;
+		}
+		l->level = onchip;
+		for (int k = 0; k < ln->nbufs; k++)
+			if (ln->buf[k].at < i && ln->buf[k].level < l->level)
+				l->level = ln->buf[k].level;
+	}
+}
+
+/* The layer's loops before any directive: the output's loops in index
+ * order, outermost first, then the reduction loops in N K C Y X FY FX
+ * order. */
+static void initial_nest(Ctx *c)
+{
+	const Layer *ly = &c->p->layer;
+	LoopNest *ln = c->ln;
+	int placed[NDIMS] = {0};
+	int order[NDIMS], n = 0;
+	const Tensor *o = &ly->t[T_OUT];
+	for (int r = 0; r < o->rank; r++)
+		for (int d = 0; d < NDIMS; d++)
+			if (o->idx[r].coef[d] && !placed[d]) {
+				placed[d] = 1;
+				order[n++] = d;
+			}
+	for (int d = 0; d < NDIMS; d++)
+		if (ly->extent[d] && !placed[d])
+			order[n++] = d;
+	for (int k = 0; k < n; k++) {
+		int d = order[k];
+		Loop *l = &ln->loop[ln->nloops++];
+		l->name = dim_lower[d];
+		l->loc = ly->extent_loc[d];
+		l->nparts = 1;
+		l->part[0] = (Part){.name = l->name, .dim = d, .stride = 1, .extent = ly->extent[d],
+		                    .nguards = 1, .guard = {d}, .gstride = {1}};
+		l->extent = ly->extent[d];
+		l->level = -1;
+	}
+	for (int d = 0; d < NDIMS; d++)
+		ln->guard[d] = (Guard){dim_lower[d], ly->extent[d] ? ly->extent[d]
+		                                                   : 1, 0,
+		                       ly->extent_loc[d]};
+	ln->nguards = NDIMS;
+}
+
+int schedule_apply(Diag *d, const Program *p, LoopNest *ln)
+{
+	int errors = d->nerrors;
+	memset(ln, 0, sizeof *ln);
+	ln->layer = &p->layer;
+	ln->arch = &p->arch;
+	ln->accel = -1;
+	Ctx c = {.d = d, .p = p, .ln = ln};
+	initial_nest(&c);
+	const Layer *ly = &p->layer;
+	for (int k = 0; k < p->sched.ndirs && d->nerrors == errors; k++) {
+		const Directive *dir = p->sched.dirs[k];
+		int loopdir = 0;
+#define X(e, s, o) if (dir->kind == DIR_##e) loopdir = o;
+		DIRECTIVES(X)
+#undef X
+		if (!loopdir)
+			continue;
+		if (strcmp(dir->recv, ly->t[T_OUT].name)) {
+			if (tensor_index(ly, dir->recv) < 0)
+				diag_error(d, dir->recv_loc, "unknown tensor %s",
+				           dir->recv);
+			else
+				diag_error(d, dir->recv_loc, "%s applies to the loops of "
+				           "the output %s, not to %s",
+				           directive_name[dir->kind], ly->t[T_OUT].name,
+				           dir->recv);
+			continue;
+		}
+		loop_directive(&c, dir);
+	}
+	if (d->nerrors == errors)
+		resolve_late(&c);
+	if (d->nerrors == errors)
+		edges(&c);
+	if (d->nerrors == errors)
+		levels(ln);
+	return d->nerrors == errors;
+}
+
+long loop_bound(const LoopNest *ln, int i, const long *gpartial)
+{
+	const Loop *l = &ln->loop[i];
+	if (!l->edge)
+		return l->extent;
+	long bound = l->extent;
+	const Part *p = &l->part[0];
+	for (int k = 0; k < p->nguards; k++) {
+		const Guard *g = &ln->guard[p->guard[k]];
+		long room = g->limit - 1 - gpartial[p->guard[k]];
+		long b = room < 0 ? 0 : room / p->gstride[k] + 1;
+		if (b < bound)
+			bound = b;
+	}
+	return bound;
+}

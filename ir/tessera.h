@@ -1,0 +1,317 @@
+/* tessera.h - the one shared header of the Tessera compiler.
+ *
+ * Declares the source locations and diagnostics, the arena, the layer /
+ * schedule / architecture data the frontend produces, the loop IR the
+ * schedule is applied into, and the entry points of every module.
+ * Assumes a C11 compiler and 64-bit longs (checked below).
+ */
+#ifndef TESSERA_H
+#define TESSERA_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+_Static_assert(sizeof(long) == 8, "tessera assumes LP64");
+
+enum {
+	MAX_RANK = 8,     /* most index positions of one tensor */
+	MAX_LOOPS = 48,   /* most loops in one nest after splitting */
+	MAX_PARTS = 4,    /* most loops fused into one */
+	MAX_LEVELS = 8,   /* most memory levels in one architecture */
+	MAX_BUFFERS = 32, /* most buffer directives in one schedule */
+	MAX_ARRAY_DIMS = 2,
+	MAX_ERRORS = 20,  /* a compilation stops collecting errors here */
+};
+
+/* ---- util.c: arena, source text, diagnostics ---- */
+
+typedef struct Arena Arena;
+Arena *arena_new(void);
+void arena_free(Arena *a);
+void *arena_alloc(Arena *a, size_t n); /* zeroed, 16-byte aligned */
+char *arena_strndup(Arena *a, const char *s, size_t n);
+char *arena_printf(Arena *a, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* One source file held in memory; locations point into it. */
+typedef struct Source {
+	const char *name; /* as given on the command line */
+	const char *text; /* NUL-terminated contents */
+	size_t len;
+} Source;
+
+typedef struct Loc {
+	const Source *src; /* NULL for built-in entities */
+	int line, col;     /* 1-based */
+} Loc;
+
+/* Collects user errors; each is printed at once as
+ * "file:line:col: error: msg", the source line and a caret. */
+typedef struct Diag {
+	FILE *out;   /* where messages go (NULL: count only, as in fuzzing) */
+	int nerrors;
+} Diag;
+
+void diag_error(Diag *d, Loc loc, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void diag_note(Diag *d, Loc loc, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+_Noreturn void die_internal(const char *file, int line, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+#define INTERNAL(...) die_internal(__FILE__, __LINE__, __VA_ARGS__)
+#define ASSERT(c) ((c) ? (void)0 : INTERNAL("assertion failed: %s", #c))
+
+Source *source_read(Arena *a, const char *path, char *err, size_t errlen);
+Source *source_from_text(Arena *a, const char *name, const char *text,
+                         size_t len);
+
+/* ---- the layer ---- */
+
+/* The seven loops of a convolution, in the canonical order of the
+ * printed layer header. */
+#define DIMS(X) X(N, "n") X(K, "k") X(C, "c") X(Y, "y") X(X, "x") \
+	X(FY, "fy") X(FX, "fx")
+typedef enum {
+#define X(up, low) DIM_##up,
+	DIMS(X)
+#undef X
+	NDIMS
+} DimId;
+extern const char *const dim_upper[NDIMS]; /* "N", "K", ... */
+extern const char *const dim_lower[NDIMS]; /* "n", "k", ... */
+
+/* An element type: a two's complement or unsigned integer of `bits`. */
+typedef struct ElemType {
+	int bits;
+	int is_signed;
+} ElemType;
+int elem_container_bytes(ElemType t); /* 1, 2, 4 or 8 */
+
+/* One index position: sum over dims of coef[d] * d, plus offset. */
+typedef struct Affine {
+	long coef[NDIMS];
+	long offset;
+	Loc loc;
+} Affine;
+
+enum { T_OUT, T_A, T_B, NTENSORS }; /* O += A * B */
+
+typedef struct Tensor {
+	const char *name;
+	Loc loc;          /* first mention */
+	ElemType type;
+	int rank;
+	Affine idx[MAX_RANK];
+	long shape[MAX_RANK];
+} Tensor;
+
+typedef struct Layer {
+	const char *name;
+	Loc loc;
+	long extent[NDIMS];     /* 0 when the layer does not use the loop */
+	Loc extent_loc[NDIMS];
+	Tensor t[NTENSORS];     /* output, first operand, second operand */
+	long macs;              /* product of the used extents */
+} Layer;
+
+/* ---- the architecture ---- */
+
+typedef struct Level {
+	const char *name;
+	Loc loc;
+	int per_pe;        /* one instance in every PE (register file) */
+	int offchip;       /* DRAM: unbounded, where tensors live */
+	long bytes;        /* capacity of one instance; 0 for DRAM */
+	double pj;         /* energy of one 16-bit access */
+	int pj_given;      /* set by the user rather than from the table */
+	long bandwidth;    /* words per cycle to the level inside (0: unbounded) */
+	long latency;      /* cycles from request to first word */
+} Level;
+
+typedef struct Arch {
+	const char *name;
+	Loc loc;
+	int ndims;                  /* 1 or 2 */
+	long dim[MAX_ARRAY_DIMS];   /* PEs along each array dimension */
+	int nlevels;
+	Level level[MAX_LEVELS];    /* innermost first; the last is off-chip */
+	double hop_pj;              /* one PE-to-PE transfer */
+	double mac_pj;              /* one multiply-accumulate */
+} Arch;
+
+void arch_default(Arch *a);
+double arch_table_pj(int per_pe, int offchip, long bytes);
+int arch_find_level(const Arch *a, const char *name);
+long arch_pes(const Arch *a);
+
+/* ---- the schedule, as written ---- */
+
+/* Schedule directives: name, whether its receiver is the output's loop
+ * nest (1) or any tensor (0). */
+#define DIRECTIVES(X) \
+	X(SPLIT, "split", 1) X(TILE, "tile", 1) X(REORDER, "reorder", 1) \
+	X(FUSE, "fuse", 1) X(UNROLL, "unroll", 1) X(REPLICATE, "replicate", 1) \
+	X(ACCELERATE, "accelerate", 1) X(IN, "in", 0) \
+	X(COMPUTE_AT, "compute_at", 0) X(DOUBLE_BUFFER, "double_buffer", 0) \
+	X(SYSTOLIC, "systolic", 0)
+typedef enum {
+#define X(e, s, o) DIR_##e,
+	DIRECTIVES(X)
+#undef X
+	NDIRECTIVES
+} DirKind;
+extern const char *const directive_name[NDIRECTIVES];
+
+/* One argument: a name or an integer, with where it was written. */
+typedef struct Arg {
+	const char *name; /* NULL for an integer */
+	long value;
+	Loc loc;
+} Arg;
+
+typedef struct Directive {
+	DirKind kind;
+	Loc loc;            /* the directive's name */
+	const char *recv;   /* receiver tensor */
+	Loc recv_loc;
+	int nargs;
+	Arg *args;
+	struct Directive *chain; /* in/compute_at/double_buffer: the rest */
+} Directive;
+
+typedef struct Schedule {
+	int ndirs;
+	Directive **dirs;  /* in source order */
+	Loc loc;
+	int present;       /* a schedule block was written */
+} Schedule;
+
+/* A whole .tsr file. */
+typedef struct Program {
+	Layer layer;
+	Schedule sched;
+	Arch arch;
+	int has_layer, has_arch;
+} Program;
+
+/* ---- frontend ---- */
+
+int parse_program(Arena *a, Diag *d, const Source *src, Program *p);
+
+/* ---- the loop IR ---- */
+
+enum { MAX_GUARDS = 32, MAX_PART_GUARDS = 6 };
+
+/* One counter of a loop: it steps dimension `dim` by `stride`, and
+ * weighs `gstride[i]` in guard `guard[i]`. */
+typedef struct Part {
+	const char *name;  /* the loop it was made as (kept through fuse) */
+	int dim;
+	long stride;
+	long extent;
+	int nguards;
+	int guard[MAX_PART_GUARDS];
+	long gstride[MAX_PART_GUARDS];
+} Part;
+
+/* A bound that the loops of one split variable must respect: the sum of
+ * its parts' counters times their guard strides stays below `limit`.
+ * Guard d < NDIMS is the layer's loop d itself; the others come from
+ * splits of split loops whose factor does not divide. */
+typedef struct Guard {
+	const char *var;   /* the variable it bounds */
+	long limit;
+	int trivial;       /* never binds: every tile is full */
+	Loc loc;           /* the split that made it */
+} Guard;
+
+#define LOOP_KINDS(X) X(SERIAL, "for") X(TEMPORAL, "for") X(SPATIAL, "spatial")
+typedef enum {
+#define X(e, s) LOOP_##e,
+	LOOP_KINDS(X)
+#undef X
+} LoopKind;
+
+typedef struct Loop {
+	const char *name;
+	Loc loc;           /* where the loop was made (layer or split/fuse) */
+	LoopKind kind;
+	int nparts;        /* >1 for a fused loop; part 0 varies fastest */
+	Part part[MAX_PARTS];
+	long extent;       /* trip count of a full tile */
+	int edge;          /* the trip count can be cut short at the edge */
+	int level;         /* memory level it runs at; -1 serial/spatial */
+	int array_dim;     /* spatial: the PE array dimension */
+	int replicated;    /* spatial: shares its dimension with another */
+	Loc unroll_loc;
+} Loop;
+
+/* A tensor staged in a memory level, refilled inside loop `at`. */
+typedef struct Buffer {
+	int tensor;        /* T_OUT, T_A or T_B */
+	int level;
+	int at;            /* index of the loop it sits in; -1 outermost */
+	int double_buffered;
+	Loc loc;
+} Buffer;
+
+typedef struct LoopNest {
+	const Layer *layer;
+	const Arch *arch;
+	int nloops;
+	Loop loop[MAX_LOOPS];   /* outermost first */
+	int accel;              /* loop index of accelerate(); -1 none */
+	Loc accel_loc;
+	int nbufs;
+	Buffer buf[MAX_BUFFERS];
+	int systolic[NTENSORS][MAX_ARRAY_DIMS];
+	int nguards;
+	Guard guard[MAX_GUARDS];
+	long array_used[MAX_ARRAY_DIMS]; /* PEs used along each dimension */
+} LoopNest;
+
+int schedule_apply(Diag *d, const Program *p, LoopNest *ln);
+void loopnest_print(FILE *f, const LoopNest *ln);
+void loopnest_verify(const LoopNest *ln);
+long loop_bound(const LoopNest *ln, int i, const long *gpartial);
+void layer_print_stmt(FILE *f, const Layer *l);
+
+/* The lowering passes, in order; `tessera ir --after NAME` dumps after
+ * any of them. */
+typedef struct Pass {
+	const char *name;
+	const char *help;
+	int (*run)(Diag *d, const Program *p, LoopNest *ln);
+} Pass;
+extern const Pass passes[];
+extern const int npasses;
+int lower(Diag *d, const Program *p, LoopNest *ln, const char *stop_after);
+
+/* ---- runtime: tensors, the CPU reference ---- */
+
+typedef struct Buf {
+	ElemType type;
+	int rank;
+	long shape[MAX_RANK];
+	long count;  /* elements */
+	void *data;  /* count * elem_container_bytes(type) bytes */
+} Buf;
+
+void tensor_linear(const Tensor *t, long lin[NDIMS], long *base);
+int buf_alloc(Buf *b, const Tensor *t);
+void buf_free(Buf *b);
+void buf_random(Buf *b, uint64_t seed, int which);
+long buf_get(const Buf *b, long i);
+void buf_set(Buf *b, long i, long v);
+uint64_t buf_checksum(const Buf *b);
+int npy_write(const char *path, const Buf *b, char *err, size_t errlen);
+int npy_read(const char *path, const Tensor *t, Buf *b, char *err,
+             size_t errlen);
+
+void naive_run(const Layer *l, Buf *bufs);
+int jit_run(const LoopNest *ln, Buf *bufs, char *err, size_t errlen,
+            double *compile_s);
+void emit_c(FILE *f, const LoopNest *ln);
+
+#endif

@@ -1,0 +1,201 @@
+/* util.c - the arena every compilation allocates from, source files held
+ * in memory, and diagnostics that point at the source.
+ *
+ * Errors never exit: they are printed and counted, and the caller decides
+ * when to stop, so the frontend can run inside a fuzzer.  Internal errors
+ * (broken invariants of the compiler itself) abort.
+ */
+#include "tessera.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct Chunk {
+	struct Chunk *next;
+	size_t used, cap;
+	_Alignas(16) unsigned char data[];
+} Chunk;
+
+struct Arena {
+	Chunk *head;
+};
+
+Arena *arena_new(void)
+{
+	Arena *a = calloc(1, sizeof *a);
+	if (!a)
+		INTERNAL("out of memory");
+	return a;
+}
+
+void arena_free(Arena *a)
+{
+	if (!a)
+		return;
+	for (Chunk *c = a->head, *n; c; c = n) {
+		n = c->next;
+		free(c);
+	}
+	free(a);
+}
+
+void *arena_alloc(Arena *a, size_t n)
+{
+	n = (n + 15) & ~(size_t)15;
+	Chunk *c = a->head;
+	if (!c || c->cap - c->used < n) {
+		size_t cap = n > 65536 ? n : 65536;
+		c = malloc(sizeof *c + cap);
+		if (!c)
+			INTERNAL("out of memory");
+		c->next = a->head;
+		c->used = 0;
+		c->cap = cap;
+		a->head = c;
+	}
+	void *p = c->data + c->used;
+	c->used += n;
+	memset(p, 0, n);
+	return p;
+}
+
+char *arena_strndup(Arena *a, const char *s, size_t n)
+{
+	char *p = arena_alloc(a, n + 1);
+	memcpy(p, s, n);
+	return p;
+}
+
+char *arena_printf(Arena *a, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	char *p = arena_alloc(a, (size_t)n + 1);
+	va_start(ap, fmt);
+	vsnprintf(p, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	return p;
+}
+
+Source *source_from_text(Arena *a, const char *name, const char *text,
+                         size_t len)
+{
+	Source *s = arena_alloc(a, sizeof *s);
+	s->name = arena_strndup(a, name, strlen(name));
+	s->text = arena_strndup(a, text, len);
+	s->len = len;
+	return s;
+}
+
+Source *source_read(Arena *a, const char *path, char *err, size_t errlen)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		snprintf(err, errlen, "cannot open %s: %s", path, strerror(errno));
+		return NULL;
+	}
+	size_t cap = 4096, len = 0;
+	char *buf = malloc(cap);
+	for (size_t n; buf && (n = fread(buf + len, 1, cap - len, f)) > 0;) {
+		len += n;
+		if (len == cap)
+			buf = realloc(buf, cap *= 2);
+	}
+	int bad = !buf || ferror(f);
+	fclose(f);
+	if (bad) {
+		snprintf(err, errlen, "cannot read %s", path);
+		free(buf);
+		return NULL;
+	}
+	Source *s = source_from_text(a, path, buf, len);
+	free(buf);
+	return s;
+}
+
+/* Prints the source line of `loc` and a caret under its column. */
+static void show_line(FILE *f, Loc loc)
+{
+	const char *p = loc.src->text, *end = p + loc.src->len;
+	for (int l = 1; l < loc.line && p < end; p++)
+		if (*p == '\n')
+			l++;
+	const char *e = p;
+	while (e < end && *e != '\n')
+		e++;
+	fprintf(f, "  %.*s\n  ", (int)(e - p), p);
+	for (int i = 1; i < loc.col && p + i - 1 < e; i++)
+		fputc(p[i - 1] == '\t' ? '\t' : ' ', f);
+	fputs("^\n", f);
+}
+
+static void vreport(Diag *d, Loc loc, const char *kind, const char *fmt,
+                    va_list ap)
+{
+	if (!d->out)
+		return;
+	if (loc.src)
+		fprintf(d->out, "%s:%d:%d: %s: ", loc.src->name, loc.line,
+		        loc.col, kind);
+	else
+		fprintf(d->out, "tessera: %s: ", kind);
+	vfprintf(d->out, fmt, ap);
+	fputc('\n', d->out);
+	if (loc.src)
+		show_line(d->out, loc);
+}
+
+void diag_error(Diag *d, Loc loc, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	if (d->nerrors < MAX_ERRORS)
+		vreport(d, loc, "error", fmt, ap);
+	va_end(ap);
+	d->nerrors++;
+}
+
+void diag_note(Diag *d, Loc loc, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	if (d->nerrors <= MAX_ERRORS)
+		vreport(d, loc, "note", fmt, ap);
+	va_end(ap);
+}
+
+_Noreturn void die_internal(const char *file, int line, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fprintf(stderr, "tessera: internal error (%s:%d): ", file, line);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+	abort();
+}
+
+const char *const dim_upper[NDIMS] = {
+#define X(up, low) #up,
+	DIMS(X)
+#undef X
+};
+const char *const dim_lower[NDIMS] = {
+#define X(up, low) low,
+	DIMS(X)
+#undef X
+};
+const char *const directive_name[NDIRECTIVES] = {
+#define X(e, s, o) s,
+	DIRECTIVES(X)
+#undef X
+};
+
+int elem_container_bytes(ElemType t)
+{
+	return t.bits <= 8 ? 1 : t.bits <= 16 ? 2 : t.bits <= 32 ? 4 : 8;
+}

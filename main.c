@@ -1,0 +1,271 @@
+/* main.c - the `tessera` command: reads a .tsr file, runs the frontend
+ * and the lowering pipeline, and hands the result to the subcommand.
+ *
+ * Exit status: 0 success; 1 an error in the user's file or inputs;
+ * 2 a usage error; 3 an external tool failed; an internal error aborts.
+ */
+#include "ir/tessera.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+enum { EXIT_USER = 1, EXIT_USAGE = 2 };
+
+static const char usage[] =
+	"usage: tessera COMMAND FILE.tsr [options]\n"
+	"\n"
+	"commands:\n"
+	"  check FILE          parse and check the layer, schedule and arch\n"
+	"  ir FILE             print the scheduled loop nest\n"
+	"      --after PASS    stop after lowering pass PASS (see --passes)\n"
+	"      --c             print the loop nest as C instead\n"
+	"  run FILE            run the layer on the CPU (LLVM JIT)\n"
+	"      --seed N        seed of the pseudo-random inputs (default 1)\n"
+	"      --input T=F.npy take tensor T from a NumPy file\n"
+	"      -o DIR          write the output (and --save-inputs) as .npy\n"
+	"      --save-inputs   also write the inputs used to DIR\n"
+	"      --naive         use the plain C reference, not the schedule\n"
+	"  --passes            list the lowering passes\n"
+	"  --help              this text\n";
+
+typedef struct Opts {
+	const char *cmd, *file, *after, *outdir;
+	const char *inputs[NTENSORS];
+	const char *input_names[NTENSORS];
+	int ninputs;
+	uint64_t seed;
+	int emit_c, naive, save_inputs;
+} Opts;
+
+static _Noreturn void usage_error(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "tessera: ");
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, "\n(run 'tessera --help' for usage)\n");
+	exit(EXIT_USAGE);
+}
+
+static const char *need_value(int argc, char **argv, int *i)
+{
+	if (*i + 1 >= argc)
+		usage_error("option %s needs a value", argv[*i]);
+	return argv[++*i];
+}
+
+static void parse_args(int argc, char **argv, Opts *o)
+{
+	o->seed = 1;
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (!strcmp(a, "--after")) {
+			o->after = need_value(argc, argv, &i);
+		} else if (!strcmp(a, "--c")) {
+			o->emit_c = 1;
+		} else if (!strcmp(a, "--seed")) {
+			const char *v = need_value(argc, argv, &i);
+			char *end;
+			errno = 0;
+			o->seed = strtoull(v, &end, 0);
+			if (*end || errno || *v == '-')
+				usage_error("--seed needs a non-negative integer, not "
+				            "'%s'", v);
+		} else if (!strcmp(a, "--input")) {
+			const char *v = need_value(argc, argv, &i);
+			const char *eq = strchr(v, '=');
+			if (!eq || eq == v || !eq[1])
+				usage_error("--input needs TENSOR=FILE.npy, not '%s'", v);
+			if (o->ninputs == NTENSORS)
+				usage_error("too many --input options%s", "");
+			o->input_names[o->ninputs] = strndup(v, (size_t)(eq - v));
+			o->inputs[o->ninputs++] = eq + 1;
+		} else if (!strcmp(a, "-o")) {
+			o->outdir = need_value(argc, argv, &i);
+		} else if (!strcmp(a, "--naive")) {
+			o->naive = 1;
+		} else if (!strcmp(a, "--save-inputs")) {
+			o->save_inputs = 1;
+		} else if (a[0] == '-' && a[1]) {
+			usage_error("unknown option %s", a);
+		} else if (!o->cmd) {
+			o->cmd = a;
+		} else if (!o->file) {
+			o->file = a;
+		} else {
+			usage_error("unexpected argument %s", a);
+		}
+	}
+}
+
+/* Reads, parses and lowers the file; 0 after a user error. */
+static int compile(Arena *a, const Opts *o, Program *p, LoopNest *ln)
+{
+	char err[512];
+	Source *src = source_read(a, o->file, err, sizeof err);
+	if (!src) {
+		fprintf(stderr, "tessera: %s\n", err);
+		return 0;
+	}
+	Diag d = {.out = stderr};
+	if (!parse_program(a, &d, src, p) || !lower(&d, p, ln, o->after)) {
+		if (d.nerrors > MAX_ERRORS)
+			fprintf(stderr, "tessera: %d errors, %d shown\n", d.nerrors,
+			        MAX_ERRORS);
+		return 0;
+	}
+	return 1;
+}
+
+static double now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static void print_shape(FILE *f, const Tensor *t)
+{
+	fprintf(f, "%s %c%d", t->name, t->type.is_signed ? 'i' : 'u',
+	        t->type.bits);
+	for (int r = 0; r < t->rank; r++)
+		fprintf(f, "%c%ld", r ? ',' : '[', t->shape[r]);
+	fputc(']', f);
+}
+
+/* Inputs from --input files or the seeded generator. */
+static int load_inputs(const Opts *o, const Layer *l, Buf *bufs)
+{
+	char err[512];
+	for (int k = 0; k < o->ninputs; k++) {
+		int t = -1;
+		for (int u = T_A; u <= T_B; u++)
+			if (!strcmp(l->t[u].name, o->input_names[k]))
+				t = u;
+		if (t < 0) {
+			fprintf(stderr, "tessera: --input %s: the layer's inputs are %s "
+			        "and %s\n", o->input_names[k], l->t[T_A].name,
+			        l->t[T_B].name);
+			return 0;
+		}
+		if (bufs[t].data) {
+			fprintf(stderr, "tessera: --input %s is given twice\n",
+			        l->t[t].name);
+			return 0;
+		}
+		if (!npy_read(o->inputs[k], &l->t[t], &bufs[t], err, sizeof err)) {
+			fprintf(stderr, "tessera: %s\n", err);
+			return 0;
+		}
+	}
+	for (int t = 0; t < NTENSORS; t++) {
+		if (bufs[t].data)
+			continue;
+		if (!buf_alloc(&bufs[t], &l->t[t])) {
+			fprintf(stderr, "tessera: out of memory for tensor %s\n",
+			        l->t[t].name);
+			return 0;
+		}
+		if (t != T_OUT)
+			buf_random(&bufs[t], o->seed, t);
+	}
+	return 1;
+}
+
+static int save(const Opts *o, const Layer *l, const Buf *bufs)
+{
+	char err[512];
+	if (mkdir(o->outdir, 0777) && errno != EEXIST) {
+		fprintf(stderr, "tessera: cannot create %s: %s\n", o->outdir,
+		        strerror(errno));
+		return 0;
+	}
+	for (int t = 0; t < NTENSORS; t++) {
+		if (t != T_OUT && !o->save_inputs)
+			continue;
+		char path[4096];
+		snprintf(path, sizeof path, "%s/%s.npy", o->outdir, l->t[t].name);
+		if (!npy_write(path, &bufs[t], err, sizeof err)) {
+			fprintf(stderr, "tessera: %s\n", err);
+			return 0;
+		}
+	}
+	return 1;
+}
+
+static int cmd_run(const Opts *o, const LoopNest *ln)
+{
+	const Layer *l = ln->layer;
+	Buf bufs[NTENSORS] = {0};
+	int ok = load_inputs(o, l, bufs);
+	double t0 = now(), compile_s = 0;
+	char err[512];
+	if (ok && o->naive) {
+		naive_run(l, bufs);
+	} else if (ok && !jit_run(ln, bufs, err, sizeof err, &compile_s)) {
+		fprintf(stderr, "tessera: %s\n", err);
+		ok = 0;
+	}
+	double total = now() - t0;
+	if (ok) {
+		print_shape(stdout, &l->t[T_OUT]);
+		printf(" checksum %016llx\n",
+		       (unsigned long long)buf_checksum(&bufs[T_OUT]));
+		fprintf(stderr, "%s: %ld MACs in %.3f s (%.3f s compiling)\n",
+		        o->naive ? "naive" : "jit", l->macs, total, compile_s);
+	}
+	if (ok && o->outdir)
+		ok = save(o, l, bufs);
+	for (int t = 0; t < NTENSORS; t++)
+		buf_free(&bufs[t]);
+	return ok ? 0 : EXIT_USER;
+}
+
+int main(int argc, char **argv)
+{
+	Opts o = {0};
+	parse_args(argc, argv, &o);
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			fputs(usage, stdout);
+			return 0;
+		}
+		if (!strcmp(argv[i], "--passes")) {
+			for (int k = 0; k < npasses; k++)
+				printf("%-12s %s\n", passes[k].name, passes[k].help);
+			return 0;
+		}
+	}
+	if (!o.cmd)
+		usage_error("no command given%s", "");
+	int known = !strcmp(o.cmd, "check") || !strcmp(o.cmd, "ir") ||
+	            !strcmp(o.cmd, "run");
+	if (!known)
+		usage_error("unknown command '%s'", o.cmd);
+	if (!o.file)
+		usage_error("%s needs a .tsr file", o.cmd);
+	if (o.after) {
+		int found = 0;
+		for (int k = 0; k < npasses; k++)
+			found |= !strcmp(passes[k].name, o.after);
+		if (!found)
+			usage_error("unknown pass '%s' (see tessera --passes)", o.after);
+	}
+	Arena *a = arena_new();
+	Program *p = arena_alloc(a, sizeof *p);
+	LoopNest *ln = arena_alloc(a, sizeof *ln);
+	int rc = compile(a, &o, p, ln) ? 0 : EXIT_USER;
+	if (rc == 0 && !strcmp(o.cmd, "ir")) {
+		if (o.emit_c)
+			emit_c(stdout, ln);
+		else
+			loopnest_print(stdout, ln);
+	} else if (rc == 0 && !strcmp(o.cmd, "run")) {
+		rc = cmd_run(&o, ln);
+	}
+	arena_free(a);
+	for (int k = 0; k < o.ninputs; k++)
+		free((void *)o.input_names[k]);
+	return rc;
+}
