@@ -58,14 +58,18 @@ $(B)/runtime/jit.o: runtime/jit.c $(HDRS) $(B)/.deps
 tessera: $(ALL_OBJ)
 	$(CXX) $(LDFLAGS) -o $@ $(ALL_OBJ) $(LLVM_LIBS) -lm
 
-test: tessera
+test: tessera $(B)/schedgen
 	@sh test/run.sh
+
+$(B)/schedgen: test/schedgen.c
+	@mkdir -p $(B)
+	$(CC) -std=c11 -O2 -Wall -Wno-format-truncation -o $@ test/schedgen.c
 
 # The suite again, with address and undefined-behaviour sanitizers.
 asan: $(B)/.deps
 	$(MAKE) B=build-asan CFLAGS="-O1 -g -fsanitize=address,undefined \
 	  -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
-	  LDFLAGS="-fsanitize=address,undefined" tessera-asan
+	  LDFLAGS="-fsanitize=address,undefined" tessera-asan build/schedgen
 	@TESSERA=./tessera-asan ASAN_OPTIONS=detect_leaks=1 sh test/run.sh
 
 tessera-asan: $(ALL_OBJ)

@@ -49,9 +49,12 @@ static void extents(Diag *d, const LayerAst *ast, Layer *l, Scope *sc)
 			if (l->extent[dim])
 				diag_error(d, it->loc, "extent %s is given twice (first "
 				           "at line %d)", it->name, l->extent_loc[dim].line);
-			else if (it->value < 1 || it->value > (1L << 31))
+			else if (it->value < 1 || it->value > (1L << 31)) {
 				diag_error(d, it->loc, "extent %s must be between 1 and "
 				           "2^31", it->name);
+				l->extent[dim] = 1; /* no follow-on errors */
+				l->extent_loc[dim] = it->loc;
+			}
 			else {
 				l->extent[dim] = it->value;
 				l->extent_loc[dim] = it->loc;
@@ -162,8 +165,8 @@ static void shape(Diag *d, const Layer *l, Tensor *t, const ItemAst *decl)
 		return;
 	if (decl->rank != t->rank) {
 		diag_error(d, decl->type_loc, "tensor %s is declared with %d "
-		           "dimensions but indexed with %d", t->name, decl->rank,
-		           t->rank);
+		           "dimension%s but indexed with %d", t->name, decl->rank,
+		           decl->rank == 1 ? "" : "s", t->rank);
 		return;
 	}
 	for (int i = 0; i < t->rank; i++) {

@@ -109,6 +109,29 @@ static double number(Parser *ps, const char *what)
 	return v;
 }
 
+/* Between arguments: a ',' to go on, or the ')' that ends them. */
+static void comma_or_close(Parser *ps)
+{
+	if (is(ps, TK_COMMA))
+		next(ps);
+	else if (!is(ps, TK_RPAREN))
+		syntax_error(ps, "',' or ')'");
+}
+
+/* Whether a block opened at `open` goes on; reports a missing '}'. */
+static int in_block(Parser *ps, const char *what, Loc open)
+{
+	if (ps->failed || is(ps, TK_RBRACE))
+		return 0;
+	if (is(ps, TK_EOF)) {
+		diag_error(ps->diag, ps->tok.loc, "missing '}' to close the %s "
+		           "block opened at line %d", what, open.line);
+		ps->failed = 1;
+		return 0;
+	}
+	return 1;
+}
+
 /* ---- layer ---- */
 
 /* factor := INT | NAME;  term := factor { '*' factor } */
@@ -164,8 +187,7 @@ static void ref(Parser *ps, RefAst *r)
 			*tail = term(ps);
 		}
 		r->rank++;
-		if (!is(ps, TK_RPAREN))
-			expect(ps, TK_COMMA);
+		comma_or_close(ps);
 	}
 	expect(ps, TK_RPAREN);
 }
@@ -259,7 +281,7 @@ static void layer(Parser *ps, Program *p)
 	}
 	expect(ps, TK_LBRACE);
 	ItemAst **tail = &la.items;
-	while (!ps->failed && !is(ps, TK_RBRACE)) {
+	while (in_block(ps, "layer", la.loc)) {
 		if (is(ps, TK_IDENT) && ps->ahead.kind == TK_LPAREN)
 			stmt(ps, &la);
 		else
@@ -316,8 +338,7 @@ static Directive *call(Parser *ps, const char *recv, Loc recv_loc)
 			a->value = integer(ps, "an integer", NULL);
 		else
 			a->name = ident(ps, "a name or an integer", NULL);
-		if (!is(ps, TK_RPAREN))
-			expect(ps, TK_COMMA);
+		comma_or_close(ps);
 	}
 	expect(ps, TK_RPAREN);
 	dir->args = arena_alloc(ps->arena, sizeof(Arg) * (size_t)(dir->nargs + 1));
@@ -374,7 +395,7 @@ static void schedule(Parser *ps, Program *p)
 	expect(ps, TK_LBRACE);
 	enum { CAP = 1024 };
 	Directive **list = arena_alloc(ps->arena, sizeof *list * CAP);
-	while (!ps->failed && !is(ps, TK_RBRACE))
+	while (in_block(ps, "schedule", s->loc))
 		chain(ps, s, list, CAP);
 	expect(ps, TK_RBRACE);
 	s->dirs = list;
@@ -395,6 +416,12 @@ static long size_with_unit(Parser *ps)
 	} else if (is_word(ps, "MB") || is_word(ps, "MiB")) {
 		mul = 1024 * 1024;
 		next(ps);
+	} else if (is(ps, TK_IDENT) && ps->tok.len <= 3 &&
+	           (ps->tok.text[ps->tok.len - 1] == 'B' ||
+	            ps->tok.text[ps->tok.len - 1] == 'b')) {
+		diag_error(ps->diag, ps->tok.loc, "unknown size unit %.*s (B, KB, "
+		           "KiB, MB, MiB)", ps->tok.len, ps->tok.text);
+		ps->failed = 1;
 	}
 	if (!ps->failed && (v <= 0 || v > (1L << 40) / mul)) {
 		diag_error(ps->diag, loc, "size must be between 1 B and 1 TB");
@@ -454,8 +481,16 @@ static void level(Parser *ps, Arch *a, int *user_levels)
 static void arch_check(Parser *ps, Arch *a, Loc loc)
 {
 	if (a->nlevels == 0 || !a->level[a->nlevels - 1].offchip) {
-		diag_error(ps->diag, loc, "the last level must be off-chip "
-		           "(for example: level DRAM offchip)");
+		diag_error(ps->diag, a->nlevels ? a->level[a->nlevels - 1].loc
+		                                : loc, "the last level must be "
+		           "off-chip (for example: level DRAM offchip)");
+		ps->failed = 1;
+		return;
+	}
+	if (a->nlevels < 2) {
+		diag_error(ps->diag, a->level[0].loc, "an architecture needs an "
+		           "on-chip level inside %s (for example: level GB size "
+		           "128 KB)", a->level[0].name);
 		ps->failed = 1;
 		return;
 	}
@@ -493,7 +528,7 @@ static void arch(Parser *ps, Program *p)
 		a->name = ident(ps, "a name", NULL);
 	expect(ps, TK_LBRACE);
 	int user_levels = 0;
-	while (!ps->failed && !is(ps, TK_RBRACE)) {
+	while (in_block(ps, "arch", a->loc)) {
 		Loc l = ps->tok.loc;
 		if (is_word(ps, "pe_array")) {
 			next(ps);

@@ -19,6 +19,7 @@
 
 typedef struct Retired {
 	const char *name;
+	const char *how;  /* "split" or "fused" */
 	Loc loc;
 } Retired;
 
@@ -53,8 +54,8 @@ static int loop_arg(Ctx *c, const Arg *a)
 		return i;
 	for (int r = c->nretired - 1; r >= 0; r--)
 		if (!strcmp(c->retired[r].name, a->name)) {
-			diag_error(c->d, a->loc, "loop %s no longer exists: it was "
-			           "split or fused at line %d, column %d", a->name,
+			diag_error(c->d, a->loc, "loop %s was already %s at line %d, "
+			           "column %d", a->name, c->retired[r].how,
 			           c->retired[r].loc.line, c->retired[r].loc.col);
 			return -1;
 		}
@@ -85,10 +86,10 @@ static int new_name(Ctx *c, const Arg *a, int except)
 	return 1;
 }
 
-static void retire(Ctx *c, const char *name, Loc loc)
+static void retire(Ctx *c, const char *name, const char *how, Loc loc)
 {
 	if (c->nretired < (int)(sizeof c->retired / sizeof c->retired[0]))
-		c->retired[c->nretired++] = (Retired){name, loc};
+		c->retired[c->nretired++] = (Retired){name, how, loc};
 }
 
 static int nargs_ok(Ctx *c, const Directive *dir, int lo, int hi,
@@ -104,6 +105,12 @@ static int nargs_ok(Ctx *c, const Directive *dir, int lo, int hi,
 static int movable(Ctx *c, int i, const Directive *dir)
 {
 	const Loop *l = &c->ln->loop[i];
+	if (l->kind == LOOP_SPATIAL && (dir->kind == DIR_UNROLL ||
+	                                dir->kind == DIR_REPLICATE)) {
+		diag_error(c->d, dir->loc, "loop %s is already unrolled (line %d)",
+		           l->name, l->unroll_loc.line);
+		return 0;
+	}
 	if (l->kind == LOOP_SPATIAL) {
 		diag_error(c->d, dir->loc, "loop %s is already unrolled (line %d); "
 		           "%s it before unrolling", l->name, l->unroll_loc.line,
@@ -135,7 +142,7 @@ static int add_guard(Ctx *c, const char *var, long limit, Loc loc)
 		           MAX_GUARDS - NDIMS);
 		return -1;
 	}
-	c->ln->guard[c->ln->nguards] = (Guard){var, limit, 0, loc};
+	c->ln->guard[c->ln->nguards] = (Guard){var, limit, 0, loc, loc};
 	return c->ln->nguards++;
 }
 
@@ -182,6 +189,9 @@ static int split(Ctx *c, const Arg *a, Loc loc, const Directive *dir)
 		outer.part[0].gstride[g] = p.gstride[g] * f;
 	int root = p.stride == 1 && p.nguards == 1 && p.guard[0] == p.dim &&
 	           p.extent == c->p->layer.extent[p.dim];
+	for (int g = 0; p.extent % f && g < p.nguards; g++)
+		if (!c->ln->guard[p.guard[g]].uneven_loc.src)
+			c->ln->guard[p.guard[g]].uneven_loc = loc;
 	if (p.extent % f && !root) {
 		/* an uneven split of a split loop bounds the loop itself */
 		int g = add_guard(c, old.name, p.extent, loc);
@@ -198,7 +208,7 @@ static int split(Ctx *c, const Arg *a, Loc loc, const Directive *dir)
 	c->ln->loop[i] = outer;
 	insert_loop(c->ln, i + 1, &inner);
 	if (strcmp(old.name, outer.name))
-		retire(c, old.name, loc);
+		retire(c, old.name, "split", loc);
 	return i;
 }
 
@@ -259,9 +269,14 @@ static void reorder(Ctx *c, const Directive *dir)
 /* tile(x, y, [xo, yo,] xi, yi, fx, fy), as in Halide. */
 static void tile(Ctx *c, const Directive *dir)
 {
-	if (!nargs_ok(c, dir, 6, 8, "(x, y, xo, yo, xi, yi, fx, fy) or "
-	              "(x, y, xi, yi, fx, fy)") || dir->nargs == 7)
+	static const char use[] = "(x, y, xo, yo, xi, yi, fx, fy) or "
+	                          "(x, y, xi, yi, fx, fy)";
+	if (!nargs_ok(c, dir, 6, 8, use))
 		return;
+	if (dir->nargs == 7) {
+		diag_error(c->d, dir->loc, "tile takes %s", use);
+		return;
+	}
 	const Arg *a = dir->args;
 	int full = dir->nargs == 8;
 	Arg sx[4] = {a[0], full ? a[2] : a[0], a[full ? 4 : 2], a[full ? 6 : 4]};
@@ -303,9 +318,9 @@ static void fuse(Ctx *c, const Directive *dir)
 		f.part[f.nparts++] = lo->part[k];
 	f.extent = li->extent * lo->extent;
 	if (strcmp(li->name, f.name))
-		retire(c, li->name, dir->loc);
+		retire(c, li->name, "fused", dir->loc);
 	if (strcmp(lo->name, f.name))
-		retire(c, lo->name, dir->loc);
+		retire(c, lo->name, "fused", dir->loc);
 	c->ln->loop[out] = f;
 	c->fuse_loc[out] = dir->loc;
 	remove_loop(c->ln, in);
@@ -482,6 +497,11 @@ static int buffer_parse(Ctx *c, const Directive *dir, Buffer *b)
 		}
 		if (!nargs_ok(c, x, 2, 2, "(output, loop)"))
 			return 0;
+		if (have_at) {
+			diag_error(c->d, x->loc, "compute_at is given twice for "
+			           "%s.in(%s)", dir->recv, a->name);
+			return 0;
+		}
 		if (!x->args[0].name ||
 		    strcmp(x->args[0].name, c->p->layer.t[T_OUT].name)) {
 			diag_error(c->d, x->args[0].loc, "compute_at places a buffer "
@@ -653,7 +673,7 @@ static void edges(Ctx *c)
 					diag_error(c->d, c->fuse_loc[i], "cannot fuse into %s: "
 					           "%s has edge tiles (the split at line %d "
 					           "does not divide)", l->name, ln->guard[g].var,
-					           ln->guard[g].loc.line);
+					           ln->guard[g].uneven_loc.line);
 					return;
 				}
 				if (guard_reach(ln, g, i) + l->part[p].gstride[k] *
@@ -741,7 +761,7 @@ static void initial_nest(Ctx *c)
 	for (int d = 0; d < NDIMS; d++)
 		ln->guard[d] = (Guard){dim_lower[d], ly->extent[d] ? ly->extent[d]
 		                                                   : 1, 0,
-		                       ly->extent_loc[d]};
+		                       ly->extent_loc[d], {0}};
 	ln->nguards = NDIMS;
 }
 

@@ -223,7 +223,8 @@ typedef struct Guard {
 	const char *var;   /* the variable it bounds */
 	long limit;
 	int trivial;       /* never binds: every tile is full */
-	Loc loc;           /* the split that made it */
+	Loc loc;           /* the split that made it, or the extent */
+	Loc uneven_loc;    /* the first split of it that does not divide */
 } Guard;
 
 #define LOOP_KINDS(X) X(SERIAL, "for") X(TEMPORAL, "for") X(SPATIAL, "spatial")

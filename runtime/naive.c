@@ -20,13 +20,28 @@ static long offset(const Tensor *t, const long *v)
 	return off;
 }
 
+/* Offsets are affine in the loop values, so offset(v) = base + sum of
+ * delta[d] * v[d]; both come from offset() itself. */
+static void deltas(const Tensor *t, long *base, long *delta)
+{
+	long v[NDIMS] = {0};
+	*base = offset(t, v);
+	for (int d = 0; d < NDIMS; d++) {
+		v[d] = 1;
+		delta[d] = offset(t, v) - *base;
+		v[d] = 0;
+	}
+}
+
 void naive_run(const Layer *l, Buf *bufs)
 {
 	long n = bufs[T_OUT].count;
 	uint64_t *acc = calloc((size_t)n, sizeof *acc);
 	if (!acc)
 		INTERNAL("out of memory");
-	long ext[NDIMS], v[NDIMS];
+	long ext[NDIMS], v[NDIMS], base[NTENSORS], delta[NTENSORS][NDIMS];
+	for (int t = 0; t < NTENSORS; t++)
+		deltas(&l->t[t], &base[t], delta[t]);
 	for (int d = 0; d < NDIMS; d++)
 		ext[d] = l->extent[d] ? l->extent[d] : 1;
 	for (v[0] = 0; v[0] < ext[0]; v[0]++)
@@ -36,9 +51,15 @@ void naive_run(const Layer *l, Buf *bufs)
 	for (v[4] = 0; v[4] < ext[4]; v[4]++)
 	for (v[5] = 0; v[5] < ext[5]; v[5]++)
 	for (v[6] = 0; v[6] < ext[6]; v[6]++) {
-		long a = buf_get(&bufs[T_A], offset(&l->t[T_A], v));
-		long b = buf_get(&bufs[T_B], offset(&l->t[T_B], v));
-		acc[offset(&l->t[T_OUT], v)] += (uint64_t)a * (uint64_t)b;
+		long off[NTENSORS];
+		for (int t = 0; t < NTENSORS; t++) {
+			off[t] = base[t];
+			for (int d = 0; d < NDIMS; d++)
+				off[t] += delta[t][d] * v[d];
+		}
+		long a = buf_get(&bufs[T_A], off[T_A]);
+		long b = buf_get(&bufs[T_B], off[T_B]);
+		acc[off[T_OUT]] += (uint64_t)a * (uint64_t)b;
 	}
 	for (long i = 0; i < n; i++)
 		buf_set(&bufs[T_OUT], i, (long)acc[i]);

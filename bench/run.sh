@@ -1,0 +1,219 @@
+#!/bin/sh
+# bench/run.sh - Tessera's benchmarks (`make bench`; run from the
+# repository root after `make`).  Prints a table of measured figures with
+# the targets next to them.  It exits non-zero only when a benchmark
+# cannot be run, never because a target is missed.
+#
+#   a. `tessera ir` on AlexNet conv3, as a whole process      < 20 ms
+#   b. `tessera run` on AlexNet conv3, as a whole process     < 2 s
+#      and the JIT's kernel time against the same loops
+#      (`tessera ir --c`) compiled by gcc -O2                  <= 3x
+#   c. `tessera check` on a generated 10,000-line file         < 100 ms
+#
+# Whole-process times are hyperfine means when hyperfine is installed,
+# otherwise means over a loop timed with date +%s%N.  The JIT's kernel
+# time is T - C from its "jit: N MACs in T s (C s compiling)" line (T
+# also covers reducing the output to its width, a negligible pass),
+# averaged over JIT_RUNS processes; the gcc kernel is timed by
+# bench/cdriver.c on the very inputs the JIT used, and its output must
+# match the JIT's bit for bit.
+#
+# Environment: TESSERA (default ./tessera), BENCH_CC (default gcc),
+# BENCH_RUNS (whole-process runs, default 20), JIT_RUNS (default 5),
+# GCC_REPS (kernel calls timed per driver run, default 5).
+set -u
+T=${TESSERA:-./tessera}
+CC=${BENCH_CC:-gcc}
+RUNS=${BENCH_RUNS:-20}
+JIT_RUNS=${JIT_RUNS:-5}
+GCC_REPS=${GCC_REPS:-5}
+LAYER=bench/alexnet_conv3.tsr
+OUT=bench/out
+NOTES=$OUT/notes.txt
+
+die() {
+	echo "bench: $*" >&2
+	exit 1
+}
+
+[ -x "$T" ] || die "$T not found: run make first"
+[ -f "$LAYER" ] || die "$LAYER not found: run from the repository root"
+command -v "$CC" >/dev/null 2>&1 || die "$CC not found"
+mkdir -p $OUT || die "cannot create $OUT"
+: >$NOTES
+
+# mean_time RUNS WARMUP CMD...: the mean wall time of CMD in seconds.
+# CMD is split on blanks (no quoting); it must succeed every time.
+mean_time() {
+	runs=$1 warm=$2
+	shift 2
+	if command -v hyperfine >/dev/null 2>&1; then
+		hyperfine -N --style none --warmup "$warm" --runs "$runs" \
+		  --export-json $OUT/hyperfine.json -- "$*" >$OUT/hyperfine.log 2>&1 ||
+			{ cat $OUT/hyperfine.log >&2; die "hyperfine failed on: $*"; }
+		sed -n 's/^ *"mean": *\([0-9.eE+-]*\),*$/\1/p' $OUT/hyperfine.json |
+			head -1
+	else
+		i=0
+		while [ $i -lt "$warm" ]; do
+			"$@" >/dev/null 2>&1 || die "failed: $*"
+			i=$((i + 1))
+		done
+		t0=$(date +%s%N)
+		i=0
+		while [ $i -lt "$runs" ]; do
+			"$@" >/dev/null 2>&1 || die "failed: $*"
+			i=$((i + 1))
+		done
+		t1=$(date +%s%N)
+		awk -v a="$t0" -v b="$t1" -v n="$runs" \
+		  'BEGIN { printf "%.6f\n", (b - a) / n / 1e9 }'
+	fi
+}
+
+# Formatting: seconds as ms or s, ratios, whether a target is met.
+ms() { awk -v s="$1" 'BEGIN { printf "%.1f ms", s * 1000 }'; }
+sec() { awk -v s="$1" 'BEGIN { printf "%.3f s", s }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2fx", a / b }'; }
+below() { awk -v v="$1" -v t="$2" 'BEGIN { print (v < t) ? "yes" : "NO" }'; }
+atmost() { awk -v v="$1" -v t="$2" 'BEGIN { print (v <= t) ? "yes" : "NO" }'; }
+row() { printf '%-46s %12s   %-9s %s\n' "$1" "$2" "$3" "$4"; }
+
+# ---- the figures ----
+
+"$T" check $LAYER || die "tessera check rejects $LAYER"
+
+# a. tessera ir, whole process.
+ir_s=$(mean_time "$RUNS" 3 "$T" ir $LAYER)
+
+# b. tessera run, whole process; then the JIT's kernel time.
+run_s=$(mean_time $((RUNS / 4 + 1)) 1 "$T" run $LAYER)
+rm -rf $OUT/conv3
+"$T" run $LAYER --save-inputs -o $OUT/conv3 >/dev/null 2>$OUT/jit.err ||
+	{ cat $OUT/jit.err >&2; die "tessera run failed"; }
+i=0
+: >$OUT/jit.times
+while [ $i -lt "$JIT_RUNS" ]; do
+	"$T" run $LAYER >/dev/null 2>$OUT/jit.err ||
+		{ cat $OUT/jit.err >&2; die "tessera run failed"; }
+	sed -n 's/^jit: [0-9]* MACs in \([0-9.]*\) s (\([0-9.]*\) s compiling)$/\1 \2/p' \
+	  $OUT/jit.err >>$OUT/jit.times
+	i=$((i + 1))
+done
+[ "$(wc -l <$OUT/jit.times)" -eq "$JIT_RUNS" ] ||
+	die "no 'jit: N MACs in T s (C s compiling)' line from tessera run"
+jit_compile=$(awk '{ c += $2 } END { printf "%.6f", c / NR }' $OUT/jit.times)
+jit_kernel=$(awk '{ k += $1 - $2 } END { printf "%.6f", k / NR }' $OUT/jit.times)
+
+# The header of `tessera ir` gives each tensor's name and type, output
+# first:   O i32[1,384,13,13] I i16[1,256,15,15] W i16[384,256,3,3]
+set -- $("$T" ir $LAYER | sed -n '3p' | tr '[' ' ' | awk '{ print $1, $2, $4, $5, $7, $8 }')
+[ $# -eq 6 ] || die "cannot read the tensor types from tessera ir"
+ctype() {
+	awk -v t="$1" 'BEGIN {
+		b = substr(t, 2) + 0
+		w = b <= 8 ? 8 : b <= 16 ? 16 : b <= 32 ? 32 : 64
+		printf "%sint%d_t", substr(t, 1, 1) == "u" ? "u" : "", w
+	}'
+}
+o_name=$1 o_type=$2 a_name=$3 a_type=$4 b_name=$5 b_type=$6
+defs="-DTA=$(ctype "$a_type") -DTB=$(ctype "$b_type") -DTO=$(ctype "$o_type")"
+defs="$defs -DO_BITS=$(echo "$o_type" | cut -c2-)"
+case $o_type in i*) defs="$defs -DO_SIGNED=1" ;; *) defs="$defs -DO_SIGNED=0" ;; esac
+npys="$OUT/conv3/$a_name.npy $OUT/conv3/$b_name.npy $OUT/conv3/$o_name.npy"
+
+"$T" ir --c $LAYER >$OUT/kernel.c || die "tessera ir --c failed"
+# Workaround: emit_c writes `{ long a0 = a0 + 2048L * v0_0;`, whose
+# initialiser reads the new, uninitialised a0 (a C scope rule), not the
+# outer one.  The copy below reads the outer one first:
+# `{ long a0_t = a0 + 2048L * v0_0, a0 = a0_t;` - the same loops.
+sed 's/{ long a\([0-9]\) = a\1 + \([^;]*\);/{ long a\1_t = a\1 + \2, a\1 = a\1_t;/' \
+  $OUT/kernel.c >$OUT/kernel_fixed.c
+
+# build_driver FLAGS KERNEL EXE
+build_driver() {
+	# shellcheck disable=SC2086
+	$CC $1 -std=c11 $defs -o "$3" bench/cdriver.c "$2" 2>$OUT/cc.log ||
+		{ cat $OUT/cc.log >&2; die "$CC $1 failed on $2"; }
+}
+
+# Does the C exactly as emitted compute the layer?
+kernel=$OUT/kernel.c
+build_driver "-O2" $OUT/kernel.c $OUT/kdriver_asis
+# shellcheck disable=SC2086
+timeout 120 $OUT/kdriver_asis $npys 1 >$OUT/asis.out 2>&1
+rc=$?
+if [ $rc -ne 0 ]; then
+	kernel=$OUT/kernel_fixed.c
+	case $rc in
+	1) what=$(sed -n 's/.*output //p' $OUT/asis.out) ;;
+	124) what="the driver timed out after 120 s" ;;
+	*) what="the driver exited with status $rc" ;;
+	esac
+	[ $rc -gt 128 ] && [ $rc -ne 124 ] &&
+		what="the driver was killed by signal $((rc - 128))$(
+		  [ $((rc - 128)) -eq 11 ] && echo ' (SIGSEGV)')"
+	{
+		echo "the C of 'tessera ir --c' is wrong as emitted: $what."
+		echo "  Its '{ long aN = aN + ...;' initialisers read the inner,"
+		echo "  uninitialised aN. Timed instead: $OUT/kernel_fixed.c, the"
+		echo "  same loops with those lines rewritten as"
+		echo "  '{ long aN_t = aN + ..., aN = aN_t;'."
+	} >>$NOTES
+fi
+
+build_driver "-O2" $kernel $OUT/kdriver
+# shellcheck disable=SC2086
+$OUT/kdriver $npys "$GCC_REPS" >$OUT/gcc.out 2>&1 ||
+	{ cat $OUT/gcc.out >&2; die "the gcc -O2 kernel's output differs from the JIT's"; }
+gcc_kernel=$(awk '{ print $5 }' $OUT/gcc.out)
+gcc_min=$(awk '{ print $3 }' $OUT/gcc.out)
+
+# For reference: the JIT compiles for the host CPU, plain -O2 does not.
+build_driver "-O2 -march=native" $kernel $OUT/kdriver_native
+# shellcheck disable=SC2086
+$OUT/kdriver_native $npys "$GCC_REPS" >$OUT/native.out 2>&1 ||
+	{ cat $OUT/native.out >&2; die "the gcc -march=native kernel's output differs"; }
+native_kernel=$(awk '{ print $5 }' $OUT/native.out)
+
+# c. the frontend on a generated 10,000-line file.
+sh bench/gen_big.sh 10000 >$OUT/big.tsr || die "gen_big.sh failed"
+big_lines=$(wc -l <$OUT/big.tsr | tr -d ' ')
+"$T" check $OUT/big.tsr || die "tessera check rejects $OUT/big.tsr"
+big_s=$(mean_time "$RUNS" 3 "$T" check $OUT/big.tsr)
+small_s=$(mean_time "$RUNS" 3 "$T" check $LAYER)
+# What every whole-process figure pays before reading a file.
+start_s=$(mean_time "$RUNS" 3 "$T" --help)
+
+# ---- the table ----
+
+timer="hyperfine means"
+command -v hyperfine >/dev/null 2>&1 || timer="means of date +%s%N loops"
+cpus=$(nproc 2>/dev/null || echo "?")
+load=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo "?")
+echo "Tessera benchmarks: $LAYER (N=1 K=384 C=256 Y=13 X=13 FY=3 FX=3)"
+echo "Caveat: figures are from one noisy shared machine ($cpus CPUs, load"
+echo "average $load); compare the ratios within one run, not absolute"
+echo "figures across runs. Whole-process times are $timer."
+echo
+row "measure" "measured" "target" "met"
+row "a. tessera ir (whole process, $RUNS runs)" "$(ms "$ir_s")" "< 20 ms" \
+  "$(below "$ir_s" 0.020)"
+row "b. tessera run (whole process, $((RUNS / 4 + 1)) runs)" "$(sec "$run_s")" \
+  "< 2 s" "$(below "$run_s" 2)"
+row "   JIT compile C (mean of $JIT_RUNS)" "$(sec "$jit_compile")" "" ""
+row "   JIT kernel T - C (mean of $JIT_RUNS)" "$(sec "$jit_kernel")" "" ""
+row "   gcc -O2 kernel (mean of $GCC_REPS; min $gcc_min s)" "$(sec "$gcc_kernel")" "" ""
+row "   JIT kernel / gcc -O2 kernel" "$(ratio "$jit_kernel" "$gcc_kernel")" \
+  "<= 3x" "$(atmost "$(ratio "$jit_kernel" "$gcc_kernel" | tr -d x)" 3)"
+row "   (gcc -O2 -march=native kernel, mean)" "$(sec "$native_kernel")" "" ""
+row "   (JIT kernel / gcc -O2 -march=native)" \
+  "$(ratio "$jit_kernel" "$native_kernel")" "" ""
+row "c. tessera check, $big_lines-line file" "$(ms "$big_s")" "< 100 ms" \
+  "$(below "$big_s" 0.100)"
+row "   (tessera check $LAYER)" "$(ms "$small_s")" "" ""
+row "(tessera --help: process start-up alone)" "$(ms "$start_s")" "" ""
+if [ -s $NOTES ]; then
+	echo
+	sed 's/^/Note: /; s/^Note:   /      /' $NOTES
+fi

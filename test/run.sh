@@ -1,0 +1,88 @@
+#!/bin/sh
+# test/run.sh - the whole suite: prints PASS/FAIL for each test and ends
+# with "N passed, N failed"; exits non-zero on any failure.
+#
+#   test/ir/NAME.tsr      `tessera ir` must print NAME.ir exactly
+#                         (a first line "# args: ..." adds options)
+#   test/errors/NAME.tsr  `tessera check` must exit 1 and print NAME.err
+#                         exactly on stderr
+#   test/run/NAME.tsr     the JIT and the naive reference must agree
+#   test/cli.sh           command-line behaviour (usage, .npy files)
+#   random schedules      build/schedgen makes TESSERA_RANDOM (default
+#                         150) random layers and schedules, each run by
+#                         the JIT and the naive reference
+#
+# TESSERA names the binary under test (default ./tessera).
+T=${TESSERA:-./tessera}
+OUT=test/out
+mkdir -p $OUT
+pass=0
+fail=0
+
+ok() { pass=$((pass + 1)); echo "PASS $1"; }
+bad() {
+	fail=$((fail + 1))
+	echo "FAIL $1"
+	[ -n "$2" ] && printf '%s\n' "$2" | head -20 | sed 's/^/    /'
+}
+
+for f in test/ir/*.tsr; do
+	[ -e "$f" ] || continue
+	n=${f%.tsr}
+	args=$(sed -n '1s/^# args: //p' "$f")
+	$T ir "$f" $args >$OUT/ir.out 2>&1
+	if d=$(diff -u "$n.ir" $OUT/ir.out); then ok "ir/$(basename $n)"
+	else bad "ir/$(basename $n)" "$d"; fi
+done
+
+for f in test/errors/*.tsr; do
+	[ -e "$f" ] || continue
+	n=${f%.tsr}
+	$T check "$f" >$OUT/err.stdout 2>$OUT/err.out
+	rc=$?
+	if [ $rc -ne 1 ]; then bad "errors/$(basename $n)" "exit status $rc, not 1"
+	elif d=$(diff -u "$n.err" $OUT/err.out); then ok "errors/$(basename $n)"
+	else bad "errors/$(basename $n)" "$d"; fi
+done
+
+# The JIT (the schedule) and the naive reference (no schedule) must give
+# the same output bits.
+same_output() {
+	for seed in $2; do
+		a=$($T run "$1" --seed $seed 2>$OUT/run.err) ||
+			{ cat $OUT/run.err; return 1; }
+		b=$($T run "$1" --seed $seed --naive 2>$OUT/run.err) ||
+			{ cat $OUT/run.err; return 1; }
+		[ -n "$a" ] && [ "$a" = "$b" ] ||
+			{ echo "seed $seed: jit '$a' naive '$b'"; return 1; }
+	done
+}
+
+for f in test/run/*.tsr examples/*.tsr; do
+	[ -e "$f" ] || continue
+	case $f in examples/*) seeds=1 ;; *) seeds="1 7" ;; esac
+	if r=$(same_output "$f" "$seeds" 2>&1); then ok "run/$(basename ${f%.tsr})"
+	else bad "run/$(basename ${f%.tsr})" "$r"; fi
+done
+
+if [ -x build/schedgen ]; then
+	i=1
+	while [ $i -le "${TESSERA_RANDOM:-150}" ]; do
+		build/schedgen $i >$OUT/random.tsr
+		if r=$(same_output $OUT/random.tsr 1 2>&1); then ok "random/$i"
+		else
+			cp $OUT/random.tsr $OUT/random-fail-$i.tsr
+			bad "random/$i" "$r (kept as $OUT/random-fail-$i.tsr)"
+		fi
+		i=$((i + 1))
+	done
+else
+	bad "random" "build/schedgen is missing"
+fi
+
+if [ -f test/cli.sh ]; then
+	. test/cli.sh
+fi
+
+echo "$pass passed, $fail failed"
+[ $fail -eq 0 ]

@@ -1,0 +1,426 @@
+/* schedgen.c - writes a random, valid .tsr file (layer, schedule, arch)
+ * for a seed: `schedgen SEED`.  The suite runs each one on the JIT and the
+ * naive reference; later stages add the model and the simulator.
+ *
+ * Layers are small (at most a few thousand MACs) and of every kind:
+ * convolution with stride, depthwise, fully connected, and convolutions
+ * missing some loops, over several element types.  Schedules use uneven
+ * splits, tile, fuse, reorder, unroll and replicate on 1-D and 2-D
+ * arrays, accelerate, buffers at both on-chip levels, double buffering
+ * and systolic().  The generator keeps to the rules the checker enforces,
+ * so every file it writes must be accepted.
+ */
+#define _GNU_SOURCE
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { N, K, C, Y, X, FY, FX, NDIM };
+static const char *const up[NDIM] = {"N", "K", "C", "Y", "X", "FY", "FX"};
+static const char *const low[NDIM] = {"n", "k", "c", "y", "x", "fy", "fx"};
+
+static uint64_t rng;
+static unsigned rnd(unsigned n) /* 0 .. n-1 */
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return n ? (unsigned)(rng % n) : 0;
+}
+
+typedef struct GLoop {
+	char name[32];
+	int dims;      /* bit set of the layer loops it counts */
+	long ext;
+	int fused, spatial;
+} GLoop;
+
+typedef struct Gen {
+	long ext[NDIM];
+	int uneven[NDIM];   /* some split of this loop does not divide */
+	int idx[3];         /* bit sets: loops indexing O, I, W */
+	GLoop l[48];        /* outermost first */
+	int n, names;
+	long adim[2];
+	int ndims;
+	long used[2];
+} Gen;
+
+static void emit_ref(FILE *f, const char *t, const int *dims, int n, long s)
+{
+	fprintf(f, "%s(", t);
+	for (int i = 0; i < n; i++) {
+		int d = dims[i];
+		const char *sep = i ? "," : "";
+		if (d == Y || d == X) {
+			int fd = d == Y ? FY : FX;
+			fprintf(f, "%s%s*s%s%s", sep, low[d], fd >= 0 ? "" : "", "");
+			(void)fd;
+		} else {
+			fprintf(f, "%s%s", sep, low[d]);
+		}
+	}
+	fputc(')', f);
+	(void)s;
+}
+
+/* Picks the layer: kind, extents, statement and types. */
+static void layer(Gen *g, FILE *f)
+{
+	int kind = (int)rnd(4); /* conv, depthwise, fc, conv without some loops */
+	long s = 1 + rnd(2);
+	int od[4], on = 0, ad[4], an = 0, wd[4], wn = 0;
+	memset(g->ext, 0, sizeof g->ext);
+	g->ext[N] = 1 + rnd(2);
+	g->ext[C] = 1 + rnd(9);
+	if (kind != 1)
+		g->ext[K] = 1 + rnd(9);
+	if (kind != 2) {
+		g->ext[Y] = 1 + rnd(6);
+		g->ext[X] = 1 + rnd(6);
+		g->ext[FY] = 1 + rnd(3);
+		g->ext[FX] = 1 + rnd(3);
+	}
+	if (kind == 3) {
+		if (rnd(2))
+			g->ext[N] = 0;
+		if (rnd(2))
+			g->ext[FY] = 0;
+		if (rnd(2))
+			g->ext[Y] = g->ext[FY] = 0;
+	}
+	int c_or_k = kind == 1 ? C : K;
+	if (g->ext[N])
+		od[on++] = N;
+	od[on++] = c_or_k;
+	if (g->ext[Y])
+		od[on++] = Y;
+	if (g->ext[X])
+		od[on++] = X;
+	if (g->ext[N])
+		ad[an++] = N;
+	ad[an++] = C;
+	if (g->ext[Y])
+		ad[an++] = Y;
+	if (g->ext[X])
+		ad[an++] = X;
+	if (kind != 1)
+		wd[wn++] = K;
+	wd[wn++] = C;
+	if (g->ext[FY])
+		wd[wn++] = FY;
+	if (g->ext[FX])
+		wd[wn++] = FX;
+	if (kind == 1)
+		memmove(wd, wd + 0, sizeof wd);
+	fprintf(f, "layer random {\n ");
+	for (int d = 0; d < NDIM; d++)
+		if (g->ext[d])
+			fprintf(f, " %s=%ld", up[d], g->ext[d]);
+	fprintf(f, "\n  s = %ld\n", s);
+	static const char *const types[][3] = {
+		{"i32", "i16", "i16"}, {"i32", "i8", "i8"}, {"i24", "u8", "i8"},
+		{"i20", "i4", "i12"}, {"u16", "u8", "u8"}, {"i64", "i32", "i32"},
+		{"i32", "i16", "i16"},
+	};
+	int t = (int)rnd(sizeof types / sizeof types[0]);
+	fprintf(f, "  O: %s  I: %s  W: %s\n  ", types[t][0], types[t][1],
+	        types[t][2]);
+	/* O(...) += I(...) * W(...) with I's y, x as y*s+fy, x*s+fx */
+	fputs("O(", f);
+	for (int i = 0; i < on; i++)
+		fprintf(f, "%s%s", i ? "," : "", low[od[i]]);
+	fputs(") += I(", f);
+	for (int i = 0; i < an; i++) {
+		int d = ad[i];
+		fprintf(f, "%s%s", i ? "," : "", low[d]);
+		if (d == Y || d == X) {
+			fputs("*s", f);
+			if (g->ext[d == Y ? FY : FX])
+				fprintf(f, "+%s", low[d == Y ? FY : FX]);
+		}
+	}
+	fputs(") * W(", f);
+	for (int i = 0; i < wn; i++)
+		fprintf(f, "%s%s", i ? "," : "", low[wd[i]]);
+	fputs(")\n}\n", f);
+	memset(g->idx, 0, sizeof g->idx);
+	for (int i = 0; i < on; i++)
+		g->idx[0] |= 1 << od[i];
+	for (int i = 0; i < an; i++) {
+		g->idx[1] |= 1 << ad[i];
+		if (ad[i] == Y && g->ext[FY])
+			g->idx[1] |= 1 << FY;
+		if (ad[i] == X && g->ext[FX])
+			g->idx[1] |= 1 << FX;
+	}
+	for (int i = 0; i < wn; i++)
+		g->idx[2] |= 1 << wd[i];
+	/* the initial nest: output loops in index order, then the others */
+	int placed = 0;
+	g->n = 0;
+	for (int i = 0; i < on; i++) {
+		GLoop *l = &g->l[g->n++];
+		memset(l, 0, sizeof *l);
+		strcpy(l->name, low[od[i]]);
+		l->dims = 1 << od[i];
+		l->ext = g->ext[od[i]];
+		placed |= l->dims;
+	}
+	for (int d = 0; d < NDIM; d++)
+		if (g->ext[d] && !(placed & 1 << d)) {
+			GLoop *l = &g->l[g->n++];
+			memset(l, 0, sizeof *l);
+			strcpy(l->name, low[d]);
+			l->dims = 1 << d;
+			l->ext = g->ext[d];
+		}
+	(void)emit_ref;
+}
+
+static int dim_of(const GLoop *l)
+{
+	for (int d = 0; d < NDIM; d++)
+		if (l->dims & 1 << d)
+			return d;
+	return -1;
+}
+
+/* split: loop i becomes outer (at i) and inner (at i+1). */
+static void split(Gen *g, FILE *f, int i)
+{
+	GLoop old = g->l[i];
+	long fct = 1 + rnd((unsigned)old.ext + 1);
+	GLoop o = old, in = old;
+	int id = g->names++;
+	snprintf(o.name, sizeof o.name, "%s%do", low[dim_of(&old)], id);
+	snprintf(in.name, sizeof in.name, "%s%di", low[dim_of(&old)], id);
+	o.ext = (old.ext + fct - 1) / fct;
+	in.ext = fct;
+	if (old.ext % fct)
+		g->uneven[dim_of(&old)] = 1;
+	memmove(&g->l[i + 2], &g->l[i + 1], sizeof(GLoop) * (size_t)(g->n - i - 1));
+	g->l[i] = o;
+	g->l[i + 1] = in;
+	g->n++;
+	fprintf(f, "\n   .split(%s, %s, %s, %ld)", old.name, o.name, in.name, fct);
+}
+
+static void fuse(Gen *g, FILE *f, int i)
+{
+	GLoop *in = &g->l[i + 1], *out = &g->l[i];
+	char name[16];
+	snprintf(name, sizeof name, "f%d", g->names++);
+	fprintf(f, "\n   .fuse(%s, %s, %s)", in->name, out->name, name);
+	out->dims |= in->dims;
+	out->ext *= in->ext;
+	out->fused = 1;
+	strcpy(out->name, name);
+	memmove(in, in + 1, sizeof(GLoop) * (size_t)(g->n - i - 2));
+	g->n--;
+}
+
+/* tile(a, b, ao, bo, ai, bi, fa, fb): two splits, then ai, bi, ao, bo
+ * take the positions of the four loops, innermost first. */
+static void tile(Gen *g, FILE *f, int ia, int ib)
+{
+	char an[32], bn[32];
+	strcpy(an, g->l[ia].name);
+	strcpy(bn, g->l[ib].name);
+	long fa = 1 + rnd((unsigned)g->l[ia].ext + 1);
+	long fb = 1 + rnd((unsigned)g->l[ib].ext + 1);
+	int id = g->names++;
+	char n[4][32];
+	snprintf(n[0], 32, "%s%dto", an, id);
+	snprintf(n[1], 32, "%s%dto", bn, id);
+	snprintf(n[2], 32, "%s%dti", an, id);
+	snprintf(n[3], 32, "%s%dti", bn, id);
+	fprintf(f, "\n   .tile(%s, %s, %s, %s, %s, %s, %ld, %ld)", an, bn, n[0],
+	        n[1], n[2], n[3], fa, fb);
+	const char *names[2] = {an, bn};
+	long fs[2] = {fa, fb};
+	for (int k = 0; k < 2; k++) {
+		int i = 0;
+		while (strcmp(g->l[i].name, names[k]))
+			i++;
+		GLoop old = g->l[i], o = old, in = old;
+		strcpy(o.name, n[k]);
+		strcpy(in.name, n[2 + k]);
+		o.ext = (old.ext + fs[k] - 1) / fs[k];
+		in.ext = fs[k];
+		if (old.ext % fs[k])
+			g->uneven[dim_of(&old)] = 1;
+		memmove(&g->l[i + 2], &g->l[i + 1],
+		        sizeof(GLoop) * (size_t)(g->n - i - 1));
+		g->l[i] = o;
+		g->l[i + 1] = in;
+		g->n++;
+	}
+	int pos[4], np = 0;
+	GLoop saved[4];
+	const char *order[4] = {n[2], n[3], n[0], n[1]}; /* innermost first */
+	for (int i = g->n - 1; i >= 0; i--)
+		for (int k = 0; k < 4; k++)
+			if (!strcmp(g->l[i].name, n[k]))
+				pos[np++] = i;
+	for (int k = 0; k < 4; k++)
+		for (int i = 0; i < g->n; i++)
+			if (!strcmp(g->l[i].name, order[k]))
+				saved[k] = g->l[i];
+	for (int k = 0; k < 4; k++)
+		g->l[pos[k]] = saved[k];
+}
+
+static int even(const Gen *g, const GLoop *l)
+{
+	for (int d = 0; d < NDIM; d++)
+		if ((l->dims & 1 << d) && g->uneven[d])
+			return 0;
+	return 1;
+}
+
+static void shuffle(Gen *g, FILE *f)
+{
+	for (int i = g->n - 1; i > 0; i--) {
+		int j = (int)rnd((unsigned)i + 1);
+		GLoop t = g->l[i];
+		g->l[i] = g->l[j];
+		g->l[j] = t;
+	}
+	fputs("\n   .reorder(", f);
+	for (int i = g->n - 1; i >= 0; i--)
+		fprintf(f, "%s%s", i == g->n - 1 ? "" : ", ", g->l[i].name);
+	fputc(')', f);
+}
+
+/* A loop may be unrolled when no temporal loop inside it could have a
+ * trip count that depends on it: its loops divide evenly, or it is the
+ * innermost loop of its layer loop. */
+static int unrollable(const Gen *g, int i)
+{
+	const GLoop *l = &g->l[i];
+	if (l->spatial || l->ext < 1)
+		return 0;
+	if (even(g, l))
+		return 1;
+	if (l->fused)
+		return 0;
+	for (int j = i + 1; j < g->n; j++)
+		if (g->l[j].dims & l->dims)
+			return 0;
+	return 1;
+}
+
+static void unroll(Gen *g, FILE *f)
+{
+	int want = 1 + (int)rnd(3);
+	for (int tries = 0; want > 0 && tries < 20; tries++) {
+		int i = 1 + (int)rnd((unsigned)g->n - 1); /* leave room outside */
+		if (g->n < 2 || !unrollable(g, i))
+			continue;
+		int d = (int)rnd((unsigned)g->ndims);
+		long used = g->used[d] ? g->used[d] : 1;
+		if (g->l[i].ext * used > g->adim[d])
+			continue;
+		fprintf(f, "\n   .%s(%s, %d)", g->used[d] ? "replicate" : "unroll",
+		        g->l[i].name, d);
+		g->used[d] = used * g->l[i].ext;
+		g->l[i].spatial = 1;
+		want--;
+	}
+}
+
+static const char *tname(int t) { return t == 0 ? "O" : t == 1 ? "I" : "W"; }
+
+static void buffers(Gen *g, FILE *f, int accel, int first_spatial)
+{
+	for (int t = 0; t < 3; t++) {
+		int gb = -1;
+		if (rnd(3)) {
+			gb = accel + (int)rnd((unsigned)(first_spatial - accel));
+			fprintf(f, "  %s.in(GB).compute_at(O, %s)%s\n", tname(t),
+			        g->l[gb].name, rnd(2) ? ".double_buffer()" : "");
+		}
+		if (rnd(2)) {
+			int lo = gb >= 0 ? gb : accel;
+			int rf = lo + (int)rnd((unsigned)(g->n - lo));
+			fprintf(f, "  %s.in(RF).compute_at(O, %s)\n", tname(t),
+			        g->l[rf].name);
+		}
+	}
+}
+
+int main(int argc, char **argv)
+{
+	if (argc != 2) {
+		fprintf(stderr, "usage: schedgen SEED\n");
+		return 2;
+	}
+	rng = strtoull(argv[1], NULL, 10) * 0x9E3779B97F4A7C15ULL + 1;
+	for (int i = 0; i < 4; i++)
+		rnd(2);
+	Gen g = {0};
+	FILE *f = stdout;
+	fprintf(f, "# random layer and schedule, schedgen %s\n", argv[1]);
+	layer(&g, f);
+	g.ndims = 1 + (int)rnd(2);
+	g.adim[0] = 2 + rnd(7);
+	g.adim[1] = g.ndims > 1 ? 2 + rnd(5) : 1;
+	fputs("schedule {\n", f);
+	char *chain = NULL;
+	size_t chain_len = 0;
+	FILE *top = f;
+	f = open_memstream(&chain, &chain_len);
+	int nsplit = (int)rnd(5);
+	for (int k = 0; k < nsplit && g.n < 40; k++) {
+		int i = (int)rnd((unsigned)g.n);
+		if (!g.l[i].fused && g.l[i].ext > 1)
+			split(&g, f, i);
+	}
+	if (rnd(4) == 0 && g.n >= 2 && g.n < 40) {
+		int a = (int)rnd((unsigned)g.n), b = (int)rnd((unsigned)g.n);
+		if (a != b && !g.l[a].fused && !g.l[b].fused)
+			tile(&g, f, a, b);
+	}
+	if (rnd(3) == 0)
+		for (int i = 0; i + 1 < g.n; i++)
+			if (even(&g, &g.l[i]) && even(&g, &g.l[i + 1]) &&
+			    !g.l[i].fused && !g.l[i + 1].fused) {
+				fuse(&g, f, i);
+				break;
+			}
+	if (rnd(4))
+		shuffle(&g, f);
+	int accel = -1, first_spatial = g.n;
+	if (rnd(5)) {
+		unroll(&g, f);
+		for (int i = g.n - 1; i >= 0; i--)
+			if (g.l[i].spatial)
+				first_spatial = i;
+		accel = (int)rnd((unsigned)first_spatial);
+		fprintf(f, "\n   .accelerate(%s)", g.l[accel].name);
+	}
+	fclose(f);
+	f = top;
+	if (chain_len)
+		fprintf(f, "  O%s\n", chain);
+	free(chain);
+	if (accel >= 0) {
+		buffers(&g, f, accel, first_spatial);
+		for (int i = 0; i < g.n; i++)
+			for (int t = 0; t < 3 && g.l[i].spatial; t++)
+				if (!(g.l[i].dims & g.idx[t]) && rnd(2)) {
+					fprintf(f, "  %s.systolic(%s)\n", tname(t), g.l[i].name);
+					break;
+				}
+	}
+	fputs("}\n", f);
+	fprintf(f, "arch random {\n  pe_array %ld", g.adim[0]);
+	if (g.ndims > 1)
+		fprintf(f, " x %ld", g.adim[1]);
+	fputs("\n  level RF per_pe size 64 B\n  level GB size 32 KB\n"
+	      "  level DRAM offchip\n}\n", f);
+	return 0;
+}
