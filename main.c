@@ -87,6 +87,9 @@ static void parse_args(int argc, char **argv, Opts *o)
 			o->naive = 1;
 		} else if (!strcmp(a, "--save-inputs")) {
 			o->save_inputs = 1;
+		} else if (!strcmp(a, "--help") || !strcmp(a, "-h") ||
+		           !strcmp(a, "--passes")) {
+			continue; /* handled in main */
 		} else if (a[0] == '-' && a[1]) {
 			usage_error("unknown option %s", a);
 		} else if (!o->cmd) {

@@ -43,12 +43,16 @@ mkdir -p $OUT || die "cannot create $OUT"
 : >$NOTES
 
 # mean_time RUNS WARMUP CMD...: the mean wall time of CMD in seconds.
-# CMD is split on blanks (no quoting); it must succeed every time.
+# CMD is split on blanks (no quoting); it must succeed every time unless
+# IGNORE_STATUS=1.
+IGNORE_STATUS=0
 mean_time() {
 	runs=$1 warm=$2
 	shift 2
 	if command -v hyperfine >/dev/null 2>&1; then
-		hyperfine -N --style none --warmup "$warm" --runs "$runs" \
+		ign=
+		[ $IGNORE_STATUS = 1 ] && ign=--ignore-failure
+		hyperfine -N $ign --style none --warmup "$warm" --runs "$runs" \
 		  --export-json $OUT/hyperfine.json -- "$*" >$OUT/hyperfine.log 2>&1 ||
 			{ cat $OUT/hyperfine.log >&2; die "hyperfine failed on: $*"; }
 		sed -n 's/^ *"mean": *\([0-9.eE+-]*\),*$/\1/p' $OUT/hyperfine.json |
@@ -56,13 +60,13 @@ mean_time() {
 	else
 		i=0
 		while [ $i -lt "$warm" ]; do
-			"$@" >/dev/null 2>&1 || die "failed: $*"
+			"$@" >/dev/null 2>&1 || [ $IGNORE_STATUS = 1 ] || die "failed: $*"
 			i=$((i + 1))
 		done
 		t0=$(date +%s%N)
 		i=0
 		while [ $i -lt "$runs" ]; do
-			"$@" >/dev/null 2>&1 || die "failed: $*"
+			"$@" >/dev/null 2>&1 || [ $IGNORE_STATUS = 1 ] || die "failed: $*"
 			i=$((i + 1))
 		done
 		t1=$(date +%s%N)
@@ -150,9 +154,12 @@ if [ $rc -ne 0 ]; then
 	124) what="the driver timed out after 120 s" ;;
 	*) what="the driver exited with status $rc" ;;
 	esac
-	[ $rc -gt 128 ] && [ $rc -ne 124 ] &&
+	[ $rc -gt 128 ] &&
 		what="the driver was killed by signal $((rc - 128))$(
 		  [ $((rc - 128)) -eq 11 ] && echo ' (SIGSEGV)')"
+	grep -q '{ long a[0-9] = a[0-9] + ' $OUT/kernel.c ||
+		die "the C of 'tessera ir --c' fails ($what) and the known" \
+		  "workaround does not apply; see $OUT/kernel.c"
 	{
 		echo "the C of 'tessera ir --c' is wrong as emitted: $what."
 		echo "  Its '{ long aN = aN + ...;' initialisers read the inner,"
@@ -182,8 +189,12 @@ big_lines=$(wc -l <$OUT/big.tsr | tr -d ' ')
 "$T" check $OUT/big.tsr || die "tessera check rejects $OUT/big.tsr"
 big_s=$(mean_time "$RUNS" 3 "$T" check $OUT/big.tsr)
 small_s=$(mean_time "$RUNS" 3 "$T" check $LAYER)
-# What every whole-process figure pays before reading a file.
-start_s=$(mean_time "$RUNS" 3 "$T" --help)
+# What every whole-process figure pays before reading a file: tessera on
+# an empty file (which it rejects: no layer), and the machine's floor.
+IGNORE_STATUS=1
+start_s=$(mean_time "$RUNS" 3 "$T" check /dev/null)
+IGNORE_STATUS=0
+true_s=$(mean_time "$RUNS" 3 true)
 
 # ---- the table ----
 
@@ -212,7 +223,8 @@ row "   (JIT kernel / gcc -O2 -march=native)" \
 row "c. tessera check, $big_lines-line file" "$(ms "$big_s")" "< 100 ms" \
   "$(below "$big_s" 0.100)"
 row "   (tessera check $LAYER)" "$(ms "$small_s")" "" ""
-row "(tessera --help: process start-up alone)" "$(ms "$start_s")" "" ""
+row "start-up: tessera check on an empty file" "$(ms "$start_s")" "" ""
+row "   (true: starting any process here)" "$(ms "$true_s")" "" ""
 if [ -s $NOTES ]; then
 	echo
 	sed 's/^/Note: /; s/^Note:   /      /' $NOTES
