@@ -28,7 +28,7 @@ HDRS = ir/tessera.h frontend/frontend.h
 CORE_OBJ = $(CORE:%.c=$(B)/%.o)
 ALL_OBJ = $(CORE_OBJ) $(B)/main.o $(JIT:%.c=$(B)/%.o)
 
-.PHONY: all deps test asan bench fuzz example clean
+.PHONY: all deps test asan bench fuzz example soak clean
 all: tessera
 
 # Installs whatever is missing, once per machine (the stamp remembers).
@@ -74,6 +74,13 @@ asan: $(B)/.deps
 
 tessera-asan: $(ALL_OBJ)
 	$(CXX) $(LDFLAGS) -o $@ $(ALL_OBJ) $(LLVM_LIBS) -lm
+
+# Many more random layers and schedules than `make test` runs, on a copy
+# of the binary so that rebuilding meanwhile cannot disturb it.
+SOAK ?= 3000
+soak: tessera $(B)/schedgen
+	@cp tessera $(B)/tessera-soak
+	@TESSERA=$(B)/tessera-soak TESSERA_RANDOM=$(SOAK) sh test/run.sh
 
 bench: tessera
 	@sh bench/run.sh
