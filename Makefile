@@ -7,10 +7,10 @@ LLVM_CONFIG ?= llvm-config-14
 CFLAGS ?= -O2 -g
 CFLAGS += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wshadow -Wstrict-prototypes \
           -Wno-unused-parameter
-LLVM_CFLAGS = -I$(shell $(LLVM_CONFIG) --includedir)
-LLVM_LIBS = $(shell $(LLVM_CONFIG) --link-static --ldflags) \
-            $(shell $(LLVM_CONFIG) --link-static --libs orcjit native passes) \
-            $(shell $(LLVM_CONFIG) --link-static --system-libs)
+# Expanded by the shell when a recipe runs, after `deps` has installed
+# LLVM on a fresh machine (not when make reads this file).
+LLVM_CFLAGS = -I$$($(LLVM_CONFIG) --includedir)
+LLVM_LIBS = $$($(LLVM_CONFIG) --ldflags) $$($(LLVM_CONFIG) --libs)
 B = build
 
 # Debian packages Tessera needs: LLVM for the CPU reference, and the
@@ -20,16 +20,15 @@ DEB_PKGS = llvm-dev clang libclang-rt-14-dev verilator yosys iverilog \
 
 FRONT = frontend/lex.c frontend/parse.c frontend/check.c
 IR = ir/util.c ir/arch.c ir/schedule.c ir/print.c ir/verify.c ir/passes.c
-RUNTIME = runtime/tensor.c runtime/naive.c runtime/emit_c.c
+RUNTIME = runtime/tensor.c runtime/naive.c runtime/emit_c.c runtime/jitload.c
 CORE = $(FRONT) $(IR) $(RUNTIME)
-JIT = runtime/jit.c
 HDRS = ir/tessera.h frontend/frontend.h
 
 CORE_OBJ = $(CORE:%.c=$(B)/%.o)
-ALL_OBJ = $(CORE_OBJ) $(B)/main.o $(JIT:%.c=$(B)/%.o)
+ALL_OBJ = $(CORE_OBJ) $(B)/main.o
 
 .PHONY: all deps test asan bench fuzz example soak clean
-all: tessera
+all: tessera $(B)/libtessera-jit.so
 
 # Installs whatever is missing, once per machine (the stamp remembers).
 deps: $(B)/.deps
@@ -50,13 +49,20 @@ $(B)/%.o: %.c $(HDRS) $(B)/.deps
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c $< -o $@
 
-$(B)/runtime/jit.o: runtime/jit.c $(HDRS) $(B)/.deps
-	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(LLVM_CFLAGS) -c $< -o $@
+$(B)/main.o: main.c $(HDRS) $(B)/.deps
+	@mkdir -p $(B)
+	$(CC) $(CFLAGS) -DTESSERA_BUILD_DIR='"$(B)"' -c $< -o $@
 
-# Linked with the C++ driver: LLVM's static libraries need libstdc++.
-tessera: $(ALL_OBJ)
-	$(CXX) $(LDFLAGS) -o $@ $(ALL_OBJ) $(LLVM_LIBS) -lm
+# The CPU reference's JIT is a plugin linked with the shared libLLVM, so
+# that only `tessera run` pays for loading LLVM (runtime/jitload.c).
+$(B)/libtessera-jit.so: runtime/jit.c $(HDRS) $(B)/.deps
+	@mkdir -p $(B)
+	$(CC) $(CFLAGS) -fPIC -shared $(LLVM_CFLAGS) -o $@ runtime/jit.c \
+	  $(LLVM_LIBS)
+
+# -rdynamic: the plugin calls back into the executable.
+tessera: $(ALL_OBJ) $(B)/libtessera-jit.so
+	$(CC) $(LDFLAGS) -rdynamic -o $@ $(ALL_OBJ) -ldl -lm
 
 test: tessera $(B)/schedgen
 	@sh test/run.sh
@@ -70,10 +76,11 @@ asan: $(B)/.deps
 	$(MAKE) B=build-asan CFLAGS="-O1 -g -fsanitize=address,undefined \
 	  -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
 	  LDFLAGS="-fsanitize=address,undefined" tessera-asan build/schedgen
-	@TESSERA=./tessera-asan ASAN_OPTIONS=detect_leaks=1 sh test/run.sh
+	@TESSERA=./tessera-asan TESSERA_JIT=build-asan/libtessera-jit.so \
+	  ASAN_OPTIONS=detect_leaks=1 sh test/run.sh
 
-tessera-asan: $(ALL_OBJ)
-	$(CXX) $(LDFLAGS) -o $@ $(ALL_OBJ) $(LLVM_LIBS) -lm
+tessera-asan: $(ALL_OBJ) $(B)/libtessera-jit.so
+	$(CC) $(LDFLAGS) -rdynamic -o $@ $(ALL_OBJ) -ldl -lm
 
 # Many more random layers and schedules than `make test` runs, on a copy
 # of the binary so that rebuilding meanwhile cannot disturb it.

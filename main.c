@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
-enum { EXIT_USER = 1, EXIT_USAGE = 2 };
+enum { EXIT_USER = 1, EXIT_USAGE = 2, EXIT_TOOL = 3 };
 
 static const char usage[] =
 	"usage: tessera COMMAND FILE.tsr [options]\n"
@@ -206,9 +206,14 @@ static int cmd_run(const Opts *o, const LoopNest *ln)
 	char err[512];
 	if (ok && o->naive) {
 		naive_run(l, bufs);
-	} else if (ok && !jit_run(ln, bufs, err, sizeof err, &compile_s)) {
-		fprintf(stderr, "tessera: %s\n", err);
-		ok = 0;
+	} else if (ok) {
+		int r = jit_run(ln, bufs, err, sizeof err, &compile_s);
+		if (r != 1) {
+			fprintf(stderr, "tessera: %s\n", err);
+			for (int t = 0; t < NTENSORS; t++)
+				buf_free(&bufs[t]);
+			return EXIT_TOOL;
+		}
 	}
 	double total = now() - t0;
 	if (ok) {

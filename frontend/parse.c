@@ -354,7 +354,7 @@ static void chain(Parser *ps, Schedule *s, Directive **list, int cap)
 	const char *recv = ident(ps, "a tensor name", &rloc);
 	if (!is(ps, TK_DOT))
 		syntax_error(ps, "'.' and a directive");
-	Directive *buffer = NULL;
+	Directive *buffer = NULL, *tail = NULL;
 	while (is(ps, TK_DOT)) {
 		next(ps);
 		Directive *d = call(ps, recv, rloc);
@@ -363,13 +363,11 @@ static void chain(Parser *ps, Schedule *s, Directive **list, int cap)
 		int buffer_part = d->kind == DIR_COMPUTE_AT ||
 		                  d->kind == DIR_DOUBLE_BUFFER;
 		if (buffer_part && buffer) {
-			Directive *t = buffer;
-			while (t->chain)
-				t = t->chain;
-			t->chain = d;
+			tail->chain = d;
+			tail = d;
 			continue;
 		}
-		buffer = d->kind == DIR_IN ? d : NULL;
+		buffer = tail = d->kind == DIR_IN ? d : NULL;
 		if (s->ndirs == cap) {
 			diag_error(ps->diag, d->loc, "too many directives (at most %d)",
 			           cap);

@@ -281,6 +281,24 @@ static void tile(Ctx *c, const Directive *dir)
 	int full = dir->nargs == 8;
 	Arg sx[4] = {a[0], full ? a[2] : a[0], a[full ? 4 : 2], a[full ? 6 : 4]};
 	Arg sy[4] = {a[1], full ? a[3] : a[1], a[full ? 5 : 3], a[full ? 7 : 5]};
+	/* both loops exist before either split, and the four new names
+	 * differ, so the second split cannot take the first's loops */
+	int ix = loop_arg(c, &sx[0]), iy = ix < 0 ? -1 : loop_arg(c, &sy[0]);
+	if (ix < 0 || iy < 0)
+		return;
+	if (ix == iy) {
+		diag_error(c->d, sy[0].loc, "tile needs two different loops");
+		return;
+	}
+	const Arg *made[4] = {&sx[1], &sy[1], &sx[2], &sy[2]};
+	for (int i = 0; i < 4; i++)
+		for (int j = 0; j < i; j++)
+			if (made[i]->name && made[j]->name &&
+			    !strcmp(made[i]->name, made[j]->name)) {
+				diag_error(c->d, made[i]->loc, "tile makes loop %s twice",
+				           made[i]->name);
+				return;
+			}
 	if (split(c, sx, dir->loc, dir) < 0 || split(c, sy, dir->loc, dir) < 0)
 		return;
 	int idx[4] = {find_loop(c->ln, sx[2].name), find_loop(c->ln, sy[2].name),
@@ -301,6 +319,10 @@ static void fuse(Ctx *c, const Directive *dir)
 	if (out != in - 1) {
 		diag_error(c->d, dir->loc, "fuse needs %s directly outside %s",
 		           a[1].name, a[0].name);
+		return;
+	}
+	if (!a[2].name) {
+		new_name(c, &a[2], in); /* reports the integer */
 		return;
 	}
 	if (!new_name(c, &a[2], find_loop(c->ln, a[2].name) == out ? out : in))

@@ -311,6 +311,8 @@ int npy_read(const char *path, const Tensor *t, Buf *b, char *err,
              size_t errlen);
 
 void naive_run(const Layer *l, Buf *bufs);
+/* 1 on success; 0 after an LLVM failure, -1 when the JIT plugin cannot
+ * be loaded (both with a message in err). */
 int jit_run(const LoopNest *ln, Buf *bufs, char *err, size_t errlen,
             double *compile_s);
 void emit_c(FILE *f, const LoopNest *ln);

@@ -7,6 +7,8 @@
  * edge tiles exactly as loop_bound() says.  Accumulation wraps modulo the
  * output's container width; the output is reduced to its exact width
  * afterwards, which gives the same bits because 2^bits divides it.
+ *
+ * Built as the plugin libtessera-jit.so (see jitload.c).
  */
 #include "../ir/tessera.h"
 
@@ -245,8 +247,12 @@ static double seconds(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-int jit_run(const LoopNest *ln, Buf *bufs, char *err, size_t errlen,
-            double *compile_s)
+int jit_plugin_run(const LoopNest *ln, Buf *bufs, char *err, size_t errlen,
+                   double *compile_s);
+
+/* The plugin's one entry point (see runtime/jitload.c). */
+int jit_plugin_run(const LoopNest *ln, Buf *bufs, char *err, size_t errlen,
+                   double *compile_s)
 {
 	double t0 = seconds();
 	LLVMInitializeNativeTarget();

@@ -8,6 +8,8 @@
 #                         exactly on stderr
 #   test/run/NAME.tsr     the JIT and the naive reference must agree
 #   test/cli.sh           command-line behaviour (usage, .npy files)
+#   one layer, many       8 random schedules of each of 6 random layers
+#   schedules             must all give the naive reference's bits
 #   random schedules      build/schedgen makes TESSERA_RANDOM (default
 #                         150) random layers and schedules, each run by
 #                         the JIT and the naive reference
@@ -78,6 +80,26 @@ if [ -x build/schedgen ]; then
 	done
 else
 	bad "random" "build/schedgen is missing"
+fi
+
+# One layer, many schedules: every schedule gives the same output bits.
+if [ -x build/schedgen ]; then
+	for layer in 3 11 19 27 35 43; do
+		build/schedgen 1 $layer >$OUT/same.tsr
+		want=$($T run $OUT/same.tsr --naive 2>$OUT/run.err)
+		msg=""
+		for s in 1 2 3 4 5 6 7 8; do
+			build/schedgen $s $layer >$OUT/same.tsr
+			got=$($T run $OUT/same.tsr 2>$OUT/run.err)
+			[ -n "$want" ] && [ "$got" = "$want" ] || {
+				cp $OUT/same.tsr $OUT/same-fail-$layer-$s.tsr
+				msg="schedule $s: '$got' vs naive '$want'"
+				break
+			}
+		done
+		if [ -z "$msg" ]; then ok "schedules/layer$layer"
+		else bad "schedules/layer$layer" "$msg"; fi
+	done
 fi
 
 if [ -f test/cli.sh ]; then

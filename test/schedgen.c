@@ -1,5 +1,6 @@
 /* schedgen.c - writes a random, valid .tsr file (layer, schedule, arch)
- * for a seed: `schedgen SEED`.  The suite runs each one on the JIT and the
+ * for a seed: `schedgen SEED`; `schedgen SEED LAYER-SEED` keeps the layer of
+ * LAYER-SEED and draws only the schedule from SEED.  The suite runs each one on the JIT and the
  * naive reference; later stages add the model and the simulator.
  *
  * Layers are small (at most a few thousand MACs) and of every kind:
@@ -354,17 +355,25 @@ static void buffers(Gen *g, FILE *f, int accel, int first_spatial)
 
 int main(int argc, char **argv)
 {
-	if (argc != 2) {
-		fprintf(stderr, "usage: schedgen SEED\n");
+	if (argc != 2 && argc != 3) {
+		fprintf(stderr, "usage: schedgen SEED [LAYER-SEED]\n");
 		return 2;
 	}
-	rng = strtoull(argv[1], NULL, 10) * 0x9E3779B97F4A7C15ULL + 1;
+	/* the layer comes from LAYER-SEED when given, the schedule from SEED */
+	const char *lseed = argv[argc - 1];
+	rng = strtoull(lseed, NULL, 10) * 0x9E3779B97F4A7C15ULL + 1;
 	for (int i = 0; i < 4; i++)
 		rnd(2);
 	Gen g = {0};
 	FILE *f = stdout;
-	fprintf(f, "# random layer and schedule, schedgen %s\n", argv[1]);
+	fprintf(f, "# random layer and schedule, schedgen %s%s%s\n", argv[1],
+	        argc == 3 ? " " : "", argc == 3 ? argv[2] : "");
 	layer(&g, f);
+	if (argc == 3) {
+		rng = strtoull(argv[1], NULL, 10) * 0xD1B54A32D192ED03ULL + 7;
+		for (int i = 0; i < 4; i++)
+			rnd(2);
+	}
 	g.ndims = 1 + (int)rnd(2);
 	g.adim[0] = 2 + rnd(7);
 	g.adim[1] = g.ndims > 1 ? 2 + rnd(5) : 1;

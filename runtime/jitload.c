@@ -1,0 +1,77 @@
+/* jitload.c - finds and loads the LLVM JIT plugin for `tessera run`.
+ *
+ * LLVM is linked into a separate shared object, libtessera-jit.so, so
+ * that the commands that never compile code (check, ir, and later model
+ * and search) start in a few milliseconds instead of paying for loading
+ * and initializing LLVM.  The plugin calls back into this executable
+ * (buf_get, tensor_linear...), which exports its symbols (-rdynamic).
+ */
+#include "../ir/tessera.h"
+
+#include <dlfcn.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#ifndef TESSERA_BUILD_DIR
+#define TESSERA_BUILD_DIR "build"
+#endif
+
+typedef int (*JitFn)(const LoopNest *, Buf *, char *, size_t, double *);
+
+/* $TESSERA_JIT, or the build directory beside the executable. */
+static void *open_plugin(char *err, size_t errlen)
+{
+	const char *env = getenv("TESSERA_JIT");
+	if (env && *env) {
+		void *h = dlopen(env, RTLD_NOW | RTLD_LOCAL);
+		if (!h)
+			snprintf(err, errlen, "cannot load the JIT %s: %s", env,
+			         dlerror());
+		return h;
+	}
+	char exe[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	if (n <= 0) {
+		snprintf(err, errlen, "cannot find the tessera executable");
+		return NULL;
+	}
+	exe[n] = 0;
+	char *slash = strrchr(exe, '/');
+	*slash = 0;
+	static const char *const where[] = {TESSERA_BUILD_DIR, ".",
+	                                    "../lib/tessera"};
+	char path[PATH_MAX + 64];
+	for (size_t i = 0; i < sizeof where / sizeof where[0]; i++) {
+		snprintf(path, sizeof path, "%s/%s/libtessera-jit.so", exe,
+		         where[i]);
+		if (access(path, R_OK) == 0) {
+			void *h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+			if (!h)
+				snprintf(err, errlen, "cannot load the JIT %s: %s", path,
+				         dlerror());
+			return h;
+		}
+	}
+	snprintf(err, errlen, "cannot find libtessera-jit.so in %s/%s (run "
+	         "make, or set TESSERA_JIT)", exe, TESSERA_BUILD_DIR);
+	return NULL;
+}
+
+int jit_run(const LoopNest *ln, Buf *bufs, char *err, size_t errlen,
+            double *compile_s)
+{
+	static JitFn fn;
+	if (!fn) {
+		void *h = open_plugin(err, errlen);
+		if (!h)
+			return -1;
+		fn = (JitFn)(uintptr_t)dlsym(h, "jit_plugin_run");
+		if (!fn) {
+			snprintf(err, errlen, "the JIT plugin has no jit_plugin_run");
+			return -1;
+		}
+	}
+	return fn(ln, bufs, err, errlen, compile_s);
+}
