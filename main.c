@@ -202,12 +202,13 @@ static int cmd_run(const Opts *o, const LoopNest *ln)
 	const Layer *l = ln->layer;
 	Buf bufs[NTENSORS] = {0};
 	int ok = load_inputs(o, l, bufs);
-	double t0 = now(), compile_s = 0;
+	double t0 = now();
+	JitTimes jt = {0};
 	char err[512];
 	if (ok && o->naive) {
 		naive_run(l, bufs);
 	} else if (ok) {
-		int r = jit_run(ln, bufs, err, sizeof err, &compile_s);
+		int r = jit_run(ln, bufs, err, sizeof err, &jt);
 		if (r != 1) {
 			fprintf(stderr, "tessera: %s\n", err);
 			for (int t = 0; t < NTENSORS; t++)
@@ -220,8 +221,12 @@ static int cmd_run(const Opts *o, const LoopNest *ln)
 		print_shape(stdout, &l->t[T_OUT]);
 		printf(" checksum %016llx\n",
 		       (unsigned long long)buf_checksum(&bufs[T_OUT]));
-		fprintf(stderr, "%s: %ld MACs in %.3f s (%.3f s compiling)\n",
-		        o->naive ? "naive" : "jit", l->macs, total, compile_s);
+		if (o->naive)
+			fprintf(stderr, "naive: %ld MACs in %.3f s\n", l->macs, total);
+		else
+			fprintf(stderr, "jit: %ld MACs, kernel %.4f s, compile %.4f s, "
+			        "load %.4f s\n", l->macs, jt.kernel, jt.compile,
+			        jt.load);
 	}
 	if (ok && o->outdir)
 		ok = save(o, l, bufs);

@@ -311,10 +311,14 @@ int npy_read(const char *path, const Tensor *t, Buf *b, char *err,
              size_t errlen);
 
 void naive_run(const Layer *l, Buf *bufs);
+/* Seconds spent by the JIT: loading LLVM, compiling, running the kernel. */
+typedef struct JitTimes {
+	double load, compile, kernel;
+} JitTimes;
 /* 1 on success; 0 after an LLVM failure, -1 when the JIT plugin cannot
  * be loaded (both with a message in err). */
 int jit_run(const LoopNest *ln, Buf *bufs, char *err, size_t errlen,
-            double *compile_s);
+            JitTimes *t);
 void emit_c(FILE *f, const LoopNest *ln);
 
 #endif

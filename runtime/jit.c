@@ -248,11 +248,11 @@ static double seconds(void)
 }
 
 int jit_plugin_run(const LoopNest *ln, Buf *bufs, char *err, size_t errlen,
-                   double *compile_s);
+                   JitTimes *times);
 
 /* The plugin's one entry point (see runtime/jitload.c). */
 int jit_plugin_run(const LoopNest *ln, Buf *bufs, char *err, size_t errlen,
-                   double *compile_s)
+                   JitTimes *times)
 {
 	double t0 = seconds();
 	LLVMInitializeNativeTarget();
@@ -285,10 +285,12 @@ int jit_plugin_run(const LoopNest *ln, Buf *bufs, char *err, size_t errlen,
 		LLVMOrcDisposeThreadSafeModule(tsm);
 	ok = ok && take_error(LLVMOrcLLJITLookup(jit, &addr, "kernel"),
 	                      "code generation", err, errlen);
-	*compile_s = seconds() - t0;
+	times->compile = seconds() - t0;
 	if (ok) {
 		KernelFn fn = (KernelFn)(uintptr_t)addr;
+		t0 = seconds();
 		fn(bufs[T_A].data, bufs[T_B].data, bufs[T_OUT].data);
+		times->kernel = seconds() - t0;
 		for (long i = 0; i < bufs[T_OUT].count; i++)
 			buf_set(&bufs[T_OUT], i, buf_get(&bufs[T_OUT], i));
 	}

@@ -18,7 +18,9 @@
 #define TESSERA_BUILD_DIR "build"
 #endif
 
-typedef int (*JitFn)(const LoopNest *, Buf *, char *, size_t, double *);
+#include <time.h>
+
+typedef int (*JitFn)(const LoopNest *, Buf *, char *, size_t, JitTimes *);
 
 /* $TESSERA_JIT, or the build directory beside the executable. */
 static void *open_plugin(char *err, size_t errlen)
@@ -60,9 +62,12 @@ static void *open_plugin(char *err, size_t errlen)
 }
 
 int jit_run(const LoopNest *ln, Buf *bufs, char *err, size_t errlen,
-            double *compile_s)
+            JitTimes *times)
 {
 	static JitFn fn;
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	*times = (JitTimes){0};
 	if (!fn) {
 		void *h = open_plugin(err, errlen);
 		if (!h)
@@ -73,5 +78,8 @@ int jit_run(const LoopNest *ln, Buf *bufs, char *err, size_t errlen,
 			return -1;
 		}
 	}
-	return fn(ln, bufs, err, errlen, compile_s);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	times->load = (double)(t1.tv_sec - t0.tv_sec) +
+	              (double)(t1.tv_nsec - t0.tv_nsec) * 1e-9;
+	return fn(ln, bufs, err, errlen, times);
 }
