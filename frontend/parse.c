@@ -109,6 +109,21 @@ static double number(Parser *ps, const char *what)
 	return v;
 }
 
+/* Whether this is the first of something a file (or layer) holds once;
+ * `first` remembers where the first one was. */
+static int only_one(Parser *ps, int *seen, Loc *first, const char *what)
+{
+	if (*seen) {
+		diag_error(ps->diag, ps->tok.loc, "%s; the first is at line %d",
+		           what, first->line);
+		ps->failed = 1;
+		return 0;
+	}
+	*seen = 1;
+	*first = ps->tok.loc;
+	return 1;
+}
+
 /* Between arguments: a ',' to go on, or the ')' that ends them. */
 static void comma_or_close(Parser *ps)
 {
@@ -252,14 +267,9 @@ static void layer_item(Parser *ps, LayerAst *la, ItemAst ***tail)
 
 static void stmt(Parser *ps, LayerAst *la)
 {
-	if (la->has_stmt) {
-		diag_error(ps->diag, ps->tok.loc, "a layer has one statement; "
-		           "the first is at line %d", la->stmt_loc.line);
-		ps->failed = 1;
+	if (!only_one(ps, &la->has_stmt, &la->stmt_loc,
+	              "a layer has one statement"))
 		return;
-	}
-	la->has_stmt = 1;
-	la->stmt_loc = ps->tok.loc;
 	ref(ps, &la->ref[T_OUT]);
 	expect(ps, TK_PLUSEQ);
 	ref(ps, &la->ref[T_A]);
@@ -381,14 +391,8 @@ static void chain(Parser *ps, Schedule *s, Directive **list, int cap)
 static void schedule(Parser *ps, Program *p)
 {
 	Schedule *s = &p->sched;
-	if (s->present) {
-		diag_error(ps->diag, ps->tok.loc, "a file holds one schedule; the "
-		           "first is at line %d", s->loc.line);
-		ps->failed = 1;
+	if (!only_one(ps, &s->present, &s->loc, "a file holds one schedule"))
 		return;
-	}
-	s->present = 1;
-	s->loc = ps->tok.loc;
 	next(ps);
 	expect(ps, TK_LBRACE);
 	enum { CAP = 1024 };
@@ -513,13 +517,8 @@ static void arch_check(Parser *ps, Arch *a, Loc loc)
 static void arch(Parser *ps, Program *p)
 {
 	Arch *a = &p->arch;
-	if (p->has_arch) {
-		diag_error(ps->diag, ps->tok.loc, "a file holds one arch block");
-		ps->failed = 1;
+	if (!only_one(ps, &p->has_arch, &a->loc, "a file holds one arch block"))
 		return;
-	}
-	p->has_arch = 1;
-	a->loc = ps->tok.loc;
 	a->name = "custom";
 	next(ps);
 	if (is(ps, TK_IDENT))

@@ -49,24 +49,6 @@ typedef struct Gen {
 	long used[2];
 } Gen;
 
-static void emit_ref(FILE *f, const char *t, const int *dims, int n, long s)
-{
-	fprintf(f, "%s(", t);
-	for (int i = 0; i < n; i++) {
-		int d = dims[i];
-		const char *sep = i ? "," : "";
-		if (d == Y || d == X) {
-			int fd = d == Y ? FY : FX;
-			fprintf(f, "%s%s*s%s%s", sep, low[d], fd >= 0 ? "" : "", "");
-			(void)fd;
-		} else {
-			fprintf(f, "%s%s", sep, low[d]);
-		}
-	}
-	fputc(')', f);
-	(void)s;
-}
-
 /* Picks the layer: kind, extents, statement and types. */
 static void layer(Gen *g, FILE *f)
 {
@@ -114,8 +96,6 @@ static void layer(Gen *g, FILE *f)
 		wd[wn++] = FY;
 	if (g->ext[FX])
 		wd[wn++] = FX;
-	if (kind == 1)
-		memmove(wd, wd + 0, sizeof wd);
 	fprintf(f, "layer random {\n ");
 	for (int d = 0; d < NDIM; d++)
 		if (g->ext[d])
@@ -178,7 +158,6 @@ static void layer(Gen *g, FILE *f)
 			l->dims = 1 << d;
 			l->ext = g->ext[d];
 		}
-	(void)emit_ref;
 }
 
 static int dim_of(const GLoop *l)
