@@ -27,7 +27,7 @@ CC=${BENCH_CC:-gcc}
 RUNS=${BENCH_RUNS:-20}
 JIT_RUNS=${JIT_RUNS:-5}
 GCC_REPS=${GCC_REPS:-5}
-LAYER=bench/alexnet_conv3.tsr
+LAYER=examples/alexnet_conv3.tsr
 OUT=bench/out
 NOTES=$OUT/notes.txt
 

@@ -9,6 +9,12 @@
 const Pass passes[] = {
 	{"schedule", "apply the schedule: loops, unrolling, buffers",
 	 schedule_apply},
+	{"spatial", "place unrolled loops on the PE array", spatial_map},
+	{"buffers", "add implicit buffers, size them, check capacities",
+	 buffers_place},
+	{"interconnect", "infer each tensor's network per array dimension",
+	 interconnect_infer},
+	{"control", "find each buffer's refill point", control_build},
 };
 const int npasses = sizeof passes / sizeof passes[0];
 

@@ -153,6 +153,8 @@ static void print_loop(FILE *f, const LoopNest *ln, int i)
 	if (l->kind == LOOP_SPATIAL)
 		fprintf(f, " dim %d%s", l->array_dim,
 		        l->replicated ? " replicated" : "");
+	if (l->kind == LOOP_SPATIAL && l->pe_stride > 1)
+		fprintf(f, " pe-stride %ld", l->pe_stride);
 	if (l->level >= 0)
 		fprintf(f, " @%s", ln->arch->level[l->level].name);
 	if (i == ln->accel)
@@ -168,6 +170,18 @@ void loopnest_print(FILE *f, const LoopNest *ln)
 			if (ln->systolic[t][d])
 				fprintf(f, "systolic %s along dim %d\n",
 				        ln->layer->t[t].name, d);
+	for (int t = 0; t < NTENSORS; t++) {
+		int any = 0;
+		for (int d = 0; d < ln->arch->ndims; d++)
+			any |= ln->net[t][d] != NET_NONE;
+		if (!any)
+			continue;
+		fprintf(f, "net %s:", ln->layer->t[t].name);
+		for (int d = 0; d < ln->arch->ndims; d++)
+			fprintf(f, "%s dim %d %s", d ? "," : "", d,
+			        net_name[ln->net[t][d]]);
+		fputc('\n', f);
+	}
 	print_guards(f, ln);
 	for (int i = 0; i < ln->nloops; i++) {
 		indent(f, i);
@@ -177,9 +191,18 @@ void loopnest_print(FILE *f, const LoopNest *ln)
 			if (b->at != i)
 				continue;
 			indent(f, i + 1);
-			fprintf(f, "buffer %s @%s%s\n", ln->layer->t[b->tensor].name,
+			fprintf(f, "buffer %s @%s%s%s", ln->layer->t[b->tensor].name,
 			        ln->arch->level[b->level].name,
-			        b->double_buffered ? " double" : "");
+			        b->double_buffered ? " double" : "",
+			        b->implicit ? " implicit" : "");
+			if (b->words)
+				fprintf(f, ": %ld words, %ld B", b->words, b->bytes);
+			if (b->words && b->refill >= 0)
+				fprintf(f, ", refilled as %s steps",
+				        ln->loop[b->refill].name);
+			else if (b->words)
+				fprintf(f, ", filled once");
+			fputc('\n', f);
 		}
 	}
 	indent(f, ln->nloops);

@@ -596,7 +596,7 @@ static void buffer_check(Ctx *c, const Buffer *b)
 }
 
 /* Whether loop i changes which element of tensor t is touched. */
-static int indexes(const LoopNest *ln, int t, int i)
+int loop_indexes(const LoopNest *ln, int t, int i)
 {
 	const Tensor *ten = &ln->layer->t[t];
 	for (int p = 0; p < ln->loop[i].nparts; p++)
@@ -620,7 +620,7 @@ static void systolic(Ctx *c, const Directive *dir)
 		           "array dimension; %s is not unrolled", l->name);
 		return;
 	}
-	if (indexes(c->ln, t, i)) {
+	if (loop_indexes(c->ln, t, i)) {
 		diag_error(c->d, dir->loc, "%s is indexed by %s, so each PE along "
 		           "array dimension %d has its own: nothing to pass on "
 		           "systolically", dir->recv, l->name, l->array_dim);

@@ -245,6 +245,7 @@ typedef struct Loop {
 	int level;         /* memory level it runs at; -1 serial/spatial */
 	int array_dim;     /* spatial: the PE array dimension */
 	int replicated;    /* spatial: shares its dimension with another */
+	long pe_stride;    /* spatial: PE index step along its dimension */
 	Loc unroll_loc;
 } Loop;
 
@@ -255,7 +256,24 @@ typedef struct Buffer {
 	int at;            /* index of the loop it sits in; -1 outermost */
 	int double_buffered;
 	Loc loc;
+	int implicit;      /* added by the buffers pass, not written */
+	long words;        /* largest block, per instance (buffers pass) */
+	long bytes;        /* its storage, doubled when double-buffered */
+	int refill;        /* innermost loop whose step changes the block;
+	                      -1: filled once (control pass) */
 } Buffer;
+
+/* How a tensor crosses one PE array dimension (interconnect pass). */
+#define NET_KINDS(X) X(NONE, "-") X(UNICAST, "unicast") \
+	X(BROADCAST, "broadcast") X(MULTICAST, "multicast") \
+	X(SYSTOLIC, "systolic") X(TREE, "reduction tree") \
+	X(CHAIN, "accumulation chain")
+typedef enum {
+#define X(e, s) NET_##e,
+	NET_KINDS(X)
+#undef X
+} NetKind;
+extern const char *const net_name[];
 
 typedef struct LoopNest {
 	const Layer *layer;
@@ -269,10 +287,33 @@ typedef struct LoopNest {
 	int systolic[NTENSORS][MAX_ARRAY_DIMS];
 	int nguards;
 	Guard guard[MAX_GUARDS];
+	/* set by the lowering passes */
+	long pes_used;                        /* spatial: active PE slots */
+	int holder[NTENSORS][MAX_LEVELS];     /* buffers: each tensor's
+	                                         buffers, innermost first */
+	int nholders[NTENSORS];
+	NetKind net[NTENSORS][MAX_ARRAY_DIMS]; /* interconnect */
 	long array_used[MAX_ARRAY_DIMS]; /* PEs used along each dimension */
 } LoopNest;
 
 int schedule_apply(Diag *d, const Program *p, LoopNest *ln);
+int spatial_map(Diag *d, const Program *p, LoopNest *ln);
+int buffers_place(Diag *d, const Program *p, LoopNest *ln);
+int interconnect_infer(Diag *d, const Program *p, LoopNest *ln);
+int control_build(Diag *d, const Program *p, LoopNest *ln);
+int loop_indexes(const LoopNest *ln, int t, int i);
+long layer_elements(const Layer *l, int t);
+
+/* ---- count.c: exact counting over the iteration space ---- */
+typedef struct Counter Counter;
+Counter *counter_new(const LoopNest *ln);
+void counter_free(Counter *c);
+long count_words(Counter *c, int t, const unsigned char *mark);
+long count_max_block(Counter *c, int t, const unsigned char *mark);
+long count_events(Counter *c, const unsigned char *mark);
+void mark_events(const LoopNest *ln, int t, int at, unsigned char *mark);
+void mark_temporal(const LoopNest *ln, unsigned char *mark);
+void mark_spatial(const LoopNest *ln, unsigned char *mark);
 void loopnest_print(FILE *f, const LoopNest *ln);
 void loopnest_verify(const LoopNest *ln);
 long loop_bound(const LoopNest *ln, int i, const long *gpartial);

@@ -35,7 +35,7 @@ typedef struct GLoop {
 	char name[32];
 	int dims;      /* bit set of the layer loops it counts */
 	long ext;
-	int fused, spatial;
+	int fused, spatial, adim;
 } GLoop;
 
 typedef struct Gen {
@@ -308,14 +308,17 @@ static void unroll(Gen *g, FILE *f)
 		        g->l[i].name, d);
 		g->used[d] = used * g->l[i].ext;
 		g->l[i].spatial = 1;
+		g->l[i].adim = d;
 		want--;
 	}
 }
 
 static const char *tname(int t) { return t == 0 ? "O" : t == 1 ? "I" : "W"; }
 
-static void buffers(Gen *g, FILE *f, int accel, int first_spatial)
+/* Returns whether O was given a per-PE buffer. */
+static int buffers(Gen *g, FILE *f, int accel, int first_spatial)
 {
+	int o_rf = 0;
 	for (int t = 0; t < 3; t++) {
 		int gb = -1;
 		if (rnd(3)) {
@@ -328,8 +331,10 @@ static void buffers(Gen *g, FILE *f, int accel, int first_spatial)
 			int rf = lo + (int)rnd((unsigned)(g->n - lo));
 			fprintf(f, "  %s.in(RF).compute_at(O, %s)\n", tname(t),
 			        g->l[rf].name);
+			o_rf |= t == 0;
 		}
 	}
+	return o_rf;
 }
 
 int main(int argc, char **argv)
@@ -396,19 +401,33 @@ int main(int argc, char **argv)
 		fprintf(f, "  O%s\n", chain);
 	free(chain);
 	if (accel >= 0) {
-		buffers(&g, f, accel, first_spatial);
-		for (int i = 0; i < g.n; i++)
-			for (int t = 0; t < 3 && g.l[i].spatial; t++)
+		int o_rf = buffers(&g, f, accel, first_spatial);
+		/* partial sums kept per PE need an accumulation chain along
+		 * every array dimension that sums them */
+		int chained[2] = {0, 0};
+		for (int i = 0; i < g.n; i++) {
+			if (!g.l[i].spatial)
+				continue;
+			int d = g.l[i].adim;
+			if (!(g.l[i].dims & g.idx[0]) && !chained[d] &&
+			    (o_rf || rnd(2))) {
+				fprintf(f, "  O.systolic(%s)\n", g.l[i].name);
+				chained[d] = 1;
+				continue;
+			}
+			for (int t = 1; t < 3; t++)
 				if (!(g.l[i].dims & g.idx[t]) && rnd(2)) {
 					fprintf(f, "  %s.systolic(%s)\n", tname(t), g.l[i].name);
 					break;
 				}
+		}
 	}
 	fputs("}\n", f);
 	fprintf(f, "arch random {\n  pe_array %ld", g.adim[0]);
 	if (g.ndims > 1)
 		fprintf(f, " x %ld", g.adim[1]);
-	fputs("\n  level RF per_pe size 64 B\n  level GB size 32 KB\n"
+	/* memories large enough for any block of these small layers */
+	fputs("\n  level RF per_pe size 32 KB\n  level GB size 1 MB\n"
 	      "  level DRAM offchip\n}\n", f);
 	return 0;
 }

@@ -1,0 +1,124 @@
+/* buffers.c - pass "buffers": every tensor's chain of buffers and the
+ * size of each.
+ *
+ * A tensor with no buffer in the outermost on-chip level gets one there,
+ * at the accelerate() loop: that is where data crosses from DRAM onto the
+ * chip.  A buffer holds the elements of its tensor that the loops inside
+ * its loop touch (per PE in a per-PE level: only the PE's own), halos of
+ * sliding windows and strides included; its size is the largest such
+ * block, in words of the tensor's type, doubled when double-buffered.
+ * The buffers of each level must fit its capacity.
+ */
+#include "tessera.h"
+
+#include <string.h>
+
+long layer_elements(const Layer *l, int t)
+{
+	long n = 1;
+	for (int r = 0; r < l->t[t].rank; r++)
+		n *= l->t[t].shape[r];
+	return n;
+}
+
+static void add_implicit(LoopNest *ln, int t, int level)
+{
+	for (int k = 0; k < ln->nbufs; k++)
+		if (ln->buf[k].tensor == t && ln->buf[k].level == level)
+			return;
+	ASSERT(ln->nbufs < MAX_BUFFERS);
+	ln->buf[ln->nbufs++] = (Buffer){.tensor = t, .level = level,
+	                                .at = ln->accel, .loc = ln->accel_loc,
+	                                .implicit = 1};
+}
+
+/* Each tensor's buffers, innermost level first. */
+static void chains(LoopNest *ln)
+{
+	for (int t = 0; t < NTENSORS; t++) {
+		ln->nholders[t] = 0;
+		for (int lv = 0; lv < ln->arch->nlevels - 1; lv++)
+			for (int k = 0; k < ln->nbufs; k++)
+				if (ln->buf[k].tensor == t && ln->buf[k].level == lv)
+					ln->holder[t][ln->nholders[t]++] = k;
+	}
+}
+
+static long bytes_of(long words, ElemType t)
+{
+	return (words * t.bits + 7) / 8;
+}
+
+static void size_buffers(LoopNest *ln)
+{
+	Counter *c = counter_new(ln);
+	unsigned char mark[MAX_LOOPS];
+	for (int k = 0; k < ln->nbufs; k++) {
+		Buffer *b = &ln->buf[k];
+		memset(mark, 0, sizeof mark);
+		for (int i = 0; i <= b->at; i++)
+			mark[i] = 1;
+		if (ln->arch->level[b->level].per_pe)
+			mark_spatial(ln, mark);
+		b->words = count_max_block(c, b->tensor, mark);
+		b->bytes = bytes_of(b->words, ln->layer->t[b->tensor].type) *
+		           (b->double_buffered ? 2 : 1);
+	}
+	counter_free(c);
+}
+
+static void describe(char *s, size_t n, const LoopNest *ln, const Buffer *b)
+{
+	snprintf(s, n, "%s%s.in(%s)", b->implicit ? "the implicit buffer " : "",
+	         ln->layer->t[b->tensor].name, ln->arch->level[b->level].name);
+}
+
+/* The buffers of each level, in the order written, must fit it. */
+static void capacity(Diag *d, const LoopNest *ln)
+{
+	for (int lv = 0; lv < ln->arch->nlevels - 1; lv++) {
+		const Level *L = &ln->arch->level[lv];
+		long used = 0;
+		char others[512] = "";
+		for (int k = 0; k < ln->nbufs; k++) {
+			const Buffer *b = &ln->buf[k];
+			if (b->level != lv)
+				continue;
+			if (used + b->bytes > L->bytes) {
+				char what[128], taken[256] = "";
+				describe(what, sizeof what, ln, b);
+				size_t on = strlen(others);
+				if (on >= 5)
+					others[on - 5] = 0; /* the last " and " */
+				if (used)
+					snprintf(taken, sizeof taken, ", and %ld B are taken "
+					         "by %s", used, others);
+				diag_error(d, b->loc, "%s needs %ld B (%ld words%s) but %s "
+				           "holds %ld B%s%s", what, b->bytes, b->words,
+				           b->double_buffered ? ", double-buffered" : "",
+				           L->name, L->bytes, L->per_pe ? " per PE" : "",
+				           taken);
+				break;
+			}
+			used += b->bytes;
+			size_t n = strlen(others);
+			describe(others + n, sizeof others - n, ln, b);
+			n = strlen(others);
+			snprintf(others + n, sizeof others - n, " and ");
+		}
+	}
+}
+
+int buffers_place(Diag *d, const Program *p, LoopNest *ln)
+{
+	(void)p;
+	int errors = d->nerrors;
+	if (ln->accel < 0)
+		return 1; /* no accelerator: nothing to place */
+	for (int t = 0; t < NTENSORS; t++)
+		add_implicit(ln, t, ln->arch->nlevels - 2);
+	chains(ln);
+	size_buffers(ln);
+	capacity(d, ln);
+	return d->nerrors == errors;
+}
