@@ -20,8 +20,10 @@ DEB_PKGS = llvm-dev clang libclang-rt-14-dev verilator yosys iverilog \
 
 FRONT = frontend/lex.c frontend/parse.c frontend/check.c
 IR = ir/util.c ir/arch.c ir/schedule.c ir/print.c ir/verify.c ir/passes.c \
-     ir/count.c ir/spatial.c ir/buffers.c ir/interconnect.c ir/control.c
-RUNTIME = runtime/tensor.c runtime/naive.c runtime/emit_c.c runtime/jitload.c
+     ir/count.c ir/spatial.c ir/buffers.c ir/interconnect.c ir/control.c \
+     ir/model.c
+RUNTIME = runtime/tensor.c runtime/naive.c runtime/emit_c.c runtime/jitload.c \
+          runtime/report.c
 CORE = $(FRONT) $(IR) $(RUNTIME)
 HDRS = ir/tessera.h frontend/frontend.h
 
@@ -90,8 +92,11 @@ soak: tessera $(B)/schedgen
 	@cp tessera $(B)/tessera-soak
 	@TESSERA=$(B)/tessera-soak TESSERA_RANDOM=$(SOAK) sh test/run.sh
 
-bench: tessera
+bench: tessera $(B)/model-bench
 	@sh bench/run.sh
+
+$(B)/model-bench: bench/model_bench.c $(CORE_OBJ)
+	$(CC) $(CFLAGS) -o $@ bench/model_bench.c $(CORE_OBJ) -ldl -lm
 
 # Fuzzes the frontend with libFuzzer for FUZZ_SECONDS (default 60).
 FUZZ_SECONDS ?= 60

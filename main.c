@@ -22,6 +22,10 @@ static const char usage[] =
 	"  ir FILE             print the scheduled loop nest\n"
 	"      --after PASS    stop after lowering pass PASS (see --passes)\n"
 	"      --c             print the loop nest as C instead\n"
+	"  model FILE          cycles, accesses per level, energy of the\n"
+	"                      accelerator the schedule describes\n"
+	"      --json          the same as JSON\n"
+	"      --brute         count by walking every iteration (slow; a check)\n"
 	"  run FILE            run the layer on the CPU (LLVM JIT)\n"
 	"      --seed N        seed of the pseudo-random inputs (default 1)\n"
 	"      --input T=F.npy take tensor T from a NumPy file\n"
@@ -37,7 +41,7 @@ typedef struct Opts {
 	const char *input_names[NTENSORS];
 	int ninputs;
 	uint64_t seed;
-	int emit_c, naive, save_inputs;
+	int emit_c, naive, save_inputs, json, brute;
 } Opts;
 
 static _Noreturn void usage_error(const char *fmt, const char *arg)
@@ -64,6 +68,10 @@ static void parse_args(int argc, char **argv, Opts *o)
 			o->after = need_value(argc, argv, &i);
 		} else if (!strcmp(a, "--c")) {
 			o->emit_c = 1;
+		} else if (!strcmp(a, "--json")) {
+			o->json = 1;
+		} else if (!strcmp(a, "--brute")) {
+			o->brute = 1;
 		} else if (!strcmp(a, "--seed")) {
 			const char *v = need_value(argc, argv, &i);
 			char *end;
@@ -235,6 +243,21 @@ static int cmd_run(const Opts *o, const LoopNest *ln)
 	return ok ? 0 : EXIT_USER;
 }
 
+static int cmd_model(const Opts *o, const LoopNest *ln)
+{
+	Model m;
+	if (!model_eval(ln, &m, o->brute)) {
+		fprintf(stderr, "%s: error: the schedule has no accelerate() loop, "
+		        "so it describes no accelerator to model\n", o->file);
+		return EXIT_USER;
+	}
+	if (o->json)
+		report_json(stdout, ln, &m, -1);
+	else
+		report_table(stdout, ln, &m);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	Opts o = {0};
@@ -253,7 +276,7 @@ int main(int argc, char **argv)
 	if (!o.cmd)
 		usage_error("no command given%s", "");
 	int known = !strcmp(o.cmd, "check") || !strcmp(o.cmd, "ir") ||
-	            !strcmp(o.cmd, "run");
+	            !strcmp(o.cmd, "run") || !strcmp(o.cmd, "model");
 	if (!known)
 		usage_error("unknown command '%s'", o.cmd);
 	if (!o.file)
@@ -276,6 +299,8 @@ int main(int argc, char **argv)
 			loopnest_print(stdout, ln);
 	} else if (rc == 0 && !strcmp(o.cmd, "run")) {
 		rc = cmd_run(&o, ln);
+	} else if (rc == 0 && !strcmp(o.cmd, "model")) {
+		rc = cmd_model(&o, ln);
 	}
 	arena_free(a);
 	for (int k = 0; k < o.ninputs; k++)

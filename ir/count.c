@@ -30,6 +30,7 @@ typedef struct DimCfg {
 	long *val;                  /* the loop's value in each setting */
 	long *gid;                  /* scratch: group of each setting */
 	long *order, *start;        /* scratch: settings sorted by group */
+	int edge;                   /* some guard of this loop binds */
 } DimCfg;
 
 struct Counter {
@@ -40,7 +41,14 @@ struct Counter {
 	long mapcap;
 	unsigned char *bits;        /* scratch bitmap for sum sets */
 	long bitcap;
+	long *cur, *nxt;            /* scratch value lists for sum sets */
+	long listcap;
+	int brute;                  /* count by walking every iteration */
 };
+
+static long brute(const LoopNest *ln, int t, const unsigned char *mark,
+                  int what);
+static long quick_groups(const Counter *c, int d, const unsigned char *mark);
 
 static void *xcalloc(size_t n, size_t size)
 {
@@ -101,6 +109,8 @@ Counter *counter_new(const LoopNest *ln)
 		long ctr[MAX_DIM_PARTS], gpart[MAX_GUARDS] = {0};
 		enumerate(ln, dc, 0, ctr, gpart, 0);
 		ASSERT(dc->n == e);
+		for (int q = 0; q < dc->nparts; q++)
+			dc->edge |= ln->loop[dc->loop[q]].edge;
 		if (e > maxn)
 			maxn = e;
 	}
@@ -122,6 +132,8 @@ void counter_free(Counter *c)
 	free(c->key);
 	free(c->map);
 	free(c->bits);
+	free(c->cur);
+	free(c->nxt);
 	free(c);
 }
 
@@ -138,6 +150,14 @@ static long group(Counter *c, int d, const unsigned char *mark)
 {
 	DimCfg *dc = &c->dim[d];
 	const LoopNest *ln = c->ln;
+	long quick = quick_groups(c, d, mark);
+	if (quick == 1 || quick == dc->n) { /* one group, or one each */
+		for (long k = 0; k < dc->n; k++)
+			dc->order[k] = k;
+		for (long g = 0; g <= quick; g++)
+			dc->start[g] = quick == 1 ? (g ? dc->n : 0) : g;
+		return quick;
+	}
 	long space = 1;
 	for (int q = 0; q < dc->nparts; q++)
 		if (mark[dc->loop[q]]) {
@@ -222,8 +242,14 @@ static long sumset(Counter *c, const Affine *a, long limit, const int *dims,
 		const DimCfg *dc = &c->dim[dims[i]];
 		cap *= dc->start[g[i] + 1] - dc->start[g[i]];
 	}
-	long *cur = xcalloc((size_t)cap + 1, sizeof(long)), ncur = 1;
-	long *nxt = xcalloc((size_t)cap + 1, sizeof(long));
+	if (cap + 1 > c->listcap) {
+		free(c->cur);
+		free(c->nxt);
+		c->listcap = cap + 1;
+		c->cur = xcalloc((size_t)c->listcap, sizeof(long));
+		c->nxt = xcalloc((size_t)c->listcap, sizeof(long));
+	}
+	long *cur = c->cur, *nxt = c->nxt, ncur = 1;
 	cur[0] = a->offset;
 	for (int i = 0; i < nd; i++) {
 		const DimCfg *dc = &c->dim[dims[i]];
@@ -244,8 +270,6 @@ static long sumset(Counter *c, const Affine *a, long limit, const int *dims,
 		nxt = t;
 		ncur = nn;
 	}
-	free(cur);
-	free(nxt);
 	return ncur;
 }
 
@@ -277,6 +301,27 @@ static long index_total(Counter *c, const Affine *a, long limit,
 	return total;
 }
 
+/* The number of groups of layer loop d without forming them, when that
+ * is cheap: no marked counter (one group), every counter marked (one
+ * setting each), or no edge tiles (every combination of the marked
+ * counters is valid).  -1 otherwise. */
+static long quick_groups(const Counter *c, int d, const unsigned char *mark)
+{
+	const DimCfg *dc = &c->dim[d];
+	int marked = 0;
+	long prod = 1;
+	for (int q = 0; q < dc->nparts; q++)
+		if (mark[dc->loop[q]]) {
+			marked++;
+			prod *= c->ln->loop[dc->loop[q]].part[dc->part[q]].extent;
+		}
+	if (marked == 0)
+		return 1;
+	if (marked == dc->nparts)
+		return dc->n;
+	return dc->edge ? -1 : prod;
+}
+
 static long tally(Counter *c, int t, const unsigned char *mark, int want_max)
 {
 	const LoopNest *ln = c->ln;
@@ -285,12 +330,20 @@ static long tally(Counter *c, int t, const unsigned char *mark, int want_max)
 	for (int d = 0; d < NDIMS; d++) {
 		if (!ln->layer->extent[d])
 			continue;
-		int used = 0;
-		for (int r = 0; r < ten->rank; r++)
+		int used = 0, shared = 0;
+		for (int r = 0; r < ten->rank; r++) {
+			int n = 0;
+			for (int e = 0; e < NDIMS; e++)
+				n += ten->idx[r].coef[e] != 0;
 			used |= ten->idx[r].coef[d] != 0;
-		ngroups[d] = group(c, d, mark);
-		if (!used && !want_max)
-			total *= ngroups[d];
+			shared |= ten->idx[r].coef[d] != 0 && n > 1;
+		}
+		if (used && (shared || want_max)) {
+			ngroups[d] = group(c, d, mark); /* the groups themselves */
+		} else if (!used && !want_max) {
+			long q = quick_groups(c, d, mark);
+			total *= q >= 0 ? q : group(c, d, mark);
+		}
 	}
 	for (int r = 0; r < ten->rank; r++)
 		total *= index_total(c, &ten->idx[r], ten->shape[r], ngroups,
@@ -300,19 +353,134 @@ static long tally(Counter *c, int t, const unsigned char *mark, int want_max)
 
 long count_words(Counter *c, int t, const unsigned char *mark)
 {
-	return tally(c, t, mark, 0);
+	return c->brute ? brute(c->ln, t, mark, 0) : tally(c, t, mark, 0);
 }
 
 long count_max_block(Counter *c, int t, const unsigned char *mark)
 {
-	return tally(c, t, mark, 1);
+	return c->brute ? brute(c->ln, t, mark, 1) : tally(c, t, mark, 1);
 }
 
 long count_events(Counter *c, const unsigned char *mark)
 {
+	if (c->brute)
+		return brute(c->ln, 0, mark, 2);
 	long total = 1;
 	for (int d = 0; d < NDIMS; d++)
 		if (c->ln->layer->extent[d])
 			total *= group(c, d, mark);
 	return total;
+}
+
+/* ---- brute force: the same counts by walking every iteration ----
+ *
+ * For testing the grouping above (`tessera model --brute`): visit each
+ * valid iteration of the nest in order, and collect the distinct pairs
+ * (setting of the marked loops, element of the tensor).  Their number is
+ * count_words; the distinct settings, count_events; the most pairs with
+ * one setting, count_max_block.  Slow: for small layers only.
+ */
+
+typedef struct Pair {
+	uint64_t key, elem;
+} Pair;
+
+typedef struct Walk {
+	const LoopNest *ln;
+	int t;
+	const unsigned char *mark;
+	long ctr[MAX_LOOPS];
+	long gpart[MAX_GUARDS];
+	long dimval[NDIMS];
+	Pair *pairs;
+	long n, cap;
+} Walk;
+
+static void walk(Walk *w, int i)
+{
+	const LoopNest *ln = w->ln;
+	if (i == ln->nloops) {
+		uint64_t key = 0, elem = 0;
+		for (int k = 0; k < ln->nloops; k++)
+			if (w->mark[k])
+				key = key * (uint64_t)ln->loop[k].extent +
+				      (uint64_t)w->ctr[k];
+		const Tensor *t = &ln->layer->t[w->t < 0 ? 0 : w->t];
+		for (int r = 0; w->t >= 0 && r < t->rank; r++) {
+			long v = t->idx[r].offset;
+			for (int d = 0; d < NDIMS; d++)
+				v += t->idx[r].coef[d] * w->dimval[d];
+			elem = elem * (uint64_t)t->shape[r] + (uint64_t)v;
+		}
+		if (w->n == w->cap) {
+			w->cap = w->cap ? 2 * w->cap : 4096;
+			w->pairs = realloc(w->pairs, sizeof(Pair) * (size_t)w->cap);
+			if (!w->pairs)
+				INTERNAL("out of memory");
+		}
+		w->pairs[w->n++] = (Pair){key, elem};
+		return;
+	}
+	const Loop *l = &ln->loop[i];
+	long bound = loop_bound(ln, i, w->gpart);
+	for (long c = 0; c < bound; c++) {
+		long div = 1;
+		w->ctr[i] = c;
+		for (int p = 0; p < l->nparts; p++) {
+			const Part *pt = &l->part[p];
+			long v = (c / div) % pt->extent;
+			div *= pt->extent;
+			w->dimval[pt->dim] += v * pt->stride;
+			for (int k = 0; k < pt->nguards; k++)
+				w->gpart[pt->guard[k]] += v * pt->gstride[k];
+		}
+		walk(w, i + 1);
+		div = 1;
+		for (int p = 0; p < l->nparts; p++) {
+			const Part *pt = &l->part[p];
+			long v = (c / div) % pt->extent;
+			div *= pt->extent;
+			w->dimval[pt->dim] -= v * pt->stride;
+			for (int k = 0; k < pt->nguards; k++)
+				w->gpart[pt->guard[k]] -= v * pt->gstride[k];
+		}
+	}
+}
+
+static int cmp_pair(const void *a, const void *b)
+{
+	const Pair *x = a, *y = b;
+	if (x->key != y->key)
+		return x->key < y->key ? -1 : 1;
+	return (x->elem > y->elem) - (x->elem < y->elem);
+}
+
+/* what: 0 distinct pairs, 1 largest block, 2 distinct settings. */
+static long brute(const LoopNest *ln, int t, const unsigned char *mark,
+                  int what)
+{
+	Walk w = {.ln = ln, .t = what == 2 ? -1 : t, .mark = mark};
+	walk(&w, 0);
+	qsort(w.pairs, (size_t)w.n, sizeof(Pair), cmp_pair);
+	long distinct = 0, keys = 0, best = 0, run = 0;
+	for (long k = 0; k < w.n; k++) {
+		int newkey = k == 0 || w.pairs[k].key != w.pairs[k - 1].key;
+		int newpair = newkey || w.pairs[k].elem != w.pairs[k - 1].elem;
+		if (newkey) {
+			keys++;
+			run = 0;
+		}
+		if (newpair) {
+			distinct++;
+			if (++run > best)
+				best = run;
+		}
+	}
+	free(w.pairs);
+	return what == 0 ? distinct : what == 1 ? best : keys;
+}
+
+void counter_set_brute(Counter *c, int on)
+{
+	c->brute = on;
 }

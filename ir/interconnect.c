@@ -56,6 +56,8 @@ static NetKind kind(const LoopNest *ln, int t, int dim)
 int interconnect_infer(Diag *d, const Program *p, LoopNest *ln)
 {
 	int errors = d->nerrors;
+	if (ln->accel < 0)
+		return 1; /* no accelerator to connect */
 	disjoint_indices(d, &p->layer);
 	for (int t = 0; t < NTENSORS; t++)
 		for (int dim = 0; dim < MAX_ARRAY_DIMS; dim++)

@@ -304,6 +304,31 @@ int control_build(Diag *d, const Program *p, LoopNest *ln);
 int loop_indexes(const LoopNest *ln, int t, int i);
 long layer_elements(const Layer *l, int t);
 
+/* ---- model.c: the analytical model ---- */
+
+typedef struct Model {
+	long macs;
+	long pes;                 /* PEs of the array */
+	long pes_used;            /* PE slots the unrolled loops occupy */
+	long compute_cycles;      /* temporal steps of the nest */
+	long stall_cycles;        /* refills that compute could not hide */
+	long cycles;
+	double utilization;       /* macs / (pes * cycles) */
+	long reads[MAX_LEVELS][NTENSORS];
+	long writes[MAX_LEVELS][NTENSORS];
+	long fills[MAX_LEVELS][NTENSORS]; /* refill events served by a level */
+	long xfer_words[NTENSORS][MAX_LEVELS];  /* per buffer (holder order): */
+	long xfer_events[NTENSORS][MAX_LEVELS]; /* words to/from its parent,
+	                                            refills */
+	long hops[NTENSORS];      /* PE-to-PE and edge-to-PE transfers */
+	long noc;
+	double e_level[MAX_LEVELS], e_level_tensor[MAX_LEVELS][NTENSORS];
+	double e_tensor[NTENSORS], e_mac, e_noc, e_total, pj_per_mac;
+} Model;
+
+int model_eval(const LoopNest *ln, Model *m, int brute);
+double model_pj(const LoopNest *ln, int level, int t);
+
 /* ---- count.c: exact counting over the iteration space ---- */
 typedef struct Counter Counter;
 Counter *counter_new(const LoopNest *ln);
@@ -311,6 +336,7 @@ void counter_free(Counter *c);
 long count_words(Counter *c, int t, const unsigned char *mark);
 long count_max_block(Counter *c, int t, const unsigned char *mark);
 long count_events(Counter *c, const unsigned char *mark);
+void counter_set_brute(Counter *c, int on);
 void mark_events(const LoopNest *ln, int t, int at, unsigned char *mark);
 void mark_temporal(const LoopNest *ln, unsigned char *mark);
 void mark_spatial(const LoopNest *ln, unsigned char *mark);
@@ -352,6 +378,8 @@ int npy_read(const char *path, const Tensor *t, Buf *b, char *err,
              size_t errlen);
 
 void naive_run(const Layer *l, Buf *bufs);
+void report_table(FILE *f, const LoopNest *ln, const Model *m);
+void report_json(FILE *f, const LoopNest *ln, const Model *m, int verified);
 /* Seconds spent by the JIT: loading LLVM, compiling, running the kernel. */
 typedef struct JitTimes {
 	double load, compile, kernel;

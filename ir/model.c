@@ -1,0 +1,183 @@
+/* model.c - the analytical model: what the accelerator a schedule
+ * describes costs, counted exactly (docs/model.md has the rules; the
+ * simulated hardware counts the same events).
+ *
+ * Every tensor lives in a chain of buffers (innermost first) ending in
+ * DRAM.  A transfer between two levels is charged to the outer one: a
+ * refill of an inner buffer is reads of its parent, a drain of output
+ * partial sums is writes to its parent.  The MAC reads its operands and
+ * reads-and-writes its partial sum at the tensor's innermost level; the
+ * first contribution to an output element reads nothing, so at every
+ * output level reads = writes - |O|.  Words read from a shared level go
+ * once to every PE that needs them; a per-PE level serves its own PE.
+ */
+#include "tessera.h"
+
+#include <string.h>
+
+static int per_pe(const LoopNest *ln, int level)
+{
+	return ln->arch->level[level].per_pe;
+}
+
+/* Energy of one access to tensor t's words at a level: the table's
+ * figure is for 16-bit words and scales with the word's width. */
+double model_pj(const LoopNest *ln, int level, int t)
+{
+	return ln->arch->level[level].pj * ln->layer->t[t].type.bits / 16.0;
+}
+
+/* The level each holder of tensor t sits in, DRAM last. */
+static int holder_level(const LoopNest *ln, int t, int h)
+{
+	if (h == ln->nholders[t])
+		return ln->arch->nlevels - 1;
+	return ln->buf[ln->holder[t][h]].level;
+}
+
+/* Words of input t moved for a refill of its h-th buffer (or, for
+ * h = -1, the operand reads of every MAC step), seen from its source. */
+static long input_words(Counter *c, const LoopNest *ln, int t, int h,
+                        int source_per_pe, int all_pes)
+{
+	unsigned char mark[MAX_LOOPS] = {0};
+	if (h < 0)
+		mark_temporal(ln, mark);
+	else
+		mark_events(ln, t, ln->buf[ln->holder[t][h]].at, mark);
+	if (source_per_pe || all_pes)
+		mark_spatial(ln, mark);
+	return count_words(c, t, mark);
+}
+
+static void count_input(Counter *c, const LoopNest *ln, int t, Model *m)
+{
+	int inner = holder_level(ln, t, 0);
+	m->reads[inner][t] += input_words(c, ln, t, -1, per_pe(ln, inner), 0);
+	if (!per_pe(ln, inner))
+		m->hops[t] += input_words(c, ln, t, -1, 0, 1);
+	for (int h = 0; h < ln->nholders[t]; h++) {
+		int lv = ln->buf[ln->holder[t][h]].level;
+		int parent = holder_level(ln, t, h + 1);
+		long w = input_words(c, ln, t, h, per_pe(ln, parent), 0);
+		unsigned char mark[MAX_LOOPS];
+		mark_events(ln, t, ln->buf[ln->holder[t][h]].at, mark);
+		m->reads[parent][t] += w;
+		m->xfer_words[t][h] = w;
+		m->xfer_events[t][h] = count_events(c, mark);
+		m->fills[parent][t] += m->xfer_events[t][h];
+		if (per_pe(ln, lv) && !per_pe(ln, parent))
+			m->hops[t] += input_words(c, ln, t, h, 0, 1);
+	}
+}
+
+/* Partial sums of the output: written into a level as they arrive,
+ * read back for every later contribution. */
+static void count_output(Counter *c, const LoopNest *ln, Model *m)
+{
+	const int t = T_OUT;
+	long elems = layer_elements(ln->layer, t);
+	unsigned char mark[MAX_LOOPS] = {0}, all[MAX_LOOPS] = {0};
+	int inner = holder_level(ln, t, 0);
+	mark_temporal(ln, mark);
+	memcpy(all, mark, sizeof all);
+	mark_spatial(ln, all);
+	if (per_pe(ln, inner))
+		mark_spatial(ln, mark); /* per PE, along accumulation chains */
+	long w = count_words(c, t, mark);
+	m->writes[inner][t] += w;
+	m->reads[inner][t] += w - elems;
+	if (!per_pe(ln, inner))
+		m->hops[t] += count_words(c, t, all) + (w - elems);
+	for (int h = 0; h < ln->nholders[t]; h++) {
+		int lv = ln->buf[ln->holder[t][h]].level;
+		int parent = holder_level(ln, t, h + 1);
+		mark_events(ln, t, ln->buf[ln->holder[t][h]].at, mark);
+		memcpy(all, mark, sizeof all);
+		mark_spatial(ln, all);
+		long fills = count_events(c, mark);
+		if (per_pe(ln, parent))
+			mark_spatial(ln, mark);
+		w = count_words(c, t, mark);
+		m->writes[parent][t] += w;
+		m->reads[parent][t] += w - elems;
+		m->fills[parent][t] += fills;
+		m->xfer_words[t][h] = w + (w - elems);
+		m->xfer_events[t][h] = fills;
+		if (per_pe(ln, lv) && !per_pe(ln, parent))
+			m->hops[t] += count_words(c, t, all) + (w - elems);
+	}
+}
+
+/* Compute steps plus the refills compute cannot hide.  A transfer takes
+ * words / bandwidth of the level it comes from (for a per-PE level, each
+ * PE moves its own share at once) plus its latency once per refill.  A
+ * buffer that is not double-buffered stalls the array for that time; a
+ * double-buffered one only for what exceeds the compute time. */
+static void cycles(Counter *c, const LoopNest *ln, Model *m)
+{
+	unsigned char mark[MAX_LOOPS] = {0};
+	mark_temporal(ln, mark);
+	m->compute_cycles = count_events(c, mark);
+	m->stall_cycles = 0;
+	for (int t = 0; t < NTENSORS; t++)
+		for (int h = 0; h < ln->nholders[t]; h++) {
+			const Buffer *b = &ln->buf[ln->holder[t][h]];
+			const Level *P = &ln->arch->level[holder_level(ln, t, h + 1)];
+			long bw = P->bandwidth * (P->per_pe ? ln->pes_used : 1);
+			long words = m->xfer_words[t][h];
+			long cyc = (bw > 0 ? (words + bw - 1) / bw : 0) +
+			           m->xfer_events[t][h] * P->latency;
+			if (!b->double_buffered)
+				m->stall_cycles += cyc;
+			else if (cyc > m->compute_cycles)
+				m->stall_cycles += cyc - m->compute_cycles;
+		}
+	m->cycles = m->compute_cycles + m->stall_cycles;
+}
+
+static void energy(const LoopNest *ln, Model *m)
+{
+	const Arch *a = ln->arch;
+	m->e_total = 0;
+	for (int lv = 0; lv < a->nlevels; lv++) {
+		m->e_level[lv] = 0;
+		for (int t = 0; t < NTENSORS; t++) {
+			double e = (double)(m->reads[lv][t] + m->writes[lv][t]) *
+			           model_pj(ln, lv, t);
+			m->e_level_tensor[lv][t] = e;
+			m->e_level[lv] += e;
+			m->e_tensor[t] += e;
+		}
+		m->e_total += m->e_level[lv];
+	}
+	m->noc = 0;
+	for (int t = 0; t < NTENSORS; t++)
+		m->noc += m->hops[t];
+	m->e_noc = (double)m->noc * a->hop_pj;
+	m->e_mac = (double)m->macs * a->mac_pj;
+	m->e_total += m->e_noc + m->e_mac;
+	m->pj_per_mac = m->e_total / (double)m->macs;
+}
+
+/* Evaluates the model on a lowered nest; 0 when the nest has no
+ * accelerator (no accelerate()). */
+int model_eval(const LoopNest *ln, Model *m, int brute)
+{
+	memset(m, 0, sizeof *m);
+	if (ln->accel < 0)
+		return 0;
+	Counter *c = counter_new(ln);
+	counter_set_brute(c, brute);
+	m->macs = ln->layer->macs;
+	m->pes = arch_pes(ln->arch);
+	m->pes_used = ln->pes_used;
+	count_input(c, ln, T_A, m);
+	count_input(c, ln, T_B, m);
+	count_output(c, ln, m);
+	cycles(c, ln, m);
+	counter_free(c);
+	m->utilization = (double)m->macs / ((double)m->pes * (double)m->cycles);
+	energy(ln, m);
+	return 1;
+}

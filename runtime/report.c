@@ -1,0 +1,119 @@
+/* report.c - the figures of the model (and, later, of the simulated
+ * hardware) as a readable table or as JSON in the form
+ * ../shared/DESIGN.md fixes: accesses per tensor per level, reads and
+ * writes apart, in words of each tensor's type, totals over instances.
+ */
+#include "../ir/tessera.h"
+
+static long instances(const LoopNest *ln, int lv)
+{
+	return ln->arch->level[lv].per_pe ? arch_pes(ln->arch) : 1;
+}
+
+static void size_text(char *s, size_t n, const Level *L)
+{
+	if (L->offchip)
+		snprintf(s, n, "off-chip");
+	else if (L->bytes % 1024 == 0)
+		snprintf(s, n, "%ld KB", L->bytes / 1024);
+	else
+		snprintf(s, n, "%ld B", L->bytes);
+}
+
+void report_table(FILE *f, const LoopNest *ln, const Model *m)
+{
+	const Arch *a = ln->arch;
+	const Layer *l = ln->layer;
+	fprintf(f, "layer %s: %ld MACs on %ld", l->name, m->macs, a->dim[0]);
+	if (a->ndims > 1)
+		fprintf(f, "x%ld", a->dim[1]);
+	fprintf(f, " PEs (%ld used)\n", m->pes_used);
+	fprintf(f, "cycles %ld = %ld compute + %ld stalls; utilization "
+	        "%.1f%%\n\n", m->cycles, m->compute_cycles, m->stall_cycles,
+	        100.0 * m->utilization);
+	fprintf(f, "%-6s %-12s %7s  %-6s %14s %14s %16s\n", "level", "size",
+	        "pJ/acc", "tensor", "reads", "writes", "energy pJ");
+	for (int lv = 0; lv < a->nlevels; lv++) {
+		const Level *L = &a->level[lv];
+		char sz[48], size[64];
+		size_text(sz, sizeof sz, L);
+		if (L->per_pe)
+			snprintf(size, sizeof size, "%s x%ld", sz, instances(ln, lv));
+		else
+			snprintf(size, sizeof size, "%s", sz);
+		int first = 1;
+		for (int t = 0; t < NTENSORS; t++) {
+			if (!m->reads[lv][t] && !m->writes[lv][t])
+				continue;
+			fprintf(f, "%-6s %-12s %7.4g  %-6s %14ld %14ld %16.2f\n",
+			        first ? L->name : "", first ? size : "",
+			        model_pj(ln, lv, t), l->t[t].name, m->reads[lv][t],
+			        m->writes[lv][t], m->e_level_tensor[lv][t]);
+			first = 0;
+		}
+		if (!first)
+			fprintf(f, "%-6s %-12s %7s  %-6s %14s %14s %16.2f\n", "", "", "",
+			        "all", "", "", m->e_level[lv]);
+	}
+	for (int t = 0; t < NTENSORS; t++)
+		fprintf(f, "%-6s %-12s %7.4g  %-6s %14ld %14s %16.2f\n",
+		        t ? "" : "NoC", t ? "" : "hops", a->hop_pj, l->t[t].name,
+		        m->hops[t], "", (double)m->hops[t] * a->hop_pj);
+	fprintf(f, "%-6s %-12s %7.4g  %-6s %14ld %14s %16.2f\n", "MAC", "",
+	        a->mac_pj, "", m->macs, "", m->e_mac);
+	fprintf(f, "\nenergy %.2f pJ, %.4f pJ/MAC (%.4f without MACs); by "
+	        "tensor:", m->e_total, m->pj_per_mac,
+	        (m->e_total - m->e_mac) / (double)m->macs);
+	for (int t = 0; t < NTENSORS; t++)
+		fprintf(f, " %s %.2f", l->t[t].name,
+		        m->e_tensor[t] + (double)m->hops[t] * a->hop_pj);
+	fputc('\n', f);
+}
+
+/* A JSON string: names here are identifiers, so no escaping is needed
+ * beyond the quotes. */
+static void jstr(FILE *f, const char *key, const char *s)
+{
+	fprintf(f, "\"%s\": \"%s\"", key, s);
+}
+
+void report_json(FILE *f, const LoopNest *ln, const Model *m, int verified)
+{
+	const Arch *a = ln->arch;
+	const Layer *l = ln->layer;
+	fputs("{\n  ", f);
+	jstr(f, "layer", l->name);
+	fprintf(f, ",\n  \"macs\": %ld,\n  \"pes\": %ld,\n  \"pes_used\": %ld,\n"
+	        "  \"cycles\": %ld,\n  \"compute_cycles\": %ld,\n"
+	        "  \"stall_cycles\": %ld,\n  \"utilization\": %.6f,\n",
+	        m->macs, m->pes, m->pes_used, m->cycles, m->compute_cycles,
+	        m->stall_cycles, m->utilization);
+	fputs("  \"levels\": [\n", f);
+	for (int lv = 0; lv < a->nlevels; lv++) {
+		const Level *L = &a->level[lv];
+		fprintf(f, "    { \"name\": \"%s\", \"bytes\": %ld, \"instances\": "
+		        "%ld, \"pj_per_access\": %.6g,\n      \"tensors\": { ",
+		        L->name, L->bytes, instances(ln, lv), L->pj);
+		for (int t = 0; t < NTENSORS; t++)
+			fprintf(f, "%s\"%s\": { \"reads\": %ld, \"writes\": %ld }",
+			        t ? ", " : "", l->t[t].name, m->reads[lv][t],
+			        m->writes[lv][t]);
+		fprintf(f, " } }%s\n", lv + 1 < a->nlevels ? "," : "");
+	}
+	fprintf(f, "  ],\n  \"noc_transfers\": %ld,\n  \"noc_by_tensor\": { ",
+	        m->noc);
+	for (int t = 0; t < NTENSORS; t++)
+		fprintf(f, "%s\"%s\": %ld", t ? ", " : "", l->t[t].name, m->hops[t]);
+	fprintf(f, " },\n  \"energy_pj\": { \"total\": %.4f, \"mac\": %.4f, "
+	        "\"noc\": %.4f", m->e_total, m->e_mac, m->e_noc);
+	for (int lv = 0; lv < a->nlevels; lv++)
+		fprintf(f, ", \"%s\": %.4f", a->level[lv].name, m->e_level[lv]);
+	fputs(" },\n  \"energy_by_tensor_pj\": { ", f);
+	for (int t = 0; t < NTENSORS; t++)
+		fprintf(f, "%s\"%s\": %.4f", t ? ", " : "", l->t[t].name,
+		        m->e_tensor[t] + (double)m->hops[t] * a->hop_pj);
+	fprintf(f, " },\n  \"pj_per_mac\": %.6f", m->pj_per_mac);
+	if (verified >= 0)
+		fprintf(f, ",\n  \"verified\": %s", verified ? "true" : "false");
+	fputs("\n}\n", f);
+}
