@@ -112,6 +112,7 @@ fuzz: $(B)/.deps
 example: tessera
 	./tessera check examples/quickstart.tsr
 	./tessera ir examples/quickstart.tsr
+	./tessera model examples/quickstart.tsr
 	./tessera run examples/quickstart.tsr -o out/quickstart
 	./tessera run examples/quickstart.tsr --naive
 

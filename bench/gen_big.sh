@@ -66,9 +66,9 @@ cat <<'EOF'
    .unroll(ki, 0).unroll(ci, 1)
    .accelerate(ko)
   W.in(RF).compute_at(O, y)
-  I.in(GB).compute_at(O, ko)
+  I.in(GB).compute_at(O, co)
   O.in(GB).compute_at(O, ko)
-  W.in(GB).compute_at(O, ko)
+  W.in(GB).compute_at(O, co)
 }
 # end of generated file
 EOF

@@ -198,6 +198,13 @@ truebin=/bin/true   # a program, not the shell's builtin
 [ -x $truebin ] || truebin=/usr/bin/true
 true_s=$(mean_time "$RUNS" 3 $truebin)
 
+# d. the model (issue: lowering and the analytical model): one
+# evaluation in process, and `tessera model` as a whole process.
+MB=${MODEL_BENCH:-build/model-bench}
+[ -x "$MB" ] || die "$MB is missing (make bench builds it)"
+model_us=$("$MB" $LAYER 5000 | awk '{ print $1 }')
+model_s=$(mean_time "$RUNS" 3 "$T" model $LAYER)
+
 # ---- the table ----
 
 timer="hyperfine means"
@@ -225,6 +232,10 @@ row "   (JIT kernel / gcc -O2 -march=native)" \
 row "c. tessera check, $big_lines-line file" "$(ms "$big_s")" "< 100 ms" \
   "$(below "$big_s" 0.100)"
 row "   (tessera check $LAYER)" "$(ms "$small_s")" "" ""
+row "d. model evaluation in process (5000 runs)" "$model_us us" "< 50 us" \
+  "$(atmost "$model_us" 50)"
+row "   tessera model (whole process)" "$(ms "$model_s")" "< 20 ms" \
+  "$(below "$model_s" 0.020)"
 row "start-up: tessera check on an empty file" "$(ms "$start_s")" "" ""
 row "   (true: starting any process here)" "$(ms "$true_s")" "" ""
 if [ -s $NOTES ]; then

@@ -508,10 +508,56 @@ static void arch_check(Parser *ps, Arch *a, Loc loc)
 			           "every shared level: list levels innermost first",
 			           lv->name);
 		if (!lv->pj_given)
-			lv->pj = arch_table_pj(lv->per_pe, lv->offchip, lv->bytes);
+			lv->pj = arch_table_pj(a, lv->per_pe, lv->offchip, lv->bytes);
 	}
 	if (ps->diag->nerrors)
 		ps->failed = 1;
+}
+
+/* energy per_pe|shared SIZE PJ {SIZE PJ}  |  energy offchip PJ:
+ * replaces the default table of that kind of memory. */
+static void energy_table(Parser *ps, Arch *a)
+{
+	Loc loc = ps->tok.loc;
+	next(ps);
+	int kind = is_word(ps, "per_pe") ? MEM_PER_PE
+	         : is_word(ps, "shared") ? MEM_SHARED
+	         : is_word(ps, "offchip") ? MEM_OFFCHIP : -1;
+	if (kind < 0) {
+		syntax_error(ps, "per_pe, shared or offchip");
+		return;
+	}
+	next(ps);
+	EnergyTable *t = &a->table[kind];
+	t->n = 0;
+	if (kind == MEM_OFFCHIP) {
+		t->pj[t->n++] = number(ps, "energy per access in pJ");
+		return;
+	}
+	while (!ps->failed && is(ps, TK_INT)) {
+		if (t->n == MAX_TABLE) {
+			diag_error(ps->diag, ps->tok.loc, "an energy table has at most "
+			           "%d points", MAX_TABLE);
+			ps->failed = 1;
+			return;
+		}
+		Loc ploc = ps->tok.loc;
+		long bytes = size_with_unit(ps);
+		double pj = number(ps, "energy per access in pJ");
+		if (!ps->failed && (pj <= 0 || (t->n && bytes <= t->bytes[t->n - 1]))) {
+			diag_error(ps->diag, ploc, "energy table points need growing "
+			           "sizes and positive energies");
+			ps->failed = 1;
+			return;
+		}
+		t->bytes[t->n] = bytes;
+		t->pj[t->n++] = pj;
+	}
+	if (!ps->failed && t->n < 2) {
+		diag_error(ps->diag, loc, "an energy table needs at least two "
+		           "points (SIZE PJ SIZE PJ ...)");
+		ps->failed = 1;
+	}
 }
 
 static void arch(Parser *ps, Program *p)
@@ -551,8 +597,10 @@ static void arch(Parser *ps, Program *p)
 		} else if (is_word(ps, "mac_pj")) {
 			next(ps);
 			a->mac_pj = number(ps, "energy of one MAC in pJ");
+		} else if (is_word(ps, "energy")) {
+			energy_table(ps, a);
 		} else {
-			syntax_error(ps, "pe_array, level, hop_pj or mac_pj");
+			syntax_error(ps, "pe_array, level, energy, hop_pj or mac_pj");
 		}
 	}
 	expect(ps, TK_RBRACE);

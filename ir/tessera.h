@@ -129,6 +129,15 @@ typedef struct Level {
 	long latency;      /* cycles from request to first word */
 } Level;
 
+/* Energy per 16-bit access by memory size, for one kind of memory
+ * (register file, SRAM, DRAM); looked up with log-log interpolation. */
+enum { MAX_TABLE = 16, MEM_PER_PE = 0, MEM_SHARED, MEM_OFFCHIP, MEM_KINDS };
+typedef struct EnergyTable {
+	int n;
+	long bytes[MAX_TABLE];   /* increasing */
+	double pj[MAX_TABLE];
+} EnergyTable;
+
 typedef struct Arch {
 	const char *name;
 	Loc loc;
@@ -138,10 +147,12 @@ typedef struct Arch {
 	Level level[MAX_LEVELS];    /* innermost first; the last is off-chip */
 	double hop_pj;              /* one PE-to-PE transfer */
 	double mac_pj;              /* one multiply-accumulate */
+	EnergyTable table[MEM_KINDS]; /* for levels without their own pj */
 } Arch;
 
 void arch_default(Arch *a);
-double arch_table_pj(int per_pe, int offchip, long bytes);
+void arch_default_tables(Arch *a);
+double arch_table_pj(const Arch *a, int per_pe, int offchip, long bytes);
 int arch_find_level(const Arch *a, const char *name);
 long arch_pes(const Arch *a);
 

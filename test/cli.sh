@@ -65,3 +65,16 @@ $T ir $Q --c >$OUT/nest.c 2>&1
 if cc -std=c11 -Wall -Wextra -Werror -c $OUT/nest.c -o $OUT/nest.o 2>$OUT/cc.out
 then ok cli/emit_c_compiles
 else bad cli/emit_c_compiles "$(cat $OUT/cc.out)"; fi
+
+# model: needs an accelerator; its JSON has the contract's keys
+expect model_no_accel 1 "no accelerate() loop" -- $T model test/cli/small.tsr
+$T model $Q --json >$OUT/model.json 2>&1
+missing=""
+for key in layer macs pes cycles utilization levels name bytes instances \
+	pj_per_access tensors reads writes noc_transfers energy_pj total mac noc \
+	pj_per_mac; do
+	grep -q "\"$key\":" $OUT/model.json || missing="$missing $key"
+done
+if [ -z "$missing" ]; then ok cli/model_json_keys
+else bad cli/model_json_keys "missing:$missing"; fi
+expect model_table 0 "pJ/MAC" -- $T model $Q

@@ -10,9 +10,12 @@
 #   test/cli.sh           command-line behaviour (usage, .npy files)
 #   one layer, many       8 random schedules of each of 6 random layers
 #   schedules             must all give the naive reference's bits
+#   test/model/NAME.tsr   `tessera model --json` must contain every line
+#                         of NAME.expect (flattened by counts.awk)
 #   random schedules      build/schedgen makes TESSERA_RANDOM (default
 #                         150) random layers and schedules, each run by
-#                         the JIT and the naive reference
+#                         the JIT and the naive reference, and modelled
+#                         both by grouping and by brute force
 #
 # TESSERA names the binary under test (default ./tessera).
 T=${TESSERA:-./tessera}
@@ -47,6 +50,38 @@ for f in test/errors/*.tsr; do
 	else bad "errors/$(basename $n)" "$d"; fi
 done
 
+# The model's counts: every line of NAME.expect must be among them.
+for f in test/model/*.tsr; do
+	[ -e "$f" ] || continue
+	n=${f%.tsr}
+	if ! $T model "$f" --json >$OUT/model.json 2>$OUT/model.err; then
+		bad "model/$(basename $n)" "$(cat $OUT/model.err)"
+		continue
+	fi
+	awk -f test/model/counts.awk $OUT/model.json >$OUT/model.counts
+	missing=$(grep -v '^#' "$n.expect" | grep -v '^$' | while read -r line; do
+		grep -qxF "$line" $OUT/model.counts || echo "expected: $line"
+	done)
+	if [ -z "$missing" ]; then ok "model/$(basename $n)"
+	else bad "model/$(basename $n)" "$missing
+got:
+$(cat $OUT/model.counts)"; fi
+done
+
+# The model counted two ways must agree: by grouping (what the model
+# uses) and by walking every iteration (--brute).
+model_agrees() {
+	$T model "$1" --json >$OUT/m1.json 2>$OUT/m1.err
+	rc=$?
+	if [ $rc -ne 0 ]; then
+		grep -q "no accelerate" $OUT/m1.err && return 0
+		cat $OUT/m1.err
+		return 1
+	fi
+	$T model "$1" --json --brute >$OUT/m2.json 2>&1 || { cat $OUT/m2.json; return 1; }
+	cmp -s $OUT/m1.json $OUT/m2.json || { diff $OUT/m1.json $OUT/m2.json; return 1; }
+}
+
 # The JIT (the schedule) and the naive reference (no schedule) must give
 # the same output bits.
 same_output() {
@@ -71,7 +106,8 @@ if [ -x build/schedgen ]; then
 	i=1
 	while [ $i -le "${TESSERA_RANDOM:-150}" ]; do
 		build/schedgen $i >$OUT/random.tsr
-		if r=$(same_output $OUT/random.tsr 1 2>&1); then ok "random/$i"
+		if r=$(same_output $OUT/random.tsr 1 2>&1) &&
+			r=$(model_agrees $OUT/random.tsr 2>&1); then ok "random/$i"
 		else
 			cp $OUT/random.tsr $OUT/random-fail-$i.tsr
 			bad "random/$i" "$r (kept as $OUT/random-fail-$i.tsr)"

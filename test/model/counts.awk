@@ -1,0 +1,31 @@
+# counts.awk - flattens `tessera model --json` into lines
+#   LEVEL TENSOR READS WRITES      one per level and tensor
+#   noc TENSOR HOPS                one per tensor
+#   cycles N / macs N              the headline figures
+/"name":/ {
+	match($0, /"name": "[^"]*"/)
+	level = substr($0, RSTART + 9, RLENGTH - 10)
+}
+/"tensors":/ {
+	s = $0
+	while (match(s, /"[A-Za-z_][A-Za-z0-9_]*": \{ "reads": -?[0-9]+, "writes": -?[0-9]+ \}/)) {
+		m = substr(s, RSTART, RLENGTH)
+		s = substr(s, RSTART + RLENGTH)
+		n = split(m, a, /[": {},]+/)
+		print level, a[2], a[4], a[6]
+	}
+}
+/"noc_by_tensor":/ {
+	s = $0
+	while (match(s, /"[A-Za-z_][A-Za-z0-9_]*": [0-9]+/)) {
+		m = substr(s, RSTART, RLENGTH)
+		s = substr(s, RSTART + RLENGTH)
+		split(m, a, /[": ]+/)
+		if (a[2] != "noc_by_tensor")
+			print "noc", a[2], a[3]
+	}
+}
+/^  "(cycles|macs)":/ {
+	gsub(/[",:]/, "")
+	print $1, $2
+}
