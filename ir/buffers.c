@@ -29,7 +29,7 @@ static void add_implicit(LoopNest *ln, int t, int level)
 	ASSERT(ln->nbufs < MAX_BUFFERS);
 	ln->buf[ln->nbufs++] = (Buffer){.tensor = t, .level = level,
 	                                .at = ln->accel, .loc = ln->accel_loc,
-	                                .implicit = 1};
+	                                .implicit = 1, .refill = REFILL_UNKNOWN};
 }
 
 /* Each tensor's buffers, innermost level first. */
@@ -109,12 +109,39 @@ static void capacity(Diag *d, const LoopNest *ln)
 	}
 }
 
+/* The model lists every value of each loop and marks values of each
+ * sliding-window index on a bitmap: both must stay in memory. */
+static int model_limits(Diag *d, const LoopNest *ln)
+{
+	const Layer *l = ln->layer;
+	enum { MAX_EXTENT = 1 << 24, MAX_INDEX = 1 << 26 };
+	for (int dim = 0; dim < NDIMS; dim++)
+		if (l->extent[dim] > MAX_EXTENT) {
+			diag_error(d, l->extent_loc[dim], "extent %s=%ld is larger than "
+			           "the accelerator model handles (%d)", dim_upper[dim],
+			           l->extent[dim], MAX_EXTENT);
+			return 0;
+		}
+	for (int t = 0; t < NTENSORS; t++)
+		for (int r = 0; r < l->t[t].rank; r++)
+			if (l->t[t].shape[r] > MAX_INDEX) {
+				diag_error(d, l->t[t].idx[r].loc, "index %d of %s reaches "
+				           "%ld, more than the accelerator model handles "
+				           "(%d)", r, l->t[t].name, l->t[t].shape[r],
+				           MAX_INDEX);
+				return 0;
+			}
+	return 1;
+}
+
 int buffers_place(Diag *d, const Program *p, LoopNest *ln)
 {
 	(void)p;
 	int errors = d->nerrors;
 	if (ln->accel < 0)
 		return 1; /* no accelerator: nothing to place */
+	if (!model_limits(d, ln))
+		return 0;
 	for (int t = 0; t < NTENSORS; t++)
 		add_implicit(ln, t, ln->arch->nlevels - 2);
 	chains(ln);

@@ -197,10 +197,10 @@ void loopnest_print(FILE *f, const LoopNest *ln)
 			        b->implicit ? " implicit" : "");
 			if (b->words)
 				fprintf(f, ": %ld words, %ld B", b->words, b->bytes);
-			if (b->words && b->refill >= 0)
+			if (b->refill >= 0)
 				fprintf(f, ", refilled as %s steps",
 				        ln->loop[b->refill].name);
-			else if (b->words)
+			else if (b->refill == -1)
 				fprintf(f, ", filled once");
 			fputc('\n', f);
 		}

@@ -496,7 +496,8 @@ static int buffer_parse(Ctx *c, const Directive *dir, Buffer *b)
 	int t = tensor_recv(c, dir);
 	if (t < 0 || !nargs_ok(c, dir, 1, 1, "(memory level)"))
 		return 0;
-	*b = (Buffer){.tensor = t, .loc = dir->loc, .at = -1};
+	*b = (Buffer){.tensor = t, .loc = dir->loc, .at = -1,
+	              .refill = REFILL_UNKNOWN};
 	const Arg *a = &dir->args[0];
 	b->level = a->name ? arch_find_level(ar, a->name) : -1;
 	if (b->level < 0 || ar->level[b->level].offchip) {

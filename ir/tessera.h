@@ -271,8 +271,11 @@ typedef struct Buffer {
 	long words;        /* largest block, per instance (buffers pass) */
 	long bytes;        /* its storage, doubled when double-buffered */
 	int refill;        /* innermost loop whose step changes the block;
-	                      -1: filled once (control pass) */
+	                      -1: filled once; REFILL_UNKNOWN before the
+	                      control pass */
 } Buffer;
+
+enum { REFILL_UNKNOWN = -2 };
 
 /* How a tensor crosses one PE array dimension (interconnect pass). */
 #define NET_KINDS(X) X(NONE, "-") X(UNICAST, "unicast") \

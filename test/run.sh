@@ -100,6 +100,10 @@ for f in test/run/*.tsr examples/*.tsr; do
 	case $f in examples/*) seeds=1 ;; *) seeds="1 7" ;; esac
 	if r=$(same_output "$f" "$seeds" 2>&1); then ok "run/$(basename ${f%.tsr})"
 	else bad "run/$(basename ${f%.tsr})" "$r"; fi
+	case $f in examples/*)
+		if r=$($T model "$f" 2>&1); then ok "model/$(basename ${f%.tsr})"
+		else bad "model/$(basename ${f%.tsr})" "$r"; fi ;;
+	esac
 done
 
 if [ -x build/schedgen ]; then
