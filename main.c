@@ -184,10 +184,28 @@ static int load_inputs(const Opts *o, const Layer *l, Buf *bufs)
 	return 1;
 }
 
+/* mkdir -p: creates dir and any missing parents. */
+static int make_dirs(const char *dir)
+{
+	char path[4096];
+	if (snprintf(path, sizeof path, "%s", dir) >= (int)sizeof path) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	for (char *p = path + 1; *p; p++)
+		if (*p == '/') {
+			*p = 0;
+			if (mkdir(path, 0777) && errno != EEXIST)
+				return -1;
+			*p = '/';
+		}
+	return mkdir(path, 0777) && errno != EEXIST ? -1 : 0;
+}
+
 static int save(const Opts *o, const Layer *l, const Buf *bufs)
 {
 	char err[512];
-	if (mkdir(o->outdir, 0777) && errno != EEXIST) {
+	if (make_dirs(o->outdir)) {
 		fprintf(stderr, "tessera: cannot create %s: %s\n", o->outdir,
 		        strerror(errno));
 		return 0;

@@ -98,6 +98,18 @@ static long integer(Parser *ps, const char *what, Loc *loc)
 	return v;
 }
 
+/* An integer no larger than max. */
+static long bounded(Parser *ps, const char *what, long max)
+{
+	Loc loc = ps->tok.loc;
+	long v = integer(ps, what, NULL);
+	if (!ps->failed && v > max) {
+		diag_error(ps->diag, loc, "%ld is too large (at most %ld)", v, max);
+		ps->failed = 1;
+	}
+	return v;
+}
+
 static double number(Parser *ps, const char *what)
 {
 	if (!is(ps, TK_INT) && !is(ps, TK_NUM)) {
@@ -105,6 +117,11 @@ static double number(Parser *ps, const char *what)
 		return 0;
 	}
 	double v = ps->tok.fval;
+	if (!(v >= 0 && v <= 1e9)) {
+		diag_error(ps->diag, ps->tok.loc, "an energy must be between 0 and "
+		           "1e9 pJ");
+		ps->failed = 1;
+	}
 	next(ps);
 	return v;
 }
@@ -441,6 +458,13 @@ static void level(Parser *ps, Arch *a, int *user_levels)
 	}
 	Level lv = {0};
 	lv.name = ident(ps, "the level's name", &lv.loc);
+	static const char *const reserved[] = {"total", "mac", "noc"};
+	for (int i = 0; !ps->failed && i < 3; i++)
+		if (!strcmp(lv.name, reserved[i])) {
+			diag_error(ps->diag, lv.loc, "'%s' names a line of the energy "
+			           "report; choose another level name", lv.name);
+			ps->failed = 1;
+		}
 	for (int i = 0; !ps->failed && i < a->nlevels; i++)
 		if (!strcmp(a->level[i].name, lv.name)) {
 			diag_error(ps->diag, lv.loc, "level %s is declared twice",
@@ -467,10 +491,10 @@ static void level(Parser *ps, Arch *a, int *user_levels)
 			lv.pj_given = 1;
 		} else if (is_word(ps, "bandwidth")) {
 			next(ps);
-			lv.bandwidth = integer(ps, "words per cycle", NULL);
+			lv.bandwidth = bounded(ps, "words per cycle", 1L << 20);
 		} else if (is_word(ps, "latency")) {
 			next(ps);
-			lv.latency = integer(ps, "cycles", NULL);
+			lv.latency = bounded(ps, "cycles", 1L << 20);
 		} else {
 			break;
 		}
@@ -480,7 +504,7 @@ static void level(Parser *ps, Arch *a, int *user_levels)
 }
 
 /* Level order and sizes, checked once the block is complete. */
-static void arch_check(Parser *ps, Arch *a, Loc loc)
+static void arch_check(Parser *ps, Arch *a, Loc loc, int user_table)
 {
 	if (a->nlevels == 0 || !a->level[a->nlevels - 1].offchip) {
 		diag_error(ps->diag, a->nlevels ? a->level[a->nlevels - 1].loc
@@ -507,7 +531,7 @@ static void arch_check(Parser *ps, Arch *a, Loc loc)
 			diag_error(ps->diag, lv->loc, "per-PE level %s must be inside "
 			           "every shared level: list levels innermost first",
 			           lv->name);
-		if (!lv->pj_given)
+		if (!lv->pj_given || (lv->pj_given == 2 && user_table))
 			lv->pj = arch_table_pj(a, lv->per_pe, lv->offchip, lv->bytes);
 	}
 	if (ps->diag->nerrors)
@@ -570,7 +594,7 @@ static void arch(Parser *ps, Program *p)
 	if (is(ps, TK_IDENT))
 		a->name = ident(ps, "a name", NULL);
 	expect(ps, TK_LBRACE);
-	int user_levels = 0;
+	int user_levels = 0, user_table = 0;
 	while (in_block(ps, "arch", a->loc)) {
 		Loc l = ps->tok.loc;
 		if (is_word(ps, "pe_array")) {
@@ -599,13 +623,14 @@ static void arch(Parser *ps, Program *p)
 			a->mac_pj = number(ps, "energy of one MAC in pJ");
 		} else if (is_word(ps, "energy")) {
 			energy_table(ps, a);
+			user_table = 1;
 		} else {
 			syntax_error(ps, "pe_array, level, energy, hop_pj or mac_pj");
 		}
 	}
 	expect(ps, TK_RBRACE);
 	if (!ps->failed)
-		arch_check(ps, a, a->loc);
+		arch_check(ps, a, a->loc, user_table);
 }
 
 int parse_program(Arena *a, Diag *d, const Source *src, Program *p)

@@ -55,11 +55,11 @@ void arch_default(Arch *a)
 	a->dim[0] = a->dim[1] = 16;
 	a->nlevels = 3;
 	a->level[0] = (Level){.name = "RF", .per_pe = 1, .bytes = 512,
-	                      .pj = 0.96, .pj_given = 1};
+	                      .pj = 0.96, .pj_given = 2};
 	a->level[1] = (Level){.name = "GB", .bytes = 128 * 1024, .pj = 20.0,
-	                      .pj_given = 1};
+	                      .pj_given = 2};
 	a->level[2] = (Level){.name = "DRAM", .offchip = 1, .pj = 200.0,
-	                      .pj_given = 1, .bandwidth = 8, .latency = 40};
+	                      .pj_given = 2, .bandwidth = 8, .latency = 40};
 	a->hop_pj = 0.035;
 	a->mac_pj = 0.075;
 	arch_default_tables(a);

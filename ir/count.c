@@ -242,6 +242,8 @@ static long sumset(Counter *c, const Affine *a, long limit, const int *dims,
 		const DimCfg *dc = &c->dim[dims[i]];
 		cap *= dc->start[g[i] + 1] - dc->start[g[i]];
 	}
+	if (cap > limit)
+		cap = limit; /* the bitmap keeps at most `limit` values */
 	if (cap + 1 > c->listcap) {
 		free(c->cur);
 		free(c->nxt);

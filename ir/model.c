@@ -109,31 +109,69 @@ static void count_output(Counter *c, const LoopNest *ln, Model *m)
 	}
 }
 
-/* Compute steps plus the refills compute cannot hide.  A transfer takes
- * words / bandwidth of the level it comes from (for a per-PE level, each
- * PE moves its own share at once) plus its latency once per refill.  A
- * buffer that is not double-buffered stalls the array for that time; a
- * double-buffered one only for what exceeds the compute time. */
+/* Cycles the transfers of a buffer take at its parent level: each
+ * refill moves its words at the parent's bandwidth (at least one cycle)
+ * and waits the parent's latency.  For a per-PE parent every PE moves
+ * its own share at once. */
+static double transfer_cycles(const LoopNest *ln, const Model *m, int t,
+                              int h)
+{
+	const Level *P = &ln->arch->level[holder_level(ln, t, h + 1)];
+	double words = (double)m->xfer_words[t][h];
+	double events = (double)m->xfer_events[t][h];
+	double bw = (double)P->bandwidth * (P->per_pe ? (double)ln->pes_used : 1);
+	double move = bw > 0 ? words / bw : 0;
+	if (bw > 0 && move < events)
+		move = events;
+	return move + events * (double)P->latency;
+}
+
+/* Compute steps plus what the transfers add (docs/model.md):
+ *  - a buffer that is not double-buffered stalls the array for all of
+ *    its transfers;
+ *  - a double-buffered one stalls for its first refill (nothing to
+ *    overlap it with) and for whatever the others take beyond the
+ *    compute time;
+ *  - no level can move more words than its bandwidth allows, whoever
+ *    asks: the run takes at least (reads + writes) / bandwidth cycles of
+ *    every level with a bandwidth. */
 static void cycles(Counter *c, const LoopNest *ln, Model *m)
 {
 	unsigned char mark[MAX_LOOPS] = {0};
 	mark_temporal(ln, mark);
 	m->compute_cycles = count_events(c, mark);
-	m->stall_cycles = 0;
+	double compute = (double)m->compute_cycles, stall = 0;
 	for (int t = 0; t < NTENSORS; t++)
 		for (int h = 0; h < ln->nholders[t]; h++) {
-			const Buffer *b = &ln->buf[ln->holder[t][h]];
-			const Level *P = &ln->arch->level[holder_level(ln, t, h + 1)];
-			long bw = P->bandwidth * (P->per_pe ? ln->pes_used : 1);
-			long words = m->xfer_words[t][h];
-			long cyc = (bw > 0 ? (words + bw - 1) / bw : 0) +
-			           m->xfer_events[t][h] * P->latency;
-			if (!b->double_buffered)
-				m->stall_cycles += cyc;
-			else if (cyc > m->compute_cycles)
-				m->stall_cycles += cyc - m->compute_cycles;
+			double cyc = transfer_cycles(ln, m, t, h);
+			double events = (double)m->xfer_events[t][h];
+			if (!ln->buf[ln->holder[t][h]].double_buffered) {
+				stall += cyc;
+			} else if (events > 0) {
+				double first = cyc / events, rest = cyc - first;
+				stall += first + (rest > compute ? rest - compute : 0);
+			}
 		}
-	m->cycles = m->compute_cycles + m->stall_cycles;
+	double total = compute + stall;
+	for (int lv = 0; lv < ln->arch->nlevels; lv++) {
+		const Level *L = &ln->arch->level[lv];
+		if (L->bandwidth <= 0)
+			continue;
+		double words = 0;
+		for (int t = 0; t < NTENSORS; t++)
+			words += (double)(m->reads[lv][t] + m->writes[lv][t]);
+		double busy = words / ((double)L->bandwidth *
+		                       (L->per_pe ? (double)ln->pes_used : 1));
+		if (busy > total)
+			total = busy;
+	}
+	const double cap = 4e18; /* cycles stay within a long */
+	if (total > cap)
+		total = cap;
+	m->cycles = (long)(total + 0.999999);
+	if (m->cycles < m->compute_cycles)
+		m->cycles = m->compute_cycles;
+	m->stall_cycles = m->cycles - m->compute_cycles;
 }
 
 static void energy(const LoopNest *ln, Model *m)

@@ -124,7 +124,9 @@ typedef struct Level {
 	int offchip;       /* DRAM: unbounded, where tensors live */
 	long bytes;        /* capacity of one instance; 0 for DRAM */
 	double pj;         /* energy of one 16-bit access */
-	int pj_given;      /* set by the user rather than from the table */
+	int pj_given;      /* 1: set by the user; 2: the built-in baseline's
+	                      figure, replaced when the file gives a table;
+	                      0: from the table by size */
 	long bandwidth;    /* words per cycle to the level inside (0: unbounded) */
 	long latency;      /* cycles from request to first word */
 } Level;

@@ -60,6 +60,12 @@ printf 'not a numpy file at all' >$OUT/junk.npy
 expect npy_junk 1 "not a .npy file" -- \
 	$T run test/cli/small.tsr --input I=$OUT/junk.npy
 
+# -o makes missing parent directories
+rm -rf $OUT/deep
+expect output_dir_parents 0 "checksum" -- $T run test/cli/small.tsr -o $OUT/deep/a/b
+if [ -f $OUT/deep/a/b/O.npy ]; then ok cli/output_dir_written
+else bad cli/output_dir_written "no $OUT/deep/a/b/O.npy"; fi
+
 # the loop nest as C compiles cleanly
 $T ir $Q --c >$OUT/nest.c 2>&1
 if cc -std=c11 -Wall -Wextra -Werror -c $OUT/nest.c -o $OUT/nest.o 2>$OUT/cc.out
