@@ -567,10 +567,16 @@ static void energy_table(Parser *ps, Arch *a)
 		}
 		Loc ploc = ps->tok.loc;
 		long bytes = size_with_unit(ps);
+		Loc eloc = ps->tok.loc;
 		double pj = number(ps, "energy per access in pJ");
-		if (!ps->failed && (pj <= 0 || (t->n && bytes <= t->bytes[t->n - 1]))) {
-			diag_error(ps->diag, ploc, "energy table points need growing "
-			           "sizes and positive energies");
+		if (!ps->failed && t->n && bytes <= t->bytes[t->n - 1]) {
+			diag_error(ps->diag, ploc, "energy table sizes must grow");
+			ps->failed = 1;
+			return;
+		}
+		if (!ps->failed && pj <= 0) {
+			diag_error(ps->diag, eloc, "energy table energies must be "
+			           "positive");
 			ps->failed = 1;
 			return;
 		}

@@ -103,6 +103,10 @@ static void capacity(Diag *d, const LoopNest *ln)
 			used += b->bytes;
 			size_t n = strlen(others);
 			describe(others + n, sizeof others - n, ln, b);
+			if (b->double_buffered) {
+				n = strlen(others);
+				snprintf(others + n, sizeof others - n, " (double-buffered)");
+			}
 			n = strlen(others);
 			snprintf(others + n, sizeof others - n, " and ");
 		}

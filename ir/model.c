@@ -27,6 +27,21 @@ double model_pj(const LoopNest *ln, int level, int t)
 	return ln->arch->level[level].pj * ln->layer->t[t].type.bits / 16.0;
 }
 
+/* A hop moves one word of tensor t: the table's figure is for 16 bits. */
+double model_hop_pj(const LoopNest *ln, int t)
+{
+	return ln->arch->hop_pj * ln->layer->t[t].type.bits / 16.0;
+}
+
+/* A multiplier's energy grows with the product of its operand widths;
+ * the table's figure is for 16 x 16 bits. */
+double model_mac_pj(const LoopNest *ln)
+{
+	const Layer *l = ln->layer;
+	return ln->arch->mac_pj * l->t[T_A].type.bits * l->t[T_B].type.bits /
+	       256.0;
+}
+
 /* The level each holder of tensor t sits in, DRAM last. */
 static int holder_level(const LoopNest *ln, int t, int h)
 {
@@ -190,10 +205,12 @@ static void energy(const LoopNest *ln, Model *m)
 		m->e_total += m->e_level[lv];
 	}
 	m->noc = 0;
-	for (int t = 0; t < NTENSORS; t++)
+	m->e_noc = 0;
+	for (int t = 0; t < NTENSORS; t++) {
 		m->noc += m->hops[t];
-	m->e_noc = (double)m->noc * a->hop_pj;
-	m->e_mac = (double)m->macs * a->mac_pj;
+		m->e_noc += (double)m->hops[t] * model_hop_pj(ln, t);
+	}
+	m->e_mac = (double)m->macs * model_mac_pj(ln);
 	m->e_total += m->e_noc + m->e_mac;
 	m->pj_per_mac = m->e_total / (double)m->macs;
 }

@@ -180,7 +180,7 @@ void loopnest_print(FILE *f, const LoopNest *ln)
 		for (int d = 0; d < ln->arch->ndims; d++)
 			fprintf(f, "%s dim %d %s", d ? "," : "", d,
 			        net_name[ln->net[t][d]]);
-		fputc('\n', f);
+		fputs(ln->diagonal[t] ? "; shared diagonally\n" : "\n", f);
 	}
 	print_guards(f, ln);
 	for (int i = 0; i < ln->nloops; i++) {
@@ -196,7 +196,8 @@ void loopnest_print(FILE *f, const LoopNest *ln)
 			        b->double_buffered ? " double" : "",
 			        b->implicit ? " implicit" : "");
 			if (b->words)
-				fprintf(f, ": %ld words, %ld B", b->words, b->bytes);
+				fprintf(f, ": %ld word%s, %ld B", b->words,
+				        b->words == 1 ? "" : "s", b->bytes);
 			if (b->refill >= 0)
 				fprintf(f, ", refilled as %s steps",
 				        ln->loop[b->refill].name);

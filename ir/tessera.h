@@ -309,6 +309,9 @@ typedef struct LoopNest {
 	                                         buffers, innermost first */
 	int nholders[NTENSORS];
 	NetKind net[NTENSORS][MAX_ARRAY_DIMS]; /* interconnect */
+	int diagonal[NTENSORS];  /* PEs on different rows and columns share
+	                            elements (a sliding window across both
+	                            dimensions: row-stationary) */
 	long array_used[MAX_ARRAY_DIMS]; /* PEs used along each dimension */
 } LoopNest;
 
@@ -318,6 +321,7 @@ int buffers_place(Diag *d, const Program *p, LoopNest *ln);
 int interconnect_infer(Diag *d, const Program *p, LoopNest *ln);
 int control_build(Diag *d, const Program *p, LoopNest *ln);
 int loop_indexes(const LoopNest *ln, int t, int i);
+void tensor_linear(const Tensor *t, long lin[NDIMS], long *base);
 long layer_elements(const Layer *l, int t);
 
 /* ---- model.c: the analytical model ---- */
@@ -344,6 +348,8 @@ typedef struct Model {
 
 int model_eval(const LoopNest *ln, Model *m, int brute);
 double model_pj(const LoopNest *ln, int level, int t);
+double model_hop_pj(const LoopNest *ln, int t);
+double model_mac_pj(const LoopNest *ln);
 
 /* ---- count.c: exact counting over the iteration space ---- */
 typedef struct Counter Counter;
@@ -382,7 +388,6 @@ typedef struct Buf {
 	void *data;  /* count * elem_container_bytes(type) bytes */
 } Buf;
 
-void tensor_linear(const Tensor *t, long lin[NDIMS], long *base);
 int buf_alloc(Buf *b, const Tensor *t);
 void buf_free(Buf *b);
 void buf_random(Buf *b, uint64_t seed, int which);

@@ -2,6 +2,8 @@
  * hardware) as a readable table or as JSON in the form
  * ../shared/DESIGN.md fixes: accesses per tensor per level, reads and
  * writes apart, in words of each tensor's type, totals over instances.
+ * A level's pj_per_access is its figure for a 16-bit word; each tensor
+ * entry's "pj" is what one access of that tensor's word costs.
  */
 #include "../ir/tessera.h"
 
@@ -57,16 +59,17 @@ void report_table(FILE *f, const LoopNest *ln, const Model *m)
 	}
 	for (int t = 0; t < NTENSORS; t++)
 		fprintf(f, "%-6s %-12s %7.4g  %-6s %14ld %14s %16.2f\n",
-		        t ? "" : "NoC", t ? "" : "hops", a->hop_pj, l->t[t].name,
-		        m->hops[t], "", (double)m->hops[t] * a->hop_pj);
+		        t ? "" : "NoC", t ? "" : "hops", model_hop_pj(ln, t),
+		        l->t[t].name, m->hops[t], "",
+		        (double)m->hops[t] * model_hop_pj(ln, t));
 	fprintf(f, "%-6s %-12s %7.4g  %-6s %14ld %14s %16.2f\n", "MAC", "",
-	        a->mac_pj, "", m->macs, "", m->e_mac);
+	        model_mac_pj(ln), "", m->macs, "", m->e_mac);
 	fprintf(f, "\nenergy %.2f pJ, %.4f pJ/MAC (%.4f without MACs); by "
 	        "tensor:", m->e_total, m->pj_per_mac,
 	        (m->e_total - m->e_mac) / (double)m->macs);
 	for (int t = 0; t < NTENSORS; t++)
 		fprintf(f, " %s %.2f", l->t[t].name,
-		        m->e_tensor[t] + (double)m->hops[t] * a->hop_pj);
+		        m->e_tensor[t] + (double)m->hops[t] * model_hop_pj(ln, t));
 	fputc('\n', f);
 }
 
@@ -95,9 +98,9 @@ void report_json(FILE *f, const LoopNest *ln, const Model *m, int verified)
 		        "%ld, \"pj_per_access\": %.6g,\n      \"tensors\": { ",
 		        L->name, L->bytes, instances(ln, lv), L->pj);
 		for (int t = 0; t < NTENSORS; t++)
-			fprintf(f, "%s\"%s\": { \"reads\": %ld, \"writes\": %ld }",
-			        t ? ", " : "", l->t[t].name, m->reads[lv][t],
-			        m->writes[lv][t]);
+			fprintf(f, "%s\"%s\": { \"reads\": %ld, \"writes\": %ld, "
+			        "\"pj\": %.6g }", t ? ", " : "", l->t[t].name,
+			        m->reads[lv][t], m->writes[lv][t], model_pj(ln, lv, t));
 		fprintf(f, " } }%s\n", lv + 1 < a->nlevels ? "," : "");
 	}
 	fprintf(f, "  ],\n  \"noc_transfers\": %ld,\n  \"noc_by_tensor\": { ",
@@ -111,7 +114,7 @@ void report_json(FILE *f, const LoopNest *ln, const Model *m, int verified)
 	fputs(" },\n  \"energy_by_tensor_pj\": { ", f);
 	for (int t = 0; t < NTENSORS; t++)
 		fprintf(f, "%s\"%s\": %.4f", t ? ", " : "", l->t[t].name,
-		        m->e_tensor[t] + (double)m->hops[t] * a->hop_pj);
+		        m->e_tensor[t] + (double)m->hops[t] * model_hop_pj(ln, t));
 	fprintf(f, " },\n  \"pj_per_mac\": %.6f", m->pj_per_mac);
 	if (verified >= 0)
 		fprintf(f, ",\n  \"verified\": %s", verified ? "true" : "false");

@@ -243,18 +243,3 @@ out:
 	fclose(f);
 	return ok;
 }
-
-/* The flat row-major offset of tensor t as sum of lin[d] * d + *base. */
-void tensor_linear(const Tensor *t, long lin[NDIMS], long *base)
-{
-	long rowstride = 1;
-	*base = 0;
-	for (int d = 0; d < NDIMS; d++)
-		lin[d] = 0;
-	for (int r = t->rank - 1; r >= 0; r--) {
-		for (int d = 0; d < NDIMS; d++)
-			lin[d] += t->idx[r].coef[d] * rowstride;
-		*base += t->idx[r].offset * rowstride;
-		rowstride *= t->shape[r];
-	}
-}

@@ -8,7 +8,7 @@
 }
 /"tensors":/ {
 	s = $0
-	while (match(s, /"[A-Za-z_][A-Za-z0-9_]*": \{ "reads": -?[0-9]+, "writes": -?[0-9]+ \}/)) {
+	while (match(s, /"[A-Za-z_][A-Za-z0-9_]*": \{ "reads": -?[0-9]+, "writes": -?[0-9]+/)) {
 		m = substr(s, RSTART, RLENGTH)
 		s = substr(s, RSTART + RLENGTH)
 		n = split(m, a, /[": {},]+/)
