@@ -17,8 +17,6 @@
  */
 #include "tessera.h"
 
-#include <stdlib.h>
-
 const char *const net_name[] = {
 #define X(e, s) s,
 	NET_KINDS(X)
@@ -41,50 +39,25 @@ static void disjoint_indices(Diag *d, const Layer *l)
 		}
 }
 
-static int cmp_long(const void *a, const void *b)
+/* Whether PEs along the array dimensions in `dims` (a bit set) never
+ * touch the same element of tensor t in the same step: the distinct
+ * elements per step and PE of those dimensions must number as many as
+ * per step alone.  Exact, edge tiles included (it is the model's own
+ * count). */
+static int injective(Counter *c, const LoopNest *ln, int t, int dims)
 {
-	long x = *(const long *)a, y = *(const long *)b;
-	return (x > y) - (x < y);
-}
-
-/* Whether the PEs along the array dimensions in `dims` (a bit set) all
- * touch different elements of tensor t, for the same temporal loops:
- * lists the element offset of every setting of their unrolled loops. */
-static int injective(const LoopNest *ln, int t, int dims)
-{
-	long lin[NDIMS], base, n = 1;
-	tensor_linear(&ln->layer->t[t], lin, &base);
+	unsigned char with[MAX_LOOPS] = {0}, without[MAX_LOOPS] = {0};
+	mark_temporal(ln, with);
 	for (int i = 0; i < ln->nloops; i++)
-		if (ln->loop[i].kind == LOOP_SPATIAL &&
-		    (dims >> ln->loop[i].array_dim & 1))
-			n *= ln->loop[i].extent;
-	long *off = calloc((size_t)n, sizeof *off);
-	if (!off)
-		INTERNAL("out of memory");
-	for (long k = 0; k < n; k++) {
-		long rest = k;
-		for (int i = ln->nloops - 1; i >= 0; i--) {
-			const Loop *l = &ln->loop[i];
-			if (l->kind != LOOP_SPATIAL || !(dims >> l->array_dim & 1))
-				continue;
-			long c = rest % l->extent, div = 1;
-			rest /= l->extent;
-			for (int p = 0; p < l->nparts; p++) {
-				long v = c / div % l->part[p].extent;
-				div *= l->part[p].extent;
-				off[k] += lin[l->part[p].dim] * l->part[p].stride * v;
-			}
-		}
-	}
-	qsort(off, (size_t)n, sizeof *off, cmp_long);
-	int distinct = 1;
-	for (long k = 1; k < n && distinct; k++)
-		distinct = off[k] != off[k - 1];
-	free(off);
-	return distinct;
+		if (ln->loop[i].kind == LOOP_SPATIAL)
+			with[i] = 1;
+	for (int i = 0; i < ln->nloops; i++)
+		without[i] = with[i] && !(ln->loop[i].kind == LOOP_SPATIAL &&
+		                          (dims >> ln->loop[i].array_dim & 1));
+	return count_words(c, t, with) == count_words(c, t, without);
 }
 
-static NetKind kind(const LoopNest *ln, int t, int dim)
+static NetKind kind(Counter *c, const LoopNest *ln, int t, int dim)
 {
 	int n = 0, idx = 0;
 	for (int i = 0; i < ln->nloops; i++)
@@ -94,7 +67,7 @@ static NetKind kind(const LoopNest *ln, int t, int dim)
 		}
 	if (n == 0)
 		return NET_NONE;
-	if (idx == n && injective(ln, t, 1 << dim))
+	if (idx == n && injective(c, ln, t, 1 << dim))
 		return NET_UNICAST;
 	if (t == T_OUT)
 		return ln->systolic[t][dim] ? NET_CHAIN : NET_TREE;
@@ -109,15 +82,17 @@ int interconnect_infer(Diag *d, const Program *p, LoopNest *ln)
 	if (ln->accel < 0)
 		return 1; /* no accelerator to connect */
 	disjoint_indices(d, &p->layer);
+	Counter *c = counter_new(ln);
 	for (int t = 0; t < NTENSORS; t++) {
 		for (int dim = 0; dim < MAX_ARRAY_DIMS; dim++)
-			ln->net[t][dim] = dim < ln->arch->ndims ? kind(ln, t, dim)
+			ln->net[t][dim] = dim < ln->arch->ndims ? kind(c, ln, t, dim)
 			                                        : NET_NONE;
 		ln->diagonal[t] = ln->arch->ndims == 2 &&
 		                  ln->net[t][0] == NET_UNICAST &&
 		                  ln->net[t][1] == NET_UNICAST &&
-		                  !injective(ln, t, 3);
+		                  !injective(c, ln, t, 3);
 	}
+	counter_free(c);
 	for (int h = 0; h < ln->nholders[T_OUT]; h++) {
 		const Buffer *b = &ln->buf[ln->holder[T_OUT][h]];
 		if (!ln->arch->level[b->level].per_pe)
@@ -134,15 +109,20 @@ int interconnect_infer(Diag *d, const Program *p, LoopNest *ln)
 			int shared = 0;
 			for (int lv = 0; lv < ln->arch->nlevels - 1; lv++)
 				shared |= !ln->arch->level[lv].per_pe;
+			char hint[128] = "";
+			if (*v)
+				snprintf(hint, sizeof hint, "; write %s.systolic(%s) for an "
+				         "accumulation chain through the PEs",
+				         p->layer.t[T_OUT].name, v);
 			diag_error(d, b->loc, "%s%s.in(%s) keeps partial sums in each "
 			           "PE, but %s is summed across array dimension %d by a "
-			           "reduction tree; write %s.systolic(%s) for an "
-			           "accumulation chain through the PEs%s",
+			           "reduction tree%s%s",
 			           b->implicit ? "the implicit buffer " : "",
 			           p->layer.t[T_OUT].name,
 			           ln->arch->level[b->level].name,
-			           p->layer.t[T_OUT].name, dim, p->layer.t[T_OUT].name,
-			           v, shared ? ", or buffer it in a shared level" : "");
+			           p->layer.t[T_OUT].name, dim, hint,
+			           shared ? (*v ? ", or buffer it in a shared level"
+			                        : "; buffer it in a shared level") : "");
 			return 0;
 		}
 	}
