@@ -98,13 +98,15 @@ bench: tessera $(B)/model-bench
 $(B)/model-bench: bench/model_bench.c $(CORE_OBJ)
 	$(CC) $(CFLAGS) -o $@ bench/model_bench.c $(CORE_OBJ) -ldl -lm
 
-# Fuzzes the frontend with libFuzzer for FUZZ_SECONDS (default 60).
+# Fuzzes the frontend, lowering and model with libFuzzer for FUZZ_SECONDS
+# (default 60).
 FUZZ_SECONDS ?= 60
 fuzz: $(B)/.deps
 	@mkdir -p $(B)/fuzz-corpus
 	clang -std=c11 -D_GNU_SOURCE -g -O1 \
 	  -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-	  -o $(B)/fuzz-frontend test/fuzz/fuzz_frontend.c $(FRONT) $(IR) -lm
+	  -o $(B)/fuzz-frontend test/fuzz/fuzz_frontend.c $(FRONT) $(IR) \
+	  runtime/report.c -lm
 	cp examples/*.tsr test/fuzz/seeds/*.tsr $(B)/fuzz-corpus/ 2>/dev/null; \
 	$(B)/fuzz-frontend -max_total_time=$(FUZZ_SECONDS) -timeout=5 \
 	  -rss_limit_mb=2048 -max_len=8192 $(B)/fuzz-corpus
