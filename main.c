@@ -26,6 +26,8 @@ static const char usage[] =
 	"                      accelerator the schedule describes\n"
 	"      --json          the same as JSON\n"
 	"      --brute         count by walking every iteration (slow; a check)\n"
+	"      --walk          count by simulating every buffer's contents\n"
+	"                      step by step (slow; an independent check)\n"
 	"  run FILE            run the layer on the CPU (LLVM JIT)\n"
 	"      --seed N        seed of the pseudo-random inputs (default 1)\n"
 	"      --input T=F.npy take tensor T from a NumPy file\n"
@@ -41,7 +43,7 @@ typedef struct Opts {
 	const char *input_names[NTENSORS];
 	int ninputs;
 	uint64_t seed;
-	int emit_c, naive, save_inputs, json, brute;
+	int emit_c, naive, save_inputs, json, brute, walk;
 } Opts;
 
 static _Noreturn void usage_error(const char *fmt, const char *arg)
@@ -72,6 +74,8 @@ static void parse_args(int argc, char **argv, Opts *o)
 			o->json = 1;
 		} else if (!strcmp(a, "--brute")) {
 			o->brute = 1;
+		} else if (!strcmp(a, "--walk")) {
+			o->walk = 1;
 		} else if (!strcmp(a, "--seed")) {
 			const char *v = need_value(argc, argv, &i);
 			char *end;
@@ -264,7 +268,14 @@ static int cmd_run(const Opts *o, const LoopNest *ln)
 static int cmd_model(const Opts *o, const LoopNest *ln)
 {
 	Model m;
-	if (!model_eval(ln, &m, o->brute)) {
+	char err[256];
+	int r = o->walk ? model_walk(ln, &m, err, sizeof err)
+	                : model_eval(ln, &m, o->brute);
+	if (r < 0) {
+		fprintf(stderr, "%s: error: %s\n", o->file, err);
+		return EXIT_USER;
+	}
+	if (!r) {
 		fprintf(stderr, "%s: error: the schedule has no accelerate() loop, "
 		        "so it describes no accelerator to model\n", o->file);
 		return EXIT_USER;

@@ -150,11 +150,8 @@ static double transfer_cycles(const LoopNest *ln, const Model *m, int t,
  *  - no level can move more words than its bandwidth allows, whoever
  *    asks: the run takes at least (reads + writes) / bandwidth cycles of
  *    every level with a bandwidth. */
-static void cycles(Counter *c, const LoopNest *ln, Model *m)
+static void cycles(const LoopNest *ln, Model *m)
 {
-	unsigned char mark[MAX_LOOPS] = {0};
-	mark_temporal(ln, mark);
-	m->compute_cycles = count_events(c, mark);
 	double compute = (double)m->compute_cycles, stall = 0;
 	for (int t = 0; t < NTENSORS; t++)
 		for (int h = 0; h < ln->nholders[t]; h++) {
@@ -230,9 +227,19 @@ int model_eval(const LoopNest *ln, Model *m, int brute)
 	count_input(c, ln, T_A, m);
 	count_input(c, ln, T_B, m);
 	count_output(c, ln, m);
-	cycles(c, ln, m);
+	unsigned char mark[MAX_LOOPS] = {0};
+	mark_temporal(ln, mark);
+	m->compute_cycles = count_events(c, mark);
 	counter_free(c);
+	model_finish(ln, m);
+	return 1;
+}
+
+/* Cycles, utilization and energy from the counts (shared with the event
+ * walk of ir/walk.c). */
+void model_finish(const LoopNest *ln, Model *m)
+{
+	cycles(ln, m);
 	m->utilization = (double)m->macs / ((double)m->pes * (double)m->cycles);
 	energy(ln, m);
-	return 1;
 }

@@ -15,7 +15,7 @@
 #   random schedules      build/schedgen makes TESSERA_RANDOM (default
 #                         150) random layers and schedules, each run by
 #                         the JIT and the naive reference, and modelled
-#                         both by grouping and by brute force
+#                         three ways: grouping, brute force, event walk
 #
 # TESSERA names the binary under test (default ./tessera).
 T=${TESSERA:-./tessera}
@@ -68,8 +68,10 @@ got:
 $(cat $OUT/model.counts)"; fi
 done
 
-# The model counted two ways must agree: by grouping (what the model
-# uses) and by walking every iteration (--brute).
+# The model counted three ways must agree: by grouping (what the model
+# uses), by walking every iteration for each count (--brute), and by
+# simulating every buffer's contents step by step (--walk), which shares
+# no code with the other two.
 model_agrees() {
 	$T model "$1" --json >$OUT/m1.json 2>$OUT/m1.err
 	rc=$?
@@ -80,6 +82,8 @@ model_agrees() {
 	fi
 	$T model "$1" --json --brute >$OUT/m2.json 2>&1 || { cat $OUT/m2.json; return 1; }
 	cmp -s $OUT/m1.json $OUT/m2.json || { diff $OUT/m1.json $OUT/m2.json; return 1; }
+	$T model "$1" --json --walk >$OUT/m3.json 2>&1 || { cat $OUT/m3.json; return 1; }
+	cmp -s $OUT/m1.json $OUT/m3.json || { echo "walk:"; diff $OUT/m1.json $OUT/m3.json; return 1; }
 }
 
 # The JIT (the schedule) and the naive reference (no schedule) must give
