@@ -73,7 +73,8 @@ static void describe(char *s, size_t n, const LoopNest *ln, const Buffer *b)
 	         ln->layer->t[b->tensor].name, ln->arch->level[b->level].name);
 }
 
-/* The buffers of each level, in the order written, must fit it. */
+/* The buffers of each level, in the order written, must fit it; the
+ * error names the buffer that does not and those already there. */
 static void capacity(Diag *d, const LoopNest *ln)
 {
 	for (int lv = 0; lv < ln->arch->nlevels - 1; lv++) {
@@ -84,12 +85,10 @@ static void capacity(Diag *d, const LoopNest *ln)
 			const Buffer *b = &ln->buf[k];
 			if (b->level != lv)
 				continue;
+			char what[128];
+			describe(what, sizeof what, ln, b);
 			if (used + b->bytes > L->bytes) {
-				char what[128], taken[256] = "";
-				describe(what, sizeof what, ln, b);
-				size_t on = strlen(others);
-				if (on >= 5)
-					others[on - 5] = 0; /* the last " and " */
+				char taken[640] = "";
 				if (used)
 					snprintf(taken, sizeof taken, ", and %ld B are taken "
 					         "by %s", used, others);
@@ -102,13 +101,8 @@ static void capacity(Diag *d, const LoopNest *ln)
 			}
 			used += b->bytes;
 			size_t n = strlen(others);
-			describe(others + n, sizeof others - n, ln, b);
-			if (b->double_buffered) {
-				n = strlen(others);
-				snprintf(others + n, sizeof others - n, " (double-buffered)");
-			}
-			n = strlen(others);
-			snprintf(others + n, sizeof others - n, " and ");
+			snprintf(others + n, sizeof others - n, "%s%s%s", n ? " and " : "",
+			         what, b->double_buffered ? " (double-buffered)" : "");
 		}
 	}
 }

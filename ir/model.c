@@ -50,77 +50,77 @@ static int holder_level(const LoopNest *ln, int t, int h)
 	return ln->buf[ln->holder[t][h]].level;
 }
 
-/* Words of input t moved for a refill of its h-th buffer (or, for
- * h = -1, the operand reads of every MAC step), seen from its source. */
-static long input_words(Counter *c, const LoopNest *ln, int t, int h,
-                        int source_per_pe, int all_pes)
+/* The loops whose settings are the events of tensor t's h-th buffer (its
+ * refills; h = -1: every step), plus the spatial loops when each PE is
+ * counted apart (per_pe_view) rather than the array as a whole. */
+static void mark_view(const LoopNest *ln, int t, int h, int per_pe_view,
+                      unsigned char *mark)
 {
-	unsigned char mark[MAX_LOOPS] = {0};
+	memset(mark, 0, MAX_LOOPS);
 	if (h < 0)
 		mark_temporal(ln, mark);
 	else
 		mark_events(ln, t, ln->buf[ln->holder[t][h]].at, mark);
-	if (source_per_pe || all_pes)
+	if (per_pe_view)
 		mark_spatial(ln, mark);
+}
+
+static long words(Counter *c, const LoopNest *ln, int t, int h,
+                  int per_pe_view)
+{
+	unsigned char mark[MAX_LOOPS];
+	mark_view(ln, t, h, per_pe_view, mark);
 	return count_words(c, t, mark);
+}
+
+static long refills(Counter *c, const LoopNest *ln, int t, int h)
+{
+	unsigned char mark[MAX_LOOPS];
+	mark_view(ln, t, h, 0, mark);
+	return count_events(c, mark);
 }
 
 static void count_input(Counter *c, const LoopNest *ln, int t, Model *m)
 {
 	int inner = holder_level(ln, t, 0);
-	m->reads[inner][t] += input_words(c, ln, t, -1, per_pe(ln, inner), 0);
+	m->reads[inner][t] += words(c, ln, t, -1, per_pe(ln, inner));
 	if (!per_pe(ln, inner))
-		m->hops[t] += input_words(c, ln, t, -1, 0, 1);
+		m->hops[t] += words(c, ln, t, -1, 1);
 	for (int h = 0; h < ln->nholders[t]; h++) {
 		int lv = ln->buf[ln->holder[t][h]].level;
 		int parent = holder_level(ln, t, h + 1);
-		long w = input_words(c, ln, t, h, per_pe(ln, parent), 0);
-		unsigned char mark[MAX_LOOPS];
-		mark_events(ln, t, ln->buf[ln->holder[t][h]].at, mark);
+		long w = words(c, ln, t, h, per_pe(ln, parent));
 		m->reads[parent][t] += w;
 		m->xfer_words[t][h] = w;
-		m->xfer_events[t][h] = count_events(c, mark);
-		m->fills[parent][t] += m->xfer_events[t][h];
+		m->xfer_events[t][h] = refills(c, ln, t, h);
 		if (per_pe(ln, lv) && !per_pe(ln, parent))
-			m->hops[t] += input_words(c, ln, t, h, 0, 1);
+			m->hops[t] += words(c, ln, t, h, 1);
 	}
 }
 
 /* Partial sums of the output: written into a level as they arrive,
- * read back for every later contribution. */
+ * read back for every later contribution.  A per-PE level keeps them per
+ * PE (along accumulation chains). */
 static void count_output(Counter *c, const LoopNest *ln, Model *m)
 {
 	const int t = T_OUT;
 	long elems = layer_elements(ln->layer, t);
-	unsigned char mark[MAX_LOOPS] = {0}, all[MAX_LOOPS] = {0};
 	int inner = holder_level(ln, t, 0);
-	mark_temporal(ln, mark);
-	memcpy(all, mark, sizeof all);
-	mark_spatial(ln, all);
-	if (per_pe(ln, inner))
-		mark_spatial(ln, mark); /* per PE, along accumulation chains */
-	long w = count_words(c, t, mark);
+	long w = words(c, ln, t, -1, per_pe(ln, inner));
 	m->writes[inner][t] += w;
 	m->reads[inner][t] += w - elems;
 	if (!per_pe(ln, inner))
-		m->hops[t] += count_words(c, t, all) + (w - elems);
+		m->hops[t] += words(c, ln, t, -1, 1) + (w - elems);
 	for (int h = 0; h < ln->nholders[t]; h++) {
 		int lv = ln->buf[ln->holder[t][h]].level;
 		int parent = holder_level(ln, t, h + 1);
-		mark_events(ln, t, ln->buf[ln->holder[t][h]].at, mark);
-		memcpy(all, mark, sizeof all);
-		mark_spatial(ln, all);
-		long fills = count_events(c, mark);
-		if (per_pe(ln, parent))
-			mark_spatial(ln, mark);
-		w = count_words(c, t, mark);
+		w = words(c, ln, t, h, per_pe(ln, parent));
 		m->writes[parent][t] += w;
 		m->reads[parent][t] += w - elems;
-		m->fills[parent][t] += fills;
 		m->xfer_words[t][h] = w + (w - elems);
-		m->xfer_events[t][h] = fills;
+		m->xfer_events[t][h] = refills(c, ln, t, h);
 		if (per_pe(ln, lv) && !per_pe(ln, parent))
-			m->hops[t] += count_words(c, t, all) + (w - elems);
+			m->hops[t] += words(c, ln, t, h, 1) + (w - elems);
 	}
 }
 

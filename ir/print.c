@@ -140,8 +140,7 @@ static void indent(FILE *f, int depth)
 static void print_loop(FILE *f, const LoopNest *ln, int i)
 {
 	const Loop *l = &ln->loop[i];
-	fprintf(f, "%s %s [%ld]", l->kind == LOOP_SPATIAL ? "spatial" : "for",
-	        l->name, l->extent);
+	fprintf(f, "%s %s [%ld]", loop_kind_name[l->kind], l->name, l->extent);
 	if (l->nparts > 1) {
 		fputs(" fuses", f);
 		for (int p = 0; p < l->nparts; p++)

@@ -142,7 +142,7 @@ static int add_guard(Ctx *c, const char *var, long limit, Loc loc)
 		           MAX_GUARDS - NDIMS);
 		return -1;
 	}
-	c->ln->guard[c->ln->nguards] = (Guard){var, limit, 0, loc, loc};
+	c->ln->guard[c->ln->nguards] = (Guard){var, limit, 0, loc};
 	return c->ln->nguards++;
 }
 
@@ -783,8 +783,7 @@ static void initial_nest(Ctx *c)
 	}
 	for (int d = 0; d < NDIMS; d++)
 		ln->guard[d] = (Guard){dim_lower[d], ly->extent[d] ? ly->extent[d]
-		                                                   : 1, 0,
-		                       ly->extent_loc[d], {0}};
+		                                                   : 1, 0, {0}};
 	ln->nguards = NDIMS;
 }
 

@@ -236,7 +236,6 @@ typedef struct Guard {
 	const char *var;   /* the variable it bounds */
 	long limit;
 	int trivial;       /* never binds: every tile is full */
-	Loc loc;           /* the split that made it, or the extent */
 	Loc uneven_loc;    /* the first split of it that does not divide */
 } Guard;
 
@@ -246,6 +245,7 @@ typedef enum {
 	LOOP_KINDS(X)
 #undef X
 } LoopKind;
+extern const char *const loop_kind_name[];
 
 typedef struct Loop {
 	const char *name;
@@ -336,7 +336,6 @@ typedef struct Model {
 	double utilization;       /* macs / (pes * cycles) */
 	long reads[MAX_LEVELS][NTENSORS];
 	long writes[MAX_LEVELS][NTENSORS];
-	long fills[MAX_LEVELS][NTENSORS]; /* refill events served by a level */
 	long xfer_words[NTENSORS][MAX_LEVELS];  /* per buffer (holder order): */
 	long xfer_events[NTENSORS][MAX_LEVELS]; /* words to/from its parent,
 	                                            refills */

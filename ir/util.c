@@ -189,6 +189,11 @@ const char *const dim_lower[NDIMS] = {
 	DIMS(X)
 #undef X
 };
+const char *const loop_kind_name[] = {
+#define X(e, s) s,
+	LOOP_KINDS(X)
+#undef X
+};
 const char *const directive_name[NDIRECTIVES] = {
 #define X(e, s, o) s,
 	DIRECTIVES(X)

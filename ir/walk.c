@@ -327,9 +327,6 @@ int model_walk(const LoopNest *ln, Model *m, char *err, size_t errlen)
 		if (w->hold[T_OUT][h].epoch >= 0)
 			drain_output(w, h);
 	ASSERT(w->leaves == ln->layer->macs);
-	for (int t = 0; t < NTENSORS; t++)
-		for (int h = 0; h < ln->nholders[t]; h++)
-			m->fills[w->hold[t][h].parent_level][t] += m->xfer_events[t][h];
 	m->macs = ln->layer->macs;
 	m->pes = arch_pes(ln->arch);
 	m->pes_used = ln->pes_used;
