@@ -11,7 +11,9 @@
 #   one layer, many       8 random schedules of each of 6 random layers
 #   schedules             must all give the naive reference's bits
 #   test/model/NAME.tsr   `tessera model --json` must contain every line
-#                         of NAME.expect (flattened by counts.awk)
+#                         of NAME.expect (flattened by counts.awk); with a
+#                         line "# check: agrees", --brute and --walk must
+#                         give the same JSON
 #   random schedules      build/schedgen makes TESSERA_RANDOM (default
 #                         150) random layers and schedules, each run by
 #                         the JIT and the naive reference, and modelled
@@ -50,24 +52,6 @@ for f in test/errors/*.tsr; do
 	else bad "errors/$(basename $n)" "$d"; fi
 done
 
-# The model's counts: every line of NAME.expect must be among them.
-for f in test/model/*.tsr; do
-	[ -e "$f" ] || continue
-	n=${f%.tsr}
-	if ! $T model "$f" --json >$OUT/model.json 2>$OUT/model.err; then
-		bad "model/$(basename $n)" "$(cat $OUT/model.err)"
-		continue
-	fi
-	awk -f test/model/counts.awk $OUT/model.json >$OUT/model.counts
-	missing=$(grep -v '^#' "$n.expect" | grep -v '^$' | while read -r line; do
-		grep -qxF "$line" $OUT/model.counts || echo "expected: $line"
-	done)
-	if [ -z "$missing" ]; then ok "model/$(basename $n)"
-	else bad "model/$(basename $n)" "$missing
-got:
-$(cat $OUT/model.counts)"; fi
-done
-
 # The model counted three ways must agree: by grouping (what the model
 # uses), by walking every iteration for each count (--brute), and by
 # simulating every buffer's contents step by step (--walk), which shares
@@ -85,6 +69,28 @@ model_agrees() {
 	$T model "$1" --json --walk >$OUT/m3.json 2>&1 || { cat $OUT/m3.json; return 1; }
 	cmp -s $OUT/m1.json $OUT/m3.json || { echo "walk:"; diff $OUT/m1.json $OUT/m3.json; return 1; }
 }
+
+# The model's counts: every line of NAME.expect must be among them.
+for f in test/model/*.tsr; do
+	[ -e "$f" ] || continue
+	n=${f%.tsr}
+	if ! $T model "$f" --json >$OUT/model.json 2>$OUT/model.err; then
+		bad "model/$(basename $n)" "$(cat $OUT/model.err)"
+		continue
+	fi
+	awk -f test/model/counts.awk $OUT/model.json >$OUT/model.counts
+	missing=$(grep -v '^#' "$n.expect" | grep -v '^$' | while read -r line; do
+		grep -qxF "$line" $OUT/model.counts || echo "expected: $line"
+	done)
+	if grep -q '^# check: agrees' "$f" && ! r=$(model_agrees "$f" 2>&1); then
+		missing="$missing
+model, --brute and --walk differ: $r"
+	fi
+	if [ -z "$missing" ]; then ok "model/$(basename $n)"
+	else bad "model/$(basename $n)" "$missing
+got:
+$(cat $OUT/model.counts)"; fi
+done
 
 # The JIT (the schedule) and the naive reference (no schedule) must give
 # the same output bits.
