@@ -231,20 +231,16 @@ static int cmd_run(const Opts *o, const LoopNest *ln)
 {
 	const Layer *l = ln->layer;
 	Buf bufs[NTENSORS] = {0};
-	int ok = load_inputs(o, l, bufs);
+	int ok = load_inputs(o, l, bufs), rc = ok ? 0 : EXIT_USER;
 	double t0 = now();
 	JitTimes jt = {0};
 	char err[512];
 	if (ok && o->naive) {
 		naive_run(l, bufs);
-	} else if (ok) {
-		int r = jit_run(ln, bufs, err, sizeof err, &jt);
-		if (r != 1) {
-			fprintf(stderr, "tessera: %s\n", err);
-			for (int t = 0; t < NTENSORS; t++)
-				buf_free(&bufs[t]);
-			return EXIT_TOOL;
-		}
+	} else if (ok && jit_run(ln, bufs, err, sizeof err, &jt) != 1) {
+		fprintf(stderr, "tessera: %s\n", err);
+		ok = 0;
+		rc = EXIT_TOOL;
 	}
 	double total = now() - t0;
 	if (ok) {
@@ -258,11 +254,11 @@ static int cmd_run(const Opts *o, const LoopNest *ln)
 			        "load %.4f s\n", l->macs, jt.kernel, jt.compile,
 			        jt.load);
 	}
-	if (ok && o->outdir)
-		ok = save(o, l, bufs);
+	if (ok && o->outdir && !save(o, l, bufs))
+		rc = EXIT_USER;
 	for (int t = 0; t < NTENSORS; t++)
 		buf_free(&bufs[t]);
-	return ok ? 0 : EXIT_USER;
+	return rc;
 }
 
 static int cmd_model(const Opts *o, const LoopNest *ln)

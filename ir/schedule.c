@@ -647,7 +647,7 @@ static void resolve_late(Ctx *c)
 			else
 				ln->buf[ln->nbufs++] = b;
 		} else if (dir->kind == DIR_SYSTOLIC) {
-			if (ln->accel < 0 && c->accel == NULL)
+			if (!c->accel)
 				diag_error(c->d, dir->loc, "systolic() needs an "
 				           "accelerate() loop");
 			else

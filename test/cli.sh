@@ -84,3 +84,7 @@ done
 if [ -z "$missing" ]; then ok cli/model_json_keys
 else bad cli/model_json_keys "missing:$missing"; fi
 expect model_table 0 "pJ/MAC" -- $T model $Q
+
+# the JIT plugin missing is a tool failure: exit 3
+expect jit_missing 3 "cannot load the JIT" -- \
+	env TESSERA_JIT=$OUT/no-such-plugin.so $T run test/cli/small.tsr
