@@ -23,15 +23,16 @@ IR = ir/util.c ir/arch.c ir/schedule.c ir/print.c ir/verify.c ir/passes.c \
      ir/count.c ir/spatial.c ir/buffers.c ir/interconnect.c ir/control.c \
      ir/model.c ir/walk.c
 RUNTIME = runtime/tensor.c runtime/naive.c runtime/emit_c.c runtime/jitload.c \
-          runtime/report.c
-CORE = $(FRONT) $(IR) $(RUNTIME)
-HDRS = ir/tessera.h frontend/frontend.h
+          runtime/report.c runtime/sim.c
+VERILOG = backend-verilog/plan.c backend-verilog/emit.c
+CORE = $(FRONT) $(IR) $(RUNTIME) $(VERILOG)
+HDRS = ir/tessera.h frontend/frontend.h backend-verilog/hw.h
 
 CORE_OBJ = $(CORE:%.c=$(B)/%.o)
 ALL_OBJ = $(CORE_OBJ) $(B)/main.o
 
 .PHONY: all deps test asan bench fuzz example soak clean
-all: tessera $(B)/libtessera-jit.so
+all: tessera $(B)/libtessera-jit.so $(B)/vlt/harness.o
 
 # Installs whatever is missing, once per machine (the stamp remembers).
 deps: $(B)/.deps
@@ -55,6 +56,18 @@ $(B)/%.o: %.c $(HDRS) $(B)/.deps
 $(B)/main.o: main.c $(HDRS) $(B)/.deps
 	@mkdir -p $(B)
 	$(CC) $(CFLAGS) -DTESSERA_BUILD_DIR='"$(B)"' -c $< -o $@
+
+# Verilator's runtime and the simulation harness, compiled once; each
+# design's build (runtime/sim.c) compiles only its own model and links
+# these.
+VLT_INC = /usr/share/verilator/include
+VLT_OBJ = $(B)/vlt/verilated.o $(B)/vlt/verilated_threads.o \
+          $(B)/vlt/verilated_vcd_c.o
+$(B)/vlt/%.o: $(B)/.deps
+	@mkdir -p $(B)/vlt
+	g++ -O2 -std=c++17 -I$(VLT_INC) -I$(VLT_INC)/vltstd -c $(VLT_INC)/$*.cpp -o $@
+$(B)/vlt/harness.o: runtime/harness.c runtime/simio.h $(VLT_OBJ)
+	$(CC) $(CFLAGS) -Iruntime -c runtime/harness.c -o $@
 
 # The CPU reference's JIT is a plugin linked with the shared libLLVM, so
 # that only `tessera run` pays for loading LLVM (runtime/jitload.c).

@@ -5,6 +5,8 @@
  * 2 a usage error; 3 an external tool failed; an internal error aborts.
  */
 #include "ir/tessera.h"
+#include "backend-verilog/hw.h"
+#include "runtime/sim.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -12,7 +14,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
-enum { EXIT_USER = 1, EXIT_USAGE = 2, EXIT_TOOL = 3 };
+enum { EXIT_USER = 1, EXIT_USAGE = 2, EXIT_TOOL = 3, EXIT_MISMATCH = 4 };
 
 static const char usage[] =
 	"usage: tessera COMMAND FILE.tsr [options]\n"
@@ -43,6 +45,7 @@ typedef struct Opts {
 	const char *input_names[NTENSORS];
 	int ninputs;
 	uint64_t seed;
+	const char *vcd;
 	int emit_c, naive, save_inputs, json, brute, walk;
 } Opts;
 
@@ -95,6 +98,8 @@ static void parse_args(int argc, char **argv, Opts *o)
 			o->inputs[o->ninputs++] = eq + 1;
 		} else if (!strcmp(a, "-o")) {
 			o->outdir = need_value(argc, argv, &i);
+		} else if (!strcmp(a, "--trace")) {
+			o->vcd = need_value(argc, argv, &i);
 		} else if (!strcmp(a, "--naive")) {
 			o->naive = 1;
 		} else if (!strcmp(a, "--save-inputs")) {
@@ -283,6 +288,164 @@ static int cmd_model(const Opts *o, const LoopNest *ln)
 	return 0;
 }
 
+/* The plan of the hardware, or a message saying why it cannot be built. */
+static Hw *plan(const Opts *o, const LoopNest *ln)
+{
+	static Hw hw;
+	char err[256];
+	if (!hw_plan(ln, &hw, err, sizeof err)) {
+		fprintf(stderr, "%s: error: the Verilog backend cannot build this "
+		        "schedule yet: %s\n", o->file, err);
+		return NULL;
+	}
+	return &hw;
+}
+
+static int cmd_verilog(const Opts *o, const LoopNest *ln)
+{
+	Hw *hw = plan(o, ln);
+	if (!hw)
+		return EXIT_USER;
+	if (!o->outdir) {
+		hw_emit(stdout, hw);
+		return 0;
+	}
+	char path[4096];
+	snprintf(path, sizeof path, "%s/tessera_top.v", o->outdir);
+	FILE *f = make_dirs(o->outdir) ? NULL : fopen(path, "w");
+	if (!f) {
+		fprintf(stderr, "tessera: cannot write %s: %s\n", path,
+		        strerror(errno));
+		return EXIT_USER;
+	}
+	hw_emit(f, hw);
+	if (fclose(f)) {
+		fprintf(stderr, "tessera: cannot write %s: %s\n", path,
+		        strerror(errno));
+		return EXIT_USER;
+	}
+	fprintf(stderr, "wrote %s\n", path);
+	return 0;
+}
+
+/* Lines where the simulation's counts differ from the model's; 0 when
+ * they are equal. */
+static int compare_counts(const LoopNest *ln, const Model *sim,
+                          const Model *mod)
+{
+	int diffs = 0;
+	const Arch *A = ln->arch;
+	for (int lv = 0; lv < A->nlevels; lv++)
+		for (int t = 0; t < NTENSORS; t++) {
+			const char *name = ln->layer->t[t].name;
+			if (sim->reads[lv][t] != mod->reads[lv][t]) {
+				fprintf(stderr, "  %s %s reads: hardware %ld, model %ld\n",
+				        A->level[lv].name, name, sim->reads[lv][t],
+				        mod->reads[lv][t]);
+				diffs++;
+			}
+			if (sim->writes[lv][t] != mod->writes[lv][t]) {
+				fprintf(stderr, "  %s %s writes: hardware %ld, model %ld\n",
+				        A->level[lv].name, name, sim->writes[lv][t],
+				        mod->writes[lv][t]);
+				diffs++;
+			}
+		}
+	for (int t = 0; t < NTENSORS; t++)
+		if (sim->hops[t] != mod->hops[t]) {
+			fprintf(stderr, "  %s hops: hardware %ld, model %ld\n",
+			        ln->layer->t[t].name, sim->hops[t], mod->hops[t]);
+			diffs++;
+		}
+	if (sim->macs != mod->macs) {
+		fprintf(stderr, "  MACs: hardware %ld, model %ld\n", sim->macs,
+		        mod->macs);
+		diffs++;
+	}
+	return diffs;
+}
+
+static int cmd_sim(const Opts *o, const LoopNest *ln)
+{
+	const Layer *l = ln->layer;
+	Hw *hw = plan(o, ln);
+	if (!hw)
+		return EXIT_USER;
+	Buf bufs[NTENSORS] = {0}, ref[NTENSORS] = {0};
+	if (!load_inputs(o, l, bufs))
+		return EXIT_USER;
+	int rc = 0;
+	char err[1024];
+	for (int t = 0; t < NTENSORS && !rc; t++) {
+		if (!buf_alloc(&ref[t], &l->t[t]))
+			INTERNAL("out of memory");
+		if (t != T_OUT)
+			memcpy(ref[t].data, bufs[t].data, (size_t)bufs[t].count *
+			       (size_t)elem_container_bytes(l->t[t].type));
+	}
+	JitTimes jt;
+	if (jit_run(ln, ref, err, sizeof err, &jt) != 1) {
+		fprintf(stderr, "tessera: %s\n", err);
+		rc = EXIT_TOOL;
+	}
+	Model mod;
+	model_eval(ln, &mod, 0);
+	SimOpts so = {.vcd = o->vcd, .expected_cycles = mod.cycles,
+	              .max_cycles = 20 * mod.cycles + 1000000};
+	SimResult r;
+	if (!rc && !sim_run(hw, bufs, &so, &r, err, sizeof err)) {
+		fprintf(stderr, "tessera: %s\n", err);
+		rc = EXIT_TOOL;
+	}
+	if (!rc) {
+		int verified = buf_checksum(&bufs[T_OUT]) == buf_checksum(&ref[T_OUT]) &&
+		               !memcmp(bufs[T_OUT].data, ref[T_OUT].data,
+		                       (size_t)bufs[T_OUT].count *
+		                       (size_t)elem_container_bytes(l->t[T_OUT].type));
+		Model m = r.m;
+		long cycles = m.cycles;
+		m.pes = mod.pes;
+		m.pes_used = mod.pes_used;
+		m.compute_cycles = mod.compute_cycles;
+		model_finish(ln, &m);
+		m.cycles = cycles;
+		m.stall_cycles = cycles - m.compute_cycles;
+		m.utilization = (double)m.macs / ((double)m.pes * (double)cycles);
+		if (o->json)
+			report_json(stdout, ln, &m, verified);
+		else {
+			report_table(stdout, ln, &m);
+			printf("\nverified: %s (%s against the CPU reference, bit for "
+			       "bit)\n", verified ? "yes" : "NO", l->t[T_OUT].name);
+		}
+		fprintf(stderr, "sim: %s in %.1f s, ran %ld cycles in %.2f s "
+		        "(%.2f M cycles/s); model %ld cycles\n",
+		        r.built ? "built" : "reused the build", r.build_seconds,
+		        cycles, r.seconds, r.seconds > 0 ? cycles / r.seconds / 1e6 : 0,
+		        mod.cycles);
+		int diffs = compare_counts(ln, &m, &mod);
+		if (diffs)
+			fprintf(stderr, "sim: %d counts differ from the model (above)\n",
+			        diffs);
+		else
+			fprintf(stderr, "sim: every count equals the model's\n");
+		if (!verified) {
+			fprintf(stderr, "tessera: the hardware's %s differs from the CPU "
+			        "reference\n", l->t[T_OUT].name);
+			rc = EXIT_MISMATCH;
+		} else if (diffs) {
+			rc = EXIT_MISMATCH;
+		}
+		if (o->outdir && !save(o, l, bufs) && !rc)
+			rc = EXIT_USER;
+	}
+	for (int t = 0; t < NTENSORS; t++) {
+		buf_free(&bufs[t]);
+		buf_free(&ref[t]);
+	}
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	Opts o = {0};
@@ -301,7 +464,8 @@ int main(int argc, char **argv)
 	if (!o.cmd)
 		usage_error("no command given%s", "");
 	int known = !strcmp(o.cmd, "check") || !strcmp(o.cmd, "ir") ||
-	            !strcmp(o.cmd, "run") || !strcmp(o.cmd, "model");
+	            !strcmp(o.cmd, "run") || !strcmp(o.cmd, "model") ||
+	            !strcmp(o.cmd, "verilog") || !strcmp(o.cmd, "sim");
 	if (!known)
 		usage_error("unknown command '%s'", o.cmd);
 	if (!o.file)
@@ -326,6 +490,10 @@ int main(int argc, char **argv)
 		rc = cmd_run(&o, ln);
 	} else if (rc == 0 && !strcmp(o.cmd, "model")) {
 		rc = cmd_model(&o, ln);
+	} else if (rc == 0 && !strcmp(o.cmd, "sim")) {
+		rc = cmd_sim(&o, ln);
+	} else if (rc == 0 && !strcmp(o.cmd, "verilog")) {
+		rc = cmd_verilog(&o, ln);
 	}
 	arena_free(a);
 	for (int k = 0; k < o.ninputs; k++)

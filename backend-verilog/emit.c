@@ -1,0 +1,1036 @@
+/* emit.c - the accelerator as Verilog, from the hardware plan.
+ *
+ * One file, four modules:
+ *   tessera_sram  a behavioural SRAM (synchronous read), one per shared
+ *                 buffer, black-boxed by synthesis;
+ *   tessera_pe    a MAC with the register files the schedule gives it;
+ *   tessera_top   the controller (one counter per temporal loop part, in
+ *                 nest order, cut at edge tiles by the guards), an engine
+ *                 per buffer that fills and drains it, the PE array with
+ *                 its buses, and the DRAM port.
+ * The controller runs one step of the temporal loops per cycle (all PEs
+ * at once, operands read in the first pipeline stage and the MAC in the
+ * second).  When a step changes some buffer's block it stops, drains the
+ * outputs inner to outer, moves its counters and refills outer to inner
+ * (docs/hardware.md).  Counters of every access, behind `ifndef
+ * SYNTHESIS`, are printed when the layer is done.
+ */
+#include "hw.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct Out {
+	FILE *f;
+	const Hw *hw;
+	const LoopNest *ln;
+	int njobs;
+	int job_buf[2 * MAX_BUFFERS], job_drain[2 * MAX_BUFFERS];
+	int first_drain, first_fill;
+} Out;
+
+static void P(Out *o, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void P(Out *o, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vfprintf(o->f, fmt, ap);
+	va_end(ap);
+}
+
+/* ---- names of part values in the different contexts ---- */
+
+enum { V_CUR, V_NEXT, V_ENG, V_ENGNEXT, V_PE, V_LANE, V_SAVED };
+
+typedef struct Namer {
+	int mode, k;        /* k: engine's buffer */
+	int temporal_only;  /* spatial parts read as 0 */
+} Namer;
+
+/* The signal holding part j's value, or NULL when it is 0. */
+static const char *val(const Out *o, Namer n, int j, char *s, size_t len)
+{
+	const HwPart *P = &o->hw->part[j];
+	if (n.mode == V_ENG || n.mode == V_ENGNEXT) {
+		if (o->hw->buf[n.k].eng[j]) {
+			if (P->spatial && n.temporal_only)
+				return NULL;
+			snprintf(s, len, n.mode == V_ENG ? "e%d_%dx" : "f%d_%d", n.k, j);
+			return s;
+		}
+		n.mode = V_CUR;
+	}
+	if (P->spatial) {
+		if (n.mode == V_PE || n.mode == V_LANE) {
+			snprintf(s, len, "S%d", j);
+			return s;
+		}
+		return NULL;
+	}
+	if (n.mode == V_NEXT)
+		snprintf(s, len, "n%d", j);
+	else
+		snprintf(s, len, "c%dx", j);
+	return s;
+}
+
+/* sum of coef[j] * value(j) plus base, as a 32-bit expression */
+static void sum(Out *o, Namer n, const long *coef, long base)
+{
+	int any = 0;
+	char s[32];
+	if (base) {
+		P(o, "32'd%ld", base);
+		any = 1;
+	}
+	for (int j = 0; j < o->hw->np; j++) {
+		if (!coef[j])
+			continue;
+		const char *v = val(o, n, j, s, sizeof s);
+		if (!v)
+			continue;
+		P(o, "%s%s", any ? " + " : "", v);
+		if (coef[j] != 1)
+			P(o, " * 32'd%ld", coef[j]);
+		any = 1;
+	}
+	if (!any)
+		P(o, "32'd0");
+}
+
+static void guard_coefs(const Hw *hw, int g, long *c)
+{
+	for (int j = 0; j < hw->np; j++) {
+		c[j] = 0;
+		const Part *p = hw->part[j].p;
+		for (int k = 0; k < p->nguards; k++)
+			if (p->guard[k] == g)
+				c[j] += p->gstride[k];
+	}
+}
+
+static int guard_used(const Out *o, Namer n, int g)
+{
+	if (o->ln->guard[g].trivial)
+		return 0;
+	long c[HW_MAXP];
+	char s[32];
+	guard_coefs(o->hw, g, c);
+	for (int j = 0; j < o->hw->np; j++)
+		if (c[j] && val(o, n, j, s, sizeof s))
+			return 1;
+	return 0;
+}
+
+/* All guards hold for the values named by n: "(1'b1 && ...)". */
+static void guards_ok(Out *o, Namer n)
+{
+	P(o, "(1'b1");
+	for (int g = 0; g < o->ln->nguards; g++) {
+		if (!guard_used(o, n, g))
+			continue;
+		long c[HW_MAXP];
+		guard_coefs(o->hw, g, c);
+		P(o, " && (");
+		sum(o, n, c, 0);
+		P(o, " < 32'd%ld)", o->ln->guard[g].limit);
+	}
+	P(o, ")");
+}
+
+/* ---- the odometer: counters of parts `use`, fastest first ---- */
+
+static void odometer(Out *o, const unsigned char *use, Namer cur, Namer next,
+                     const char *last)
+{
+	const Hw *hw = o->hw;
+	int js[HW_MAXP], n = 0;
+	char a[32], b[32];
+	for (int j = 0; j < hw->np; j++)
+		if (use[j])
+			js[n++] = j;
+	P(o, "\talways @* begin\n");
+	for (int i = 0; i < n; i++)
+		P(o, "\t\t%s = %s;\n", val(o, next, js[i], a, sizeof a),
+		  val(o, cur, js[i], b, sizeof b));
+	P(o, "\t\t%s = 1'b%d;\n", last, n == 0);
+	for (int i = 0; i < n; i++) {
+		const char *nx = val(o, next, js[i], a, sizeof a);
+		P(o, "%*s%s = %s + 32'd1;\n", i + 2, "", nx,
+		  val(o, cur, js[i], b, sizeof b));
+		P(o, "%*sif (%s == 32'd%ld || !", i + 2, "", nx,
+		  hw->part[js[i]].p->extent);
+		guards_ok(o, next);
+		P(o, ") begin\n%*s%s = 32'd0;\n", i + 3, "", nx);
+	}
+	if (n)
+		P(o, "%*s%s = 1'b1;\n", n + 2, "", last);
+	for (int i = n - 1; i >= 0; i--)
+		P(o, "%*send\n", i + 2, "");
+	P(o, "\tend\n");
+}
+
+/* ---- small helpers ---- */
+
+static int temporal(const Hw *hw, int j)
+{
+	return !hw->part[j].spatial;
+}
+
+/* expr, w bits wide, zero-extended to `to` bits */
+static void zext(Out *o, const char *expr, int w, int to)
+{
+	if (w >= to)
+		P(o, "%s", expr);
+	else
+		P(o, "{%d'd0, %s}", to - w, expr);
+}
+
+static const char *tname(int t)
+{
+	static const char *n[] = {"o", "a", "b"};
+	return n[t];
+}
+
+/* PE index of lane u and rest r of tensor t (constant function). */
+static void pe_of(Out *o, int t)
+{
+	const Hw *hw = o->hw;
+	P(o, "\tfunction automatic [31:0] pe_%s(input [31:0] u, input [31:0] r);"
+	  "\n\t\tpe_%s = 32'd0", tname(t), tname(t));
+	long rest = 1;
+	for (int j = 0; j < hw->np; j++) {
+		const HwPart *p = &hw->part[j];
+		if (!p->spatial)
+			continue;
+		if (hw->index[t][j])
+			P(o, " + ((u / 32'd%ld) %% 32'd%ld) * 32'd%ld", hw->lmult[t][j],
+			  p->p->extent, p->sdiv);
+		else {
+			P(o, " + ((r / 32'd%ld) %% 32'd%ld) * 32'd%ld", rest,
+			  p->p->extent, p->sdiv);
+			rest *= p->p->extent;
+		}
+	}
+	P(o, ";\n\tendfunction\n");
+}
+
+/* ---- the modules ---- */
+
+static void emit_sram(Out *o)
+{
+	P(o, "// A behavioural SRAM with synchronous read: NR read and NW write "
+	  "ports.\nmodule tessera_sram #(\n"
+	  "\tparameter integer W = 16, D = 16, AW = 4, NR = 1, NW = 1\n) (\n"
+	  "\tinput wire clk,\n"
+	  "\tinput wire [NR-1:0] re,\n\tinput wire [NR*AW-1:0] raddr,\n"
+	  "\toutput reg [NR*W-1:0] rdata,\n"
+	  "\tinput wire [NW-1:0] we,\n\tinput wire [NW*AW-1:0] waddr,\n"
+	  "\tinput wire [NW*W-1:0] wdata\n);\n"
+	  "\treg [W-1:0] mem [0:D-1];\n\tinteger i;\n"
+	  "\talways @(posedge clk) begin\n"
+	  "\t\tfor (i = 0; i < NR; i = i + 1)\n"
+	  "\t\t\tif (re[i]) rdata[i*W +: W] <= mem[raddr[i*AW +: AW]];\n"
+	  "\t\tfor (i = 0; i < NW; i = i + 1)\n"
+	  "\t\t\tif (we[i]) mem[waddr[i*AW +: AW]] <= wdata[i*W +: W];\n"
+	  "\tend\nendmodule\n\n");
+}
+
+static void emit_pe(Out *o)
+{
+	const Hw *hw = o->hw;
+	int wo = hw->bits[T_OUT];
+	P(o, "// One PE: a %d x %d -> %d bit multiply-accumulate and its "
+	  "register files.\nmodule tessera_pe (\n\tinput wire clk,\n"
+	  "\tinput wire v,      // computes this cycle\n"
+	  "\tinput wire first", hw->bits[T_A], hw->bits[T_B], wo);
+	for (int t = 0; t < NTENSORS; t++) {
+		const HwBuf *B = &hw->buf[hw->inner[t]];
+		int w = hw->bits[t], aw = B->aw;
+		const char *n = tname(t);
+		if (!B->per_pe) {
+			if (t == T_OUT)
+				P(o, ",\n\toutput wire [%d:0] prod", wo - 1);
+			else
+				P(o, ",\n\tinput wire [%d:0] x_%s", w - 1, n);
+			continue;
+		}
+		P(o, ",\n\tinput wire [%d:0] ra_%s,\n\tinput wire fw_%s,\n"
+		  "\tinput wire [%d:0] fa_%s,\n\tinput wire [%d:0] fd_%s",
+		  aw - 1, n, n, aw - 1, n, w - 1, n);
+		if (t == T_OUT)
+			P(o, ",\n\tinput wire clr_o,\n\tinput wire [%d:0] da_o,\n"
+			  "\tinput wire dc_o,\n\toutput wire [%d:0] dv_o,\n"
+			  "\toutput wire dt_o", aw - 1, w - 1);
+	}
+	P(o, "\n);\n");
+	for (int t = T_A; t <= T_B; t++) {
+		const HwBuf *B = &hw->buf[hw->inner[t]];
+		int w = hw->bits[t];
+		const char *n = tname(t);
+		if (B->per_pe) {
+			P(o, "\treg [%d:0] rf_%s [0:%ld];\n\twire [%d:0] x_%s = rf_%s[ra_%s];"
+			  "\n\talways @(posedge clk)\n\t\tif (fw_%s) rf_%s[fa_%s] <= fd_%s;\n",
+			  w - 1, n, B->words - 1, w - 1, n, n, n, n, n, n, n);
+		}
+		/* the operand, widened or cut to the accumulator's width */
+		P(o, "\twire [%d:0] %sx = ", wo - 1, n);
+		if (w >= wo)
+			P(o, "x_%s[%d:0];\n", n, wo - 1);
+		else if (hw->ln->layer->t[t].type.is_signed)
+			P(o, "{{%d{x_%s[%d]}}, x_%s};\n", wo - w, n, w - 1, n);
+		else
+			P(o, "{%d'd0, x_%s};\n", wo - w, n);
+	}
+	const HwBuf *O = &hw->buf[hw->inner[T_OUT]];
+	if (!O->per_pe) {
+		P(o, "\tassign prod = ax * bx;\n\t// first and v are used by the "
+		  "array: the sum is kept in the global buffer\n"
+		  "\twire unused = &{1'b0, first, v};\nendmodule\n\n");
+		return;
+	}
+	P(o, "\treg [%d:0] rf_o [0:%ld];\n\treg [%ld:0] tch;\n"
+	  "\twire [%d:0] psum = first ? %d'd0 : rf_o[ra_o];\n"
+	  "\tassign dv_o = rf_o[da_o];\n\tassign dt_o = tch[da_o];\n"
+	  "\tinteger i;\n\talways @(posedge clk) begin\n"
+	  "\t\tif (clr_o) begin\n\t\t\ttch <= %ld'd0;\n"
+	  "\t\t\tfor (i = 0; i <= %ld; i = i + 1) rf_o[i] <= %d'd0;\n"
+	  "\t\tend else if (fw_o) begin\n\t\t\trf_o[fa_o] <= fd_o;\n"
+	  "\t\t\ttch[fa_o] <= 1'b1;\n\t\tend else if (v) begin\n"
+	  "\t\t\trf_o[ra_o] <= psum + ax * bx;\n\t\t\ttch[ra_o] <= 1'b1;\n"
+	  "\t\tend else if (dc_o) begin\n\t\t\ttch[da_o] <= 1'b0;\n\t\tend\n"
+	  "\tend\nendmodule\n\n",
+	  wo - 1, O->words - 1, O->words - 1, wo - 1, wo, O->words,
+	  O->words - 1, wo);
+}
+
+/* ---- the top ---- */
+
+static const char *S_NAMES = "S_IDLE = 3'd0, S_JOB = 3'd1, S_STEP = 3'd2, "
+                             "S_FLUSH = 3'd3, S_DONE = 3'd4";
+
+static int is_gb(const Hw *hw, int k)
+{
+	return !hw->buf[k].per_pe;
+}
+
+/* Read ports of a shared buffer: the engines' port 0, then a lane each
+ * when the PEs read their operands (or partial sums) from it. */
+static long step_lanes(const Hw *hw, int k)
+{
+	const HwBuf *B = &hw->buf[k];
+	return hw->inner[B->t] == k ? hw->nlanes[B->t] : 0;
+}
+
+static void guard_terms(Out *o, int g, const char *base)
+{
+	long c[HW_MAXP];
+	guard_coefs(o->hw, g, c);
+	P(o, "(%s", base);
+	for (int j = 0; j < o->hw->np; j++)
+		if (c[j] && o->hw->part[j].spatial)
+			P(o, " + S%d * 32'd%ld", j, c[j]);
+	P(o, " < 32'd%ld)", o->ln->guard[g].limit);
+}
+
+static int guard_spatial(const Out *o, int g)
+{
+	long c[HW_MAXP];
+	if (o->ln->guard[g].trivial)
+		return 0;
+	guard_coefs(o->hw, g, c);
+	for (int j = 0; j < o->hw->np; j++)
+		if (c[j] && o->hw->part[j].spatial)
+			return 1;
+	return 0;
+}
+
+static void emit_ports(Out *o)
+{
+	const Hw *hw = o->hw;
+	P(o, "module tessera_top (\n\tinput wire clk,\n\tinput wire rst,\n"
+	  "\tinput wire start,      // one pulse runs the whole layer\n"
+	  "\toutput reg done,\n"
+	  "\t// DRAM: one request a cycle; reads answer in order with the tag\n"
+	  "\toutput reg mem_req,\n\toutput reg mem_we,\n"
+	  "\toutput reg [31:0] mem_addr,\n\toutput reg [%d:0] mem_wdata,\n"
+	  "\toutput reg [63:0] mem_tag,\n\tinput wire mem_rvalid,\n"
+	  "\tinput wire [%d:0] mem_rdata,\n\tinput wire [63:0] mem_rtag\n);\n",
+	  hw->dw - 1, hw->dw - 1);
+	P(o, "\tlocalparam [2:0] %s;\n\tlocalparam integer NPE = %ld;\n",
+	  S_NAMES, hw->npe);
+}
+
+static void emit_controller(Out *o)
+{
+	const Hw *hw = o->hw;
+	unsigned char use[HW_MAXP];
+	P(o, "\n\t// ---- controller: one counter per temporal loop part ----\n");
+	for (int j = 0; j < hw->np; j++) {
+		const HwPart *p = &hw->part[j];
+		use[j] = temporal(hw, j);
+		if (!use[j])
+			continue;
+		P(o, "\treg [%d:0] c%d;      // %s of loop %s, extent %ld\n",
+		  p->width - 1, j, p->p->name, o->ln->loop[p->loop].name,
+		  p->p->extent);
+		P(o, "\twire [31:0] c%dx = {%d'd0, c%d};\n", j, 32 - p->width, j);
+		P(o, "\treg [31:0] n%d, nx%d;\n", j, j);
+	}
+	P(o, "\treg nlast;\n");
+	odometer(o, use, (Namer){V_CUR, 0, 0}, (Namer){V_NEXT, 0, 0}, "nlast");
+	for (int k = 0; k < hw->nbuf; k++) {
+		P(o, "\twire chg%d = 1'b0", k);
+		for (int j = 0; j < hw->np; j++)
+			if (hw->buf[k].mark[j])
+				P(o, " || n%d != c%dx", j, j);
+		P(o, ";\n");
+	}
+	P(o, "\twire first_a = 1'b1");
+	for (int j = 0; j < hw->np; j++)
+		if (temporal(hw, j) && hw->red[j])
+			P(o, " && c%dx == 32'd0", j);
+	P(o, ";  // no reduction loop has moved: no partial sum yet\n");
+}
+
+static void emit_engine(Out *o, int k)
+{
+	const Hw *hw = o->hw;
+	const HwBuf *B = &hw->buf[k];
+	const Level *L = &o->ln->arch->level[B->b->level];
+	P(o, "\n\t// ---- engine %d: %s @%s (%ld words%s) ----\n", k,
+	  o->ln->layer->t[B->t].name, L->name, B->words,
+	  B->per_pe ? " in every PE" : "");
+	for (int j = 0; j < hw->np; j++)
+		if (B->eng[j]) {
+			int w = hw->part[j].width;
+			P(o, "\treg [%d:0] e%d_%d;\n\twire [31:0] e%d_%dx = {%d'd0, e%d_%d};"
+			  "\n\treg [31:0] f%d_%d;\n", w - 1, k, j, k, j, 32 - w, k, j, k, j);
+		}
+	P(o, "\treg e%d_run, f%d_last;\n", k, k);
+	char last[32];
+	snprintf(last, sizeof last, "f%d_last", k);
+	odometer(o, B->eng, (Namer){V_ENG, k, 0}, (Namer){V_ENGNEXT, k, 0}, last);
+	P(o, "\twire [31:0] e%d_la = ", k);
+	sum(o, (Namer){V_ENG, k, 0}, B->acoef, 0);
+	P(o, ";  // local address\n\twire [31:0] e%d_ln = ", k);
+	long lm[HW_MAXP] = {0};
+	if (B->per_pe)
+		for (int j = 0; j < hw->np; j++)
+			lm[j] = hw->part[j].spatial ? hw->lmult[B->t][j] : 0;
+	sum(o, (Namer){V_ENG, k, 0}, lm, 0);
+	P(o, ";  // lane\n\twire [31:0] e%d_pa = ", k);
+	if (B->parent < 0)
+		sum(o, (Namer){V_ENG, k, 0}, hw->lin[B->t], hw->dbase[B->t]);
+	else
+		sum(o, (Namer){V_ENG, k, 0}, hw->buf[B->parent].acoef, 0);
+	P(o, ";  // %s address\n", B->parent < 0 ? "DRAM" : "parent");
+	if (B->per_pe && B->t != T_OUT)
+		for (int g = 0; g < o->ln->nguards; g++)
+			if (guard_spatial(o, g)) {
+				long c[HW_MAXP];
+				guard_coefs(hw, g, c);
+				P(o, "\twire [31:0] eg%d_%d = ", k, g);
+				sum(o, (Namer){V_ENG, k, 1}, c, 0);
+				P(o, ";\n");
+			}
+	if (B->dedup) {
+		P(o, "\treg [%ld:0] sn%d;  // words already fetched this refill\n",
+		  B->lanes * B->words - 1, k);
+		P(o, "\twire dup%d = sn%d[e%d_ln * 32'd%ld + e%d_la];\n", k, k, k,
+		  B->words, k);
+	} else {
+		P(o, "\twire dup%d = 1'b0;\n", k);
+	}
+	if (B->t == T_OUT && !B->per_pe)
+		P(o, "\treg [%ld:0] tch%d;  // words written this refill\n",
+		  B->words - 1, k);
+	P(o, "\twire ret%d = 1'b0", k);
+	for (int j = 0; j < hw->np; j++)
+		if (B->ret[j])
+			P(o, " || c%dx != 32'd0", j);
+	P(o, ";  // partial sums come back\n");
+}
+
+static void emit_gb(Out *o, int k)
+{
+	const Hw *hw = o->hw;
+	const HwBuf *B = &hw->buf[k];
+	int w = hw->bits[B->t], aw = B->aw;
+	long lanes = step_lanes(hw, k);
+	long nw = B->t == T_OUT ? 1 + lanes : 1;
+	P(o, "\treg g%d_re0, g%d_we0;\n\treg [%d:0] g%d_ra0, g%d_wa0;\n"
+	  "\treg [%d:0] g%d_wd0;\n", k, k, aw - 1, k, k, w - 1, k);
+	P(o, "\twire [%ld:0] g%d_rd;\n", (1 + lanes) * w - 1, k);
+	if (lanes) {
+		P(o, "\twire [%ld:0] g%d_rel;\n\twire [%ld:0] g%d_ral;\n",
+		  lanes - 1, k, lanes * aw - 1, k);
+		if (B->t == T_OUT)
+			P(o, "\twire [%ld:0] g%d_wel;\n\twire [%ld:0] g%d_wal;\n"
+			  "\twire [%ld:0] g%d_wdl;\n", lanes - 1, k, lanes * aw - 1, k,
+			  lanes * w - 1, k);
+	}
+	P(o, "\ttessera_sram #(.W(%d), .D(%ld), .AW(%d), .NR(%ld), .NW(%ld)) "
+	  "gb%d (\n\t\t.clk(clk),\n", w, B->words, aw, 1 + lanes, nw, k);
+	if (lanes)
+		P(o, "\t\t.re({g%d_rel, g%d_re0}), .raddr({g%d_ral, g%d_ra0}),\n",
+		  k, k, k, k);
+	else
+		P(o, "\t\t.re(g%d_re0), .raddr(g%d_ra0),\n", k, k);
+	P(o, "\t\t.rdata(g%d_rd),\n", k);
+	if (lanes && B->t == T_OUT)
+		P(o, "\t\t.we({g%d_wel, g%d_we0}), .waddr({g%d_wal, g%d_wa0}), "
+		  ".wdata({g%d_wdl, g%d_wd0}));\n", k, k, k, k, k, k);
+	else
+		P(o, "\t\t.we(g%d_we0), .waddr(g%d_wa0), .wdata(g%d_wd0));\n",
+		  k, k, k);
+}
+
+/* Step stage A for operands and partial sums kept in a shared buffer:
+ * one read port a lane. */
+static void emit_lanes(Out *o, int k)
+{
+	const Hw *hw = o->hw;
+	const HwBuf *B = &hw->buf[k];
+	int w = hw->bits[B->t], aw = B->aw;
+	long lanes = step_lanes(hw, k);
+	const char *n = tname(B->t);
+	P(o, "\tgenvar u%d;\n\tgenerate for (u%d = 0; u%d < %ld; u%d = u%d + 1) "
+	  "begin : lane%d\n", k, k, k, lanes, k, k, k);
+	for (int j = 0; j < hw->np; j++)
+		if (hw->part[j].spatial && hw->index[B->t][j])
+			P(o, "\t\tlocalparam [31:0] S%d = (u%d / 32'd%ld) %% 32'd%ld;\n",
+			  j, k, hw->lmult[B->t][j], hw->part[j].p->extent);
+	P(o, "\t\twire [31:0] a = ");
+	sum(o, (Namer){V_LANE, 0, 0}, B->acoef, 0);
+	P(o, ";\n\t\tassign g%d_rel[u%d] = sta;\n"
+	  "\t\tassign g%d_ral[u%d*%d +: %d] = a[%d:0];\n"
+	  "\t\tassign lv_%s[u%d] = pv[pe_%s(u%d, 32'd0)];\n",
+	  k, k, k, k, aw, aw, aw - 1, n, k, n, k);
+	if (B->t == T_OUT) {
+		P(o, "\t\treg [%d:0] wab;\n\t\treg fw;\n\t\treg [%d:0] fwd, s;\n"
+		  "\t\tinteger r;\n\t\talways @* begin\n\t\t\ts = %d'd0;\n"
+		  "\t\t\tfor (r = 0; r < %ld; r = r + 1)\n"
+		  "\t\t\t\tif (pv[pe_o(u%d, r)]) s = s + pprod[pe_o(u%d, r)*%d +: %d];\n"
+		  "\t\tend\n", aw - 1, w - 1, w, hw->npe / lanes, k, k, w, w);
+		P(o, "\t\twire [%d:0] old = fb ? %d'd0 : fw ? fwd : "
+		  "g%d_rd[(u%d+1)*%d +: %d];\n\t\twire [%d:0] nw = old + s;\n",
+		  w - 1, w, k, k, w, w, w - 1);
+		P(o, "\t\tassign g%d_wel[u%d] = lv_o[u%d];\n"
+		  "\t\tassign g%d_wal[u%d*%d +: %d] = wab;\n"
+		  "\t\tassign g%d_wdl[u%d*%d +: %d] = nw;\n", k, k, k, k, k, aw, aw,
+		  k, k, w, w);
+		P(o, "\t\talways @(posedge clk) begin\n"
+		  "\t\t\tif (sta) wab <= a[%d:0];\n"
+		  "\t\t\tfw <= sta && lv_o[u%d] && a[%d:0] == wab;\n"
+		  "\t\t\tfwd <= nw;\n\t\tend\n", aw - 1, k, aw - 1);
+	}
+	P(o, "\tend endgenerate\n");
+}
+
+static void emit_array(Out *o)
+{
+	const Hw *hw = o->hw;
+	const HwBuf *O = &hw->buf[hw->inner[T_OUT]];
+	int wo = hw->bits[T_OUT];
+	P(o, "\n\t// ---- the PE array: %ld PEs ----\n\tgenvar p;\n"
+	  "\tgenerate for (p = 0; p < NPE; p = p + 1) begin : pe\n", hw->npe);
+	for (int j = 0; j < hw->np; j++)
+		if (hw->part[j].spatial)
+			P(o, "\t\tlocalparam [31:0] S%d = (p / 32'd%ld) %% 32'd%ld;  // %s\n",
+			  j, hw->part[j].sdiv, hw->part[j].p->extent, hw->part[j].p->name);
+	for (int t = 0; t < NTENSORS; t++) {
+		P(o, "\t\tlocalparam [31:0] LANE_%s = 32'd0", tname(t));
+		for (int j = 0; j < hw->np; j++)
+			if (hw->part[j].spatial && hw->index[t][j])
+				P(o, " + S%d * 32'd%ld", j, hw->lmult[t][j]);
+		P(o, ";\n");
+	}
+	P(o, "\t\tlocalparam CH0 = 1'b1");
+	for (int j = 0; j < hw->np; j++)
+		if (hw->part[j].spatial && hw->red[j])
+			P(o, " && S%d == 32'd0", j);
+	P(o, ";  // first of its accumulation chain\n\t\twire ok = 1'b1");
+	for (int g = 0; g < o->ln->nguards; g++)
+		if (guard_spatial(o, g)) {
+			char base[16];
+			snprintf(base, sizeof base, "sgb%d", g);
+			P(o, " && ");
+			guard_terms(o, g, base);
+		}
+	P(o, ";\n\t\tassign pv[p] = stb && ok;\n\t\tassign pch0[p] = CH0;\n");
+	for (int t = 0; t < NTENSORS; t++) {
+		int k = hw->inner[t];
+		if (!hw->buf[k].per_pe || t == T_OUT)
+			continue;
+		P(o, "\t\tassign rcv_%s[p] = LANE_%s == e%d_ln", tname(t), tname(t), k);
+		for (int g = 0; g < o->ln->nguards; g++)
+			if (guard_spatial(o, g)) {
+				char base[16];
+				snprintf(base, sizeof base, "eg%d_%d", k, g);
+				P(o, " && ");
+				guard_terms(o, g, base);
+			}
+		P(o, ";\n");
+	}
+	if (O->per_pe)
+		P(o, "\t\tassign pinl[p] = LANE_o == e%d_ln;\n", hw->inner[T_OUT]);
+	P(o, "\t\ttessera_pe u (\n\t\t\t.clk(clk), .v(pv[p]), .first(fb && CH0)");
+	for (int t = 0; t < NTENSORS; t++) {
+		const HwBuf *B = &hw->buf[hw->inner[t]];
+		const char *n = tname(t);
+		int w = hw->bits[t];
+		if (!B->per_pe) {
+			if (t == T_OUT)
+				P(o, ",\n\t\t\t.prod(pprod[p*%d +: %d])", wo, wo);
+			else
+				P(o, ",\n\t\t\t.x_%s(g%d_rd[(LANE_%s+1)*%d +: %d])", n,
+				  hw->inner[t], n, w, w);
+			continue;
+		}
+		P(o, ",\n\t\t\t.ra_%s(rab_%s), .fw_%s(fwall_%s && LANE_%s == "
+		  "rsp_tag[63:32]%s),\n\t\t\t.fa_%s(rsp_tag[%d:0]), .fd_%s(rsp_data[%d:0])",
+		  n, n, n, n, n, t == T_OUT ? " && CH0" : "", n, B->aw - 1, n, w - 1);
+		if (t == T_OUT)
+			P(o, ",\n\t\t\t.clr_o(clro), .da_o(e%d_la[%d:0]), "
+			  ".dc_o(dcall && pinl[p]),\n\t\t\t.dv_o(pdv[p*%d +: %d]), "
+			  ".dt_o(pdt[p])", hw->inner[T_OUT], B->aw - 1, wo, wo);
+	}
+	P(o, "\n\t\t);\n\tend endgenerate\n");
+}
+
+/* The jobs: drains of the outputs inner to outer, then refills outer to
+ * inner. */
+static void plan_jobs(Out *o)
+{
+	const LoopNest *ln = o->ln;
+	for (int h = 0; h < ln->nholders[T_OUT]; h++) {
+		o->job_buf[o->njobs] = ln->holder[T_OUT][h];
+		o->job_drain[o->njobs++] = 1;
+	}
+	o->first_fill = o->njobs;
+	for (int h = MAX_LEVELS - 1; h >= 0; h--)
+		for (int t = 0; t < NTENSORS; t++)
+			if (h < ln->nholders[t]) {
+				o->job_buf[o->njobs] = ln->holder[t][h];
+				o->job_drain[o->njobs++] = 0;
+			}
+}
+
+static int job_of(const Out *o, int k, int drain)
+{
+	for (int i = 0; i < o->njobs; i++)
+		if (o->job_buf[i] == k && o->job_drain[i] == drain)
+			return i;
+	return -1;
+}
+
+static void emit_fsm(Out *o)
+{
+	const Hw *hw = o->hw;
+	P(o, "\n\t// ---- sequencing: steps, and between them the jobs ----\n"
+	  "\treg [2:0] st;\n\treg [7:0] job;\n\treg jst;      // the job has "
+	  "started\n\treg [%d:0] pend;  // buffers whose block changes\n"
+	  "\treg ending;\n\treg jp, jrun;\n", hw->nbuf - 1);
+	P(o, "\tlocalparam [%d:0] OBUFS = %d'b", hw->nbuf - 1, hw->nbuf);
+	for (int k = hw->nbuf - 1; k >= 0; k--)
+		P(o, "%d", hw->buf[k].t == T_OUT);
+	P(o, ";\n\twire [%d:0] chg = {", hw->nbuf - 1);
+	for (int k = hw->nbuf - 1; k >= 0; k--)
+		P(o, "chg%d%s", k, k ? ", " : "");
+	P(o, "};\n\talways @* begin\n\t\tjp = 1'b0;\n\t\tjrun = 1'b0;\n"
+	  "\t\tcase (job)\n");
+	for (int i = 0; i < o->njobs; i++)
+		P(o, "\t\t8'd%d: begin jp = pend[%d]; jrun = e%d_run; end  // %s %s\n",
+		  i, o->job_buf[i], o->job_buf[i], o->job_drain[i] ? "drain" : "fill",
+		  o->ln->layer->t[hw->buf[o->job_buf[i]].t].name);
+	P(o, "\t\tdefault: ;\n\t\tendcase\n\tend\n"
+	  "\twire jbusy = outst != 32'd0 || gp_v || dp_v;\n"
+	  "\twire jinit = st == S_JOB && jp && !jst;\n"
+	  "\twire sta = st == S_STEP;  // step stage A: addresses, reads\n");
+	/* moving to the next job */
+	P(o, "\ttask next_job;\n\t\tbegin\n\t\t\tjst <= 1'b0;\n"
+	  "\t\t\tif (job == 8'd%d) begin\n"
+	  "\t\t\t\tif (ending) st <= S_DONE;\n\t\t\t\telse begin\n",
+	  o->first_fill - 1);
+	for (int j = 0; j < hw->np; j++)
+		if (temporal(hw, j))
+			P(o, "\t\t\t\t\tc%d <= nx%d[%d:0];\n", j, j, hw->part[j].width - 1);
+	P(o, "\t\t\t\t\tjob <= job + 8'd1;\n\t\t\t\tend\n"
+	  "\t\t\tend else if (job == 8'd%d) st <= S_STEP;\n"
+	  "\t\t\telse job <= job + 8'd1;\n\t\tend\n\tendtask\n", o->njobs - 1);
+	P(o, "\talways @(posedge clk) begin\n\t\tif (rst) begin\n"
+	  "\t\t\tst <= S_IDLE;\n\t\t\tdone <= 1'b0;\n\t\t\tjob <= 8'd0;\n"
+	  "\t\t\tjst <= 1'b0;\n\t\tend else case (st)\n"
+	  "\t\tS_IDLE: if (start) begin\n");
+	for (int j = 0; j < hw->np; j++)
+		if (temporal(hw, j))
+			P(o, "\t\t\tc%d <= %d'd0;\n", j, hw->part[j].width);
+	P(o, "\t\t\tpend <= {%d{1'b1}};\n\t\t\tending <= 1'b0;\n"
+	  "\t\t\tjob <= 8'd%d;\n\t\t\tjst <= 1'b0;\n\t\t\tst <= S_JOB;\n"
+	  "\t\tend\n", hw->nbuf, o->first_fill);
+	P(o, "\t\tS_JOB: if (!jp) next_job;\n\t\t\telse if (!jst) jst <= 1'b1;\n"
+	  "\t\t\telse if (!jrun && !jbusy) next_job;\n"
+	  "\t\tS_STEP: if (nlast) begin\n\t\t\tending <= 1'b1;\n"
+	  "\t\t\tpend <= OBUFS;\n\t\t\tst <= S_FLUSH;\n"
+	  "\t\tend else if (chg != %d'd0) begin\n\t\t\tpend <= chg;\n",
+	  hw->nbuf);
+	for (int j = 0; j < hw->np; j++)
+		if (temporal(hw, j))
+			P(o, "\t\t\tnx%d <= n%d;\n", j, j);
+	P(o, "\t\t\tst <= S_FLUSH;\n\t\tend else begin\n");
+	for (int j = 0; j < hw->np; j++)
+		if (temporal(hw, j))
+			P(o, "\t\t\tc%d <= n%d[%d:0];\n", j, j, hw->part[j].width - 1);
+	P(o, "\t\tend\n\t\tS_FLUSH: begin\n\t\t\tjob <= 8'd0;\n\t\t\tjst <= 1'b0;\n"
+	  "\t\t\tst <= S_JOB;\n\t\tend\n"
+	  "\t\tS_DONE: if (!mem_req) done <= 1'b1;\n"
+	  "\t\tdefault: st <= S_IDLE;\n\t\tendcase\n\tend\n");
+}
+
+/* The engines' sequential state: counters, running, fetched bits. */
+static void emit_engine_regs(Out *o, int k)
+{
+	const Hw *hw = o->hw;
+	const HwBuf *B = &hw->buf[k];
+	int jf = job_of(o, k, 0), jd = job_of(o, k, 1);
+	P(o, "\twire act%d = st == S_JOB && jst && e%d_run && (job == 8'd%d",
+	  k, k, jf);
+	if (jd >= 0)
+		P(o, " || job == 8'd%d", jd);
+	P(o, ");\n\twire fi%d = act%d && job == 8'd%d && !dup%d;  // fetch\n",
+	  k, k, jf, k);
+	if (jd >= 0) {
+		P(o, "\twire di%d = act%d && job == 8'd%d && ", k, k, jd);
+		if (B->per_pe)
+			P(o, "dcnt != 32'd0;  // drain\n");
+		else
+			P(o, "tch%d[e%d_la[%d:0]];  // drain\n", k, k, B->aw - 1);
+	}
+	P(o, "\talways @(posedge clk) begin\n"
+	  "\t\tif (jinit && (job == 8'd%d", jf);
+	if (jd >= 0)
+		P(o, " || job == 8'd%d", jd);
+	P(o, ")) begin\n");
+	for (int j = 0; j < hw->np; j++)
+		if (B->eng[j])
+			P(o, "\t\t\te%d_%d <= %d'd0;\n", k, j, hw->part[j].width);
+	if (B->t == T_OUT)
+		P(o, "\t\t\te%d_run <= job != 8'd%d || ret%d;\n", k, jf, k);
+	else
+		P(o, "\t\t\te%d_run <= 1'b1;\n", k);
+	P(o, "\t\tend else if (act%d) begin\n", k);
+	for (int j = 0; j < hw->np; j++)
+		if (B->eng[j])
+			P(o, "\t\t\te%d_%d <= f%d_%d[%d:0];\n", k, j, k, j,
+			  hw->part[j].width - 1);
+	P(o, "\t\t\tif (f%d_last) e%d_run <= 1'b0;\n\t\tend\n", k, k);
+	if (B->dedup)
+		P(o, "\t\tif (jinit && job == 8'd%d) sn%d <= %ld'd0;\n"
+		  "\t\telse if (fi%d) sn%d[e%d_ln * 32'd%ld + e%d_la] <= 1'b1;\n",
+		  jf, k, B->lanes * B->words, k, k, k, B->words, k);
+	P(o, "\tend\n");
+	if (B->t == T_OUT && !B->per_pe) {
+		long lanes = step_lanes(hw, k);
+		P(o, "\talways @(posedge clk)\n\t\tif (tclr%d) tch%d <= %ld'd0;\n"
+		  "\t\telse begin\n\t\t\tif (tdel%d) tch%d[e%d_la[%d:0]] <= 1'b0;\n"
+		  "\t\t\tif (tset%d) tch%d[tsa%d] <= 1'b1;\n", k, k, B->words, k, k,
+		  k, B->aw - 1, k, k, k);
+		if (lanes)
+			P(o, "\t\t\tfor (li%d = 0; li%d < %ld; li%d = li%d + 1)\n"
+			  "\t\t\t\tif (g%d_wel[li%d]) tch%d[g%d_wal[li%d*%d +: %d]] <= 1'b1;\n",
+			  k, k, lanes, k, k, k, k, k, k, k, B->aw, B->aw);
+		P(o, "\t\tend\n");
+	}
+}
+
+/* What the active job drives this cycle: the ports of the shared
+ * buffers, the DRAM request, the PEs' fill and drain buses. */
+static void emit_job_mux(Out *o)
+{
+	const Hw *hw = o->hw;
+	P(o, "\talways @* begin\n\t\trq_v = 1'b0;\n\t\trq_we = 1'b0;\n"
+	  "\t\trq_addr = 32'd0;\n\t\trq_data = %d'd0;\n\t\trq_tag = 64'd0;\n"
+	  "\t\tgp_go = 1'b0;\n\t\tgp_tn = 64'd0;\n\t\tgp_data = %d'd0;\n"
+	  "\t\tdp_go = 1'b0;\n\t\tdp_an = 32'd0;\n\t\tclro = 1'b0;\n"
+	  "\t\tdcall = 1'b0;\n", hw->dw, hw->dw);
+	for (int t = 0; t < NTENSORS; t++)
+		if (hw->buf[hw->inner[t]].per_pe)
+			P(o, "\t\tfwall_%s = 1'b0;\n", tname(t));
+	for (int k = 0; k < hw->nbuf; k++) {
+		if (!is_gb(hw, k))
+			continue;
+		P(o, "\t\tg%d_re0 = 1'b0;\n\t\tg%d_ra0 = %d'd0;\n\t\tg%d_we0 = 1'b0;\n"
+		  "\t\tg%d_wa0 = %d'd0;\n\t\tg%d_wd0 = %d'd0;\n", k, k, hw->buf[k].aw,
+		  k, k, hw->buf[k].aw, k, hw->bits[hw->buf[k].t]);
+		if (hw->buf[k].t == T_OUT)
+			P(o, "\t\ttclr%d = 1'b0;\n\t\ttdel%d = 1'b0;\n\t\ttset%d = 1'b0;\n"
+			  "\t\ttsa%d = %d'd0;\n", k, k, k, k, hw->buf[k].aw);
+	}
+	P(o, "\t\tcase (job)\n");
+	for (int i = 0; i < o->njobs; i++) {
+		int k = o->job_buf[i];
+		const HwBuf *B = &hw->buf[k];
+		int p = B->parent, w = hw->bits[B->t];
+		const char *n = tname(B->t);
+		P(o, "\t\t8'd%d: begin\n", i);
+		if (!o->job_drain[i]) {
+			/* fill: fetch from the parent, write what comes back */
+			P(o, "\t\t\tif (fi%d) begin\n", k);
+			if (p < 0)
+				P(o, "\t\t\t\trq_v = 1'b1;\n\t\t\t\trq_addr = e%d_pa;\n"
+				  "\t\t\t\trq_tag = {e%d_ln, e%d_la};\n", k, k, k);
+			else
+				P(o, "\t\t\t\tg%d_re0 = 1'b1;\n\t\t\t\tg%d_ra0 = e%d_pa[%d:0];\n"
+				  "\t\t\t\tgp_go = 1'b1;\n\t\t\t\tgp_tn = {e%d_ln, e%d_la};\n",
+				  p, p, k, hw->buf[p].aw - 1, k, k);
+			P(o, "\t\t\tend\n");
+			if (p >= 0) {
+				char e[48];
+				snprintf(e, sizeof e, "g%d_rd[%d:0]", p, w - 1);
+				P(o, "\t\t\tgp_data = ");
+				zext(o, e, w, hw->dw);
+				P(o, ";\n");
+			}
+			if (B->per_pe)
+				P(o, "\t\t\tfwall_%s = rsp_v;\n", n);
+			else {
+				P(o, "\t\t\tg%d_we0 = rsp_v;\n\t\t\tg%d_wa0 = rsp_tag[%d:0];\n"
+				  "\t\t\tg%d_wd0 = rsp_data[%d:0];\n", k, k, B->aw - 1, k, w - 1);
+				if (B->t == T_OUT)
+					P(o, "\t\t\ttset%d = rsp_v;\n\t\t\ttsa%d = rsp_tag[%d:0];\n"
+					  "\t\t\ttclr%d = jinit;\n", k, k, B->aw - 1, k);
+			}
+			if (B->per_pe && B->t == T_OUT)
+				P(o, "\t\t\tclro = jinit;\n");
+		} else if (B->per_pe) {
+			/* drain the PEs' partial sums, summed along the chains */
+			P(o, "\t\t\tdcall = act%d;\n\t\t\tif (di%d) begin\n", k, k);
+			if (p < 0)
+				P(o, "\t\t\t\trq_v = 1'b1;\n\t\t\t\trq_we = 1'b1;\n"
+				  "\t\t\t\trq_addr = e%d_pa;\n\t\t\t\trq_data = ", k),
+				zext(o, "dsum", w, hw->dw), P(o, ";\n");
+			else
+				P(o, "\t\t\t\tg%d_we0 = 1'b1;\n\t\t\t\tg%d_wa0 = e%d_pa[%d:0];\n"
+				  "\t\t\t\tg%d_wd0 = dsum[%d:0];\n\t\t\t\ttset%d = 1'b1;\n"
+				  "\t\t\t\ttsa%d = e%d_pa[%d:0];\n", p, p, k, hw->buf[p].aw - 1,
+				  p, w - 1, p, p, k, hw->buf[p].aw - 1);
+			P(o, "\t\t\tend\n");
+		} else {
+			/* drain a shared buffer: read it, write the parent next cycle */
+			char e[48];
+			snprintf(e, sizeof e, "g%d_rd[%d:0]", k, w - 1);
+			P(o, "\t\t\tif (di%d) begin\n\t\t\t\tg%d_re0 = 1'b1;\n"
+			  "\t\t\t\tg%d_ra0 = e%d_la[%d:0];\n\t\t\t\ttdel%d = 1'b1;\n"
+			  "\t\t\t\tdp_go = 1'b1;\n\t\t\t\tdp_an = e%d_pa;\n\t\t\tend\n",
+			  k, k, k, k, B->aw - 1, k, k);
+			P(o, "\t\t\tif (dp_v) begin\n");
+			if (p < 0)
+				P(o, "\t\t\t\trq_v = 1'b1;\n\t\t\t\trq_we = 1'b1;\n"
+				  "\t\t\t\trq_addr = dp_a;\n\t\t\t\trq_data = "), zext(o, e, w, hw->dw),
+				P(o, ";\n");
+			else
+				P(o, "\t\t\t\tg%d_we0 = 1'b1;\n\t\t\t\tg%d_wa0 = dp_a[%d:0];\n"
+				  "\t\t\t\tg%d_wd0 = g%d_rd[%d:0];\n\t\t\t\ttset%d = 1'b1;\n"
+				  "\t\t\t\ttsa%d = dp_a[%d:0];\n", p, p, hw->buf[p].aw - 1, p, k,
+				  w - 1, p, p, hw->buf[p].aw - 1);
+			P(o, "\t\t\tend\n");
+		}
+		P(o, "\t\tend\n");
+	}
+	P(o, "\t\tdefault: ;\n\t\tendcase\n\tend\n");
+}
+
+static void emit_datapath(Out *o)
+{
+	const Hw *hw = o->hw;
+	int wo = hw->bits[T_OUT];
+	P(o, "\n\t// ---- step stage B registers, DRAM port, responses ----\n"
+	  "\treg stb, fb;\n\twire [NPE-1:0] pv, pch0;\n");
+	for (int g = 0; g < o->ln->nguards; g++)
+		if (guard_spatial(o, g))
+			P(o, "\treg [31:0] sgb%d;\n", g);
+	for (int t = 0; t < NTENSORS; t++) {
+		const HwBuf *B = &hw->buf[hw->inner[t]];
+		if (B->per_pe) {
+			P(o, "\treg [%d:0] rab_%s;\n", B->aw - 1, tname(t));
+			if (t != T_OUT)
+				P(o, "\twire [NPE-1:0] rcv_%s;\n\treg fwall_%s;\n", tname(t),
+				  tname(t));
+		} else {
+			P(o, "\twire [%ld:0] lv_%s;\n", hw->nlanes[t] - 1, tname(t));
+		}
+	}
+	const HwBuf *O = &hw->buf[hw->inner[T_OUT]];
+	if (O->per_pe)
+		P(o, "\treg fwall_o, clro, dcall;\n\twire [NPE-1:0] pinl, pdt;\n"
+		  "\twire [NPE*%d-1:0] pdv;\n\treg [%d:0] dsum;\n\treg [31:0] dcnt;\n"
+		  "\tinteger q;\n\talways @* begin  // the drained lane, summed\n"
+		  "\t\tdsum = %d'd0;\n\t\tdcnt = 32'd0;\n"
+		  "\t\tfor (q = 0; q < NPE; q = q + 1)\n"
+		  "\t\t\tif (pinl[q] && pdt[q]) begin\n"
+		  "\t\t\t\tdsum = dsum + pdv[q*%d +: %d];\n"
+		  "\t\t\t\tdcnt = dcnt + 32'd1;\n\t\t\tend\n\tend\n",
+		  wo, wo - 1, wo, wo, wo);
+	else
+		P(o, "\treg clro, dcall;\n\twire [NPE*%d-1:0] pprod;\n", wo);
+	P(o, "\talways @(posedge clk) begin\n\t\tstb <= sta;\n"
+	  "\t\tfb <= first_a;\n");
+	for (int g = 0; g < o->ln->nguards; g++)
+		if (guard_spatial(o, g)) {
+			long c[HW_MAXP];
+			guard_coefs(hw, g, c);
+			P(o, "\t\tsgb%d <= ", g);
+			sum(o, (Namer){V_CUR, 0, 0}, c, 0);
+			P(o, ";\n");
+		}
+	for (int t = 0; t < NTENSORS; t++) {
+		const HwBuf *B = &hw->buf[hw->inner[t]];
+		if (!B->per_pe)
+			continue;
+		P(o, "\t\trab_%s <= (", tname(t));
+		sum(o, (Namer){V_CUR, 0, 0}, B->acoef, 0);
+		P(o, ") & 32'd%ld;\n", (1L << B->aw) - 1);
+	}
+	P(o, "\tend\n");
+	P(o, "\treg rq_v, rq_we, gp_go, dp_go, gp_v, dp_v;\n"
+	  "\treg [31:0] rq_addr, dp_an, dp_a, outst;\n"
+	  "\treg [%d:0] rq_data, gp_data;\n\treg [63:0] rq_tag, gp_tn, gp_tag;\n",
+	  hw->dw - 1);
+	for (int k = 0; k < hw->nbuf; k++)
+		if (is_gb(hw, k) && hw->buf[k].t == T_OUT)
+			P(o, "\treg tclr%d, tdel%d, tset%d;\n\treg [%d:0] tsa%d;\n"
+			  "\tinteger li%d;\n", k, k, k, hw->buf[k].aw - 1, k, k);
+	P(o, "\twire rsp_v = mem_rvalid || gp_v;\n"
+	  "\twire [63:0] rsp_tag = mem_rvalid ? mem_rtag : gp_tag;\n"
+	  "\twire [%d:0] rsp_data = mem_rvalid ? mem_rdata : gp_data;\n"
+	  "\talways @(posedge clk) begin\n\t\tmem_req <= rq_v;\n"
+	  "\t\tmem_we <= rq_we;\n\t\tmem_addr <= rq_addr;\n"
+	  "\t\tmem_wdata <= rq_data;\n\t\tmem_tag <= rq_tag;\n"
+	  "\t\tgp_v <= gp_go;\n\t\tgp_tag <= gp_tn;\n\t\tdp_v <= dp_go;\n"
+	  "\t\tdp_a <= dp_an;\n\t\tif (rst) outst <= 32'd0;\n"
+	  "\t\telse outst <= outst + {31'd0, rq_v && !rq_we} - "
+	  "{31'd0, mem_rvalid};\n\tend\n", hw->dw - 1);
+}
+
+static void emit_counters(Out *o)
+{
+	const Hw *hw = o->hw;
+	const Arch *A = o->ln->arch;
+	P(o, "\n`ifndef SYNTHESIS\n\t// ---- counters of every access, MAC and "
+	  "hop (simulation only) ----\n\treg [63:0] k_cyc, k_mac");
+	for (int t = 0; t < NTENSORS; t++) {
+		P(o, ", k_hop_%s", tname(t));
+		for (int lv = 0; lv < A->nlevels; lv++)
+			P(o, ", k_rd%d_%s, k_wr%d_%s", lv, tname(t), lv, tname(t));
+	}
+	P(o, ";\n\talways @(posedge clk) begin\n\t\tif (rst) begin\n"
+	  "\t\t\tk_cyc <= 64'd0;\n\t\t\tk_mac <= 64'd0;\n");
+	for (int t = 0; t < NTENSORS; t++) {
+		P(o, "\t\t\tk_hop_%s <= 64'd0;\n", tname(t));
+		for (int lv = 0; lv < A->nlevels; lv++)
+			P(o, "\t\t\tk_rd%d_%s <= 64'd0;\n\t\t\tk_wr%d_%s <= 64'd0;\n",
+			  lv, tname(t), lv, tname(t));
+	}
+	P(o, "\t\tend else begin\n"
+	  "\t\t\tif (st != S_IDLE && !done) k_cyc <= k_cyc + 64'd1;\n"
+	  "\t\t\tif (stb) begin\n\t\t\t\tk_mac <= k_mac + $countones(pv);\n");
+	for (int t = 0; t < NTENSORS; t++) {
+		const HwBuf *B = &hw->buf[hw->inner[t]];
+		int lv = B->b->level;
+		const char *n = tname(t);
+		if (t != T_OUT) {
+			if (B->per_pe)
+				P(o, "\t\t\t\tk_rd%d_%s <= k_rd%d_%s + $countones(pv);\n",
+				  lv, n, lv, n);
+			else
+				P(o, "\t\t\t\tk_rd%d_%s <= k_rd%d_%s + $countones(lv_%s);\n"
+				  "\t\t\t\tk_hop_%s <= k_hop_%s + $countones(pv);\n",
+				  lv, n, lv, n, n, n, n);
+		} else if (B->per_pe) {
+			P(o, "\t\t\t\tk_wr%d_o <= k_wr%d_o + $countones(pv);\n"
+			  "\t\t\t\tk_rd%d_o <= k_rd%d_o + $countones(pv & ~(fb ? pch0 : "
+			  "{NPE{1'b0}}));\n", lv, lv, lv, lv);
+		} else {
+			P(o, "\t\t\t\tk_wr%d_o <= k_wr%d_o + $countones(lv_o);\n"
+			  "\t\t\t\tif (!fb) k_rd%d_o <= k_rd%d_o + $countones(lv_o);\n"
+			  "\t\t\t\tk_hop_o <= k_hop_o + $countones(pv) + "
+			  "(fb ? 64'd0 : $countones(lv_o));\n", lv, lv, lv, lv);
+		}
+	}
+	P(o, "\t\t\tend\n");
+	for (int k = 0; k < hw->nbuf; k++) {
+		const HwBuf *B = &hw->buf[k];
+		const char *n = tname(B->t);
+		P(o, "\t\t\tif (fi%d) begin\n\t\t\t\tk_rd%d_%s <= k_rd%d_%s + 64'd1;\n",
+		  k, B->plevel, n, B->plevel, n);
+		if (B->per_pe)
+			P(o, "\t\t\t\tk_hop_%s <= k_hop_%s + %s;\n", n, n,
+			  B->t == T_OUT ? "64'd1" : B->t == T_A ? "$countones(rcv_a)" : "$countones(rcv_b)");
+		P(o, "\t\t\tend\n");
+		if (B->t != T_OUT)
+			continue;
+		P(o, "\t\t\tif (di%d) begin\n\t\t\t\tk_wr%d_o <= k_wr%d_o + 64'd1;\n",
+		  k, B->plevel, B->plevel);
+		if (B->per_pe)
+			P(o, "\t\t\t\tk_hop_o <= k_hop_o + {32'd0, dcnt};\n");
+		P(o, "\t\t\tend\n");
+	}
+	P(o, "\t\tend\n\t\tif (st == S_DONE && !mem_req && !done) begin\n"
+	  "\t\t\t$display(\"tessera-count cycles %%0d\", k_cyc);\n"
+	  "\t\t\t$display(\"tessera-count macs %%0d\", k_mac);\n");
+	for (int t = 0; t < NTENSORS; t++) {
+		P(o, "\t\t\t$display(\"tessera-count hops %d %%0d\", k_hop_%s);\n",
+		  t, tname(t));
+		for (int lv = 0; lv < A->nlevels; lv++)
+			P(o, "\t\t\t$display(\"tessera-count access %d %d %%0d %%0d\", "
+			  "k_rd%d_%s, k_wr%d_%s);\n", lv, t, lv, tname(t), lv, tname(t));
+	}
+	P(o, "\t\tend\n\tend\n`endif\n");
+}
+
+void hw_emit(FILE *f, const Hw *hw)
+{
+	Out o = {.f = f, .hw = hw, .ln = hw->ln};
+	plan_jobs(&o);
+	char *text = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&text, &len);
+	if (!m)
+		INTERNAL("out of memory");
+	loopnest_print(m, hw->ln);
+	fclose(m);
+	P(&o, "// Generated by tessera: an accelerator for this schedule.\n//\n");
+	for (char *s = text, *e; *s; s = e + 1) {
+		e = strchr(s, '\n');
+		if (!e)
+			e = s + strlen(s) - 1;
+		P(&o, "//   %.*s\n", (int)(e - s), s);
+	}
+	free(text);
+	P(&o, "\n`default_nettype none\n\n");
+	emit_sram(&o);
+	emit_pe(&o);
+	emit_ports(&o);
+	for (int t = 0; t < NTENSORS; t++)
+		pe_of(&o, t);
+	emit_controller(&o);
+	for (int k = 0; k < hw->nbuf; k++)
+		emit_engine(&o, k);
+	emit_datapath(&o);
+	emit_fsm(&o);
+	for (int k = 0; k < hw->nbuf; k++) {
+		if (is_gb(hw, k))
+			emit_gb(&o, k);
+		emit_engine_regs(&o, k);
+	}
+	for (int k = 0; k < hw->nbuf; k++)
+		if (step_lanes(hw, k) && is_gb(hw, k))
+			emit_lanes(&o, k);
+	emit_job_mux(&o);
+	emit_array(&o);
+	emit_counters(&o);
+	P(&o, "endmodule\n\n`default_nettype wire\n");
+}

@@ -1,0 +1,66 @@
+/* hw.h - the hardware plan: what the generated accelerator needs to know
+ * about a lowered loop nest, in terms of loop *parts* (a fused loop is
+ * counted part by part, so every address and guard is a sum of constants
+ * times counters).  plan.c derives it and refuses what the RTL cannot
+ * build yet; emit.c writes the Verilog from it.
+ */
+#ifndef TESSERA_HW_H
+#define TESSERA_HW_H
+
+#include "../ir/tessera.h"
+
+enum { HW_MAXP = MAX_LOOPS * MAX_PARTS };
+
+typedef struct HwPart {
+	const Part *p;
+	int loop;
+	int spatial;
+	long sdiv;          /* spatial: PE index = sum of value * sdiv */
+	int width;          /* bits of its counter (holds 0..extent) */
+} HwPart;
+
+/* One on-chip buffer and the engine that fills and drains it. */
+typedef struct HwBuf {
+	const Buffer *b;
+	int t, h;           /* tensor, place in its holder chain */
+	int per_pe;
+	int parent;         /* index into Hw.buf of the parent; -1: DRAM */
+	int plevel;         /* the parent's level */
+	unsigned char inb[HW_MAXP];   /* parts of the block (address) */
+	unsigned char eng[HW_MAXP];   /* parts its engine counts through */
+	unsigned char mark[HW_MAXP];  /* parts whose change refills it */
+	unsigned char ret[HW_MAXP];   /* output: a nonzero value means the
+	                                 partial sums come back */
+	long acoef[HW_MAXP];          /* local address coefficients */
+	long words;         /* words the RTL memory holds (one instance) */
+	int aw;             /* address bits */
+	int dedup;          /* block settings can repeat an element */
+	long lanes;         /* per-PE: lanes the engine walks (1: shared) */
+} HwBuf;
+
+typedef struct Hw {
+	const LoopNest *ln;
+	int np;
+	HwPart part[HW_MAXP];
+	long npe;                        /* PEs built (the used slots) */
+	int nbuf;
+	HwBuf buf[MAX_BUFFERS];          /* in ln->buf order */
+	int inner[NTENSORS];             /* innermost buffer of each tensor */
+	int index[NTENSORS][HW_MAXP];    /* the part moves the tensor */
+	long lmult[NTENSORS][HW_MAXP];   /* lane index weight (spatial parts) */
+	long nlanes[NTENSORS];           /* distinct lanes of each tensor */
+	long lin[NTENSORS][HW_MAXP];     /* DRAM word address coefficient */
+	long dbase[NTENSORS];            /* DRAM word address at all zero */
+	long dram_words;
+	int red[HW_MAXP];                /* the part does not move the output */
+	int bits[NTENSORS];
+	int dw;                          /* DRAM word bits */
+} Hw;
+
+/* 1 and a filled plan, or 0 with a message when the RTL cannot build
+ * this schedule yet. */
+int hw_plan(const LoopNest *ln, Hw *hw, char *err, size_t errlen);
+void hw_emit(FILE *f, const Hw *hw);
+int hw_bits(long v);   /* bits to hold 0..v (at least 1) */
+
+#endif

@@ -1,0 +1,274 @@
+/* plan.c - from a lowered loop nest to the hardware plan (hw.h).
+ *
+ * Everything the RTL computes is a sum of constants times part counters:
+ * a buffer's local address, its parent's address, the DRAM address of an
+ * element, the guards of edge tiles.  This file works out the constants:
+ *
+ *  - a buffer's block is laid out by tensor index position; along one
+ *    position the parts' strides are packed where the index has gaps
+ *    (`2*y` keeps only the rows it uses), so the memory holds the block's
+ *    elements, and a window such as `y+fy` keeps its overlap;
+ *  - an engine walks a buffer's block part by part (and, for a per-PE
+ *    buffer, lane by lane: the PEs that hold different elements); where
+ *    two settings reach the same element (a window) it keeps a bit per
+ *    word so that each element moves once per refill, as the model
+ *    counts.
+ *
+ * What the RTL does not build yet is refused here, with the reason.
+ */
+#include "hw.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+int hw_bits(long v)
+{
+	int b = 1;
+	while (b < 62 && (1L << b) <= v)
+		b++;
+	return b;
+}
+
+static int fail(char *err, size_t n, const char *msg)
+{
+	snprintf(err, n, "%s", msg);
+	return 0;
+}
+
+/* Coefficient of part j in index position r of tensor t. */
+static long coef(const Hw *hw, int t, int r, int j)
+{
+	const Part *p = hw->part[j].p;
+	return hw->ln->layer->t[t].idx[r].coef[p->dim] * p->stride;
+}
+
+typedef struct Term {
+	long c, e;
+	int j;
+} Term;
+
+static int by_coef(const void *a, const void *b)
+{
+	const Term *x = a, *y = b;
+	return (x->c > y->c) - (x->c < y->c);
+}
+
+/* Lays out the block of buffer B: acoef and words. */
+static void layout(Hw *hw, HwBuf *B)
+{
+	const Tensor *T = &hw->ln->layer->t[B->t];
+	long stride = 1;
+	memset(B->acoef, 0, sizeof B->acoef);
+	for (int r = T->rank - 1; r >= 0; r--) {
+		Term term[HW_MAXP];
+		int n = 0;
+		for (int j = 0; j < hw->np; j++)
+			if (B->inb[j] && coef(hw, B->t, r, j))
+				term[n++] = (Term){coef(hw, B->t, r, j),
+				                   hw->part[j].p->extent, j};
+		qsort(term, (size_t)n, sizeof *term, by_coef);
+		long orig = 1, packed = 1, cp[HW_MAXP];
+		int squeezed = 0, identity = 0;
+		for (int i = 0; i < n && !identity; i++) {
+			if (term[i].c >= orig) {     /* no overlap: pack */
+				cp[i] = packed;
+				squeezed |= packed != term[i].c;
+				orig += term[i].c * (term[i].e - 1);
+				packed *= term[i].e;
+			} else if (squeezed) {
+				identity = 1;            /* overlap after packing */
+			} else {
+				cp[i] = term[i].c;
+				orig += term[i].c * (term[i].e - 1);
+				packed = orig;
+			}
+		}
+		if (identity) {
+			packed = 1;
+			for (int i = 0; i < n; i++) {
+				cp[i] = term[i].c;
+				packed += term[i].c * (term[i].e - 1);
+			}
+		}
+		for (int i = 0; i < n; i++)
+			B->acoef[term[i].j] += cp[i] * stride;
+		stride *= packed;
+	}
+	B->words = stride;
+	B->aw = hw_bits(stride - 1);
+}
+
+/* Whether two settings of the block's parts can give the same address
+ * (checked over a full tile; large blocks are assumed to repeat). */
+static int repeats(const Hw *hw, const HwBuf *B)
+{
+	long settings = 1;
+	int js[HW_MAXP], n = 0;
+	for (int j = 0; j < hw->np; j++)
+		if (B->inb[j]) {
+			js[n++] = j;
+			settings *= hw->part[j].p->extent;
+			if (settings > (1L << 22))
+				return 1;
+		}
+	if (settings > B->words)
+		return 1;
+	unsigned char *seen = calloc((size_t)B->words, 1);
+	if (!seen)
+		INTERNAL("out of memory");
+	int rep = 0;
+	for (long s = 0; s < settings && !rep; s++) {
+		long rest = s, a = 0;
+		for (int i = 0; i < n; i++) {
+			long e = hw->part[js[i]].p->extent;
+			a += (rest % e) * B->acoef[js[i]];
+			rest /= e;
+		}
+		rep = seen[a]++ != 0;
+	}
+	free(seen);
+	return rep;
+}
+
+static int plan_buffers(Hw *hw, char *err, size_t errlen)
+{
+	const LoopNest *ln = hw->ln;
+	const Arch *A = ln->arch;
+	hw->nbuf = ln->nbufs;
+	for (int t = 0; t < NTENSORS; t++)
+		for (int h = 0; h < ln->nholders[t]; h++) {
+			int k = ln->holder[t][h];
+			HwBuf *B = &hw->buf[k];
+			B->b = &ln->buf[k];
+			B->t = t;
+			B->h = h;
+			B->per_pe = A->level[B->b->level].per_pe;
+			B->parent = h + 1 < ln->nholders[t] ? ln->holder[t][h + 1] : -1;
+			B->plevel = B->parent < 0 ? A->nlevels - 1
+			                          : ln->buf[B->parent].level;
+			if (B->per_pe && (h > 0 || A->level[B->plevel].per_pe))
+				return fail(err, errlen, "a per-PE buffer that is not the "
+				            "tensor's innermost, or whose parent is per-PE "
+				            "(two register-file levels)");
+			if (!B->per_pe && A->level[B->plevel].per_pe)
+				return fail(err, errlen, "a shared buffer filled from a "
+				            "per-PE level");
+			if (h == 0)
+				hw->inner[t] = k;
+			unsigned char lm[MAX_LOOPS];
+			mark_events(ln, t, B->b->at, lm);
+			B->lanes = 1;
+			for (int j = 0; j < hw->np; j++) {
+				const HwPart *P = &hw->part[j];
+				int inside = P->loop > B->b->at;
+				B->mark[j] = lm[P->loop];
+				B->inb[j] = hw->index[t][j] &&
+				            (P->spatial ? !B->per_pe : inside);
+				B->eng[j] = B->inb[j] || (P->spatial && hw->index[t][j]);
+				B->ret[j] = t == T_OUT && !P->spatial && !inside &&
+				            hw->red[j];
+			}
+			if (B->per_pe)
+				B->lanes = hw->nlanes[t];
+			layout(hw, B);
+			B->dedup = repeats(hw, B);
+			if (t == T_OUT && B->dedup)
+				return fail(err, errlen, "an output block whose settings "
+				            "repeat an element");
+		}
+	return 1;
+}
+
+/* The output's element must fix every loop that moves it, so that its
+ * first contribution is where all the other loops are 0. */
+static int output_plain(const Layer *l)
+{
+	const Tensor *O = &l->t[T_OUT];
+	for (int d = 0; d < NDIMS; d++) {
+		int uses = 0, alone = 1;
+		for (int r = 0; r < O->rank; r++)
+			if (O->idx[r].coef[d]) {
+				uses++;
+				for (int e = 0; e < NDIMS; e++)
+					if (e != d && O->idx[r].coef[e])
+						alone = 0;
+			}
+		if (uses > 1 || (uses && !alone))
+			return 0;
+	}
+	return 1;
+}
+
+int hw_plan(const LoopNest *ln, Hw *hw, char *err, size_t errlen)
+{
+	memset(hw, 0, sizeof *hw);
+	hw->ln = ln;
+	const Layer *L = ln->layer;
+	if (ln->accel < 0)
+		return fail(err, errlen, "the schedule has no accelerate(): there "
+		            "is no accelerator to build");
+	if (!output_plain(L))
+		return fail(err, errlen, "the output's indices must each be one "
+		            "loop alone");
+	for (int t = 0; t < NTENSORS; t++) {
+		hw->bits[t] = L->t[t].type.bits;
+		if (hw->bits[t] > hw->dw)
+			hw->dw = hw->bits[t];
+		for (int r = 0; r < L->t[t].rank; r++)
+			for (int d = 0; d < NDIMS; d++)
+				if (L->t[t].idx[r].coef[d] < 0)
+					return fail(err, errlen, "a negative index coefficient");
+		if (ln->diagonal[t])
+			return fail(err, errlen, "a tensor shared diagonally across the "
+			            "array (row-stationary windows)");
+		for (int a = 0; a < ln->arch->ndims; a++)
+			if (ln->net[t][a] == NET_MULTICAST)
+				return fail(err, errlen, "a multicast network (PE groups "
+				            "sharing words)");
+	}
+	/* parts, PE index weights */
+	long pe = 1;
+	for (int i = ln->nloops - 1; i >= 0; i--) {
+		const Loop *l = &ln->loop[i];
+		if (l->kind == LOOP_SERIAL)
+			return fail(err, errlen, "a serial loop inside the accelerator");
+		for (int q = 0; q < l->nparts; q++) {
+			ASSERT(hw->np < HW_MAXP);
+			HwPart *P = &hw->part[hw->np++];
+			P->p = &l->part[q];
+			P->loop = i;
+			P->spatial = l->kind == LOOP_SPATIAL;
+			P->width = hw_bits(P->p->extent);
+			if (P->spatial) {
+				P->sdiv = pe;
+				pe *= P->p->extent;
+			}
+		}
+	}
+	hw->npe = pe;
+	long dw = 0;
+	for (int t = 0; t < NTENSORS; t++) {
+		long lin[NDIMS], base;
+		tensor_linear(&L->t[t], lin, &base);
+		hw->dbase[t] = dw + base;
+		dw += layer_elements(L, t);
+		long lanes = 1;
+		for (int j = 0; j < hw->np; j++) {
+			const Part *p = hw->part[j].p;
+			hw->lin[t][j] = lin[p->dim] * p->stride;
+			for (int r = 0; r < L->t[t].rank; r++)
+				hw->index[t][j] |= L->t[t].idx[r].coef[p->dim] != 0;
+			if (t == T_OUT)
+				hw->red[j] = !hw->index[t][j];
+			if (hw->part[j].spatial && hw->index[t][j]) {
+				hw->lmult[t][j] = lanes;
+				lanes *= p->extent;
+			}
+		}
+		hw->nlanes[t] = lanes;
+	}
+	hw->dram_words = dw;
+	if (dw >= (1L << 31))
+		return fail(err, errlen, "tensors over 2^31 words in DRAM");
+	return plan_buffers(hw, err, errlen);
+}

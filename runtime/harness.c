@@ -1,0 +1,150 @@
+/* harness.c - runs a generated accelerator under Verilator (plain C; the
+ * model is reached through backend-verilog/shim.cpp).
+ *
+ *   harness DRAM.bin OUT.bin LATENCY EXPECTED_CYCLES MAX_CYCLES [VCD]
+ *
+ * DRAM.bin holds the DRAM's words, 8 bytes each (little-endian, the low
+ * bits meaningful).  The harness is the DRAM: it takes one request a
+ * cycle from the design, writes at once, and answers reads in order
+ * LATENCY cycles later, one word a cycle, with the request's tag.  When
+ * the design says done it writes the DRAM back to OUT.bin and prints
+ * "tessera-sim cycles N seconds S"; the design itself prints its access
+ * counters.  On a terminal, a progress line shows cycles done, cycles a
+ * second and the time left (against EXPECTED_CYCLES).
+ * Exit: 0 done; 3 the design misbehaved or did not finish.
+ */
+#include "simio.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+typedef struct Pending {
+	uint64_t ready, data, tag;
+} Pending;
+
+static double now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static uint64_t *load(const char *path, long *n)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	fseek(f, 0, SEEK_END);
+	long bytes = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	*n = bytes / 8;
+	uint64_t *w = malloc((size_t)(*n ? *n : 1) * 8);
+	if (w && fread(w, 8, (size_t)*n, f) != (size_t)*n) {
+		free(w);
+		w = NULL;
+	}
+	fclose(f);
+	return w;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 6) {
+		fprintf(stderr, "usage: harness DRAM.bin OUT.bin LATENCY "
+		        "EXPECTED_CYCLES MAX_CYCLES [VCD]\n");
+		return 2;
+	}
+	long nwords;
+	uint64_t *mem = load(argv[1], &nwords);
+	if (!mem) {
+		fprintf(stderr, "harness: cannot read %s\n", argv[1]);
+		return 3;
+	}
+	long latency = atol(argv[3]);
+	double expected = atof(argv[4]);
+	long max_cycles = atol(argv[5]);
+	if (latency < 1)
+		latency = 1;
+	long cap = latency + 4;
+	Pending *q = malloc(sizeof *q * (size_t)cap);
+	long qh = 0, qn = 0;
+	Sim *s = sim_new(argc > 6 ? argv[6] : "");
+	SimIO io;
+	memset(&io, 0, sizeof io);
+	int tty = isatty(2);
+	double t0 = now(), last = t0;
+	long cycle = 0;
+	int rc = 0;
+	for (; cycle < max_cycles; cycle++) {
+		io.rst = cycle < 2;
+		io.start = cycle == 2;
+		io.rvalid = 0;
+		if (qn && q[qh].ready <= (uint64_t)cycle) {
+			io.rvalid = 1;
+			io.rdata = q[qh].data;
+			io.rtag = q[qh].tag;
+			qh = (qh + 1) % cap;
+			qn--;
+		}
+		sim_cycle(s, &io);
+		if (io.req) {
+			if (io.addr >= (uint64_t)nwords) {
+				fprintf(stderr, "harness: cycle %ld: the design addressed "
+				        "DRAM word %llu of %ld\n", cycle,
+				        (unsigned long long)io.addr, nwords);
+				rc = 3;
+				break;
+			}
+			if (io.we) {
+				mem[io.addr] = io.wdata;
+			} else {
+				if (qn == cap) {
+					fprintf(stderr, "harness: cycle %ld: more reads in "
+					        "flight than the latency allows\n", cycle);
+					rc = 3;
+					break;
+				}
+				q[(qh + qn) % cap] = (Pending){(uint64_t)(cycle + latency),
+				                               mem[io.addr], io.tag};
+				qn++;
+			}
+		}
+		if (io.done && cycle > 2)
+			break;
+		if (tty && (cycle & 0xfffff) == 0 && cycle) {
+			double t = now();
+			if (t - last > 0.5) {
+				double rate = (double)cycle / (t - t0);
+				double left = expected > cycle ? (expected - cycle) / rate : 0;
+				fprintf(stderr, "\rsim: %ld cycles, %.2f M cycles/s, ~%.0f s "
+				        "left   ", cycle, rate / 1e6, left);
+				last = t;
+			}
+		}
+	}
+	double secs = now() - t0;
+	if (tty && secs > 0.5)
+		fprintf(stderr, "\r%60s\r", "");
+	sim_free(s);
+	if (!rc && !io.done) {
+		fprintf(stderr, "harness: the design did not finish in %ld cycles\n",
+		        max_cycles);
+		rc = 3;
+	}
+	if (!rc) {
+		FILE *f = fopen(argv[2], "wb");
+		if (!f || fwrite(mem, 8, (size_t)nwords, f) != (size_t)nwords) {
+			fprintf(stderr, "harness: cannot write %s\n", argv[2]);
+			rc = 3;
+		}
+		if (f)
+			fclose(f);
+		printf("tessera-sim cycles %ld seconds %.6f\n", cycle - 2, secs);
+	}
+	free(q);
+	free(mem);
+	return rc;
+}

@@ -1,0 +1,240 @@
+/* sim.c - `tessera sim`: builds the generated accelerator with Verilator
+ * (once per distinct design: the build is kept under a hash of the
+ * Verilog), runs it with the harness as its DRAM, reads back the output
+ * and the counters the design printed.
+ *
+ * Verilator's own runtime and the harness are compiled by `make` into
+ * build/vlt/; a design's build compiles only its model and the shim.
+ */
+#include "sim.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static const char VLT_INC[] = "/usr/share/verilator/include";
+
+/* The directory of the tessera executable: the repository. */
+static void home_dir(char *dir, size_t n)
+{
+	const char *env = getenv("TESSERA_HOME");
+	if (env) {
+		snprintf(dir, n, "%s", env);
+		return;
+	}
+	ssize_t k = readlink("/proc/self/exe", dir, n - 1);
+	if (k <= 0) {
+		snprintf(dir, n, ".");
+		return;
+	}
+	dir[k] = 0;
+	char *slash = strrchr(dir, '/');
+	if (slash)
+		*slash = 0;
+}
+
+double sim_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static uint64_t fnv(const char *s, size_t n, uint64_t h)
+{
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 0x100000001b3ULL;
+	return h;
+}
+
+static int exists(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0;
+}
+
+static int write_file(const char *path, const void *data, size_t n)
+{
+	FILE *f = fopen(path, "wb");
+	if (!f)
+		return 0;
+	int ok = fwrite(data, 1, n, f) == n;
+	return fclose(f) == 0 && ok;
+}
+
+/* Builds the simulator of `verilog` unless it is built already; its
+ * path goes to exe. */
+static int build(const char *verilog, size_t len, int trace, char *exe,
+                 size_t exelen, char *err, size_t errlen, int *built)
+{
+	char home[2048], cache[2560], dir[3072], tmp[3200];
+	home_dir(home, sizeof home);
+	const char *env = getenv("TESSERA_SIM_CACHE");
+	if (env)
+		snprintf(cache, sizeof cache, "%s", env);
+	else
+		snprintf(cache, sizeof cache, "%s/build/sim", home);
+	uint64_t h = fnv(verilog, len, 0xcbf29ce484222325ULL) ^ (uint64_t)trace;
+	snprintf(dir, sizeof dir, "%s/%016llx", cache, (unsigned long long)h);
+	snprintf(exe, exelen, "%s/sim", dir);
+	*built = 0;
+	if (exists(exe))
+		return 1;
+	char vlt[2560];
+	snprintf(vlt, sizeof vlt, "%s/build/vlt", home);
+	if (!exists(vlt)) {
+		snprintf(err, errlen, "%s is missing: run make in %s", vlt, home);
+		return 0;
+	}
+	snprintf(tmp, sizeof tmp, "%s.%d", dir, (int)getpid());
+	char cmd[32768];
+	snprintf(cmd, sizeof cmd, "mkdir -p '%s'", tmp);
+	if (system(cmd) != 0) {
+		snprintf(err, errlen, "cannot create %s", tmp);
+		return 0;
+	}
+	char path[3300];
+	snprintf(path, sizeof path, "%s/tessera_top.v", tmp);
+	if (!write_file(path, verilog, len)) {
+		snprintf(err, errlen, "cannot write %s", path);
+		return 0;
+	}
+	snprintf(cmd, sizeof cmd,
+	         "cd '%s' && { verilator --cc tessera_top.v --top-module "
+	         "tessera_top -O3 --x-assign fast --x-initial fast --Mdir obj "
+	         "-Wno-fatal -Wno-lint -Wno-style %s && "
+	         "make -s -C obj -f Vtessera_top.mk Vtessera_top__ALL.a "
+	         "OPT_FAST=-O3 OPT_GLOBAL=-O3 && "
+	         "g++ -O2 -std=c++17 -Iobj -I%s -I%s/vltstd -I'%s/runtime' %s "
+	         "-c '%s/backend-verilog/shim.cpp' -o obj/shim.o && "
+	         "g++ -o sim obj/shim.o '%s/harness.o' obj/Vtessera_top__ALL.a "
+	         "'%s/verilated.o' '%s/verilated_threads.o' %s%s%s -lpthread; "
+	         "} >build.log 2>&1",
+	         tmp, trace ? "--trace" : "", VLT_INC, VLT_INC, home,
+	         trace ? "-DTESSERA_TRACE" : "", home, vlt, vlt, vlt,
+	         trace ? "'" : "", trace ? vlt : "",
+	         trace ? "/verilated_vcd_c.o'" : "");
+	if (system(cmd) != 0) {
+		snprintf(err, errlen, "Verilator build failed; see %s/build.log", tmp);
+		return 0;
+	}
+	if (rename(tmp, dir) != 0 && !exists(exe)) {
+		snprintf(err, errlen, "cannot move %s to %s: %s", tmp, dir,
+		         strerror(errno));
+		return 0;
+	}
+	if (exists(tmp)) { /* another run built it first */
+		snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp);
+		if (system(cmd) != 0)
+			snprintf(err, errlen, "cannot remove %s", tmp);
+	}
+	*built = 1;
+	return 1;
+}
+
+static void parse_line(const char *line, SimResult *r)
+{
+	long a, b, c, d;
+	if (sscanf(line, "tessera-count access %ld %ld %ld %ld", &a, &b, &c,
+	           &d) == 4 && a >= 0 && a < MAX_LEVELS && b >= 0 &&
+	    b < NTENSORS) {
+		r->m.reads[a][b] = c;
+		r->m.writes[a][b] = d;
+		r->counted++;
+	} else if (sscanf(line, "tessera-count hops %ld %ld", &a, &b) == 2 &&
+	           a >= 0 && a < NTENSORS) {
+		r->m.hops[a] = b;
+	} else if (sscanf(line, "tessera-count macs %ld", &a) == 1) {
+		r->m.macs = a;
+	} else if (sscanf(line, "tessera-count cycles %ld", &a) == 1) {
+		r->m.cycles = a;
+	} else if (sscanf(line, "tessera-sim cycles %ld seconds %lf", &a,
+	                  &r->seconds) == 2) {
+		r->harness_cycles = a;
+	}
+}
+
+int sim_run(const Hw *hw, Buf *bufs, const SimOpts *o, SimResult *r,
+            char *err, size_t errlen)
+{
+	memset(r, 0, sizeof *r);
+	const LoopNest *ln = hw->ln;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&text, &len);
+	if (!m)
+		INTERNAL("out of memory");
+	hw_emit(m, hw);
+	fclose(m);
+	char exe[3400];
+	double t0 = sim_now();
+	int ok = build(text, len, o->vcd != NULL, exe, sizeof exe, err, errlen,
+	               &r->built);
+	free(text);
+	r->build_seconds = sim_now() - t0;
+	if (!ok)
+		return 0;
+	/* the DRAM image: every tensor at its base, one word in 8 bytes */
+	long n = hw->dram_words;
+	uint64_t *img = calloc((size_t)n, 8);
+	if (!img)
+		INTERNAL("out of memory");
+	long base = 0;
+	for (int t = 0; t < NTENSORS; t++) {
+		long cnt = bufs[t].count;
+		uint64_t mask = hw->bits[t] >= 64 ? ~0ULL
+		                                  : (1ULL << hw->bits[t]) - 1;
+		for (long i = 0; i < cnt; i++)
+			img[base + i] = t == T_OUT ? 0 : (uint64_t)buf_get(&bufs[t], i) & mask;
+		base += cnt;
+	}
+	char in[4096], out[4096], cmd[16384], log[4096];
+	char work[] = "/tmp/tessera-sim-XXXXXX";
+	if (!mkdtemp(work)) {
+		snprintf(err, errlen, "cannot create a temporary directory");
+		free(img);
+		return 0;
+	}
+	snprintf(in, sizeof in, "%s/dram.bin", work);
+	snprintf(out, sizeof out, "%s/out.bin", work);
+	snprintf(log, sizeof log, "%s/sim.log", work);
+	ok = write_file(in, img, (size_t)n * 8);
+	const Level *D = &ln->arch->level[ln->arch->nlevels - 1];
+	snprintf(cmd, sizeof cmd, "'%s' '%s' '%s' %ld %ld %ld %s%s%s >'%s'", exe,
+	         in, out, D->latency, o->expected_cycles, o->max_cycles,
+	         o->vcd ? "'" : "", o->vcd ? o->vcd : "", o->vcd ? "'" : "", log);
+	t0 = sim_now();
+	int st = ok ? system(cmd) : -1;
+	r->run_seconds = sim_now() - t0;
+	FILE *f = fopen(log, "r");
+	char line[512];
+	while (f && fgets(line, sizeof line, f))
+		parse_line(line, r);
+	if (f)
+		fclose(f);
+	long outn = 0;
+	FILE *of = st == 0 ? fopen(out, "rb") : NULL;
+	if (of) {
+		if (fread(img, 8, (size_t)n, of) == (size_t)n)
+			outn = n;
+		fclose(of);
+	}
+	if (outn)
+		for (long i = 0; i < bufs[T_OUT].count; i++)
+			buf_set(&bufs[T_OUT], i, (long)img[i]); /* O is first */
+	free(img);
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", work);
+	if (st != 0 || !outn || r->counted == 0) {
+		snprintf(err, errlen, "the simulation failed (exit status %d)%s; "
+		         "see %s", WIFEXITED(st) ? WEXITSTATUS(st) : -1,
+		         r->counted ? "" : ", the design printed no counters", log);
+		return 0;
+	}
+	if (system(cmd) != 0)
+		fprintf(stderr, "tessera: cannot remove %s\n", work);
+	return 1;
+}
