@@ -359,6 +359,9 @@ static void emit_ports(Out *o)
 	  "\toutput reg [63:0] mem_tag,\n\tinput wire mem_rvalid,\n"
 	  "\tinput wire [%d:0] mem_rdata,\n\tinput wire [63:0] mem_rtag\n);\n",
 	  hw->dw - 1, hw->dw - 1);
+	P(o, "\t// Addresses are computed in 32 bits and sliced to each memory's\n"
+	  "\t// width: their high bits are unused by design.\n"
+	  "\t/* verilator lint_off UNUSEDSIGNAL */\n");
 	P(o, "\tlocalparam [2:0] %s;\n\tlocalparam integer NPE = %ld;\n",
 	  S_NAMES, hw->npe);
 }
@@ -447,6 +450,8 @@ static void emit_engine(Out *o, int k)
 	if (B->t == T_OUT && !B->per_pe)
 		P(o, "\treg [%ld:0] tch%d;  // words written this refill\n",
 		  B->words - 1, k);
+	if (B->t != T_OUT)
+		return;
 	P(o, "\twire ret%d = 1'b0", k);
 	for (int j = 0; j < hw->np; j++)
 		if (B->ret[j])
@@ -542,6 +547,9 @@ static void emit_array(Out *o)
 			P(o, "\t\tlocalparam [31:0] S%d = (p / 32'd%ld) %% 32'd%ld;  // %s\n",
 			  j, hw->part[j].sdiv, hw->part[j].p->extent, hw->part[j].p->name);
 	for (int t = 0; t < NTENSORS; t++) {
+		const HwBuf *B = &hw->buf[hw->inner[t]];
+		if (!B->per_pe && (t == T_OUT || hw->nlanes[t] == 1))
+			continue;   /* not needed: the lane's port is wired below */
 		P(o, "\t\tlocalparam [31:0] LANE_%s = 32'd0", tname(t));
 		for (int j = 0; j < hw->np; j++)
 			if (hw->part[j].spatial && hw->index[t][j])
@@ -585,6 +593,8 @@ static void emit_array(Out *o)
 		if (!B->per_pe) {
 			if (t == T_OUT)
 				P(o, ",\n\t\t\t.prod(pprod[p*%d +: %d])", wo, wo);
+			else if (hw->nlanes[t] == 1)
+				P(o, ",\n\t\t\t.x_%s(g%d_rd[%d +: %d])", n, hw->inner[t], w, w);
 			else
 				P(o, ",\n\t\t\t.x_%s(g%d_rd[(LANE_%s+1)*%d +: %d])", n,
 				  hw->inner[t], n, w, w);
@@ -650,17 +660,35 @@ static void emit_fsm(Out *o)
 	  "\twire jbusy = outst != 32'd0 || gp_v || dp_v;\n"
 	  "\twire jinit = st == S_JOB && jp && !jst;\n"
 	  "\twire sta = st == S_STEP;  // step stage A: addresses, reads\n");
-	/* moving to the next job */
-	P(o, "\ttask next_job;\n\t\tbegin\n\t\t\tjst <= 1'b0;\n"
-	  "\t\t\tif (job == 8'd%d) begin\n"
-	  "\t\t\t\tif (ending) st <= S_DONE;\n\t\t\t\telse begin\n",
-	  o->first_fill - 1);
+	/* the first pending job in [from, to), or 255 */
+	P(o, "\tfunction automatic [7:0] nxt(input [7:0] from, input [7:0] to,\n"
+	  "\t\t\tinput [%d:0] pd);\n\t\tinteger i;\n\t\tbegin\n"
+	  "\t\t\tnxt = 8'd255;\n\t\t\tfor (i = %d; i >= 0; i = i - 1)\n"
+	  "\t\t\t\tif (i[7:0] >= from && i[7:0] < to && pd[jbuf(i[7:0])]) "
+	  "nxt = i[7:0];\n\t\tend\n\tendfunction\n", hw->nbuf - 1,
+	  o->njobs - 1);
+	int bw = hw_bits(hw->nbuf - 1);
+	P(o, "\tfunction automatic [%d:0] jbuf(input [7:0] j);\n"
+	  "\t\tcase (j)\n", bw - 1);
+	for (int i = 0; i < o->njobs; i++)
+		P(o, "\t\t8'd%d: jbuf = %d'd%d;\n", i, bw, o->job_buf[i]);
+	P(o, "\t\tdefault: jbuf = %d'd0;\n\t\tendcase\n\tendfunction\n", bw);
+	/* after the drains (from job `from` on): commit the counters and go
+	 * to the first pending fill, or end */
+	P(o, "\ttask to_next(input [7:0] from);\n\t\treg [7:0] d, f;\n"
+	  "\t\tbegin\n\t\t\tjst <= 1'b0;\n"
+	  "\t\t\td = from < 8'd%d ? nxt(from, 8'd%d, pend) : 8'd255;\n"
+	  "\t\t\tf = nxt(from < 8'd%d ? 8'd%d : from, 8'd%d, pend);\n"
+	  "\t\t\tif (d != 8'd255) job <= d;\n"
+	  "\t\t\telse if (from <= 8'd%d && ending) st <= S_DONE;\n"
+	  "\t\t\telse begin\n\t\t\t\tif (from <= 8'd%d) begin\n",
+	  o->first_fill, o->first_fill, o->first_fill, o->first_fill, o->njobs,
+	  o->first_fill, o->first_fill);
 	for (int j = 0; j < hw->np; j++)
 		if (temporal(hw, j))
 			P(o, "\t\t\t\t\tc%d <= nx%d[%d:0];\n", j, j, hw->part[j].width - 1);
-	P(o, "\t\t\t\t\tjob <= job + 8'd1;\n\t\t\t\tend\n"
-	  "\t\t\tend else if (job == 8'd%d) st <= S_STEP;\n"
-	  "\t\t\telse job <= job + 8'd1;\n\t\tend\n\tendtask\n", o->njobs - 1);
+	P(o, "\t\t\t\tend\n\t\t\t\tif (f != 8'd255) job <= f;\n"
+	  "\t\t\t\telse st <= S_STEP;\n\t\t\tend\n\t\tend\n\tendtask\n");
 	P(o, "\talways @(posedge clk) begin\n\t\tif (rst) begin\n"
 	  "\t\t\tst <= S_IDLE;\n\t\t\tdone <= 1'b0;\n\t\t\tjob <= 8'd0;\n"
 	  "\t\t\tjst <= 1'b0;\n\t\tend else case (st)\n"
@@ -671,8 +699,8 @@ static void emit_fsm(Out *o)
 	P(o, "\t\t\tpend <= {%d{1'b1}};\n\t\t\tending <= 1'b0;\n"
 	  "\t\t\tjob <= 8'd%d;\n\t\t\tjst <= 1'b0;\n\t\t\tst <= S_JOB;\n"
 	  "\t\tend\n", hw->nbuf, o->first_fill);
-	P(o, "\t\tS_JOB: if (!jp) next_job;\n\t\t\telse if (!jst) jst <= 1'b1;\n"
-	  "\t\t\telse if (!jrun && !jbusy) next_job;\n"
+	P(o, "\t\tS_JOB: if (!jst) jst <= 1'b1;\n"
+	  "\t\t\telse if (!jrun && !jbusy) to_next(job + 8'd1);\n"
 	  "\t\tS_STEP: if (nlast) begin\n\t\t\tending <= 1'b1;\n"
 	  "\t\t\tpend <= OBUFS;\n\t\t\tst <= S_FLUSH;\n"
 	  "\t\tend else if (chg != %d'd0) begin\n\t\t\tpend <= chg;\n",
@@ -684,8 +712,8 @@ static void emit_fsm(Out *o)
 	for (int j = 0; j < hw->np; j++)
 		if (temporal(hw, j))
 			P(o, "\t\t\tc%d <= n%d[%d:0];\n", j, j, hw->part[j].width - 1);
-	P(o, "\t\tend\n\t\tS_FLUSH: begin\n\t\t\tjob <= 8'd0;\n\t\t\tjst <= 1'b0;\n"
-	  "\t\t\tst <= S_JOB;\n\t\tend\n"
+	P(o, "\t\tend\n\t\tS_FLUSH: begin\n\t\t\tst <= S_JOB;\n"
+	  "\t\t\tto_next(8'd0);\n\t\tend\n"
 	  "\t\tS_DONE: if (!mem_req) done <= 1'b1;\n"
 	  "\t\tdefault: st <= S_IDLE;\n\t\tendcase\n\tend\n");
 }
@@ -869,13 +897,21 @@ static void emit_datapath(Out *o)
 		  "\twire [NPE*%d-1:0] pdv;\n\treg [%d:0] dsum;\n\treg [31:0] dcnt;\n"
 		  "\tinteger q;\n\talways @* begin  // the drained lane, summed\n"
 		  "\t\tdsum = %d'd0;\n\t\tdcnt = 32'd0;\n"
-		  "\t\tfor (q = 0; q < NPE; q = q + 1)\n"
+		  "\t\tif (dcall)\n\t\tfor (q = 0; q < NPE; q = q + 1)\n"
 		  "\t\t\tif (pinl[q] && pdt[q]) begin\n"
 		  "\t\t\t\tdsum = dsum + pdv[q*%d +: %d];\n"
 		  "\t\t\t\tdcnt = dcnt + 32'd1;\n\t\t\tend\n\tend\n",
 		  wo, wo - 1, wo, wo, wo);
 	else
 		P(o, "\treg clro, dcall;\n\twire [NPE*%d-1:0] pprod;\n", wo);
+	for (int t = 0; t < NTENSORS; t++) {
+		const HwBuf *B = &hw->buf[hw->inner[t]];
+		if (!B->per_pe)
+			continue;
+		P(o, "\twire [31:0] ra_%s = ", tname(t));
+		sum(o, (Namer){V_CUR, 0, 0}, B->acoef, 0);
+		P(o, ";  // register file address, all PEs\n");
+	}
 	P(o, "\talways @(posedge clk) begin\n\t\tstb <= sta;\n"
 	  "\t\tfb <= first_a;\n");
 	for (int g = 0; g < o->ln->nguards; g++)
@@ -890,9 +926,7 @@ static void emit_datapath(Out *o)
 		const HwBuf *B = &hw->buf[hw->inner[t]];
 		if (!B->per_pe)
 			continue;
-		P(o, "\t\trab_%s <= (", tname(t));
-		sum(o, (Namer){V_CUR, 0, 0}, B->acoef, 0);
-		P(o, ") & 32'd%ld;\n", (1L << B->aw) - 1);
+		P(o, "\t\trab_%s <= ra_%s[%d:0];\n", tname(t), tname(t), B->aw - 1);
 	}
 	P(o, "\tend\n");
 	P(o, "\treg rq_v, rq_we, gp_go, dp_go, gp_v, dp_v;\n"
@@ -901,8 +935,10 @@ static void emit_datapath(Out *o)
 	  hw->dw - 1);
 	for (int k = 0; k < hw->nbuf; k++)
 		if (is_gb(hw, k) && hw->buf[k].t == T_OUT)
-			P(o, "\treg tclr%d, tdel%d, tset%d;\n\treg [%d:0] tsa%d;\n"
-			  "\tinteger li%d;\n", k, k, k, hw->buf[k].aw - 1, k, k);
+			P(o, "\treg tclr%d, tdel%d, tset%d;\n\treg [%d:0] tsa%d;\n%s%d%s",
+			  k, k, k, hw->buf[k].aw - 1, k,
+			  step_lanes(hw, k) ? "\tinteger li" : "/* ",  k,
+			  step_lanes(hw, k) ? ";\n" : " */\n");
 	P(o, "\twire rsp_v = mem_rvalid || gp_v;\n"
 	  "\twire [63:0] rsp_tag = mem_rvalid ? mem_rtag : gp_tag;\n"
 	  "\twire [%d:0] rsp_data = mem_rvalid ? mem_rdata : gp_data;\n"
@@ -1010,7 +1046,8 @@ void hw_emit(FILE *f, const Hw *hw)
 		P(&o, "//   %.*s\n", (int)(e - s), s);
 	}
 	free(text);
-	P(&o, "\n`default_nettype none\n\n");
+	P(&o, "\n`default_nettype none\n// One file holds every module of the design.\n"
+	  "/* verilator lint_off DECLFILENAME */\n\n");
 	emit_sram(&o);
 	emit_pe(&o);
 	emit_ports(&o);

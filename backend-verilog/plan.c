@@ -130,6 +130,56 @@ static int repeats(const Hw *hw, const HwBuf *B)
 	return rep;
 }
 
+typedef struct Reach {
+	long elem, lane;
+} Reach;
+
+static int by_elem(const void *a, const void *b)
+{
+	const Reach *x = a, *y = b;
+	if (x->elem != y->elem)
+		return (x->elem > y->elem) - (x->elem < y->elem);
+	return (x->lane > y->lane) - (x->lane < y->lane);
+}
+
+/* Whether PEs of different lanes need the same element of a per-PE
+ * block during one refill (a window across PEs: x+fx with fx unrolled
+ * and x inside the block).  Checked over a full tile. */
+static int lanes_share(const Hw *hw, const HwBuf *B)
+{
+	if (B->lanes <= 1)
+		return 0;
+	int js[HW_MAXP], n = 0;
+	long total = 1;
+	for (int j = 0; j < hw->np; j++)
+		if (B->eng[j]) {
+			js[n++] = j;
+			total *= hw->part[j].p->extent;
+			if (total > (1L << 22))
+				return 1;
+		}
+	Reach *r = malloc(sizeof *r * (size_t)total);
+	if (!r)
+		INTERNAL("out of memory");
+	for (long s = 0; s < total; s++) {
+		long rest = s, e = 0, lane = 0;
+		for (int i = 0; i < n; i++) {
+			long ext = hw->part[js[i]].p->extent, v = rest % ext;
+			rest /= ext;
+			e += v * hw->lin[B->t][js[i]];
+			if (hw->part[js[i]].spatial)
+				lane += v * hw->lmult[B->t][js[i]];
+		}
+		r[s] = (Reach){e, lane};
+	}
+	qsort(r, (size_t)total, sizeof *r, by_elem);
+	int share = 0;
+	for (long s = 1; s < total && !share; s++)
+		share = r[s].elem == r[s - 1].elem && r[s].lane != r[s - 1].lane;
+	free(r);
+	return share;
+}
+
 static int plan_buffers(Hw *hw, char *err, size_t errlen)
 {
 	const LoopNest *ln = hw->ln;
@@ -172,6 +222,10 @@ static int plan_buffers(Hw *hw, char *err, size_t errlen)
 				B->lanes = hw->nlanes[t];
 			layout(hw, B);
 			B->dedup = repeats(hw, B);
+			if (B->per_pe && lanes_share(hw, B))
+				return fail(err, errlen, "PEs of different lanes share words "
+				            "of a per-PE buffer within one refill (a window "
+				            "across PEs): a multicast fill is not built yet");
 			if (t == T_OUT && B->dedup)
 				return fail(err, errlen, "an output block whose settings "
 				            "repeat an element");

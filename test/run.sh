@@ -19,6 +19,8 @@
 #                         the JIT and the naive reference, and modelled
 #                         three ways: grouping, brute force, event walk
 #
+#   test/hw.sh            the generated hardware (see that file)
+#
 # TESSERA names the binary under test (default ./tessera).
 T=${TESSERA:-./tessera}
 OUT=test/out
@@ -154,6 +156,10 @@ fi
 
 if [ -f test/cli.sh ]; then
 	. test/cli.sh
+fi
+
+if [ -f test/hw.sh ]; then
+	. test/hw.sh
 fi
 
 echo "$pass passed, $fail failed"

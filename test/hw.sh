@@ -1,0 +1,100 @@
+# test/hw.sh - the generated hardware (sourced by test/run.sh).
+#
+#   test/hw/NAME.tsr      `tessera sim` must verify the output bit for bit
+#                         and find every count equal to the model's; a
+#                         first line "# expect-unsupported: TEXT" instead
+#                         wants `tessera verilog` to refuse with TEXT
+#   examples, model cases the small ones that the backend builds, the same
+#   random schedules      build/schedgen layers and schedules, the first
+#                         TESSERA_HW_RANDOM (default 12) that accelerate
+#                         and that the backend builds: CPU reference,
+#                         model and simulation must all agree
+#   clean RTL             verilator --lint-only -Wall, Icarus and yosys
+#                         accept a generated design
+# Designs are built once and kept in build/sim (the build cache).
+
+hw_sim() { # FILE -> ok, or the reason
+	$T sim "$1" >$OUT/sim.out 2>$OUT/sim.err
+	rc=$?
+	if [ $rc -ne 0 ]; then
+		echo "exit status $rc"; cat $OUT/sim.err; return 1
+	fi
+	grep -q "every count equals the model's" $OUT/sim.err ||
+		{ cat $OUT/sim.err; return 1; }
+	grep -q "^verified: yes" $OUT/sim.out || { echo "not verified"; return 1; }
+}
+
+for f in test/hw/*.tsr examples/quickstart.tsr examples/depthwise_int8.tsr \
+	test/model/*.tsr; do
+	name=hw/$(basename ${f%.tsr})
+	want=$(sed -n '1s/^# expect-unsupported: //p' "$f")
+	if [ -n "$want" ]; then
+		$T verilog "$f" >/dev/null 2>$OUT/v.err
+		rc=$?
+		if [ $rc -eq 1 ] && grep -q "cannot build this schedule yet: .*$want" \
+			$OUT/v.err; then ok "$name"
+		else bad "$name" "exit $rc: $(cat $OUT/v.err)"; fi
+		continue
+	fi
+	case $f in test/model/*)
+		$T verilog "$f" >/dev/null 2>&1 || continue ;;
+	esac
+	if r=$(hw_sim "$f" 2>&1); then ok "$name"; else bad "$name" "$r"; fi
+done
+
+if [ -x build/schedgen ]; then
+	found=0
+	seed=1
+	while [ $found -lt "${TESSERA_HW_RANDOM:-12}" ] && [ $seed -le 400 ]; do
+		build/schedgen $seed >$OUT/hwrand.tsr
+		if $T verilog $OUT/hwrand.tsr >/dev/null 2>&1; then
+			found=$((found + 1))
+			if r=$(hw_sim $OUT/hwrand.tsr 2>&1); then ok "hw/random/$seed"
+			else
+				cp $OUT/hwrand.tsr $OUT/hwrand-fail-$seed.tsr
+				bad "hw/random/$seed" "$r (kept as $OUT/hwrand-fail-$seed.tsr)"
+			fi
+		fi
+		seed=$((seed + 1))
+	done
+fi
+
+# Clean RTL: lint, Icarus and yosys on designs of every kind.
+for f in examples/quickstart.tsr test/hw/fxfy_tree.tsr test/hw/k_only.tsr; do
+	name=hw/rtl/$(basename ${f%.tsr})
+	rm -rf $OUT/rtl
+	if ! $T verilog "$f" -o $OUT/rtl 2>$OUT/v.err; then
+		bad "$name" "$(cat $OUT/v.err)"; continue
+	fi
+	v=$OUT/rtl/tessera_top.v
+	if ! l=$(verilator --lint-only -Wall $v --top-module tessera_top 2>&1) ||
+		[ -n "$l" ]; then bad "$name/lint" "$l"
+	else ok "$name/lint"; fi
+	if l=$(iverilog -g2012 -o $OUT/rtl/a.out $v 2>&1) && [ -z "$l" ]; then
+		ok "$name/icarus"
+	else bad "$name/icarus" "$l"; fi
+	# yosys: the whole flow on the smallest design (bigger ones take minutes
+	# until synthesis keeps the PE hierarchy)
+	case $f in *k_only*)
+		if l=$(yosys -q -p "read_verilog -sv $v; synth -top tessera_top" 2>&1)
+		then ok "$name/yosys"; else bad "$name/yosys" "$l"; fi ;;
+	esac
+done
+
+# A second sim of a design already built reuses the build.
+$T sim test/hw/k_only.tsr >/dev/null 2>$OUT/sim.err
+if grep -q "reused the build" $OUT/sim.err; then ok "hw/build-reuse"
+else bad "hw/build-reuse" "$(cat $OUT/sim.err)"; fi
+
+# A waveform on request.
+rm -f $OUT/k.vcd
+if $T sim test/hw/k_only.tsr --trace $OUT/k.vcd >/dev/null 2>$OUT/sim.err &&
+	grep -q '\$enddefinitions' $OUT/k.vcd 2>/dev/null; then ok "hw/trace"
+else bad "hw/trace" "$(cat $OUT/sim.err)"; fi
+
+# Outputs written as .npy, equal to the CPU's.
+rm -rf $OUT/simnpy $OUT/runnpy
+if $T sim test/hw/nk.tsr -o $OUT/simnpy >/dev/null 2>&1 &&
+	$T run test/hw/nk.tsr -o $OUT/runnpy >/dev/null 2>&1 &&
+	cmp -s $OUT/simnpy/O.npy $OUT/runnpy/O.npy; then ok "hw/npy"
+else bad "hw/npy" "sim -o output differs from run -o"; fi
