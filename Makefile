@@ -101,9 +101,11 @@ tessera-asan: $(ALL_OBJ) $(B)/libtessera-jit.so
 # Many more random layers and schedules than `make test` runs, on a copy
 # of the binary so that rebuilding meanwhile cannot disturb it.
 SOAK ?= 3000
+SOAK_HW ?= 150
 soak: tessera $(B)/schedgen
 	@cp tessera $(B)/tessera-soak
-	@TESSERA=$(B)/tessera-soak TESSERA_RANDOM=$(SOAK) sh test/run.sh
+	@TESSERA=$(B)/tessera-soak TESSERA_HOME=$(CURDIR) TESSERA_RANDOM=$(SOAK) \
+	  TESSERA_HW_RANDOM=$(SOAK_HW) sh test/run.sh
 
 bench: tessera $(B)/model-bench
 	@sh bench/run.sh
@@ -124,12 +126,13 @@ fuzz: $(B)/.deps
 	$(B)/fuzz-frontend -max_total_time=$(FUZZ_SECONDS) -timeout=5 \
 	  -rss_limit_mb=2048 -max_len=8192 $(B)/fuzz-corpus
 
-example: tessera
+example: all
 	./tessera check examples/quickstart.tsr
 	./tessera ir examples/quickstart.tsr
 	./tessera model examples/quickstart.tsr
 	./tessera run examples/quickstart.tsr -o out/quickstart
 	./tessera run examples/quickstart.tsr --naive
+	./tessera sim examples/quickstart.tsr
 
 clean:
 	rm -rf build build-asan tessera tessera-asan out

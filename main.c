@@ -2,7 +2,8 @@
  * and the lowering pipeline, and hands the result to the subcommand.
  *
  * Exit status: 0 success; 1 an error in the user's file or inputs;
- * 2 a usage error; 3 an external tool failed; an internal error aborts.
+ * 2 a usage error; 3 an external tool failed; 4 the simulated hardware's
+ * output or counts differ from the reference; an internal error aborts.
  */
 #include "ir/tessera.h"
 #include "backend-verilog/hw.h"
@@ -36,6 +37,14 @@ static const char usage[] =
 	"      -o DIR          write the output (and --save-inputs) as .npy\n"
 	"      --save-inputs   also write the inputs used to DIR\n"
 	"      --naive         use the plain C reference, not the schedule\n"
+	"  verilog FILE        write the accelerator as Verilog\n"
+	"      -o DIR          into DIR/tessera_top.v (default: stdout)\n"
+	"  sim FILE            build it with Verilator, run the layer, check the\n"
+	"                      output against the CPU bit for bit, report the\n"
+	"                      counts the hardware measured\n"
+	"      --json          the report as JSON, with \"verified\"\n"
+	"      --trace F.vcd   write a waveform\n"
+	"      --seed, --input, -o DIR   as for run\n"
 	"  --passes            list the lowering passes\n"
 	"  --help              this text\n";
 

@@ -212,6 +212,25 @@ command -v hyperfine >/dev/null 2>&1 || timer="means of date +%s%N loops"
 cpus=$(nproc 2>/dev/null || echo "?")
 load=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo "?")
 echo "Tessera benchmarks: $LAYER (N=1 K=384 C=256 Y=13 X=13 FY=3 FX=3)"
+# e. the generated hardware: AlexNet conv3 on the 16x16 C|K array, built
+# from a clean cache, run and verified end to end; the quickstart's
+# simulation rate on its 4x4 array.
+simcache=$(mktemp -d)
+sim_line() { # FILE -> "seconds build run cycles rate util"
+	t0=$(date +%s.%N)
+	TESSERA_SIM_CACHE=$simcache $T sim "$1" --json >$simcache/out.json \
+		2>$simcache/err || echo "sim of $1 failed: $(tail -3 $simcache/err)" >>$NOTES
+	t1=$(date +%s.%N)
+	util=$(sed -n 's/.*"utilization": *\([0-9.e+-]*\).*/\1/p' $simcache/out.json | head -1)
+	sed -n 's/^sim: built in \([0-9.]*\) s, ran \([0-9]*\) cycles in \([0-9.]*\) s (\([0-9.]*\) M.*/\1 \3 \2 \4/p' \
+		$simcache/err | awk -v t="$(echo "$t1 - $t0" | bc)" -v u="$util" '{print t, $1, $2, $3, $4, u}'
+}
+set -- $(sim_line examples/alexnet_conv3.tsr)
+conv3_s=$1 conv3_build=$2 conv3_run=$3 conv3_cycles=$4 conv3_rate=$5 conv3_util=$6
+set -- $(sim_line examples/quickstart.tsr)
+qs_rate=$5 qs_util=$6
+rm -rf $simcache
+
 echo "Caveat: figures are from one noisy shared machine ($cpus CPUs, load"
 echo "average $load); compare the ratios within one run, not absolute"
 echo "figures across runs. Whole-process times are $timer."
@@ -236,6 +255,14 @@ row "d. model evaluation in process (5000 runs)" "$model_us us" "< 50 us" \
   "$(atmost "$model_us" 50)"
 row "   tessera model (whole process)" "$(ms "$model_s")" "< 20 ms" \
   "$(below "$model_s" 0.020)"
+row "e. tessera sim conv3, 16x16, clean build (build+run+verify)" \
+  "$(sec "$conv3_s")" "< 60 s" "$(below "$conv3_s" 60)"
+row "   Verilator build / simulated run" "$conv3_build s / $conv3_run s" "" ""
+row "   simulated cycles per second, 16x16" "$conv3_rate M" ">= 1 M" \
+  "$(atmost 1 "$conv3_rate")"
+row "   utilization in simulation (conv3)" "$conv3_util" ">= 0.9" \
+  "$(atmost 0.9 "$conv3_util")"
+row "   quickstart 4x4: cycles/s, utilization" "$qs_rate M, $qs_util" "" ""
 row "start-up: tessera check on an empty file" "$(ms "$start_s")" "" ""
 row "   (true: starting any process here)" "$(ms "$true_s")" "" ""
 if [ -s $NOTES ]; then

@@ -45,7 +45,7 @@ done
 if [ -x build/schedgen ]; then
 	found=0
 	seed=1
-	while [ $found -lt "${TESSERA_HW_RANDOM:-12}" ] && [ $seed -le 400 ]; do
+	while [ $found -lt "${TESSERA_HW_RANDOM:-12}" ] && [ $seed -le $((30 * ${TESSERA_HW_RANDOM:-12} + 100)) ]; do
 		build/schedgen $seed >$OUT/hwrand.tsr
 		if $T verilog $OUT/hwrand.tsr >/dev/null 2>&1; then
 			found=$((found + 1))
