@@ -42,11 +42,12 @@ static void P(Out *o, const char *fmt, ...)
 
 /* ---- names of part values in the different contexts ---- */
 
-enum { V_CUR, V_NEXT, V_ENG, V_ENGNEXT, V_PE, V_LANE, V_SAVED };
+enum { V_CUR, V_NEXT, V_ENG, V_ENGNEXT, V_PE, V_LANE };
 
 typedef struct Namer {
 	int mode, k;        /* k: engine's buffer */
 	int temporal_only;  /* spatial parts read as 0 */
+	int par;            /* the engine's parallel lane parts are S<j> */
 } Namer;
 
 /* The signal holding part j's value, or NULL when it is 0. */
@@ -58,6 +59,10 @@ static const char *val(const Out *o, Namer n, int j, char *s, size_t len)
 			if (P->spatial && n.temporal_only)
 				return NULL;
 			snprintf(s, len, n.mode == V_ENG ? "e%d_%dx" : "f%d_%d", n.k, j);
+			return s;
+		}
+		if (n.par && o->hw->buf[n.k].par[j]) {
+			snprintf(s, len, "S%d", j);
 			return s;
 		}
 		n.mode = V_CUR;
@@ -151,7 +156,11 @@ static void odometer(Out *o, const unsigned char *use, Namer cur, Namer next,
 	for (int j = 0; j < hw->np; j++)
 		if (use[j])
 			js[n++] = j;
-	P(o, "\talways @* begin\n");
+	if (n == 0) {   /* nothing to count: one setting */
+		P(o, "\twire %s = 1'b1;\n", last);
+		return;
+	}
+	P(o, "\treg %s;\n\talways @* begin\n", last);
 	for (int i = 0; i < n; i++)
 		P(o, "\t\t%s = %s;\n", val(o, next, js[i], a, sizeof a),
 		  val(o, cur, js[i], b, sizeof b));
@@ -324,6 +333,21 @@ static long step_lanes(const Hw *hw, int k)
 	return hw->inner[B->t] == k ? hw->nlanes[B->t] : 0;
 }
 
+/* The per-PE buffer served lanes-at-once from shared buffer p, or -1. */
+static int par_child(const Hw *hw, int p)
+{
+	for (int k = 0; k < hw->nbuf; k++)
+		if (hw->buf[k].parent == p && hw->buf[k].npar > 1)
+			return k;
+	return -1;
+}
+
+static long par_ports(const Hw *hw, int p)
+{
+	int c = par_child(hw, p);
+	return c < 0 ? 0 : hw->buf[c].npar;
+}
+
 static void guard_terms(Out *o, int g, const char *base)
 {
 	long c[HW_MAXP];
@@ -382,8 +406,7 @@ static void emit_controller(Out *o)
 		P(o, "\twire [31:0] c%dx = {%d'd0, c%d};\n", j, 32 - p->width, j);
 		P(o, "\treg [31:0] n%d, nx%d;\n", j, j);
 	}
-	P(o, "\treg nlast;\n");
-	odometer(o, use, (Namer){V_CUR, 0, 0}, (Namer){V_NEXT, 0, 0}, "nlast");
+	odometer(o, use, (Namer){V_CUR, 0, 0, 0}, (Namer){V_NEXT, 0, 0, 0}, "nlast");
 	for (int k = 0; k < hw->nbuf; k++) {
 		P(o, "\twire chg%d = 1'b0", k);
 		for (int j = 0; j < hw->np; j++)
@@ -412,23 +435,23 @@ static void emit_engine(Out *o, int k)
 			P(o, "\treg [%d:0] e%d_%d;\n\twire [31:0] e%d_%dx = {%d'd0, e%d_%d};"
 			  "\n\treg [31:0] f%d_%d;\n", w - 1, k, j, k, j, 32 - w, k, j, k, j);
 		}
-	P(o, "\treg e%d_run, f%d_last;\n", k, k);
+	P(o, "\treg e%d_run;\n", k);
 	char last[32];
 	snprintf(last, sizeof last, "f%d_last", k);
-	odometer(o, B->eng, (Namer){V_ENG, k, 0}, (Namer){V_ENGNEXT, k, 0}, last);
+	odometer(o, B->eng, (Namer){V_ENG, k, 0, 0}, (Namer){V_ENGNEXT, k, 0, 0}, last);
 	P(o, "\twire [31:0] e%d_la = ", k);
-	sum(o, (Namer){V_ENG, k, 0}, B->acoef, 0);
+	sum(o, (Namer){V_ENG, k, 0, 0}, B->acoef, 0);
 	P(o, ";  // local address\n\twire [31:0] e%d_ln = ", k);
 	long lm[HW_MAXP] = {0};
 	if (B->per_pe)
 		for (int j = 0; j < hw->np; j++)
 			lm[j] = hw->part[j].spatial ? hw->lmult[B->t][j] : 0;
-	sum(o, (Namer){V_ENG, k, 0}, lm, 0);
+	sum(o, (Namer){V_ENG, k, 0, 0}, lm, 0);
 	P(o, ";  // lane\n\twire [31:0] e%d_pa = ", k);
 	if (B->parent < 0)
-		sum(o, (Namer){V_ENG, k, 0}, hw->lin[B->t], hw->dbase[B->t]);
+		sum(o, (Namer){V_ENG, k, 0, 0}, hw->lin[B->t], hw->dbase[B->t]);
 	else
-		sum(o, (Namer){V_ENG, k, 0}, hw->buf[B->parent].acoef, 0);
+		sum(o, (Namer){V_ENG, k, 0, 0}, hw->buf[B->parent].acoef, 0);
 	P(o, ";  // %s address\n", B->parent < 0 ? "DRAM" : "parent");
 	if (B->per_pe && B->t != T_OUT)
 		for (int g = 0; g < o->ln->nguards; g++)
@@ -436,7 +459,7 @@ static void emit_engine(Out *o, int k)
 				long c[HW_MAXP];
 				guard_coefs(hw, g, c);
 				P(o, "\twire [31:0] eg%d_%d = ", k, g);
-				sum(o, (Namer){V_ENG, k, 1}, c, 0);
+				sum(o, (Namer){V_ENG, k, 1, 0}, c, 0);
 				P(o, ";\n");
 			}
 	if (B->dedup) {
@@ -463,34 +486,90 @@ static void emit_gb(Out *o, int k)
 {
 	const Hw *hw = o->hw;
 	const HwBuf *B = &hw->buf[k];
-	int w = hw->bits[B->t], aw = B->aw;
-	long lanes = step_lanes(hw, k);
-	long nw = B->t == T_OUT ? 1 + lanes : 1;
+	int w = hw->bits[B->t], aw = B->aw, out = B->t == T_OUT;
+	long lanes = step_lanes(hw, k), pl = par_ports(hw, k);
+	long nr = 1 + lanes + pl, nw = 1 + (out ? lanes + pl : 0);
 	P(o, "\treg g%d_re0, g%d_we0;\n\treg [%d:0] g%d_ra0, g%d_wa0;\n"
 	  "\treg [%d:0] g%d_wd0;\n", k, k, aw - 1, k, k, w - 1, k);
-	P(o, "\twire [%ld:0] g%d_rd;\n", (1 + lanes) * w - 1, k);
-	if (lanes) {
-		P(o, "\twire [%ld:0] g%d_rel;\n\twire [%ld:0] g%d_ral;\n",
-		  lanes - 1, k, lanes * aw - 1, k);
-		if (B->t == T_OUT)
-			P(o, "\twire [%ld:0] g%d_wel;\n\twire [%ld:0] g%d_wal;\n"
-			  "\twire [%ld:0] g%d_wdl;\n", lanes - 1, k, lanes * aw - 1, k,
-			  lanes * w - 1, k);
+	P(o, "\twire [%ld:0] g%d_rd;\n", nr * w - 1, k);
+	static const char *const grp[2] = {"l", "p"};
+	long cnt[2] = {lanes, pl};
+	for (int i = 0; i < 2; i++) {
+		if (!cnt[i])
+			continue;
+		P(o, "\twire [%ld:0] g%d_re%s;\n\twire [%ld:0] g%d_ra%s;\n",
+		  cnt[i] - 1, k, grp[i], cnt[i] * aw - 1, k, grp[i]);
+		if (out)
+			P(o, "\twire [%ld:0] g%d_we%s;\n\twire [%ld:0] g%d_wa%s;\n"
+			  "\twire [%ld:0] g%d_wd%s;\n", cnt[i] - 1, k, grp[i],
+			  cnt[i] * aw - 1, k, grp[i], cnt[i] * w - 1, k, grp[i]);
 	}
 	P(o, "\ttessera_sram #(.W(%d), .D(%ld), .AW(%d), .NR(%ld), .NW(%ld)) "
-	  "gb%d (\n\t\t.clk(clk),\n", w, B->words, aw, 1 + lanes, nw, k);
-	if (lanes)
-		P(o, "\t\t.re({g%d_rel, g%d_re0}), .raddr({g%d_ral, g%d_ra0}),\n",
-		  k, k, k, k);
-	else
-		P(o, "\t\t.re(g%d_re0), .raddr(g%d_ra0),\n", k, k);
-	P(o, "\t\t.rdata(g%d_rd),\n", k);
-	if (lanes && B->t == T_OUT)
-		P(o, "\t\t.we({g%d_wel, g%d_we0}), .waddr({g%d_wal, g%d_wa0}), "
-		  ".wdata({g%d_wdl, g%d_wd0}));\n", k, k, k, k, k, k);
-	else
-		P(o, "\t\t.we(g%d_we0), .waddr(g%d_wa0), .wdata(g%d_wd0));\n",
-		  k, k, k);
+	  "gb%d (\n\t\t.clk(clk),\n", w, B->words, aw, nr, nw, k);
+	const char *port[5][2] = {{"re", "re"}, {"raddr", "ra"}, {"we", "we"},
+	                          {"waddr", "wa"}, {"wdata", "wd"}};
+	for (int q = 0; q < 5; q++) {
+		int wr = q >= 2;
+		P(o, "\t\t.%s({", port[q][0]);
+		for (int i = 1; i >= 0; i--)
+			if (cnt[i] && (!wr || out))
+				P(o, "g%d_%s%s, ", k, port[q][1], grp[i]);
+		P(o, "g%d_%s0})%s\n", k, port[q][1], q == 4 ? ");" : ",");
+		if (q == 1)
+			P(o, "\t\t.rdata(g%d_rd),\n", k);
+	}
+}
+
+/* The lanes a per-PE buffer's engine serves at once: one port of the
+ * parent each, for fills, returns and (outputs) drains. */
+static void emit_par(Out *o, int k)
+{
+	const Hw *hw = o->hw;
+	const HwBuf *B = &hw->buf[k];
+	int p = B->parent, aw = hw->buf[p].aw, w = hw->bits[B->t];
+	P(o, "\tfunction automatic [31:0] par_%d(input [31:0] pe);\n"
+	  "\t\tpar_%d = 32'd0", k, k);
+	for (int j = 0; j < hw->np; j++)
+		if (B->par[j])
+			P(o, " + ((pe / 32'd%ld) %% 32'd%ld) * 32'd%ld", hw->part[j].sdiv,
+			  hw->part[j].p->extent, B->pmult[j]);
+	P(o, ";\n\tendfunction\n\treg [%ld:0] pok%d;  // lanes read last cycle\n"
+	  "\talways @(posedge clk) pok%d <= g%d_rep;\n", B->npar - 1, k, k, p);
+	if (B->t == T_OUT)
+		P(o, "\twire [%ld:0] pcnt%d;\n\treg [63:0] pcs%d;  // PEs drained\n"
+		  "\tinteger pq%d;\n\talways @* begin\n\t\tpcs%d = 64'd0;\n"
+		  "\t\tfor (pq%d = 0; pq%d < %ld; pq%d = pq%d + 1)\n"
+		  "\t\t\tpcs%d = pcs%d + {32'd0, pcnt%d[pq%d*32 +: 32]};\n\tend\n",
+		  B->npar * 32 - 1, k, k, k, k, k, k, B->npar, k, k, k, k, k, k);
+	P(o, "\tgenvar v%d;\n\tgenerate for (v%d = 0; v%d < %ld; v%d = v%d + 1) "
+	  "begin : par%d\n", k, k, k, B->npar, k, k, k);
+	for (int j = 0; j < hw->np; j++)
+		if (B->par[j])
+			P(o, "\t\tlocalparam [31:0] S%d = (v%d / 32'd%ld) %% 32'd%ld;\n",
+			  j, k, B->pmult[j], hw->part[j].p->extent);
+	P(o, "\t\twire ok = ");
+	guards_ok(o, (Namer){V_ENG, k, 0, 1});
+	P(o, ";\n\t\twire [31:0] pa = e%d_pa", k);
+	for (int j = 0; j < hw->np; j++)
+		if (B->par[j] && hw->buf[p].acoef[j])
+			P(o, " + S%d * 32'd%ld", j, hw->buf[p].acoef[j]);
+	P(o, ";\n\t\tassign g%d_rep[v%d] = fi%d && ok;\n"
+	  "\t\tassign g%d_rap[v%d*%d +: %d] = pa[%d:0];\n", p, k, k, p, k, aw, aw,
+	  aw - 1);
+	if (B->t == T_OUT)
+		P(o, "\t\treg [%d:0] s;\n\t\treg [31:0] cnt;\n\t\tinteger r;\n"
+		  "\t\talways @* begin  // this lane's partial sums, summed\n"
+		  "\t\t\ts = %d'd0;\n\t\t\tcnt = 32'd0;\n\t\t\tif (dcall)\n"
+		  "\t\t\tfor (r = 0; r < NPE; r = r + 1)\n"
+		  "\t\t\t\tif (pinl[r] && pdt[r] && par_%d(r) == v%d) begin\n"
+		  "\t\t\t\t\ts = s + pdv[r*%d +: %d];\n"
+		  "\t\t\t\t\tcnt = cnt + 32'd1;\n\t\t\t\tend\n\t\tend\n"
+		  "\t\tassign g%d_wep[v%d] = di%d && cnt != 32'd0;\n"
+		  "\t\tassign g%d_wap[v%d*%d +: %d] = pa[%d:0];\n"
+		  "\t\tassign g%d_wdp[v%d*%d +: %d] = s;\n"
+		  "\t\tassign pcnt%d[v%d*32 +: 32] = cnt;\n",
+		  w - 1, w, k, k, w, w, p, k, k, p, k, aw, aw, aw - 1, p, k, w, w, k, k);
+	P(o, "\tend endgenerate\n");
 }
 
 /* Step stage A for operands and partial sums kept in a shared buffer:
@@ -509,7 +588,7 @@ static void emit_lanes(Out *o, int k)
 			P(o, "\t\tlocalparam [31:0] S%d = (u%d / 32'd%ld) %% 32'd%ld;\n",
 			  j, k, hw->lmult[B->t][j], hw->part[j].p->extent);
 	P(o, "\t\twire [31:0] a = ");
-	sum(o, (Namer){V_LANE, 0, 0}, B->acoef, 0);
+	sum(o, (Namer){V_LANE, 0, 0, 0}, B->acoef, 0);
 	P(o, ";\n\t\tassign g%d_rel[u%d] = sta;\n"
 	  "\t\tassign g%d_ral[u%d*%d +: %d] = a[%d:0];\n"
 	  "\t\tassign lv_%s[u%d] = pv[pe_%s(u%d, 32'd0)];\n",
@@ -550,11 +629,20 @@ static void emit_array(Out *o)
 		const HwBuf *B = &hw->buf[hw->inner[t]];
 		if (!B->per_pe && (t == T_OUT || hw->nlanes[t] == 1))
 			continue;   /* not needed: the lane's port is wired below */
+		/* a per-PE buffer's lane as its engine walks it (the lanes served
+		 * at once apart); PAR: which of those */
 		P(o, "\t\tlocalparam [31:0] LANE_%s = 32'd0", tname(t));
 		for (int j = 0; j < hw->np; j++)
-			if (hw->part[j].spatial && hw->index[t][j])
+			if (hw->part[j].spatial && hw->index[t][j] && !B->par[j])
 				P(o, " + S%d * 32'd%ld", j, hw->lmult[t][j]);
 		P(o, ";\n");
+		if (B->npar > 1) {
+			P(o, "\t\tlocalparam [31:0] PAR_%s = 32'd0", tname(t));
+			for (int j = 0; j < hw->np; j++)
+				if (B->par[j])
+					P(o, " + S%d * 32'd%ld", j, B->pmult[j]);
+			P(o, ";\n");
+		}
 	}
 	P(o, "\t\tlocalparam CH0 = 1'b1");
 	for (int j = 0; j < hw->np; j++)
@@ -601,8 +689,14 @@ static void emit_array(Out *o)
 			continue;
 		}
 		P(o, ",\n\t\t\t.ra_%s(rab_%s), .fw_%s(fwall_%s && LANE_%s == "
-		  "rsp_tag[63:32]%s),\n\t\t\t.fa_%s(rsp_tag[%d:0]), .fd_%s(rsp_data[%d:0])",
-		  n, n, n, n, n, t == T_OUT ? " && CH0" : "", n, B->aw - 1, n, w - 1);
+		  "rsp_tag[63:32]%s", n, n, n, n, n, t == T_OUT ? " && CH0" : "");
+		if (B->npar > 1)
+			P(o, " && pok%d[PAR_%s]),\n\t\t\t.fa_%s(rsp_tag[%d:0]), "
+			  ".fd_%s(g%d_rd[(%ld+PAR_%s)*%d +: %d])", hw->inner[t], n, n,
+			  B->aw - 1, n, B->parent, 1 + step_lanes(hw, B->parent), n, w, w);
+		else
+			P(o, "),\n\t\t\t.fa_%s(rsp_tag[%d:0]), .fd_%s(rsp_data[%d:0])",
+			  n, B->aw - 1, n, w - 1);
 		if (t == T_OUT)
 			P(o, ",\n\t\t\t.clr_o(clro), .da_o(e%d_la[%d:0]), "
 			  ".dc_o(dcall && pinl[p]),\n\t\t\t.dv_o(pdv[p*%d +: %d]), "
@@ -732,7 +826,9 @@ static void emit_engine_regs(Out *o, int k)
 	  k, k, jf, k);
 	if (jd >= 0) {
 		P(o, "\twire di%d = act%d && job == 8'd%d && ", k, k, jd);
-		if (B->per_pe)
+		if (B->per_pe && B->npar > 1)
+			P(o, "1'b1;  // drain: every lane at once\n");
+		else if (B->per_pe)
 			P(o, "dcnt != 32'd0;  // drain\n");
 		else
 			P(o, "tch%d[e%d_la[%d:0]];  // drain\n", k, k, B->aw - 1);
@@ -770,8 +866,26 @@ static void emit_engine_regs(Out *o, int k)
 			P(o, "\t\t\tfor (li%d = 0; li%d < %ld; li%d = li%d + 1)\n"
 			  "\t\t\t\tif (g%d_wel[li%d]) tch%d[g%d_wal[li%d*%d +: %d]] <= 1'b1;\n",
 			  k, k, lanes, k, k, k, k, k, k, k, B->aw, B->aw);
+		if (par_ports(hw, k))
+			P(o, "\t\t\tfor (li%d = 0; li%d < %ld; li%d = li%d + 1)\n"
+			  "\t\t\t\tif (g%d_wep[li%d]) tch%d[g%d_wap[li%d*%d +: %d]] <= 1'b1;\n",
+			  k, k, par_ports(hw, k), k, k, k, k, k, k, k, B->aw, B->aw);
 		P(o, "\t\tend\n");
 	}
+}
+
+/* A DRAM write of `data` (w bits) at e<k>_pa, or at `addr` when k < 0. */
+static void dram_write(Out *o, const char *addr, int k, const char *data,
+                       int w)
+{
+	P(o, "\t\t\t\trq_v = 1'b1;\n\t\t\t\trq_we = 1'b1;\n\t\t\t\trq_addr = ");
+	if (k >= 0)
+		P(o, "%s%d_pa", addr, k);
+	else
+		P(o, "%s", addr);
+	P(o, ";\n\t\t\t\trq_data = ");
+	zext(o, data, w, o->hw->dw);
+	P(o, ";\n");
 }
 
 /* What the active job drives this cycle: the ports of the shared
@@ -807,7 +921,10 @@ static void emit_job_mux(Out *o)
 		if (!o->job_drain[i]) {
 			/* fill: fetch from the parent, write what comes back */
 			P(o, "\t\t\tif (fi%d) begin\n", k);
-			if (p < 0)
+			if (B->npar > 1)
+				P(o, "\t\t\t\tgp_go = 1'b1;  // every lane's port reads\n"
+				  "\t\t\t\tgp_tn = {e%d_ln, e%d_la};\n", k, k);
+			else if (p < 0)
 				P(o, "\t\t\t\trq_v = 1'b1;\n\t\t\t\trq_addr = e%d_pa;\n"
 				  "\t\t\t\trq_tag = {e%d_ln, e%d_la};\n", k, k, k);
 			else
@@ -815,7 +932,7 @@ static void emit_job_mux(Out *o)
 				  "\t\t\t\tgp_go = 1'b1;\n\t\t\t\tgp_tn = {e%d_ln, e%d_la};\n",
 				  p, p, k, hw->buf[p].aw - 1, k, k);
 			P(o, "\t\t\tend\n");
-			if (p >= 0) {
+			if (p >= 0 && B->npar == 1) {
 				char e[48];
 				snprintf(e, sizeof e, "g%d_rd[%d:0]", p, w - 1);
 				P(o, "\t\t\tgp_data = ");
@@ -836,10 +953,10 @@ static void emit_job_mux(Out *o)
 		} else if (B->per_pe) {
 			/* drain the PEs' partial sums, summed along the chains */
 			P(o, "\t\t\tdcall = act%d;\n\t\t\tif (di%d) begin\n", k, k);
-			if (p < 0)
-				P(o, "\t\t\t\trq_v = 1'b1;\n\t\t\t\trq_we = 1'b1;\n"
-				  "\t\t\t\trq_addr = e%d_pa;\n\t\t\t\trq_data = ", k),
-				zext(o, "dsum", w, hw->dw), P(o, ";\n");
+			if (B->npar > 1)
+				P(o, "\t\t\t\t// every lane writes its own port (par%d)\n", k);
+			else if (p < 0)
+				dram_write(o, "e", k, "dsum", w);
 			else
 				P(o, "\t\t\t\tg%d_we0 = 1'b1;\n\t\t\t\tg%d_wa0 = e%d_pa[%d:0];\n"
 				  "\t\t\t\tg%d_wd0 = dsum[%d:0];\n\t\t\t\ttset%d = 1'b1;\n"
@@ -856,9 +973,7 @@ static void emit_job_mux(Out *o)
 			  k, k, k, k, B->aw - 1, k, k);
 			P(o, "\t\t\tif (dp_v) begin\n");
 			if (p < 0)
-				P(o, "\t\t\t\trq_v = 1'b1;\n\t\t\t\trq_we = 1'b1;\n"
-				  "\t\t\t\trq_addr = dp_a;\n\t\t\t\trq_data = "), zext(o, e, w, hw->dw),
-				P(o, ";\n");
+				dram_write(o, "dp_a", -1, e, w);
 			else
 				P(o, "\t\t\t\tg%d_we0 = 1'b1;\n\t\t\t\tg%d_wa0 = dp_a[%d:0];\n"
 				  "\t\t\t\tg%d_wd0 = g%d_rd[%d:0];\n\t\t\t\ttset%d = 1'b1;\n"
@@ -909,7 +1024,7 @@ static void emit_datapath(Out *o)
 		if (!B->per_pe)
 			continue;
 		P(o, "\twire [31:0] ra_%s = ", tname(t));
-		sum(o, (Namer){V_CUR, 0, 0}, B->acoef, 0);
+		sum(o, (Namer){V_CUR, 0, 0, 0}, B->acoef, 0);
 		P(o, ";  // register file address, all PEs\n");
 	}
 	P(o, "\talways @(posedge clk) begin\n\t\tstb <= sta;\n"
@@ -919,7 +1034,7 @@ static void emit_datapath(Out *o)
 			long c[HW_MAXP];
 			guard_coefs(hw, g, c);
 			P(o, "\t\tsgb%d <= ", g);
-			sum(o, (Namer){V_CUR, 0, 0}, c, 0);
+			sum(o, (Namer){V_CUR, 0, 0, 0}, c, 0);
 			P(o, ";\n");
 		}
 	for (int t = 0; t < NTENSORS; t++) {
@@ -937,8 +1052,8 @@ static void emit_datapath(Out *o)
 		if (is_gb(hw, k) && hw->buf[k].t == T_OUT)
 			P(o, "\treg tclr%d, tdel%d, tset%d;\n\treg [%d:0] tsa%d;\n%s%d%s",
 			  k, k, k, hw->buf[k].aw - 1, k,
-			  step_lanes(hw, k) ? "\tinteger li" : "/* ",  k,
-			  step_lanes(hw, k) ? ";\n" : " */\n");
+			  step_lanes(hw, k) || par_ports(hw, k) ? "\tinteger li" : "/* ", k,
+			  step_lanes(hw, k) || par_ports(hw, k) ? ";\n" : " */\n");
 	P(o, "\twire rsp_v = mem_rvalid || gp_v;\n"
 	  "\twire [63:0] rsp_tag = mem_rvalid ? mem_rtag : gp_tag;\n"
 	  "\twire [%d:0] rsp_data = mem_rvalid ? mem_rdata : gp_data;\n"
@@ -1000,17 +1115,25 @@ static void emit_counters(Out *o)
 	for (int k = 0; k < hw->nbuf; k++) {
 		const HwBuf *B = &hw->buf[k];
 		const char *n = tname(B->t);
-		P(o, "\t\t\tif (fi%d) begin\n\t\t\t\tk_rd%d_%s <= k_rd%d_%s + 64'd1;\n",
-		  k, B->plevel, n, B->plevel, n);
+		char rd[32] = "64'd1", wr[32] = "64'd1";
+		if (B->npar > 1) {
+			snprintf(rd, sizeof rd, "$countones(g%d_rep)", B->parent);
+			snprintf(wr, sizeof wr, "$countones(g%d_wep)", B->parent);
+		}
+		P(o, "\t\t\tif (fi%d) begin\n\t\t\t\tk_rd%d_%s <= k_rd%d_%s + %s;\n",
+		  k, B->plevel, n, B->plevel, n, rd);
 		if (B->per_pe)
 			P(o, "\t\t\t\tk_hop_%s <= k_hop_%s + %s;\n", n, n,
-			  B->t == T_OUT ? "64'd1" : B->t == T_A ? "$countones(rcv_a)" : "$countones(rcv_b)");
+			  B->t == T_OUT ? rd : B->t == T_A ? "$countones(rcv_a)"
+			                                   : "$countones(rcv_b)");
 		P(o, "\t\t\tend\n");
 		if (B->t != T_OUT)
 			continue;
-		P(o, "\t\t\tif (di%d) begin\n\t\t\t\tk_wr%d_o <= k_wr%d_o + 64'd1;\n",
-		  k, B->plevel, B->plevel);
-		if (B->per_pe)
+		P(o, "\t\t\tif (di%d) begin\n\t\t\t\tk_wr%d_o <= k_wr%d_o + %s;\n",
+		  k, B->plevel, B->plevel, wr);
+		if (B->per_pe && B->npar > 1)
+			P(o, "\t\t\t\tk_hop_o <= k_hop_o + pcs%d;\n", k);
+		else if (B->per_pe)
 			P(o, "\t\t\t\tk_hop_o <= k_hop_o + {32'd0, dcnt};\n");
 		P(o, "\t\t\tend\n");
 	}
@@ -1063,9 +1186,12 @@ void hw_emit(FILE *f, const Hw *hw)
 			emit_gb(&o, k);
 		emit_engine_regs(&o, k);
 	}
-	for (int k = 0; k < hw->nbuf; k++)
+	for (int k = 0; k < hw->nbuf; k++) {
 		if (step_lanes(hw, k) && is_gb(hw, k))
 			emit_lanes(&o, k);
+		if (hw->buf[k].npar > 1)
+			emit_par(&o, k);
+	}
 	emit_job_mux(&o);
 	emit_array(&o);
 	emit_counters(&o);

@@ -35,7 +35,12 @@ typedef struct HwBuf {
 	long words;         /* words the RTL memory holds (one instance) */
 	int aw;             /* address bits */
 	int dedup;          /* block settings can repeat an element */
-	long lanes;         /* per-PE: lanes the engine walks (1: shared) */
+	long lanes;         /* per-PE: lanes of the tensor (1: shared) */
+	unsigned char par[HW_MAXP];   /* per-PE, filled from a shared
+	                                 buffer: lane parts served at once,
+	                                 one parent port each */
+	long npar;          /* lanes served at once (1: one at a time) */
+	long pmult[HW_MAXP];          /* parallel lane index weights */
 } HwBuf;
 
 typedef struct Hw {
@@ -62,5 +67,7 @@ typedef struct Hw {
 int hw_plan(const LoopNest *ln, Hw *hw, char *err, size_t errlen);
 void hw_emit(FILE *f, const Hw *hw);
 int hw_bits(long v);   /* bits to hold 0..v (at least 1) */
+
+enum { HW_PORTS = 16 }; /* most lanes an engine serves at once */
 
 #endif

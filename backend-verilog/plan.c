@@ -152,7 +152,7 @@ static int lanes_share(const Hw *hw, const HwBuf *B)
 	int js[HW_MAXP], n = 0;
 	long total = 1;
 	for (int j = 0; j < hw->np; j++)
-		if (B->eng[j]) {
+		if (B->eng[j] || B->par[j]) {
 			js[n++] = j;
 			total *= hw->part[j].p->extent;
 			if (total > (1L << 22))
@@ -208,13 +208,23 @@ static int plan_buffers(Hw *hw, char *err, size_t errlen)
 			unsigned char lm[MAX_LOOPS];
 			mark_events(ln, t, B->b->at, lm);
 			B->lanes = 1;
+			B->npar = 1;
+			for (int j = 0; j < hw->np; j++)
+				if (B->per_pe && B->parent >= 0 && hw->part[j].spatial &&
+				    hw->index[t][j] &&
+				    B->npar * hw->part[j].p->extent <= HW_PORTS) {
+					B->par[j] = 1;
+					B->pmult[j] = B->npar;
+					B->npar *= hw->part[j].p->extent;
+				}
 			for (int j = 0; j < hw->np; j++) {
 				const HwPart *P = &hw->part[j];
 				int inside = P->loop > B->b->at;
 				B->mark[j] = lm[P->loop];
 				B->inb[j] = hw->index[t][j] &&
 				            (P->spatial ? !B->per_pe : inside);
-				B->eng[j] = B->inb[j] || (P->spatial && hw->index[t][j]);
+				B->eng[j] = B->inb[j] ||
+				            (P->spatial && hw->index[t][j] && !B->par[j]);
 				B->ret[j] = t == T_OUT && !P->spatial && !inside &&
 				            hw->red[j];
 			}

@@ -223,11 +223,11 @@ sim_line() { # FILE -> "seconds build run cycles rate util"
 	t1=$(date +%s.%N)
 	util=$(sed -n 's/.*"utilization": *\([0-9.e+-]*\).*/\1/p' $simcache/out.json | head -1)
 	sed -n 's/^sim: built in \([0-9.]*\) s, ran \([0-9]*\) cycles in \([0-9.]*\) s (\([0-9.]*\) M.*/\1 \3 \2 \4/p' \
-		$simcache/err | awk -v t="$(echo "$t1 - $t0" | bc)" -v u="$util" '{print t, $1, $2, $3, $4, u}'
+		$simcache/err | awk -v t="$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')" -v u="$util" '{print t, $1, $2, $3, $4, u}'
 }
-set -- $(sim_line examples/alexnet_conv3.tsr)
+set -- $(sim_line examples/alexnet_conv3.tsr) - - - - - -
 conv3_s=$1 conv3_build=$2 conv3_run=$3 conv3_cycles=$4 conv3_rate=$5 conv3_util=$6
-set -- $(sim_line examples/quickstart.tsr)
+set -- $(sim_line examples/quickstart.tsr) - - - - - -
 qs_rate=$5 qs_util=$6
 rm -rf $simcache
 
