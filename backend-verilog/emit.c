@@ -421,6 +421,61 @@ static void emit_controller(Out *o)
 	P(o, ";  // no reduction loop has moved: no partial sum yet\n");
 }
 
+/* An engine that walks its block's words one index position at a time
+ * (a window fetched without its repeats): counters q<r>, last position
+ * fastest; the block's first element is where every part inside the
+ * buffer is 0, which the controller's counters are at a refill. */
+static void emit_box(Out *o, int k)
+{
+	const HwBuf *B = &o->hw->buf[k];
+	const Tensor *T = &o->ln->layer->t[B->t];
+	long rowstride[MAX_RANK], rs = 1;
+	for (int r = T->rank - 1; r >= 0; r--) {
+		rowstride[r] = rs;
+		rs *= T->shape[r];
+	}
+	for (int r = 0; r < T->rank; r++)
+		if (B->span[r] > 1) {
+			int w = hw_bits(B->span[r]);
+			P(o, "\treg [%d:0] e%d_q%d;\n\twire [31:0] e%d_q%dx = {%d'd0, e%d_q%d};"
+			  "\n\treg [31:0] f%d_q%d;\n", w - 1, k, r, k, r, 32 - w, k, r, k, r);
+		}
+	P(o, "\treg f%d_last;\n\talways @* begin\n", k);
+	for (int r = 0; r < T->rank; r++)
+		if (B->span[r] > 1)
+			P(o, "\t\tf%d_q%d = e%d_q%dx;\n", k, r, k, r);
+	int moving = 0;
+	for (int r = 0; r < T->rank; r++)
+		moving += B->span[r] > 1;
+	P(o, "\t\tf%d_last = 1'b%d;\n", k, moving == 0);
+	int depth = 0;
+	for (int r = T->rank - 1; r >= 0; r--) {
+		if (B->span[r] <= 1)
+			continue;
+		P(o, "%*sf%d_q%d = e%d_q%dx + 32'd1;\n%*sif (f%d_q%d == 32'd%ld) begin\n"
+		  "%*sf%d_q%d = 32'd0;\n", depth + 2, "", k, r, k, r, depth + 2, "",
+		  k, r, B->span[r], depth + 3, "", k, r);
+		depth++;
+	}
+	if (depth) {
+		P(o, "%*sf%d_last = 1'b1;\n", depth + 2, "", k);
+		for (int i = depth - 1; i >= 0; i--)
+			P(o, "%*send\n", i + 2, "");
+	}
+	P(o, "\tend\n");
+	P(o, "\twire [31:0] e%d_la = 32'd0", k);
+	for (int r = 0; r < T->rank; r++)
+		if (B->span[r] > 1)
+			P(o, " + e%d_q%dx * 32'd%ld", k, r, B->lstride[r]);
+	P(o, ";  // local address\n\twire [31:0] e%d_ln = 32'd0;\n"
+	  "\twire [31:0] e%d_pa = ", k, k);
+	sum(o, (Namer){V_CUR, 0, 0, 0}, o->hw->lin[B->t], o->hw->dbase[B->t]);
+	for (int r = 0; r < T->rank; r++)
+		if (B->span[r] > 1)
+			P(o, " + e%d_q%dx * 32'd%ld", k, r, rowstride[r]);
+	P(o, ";  // DRAM address\n\twire dup%d = 1'b0;\n", k);
+}
+
 static void emit_engine(Out *o, int k)
 {
 	const Hw *hw = o->hw;
@@ -436,6 +491,10 @@ static void emit_engine(Out *o, int k)
 			  "\n\treg [31:0] f%d_%d;\n", w - 1, k, j, k, j, 32 - w, k, j, k, j);
 		}
 	P(o, "\treg e%d_run;\n", k);
+	if (B->box) {
+		emit_box(o, k);
+		return;
+	}
 	char last[32];
 	snprintf(last, sizeof last, "f%d_last", k);
 	odometer(o, B->eng, (Namer){V_ENG, k, 0, 0}, (Namer){V_ENGNEXT, k, 0, 0}, last);
@@ -841,6 +900,9 @@ static void emit_engine_regs(Out *o, int k)
 	for (int j = 0; j < hw->np; j++)
 		if (B->eng[j])
 			P(o, "\t\t\te%d_%d <= %d'd0;\n", k, j, hw->part[j].width);
+	for (int r = 0; B->box && r < o->ln->layer->t[B->t].rank; r++)
+		if (B->span[r] > 1)
+			P(o, "\t\t\te%d_q%d <= %d'd0;\n", k, r, hw_bits(B->span[r]));
 	if (B->t == T_OUT)
 		P(o, "\t\t\te%d_run <= job != 8'd%d || ret%d;\n", k, jf, k);
 	else
@@ -850,6 +912,10 @@ static void emit_engine_regs(Out *o, int k)
 		if (B->eng[j])
 			P(o, "\t\t\te%d_%d <= f%d_%d[%d:0];\n", k, j, k, j,
 			  hw->part[j].width - 1);
+	for (int r = 0; B->box && r < o->ln->layer->t[B->t].rank; r++)
+		if (B->span[r] > 1)
+			P(o, "\t\t\te%d_q%d <= f%d_q%d[%d:0];\n", k, r, k, r,
+			  hw_bits(B->span[r]) - 1);
 	P(o, "\t\t\tif (f%d_last) e%d_run <= 1'b0;\n\t\tend\n", k, k);
 	if (B->dedup)
 		P(o, "\t\tif (jinit && job == 8'd%d) sn%d <= %ld'd0;\n"

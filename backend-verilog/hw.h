@@ -41,6 +41,11 @@ typedef struct HwBuf {
 	                                 one parent port each */
 	long npar;          /* lanes served at once (1: one at a time) */
 	long pmult[HW_MAXP];          /* parallel lane index weights */
+	int box;            /* the engine walks the block's words directly:
+	                       every index position is a plain interval and
+	                       every word is in the block (a window walked
+	                       without its repeats) */
+	long span[MAX_RANK], lstride[MAX_RANK]; /* per index position */
 } HwBuf;
 
 typedef struct Hw {

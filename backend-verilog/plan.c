@@ -59,6 +59,7 @@ static void layout(Hw *hw, HwBuf *B)
 	const Tensor *T = &hw->ln->layer->t[B->t];
 	long stride = 1;
 	memset(B->acoef, 0, sizeof B->acoef);
+	B->box = 1;
 	for (int r = T->rank - 1; r >= 0; r--) {
 		Term term[HW_MAXP];
 		int n = 0;
@@ -92,42 +93,58 @@ static void layout(Hw *hw, HwBuf *B)
 		}
 		for (int i = 0; i < n; i++)
 			B->acoef[term[i].j] += cp[i] * stride;
+		B->box &= !squeezed && !identity;
+		B->span[r] = packed;
+		B->lstride[r] = stride;
 		stride *= packed;
 	}
 	B->words = stride;
 	B->aw = hw_bits(stride - 1);
 }
 
-/* Whether two settings of the block's parts can give the same address
- * (checked over a full tile; large blocks are assumed to repeat). */
-static int repeats(const Hw *hw, const HwBuf *B)
+/* How many distinct addresses the settings of the block's parts reach,
+ * over a full tile, and how many settings there are; -1 when there are
+ * too many to list. */
+static long distinct(const Hw *hw, const HwBuf *B, long *settings)
 {
-	long settings = 1;
 	int js[HW_MAXP], n = 0;
+	*settings = 1;
 	for (int j = 0; j < hw->np; j++)
 		if (B->inb[j]) {
 			js[n++] = j;
-			settings *= hw->part[j].p->extent;
-			if (settings > (1L << 22))
-				return 1;
+			*settings *= hw->part[j].p->extent;
+			if (*settings > (1L << 22))
+				return -1;
 		}
-	if (settings > B->words)
-		return 1;
 	unsigned char *seen = calloc((size_t)B->words, 1);
 	if (!seen)
 		INTERNAL("out of memory");
-	int rep = 0;
-	for (long s = 0; s < settings && !rep; s++) {
+	long count = 0;
+	for (long s = 0; s < *settings; s++) {
 		long rest = s, a = 0;
 		for (int i = 0; i < n; i++) {
 			long e = hw->part[js[i]].p->extent;
 			a += (rest % e) * B->acoef[js[i]];
 			rest /= e;
 		}
-		rep = seen[a]++ != 0;
+		count += !seen[a]++;
 	}
 	free(seen);
-	return rep;
+	return count;
+}
+
+/* Whether every guard on the block's parts is trivial (no edge tiles
+ * inside the block). */
+static int block_full(const Hw *hw, const HwBuf *B)
+{
+	for (int j = 0; j < hw->np; j++) {
+		const Part *p = hw->part[j].p;
+		if (B->inb[j])
+			for (int k = 0; k < p->nguards; k++)
+				if (!hw->ln->guard[p->guard[k]].trivial)
+					return 0;
+	}
+	return 1;
 }
 
 typedef struct Reach {
@@ -231,7 +248,15 @@ static int plan_buffers(Hw *hw, char *err, size_t errlen)
 			if (B->per_pe)
 				B->lanes = hw->nlanes[t];
 			layout(hw, B);
-			B->dedup = repeats(hw, B);
+			long settings, words = distinct(hw, B, &settings);
+			B->dedup = words < 0 || words < settings;
+			/* a window filled from DRAM: walk its words, not its settings */
+			B->box &= !B->per_pe && t != T_OUT && B->parent < 0 &&
+			          B->dedup && words == B->words && block_full(hw, B);
+			if (B->box) {
+				B->dedup = 0;
+				memset(B->eng, 0, sizeof B->eng);
+			}
 			if (B->per_pe && lanes_share(hw, B))
 				return fail(err, errlen, "PEs of different lanes share words "
 				            "of a per-PE buffer within one refill (a window "
