@@ -621,13 +621,13 @@ static void emit_par(Out *o, int k)
 		  "\t\t\ts = %d'd0;\n\t\t\tcnt = 32'd0;\n\t\t\tif (dcall)\n"
 		  "\t\t\tfor (r = 0; r < NPE; r = r + 1)\n"
 		  "\t\t\t\tif (pinl[r] && pdt[r] && par_%d(r) == v%d) begin\n"
-		  "\t\t\t\t\ts = s + pdv[r*%d +: %d];\n"
+		  "\t\t\t\t\ts = s + pdv[r];\n"
 		  "\t\t\t\t\tcnt = cnt + 32'd1;\n\t\t\t\tend\n\t\tend\n"
 		  "\t\tassign g%d_wep[v%d] = di%d && cnt != 32'd0;\n"
 		  "\t\tassign g%d_wap[v%d*%d +: %d] = pa[%d:0];\n"
 		  "\t\tassign g%d_wdp[v%d*%d +: %d] = s;\n"
 		  "\t\tassign pcnt%d[v%d*32 +: 32] = cnt;\n",
-		  w - 1, w, k, k, w, w, p, k, k, p, k, aw, aw, aw - 1, p, k, w, w, k, k);
+		  w - 1, w, k, k, p, k, k, p, k, aw, aw, aw - 1, p, k, w, w, k, k);
 	P(o, "\tend endgenerate\n");
 }
 
@@ -656,8 +656,8 @@ static void emit_lanes(Out *o, int k)
 		P(o, "\t\treg [%d:0] wab;\n\t\treg fw;\n\t\treg [%d:0] fwd, s;\n"
 		  "\t\tinteger r;\n\t\talways @* begin\n\t\t\ts = %d'd0;\n"
 		  "\t\t\tfor (r = 0; r < %ld; r = r + 1)\n"
-		  "\t\t\t\tif (pv[pe_o(u%d, r)]) s = s + pprod[pe_o(u%d, r)*%d +: %d];\n"
-		  "\t\tend\n", aw - 1, w - 1, w, hw->npe / lanes, k, k, w, w);
+		  "\t\t\t\tif (pv[pe_o(u%d, r)]) s = s + pprod[pe_o(u%d, r)];\n"
+		  "\t\tend\n", aw - 1, w - 1, w, hw->npe / lanes, k, k);
 		P(o, "\t\twire [%d:0] old = fb ? %d'd0 : fw ? fwd : "
 		  "g%d_rd[(u%d+1)*%d +: %d];\n\t\twire [%d:0] nw = old + s;\n",
 		  w - 1, w, k, k, w, w, w - 1);
@@ -677,7 +677,6 @@ static void emit_array(Out *o)
 {
 	const Hw *hw = o->hw;
 	const HwBuf *O = &hw->buf[hw->inner[T_OUT]];
-	int wo = hw->bits[T_OUT];
 	P(o, "\n\t// ---- the PE array: %ld PEs ----\n\tgenvar p;\n"
 	  "\tgenerate for (p = 0; p < NPE; p = p + 1) begin : pe\n", hw->npe);
 	for (int j = 0; j < hw->np; j++)
@@ -739,7 +738,7 @@ static void emit_array(Out *o)
 		int w = hw->bits[t];
 		if (!B->per_pe) {
 			if (t == T_OUT)
-				P(o, ",\n\t\t\t.prod(pprod[p*%d +: %d])", wo, wo);
+				P(o, ",\n\t\t\t.prod(pprod[p])");
 			else if (hw->nlanes[t] == 1)
 				P(o, ",\n\t\t\t.x_%s(g%d_rd[%d +: %d])", n, hw->inner[t], w, w);
 			else
@@ -758,8 +757,8 @@ static void emit_array(Out *o)
 			  n, B->aw - 1, n, w - 1);
 		if (t == T_OUT)
 			P(o, ",\n\t\t\t.clr_o(clro), .da_o(e%d_la[%d:0]), "
-			  ".dc_o(dcall && pinl[p]),\n\t\t\t.dv_o(pdv[p*%d +: %d]), "
-			  ".dt_o(pdt[p])", hw->inner[T_OUT], B->aw - 1, wo, wo);
+			  ".dc_o(dcall && pinl[p]),\n\t\t\t.dv_o(pdv[p]), "
+			  ".dt_o(pdt[p])", hw->inner[T_OUT], B->aw - 1);
 	}
 	P(o, "\n\t\t);\n\tend endgenerate\n");
 }
@@ -1075,16 +1074,17 @@ static void emit_datapath(Out *o)
 	const HwBuf *O = &hw->buf[hw->inner[T_OUT]];
 	if (O->per_pe)
 		P(o, "\treg fwall_o, clro, dcall;\n\twire [NPE-1:0] pinl, pdt;\n"
-		  "\twire [NPE*%d-1:0] pdv;\n\treg [%d:0] dsum;\n\treg [31:0] dcnt;\n"
+		  "\twire [%d:0] pdv [0:NPE-1];  // one word a PE (an array, not a bus)\n"
+		  "\treg [%d:0] dsum;\n\treg [31:0] dcnt;\n"
 		  "\tinteger q;\n\talways @* begin  // the drained lane, summed\n"
 		  "\t\tdsum = %d'd0;\n\t\tdcnt = 32'd0;\n"
 		  "\t\tif (dcall)\n\t\tfor (q = 0; q < NPE; q = q + 1)\n"
 		  "\t\t\tif (pinl[q] && pdt[q]) begin\n"
-		  "\t\t\t\tdsum = dsum + pdv[q*%d +: %d];\n"
+		  "\t\t\t\tdsum = dsum + pdv[q];\n"
 		  "\t\t\t\tdcnt = dcnt + 32'd1;\n\t\t\tend\n\tend\n",
-		  wo, wo - 1, wo, wo, wo);
+		  wo - 1, wo - 1, wo);
 	else
-		P(o, "\treg clro, dcall;\n\twire [NPE*%d-1:0] pprod;\n", wo);
+		P(o, "\treg clro, dcall;\n\twire [%d:0] pprod [0:NPE-1];\n", wo - 1);
 	for (int t = 0; t < NTENSORS; t++) {
 		const HwBuf *B = &hw->buf[hw->inner[t]];
 		if (!B->per_pe)
