@@ -524,8 +524,8 @@ static void emit_engine(Out *o, int k)
 	if (B->dedup) {
 		P(o, "\treg [%ld:0] sn%d;  // words already fetched this refill\n",
 		  B->lanes * B->words - 1, k);
-		P(o, "\twire dup%d = jst && sn%d[e%d_ln * 32'd%ld + e%d_la];\n", k, k,
-		  k, B->words, k);
+		P(o, "\twire dup%d = sn%d[e%d_ln * 32'd%ld + e%d_la];\n", k, k, k,
+		  B->words, k);
 	} else {
 		P(o, "\twire dup%d = 1'b0;\n", k);
 	}
@@ -795,7 +795,7 @@ static void emit_fsm(Out *o)
 	P(o, "\n\t// ---- sequencing: steps, and between them the jobs ----\n"
 	  "\treg [2:0] st;\n\treg [7:0] job;\n\treg jst;      // the job has "
 	  "started\n\treg [%d:0] pend;  // buffers whose block changes\n"
-	  "\treg ending;\n\treg jp, jrun, jgo;\n", hw->nbuf - 1);
+	  "\treg ending;\n\treg jp, jrun;\n", hw->nbuf - 1);
 	P(o, "\tlocalparam [%d:0] OBUFS = %d'b", hw->nbuf - 1, hw->nbuf);
 	for (int k = hw->nbuf - 1; k >= 0; k--)
 		P(o, "%d", hw->buf[k].t == T_OUT);
@@ -803,11 +803,10 @@ static void emit_fsm(Out *o)
 	for (int k = hw->nbuf - 1; k >= 0; k--)
 		P(o, "chg%d%s", k, k ? ", " : "");
 	P(o, "};\n\talways @* begin\n\t\tjp = 1'b0;\n\t\tjrun = 1'b0;\n"
-	  "\t\tjgo = 1'b0;\n\t\tcase (job)\n");
+	  "\t\tcase (job)\n");
 	for (int i = 0; i < o->njobs; i++)
-		P(o, "\t\t8'd%d: begin jp = pend[%d]; jrun = e%d_run; jgo = go%d; end"
-		  "  // %s %s\n", i, o->job_buf[i], o->job_buf[i], o->job_buf[i],
-		  o->job_drain[i] ? "drain" : "fill",
+		P(o, "\t\t8'd%d: begin jp = pend[%d]; jrun = e%d_run; end  // %s %s\n",
+		  i, o->job_buf[i], o->job_buf[i], o->job_drain[i] ? "drain" : "fill",
 		  o->ln->layer->t[hw->buf[o->job_buf[i]].t].name);
 	P(o, "\t\tdefault: ;\n\t\tendcase\n\tend\n"
 	  "\twire jbusy = outst != 32'd0 || gp_v || dp_v;\n"
@@ -852,8 +851,7 @@ static void emit_fsm(Out *o)
 	P(o, "\t\t\tpend <= {%d{1'b1}};\n\t\t\tending <= 1'b0;\n"
 	  "\t\t\tjob <= 8'd%d;\n\t\t\tjst <= 1'b0;\n\t\t\tst <= S_JOB;\n"
 	  "\t\tend\n", hw->nbuf, o->first_fill);
-	P(o, "\t\tS_JOB: if (!jst && !jgo) to_next(job + 8'd1);\n"
-	  "\t\t\telse if (!jst) jst <= 1'b1;\n"
+	P(o, "\t\tS_JOB: if (!jst) jst <= 1'b1;\n"
 	  "\t\t\telse if (!jrun && !jbusy) to_next(job + 8'd1);\n"
 	  "\t\tS_STEP: if (nlast) begin\n\t\t\tending <= 1'b1;\n"
 	  "\t\t\tpend <= OBUFS;\n\t\t\tst <= S_FLUSH;\n"
@@ -878,15 +876,8 @@ static void emit_engine_regs(Out *o, int k)
 	const Hw *hw = o->hw;
 	const HwBuf *B = &hw->buf[k];
 	int jf = job_of(o, k, 0), jd = job_of(o, k, 1);
-	/* A job issues its first setting as it starts (the counters rest at
-	 * 0 between jobs); go: it has anything to walk. */
-	P(o, "\twire go%d = job == 8'd%d%s", k, jf, B->t == T_OUT ? " && ret" : "");
-	if (B->t == T_OUT)
-		P(o, "%d", k);
-	if (jd >= 0)
-		P(o, " || job == 8'd%d", jd);
-	P(o, ";\n\twire act%d = st == S_JOB && (jst ? e%d_run : go%d) && "
-	  "(job == 8'd%d", k, k, k, jf);
+	P(o, "\twire act%d = st == S_JOB && jst && e%d_run && (job == 8'd%d",
+	  k, k, jf);
 	if (jd >= 0)
 		P(o, " || job == 8'd%d", jd);
 	P(o, ");\n\twire fi%d = act%d && job == 8'd%d && !dup%d;  // fetch\n",
@@ -900,14 +891,21 @@ static void emit_engine_regs(Out *o, int k)
 		else
 			P(o, "tch%d[e%d_la[%d:0]];  // drain\n", k, k, B->aw - 1);
 	}
-	P(o, "\talways @(posedge clk) begin\n\t\tif (rst) begin\n");
+	P(o, "\talways @(posedge clk) begin\n"
+	  "\t\tif (jinit && (job == 8'd%d", jf);
+	if (jd >= 0)
+		P(o, " || job == 8'd%d", jd);
+	P(o, ")) begin\n");
 	for (int j = 0; j < hw->np; j++)
 		if (B->eng[j])
 			P(o, "\t\t\te%d_%d <= %d'd0;\n", k, j, hw->part[j].width);
 	for (int r = 0; B->box && r < o->ln->layer->t[B->t].rank; r++)
 		if (B->span[r] > 1)
 			P(o, "\t\t\te%d_q%d <= %d'd0;\n", k, r, hw_bits(B->span[r]));
-	P(o, "\t\t\te%d_run <= 1'b0;\n", k);
+	if (B->t == T_OUT)
+		P(o, "\t\t\te%d_run <= job != 8'd%d || ret%d;\n", k, jf, k);
+	else
+		P(o, "\t\t\te%d_run <= 1'b1;\n", k);
 	P(o, "\t\tend else if (act%d) begin\n", k);
 	for (int j = 0; j < hw->np; j++)
 		if (B->eng[j])
@@ -917,14 +915,10 @@ static void emit_engine_regs(Out *o, int k)
 		if (B->span[r] > 1)
 			P(o, "\t\t\te%d_q%d <= f%d_q%d[%d:0];\n", k, r, k, r,
 			  hw_bits(B->span[r]) - 1);
-	P(o, "\t\t\te%d_run <= !f%d_last;\n\t\tend else if (jinit && (job == 8'd%d",
-	  k, k, jf);
-	if (jd >= 0)
-		P(o, " || job == 8'd%d", jd);
-	P(o, ")) begin\n\t\t\te%d_run <= 1'b0;  // nothing to walk\n\t\tend\n", k);
+	P(o, "\t\t\tif (f%d_last) e%d_run <= 1'b0;\n\t\tend\n", k, k);
 	if (B->dedup)
 		P(o, "\t\tif (jinit && job == 8'd%d) sn%d <= %ld'd0;\n"
-		  "\t\tif (fi%d) sn%d[e%d_ln * 32'd%ld + e%d_la] <= 1'b1;\n",
+		  "\t\telse if (fi%d) sn%d[e%d_ln * 32'd%ld + e%d_la] <= 1'b1;\n",
 		  jf, k, B->lanes * B->words, k, k, k, B->words, k);
 	P(o, "\tend\n");
 	if (B->t == T_OUT && !B->per_pe) {
