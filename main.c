@@ -12,8 +12,6 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <time.h>
 
 enum { EXIT_USER = 1, EXIT_USAGE = 2, EXIT_TOOL = 3, EXIT_MISMATCH = 4 };
 
@@ -147,13 +145,6 @@ static int compile(Arena *a, const Opts *o, Program *p, LoopNest *ln)
 	return 1;
 }
 
-static double now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
 static void print_shape(FILE *f, const Tensor *t)
 {
 	fprintf(f, "%s %c%d", t->name, t->type.is_signed ? 'i' : 'u',
@@ -202,24 +193,6 @@ static int load_inputs(const Opts *o, const Layer *l, Buf *bufs)
 	return 1;
 }
 
-/* mkdir -p: creates dir and any missing parents. */
-static int make_dirs(const char *dir)
-{
-	char path[4096];
-	if (snprintf(path, sizeof path, "%s", dir) >= (int)sizeof path) {
-		errno = ENAMETOOLONG;
-		return -1;
-	}
-	for (char *p = path + 1; *p; p++)
-		if (*p == '/') {
-			*p = 0;
-			if (mkdir(path, 0777) && errno != EEXIST)
-				return -1;
-			*p = '/';
-		}
-	return mkdir(path, 0777) && errno != EEXIST ? -1 : 0;
-}
-
 static int save(const Opts *o, const Layer *l, const Buf *bufs)
 {
 	char err[512];
@@ -246,7 +219,7 @@ static int cmd_run(const Opts *o, const LoopNest *ln)
 	const Layer *l = ln->layer;
 	Buf bufs[NTENSORS] = {0};
 	int ok = load_inputs(o, l, bufs), rc = ok ? 0 : EXIT_USER;
-	double t0 = now();
+	double t0 = clock_seconds();
 	JitTimes jt = {0};
 	char err[512];
 	if (ok && o->naive) {
@@ -256,7 +229,7 @@ static int cmd_run(const Opts *o, const LoopNest *ln)
 		ok = 0;
 		rc = EXIT_TOOL;
 	}
-	double total = now() - t0;
+	double total = clock_seconds() - t0;
 	if (ok) {
 		print_shape(stdout, &l->t[T_OUT]);
 		printf(" checksum %016llx\n",
@@ -407,8 +380,7 @@ static int cmd_sim(const Opts *o, const LoopNest *ln)
 		rc = EXIT_TOOL;
 	}
 	if (!rc) {
-		int verified = buf_checksum(&bufs[T_OUT]) == buf_checksum(&ref[T_OUT]) &&
-		               !memcmp(bufs[T_OUT].data, ref[T_OUT].data,
+		int verified = !memcmp(bufs[T_OUT].data, ref[T_OUT].data,
 		                       (size_t)bufs[T_OUT].count *
 		                       (size_t)elem_container_bytes(l->t[T_OUT].type));
 		Model m = r.m;

@@ -63,6 +63,10 @@ _Noreturn void die_internal(const char *file, int line, const char *fmt, ...)
 #define ASSERT(c) ((c) ? (void)0 : INTERNAL("assertion failed: %s", #c))
 
 Source *source_read(Arena *a, const char *path, char *err, size_t errlen);
+
+uint64_t fnv1a(const void *data, size_t n);  /* FNV-1a, 64-bit */
+double clock_seconds(void);                   /* monotonic */
+int make_dirs(const char *dir);               /* mkdir -p; -1 and errno */
 Source *source_from_text(Arena *a, const char *name, const char *text,
                          size_t len);
 

@@ -11,6 +11,8 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 
 typedef struct Chunk {
 	struct Chunk *next;
@@ -218,4 +220,39 @@ void tensor_linear(const Tensor *t, long lin[NDIMS], long *base)
 		*base += t->idx[r].offset * rowstride;
 		rowstride *= t->shape[r];
 	}
+}
+
+/* ---- small services shared by the commands ---- */
+
+uint64_t fnv1a(const void *data, size_t n)
+{
+	const unsigned char *p = data;
+	uint64_t h = 0xcbf29ce484222325ULL;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ p[i]) * 0x100000001b3ULL;
+	return h;
+}
+
+double clock_seconds(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+int make_dirs(const char *dir)
+{
+	char path[4096];
+	if (snprintf(path, sizeof path, "%s", dir) >= (int)sizeof path) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	for (char *p = path + 1; *p; p++)
+		if (*p == '/') {
+			*p = 0;
+			if (mkdir(path, 0777) && errno != EEXIST)
+				return -1;
+			*p = '/';
+		}
+	return mkdir(path, 0777) && errno != EEXIST ? -1 : 0;
 }

@@ -13,7 +13,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 static const char VLT_INC[] = "/usr/share/verilator/include";
@@ -37,24 +36,19 @@ static void home_dir(char *dir, size_t n)
 		*slash = 0;
 }
 
-double sim_now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static uint64_t fnv(const char *s, size_t n, uint64_t h)
-{
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (unsigned char)s[i]) * 0x100000001b3ULL;
-	return h;
-}
-
 static int exists(const char *path)
 {
 	struct stat st;
 	return stat(path, &st) == 0;
+}
+
+/* rm -rf, with a warning when it fails (nothing depends on it) */
+static void remove_tree(const char *dir)
+{
+	char cmd[4200];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "tessera: cannot remove %s\n", dir);
 }
 
 static int write_file(const char *path, const void *data, size_t n)
@@ -78,7 +72,7 @@ static int build(const char *verilog, size_t len, int trace, char *exe,
 		snprintf(cache, sizeof cache, "%s", env);
 	else
 		snprintf(cache, sizeof cache, "%s/build/sim", home);
-	uint64_t h = fnv(verilog, len, 0xcbf29ce484222325ULL) ^ (uint64_t)trace;
+	uint64_t h = fnv1a(verilog, len) ^ (uint64_t)trace;
 	snprintf(dir, sizeof dir, "%s/%016llx", cache, (unsigned long long)h);
 	snprintf(exe, exelen, "%s/sim", dir);
 	*built = 0;
@@ -92,8 +86,7 @@ static int build(const char *verilog, size_t len, int trace, char *exe,
 	}
 	snprintf(tmp, sizeof tmp, "%s.%d", dir, (int)getpid());
 	char cmd[32768];
-	snprintf(cmd, sizeof cmd, "mkdir -p '%s'", tmp);
-	if (system(cmd) != 0) {
+	if (make_dirs(tmp)) {
 		snprintf(err, errlen, "cannot create %s", tmp);
 		return 0;
 	}
@@ -127,11 +120,8 @@ static int build(const char *verilog, size_t len, int trace, char *exe,
 		         strerror(errno));
 		return 0;
 	}
-	if (exists(tmp)) { /* another run built it first */
-		snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp);
-		if (system(cmd) != 0)
-			snprintf(err, errlen, "cannot remove %s", tmp);
-	}
+	if (exists(tmp)) /* another run built it first */
+		remove_tree(tmp);
 	*built = 1;
 	return 1;
 }
@@ -152,9 +142,8 @@ static void parse_line(const char *line, SimResult *r)
 		r->m.macs = a;
 	} else if (sscanf(line, "tessera-count cycles %ld", &a) == 1) {
 		r->m.cycles = a;
-	} else if (sscanf(line, "tessera-sim cycles %ld seconds %lf", &a,
-	                  &r->seconds) == 2) {
-		r->harness_cycles = a;
+	} else {
+		sscanf(line, "tessera-sim cycles %ld seconds %lf", &a, &r->seconds);
 	}
 }
 
@@ -171,11 +160,11 @@ int sim_run(const Hw *hw, Buf *bufs, const SimOpts *o, SimResult *r,
 	hw_emit(m, hw);
 	fclose(m);
 	char exe[3400];
-	double t0 = sim_now();
+	double t0 = clock_seconds();
 	int ok = build(text, len, o->vcd != NULL, exe, sizeof exe, err, errlen,
 	               &r->built);
 	free(text);
-	r->build_seconds = sim_now() - t0;
+	r->build_seconds = clock_seconds() - t0;
 	if (!ok)
 		return 0;
 	/* the DRAM image: every tensor at its base, one word in 8 bytes */
@@ -202,14 +191,16 @@ int sim_run(const Hw *hw, Buf *bufs, const SimOpts *o, SimResult *r,
 	snprintf(in, sizeof in, "%s/dram.bin", work);
 	snprintf(out, sizeof out, "%s/out.bin", work);
 	snprintf(log, sizeof log, "%s/sim.log", work);
-	ok = write_file(in, img, (size_t)n * 8);
+	if (!write_file(in, img, (size_t)n * 8)) {
+		snprintf(err, errlen, "cannot write %s", in);
+		free(img);
+		return 0;
+	}
 	const Level *D = &ln->arch->level[ln->arch->nlevels - 1];
 	snprintf(cmd, sizeof cmd, "'%s' '%s' '%s' %ld %ld %ld %s%s%s >'%s'", exe,
 	         in, out, D->latency, o->expected_cycles, o->max_cycles,
 	         o->vcd ? "'" : "", o->vcd ? o->vcd : "", o->vcd ? "'" : "", log);
-	t0 = sim_now();
-	int st = ok ? system(cmd) : -1;
-	r->run_seconds = sim_now() - t0;
+	int st = system(cmd);
 	FILE *f = fopen(log, "r");
 	char line[512];
 	while (f && fgets(line, sizeof line, f))
@@ -227,14 +218,12 @@ int sim_run(const Hw *hw, Buf *bufs, const SimOpts *o, SimResult *r,
 		for (long i = 0; i < bufs[T_OUT].count; i++)
 			buf_set(&bufs[T_OUT], i, (long)img[i]); /* O is first */
 	free(img);
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", work);
 	if (st != 0 || !outn || r->counted == 0) {
 		snprintf(err, errlen, "the simulation failed (exit status %d)%s; "
 		         "see %s", WIFEXITED(st) ? WEXITSTATUS(st) : -1,
 		         r->counted ? "" : ", the design printed no counters", log);
 		return 0;
 	}
-	if (system(cmd) != 0)
-		fprintf(stderr, "tessera: cannot remove %s\n", work);
+	remove_tree(work);
 	return 1;
 }

@@ -13,9 +13,8 @@ typedef struct SimOpts {
 typedef struct SimResult {
 	Model m;                  /* counts and cycles the design measured */
 	int counted;              /* access lines read */
-	long harness_cycles;
-	double seconds;           /* simulated run, wall clock */
-	double build_seconds, run_seconds;
+	double seconds;           /* simulated run, wall clock (harness) */
+	double build_seconds;
 	int built;                /* 1: built now; 0: reused */
 } SimResult;
 
@@ -23,6 +22,5 @@ typedef struct SimResult {
  * a message when the tools or the design fail. */
 int sim_run(const Hw *hw, Buf *bufs, const SimOpts *o, SimResult *r,
             char *err, size_t errlen);
-double sim_now(void);
 
 #endif

@@ -82,12 +82,8 @@ void buf_random(Buf *b, uint64_t seed, int which)
 
 uint64_t buf_checksum(const Buf *b)
 {
-	uint64_t h = 0xcbf29ce484222325ULL;
-	const unsigned char *p = b->data;
-	size_t n = (size_t)b->count * (size_t)elem_container_bytes(b->type);
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ p[i]) * 0x100000001b3ULL;
-	return h;
+	return fnv1a(b->data,
+	             (size_t)b->count * (size_t)elem_container_bytes(b->type));
 }
 
 int npy_write(const char *path, const Buf *b, char *err, size_t errlen)
