@@ -1,6 +1,6 @@
 /* emit.c - the accelerator as Verilog, from the hardware plan.
  *
- * One file, four modules:
+ * One file, three modules:
  *   tessera_sram  a behavioural SRAM (synchronous read), one per shared
  *                 buffer, black-boxed by synthesis;
  *   tessera_pe    a MAC with the register files the schedule gives it;
@@ -42,7 +42,7 @@ static void P(Out *o, const char *fmt, ...)
 
 /* ---- names of part values in the different contexts ---- */
 
-enum { V_CUR, V_NEXT, V_ENG, V_ENGNEXT, V_PE, V_LANE };
+enum { V_CUR, V_NEXT, V_ENG, V_ENGNEXT, V_LANE };
 
 typedef struct Namer {
 	int mode, k;        /* k: engine's buffer */
@@ -68,7 +68,7 @@ static const char *val(const Out *o, Namer n, int j, char *s, size_t len)
 		n.mode = V_CUR;
 	}
 	if (P->spatial) {
-		if (n.mode == V_PE || n.mode == V_LANE) {
+		if (n.mode == V_LANE) {
 			snprintf(s, len, "S%d", j);
 			return s;
 		}

@@ -102,33 +102,55 @@ static void layout(Hw *hw, HwBuf *B)
 	B->aw = hw_bits(stride - 1);
 }
 
-/* How many distinct addresses the settings of the block's parts reach,
- * over a full tile, and how many settings there are; -1 when there are
- * too many to list. */
-static long distinct(const Hw *hw, const HwBuf *B, long *settings)
+/* Checks below list every setting of some parts, over a full tile, up
+ * to this many. */
+enum { LIST_MAX = 1 << 22 };
+
+/* The parts marked in `use` (into js) and their number of settings, or
+ * -1 when there are more than LIST_MAX. */
+static long list_parts(const Hw *hw, const unsigned char *use, int *js,
+                       int *n)
 {
-	int js[HW_MAXP], n = 0;
-	*settings = 1;
+	long settings = 1;
+	*n = 0;
 	for (int j = 0; j < hw->np; j++)
-		if (B->inb[j]) {
-			js[n++] = j;
-			*settings *= hw->part[j].p->extent;
-			if (*settings > (1L << 22))
+		if (use[j]) {
+			js[(*n)++] = j;
+			settings *= hw->part[j].p->extent;
+			if (settings > LIST_MAX)
 				return -1;
 		}
+	return settings;
+}
+
+/* The sum of coef times each part's value at setting s of parts js
+ * (the first part varies fastest). */
+static long at_setting(const Hw *hw, const int *js, int n, long s,
+                       const long *coef)
+{
+	long sum = 0;
+	for (int i = 0; i < n; i++) {
+		long e = hw->part[js[i]].p->extent;
+		sum += (s % e) * coef[js[i]];
+		s /= e;
+	}
+	return sum;
+}
+
+/* How many distinct addresses the settings of the block's parts reach,
+ * and how many settings there are; -1 when there are too many to list. */
+static long distinct(const Hw *hw, const HwBuf *B, long *settings)
+{
+	int js[HW_MAXP], n;
+	*settings = list_parts(hw, B->inb, js, &n);
+	if (*settings < 0)
+		return -1;
 	unsigned char *seen = calloc((size_t)B->words, 1);
 	if (!seen)
 		INTERNAL("out of memory");
 	long count = 0;
-	for (long s = 0; s < *settings; s++) {
-		long rest = s, a = 0;
-		for (int i = 0; i < n; i++) {
-			long e = hw->part[js[i]].p->extent;
-			a += (rest % e) * B->acoef[js[i]];
-			rest /= e;
-		}
-		count += !seen[a]++;
-	}
+	for (long s = 0; s < *settings; s++)
+		count += !seen[at_setting(hw, js, n, s, B->acoef)]++;
 	free(seen);
 	return count;
 }
@@ -166,29 +188,19 @@ static int lanes_share(const Hw *hw, const HwBuf *B)
 {
 	if (B->lanes <= 1)
 		return 0;
-	int js[HW_MAXP], n = 0;
-	long total = 1;
+	unsigned char use[HW_MAXP];
 	for (int j = 0; j < hw->np; j++)
-		if (B->eng[j] || B->par[j]) {
-			js[n++] = j;
-			total *= hw->part[j].p->extent;
-			if (total > (1L << 22))
-				return 1;
-		}
+		use[j] = B->eng[j] || B->par[j];
+	int js[HW_MAXP], n;
+	long total = list_parts(hw, use, js, &n);
+	if (total < 0)
+		return 1;
 	Reach *r = malloc(sizeof *r * (size_t)total);
 	if (!r)
 		INTERNAL("out of memory");
-	for (long s = 0; s < total; s++) {
-		long rest = s, e = 0, lane = 0;
-		for (int i = 0; i < n; i++) {
-			long ext = hw->part[js[i]].p->extent, v = rest % ext;
-			rest /= ext;
-			e += v * hw->lin[B->t][js[i]];
-			if (hw->part[js[i]].spatial)
-				lane += v * hw->lmult[B->t][js[i]];
-		}
-		r[s] = (Reach){e, lane};
-	}
+	for (long s = 0; s < total; s++)
+		r[s] = (Reach){at_setting(hw, js, n, s, hw->lin[B->t]),
+		               at_setting(hw, js, n, s, hw->lmult[B->t])};
 	qsort(r, (size_t)total, sizeof *r, by_elem);
 	int share = 0;
 	for (long s = 1; s < total && !share; s++)
