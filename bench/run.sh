@@ -46,6 +46,15 @@ mkdir -p $OUT || die "cannot create $OUT"
 # CMD is split on blanks (no quoting); it must succeed every time unless
 # IGNORE_STATUS=1.
 IGNORE_STATUS=0
+run_times() { # N CMD...: runs CMD N times
+	n=$1
+	shift
+	i=0
+	while [ $i -lt "$n" ]; do
+		"$@" >/dev/null 2>&1 || [ $IGNORE_STATUS = 1 ] || die "failed: $*"
+		i=$((i + 1))
+	done
+}
 mean_time() {
 	runs=$1 warm=$2
 	shift 2
@@ -58,17 +67,9 @@ mean_time() {
 		sed -n 's/^ *"mean": *\([0-9.eE+-]*\),*$/\1/p' $OUT/hyperfine.json |
 			head -1
 	else
-		i=0
-		while [ $i -lt "$warm" ]; do
-			"$@" >/dev/null 2>&1 || [ $IGNORE_STATUS = 1 ] || die "failed: $*"
-			i=$((i + 1))
-		done
+		run_times "$warm" "$@"
 		t0=$(date +%s%N)
-		i=0
-		while [ $i -lt "$runs" ]; do
-			"$@" >/dev/null 2>&1 || [ $IGNORE_STATUS = 1 ] || die "failed: $*"
-			i=$((i + 1))
-		done
+		run_times "$runs" "$@"
 		t1=$(date +%s%N)
 		awk -v a="$t0" -v b="$t1" -v n="$runs" \
 		  'BEGIN { printf "%.6f\n", (b - a) / n / 1e9 }'

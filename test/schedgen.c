@@ -49,12 +49,21 @@ typedef struct Gen {
 	long used[2];
 } Gen;
 
+/* The loops of cand (in order) that the layer has; their number. */
+static int present(const Gen *g, const int cand[4], int *out)
+{
+	int n = 0;
+	for (int i = 0; i < 4; i++)
+		if (g->ext[cand[i]])
+			out[n++] = cand[i];
+	return n;
+}
+
 /* Picks the layer: kind, extents, statement and types. */
 static void layer(Gen *g, FILE *f)
 {
 	int kind = (int)rnd(4); /* conv, depthwise, fc, conv without some loops */
 	long s = 1 + rnd(2);
-	int od[4], on = 0, ad[4], an = 0, wd[4], wn = 0;
 	memset(g->ext, 0, sizeof g->ext);
 	g->ext[N] = 1 + rnd(2);
 	g->ext[C] = 1 + rnd(9);
@@ -74,28 +83,11 @@ static void layer(Gen *g, FILE *f)
 		if (rnd(2))
 			g->ext[Y] = g->ext[FY] = 0;
 	}
-	int c_or_k = kind == 1 ? C : K;
-	if (g->ext[N])
-		od[on++] = N;
-	od[on++] = c_or_k;
-	if (g->ext[Y])
-		od[on++] = Y;
-	if (g->ext[X])
-		od[on++] = X;
-	if (g->ext[N])
-		ad[an++] = N;
-	ad[an++] = C;
-	if (g->ext[Y])
-		ad[an++] = Y;
-	if (g->ext[X])
-		ad[an++] = X;
-	if (kind != 1)
-		wd[wn++] = K;
-	wd[wn++] = C;
-	if (g->ext[FY])
-		wd[wn++] = FY;
-	if (g->ext[FX])
-		wd[wn++] = FX;
+	/* each tensor's indices: the loops it uses that the layer has */
+	int od[4], ad[4], wd[4];
+	int on = present(g, (const int[4]){N, kind == 1 ? C : K, Y, X}, od);
+	int an = present(g, (const int[4]){N, C, Y, X}, ad);
+	int wn = present(g, (const int[4]){K, C, FY, FX}, wd);
 	fprintf(f, "layer random {\n ");
 	for (int d = 0; d < NDIM; d++)
 		if (g->ext[d])
