@@ -383,15 +383,11 @@ static int cmd_sim(const Opts *o, const LoopNest *ln)
 		int verified = !memcmp(bufs[T_OUT].data, ref[T_OUT].data,
 		                       (size_t)bufs[T_OUT].count *
 		                       (size_t)elem_container_bytes(l->t[T_OUT].type));
-		Model m = r.m;
-		long cycles = m.cycles;
+		Model m = r.m;  /* the hardware's counts and cycles */
 		m.pes = mod.pes;
 		m.pes_used = mod.pes_used;
 		m.compute_cycles = mod.compute_cycles;
-		model_finish(ln, &m);
-		m.cycles = cycles;
-		m.stall_cycles = cycles - m.compute_cycles;
-		m.utilization = (double)m.macs / ((double)m.pes * (double)cycles);
+		model_account(ln, &m);
 		if (o->json)
 			report_json(stdout, ln, &m, verified);
 		else {
@@ -402,7 +398,7 @@ static int cmd_sim(const Opts *o, const LoopNest *ln)
 		fprintf(stderr, "sim: %s in %.1f s, ran %ld cycles in %.2f s "
 		        "(%.2f M cycles/s); model %ld cycles\n",
 		        r.built ? "built" : "reused the build", r.build_seconds,
-		        cycles, r.seconds, r.seconds > 0 ? cycles / r.seconds / 1e6 : 0,
+		        m.cycles, r.seconds, r.seconds > 0 ? m.cycles / r.seconds / 1e6 : 0,
 		        mod.cycles);
 		int diffs = compare_counts(ln, &m, &mod);
 		if (diffs)

@@ -240,6 +240,14 @@ int model_eval(const LoopNest *ln, Model *m, int brute)
 void model_finish(const LoopNest *ln, Model *m)
 {
 	cycles(ln, m);
+	model_account(ln, m);
+}
+
+/* Stalls, utilization and energy from the counts and m->cycles, whoever
+ * measured them (the model, or the simulated hardware). */
+void model_account(const LoopNest *ln, Model *m)
+{
+	m->stall_cycles = m->cycles - m->compute_cycles;
 	m->utilization = (double)m->macs / ((double)m->pes * (double)m->cycles);
 	energy(ln, m);
 }

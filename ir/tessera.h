@@ -351,7 +351,8 @@ typedef struct Model {
 
 int model_eval(const LoopNest *ln, Model *m, int brute);
 int model_walk(const LoopNest *ln, Model *m, char *err, size_t errlen);
-void model_finish(const LoopNest *ln, Model *m);
+void model_finish(const LoopNest *ln, Model *m);  /* cycles, then account */
+void model_account(const LoopNest *ln, Model *m);
 double model_pj(const LoopNest *ln, int level, int t);
 double model_hop_pj(const LoopNest *ln, int t);
 double model_mac_pj(const LoopNest *ln);
