@@ -25,8 +25,9 @@ IR = ir/util.c ir/arch.c ir/schedule.c ir/print.c ir/verify.c ir/passes.c \
 RUNTIME = runtime/tensor.c runtime/naive.c runtime/emit_c.c runtime/jitload.c \
           runtime/report.c runtime/sim.c
 VERILOG = backend-verilog/plan.c backend-verilog/emit.c
-CORE = $(FRONT) $(IR) $(RUNTIME) $(VERILOG)
-HDRS = ir/tessera.h frontend/frontend.h backend-verilog/hw.h
+SEARCH = search/eval.c search/write.c search/space.c search/cli.c
+CORE = $(FRONT) $(IR) $(RUNTIME) $(VERILOG) $(SEARCH)
+HDRS = ir/tessera.h frontend/frontend.h backend-verilog/hw.h search/search.h
 
 CORE_OBJ = $(CORE:%.c=$(B)/%.o)
 ALL_OBJ = $(CORE_OBJ) $(B)/main.o

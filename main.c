@@ -8,6 +8,7 @@
 #include "ir/tessera.h"
 #include "backend-verilog/hw.h"
 #include "runtime/sim.h"
+#include "search/search.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -425,6 +426,8 @@ static int cmd_sim(const Opts *o, const LoopNest *ln)
 
 int main(int argc, char **argv)
 {
+	if (argc > 1 && !strcmp(argv[1], "search"))
+		return search_main(argc - 1, argv + 1);
 	Opts o = {0};
 	parse_args(argc, argv, &o);
 	for (int i = 1; i < argc; i++) {
