@@ -25,7 +25,7 @@ IR = ir/util.c ir/arch.c ir/schedule.c ir/print.c ir/verify.c ir/passes.c \
 RUNTIME = runtime/tensor.c runtime/naive.c runtime/emit_c.c runtime/jitload.c \
           runtime/report.c runtime/sim.c
 VERILOG = backend-verilog/plan.c backend-verilog/emit.c
-SEARCH = search/eval.c search/write.c search/space.c search/cli.c
+SEARCH = search/eval.c search/write.c search/space.c search/search.c search/cli.c
 CORE = $(FRONT) $(IR) $(RUNTIME) $(VERILOG) $(SEARCH)
 HDRS = ir/tessera.h frontend/frontend.h backend-verilog/hw.h search/search.h
 
@@ -79,7 +79,7 @@ $(B)/libtessera-jit.so: runtime/jit.c $(HDRS) $(B)/.deps
 
 # -rdynamic: the plugin calls back into the executable.
 tessera: $(ALL_OBJ) $(B)/libtessera-jit.so
-	$(CC) $(LDFLAGS) -rdynamic -o $@ $(ALL_OBJ) -ldl -lm
+	$(CC) $(LDFLAGS) -rdynamic -o $@ $(ALL_OBJ) -ldl -lm -lpthread
 
 test: all $(B)/schedgen
 	@sh test/run.sh
@@ -97,7 +97,7 @@ asan: $(B)/.deps
 	  ASAN_OPTIONS=detect_leaks=1 sh test/run.sh
 
 tessera-asan: $(ALL_OBJ) $(B)/libtessera-jit.so
-	$(CC) $(LDFLAGS) -rdynamic -o $@ $(ALL_OBJ) -ldl -lm
+	$(CC) $(LDFLAGS) -rdynamic -o $@ $(ALL_OBJ) -ldl -lm -lpthread
 
 # Many more random layers and schedules than `make test` runs, on a copy
 # of the binary so that rebuilding meanwhile cannot disturb it.
@@ -112,7 +112,7 @@ bench: tessera $(B)/model-bench
 	@sh bench/run.sh
 
 $(B)/model-bench: bench/model_bench.c $(CORE_OBJ)
-	$(CC) $(CFLAGS) -o $@ bench/model_bench.c $(CORE_OBJ) -ldl -lm
+	$(CC) $(CFLAGS) -o $@ bench/model_bench.c $(CORE_OBJ) -ldl -lm -lpthread
 
 # Fuzzes the frontend, lowering and model with libFuzzer for FUZZ_SECONDS
 # (default 60).

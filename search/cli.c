@@ -1,14 +1,29 @@
-/* cli.c - `tessera search`: reads the file, sets up the space from its
- * layer, architecture and (optional) schedule, runs the search and
- * writes the best schedule and the report.
+/* cli.c - `tessera search`: reads the file, takes its schedule (if any)
+ * as the dataflow constraint and the starting point, runs the search,
+ * re-reads the schedule it writes to check that the model gives the
+ * figures the search computed, and reports.
+ *
+ * Exit status as for the other commands: 1 an error in the file (or no
+ * schedule satisfies the constraints), 2 a usage error, 4 the written
+ * schedule's model differs from the search's (a bug).
  */
 #include "search.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
-enum { EXIT_USER = 1, EXIT_USAGE = 2 };
+enum { EXIT_USER = 1, EXIT_USAGE = 2, EXIT_MISMATCH = 4 };
+
+typedef struct Cli {
+	const char *file, *out;
+	int json, dataflow_given, selfcheck, hier, quiet;
+	uint64_t seed;
+	SOpts o;
+	const char *fix[64];
+	int nfix;
+} Cli;
 
 static _Noreturn void usage_error(const char *fmt, const char *arg)
 {
@@ -23,35 +38,306 @@ static long int_value(const char *opt, const char *v)
 	char *end;
 	errno = 0;
 	long n = strtol(v, &end, 0);
-	if (*end || errno || n < 0 || end == v)
-		usage_error("option needs a non-negative integer, not '%s'", v);
-	(void)opt;
+	if (*end || errno || n < 0 || end == v) {
+		fprintf(stderr, "tessera: %s needs a non-negative integer, not '%s'"
+		        "\n", opt, v);
+		exit(EXIT_USAGE);
+	}
 	return n;
+}
+
+static int dim_named(const char *s, size_t n)
+{
+	for (int d = 0; d < NDIMS; d++)
+		if (strlen(dim_lower[d]) == n && (!strncmp(s, dim_lower[d], n) ||
+		                                  !strncmp(s, dim_upper[d], n)))
+			return d;
+	return -1;
+}
+
+/* "C|K,K|C": loops on array dimensions 0 and 1, '-' for none. */
+static void parse_dataflows(const char *v, SOpts *o)
+{
+	if (!strcmp(v, "any"))
+		return;
+	const char *s = v;
+	while (*s) {
+		const char *e = s + strcspn(s, ",");
+		signed char df[MAX_ARRAY_DIMS] = {-1, -1};
+		int a = 0;
+		for (const char *q = s; q < e && a < MAX_ARRAY_DIMS; a++) {
+			size_t n = strcspn(q, "|,");
+			if (q + n > e)
+				n = (size_t)(e - q);
+			int d = n == 1 && *q == '-' ? -1 : dim_named(q, n);
+			if (d < 0 && !(n == 1 && *q == '-'))
+				usage_error("--dataflow takes loops such as C|K or K, not "
+				            "'%s'", v);
+			df[a] = (signed char)d;
+			q += n + (q[n] == '|');
+		}
+		if (o->ndf == 64)
+			usage_error("too many dataflows in '%s'", v);
+		memcpy(o->df[o->ndf++], df, sizeof df);
+		s = *e ? e + 1 : e;
+	}
+}
+
+static Objective objective(const char *v)
+{
+	if (!strcmp(v, "energy"))
+		return OBJ_ENERGY;
+	if (!strcmp(v, "cycles"))
+		return OBJ_CYCLES;
+	if (!strcmp(v, "edp"))
+		return OBJ_EDP;
+	usage_error("--objective is energy, cycles or edp, not '%s'", v);
+}
+
+static const char *value(int argc, char **argv, int *i)
+{
+	if (*i + 1 >= argc)
+		usage_error("option %s needs a value", argv[*i]);
+	return argv[++*i];
+}
+
+static void parse_args(int argc, char **argv, Cli *c)
+{
+	sopts_default(&c->o);
+	c->seed = 1;
+	c->o.progress = isatty(2);
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (!strcmp(a, "-o"))
+			c->out = value(argc, argv, &i);
+		else if (!strcmp(a, "--json"))
+			c->json = 1;
+		else if (!strcmp(a, "--objective"))
+			c->o.obj = objective(value(argc, argv, &i));
+		else if (!strcmp(a, "--dataflow")) {
+			c->dataflow_given = 1;
+			parse_dataflows(value(argc, argv, &i), &c->o);
+		} else if (!strcmp(a, "--fix")) {
+			if (c->nfix == 64)
+				usage_error("too many --fix options%s", "");
+			c->fix[c->nfix++] = value(argc, argv, &i);
+		} else if (!strcmp(a, "--min-util")) {
+			const char *v = value(argc, argv, &i);
+			char *end;
+			c->o.min_util = strtod(v, &end);
+			if (*end || end == v || c->o.min_util < 0 || c->o.min_util > 1)
+				usage_error("--min-util takes a number from 0 to 1, not '%s'",
+				            v);
+		} else if (!strcmp(a, "--no-bypass"))
+			c->o.bypass = 0;
+		else if (!strcmp(a, "--double-buffer"))
+			c->o.dbl = 1;
+		else if (!strcmp(a, "--buildable"))
+			c->o.buildable = 1;
+		else if (!strcmp(a, "--exhaustive"))
+			c->o.exhaustive = 1;
+		else if (!strcmp(a, "--threads")) {
+			c->o.threads = (int)int_value(a, value(argc, argv, &i));
+			if (c->o.threads < 1 || c->o.threads > 256)
+				usage_error("--threads takes 1 to 256%s", "");
+		} else if (!strcmp(a, "--seed"))
+			c->seed = (uint64_t)int_value(a, value(argc, argv, &i));
+		else if (!strcmp(a, "--quiet"))
+			c->o.progress = 0, c->quiet = 1;
+		else if (!strcmp(a, "--selfcheck"))
+			c->selfcheck = (int)int_value(a, value(argc, argv, &i));
+		else if (a[0] == '-' && a[1])
+			usage_error("unknown option %s", a);
+		else if (!c->file)
+			c->file = a;
+		else
+			usage_error("unexpected argument %s", a);
+	}
+	if (!c->file)
+		usage_error("search needs a .tsr file%s", "");
+}
+
+/* --fix DIM@LEVEL=F: the factor of loop DIM at LEVEL (a level of the
+ * architecture, or "pe" for the unrolled piece). */
+static void apply_fixes(Cli *cl, const SCtx *c)
+{
+	for (int k = 0; k < cl->nfix; k++) {
+		const char *v = cl->fix[k], *at = strchr(v, '@'),
+		           *eq = at ? strchr(at, '=') : NULL;
+		int d = at ? dim_named(v, (size_t)(at - v)) : -1;
+		if (!at || !eq || d < 0)
+			usage_error("--fix takes LOOP@LEVEL=FACTOR, such as k@GB=16, not "
+			            "'%s'", v);
+		long f = int_value("--fix", eq + 1);
+		if (f < 1 || c->ext[d] % f)
+			usage_error("--fix: the factor must divide the loop's extent, in "
+			            "'%s'", v);
+		char lv[64];
+		snprintf(lv, sizeof lv, "%.*s", (int)(eq - at - 1), at + 1);
+		if (!strcmp(lv, "pe") || !strcmp(lv, "PE")) {
+			cl->o.fix_pe[d] = f;
+			continue;
+		}
+		int L = arch_find_level(c->arch, lv);
+		if (L < 0)
+			usage_error("--fix: no level named '%s' in the architecture", lv);
+		cl->o.fix[L][d] = f;
+	}
+}
+
+/* The file's unrolled loops fix the dataflow unless --dataflow is
+ * given; what the canonical form cannot express is an error there. */
+static int file_dataflow(Diag *dg, const LoopNest *ln, SOpts *o)
+{
+	signed char df[MAX_ARRAY_DIMS] = {-1, -1};
+	int any = 0;
+	for (int i = 0; i < ln->nloops; i++) {
+		const Loop *l = &ln->loop[i];
+		if (l->kind != LOOP_SPATIAL)
+			continue;
+		if (l->nparts > 1 || l->replicated ||
+		    (l->array_dim == 1 && df[0] == l->part[0].dim)) {
+			diag_error(dg, l->unroll_loc, "search takes one unrolled loop "
+			           "per array dimension, each of a different layer loop "
+			           "(no replicate, fuse or loop on both dimensions)");
+			return 0;
+		}
+		df[l->array_dim] = (signed char)l->part[0].dim;
+		any = 1;
+	}
+	if (any) {
+		memcpy(o->df[0], df, sizeof df);
+		o->ndf = 1;
+	}
+	return 1;
+}
+
+static void dataflow_name(char *s, size_t n, const SCtx *c, const SPoint *p)
+{
+	snprintf(s, n, "%s", p->sdim[0] >= 0 ? dim_upper[(int)p->sdim[0]] : "-");
+	if (c->arch->ndims > 1) {
+		size_t k = strlen(s);
+		snprintf(s + k, n - k, "|%s",
+		         p->sdim[1] >= 0 ? dim_upper[(int)p->sdim[1]] : "-");
+	}
+}
+
+/* One line per level: its factors, and the tensors buffered there. */
+static void print_point(FILE *f, const SCtx *c, const SPoint *p)
+{
+	char df[32];
+	dataflow_name(df, sizeof df, c, p);
+	fprintf(f, "  dataflow %s (%ld", df, p->sf[0]);
+	if (c->arch->ndims > 1)
+		fprintf(f, " x %ld", p->sf[1]);
+	fputs(" PEs)\n", f);
+	for (int L = c->nl - 1; L >= 0; L--) {
+		fprintf(f, "  %-6s", c->arch->level[L].name);
+		int any = 0;
+		for (int k = NDIMS - 1; k >= 0; k--) {
+			int d = p->order[L][k];
+			if (p->f[L][d] > 1) {
+				fprintf(f, " %s%ld", dim_upper[d], p->f[L][d]);
+				any = 1;
+			}
+		}
+		if (!any)
+			fputs(" -", f);
+		if (L < c->nl - 1) {
+			fputs("   holds", f);
+			for (int t = 0; t < NTENSORS; t++)
+				if (p->buf[t][L])
+					fprintf(f, " %s", c->layer->t[t].name);
+		}
+		fputc('\n', f);
+	}
+}
+
+static int write_best(const Cli *cl, const SCtx *c, const SPoint *p,
+                      const char *note)
+{
+	FILE *f = fopen(cl->out, "w");
+	if (!f) {
+		fprintf(stderr, "tessera: cannot write %s: %s\n", cl->out,
+		        strerror(errno));
+		return 0;
+	}
+	spoint_write(f, c, p, note);
+	if (fclose(f)) {
+		fprintf(stderr, "tessera: cannot write %s: %s\n", cl->out,
+		        strerror(errno));
+		return 0;
+	}
+	return 1;
+}
+
+static const char *obj_name(Objective o)
+{
+	return o == OBJ_CYCLES ? "cycles" : o == OBJ_EDP ? "edp" : "energy";
+}
+
+/* The result re-read and modelled: it must give the search's figures. */
+static int report(const Cli *cl, const SCtx *c, const SResult *r,
+                  const Model *start)
+{
+	char err[8192], df[32];
+	Arena *a = arena_new();
+	LoopNest *ln = spoint_lower(a, c, &r->best, err, sizeof err);
+	Model m;
+	if (!ln || !model_eval(ln, &m, 0)) {
+		fprintf(stderr, "tessera: internal error: %s\n", ln ? "no model" : err);
+		arena_free(a);
+		return EXIT_MISMATCH;
+	}
+	if (memcmp(&m, &r->m, sizeof m)) {
+		fprintf(stderr, "tessera: internal error: the written schedule's "
+		        "model differs from the search's (%.17g vs %.17g pJ)\n",
+		        m.e_total, r->m.e_total);
+		arena_free(a);
+		return EXIT_MISMATCH;
+	}
+	dataflow_name(df, sizeof df, c, &r->best);
+	double rate = r->seconds > 0 ? r->evaluated / r->seconds : 0;
+	if (cl->json) {
+		printf("{\n  \"search\": { \"objective\": \"%s\", \"evaluated\": %ld, "
+		       "\"pruned\": %ld, \"jobs\": %d, \"seconds\": %.3f, "
+		       "\"per_second\": %.0f, \"threads\": %d, \"exhaustive\": %s, "
+		       "\"dataflow\": \"%s\"",
+		       obj_name(cl->o.obj), r->evaluated, r->pruned, r->jobs,
+		       r->seconds, rate, cl->o.threads,
+		       cl->o.exhaustive ? "true" : "false", df);
+		if (start)
+			printf(", \"given_pj_per_mac\": %.6f", start->pj_per_mac);
+		if (cl->out)
+			printf(", \"schedule\": \"%s\"", cl->out);
+		printf(" },\n  \"best\": ");
+		report_json(stdout, ln, &m, -1);
+		printf("}\n");
+	} else {
+		printf("search %s: objective %s, %ld schedules evaluated (%ld subtrees "
+		       "pruned) in %.2f s on %d thread%s, %.3g per second\n",
+		       c->layer->name, obj_name(cl->o.obj), r->evaluated, r->pruned,
+		       r->seconds, cl->o.threads, cl->o.threads > 1 ? "s" : "", rate);
+		if (start)
+			printf("the file's schedule: %.4f pJ/MAC, %ld cycles\n",
+			       start->pj_per_mac, start->cycles);
+		printf("best: %.4f pJ/MAC, %ld cycles, utilization %.1f%%\n",
+		       m.pj_per_mac, m.cycles, 100 * m.utilization);
+		print_point(stdout, c, &r->best);
+		putchar('\n');
+		report_table(stdout, ln, &m);
+	}
+	arena_free(a);
+	return 0;
 }
 
 int search_main(int argc, char **argv)
 {
-	const char *file = NULL;
-	long selfcheck = 0;
-	uint64_t seed = 1;
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		if (!strcmp(a, "--selfcheck") && i + 1 < argc)
-			selfcheck = int_value(a, argv[++i]);
-		else if (!strcmp(a, "--seed") && i + 1 < argc)
-			seed = (uint64_t)int_value(a, argv[++i]);
-		else if (a[0] == '-')
-			usage_error("unknown option %s", a);
-		else if (!file)
-			file = a;
-		else
-			usage_error("unexpected argument %s", a);
-	}
-	if (!file)
-		usage_error("search needs a .tsr file%s", "");
+	Cli cl = {0};
+	parse_args(argc, argv, &cl);
 	char err[8192];
 	Arena *ar = arena_new();
-	Source *src = source_read(ar, file, err, sizeof err);
+	Source *src = source_read(ar, cl.file, err, sizeof err);
 	if (!src) {
 		fprintf(stderr, "tessera: %s\n", err);
 		return EXIT_USER;
@@ -59,20 +345,55 @@ int search_main(int argc, char **argv)
 	Diag d = {.out = stderr};
 	Program *p = arena_alloc(ar, sizeof *p);
 	LoopNest *ln = arena_alloc(ar, sizeof *ln);
-	if (!parse_program(ar, &d, src, p) || !lower(&d, p, ln, NULL))
+	if (!parse_program(ar, &d, src, p) || !lower(&d, p, ln, NULL)) {
+		arena_free(ar);
 		return EXIT_USER;
+	}
 	SCtx c;
 	sctx_init(&c, &p->layer, &p->arch);
-	if (selfcheck) {
+	if (!sctx_check(&c, err, sizeof err)) {
+		fprintf(stderr, "%s: error: %s\n", cl.file, err);
+		return EXIT_USER;
+	}
+	int rc = 0;
+	if (cl.selfcheck) {
 		int fitting;
-		int bad = spoint_selfcheck(&c, seed, (int)selfcheck, &fitting, err,
+		int bad = spoint_selfcheck(&c, cl.seed, cl.selfcheck, &fitting, err,
 		                           sizeof err);
-		printf("selfcheck: %ld random points, %d fit, %d differ\n",
-		       selfcheck, fitting, bad);
+		printf("selfcheck: %d random points, %d fit, %d differ\n",
+		       cl.selfcheck, fitting, bad);
 		if (bad)
 			fprintf(stderr, "%s\n", err);
-		return bad ? 4 : 0;
+		arena_free(ar);
+		return bad ? EXIT_MISMATCH : 0;
+	}
+	if (!cl.dataflow_given && !file_dataflow(&d, ln, &cl.o)) {
+		arena_free(ar);
+		return EXIT_USER;
+	}
+	apply_fixes(&cl, &c);
+	Model start, *sp = NULL;
+	if (ln->accel >= 0 && model_eval(ln, &start, 0))
+		sp = &start;
+	SResult r;
+	if (!search_run(&c, &cl.o, &r)) {
+		fprintf(stderr, "%s: error: no schedule satisfies the constraints "
+		        "(%ld evaluated)\n", cl.file, r.evaluated);
+		arena_free(ar);
+		return EXIT_USER;
+	}
+	rc = report(&cl, &c, &r, sp);
+	if (!rc && cl.out) {
+		char note[512], df[32];
+		dataflow_name(df, sizeof df, &c, &r.best);
+		snprintf(note, sizeof note, "# written by tessera search (objective "
+		         "%s, dataflow %s): %.6f pJ/MAC, %ld cycles\n", obj_name(cl.o.obj),
+		         df, r.m.pj_per_mac, r.m.cycles);
+		if (!write_best(&cl, &c, &r.best, note))
+			rc = EXIT_USER;
+		else if (!cl.json && !cl.quiet)
+			fprintf(stderr, "wrote %s\n", cl.out);
 	}
 	arena_free(ar);
-	return 0;
+	return rc;
 }

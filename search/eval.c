@@ -128,10 +128,7 @@ void sscratch_free(SScratch *sc)
 	memset(sc, 0, sizeof *sc);
 }
 
-/* A run of consecutive digits of one loop: values stride * [0, count). */
-typedef struct Gen {
-	long stride, count;
-} Gen;
+typedef SGen Gen;
 
 static int marked(const SNest *s, int i, int j, int perpe)
 {
@@ -208,38 +205,42 @@ static long sumset_bitmap(SScratch *sc, const Gen *g, const long *k, int n,
 	return ncur;
 }
 
-/* Distinct values of index x over the unmarked digits of its loops (a
- * block); *mp gets the product of their marked factors (the blocks). */
-static long index_block(const SNest *s, const struct SIdx *x, int j,
-                        int perpe, SScratch *sc, long *mp)
+/* |{sum of k_i * g_i.stride * [0, g_i.count)}|.  Two runs in closed
+ * form: p*[0,A) + q*[0,B) with gcd(p,q) = 1 has AB values less one for
+ * each pair (i >= q, j < B - p), which repeats (i - q, j + p). */
+long sset_size(SScratch *sc, const SGen *g, const long *k, int n, long limit)
 {
-	Gen g[NDIMS * (MAX_LEVELS + 1)], one[NDIMS][MAX_LEVELS + 1];
-	long k[NDIMS * (MAX_LEVELS + 1)];
-	int ng[NDIMS], n = 0, simple = 1;
-	*mp = 1;
-	for (int i = 0; i < x->nd; i++) {
-		*mp *= split_digits(s, x->dim[i], j, perpe, one[i], &ng[i]);
-		simple &= ng[i] <= 1;
-		for (int q = 0; q < ng[i]; q++) {
-			g[n] = one[i][q];
-			k[n++] = x->coef[i];
-		}
-	}
 	if (n == 0)
 		return 1;
 	if (n == 1)
 		return g[0].count;
-	if (simple && n == 2) {
-		/* p*[0,A) + q*[0,B) with gcd(p,q) = 1 has AB values less one
-		 * for each pair (i >= q, j < B - p), which repeats
-		 * (i - q, j + p) */
+	if (n == 2) {
 		long a = k[0] * g[0].stride, b = k[1] * g[1].stride;
 		long h = gcd(a, b), P = a / h, Q = b / h;
 		long A = g[0].count, B = g[1].count;
 		long ra = A > Q ? A - Q : 0, rb = B > P ? B - P : 0;
 		return A * B - ra * rb;
 	}
-	return sumset_bitmap(sc, g, k, n, x->limit);
+	return sumset_bitmap(sc, g, k, n, limit);
+}
+
+/* Distinct values of index x over the unmarked digits of its loops (a
+ * block); *mp gets the product of their marked factors (the blocks). */
+static long index_block(const SNest *s, const struct SIdx *x, int j,
+                        int perpe, SScratch *sc, long *mp)
+{
+	Gen g[NDIMS * (MAX_LEVELS + 1)], one[MAX_LEVELS + 1];
+	long k[NDIMS * (MAX_LEVELS + 1)];
+	int n = 0, ng;
+	*mp = 1;
+	for (int i = 0; i < x->nd; i++) {
+		*mp *= split_digits(s, x->dim[i], j, perpe, one, &ng);
+		for (int q = 0; q < ng; q++) {
+			g[n] = one[q];
+			k[n++] = x->coef[i];
+		}
+	}
+	return sset_size(sc, g, k, n, x->limit);
 }
 
 /* count_words of ir/count.c for a canonical nest: temporal loops 0..j

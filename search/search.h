@@ -80,6 +80,12 @@ typedef struct SScratch {
 	long cap;
 } SScratch;
 
+/* A run of consecutive digits of a loop: values stride * [0, count). */
+typedef struct SGen {
+	long stride, count;
+} SGen;
+long sset_size(SScratch *sc, const SGen *g, const long *k, int n, long limit);
+
 void sctx_init(SCtx *c, const Layer *l, const Arch *a);
 int sctx_check(const SCtx *c, char *err, size_t errlen);
 void spoint_nest(const SCtx *c, const SPoint *p, SNest *s);
@@ -101,6 +107,38 @@ char *spoint_text(const SCtx *c, const SPoint *p, size_t *len);
  * message. */
 int spoint_relower(const SCtx *c, const SPoint *p, Model *m, int *buildable,
                    char *err, size_t errlen);
+/* The same, keeping the lowered nest in arena a (NULL after an error). */
+LoopNest *spoint_lower(Arena *a, const SCtx *c, const SPoint *p, char *err,
+                       size_t errlen);
+
+/* The search's options and constraints. */
+typedef struct SOpts {
+	Objective obj;
+	int ndf;                        /* allowed dataflows (0: any) */
+	signed char df[64][MAX_ARRAY_DIMS]; /* loop per array dim, -1 none */
+	long fix[MAX_LEVELS][NDIMS];    /* a fixed factor per level (0: free) */
+	long fix_pe[NDIMS];             /* a fixed spatial factor (0: free) */
+	double min_util;                /* least utilization of the result */
+	int bypass;                     /* tensors may skip inner levels */
+	int dbl;                        /* double-buffer every buffer */
+	int buildable;                  /* only schedules the RTL builds */
+	int exhaustive;                 /* no bound: evaluate every point */
+	int threads;
+	int progress;                   /* a progress line on stderr */
+} SOpts;
+
+typedef struct SResult {
+	int found;
+	SPoint best;
+	Model m;
+	double cost;
+	long evaluated, pruned;
+	int jobs;
+	double seconds;
+} SResult;
+
+void sopts_default(SOpts *o);
+int search_run(const SCtx *c, const SOpts *o, SResult *r);
 
 /* search/space.c */
 int divisors(long n, long *out, int max);   /* ascending */

@@ -271,12 +271,11 @@ char *spoint_text(const SCtx *c, const SPoint *p, size_t *len)
 	return buf;
 }
 
-int spoint_relower(const SCtx *c, const SPoint *p, Model *m, int *buildable,
-                   char *err, size_t errlen)
+LoopNest *spoint_lower(Arena *a, const SCtx *c, const SPoint *p, char *err,
+                       size_t errlen)
 {
 	size_t len;
 	char *text = spoint_text(c, p, &len);
-	Arena *a = arena_new();
 	Source *src = source_from_text(a, "<search>", text, len);
 	Program *prog = arena_alloc(a, sizeof *prog);
 	LoopNest *ln = arena_alloc(a, sizeof *ln);
@@ -286,20 +285,29 @@ int spoint_relower(const SCtx *c, const SPoint *p, Model *m, int *buildable,
 	Diag d = {.out = mf};
 	int ok = parse_program(a, &d, src, prog) && lower(&d, prog, ln, NULL);
 	fclose(mf);
-	if (!ok) {
-		snprintf(err, errlen, "internal: the written schedule does not "
-		         "compile:\n%s\n%s", msg, text);
-	} else if (!model_eval(ln, m, 0)) {
-		snprintf(err, errlen, "internal: the written schedule has no "
-		         "accelerator");
+	if (!ok)
+		snprintf(err, errlen, "the written schedule does not compile:\n%s"
+		         "\n%s", msg, text);
+	free(msg);
+	free(text);
+	return ok ? ln : NULL;
+}
+
+int spoint_relower(const SCtx *c, const SPoint *p, Model *m, int *buildable,
+                   char *err, size_t errlen)
+{
+	Arena *a = arena_new();
+	LoopNest *ln = spoint_lower(a, c, p, err, errlen);
+	int ok = ln != NULL;
+	if (ok && !model_eval(ln, m, 0)) {
+		snprintf(err, errlen, "the written schedule has no accelerator");
 		ok = 0;
-	} else if (buildable) {
+	}
+	if (ok && buildable) {
 		static __thread Hw hw;
 		char why[256];
 		*buildable = hw_plan(ln, &hw, why, sizeof why);
 	}
-	free(msg);
-	free(text);
 	arena_free(a);
 	return ok;
 }
