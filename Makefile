@@ -25,7 +25,7 @@ IR = ir/util.c ir/arch.c ir/schedule.c ir/print.c ir/verify.c ir/passes.c \
 RUNTIME = runtime/tensor.c runtime/naive.c runtime/emit_c.c runtime/jitload.c \
           runtime/report.c runtime/sim.c
 VERILOG = backend-verilog/plan.c backend-verilog/emit.c
-SEARCH = search/eval.c search/write.c search/space.c search/search.c search/cli.c
+SEARCH = search/eval.c search/write.c search/space.c search/search.c search/hier.c search/cli.c
 CORE = $(FRONT) $(IR) $(RUNTIME) $(VERILOG) $(SEARCH)
 HDRS = ir/tessera.h frontend/frontend.h backend-verilog/hw.h search/search.h
 
@@ -108,11 +108,14 @@ soak: tessera $(B)/schedgen
 	@TESSERA=$(B)/tessera-soak TESSERA_HOME=$(CURDIR) TESSERA_RANDOM=$(SOAK) \
 	  TESSERA_HW_RANDOM=$(SOAK_HW) sh test/run.sh
 
-bench: tessera $(B)/model-bench
+bench: tessera $(B)/model-bench $(B)/search-bench
 	@sh bench/run.sh
 
 $(B)/model-bench: bench/model_bench.c $(CORE_OBJ)
 	$(CC) $(CFLAGS) -o $@ bench/model_bench.c $(CORE_OBJ) -ldl -lm -lpthread
+
+$(B)/search-bench: bench/search_bench.c $(CORE_OBJ)
+	$(CC) $(CFLAGS) -o $@ bench/search_bench.c $(CORE_OBJ) -ldl -lm -lpthread
 
 # Fuzzes the frontend, lowering and model with libFuzzer for FUZZ_SECONDS
 # (default 60).

@@ -23,6 +23,7 @@ typedef struct Cli {
 	SOpts o;
 	const char *fix[64];
 	int nfix;
+	HierOpts h;
 } Cli;
 
 static _Noreturn void usage_error(const char *fmt, const char *arg)
@@ -104,6 +105,7 @@ static const char *value(int argc, char **argv, int *i)
 static void parse_args(int argc, char **argv, Cli *c)
 {
 	sopts_default(&c->o);
+	hier_default(&c->h);
 	c->seed = 1;
 	c->o.progress = isatty(2);
 	for (int i = 1; i < argc; i++) {
@@ -128,6 +130,8 @@ static void parse_args(int argc, char **argv, Cli *c)
 			if (*end || end == v || c->o.min_util < 0 || c->o.min_util > 1)
 				usage_error("--min-util takes a number from 0 to 1, not '%s'",
 				            v);
+		} else if (!strcmp(a, "--max-cycles")) {
+			c->o.max_cycles = int_value(a, value(argc, argv, &i));
 		} else if (!strcmp(a, "--no-bypass"))
 			c->o.bypass = 0;
 		else if (!strcmp(a, "--double-buffer"))
@@ -146,6 +150,10 @@ static void parse_args(int argc, char **argv, Cli *c)
 			c->o.progress = 0, c->quiet = 1;
 		else if (!strcmp(a, "--selfcheck"))
 			c->selfcheck = (int)int_value(a, value(argc, argv, &i));
+		else if (!strcmp(a, "--hierarchy"))
+			c->hier = 1;
+		else if (hier_option(&c->h, argc, argv, &i))
+			continue;
 		else if (a[0] == '-' && a[1])
 			usage_error("unknown option %s", a);
 		else if (!c->file)
@@ -278,7 +286,7 @@ static const char *obj_name(Objective o)
 
 /* The result re-read and modelled: it must give the search's figures. */
 static int report(const Cli *cl, const SCtx *c, const SResult *r,
-                  const Model *start)
+                  const Model *start, const char *hier)
 {
 	char err[8192], df[32];
 	Arena *a = arena_new();
@@ -310,6 +318,8 @@ static int report(const Cli *cl, const SCtx *c, const SResult *r,
 			printf(", \"given_pj_per_mac\": %.6f", start->pj_per_mac);
 		if (cl->out)
 			printf(", \"schedule\": \"%s\"", cl->out);
+		if (hier)
+			printf(", \"hierarchy\": \"%s\"", hier);
 		printf(" },\n  \"best\": ");
 		report_json(stdout, ln, &m, -1);
 		printf("}\n");
@@ -321,6 +331,8 @@ static int report(const Cli *cl, const SCtx *c, const SResult *r,
 		if (start)
 			printf("the file's schedule: %.4f pJ/MAC, %ld cycles\n",
 			       start->pj_per_mac, start->cycles);
+		if (hier)
+			printf("hierarchy: %s\n", hier);
 		printf("best: %.4f pJ/MAC, %ld cycles, utilization %.1f%%\n",
 		       m.pj_per_mac, m.cycles, 100 * m.utilization);
 		print_point(stdout, c, &r->best);
@@ -329,6 +341,68 @@ static int report(const Cli *cl, const SCtx *c, const SResult *r,
 	}
 	arena_free(a);
 	return 0;
+}
+
+/* --hierarchy: every candidate hierarchy's best (or that it could not
+ * beat the best so far), then the winner as for a plain search. */
+static int run_hierarchy(const Cli *cl, const SCtx *c, const Model *start)
+{
+	HierResult *r = calloc(1, sizeof *r);
+	if (!r)
+		INTERNAL("out of memory");
+	SOpts o = cl->o;
+	SResult base = {0};
+	if (!o.max_cycles) {
+		/* constant throughput: no slower than the best schedule on the
+		 * file's own architecture */
+		SOpts b = o;
+		b.progress = 0;
+		if (search_run(c, &b, &base))
+			o.max_cycles = base.m.cycles;
+	}
+	if (!hier_run(c->layer, c->arch, &cl->h, &o, r)) {
+		fprintf(stderr, "%s: error: no hierarchy and schedule satisfy the "
+		        "constraints\n", cl->file);
+		free(r);
+		return EXIT_USER;
+	}
+	if (!cl->json) {
+		if (base.found)
+			printf("on the file's architecture: %.4f pJ/MAC, %ld cycles; "
+			       "hierarchies at most as slow:\n", base.m.pj_per_mac,
+			       base.m.cycles);
+		printf("hierarchies tried (the best first found wins ties):\n");
+		for (int k = 0; k < r->ncand; k++) {
+			char d[160];
+			const HierCand *h = &r->cand[k];
+			hier_describe(d, sizeof d, &h->arch);
+			if (h->found)
+				printf("  %-34s %9.4f pJ/MAC%s\n", d, h->res.m.pj_per_mac,
+				       k == r->best ? "  <- best" : "");
+			else
+				printf("  %-34s  cannot beat the best so far\n", d);
+		}
+		putchar('\n');
+	}
+	const HierCand *b = &r->cand[r->best];
+	SCtx bc;
+	sctx_init(&bc, c->layer, &b->arch);
+	SResult res = r->res;
+	res.evaluated = r->evaluated;
+	res.seconds = r->seconds;
+	char desc[160];
+	hier_describe(desc, sizeof desc, &b->arch);
+	int rc = report(cl, &bc, &res, start, desc);
+	if (!rc && cl->out) {
+		char note[512];
+		snprintf(note, sizeof note, "# written by tessera search --hierarchy "
+		         "(%s): %.6f pJ/MAC, %ld cycles\n", desc, res.m.pj_per_mac,
+		         res.m.cycles);
+		if (!write_best(cl, &bc, &res.best, note))
+			rc = EXIT_USER;
+	}
+	free(r);
+	return rc;
 }
 
 int search_main(int argc, char **argv)
@@ -375,6 +449,11 @@ int search_main(int argc, char **argv)
 	Model start, *sp = NULL;
 	if (ln->accel >= 0 && model_eval(ln, &start, 0))
 		sp = &start;
+	if (cl.hier) {
+		rc = run_hierarchy(&cl, &c, sp);
+		arena_free(ar);
+		return rc;
+	}
 	SResult r;
 	if (!search_run(&c, &cl.o, &r)) {
 		fprintf(stderr, "%s: error: no schedule satisfies the constraints "
@@ -382,7 +461,7 @@ int search_main(int argc, char **argv)
 		arena_free(ar);
 		return EXIT_USER;
 	}
-	rc = report(&cl, &c, &r, sp);
+	rc = report(&cl, &c, &r, sp, NULL);
 	if (!rc && cl.out) {
 		char note[512], df[32];
 		dataflow_name(df, sizeof df, &c, &r.best);

@@ -48,6 +48,7 @@ typedef struct Shared {
 	int njobs;
 	atomic_int next, done;
 	_Atomic double best;           /* best cost so far, for pruning */
+	_Atomic double best_e;         /* its energy (written first) */
 	atomic_long evaluated, pruned;
 	int ndiv[NDIMS];
 	long div[NDIMS][MAXDIV];       /* divisors of each extent */
@@ -350,7 +351,8 @@ static void offer(Worker *w, const Model *m, double cost)
 {
 	const SOpts *o = w->sh->o;
 	long seq = w->seq++;
-	if (m->utilization < o->min_util)
+	if (m->utilization < o->min_util ||
+	    (o->max_cycles && m->cycles > o->max_cycles))
 		return;
 	if (!better(cost, m->e_total, w->job, seq, w))
 		return;
@@ -369,11 +371,13 @@ static void offer(Worker *w, const Model *m, double cost)
 	w->benergy = m->e_total;
 	w->bjob = w->job;
 	w->bseq = seq;
-	double cur = atomic_load(&w->sh->best);
-	while (cost < cur && !atomic_compare_exchange_weak(&w->sh->best, &cur,
-	                                                   cost))
-		;
+	/* the energy first: a reader that sees the new cost sees it too */
 	pthread_mutex_lock(&w->sh->mu);
+	double cur = atomic_load(&w->sh->best);
+	if (cost < cur || (cost == cur && m->e_total < atomic_load(&w->sh->best_e))) {
+		atomic_store(&w->sh->best_e, m->e_total);
+		atomic_store(&w->sh->best, cost);
+	}
 	if (w->sh->best_pjmac <= 0 || m->pj_per_mac < w->sh->best_pjmac)
 		w->sh->best_pjmac = m->pj_per_mac;
 	pthread_mutex_unlock(&w->sh->mu);
@@ -436,11 +440,14 @@ static int prune(Worker *w, int L, int part)
 	double cost = o->obj == OBJ_ENERGY ? lb
 	            : o->obj == OBJ_EDP ? lb * (double)w->compute
 	                                : (double)w->compute;
-	if (cost > best * (1 + 1e-9)) {
+	/* cycles: no point of the job runs faster than its compute cycles;
+	 * at the best cycles, energy breaks the tie */
+	int cut = cost > best * (1 + 1e-9) ||
+	          (o->obj == OBJ_CYCLES && cost == best &&
+	           lb > atomic_load(&w->sh->best_e) * (1 + 1e-9));
+	if (cut)
 		w->pruned++;
-		return 1;
-	}
-	return 0;
+	return cut;
 }
 
 static void level_rec(Worker *w, int L, int d)
@@ -531,6 +538,15 @@ static void *worker_main(void *arg)
 			break;
 		long e0 = w->evaluated, p0 = w->pruned;
 		run_job(w, j);
+		if (getenv("TESSERA_JOB_STATS") && w->evaluated - e0 > 100000) {
+			const Job *jb = &sh->jobs[j];
+			fprintf(stderr, "job %d sf %ld %ld buf", j, jb->sf[0], jb->sf[1]);
+			for (int t = 0; t < NTENSORS; t++)
+				for (int L = 0; L < sh->c->nl - 1; L++)
+					fprintf(stderr, "%s%d", L ? "" : " ", jb->buf[t][L]);
+			fprintf(stderr, ": %ld evaluated, %ld pruned\n", w->evaluated - e0,
+			        w->pruned - p0);
+		}
 		atomic_fetch_add(&sh->evaluated, w->evaluated - e0);
 		atomic_fetch_add(&sh->pruned, w->pruned - p0);
 		atomic_fetch_add(&sh->done, 1);
@@ -566,6 +582,10 @@ static void add_jobs(Shared *sh, const signed char *sdim)
 {
 	const SCtx *c = sh->c;
 	const SOpts *o = sh->o;
+	for (int d = 0; d < NDIMS; d++)
+		if (o->fix_pe[d] > 1 && sdim[0] != d &&
+		    !(c->arch->ndims > 1 && sdim[1] == d))
+			return; /* a fixed spatial factor needs the loop unrolled */
 	long f0[MAXDIV], f1[MAXDIV] = {1};
 	int n0 = 1, n1 = 1;
 	f0[0] = 1;
@@ -579,6 +599,11 @@ static void add_jobs(Shared *sh, const signed char *sdim)
 		for (int j = 0; j < n1; j++) {
 			double used = (double)f0[i] * (double)f1[j] / (double)c->pes;
 			if (used < o->min_util)
+				continue;
+			/* no schedule runs faster than its compute steps */
+			if (o->max_cycles &&
+			    (double)c->macs / ((double)f0[i] * (double)f1[j]) >
+			    (double)o->max_cycles)
 				continue;
 			for (int m = 0; m < nmask; m++) {
 				if (sh->njobs == MAXJOBS)
@@ -688,12 +713,41 @@ static void progress(Shared *sh, double t0, int final)
 	        el > 0 ? ev / el : 0, done, sh->njobs, left);
 }
 
+static int search_space(const SCtx *c, const SOpts *o, SResult *r);
+
+/* With bypassing allowed, the space without it (a part of it, and much
+ * smaller) is searched first: its best is a bound the whole search then
+ * starts from.  That prunes early and changes nothing in the answer (no
+ * point whose cost equals the bound is pruned). */
 int search_run(const SCtx *c, const SOpts *o, SResult *r)
+{
+	if (!o->bypass || o->exhaustive || c->nl < 3)
+		return search_space(c, o, r);
+	double t0 = now();
+	SOpts first = *o;
+	first.bypass = 0;
+	first.progress = 0;
+	SResult r0;
+	int found = search_space(c, &first, &r0);
+	SOpts all = *o;
+	if (found && (!o->incumbent || r0.cost < o->incumbent)) {
+		all.incumbent = r0.cost;
+		all.incumbent_e = r0.m.e_total;
+	}
+	int ok = search_space(c, &all, r);
+	r->evaluated += r0.evaluated;
+	r->pruned += r0.pruned;
+	r->seconds = now() - t0;
+	return ok;
+}
+
+static int search_space(const SCtx *c, const SOpts *o, SResult *r)
 {
 	Shared sh = {.c = c, .o = o};
 	memset(r, 0, sizeof *r);
 	double t0 = now();
-	atomic_init(&sh.best, INFINITY);
+	atomic_init(&sh.best, o->incumbent > 0 ? o->incumbent : INFINITY);
+	atomic_init(&sh.best_e, o->incumbent > 0 ? o->incumbent_e : INFINITY);
 	pthread_mutex_init(&sh.mu, NULL);
 	for (int d = 0; d < NDIMS; d++)
 		sh.ndiv[d] = divisors(c->ext[d], sh.div[d], MAXDIV);

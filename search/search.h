@@ -119,12 +119,15 @@ typedef struct SOpts {
 	long fix[MAX_LEVELS][NDIMS];    /* a fixed factor per level (0: free) */
 	long fix_pe[NDIMS];             /* a fixed spatial factor (0: free) */
 	double min_util;                /* least utilization of the result */
+	long max_cycles;                /* most cycles of the result (0: any) */
 	int bypass;                     /* tensors may skip inner levels */
 	int dbl;                        /* double-buffer every buffer */
 	int buildable;                  /* only schedules the RTL builds */
 	int exhaustive;                 /* no bound: evaluate every point */
 	int threads;
 	int progress;                   /* a progress line on stderr */
+	double incumbent, incumbent_e;  /* a cost (and its energy) known to be
+	                                   reachable: prune above it (0: none) */
 } SOpts;
 
 typedef struct SResult {
@@ -139,6 +142,41 @@ typedef struct SResult {
 
 void sopts_default(SOpts *o);
 int search_run(const SCtx *c, const SOpts *o, SResult *r);
+
+/* search/hier.c: the memory hierarchy search */
+enum { HIER_MAXSIZES = 16, HIER_MAXCAND = 1024 };
+typedef struct HierOpts {
+	long pe_sizes[HIER_MAXSIZES];   /* candidate per-PE level sizes */
+	int npe;
+	long sh_sizes[HIER_MAXSIZES];   /* candidate global buffer sizes */
+	int nsh;
+	int max_pe_levels;              /* 1 or 2 register-file levels */
+	long max_pe_bytes;              /* bound on per-PE storage (0: none) */
+	long max_shared_bytes;          /* bound on the global buffer */
+	int refine;                     /* best candidates searched again with
+	                                   bypassing */
+	int exhaustive;                 /* every candidate with bypassing */
+} HierOpts;
+
+typedef struct HierCand {
+	Arch arch;
+	int found;
+	SResult res;                    /* its best, or what beat the bound */
+} HierCand;
+
+typedef struct HierResult {
+	int found, best, ncand;
+	HierCand cand[HIER_MAXCAND];
+	SResult res;
+	long evaluated;
+	double seconds;
+} HierResult;
+
+void hier_default(HierOpts *h);
+int hier_option(HierOpts *h, int argc, char **argv, int *i);
+int hier_run(const Layer *l, const Arch *base, const HierOpts *h,
+             const SOpts *so, HierResult *r);
+void hier_describe(char *s, size_t n, const Arch *a);
 
 /* search/space.c */
 int divisors(long n, long *out, int max);   /* ascending */
