@@ -20,6 +20,7 @@ static const char usage[] =
 	"\n"
 	"commands:\n"
 	"  check FILE          parse and check the layer, schedule and arch\n"
+	"                      (or the layer shapes of a network file)\n"
 	"  ir FILE             print the scheduled loop nest\n"
 	"      --after PASS    stop after lowering pass PASS (see --passes)\n"
 	"      --c             print the loop nest as C instead\n"
@@ -126,6 +127,55 @@ static void parse_args(int argc, char **argv, Opts *o)
 	}
 }
 
+/* Reads and parses a network file into net; 0 after a user error. */
+static int network_read(Arena *a, const char *path, Network *net)
+{
+	char err[512];
+	Source *src = source_read(a, path, err, sizeof err);
+	if (!src) {
+		fprintf(stderr, "tessera: %s\n", err);
+		return 0;
+	}
+	Diag d = {.out = stderr};
+	if (!source_is_network(src)) {
+		fprintf(stderr, "tessera: %s is not a network file (it should "
+		        "start with 'network NAME {')\n", path);
+		return 0;
+	}
+	if (!network_parse(a, &d, src, net)) {
+		if (d.nerrors > MAX_ERRORS)
+			fprintf(stderr, "tessera: %d errors, %d shown\n", d.nerrors,
+			        MAX_ERRORS);
+		return 0;
+	}
+	return 1;
+}
+
+/* tessera check on a network file: its layers, checked. */
+static int check_network(Arena *a, const char *path)
+{
+	Network net;
+	if (!network_read(a, path, &net))
+		return EXIT_USER;
+	long macs = 0, runs = 0;
+	for (int i = 0; i < net.nlayers; i++) {
+		macs += net.layer[i].layer.macs * net.layer[i].repeat;
+		runs += net.layer[i].repeat;
+	}
+	printf("network %s: %d layers (%ld with repeats), %ld MACs\n", net.name,
+	       net.nlayers, runs, macs);
+	return 0;
+}
+
+/* Whether the file's first word is `network` (0 if it cannot be read:
+ * the normal path reports that). */
+static int is_network_file(Arena *a, const char *path)
+{
+	char err[512];
+	Source *src = source_read(a, path, err, sizeof err);
+	return src && source_is_network(src);
+}
+
 /* Reads, parses and lowers the file; 0 after a user error. */
 static int compile(Arena *a, const Opts *o, Program *p, LoopNest *ln)
 {
@@ -136,6 +186,13 @@ static int compile(Arena *a, const Opts *o, Program *p, LoopNest *ln)
 		return 0;
 	}
 	Diag d = {.out = stderr};
+	if (source_is_network(src)) {
+		fprintf(stderr, "tessera: %s is a network file; %s\n", o->file,
+		        strcmp(o->cmd, "model") ? "only check and model --network "
+		        "read one" : "give it with --network NET.tsr and a "
+		        "dataflow file");
+		return 0;
+	}
 	if (!parse_program(a, &d, src, p) || !lower(&d, p, ln, o->after)) {
 		if (d.nerrors > MAX_ERRORS)
 			fprintf(stderr, "tessera: %d errors, %d shown\n", d.nerrors,
@@ -457,6 +514,11 @@ int main(int argc, char **argv)
 	Arena *a = arena_new();
 	Program *p = arena_alloc(a, sizeof *p);
 	LoopNest *ln = arena_alloc(a, sizeof *ln);
+	if (!strcmp(o.cmd, "check") && is_network_file(a, o.file)) {
+		int r = check_network(a, o.file);
+		arena_free(a);
+		return r;
+	}
 	int rc = compile(a, &o, p, ln) ? 0 : EXIT_USER;
 	if (rc == 0 && !strcmp(o.cmd, "ir")) {
 		if (o.emit_c)

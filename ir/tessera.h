@@ -216,6 +216,51 @@ typedef struct Program {
 
 int parse_program(Arena *a, Diag *d, const Source *src, Program *p);
 
+/* ---- networks (frontend/parse.c) ----
+ *
+ * A network file holds the layer shapes of one DNN, and nothing else:
+ *
+ *   network alexnet {
+ *     conv1: conv N=16 K=96 C=3 Y=56 X=56 FY=11 FX=11 stride=4
+ *     dw2:   depthwise N=16 C=64 Y=56 X=56 FY=3 FX=3 stride=2
+ *     fc1:   fc N=16 K=4096 C=9216
+ *     res3:  conv N=16 K=128 C=128 Y=28 X=28 FY=3 FX=3 repeat=3
+ *   }
+ *
+ * network_parse reads one into `net`, checks every entry by the rules of
+ * a layer block (docs/dsl.md), and returns 1, or 0 after reporting every
+ * error at file:line:col through `d`.  Each entry becomes a complete
+ * Layer with the statement of its kind, tensors named O, I and W (output
+ * += input * weight), default types i16 x i16 -> i32:
+ *   conv       O(n,k,y,x) += I(n,c,y*s+fy,x*s+fx) * W(k,c,fy,fx)
+ *   depthwise  O(n,c,y,x) += I(n,c,y*s+fy,x*s+fx) * W(c,fy,fx)
+ *   fc         O(n,k)     += I(n,c)               * W(k,c)
+ * Every extent of the kind must be given (1x1 filters as FY=1 FX=1);
+ * `repeat` (default 1) is how many times the network runs the layer, a
+ * weight for totals.  All memory comes from the arena `a`.
+ * source_is_network tells whether a file's first word is `network`.
+ */
+enum { SHAPE_CONV, SHAPE_DEPTHWISE, SHAPE_FC, NSHAPE_KINDS };
+
+typedef struct NetLayer {
+	const char *name;  /* the entry's name, unique in the network */
+	Loc loc;           /* where the entry starts */
+	int kind;          /* SHAPE_CONV, SHAPE_DEPTHWISE or SHAPE_FC */
+	long stride;       /* 1 unless given */
+	long repeat;       /* times the network runs this layer */
+	Layer layer;       /* the resolved layer (named after the entry) */
+} NetLayer;
+
+typedef struct Network {
+	const char *name;
+	Loc loc;
+	int nlayers;
+	NetLayer *layer;   /* in file order */
+} Network;
+
+int network_parse(Arena *a, Diag *d, const Source *src, Network *net);
+int source_is_network(const Source *src);
+
 /* ---- the loop IR ---- */
 
 enum { MAX_GUARDS = 32, MAX_PART_GUARDS = 6 };
