@@ -429,6 +429,56 @@ extern const Pass passes[];
 extern const int npasses;
 int lower(Diag *d, const Program *p, LoopNest *ln, const char *stop_after);
 
+/* ---- network.c: one dataflow over every layer of a network ----
+ *
+ * schedule_retarget rewrites the schedule of a checked program `tp` (the
+ * dataflow, written for its own layer; `tln` is its lowered nest) for
+ * layer `l`, into `out`: `l` with tp's tensor names and element types,
+ * the adapted schedule and tp's arch.  The rules are in docs/model.md
+ * ("Applying a dataflow to a network").  What it changed is written to
+ * `notes` ("" when nothing); it returns 0 with a file:line:col message in
+ * `err` when a placement has no loop left to go to.  `out` still has to
+ * be lowered: the normal checks decide whether the layer maps.
+ *
+ * network_eval does that for every layer of `net`: res[i] (the caller
+ * gives net->nlayers of them) holds layer i's model, or why it did not
+ * map; `tot` sums the mapped layers, each `repeat` times.  It returns 1
+ * when every layer mapped.  Memory comes from `a`.
+ */
+int schedule_retarget(Arena *a, const Program *tp, const LoopNest *tln,
+                      const Layer *l, Program *out, char *notes,
+                      size_t nlen, char *err, size_t elen);
+
+typedef struct NetResult {
+	const NetLayer *nl;
+	int mapped;         /* lowered and modelled */
+	const char *error;  /* why not: the first line of the message */
+	const char *notes;  /* how the dataflow was adapted to the layer */
+	Program *p;         /* the retargeted program */
+	LoopNest *ln;       /* its nest (valid when mapped) */
+	Model m;            /* one run of the layer (not times repeat) */
+} NetResult;
+
+typedef struct NetTotal {
+	long layers;        /* layers with repeats */
+	int unmapped;       /* entries that did not map */
+	long macs_all;      /* MACs of the whole network */
+	long macs, cycles;  /* of the mapped layers, with repeats */
+	double energy, e_mac, pj_per_mac, utilization;
+	long pes;
+} NetTotal;
+
+int network_eval(Arena *a, const Network *net, const Program *tp,
+                 const LoopNest *tln, NetResult *res, NetTotal *tot);
+void netreport_table(FILE *f, const Network *net, const char *dataflow,
+                     const Arch *arch, const NetResult *res,
+                     const NetTotal *tot);
+void netreport_json(FILE *f, const Network *net, const char *dataflow,
+                    const Arch *arch, const NetResult *res,
+                    const NetTotal *tot);
+void netreport_summary(FILE *f, const char *dataflow, const NetTotal *tot,
+                       int nlayers, int header);
+
 /* ---- runtime: tensors, the CPU reference ---- */
 
 typedef struct Buf {
