@@ -15,6 +15,17 @@ ck_replicated.tsr:a multicast network (PE groups sharing words)
 fyy_eyeriss.tsr:a tensor shared diagonally across the array
 "
 
+# Accepted by the backend but broken there today (reported to the lead):
+# the generated design fails its Verilator build with this message.  The
+# test holds it to that failure, so it fails the day it builds.
+TAXONOMY_BROKEN="
+k_1d.tsr:Delayed assignment to array inside for loops
+"
+
+broken_reason() { # FILE -> the listed message, or nothing
+	printf '%s\n' "$TAXONOMY_BROKEN" | sed -n "s|^$(basename "$1"):||p"
+}
+
 refused_reason() { # FILE -> the listed reason, or nothing
 	printf '%s\n' "$TAXONOMY_REFUSED" | sed -n "s|^$(basename "$1"):||p"
 }
@@ -28,6 +39,13 @@ for f in examples/taxonomy/*.tsr; do
 		if [ $rc -eq 1 ] && grep -qF "cannot build this schedule yet: $want" \
 			$OUT/tax.err; then ok "$name/still-refused"
 		else bad "$name/still-refused" "exit $rc (the backend may build it now: empty its line in TAXONOMY_REFUSED): $(head -3 $OUT/tax.err)"; fi
+	elif [ -n "$(broken_reason "$f")" ]; then
+		$T sim "$f" --json >$OUT/tax.json 2>$OUT/tax.err
+		rc=$?
+		log=$(sed -n 's/.*Verilator build failed; see \(.*\)$/\1/p' $OUT/tax.err)
+		if [ $rc -eq 3 ] && [ -n "$log" ] &&
+			grep -qF "$(broken_reason "$f")" "$log"; then ok "$name/still-broken"
+		else bad "$name/still-broken" "exit $rc (it may work now: empty its line in TAXONOMY_BROKEN): $(tail -3 $OUT/tax.err)"; fi
 	else
 		$T sim "$f" --json >$OUT/tax.json 2>$OUT/tax.err
 		rc=$?
