@@ -20,6 +20,8 @@
 #                         three ways: grouping, brute force, event walk
 #
 #   test/hw.sh            the generated hardware (see that file)
+#   test/taxonomy.sh      every dataflow of examples/taxonomy simulated on
+#                         its layer, and applied to AlexNet (see that file)
 #
 # TESSERA names the binary under test (default ./tessera).
 T=${TESSERA:-./tessera}
@@ -164,6 +166,10 @@ fi
 
 if [ -f test/hw.sh ]; then
 	. test/hw.sh
+fi
+
+if [ -f test/taxonomy.sh ]; then
+	. test/taxonomy.sh
 fi
 
 echo "$pass passed, $fail failed"
