@@ -597,6 +597,8 @@ int main(int argc, char **argv)
 {
 	if (argc > 1 && !strcmp(argv[1], "search"))
 		return search_main(argc - 1, argv + 1);
+	if (argc > 1 && !strcmp(argv[1], "study"))
+		return study_main(argc - 1, argv + 1);
 	Opts o = {0};
 	parse_args(argc, argv, &o);
 	for (int i = 1; i < argc; i++) {

@@ -17,7 +17,7 @@
 enum { EXIT_USER = 1, EXIT_USAGE = 2, EXIT_MISMATCH = 4 };
 
 typedef struct Cli {
-	const char *file, *out;
+	const char *file, *out, *network;
 	int json, dataflow_given, selfcheck, hier, quiet;
 	uint64_t seed;
 	SOpts o;
@@ -152,6 +152,8 @@ static void parse_args(int argc, char **argv, Cli *c)
 			c->selfcheck = (int)int_value(a, value(argc, argv, &i));
 		else if (!strcmp(a, "--hierarchy"))
 			c->hier = 1;
+		else if (!strcmp(a, "--network"))
+			c->network = value(argc, argv, &i);
 		else if (hier_option(&c->h, argc, argv, &i))
 			continue;
 		else if (a[0] == '-' && a[1])
@@ -195,7 +197,7 @@ static void apply_fixes(Cli *cl, const SCtx *c)
 
 /* The file's unrolled loops fix the dataflow unless --dataflow is
  * given; what the canonical form cannot express is an error there. */
-static int file_dataflow(Diag *dg, const LoopNest *ln, SOpts *o)
+int search_file_dataflow(Diag *dg, const LoopNest *ln, SOpts *o)
 {
 	signed char df[MAX_ARRAY_DIMS] = {-1, -1};
 	int any = 0;
@@ -220,14 +222,20 @@ static int file_dataflow(Diag *dg, const LoopNest *ln, SOpts *o)
 	return 1;
 }
 
+void search_dataflow_name(char *s, size_t n, const Arch *a,
+                          const signed char *sdim)
+{
+	snprintf(s, n, "%s", sdim[0] >= 0 ? dim_upper[(int)sdim[0]] : "-");
+	if (a->ndims > 1) {
+		size_t k = strlen(s);
+		snprintf(s + k, n - k, "|%s", sdim[1] >= 0 ? dim_upper[(int)sdim[1]]
+		                                           : "-");
+	}
+}
+
 static void dataflow_name(char *s, size_t n, const SCtx *c, const SPoint *p)
 {
-	snprintf(s, n, "%s", p->sdim[0] >= 0 ? dim_upper[(int)p->sdim[0]] : "-");
-	if (c->arch->ndims > 1) {
-		size_t k = strlen(s);
-		snprintf(s + k, n - k, "|%s",
-		         p->sdim[1] >= 0 ? dim_upper[(int)p->sdim[1]] : "-");
-	}
+	search_dataflow_name(s, n, c->arch, p->sdim);
 }
 
 /* One line per level: its factors, and the tensors buffered there. */
@@ -405,6 +413,161 @@ static int run_hierarchy(const Cli *cl, const SCtx *c, const Model *start)
 	return rc;
 }
 
+/* Reads a network file; 0 after an error (reported). */
+static int read_network(Arena *a, const char *path, Network *net)
+{
+	char err[512];
+	Source *src = source_read(a, path, err, sizeof err);
+	if (!src) {
+		fprintf(stderr, "tessera: %s\n", err);
+		return 0;
+	}
+	if (!source_is_network(src)) {
+		fprintf(stderr, "tessera: %s is not a network file (it should start "
+		        "with 'network NAME {')\n", path);
+		return 0;
+	}
+	Diag d = {.out = stderr};
+	return network_parse(a, &d, src, net);
+}
+
+static void net_row(const NetLayer *nl, const NetBest *b)
+{
+	if (!b->found) {
+		printf(" %10s %12s %9s", "-", "-", "-");
+		return;
+	}
+	printf(" %10.4f %12ld %8.1f%%", b->r.m.pj_per_mac, b->r.m.cycles,
+	       100 * b->r.m.utilization);
+	(void)nl;
+}
+
+static void net_json_layer(const Network *net, int i, const NetBest *b,
+                           const char *key)
+{
+	printf("\"%s\": ", key);
+	if (!b[i].found) {
+		printf("null");
+		return;
+	}
+	printf("{ \"pj_per_mac\": %.6f, \"energy_pj\": %.4f, \"cycles\": %ld, "
+	       "\"utilization\": %.6f, \"evaluated\": %ld, \"seconds\": %.3f }",
+	       b[i].r.m.pj_per_mac, b[i].r.m.e_total, b[i].r.m.cycles,
+	       b[i].r.m.utilization, b[i].r.evaluated, b[i].r.seconds);
+	(void)net;
+}
+
+static int write_layers(const Cli *cl, const Network *net, const Arch *a,
+                        const NetBest *b)
+{
+	if (make_dirs(cl->out)) {
+		fprintf(stderr, "tessera: cannot create %s: %s\n", cl->out,
+		        strerror(errno));
+		return 0;
+	}
+	for (int i = 0; i < net->nlayers; i++) {
+		if (!b[i].found)
+			continue;
+		char path[4096];
+		snprintf(path, sizeof path, "%s/%s.tsr", cl->out, net->layer[i].name);
+		FILE *f = fopen(path, "w");
+		SCtx c;
+		sctx_init(&c, &net->layer[i].layer, a);
+		if (f)
+			spoint_write(f, &c, &b[i].r.best, "# written by tessera search "
+			             "--network\n");
+		if (!f || fclose(f)) {
+			fprintf(stderr, "tessera: cannot write %s\n", path);
+			return 0;
+		}
+	}
+	return 1;
+}
+
+/* --network NET: every layer's best on the file's architecture (and,
+ * with --hierarchy, on one hierarchy chosen for the whole network). */
+static int run_network(const Cli *cl, Arena *ar, const Arch *arch)
+{
+	Network *net = arena_alloc(ar, sizeof *net);
+	if (!read_network(ar, cl->network, net))
+		return EXIT_USER;
+	if (cl->nfix)
+		usage_error("--fix applies to one layer, not to a network%s", "");
+	NetBest *base = calloc((size_t)net->nlayers, sizeof *base);
+	NetBest *opt = calloc((size_t)net->nlayers, sizeof *opt);
+	if (!base || !opt)
+		INTERNAL("out of memory");
+	NetSum sb, so = {0};
+	net_search(net, arch, &cl->o, NULL, base);
+	net_total(net, base, &sb);
+	Arch harch;
+	int ncand = 0, hier = cl->hier &&
+	    net_hier(net, arch, &cl->h, &cl->o, base, &harch, opt, &ncand);
+	if (hier)
+		net_total(net, opt, &so);
+	char hdesc[160] = "";
+	if (hier)
+		hier_describe(hdesc, sizeof hdesc, &harch);
+	if (cl->json) {
+		printf("{ \"network\": \"%s\", \"layers\": [\n", net->name);
+		for (int i = 0; i < net->nlayers; i++) {
+			printf("  { \"name\": \"%s\", \"macs\": %ld, \"repeat\": %ld, ",
+			       net->layer[i].name, net->layer[i].layer.macs,
+			       net->layer[i].repeat);
+			net_json_layer(net, i, base, "best");
+			if (hier) {
+				printf(", ");
+				net_json_layer(net, i, opt, "hierarchy");
+			}
+			printf(" }%s\n", i + 1 < net->nlayers ? "," : "");
+		}
+		printf("], \"total\": { \"energy_pj\": %.4f, \"pj_per_mac\": %.6f, "
+		       "\"cycles\": %.0f, \"missing\": %d, \"evaluated\": %ld, "
+		       "\"seconds\": %.3f }", sb.energy, sb.pj_per_mac, sb.cycles,
+		       sb.missing, sb.evaluated, sb.seconds);
+		if (hier)
+			printf(",\n  \"hierarchy\": { \"levels\": \"%s\", "
+			       "\"candidates\": %d, \"energy_pj\": %.4f, "
+			       "\"pj_per_mac\": %.6f, \"cycles\": %.0f }", hdesc, ncand,
+			       so.energy, so.pj_per_mac, so.cycles);
+		printf(" }\n");
+	} else {
+		printf("network %s, each layer's best schedule (energy):\n",
+		       net->name);
+		printf("%-10s %14s %6s %10s %12s %9s", "layer", "MACs", "repeat",
+		       "pJ/MAC", "cycles", "util");
+		if (hier)
+			printf(" %10s %12s %9s %7s", "pJ/MAC", "cycles", "util", "gain");
+		putchar('\n');
+		for (int i = 0; i < net->nlayers; i++) {
+			const NetLayer *nl = &net->layer[i];
+			printf("%-10s %14ld %6ld", nl->name, nl->layer.macs, nl->repeat);
+			net_row(nl, &base[i]);
+			if (hier) {
+				net_row(nl, &opt[i]);
+				if (base[i].found && opt[i].found)
+					printf(" %6.2fx", base[i].r.m.e_total / opt[i].r.m.e_total);
+			}
+			putchar('\n');
+		}
+		printf("total: %.4f pJ/MAC, %.4g pJ, %.4g cycles (%ld schedules "
+		       "evaluated in %.2f s)%s\n", sb.pj_per_mac, sb.energy,
+		       sb.cycles, sb.evaluated, sb.seconds,
+		       sb.missing ? "; layers without a schedule: -" : "");
+		if (hier)
+			printf("hierarchy %s (of %d): %.4f pJ/MAC, %.4g cycles; %.2fx "
+			       "less energy\n", hdesc, ncand, so.pj_per_mac, so.cycles,
+			       sb.energy / so.energy);
+	}
+	int rc = sb.missing ? EXIT_USER : 0;
+	if (cl->out && !write_layers(cl, net, hier ? &harch : arch,
+	                             hier ? opt : base))
+		rc = EXIT_USER;
+	free(base);
+	free(opt);
+	return rc;
+}
+
 int search_main(int argc, char **argv)
 {
 	Cli cl = {0};
@@ -441,9 +604,14 @@ int search_main(int argc, char **argv)
 		arena_free(ar);
 		return bad ? EXIT_MISMATCH : 0;
 	}
-	if (!cl.dataflow_given && !file_dataflow(&d, ln, &cl.o)) {
+	if (!cl.dataflow_given && !search_file_dataflow(&d, ln, &cl.o)) {
 		arena_free(ar);
 		return EXIT_USER;
+	}
+	if (cl.network) {
+		rc = run_network(&cl, ar, &p->arch);
+		arena_free(ar);
+		return rc;
 	}
 	apply_fixes(&cl, &c);
 	Model start, *sp = NULL;

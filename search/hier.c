@@ -161,7 +161,7 @@ static void try_cand(const Layer *l, HierResult *r, int k, SOpts o)
 	}
 }
 
-static void list_cands(const Arch *base, const HierOpts *h, HierResult *r)
+void hier_candidates(const Arch *base, const HierOpts *h, HierResult *r)
 {
 	for (int npe = 1; npe <= h->max_pe_levels; npe++)
 		for (int i = 0; i < h->npe; i++)
@@ -194,7 +194,7 @@ int hier_run(const Layer *l, const Arch *base, const HierOpts *h,
 	o.progress = 0;
 	/* --fix names levels of the file's architecture: not searched here */
 	memset(o.fix, 0, sizeof o.fix);
-	list_cands(base, h, r);
+	hier_candidates(base, h, r);
 	SOpts quick = o;
 	quick.bypass = 0;
 	for (int k = 0; k < r->ncand; k++) {

@@ -178,6 +178,37 @@ int hier_run(const Layer *l, const Arch *base, const HierOpts *h,
              const SOpts *so, HierResult *r);
 void hier_describe(char *s, size_t n, const Arch *a);
 
+void hier_candidates(const Arch *base, const HierOpts *h, HierResult *r);
+
+/* search/net.c: whole networks */
+typedef struct NetBest {
+	int found;
+	SResult r;
+} NetBest;
+typedef struct NetSum {
+	double energy, cycles, macs, macs_all, pj_per_mac, seconds;
+	long evaluated;
+	int missing;                    /* layers with no schedule */
+} NetSum;
+int net_search(const Network *net, const Arch *a, const SOpts *so,
+               const long *max_cycles, NetBest *out);
+void net_total(const Network *net, const NetBest *b, NetSum *s);
+int net_hier(const Network *net, const Arch *a, const HierOpts *h,
+             const SOpts *so, const NetBest *base, Arch *arch, NetBest *out,
+             int *ncand);
+
+/* search/svg.c: a grouped bar chart (v[group * nseries + series]; NAN
+ * for none) */
+void svg_bars(FILE *f, const char *title, const char *ylabel, int ngroups,
+              const char *const *groups, int nseries,
+              const char *const *series, const double *v);
+
+/* search/cli.c, search/study.c */
+int search_file_dataflow(Diag *dg, const LoopNest *ln, SOpts *o);
+void search_dataflow_name(char *s, size_t n, const Arch *a,
+                          const signed char *sdim);
+int study_main(int argc, char **argv);
+
 /* search/space.c */
 int divisors(long n, long *out, int max);   /* ascending */
 int level_orders(const SCtx *c, const long *f, signed char orders[][NDIMS]);
