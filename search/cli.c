@@ -146,6 +146,10 @@ static void parse_args(int argc, char **argv, Cli *c)
 				usage_error("--threads takes 1 to 256%s", "");
 		} else if (!strcmp(a, "--seed"))
 			c->seed = (uint64_t)int_value(a, value(argc, argv, &i));
+		else if (!strcmp(a, "--count"))
+			c->o.count_only = c->o.exhaustive = 1;
+		else if (!strcmp(a, "--progress-file"))
+			c->o.progress_file = value(argc, argv, &i);
 		else if (!strcmp(a, "--quiet"))
 			c->o.progress = 0, c->quiet = 1;
 		else if (!strcmp(a, "--selfcheck"))
@@ -379,16 +383,20 @@ static int run_hierarchy(const Cli *cl, const SCtx *c, const Model *start)
 			printf("on the file's architecture: %.4f pJ/MAC, %ld cycles; "
 			       "hierarchies at most as slow:\n", base.m.pj_per_mac,
 			       base.m.cycles);
-		printf("hierarchies tried (the best first found wins ties):\n");
+		printf("hierarchies tried, every tensor in every level%s (the "
+		       "first found wins ties):\n", cl->o.bypass ? "; the best ones "
+		       "again with bypassing" : "");
 		for (int k = 0; k < r->ncand; k++) {
 			char d[160];
 			const HierCand *h = &r->cand[k];
 			hier_describe(d, sizeof d, &h->arch);
 			if (h->found)
-				printf("  %-34s %9.4f pJ/MAC%s\n", d, h->res.m.pj_per_mac,
+				printf("  %-34s %9.4f pJ/MAC%s%s\n", d, h->res.m.pj_per_mac,
+				       h->refined && cl->o.bypass ? " (with bypassing)" : "",
 				       k == r->best ? "  <- best" : "");
 			else
-				printf("  %-34s  cannot beat the best so far\n", d);
+				printf("  %-34s  %s%s\n", d, h->why,
+				       h->refined && cl->o.bypass ? " (with bypassing)" : "");
 		}
 		putchar('\n');
 	}
@@ -623,7 +631,14 @@ int search_main(int argc, char **argv)
 		return rc;
 	}
 	SResult r;
-	if (!search_run(&c, &cl.o, &r)) {
+	int found = search_run(&c, &cl.o, &r);
+	if (cl.o.count_only) {
+		printf("%ld schedules in the space (%d jobs), counted in %.2f s\n",
+		       r.evaluated, r.jobs, r.seconds);
+		arena_free(ar);
+		return 0;
+	}
+	if (!found) {
 		fprintf(stderr, "%s: error: no schedule satisfies the constraints "
 		        "(%ld evaluated)\n", cl.file, r.evaluated);
 		arena_free(ar);

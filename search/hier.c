@@ -138,17 +138,26 @@ static void make_arch(Arch *a, const Arch *base, int npe, long s0, long s1,
 	a->nlevels = k;
 }
 
-/* Searches candidate k with options o, from the best so far. */
-static void try_cand(const Layer *l, HierResult *r, int k, SOpts o)
+/* Searches candidate k with options o, from the best so far when
+ * `bound` (else for the candidate's own best, to rank it). */
+static void try_cand(const Layer *l, HierResult *r, int k, SOpts o,
+                     int bound)
 {
 	HierCand *c = &r->cand[k];
 	SCtx ctx;
 	sctx_init(&ctx, l, &c->arch);
-	o.incumbent = r->found ? r->res.cost : 0;
-	o.incumbent_e = r->found ? r->res.m.e_total : 0;
+	o.incumbent = bound && r->found ? r->res.cost : 0;
+	o.incumbent_e = bound && r->found ? r->res.m.e_total : 0;
 	SResult res;
 	int found = search_run(&ctx, &o, &res);
 	r->evaluated += res.evaluated;
+	/* above the bound it started from, a point is not the candidate's
+	 * best: only that the candidate cannot win */
+	found = found && (!o.incumbent || res.cost <= o.incumbent);
+	c->refined |= o.bypass;
+	if (!c->found && !found)
+		c->why = o.incumbent ? "cannot beat the best so far"
+		                     : "no schedule meets the constraints";
 	if (found && (!c->found || res.cost < c->res.cost)) {
 		c->found = 1;
 		c->res = res;
@@ -182,8 +191,9 @@ void hier_candidates(const Arch *base, const HierOpts *h, HierResult *r)
 }
 
 /* Every candidate is searched without bypassing (every tensor in every
- * level, as the artifact does: fast); with bypassing allowed, the
- * `refine` best of them are then searched again over the whole space.
+ * level, as the artifact does: fast), each for its own best; with
+ * bypassing allowed, the `refine` best of them are then searched again
+ * over the whole space, from the best found so far.
  * That second step is the heuristic part (docs/search.md measures it). */
 int hier_run(const Layer *l, const Arch *base, const HierOpts *h,
              const SOpts *so, HierResult *r)
@@ -198,7 +208,9 @@ int hier_run(const Layer *l, const Arch *base, const HierOpts *h,
 	SOpts quick = o;
 	quick.bypass = 0;
 	for (int k = 0; k < r->ncand; k++) {
-		try_cand(l, r, k, h->exhaustive || !o.bypass ? o : quick);
+		int quick_only = !h->exhaustive && o.bypass;
+		/* ranking needs every candidate's own best: no shared bound */
+		try_cand(l, r, k, quick_only ? quick : o, !quick_only);
 		if (so->progress)
 			fprintf(stderr, "\r\033[Khierarchy: %d of %d candidates, best "
 			        "%.4g pJ/MAC, %.1f s", k + 1, r->ncand,
@@ -218,7 +230,7 @@ int hier_run(const Layer *l, const Arch *base, const HierOpts *h,
 				order[j - 1] = t;
 			}
 		for (int i = 0; i < n && i < h->refine; i++)
-			try_cand(l, r, order[i], o);
+			try_cand(l, r, order[i], o, 1);
 	}
 	if (so->progress)
 		fprintf(stderr, "\r\033[K");

@@ -75,6 +75,7 @@ typedef struct Worker {
 	long evaluated, pruned;
 	double lbp[MAX_LEVELS][NDIMS + 1]; /* bounds on the path (checking) */
 	int check_bound;
+	int count_only;                /* --count: the size of the space */
 } Worker;
 
 static double now(void)
@@ -387,6 +388,10 @@ static void orders_rec(Worker *w, int L, signed char (*ords)[S_MAXORDERS][NDIMS]
                        const int *nord)
 {
 	const SCtx *c = w->sh->c;
+	if (L == c->nl && w->count_only) {
+		w->evaluated++;
+		return;
+	}
 	if (L == c->nl) {
 		SNest s;
 		Model m;
@@ -761,14 +766,25 @@ static int search_space(const SCtx *c, const SOpts *o, SResult *r)
 	for (int i = 0; i < nt; i++) {
 		w[i].sh = &sh;
 		w[i].check_bound = getenv("TESSERA_CHECK_BOUND") != NULL;
+		w[i].count_only = o->count_only;
 		if (pthread_create(&th[i], NULL, worker_main, &w[i]))
 			INTERNAL("cannot start a thread");
 	}
-	while (o->progress && atomic_load(&sh.done) < sh.njobs) {
+	while ((o->progress || o->progress_file) &&
+	       atomic_load(&sh.done) < sh.njobs) {
 		struct timespec ts = {0, 250 * 1000 * 1000};
 		nanosleep(&ts, NULL);
-		if (now() - t0 > 0.5)
+		if (now() - t0 > 0.5 && o->progress)
 			progress(&sh, t0, 0);
+		if (o->progress_file && (long)(now() - t0) % 30 == 0) {
+			FILE *f = fopen(o->progress_file, "w");
+			if (f) {
+				fprintf(f, "%.0f s: %ld evaluated, jobs %d of %d\n",
+				        now() - t0, atomic_load(&sh.evaluated),
+				        atomic_load(&sh.done), sh.njobs);
+				fclose(f);
+			}
+		}
 	}
 	for (int i = 0; i < nt; i++)
 		pthread_join(th[i], NULL);

@@ -126,6 +126,8 @@ typedef struct SOpts {
 	int exhaustive;                 /* no bound: evaluate every point */
 	int threads;
 	int progress;                   /* a progress line on stderr */
+	const char *progress_file;      /* progress written there every 30 s */
+	int count_only;                 /* count the points, evaluate none */
 	double incumbent, incumbent_e;  /* a cost (and its energy) known to be
 	                                   reachable: prune above it (0: none) */
 } SOpts;
@@ -160,8 +162,11 @@ typedef struct HierOpts {
 
 typedef struct HierCand {
 	Arch arch;
-	int found;
-	SResult res;                    /* its best, or what beat the bound */
+	int found;                      /* res is its best (in the space
+	                                   searched) */
+	int refined;                    /* searched with bypassing */
+	const char *why;                /* why not found */
+	SResult res;
 } HierCand;
 
 typedef struct HierResult {

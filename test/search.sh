@@ -58,8 +58,9 @@ if [ -n "$u" ] && awk -v u="$u" 'BEGIN { exit !(u >= 0.85) }'; then
 else bad search/min_utilization "utilization '$u': $(head -3 $OUT/cy.json)"; fi
 
 $T search $ST --quiet --fix 'k@pe=4' --fix 'c@GB=2' -o $OUT/fix.tsr >/dev/null 2>&1
-if grep -q 'split(k, [a-z_]*, k_pe, 4)\|k_pe, 4)' $OUT/fix.tsr &&
-	grep -q 'c_gb' $OUT/fix.tsr; then ok search/fixed_factors
+$T ir $OUT/fix.tsr >$OUT/fix.ir 2>&1
+if grep -q 'spatial k_pe \[4\]' $OUT/fix.ir && grep -q 'for c_gb \[2\]' $OUT/fix.ir
+then ok search/fixed_factors
 else bad search/fixed_factors "$(sed -n '/schedule/,/}/p' $OUT/fix.tsr)"; fi
 
 if $T search $ST --quiet --buildable -o $OUT/hw.tsr >/dev/null 2>&1 &&
@@ -80,3 +81,40 @@ expect search_replicate 1 "replicate.tsr:8:18: error: search takes one" -- \
 expect search_impossible 1 "no schedule satisfies" -- \
 	$T search $ST --quiet --dataflow 'K|C' --fix k@pe=2 --min-util 0.9
 expect search_syntax 1 "nonexistent.tsr" -- $T search nonexistent.tsr
+
+# networks: every layer searched, totals weighted by repeat
+TN=test/search/tinynet.tsr
+if $T search $ST --network $TN --dataflow 'K|C' --quiet --json -o $OUT/netbest \
+	>$OUT/net.json 2>&1 && grep -q '"total"' $OUT/net.json &&
+	$T check $OUT/netbest/conv.tsr >/dev/null 2>&1 &&
+	$T check $OUT/netbest/fc.tsr >/dev/null 2>&1; then
+	ok search/network
+else bad search/network "$(head -5 $OUT/net.json)"; fi
+expect search_network_unmapped 1 "layers without a schedule" -- \
+	$T search $ST --network $TN --dataflow 'Y|X' --quiet
+expect search_network_not_net 1 "is not a network file" -- \
+	$T search $ST --network $ST --quiet
+
+# the hierarchy search: no worse than the file's architecture, no slower
+$T search $ST --hierarchy --pe-sizes 8,16,32 --shared-sizes 2KB,4KB \
+	--dataflow 'K|C' --quiet --json -o $OUT/hier.tsr >$OUT/hier.json 2>&1
+$T search $ST --dataflow 'K|C' --quiet --json >$OUT/flat.json 2>&1
+hp=$(json_num pj_per_mac $OUT/hier.json) fp=$(json_num pj_per_mac $OUT/flat.json)
+hc=$(json_num cycles $OUT/hier.json) fc=$(json_num cycles $OUT/flat.json)
+if [ -n "$hp" ] && awk -v a="$hp" -v b="$fp" 'BEGIN { exit !(a <= b) }' &&
+	[ "$hc" -le "$fc" ] && $T model $OUT/hier.tsr >/dev/null 2>&1; then
+	ok search/hierarchy
+else bad search/hierarchy "hierarchy $hp pJ/MAC $hc cycles, flat $fp $fc"; fi
+expect search_bad_sizes 2 "sizes such as" -- $T search $ST --hierarchy --pe-sizes x
+
+# study: a table and a chart made by the tool
+rm -rf $OUT/study
+if $T study dataflows $TN examples/taxonomy/ck_tpu.tsr \
+	examples/taxonomy/xy_shidiannao.tsr -o $OUT/study --quiet >$OUT/st.out 2>&1 &&
+	grep -q '^| tinynet conv |' $OUT/study/dataflows.md &&
+	grep -q '<svg' $OUT/study/dataflows.svg &&
+	grep -q '<rect' $OUT/study/dataflows.svg; then
+	ok search/study_dataflows
+else bad search/study_dataflows "$(cat $OUT/st.out)"; fi
+expect study_no_out 2 "needs -o DIR" -- $T study dataflows $TN
+expect study_kind 2 "dataflows or hierarchy" -- $T study frob $TN -o $OUT/study
