@@ -770,13 +770,15 @@ static int search_space(const SCtx *c, const SOpts *o, SResult *r)
 		if (pthread_create(&th[i], NULL, worker_main, &w[i]))
 			INTERNAL("cannot start a thread");
 	}
+	double last = t0;
 	while ((o->progress || o->progress_file) &&
 	       atomic_load(&sh.done) < sh.njobs) {
 		struct timespec ts = {0, 250 * 1000 * 1000};
 		nanosleep(&ts, NULL);
 		if (now() - t0 > 0.5 && o->progress)
 			progress(&sh, t0, 0);
-		if (o->progress_file && (long)(now() - t0) % 30 == 0) {
+		if (o->progress_file && now() - last >= 30) {
+			last = now();
 			FILE *f = fopen(o->progress_file, "w");
 			if (f) {
 				fprintf(f, "%.0f s: %ld evaluated, jobs %d of %d\n",
