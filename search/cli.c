@@ -492,6 +492,69 @@ static int write_layers(const Cli *cl, const Network *net, const Arch *a,
 	return 1;
 }
 
+/* The network's layers and totals as JSON; opt (NULL: none) are the
+ * results on the chosen hierarchy. */
+static void network_json(const Network *net, const NetBest *base,
+                         const NetSum *sb, const NetBest *opt,
+                         const NetSum *so, const char *hdesc, int ncand)
+{
+	printf("{ \"network\": \"%s\", \"layers\": [\n", net->name);
+	for (int i = 0; i < net->nlayers; i++) {
+		printf("  { \"name\": \"%s\", \"macs\": %ld, \"repeat\": %ld, ",
+		       net->layer[i].name, net->layer[i].layer.macs,
+		       net->layer[i].repeat);
+		net_json_layer(net, i, base, "best");
+		if (opt) {
+			printf(", ");
+			net_json_layer(net, i, opt, "hierarchy");
+		}
+		printf(" }%s\n", i + 1 < net->nlayers ? "," : "");
+	}
+	printf("], \"total\": { \"energy_pj\": %.4f, \"pj_per_mac\": %.6f, "
+	       "\"cycles\": %.0f, \"missing\": %d, \"evaluated\": %ld, "
+	       "\"seconds\": %.3f }", sb->energy, sb->pj_per_mac, sb->cycles,
+	       sb->missing, sb->evaluated, sb->seconds);
+	if (opt)
+		printf(",\n  \"hierarchy\": { \"levels\": \"%s\", "
+		       "\"candidates\": %d, \"energy_pj\": %.4f, "
+		       "\"pj_per_mac\": %.6f, \"cycles\": %.0f }", hdesc, ncand,
+		       so->energy, so->pj_per_mac, so->cycles);
+	printf(" }\n");
+}
+
+/* The same as a table. */
+static void network_table(const Network *net, const NetBest *base,
+                          const NetSum *sb, const NetBest *opt,
+                          const NetSum *so, const char *hdesc, int ncand)
+{
+	printf("network %s, each layer's best schedule (energy):\n",
+	       net->name);
+	printf("%-10s %14s %6s %10s %12s %9s", "layer", "MACs", "repeat",
+	       "pJ/MAC", "cycles", "util");
+	if (opt)
+		printf(" %10s %12s %9s %7s", "pJ/MAC", "cycles", "util", "gain");
+	putchar('\n');
+	for (int i = 0; i < net->nlayers; i++) {
+		const NetLayer *nl = &net->layer[i];
+		printf("%-10s %14ld %6ld", nl->name, nl->layer.macs, nl->repeat);
+		net_row(nl, &base[i]);
+		if (opt) {
+			net_row(nl, &opt[i]);
+			if (base[i].found && opt[i].found)
+				printf(" %6.2fx", base[i].r.m.e_total / opt[i].r.m.e_total);
+		}
+		putchar('\n');
+	}
+	printf("total: %.4f pJ/MAC, %.4g pJ, %.4g cycles (%ld schedules "
+	       "evaluated in %.2f s)%s\n", sb->pj_per_mac, sb->energy,
+	       sb->cycles, sb->evaluated, sb->seconds,
+	       sb->missing ? "; layers without a schedule: -" : "");
+	if (opt)
+		printf("hierarchy %s (of %d): %.4f pJ/MAC, %.4g cycles; %.2fx "
+		       "less energy\n", hdesc, ncand, so->pj_per_mac, so->cycles,
+		       sb->energy / so->energy);
+}
+
 /* --network NET: every layer's best on the file's architecture (and,
  * with --hierarchy, on one hierarchy chosen for the whole network). */
 static int run_network(const Cli *cl, Arena *ar, const Arch *arch)
@@ -516,57 +579,10 @@ static int run_network(const Cli *cl, Arena *ar, const Arch *arch)
 	char hdesc[160] = "";
 	if (hier)
 		hier_describe(hdesc, sizeof hdesc, &harch);
-	if (cl->json) {
-		printf("{ \"network\": \"%s\", \"layers\": [\n", net->name);
-		for (int i = 0; i < net->nlayers; i++) {
-			printf("  { \"name\": \"%s\", \"macs\": %ld, \"repeat\": %ld, ",
-			       net->layer[i].name, net->layer[i].layer.macs,
-			       net->layer[i].repeat);
-			net_json_layer(net, i, base, "best");
-			if (hier) {
-				printf(", ");
-				net_json_layer(net, i, opt, "hierarchy");
-			}
-			printf(" }%s\n", i + 1 < net->nlayers ? "," : "");
-		}
-		printf("], \"total\": { \"energy_pj\": %.4f, \"pj_per_mac\": %.6f, "
-		       "\"cycles\": %.0f, \"missing\": %d, \"evaluated\": %ld, "
-		       "\"seconds\": %.3f }", sb.energy, sb.pj_per_mac, sb.cycles,
-		       sb.missing, sb.evaluated, sb.seconds);
-		if (hier)
-			printf(",\n  \"hierarchy\": { \"levels\": \"%s\", "
-			       "\"candidates\": %d, \"energy_pj\": %.4f, "
-			       "\"pj_per_mac\": %.6f, \"cycles\": %.0f }", hdesc, ncand,
-			       so.energy, so.pj_per_mac, so.cycles);
-		printf(" }\n");
-	} else {
-		printf("network %s, each layer's best schedule (energy):\n",
-		       net->name);
-		printf("%-10s %14s %6s %10s %12s %9s", "layer", "MACs", "repeat",
-		       "pJ/MAC", "cycles", "util");
-		if (hier)
-			printf(" %10s %12s %9s %7s", "pJ/MAC", "cycles", "util", "gain");
-		putchar('\n');
-		for (int i = 0; i < net->nlayers; i++) {
-			const NetLayer *nl = &net->layer[i];
-			printf("%-10s %14ld %6ld", nl->name, nl->layer.macs, nl->repeat);
-			net_row(nl, &base[i]);
-			if (hier) {
-				net_row(nl, &opt[i]);
-				if (base[i].found && opt[i].found)
-					printf(" %6.2fx", base[i].r.m.e_total / opt[i].r.m.e_total);
-			}
-			putchar('\n');
-		}
-		printf("total: %.4f pJ/MAC, %.4g pJ, %.4g cycles (%ld schedules "
-		       "evaluated in %.2f s)%s\n", sb.pj_per_mac, sb.energy,
-		       sb.cycles, sb.evaluated, sb.seconds,
-		       sb.missing ? "; layers without a schedule: -" : "");
-		if (hier)
-			printf("hierarchy %s (of %d): %.4f pJ/MAC, %.4g cycles; %.2fx "
-			       "less energy\n", hdesc, ncand, so.pj_per_mac, so.cycles,
-			       sb.energy / so.energy);
-	}
+	if (cl->json)
+		network_json(net, base, &sb, hier ? opt : NULL, &so, hdesc, ncand);
+	else
+		network_table(net, base, &sb, hier ? opt : NULL, &so, hdesc, ncand);
 	int rc = sb.missing ? EXIT_USER : 0;
 	if (cl->out && !write_layers(cl, net, hier ? &harch : arch,
 	                             hier ? opt : base))

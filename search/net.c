@@ -56,6 +56,72 @@ void net_total(const Network *net, const NetBest *b, NetSum *s)
 	s->pj_per_mac = s->macs > 0 ? s->energy / s->macs : NAN;
 }
 
+/* The K-th smallest of the first n totals (INFINITY while fewer than K
+ * are finite). */
+static double kth_total(const double *tot, int n, int K)
+{
+	double top[64];
+	int m = 0;
+	K = K < 64 ? K : 64;
+	for (int i = 0; i < n; i++) {
+		if (!isfinite(tot[i]))
+			continue;
+		int j;
+		if (m < K) {
+			j = m++;
+		} else {
+			if (tot[i] >= top[K - 1])
+				continue;
+			j = K - 1;
+		}
+		for (; j > 0 && top[j - 1] > tot[i]; j--)
+			top[j] = top[j - 1];
+		top[j] = tot[i];
+	}
+	return m == K ? top[K - 1] : INFINITY;
+}
+
+/* The network's energy on arch a, every tensor in every level, or
+ * INFINITY once it cannot be below `cut` (the K-th best so far: such a
+ * candidate cannot be among the K searched again).  The largest layers
+ * go first, and what is left of `cut` is each layer search's starting
+ * bound, so hopeless candidates stop early. */
+static double rank_total(const Network *net, const Arch *a, const SOpts *q,
+                         const long *maxc, double cut)
+{
+	int order[256], n = net->nlayers < 256 ? net->nlayers : 256;
+	for (int i = 0; i < n; i++)
+		order[i] = i;
+	for (int i = 1; i < n; i++)
+		for (int j = i; j > 0 && net->layer[order[j - 1]].layer.macs *
+		                             net->layer[order[j - 1]].repeat <
+		                         net->layer[order[j]].layer.macs *
+		                             net->layer[order[j]].repeat; j--) {
+			int t = order[j];
+			order[j] = order[j - 1];
+			order[j - 1] = t;
+		}
+	double sum = 0;
+	for (int k = 0; k < n; k++) {
+		const NetLayer *nl = &net->layer[order[k]];
+		double rep = (double)nl->repeat;
+		SOpts o = *q;
+		o.max_cycles = maxc[order[k]];
+		if (isfinite(cut) && q->obj == OBJ_ENERGY)
+			o.incumbent = o.incumbent_e = (cut - sum) / rep;
+		if (isfinite(cut) && o.incumbent <= 0)
+			return INFINITY;
+		SCtx c;
+		SResult r;
+		sctx_init(&c, &nl->layer, a);
+		if (!search_run(&c, &o, &r) ||
+		    (o.incumbent > 0 && r.m.e_total > o.incumbent))
+			return INFINITY;
+		sum += r.m.e_total * rep;
+	}
+	return sum > cut ? INFINITY : sum;
+}
+
 /* One hierarchy for the whole network (see the header).  base[] holds
  * each layer's best on the file's architecture (its cycles bound the
  * layer); the winner's per-layer results go to out[], its architecture
@@ -76,14 +142,11 @@ int net_hier(const Network *net, const Arch *a, const HierOpts *h,
 	SOpts quick = *so;
 	quick.bypass = 0;
 	quick.progress = 0;
-	int best = -1;
+	int best = -1, K = so->bypass && h->refine > 0 ? h->refine : 1;
 	double best_e = INFINITY;
 	for (int k = 0; k < cands->ncand; k++) {
-		NetSum s;
-		int all = net_search(net, &cands->cand[k].arch, &quick, maxc, tmp) ==
-		          net->nlayers;
-		net_total(net, tmp, &s);
-		tot[k] = all ? s.energy : INFINITY;
+		tot[k] = rank_total(net, &cands->cand[k].arch, &quick, maxc,
+		                    kth_total(tot, k, K));
 		if (so->progress)
 			fprintf(stderr, "\r\033[Knetwork hierarchy: %d of %d candidates",
 			        k + 1, cands->ncand);
