@@ -648,19 +648,28 @@ static void emit_par(Out *o, int k)
 	const Hw *hw = o->hw;
 	const HwBuf *B = &hw->buf[k];
 	int p = B->parent, aw = hw->buf[p].aw, w = hw->bits[B->t];
-	P(o, "\tfunction automatic [31:0] par_%d(input [31:0] pe);\n"
-	  "\t\tpar_%d = 32'd0", k, k);
-	for (int j = 0; j < hw->np; j++)
-		if (B->par[j])
-			P(o, " + ((pe / 32'd%ld) %% 32'd%ld) * 32'd%ld", hw->part[j].sdiv,
-			  hw->part[j].p->extent, B->pmult[j]);
+	/* PE r of lane v: the lane fixes the parallel parts, r the others */
+	P(o, "\tfunction automatic [31:0] ppe_%d(input [31:0] v, input [31:0] r);"
+	  "\n\t\tppe_%d = 32'd0", k, k);
+	long rest = 1;
+	for (int j = 0; j < hw->np; j++) {
+		const HwPart *q = &hw->part[j];
+		if (!q->spatial)
+			continue;
+		P(o, " + ((%s / 32'd%ld) %% 32'd%ld) * 32'd%ld", B->par[j] ? "v" : "r",
+		  B->par[j] ? B->pmult[j] : rest, q->p->extent, q->sdiv);
+		if (!B->par[j])
+			rest *= q->p->extent;
+	}
 	P(o, ";\n\tendfunction\n\treg [%ld:0] pok%d;  // lanes read last cycle\n"
 	  "\talways @(posedge clk) pok%d <= g%d_rep;\n", B->npar - 1, k, k, p);
 	if (B->t == T_OUT)
-		P(o, "\twire [%ld:0] pcnt%d;\n\treg [63:0] pcs%d;  // PEs drained\n"
+		P(o, "`ifndef SYNTHESIS\n\twire [%ld:0] pcnt%d;\n"
+		  "\treg [63:0] pcs%d;  // PEs drained\n"
 		  "\tinteger pq%d;\n\talways @* begin\n\t\tpcs%d = 64'd0;\n"
 		  "\t\tfor (pq%d = 0; pq%d < %ld; pq%d = pq%d + 1)\n"
-		  "\t\t\tpcs%d = pcs%d + {32'd0, pcnt%d[pq%d*32 +: 32]};\n\tend\n",
+		  "\t\t\tpcs%d = pcs%d + {32'd0, pcnt%d[pq%d*32 +: 32]};\n\tend\n"
+		  "`endif\n",
 		  B->npar * 32 - 1, k, k, k, k, k, k, B->npar, k, k, k, k, k, k);
 	P(o, "\tgenvar v%d;\n\tgenerate for (v%d = 0; v%d < %ld; v%d = v%d + 1) "
 	  "begin : par%d\n", k, k, k, B->npar, k, k, k);
@@ -678,18 +687,23 @@ static void emit_par(Out *o, int k)
 	  "\t\tassign g%d_rap[v%d*%d +: %d] = pa[%d:0];\n", p, k, k, p, k, aw, aw,
 	  aw - 1);
 	if (B->t == T_OUT)
-		P(o, "\t\treg [%d:0] s;\n\t\treg [31:0] cnt;\n\t\tinteger r;\n"
+		P(o, "\t\treg [%d:0] s;\n\t\treg any;\n"
+		  "`ifndef SYNTHESIS\n\t\treg [31:0] cnt;\n`endif\n\t\tinteger r;\n"
 		  "\t\talways @* begin  // this lane's partial sums, summed\n"
-		  "\t\t\ts = %d'd0;\n\t\t\tcnt = 32'd0;\n\t\t\tif (dcall)\n"
-		  "\t\t\tfor (r = 0; r < NPE; r = r + 1)\n"
-		  "\t\t\t\tif (pinl[r] && pdt[r] && par_%d(r) == v%d) begin\n"
-		  "\t\t\t\t\ts = s + pdv[r];\n"
-		  "\t\t\t\t\tcnt = cnt + 32'd1;\n\t\t\t\tend\n\t\tend\n"
-		  "\t\tassign g%d_wep[v%d] = di%d && cnt != 32'd0;\n"
+		  "\t\t\ts = %d'd0;\n\t\t\tany = 1'b0;\n"
+		  "`ifndef SYNTHESIS\n\t\t\tcnt = 32'd0;\n`endif\n\t\t\tif (dcall)\n"
+		  "\t\t\tfor (r = 0; r < %ld; r = r + 1)\n"
+		  "\t\t\t\tif (pinl[ppe_%d(v%d, r)] && pdt[ppe_%d(v%d, r)]) begin\n"
+		  "\t\t\t\t\ts = s + pdv[ppe_%d(v%d, r)];\n\t\t\t\t\tany = 1'b1;\n"
+		  "`ifndef SYNTHESIS\n\t\t\t\t\tcnt = cnt + 32'd1;\n`endif\n"
+		  "\t\t\t\tend\n\t\tend\n"
+		  "\t\tassign g%d_wep[v%d] = di%d && any;\n"
 		  "\t\tassign g%d_wap[v%d*%d +: %d] = pa[%d:0];\n"
 		  "\t\tassign g%d_wdp[v%d*%d +: %d] = s;\n"
-		  "\t\tassign pcnt%d[v%d*32 +: 32] = cnt;\n",
-		  w - 1, w, k, k, p, k, k, p, k, aw, aw, aw - 1, p, k, w, w, k, k);
+		  "`ifndef SYNTHESIS\n\t\tassign pcnt%d[v%d*32 +: 32] = cnt;\n"
+		  "`endif\n",
+		  w - 1, w, hw->npe / B->npar, k, k, k, k, k, k, p, k, k, p, k, aw,
+		  aw, aw - 1, p, k, w, w, k, k);
 	P(o, "\tend endgenerate\n");
 }
 
@@ -963,7 +977,7 @@ static void emit_engine_regs(Out *o, int k)
 		if (B->per_pe && B->npar > 1)
 			P(o, "1'b1;  // drain: every lane at once\n");
 		else if (B->per_pe)
-			P(o, "dcnt != 32'd0;  // drain\n");
+			P(o, "dany;  // drain\n");
 		else
 			P(o, "tch%d[e%d_la[%d:0]];  // drain\n", k, k, B->aw - 1);
 	}
@@ -1150,16 +1164,21 @@ static void emit_datapath(Out *o)
 	const HwBuf *O = &hw->buf[hw->inner[T_OUT]];
 	if (O->per_pe)
 		P(o, "\treg fwall_o, clro, dcall;\n\twire [NPE-1:0] pinl, pdt;\n"
-		  "\twire [%d:0] pdv [0:NPE-1];  // one word a PE (an array, not a bus)\n"
-		  "\treg [%d:0] dsum;\n\treg [31:0] dcnt;\n"
+		  "\twire [%d:0] pdv [0:NPE-1];  // one word a PE (an array, not a bus)\n",
+		  wo - 1);
+	if (O->per_pe && O->npar == 1)   /* drained one lane at a time */
+		P(o, "\treg [%d:0] dsum;\n\treg dany;\n"
+		  "`ifndef SYNTHESIS\n\treg [31:0] dcnt;  // PEs drained (a count)\n"
+		  "`endif\n"
 		  "\tinteger q;\n\talways @* begin  // the drained lane, summed\n"
-		  "\t\tdsum = %d'd0;\n\t\tdcnt = 32'd0;\n"
+		  "\t\tdsum = %d'd0;\n\t\tdany = 1'b0;\n"
+		  "`ifndef SYNTHESIS\n\t\tdcnt = 32'd0;\n`endif\n"
 		  "\t\tif (dcall)\n\t\tfor (q = 0; q < NPE; q = q + 1)\n"
 		  "\t\t\tif (pinl[q] && pdt[q]) begin\n"
-		  "\t\t\t\tdsum = dsum + pdv[q];\n"
-		  "\t\t\t\tdcnt = dcnt + 32'd1;\n\t\t\tend\n\tend\n",
-		  wo - 1, wo - 1, wo);
-	else
+		  "\t\t\t\tdsum = dsum + pdv[q];\n\t\t\t\tdany = 1'b1;\n"
+		  "`ifndef SYNTHESIS\n\t\t\t\tdcnt = dcnt + 32'd1;\n`endif\n"
+		  "\t\t\tend\n\tend\n", wo - 1, wo);
+	else if (!O->per_pe)
 		P(o, "\treg clro, dcall;\n\twire [%d:0] pprod [0:NPE-1];\n", wo - 1);
 	for (int t = 0; t < NTENSORS; t++) {
 		const HwBuf *B = &hw->buf[hw->inner[t]];
