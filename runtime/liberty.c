@@ -295,8 +295,21 @@ static const double CELL_W = 10.0, CELL_H = 14.6, PORT_GROW = 5.0;
 static const double DEC_W = 300.0, COL_H = 400.0;
 static const long MAT = 256;
 
+/* The smallest cell whose name starts with `prefix`; 0 if none. */
+static double smallest(const Liberty *lib, const char *prefix)
+{
+	double best = 0;
+	for (int i = 0; i < lib->ncell; i++) {
+		const LibCell *c = &lib->cell[i];
+		if (!strncasecmp(c->name, prefix, strlen(prefix)) && c->area > 0 &&
+		    (!best || c->area < best))
+			best = c->area;
+	}
+	return best;
+}
+
 void sram_model(long width, long words, long nr, long nw, double node_nm,
-                SramShape *s)
+                const Liberty *lib, SramShape *s)
 {
 	memset(s, 0, sizeof *s);
 	double F = (node_nm > 0 ? node_nm : 180) / 1000.0;  /* µm */
@@ -325,6 +338,15 @@ void sram_model(long width, long words, long nr, long nw, double node_nm,
 	       DEC_W * (double)ports * F;
 	s->h = (double)((s->rows + mr - 1) / mr) * s->cell_h +
 	       COL_H * (double)ports * F;
-	s->area = s->w * s->h * (double)s->mats;
+	s->macro = s->w * s->h * (double)s->mats;
 	s->cells_area = (double)(width * words) * s->cell_w * s->cell_h;
+	/* As a register file: a flip-flop per bit behind a multiplexer per
+	 * write port, and a tree of 2:1 multiplexers per read port. */
+	double dff = lib ? smallest(lib, "DFF") : 0;
+	double mux = lib ? smallest(lib, "MUX2") : 0;
+	if (dff > 0 && mux > 0)
+		s->flops = (double)(width * words) * (dff + (double)nw * mux) +
+		           (double)(nr * width * (words - 1)) * mux;
+	s->as_flops = s->flops > 0 && s->flops < s->macro;
+	s->area = s->as_flops ? s->flops : s->macro;
 }

@@ -524,7 +524,8 @@ static int areas(SynthResult *r, const Liberty *lib, const char *stat,
 		return 0;
 	for (int s = 0; s < r->nsram; s++) {
 		SynthSram *x = &r->sram[s];
-		sram_model(x->width, x->words, x->nr, x->nw, r->node_nm, &x->shape);
+		sram_model(x->width, x->words, x->nr, x->nw, r->node_nm, lib,
+		           &x->shape);
 		r->sram_area += x->shape.area;
 	}
 	count_instances(m, n, inst, top, 1, 0);
@@ -789,16 +790,18 @@ void synth_report(FILE *f, const Hw *hw, const SynthResult *r,
 		        nand2(r, m->total * (double)m->instances));
 	}
 	if (r->nsram) {
-		fprintf(f, "\n%-20s %6s %7s %7s %-16s %12s\n", "SRAM (model)",
-		        "width", "words", "ports", "array", "um2");
+		fprintf(f, "\n%-20s %6s %7s %7s %-16s %12s %12s %s\n",
+		        "buffer (model)", "width", "words", "ports", "SRAM array",
+		        "SRAM um2", "flops um2", "kept");
 		for (int i = 0; i < r->nsram; i++) {
 			const SynthSram *s = &r->sram[i];
 			char ports[32], arr[48];
 			snprintf(ports, sizeof ports, "%ldR %ldW", s->nr, s->nw);
 			snprintf(arr, sizeof arr, "%ldx%ld mux %ld", s->shape.rows,
 			         s->shape.cols, s->shape.mux);
-			fprintf(f, "%-20s %6ld %7ld %7s %-16s %12.1f\n", s->name,
-			        s->width, s->words, ports, arr, s->shape.area);
+			fprintf(f, "%-20s %6ld %7ld %7s %-16s %12.1f %12.1f %s\n",
+			        s->name, s->width, s->words, ports, arr, s->shape.macro,
+			        s->shape.flops, s->shape.as_flops ? "flops" : "SRAM");
 		}
 	}
 	fprintf(f, "\n%-30s %14s %12s %7s\n", "area", "um2", "NAND2 eq",
@@ -815,7 +818,7 @@ void synth_report(FILE *f, const Hw *hw, const SynthResult *r,
 	if (r->other != 0)
 		area_row(f, r, "other modules", r->other);
 	area_row(f, r, "logic", r->logic);
-	snprintf(what, sizeof what, "SRAM (model, %g nm)", r->node_nm);
+	snprintf(what, sizeof what, "buffers (model, %g nm)", r->node_nm);
 	area_row(f, r, what, r->sram_area);
 	area_row(f, r, "total", r->total);
 	double macs = r->mac * (double)r->npe;
@@ -878,9 +881,11 @@ void synth_report_json(FILE *f, const Hw *hw, const SynthResult *r,
 		const SynthSram *s = &r->sram[i];
 		fprintf(f, "    { \"name\": \"%s\", \"module\": \"%s\", \"width\": "
 		        "%ld, \"words\": %ld, \"read_ports\": %ld, \"write_ports\": "
-		        "%ld, \"rows\": %ld, \"columns\": %ld, \"um2\": %.3f }%s\n",
+		        "%ld, \"rows\": %ld, \"columns\": %ld, \"sram_um2\": %.3f, "
+		        "\"flops_um2\": %.3f, \"as\": \"%s\", \"um2\": %.3f }%s\n",
 		        s->name, s->module, s->width, s->words, s->nr, s->nw,
-		        s->shape.rows, s->shape.cols, s->shape.area,
+		        s->shape.rows, s->shape.cols, s->shape.macro, s->shape.flops,
+		        s->shape.as_flops ? "flops" : "sram", s->shape.area,
 		        i + 1 < r->nsram ? "," : "");
 	}
 	fprintf(f, "  ],\n  \"area\": {\n");

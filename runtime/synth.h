@@ -42,11 +42,16 @@ typedef struct SramShape {
 	long mats;                 /* subarrays, each with its periphery */
 	double cell_w, cell_h;     /* one bit cell, µm */
 	double w, h;               /* one mat with its periphery, µm */
-	double area;               /* µm² */
-	double cells_area;         /* the bit cells alone, µm² */
+	double macro;              /* the SRAM macro, µm² */
+	double cells_area;         /* its bit cells alone, µm² */
+	double flops;              /* the same memory as flip-flops and
+	                              multiplexers of the liberty, µm² (0:
+	                              the liberty lacks DFF or MUX2 cells) */
+	int as_flops;              /* flops are the smaller: area = flops */
+	double area;               /* the smaller of the two, µm² */
 } SramShape;
 void sram_model(long width, long words, long nr, long nw, double node_nm,
-                SramShape *s);
+                const Liberty *lib, SramShape *s);
 
 /* ---- synth.c: the flow ---- */
 
