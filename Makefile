@@ -23,10 +23,11 @@ IR = ir/util.c ir/arch.c ir/schedule.c ir/print.c ir/verify.c ir/passes.c \
      ir/count.c ir/spatial.c ir/buffers.c ir/interconnect.c ir/control.c \
      ir/model.c ir/walk.c
 RUNTIME = runtime/tensor.c runtime/naive.c runtime/emit_c.c runtime/jitload.c \
-          runtime/report.c runtime/sim.c
+          runtime/report.c runtime/sim.c \
+          runtime/synth.c runtime/liberty.c
 VERILOG = backend-verilog/plan.c backend-verilog/emit.c
 CORE = $(FRONT) $(IR) $(RUNTIME) $(VERILOG)
-HDRS = ir/tessera.h frontend/frontend.h backend-verilog/hw.h
+HDRS = ir/tessera.h frontend/frontend.h backend-verilog/hw.h runtime/synth.h
 
 CORE_OBJ = $(CORE:%.c=$(B)/%.o)
 ALL_OBJ = $(CORE_OBJ) $(B)/main.o

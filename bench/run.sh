@@ -9,6 +9,8 @@
 #      and the JIT's kernel time against the same loops
 #      (`tessera ir --c`) compiled by gcc -O2                  <= 3x
 #   c. `tessera check` on a generated 10,000-line file         < 100 ms
+#   f. `tessera synth` on AlexNet conv3, 16x16 (yosys + OpenSTA)
+#      under /usr/bin/time -v, stopped after SYNTH_TIMEOUT s    < 60 s, 2 GB
 #
 # Whole-process times are hyperfine means when hyperfine is installed,
 # otherwise means over a loop timed with date +%s%N.  The JIT's kernel
@@ -232,6 +234,29 @@ set -- $(sim_line examples/quickstart.tsr) - - - - - -
 qs_rate=$5 qs_util=$6
 rm -rf $simcache
 
+# f. synthesis of the 16x16 conv3 design, with a time limit.
+SYNTH_TIMEOUT=${SYNTH_TIMEOUT:-180}
+rm -rf $OUT/synth
+timeout "$SYNTH_TIMEOUT" /usr/bin/time -v "$T" synth $LAYER --json \
+	-o $OUT/synth >$OUT/synth.json 2>$OUT/synth.err
+synth_rc=$?
+synth_s=$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' $OUT/synth.err |
+	awk -F: '{ s = 0; for (i = 1; i <= NF; i++) s = s * 60 + $i; print s }')
+synth_mb=$(sed -n 's/.*Maximum resident set size (kbytes): //p' $OUT/synth.err |
+	awk '{ printf "%.0f", $1 / 1024 }')
+jnum() { sed -n "s/.*\"$1\": { \"um2\": *\([0-9.]*\),.*/\1/p" $OUT/synth.json | head -1; }
+if [ $synth_rc -eq 0 ]; then
+	synth_row="$synth_s s, $synth_mb MB"
+	synth_pe=$(jnum pe) synth_array=$(jnum array) synth_logic=$(jnum logic)
+	synth_period=$(sed -n 's/.*"period_ns": *\([0-9.]*\).*/\1/p' $OUT/synth.json)
+	synth_over=$(sed -n 's/.*"logic_overhead_over_macs": *\([0-9.]*\).*/\1/p' $OUT/synth.json)
+else
+	synth_row="stopped"
+	[ $synth_rc -eq 124 ] && synth_row="> $SYNTH_TIMEOUT s"
+	echo "tessera synth on conv3 did not finish (exit status $synth_rc," \
+		"limit $SYNTH_TIMEOUT s); see $OUT/synth.err and $OUT/synth/yosys.log" >>$NOTES
+fi
+
 echo "Caveat: figures are from one noisy shared machine ($cpus CPUs, load"
 echo "average $load); compare the ratios within one run, not absolute"
 echo "figures across runs. Whole-process times are $timer."
@@ -264,6 +289,14 @@ row "   simulated cycles per second, 16x16" "$conv3_rate M" ">= 1 M" \
 row "   utilization in simulation (conv3)" "$conv3_util" ">= 0.9" \
   "$(atmost 0.9 "$conv3_util")"
 row "   quickstart 4x4: cycles/s, utilization" "$qs_rate M, $qs_util" "" ""
+row "f. tessera synth conv3, 16x16 (yosys + OpenSTA)" "$synth_row" \
+  "< 60 s, 2 GB" "$( [ $synth_rc -eq 0 ] && awk -v s="$synth_s" -v m="$synth_mb" \
+  'BEGIN { print (s < 60 && m < 2048) ? "yes" : "NO" }' || echo NO)"
+if [ $synth_rc -eq 0 ]; then
+	row "   PE / array / logic area (um2)" "$synth_pe / $synth_array / $synth_logic" "" ""
+	row "   clock period (critical path)" "$synth_period ns" "" ""
+	row "   logic over the MACs alone" "$synth_over x" "" ""
+fi
 row "start-up: tessera check on an empty file" "$(ms "$start_s")" "" ""
 row "   (true: starting any process here)" "$(ms "$true_s")" "" ""
 if [ -s $NOTES ]; then

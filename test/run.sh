@@ -20,6 +20,7 @@
 #                         three ways: grouping, brute force, event walk
 #
 #   test/hw.sh            the generated hardware (see that file)
+#   test/synth.sh         area and timing with yosys and OpenSTA
 #
 # TESSERA names the binary under test (default ./tessera).
 T=${TESSERA:-./tessera}
@@ -160,6 +161,10 @@ fi
 
 if [ -f test/hw.sh ]; then
 	. test/hw.sh
+fi
+
+if [ -f test/synth.sh ]; then
+	. test/synth.sh
 fi
 
 echo "$pass passed, $fail failed"
