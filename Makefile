@@ -21,9 +21,9 @@ DEB_PKGS = llvm-dev clang libclang-rt-14-dev verilator yosys iverilog \
 FRONT = frontend/lex.c frontend/parse.c frontend/check.c
 IR = ir/util.c ir/arch.c ir/schedule.c ir/print.c ir/verify.c ir/passes.c \
      ir/count.c ir/spatial.c ir/buffers.c ir/interconnect.c ir/control.c \
-     ir/model.c ir/walk.c
+     ir/model.c ir/walk.c ir/network.c
 RUNTIME = runtime/tensor.c runtime/naive.c runtime/emit_c.c runtime/jitload.c \
-          runtime/report.c runtime/sim.c \
+          runtime/report.c runtime/netreport.c runtime/sim.c \
           runtime/synth.c runtime/liberty.c
 VERILOG = backend-verilog/plan.c backend-verilog/emit.c
 CORE = $(FRONT) $(IR) $(RUNTIME) $(VERILOG)

@@ -21,12 +21,17 @@ static const char usage[] =
 	"\n"
 	"commands:\n"
 	"  check FILE          parse and check the layer, schedule and arch\n"
+	"                      (or the layer shapes of a network file)\n"
 	"  ir FILE             print the scheduled loop nest\n"
 	"      --after PASS    stop after lowering pass PASS (see --passes)\n"
 	"      --c             print the loop nest as C instead\n"
 	"  model FILE          cycles, accesses per level, energy of the\n"
 	"                      accelerator the schedule describes\n"
 	"      --json          the same as JSON\n"
+	"      --network NET.tsr  apply FILE's schedule and arch (a dataflow)\n"
+	"                      to every layer of network NET: a table per\n"
+	"                      layer and totals; several FILEs compare\n"
+	"                      dataflows; exit 1 if a layer does not map\n"
 	"      --brute         count by walking every iteration (slow; a check)\n"
 	"      --walk          count by simulating every buffer's contents\n"
 	"                      step by step (slow; an independent check)\n"
@@ -57,7 +62,9 @@ static const char usage[] =
 	"  --help              this text\n";
 
 typedef struct Opts {
-	const char *cmd, *file, *after, *outdir;
+	const char *cmd, *file, *after, *outdir, *network;
+	const char *more[64];      /* further FILEs (model --network) */
+	int nmore;
 	const char *inputs[NTENSORS];
 	const char *input_names[NTENSORS];
 	int ninputs;
@@ -94,6 +101,8 @@ static void parse_args(int argc, char **argv, Opts *o)
 			o->emit_c = 1;
 		} else if (!strcmp(a, "--json")) {
 			o->json = 1;
+		} else if (!strcmp(a, "--network")) {
+			o->network = need_value(argc, argv, &i);
 		} else if (!strcmp(a, "--brute")) {
 			o->brute = 1;
 		} else if (!strcmp(a, "--walk")) {
@@ -143,10 +152,139 @@ static void parse_args(int argc, char **argv, Opts *o)
 			o->cmd = a;
 		} else if (!o->file) {
 			o->file = a;
+		} else if (o->nmore < 64) {
+			o->more[o->nmore++] = a;
 		} else {
-			usage_error("unexpected argument %s", a);
+			usage_error("too many files: %s", a);
 		}
 	}
+	if (o->nmore && !o->network)
+		usage_error("unexpected argument %s", o->more[0]);
+	if (o->network && (!o->cmd || strcmp(o->cmd, "model")))
+		usage_error("--network goes with model%s", "");
+	if (o->network && (o->brute || o->walk))
+		usage_error("--network models with the grouping counter only, "
+		            "not --brute or --walk%s", "");
+}
+
+/* Reads and parses a network file into net; 0 after a user error. */
+static int network_read(Arena *a, const char *path, Network *net)
+{
+	char err[512];
+	Source *src = source_read(a, path, err, sizeof err);
+	if (!src) {
+		fprintf(stderr, "tessera: %s\n", err);
+		return 0;
+	}
+	Diag d = {.out = stderr};
+	if (!source_is_network(src)) {
+		fprintf(stderr, "tessera: %s is not a network file (it should "
+		        "start with 'network NAME {')\n", path);
+		return 0;
+	}
+	if (!network_parse(a, &d, src, net)) {
+		if (d.nerrors > MAX_ERRORS)
+			fprintf(stderr, "tessera: %d errors, %d shown\n", d.nerrors,
+			        MAX_ERRORS);
+		return 0;
+	}
+	return 1;
+}
+
+/* tessera check on a network file: its layers, checked. */
+static int check_network(Arena *a, const char *path)
+{
+	Network net;
+	if (!network_read(a, path, &net))
+		return EXIT_USER;
+	long macs = 0, runs = 0;
+	for (int i = 0; i < net.nlayers; i++) {
+		macs += net.layer[i].layer.macs * net.layer[i].repeat;
+		runs += net.layer[i].repeat;
+	}
+	printf("network %s: %d layers (%ld with repeats), %ld MACs\n", net.name,
+	       net.nlayers, runs, macs);
+	return 0;
+}
+
+/* Whether the file's first word is `network` (0 if it cannot be read:
+ * the normal path reports that). */
+static int is_network_file(Arena *a, const char *path)
+{
+	char err[512];
+	Source *src = source_read(a, path, err, sizeof err);
+	return src && source_is_network(src);
+}
+
+static int compile(Arena *a, const Opts *o, Program *p, LoopNest *ln);
+
+/* tessera model --network NET FILE...: each dataflow FILE over every
+ * layer of NET; exit 1 when a file has an error or a layer does not map
+ * (after printing every table). */
+static int cmd_network(Arena *a, const Opts *o)
+{
+	Network net;
+	if (!network_read(a, o->network, &net))
+		return EXIT_USER;
+	int nfiles = 1 + o->nmore, rc = 0;
+	const char *files[65];
+	files[0] = o->file;
+	for (int k = 0; k < o->nmore; k++)
+		files[k + 1] = o->more[k];
+	NetTotal *tots = arena_alloc(a, sizeof *tots * (size_t)nfiles);
+	if (o->json) {
+		printf("{ \"network\": \"%s\", \"layers\": %d, \"dataflows\": [\n",
+		       net.name, net.nlayers);
+	}
+	for (int k = 0; k < nfiles; k++) {
+		Opts one = *o;
+		one.file = files[k];
+		one.after = NULL;
+		Program *p = arena_alloc(a, sizeof *p);
+		LoopNest *ln = arena_alloc(a, sizeof *ln);
+		if (!compile(a, &one, p, ln)) {
+			rc = EXIT_USER;
+			tots[k].unmapped = -1;
+			continue;
+		}
+		if (ln->accel < 0) {
+			fprintf(stderr, "%s: error: the schedule has no accelerate() "
+			        "loop, so it describes no accelerator to model\n",
+			        files[k]);
+			rc = EXIT_USER;
+			tots[k].unmapped = -1;
+			continue;
+		}
+		NetResult *res = arena_alloc(a, sizeof *res * (size_t)net.nlayers);
+		if (!network_eval(a, &net, p, ln, res, &tots[k])) {
+			fprintf(stderr, "tessera: %d of %d layers of %s did not map "
+			        "under %s\n", tots[k].unmapped, net.nlayers, net.name,
+			        files[k]);
+			rc = EXIT_USER;
+		}
+		if (o->json) {
+			static int first = 1;
+			printf("%s", first ? "" : ",\n");
+			first = 0;
+			netreport_json(stdout, &net, files[k], &p->arch, res, &tots[k]);
+		} else {
+			if (k)
+				putchar('\n');
+			netreport_table(stdout, &net, files[k], &p->arch, res, &tots[k]);
+		}
+	}
+	if (o->json) {
+		printf("\n] }\n");
+	} else if (nfiles > 1) {
+		printf("\nnetwork %s: %ld MACs under each dataflow\n", net.name,
+		       tots[0].macs_all);
+		for (int k = 0, h = 1; k < nfiles; k++)
+			if (tots[k].unmapped >= 0) {
+				netreport_summary(stdout, files[k], &tots[k], net.nlayers, h);
+				h = 0;
+			}
+	}
+	return rc;
 }
 
 /* Reads, parses and lowers the file; 0 after a user error. */
@@ -159,6 +297,13 @@ static int compile(Arena *a, const Opts *o, Program *p, LoopNest *ln)
 		return 0;
 	}
 	Diag d = {.out = stderr};
+	if (source_is_network(src)) {
+		fprintf(stderr, "tessera: %s is a network file; %s\n", o->file,
+		        strcmp(o->cmd, "model") ? "only check and model --network "
+		        "read one" : "give it with --network NET.tsr and a "
+		        "dataflow file");
+		return 0;
+	}
 	if (!parse_program(a, &d, src, p) || !lower(&d, p, ln, o->after)) {
 		if (d.nerrors > MAX_ERRORS)
 			fprintf(stderr, "tessera: %d errors, %d shown\n", d.nerrors,
@@ -509,6 +654,16 @@ int main(int argc, char **argv)
 	Arena *a = arena_new();
 	Program *p = arena_alloc(a, sizeof *p);
 	LoopNest *ln = arena_alloc(a, sizeof *ln);
+	if (!strcmp(o.cmd, "check") && is_network_file(a, o.file)) {
+		int r = check_network(a, o.file);
+		arena_free(a);
+		return r;
+	}
+	if (o.network) {
+		int r = cmd_network(a, &o);
+		arena_free(a);
+		return r;
+	}
 	int rc = compile(a, &o, p, ln) ? 0 : EXIT_USER;
 	if (rc == 0 && !strcmp(o.cmd, "ir")) {
 		if (o.emit_c)

@@ -237,9 +237,15 @@ static int plan_lanes(Hw *hw, int t, char *err, size_t errlen)
 	if (settings > HW_MAXTUPLES)
 		return fail(err, errlen, "a window across more than 4096 PE "
 		            "settings");
-	if (!block_full(hw, &s))
+	/* a per-PE engine fills a lane at its first setting, which an edge
+	 * tile could cut off while other PEs of the lane work (lanes read
+	 * from a shared buffer at every step have no such choice) */
+	const LoopNest *ln = hw->ln;
+	int inner_per_pe = ln->nholders[t] > 0 &&
+	    ln->arch->level[ln->buf[ln->holder[t][0]].level].per_pe;
+	if (inner_per_pe && !block_full(hw, &s))
 		return fail(err, errlen, "edge tiles on the unrolled loops of a "
-		            "window across PEs");
+		            "window across PEs whose words are kept per PE");
 	int js[HW_MAXP], n;
 	list_parts(hw, s.inb, js, &n);
 	unsigned char *seen = calloc((size_t)s.words, 1);

@@ -662,3 +662,233 @@ int parse_program(Arena *a, Diag *d, const Source *src, Program *p)
 	}
 	return !ps.failed && d->nerrors == 0;
 }
+
+/* ---- network files ----
+ *
+ *   network  := 'network' NAME '{' { entry } '}'
+ *   entry    := NAME ':' KIND { NAME '=' INT }
+ *   KIND     := 'conv' | 'depthwise' | 'fc'
+ *
+ * Each entry is turned into the LayerAst of its kind's statement (with
+ * the entry's locations) and resolved by layer_resolve, so a shape is
+ * checked by the same rules as a layer block.
+ */
+
+static const char *const shape_kind_name[NSHAPE_KINDS] = {
+	"conv", "depthwise", "fc",
+};
+
+/* The loops each kind needs, as a bit set over DimId. */
+static unsigned shape_dims(int kind)
+{
+	unsigned all = (1u << NDIMS) - 1;
+	if (kind == SHAPE_CONV)
+		return all;
+	if (kind == SHAPE_DEPTHWISE)
+		return all & ~(1u << DIM_K);
+	return 1u << DIM_N | 1u << DIM_K | 1u << DIM_C;
+}
+
+/* A term coef * var, located at `loc`. */
+static Term *mk_term(Arena *a, long coef, const char *var, Loc loc,
+                     Term *next_term)
+{
+	Term *t = arena_alloc(a, sizeof *t);
+	t->coef = coef;
+	t->var = var;
+	t->loc = loc;
+	t->next = next_term;
+	return t;
+}
+
+/* ref(name, indices...) where each index is a chain of terms. */
+static void mk_ref(RefAst *r, const char *name, Loc loc, int rank,
+                   Term **idx)
+{
+	r->name = name;
+	r->loc = loc;
+	r->rank = rank;
+	for (int i = 0; i < rank; i++) {
+		r->idx[i] = idx[i];
+		r->idx_loc[i] = loc;
+	}
+}
+
+/* The statement of a kind:
+ *   conv       O(n,k,y,x) += I(n,c,y*s+fy,x*s+fx) * W(k,c,fy,fx)
+ *   depthwise  O(n,c,y,x) += I(n,c,y*s+fy,x*s+fx) * W(c,fy,fx)
+ *   fc         O(n,k)     += I(n,c)               * W(k,c)        */
+static void shape_stmt(Arena *a, LayerAst *la, int kind, long s, Loc loc)
+{
+	const char *ch = kind == SHAPE_DEPTHWISE ? "c" : "k";
+	Term *o[4], *in[4], *w[4];
+	o[0] = mk_term(a, 1, "n", loc, NULL);
+	o[1] = mk_term(a, 1, ch, loc, NULL);
+	in[0] = mk_term(a, 1, "n", loc, NULL);
+	in[1] = mk_term(a, 1, "c", loc, NULL);
+	int wr = 0;
+	if (kind != SHAPE_DEPTHWISE)
+		w[wr++] = mk_term(a, 1, "k", loc, NULL);
+	w[wr++] = mk_term(a, 1, "c", loc, NULL);
+	int rank = 2;
+	if (kind != SHAPE_FC) {
+		o[2] = mk_term(a, 1, "y", loc, NULL);
+		o[3] = mk_term(a, 1, "x", loc, NULL);
+		in[2] = mk_term(a, s, "y", loc, mk_term(a, 1, "fy", loc, NULL));
+		in[3] = mk_term(a, s, "x", loc, mk_term(a, 1, "fx", loc, NULL));
+		w[wr++] = mk_term(a, 1, "fy", loc, NULL);
+		w[wr++] = mk_term(a, 1, "fx", loc, NULL);
+		rank = 4;
+	}
+	mk_ref(&la->ref[T_OUT], "O", loc, rank, o);
+	mk_ref(&la->ref[T_A], "I", loc, rank, in);
+	mk_ref(&la->ref[T_B], "W", loc, wr, w);
+	la->has_stmt = 1;
+	la->stmt_loc = loc;
+}
+
+/* NAME '=' INT items of one entry: extents, stride, repeat. */
+static void shape_items(Parser *ps, NetLayer *nl, LayerAst *la,
+                        const Loc *kind_loc)
+{
+	ItemAst **tail = &la->items;
+	unsigned need = shape_dims(nl->kind), seen = 0;
+	Loc stride_loc = {0}, repeat_loc = {0};
+	nl->stride = 1;
+	nl->repeat = 1;
+	while (!ps->failed && is(ps, TK_IDENT) && ps->ahead.kind == TK_ASSIGN) {
+		Loc loc;
+		const char *name = ident(ps, "a name", &loc);
+		next(ps); /* '=' */
+		long v = integer(ps, "an integer", NULL);
+		if (ps->failed)
+			return;
+		int dim = -1;
+		for (int d = 0; d < NDIMS; d++)
+			if (!strcmp(dim_upper[d], name))
+				dim = d;
+		if (!strcmp(name, "stride") || !strcmp(name, "repeat")) {
+			int is_stride = name[0] == 's';
+			Loc *where = is_stride ? &stride_loc : &repeat_loc;
+			if (where->line)
+				diag_error(ps->diag, loc, "%s is given twice (first at "
+				           "line %d)", name, where->line);
+			else if (v < 1 || v > (1L << 20))
+				diag_error(ps->diag, loc, "%s must be between 1 and 2^20",
+				           name);
+			else if (is_stride && nl->kind == SHAPE_FC)
+				diag_error(ps->diag, loc, "an fc layer has no stride");
+			*where = loc;
+			if (is_stride)
+				nl->stride = v < 1 ? 1 : v;
+			else
+				nl->repeat = v < 1 ? 1 : v;
+			continue;
+		}
+		if (dim < 0 || !(need >> dim & 1)) {
+			diag_error(ps->diag, loc, "%s is not an item of %s %s layer "
+			           "(its items: %s, stride=, repeat=)", name,
+			           nl->kind == SHAPE_FC ? "an" : "a",
+			           shape_kind_name[nl->kind],
+			           nl->kind == SHAPE_CONV ? "N K C Y X FY FX"
+			           : nl->kind == SHAPE_DEPTHWISE ? "N C Y X FY FX"
+			           : "N K C");
+			continue;
+		}
+		seen |= 1u << dim;
+		ItemAst *it = arena_alloc(ps->arena, sizeof *it);
+		it->name = name;
+		it->loc = loc;
+		it->value = v;
+		*tail = it;
+		tail = &it->next;
+	}
+	for (int d = 0; d < NDIMS && !ps->failed; d++)
+		if ((need >> d & 1) && !(seen >> d & 1))
+			diag_error(ps->diag, *kind_loc, "%s layer %s needs %s=",
+			           shape_kind_name[nl->kind], nl->name, dim_upper[d]);
+}
+
+/* NAME ':' KIND items */
+static void net_entry(Parser *ps, Network *net, int cap)
+{
+	if (net->nlayers == cap) {
+		diag_error(ps->diag, ps->tok.loc, "a network holds at most %d "
+		           "layers", cap);
+		ps->failed = 1;
+		return;
+	}
+	NetLayer *nl = &net->layer[net->nlayers];
+	*nl = (NetLayer){0};
+	nl->name = ident(ps, "a layer name", &nl->loc);
+	if (ps->failed)
+		return;
+	for (int i = 0; i < net->nlayers; i++)
+		if (!strcmp(net->layer[i].name, nl->name)) {
+			diag_error(ps->diag, nl->loc, "layer %s is listed twice (first "
+			           "at line %d)", nl->name, net->layer[i].loc.line);
+			break;
+		}
+	expect(ps, TK_COLON);
+	Loc kloc = ps->tok.loc;
+	const char *kind = ident(ps, "a layer kind (conv, depthwise or fc)",
+	                         NULL);
+	if (ps->failed)
+		return;
+	nl->kind = -1;
+	for (int k = 0; k < NSHAPE_KINDS; k++)
+		if (!strcmp(kind, shape_kind_name[k]))
+			nl->kind = k;
+	if (nl->kind < 0) {
+		diag_error(ps->diag, kloc, "unknown layer kind '%s' (conv, "
+		           "depthwise or fc)", kind);
+		ps->failed = 1;
+		return;
+	}
+	LayerAst la = {.name = nl->name, .loc = nl->loc};
+	int errors = ps->diag->nerrors;
+	shape_items(ps, nl, &la, &kloc);
+	if (ps->failed || ps->diag->nerrors > errors)
+		return;
+	shape_stmt(ps->arena, &la, nl->kind, nl->stride, kloc);
+	if (layer_resolve(ps->diag, &la, &nl->layer))
+		net->nlayers++;
+}
+
+int network_parse(Arena *a, Diag *d, const Source *src, Network *net)
+{
+	Parser ps = {.arena = a, .diag = d};
+	lex_init(&ps.lx, src);
+	ps.ahead = lex_next(&ps.lx);
+	next(&ps);
+	*net = (Network){0};
+	if (!is_word(&ps, "network")) {
+		syntax_error(&ps, "'network'");
+		return 0;
+	}
+	net->loc = ps.tok.loc;
+	next(&ps);
+	net->name = ident(&ps, "the network's name", NULL);
+	expect(&ps, TK_LBRACE);
+	enum { CAP = 4096 };
+	net->layer = arena_alloc(a, sizeof *net->layer * CAP);
+	while (in_block(&ps, "network", net->loc) &&
+	       d->nerrors < MAX_ERRORS)
+		net_entry(&ps, net, CAP);
+	expect(&ps, TK_RBRACE);
+	if (!ps.failed && !is(&ps, TK_EOF))
+		syntax_error(&ps, "the end of the file (a file holds one network)");
+	if (!ps.failed && !d->nerrors && net->nlayers == 0) {
+		diag_error(d, net->loc, "network %s has no layers", net->name);
+		ps.failed = 1;
+	}
+	return !ps.failed && d->nerrors == 0;
+}
+
+int source_is_network(const Source *src)
+{
+	Lexer lx;
+	lex_init(&lx, src);
+	Token t = lex_next(&lx);
+	return t.kind == TK_IDENT && t.len == 7 && !strncmp(t.text, "network", 7);
+}

@@ -216,6 +216,51 @@ typedef struct Program {
 
 int parse_program(Arena *a, Diag *d, const Source *src, Program *p);
 
+/* ---- networks (frontend/parse.c) ----
+ *
+ * A network file holds the layer shapes of one DNN, and nothing else:
+ *
+ *   network alexnet {
+ *     conv1: conv N=16 K=96 C=3 Y=56 X=56 FY=11 FX=11 stride=4
+ *     dw2:   depthwise N=16 C=64 Y=56 X=56 FY=3 FX=3 stride=2
+ *     fc1:   fc N=16 K=4096 C=9216
+ *     res3:  conv N=16 K=128 C=128 Y=28 X=28 FY=3 FX=3 repeat=3
+ *   }
+ *
+ * network_parse reads one into `net`, checks every entry by the rules of
+ * a layer block (docs/dsl.md), and returns 1, or 0 after reporting every
+ * error at file:line:col through `d`.  Each entry becomes a complete
+ * Layer with the statement of its kind, tensors named O, I and W (output
+ * += input * weight), default types i16 x i16 -> i32:
+ *   conv       O(n,k,y,x) += I(n,c,y*s+fy,x*s+fx) * W(k,c,fy,fx)
+ *   depthwise  O(n,c,y,x) += I(n,c,y*s+fy,x*s+fx) * W(c,fy,fx)
+ *   fc         O(n,k)     += I(n,c)               * W(k,c)
+ * Every extent of the kind must be given (1x1 filters as FY=1 FX=1);
+ * `repeat` (default 1) is how many times the network runs the layer, a
+ * weight for totals.  All memory comes from the arena `a`.
+ * source_is_network tells whether a file's first word is `network`.
+ */
+enum { SHAPE_CONV, SHAPE_DEPTHWISE, SHAPE_FC, NSHAPE_KINDS };
+
+typedef struct NetLayer {
+	const char *name;  /* the entry's name, unique in the network */
+	Loc loc;           /* where the entry starts */
+	int kind;          /* SHAPE_CONV, SHAPE_DEPTHWISE or SHAPE_FC */
+	long stride;       /* 1 unless given */
+	long repeat;       /* times the network runs this layer */
+	Layer layer;       /* the resolved layer (named after the entry) */
+} NetLayer;
+
+typedef struct Network {
+	const char *name;
+	Loc loc;
+	int nlayers;
+	NetLayer *layer;   /* in file order */
+} Network;
+
+int network_parse(Arena *a, Diag *d, const Source *src, Network *net);
+int source_is_network(const Source *src);
+
 /* ---- the loop IR ---- */
 
 enum { MAX_GUARDS = 32, MAX_PART_GUARDS = 6 };
@@ -383,6 +428,56 @@ typedef struct Pass {
 extern const Pass passes[];
 extern const int npasses;
 int lower(Diag *d, const Program *p, LoopNest *ln, const char *stop_after);
+
+/* ---- network.c: one dataflow over every layer of a network ----
+ *
+ * schedule_retarget rewrites the schedule of a checked program `tp` (the
+ * dataflow, written for its own layer; `tln` is its lowered nest) for
+ * layer `l`, into `out`: `l` with tp's tensor names and element types,
+ * the adapted schedule and tp's arch.  The rules are in docs/model.md
+ * ("Applying a dataflow to a network").  What it changed is written to
+ * `notes` ("" when nothing); it returns 0 with a file:line:col message in
+ * `err` when a placement has no loop left to go to.  `out` still has to
+ * be lowered: the normal checks decide whether the layer maps.
+ *
+ * network_eval does that for every layer of `net`: res[i] (the caller
+ * gives net->nlayers of them) holds layer i's model, or why it did not
+ * map; `tot` sums the mapped layers, each `repeat` times.  It returns 1
+ * when every layer mapped.  Memory comes from `a`.
+ */
+int schedule_retarget(Arena *a, const Program *tp, const LoopNest *tln,
+                      const Layer *l, Program *out, char *notes,
+                      size_t nlen, char *err, size_t elen);
+
+typedef struct NetResult {
+	const NetLayer *nl;
+	int mapped;         /* lowered and modelled */
+	const char *error;  /* why not: the first line of the message */
+	const char *notes;  /* how the dataflow was adapted to the layer */
+	Program *p;         /* the retargeted program */
+	LoopNest *ln;       /* its nest (valid when mapped) */
+	Model m;            /* one run of the layer (not times repeat) */
+} NetResult;
+
+typedef struct NetTotal {
+	long layers;        /* layers with repeats */
+	int unmapped;       /* entries that did not map */
+	long macs_all;      /* MACs of the whole network */
+	long macs, cycles;  /* of the mapped layers, with repeats */
+	double energy, e_mac, pj_per_mac, utilization;
+	long pes;
+} NetTotal;
+
+int network_eval(Arena *a, const Network *net, const Program *tp,
+                 const LoopNest *tln, NetResult *res, NetTotal *tot);
+void netreport_table(FILE *f, const Network *net, const char *dataflow,
+                     const Arch *arch, const NetResult *res,
+                     const NetTotal *tot);
+void netreport_json(FILE *f, const Network *net, const char *dataflow,
+                    const Arch *arch, const NetResult *res,
+                    const NetTotal *tot);
+void netreport_summary(FILE *f, const char *dataflow, const NetTotal *tot,
+                       int nlayers, int header);
 
 /* ---- runtime: tensors, the CPU reference ---- */
 

@@ -88,3 +88,76 @@ expect model_table 0 "pJ/MAC" -- $T model $Q
 # the JIT plugin missing is a tool failure: exit 3
 expect jit_missing 3 "cannot load the JIT" -- \
 	env TESSERA_JIT=$OUT/no-such-plugin.so $T run test/cli/small.tsr
+
+# ---- networks and model --network ----
+NET=test/cli/net_small.tsr
+CK=examples/taxonomy/ck_tpu.tsr
+expect net_check 0 "network alexnet: 8 layers" -- \
+	$T check examples/networks/alexnet.tsr
+for f in examples/networks/*.tsr; do
+	expect "net_check_$(basename ${f%.tsr})" 0 "^network " -- $T check $f
+done
+expect net_file_as_layer 1 "is a network file" -- \
+	$T model examples/networks/alexnet.tsr
+expect net_not_network 1 "is not a network file" -- \
+	$T model --network $Q $CK
+expect net_needs_model 2 "network goes with model" -- \
+	$T run --network $NET $CK
+expect net_no_brute 2 "not --brute" -- $T model --network $NET $CK --brute
+expect net_two_files_without_network 2 "unexpected argument" -- \
+	$T model $CK $Q
+expect net_table 0 "^total  *4  *791040 " -- $T model --network $NET $CK
+expect net_notes 0 "O is indexed by ci here: O.systolic dropped" -- \
+	$T model --network $NET $CK
+expect net_dataflow_error 1 "test/errors/split_factor_zero.tsr:" -- \
+	$T model --network $NET test/errors/split_factor_zero.tsr
+# A layer that does not map: reported with its reason, the rest still
+# modelled, exit 1.
+expect net_unmapped 1 "conv1: examples/taxonomy/k_1d.tsr:17:26: error: W.in(RF) needs 726 B" -- \
+	$T model --network examples/networks/alexnet.tsr examples/taxonomy/k_1d.tsr
+expect net_unmapped_rest 1 "^fc1  *fc  *1  *603979776  *[0-9]" -- \
+	$T model --network examples/networks/alexnet.tsr examples/taxonomy/k_1d.tsr
+expect net_compare 0 "^examples/taxonomy/nk.tsr  *[0-9.]*  *[0-9.]*  *[0-9]*  *[0-9.]*% 3/3" -- \
+	$T model --network $NET $CK examples/taxonomy/nk.tsr
+
+# The model of a retargeted layer equals the model of the same schedule
+# written by hand for that layer (the retargeting rules of docs/model.md).
+net_model_of() { # LAYER: its nested model report, without the layer name
+	awk -v want="\"layer\": \"$1\"," '
+		index($0, want) && !inmodel { found = 1 }
+		found && /"model": \{/ { inmodel = 1; next }
+		inmodel && /^}$/ { exit }
+		inmodel && !/^  "layer": / { print }' $OUT/net.json
+}
+$T model --network $NET $CK --json >$OUT/net.json 2>&1
+for l in fc dw; do
+	net_model_of $l >$OUT/net.$l
+	$T model test/cli/net_${l}_by_hand.tsr --json 2>&1 |
+		sed '1d; /^  "layer": /d; $d' >$OUT/hand.$l
+	if [ -s $OUT/hand.$l ] && d=$(diff $OUT/hand.$l $OUT/net.$l); then
+		ok "cli/net_retarget_$l"
+	else bad "cli/net_retarget_$l" "$d"; fi
+done
+# conv fits the dataflow as written: equal to ck_tpu's schedule on it
+sed -n '/^schedule {/,$p' $CK >$OUT/ck_sched.tsr
+printf 'layer conv {\n  N=1 K=20 C=24 Y=10 X=9 FY=3 FX=3\n  O(n,k,y,x) += I(n,c,y+fy,x+fx) * W(k,c,fy,fx)\n}\n' |
+	cat - $OUT/ck_sched.tsr >$OUT/net_conv.tsr
+net_model_of conv >$OUT/net.conv
+$T model $OUT/net_conv.tsr --json 2>&1 | sed '1d; /^  "layer": /d; $d' >$OUT/hand.conv
+if [ -s $OUT/hand.conv ] && d=$(diff $OUT/hand.conv $OUT/net.conv); then
+	ok "cli/net_retarget_conv"
+else bad "cli/net_retarget_conv" "$d"; fi
+# totals: energy and MACs are the sums over layers times repeat
+tot=$(awk '
+	/"layer": "conv",/ { r = 2 } /"layer": "fc",/ { r = 1 } /"layer": "dw",/ { r = 1 }
+	/^  \{ "layer": / && match($0, /"energy_pj": [0-9.]*/) {
+		e += r * substr($0, RSTART + 13, RLENGTH - 13) }
+	/"total": \{/ && match($0, /"energy_pj": [0-9.]*/) {
+		t = substr($0, RSTART + 13, RLENGTH - 13) }
+	END { d = e - t; if (d < 0) d = -d; print (e > 0 && d < 0.01 * (1 + t / 1e6)) ? "ok" : "sum " e " total " t }' $OUT/net.json)
+if [ "$tot" = ok ]; then ok cli/net_totals; else bad cli/net_totals "$tot"; fi
+if command -v python3 >/dev/null 2>&1; then
+	if python3 -m json.tool $OUT/net.json >/dev/null 2>$OUT/json.err; then
+		ok cli/net_json_valid
+	else bad cli/net_json_valid "$(cat $OUT/json.err)"; fi
+fi

@@ -21,6 +21,8 @@
 #
 #   test/hw.sh            the generated hardware (see that file)
 #   test/synth.sh         area and timing with yosys and OpenSTA
+#   test/taxonomy.sh      every dataflow of examples/taxonomy simulated on
+#                         its layer, and applied to AlexNet (see that file)
 #
 # TESSERA names the binary under test (default ./tessera).
 T=${TESSERA:-./tessera}
@@ -165,6 +167,10 @@ fi
 
 if [ -f test/synth.sh ]; then
 	. test/synth.sh
+fi
+
+if [ -f test/taxonomy.sh ]; then
+	. test/taxonomy.sh
 fi
 
 echo "$pass passed, $fail failed"

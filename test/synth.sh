@@ -97,7 +97,7 @@ synth_expect not-a-liberty 1 "not a liberty file" -- \
 synth_expect bad-node 2 "needs a non-negative number" -- \
 	$T synth $K --node x
 synth_expect unsupported 1 "cannot build this schedule yet" -- \
-	$T synth test/hw/row_stationary.tsr
+	$T synth test/hw/window_in_refill.tsr
 mkdir -p $SD/bin
 printf '#!/bin/sh\necho "ERROR: stand-in failure" >&2\nexit 2\n' >$SD/bin/yosys
 printf '#!/bin/sh\necho "stand-in" \nexit 5\n' >$SD/bin/sta
