@@ -26,8 +26,10 @@ RUNTIME = runtime/tensor.c runtime/naive.c runtime/emit_c.c runtime/jitload.c \
           runtime/report.c runtime/netreport.c runtime/sim.c \
           runtime/synth.c runtime/liberty.c
 VERILOG = backend-verilog/plan.c backend-verilog/emit.c
-CORE = $(FRONT) $(IR) $(RUNTIME) $(VERILOG)
-HDRS = ir/tessera.h frontend/frontend.h backend-verilog/hw.h runtime/synth.h
+SEARCH = search/eval.c search/write.c search/space.c search/search.c search/hier.c search/net.c search/svg.c search/study.c search/cli.c
+CORE = $(FRONT) $(IR) $(RUNTIME) $(VERILOG) $(SEARCH)
+HDRS = ir/tessera.h frontend/frontend.h backend-verilog/hw.h runtime/synth.h \
+       search/search.h
 
 CORE_OBJ = $(CORE:%.c=$(B)/%.o)
 ALL_OBJ = $(CORE_OBJ) $(B)/main.o
@@ -79,7 +81,7 @@ $(B)/libtessera-jit.so: runtime/jit.c $(HDRS) $(B)/.deps
 
 # -rdynamic: the plugin calls back into the executable.
 tessera: $(ALL_OBJ) $(B)/libtessera-jit.so
-	$(CC) $(LDFLAGS) -rdynamic -o $@ $(ALL_OBJ) -ldl -lm
+	$(CC) $(LDFLAGS) -rdynamic -o $@ $(ALL_OBJ) -ldl -lm -lpthread
 
 test: all $(B)/schedgen
 	@sh test/run.sh
@@ -97,7 +99,7 @@ asan: $(B)/.deps
 	  ASAN_OPTIONS=detect_leaks=1 sh test/run.sh
 
 tessera-asan: $(ALL_OBJ) $(B)/libtessera-jit.so
-	$(CC) $(LDFLAGS) -rdynamic -o $@ $(ALL_OBJ) -ldl -lm
+	$(CC) $(LDFLAGS) -rdynamic -o $@ $(ALL_OBJ) -ldl -lm -lpthread
 
 # Many more random layers and schedules than `make test` runs, on a copy
 # of the binary so that rebuilding meanwhile cannot disturb it.
@@ -108,11 +110,14 @@ soak: tessera $(B)/schedgen
 	@TESSERA=$(B)/tessera-soak TESSERA_HOME=$(CURDIR) TESSERA_RANDOM=$(SOAK) \
 	  TESSERA_HW_RANDOM=$(SOAK_HW) sh test/run.sh
 
-bench: tessera $(B)/model-bench
+bench: tessera $(B)/model-bench $(B)/search-bench
 	@sh bench/run.sh
 
 $(B)/model-bench: bench/model_bench.c $(CORE_OBJ)
-	$(CC) $(CFLAGS) -o $@ bench/model_bench.c $(CORE_OBJ) -ldl -lm
+	$(CC) $(CFLAGS) -o $@ bench/model_bench.c $(CORE_OBJ) -ldl -lm -lpthread
+
+$(B)/search-bench: bench/search_bench.c $(CORE_OBJ)
+	$(CC) $(CFLAGS) -o $@ bench/search_bench.c $(CORE_OBJ) -ldl -lm -lpthread
 
 # Fuzzes the frontend, lowering and model with libFuzzer for FUZZ_SECONDS
 # (default 60).

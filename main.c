@@ -9,6 +9,7 @@
 #include "backend-verilog/hw.h"
 #include "runtime/sim.h"
 #include "runtime/synth.h"
+#include "search/search.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -58,6 +59,30 @@ static const char usage[] =
 	"                      edge in timing (default 0)\n"
 	"      --json          the report as JSON\n"
 	"      -o DIR          keep the netlist, scripts and logs in DIR\n"
+	"  search FILE         the schedule of least energy (or cycles, or\n"
+	"                      energy x delay) for the layer on the file's\n"
+	"                      architecture (docs/search.md); the file's\n"
+	"                      unrolled loops, if any, fix the dataflow\n"
+	"      -o BEST.tsr     write the best schedule (layer, schedule, arch)\n"
+	"      --json          the report as JSON, with the search's figures\n"
+	"      --objective energy|cycles|edp\n"
+	"      --dataflow A|B[,C|D...]  loops unrolled on array dims 0 and 1\n"
+	"                      ('-' for none; 'any' lifts the file's)\n"
+	"      --fix LOOP@LEVEL=F  a blocking factor (LEVEL 'pe': unrolled)\n"
+	"      --min-util U    least utilization (0 to 1) of the result\n"
+	"      --no-bypass     every tensor in every level\n"
+	"      --double-buffer double-buffer every buffer\n"
+	"      --buildable     only schedules the Verilog backend builds\n"
+	"      --exhaustive    evaluate every point (no branch and bound)\n"
+	"      --threads N     worker threads (default 1)\n"
+	"      --quiet         no progress line\n"
+	"      --selfcheck N   compare the search's evaluator with the model\n"
+	"                      on N random schedules, and stop\n"
+	"      --hierarchy     also choose the memory sizes and levels\n"
+	"                      (options in docs/search.md)\n"
+	"  study dataflows|hierarchy FILE... -o DIR\n"
+	"                      the paper's comparisons over several layers:\n"
+	"                      a Markdown table and an SVG chart in DIR\n"
 	"  --passes            list the lowering passes\n"
 	"  --help              this text\n";
 
@@ -621,6 +646,10 @@ static int cmd_synth(const Opts *o, const LoopNest *ln)
 
 int main(int argc, char **argv)
 {
+	if (argc > 1 && !strcmp(argv[1], "search"))
+		return search_main(argc - 1, argv + 1);
+	if (argc > 1 && !strcmp(argv[1], "study"))
+		return study_main(argc - 1, argv + 1);
 	Opts o = {0};
 	parse_args(argc, argv, &o);
 	for (int i = 1; i < argc; i++) {

@@ -11,6 +11,14 @@
 #   c. `tessera check` on a generated 10,000-line file         < 100 ms
 #   f. `tessera synth` on AlexNet conv3, 16x16 (yosys + OpenSTA)
 #      under /usr/bin/time -v, stopped after SYNTH_TIMEOUT s    < 60 s, 2 GB
+#   h. the search: its evaluator against model_eval on the same 200
+#      schedules of AlexNet conv3; schedules evaluated per second per
+#      core inside an exhaustive search                       >= 100,000
+#      AlexNet conv2 with a C|K constraint                      < 1 s
+#      with energy no higher than the exhaustive optimum of the same
+#      space (the space with 16x16 PEs always; the whole C|K space,
+#      about 10^10 schedules, with SEARCH_EXHAUSTIVE=1: about an hour on
+#      two cores)
 #   d. the model of AlexNet conv3, in process                  < 50 us
 #   g. `tessera model --network` of AlexNet under every
 #      dataflow of examples/taxonomy, as a whole process       < 5 s
@@ -224,6 +232,35 @@ IGNORE_STATUS=1
 net_s=$(mean_time 5 1 "$T" model --network examples/networks/alexnet.tsr $taxo)
 IGNORE_STATUS=0
 
+# h. the search.
+SB=${SEARCH_BENCH:-build/search-bench}
+[ -x "$SB" ] || die "$SB is missing (make bench builds it)"
+"$SB" $LAYER 200 >$OUT/sb.out 2>&1 || die "search-bench: $(cat $OUT/sb.out)"
+sb_full=$(sed -n 's/^model_eval \([0-9.]*\) us.*/\1/p' $OUT/sb.out)
+sb_fast=$(sed -n 's/.*search evaluator \([0-9.]*\) us.*/\1/p' $OUT/sb.out)
+C2=examples/alexnet_conv2.tsr
+jnum() { sed -n "s/.*\"$1\": *\([0-9.e+-]*\).*/\1/p" "$2" | head -1; }
+"$T" search $C2 --quiet --json --threads 1 >$OUT/c2.json || die "search $C2"
+"$T" search $C2 --quiet --json --threads 2 >$OUT/c2t2.json || die "search $C2"
+c2_s=$(jnum seconds $OUT/c2.json) c2_pj=$(jnum pj_per_mac $OUT/c2.json)
+c2_s2=$(jnum seconds $OUT/c2t2.json)
+c2_n=$(jnum evaluated $OUT/c2.json)
+fix16="--fix k@pe=16 --fix c@pe=16"
+# shellcheck disable=SC2086
+"$T" search $C2 --quiet --json $fix16 >$OUT/c2f.json || die "search $C2"
+# shellcheck disable=SC2086
+"$T" search $C2 --quiet --json $fix16 --exhaustive --threads 1 \
+	>$OUT/c2fx.json || die "search $C2 --exhaustive"
+c2f_pj=$(jnum pj_per_mac $OUT/c2f.json) c2fx_pj=$(jnum pj_per_mac $OUT/c2fx.json)
+c2fx_n=$(jnum evaluated $OUT/c2fx.json) c2fx_rate=$(jnum per_second $OUT/c2fx.json)
+c2fx_s=$(jnum seconds $OUT/c2fx.json)
+c2x_pj="(not run)"
+if [ "${SEARCH_EXHAUSTIVE:-0}" = 1 ]; then
+	"$T" search $C2 --quiet --json --exhaustive --threads 2 >$OUT/c2x.json ||
+		die "search $C2 --exhaustive"
+	c2x_pj=$(jnum pj_per_mac $OUT/c2x.json)
+fi
+
 # ---- the table ----
 
 timer="hyperfine means"
@@ -315,6 +352,18 @@ if [ $synth_rc -eq 0 ]; then
 	row "   clock period (critical path)" "$synth_period ns" "" ""
 	row "   logic over the MACs alone" "$synth_over x" "" ""
 fi
+row "h. search evaluator / model_eval, conv3 (us)" "$sb_fast / $sb_full" "" ""
+row "   evaluated per second per core (exhaustive)" "$c2fx_rate" \
+  ">= 100000" "$(atmost 100000 "$c2fx_rate")"
+row "   conv2 C|K search, 1 thread" "$(sec "$c2_s")" "< 1 s" \
+  "$(below "$c2_s" 1)"
+row "   conv2 C|K search, 2 threads" "$(sec "$c2_s2")" "" ""
+row "   conv2 C|K best (pJ/MAC), schedules evaluated" "$c2_pj, $c2_n" "" ""
+row "   16x16 C|K: search / exhaustive pJ/MAC" "$c2f_pj / $c2fx_pj" "equal" \
+  "$([ "$c2f_pj" = "$c2fx_pj" ] && echo yes || echo NO)"
+row "   16x16 C|K exhaustive: schedules, time" "$c2fx_n, $(sec "$c2fx_s")" "" ""
+row "   whole C|K space exhaustive (SEARCH_EXHAUSTIVE=1)" "$c2x_pj" \
+  "$c2_pj" ""
 row "start-up: tessera check on an empty file" "$(ms "$start_s")" "" ""
 row "   (true: starting any process here)" "$(ms "$true_s")" "" ""
 if [ -s $NOTES ]; then

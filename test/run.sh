@@ -161,6 +161,10 @@ if [ -f test/cli.sh ]; then
 	. test/cli.sh
 fi
 
+if [ -f test/search.sh ]; then
+	. test/search.sh
+fi
+
 if [ -f test/hw.sh ]; then
 	. test/hw.sh
 fi

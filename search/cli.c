@@ -1,0 +1,661 @@
+/* cli.c - `tessera search`: reads the file, takes its schedule (if any)
+ * as the dataflow constraint and the starting point, runs the search,
+ * re-reads the schedule it writes to check that the model gives the
+ * figures the search computed, and reports.
+ *
+ * Exit status as for the other commands: 1 an error in the file (or no
+ * schedule satisfies the constraints), 2 a usage error, 4 the written
+ * schedule's model differs from the search's (a bug).
+ */
+#include "search.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+enum { EXIT_USER = 1, EXIT_USAGE = 2, EXIT_MISMATCH = 4 };
+
+typedef struct Cli {
+	const char *file, *out, *network;
+	int json, dataflow_given, selfcheck, hier, quiet;
+	uint64_t seed;
+	SOpts o;
+	const char *fix[64];
+	int nfix;
+	HierOpts h;
+} Cli;
+
+static _Noreturn void usage_error(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "tessera: ");
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, "\n(run 'tessera --help' for usage)\n");
+	exit(EXIT_USAGE);
+}
+
+static long int_value(const char *opt, const char *v)
+{
+	char *end;
+	errno = 0;
+	long n = strtol(v, &end, 0);
+	if (*end || errno || n < 0 || end == v) {
+		fprintf(stderr, "tessera: %s needs a non-negative integer, not '%s'"
+		        "\n", opt, v);
+		exit(EXIT_USAGE);
+	}
+	return n;
+}
+
+static int dim_named(const char *s, size_t n)
+{
+	for (int d = 0; d < NDIMS; d++)
+		if (strlen(dim_lower[d]) == n && (!strncmp(s, dim_lower[d], n) ||
+		                                  !strncmp(s, dim_upper[d], n)))
+			return d;
+	return -1;
+}
+
+/* "C|K,K|C": loops on array dimensions 0 and 1, '-' for none. */
+static void parse_dataflows(const char *v, SOpts *o)
+{
+	if (!strcmp(v, "any"))
+		return;
+	const char *s = v;
+	while (*s) {
+		const char *e = s + strcspn(s, ",");
+		signed char df[MAX_ARRAY_DIMS] = {-1, -1};
+		int a = 0;
+		for (const char *q = s; q < e && a < MAX_ARRAY_DIMS; a++) {
+			size_t n = strcspn(q, "|,");
+			if (q + n > e)
+				n = (size_t)(e - q);
+			int d = n == 1 && *q == '-' ? -1 : dim_named(q, n);
+			if (d < 0 && !(n == 1 && *q == '-'))
+				usage_error("--dataflow takes loops such as C|K or K, not "
+				            "'%s'", v);
+			df[a] = (signed char)d;
+			q += n + (q[n] == '|');
+		}
+		if (o->ndf == 64)
+			usage_error("too many dataflows in '%s'", v);
+		memcpy(o->df[o->ndf++], df, sizeof df);
+		s = *e ? e + 1 : e;
+	}
+}
+
+static Objective objective(const char *v)
+{
+	if (!strcmp(v, "energy"))
+		return OBJ_ENERGY;
+	if (!strcmp(v, "cycles"))
+		return OBJ_CYCLES;
+	if (!strcmp(v, "edp"))
+		return OBJ_EDP;
+	usage_error("--objective is energy, cycles or edp, not '%s'", v);
+}
+
+static const char *value(int argc, char **argv, int *i)
+{
+	if (*i + 1 >= argc)
+		usage_error("option %s needs a value", argv[*i]);
+	return argv[++*i];
+}
+
+static void parse_args(int argc, char **argv, Cli *c)
+{
+	sopts_default(&c->o);
+	hier_default(&c->h);
+	c->seed = 1;
+	c->o.progress = isatty(2);
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (!strcmp(a, "-o"))
+			c->out = value(argc, argv, &i);
+		else if (!strcmp(a, "--json"))
+			c->json = 1;
+		else if (!strcmp(a, "--objective"))
+			c->o.obj = objective(value(argc, argv, &i));
+		else if (!strcmp(a, "--dataflow")) {
+			c->dataflow_given = 1;
+			parse_dataflows(value(argc, argv, &i), &c->o);
+		} else if (!strcmp(a, "--fix")) {
+			if (c->nfix == 64)
+				usage_error("too many --fix options%s", "");
+			c->fix[c->nfix++] = value(argc, argv, &i);
+		} else if (!strcmp(a, "--min-util")) {
+			const char *v = value(argc, argv, &i);
+			char *end;
+			c->o.min_util = strtod(v, &end);
+			if (*end || end == v || c->o.min_util < 0 || c->o.min_util > 1)
+				usage_error("--min-util takes a number from 0 to 1, not '%s'",
+				            v);
+		} else if (!strcmp(a, "--max-cycles")) {
+			c->o.max_cycles = int_value(a, value(argc, argv, &i));
+		} else if (!strcmp(a, "--no-bypass"))
+			c->o.bypass = 0;
+		else if (!strcmp(a, "--double-buffer"))
+			c->o.dbl = 1;
+		else if (!strcmp(a, "--buildable"))
+			c->o.buildable = 1;
+		else if (!strcmp(a, "--exhaustive"))
+			c->o.exhaustive = 1;
+		else if (!strcmp(a, "--threads")) {
+			c->o.threads = (int)int_value(a, value(argc, argv, &i));
+			if (c->o.threads < 1 || c->o.threads > 256)
+				usage_error("--threads takes 1 to 256%s", "");
+		} else if (!strcmp(a, "--seed"))
+			c->seed = (uint64_t)int_value(a, value(argc, argv, &i));
+		else if (!strcmp(a, "--count"))
+			c->o.count_only = c->o.exhaustive = 1;
+		else if (!strcmp(a, "--progress-file"))
+			c->o.progress_file = value(argc, argv, &i);
+		else if (!strcmp(a, "--quiet"))
+			c->o.progress = 0, c->quiet = 1;
+		else if (!strcmp(a, "--selfcheck"))
+			c->selfcheck = (int)int_value(a, value(argc, argv, &i));
+		else if (!strcmp(a, "--hierarchy"))
+			c->hier = 1;
+		else if (!strcmp(a, "--network"))
+			c->network = value(argc, argv, &i);
+		else if (hier_option(&c->h, argc, argv, &i))
+			continue;
+		else if (a[0] == '-' && a[1])
+			usage_error("unknown option %s", a);
+		else if (!c->file)
+			c->file = a;
+		else
+			usage_error("unexpected argument %s", a);
+	}
+	if (!c->file)
+		usage_error("search needs a .tsr file%s", "");
+}
+
+/* --fix DIM@LEVEL=F: the factor of loop DIM at LEVEL (a level of the
+ * architecture, or "pe" for the unrolled piece). */
+static void apply_fixes(Cli *cl, const SCtx *c)
+{
+	for (int k = 0; k < cl->nfix; k++) {
+		const char *v = cl->fix[k], *at = strchr(v, '@'),
+		           *eq = at ? strchr(at, '=') : NULL;
+		int d = at ? dim_named(v, (size_t)(at - v)) : -1;
+		if (!at || !eq || d < 0)
+			usage_error("--fix takes LOOP@LEVEL=FACTOR, such as k@GB=16, not "
+			            "'%s'", v);
+		long f = int_value("--fix", eq + 1);
+		if (f < 1 || c->ext[d] % f)
+			usage_error("--fix: the factor must divide the loop's extent, in "
+			            "'%s'", v);
+		char lv[64];
+		snprintf(lv, sizeof lv, "%.*s", (int)(eq - at - 1), at + 1);
+		if (!strcmp(lv, "pe") || !strcmp(lv, "PE")) {
+			cl->o.fix_pe[d] = f;
+			continue;
+		}
+		int L = arch_find_level(c->arch, lv);
+		if (L < 0)
+			usage_error("--fix: no level named '%s' in the architecture", lv);
+		cl->o.fix[L][d] = f;
+	}
+}
+
+/* The file's unrolled loops fix the dataflow unless --dataflow is
+ * given; what the canonical form cannot express is an error there. */
+int search_file_dataflow(Diag *dg, const LoopNest *ln, SOpts *o)
+{
+	signed char df[MAX_ARRAY_DIMS] = {-1, -1};
+	int any = 0;
+	for (int i = 0; i < ln->nloops; i++) {
+		const Loop *l = &ln->loop[i];
+		if (l->kind != LOOP_SPATIAL)
+			continue;
+		if (l->nparts > 1 || l->replicated ||
+		    (l->array_dim == 1 && df[0] == l->part[0].dim)) {
+			diag_error(dg, l->unroll_loc, "search takes one unrolled loop "
+			           "per array dimension, each of a different layer loop "
+			           "(no replicate, fuse or loop on both dimensions)");
+			return 0;
+		}
+		df[l->array_dim] = (signed char)l->part[0].dim;
+		any = 1;
+	}
+	if (any) {
+		memcpy(o->df[0], df, sizeof df);
+		o->ndf = 1;
+	}
+	return 1;
+}
+
+void search_dataflow_name(char *s, size_t n, const Arch *a,
+                          const signed char *sdim)
+{
+	snprintf(s, n, "%s", sdim[0] >= 0 ? dim_upper[(int)sdim[0]] : "-");
+	if (a->ndims > 1) {
+		size_t k = strlen(s);
+		snprintf(s + k, n - k, "|%s", sdim[1] >= 0 ? dim_upper[(int)sdim[1]]
+		                                           : "-");
+	}
+}
+
+static void dataflow_name(char *s, size_t n, const SCtx *c, const SPoint *p)
+{
+	search_dataflow_name(s, n, c->arch, p->sdim);
+}
+
+/* One line per level: its factors, and the tensors buffered there. */
+static void print_point(FILE *f, const SCtx *c, const SPoint *p)
+{
+	char df[32];
+	dataflow_name(df, sizeof df, c, p);
+	fprintf(f, "  dataflow %s (%ld", df, p->sf[0]);
+	if (c->arch->ndims > 1)
+		fprintf(f, " x %ld", p->sf[1]);
+	fputs(" PEs)\n", f);
+	for (int L = c->nl - 1; L >= 0; L--) {
+		fprintf(f, "  %-6s", c->arch->level[L].name);
+		int any = 0;
+		for (int k = NDIMS - 1; k >= 0; k--) {
+			int d = p->order[L][k];
+			if (p->f[L][d] > 1) {
+				fprintf(f, " %s%ld", dim_upper[d], p->f[L][d]);
+				any = 1;
+			}
+		}
+		if (!any)
+			fputs(" -", f);
+		if (L < c->nl - 1) {
+			fputs("   holds", f);
+			for (int t = 0; t < NTENSORS; t++)
+				if (p->buf[t][L])
+					fprintf(f, " %s", c->layer->t[t].name);
+		}
+		fputc('\n', f);
+	}
+}
+
+static int write_best(const Cli *cl, const SCtx *c, const SPoint *p,
+                      const char *note)
+{
+	FILE *f = fopen(cl->out, "w");
+	if (!f) {
+		fprintf(stderr, "tessera: cannot write %s: %s\n", cl->out,
+		        strerror(errno));
+		return 0;
+	}
+	spoint_write(f, c, p, note);
+	if (fclose(f)) {
+		fprintf(stderr, "tessera: cannot write %s: %s\n", cl->out,
+		        strerror(errno));
+		return 0;
+	}
+	return 1;
+}
+
+static const char *obj_name(Objective o)
+{
+	return o == OBJ_CYCLES ? "cycles" : o == OBJ_EDP ? "edp" : "energy";
+}
+
+/* The result re-read and modelled: it must give the search's figures. */
+static int report(const Cli *cl, const SCtx *c, const SResult *r,
+                  const Model *start, const char *hier)
+{
+	char err[8192], df[32];
+	Arena *a = arena_new();
+	LoopNest *ln = spoint_lower(a, c, &r->best, err, sizeof err);
+	Model m;
+	if (!ln || !model_eval(ln, &m, 0)) {
+		fprintf(stderr, "tessera: internal error: %s\n", ln ? "no model" : err);
+		arena_free(a);
+		return EXIT_MISMATCH;
+	}
+	if (memcmp(&m, &r->m, sizeof m)) {
+		fprintf(stderr, "tessera: internal error: the written schedule's "
+		        "model differs from the search's (%.17g vs %.17g pJ)\n",
+		        m.e_total, r->m.e_total);
+		arena_free(a);
+		return EXIT_MISMATCH;
+	}
+	dataflow_name(df, sizeof df, c, &r->best);
+	double rate = r->seconds > 0 ? r->evaluated / r->seconds : 0;
+	if (cl->json) {
+		printf("{\n  \"search\": { \"objective\": \"%s\", \"evaluated\": %ld, "
+		       "\"pruned\": %ld, \"jobs\": %d, \"seconds\": %.3f, "
+		       "\"per_second\": %.0f, \"threads\": %d, \"exhaustive\": %s, "
+		       "\"dataflow\": \"%s\"",
+		       obj_name(cl->o.obj), r->evaluated, r->pruned, r->jobs,
+		       r->seconds, rate, cl->o.threads,
+		       cl->o.exhaustive ? "true" : "false", df);
+		if (start)
+			printf(", \"given_pj_per_mac\": %.6f", start->pj_per_mac);
+		if (cl->out)
+			printf(", \"schedule\": \"%s\"", cl->out);
+		if (hier)
+			printf(", \"hierarchy\": \"%s\"", hier);
+		printf(" },\n  \"best\": ");
+		report_json(stdout, ln, &m, -1);
+		printf("}\n");
+	} else {
+		printf("search %s: objective %s, %ld schedules evaluated (%ld subtrees "
+		       "pruned) in %.2f s on %d thread%s, %.3g per second\n",
+		       c->layer->name, obj_name(cl->o.obj), r->evaluated, r->pruned,
+		       r->seconds, cl->o.threads, cl->o.threads > 1 ? "s" : "", rate);
+		if (start)
+			printf("the file's schedule: %.4f pJ/MAC, %ld cycles\n",
+			       start->pj_per_mac, start->cycles);
+		if (hier)
+			printf("hierarchy: %s\n", hier);
+		printf("best: %.4f pJ/MAC, %ld cycles, utilization %.1f%%\n",
+		       m.pj_per_mac, m.cycles, 100 * m.utilization);
+		print_point(stdout, c, &r->best);
+		putchar('\n');
+		report_table(stdout, ln, &m);
+	}
+	arena_free(a);
+	return 0;
+}
+
+/* --hierarchy: every candidate hierarchy's best (or that it could not
+ * beat the best so far), then the winner as for a plain search. */
+static int run_hierarchy(const Cli *cl, const SCtx *c, const Model *start)
+{
+	HierResult *r = calloc(1, sizeof *r);
+	if (!r)
+		INTERNAL("out of memory");
+	SOpts o = cl->o;
+	SResult base = {0};
+	if (!o.max_cycles) {
+		/* constant throughput: no slower than the best schedule on the
+		 * file's own architecture */
+		SOpts b = o;
+		b.progress = 0;
+		if (search_run(c, &b, &base))
+			o.max_cycles = base.m.cycles;
+	}
+	if (!hier_run(c->layer, c->arch, &cl->h, &o, r)) {
+		fprintf(stderr, "%s: error: no hierarchy and schedule satisfy the "
+		        "constraints\n", cl->file);
+		free(r);
+		return EXIT_USER;
+	}
+	if (!cl->json) {
+		if (base.found)
+			printf("on the file's architecture: %.4f pJ/MAC, %ld cycles; "
+			       "hierarchies at most as slow:\n", base.m.pj_per_mac,
+			       base.m.cycles);
+		printf("hierarchies tried, every tensor in every level%s (the "
+		       "first found wins ties):\n", cl->o.bypass ? "; the best ones "
+		       "again with bypassing" : "");
+		for (int k = 0; k < r->ncand; k++) {
+			char d[160];
+			const HierCand *h = &r->cand[k];
+			hier_describe(d, sizeof d, &h->arch);
+			if (h->found)
+				printf("  %-34s %9.4f pJ/MAC%s%s\n", d, h->res.m.pj_per_mac,
+				       h->refined && cl->o.bypass ? " (with bypassing)" : "",
+				       k == r->best ? "  <- best" : "");
+			else
+				printf("  %-34s  %s%s\n", d, h->why,
+				       h->refined && cl->o.bypass ? " (with bypassing)" : "");
+		}
+		putchar('\n');
+	}
+	const HierCand *b = &r->cand[r->best];
+	SCtx bc;
+	sctx_init(&bc, c->layer, &b->arch);
+	SResult res = r->res;
+	res.evaluated = r->evaluated;
+	res.seconds = r->seconds;
+	char desc[160];
+	hier_describe(desc, sizeof desc, &b->arch);
+	int rc = report(cl, &bc, &res, start, desc);
+	if (!rc && cl->out) {
+		char note[512];
+		snprintf(note, sizeof note, "# written by tessera search --hierarchy "
+		         "(%s): %.6f pJ/MAC, %ld cycles\n", desc, res.m.pj_per_mac,
+		         res.m.cycles);
+		if (!write_best(cl, &bc, &res.best, note))
+			rc = EXIT_USER;
+	}
+	free(r);
+	return rc;
+}
+
+/* Reads a network file; 0 after an error (reported). */
+static int read_network(Arena *a, const char *path, Network *net)
+{
+	char err[512];
+	Source *src = source_read(a, path, err, sizeof err);
+	if (!src) {
+		fprintf(stderr, "tessera: %s\n", err);
+		return 0;
+	}
+	if (!source_is_network(src)) {
+		fprintf(stderr, "tessera: %s is not a network file (it should start "
+		        "with 'network NAME {')\n", path);
+		return 0;
+	}
+	Diag d = {.out = stderr};
+	return network_parse(a, &d, src, net);
+}
+
+static void net_row(const NetLayer *nl, const NetBest *b)
+{
+	if (!b->found) {
+		printf(" %10s %12s %9s", "-", "-", "-");
+		return;
+	}
+	printf(" %10.4f %12ld %8.1f%%", b->r.m.pj_per_mac, b->r.m.cycles,
+	       100 * b->r.m.utilization);
+	(void)nl;
+}
+
+static void net_json_layer(const Network *net, int i, const NetBest *b,
+                           const char *key)
+{
+	printf("\"%s\": ", key);
+	if (!b[i].found) {
+		printf("null");
+		return;
+	}
+	printf("{ \"pj_per_mac\": %.6f, \"energy_pj\": %.4f, \"cycles\": %ld, "
+	       "\"utilization\": %.6f, \"evaluated\": %ld, \"seconds\": %.3f }",
+	       b[i].r.m.pj_per_mac, b[i].r.m.e_total, b[i].r.m.cycles,
+	       b[i].r.m.utilization, b[i].r.evaluated, b[i].r.seconds);
+	(void)net;
+}
+
+static int write_layers(const Cli *cl, const Network *net, const Arch *a,
+                        const NetBest *b)
+{
+	if (make_dirs(cl->out)) {
+		fprintf(stderr, "tessera: cannot create %s: %s\n", cl->out,
+		        strerror(errno));
+		return 0;
+	}
+	for (int i = 0; i < net->nlayers; i++) {
+		if (!b[i].found)
+			continue;
+		char path[4096];
+		snprintf(path, sizeof path, "%s/%s.tsr", cl->out, net->layer[i].name);
+		FILE *f = fopen(path, "w");
+		SCtx c;
+		sctx_init(&c, &net->layer[i].layer, a);
+		if (f)
+			spoint_write(f, &c, &b[i].r.best, "# written by tessera search "
+			             "--network\n");
+		if (!f || fclose(f)) {
+			fprintf(stderr, "tessera: cannot write %s\n", path);
+			return 0;
+		}
+	}
+	return 1;
+}
+
+/* --network NET: every layer's best on the file's architecture (and,
+ * with --hierarchy, on one hierarchy chosen for the whole network). */
+static int run_network(const Cli *cl, Arena *ar, const Arch *arch)
+{
+	Network *net = arena_alloc(ar, sizeof *net);
+	if (!read_network(ar, cl->network, net))
+		return EXIT_USER;
+	if (cl->nfix)
+		usage_error("--fix applies to one layer, not to a network%s", "");
+	NetBest *base = calloc((size_t)net->nlayers, sizeof *base);
+	NetBest *opt = calloc((size_t)net->nlayers, sizeof *opt);
+	if (!base || !opt)
+		INTERNAL("out of memory");
+	NetSum sb, so = {0};
+	net_search(net, arch, &cl->o, NULL, base);
+	net_total(net, base, &sb);
+	Arch harch;
+	int ncand = 0, hier = cl->hier &&
+	    net_hier(net, arch, &cl->h, &cl->o, base, &harch, opt, &ncand);
+	if (hier)
+		net_total(net, opt, &so);
+	char hdesc[160] = "";
+	if (hier)
+		hier_describe(hdesc, sizeof hdesc, &harch);
+	if (cl->json) {
+		printf("{ \"network\": \"%s\", \"layers\": [\n", net->name);
+		for (int i = 0; i < net->nlayers; i++) {
+			printf("  { \"name\": \"%s\", \"macs\": %ld, \"repeat\": %ld, ",
+			       net->layer[i].name, net->layer[i].layer.macs,
+			       net->layer[i].repeat);
+			net_json_layer(net, i, base, "best");
+			if (hier) {
+				printf(", ");
+				net_json_layer(net, i, opt, "hierarchy");
+			}
+			printf(" }%s\n", i + 1 < net->nlayers ? "," : "");
+		}
+		printf("], \"total\": { \"energy_pj\": %.4f, \"pj_per_mac\": %.6f, "
+		       "\"cycles\": %.0f, \"missing\": %d, \"evaluated\": %ld, "
+		       "\"seconds\": %.3f }", sb.energy, sb.pj_per_mac, sb.cycles,
+		       sb.missing, sb.evaluated, sb.seconds);
+		if (hier)
+			printf(",\n  \"hierarchy\": { \"levels\": \"%s\", "
+			       "\"candidates\": %d, \"energy_pj\": %.4f, "
+			       "\"pj_per_mac\": %.6f, \"cycles\": %.0f }", hdesc, ncand,
+			       so.energy, so.pj_per_mac, so.cycles);
+		printf(" }\n");
+	} else {
+		printf("network %s, each layer's best schedule (energy):\n",
+		       net->name);
+		printf("%-10s %14s %6s %10s %12s %9s", "layer", "MACs", "repeat",
+		       "pJ/MAC", "cycles", "util");
+		if (hier)
+			printf(" %10s %12s %9s %7s", "pJ/MAC", "cycles", "util", "gain");
+		putchar('\n');
+		for (int i = 0; i < net->nlayers; i++) {
+			const NetLayer *nl = &net->layer[i];
+			printf("%-10s %14ld %6ld", nl->name, nl->layer.macs, nl->repeat);
+			net_row(nl, &base[i]);
+			if (hier) {
+				net_row(nl, &opt[i]);
+				if (base[i].found && opt[i].found)
+					printf(" %6.2fx", base[i].r.m.e_total / opt[i].r.m.e_total);
+			}
+			putchar('\n');
+		}
+		printf("total: %.4f pJ/MAC, %.4g pJ, %.4g cycles (%ld schedules "
+		       "evaluated in %.2f s)%s\n", sb.pj_per_mac, sb.energy,
+		       sb.cycles, sb.evaluated, sb.seconds,
+		       sb.missing ? "; layers without a schedule: -" : "");
+		if (hier)
+			printf("hierarchy %s (of %d): %.4f pJ/MAC, %.4g cycles; %.2fx "
+			       "less energy\n", hdesc, ncand, so.pj_per_mac, so.cycles,
+			       sb.energy / so.energy);
+	}
+	int rc = sb.missing ? EXIT_USER : 0;
+	if (cl->out && !write_layers(cl, net, hier ? &harch : arch,
+	                             hier ? opt : base))
+		rc = EXIT_USER;
+	free(base);
+	free(opt);
+	return rc;
+}
+
+int search_main(int argc, char **argv)
+{
+	Cli cl = {0};
+	parse_args(argc, argv, &cl);
+	char err[8192];
+	Arena *ar = arena_new();
+	Source *src = source_read(ar, cl.file, err, sizeof err);
+	if (!src) {
+		fprintf(stderr, "tessera: %s\n", err);
+		return EXIT_USER;
+	}
+	Diag d = {.out = stderr};
+	Program *p = arena_alloc(ar, sizeof *p);
+	LoopNest *ln = arena_alloc(ar, sizeof *ln);
+	if (!parse_program(ar, &d, src, p) || !lower(&d, p, ln, NULL)) {
+		arena_free(ar);
+		return EXIT_USER;
+	}
+	SCtx c;
+	sctx_init(&c, &p->layer, &p->arch);
+	if (!sctx_check(&c, err, sizeof err)) {
+		fprintf(stderr, "%s: error: %s\n", cl.file, err);
+		return EXIT_USER;
+	}
+	int rc = 0;
+	if (cl.selfcheck) {
+		int fitting;
+		int bad = spoint_selfcheck(&c, cl.seed, cl.selfcheck, &fitting, err,
+		                           sizeof err);
+		printf("selfcheck: %d random points, %d fit, %d differ\n",
+		       cl.selfcheck, fitting, bad);
+		if (bad)
+			fprintf(stderr, "%s\n", err);
+		arena_free(ar);
+		return bad ? EXIT_MISMATCH : 0;
+	}
+	if (!cl.dataflow_given && !search_file_dataflow(&d, ln, &cl.o)) {
+		arena_free(ar);
+		return EXIT_USER;
+	}
+	if (cl.network) {
+		rc = run_network(&cl, ar, &p->arch);
+		arena_free(ar);
+		return rc;
+	}
+	apply_fixes(&cl, &c);
+	Model start, *sp = NULL;
+	if (ln->accel >= 0 && model_eval(ln, &start, 0))
+		sp = &start;
+	if (cl.hier) {
+		rc = run_hierarchy(&cl, &c, sp);
+		arena_free(ar);
+		return rc;
+	}
+	SResult r;
+	int found = search_run(&c, &cl.o, &r);
+	if (cl.o.count_only) {
+		printf("%ld schedules in the space (%d jobs), counted in %.2f s\n",
+		       r.evaluated, r.jobs, r.seconds);
+		arena_free(ar);
+		return 0;
+	}
+	if (!found) {
+		fprintf(stderr, "%s: error: no schedule satisfies the constraints "
+		        "(%ld evaluated)\n", cl.file, r.evaluated);
+		arena_free(ar);
+		return EXIT_USER;
+	}
+	rc = report(&cl, &c, &r, sp, NULL);
+	if (!rc && cl.out) {
+		char note[512], df[32];
+		dataflow_name(df, sizeof df, &c, &r.best);
+		snprintf(note, sizeof note, "# written by tessera search (objective "
+		         "%s, dataflow %s): %.6f pJ/MAC, %ld cycles\n", obj_name(cl.o.obj),
+		         df, r.m.pj_per_mac, r.m.cycles);
+		if (!write_best(&cl, &c, &r.best, note))
+			rc = EXIT_USER;
+		else if (!cl.json && !cl.quiet)
+			fprintf(stderr, "wrote %s\n", cl.out);
+	}
+	arena_free(ar);
+	return rc;
+}

@@ -1,0 +1,490 @@
+/* eval.c - the model's counts for a canonical schedule (search.h), fast
+ * enough for the search's inner loop.
+ *
+ * ir/count.c counts any nest by grouping each layer loop's settings.  In
+ * a canonical nest every factor divides, so every group of a loop has
+ * the same shape and each count is a product: a count marks a prefix of
+ * the temporal loops (the loops up to a buffer's refill point; all of
+ * them for the MAC's own accesses), plus the unrolled loops when PEs are
+ * counted apart.  A loop that does not index the tensor contributes its
+ * marked factors (one event each); one that does contributes its extent
+ * (each value once per group, over all groups); a sliding-window index
+ * such as y*s+fy contributes its marked factors times the size of the sum
+ * set of the unmarked digits, each a run of consecutive digits (an
+ * arithmetic progression), counted in closed form, or on a bitmap when a
+ * loop's unmarked digits are not consecutive.  Cycles and energy then
+ * follow ir/model.c line by line (same operations, same order), so the
+ * figures are equal to model_eval's to the last bit; the search's tests
+ * hold them equal on random points (`tessera search --selfcheck`).
+ */
+#include "search.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void sctx_init(SCtx *c, const Layer *l, const Arch *a)
+{
+	memset(c, 0, sizeof *c);
+	c->layer = l;
+	c->arch = a;
+	c->nl = a->nlevels;
+	while (c->npe < c->nl && a->level[c->npe].per_pe)
+		c->npe++;
+	for (int d = 0; d < NDIMS; d++) {
+		c->used[d] = l->extent[d] > 0;
+		c->ext[d] = c->used[d] ? l->extent[d] : 1;
+	}
+	for (int t = 0; t < NTENSORS; t++) {
+		const Tensor *T = &l->t[t];
+		c->nidx[t] = T->rank;
+		c->bits[t] = T->type.bits;
+		for (int r = 0; r < T->rank; r++) {
+			struct SIdx *x = &c->idx[t][r];
+			x->limit = T->shape[r];
+			for (int d = 0; d < NDIMS; d++)
+				if (T->idx[r].coef[d]) {
+					long k = T->idx[r].coef[d];
+					x->dim[x->nd] = d;
+					x->coef[x->nd++] = k < 0 ? -k : k;
+					c->mask[t] |= 1u << d;
+				}
+		}
+	}
+	c->out_elems = layer_elements(l, T_OUT);
+	c->macs = l->macs;
+	c->pes = arch_pes(a);
+}
+
+/* What the canonical form cannot express. */
+int sctx_check(const SCtx *c, char *err, size_t errlen)
+{
+	if (c->nl < 2 || !c->arch->level[c->nl - 1].offchip) {
+		snprintf(err, errlen, "the architecture needs an on-chip level and "
+		         "DRAM");
+		return 0;
+	}
+	for (int L = c->npe; L < c->nl - 1; L++)
+		if (c->arch->level[L].per_pe) {
+			snprintf(err, errlen, "per-PE levels must come before shared "
+			         "ones");
+			return 0;
+		}
+	return 1;
+}
+
+void spoint_nest(const SCtx *c, const SPoint *p, SNest *s)
+{
+	int pos[MAX_LEVELS + 1][NDIMS];
+	s->n = 0;
+	for (int L = c->nl - 1; L >= 0; L--) {
+		s->at[L] = s->n - 1;
+		for (int k = NDIMS - 1; k >= 0; k--) {
+			int d = p->order[L][k];
+			pos[L][d] = -1;
+			if (p->f[L][d] > 1) {
+				s->dim[s->n] = (signed char)d;
+				s->f[s->n] = p->f[L][d];
+				pos[L][d] = s->n++;
+			}
+		}
+	}
+	s->ntemp = s->n;
+	s->spatial_first = s->n;
+	int spos[NDIMS];
+	long sfac[NDIMS];
+	for (int d = 0; d < NDIMS; d++)
+		spos[d] = -1, sfac[d] = 1;
+	for (int a = 0; a < c->arch->ndims; a++)
+		if (p->sdim[a] >= 0 && p->sf[a] > 1) {
+			s->dim[s->n] = p->sdim[a];
+			s->f[s->n] = p->sf[a];
+			spos[p->sdim[a]] = s->n++;
+			sfac[p->sdim[a]] = p->sf[a];
+		}
+	/* digits lowest first: per-PE levels, the unrolled piece, the rest */
+	for (int d = 0; d < NDIMS; d++) {
+		long stride = 1;
+		int n = 0;
+		for (int q = 0; q <= c->nl; q++) {
+			int L = q < c->npe ? q : q - 1;
+			long f = q == c->npe ? sfac[d] : p->f[L][d];
+			int ps = q == c->npe ? spos[d] : pos[L][d];
+			if (f <= 1)
+				continue;
+			s->dpos[d][n] = ps;
+			s->dfac[d][n] = f;
+			s->dstr[d][n++] = stride;
+			stride *= f;
+		}
+		s->ndig[d] = n;
+	}
+}
+
+void sscratch_free(SScratch *sc)
+{
+	free(sc->bits);
+	free(sc->la);
+	free(sc->lb);
+	memset(sc, 0, sizeof *sc);
+}
+
+typedef SGen Gen;
+
+static int marked(const SNest *s, int i, int j, int perpe)
+{
+	return i <= j || (i >= s->spatial_first && perpe);
+}
+
+/* The loop's marked factors, and its unmarked digits as runs. */
+static long split_digits(const SNest *s, int d, int j, int perpe, Gen *g,
+                         int *ng)
+{
+	long mp = 1;
+	*ng = 0;
+	for (int k = 0; k < s->ndig[d]; k++) {
+		if (marked(s, s->dpos[d][k], j, perpe)) {
+			mp *= s->dfac[d][k];
+			continue;
+		}
+		Gen *last = *ng ? &g[*ng - 1] : NULL;
+		if (last && last->stride * last->count == s->dstr[d][k])
+			last->count *= s->dfac[d][k];
+		else
+			g[(*ng)++] = (Gen){s->dstr[d][k], s->dfac[d][k]};
+	}
+	return mp;
+}
+
+static long gcd(long a, long b)
+{
+	while (b) {
+		long t = a % b;
+		a = b;
+		b = t;
+	}
+	return a;
+}
+
+/* |{sum of k_i * g_i.stride * [0, g_i.count)}| on a bitmap of `limit`
+ * values (every sum stays below it: the index does). */
+static long sumset_bitmap(SScratch *sc, const Gen *g, const long *k, int n,
+                          long limit)
+{
+	if (sc->cap < limit) {
+		free(sc->bits);
+		free(sc->la);
+		free(sc->lb);
+		sc->cap = limit;
+		sc->bits = calloc((size_t)limit, 1);
+		sc->la = malloc(sizeof(long) * (size_t)limit);
+		sc->lb = malloc(sizeof(long) * (size_t)limit);
+		if (!sc->bits || !sc->la || !sc->lb)
+			INTERNAL("out of memory");
+	}
+	unsigned char *bits = sc->bits;
+	long *la = sc->la, *lb = sc->lb, ncur = 1;
+	la[0] = 0;
+	for (int i = 0; i < n; i++) {
+		long step = k[i] * g[i].stride, nn = 0;
+		for (long u = 0; u < ncur; u++)
+			for (long q = 0; q < g[i].count; q++) {
+				long v = la[u] + q * step;
+				ASSERT(v >= 0 && v < limit);
+				if (!bits[v]) {
+					bits[v] = 1;
+					lb[nn++] = v;
+				}
+			}
+		for (long u = 0; u < nn; u++)
+			bits[lb[u]] = 0;
+		long *t = la;
+		la = lb;
+		lb = t;
+		ncur = nn;
+	}
+	return ncur;
+}
+
+/* |{sum of k_i * g_i.stride * [0, g_i.count)}|.  Two runs in closed
+ * form: p*[0,A) + q*[0,B) with gcd(p,q) = 1 has AB values less one for
+ * each pair (i >= q, j < B - p), which repeats (i - q, j + p). */
+long sset_size(SScratch *sc, const SGen *g, const long *k, int n, long limit)
+{
+	if (n == 0)
+		return 1;
+	if (n == 1)
+		return g[0].count;
+	if (n == 2) {
+		long a = k[0] * g[0].stride, b = k[1] * g[1].stride;
+		long h = gcd(a, b), P = a / h, Q = b / h;
+		long A = g[0].count, B = g[1].count;
+		long ra = A > Q ? A - Q : 0, rb = B > P ? B - P : 0;
+		return A * B - ra * rb;
+	}
+	return sumset_bitmap(sc, g, k, n, limit);
+}
+
+/* Distinct values of index x over the unmarked digits of its loops (a
+ * block); *mp gets the product of their marked factors (the blocks). */
+static long index_block(const SNest *s, const struct SIdx *x, int j,
+                        int perpe, SScratch *sc, long *mp)
+{
+	Gen g[NDIMS * (MAX_LEVELS + 1)], one[MAX_LEVELS + 1];
+	long k[NDIMS * (MAX_LEVELS + 1)];
+	int n = 0, ng;
+	*mp = 1;
+	for (int i = 0; i < x->nd; i++) {
+		*mp *= split_digits(s, x->dim[i], j, perpe, one, &ng);
+		for (int q = 0; q < ng; q++) {
+			g[n] = one[q];
+			k[n++] = x->coef[i];
+		}
+	}
+	return sset_size(sc, g, k, n, x->limit);
+}
+
+/* count_words of ir/count.c for a canonical nest: temporal loops 0..j
+ * marked, and the unrolled ones when perpe. */
+static long words(const SCtx *c, const SNest *s, int t, int j, int perpe,
+                  SScratch *sc)
+{
+	long total = 1;
+	for (int d = 0; d < NDIMS; d++) {
+		if (!c->used[d] || (c->mask[t] >> d & 1))
+			continue;
+		Gen g[MAX_LEVELS + 1];
+		int ng;
+		total *= split_digits(s, d, j, perpe, g, &ng);
+	}
+	for (int r = 0; r < c->nidx[t]; r++) {
+		const struct SIdx *x = &c->idx[t][r];
+		if (x->nd == 1) {
+			total *= c->ext[x->dim[0]];
+		} else if (x->nd > 1) {
+			long mp, n = index_block(s, x, j, perpe, sc, &mp);
+			total *= mp * n;
+		}
+	}
+	return total;
+}
+
+/* The largest block of tensor t in a buffer of level L (count_max_block
+ * with the loops outside the buffer marked). */
+static long block_words(const SCtx *c, const SNest *s, int t, int L,
+                        SScratch *sc)
+{
+	int perpe = c->arch->level[L].per_pe;
+	long total = 1, mp;
+	for (int r = 0; r < c->nidx[t]; r++)
+		total *= index_block(s, &c->idx[t][r], s->at[L], perpe, sc, &mp);
+	return total;
+}
+
+static long events(const SNest *s, int j)
+{
+	long e = 1;
+	for (int i = 0; i <= j; i++)
+		e *= s->f[i];
+	return e;
+}
+
+/* The innermost loop outside a buffer of level L that indexes t. */
+static int refill_point(const SCtx *c, const SNest *s, int t, int L)
+{
+	for (int i = s->at[L]; i >= 0; i--)
+		if (c->mask[t] >> s->dim[i] & 1)
+			return i;
+	return -1;
+}
+
+static long bytes_of(long words, int bits)
+{
+	return (words * bits + 7) / 8;
+}
+
+int spoint_fits(const SCtx *c, const SPoint *p, const SNest *s,
+                SScratch *sc, long used[MAX_LEVELS])
+{
+	int ok = 1;
+	for (int L = 0; L < c->nl - 1; L++) {
+		used[L] = 0;
+		for (int t = 0; t < NTENSORS; t++)
+			if (p->buf[t][L])
+				used[L] += bytes_of(block_words(c, s, t, L, sc), c->bits[t]) *
+				           (p->dbl ? 2 : 1);
+		if (used[L] > c->arch->level[L].bytes)
+			ok = 0;
+	}
+	return ok;
+}
+
+/* ---- the model, as ir/model.c computes it ---- */
+
+typedef struct Chain {
+	int n;                 /* buffers of the tensor */
+	int level[MAX_LEVELS + 1]; /* their levels, then DRAM */
+} Chain;
+
+static void chains(const SCtx *c, const SPoint *p, Chain *ch)
+{
+	for (int t = 0; t < NTENSORS; t++) {
+		ch[t].n = 0;
+		for (int L = 0; L < c->nl - 1; L++)
+			if (p->buf[t][L])
+				ch[t].level[ch[t].n++] = L;
+		ch[t].level[ch[t].n] = c->nl - 1;
+	}
+}
+
+static int per_pe(const SCtx *c, int L)
+{
+	return c->arch->level[L].per_pe;
+}
+
+static void count_tensor(const SCtx *c, const SNest *s, const Chain *ch,
+                         int t, SScratch *sc, Model *m)
+{
+	int out = t == T_OUT, jall = s->ntemp - 1;
+	long elems = c->out_elems;
+	int inner = ch->level[0];
+	long w = words(c, s, t, jall, per_pe(c, inner), sc);
+	if (out) {
+		m->writes[inner][t] += w;
+		m->reads[inner][t] += w - elems;
+	} else {
+		m->reads[inner][t] += w;
+	}
+	if (!per_pe(c, inner))
+		m->hops[t] += words(c, s, t, jall, 1, sc) + (out ? w - elems : 0);
+	for (int h = 0; h < ch->n; h++) {
+		int lv = ch->level[h], parent = ch->level[h + 1];
+		int j = refill_point(c, s, t, lv);
+		w = words(c, s, t, j, per_pe(c, parent), sc);
+		if (out) {
+			m->writes[parent][t] += w;
+			m->reads[parent][t] += w - elems;
+			m->xfer_words[t][h] = w + (w - elems);
+		} else {
+			m->reads[parent][t] += w;
+			m->xfer_words[t][h] = w;
+		}
+		m->xfer_events[t][h] = events(s, j);
+		if (per_pe(c, lv) && !per_pe(c, parent))
+			m->hops[t] += words(c, s, t, j, 1, sc) + (out ? w - elems : 0);
+	}
+}
+
+/* transfer_cycles of ir/model.c */
+static double transfer_cycles(const SCtx *c, const Chain *ch, const Model *m,
+                              int t, int h)
+{
+	const Level *P = &c->arch->level[ch[t].level[h + 1]];
+	double words = (double)m->xfer_words[t][h];
+	double ev = (double)m->xfer_events[t][h];
+	double bw = (double)P->bandwidth * (P->per_pe ? (double)m->pes_used : 1);
+	double move = bw > 0 ? words / bw : 0;
+	if (bw > 0 && move < ev)
+		move = ev;
+	return move + ev * (double)P->latency;
+}
+
+/* cycles() of ir/model.c */
+static void cycles(const SCtx *c, const Chain *ch, int dbl, Model *m)
+{
+	double compute = (double)m->compute_cycles, stall = 0;
+	for (int t = 0; t < NTENSORS; t++)
+		for (int h = 0; h < ch[t].n; h++) {
+			double cyc = transfer_cycles(c, ch, m, t, h);
+			double ev = (double)m->xfer_events[t][h];
+			if (!dbl) {
+				stall += cyc;
+			} else if (ev > 0) {
+				double first = cyc / ev, rest = cyc - first;
+				stall += first + (rest > compute ? rest - compute : 0);
+			}
+		}
+	double total = compute + stall;
+	for (int lv = 0; lv < c->nl; lv++) {
+		const Level *L = &c->arch->level[lv];
+		if (L->bandwidth <= 0)
+			continue;
+		double w = 0;
+		for (int t = 0; t < NTENSORS; t++)
+			w += (double)(m->reads[lv][t] + m->writes[lv][t]);
+		double busy = w / ((double)L->bandwidth *
+		                   (L->per_pe ? (double)m->pes_used : 1));
+		if (busy > total)
+			total = busy;
+	}
+	const double cap = 4e18;
+	if (total > cap)
+		total = cap;
+	m->cycles = (long)(total + 0.999999);
+	if (m->cycles < m->compute_cycles)
+		m->cycles = m->compute_cycles;
+	m->stall_cycles = m->cycles - m->compute_cycles;
+}
+
+/* energy() and model_account() of ir/model.c */
+static void energy(const SCtx *c, Model *m)
+{
+	const Arch *a = c->arch;
+	const Layer *l = c->layer;
+	m->stall_cycles = m->cycles - m->compute_cycles;
+	m->utilization = (double)m->macs / ((double)m->pes * (double)m->cycles);
+	m->e_total = 0;
+	for (int lv = 0; lv < a->nlevels; lv++) {
+		m->e_level[lv] = 0;
+		for (int t = 0; t < NTENSORS; t++) {
+			double e = (double)(m->reads[lv][t] + m->writes[lv][t]) *
+			           (a->level[lv].pj * l->t[t].type.bits / 16.0);
+			m->e_level_tensor[lv][t] = e;
+			m->e_level[lv] += e;
+			m->e_tensor[t] += e;
+		}
+		m->e_total += m->e_level[lv];
+	}
+	m->noc = 0;
+	m->e_noc = 0;
+	for (int t = 0; t < NTENSORS; t++) {
+		m->noc += m->hops[t];
+		m->e_noc += (double)m->hops[t] * (a->hop_pj * l->t[t].type.bits /
+		                                  16.0);
+	}
+	m->e_mac = (double)m->macs * (a->mac_pj * l->t[T_A].type.bits *
+	                              l->t[T_B].type.bits / 256.0);
+	m->e_total += m->e_noc + m->e_mac;
+	m->pj_per_mac = m->e_total / (double)m->macs;
+}
+
+void spoint_eval(const SCtx *c, const SPoint *p, const SNest *s,
+                 SScratch *sc, Model *m)
+{
+	memset(m, 0, sizeof *m);
+	Chain ch[NTENSORS];
+	chains(c, p, ch);
+	m->macs = c->macs;
+	m->pes = c->pes;
+	m->pes_used = 1;
+	for (int a = 0; a < c->arch->ndims; a++)
+		if (p->sdim[a] >= 0)
+			m->pes_used *= p->sf[a];
+	count_tensor(c, s, &ch[T_A], T_A, sc, m);
+	count_tensor(c, s, &ch[T_B], T_B, sc, m);
+	count_tensor(c, s, &ch[T_OUT], T_OUT, sc, m);
+	m->compute_cycles = events(s, s->ntemp - 1);
+	cycles(c, ch, p->dbl, m);
+	energy(c, m);
+}
+
+double spoint_cost(Objective o, const Model *m)
+{
+	switch (o) {
+	case OBJ_CYCLES:
+		return (double)m->cycles;
+	case OBJ_EDP:
+		return m->e_total * (double)m->cycles;
+	default:
+		return m->e_total;
+	}
+}

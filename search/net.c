@@ -1,0 +1,121 @@
+/* net.c - search over a whole network: the best schedule of every layer
+ * on one architecture (`tessera search FILE --network NET`), and one
+ * memory hierarchy for all the layers of a network, chosen for the
+ * network's total energy at constant throughput (with --hierarchy).
+ *
+ * A network's energy is the sum over its layers of each layer's best
+ * energy times its `repeat`.  The hierarchy search ranks the candidate
+ * hierarchies by that total with every tensor in every level (fast),
+ * then searches the best `refine` of them again with bypassing: the same
+ * heuristic as for one layer (search/hier.c).  Each layer must run at
+ * most as many cycles as its best schedule on the file's architecture.
+ */
+#include "search.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Every layer's best on arch `a`; returns the number found.  max_cycles,
+ * when given, bounds each layer (one entry per layer). */
+int net_search(const Network *net, const Arch *a, const SOpts *so,
+               const long *max_cycles, NetBest *out)
+{
+	int found = 0;
+	for (int i = 0; i < net->nlayers; i++) {
+		SCtx c;
+		SOpts o = *so;
+		o.progress = 0;
+		if (max_cycles)
+			o.max_cycles = max_cycles[i];
+		sctx_init(&c, &net->layer[i].layer, a);
+		out[i].found = search_run(&c, &o, &out[i].r);
+		found += out[i].found;
+	}
+	return found;
+}
+
+/* The network's energy, cycles and MACs over the layers found, each
+ * `repeat` times. */
+void net_total(const Network *net, const NetBest *b, NetSum *s)
+{
+	memset(s, 0, sizeof *s);
+	for (int i = 0; i < net->nlayers; i++) {
+		double rep = (double)net->layer[i].repeat;
+		s->macs_all += (double)net->layer[i].layer.macs * rep;
+		if (!b[i].found) {
+			s->missing++;
+			continue;
+		}
+		s->energy += b[i].r.m.e_total * rep;
+		s->cycles += (double)b[i].r.m.cycles * rep;
+		s->macs += (double)b[i].r.m.macs * rep;
+		s->evaluated += b[i].r.evaluated;
+		s->seconds += b[i].r.seconds;
+	}
+	s->pj_per_mac = s->macs > 0 ? s->energy / s->macs : NAN;
+}
+
+/* One hierarchy for the whole network (see the header).  base[] holds
+ * each layer's best on the file's architecture (its cycles bound the
+ * layer); the winner's per-layer results go to out[], its architecture
+ * to *arch. */
+int net_hier(const Network *net, const Arch *a, const HierOpts *h,
+             const SOpts *so, const NetBest *base, Arch *arch, NetBest *out,
+             int *ncand)
+{
+	HierResult *cands = calloc(1, sizeof *cands);
+	NetBest *tmp = calloc((size_t)net->nlayers, sizeof *tmp);
+	long *maxc = calloc((size_t)net->nlayers, sizeof *maxc);
+	double *tot = calloc(HIER_MAXCAND, sizeof *tot);
+	if (!cands || !tmp || !maxc || !tot)
+		INTERNAL("out of memory");
+	for (int i = 0; i < net->nlayers; i++)
+		maxc[i] = base[i].found ? base[i].r.m.cycles : 0;
+	hier_candidates(a, h, cands);
+	SOpts quick = *so;
+	quick.bypass = 0;
+	quick.progress = 0;
+	int best = -1;
+	double best_e = INFINITY;
+	for (int k = 0; k < cands->ncand; k++) {
+		NetSum s;
+		int all = net_search(net, &cands->cand[k].arch, &quick, maxc, tmp) ==
+		          net->nlayers;
+		net_total(net, tmp, &s);
+		tot[k] = all ? s.energy : INFINITY;
+		if (so->progress)
+			fprintf(stderr, "\r\033[Knetwork hierarchy: %d of %d candidates",
+			        k + 1, cands->ncand);
+	}
+	/* the best `refine` totals, searched again over the whole space */
+	for (int pass = 0; pass < (so->bypass ? h->refine : 1); pass++) {
+		int k = -1;
+		for (int j = 0; j < cands->ncand; j++)
+			if (isfinite(tot[j]) && tot[j] >= 0 && (k < 0 || tot[j] < tot[k]))
+				k = j;
+		if (k < 0)
+			break;
+		NetSum s;
+		SOpts full = *so;
+		full.progress = 0;
+		int all = net_search(net, &cands->cand[k].arch, &full, maxc, tmp) ==
+		          net->nlayers;
+		net_total(net, tmp, &s);
+		tot[k] = -1; /* done */
+		if (all && s.energy < best_e) {
+			best_e = s.energy;
+			best = k;
+			*arch = cands->cand[k].arch;
+			memcpy(out, tmp, sizeof *out * (size_t)net->nlayers);
+		}
+	}
+	if (so->progress)
+		fprintf(stderr, "\r\033[K");
+	*ncand = cands->ncand;
+	free(cands);
+	free(tmp);
+	free(maxc);
+	free(tot);
+	return best >= 0;
+}

@@ -1,0 +1,227 @@
+/* search.h - the schedule search (`tessera search`): its canonical
+ * schedule form, the fast evaluator specialised to it, the writer that
+ * turns a point into a .tsr schedule, and the searches over blockings,
+ * dataflows and memory hierarchies (docs/search.md).
+ *
+ * A point of the space is a *canonical* schedule: every layer loop is
+ * split into one piece per memory level (its blocking factor there) and
+ * at most one spatial piece (unrolled onto an array dimension); the
+ * pieces with factor 1 are left out.  Factors divide the loop's extent
+ * (no edge tiles).  The value of a loop is a mixed-radix number whose
+ * digits, lowest first, are its per-PE levels (innermost first), its
+ * spatial piece, its shared levels, DRAM.  In the nest, the pieces of
+ * each level are together, outermost level first, in an order chosen per
+ * level; the unrolled loops are innermost.  A tensor's buffer in level L
+ * sits just inside the loops of the levels outside L.
+ */
+#ifndef TESSERA_SEARCH_H
+#define TESSERA_SEARCH_H
+
+#include "../ir/tessera.h"
+
+enum {
+	S_MAXLOOPS = NDIMS * (MAX_LEVELS + 1), /* pieces of a canonical nest */
+	S_MAXORDERS = 8,      /* candidate loop orders per level */
+};
+
+typedef enum { OBJ_ENERGY, OBJ_CYCLES, OBJ_EDP } Objective;
+
+/* What the search needs of a layer and an architecture, read once. */
+typedef struct SCtx {
+	const Layer *layer;
+	const Arch *arch;
+	int nl;                   /* levels, the last off-chip */
+	int npe;                  /* per-PE levels (the first npe) */
+	long ext[NDIMS];          /* extents; 1 for loops the layer lacks */
+	int used[NDIMS];          /* the layer has the loop */
+	unsigned mask[NTENSORS];  /* bit d: loop d indexes the tensor */
+	int nidx[NTENSORS];
+	struct SIdx {
+		int nd;               /* loops in this index */
+		int dim[NDIMS];
+		long coef[NDIMS];
+		long limit;           /* the index's extent (tensor shape) */
+	} idx[NTENSORS][MAX_RANK];
+	long out_elems;           /* elements of the output */
+	long macs, pes;
+	int bits[NTENSORS];
+} SCtx;
+
+/* One point: factors, unrolls, loop orders and buffer placement. */
+typedef struct SPoint {
+	signed char sdim[MAX_ARRAY_DIMS]; /* loop on each array dim; -1 none */
+	long sf[MAX_ARRAY_DIMS];          /* its spatial factor */
+	long f[MAX_LEVELS][NDIMS];        /* temporal factor per level */
+	signed char order[MAX_LEVELS][NDIMS]; /* loops per level, innermost
+	                                     first (a permutation of all) */
+	unsigned char buf[NTENSORS][MAX_LEVELS]; /* buffered in this on-chip
+	                                     level; the outermost always */
+	unsigned char dbl;                /* every buffer double-buffered */
+} SPoint;
+
+/* The nest a point describes, as the evaluator walks it. */
+typedef struct SNest {
+	int n, ntemp;             /* loops; temporal loops (the first ntemp) */
+	signed char dim[S_MAXLOOPS];
+	long f[S_MAXLOOPS];
+	int at[MAX_LEVELS];       /* buffer in level L sits inside loop at[L]
+	                             (-1: outside every loop) */
+	/* per loop, its digits lowest first: nest position, factor, stride */
+	int ndig[NDIMS];
+	int dpos[NDIMS][MAX_LEVELS + 1];
+	long dfac[NDIMS][MAX_LEVELS + 1], dstr[NDIMS][MAX_LEVELS + 1];
+	int spatial_first;        /* nest position of the first unrolled loop */
+} SNest;
+
+/* Scratch of one evaluating thread (a bitmap for irregular windows). */
+typedef struct SScratch {
+	unsigned char *bits;      /* cap bytes */
+	long *la, *lb;            /* cap values each */
+	long cap;
+} SScratch;
+
+/* A run of consecutive digits of a loop: values stride * [0, count). */
+typedef struct SGen {
+	long stride, count;
+} SGen;
+long sset_size(SScratch *sc, const SGen *g, const long *k, int n, long limit);
+
+void sctx_init(SCtx *c, const Layer *l, const Arch *a);
+int sctx_check(const SCtx *c, char *err, size_t errlen);
+void spoint_nest(const SCtx *c, const SPoint *p, SNest *s);
+/* 1 when every buffer fits its level (bytes per level in `used`). */
+int spoint_fits(const SCtx *c, const SPoint *p, const SNest *s,
+                SScratch *sc, long used[MAX_LEVELS]);
+/* The model's figures for the point, exactly as model_eval gives them
+ * for the schedule spoint_write writes. */
+void spoint_eval(const SCtx *c, const SPoint *p, const SNest *s,
+                 SScratch *sc, Model *m);
+double spoint_cost(Objective o, const Model *m);
+void sscratch_free(SScratch *sc);
+
+/* search/write.c: the point as a .tsr file (layer, schedule, arch). */
+void spoint_write(FILE *f, const SCtx *c, const SPoint *p, const char *note);
+char *spoint_text(const SCtx *c, const SPoint *p, size_t *len);
+/* Lowers the written text again: 1 and the model's figures (and the
+ * hardware plan's verdict in *buildable, when not NULL), or 0 and a
+ * message. */
+int spoint_relower(const SCtx *c, const SPoint *p, Model *m, int *buildable,
+                   char *err, size_t errlen);
+/* The same, keeping the lowered nest in arena a (NULL after an error). */
+LoopNest *spoint_lower(Arena *a, const SCtx *c, const SPoint *p, char *err,
+                       size_t errlen);
+
+/* The search's options and constraints. */
+typedef struct SOpts {
+	Objective obj;
+	int ndf;                        /* allowed dataflows (0: any) */
+	signed char df[64][MAX_ARRAY_DIMS]; /* loop per array dim, -1 none */
+	long fix[MAX_LEVELS][NDIMS];    /* a fixed factor per level (0: free) */
+	long fix_pe[NDIMS];             /* a fixed spatial factor (0: free) */
+	double min_util;                /* least utilization of the result */
+	long max_cycles;                /* most cycles of the result (0: any) */
+	int bypass;                     /* tensors may skip inner levels */
+	int dbl;                        /* double-buffer every buffer */
+	int buildable;                  /* only schedules the RTL builds */
+	int exhaustive;                 /* no bound: evaluate every point */
+	int threads;
+	int progress;                   /* a progress line on stderr */
+	const char *progress_file;      /* progress written there every 30 s */
+	int count_only;                 /* count the points, evaluate none */
+	double incumbent, incumbent_e;  /* a cost (and its energy) known to be
+	                                   reachable: prune above it (0: none) */
+} SOpts;
+
+typedef struct SResult {
+	int found;
+	SPoint best;
+	Model m;
+	double cost;
+	long evaluated, pruned;
+	int jobs;
+	double seconds;
+} SResult;
+
+void sopts_default(SOpts *o);
+int search_run(const SCtx *c, const SOpts *o, SResult *r);
+
+/* search/hier.c: the memory hierarchy search */
+enum { HIER_MAXSIZES = 16, HIER_MAXCAND = 1024 };
+typedef struct HierOpts {
+	long pe_sizes[HIER_MAXSIZES];   /* candidate per-PE level sizes */
+	int npe;
+	long sh_sizes[HIER_MAXSIZES];   /* candidate global buffer sizes */
+	int nsh;
+	int max_pe_levels;              /* 1 or 2 register-file levels */
+	long max_pe_bytes;              /* bound on per-PE storage (0: none) */
+	long max_shared_bytes;          /* bound on the global buffer */
+	int refine;                     /* best candidates searched again with
+	                                   bypassing */
+	int exhaustive;                 /* every candidate with bypassing */
+} HierOpts;
+
+typedef struct HierCand {
+	Arch arch;
+	int found;                      /* res is its best (in the space
+	                                   searched) */
+	int refined;                    /* searched with bypassing */
+	const char *why;                /* why not found */
+	SResult res;
+} HierCand;
+
+typedef struct HierResult {
+	int found, best, ncand;
+	HierCand cand[HIER_MAXCAND];
+	SResult res;
+	long evaluated;
+	double seconds;
+} HierResult;
+
+void hier_default(HierOpts *h);
+int hier_option(HierOpts *h, int argc, char **argv, int *i);
+int hier_run(const Layer *l, const Arch *base, const HierOpts *h,
+             const SOpts *so, HierResult *r);
+void hier_describe(char *s, size_t n, const Arch *a);
+
+void hier_candidates(const Arch *base, const HierOpts *h, HierResult *r);
+
+/* search/net.c: whole networks */
+typedef struct NetBest {
+	int found;
+	SResult r;
+} NetBest;
+typedef struct NetSum {
+	double energy, cycles, macs, macs_all, pj_per_mac, seconds;
+	long evaluated;
+	int missing;                    /* layers with no schedule */
+} NetSum;
+int net_search(const Network *net, const Arch *a, const SOpts *so,
+               const long *max_cycles, NetBest *out);
+void net_total(const Network *net, const NetBest *b, NetSum *s);
+int net_hier(const Network *net, const Arch *a, const HierOpts *h,
+             const SOpts *so, const NetBest *base, Arch *arch, NetBest *out,
+             int *ncand);
+
+/* search/svg.c: a grouped bar chart (v[group * nseries + series]; NAN
+ * for none) */
+void svg_bars(FILE *f, const char *title, const char *ylabel, int ngroups,
+              const char *const *groups, int nseries,
+              const char *const *series, const double *v);
+
+/* search/cli.c, search/study.c */
+int search_file_dataflow(Diag *dg, const LoopNest *ln, SOpts *o);
+void search_dataflow_name(char *s, size_t n, const Arch *a,
+                          const signed char *sdim);
+int study_main(int argc, char **argv);
+
+/* search/space.c */
+int divisors(long n, long *out, int max);   /* ascending */
+int level_orders(const SCtx *c, const long *f, signed char orders[][NDIMS]);
+void spoint_random(const SCtx *c, uint64_t *seed, SPoint *p);
+int spoint_selfcheck(const SCtx *c, uint64_t seed, int n, int *fitting,
+                     char *err, size_t errlen);
+
+/* search/cli.c: `tessera search` */
+int search_main(int argc, char **argv);
+
+#endif

@@ -1,0 +1,218 @@
+/* space.c - the search space: divisors, the candidate loop orders of a
+ * level, random points, and the self-check that holds the fast
+ * evaluator equal to the full model on random points of the space.
+ */
+#include "search.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+int divisors(long n, long *out, int max)
+{
+	int k = 0;
+	for (long i = 1; i * i <= n; i++)
+		if (n % i == 0) {
+			if (k < max)
+				out[k++] = i;
+			if (i != n / i && k < max)
+				out[k++] = n / i;
+		}
+	/* sort ascending */
+	for (int i = 1; i < k; i++)
+		for (int j = i; j > 0 && out[j - 1] > out[j]; j--) {
+			long t = out[j];
+			out[j] = out[j - 1];
+			out[j - 1] = t;
+		}
+	return k;
+}
+
+/* Candidate orders of one level.  A level's order matters only through
+ * the refill points of the buffers just inside it: for each tensor, the
+ * loops inside the innermost loop that indexes it stay stationary.
+ * Putting first the loops that do not index tensor t (and, among them,
+ * those that do not index the next tensor of a priority list) gives t
+ * the most reuse possible; every priority list of the three tensors
+ * gives one order, and equal ones are merged.  Loops of factor 1 play no
+ * part and keep their canonical place. */
+int level_orders(const SCtx *c, const long *f, signed char orders[][NDIMS])
+{
+	static const int prio[6][3] = {{0, 1, 2}, {0, 2, 1}, {1, 0, 2},
+	                               {1, 2, 0}, {2, 0, 1}, {2, 1, 0}};
+	int n = 0;
+	for (int q = 0; q < 6; q++) {
+		signed char o[NDIMS];
+		int key[NDIMS], k = 0;
+		for (int d = 0; d < NDIMS; d++) {
+			int ix = 0;
+			for (int r = 0; r < 3; r++)
+				ix = ix * 2 + (int)(c->mask[prio[q][r]] >> d & 1);
+			key[d] = f[d] > 1 ? ix : 8; /* factor 1: last */
+			o[k++] = (signed char)d;
+		}
+		for (int i = 1; i < NDIMS; i++) /* stable sort by key */
+			for (int j = i; j > 0 && key[o[j - 1]] > key[o[j]]; j--) {
+				signed char t = o[j];
+				o[j] = o[j - 1];
+				o[j - 1] = t;
+			}
+		/* orders that give the same stationary runs are the same: compare
+		 * the sequence of loops with factor > 1 */
+		int dup = 0;
+		for (int m = 0; m < n && !dup; m++)
+			dup = !memcmp(orders[m], o, NDIMS);
+		if (!dup)
+			memcpy(orders[n++], o, NDIMS);
+	}
+	return n;
+}
+
+static uint64_t rng_next(uint64_t *s)
+{
+	/* splitmix64: deterministic for a seed */
+	uint64_t z = (*s += 0x9E3779B97F4A7C15ull);
+	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+	z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+	return z ^ (z >> 31);
+}
+
+static long pick(uint64_t *s, const long *v, int n)
+{
+	return v[rng_next(s) % (uint64_t)n];
+}
+
+/* A random point of the whole space (any dataflow, factors, orders,
+ * buffers), whether or not it fits the memories. */
+void spoint_random(const SCtx *c, uint64_t *seed, SPoint *p)
+{
+	memset(p, 0, sizeof *p);
+	long rest[NDIMS], dv[256];
+	for (int d = 0; d < NDIMS; d++)
+		rest[d] = c->ext[d];
+	for (int a = 0; a < MAX_ARRAY_DIMS; a++) {
+		p->sdim[a] = -1;
+		p->sf[a] = 1;
+		if (a >= c->arch->ndims)
+			continue;
+		int d = (int)(rng_next(seed) % (NDIMS + 1));
+		if (d == NDIMS || !c->used[d] || (a == 1 && p->sdim[0] == d))
+			continue;
+		int n = divisors(rest[d], dv, 256);
+		while (n > 1 && dv[n - 1] > c->arch->dim[a])
+			n--;
+		p->sdim[a] = (signed char)d;
+		p->sf[a] = pick(seed, dv, n);
+		rest[d] /= p->sf[a];
+	}
+	for (int L = 0; L < c->nl; L++)
+		for (int d = 0; d < NDIMS; d++) {
+			long f = rest[d];
+			if (L < c->nl - 1)
+				f = pick(seed, dv, divisors(rest[d], dv, 256));
+			p->f[L][d] = f;
+			rest[d] /= f;
+		}
+	for (int L = 0; L < c->nl; L++) {
+		signed char *o = p->order[L];
+		for (int d = 0; d < NDIMS; d++)
+			o[d] = (signed char)d;
+		for (int d = NDIMS - 1; d > 0; d--) {
+			int j = (int)(rng_next(seed) % (uint64_t)(d + 1));
+			signed char t = o[d];
+			o[d] = o[j];
+			o[j] = t;
+		}
+	}
+	for (int t = 0; t < NTENSORS; t++)
+		for (int L = 0; L < c->nl - 1; L++)
+			p->buf[t][L] = L == c->nl - 2 || (rng_next(seed) & 1);
+	p->dbl = (rng_next(seed) % 4) == 0;
+}
+
+/* The fields of two models that differ, into err; 0 when none. */
+static int model_diff(const SCtx *c, const Model *a, const Model *b,
+                      char *err, size_t errlen)
+{
+	size_t n = 0;
+	int diffs = 0;
+#define CMP(field, fmt)                                                     \
+	do {                                                                    \
+		if (a->field != b->field && n < errlen) {                           \
+			n += (size_t)snprintf(err + n, errlen - n, "  " #field ": " fmt \
+			                      " vs " fmt "\n", a->field, b->field);     \
+			diffs++;                                                        \
+		}                                                                   \
+	} while (0)
+	CMP(macs, "%ld");
+	CMP(pes_used, "%ld");
+	CMP(compute_cycles, "%ld");
+	CMP(cycles, "%ld");
+	CMP(utilization, "%.17g");
+	for (int L = 0; L < c->nl; L++)
+		for (int t = 0; t < NTENSORS; t++) {
+			CMP(reads[L][t], "%ld");
+			CMP(writes[L][t], "%ld");
+			CMP(e_level_tensor[L][t], "%.17g");
+		}
+	for (int t = 0; t < NTENSORS; t++) {
+		CMP(hops[t], "%ld");
+		CMP(e_tensor[t], "%.17g");
+		for (int h = 0; h < MAX_LEVELS; h++) {
+			CMP(xfer_words[t][h], "%ld");
+			CMP(xfer_events[t][h], "%ld");
+		}
+	}
+	CMP(e_noc, "%.17g");
+	CMP(e_mac, "%.17g");
+	CMP(e_total, "%.17g");
+	CMP(pj_per_mac, "%.17g");
+#undef CMP
+	return diffs;
+}
+
+/* Evaluates n random points both ways: the fast evaluator, and the
+ * written schedule re-read and modelled by model_eval; also whether each
+ * fits its memories.  Returns the number of points that differ (the
+ * first is described in err); *fitting counts those that fit. */
+int spoint_selfcheck(const SCtx *c, uint64_t seed, int n, int *fitting,
+                     char *err, size_t errlen)
+{
+	SScratch sc = {0};
+	int bad = 0;
+	*fitting = 0;
+	err[0] = 0;
+	for (int i = 0; i < n; i++) {
+		SPoint p;
+		SNest s;
+		Model fast, full;
+		long used[MAX_LEVELS];
+		char why[4096];
+		spoint_random(c, &seed, &p);
+		spoint_nest(c, &p, &s);
+		int fits = spoint_fits(c, &p, &s, &sc, used);
+		spoint_eval(c, &p, &s, &sc, &fast);
+		int ok = spoint_relower(c, &p, &full, NULL, why, sizeof why);
+		if (ok != fits) {
+			if (!bad++)
+				snprintf(err, errlen, "point %d: the evaluator says it %s, "
+				         "the compiler %s:\n%s", i, fits ? "fits" : "does "
+				         "not fit", ok ? "accepts it" : "does not", why);
+			continue;
+		}
+		if (!ok)
+			continue;
+		(*fitting)++;
+		char d[4096];
+		if (model_diff(c, &fast, &full, d, sizeof d)) {
+			if (!bad++) {
+				size_t len;
+				char *text = spoint_text(c, &p, &len);
+				snprintf(err, errlen, "point %d: evaluator vs model:\n%s%s", i,
+				         d, text);
+				free(text);
+			}
+		}
+	}
+	sscratch_free(&sc);
+	return bad;
+}

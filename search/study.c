@@ -1,0 +1,360 @@
+/* study.c - `tessera study`: the paper's two comparisons over the layers
+ * of network files, written as a Markdown table and an SVG chart (the
+ * files docs/results/ holds, with the command that made them).
+ *
+ *   study dataflows NET.tsr... DF.tsr... -o DIR
+ *       every conv layer of the networks under every dataflow (the
+ *       unrolled loops and the architecture of each DF file), each with
+ *       its best blocking: how close the dataflows land in energy;
+ *   study hierarchy NET.tsr... BASE.tsr -o DIR
+ *       every layer on BASE's architecture and dataflow, then on one
+ *       memory hierarchy chosen per network at constant throughput: the
+ *       energy saved.
+ *
+ * Files are told apart by their first word (`network`).
+ */
+#include "search.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+enum { MAXF = 32, MAXROWS = 256 };
+
+typedef struct DfFile {
+	const char *path;
+	char name[128];               /* "C|K (ck_tpu)" */
+	Program *p;
+	SOpts o;
+} DfFile;
+
+typedef struct Study {
+	const char *kind, *out, *name;
+	int nnet, ndf, all_layers;
+	Network *net[MAXF];
+	const char *netpath[MAXF];
+	DfFile df[MAXF];
+	SOpts o;
+	HierOpts h;
+	char cmd[2048];               /* the command, for the Markdown file */
+} Study;
+
+static _Noreturn void usage(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "tessera: ");
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, "\n(run 'tessera --help' for usage)\n");
+	exit(2);
+}
+
+static const char *base_name(const char *path, char *buf, size_t n)
+{
+	const char *b = strrchr(path, '/');
+	snprintf(buf, n, "%s", b ? b + 1 : path);
+	char *dot = strrchr(buf, '.');
+	if (dot)
+		*dot = 0;
+	return buf;
+}
+
+/* A network, or a layer file whose schedule gives a dataflow. */
+static int load(Arena *a, Study *s, const char *path)
+{
+	char err[512];
+	Source *src = source_read(a, path, err, sizeof err);
+	if (!src) {
+		fprintf(stderr, "tessera: %s\n", err);
+		return 0;
+	}
+	Diag d = {.out = stderr};
+	if (source_is_network(src)) {
+		if (s->nnet == MAXF)
+			usage("too many network files%s", "");
+		Network *net = arena_alloc(a, sizeof *net);
+		if (!network_parse(a, &d, src, net))
+			return 0;
+		s->netpath[s->nnet] = path;
+		s->net[s->nnet++] = net;
+		return 1;
+	}
+	if (s->ndf == MAXF)
+		usage("too many dataflow files%s", "");
+	DfFile *f = &s->df[s->ndf];
+	f->path = path;
+	f->p = arena_alloc(a, sizeof *f->p);
+	LoopNest *ln = arena_alloc(a, sizeof *ln);
+	if (!parse_program(a, &d, src, f->p) || !lower(&d, f->p, ln, NULL))
+		return 0;
+	f->o = s->o;
+	if (!search_file_dataflow(&d, ln, &f->o)) {
+		/* a dataflow the canonical form cannot express: left out */
+		fprintf(stderr, "tessera: %s is left out of the study\n", path);
+		return 1;
+	}
+	char df[32], bn[64];
+	if (f->o.ndf)
+		search_dataflow_name(df, sizeof df, &f->p->arch, f->o.df[0]);
+	else
+		snprintf(df, sizeof df, "any");
+	snprintf(f->name, sizeof f->name, "%s (%s)", df,
+	         base_name(path, bn, sizeof bn));
+	s->ndf++;
+	return 1;
+}
+
+static int layer_in(const Study *s, const NetLayer *nl)
+{
+	return s->all_layers || nl->kind == SHAPE_CONV;
+}
+
+static FILE *open_out(const Study *s, const char *ext)
+{
+	char path[4096];
+	snprintf(path, sizeof path, "%s/%s.%s", s->out, s->name, ext);
+	FILE *f = fopen(path, "w");
+	if (!f)
+		fprintf(stderr, "tessera: cannot write %s: %s\n", path,
+		        strerror(errno));
+	return f;
+}
+
+static int dataflows(Study *s)
+{
+	int nrow = 0;
+	const char *rows[MAXROWS];
+	double *v = calloc(MAXROWS * MAXF, sizeof *v), *u = calloc(MAXROWS * MAXF,
+	                                                          sizeof *u);
+	char (*names)[96] = calloc(MAXROWS, 96);
+	if (!v || !u || !names)
+		INTERNAL("out of memory");
+	for (int n = 0; n < s->nnet; n++)
+		for (int i = 0; i < s->net[n]->nlayers && nrow < MAXROWS; i++) {
+			const NetLayer *nl = &s->net[n]->layer[i];
+			if (!layer_in(s, nl))
+				continue;
+			snprintf(names[nrow], 96, "%s %s", s->net[n]->name, nl->name);
+			rows[nrow] = names[nrow];
+			for (int k = 0; k < s->ndf; k++) {
+				SCtx c;
+				SResult r;
+				sctx_init(&c, &nl->layer, &s->df[k].p->arch);
+				int ok = search_run(&c, &s->df[k].o, &r);
+				v[nrow * s->ndf + k] = ok ? r.m.pj_per_mac : NAN;
+				u[nrow * s->ndf + k] = ok ? r.m.utilization : NAN;
+				if (s->o.progress)
+					fprintf(stderr, "\r\033[Kstudy: %s under %s", names[nrow],
+					        s->df[k].name);
+			}
+			nrow++;
+		}
+	if (s->o.progress)
+		fprintf(stderr, "\r\033[K");
+	FILE *md = open_out(s, "md"), *svg = open_out(s, "svg");
+	if (!md || !svg)
+		return 1;
+	fprintf(md, "# Dataflows with their best blocking\n\nMade by:\n\n```\n%s\n"
+	        "```\n\nEnergy in pJ/MAC of each layer's best schedule under each "
+	        "dataflow (the loops each file unrolls, on its architecture), "
+	        "utilization in brackets; `-` where the dataflow does not map the "
+	        "layer. The last column is the spread: the worst dataflow's energy "
+	        "over the best's.\n\n| layer |", s->cmd);
+	for (int k = 0; k < s->ndf; k++)
+		fprintf(md, " %s |", s->df[k].name);
+	fputs(" spread |\n|---|", md);
+	for (int k = 0; k <= s->ndf; k++)
+		fputs("---|", md);
+	fputc('\n', md);
+	double sum_spread = 0, max_spread = 0;
+	int nspread = 0;
+	for (int r = 0; r < nrow; r++) {
+		double lo = INFINITY, hi = 0;
+		fprintf(md, "| %s |", rows[r]);
+		for (int k = 0; k < s->ndf; k++) {
+			double x = v[r * s->ndf + k];
+			if (isnan(x)) {
+				fputs(" - |", md);
+				continue;
+			}
+			fprintf(md, " %.3f (%.0f%%) |", x, 100 * u[r * s->ndf + k]);
+			lo = x < lo ? x : lo;
+			hi = x > hi ? x : hi;
+		}
+		if (hi > 0) {
+			fprintf(md, " %.2fx |\n", hi / lo);
+			sum_spread += hi / lo;
+			max_spread = hi / lo > max_spread ? hi / lo : max_spread;
+			nspread++;
+		} else {
+			fputs(" - |\n", md);
+		}
+	}
+	fprintf(md, "\nMean spread %.2fx, largest %.2fx, over %d layers.\n\n"
+	        "![chart](%s.svg)\n", nspread ? sum_spread / nspread : 0,
+	        max_spread, nrow, s->name);
+	const char *series[MAXF];
+	for (int k = 0; k < s->ndf; k++)
+		series[k] = s->df[k].name;
+	svg_bars(svg, "Energy of each layer's best schedule under each dataflow",
+	         "pJ/MAC", nrow, rows, s->ndf, series, v);
+	fclose(md);
+	fclose(svg);
+	free(v);
+	free(u);
+	free(names);
+	return 0;
+}
+
+/* One network: its layers on BASE and on the network's hierarchy. */
+static int hier_net(Study *s, int n, FILE *md, const char **rows,
+                    char (*names)[96], double *v, int *nrow)
+{
+	const Network *net = s->net[n];
+	const DfFile *b = &s->df[0];
+	NetBest *base = calloc((size_t)net->nlayers, sizeof *base);
+	NetBest *opt = calloc((size_t)net->nlayers, sizeof *opt);
+	if (!base || !opt)
+		INTERNAL("out of memory");
+	SOpts o = b->o;
+	net_search(net, &b->p->arch, &o, NULL, base);
+	Arch harch;
+	int ncand;
+	if (!net_hier(net, &b->p->arch, &s->h, &o, base, &harch, opt, &ncand)) {
+		fprintf(stderr, "tessera: no hierarchy maps every layer of %s\n",
+		        net->name);
+		free(base);
+		free(opt);
+		return 0;
+	}
+	NetSum sb, so;
+	net_total(net, base, &sb);
+	net_total(net, opt, &so);
+	char desc[160];
+	hier_describe(desc, sizeof desc, &harch);
+	fprintf(md, "\n## %s\n\nThe hierarchy chosen (of %d): **%s**. Whole "
+	        "network: %.3f → %.3f pJ/MAC, **%.2fx** less energy; cycles "
+	        "%.4g → %.4g.\n\n| layer | baseline pJ/MAC | cycles | optimized "
+	        "pJ/MAC | cycles | less energy |\n|---|---|---|---|---|---|\n",
+	        net->name, ncand, desc, sb.pj_per_mac, so.pj_per_mac,
+	        sb.energy / so.energy, sb.cycles, so.cycles);
+	for (int i = 0; i < net->nlayers && *nrow < MAXROWS; i++) {
+		const NetLayer *nl = &net->layer[i];
+		if (!base[i].found || !opt[i].found) {
+			fprintf(md, "| %s | - | - | - | - | - |\n", nl->name);
+			continue;
+		}
+		const Model *mb = &base[i].r.m, *mo = &opt[i].r.m;
+		fprintf(md, "| %s | %.3f | %ld | %.3f | %ld | %.2fx |\n", nl->name,
+		        mb->pj_per_mac, mb->cycles, mo->pj_per_mac, mo->cycles,
+		        mb->e_total / mo->e_total);
+		snprintf(names[*nrow], 96, "%s %s", net->name, nl->name);
+		rows[*nrow] = names[*nrow];
+		v[*nrow * 2] = mb->pj_per_mac;
+		v[*nrow * 2 + 1] = mo->pj_per_mac;
+		(*nrow)++;
+	}
+	free(base);
+	free(opt);
+	return 1;
+}
+
+static int hierarchy(Study *s)
+{
+	if (s->ndf != 1)
+		usage("study hierarchy takes one baseline file (architecture and "
+		      "dataflow)%s", "");
+	FILE *md = open_out(s, "md"), *svg = open_out(s, "svg");
+	if (!md || !svg)
+		return 1;
+	const char *rows[MAXROWS];
+	char (*names)[96] = calloc(MAXROWS, 96);
+	double *v = calloc(MAXROWS * 2, sizeof *v);
+	if (!names || !v)
+		INTERNAL("out of memory");
+	int nrow = 0, rc = 0;
+	fprintf(md, "# Memory hierarchy at constant throughput\n\nMade by:\n\n```"
+	        "\n%s\n```\n\nEach layer's best schedule on the baseline (%s, "
+	        "dataflow %s), then on one memory hierarchy chosen for the whole "
+	        "network: one or two register-file levels per PE and a global "
+	        "buffer, sizes from the energy table's range, every layer at most "
+	        "as slow as on the baseline (docs/search.md).\n", s->cmd,
+	        s->df[0].path, s->df[0].name);
+	for (int n = 0; n < s->nnet; n++)
+		if (!hier_net(s, n, md, rows, names, v, &nrow))
+			rc = 1;
+	fprintf(md, "\n![chart](%s.svg)\n", s->name);
+	static const char *const series[] = {"baseline", "optimized hierarchy"};
+	svg_bars(svg, "Baseline against the optimized memory hierarchy",
+	         "pJ/MAC", nrow, rows, 2, series, v);
+	fclose(md);
+	fclose(svg);
+	free(names);
+	free(v);
+	return rc;
+}
+
+int study_main(int argc, char **argv)
+{
+	Study *s = calloc(1, sizeof *s);
+	Arena *a = arena_new();
+	if (!s)
+		INTERNAL("out of memory");
+	sopts_default(&s->o);
+	hier_default(&s->h);
+	s->o.progress = isatty(2);
+	size_t k = (size_t)snprintf(s->cmd, sizeof s->cmd, "tessera study");
+	for (int i = 1; i < argc && k < sizeof s->cmd; i++)
+		k += (size_t)snprintf(s->cmd + k, sizeof s->cmd - k, " %s", argv[i]);
+	if (argc < 2)
+		usage("study needs dataflows or hierarchy%s", "");
+	s->kind = argv[1];
+	if (strcmp(s->kind, "dataflows") && strcmp(s->kind, "hierarchy"))
+		usage("study takes dataflows or hierarchy, not '%s'", s->kind);
+	const char *files[2 * MAXF];
+	int nf = 0;
+	for (int i = 2; i < argc; i++) {
+		const char *x = argv[i];
+		if (!strcmp(x, "-o") && i + 1 < argc)
+			s->out = argv[++i];
+		else if (!strcmp(x, "--name") && i + 1 < argc)
+			s->name = argv[++i];
+		else if (!strcmp(x, "--threads") && i + 1 < argc)
+			s->o.threads = atoi(argv[++i]) > 0 ? atoi(argv[i]) : 1;
+		else if (!strcmp(x, "--no-bypass"))
+			s->o.bypass = 0;
+		else if (!strcmp(x, "--all-layers"))
+			s->all_layers = 1;
+		else if (!strcmp(x, "--quiet"))
+			s->o.progress = 0;
+		else if (hier_option(&s->h, argc, argv, &i))
+			continue;
+		else if (x[0] == '-')
+			usage("unknown option %s", x);
+		else if (nf < 2 * MAXF)
+			files[nf++] = x;
+	}
+	if (!s->out)
+		usage("study needs -o DIR%s", "");
+	if (!s->name)
+		s->name = s->kind;
+	for (int i = 0; i < nf; i++)
+		if (!load(a, s, files[i])) {
+			arena_free(a);
+			return 1;
+		}
+	if (!s->nnet || !s->ndf)
+		usage("study needs network files and dataflow files%s", "");
+	if (make_dirs(s->out)) {
+		fprintf(stderr, "tessera: cannot create %s: %s\n", s->out,
+		        strerror(errno));
+		return 1;
+	}
+	int rc = !strcmp(s->kind, "dataflows") ? dataflows(s) : hierarchy(s);
+	if (!rc)
+		fprintf(stderr, "wrote %s/%s.md and %s/%s.svg\n", s->out, s->name,
+		        s->out, s->name);
+	arena_free(a);
+	free(s);
+	return rc;
+}

@@ -1,0 +1,120 @@
+# test/search.sh - `tessera search`; sourced by test/run.sh after
+# test/cli.sh (it uses T, OUT, ok, bad and expect).
+#
+#   - the search's evaluator equals the model on random points of the
+#     space (--selfcheck re-reads every written schedule);
+#   - branch and bound finds the exhaustive optimum of the same space,
+#     and its bound is checked against every point (TESSERA_CHECK_BOUND);
+#   - the written schedule passes check, and `tessera model` gives the
+#     energy the search reported;
+#   - the answer does not depend on the number of threads;
+#   - a winning schedule restricted to what the RTL builds simulates bit
+#     for bit (`tessera sim` exits 0);
+#   - bad options and unsearchable schedules are errors.
+
+ST=test/search/tiny.tsr
+json_num() { # KEY FILE: the first number after "KEY": in FILE
+	sed -n "s/.*\"$1\": *\([0-9.e+-]*\).*/\1/p" "$2" | head -1
+}
+
+for f in examples/quickstart.tsr examples/depthwise_int8.tsr examples/fc.tsr \
+	test/search/fourlevel.tsr; do
+	n=$(basename ${f%.tsr})
+	if $T search $f --selfcheck 200 --seed 3 >$OUT/sc.out 2>&1 &&
+		grep -q " 0 differ" $OUT/sc.out; then ok "search/selfcheck_$n"
+	else bad "search/selfcheck_$n" "$(cat $OUT/sc.out)"; fi
+done
+
+$T search $ST --dataflow 'K|C' --no-bypass --quiet --json >$OUT/bb.json 2>&1
+TESSERA_CHECK_BOUND=1 $T search $ST --dataflow 'K|C' --no-bypass --exhaustive \
+	--quiet --json >$OUT/ex.json 2>&1
+a=$(json_num pj_per_mac $OUT/bb.json) b=$(json_num pj_per_mac $OUT/ex.json)
+ea=$(json_num evaluated $OUT/bb.json) eb=$(json_num evaluated $OUT/ex.json)
+if [ -n "$a" ] && [ "$a" = "$b" ] && [ "$ea" -lt "$eb" ]; then
+	ok search/bound_finds_exhaustive_optimum
+else bad search/bound_finds_exhaustive_optimum "bound: $a pJ/MAC ($ea evaluated), exhaustive: $b ($eb); $(tail -3 $OUT/ex.json)"; fi
+
+# the whole space (any dataflow, bypass) with the bound checked at every
+# point the bound lets through
+if TESSERA_CHECK_BOUND=1 $T search $ST --quiet -o $OUT/best.tsr >$OUT/s.out 2>&1 &&
+	$T check $OUT/best.tsr >/dev/null 2>&1 &&
+	$T model $OUT/best.tsr --json >$OUT/bm.json 2>&1 &&
+	[ "$(sed -n 's/^best: \([0-9.]*\) pJ.*/\1/p' $OUT/s.out)" = \
+	  "$(printf '%.4f' "$(json_num pj_per_mac $OUT/bm.json)")" ]; then
+	ok search/written_schedule_models_the_same
+else bad search/written_schedule_models_the_same "$(head -5 $OUT/s.out; head -3 $OUT/bm.json)"; fi
+
+$T search examples/alexnet_conv2.tsr --quiet --threads 1 -o $OUT/t1.tsr >/dev/null 2>&1
+$T search examples/alexnet_conv2.tsr --quiet --threads 2 -o $OUT/t2.tsr >/dev/null 2>&1
+if [ -s $OUT/t1.tsr ] && cmp -s $OUT/t1.tsr $OUT/t2.tsr; then
+	ok search/same_answer_on_any_threads
+else bad search/same_answer_on_any_threads "$(diff $OUT/t1.tsr $OUT/t2.tsr | head)"; fi
+
+$T search examples/alexnet_conv2.tsr --quiet --min-util 0.85 \
+	--json >$OUT/cy.json 2>&1
+u=$(json_num utilization $OUT/cy.json)
+if [ -n "$u" ] && awk -v u="$u" 'BEGIN { exit !(u >= 0.85) }'; then
+	ok search/min_utilization
+else bad search/min_utilization "utilization '$u': $(head -3 $OUT/cy.json)"; fi
+
+$T search $ST --quiet --fix 'k@pe=4' --fix 'c@GB=2' -o $OUT/fix.tsr >/dev/null 2>&1
+$T ir $OUT/fix.tsr >$OUT/fix.ir 2>&1
+if grep -q 'spatial k_pe \[4\]' $OUT/fix.ir && grep -q 'for c_gb \[2\]' $OUT/fix.ir
+then ok search/fixed_factors
+else bad search/fixed_factors "$(sed -n '/schedule/,/}/p' $OUT/fix.tsr)"; fi
+
+if $T search $ST --quiet --buildable -o $OUT/hw.tsr >/dev/null 2>&1 &&
+	$T sim $OUT/hw.tsr >$OUT/hwsim.out 2>&1; then
+	ok search/winner_simulates_bit_exact
+else bad search/winner_simulates_bit_exact "$(tail -5 $OUT/hwsim.out)"; fi
+
+expect search_no_file 2 "search needs a .tsr file" -- $T search
+expect search_bad_objective 2 "energy, cycles or edp" -- $T search $ST --objective x
+expect search_bad_dataflow 2 "loops such as C|K" -- $T search $ST --dataflow 'Q|K'
+expect search_bad_fix 2 "LOOP@LEVEL=FACTOR" -- $T search $ST --fix k=4
+expect search_fix_divides 2 "must divide" -- $T search $ST --fix k@GB=3
+expect search_fix_level 2 "no level named 'L9'" -- $T search $ST --fix k@L9=2
+expect search_bad_util 2 "from 0 to 1" -- $T search $ST --min-util 2
+expect search_bad_threads 2 "1 to 256" -- $T search $ST --threads 0
+expect search_replicate 1 "replicate.tsr:8:18: error: search takes one" -- \
+	$T search test/search/replicate.tsr
+expect search_impossible 1 "no schedule satisfies" -- \
+	$T search $ST --quiet --dataflow 'K|C' --fix k@pe=2 --min-util 0.9
+expect search_syntax 1 "nonexistent.tsr" -- $T search nonexistent.tsr
+
+# networks: every layer searched, totals weighted by repeat
+TN=test/search/tinynet.tsr
+if $T search $ST --network $TN --dataflow 'K|C' --quiet --json -o $OUT/netbest \
+	>$OUT/net.json 2>&1 && grep -q '"total"' $OUT/net.json &&
+	$T check $OUT/netbest/conv.tsr >/dev/null 2>&1 &&
+	$T check $OUT/netbest/fc.tsr >/dev/null 2>&1; then
+	ok search/network
+else bad search/network "$(head -5 $OUT/net.json)"; fi
+expect search_network_unmapped 1 "layers without a schedule" -- \
+	$T search $ST --network $TN --dataflow 'Y|X' --quiet
+expect search_network_not_net 1 "is not a network file" -- \
+	$T search $ST --network $ST --quiet
+
+# the hierarchy search: no worse than the file's architecture, no slower
+$T search $ST --hierarchy --pe-sizes 8,16,32 --shared-sizes 2KB,4KB \
+	--dataflow 'K|C' --quiet --json -o $OUT/hier.tsr >$OUT/hier.json 2>&1
+$T search $ST --dataflow 'K|C' --quiet --json >$OUT/flat.json 2>&1
+hp=$(json_num pj_per_mac $OUT/hier.json) fp=$(json_num pj_per_mac $OUT/flat.json)
+hc=$(json_num cycles $OUT/hier.json) fc=$(json_num cycles $OUT/flat.json)
+if [ -n "$hp" ] && awk -v a="$hp" -v b="$fp" 'BEGIN { exit !(a <= b) }' &&
+	[ "$hc" -le "$fc" ] && $T model $OUT/hier.tsr >/dev/null 2>&1; then
+	ok search/hierarchy
+else bad search/hierarchy "hierarchy $hp pJ/MAC $hc cycles, flat $fp $fc"; fi
+expect search_bad_sizes 2 "sizes such as" -- $T search $ST --hierarchy --pe-sizes x
+
+# study: a table and a chart made by the tool
+rm -rf $OUT/study
+if $T study dataflows $TN examples/taxonomy/ck_tpu.tsr \
+	examples/taxonomy/xy_shidiannao.tsr -o $OUT/study --quiet >$OUT/st.out 2>&1 &&
+	grep -q '^| tinynet conv |' $OUT/study/dataflows.md &&
+	grep -q '<svg' $OUT/study/dataflows.svg &&
+	grep -q '<rect' $OUT/study/dataflows.svg; then
+	ok search/study_dataflows
+else bad search/study_dataflows "$(cat $OUT/st.out)"; fi
+expect study_no_out 2 "needs -o DIR" -- $T study dataflows $TN
+expect study_kind 2 "dataflows or hierarchy" -- $T study frob $TN -o $OUT/study
