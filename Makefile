@@ -23,11 +23,13 @@ IR = ir/util.c ir/arch.c ir/schedule.c ir/print.c ir/verify.c ir/passes.c \
      ir/count.c ir/spatial.c ir/buffers.c ir/interconnect.c ir/control.c \
      ir/model.c ir/walk.c ir/network.c
 RUNTIME = runtime/tensor.c runtime/naive.c runtime/emit_c.c runtime/jitload.c \
-          runtime/report.c runtime/netreport.c runtime/sim.c
+          runtime/report.c runtime/netreport.c runtime/sim.c \
+          runtime/synth.c runtime/liberty.c
 VERILOG = backend-verilog/plan.c backend-verilog/emit.c
 SEARCH = search/eval.c search/write.c search/space.c search/search.c search/hier.c search/net.c search/svg.c search/study.c search/cli.c
 CORE = $(FRONT) $(IR) $(RUNTIME) $(VERILOG) $(SEARCH)
-HDRS = ir/tessera.h frontend/frontend.h backend-verilog/hw.h search/search.h
+HDRS = ir/tessera.h frontend/frontend.h backend-verilog/hw.h runtime/synth.h \
+       search/search.h
 
 CORE_OBJ = $(CORE:%.c=$(B)/%.o)
 ALL_OBJ = $(CORE_OBJ) $(B)/main.o

@@ -8,6 +8,7 @@
 #include "ir/tessera.h"
 #include "backend-verilog/hw.h"
 #include "runtime/sim.h"
+#include "runtime/synth.h"
 #include "search/search.h"
 
 #include <errno.h>
@@ -49,6 +50,15 @@ static const char usage[] =
 	"      --json          the report as JSON, with \"verified\"\n"
 	"      --trace F.vcd   write a waveform\n"
 	"      --seed, --input, -o DIR   as for run\n"
+	"  synth FILE          area (by module, SRAMs by model) and critical\n"
+	"                      path: yosys to a standard-cell liberty, then\n"
+	"                      OpenSTA\n"
+	"      --liberty F.lib the cells to map to (default: OSU 0.18 um)\n"
+	"      --node NM       feature size of the SRAM model (default 180)\n"
+	"      --sram-access NS  SRAM read data this long after the clock\n"
+	"                      edge in timing (default 0)\n"
+	"      --json          the report as JSON\n"
+	"      -o DIR          keep the netlist, scripts and logs in DIR\n"
 	"  search FILE         the schedule of least energy (or cycles, or\n"
 	"                      energy x delay) for the layer on the file's\n"
 	"                      architecture (docs/search.md); the file's\n"
@@ -92,6 +102,8 @@ typedef struct Opts {
 	int ninputs;
 	uint64_t seed;
 	const char *vcd;
+	const char *liberty;
+	double node_nm, sram_access_ns;
 	int emit_c, naive, save_inputs, json, brute, walk;
 } Opts;
 
@@ -148,6 +160,17 @@ static void parse_args(int argc, char **argv, Opts *o)
 			o->outdir = need_value(argc, argv, &i);
 		} else if (!strcmp(a, "--trace")) {
 			o->vcd = need_value(argc, argv, &i);
+		} else if (!strcmp(a, "--liberty")) {
+			o->liberty = need_value(argc, argv, &i);
+		} else if (!strcmp(a, "--node") || !strcmp(a, "--sram-access")) {
+			const char *v = need_value(argc, argv, &i);
+			char *end;
+			double d = strtod(v, &end);
+			if (*end || end == v || !(d >= 0) || d > 1e6)
+				usage_error("%s needs a non-negative number", a);
+			if (!strcmp(a, "--node") && d <= 0)
+				usage_error("--node needs a positive number of nm%s", "");
+			*(a[2] == 'n' ? &o->node_nm : &o->sram_access_ns) = d;
 		} else if (!strcmp(a, "--naive")) {
 			o->naive = 1;
 		} else if (!strcmp(a, "--save-inputs")) {
@@ -600,6 +623,34 @@ static int cmd_sim(const Opts *o, const LoopNest *ln)
 	return rc;
 }
 
+static int cmd_synth(const Opts *o, const LoopNest *ln)
+{
+	Hw *hw = plan(o, ln);
+	if (!hw)
+		return EXIT_USER;
+	Model m;
+	if (model_eval(ln, &m, 0) != 1)
+		INTERNAL("a planned design without a model");
+	SynthOpts so = {.liberty = o->liberty, .outdir = o->outdir,
+	                .node_nm = o->node_nm,
+	                .sram_access_ns = o->sram_access_ns};
+	static SynthResult r;
+	char err[4400];
+	int rc = synth_run(hw, &so, &r, err, sizeof err);
+	if (rc != SYNTH_OK) {
+		fprintf(stderr, "tessera: %s\n", err);
+		return rc == SYNTH_USER ? EXIT_USER : EXIT_TOOL;
+	}
+	if (o->json)
+		synth_report_json(stdout, hw, &r, m.pj_per_mac);
+	else
+		synth_report(stdout, hw, &r, m.pj_per_mac);
+	fprintf(stderr, "synth: yosys %.1f s, OpenSTA %.1f s%s%s\n", r.yosys_s,
+	        r.sta_s, o->outdir ? "; netlist and logs in " : "",
+	        o->outdir ? o->outdir : "");
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc > 1 && !strcmp(argv[1], "search"))
@@ -623,7 +674,8 @@ int main(int argc, char **argv)
 		usage_error("no command given%s", "");
 	int known = !strcmp(o.cmd, "check") || !strcmp(o.cmd, "ir") ||
 	            !strcmp(o.cmd, "run") || !strcmp(o.cmd, "model") ||
-	            !strcmp(o.cmd, "verilog") || !strcmp(o.cmd, "sim");
+	            !strcmp(o.cmd, "verilog") || !strcmp(o.cmd, "sim") ||
+	            !strcmp(o.cmd, "synth");
 	if (!known)
 		usage_error("unknown command '%s'", o.cmd);
 	if (!o.file)
@@ -660,6 +712,8 @@ int main(int argc, char **argv)
 		rc = cmd_model(&o, ln);
 	} else if (rc == 0 && !strcmp(o.cmd, "sim")) {
 		rc = cmd_sim(&o, ln);
+	} else if (rc == 0 && !strcmp(o.cmd, "synth")) {
+		rc = cmd_synth(&o, ln);
 	} else if (rc == 0 && !strcmp(o.cmd, "verilog")) {
 		rc = cmd_verilog(&o, ln);
 	}

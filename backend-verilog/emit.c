@@ -333,6 +333,66 @@ static long step_lanes(const Hw *hw, int k)
 	return hw->inner[B->t] == k ? hw->nlanes[B->t] : 0;
 }
 
+/* A per-PE engine walking the settings of a window across PEs fills
+ * each lane at its first setting only: the others count as fetched. */
+static void emit_canon(Out *o, int k)
+{
+	const Hw *hw = o->hw;
+	int t = hw->buf[k].t;
+	long n = hw->ntuples[t], radix = 1;
+	P(o, "\tlocalparam [%ld:0] CANON%d = %ld'b", n - 1, k, n);
+	for (long s = n - 1; s >= 0; s--)
+		P(o, "%d", hw->canon[t][s]);
+	P(o, ";  // a lane's first setting\n\twire [31:0] e%d_tu = 32'd0", k);
+	for (int j = 0; j < hw->np; j++)
+		if (hw->part[j].spatial && hw->index[t][j]) {
+			ASSERT(hw->buf[k].eng[j]);
+			P(o, " + e%d_%dx * 32'd%ld", k, j, radix);
+			radix *= hw->part[j].p->extent;
+		}
+	P(o, ";\n\twire skip%d = !CANON%d[e%d_tu[%d:0]];\n", k, k, k,
+	  hw_bits(n - 1) - 1);
+}
+
+/* The lane of tensor t that PE pe belongs to. */
+static long lane_of(const Hw *hw, int t, long pe)
+{
+	long lane = 0;
+	for (int j = 0; j < hw->np; j++)
+		if (hw->part[j].spatial)
+			lane += (pe / hw->part[j].sdiv) % hw->part[j].p->extent *
+			        hw->lmult[t][j];
+	return lane;
+}
+
+/* For lanes shared by PEs of different settings: each lane's first PE
+ * (its settings give the lane's addresses) and the mask of its PEs
+ * (constant functions; a lane number no PE has gets an empty mask). */
+static void lane_tables(Out *o, int t)
+{
+	const Hw *hw = o->hw;
+	const char *n = tname(t);
+	P(o, "\tfunction automatic [31:0] lrep_%s(input [31:0] u);\n"
+	  "\t\tcase (u)\n", n);
+	for (long u = 0; u < hw->nlanes[t]; u++)
+		for (long pe = 0; pe < hw->npe; pe++)
+			if (lane_of(hw, t, pe) == u) {
+				P(o, "\t\t32'd%ld: lrep_%s = 32'd%ld;\n", u, n, pe);
+				break;
+			}
+	P(o, "\t\tdefault: lrep_%s = 32'd0;\n\t\tendcase\n\tendfunction\n"
+	  "\tfunction automatic [%ld:0] lmask_%s(input [31:0] u);\n"
+	  "\t\tcase (u)\n", n, hw->npe - 1, n);
+	for (long u = 0; u < hw->nlanes[t]; u++) {
+		P(o, "\t\t32'd%ld: lmask_%s = %ld'b", u, n, hw->npe);
+		for (long pe = hw->npe - 1; pe >= 0; pe--)
+			P(o, "%d", lane_of(hw, t, pe) == u);
+		P(o, ";\n");
+	}
+	P(o, "\t\tdefault: lmask_%s = %ld'd0;\n\t\tendcase\n\tendfunction\n",
+	  n, hw->npe);
+}
+
 /* The per-PE buffer served lanes-at-once from shared buffer p, or -1. */
 static int par_child(const Hw *hw, int p)
 {
@@ -529,6 +589,8 @@ static void emit_engine(Out *o, int k)
 	} else {
 		P(o, "\twire dup%d = 1'b0;\n", k);
 	}
+	if (B->per_pe && hw->collapsed[B->t])
+		emit_canon(o, k);
 	if (B->t == T_OUT && !B->per_pe)
 		P(o, "\treg [%ld:0] tch%d;  // words written this refill\n",
 		  B->words - 1, k);
@@ -586,19 +648,28 @@ static void emit_par(Out *o, int k)
 	const Hw *hw = o->hw;
 	const HwBuf *B = &hw->buf[k];
 	int p = B->parent, aw = hw->buf[p].aw, w = hw->bits[B->t];
-	P(o, "\tfunction automatic [31:0] par_%d(input [31:0] pe);\n"
-	  "\t\tpar_%d = 32'd0", k, k);
-	for (int j = 0; j < hw->np; j++)
-		if (B->par[j])
-			P(o, " + ((pe / 32'd%ld) %% 32'd%ld) * 32'd%ld", hw->part[j].sdiv,
-			  hw->part[j].p->extent, B->pmult[j]);
+	/* PE r of lane v: the lane fixes the parallel parts, r the others */
+	P(o, "\tfunction automatic [31:0] ppe_%d(input [31:0] v, input [31:0] r);"
+	  "\n\t\tppe_%d = 32'd0", k, k);
+	long rest = 1;
+	for (int j = 0; j < hw->np; j++) {
+		const HwPart *q = &hw->part[j];
+		if (!q->spatial)
+			continue;
+		P(o, " + ((%s / 32'd%ld) %% 32'd%ld) * 32'd%ld", B->par[j] ? "v" : "r",
+		  B->par[j] ? B->pmult[j] : rest, q->p->extent, q->sdiv);
+		if (!B->par[j])
+			rest *= q->p->extent;
+	}
 	P(o, ";\n\tendfunction\n\treg [%ld:0] pok%d;  // lanes read last cycle\n"
 	  "\talways @(posedge clk) pok%d <= g%d_rep;\n", B->npar - 1, k, k, p);
 	if (B->t == T_OUT)
-		P(o, "\twire [%ld:0] pcnt%d;\n\treg [63:0] pcs%d;  // PEs drained\n"
+		P(o, "`ifndef SYNTHESIS\n\twire [%ld:0] pcnt%d;\n"
+		  "\treg [63:0] pcs%d;  // PEs drained\n"
 		  "\tinteger pq%d;\n\talways @* begin\n\t\tpcs%d = 64'd0;\n"
 		  "\t\tfor (pq%d = 0; pq%d < %ld; pq%d = pq%d + 1)\n"
-		  "\t\t\tpcs%d = pcs%d + {32'd0, pcnt%d[pq%d*32 +: 32]};\n\tend\n",
+		  "\t\t\tpcs%d = pcs%d + {32'd0, pcnt%d[pq%d*32 +: 32]};\n\tend\n"
+		  "`endif\n",
 		  B->npar * 32 - 1, k, k, k, k, k, k, B->npar, k, k, k, k, k, k);
 	P(o, "\tgenvar v%d;\n\tgenerate for (v%d = 0; v%d < %ld; v%d = v%d + 1) "
 	  "begin : par%d\n", k, k, k, B->npar, k, k, k);
@@ -616,18 +687,23 @@ static void emit_par(Out *o, int k)
 	  "\t\tassign g%d_rap[v%d*%d +: %d] = pa[%d:0];\n", p, k, k, p, k, aw, aw,
 	  aw - 1);
 	if (B->t == T_OUT)
-		P(o, "\t\treg [%d:0] s;\n\t\treg [31:0] cnt;\n\t\tinteger r;\n"
+		P(o, "\t\treg [%d:0] s;\n\t\treg any;\n"
+		  "`ifndef SYNTHESIS\n\t\treg [31:0] cnt;\n`endif\n\t\tinteger r;\n"
 		  "\t\talways @* begin  // this lane's partial sums, summed\n"
-		  "\t\t\ts = %d'd0;\n\t\t\tcnt = 32'd0;\n\t\t\tif (dcall)\n"
-		  "\t\t\tfor (r = 0; r < NPE; r = r + 1)\n"
-		  "\t\t\t\tif (pinl[r] && pdt[r] && par_%d(r) == v%d) begin\n"
-		  "\t\t\t\t\ts = s + pdv[r];\n"
-		  "\t\t\t\t\tcnt = cnt + 32'd1;\n\t\t\t\tend\n\t\tend\n"
-		  "\t\tassign g%d_wep[v%d] = di%d && cnt != 32'd0;\n"
+		  "\t\t\ts = %d'd0;\n\t\t\tany = 1'b0;\n"
+		  "`ifndef SYNTHESIS\n\t\t\tcnt = 32'd0;\n`endif\n\t\t\tif (dcall)\n"
+		  "\t\t\tfor (r = 0; r < %ld; r = r + 1)\n"
+		  "\t\t\t\tif (pinl[ppe_%d(v%d, r)] && pdt[ppe_%d(v%d, r)]) begin\n"
+		  "\t\t\t\t\ts = s + pdv[ppe_%d(v%d, r)];\n\t\t\t\t\tany = 1'b1;\n"
+		  "`ifndef SYNTHESIS\n\t\t\t\t\tcnt = cnt + 32'd1;\n`endif\n"
+		  "\t\t\t\tend\n\t\tend\n"
+		  "\t\tassign g%d_wep[v%d] = di%d && any;\n"
 		  "\t\tassign g%d_wap[v%d*%d +: %d] = pa[%d:0];\n"
 		  "\t\tassign g%d_wdp[v%d*%d +: %d] = s;\n"
-		  "\t\tassign pcnt%d[v%d*32 +: 32] = cnt;\n",
-		  w - 1, w, k, k, p, k, k, p, k, aw, aw, aw - 1, p, k, w, w, k, k);
+		  "`ifndef SYNTHESIS\n\t\tassign pcnt%d[v%d*32 +: 32] = cnt;\n"
+		  "`endif\n",
+		  w - 1, w, hw->npe / B->npar, k, k, k, k, k, k, p, k, k, p, k, aw,
+		  aw, aw - 1, p, k, w, w, k, k);
 	P(o, "\tend endgenerate\n");
 }
 
@@ -642,16 +718,27 @@ static void emit_lanes(Out *o, int k)
 	const char *n = tname(B->t);
 	P(o, "\tgenvar u%d;\n\tgenerate for (u%d = 0; u%d < %ld; u%d = u%d + 1) "
 	  "begin : lane%d\n", k, k, k, lanes, k, k, k);
+	int col = hw->collapsed[B->t];
+	if (col)
+		P(o, "\t\tlocalparam [31:0] RP = lrep_%s(u%d);\n", n, k);
 	for (int j = 0; j < hw->np; j++)
-		if (hw->part[j].spatial && hw->index[B->t][j])
+		if (hw->part[j].spatial && hw->index[B->t][j] && col)
+			P(o, "\t\tlocalparam [31:0] S%d = (RP / 32'd%ld) %% 32'd%ld;\n",
+			  j, hw->part[j].sdiv, hw->part[j].p->extent);
+		else if (hw->part[j].spatial && hw->index[B->t][j])
 			P(o, "\t\tlocalparam [31:0] S%d = (u%d / 32'd%ld) %% 32'd%ld;\n",
 			  j, k, hw->lmult[B->t][j], hw->part[j].p->extent);
 	P(o, "\t\twire [31:0] a = ");
 	sum(o, (Namer){V_LANE, 0, 0, 0}, B->acoef, 0);
 	P(o, ";\n\t\tassign g%d_rel[u%d] = sta;\n"
-	  "\t\tassign g%d_ral[u%d*%d +: %d] = a[%d:0];\n"
-	  "\t\tassign lv_%s[u%d] = pv[pe_%s(u%d, 32'd0)];\n",
-	  k, k, k, k, aw, aw, aw - 1, n, k, n, k);
+	  "\t\tassign g%d_ral[u%d*%d +: %d] = a[%d:0];\n", k, k, k, k, aw, aw,
+	  aw - 1);
+	if (col)   /* read when any of the lane's PEs works */
+		P(o, "\t\tassign lv_%s[u%d] = |(pv & lmask_%s(u%d));\n", n, k, n,
+		  k);
+	else
+		P(o, "\t\tassign lv_%s[u%d] = pv[pe_%s(u%d, 32'd0)];\n", n, k, n,
+		  k);
 	if (B->t == T_OUT) {
 		P(o, "\t\treg [%d:0] wab;\n\t\treg fw;\n\t\treg [%d:0] fwd, s;\n"
 		  "\t\tinteger r;\n\t\talways @* begin\n\t\t\ts = %d'd0;\n"
@@ -880,14 +967,17 @@ static void emit_engine_regs(Out *o, int k)
 	  k, k, jf);
 	if (jd >= 0)
 		P(o, " || job == 8'd%d", jd);
-	P(o, ");\n\twire fi%d = act%d && job == 8'd%d && !dup%d;  // fetch\n",
-	  k, k, jf, k);
+	char skip[32] = "";
+	if (B->per_pe && hw->collapsed[B->t])   /* not its lane's first */
+		snprintf(skip, sizeof skip, " && !skip%d", k);
+	P(o, ");\n\twire fi%d = act%d && job == 8'd%d && !dup%d%s;  // fetch\n",
+	  k, k, jf, k, skip);
 	if (jd >= 0) {
 		P(o, "\twire di%d = act%d && job == 8'd%d && ", k, k, jd);
 		if (B->per_pe && B->npar > 1)
 			P(o, "1'b1;  // drain: every lane at once\n");
 		else if (B->per_pe)
-			P(o, "dcnt != 32'd0;  // drain\n");
+			P(o, "dany;  // drain\n");
 		else
 			P(o, "tch%d[e%d_la[%d:0]];  // drain\n", k, k, B->aw - 1);
 	}
@@ -1074,16 +1164,21 @@ static void emit_datapath(Out *o)
 	const HwBuf *O = &hw->buf[hw->inner[T_OUT]];
 	if (O->per_pe)
 		P(o, "\treg fwall_o, clro, dcall;\n\twire [NPE-1:0] pinl, pdt;\n"
-		  "\twire [%d:0] pdv [0:NPE-1];  // one word a PE (an array, not a bus)\n"
-		  "\treg [%d:0] dsum;\n\treg [31:0] dcnt;\n"
+		  "\twire [%d:0] pdv [0:NPE-1];  // one word a PE (an array, not a bus)\n",
+		  wo - 1);
+	if (O->per_pe && O->npar == 1)   /* drained one lane at a time */
+		P(o, "\treg [%d:0] dsum;\n\treg dany;\n"
+		  "`ifndef SYNTHESIS\n\treg [31:0] dcnt;  // PEs drained (a count)\n"
+		  "`endif\n"
 		  "\tinteger q;\n\talways @* begin  // the drained lane, summed\n"
-		  "\t\tdsum = %d'd0;\n\t\tdcnt = 32'd0;\n"
+		  "\t\tdsum = %d'd0;\n\t\tdany = 1'b0;\n"
+		  "`ifndef SYNTHESIS\n\t\tdcnt = 32'd0;\n`endif\n"
 		  "\t\tif (dcall)\n\t\tfor (q = 0; q < NPE; q = q + 1)\n"
 		  "\t\t\tif (pinl[q] && pdt[q]) begin\n"
-		  "\t\t\t\tdsum = dsum + pdv[q];\n"
-		  "\t\t\t\tdcnt = dcnt + 32'd1;\n\t\t\tend\n\tend\n",
-		  wo - 1, wo - 1, wo);
-	else
+		  "\t\t\t\tdsum = dsum + pdv[q];\n\t\t\t\tdany = 1'b1;\n"
+		  "`ifndef SYNTHESIS\n\t\t\t\tdcnt = dcnt + 32'd1;\n`endif\n"
+		  "\t\t\tend\n\tend\n", wo - 1, wo);
+	else if (!O->per_pe)
 		P(o, "\treg clro, dcall;\n\twire [%d:0] pprod [0:NPE-1];\n", wo - 1);
 	for (int t = 0; t < NTENSORS; t++) {
 		const HwBuf *B = &hw->buf[hw->inner[t]];
@@ -1240,8 +1335,11 @@ void hw_emit(FILE *f, const Hw *hw)
 	emit_sram(&o);
 	emit_pe(&o);
 	emit_ports(&o);
-	for (int t = 0; t < NTENSORS; t++)
+	for (int t = 0; t < NTENSORS; t++) {
 		pe_of(&o, t);
+		if (hw->collapsed[t] && !hw->buf[hw->inner[t]].per_pe)
+			lane_tables(&o, t);
+	}
 	emit_controller(&o);
 	for (int k = 0; k < hw->nbuf; k++)
 		emit_engine(&o, k);

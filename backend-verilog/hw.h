@@ -9,7 +9,7 @@
 
 #include "../ir/tessera.h"
 
-enum { HW_MAXP = MAX_LOOPS * MAX_PARTS };
+enum { HW_MAXP = MAX_LOOPS * MAX_PARTS, HW_MAXTUPLES = 4096 };
 
 typedef struct HwPart {
 	const Part *p;
@@ -58,7 +58,13 @@ typedef struct Hw {
 	int inner[NTENSORS];             /* innermost buffer of each tensor */
 	int index[NTENSORS][HW_MAXP];    /* the part moves the tensor */
 	long lmult[NTENSORS][HW_MAXP];   /* lane index weight (spatial parts) */
-	long nlanes[NTENSORS];           /* distinct lanes of each tensor */
+	long nlanes[NTENSORS];           /* lane numbers of each tensor */
+	int collapsed[NTENSORS];         /* PEs of different settings of the
+	                                    tensor's spatial parts share a
+	                                    lane (a window across PEs) */
+	long ntuples[NTENSORS];          /* settings of those parts */
+	unsigned char canon[NTENSORS][HW_MAXTUPLES]; /* collapsed: the setting
+	                                    is its lane's first */
 	long lin[NTENSORS][HW_MAXP];     /* DRAM word address coefficient */
 	long dbase[NTENSORS];            /* DRAM word address at all zero */
 	long dram_words;

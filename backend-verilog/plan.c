@@ -209,6 +209,54 @@ static int lanes_share(const Hw *hw, const HwBuf *B)
 	return share;
 }
 
+/* The lanes of tensor t: PEs that need the same elements share a lane,
+ * so a word goes to all of them at once (replication, broadcast) and is
+ * read once.  The lane number is the tensor's spatial parts laid out as
+ * a block is (layout()), which is equal exactly where the element
+ * offsets are: a window across PEs (y+fy with both loops unrolled, on
+ * one array dimension or on a diagonal of two) gives y+fy lanes, not
+ * y*fy.  Where lanes collapse so, the engines that walk the spatial
+ * settings fill a lane only at its first setting (canon). */
+static int plan_lanes(Hw *hw, int t, char *err, size_t errlen)
+{
+	HwBuf s;
+	memset(&s, 0, sizeof s);
+	s.t = t;
+	for (int j = 0; j < hw->np; j++)
+		s.inb[j] = hw->part[j].spatial && hw->index[t][j];
+	layout(hw, &s);
+	for (int j = 0; j < hw->np; j++)
+		hw->lmult[t][j] = s.inb[j] ? s.acoef[j] : 0;
+	hw->nlanes[t] = s.words;
+	long settings, lanes = distinct(hw, &s, &settings);
+	ASSERT(lanes > 0);
+	hw->ntuples[t] = settings;
+	hw->collapsed[t] = lanes < settings;
+	if (!hw->collapsed[t])
+		return 1;
+	if (settings > HW_MAXTUPLES)
+		return fail(err, errlen, "a window across more than 4096 PE "
+		            "settings");
+	/* a per-PE engine fills a lane at its first setting, which an edge
+	 * tile could cut off while other PEs of the lane work (lanes read
+	 * from a shared buffer at every step have no such choice) */
+	const LoopNest *ln = hw->ln;
+	int inner_per_pe = ln->nholders[t] > 0 &&
+	    ln->arch->level[ln->buf[ln->holder[t][0]].level].per_pe;
+	if (inner_per_pe && !block_full(hw, &s))
+		return fail(err, errlen, "edge tiles on the unrolled loops of a "
+		            "window across PEs whose words are kept per PE");
+	int js[HW_MAXP], n;
+	list_parts(hw, s.inb, js, &n);
+	unsigned char *seen = calloc((size_t)s.words, 1);
+	if (!seen)
+		INTERNAL("out of memory");
+	for (long k = 0; k < settings; k++)
+		hw->canon[t][k] = !seen[at_setting(hw, js, n, k, s.acoef)]++;
+	free(seen);
+	return 1;
+}
+
 static int plan_buffers(Hw *hw, char *err, size_t errlen)
 {
 	const LoopNest *ln = hw->ln;
@@ -239,7 +287,8 @@ static int plan_buffers(Hw *hw, char *err, size_t errlen)
 			B->lanes = 1;
 			B->npar = 1;
 			for (int j = 0; j < hw->np; j++)
-				if (B->per_pe && B->parent >= 0 && hw->part[j].spatial &&
+				if (B->per_pe && B->parent >= 0 && !hw->collapsed[t] &&
+				    hw->part[j].spatial &&
 				    hw->index[t][j] &&
 				    B->npar * hw->part[j].p->extent <= HW_PORTS) {
 					B->par[j] = 1;
@@ -319,13 +368,6 @@ int hw_plan(const LoopNest *ln, Hw *hw, char *err, size_t errlen)
 			for (int d = 0; d < NDIMS; d++)
 				if (L->t[t].idx[r].coef[d] < 0)
 					return fail(err, errlen, "a negative index coefficient");
-		if (ln->diagonal[t])
-			return fail(err, errlen, "a tensor shared diagonally across the "
-			            "array (row-stationary windows)");
-		for (int a = 0; a < ln->arch->ndims; a++)
-			if (ln->net[t][a] == NET_MULTICAST)
-				return fail(err, errlen, "a multicast network (PE groups "
-				            "sharing words)");
 	}
 	/* parts, PE index weights */
 	long pe = 1;
@@ -353,7 +395,6 @@ int hw_plan(const LoopNest *ln, Hw *hw, char *err, size_t errlen)
 		tensor_linear(&L->t[t], lin, &base);
 		hw->dbase[t] = dw + base;
 		dw += layer_elements(L, t);
-		long lanes = 1;
 		for (int j = 0; j < hw->np; j++) {
 			const Part *p = hw->part[j].p;
 			hw->lin[t][j] = lin[p->dim] * p->stride;
@@ -361,12 +402,9 @@ int hw_plan(const LoopNest *ln, Hw *hw, char *err, size_t errlen)
 				hw->index[t][j] |= L->t[t].idx[r].coef[p->dim] != 0;
 			if (t == T_OUT)
 				hw->red[j] = !hw->index[t][j];
-			if (hw->part[j].spatial && hw->index[t][j]) {
-				hw->lmult[t][j] = lanes;
-				lanes *= p->extent;
-			}
 		}
-		hw->nlanes[t] = lanes;
+		if (!plan_lanes(hw, t, err, errlen))
+			return 0;
 	}
 	hw->dram_words = dw;
 	if (dw >= (1L << 31))

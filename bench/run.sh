@@ -9,7 +9,9 @@
 #      and the JIT's kernel time against the same loops
 #      (`tessera ir --c`) compiled by gcc -O2                  <= 3x
 #   c. `tessera check` on a generated 10,000-line file         < 100 ms
-#   f. the search: its evaluator against model_eval on the same 200
+#   f. `tessera synth` on AlexNet conv3, 16x16 (yosys + OpenSTA)
+#      under /usr/bin/time -v, stopped after SYNTH_TIMEOUT s    < 60 s, 2 GB
+#   h. the search: its evaluator against model_eval on the same 200
 #      schedules of AlexNet conv3; schedules evaluated per second per
 #      core inside an exhaustive search                       >= 100,000
 #      AlexNet conv2 with a C|K constraint                      < 1 s
@@ -18,7 +20,7 @@
 #      about 10^10 schedules, with SEARCH_EXHAUSTIVE=1: about an hour on
 #      two cores)
 #   d. the model of AlexNet conv3, in process                  < 50 us
-#   f. `tessera model --network` of AlexNet under every
+#   g. `tessera model --network` of AlexNet under every
 #      dataflow of examples/taxonomy, as a whole process       < 5 s
 #
 # Whole-process times are hyperfine means when hyperfine is installed,
@@ -217,7 +219,7 @@ MB=${MODEL_BENCH:-build/model-bench}
 model_us=$("$MB" $LAYER 5000 | awk '{ print $1 }')
 model_s=$(mean_time "$RUNS" 3 "$T" model $LAYER)
 
-# f. a whole network: AlexNet under every dataflow of examples/taxonomy,
+# g. a whole network: AlexNet under every dataflow of examples/taxonomy,
 # one process (`tessera model --network`; it exits 1 because some
 # dataflows leave layers unmapped, so the status is not checked here).
 taxo=$(ls examples/taxonomy/*.tsr)
@@ -230,7 +232,7 @@ IGNORE_STATUS=1
 net_s=$(mean_time 5 1 "$T" model --network examples/networks/alexnet.tsr $taxo)
 IGNORE_STATUS=0
 
-# f. the search.
+# h. the search.
 SB=${SEARCH_BENCH:-build/search-bench}
 [ -x "$SB" ] || die "$SB is missing (make bench builds it)"
 "$SB" $LAYER 200 >$OUT/sb.out 2>&1 || die "search-bench: $(cat $OUT/sb.out)"
@@ -285,6 +287,29 @@ set -- $(sim_line examples/quickstart.tsr) - - - - - -
 qs_rate=$5 qs_util=$6
 rm -rf $simcache
 
+# f. synthesis of the 16x16 conv3 design, with a time limit.
+SYNTH_TIMEOUT=${SYNTH_TIMEOUT:-180}
+rm -rf $OUT/synth
+timeout "$SYNTH_TIMEOUT" /usr/bin/time -v "$T" synth $LAYER --json \
+	-o $OUT/synth >$OUT/synth.json 2>$OUT/synth.err
+synth_rc=$?
+synth_s=$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' $OUT/synth.err |
+	awk -F: '{ s = 0; for (i = 1; i <= NF; i++) s = s * 60 + $i; print s }')
+synth_mb=$(sed -n 's/.*Maximum resident set size (kbytes): //p' $OUT/synth.err |
+	awk '{ printf "%.0f", $1 / 1024 }')
+jnum() { sed -n "s/.*\"$1\": { \"um2\": *\([0-9.]*\),.*/\1/p" $OUT/synth.json | head -1; }
+if [ $synth_rc -eq 0 ]; then
+	synth_row="$synth_s s, $synth_mb MB"
+	synth_pe=$(jnum pe) synth_array=$(jnum array) synth_logic=$(jnum logic)
+	synth_period=$(sed -n 's/.*"period_ns": *\([0-9.]*\).*/\1/p' $OUT/synth.json)
+	synth_over=$(sed -n 's/.*"logic_overhead_over_macs": *\([0-9.]*\).*/\1/p' $OUT/synth.json)
+else
+	synth_row="stopped"
+	[ $synth_rc -eq 124 ] && synth_row="> $SYNTH_TIMEOUT s"
+	echo "tessera synth on conv3 did not finish (exit status $synth_rc," \
+		"limit $SYNTH_TIMEOUT s); see $OUT/synth.err and $OUT/synth/yosys.log" >>$NOTES
+fi
+
 echo "Caveat: figures are from one noisy shared machine ($cpus CPUs, load"
 echo "average $load); compare the ratios within one run, not absolute"
 echo "figures across runs. Whole-process times are $timer."
@@ -309,7 +334,7 @@ row "d. model evaluation in process (5000 runs)" "$model_us us" "< 50 us" \
   "$(atmost "$model_us" 50)"
 row "   tessera model (whole process)" "$(ms "$model_s")" "< 20 ms" \
   "$(below "$model_s" 0.020)"
-row "f. AlexNet (8 layers) x $ntaxo taxonomy dataflows, model" "$(sec "$net_s")" \
+row "g. AlexNet (8 layers) x $ntaxo taxonomy dataflows, model" "$(sec "$net_s")" \
   "< 5 s" "$(below "$net_s" 5)"
 row "e. tessera sim conv3, 16x16, clean build (build+run+verify)" \
   "$(sec "$conv3_s")" "< 60 s" "$(below "$conv3_s" 60)"
@@ -319,7 +344,15 @@ row "   simulated cycles per second, 16x16" "$conv3_rate M" ">= 1 M" \
 row "   utilization in simulation (conv3)" "$conv3_util" ">= 0.9" \
   "$(atmost 0.9 "$conv3_util")"
 row "   quickstart 4x4: cycles/s, utilization" "$qs_rate M, $qs_util" "" ""
-row "f. search evaluator / model_eval, conv3 (us)" "$sb_fast / $sb_full" "" ""
+row "f. tessera synth conv3, 16x16 (yosys + OpenSTA)" "$synth_row" \
+  "< 60 s, 2 GB" "$( [ $synth_rc -eq 0 ] && awk -v s="$synth_s" -v m="$synth_mb" \
+  'BEGIN { print (s < 60 && m < 2048) ? "yes" : "NO" }' || echo NO)"
+if [ $synth_rc -eq 0 ]; then
+	row "   PE / array / logic area (um2)" "$synth_pe / $synth_array / $synth_logic" "" ""
+	row "   clock period (critical path)" "$synth_period ns" "" ""
+	row "   logic over the MACs alone" "$synth_over x" "" ""
+fi
+row "h. search evaluator / model_eval, conv3 (us)" "$sb_fast / $sb_full" "" ""
 row "   evaluated per second per core (exhaustive)" "$c2fx_rate" \
   ">= 100000" "$(atmost 100000 "$c2fx_rate")"
 row "   conv2 C|K search, 1 thread" "$(sec "$c2_s")" "< 1 s" \

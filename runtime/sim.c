@@ -98,7 +98,8 @@ static int build(const char *verilog, size_t len, int trace, char *exe,
 	}
 	snprintf(cmd, sizeof cmd,
 	         "cd '%s' && { verilator --cc tessera_top.v --top-module "
-	         "tessera_top -O3 --x-assign fast --x-initial fast --Mdir obj "
+	         "tessera_top -O3 --x-assign fast --x-initial fast --unroll-count 4096 "
+	         "--Mdir obj "
 	         "-Wno-fatal -Wno-lint -Wno-style %s && "
 	         "make -s -C obj -f Vtessera_top.mk Vtessera_top__ALL.a "
 	         "OPT_FAST=-O3 OPT_GLOBAL=-O3 && "

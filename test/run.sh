@@ -20,6 +20,7 @@
 #                         three ways: grouping, brute force, event walk
 #
 #   test/hw.sh            the generated hardware (see that file)
+#   test/synth.sh         area and timing with yosys and OpenSTA
 #   test/taxonomy.sh      every dataflow of examples/taxonomy simulated on
 #                         its layer, and applied to AlexNet (see that file)
 #
@@ -166,6 +167,10 @@ fi
 
 if [ -f test/hw.sh ]; then
 	. test/hw.sh
+fi
+
+if [ -f test/synth.sh ]; then
+	. test/synth.sh
 fi
 
 if [ -f test/taxonomy.sh ]; then

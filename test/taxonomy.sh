@@ -11,15 +11,12 @@
 # `tessera model --network`, which must print a row for every layer.
 
 TAXONOMY_REFUSED="
-ck_replicated.tsr:a multicast network (PE groups sharing words)
-fyy_eyeriss.tsr:a tensor shared diagonally across the array
 "
 
 # Accepted by the backend but broken there today (reported to the lead):
 # the generated design fails its Verilator build with this message.  The
 # test holds it to that failure, so it fails the day it builds.
 TAXONOMY_BROKEN="
-k_1d.tsr:Delayed assignment to array inside for loops
 "
 
 broken_reason() { # FILE -> the listed message, or nothing

@@ -1,0 +1,917 @@
+/* synth.c - `tessera synth`: area and timing of the generated accelerator.
+ *
+ * One yosys run maps a bare MAC of the layer's widths (the reference the
+ * overheads are measured against), then the design: SRAMs black-boxed,
+ * hierarchy kept, so each module is mapped once however many times it is
+ * instantiated.  `stat -json` gives each module's cells, priced here
+ * with the liberty's areas; the SRAMs' parameters (width, words, ports)
+ * come from the mapped netlist and their area from the model in
+ * liberty.c.  OpenSTA then times the netlist, each SRAM configuration
+ * being a cell of a generated liberty (srams.lib) whose read data leave
+ * the clock edge after the SRAM access time.  docs/synthesis.md has the
+ * choices and their reasons.
+ *
+ * Assumes the modules of backend-verilog/emit.c: tessera_top (the top,
+ * clock `clk`), tessera_pe, tessera_sram* (parameters W, D, NR, NW) and
+ * optionally tessera_array; any other module is reported by name.
+ */
+#include "synth.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static const char DEFAULT_LIBERTY[] =
+	"/usr/share/qflow/tech/osu018/osu018_stdcells.lib";
+static const double STA_PERIOD = 1000; /* ns: long enough for any path */
+
+static int write_text(const char *path, const char *text, size_t n)
+{
+	FILE *f = fopen(path, "wb");
+	if (!f)
+		return 0;
+	int ok = fwrite(text, 1, n, f) == n;
+	return fclose(f) == 0 && ok;
+}
+
+/* The whole file, NUL-terminated (malloc'd), or NULL. */
+static char *read_text(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	char *t = NULL;
+	size_t n = 0, cap = 0, k;
+	char chunk[65536];
+	while ((k = fread(chunk, 1, sizeof chunk, f)) > 0) {
+		if (n + k + 1 > cap) {
+			cap = 2 * (n + k + 1);
+			t = realloc(t, cap);
+			if (!t)
+				INTERNAL("out of memory");
+		}
+		memcpy(t + n, chunk, k);
+		n += k;
+	}
+	fclose(f);
+	if (!t && !(t = calloc(1, 1)))
+		INTERNAL("out of memory");
+	t[n] = 0;
+	if (len)
+		*len = n;
+	return t;
+}
+
+static void remove_tree(const char *dir)
+{
+	char cmd[4200];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "tessera: cannot remove %s\n", dir);
+}
+
+/* Runs `cmd` in `dir` with its output in dir/log; the exit status, or
+ * -1 when it did not exit. */
+static int run_in(const char *dir, const char *cmd, const char *log)
+{
+	char line[9000];
+	snprintf(line, sizeof line, "cd '%s' && %s >'%s' 2>&1", dir, cmd, log);
+	int st = system(line);
+	return st != -1 && WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+/* ---- the inputs of yosys ---- */
+
+/* A bare multiply-accumulate of the layer's operand and output widths:
+ * the exact product, extended or cut to the output, and the
+ * accumulator register. */
+static void write_mac(FILE *f, const Hw *hw)
+{
+	const Layer *l = hw->ln->layer;
+	int a = hw->bits[T_A], b = hw->bits[T_B], o = hw->bits[T_OUT];
+	int sa = l->t[T_A].type.is_signed, sb = l->t[T_B].type.is_signed;
+	int s = sa || sb, pw = a + b + (sa != sb);
+	fprintf(f, "// the reference MAC of tessera synth: %s%d x %s%d -> %s%d\n",
+	        sa ? "i" : "u", a, sb ? "i" : "u", b,
+	        l->t[T_OUT].type.is_signed ? "i" : "u", o);
+	fprintf(f, "module tessera_mac_ref (\n\tinput wire clk,\n"
+	        "\tinput wire [%d:0] a,\n\tinput wire [%d:0] b,\n"
+	        "\toutput reg [%d:0] acc\n);\n", a - 1, b - 1, o - 1);
+	if (s)
+		fprintf(f, "\twire signed [%d:0] p = %s * %s;\n", pw - 1,
+		        sa ? "$signed(a)" : "$signed({1'b0, a})",
+		        sb ? "$signed(b)" : "$signed({1'b0, b})");
+	else
+		fprintf(f, "\twire [%d:0] p = a * b;\n", pw - 1);
+	fprintf(f, "\twire [%d:0] px = p;\n", o - 1);
+	fprintf(f, "\talways @(posedge clk) acc <= acc + px;\nendmodule\n");
+}
+
+static void write_script(FILE *f, const char *lib, const char *verilog,
+                         const LibCell *buf)
+{
+	fprintf(f, "# tessera synth: the reference MAC, then the design\n"
+	        "read_verilog -sv mac_ref.v\nsynth -top tessera_mac_ref\n"
+	        "dfflibmap -liberty %s\nabc -liberty %s\nopt_clean -purge\n"
+	        "tee -q -o mac_stat.json stat -json\ndesign -reset\n\n",
+	        lib, lib);
+	fprintf(f, "# read_verilog defines SYNTHESIS: the counters drop out\n"
+	        "read_verilog -sv tessera_top.v\n");
+	/* every SRAM module is a black box: the model prices it */
+	for (const char *p = verilog; (p = strstr(p, "\nmodule tessera_sram"));) {
+		p += 8;
+		size_t n = strcspn(p, " \t\n#(");
+		fprintf(f, "blackbox %.*s\n", (int)n, p);
+	}
+	fprintf(f, "hierarchy -check -top tessera_top\n"
+	        "# no flatten: each module is mapped once\n"
+	        "synth -top tessera_top\n"
+	        "dfflibmap -liberty %s\nabc -liberty %s\nopt_clean -purge\n"
+	        "tee -q -o stat.json stat -json\n"
+	        "tee -q -o stat.txt stat -liberty %s\n\n"
+	        "# a netlist OpenSTA reads: bits apart, no assigns\n"
+	        "setundef -zero\nsplitnets -ports\nopt_clean -purge\n",
+	        lib, lib, lib);
+	if (buf)
+		fprintf(f, "insbuf -buf %s %s %s\n", buf->name, buf->in0,
+		        buf->fn);
+	fprintf(f, "write_verilog -noattr -noexpr -nohex -nodec netlist.v\n");
+}
+
+/* ---- reading yosys' stat -json ---- */
+
+typedef struct StatMod {
+	char name[96];
+	long cells;
+	int ntypes;
+	char type[64][96];
+	long count[64];
+} StatMod;
+
+static const char *skip_ws(const char *p)
+{
+	while (*p == ' ' || *p == '\n' || *p == '\t' || *p == '\r')
+		p++;
+	return p;
+}
+
+/* A JSON string at p into out (unescaped, a leading backslash of a
+ * yosys identifier dropped); the position after it. */
+static const char *json_str(const char *p, char *out, size_t n)
+{
+	size_t k = 0;
+	p++;
+	while (*p && *p != '"') {
+		if (*p == '\\' && p[1])
+			p++;
+		if (k + 1 < n)
+			out[k++] = *p;
+		p++;
+	}
+	out[k] = 0;
+	if (out[0] == '\\')
+		memmove(out, out + 1, k);
+	return *p ? p + 1 : p;
+}
+
+/* The position after the brace that closes the one at p. */
+static const char *match_brace(const char *p)
+{
+	int depth = 0;
+	for (; *p; p++) {
+		if (*p == '"') {
+			for (p++; *p && *p != '"'; p++)
+				if (*p == '\\' && p[1])
+					p++;
+			if (!*p)
+				break;
+		} else if (*p == '{') {
+			depth++;
+		} else if (*p == '}' && --depth == 0) {
+			return p + 1;
+		}
+	}
+	return p;
+}
+
+/* The modules of a `stat -json` file; their number, or -1. */
+static int read_stat(const char *path, StatMod *m, int max)
+{
+	char *text = read_text(path, NULL);
+	if (!text)
+		return -1;
+	const char *p = strstr(text, "\"modules\"");
+	int n = -1;
+	if (p && (p = strchr(p, '{'))) {
+		const char *mods_end = match_brace(p);
+		n = 0;
+		for (p = skip_ws(p + 1); *p == '"' && p < mods_end && n < max;) {
+			StatMod *mod = &m[n++];
+			memset(mod, 0, sizeof *mod);
+			p = json_str(p, mod->name, sizeof mod->name);
+			const char *body = strchr(p, '{');
+			if (!body)
+				break;
+			const char *end = match_brace(body);
+			const char *q = strstr(body, "\"num_cells\":");
+			if (q && q < end)
+				mod->cells = atol(q + 12);
+			q = strstr(body, "\"num_cells_by_type\":");
+			if (q && q < end && (q = strchr(q, '{'))) {
+				const char *tend = match_brace(q);
+				for (q = skip_ws(q + 1); *q == '"' && q < tend &&
+				     mod->ntypes < 64;) {
+					q = json_str(q, mod->type[mod->ntypes],
+					             sizeof mod->type[0]);
+					q = skip_ws(q);
+					if (*q == ':')
+						q++;
+					mod->count[mod->ntypes++] = strtol(q, (char **)&q, 10);
+					q = skip_ws(q);
+					if (*q == ',')
+						q = skip_ws(q + 1);
+				}
+			}
+			p = skip_ws(end);
+			if (*p == ',')
+				p = skip_ws(p + 1);
+		}
+	}
+	free(text);
+	return n;
+}
+
+/* ---- the netlist: SRAM instances, renamed for OpenSTA ---- */
+
+/* A Verilog number: 4, 32'sd4, 32'sb100, 32'h1f. */
+static long vnum(const char *s)
+{
+	const char *q = strchr(s, '\'');
+	if (!q)
+		return strtol(s, NULL, 10);
+	q++;
+	if (*q == 's' || *q == 'S')
+		q++;
+	int base = *q == 'b' || *q == 'B' ? 2 : *q == 'h' || *q == 'H' ? 16
+	           : *q == 'o' || *q == 'O' ? 8 : 10;
+	return strtol(q + 1, NULL, base);
+}
+
+static const char *strip_bs(const char *s)
+{
+	return *s == '\\' ? s + 1 : s;
+}
+
+/* Finds the SRAM instances of `net`, fills r->sram, and writes the
+ * netlist with each instance's type named after its configuration. 0 on
+ * a netlist it cannot read (message in err). */
+static int sram_pass(const char *net, FILE *out, SynthResult *r, char *err,
+                     size_t errlen)
+{
+	char module[96] = "";
+	const char *p = net;
+	while (*p) {
+		const char *eol = strchr(p, '\n');
+		size_t n = eol ? (size_t)(eol - p + 1) : strlen(p);
+		const char *t = p;
+		while (*t == ' ')
+			t++;
+		if (!strncmp(p, "module ", 7)) {
+			size_t k = strcspn(p + 7, "( ;\n");
+			snprintf(module, sizeof module, "%.*s", (int)k, p + 7);
+		}
+		if (strncmp(t, "tessera_sram", 12) || !strstr(t, "#(") ||
+		    strstr(t, "#(") > t + strcspn(t, "\n")) {
+			fwrite(p, 1, n, out);
+			p += n;
+			continue;
+		}
+		/* tessera_sram #(\n .W(...),\n ... ) NAME ( */
+		const char *close = strstr(t, "\n  ) ");
+		if (!close || r->nsram == SYNTH_MAXSRAM) {
+			snprintf(err, errlen, "%s SRAM instances in the netlist",
+			         close ? "too many" : "unreadable");
+			return 0;
+		}
+		SynthSram *s = &r->sram[r->nsram++];
+		memset(s, 0, sizeof *s);
+		s->width = s->words = s->nr = s->nw = s->aw = -1;
+		for (const char *q = strstr(t, "#(") + 2; q < close;) {
+			q = strchr(q, '.');
+			if (!q || q > close)
+				break;
+			char key[32];
+			size_t k = strcspn(q + 1, "(");
+			snprintf(key, sizeof key, "%.*s", (int)k, q + 1);
+			long v = vnum(q + 2 + k);
+			if (!strcmp(key, "W")) s->width = v;
+			else if (!strcmp(key, "D")) s->words = v;
+			else if (!strcmp(key, "NR")) s->nr = v;
+			else if (!strcmp(key, "NW")) s->nw = v;
+			else if (!strcmp(key, "AW")) s->aw = v;
+			q += 1 + k;
+		}
+		const char *name = close + 5;
+		size_t k = strcspn(name, " (\n");
+		snprintf(s->name, sizeof s->name, "%s", strip_bs(name));
+		s->name[strcspn(s->name, " ")] = 0;
+		snprintf(s->module, sizeof s->module, "%s", strip_bs(module));
+		if (s->width <= 0 || s->words <= 0 || s->nr < 0 || s->nw < 0 ||
+		    s->aw <= 0) {
+			snprintf(err, errlen, "SRAM %s lacks its W, D, AW, NR or NW "
+			         "parameter in the netlist", s->name);
+			return 0;
+		}
+		fprintf(out, "  tessera_sram_w%ld_d%ld_r%ld_w%ld %.*s (",
+		        s->width, s->words, s->nr, s->nw, (int)k, name);
+		p = name + k;
+		while (*p == ' ')
+			p++;
+		if (*p == '(')
+			p++;
+	}
+	return 1;
+}
+
+/* ---- the SRAMs' liberty, for OpenSTA ---- */
+
+static void lib_bus(FILE *f, const char *pin, long n, int out, double t)
+{
+	fprintf(f, "    bus (%s) {\n      bus_type : tsr_bus%ld;\n"
+	        "      direction : %s;\n", pin, n, out ? "output" : "input");
+	if (out)
+		fprintf(f, "      timing () {\n        related_pin : \"clk\";\n"
+		        "        timing_type : rising_edge;\n"
+		        "        cell_rise (scalar) { values (\"%.4f\"); }\n"
+		        "        cell_fall (scalar) { values (\"%.4f\"); }\n"
+		        "        rise_transition (scalar) { values (\"0.1\"); }\n"
+		        "        fall_transition (scalar) { values (\"0.1\"); }\n"
+		        "      }\n", t, t);
+	else
+		fprintf(f, "      capacitance : 0.01;\n      timing () {\n"
+		        "        related_pin : \"clk\";\n"
+		        "        timing_type : setup_rising;\n"
+		        "        rise_constraint (scalar) { values (\"0.0\"); }\n"
+		        "        fall_constraint (scalar) { values (\"0.0\"); }\n"
+		        "      }\n");
+	fprintf(f, "    }\n");
+}
+
+static int same_config(const SynthSram *a, const SynthSram *b)
+{
+	return a->width == b->width && a->words == b->words && a->nr == b->nr &&
+	       a->nw == b->nw;
+}
+
+static int write_sram_lib(const char *path, const SynthResult *r)
+{
+	FILE *f = fopen(path, "w");
+	if (!f)
+		return 0;
+	fprintf(f, "/* tessera synth: the SRAM configurations of the design, "
+	        "area from the\n   SRAM model, read data %.3f ns after the "
+	        "clock (docs/synthesis.md) */\nlibrary (tessera_srams) {\n"
+	        "  delay_model : table_lookup;\n  time_unit : \"1ns\";\n"
+	        "  voltage_unit : \"1V\";\n  current_unit : \"1uA\";\n"
+	        "  capacitive_load_unit (1,pf);\n"
+	        "  pulling_resistance_unit : \"1kohm\";\n"
+	        "  leakage_power_unit : \"1nW\";\n", r->sram_access_ns);
+	static const char *th[] = {"input_threshold_pct", "output_threshold_pct"};
+	for (int i = 0; i < 2; i++)
+		fprintf(f, "  %s_rise : 50;\n  %s_fall : 50;\n", th[i], th[i]);
+	fprintf(f, "  slew_lower_threshold_pct_rise : 20;\n"
+	        "  slew_upper_threshold_pct_rise : 80;\n"
+	        "  slew_lower_threshold_pct_fall : 20;\n"
+	        "  slew_upper_threshold_pct_fall : 80;\n");
+	/* one bus type per width used */
+	long widths[6 * SYNTH_MAXSRAM];
+	int nw = 0;
+	for (int i = 0; i < r->nsram; i++) {
+		const SynthSram *s = &r->sram[i];
+		long aw = s->aw;
+		long w[6] = {s->nr, s->nr * aw, s->nr * s->width, s->nw,
+		             s->nw * aw, s->nw * s->width};
+		for (int k = 0; k < 6; k++) {
+			int seen = w[k] <= 0;
+			for (int j = 0; j < nw && !seen; j++)
+				seen = widths[j] == w[k];
+			if (!seen)
+				widths[nw++] = w[k];
+		}
+	}
+	for (int j = 0; j < nw; j++)
+		fprintf(f, "  type (tsr_bus%ld) { base_type : array; data_type : "
+		        "bit; bit_width : %ld; bit_from : %ld; bit_to : 0; "
+		        "downto : true; }\n", widths[j], widths[j], widths[j] - 1);
+	for (int i = 0; i < r->nsram; i++) {
+		const SynthSram *s = &r->sram[i];
+		int dup = 0;
+		for (int j = 0; j < i && !dup; j++)
+			dup = same_config(s, &r->sram[j]);
+		if (dup)
+			continue;
+		long aw = s->aw;
+		fprintf(f, "  cell (tessera_sram_w%ld_d%ld_r%ld_w%ld) {\n"
+		        "    area : %.3f;\n    dont_use : true;\n"
+		        "    pin (clk) { direction : input; clock : true; "
+		        "capacitance : 0.01; }\n", s->width, s->words, s->nr, s->nw,
+		        s->shape.area);
+		if (s->nr) {
+			lib_bus(f, "re", s->nr, 0, 0);
+			lib_bus(f, "raddr", s->nr * aw, 0, 0);
+			lib_bus(f, "rdata", s->nr * s->width, 1, r->sram_access_ns);
+		}
+		if (s->nw) {
+			lib_bus(f, "we", s->nw, 0, 0);
+			lib_bus(f, "waddr", s->nw * aw, 0, 0);
+			lib_bus(f, "wdata", s->nw * s->width, 0, 0);
+		}
+		fprintf(f, "  }\n");
+	}
+	fprintf(f, "}\n");
+	return fclose(f) == 0;
+}
+
+/* ---- areas by module ---- */
+
+static int find_mod(const StatMod *m, int n, const char *name)
+{
+	for (int i = 0; i < n; i++)
+		if (!strcmp(m[i].name, name))
+			return i;
+	return -1;
+}
+
+/* A module's area with its submodules and SRAMs (depth-limited: the
+ * hierarchy is a tree of a few levels). */
+static double total_of(const StatMod *m, int n, const double *own, int i,
+                       const SynthResult *r, int depth)
+{
+	if (depth > 16)
+		INTERNAL("module hierarchy too deep");
+	double t = own[i];
+	for (int k = 0; k < m[i].ntypes; k++) {
+		int j = find_mod(m, n, m[i].type[k]);
+		if (j >= 0)
+			t += (double)m[i].count[k] * total_of(m, n, own, j, r, depth + 1);
+	}
+	for (int s = 0; s < r->nsram; s++)
+		if (!strcmp(r->sram[s].module, m[i].name))
+			t += r->sram[s].shape.area;
+	return t;
+}
+
+static void count_instances(const StatMod *m, int n, long *inst, int i,
+                            long mult, int depth)
+{
+	if (depth > 16)
+		INTERNAL("module hierarchy too deep");
+	inst[i] += mult;
+	for (int k = 0; k < m[i].ntypes; k++) {
+		int j = find_mod(m, n, m[i].type[k]);
+		if (j >= 0)
+			count_instances(m, n, inst, j, mult * m[i].count[k], depth + 1);
+	}
+}
+
+/* Prices every module's own cells; 0 and a message when a cell is
+ * neither in the liberty nor a module nor an SRAM. */
+static int price(const StatMod *m, int n, const Liberty *lib, double *own,
+                 char *err, size_t errlen)
+{
+	for (int i = 0; i < n; i++) {
+		own[i] = 0;
+		for (int k = 0; k < m[i].ntypes; k++) {
+			const char *t = m[i].type[k];
+			const LibCell *c = liberty_cell(lib, t);
+			if (c)
+				own[i] += (double)m[i].count[k] * c->area;
+			else if (find_mod(m, n, t) < 0 && strncmp(t, "tessera_sram", 12)) {
+				snprintf(err, errlen, "yosys left %ld cells of type %s in "
+				         "module %s unmapped: the liberty has no cell for "
+				         "them", m[i].count[k], t, m[i].name);
+				return 0;
+			}
+		}
+	}
+	return 1;
+}
+
+static int areas(SynthResult *r, const Liberty *lib, const char *stat,
+                 const char *macstat, char *err, size_t errlen)
+{
+	static StatMod m[SYNTH_MAXMOD];
+	double own[SYNTH_MAXMOD];
+	long inst[SYNTH_MAXMOD] = {0};
+	int n = read_stat(macstat, m, SYNTH_MAXMOD);
+	if (n < 1 || !price(m, n, lib, own, err, errlen)) {
+		if (n < 1)
+			snprintf(err, errlen, "cannot read %s", macstat);
+		return 0;
+	}
+	r->mac = own[0];
+	n = read_stat(stat, m, SYNTH_MAXMOD);
+	int top = n > 0 ? find_mod(m, n, "tessera_top") : -1;
+	if (top < 0) {
+		snprintf(err, errlen, "no tessera_top in %s", stat);
+		return 0;
+	}
+	if (!price(m, n, lib, own, err, errlen))
+		return 0;
+	for (int s = 0; s < r->nsram; s++) {
+		SynthSram *x = &r->sram[s];
+		sram_model(x->width, x->words, x->nr, x->nw, r->node_nm, lib,
+		           &x->shape);
+		r->sram_area += x->shape.area;
+	}
+	count_instances(m, n, inst, top, 1, 0);
+	/* the top first, then the others in yosys' order */
+	r->nmod = 0;
+	for (int pass = 0; pass < 2; pass++)
+		for (int i = 0; i < n; i++) {
+			if ((i == top) != (pass == 0) || !inst[i])
+				continue;
+			SynthModule *x = &r->mod[r->nmod++];
+			snprintf(x->name, sizeof x->name, "%.95s", m[i].name);
+			x->instances = inst[i];
+			x->cells = m[i].cells;
+			x->own = own[i];
+			x->total = total_of(m, n, own, i, r, 0);
+		}
+	r->total = r->mod[0].total;
+	r->logic = r->total - r->sram_area;
+	r->controller = own[top];
+	int pe = find_mod(m, n, "tessera_pe"), arr = find_mod(m, n,
+	                                                      "tessera_array");
+	r->npe = pe >= 0 ? inst[pe] : 0;
+	r->pe = pe >= 0 ? total_of(m, n, own, pe, r, 0) : 0;
+	r->pes = r->pe * (double)r->npe;
+	r->has_array = arr >= 0 && inst[arr] > 0;
+	r->array = r->has_array ? (double)inst[arr] * total_of(m, n, own, arr,
+	                                                      r, 0) : r->pes;
+	/* what is neither the controller, the array nor an SRAM */
+	r->other = r->logic - r->controller - r->array;
+	if (fabs(r->other) < 1e-6 * r->total)
+		r->other = 0;
+	return 1;
+}
+
+/* ---- OpenSTA ---- */
+
+static int run_sta(SynthResult *r, const Liberty *lib, char *err,
+                   size_t errlen)
+{
+	char path[4200];
+	snprintf(path, sizeof path, "%s/sta.tcl", r->dir);
+	FILE *f = fopen(path, "w");
+	if (!f) {
+		snprintf(err, errlen, "cannot write %s", path);
+		return 0;
+	}
+	fprintf(f, "# tessera synth: the critical path of the mapped netlist\n"
+	        "read_liberty {%s}\n", r->liberty);
+	if (r->nsram)
+		fprintf(f, "read_liberty srams.lib\n");
+	fprintf(f, "read_verilog sta_netlist.v\nlink_design tessera_top\n"
+	        "create_clock -name clk -period %g [get_ports clk]\n"
+	        "set_input_delay 0 -clock clk [delete_from_list [all_inputs] "
+	        "[get_ports clk]]\n"
+	        "set_output_delay 0 -clock clk [all_outputs]\n"
+	        "report_checks -path_delay max -digits 4\n",
+	        STA_PERIOD / lib->ns);
+	fclose(f);
+	double t0 = clock_seconds();
+	int st = run_in(r->dir, "sta -no_init -exit sta.tcl", "sta.log");
+	r->sta_s = clock_seconds() - t0;
+	snprintf(path, sizeof path, "%s/sta.log", r->dir);
+	char *log = read_text(path, NULL);
+	const char *e = log ? strstr(log, "Error") : NULL;
+	const char *sl = log ? strstr(log, " slack (") : NULL;
+	if (st != 0 || !log || e || !sl) {
+		snprintf(err, errlen, "OpenSTA failed (exit status %d%s); see %s",
+		         st, e ? ", errors in its log" : !sl ? ", no timed path" : "",
+		         path);
+		free(log);
+		return 0;
+	}
+	const char *b = sl;
+	while (b > log && b[-1] != '\n')
+		b--;
+	double slack = atof(b);
+	r->period_ns = (STA_PERIOD / lib->ns - slack) * lib->ns;
+	static const char *key[2] = {"Startpoint: ", "Endpoint: "};
+	char *dst[2] = {r->from, r->to};
+	for (int k = 0; k < 2; k++) {
+		const char *q = strstr(log, key[k]);
+		if (q) {
+			q += strlen(key[k]);
+			snprintf(dst[k], sizeof r->from, "%.*s",
+			         (int)strcspn(q, "\n"), q);
+		}
+	}
+	free(log);
+	return 1;
+}
+
+/* ---- the flow ---- */
+
+static int yosys_fail(const SynthResult *r, int st, char *err,
+                      size_t errlen)
+{
+	snprintf(err, errlen, "yosys failed (exit status %d); see %s/yosys.log",
+	         st, r->dir);
+	return SYNTH_TOOL;
+}
+
+static int flow(const Hw *hw, const Liberty *lib, SynthResult *r,
+                const char *verilog, size_t vlen, char *err, size_t errlen)
+{
+	char path[4200];
+	snprintf(path, sizeof path, "%s/tessera_top.v", r->dir);
+	if (!write_text(path, verilog, vlen)) {
+		snprintf(err, errlen, "cannot write %s", path);
+		return SYNTH_USER;
+	}
+	snprintf(path, sizeof path, "%s/mac_ref.v", r->dir);
+	FILE *f = fopen(path, "w");
+	if (f)
+		write_mac(f, hw);
+	snprintf(path, sizeof path, "%s/synth.ys", r->dir);
+	FILE *g = fopen(path, "w");
+	if (g)
+		write_script(g, r->liberty, verilog, liberty_buffer(lib));
+	if (!f || !g || fclose(f) || fclose(g)) {
+		snprintf(err, errlen, "cannot write into %s", r->dir);
+		return SYNTH_USER;
+	}
+	fprintf(stderr, "synth: yosys, log in %s/yosys.log\n", r->dir);
+	double t0 = clock_seconds();
+	int st = run_in(r->dir, "yosys -q -l yosys.log -s synth.ys",
+	                "yosys.out");
+	r->yosys_s = clock_seconds() - t0;
+	if (st != 0)
+		return yosys_fail(r, st, err, errlen);
+	snprintf(path, sizeof path, "%s/netlist.v", r->dir);
+	char *net = read_text(path, NULL);
+	if (!net)
+		return yosys_fail(r, st, err, errlen);
+	snprintf(path, sizeof path, "%s/sta_netlist.v", r->dir);
+	FILE *out = fopen(path, "w");
+	int ok = out && sram_pass(net, out, r, err, errlen);
+	free(net);
+	if (out && fclose(out))
+		ok = 0;
+	if (!ok) {
+		if (!out)
+			snprintf(err, errlen, "cannot write %s", path);
+		return SYNTH_TOOL;
+	}
+	char stat[4200], macstat[4200];
+	snprintf(stat, sizeof stat, "%s/stat.json", r->dir);
+	snprintf(macstat, sizeof macstat, "%s/mac_stat.json", r->dir);
+	if (!areas(r, lib, stat, macstat, err, errlen))
+		return SYNTH_TOOL;
+	snprintf(path, sizeof path, "%s/srams.lib", r->dir);
+	if (r->nsram && !write_sram_lib(path, r)) {
+		snprintf(err, errlen, "cannot write %s", path);
+		return SYNTH_USER;
+	}
+	fprintf(stderr, "synth: yosys took %.1f s; OpenSTA, log in %s/sta.log\n",
+	        r->yosys_s, r->dir);
+	return run_sta(r, lib, err, errlen) ? SYNTH_OK : SYNTH_TOOL;
+}
+
+int synth_run(const Hw *hw, const SynthOpts *o, SynthResult *r, char *err,
+              size_t errlen)
+{
+	memset(r, 0, sizeof *r);
+	r->node_nm = o->node_nm > 0 ? o->node_nm : 180;
+	r->sram_access_ns = o->sram_access_ns;
+	snprintf(r->liberty, sizeof r->liberty, "%s",
+	         o->liberty ? o->liberty : DEFAULT_LIBERTY);
+	if (strchr(r->liberty, '\'') || strchr(r->liberty, '}') ||
+	    (o->outdir && strchr(o->outdir, '\''))) {
+		snprintf(err, errlen, "paths with quotes or braces are not "
+		         "supported: %s", r->liberty);
+		return SYNTH_USER;
+	}
+	if (access(r->liberty, R_OK) != 0) {
+		if (o->liberty)
+			snprintf(err, errlen, "cannot read the liberty file %s: %s",
+			         r->liberty, strerror(errno));
+		else
+			snprintf(err, errlen, "the default liberty %s is missing: "
+			         "run make (it installs qflow-tech-osu018) or give "
+			         "--liberty FILE", r->liberty);
+		return SYNTH_USER;
+	}
+	Liberty lib;
+	if (!liberty_read(r->liberty, &lib, err, errlen))
+		return SYNTH_USER;
+	/* yosys and OpenSTA run in the output directory */
+	char *abs = realpath(r->liberty, NULL);
+	if (abs) {
+		snprintf(r->liberty, sizeof r->liberty, "%s", abs);
+		free(abs);
+	}
+	snprintf(r->libname, sizeof r->libname, "%s", lib.name);
+	const LibCell *nand = liberty_nand2(&lib);
+	if (nand) {
+		snprintf(r->nand2, sizeof r->nand2, "%s", nand->name);
+		r->nand2_area = nand->area;
+	}
+	if (o->outdir) {
+		snprintf(r->dir, sizeof r->dir, "%s", o->outdir);
+		if (make_dirs(r->dir)) {
+			snprintf(err, errlen, "cannot create %s: %s", r->dir,
+			         strerror(errno));
+			liberty_free(&lib);
+			return SYNTH_USER;
+		}
+	} else {
+		snprintf(r->dir, sizeof r->dir, "/tmp/tessera-synth-XXXXXX");
+		if (!mkdtemp(r->dir)) {
+			snprintf(err, errlen, "cannot create a temporary directory");
+			liberty_free(&lib);
+			return SYNTH_TOOL;
+		}
+	}
+	char *text = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&text, &len);
+	if (!m)
+		INTERNAL("out of memory");
+	hw_emit(m, hw);
+	fclose(m);
+	int rc = flow(hw, &lib, r, text, len, err, errlen);
+	free(text);
+	liberty_free(&lib);
+	if (rc == SYNTH_OK && !o->outdir) {
+		remove_tree(r->dir);
+		r->dir[0] = 0;
+	}
+	return rc;
+}
+
+/* ---- the report ---- */
+
+static double nand2(const SynthResult *r, double a)
+{
+	return r->nand2_area > 0 ? a / r->nand2_area : 0;
+}
+
+static void area_row(FILE *f, const SynthResult *r, const char *what,
+                     double a)
+{
+	fprintf(f, "%-30s %14.1f %12.1f %6.1f%%\n", what, a, nand2(r, a),
+	        r->total > 0 ? 100 * a / r->total : 0);
+}
+
+void synth_report(FILE *f, const Hw *hw, const SynthResult *r,
+                  double pj_per_mac)
+{
+	const Layer *l = hw->ln->layer;
+	fprintf(f, "layer %s: %ld PEs, liberty %s", l->name, r->npe,
+	        r->libname);
+	if (r->nand2[0])
+		fprintf(f, " (NAND2 equivalent: %s, %.2f um2)", r->nand2,
+		        r->nand2_area);
+	fprintf(f, "\n\n%-20s %9s %8s %14s %14s %12s\n", "module", "instances",
+	        "cells", "um2 each", "um2 all", "NAND2 eq all");
+	for (int i = 0; i < r->nmod; i++) {
+		const SynthModule *m = &r->mod[i];
+		fprintf(f, "%-20s %9ld %8ld %14.1f %14.1f %12.1f\n", m->name,
+		        m->instances, m->cells, m->total,
+		        m->total * (double)m->instances,
+		        nand2(r, m->total * (double)m->instances));
+	}
+	if (r->nsram) {
+		fprintf(f, "\n%-20s %6s %7s %7s %-16s %12s %12s %s\n",
+		        "buffer (model)", "width", "words", "ports", "SRAM array",
+		        "SRAM um2", "flops um2", "kept");
+		for (int i = 0; i < r->nsram; i++) {
+			const SynthSram *s = &r->sram[i];
+			char ports[32], arr[48];
+			snprintf(ports, sizeof ports, "%ldR %ldW", s->nr, s->nw);
+			snprintf(arr, sizeof arr, "%ldx%ld mux %ld", s->shape.rows,
+			         s->shape.cols, s->shape.mux);
+			fprintf(f, "%-20s %6ld %7ld %7s %-16s %12.1f %12.1f %s\n",
+			        s->name, s->width, s->words, ports, arr, s->shape.macro,
+			        s->shape.flops, s->shape.as_flops ? "flops" : "SRAM");
+		}
+	}
+	fprintf(f, "\n%-30s %14s %12s %7s\n", "area", "um2", "NAND2 eq",
+	        "share");
+	fprintf(f, "%-30s %14.1f %12.1f\n", "PE (one)", r->pe, nand2(r, r->pe));
+	char what[64];
+	snprintf(what, sizeof what, "PEs (%ld)", r->npe);
+	area_row(f, r, what, r->pes);
+	if (r->has_array) {
+		area_row(f, r, "array (PEs and interconnect)", r->array);
+		area_row(f, r, "  interconnect", r->array - r->pes);
+	}
+	area_row(f, r, "controller (top's own cells)", r->controller);
+	if (r->other != 0)
+		area_row(f, r, "other modules", r->other);
+	area_row(f, r, "logic", r->logic);
+	snprintf(what, sizeof what, "buffers (model, %g nm)", r->node_nm);
+	area_row(f, r, what, r->sram_area);
+	area_row(f, r, "total", r->total);
+	double macs = r->mac * (double)r->npe;
+	fprintf(f, "\nMAC alone (%s x %s -> %s, reference): %.1f um2; one PE "
+	        "is %.2f MACs\n", l->t[T_A].name, l->t[T_B].name,
+	        l->t[T_OUT].name, r->mac, r->mac > 0 ? r->pe / r->mac : 0);
+	if (macs > 0)
+		fprintf(f, "overhead over the %ld MACs alone: logic %.2fx, logic "
+		        "and SRAM %.2fx (the MACs are %.1f%% of the logic)\n",
+		        r->npe, (r->logic - macs) / macs, (r->total - macs) / macs,
+		        100 * macs / r->logic);
+	fprintf(f, "critical path %.3f ns, setup included: %.1f MHz\n"
+	        "  from %s\n  to   %s\n  (SRAM read data %.3f ns after the "
+	        "clock edge)\n", r->period_ns,
+	        r->period_ns > 0 ? 1e3 / r->period_ns : 0, r->from, r->to,
+	        r->sram_access_ns);
+	fprintf(f, "energy (model): %.4f pJ/MAC\n", pj_per_mac);
+}
+
+/* A JSON string value: quotes and backslashes escaped. */
+static void jesc(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			fputc('\\', f);
+		if ((unsigned char)*s >= 0x20)
+			fputc(*s, f);
+	}
+	fputc('"', f);
+}
+
+static void json_area(FILE *f, const SynthResult *r, const char *key,
+                      double a, int last)
+{
+	fprintf(f, "    \"%s\": { \"um2\": %.3f, \"nand2\": %.3f }%s\n", key, a,
+	        nand2(r, a), last ? "" : ",");
+}
+
+void synth_report_json(FILE *f, const Hw *hw, const SynthResult *r,
+                       double pj_per_mac)
+{
+	const Layer *l = hw->ln->layer;
+	fprintf(f, "{\n  \"layer\": \"%s\",\n  \"pes\": %ld,\n"
+	        "  \"liberty\": ", l->name, r->npe);
+	jesc(f, r->liberty);
+	fprintf(f, ",\n  \"library\": ");
+	jesc(f, r->libname);
+	fprintf(f, ",\n  \"nand2_cell\": \"%s\",\n  \"nand2_um2\": %.4f,\n"
+	        "  \"modules\": [\n", r->nand2, r->nand2_area);
+	for (int i = 0; i < r->nmod; i++) {
+		const SynthModule *m = &r->mod[i];
+		fprintf(f, "    { \"name\": \"%s\", \"instances\": %ld, \"cells\": "
+		        "%ld, \"own_um2\": %.3f, \"um2\": %.3f, \"nand2\": %.3f }%s\n",
+		        m->name, m->instances, m->cells, m->own, m->total,
+		        nand2(r, m->total), i + 1 < r->nmod ? "," : "");
+	}
+	fprintf(f, "  ],\n  \"srams\": [\n");
+	for (int i = 0; i < r->nsram; i++) {
+		const SynthSram *s = &r->sram[i];
+		fprintf(f, "    { \"name\": \"%s\", \"module\": \"%s\", \"width\": "
+		        "%ld, \"words\": %ld, \"read_ports\": %ld, \"write_ports\": "
+		        "%ld, \"rows\": %ld, \"columns\": %ld, \"sram_um2\": %.3f, "
+		        "\"flops_um2\": %.3f, \"as\": \"%s\", \"um2\": %.3f }%s\n",
+		        s->name, s->module, s->width, s->words, s->nr, s->nw,
+		        s->shape.rows, s->shape.cols, s->shape.macro, s->shape.flops,
+		        s->shape.as_flops ? "flops" : "sram", s->shape.area,
+		        i + 1 < r->nsram ? "," : "");
+	}
+	fprintf(f, "  ],\n  \"area\": {\n");
+	json_area(f, r, "pe", r->pe, 0);
+	json_area(f, r, "pes", r->pes, 0);
+	json_area(f, r, "array", r->array, 0);
+	json_area(f, r, "interconnect", r->array - r->pes, 0);
+	json_area(f, r, "controller", r->controller, 0);
+	json_area(f, r, "other", r->other, 0);
+	json_area(f, r, "logic", r->logic, 0);
+	json_area(f, r, "sram", r->sram_area, 0);
+	json_area(f, r, "total", r->total, 0);
+	json_area(f, r, "mac", r->mac, 1);
+	double macs = r->mac * (double)r->npe;
+	fprintf(f, "  },\n  \"has_array_module\": %s,\n"
+	        "  \"sram_node_nm\": %g,\n"
+	        "  \"logic_overhead_over_macs\": %.6f,\n"
+	        "  \"critical_path\": { \"period_ns\": %.4f, \"mhz\": %.4f, "
+	        "\"from\": ", r->has_array ? "true" : "false", r->node_nm,
+	        macs > 0 ? (r->logic - macs) / macs : 0, r->period_ns,
+	        r->period_ns > 0 ? 1e3 / r->period_ns : 0);
+	jesc(f, r->from);
+	fprintf(f, ", \"to\": ");
+	jesc(f, r->to);
+	fprintf(f, ", \"sram_access_ns\": %.4f },\n"
+	        "  \"seconds\": { \"yosys\": %.3f, \"sta\": %.3f },\n"
+	        "  \"pj_per_mac\": %.6f\n}\n",
+	        r->sram_access_ns, r->yosys_s, r->sta_s, pj_per_mac);
+}

@@ -1,0 +1,118 @@
+/* synth.h - area and timing of the generated accelerator: yosys maps it
+ * to a standard-cell liberty (runtime/synth.c), OpenSTA times the mapped
+ * netlist, and the SRAMs, black-boxed in synthesis, are priced by the
+ * model of runtime/liberty.c (docs/synthesis.md).
+ */
+#ifndef TESSERA_SYNTH_H
+#define TESSERA_SYNTH_H
+
+#include "../backend-verilog/hw.h"
+
+/* ---- liberty.c: reading a liberty file, the SRAM model ---- */
+
+typedef struct LibCell {
+	char name[64];
+	double area;           /* in the library's area unit (µm² by custom) */
+	int nin, nout;         /* pins by direction */
+	char in0[32];          /* the first input pin */
+	char fn[128];          /* the first output's function, spaces removed */
+} LibCell;
+
+typedef struct Liberty {
+	char name[128];        /* library (NAME) */
+	char time_unit[32];    /* as written, e.g. "1ns" */
+	double ns;             /* one time unit in ns */
+	int ncell;
+	LibCell *cell;         /* malloc'd; liberty_free releases it */
+} Liberty;
+
+/* 1, or 0 with a message when the file cannot be read or holds no cell
+ * with an area. */
+int liberty_read(const char *path, Liberty *lib, char *err, size_t errlen);
+void liberty_free(Liberty *lib);
+const LibCell *liberty_cell(const Liberty *lib, const char *name);
+const LibCell *liberty_nand2(const Liberty *lib); /* NULL: none */
+const LibCell *liberty_buffer(const Liberty *lib); /* NULL: none */
+
+/* The SRAM area model (docs/synthesis.md): a CACTI bit cell grown by its
+ * ports, folded near square, cut into mats of at most 256 x 256 cells,
+ * each with decoder and column strips per port. */
+typedef struct SramShape {
+	long rows, cols, mux;      /* array rows and columns, column mux */
+	long mats;                 /* subarrays, each with its periphery */
+	double cell_w, cell_h;     /* one bit cell, µm */
+	double w, h;               /* one mat with its periphery, µm */
+	double macro;              /* the SRAM macro, µm² */
+	double cells_area;         /* its bit cells alone, µm² */
+	double flops;              /* the same memory as flip-flops and
+	                              multiplexers of the liberty, µm² (0:
+	                              the liberty lacks DFF or MUX2 cells) */
+	int as_flops;              /* flops are the smaller: area = flops */
+	double area;               /* the smaller of the two, µm² */
+} SramShape;
+void sram_model(long width, long words, long nr, long nw, double node_nm,
+                const Liberty *lib, SramShape *s);
+
+/* ---- synth.c: the flow ---- */
+
+typedef struct SynthOpts {
+	const char *liberty;   /* NULL: the default OSU 0.18 µm library */
+	const char *outdir;    /* keep the netlist, scripts and logs here;
+	                          NULL: a temporary directory, removed after
+	                          a success */
+	double node_nm;        /* feature size of the SRAM model (0: 180) */
+	double sram_access_ns; /* SRAM clock-to-read-data time in STA */
+} SynthOpts;
+
+enum { SYNTH_MAXMOD = 32, SYNTH_MAXSRAM = 64 };
+
+typedef struct SynthModule {
+	char name[96];
+	long instances;        /* in the whole hierarchy */
+	long cells;            /* its own cells, submodules as one each */
+	double own;            /* area of its own standard cells, µm² */
+	double total;          /* with its submodules and SRAMs, µm² */
+} SynthModule;
+
+typedef struct SynthSram {
+	char name[96], module[96];
+	long width, words, aw, nr, nw;  /* its parameters */
+	SramShape shape;
+} SynthSram;
+
+typedef struct SynthResult {
+	char liberty[4096];
+	char libname[128];
+	char dir[4096];        /* netlist and logs (kept with -o) */
+	char nand2[64];        /* the NAND2 unit's cell ("" if none) */
+	double nand2_area;
+	int nmod;
+	SynthModule mod[SYNTH_MAXMOD];  /* top first */
+	int nsram;
+	SynthSram sram[SYNTH_MAXSRAM];
+	long npe;
+	double pe, pes;        /* one PE; all of them */
+	int has_array;         /* a tessera_array module exists */
+	double array;          /* the array (its PEs included), or pes */
+	double controller;     /* tessera_top's own cells */
+	double other;          /* other modules outside the array */
+	double sram_area, logic, total;
+	double mac;            /* one bare MAC of the same widths */
+	double period_ns;      /* critical path (setup included) */
+	char from[256], to[256];
+	double sram_access_ns, node_nm;
+	double yosys_s, sta_s;
+} SynthResult;
+
+enum { SYNTH_OK = 0, SYNTH_USER = 1, SYNTH_TOOL = 3 };
+
+/* Synthesizes and times the design; SYNTH_OK, or SYNTH_USER /
+ * SYNTH_TOOL with a message (a tool's message names its log). */
+int synth_run(const Hw *hw, const SynthOpts *o, SynthResult *r, char *err,
+              size_t errlen);
+void synth_report(FILE *f, const Hw *hw, const SynthResult *r,
+                  double pj_per_mac);
+void synth_report_json(FILE *f, const Hw *hw, const SynthResult *r,
+                       double pj_per_mac);
+
+#endif

@@ -1,0 +1,110 @@
+# test/synth.sh - `tessera synth` (sourced by test/run.sh, which provides
+# T, OUT, ok and bad).
+#
+#   synth/k_only          the 8-PE test/hw/k_only.tsr through yosys and
+#                         OpenSTA with the default liberty: positive areas,
+#                         8 PEs, the PEs' area = 8 x one PE's, the logic
+#                         equal to yosys' own hierarchical total, total =
+#                         logic + SRAM, a PE larger than the bare MAC, a
+#                         positive clock period, no simulation counters
+#   synth/liberty-option  the same with the liberty given by --liberty:
+#                         the same areas
+#   synth/errors          a missing or unreadable liberty: exit 1; yosys
+#                         or OpenSTA failing (stand-ins on PATH): exit 3
+#                         and the message names the log
+# About 30 s: the two real runs take ~13 s each.
+
+SD=$OUT/synth
+rm -rf $SD
+mkdir -p $SD
+
+# json_num FILE KEY: the first number after "KEY": (nested keys: the
+# first occurrence)
+json_num() {
+	sed -n "s/.*\"$2\": *\([-0-9.e+]*\).*/\1/p" "$1" | head -1
+}
+# json_area FILE KEY: the um2 of "KEY": { "um2": N, ... } in "area"
+json_area() {
+	sed -n "s/^ *\"$2\": { \"um2\": *\([-0-9.e+]*\),.*/\1/p" "$1" | head -1
+}
+
+synth_sane() { # DIR JSON -> nothing, or what is wrong
+	j=$2
+	awk -v pe="$(json_area $j pe)" -v pes="$(json_area $j pes)" \
+	    -v logic="$(json_area $j logic)" -v sram="$(json_area $j sram)" \
+	    -v total="$(json_area $j total)" -v mac="$(json_area $j mac)" \
+	    -v ctl="$(json_area $j controller)" -v n="$(json_num $j pes)" \
+	    -v period="$(json_num $j period_ns)" \
+	    -v yosys="$(sed -n "s/.*Chip area for top module '.tessera_top': *//p" $1/stat.txt)" \
+	    'function near(a, b) { return a - b < 1e-6 * b && b - a < 1e-6 * b }
+	BEGIN {
+		if (!(pe > 0 && pes > 0 && logic > 0 && sram > 0 && total > 0 &&
+		      mac > 0 && ctl > 0)) print "an area is not positive"
+		if (n != 8) print "pes " n ", not 8"
+		if (!near(pes, 8 * pe)) print "PEs " pes " != 8 x PE " pe
+		if (!near(logic, yosys)) print "logic " logic " != yosys " yosys
+		if (!near(total, logic + sram)) print "total != logic + SRAM"
+		if (!(pes + ctl <= logic * 1.000001)) print "PEs + controller > logic"
+		if (!(pe > mac)) print "a PE " pe " is not larger than a MAC " mac
+		if (!(period > 0 && period < 1000)) print "period " period " ns"
+	}'
+	[ "$(grep -c '"um2"' $j)" -ge 13 ] || echo "fewer areas than expected"
+	[ "$(grep -c '"read_ports"' $j)" -eq 3 ] || echo "not 3 SRAMs"
+	grep -q 'pj_per_mac": [0-9]' $j || echo "no pJ/MAC"
+	# SYNTHESIS drops the counters
+	grep -q 'k_cyc' $1/netlist.v && echo "the simulation counters were synthesized"
+	grep -q 'tessera_pe' $1/sta_netlist.v || echo "the PE hierarchy is gone"
+}
+
+if $T synth test/hw/k_only.tsr --json -o $SD/default >$SD/k.json \
+	2>$SD/k.err; then
+	if r=$(synth_sane $SD/default $SD/k.json) && [ -z "$r" ]; then
+		ok "synth/k_only"
+	else bad "synth/k_only" "$r"; fi
+else
+	bad "synth/k_only" "$(cat $SD/k.err)"
+fi
+
+cp /usr/share/qflow/tech/osu018/osu018_stdcells.lib $SD/my.lib 2>/dev/null
+if $T synth test/hw/k_only.tsr --json --liberty $SD/my.lib -o $SD/mine \
+	>$SD/mine.json 2>$SD/mine.err &&
+	[ "$(grep -A12 '"area"' $SD/mine.json)" = "$(grep -A12 '"area"' $SD/k.json)" ] &&
+	grep -q "/my.lib" $SD/mine.json; then
+	ok "synth/liberty-option"
+else
+	bad "synth/liberty-option" "$(cat $SD/mine.err; diff $SD/k.json $SD/mine.json | head)"
+fi
+
+# synth_expect NAME STATUS PATTERN -- COMMAND...
+synth_expect() {
+	name=$1 status=$2 pattern=$3
+	shift 4
+	"$@" >$SD/e.out 2>&1
+	rc=$?
+	if [ $rc -ne "$status" ]; then
+		bad "synth/$name" "exit $rc, not $status: $(head -3 $SD/e.out)"
+	elif ! grep -q -- "$pattern" $SD/e.out; then
+		bad "synth/$name" "no '$pattern' in: $(head -3 $SD/e.out)"
+	else
+		ok "synth/$name"
+	fi
+}
+K=test/hw/k_only.tsr
+synth_expect missing-liberty 1 "cannot read the liberty file $SD/none.lib" -- \
+	$T synth $K --liberty $SD/none.lib
+synth_expect not-a-liberty 1 "not a liberty file" -- \
+	$T synth $K --liberty $K
+synth_expect bad-node 2 "needs a non-negative number" -- \
+	$T synth $K --node x
+synth_expect unsupported 1 "cannot build this schedule yet" -- \
+	$T synth test/hw/window_in_refill.tsr
+mkdir -p $SD/bin
+printf '#!/bin/sh\necho "ERROR: stand-in failure" >&2\nexit 2\n' >$SD/bin/yosys
+printf '#!/bin/sh\necho "stand-in" \nexit 5\n' >$SD/bin/sta
+chmod +x $SD/bin/yosys $SD/bin/sta
+synth_expect yosys-fails 3 "yosys failed (exit status 2); see $SD/y/yosys.log" -- \
+	env PATH="$(pwd)/$SD/bin:$PATH" $T synth $K -o $SD/y
+# OpenSTA alone failing: the real yosys, then the stand-in sta
+printf '#!/bin/sh\nexec %s "$@"\n' "$(command -v yosys)" >$SD/bin/yosys
+synth_expect sta-fails 3 "OpenSTA failed (exit status 5.*see $SD/s/sta.log" -- \
+	env PATH="$(pwd)/$SD/bin:$PATH" $T synth $K -o $SD/s
