@@ -22,24 +22,37 @@ static int per_pe(const LoopNest *ln, int level)
 
 /* Energy of one access to tensor t's words at a level: the table's
  * figure is for 16-bit words and scales with the word's width. */
-double model_pj(const LoopNest *ln, int level, int t)
+static double level_pj(const Arch *a, const Layer *l, int level, int t)
 {
-	return ln->arch->level[level].pj * ln->layer->t[t].type.bits / 16.0;
+	return a->level[level].pj * l->t[t].type.bits / 16.0;
 }
 
 /* A hop moves one word of tensor t: the table's figure is for 16 bits. */
-double model_hop_pj(const LoopNest *ln, int t)
+static double hop_pj(const Arch *a, const Layer *l, int t)
 {
-	return ln->arch->hop_pj * ln->layer->t[t].type.bits / 16.0;
+	return a->hop_pj * l->t[t].type.bits / 16.0;
 }
 
 /* A multiplier's energy grows with the product of its operand widths;
  * the table's figure is for 16 x 16 bits. */
+static double mac_pj(const Arch *a, const Layer *l)
+{
+	return a->mac_pj * l->t[T_A].type.bits * l->t[T_B].type.bits / 256.0;
+}
+
+double model_pj(const LoopNest *ln, int level, int t)
+{
+	return level_pj(ln->arch, ln->layer, level, t);
+}
+
+double model_hop_pj(const LoopNest *ln, int t)
+{
+	return hop_pj(ln->arch, ln->layer, t);
+}
+
 double model_mac_pj(const LoopNest *ln)
 {
-	const Layer *l = ln->layer;
-	return ln->arch->mac_pj * l->t[T_A].type.bits * l->t[T_B].type.bits /
-	       256.0;
+	return mac_pj(ln->arch, ln->layer);
 }
 
 /* The level each holder of tensor t sits in, DRAM last. */
@@ -124,17 +137,15 @@ static void count_output(Counter *c, const LoopNest *ln, Model *m)
 	}
 }
 
-/* Cycles the transfers of a buffer take at its parent level: each
+/* Cycles the transfers of a buffer take at its parent level P: each
  * refill moves its words at the parent's bandwidth (at least one cycle)
  * and waits the parent's latency.  For a per-PE parent every PE moves
  * its own share at once. */
-static double transfer_cycles(const LoopNest *ln, const Model *m, int t,
-                              int h)
+static double transfer_cycles(const Level *P, const Model *m, int t, int h)
 {
-	const Level *P = &ln->arch->level[holder_level(ln, t, h + 1)];
 	double words = (double)m->xfer_words[t][h];
 	double events = (double)m->xfer_events[t][h];
-	double bw = (double)P->bandwidth * (P->per_pe ? (double)ln->pes_used : 1);
+	double bw = (double)P->bandwidth * (P->per_pe ? (double)m->pes_used : 1);
 	double move = bw > 0 ? words / bw : 0;
 	if (bw > 0 && move < events)
 		move = events;
@@ -149,15 +160,18 @@ static double transfer_cycles(const LoopNest *ln, const Model *m, int t,
  *    compute time;
  *  - no level can move more words than its bandwidth allows, whoever
  *    asks: the run takes at least (reads + writes) / bandwidth cycles of
- *    every level with a bandwidth. */
-static void cycles(const LoopNest *ln, Model *m)
+ *    every level with a bandwidth.
+ * Needs the counts, compute_cycles and pes_used in m; the search's
+ * evaluator (search/eval.c) calls it with chains of its own. */
+void model_time(const Arch *a, const XferChain ch[NTENSORS], Model *m)
 {
 	double compute = (double)m->compute_cycles, stall = 0;
 	for (int t = 0; t < NTENSORS; t++)
-		for (int h = 0; h < ln->nholders[t]; h++) {
-			double cyc = transfer_cycles(ln, m, t, h);
+		for (int h = 0; h < ch[t].n; h++) {
+			double cyc = transfer_cycles(&a->level[ch[t].parent[h]], m, t,
+			                             h);
 			double events = (double)m->xfer_events[t][h];
-			if (!ln->buf[ln->holder[t][h]].double_buffered) {
+			if (!ch[t].dbl[h]) {
 				stall += cyc;
 			} else if (events > 0) {
 				double first = cyc / events, rest = cyc - first;
@@ -165,15 +179,15 @@ static void cycles(const LoopNest *ln, Model *m)
 			}
 		}
 	double total = compute + stall;
-	for (int lv = 0; lv < ln->arch->nlevels; lv++) {
-		const Level *L = &ln->arch->level[lv];
+	for (int lv = 0; lv < a->nlevels; lv++) {
+		const Level *L = &a->level[lv];
 		if (L->bandwidth <= 0)
 			continue;
 		double words = 0;
 		for (int t = 0; t < NTENSORS; t++)
 			words += (double)(m->reads[lv][t] + m->writes[lv][t]);
 		double busy = words / ((double)L->bandwidth *
-		                       (L->per_pe ? (double)ln->pes_used : 1));
+		                       (L->per_pe ? (double)m->pes_used : 1));
 		if (busy > total)
 			total = busy;
 	}
@@ -186,15 +200,19 @@ static void cycles(const LoopNest *ln, Model *m)
 	m->stall_cycles = m->cycles - m->compute_cycles;
 }
 
-static void energy(const LoopNest *ln, Model *m)
+/* Stalls, utilization and energy from the counts and m->cycles, whoever
+ * measured them (the model, the search's evaluator, or the simulated
+ * hardware). */
+void model_energy(const Arch *a, const Layer *l, Model *m)
 {
-	const Arch *a = ln->arch;
+	m->stall_cycles = m->cycles - m->compute_cycles;
+	m->utilization = (double)m->macs / ((double)m->pes * (double)m->cycles);
 	m->e_total = 0;
 	for (int lv = 0; lv < a->nlevels; lv++) {
 		m->e_level[lv] = 0;
 		for (int t = 0; t < NTENSORS; t++) {
 			double e = (double)(m->reads[lv][t] + m->writes[lv][t]) *
-			           model_pj(ln, lv, t);
+			           level_pj(a, l, lv, t);
 			m->e_level_tensor[lv][t] = e;
 			m->e_level[lv] += e;
 			m->e_tensor[t] += e;
@@ -205,9 +223,9 @@ static void energy(const LoopNest *ln, Model *m)
 	m->e_noc = 0;
 	for (int t = 0; t < NTENSORS; t++) {
 		m->noc += m->hops[t];
-		m->e_noc += (double)m->hops[t] * model_hop_pj(ln, t);
+		m->e_noc += (double)m->hops[t] * hop_pj(a, l, t);
 	}
-	m->e_mac = (double)m->macs * model_mac_pj(ln);
+	m->e_mac = (double)m->macs * mac_pj(a, l);
 	m->e_total += m->e_noc + m->e_mac;
 	m->pj_per_mac = m->e_total / (double)m->macs;
 }
@@ -239,15 +257,19 @@ int model_eval(const LoopNest *ln, Model *m, int brute)
  * walk of ir/walk.c). */
 void model_finish(const LoopNest *ln, Model *m)
 {
-	cycles(ln, m);
+	XferChain ch[NTENSORS];
+	for (int t = 0; t < NTENSORS; t++) {
+		ch[t].n = ln->nholders[t];
+		for (int h = 0; h < ch[t].n; h++) {
+			ch[t].parent[h] = holder_level(ln, t, h + 1);
+			ch[t].dbl[h] = ln->buf[ln->holder[t][h]].double_buffered != 0;
+		}
+	}
+	model_time(ln->arch, ch, m);
 	model_account(ln, m);
 }
 
-/* Stalls, utilization and energy from the counts and m->cycles, whoever
- * measured them (the model, or the simulated hardware). */
 void model_account(const LoopNest *ln, Model *m)
 {
-	m->stall_cycles = m->cycles - m->compute_cycles;
-	m->utilization = (double)m->macs / ((double)m->pes * (double)m->cycles);
-	energy(ln, m);
+	model_energy(ln->arch, ln->layer, m);
 }

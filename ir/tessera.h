@@ -398,6 +398,14 @@ int model_eval(const LoopNest *ln, Model *m, int brute);
 int model_walk(const LoopNest *ln, Model *m, char *err, size_t errlen);
 void model_finish(const LoopNest *ln, Model *m);  /* cycles, then account */
 void model_account(const LoopNest *ln, Model *m);
+/* What the timing needs of each tensor's buffer chain, innermost first. */
+typedef struct XferChain {
+	int n;                          /* buffers of the tensor */
+	int parent[MAX_LEVELS];         /* the level each refills from */
+	unsigned char dbl[MAX_LEVELS];  /* double-buffered */
+} XferChain;
+void model_time(const Arch *a, const XferChain ch[NTENSORS], Model *m);
+void model_energy(const Arch *a, const Layer *l, Model *m);
 double model_pj(const LoopNest *ln, int level, int t);
 double model_hop_pj(const LoopNest *ln, int t);
 double model_mac_pj(const LoopNest *ln);

@@ -374,89 +374,6 @@ static void count_tensor(const SCtx *c, const SNest *s, const Chain *ch,
 	}
 }
 
-/* transfer_cycles of ir/model.c */
-static double transfer_cycles(const SCtx *c, const Chain *ch, const Model *m,
-                              int t, int h)
-{
-	const Level *P = &c->arch->level[ch[t].level[h + 1]];
-	double words = (double)m->xfer_words[t][h];
-	double ev = (double)m->xfer_events[t][h];
-	double bw = (double)P->bandwidth * (P->per_pe ? (double)m->pes_used : 1);
-	double move = bw > 0 ? words / bw : 0;
-	if (bw > 0 && move < ev)
-		move = ev;
-	return move + ev * (double)P->latency;
-}
-
-/* cycles() of ir/model.c */
-static void cycles(const SCtx *c, const Chain *ch, int dbl, Model *m)
-{
-	double compute = (double)m->compute_cycles, stall = 0;
-	for (int t = 0; t < NTENSORS; t++)
-		for (int h = 0; h < ch[t].n; h++) {
-			double cyc = transfer_cycles(c, ch, m, t, h);
-			double ev = (double)m->xfer_events[t][h];
-			if (!dbl) {
-				stall += cyc;
-			} else if (ev > 0) {
-				double first = cyc / ev, rest = cyc - first;
-				stall += first + (rest > compute ? rest - compute : 0);
-			}
-		}
-	double total = compute + stall;
-	for (int lv = 0; lv < c->nl; lv++) {
-		const Level *L = &c->arch->level[lv];
-		if (L->bandwidth <= 0)
-			continue;
-		double w = 0;
-		for (int t = 0; t < NTENSORS; t++)
-			w += (double)(m->reads[lv][t] + m->writes[lv][t]);
-		double busy = w / ((double)L->bandwidth *
-		                   (L->per_pe ? (double)m->pes_used : 1));
-		if (busy > total)
-			total = busy;
-	}
-	const double cap = 4e18;
-	if (total > cap)
-		total = cap;
-	m->cycles = (long)(total + 0.999999);
-	if (m->cycles < m->compute_cycles)
-		m->cycles = m->compute_cycles;
-	m->stall_cycles = m->cycles - m->compute_cycles;
-}
-
-/* energy() and model_account() of ir/model.c */
-static void energy(const SCtx *c, Model *m)
-{
-	const Arch *a = c->arch;
-	const Layer *l = c->layer;
-	m->stall_cycles = m->cycles - m->compute_cycles;
-	m->utilization = (double)m->macs / ((double)m->pes * (double)m->cycles);
-	m->e_total = 0;
-	for (int lv = 0; lv < a->nlevels; lv++) {
-		m->e_level[lv] = 0;
-		for (int t = 0; t < NTENSORS; t++) {
-			double e = (double)(m->reads[lv][t] + m->writes[lv][t]) *
-			           (a->level[lv].pj * l->t[t].type.bits / 16.0);
-			m->e_level_tensor[lv][t] = e;
-			m->e_level[lv] += e;
-			m->e_tensor[t] += e;
-		}
-		m->e_total += m->e_level[lv];
-	}
-	m->noc = 0;
-	m->e_noc = 0;
-	for (int t = 0; t < NTENSORS; t++) {
-		m->noc += m->hops[t];
-		m->e_noc += (double)m->hops[t] * (a->hop_pj * l->t[t].type.bits /
-		                                  16.0);
-	}
-	m->e_mac = (double)m->macs * (a->mac_pj * l->t[T_A].type.bits *
-	                              l->t[T_B].type.bits / 256.0);
-	m->e_total += m->e_noc + m->e_mac;
-	m->pj_per_mac = m->e_total / (double)m->macs;
-}
-
 void spoint_eval(const SCtx *c, const SPoint *p, const SNest *s,
                  SScratch *sc, Model *m)
 {
@@ -473,8 +390,16 @@ void spoint_eval(const SCtx *c, const SPoint *p, const SNest *s,
 	count_tensor(c, s, &ch[T_B], T_B, sc, m);
 	count_tensor(c, s, &ch[T_OUT], T_OUT, sc, m);
 	m->compute_cycles = events(s, s->ntemp - 1);
-	cycles(c, ch, p->dbl, m);
-	energy(c, m);
+	XferChain xc[NTENSORS];
+	for (int t = 0; t < NTENSORS; t++) {
+		xc[t].n = ch[t].n;
+		for (int h = 0; h < ch[t].n; h++) {
+			xc[t].parent[h] = ch[t].level[h + 1];
+			xc[t].dbl[h] = p->dbl != 0;
+		}
+	}
+	model_time(c->arch, xc, m);
+	model_energy(c->arch, c->layer, m);
 }
 
 double spoint_cost(Objective o, const Model *m)
