@@ -15,8 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { EXIT_USER = 1, EXIT_USAGE = 2, EXIT_TOOL = 3, EXIT_MISMATCH = 4 };
-
 static const char usage[] =
 	"usage: tessera COMMAND FILE.tsr [options]\n"
 	"\n"
@@ -107,18 +105,10 @@ typedef struct Opts {
 	int emit_c, naive, save_inputs, json, brute, walk;
 } Opts;
 
-static _Noreturn void usage_error(const char *fmt, const char *arg)
-{
-	fprintf(stderr, "tessera: ");
-	fprintf(stderr, fmt, arg);
-	fprintf(stderr, "\n(run 'tessera --help' for usage)\n");
-	exit(EXIT_USAGE);
-}
-
 static const char *need_value(int argc, char **argv, int *i)
 {
 	if (*i + 1 >= argc)
-		usage_error("option %s needs a value", argv[*i]);
+		die_usage("option %s needs a value", argv[*i]);
 	return argv[++*i];
 }
 
@@ -145,15 +135,15 @@ static void parse_args(int argc, char **argv, Opts *o)
 			errno = 0;
 			o->seed = strtoull(v, &end, 0);
 			if (*end || errno || *v == '-')
-				usage_error("--seed needs a non-negative integer, not "
+				die_usage("--seed needs a non-negative integer, not "
 				            "'%s'", v);
 		} else if (!strcmp(a, "--input")) {
 			const char *v = need_value(argc, argv, &i);
 			const char *eq = strchr(v, '=');
 			if (!eq || eq == v || !eq[1])
-				usage_error("--input needs TENSOR=FILE.npy, not '%s'", v);
+				die_usage("--input needs TENSOR=FILE.npy, not '%s'", v);
 			if (o->ninputs == NTENSORS)
-				usage_error("too many --input options%s", "");
+				die_usage("too many --input options%s", "");
 			o->input_names[o->ninputs] = strndup(v, (size_t)(eq - v));
 			o->inputs[o->ninputs++] = eq + 1;
 		} else if (!strcmp(a, "-o")) {
@@ -167,9 +157,9 @@ static void parse_args(int argc, char **argv, Opts *o)
 			char *end;
 			double d = strtod(v, &end);
 			if (*end || end == v || !(d >= 0) || d > 1e6)
-				usage_error("%s needs a non-negative number", a);
+				die_usage("%s needs a non-negative number", a);
 			if (!strcmp(a, "--node") && d <= 0)
-				usage_error("--node needs a positive number of nm%s", "");
+				die_usage("--node needs a positive number of nm%s", "");
 			*(a[2] == 'n' ? &o->node_nm : &o->sram_access_ns) = d;
 		} else if (!strcmp(a, "--naive")) {
 			o->naive = 1;
@@ -179,7 +169,7 @@ static void parse_args(int argc, char **argv, Opts *o)
 		           !strcmp(a, "--passes")) {
 			continue; /* handled in main */
 		} else if (a[0] == '-' && a[1]) {
-			usage_error("unknown option %s", a);
+			die_usage("unknown option %s", a);
 		} else if (!o->cmd) {
 			o->cmd = a;
 		} else if (!o->file) {
@@ -187,40 +177,23 @@ static void parse_args(int argc, char **argv, Opts *o)
 		} else if (o->nmore < 64) {
 			o->more[o->nmore++] = a;
 		} else {
-			usage_error("too many files: %s", a);
+			die_usage("too many files: %s", a);
 		}
 	}
 	if (o->nmore && !o->network)
-		usage_error("unexpected argument %s", o->more[0]);
+		die_usage("unexpected argument %s", o->more[0]);
 	if (o->network && (!o->cmd || strcmp(o->cmd, "model")))
-		usage_error("--network goes with model%s", "");
+		die_usage("--network goes with model%s", "");
 	if (o->network && (o->brute || o->walk))
-		usage_error("--network models with the grouping counter only, "
+		die_usage("--network models with the grouping counter only, "
 		            "not --brute or --walk%s", "");
 }
 
 /* Reads and parses a network file into net; 0 after a user error. */
 static int network_read(Arena *a, const char *path, Network *net)
 {
-	char err[512];
-	Source *src = source_read(a, path, err, sizeof err);
-	if (!src) {
-		fprintf(stderr, "tessera: %s\n", err);
-		return 0;
-	}
-	Diag d = {.out = stderr};
-	if (!source_is_network(src)) {
-		fprintf(stderr, "tessera: %s is not a network file (it should "
-		        "start with 'network NAME {')\n", path);
-		return 0;
-	}
-	if (!network_parse(a, &d, src, net)) {
-		if (d.nerrors > MAX_ERRORS)
-			fprintf(stderr, "tessera: %d errors, %d shown\n", d.nerrors,
-			        MAX_ERRORS);
-		return 0;
-	}
-	return 1;
+	Source *src = source_load(a, path);
+	return src && network_load(a, src, net);
 }
 
 /* tessera check on a network file: its layers, checked. */
@@ -322,13 +295,9 @@ static int cmd_network(Arena *a, const Opts *o)
 /* Reads, parses and lowers the file; 0 after a user error. */
 static int compile(Arena *a, const Opts *o, Program *p, LoopNest *ln)
 {
-	char err[512];
-	Source *src = source_read(a, o->file, err, sizeof err);
-	if (!src) {
-		fprintf(stderr, "tessera: %s\n", err);
+	Source *src = source_load(a, o->file);
+	if (!src)
 		return 0;
-	}
-	Diag d = {.out = stderr};
 	if (source_is_network(src)) {
 		fprintf(stderr, "tessera: %s is a network file; %s\n", o->file,
 		        strcmp(o->cmd, "model") ? "only check and model --network "
@@ -336,13 +305,7 @@ static int compile(Arena *a, const Opts *o, Program *p, LoopNest *ln)
 		        "dataflow file");
 		return 0;
 	}
-	if (!parse_program(a, &d, src, p) || !lower(&d, p, ln, o->after)) {
-		if (d.nerrors > MAX_ERRORS)
-			fprintf(stderr, "tessera: %d errors, %d shown\n", d.nerrors,
-			        MAX_ERRORS);
-		return 0;
-	}
-	return 1;
+	return program_load(a, src, p, ln, o->after);
 }
 
 static void print_shape(FILE *f, const Tensor *t)
@@ -671,21 +634,21 @@ int main(int argc, char **argv)
 		}
 	}
 	if (!o.cmd)
-		usage_error("no command given%s", "");
+		die_usage("no command given%s", "");
 	int known = !strcmp(o.cmd, "check") || !strcmp(o.cmd, "ir") ||
 	            !strcmp(o.cmd, "run") || !strcmp(o.cmd, "model") ||
 	            !strcmp(o.cmd, "verilog") || !strcmp(o.cmd, "sim") ||
 	            !strcmp(o.cmd, "synth");
 	if (!known)
-		usage_error("unknown command '%s'", o.cmd);
+		die_usage("unknown command '%s'", o.cmd);
 	if (!o.file)
-		usage_error("%s needs a .tsr file", o.cmd);
+		die_usage("%s needs a .tsr file", o.cmd);
 	if (o.after) {
 		int found = 0;
 		for (int k = 0; k < npasses; k++)
 			found |= !strcmp(passes[k].name, o.after);
 		if (!found)
-			usage_error("unknown pass '%s' (see tessera --passes)", o.after);
+			die_usage("unknown pass '%s' (see tessera --passes)", o.after);
 	}
 	Arena *a = arena_new();
 	Program *p = arena_alloc(a, sizeof *p);

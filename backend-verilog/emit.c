@@ -1361,3 +1361,16 @@ void hw_emit(FILE *f, const Hw *hw)
 	emit_counters(&o);
 	P(&o, "endmodule\n\n`default_nettype wire\n");
 }
+
+/* The design's Verilog as one malloc'd string (the caller frees it), for
+ * the tools that write it into their own build directories. */
+char *hw_verilog(const Hw *hw, size_t *len)
+{
+	char *text = NULL;
+	FILE *m = open_memstream(&text, len);
+	if (!m)
+		INTERNAL("out of memory");
+	hw_emit(m, hw);
+	fclose(m);
+	return text;
+}

@@ -77,6 +77,7 @@ typedef struct Hw {
  * this schedule yet. */
 int hw_plan(const LoopNest *ln, Hw *hw, char *err, size_t errlen);
 void hw_emit(FILE *f, const Hw *hw);
+char *hw_verilog(const Hw *hw, size_t *len);   /* malloc'd */
 int hw_bits(long v);   /* bits to hold 0..v (at least 1) */
 
 enum { HW_PORTS = 16 }; /* most lanes an engine serves at once */

@@ -19,15 +19,10 @@ int main(int argc, char **argv)
 	int n = argc > 2 ? atoi(argv[2]) : 200;
 	char err[4096];
 	Arena *a = arena_new();
-	Source *src = source_read(a, argv[1], err, sizeof err);
-	if (!src) {
-		fprintf(stderr, "%s\n", err);
-		return 1;
-	}
-	Diag d = {.out = stderr};
+	Source *src = source_load(a, argv[1]);
 	Program *p = arena_alloc(a, sizeof *p);
 	LoopNest *ln0 = arena_alloc(a, sizeof *ln0);
-	if (!parse_program(a, &d, src, p) || !lower(&d, p, ln0, NULL))
+	if (!src || !program_load(a, src, p, ln0, NULL))
 		return 1;
 	SCtx c;
 	sctx_init(&c, &p->layer, &p->arch);

@@ -67,6 +67,15 @@ Source *source_read(Arena *a, const char *path, char *err, size_t errlen);
 uint64_t fnv1a(const void *data, size_t n);  /* FNV-1a, 64-bit */
 double clock_seconds(void);                   /* monotonic */
 int make_dirs(const char *dir);               /* mkdir -p; -1 and errno */
+char *file_read(const char *path, size_t *len); /* malloc'd, NUL-ended */
+int file_write(const char *path, const void *data, size_t n);
+void remove_tree(const char *dir);            /* rm -rf, warns on failure */
+
+/* Exit status of every command (docs/ir.md): a user error in the input,
+ * a bad command line, an external tool failing, simulated outputs or
+ * counts differing. */
+enum { EXIT_USER = 1, EXIT_USAGE = 2, EXIT_TOOL = 3, EXIT_MISMATCH = 4 };
+_Noreturn void die_usage(const char *fmt, const char *arg);
 Source *source_from_text(Arena *a, const char *name, const char *text,
                          size_t len);
 
@@ -436,6 +445,14 @@ typedef struct Pass {
 extern const Pass passes[];
 extern const int npasses;
 int lower(Diag *d, const Program *p, LoopNest *ln, const char *stop_after);
+
+/* The front door of the commands (frontend/load.c): each reports its
+ * errors on stderr and returns NULL or 0 after one.  program_load parses
+ * a layer file and lowers it through pass `after` (NULL: every pass). */
+Source *source_load(Arena *a, const char *path);
+int network_load(Arena *a, const Source *src, Network *net);
+int program_load(Arena *a, const Source *src, Program *p, LoopNest *ln,
+                 const char *after);
 
 /* ---- network.c: one dataflow over every layer of a network ----
  *

@@ -93,25 +93,72 @@ Source *source_from_text(Arena *a, const char *name, const char *text,
 	return s;
 }
 
-Source *source_read(Arena *a, const char *path, char *err, size_t errlen)
+/* The whole file, NUL-terminated and malloc'd (the caller frees it), or
+ * NULL with errno saying why. */
+char *file_read(const char *path, size_t *len)
 {
 	FILE *f = fopen(path, "rb");
-	if (!f) {
-		snprintf(err, errlen, "cannot open %s: %s", path, strerror(errno));
+	if (!f)
 		return NULL;
-	}
-	size_t cap = 4096, len = 0;
+	size_t cap = 4096, n = 0;
 	char *buf = malloc(cap);
-	for (size_t n; buf && (n = fread(buf + len, 1, cap - len, f)) > 0;) {
-		len += n;
-		if (len == cap)
+	for (size_t k; buf && (k = fread(buf + n, 1, cap - 1 - n, f)) > 0;) {
+		n += k;
+		if (n == cap - 1)
 			buf = realloc(buf, cap *= 2);
 	}
 	int bad = !buf || ferror(f);
 	fclose(f);
 	if (bad) {
-		snprintf(err, errlen, "cannot read %s", path);
 		free(buf);
+		errno = EIO;
+		return NULL;
+	}
+	buf[n] = 0;
+	if (len)
+		*len = n;
+	return buf;
+}
+
+/* A command-line error: the message (fmt takes one string), where to
+ * look, and exit status 2. */
+_Noreturn void die_usage(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "tessera: ");
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, "\n(run 'tessera --help' for usage)\n");
+	exit(EXIT_USAGE);
+}
+
+/* rm -rf, with a warning when it fails (nothing depends on it). */
+void remove_tree(const char *dir)
+{
+	char cmd[4200];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "tessera: cannot remove %s\n", dir);
+}
+
+/* Writes n bytes to path; 0 on any failure. */
+int file_write(const char *path, const void *data, size_t n)
+{
+	FILE *f = fopen(path, "wb");
+	if (!f)
+		return 0;
+	int ok = fwrite(data, 1, n, f) == n;
+	return fclose(f) == 0 && ok;
+}
+
+Source *source_read(Arena *a, const char *path, char *err, size_t errlen)
+{
+	size_t len;
+	char *buf = file_read(path, &len);
+	if (!buf) {
+		if (errno == EIO)
+			snprintf(err, errlen, "cannot read %s", path);
+		else
+			snprintf(err, errlen, "cannot open %s: %s", path,
+			         strerror(errno));
 		return NULL;
 	}
 	Source *s = source_from_text(a, path, buf, len);

@@ -199,25 +199,12 @@ static double unit_ns(const char *u)
 int liberty_read(const char *path, Liberty *lib, char *err, size_t errlen)
 {
 	memset(lib, 0, sizeof *lib);
-	FILE *f = fopen(path, "rb");
-	if (!f) {
+	size_t len;
+	char *text = file_read(path, &len);
+	if (!text) {
 		snprintf(err, errlen, "cannot read the liberty file %s: %m", path);
 		return 0;
 	}
-	char *text = NULL;
-	size_t len = 0, cap = 0, k;
-	char chunk[65536];
-	while ((k = fread(chunk, 1, sizeof chunk, f)) > 0) {
-		if (len + k + 1 > cap) {
-			cap = 2 * (len + k + 1);
-			text = realloc(text, cap);
-			if (!text)
-				INTERNAL("out of memory");
-		}
-		memcpy(text + len, chunk, k);
-		len += k;
-	}
-	fclose(f);
 	Lex x = {.p = text, .end = text + len};
 	Ctx c = {.lib = lib};
 	lex_next(&x);

@@ -42,24 +42,6 @@ static int exists(const char *path)
 	return stat(path, &st) == 0;
 }
 
-/* rm -rf, with a warning when it fails (nothing depends on it) */
-static void remove_tree(const char *dir)
-{
-	char cmd[4200];
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-	if (system(cmd) != 0)
-		fprintf(stderr, "tessera: cannot remove %s\n", dir);
-}
-
-static int write_file(const char *path, const void *data, size_t n)
-{
-	FILE *f = fopen(path, "wb");
-	if (!f)
-		return 0;
-	int ok = fwrite(data, 1, n, f) == n;
-	return fclose(f) == 0 && ok;
-}
-
 /* Builds the simulator of `verilog` unless it is built already; its
  * path goes to exe. */
 static int build(const char *verilog, size_t len, int trace, char *exe,
@@ -92,7 +74,7 @@ static int build(const char *verilog, size_t len, int trace, char *exe,
 	}
 	char path[3300];
 	snprintf(path, sizeof path, "%s/tessera_top.v", tmp);
-	if (!write_file(path, verilog, len)) {
+	if (!file_write(path, verilog, len)) {
 		snprintf(err, errlen, "cannot write %s", path);
 		return 0;
 	}
@@ -153,13 +135,8 @@ int sim_run(const Hw *hw, Buf *bufs, const SimOpts *o, SimResult *r,
 {
 	memset(r, 0, sizeof *r);
 	const LoopNest *ln = hw->ln;
-	char *text = NULL;
-	size_t len = 0;
-	FILE *m = open_memstream(&text, &len);
-	if (!m)
-		INTERNAL("out of memory");
-	hw_emit(m, hw);
-	fclose(m);
+	size_t len;
+	char *text = hw_verilog(hw, &len);
 	char exe[3400];
 	double t0 = clock_seconds();
 	int ok = build(text, len, o->vcd != NULL, exe, sizeof exe, err, errlen,
@@ -192,7 +169,7 @@ int sim_run(const Hw *hw, Buf *bufs, const SimOpts *o, SimResult *r,
 	snprintf(in, sizeof in, "%s/dram.bin", work);
 	snprintf(out, sizeof out, "%s/out.bin", work);
 	snprintf(log, sizeof log, "%s/sim.log", work);
-	if (!write_file(in, img, (size_t)n * 8)) {
+	if (!file_write(in, img, (size_t)n * 8)) {
 		snprintf(err, errlen, "cannot write %s", in);
 		free(img);
 		return 0;

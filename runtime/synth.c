@@ -29,51 +29,6 @@ static const char DEFAULT_LIBERTY[] =
 	"/usr/share/qflow/tech/osu018/osu018_stdcells.lib";
 static const double STA_PERIOD = 1000; /* ns: long enough for any path */
 
-static int write_text(const char *path, const char *text, size_t n)
-{
-	FILE *f = fopen(path, "wb");
-	if (!f)
-		return 0;
-	int ok = fwrite(text, 1, n, f) == n;
-	return fclose(f) == 0 && ok;
-}
-
-/* The whole file, NUL-terminated (malloc'd), or NULL. */
-static char *read_text(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	char *t = NULL;
-	size_t n = 0, cap = 0, k;
-	char chunk[65536];
-	while ((k = fread(chunk, 1, sizeof chunk, f)) > 0) {
-		if (n + k + 1 > cap) {
-			cap = 2 * (n + k + 1);
-			t = realloc(t, cap);
-			if (!t)
-				INTERNAL("out of memory");
-		}
-		memcpy(t + n, chunk, k);
-		n += k;
-	}
-	fclose(f);
-	if (!t && !(t = calloc(1, 1)))
-		INTERNAL("out of memory");
-	t[n] = 0;
-	if (len)
-		*len = n;
-	return t;
-}
-
-static void remove_tree(const char *dir)
-{
-	char cmd[4200];
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-	if (system(cmd) != 0)
-		fprintf(stderr, "tessera: cannot remove %s\n", dir);
-}
-
 /* Runs `cmd` in `dir` with its output in dir/log; the exit status, or
  * -1 when it did not exit. */
 static int run_in(const char *dir, const char *cmd, const char *log)
@@ -201,7 +156,7 @@ static const char *match_brace(const char *p)
 /* The modules of a `stat -json` file; their number, or -1. */
 static int read_stat(const char *path, StatMod *m, int max)
 {
-	char *text = read_text(path, NULL);
+	char *text = file_read(path, NULL);
 	if (!text)
 		return -1;
 	const char *p = strstr(text, "\"modules\"");
@@ -588,7 +543,7 @@ static int run_sta(SynthResult *r, const Liberty *lib, char *err,
 	int st = run_in(r->dir, "sta -no_init -exit sta.tcl", "sta.log");
 	r->sta_s = clock_seconds() - t0;
 	snprintf(path, sizeof path, "%s/sta.log", r->dir);
-	char *log = read_text(path, NULL);
+	char *log = file_read(path, NULL);
 	const char *e = log ? strstr(log, "Error") : NULL;
 	const char *sl = log ? strstr(log, " slack (") : NULL;
 	if (st != 0 || !log || e || !sl) {
@@ -632,7 +587,7 @@ static int flow(const Hw *hw, const Liberty *lib, SynthResult *r,
 {
 	char path[4200];
 	snprintf(path, sizeof path, "%s/tessera_top.v", r->dir);
-	if (!write_text(path, verilog, vlen)) {
+	if (!file_write(path, verilog, vlen)) {
 		snprintf(err, errlen, "cannot write %s", path);
 		return SYNTH_USER;
 	}
@@ -656,7 +611,7 @@ static int flow(const Hw *hw, const Liberty *lib, SynthResult *r,
 	if (st != 0)
 		return yosys_fail(r, st, err, errlen);
 	snprintf(path, sizeof path, "%s/netlist.v", r->dir);
-	char *net = read_text(path, NULL);
+	char *net = file_read(path, NULL);
 	if (!net)
 		return yosys_fail(r, st, err, errlen);
 	snprintf(path, sizeof path, "%s/sta_netlist.v", r->dir);
@@ -740,13 +695,8 @@ int synth_run(const Hw *hw, const SynthOpts *o, SynthResult *r, char *err,
 			return SYNTH_TOOL;
 		}
 	}
-	char *text = NULL;
-	size_t len = 0;
-	FILE *m = open_memstream(&text, &len);
-	if (!m)
-		INTERNAL("out of memory");
-	hw_emit(m, hw);
-	fclose(m);
+	size_t len;
+	char *text = hw_verilog(hw, &len);
 	int rc = flow(hw, &lib, r, text, len, err, errlen);
 	free(text);
 	liberty_free(&lib);

@@ -14,8 +14,6 @@
 #include <string.h>
 #include <unistd.h>
 
-enum { EXIT_USER = 1, EXIT_USAGE = 2, EXIT_MISMATCH = 4 };
-
 typedef struct Cli {
 	const char *file, *out, *network;
 	int json, dataflow_given, selfcheck, hier, quiet;
@@ -25,14 +23,6 @@ typedef struct Cli {
 	int nfix;
 	HierOpts h;
 } Cli;
-
-static _Noreturn void usage_error(const char *fmt, const char *arg)
-{
-	fprintf(stderr, "tessera: ");
-	fprintf(stderr, fmt, arg);
-	fprintf(stderr, "\n(run 'tessera --help' for usage)\n");
-	exit(EXIT_USAGE);
-}
 
 static long int_value(const char *opt, const char *v)
 {
@@ -72,13 +62,13 @@ static void parse_dataflows(const char *v, SOpts *o)
 				n = (size_t)(e - q);
 			int d = n == 1 && *q == '-' ? -1 : dim_named(q, n);
 			if (d < 0 && !(n == 1 && *q == '-'))
-				usage_error("--dataflow takes loops such as C|K or K, not "
+				die_usage("--dataflow takes loops such as C|K or K, not "
 				            "'%s'", v);
 			df[a] = (signed char)d;
 			q += n + (q[n] == '|');
 		}
 		if (o->ndf == 64)
-			usage_error("too many dataflows in '%s'", v);
+			die_usage("too many dataflows in '%s'", v);
 		memcpy(o->df[o->ndf++], df, sizeof df);
 		s = *e ? e + 1 : e;
 	}
@@ -92,13 +82,13 @@ static Objective objective(const char *v)
 		return OBJ_CYCLES;
 	if (!strcmp(v, "edp"))
 		return OBJ_EDP;
-	usage_error("--objective is energy, cycles or edp, not '%s'", v);
+	die_usage("--objective is energy, cycles or edp, not '%s'", v);
 }
 
 static const char *value(int argc, char **argv, int *i)
 {
 	if (*i + 1 >= argc)
-		usage_error("option %s needs a value", argv[*i]);
+		die_usage("option %s needs a value", argv[*i]);
 	return argv[++*i];
 }
 
@@ -121,14 +111,14 @@ static void parse_args(int argc, char **argv, Cli *c)
 			parse_dataflows(value(argc, argv, &i), &c->o);
 		} else if (!strcmp(a, "--fix")) {
 			if (c->nfix == 64)
-				usage_error("too many --fix options%s", "");
+				die_usage("too many --fix options%s", "");
 			c->fix[c->nfix++] = value(argc, argv, &i);
 		} else if (!strcmp(a, "--min-util")) {
 			const char *v = value(argc, argv, &i);
 			char *end;
 			c->o.min_util = strtod(v, &end);
 			if (*end || end == v || c->o.min_util < 0 || c->o.min_util > 1)
-				usage_error("--min-util takes a number from 0 to 1, not '%s'",
+				die_usage("--min-util takes a number from 0 to 1, not '%s'",
 				            v);
 		} else if (!strcmp(a, "--max-cycles")) {
 			c->o.max_cycles = int_value(a, value(argc, argv, &i));
@@ -143,7 +133,7 @@ static void parse_args(int argc, char **argv, Cli *c)
 		else if (!strcmp(a, "--threads")) {
 			c->o.threads = (int)int_value(a, value(argc, argv, &i));
 			if (c->o.threads < 1 || c->o.threads > 256)
-				usage_error("--threads takes 1 to 256%s", "");
+				die_usage("--threads takes 1 to 256%s", "");
 		} else if (!strcmp(a, "--seed"))
 			c->seed = (uint64_t)int_value(a, value(argc, argv, &i));
 		else if (!strcmp(a, "--count"))
@@ -161,14 +151,14 @@ static void parse_args(int argc, char **argv, Cli *c)
 		else if (hier_option(&c->h, argc, argv, &i))
 			continue;
 		else if (a[0] == '-' && a[1])
-			usage_error("unknown option %s", a);
+			die_usage("unknown option %s", a);
 		else if (!c->file)
 			c->file = a;
 		else
-			usage_error("unexpected argument %s", a);
+			die_usage("unexpected argument %s", a);
 	}
 	if (!c->file)
-		usage_error("search needs a .tsr file%s", "");
+		die_usage("search needs a .tsr file%s", "");
 }
 
 /* --fix DIM@LEVEL=F: the factor of loop DIM at LEVEL (a level of the
@@ -180,11 +170,11 @@ static void apply_fixes(Cli *cl, const SCtx *c)
 		           *eq = at ? strchr(at, '=') : NULL;
 		int d = at ? dim_named(v, (size_t)(at - v)) : -1;
 		if (!at || !eq || d < 0)
-			usage_error("--fix takes LOOP@LEVEL=FACTOR, such as k@GB=16, not "
+			die_usage("--fix takes LOOP@LEVEL=FACTOR, such as k@GB=16, not "
 			            "'%s'", v);
 		long f = int_value("--fix", eq + 1);
 		if (f < 1 || c->ext[d] % f)
-			usage_error("--fix: the factor must divide the loop's extent, in "
+			die_usage("--fix: the factor must divide the loop's extent, in "
 			            "'%s'", v);
 		char lv[64];
 		snprintf(lv, sizeof lv, "%.*s", (int)(eq - at - 1), at + 1);
@@ -194,7 +184,7 @@ static void apply_fixes(Cli *cl, const SCtx *c)
 		}
 		int L = arch_find_level(c->arch, lv);
 		if (L < 0)
-			usage_error("--fix: no level named '%s' in the architecture", lv);
+			die_usage("--fix: no level named '%s' in the architecture", lv);
 		cl->o.fix[L][d] = f;
 	}
 }
@@ -421,24 +411,6 @@ static int run_hierarchy(const Cli *cl, const SCtx *c, const Model *start)
 	return rc;
 }
 
-/* Reads a network file; 0 after an error (reported). */
-static int read_network(Arena *a, const char *path, Network *net)
-{
-	char err[512];
-	Source *src = source_read(a, path, err, sizeof err);
-	if (!src) {
-		fprintf(stderr, "tessera: %s\n", err);
-		return 0;
-	}
-	if (!source_is_network(src)) {
-		fprintf(stderr, "tessera: %s is not a network file (it should start "
-		        "with 'network NAME {')\n", path);
-		return 0;
-	}
-	Diag d = {.out = stderr};
-	return network_parse(a, &d, src, net);
-}
-
 static void net_row(const NetLayer *nl, const NetBest *b)
 {
 	if (!b->found) {
@@ -560,10 +532,11 @@ static void network_table(const Network *net, const NetBest *base,
 static int run_network(const Cli *cl, Arena *ar, const Arch *arch)
 {
 	Network *net = arena_alloc(ar, sizeof *net);
-	if (!read_network(ar, cl->network, net))
+	Source *src = source_load(ar, cl->network);
+	if (!src || !network_load(ar, src, net))
 		return EXIT_USER;
 	if (cl->nfix)
-		usage_error("--fix applies to one layer, not to a network%s", "");
+		die_usage("--fix applies to one layer, not to a network%s", "");
 	NetBest *base = calloc((size_t)net->nlayers, sizeof *base);
 	NetBest *opt = calloc((size_t)net->nlayers, sizeof *opt);
 	if (!base || !opt)
@@ -598,15 +571,10 @@ int search_main(int argc, char **argv)
 	parse_args(argc, argv, &cl);
 	char err[8192];
 	Arena *ar = arena_new();
-	Source *src = source_read(ar, cl.file, err, sizeof err);
-	if (!src) {
-		fprintf(stderr, "tessera: %s\n", err);
-		return EXIT_USER;
-	}
-	Diag d = {.out = stderr};
+	Source *src = source_load(ar, cl.file);
 	Program *p = arena_alloc(ar, sizeof *p);
 	LoopNest *ln = arena_alloc(ar, sizeof *ln);
-	if (!parse_program(ar, &d, src, p) || !lower(&d, p, ln, NULL)) {
+	if (!src || !program_load(ar, src, p, ln, NULL)) {
 		arena_free(ar);
 		return EXIT_USER;
 	}
@@ -628,6 +596,7 @@ int search_main(int argc, char **argv)
 		arena_free(ar);
 		return bad ? EXIT_MISMATCH : 0;
 	}
+	Diag d = {.out = stderr};
 	if (!cl.dataflow_given && !search_file_dataflow(&d, ln, &cl.o)) {
 		arena_free(ar);
 		return EXIT_USER;

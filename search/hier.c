@@ -51,12 +51,13 @@ static int size_list(const char *v, long *out, int *n)
 	return *n > 0 && !*s;
 }
 
-static void hier_usage(const char *opt, const char *v)
+static _Noreturn void hier_usage(const char *opt, const char *v)
 {
-	fprintf(stderr, "tessera: %s takes %s, not '%s'\n(run 'tessera --help' "
-	        "for usage)\n", opt, !strcmp(opt, "--pe-levels") ? "1 or 2"
-	        : "sizes such as 16,128 or 64KB,128KB", v);
-	exit(2);
+	char msg[256];
+	snprintf(msg, sizeof msg, "%s takes %s, not '%%s'", opt,
+	         !strcmp(opt, "--pe-levels") ? "1 or 2"
+	                                     : "sizes such as 16,128 or 64KB,128KB");
+	die_usage(msg, v);
 }
 
 /* The hierarchy options; 1 when argv[*i] was one. */

@@ -41,14 +41,6 @@ typedef struct Study {
 	char cmd[2048];               /* the command, for the Markdown file */
 } Study;
 
-static _Noreturn void usage(const char *fmt, const char *arg)
-{
-	fprintf(stderr, "tessera: ");
-	fprintf(stderr, fmt, arg);
-	fprintf(stderr, "\n(run 'tessera --help' for usage)\n");
-	exit(2);
-}
-
 static const char *base_name(const char *path, char *buf, size_t n)
 {
 	const char *b = strrchr(path, '/');
@@ -62,32 +54,29 @@ static const char *base_name(const char *path, char *buf, size_t n)
 /* A network, or a layer file whose schedule gives a dataflow. */
 static int load(Arena *a, Study *s, const char *path)
 {
-	char err[512];
-	Source *src = source_read(a, path, err, sizeof err);
-	if (!src) {
-		fprintf(stderr, "tessera: %s\n", err);
+	Source *src = source_load(a, path);
+	if (!src)
 		return 0;
-	}
-	Diag d = {.out = stderr};
 	if (source_is_network(src)) {
 		if (s->nnet == MAXF)
-			usage("too many network files%s", "");
+			die_usage("too many network files%s", "");
 		Network *net = arena_alloc(a, sizeof *net);
-		if (!network_parse(a, &d, src, net))
+		if (!network_load(a, src, net))
 			return 0;
 		s->netpath[s->nnet] = path;
 		s->net[s->nnet++] = net;
 		return 1;
 	}
 	if (s->ndf == MAXF)
-		usage("too many dataflow files%s", "");
+		die_usage("too many dataflow files%s", "");
 	DfFile *f = &s->df[s->ndf];
 	f->path = path;
 	f->p = arena_alloc(a, sizeof *f->p);
 	LoopNest *ln = arena_alloc(a, sizeof *ln);
-	if (!parse_program(a, &d, src, f->p) || !lower(&d, f->p, ln, NULL))
+	if (!program_load(a, src, f->p, ln, NULL))
 		return 0;
 	f->o = s->o;
+	Diag d = {.out = stderr};
 	if (!search_file_dataflow(&d, ln, &f->o)) {
 		/* a dataflow the canonical form cannot express: left out */
 		fprintf(stderr, "tessera: %s is left out of the study\n", path);
@@ -262,7 +251,7 @@ static int hier_net(Study *s, int n, FILE *md, const char **rows,
 static int hierarchy(Study *s)
 {
 	if (s->ndf != 1)
-		usage("study hierarchy takes one baseline file (architecture and "
+		die_usage("study hierarchy takes one baseline file (architecture and "
 		      "dataflow)%s", "");
 	FILE *md = open_out(s, "md"), *svg = open_out(s, "svg");
 	if (!md || !svg)
@@ -307,10 +296,10 @@ int study_main(int argc, char **argv)
 	for (int i = 1; i < argc && k < sizeof s->cmd; i++)
 		k += (size_t)snprintf(s->cmd + k, sizeof s->cmd - k, " %s", argv[i]);
 	if (argc < 2)
-		usage("study needs dataflows or hierarchy%s", "");
+		die_usage("study needs dataflows or hierarchy%s", "");
 	s->kind = argv[1];
 	if (strcmp(s->kind, "dataflows") && strcmp(s->kind, "hierarchy"))
-		usage("study takes dataflows or hierarchy, not '%s'", s->kind);
+		die_usage("study takes dataflows or hierarchy, not '%s'", s->kind);
 	const char *files[2 * MAXF];
 	int nf = 0;
 	for (int i = 2; i < argc; i++) {
@@ -330,12 +319,12 @@ int study_main(int argc, char **argv)
 		else if (hier_option(&s->h, argc, argv, &i))
 			continue;
 		else if (x[0] == '-')
-			usage("unknown option %s", x);
+			die_usage("unknown option %s", x);
 		else if (nf < 2 * MAXF)
 			files[nf++] = x;
 	}
 	if (!s->out)
-		usage("study needs -o DIR%s", "");
+		die_usage("study needs -o DIR%s", "");
 	if (!s->name)
 		s->name = s->kind;
 	for (int i = 0; i < nf; i++)
@@ -344,7 +333,7 @@ int study_main(int argc, char **argv)
 			return 1;
 		}
 	if (!s->nnet || !s->ndf)
-		usage("study needs network files and dataflow files%s", "");
+		die_usage("study needs network files and dataflow files%s", "");
 	if (make_dirs(s->out)) {
 		fprintf(stderr, "tessera: cannot create %s: %s\n", s->out,
 		        strerror(errno));
