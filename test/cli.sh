@@ -2,18 +2,20 @@
 # provides T, OUT, ok and bad.
 
 # expect NAME STATUS PATTERN -- COMMAND...: the command exits with STATUS
-# and its output (stdout and stderr) matches the grep pattern.
+# and its output (stdout and stderr) matches the grep pattern.  The test
+# is cli/NAME, or NAME itself when it names its group (synth/NAME).
 expect() {
 	name=$1 status=$2 pattern=$3
 	shift 4
+	case $name in */*) ;; *) name=cli/$name ;; esac
 	"$@" >$OUT/cli.out 2>&1
 	rc=$?
 	if [ $rc -ne "$status" ]; then
-		bad "cli/$name" "exit $rc, not $status: $(head -3 $OUT/cli.out)"
+		bad "$name" "exit $rc, not $status: $(head -3 $OUT/cli.out)"
 	elif [ -n "$pattern" ] && ! grep -q -- "$pattern" $OUT/cli.out; then
-		bad "cli/$name" "no '$pattern' in: $(head -3 $OUT/cli.out)"
+		bad "$name" "no '$pattern' in: $(head -3 $OUT/cli.out)"
 	else
-		ok "cli/$name"
+		ok "$name"
 	fi
 }
 

@@ -75,36 +75,23 @@ else
 	bad "synth/liberty-option" "$(cat $SD/mine.err; diff $SD/k.json $SD/mine.json | head)"
 fi
 
-# synth_expect NAME STATUS PATTERN -- COMMAND...
-synth_expect() {
-	name=$1 status=$2 pattern=$3
-	shift 4
-	"$@" >$SD/e.out 2>&1
-	rc=$?
-	if [ $rc -ne "$status" ]; then
-		bad "synth/$name" "exit $rc, not $status: $(head -3 $SD/e.out)"
-	elif ! grep -q -- "$pattern" $SD/e.out; then
-		bad "synth/$name" "no '$pattern' in: $(head -3 $SD/e.out)"
-	else
-		ok "synth/$name"
-	fi
-}
+# expect (test/cli.sh) names these synth/NAME
 K=test/hw/k_only.tsr
-synth_expect missing-liberty 1 "cannot read the liberty file $SD/none.lib" -- \
+expect synth/missing-liberty 1 "cannot read the liberty file $SD/none.lib" -- \
 	$T synth $K --liberty $SD/none.lib
-synth_expect not-a-liberty 1 "not a liberty file" -- \
+expect synth/not-a-liberty 1 "not a liberty file" -- \
 	$T synth $K --liberty $K
-synth_expect bad-node 2 "needs a non-negative number" -- \
+expect synth/bad-node 2 "needs a non-negative number" -- \
 	$T synth $K --node x
-synth_expect unsupported 1 "cannot build this schedule yet" -- \
+expect synth/unsupported 1 "cannot build this schedule yet" -- \
 	$T synth test/hw/window_in_refill.tsr
 mkdir -p $SD/bin
 printf '#!/bin/sh\necho "ERROR: stand-in failure" >&2\nexit 2\n' >$SD/bin/yosys
 printf '#!/bin/sh\necho "stand-in" \nexit 5\n' >$SD/bin/sta
 chmod +x $SD/bin/yosys $SD/bin/sta
-synth_expect yosys-fails 3 "yosys failed (exit status 2); see $SD/y/yosys.log" -- \
+expect synth/yosys-fails 3 "yosys failed (exit status 2); see $SD/y/yosys.log" -- \
 	env PATH="$(pwd)/$SD/bin:$PATH" $T synth $K -o $SD/y
 # OpenSTA alone failing: the real yosys, then the stand-in sta
 printf '#!/bin/sh\nexec %s "$@"\n' "$(command -v yosys)" >$SD/bin/yosys
-synth_expect sta-fails 3 "OpenSTA failed (exit status 5.*see $SD/s/sta.log" -- \
+expect synth/sta-fails 3 "OpenSTA failed (exit status 5.*see $SD/s/sta.log" -- \
 	env PATH="$(pwd)/$SD/bin:$PATH" $T synth $K -o $SD/s
