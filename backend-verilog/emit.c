@@ -247,14 +247,64 @@ static void emit_sram(Out *o)
 	  "\tend\nendmodule\n\n");
 }
 
+/* The PE's product, cut or sign-extended to the accumulator's width.
+ * The operands are multiplied at their own widths (one bit more for an
+ * unsigned one beside a signed one), never widened first: the low bits
+ * of a product do not depend on how the operands were widened, and a
+ * 16 x 16 multiplier is a quarter of a 32 x 32 one. */
+static void emit_mul(Out *o)
+{
+	const Hw *hw = o->hw;
+	const Tensor *T = o->ln->layer->t;
+	int sa = T[T_A].type.is_signed, sb = T[T_B].type.is_signed;
+	int wo = hw->bits[T_OUT];
+	if (!sa && !sb) {
+		P(o, "\twire [%d:0] mul = x_a * x_b;  // unsigned\n", wo - 1);
+		return;
+	}
+	for (int t = T_A; t <= T_B; t++) {
+		int w = hw->bits[t], sg = T[t].type.is_signed;
+		const char *n = tname(t);
+		if (sg)
+			P(o, "\twire signed [%d:0] %ss = x_%s;\n", w - 1, n, n);
+		else
+			P(o, "\twire signed [%d:0] %ss = {1'b0, x_%s};\n", w, n, n);
+	}
+	P(o, "\twire signed [%d:0] mul = as * bs;  // signed\n", wo - 1);
+}
+
+/* The sum along one accumulation chain: the words of the lane's PEs
+ * whose mask bits are set.  A module of its own, so that synthesis maps
+ * it once for all the lanes. */
+static void emit_sum(Out *o)
+{
+	P(o, "// A lane's partial sums added: the words whose mask bit is set.\n"
+	  "module tessera_sum #(\n\tparameter integer N = 1, W = 32\n) (\n"
+	  "\tinput wire [N-1:0] m,\n\tinput wire [N*W-1:0] d,\n"
+	  "\toutput reg [W-1:0] s\n);\n\tinteger r;\n\talways @* begin\n"
+	  "\t\ts = {W{1'b0}};\n\t\tfor (r = 0; r < N; r = r + 1)\n"
+	  "\t\t\tif (m[r]) s = s + d[r*W +: W];\n\tend\nendmodule\n\n");
+}
+
+/* One PE.  It registers what the array sends it (the step's valid bit,
+ * first flag and register-file addresses, and the fill bus) in its own
+ * flip-flops: each input pin then loads one flip-flop, so synthesis sees
+ * the true fan-out of the array's broadcast nets and buffers them, and
+ * the copies, one per PE, are not merged.  The step's inputs are those
+ * of stage A (the PE's registers are stage B); a fill word is written a
+ * cycle after it arrives, which the sequencer's gap between the last
+ * fill and the first step covers. */
 static void emit_pe(Out *o)
 {
 	const Hw *hw = o->hw;
 	int wo = hw->bits[T_OUT];
+	const HwBuf *O = &hw->buf[hw->inner[T_OUT]];
 	P(o, "// One PE: a %d x %d -> %d bit multiply-accumulate and its "
-	  "register files.\nmodule tessera_pe (\n\tinput wire clk,\n"
-	  "\tinput wire v,      // computes this cycle\n"
-	  "\tinput wire first", hw->bits[T_A], hw->bits[T_B], wo);
+	  "register files.\nmodule tessera_pe (\n\tinput wire clk", hw->bits[T_A],
+	  hw->bits[T_B], wo);
+	if (O->per_pe)
+		P(o, ",\n\t// stage A: it computes next cycle, the first term of its "
+		  "sum\n\tinput wire va,\n\tinput wire firsta");
 	for (int t = 0; t < NTENSORS; t++) {
 		const HwBuf *B = &hw->buf[hw->inner[t]];
 		int w = hw->bits[t], aw = B->aw;
@@ -275,40 +325,40 @@ static void emit_pe(Out *o)
 			  "\toutput wire dt_o", aw - 1, w - 1);
 	}
 	P(o, "\n);\n");
-	for (int t = T_A; t <= T_B; t++) {
+	for (int t = 0; t < NTENSORS; t++) {
 		const HwBuf *B = &hw->buf[hw->inner[t]];
-		int w = hw->bits[t];
+		int w = hw->bits[t], aw = B->aw;
 		const char *n = tname(t);
-		if (B->per_pe) {
-			P(o, "\treg [%d:0] rf_%s [0:%ld];\n\twire [%d:0] x_%s = rf_%s[ra_%s];"
-			  "\n\talways @(posedge clk)\n\t\tif (fw_%s) rf_%s[fa_%s] <= fd_%s;\n",
-			  w - 1, n, B->words - 1, w - 1, n, n, n, n, n, n, n);
-		}
-		/* the operand, widened or cut to the accumulator's width */
-		P(o, "\twire [%d:0] %sx = ", wo - 1, n);
-		if (w >= wo)
-			P(o, "x_%s[%d:0];\n", n, wo - 1);
-		else if (hw->ln->layer->t[t].type.is_signed)
-			P(o, "{{%d{x_%s[%d]}}, x_%s};\n", wo - w, n, w - 1, n);
-		else
-			P(o, "{%d'd0, x_%s};\n", wo - w, n);
+		if (!B->per_pe)
+			continue;
+		P(o, "\treg [%d:0] rb_%s, fab_%s;\n\treg [%d:0] fdb_%s;\n"
+		  "\treg fwb_%s;\n\talways @(posedge clk) begin\n"
+		  "\t\trb_%s <= ra_%s;\n\t\tfwb_%s <= fw_%s;\n\t\tfab_%s <= fa_%s;\n"
+		  "\t\tfdb_%s <= fd_%s;\n\tend\n", aw - 1, n, n, w - 1, n, n, n, n,
+		  n, n, n, n, n, n);
+		if (t == T_OUT)
+			continue;
+		P(o, "\treg [%d:0] rf_%s [0:%ld];\n\twire [%d:0] x_%s = rf_%s[rb_%s];"
+		  "\n\talways @(posedge clk)\n\t\tif (fwb_%s) rf_%s[fab_%s] <= fdb_%s;\n",
+		  w - 1, n, B->words - 1, w - 1, n, n, n, n, n, n, n);
 	}
-	const HwBuf *O = &hw->buf[hw->inner[T_OUT]];
+	emit_mul(o);
 	if (!O->per_pe) {
-		P(o, "\tassign prod = ax * bx;\n\t// first and v are used by the "
-		  "array: the sum is kept in the global buffer\n"
-		  "\twire unused = &{1'b0, first, v};\nendmodule\n\n");
+		P(o, "\tassign prod = mul;  // summed in the global buffer\n"
+		  "endmodule\n\n");
 		return;
 	}
+	P(o, "\treg v, first, clrb;\n\talways @(posedge clk) begin\n"
+	  "\t\tv <= va;\n\t\tfirst <= firsta;\n\t\tclrb <= clr_o;\n\tend\n");
 	P(o, "\treg [%d:0] rf_o [0:%ld];\n\treg [%ld:0] tch;\n"
-	  "\twire [%d:0] psum = first ? %d'd0 : rf_o[ra_o];\n"
+	  "\twire [%d:0] psum = first ? %d'd0 : rf_o[rb_o];\n"
 	  "\tassign dv_o = rf_o[da_o];\n\tassign dt_o = tch[da_o];\n"
 	  "\tinteger i;\n\talways @(posedge clk) begin\n"
-	  "\t\tif (clr_o) begin\n\t\t\ttch <= %ld'd0;\n"
+	  "\t\tif (clrb) begin\n\t\t\ttch <= %ld'd0;\n"
 	  "\t\t\tfor (i = 0; i <= %ld; i = i + 1) rf_o[i] <= %d'd0;\n"
-	  "\t\tend else if (fw_o) begin\n\t\t\trf_o[fa_o] <= fd_o;\n"
-	  "\t\t\ttch[fa_o] <= 1'b1;\n\t\tend else if (v) begin\n"
-	  "\t\t\trf_o[ra_o] <= psum + ax * bx;\n\t\t\ttch[ra_o] <= 1'b1;\n"
+	  "\t\tend else if (fwb_o) begin\n\t\t\trf_o[fab_o] <= fdb_o;\n"
+	  "\t\t\ttch[fab_o] <= 1'b1;\n\t\tend else if (v) begin\n"
+	  "\t\t\trf_o[rb_o] <= psum + mul;\n\t\t\ttch[rb_o] <= 1'b1;\n"
 	  "\t\tend else if (dc_o) begin\n\t\t\ttch[da_o] <= 1'b0;\n\t\tend\n"
 	  "\tend\nendmodule\n\n",
 	  wo - 1, O->words - 1, O->words - 1, wo - 1, wo, O->words,
@@ -591,9 +641,6 @@ static void emit_engine(Out *o, int k)
 	}
 	if (B->per_pe && hw->collapsed[B->t])
 		emit_canon(o, k);
-	if (B->t == T_OUT && !B->per_pe)
-		P(o, "\treg [%ld:0] tch%d;  // words written this refill\n",
-		  B->words - 1, k);
 	if (B->t != T_OUT)
 		return;
 	P(o, "\twire ret%d = 1'b0", k);
@@ -601,6 +648,121 @@ static void emit_engine(Out *o, int k)
 		if (B->ret[j])
 			P(o, " || c%dx != 32'd0", j);
 	P(o, ";  // partial sums come back\n");
+}
+
+/* A shared buffer whose lane ports each stay in their own run of
+ * words is built as banks, one per lane: bank i holds words
+ * [i*size, (i+1)*size) (the last one the rest), its lane's port and a
+ * port the engine shares with the other banks.  Returns the number of
+ * banks (0: one memory with every port) and the bank size.  Lane i's
+ * words start at its constant offset and reach at most the sum of the
+ * largest values of the parts that move its address. */
+static long bank_plan(const Hw *hw, int k, long *size)
+{
+	const HwBuf *B = &hw->buf[k];
+	long lanes = step_lanes(hw, k), pl = par_ports(hw, k);
+	if (!((lanes > 1 && !pl) || (pl > 1 && !lanes)) ||
+	    lanes + pl > HW_MAXTUPLES)
+		return 0;   /* no lanes, or two groups of them */
+	long n = lanes ? lanes : pl, var = 0, lo[HW_MAXTUPLES] = {0};
+	int c = lanes ? -1 : par_child(hw, k);
+	const long *coef = B->acoef;
+	for (int j = 0; j < hw->np; j++) {
+		if (!coef[j])
+			continue;
+		int moves = lanes ? temporal(hw, j)
+		                  : !hw->buf[c].par[j] &&
+		                    (hw->buf[c].eng[j] || temporal(hw, j));
+		if (coef[j] < 0)
+			return 0;
+		if (moves)
+			var += (hw->part[j].p->extent - 1) * coef[j];
+	}
+	for (long u = 0; u < n; u++) {
+		long rp = -1;
+		if (lanes && hw->collapsed[B->t])
+			for (long pe = 0; pe < hw->npe && rp < 0; pe++)
+				if (lane_of(hw, B->t, pe) == u)
+					rp = pe;
+		lo[u] = 0;
+		for (int j = 0; j < hw->np; j++) {
+			const HwPart *q = &hw->part[j];
+			long sv;
+			if (lanes && q->spatial && hw->index[B->t][j])
+				sv = rp >= 0 ? rp / q->sdiv % q->p->extent
+				             : u / hw->lmult[B->t][j] % q->p->extent;
+			else if (!lanes && hw->buf[c].par[j])
+				sv = u / hw->buf[c].pmult[j] % q->p->extent;
+			else
+				continue;
+			lo[u] += sv * coef[j];
+		}
+	}
+	long sz = lo[1] - lo[0];
+	if (lo[0] != 0 || sz <= var || sz < 1)
+		return 0;
+	for (long u = 0; u < n; u++)
+		if (lo[u] != u * sz)
+			return 0;
+	if ((n - 1) * sz >= B->words)
+		return 0;
+	*size = sz;
+	return n;
+}
+
+/* The banks of a shared buffer (bank_plan): port 0 goes to the bank its
+ * address falls in (its read data come back from the bank read last),
+ * lane i's port to bank i, addresses made local. */
+static void emit_banks(Out *o, int k, long nb, long sz)
+{
+	const Hw *hw = o->hw;
+	const HwBuf *B = &hw->buf[k];
+	int w = hw->bits[B->t], aw = B->aw, out = B->t == T_OUT;
+	const char *g = step_lanes(hw, k) ? "l" : "p";
+	long last = B->words - (nb - 1) * sz;   /* the last bank's words */
+	int bw = hw_bits(nb - 1), law = hw_bits((last > sz ? last : sz) - 1);
+	P(o, "\t// banked by lane: bank i holds words [i*%ld, (i+1)*%ld)\n"
+	  "\tfunction automatic [%d:0] bank%d(input [%d:0] a);\n"
+	  "\t\tinteger i;\n\t\tbegin\n\t\t\tbank%d = %d'd0;\n"
+	  "\t\t\tfor (i = 1; i < %ld; i = i + 1)\n"
+	  "\t\t\t\tif ({%d'd0, a} >= i * 32'd%ld) bank%d = i[%d:0];\n"
+	  "\t\tend\n\tendfunction\n", sz, sz, bw - 1, k, aw - 1, k, bw, nb,
+	  32 - aw, sz, k, bw - 1);
+	P(o, "\twire [%d:0] g%d_rb = bank%d(g%d_ra0), g%d_wb = bank%d(g%d_wa0);\n"
+	  "\treg [%d:0] g%d_rbq;  // the bank port 0 read last\n"
+	  "\talways @(posedge clk) if (g%d_re0) g%d_rbq <= g%d_rb;\n"
+	  "\twire [%ld:0] g%d_brd;  // every bank's read data, two words each\n"
+	  "\tassign g%d_rd[%d:0] = g%d_brd[g%d_rbq * %d +: %d];\n",
+	  bw - 1, k, k, k, k, k, k, bw - 1, k, k, k, k, nb * 2 * w - 1, k,
+	  k, w - 1, k, k, 2 * w, w);
+	P(o, "\tgenvar b%d;\n\tgenerate for (b%d = 0; b%d < %ld; b%d = b%d + 1) "
+	  "begin : bank%d_\n\t\tlocalparam [%d:0] BI = b%d;\n"
+	  "\t\tlocalparam [%d:0] BASE = b%d * %ld;\n"
+	  "\t\twire [%d:0] ra = g%d_ra%s[b%d*%d +: %d] - BASE;\n"
+	  "\t\twire [%d:0] r0 = g%d_ra0 - BASE;\n"
+	  "\t\twire [%d:0] w0 = g%d_wa0 - BASE;\n"
+	  "\t\twire [%d:0] rd;\n", k, k, k, nb, k, k, k, bw - 1, k, aw - 1, k,
+	  sz, aw - 1, k, g, k, aw, aw, aw - 1, k, aw - 1, k, 2 * w - 1);
+	if (out)
+		P(o, "\t\twire [%d:0] wa = g%d_wa%s[b%d*%d +: %d] - BASE;\n", aw - 1,
+		  k, g, k, aw, aw);
+	P(o, "\t\ttessera_sram #(.W(%d), .D(b%d == %ld ? %ld : %ld), .AW(%d), "
+	  ".NR(2), .NW(%d)) m (\n\t\t\t.clk(clk),\n"
+	  "\t\t\t.re({g%d_re%s[b%d], g%d_re0 && g%d_rb == BI}),\n"
+	  "\t\t\t.raddr({ra[%d:0], r0[%d:0]}),\n\t\t\t.rdata(rd),\n",
+	  w, k, nb - 1, last, sz, law, out ? 2 : 1, k, g, k, k, k, law - 1,
+	  law - 1);
+	if (out)
+		P(o, "\t\t\t.we({g%d_we%s[b%d], g%d_we0 && g%d_wb == BI}),\n"
+		  "\t\t\t.waddr({wa[%d:0], w0[%d:0]}),\n"
+		  "\t\t\t.wdata({g%d_wd%s[b%d*%d +: %d], g%d_wd0}));\n", k, g, k, k,
+		  k, law - 1, law - 1, k, g, k, w, w, k);
+	else
+		P(o, "\t\t\t.we(g%d_we0 && g%d_wb == BI),\n\t\t\t.waddr(w0[%d:0]),\n"
+		  "\t\t\t.wdata(g%d_wd0));\n", k, k, law - 1, k);
+	P(o, "\t\tassign g%d_brd[b%d*%d +: %d] = rd;\n"
+	  "\t\tassign g%d_rd[(b%d+1)*%d +: %d] = rd[%d +: %d];\n"
+	  "\tend endgenerate\n", k, k, 2 * w, 2 * w, k, k, w, w, w, w);
 }
 
 static void emit_gb(Out *o, int k)
@@ -624,6 +786,11 @@ static void emit_gb(Out *o, int k)
 			P(o, "\twire [%ld:0] g%d_we%s;\n\twire [%ld:0] g%d_wa%s;\n"
 			  "\twire [%ld:0] g%d_wd%s;\n", cnt[i] - 1, k, grp[i],
 			  cnt[i] * aw - 1, k, grp[i], cnt[i] * w - 1, k, grp[i]);
+	}
+	long bsize, nb = bank_plan(hw, k, &bsize);
+	if (nb) {
+		emit_banks(o, k, nb, bsize);
+		return;
 	}
 	P(o, "\ttessera_sram #(.W(%d), .D(%ld), .AW(%d), .NR(%ld), .NW(%ld)) "
 	  "gb%d (\n\t\t.clk(clk),\n", w, B->words, aw, nr, nw, k);
@@ -686,24 +853,24 @@ static void emit_par(Out *o, int k)
 	P(o, ";\n\t\tassign g%d_rep[v%d] = fi%d && ok;\n"
 	  "\t\tassign g%d_rap[v%d*%d +: %d] = pa[%d:0];\n", p, k, k, p, k, aw, aw,
 	  aw - 1);
+	long nr = hw->npe / B->npar;   /* PEs of a lane */
 	if (B->t == T_OUT)
-		P(o, "\t\treg [%d:0] s;\n\t\treg any;\n"
-		  "`ifndef SYNTHESIS\n\t\treg [31:0] cnt;\n`endif\n\t\tinteger r;\n"
-		  "\t\talways @* begin  // this lane's partial sums, summed\n"
-		  "\t\t\ts = %d'd0;\n\t\t\tany = 1'b0;\n"
-		  "`ifndef SYNTHESIS\n\t\t\tcnt = 32'd0;\n`endif\n\t\t\tif (dcall)\n"
-		  "\t\t\tfor (r = 0; r < %ld; r = r + 1)\n"
-		  "\t\t\t\tif (pinl[ppe_%d(v%d, r)] && pdt[ppe_%d(v%d, r)]) begin\n"
-		  "\t\t\t\t\ts = s + pdv[ppe_%d(v%d, r)];\n\t\t\t\t\tany = 1'b1;\n"
-		  "`ifndef SYNTHESIS\n\t\t\t\t\tcnt = cnt + 32'd1;\n`endif\n"
-		  "\t\t\t\tend\n\t\tend\n"
-		  "\t\tassign g%d_wep[v%d] = di%d && any;\n"
+		P(o, "\t\twire [%d:0] s;  // this lane's partial sums, summed\n"
+		  "\t\twire [%ld:0] m;\n\t\twire [%ld:0] d;\n\t\tgenvar r;\n"
+		  "\t\tfor (r = 0; r < %ld; r = r + 1) begin : in\n"
+		  "\t\t\tassign m[r] = dcall && pinl[ppe_%d(v%d, r)] && "
+		  "pdt[ppe_%d(v%d, r)];\n"
+		  "\t\t\tassign d[r*%d +: %d] = pdv[ppe_%d(v%d, r)];\n\t\tend\n"
+		  "\t\ttessera_sum #(.N(%ld), .W(%d)) sum (.m(m), .d(d), .s(s));\n"
+		  "\t\tassign g%d_wep[v%d] = di%d && |m;\n"
 		  "\t\tassign g%d_wap[v%d*%d +: %d] = pa[%d:0];\n"
 		  "\t\tassign g%d_wdp[v%d*%d +: %d] = s;\n"
-		  "`ifndef SYNTHESIS\n\t\tassign pcnt%d[v%d*32 +: 32] = cnt;\n"
-		  "`endif\n",
-		  w - 1, w, hw->npe / B->npar, k, k, k, k, k, k, p, k, k, p, k, aw,
-		  aw, aw - 1, p, k, w, w, k, k);
+		  "`ifndef SYNTHESIS\n\t\treg [31:0] cnt;  // PEs drained\n"
+		  "\t\tinteger q;\n\t\talways @* begin\n\t\t\tcnt = 32'd0;\n"
+		  "\t\t\tfor (q = 0; q < %ld; q = q + 1) cnt = cnt + {31'd0, m[q]};\n"
+		  "\t\tend\n\t\tassign pcnt%d[v%d*32 +: 32] = cnt;\n`endif\n",
+		  w - 1, nr - 1, nr * w - 1, nr, k, k, k, k, w, w, k, k, nr, w,
+		  p, k, k, p, k, aw, aw, aw - 1, p, k, w, w, nr, k, k);
 	P(o, "\tend endgenerate\n");
 }
 
@@ -740,11 +907,15 @@ static void emit_lanes(Out *o, int k)
 		P(o, "\t\tassign lv_%s[u%d] = pv[pe_%s(u%d, 32'd0)];\n", n, k, n,
 		  k);
 	if (B->t == T_OUT) {
-		P(o, "\t\treg [%d:0] wab;\n\t\treg fw;\n\t\treg [%d:0] fwd, s;\n"
-		  "\t\tinteger r;\n\t\talways @* begin\n\t\t\ts = %d'd0;\n"
-		  "\t\t\tfor (r = 0; r < %ld; r = r + 1)\n"
-		  "\t\t\t\tif (pv[pe_o(u%d, r)]) s = s + pprod[pe_o(u%d, r)];\n"
-		  "\t\tend\n", aw - 1, w - 1, w, hw->npe / lanes, k, k);
+		long nr = hw->npe / lanes;
+		P(o, "\t\treg [%d:0] wab;\n\t\treg fw;\n\t\treg [%d:0] fwd;\n"
+		  "\t\twire [%d:0] s;  // the lane's products, summed\n"
+		  "\t\twire [%ld:0] m;\n\t\twire [%ld:0] d;\n\t\tgenvar r;\n"
+		  "\t\tfor (r = 0; r < %ld; r = r + 1) begin : in\n"
+		  "\t\t\tassign m[r] = pv[pe_o(u%d, r)];\n"
+		  "\t\t\tassign d[r*%d +: %d] = pprod[pe_o(u%d, r)];\n\t\tend\n"
+		  "\t\ttessera_sum #(.N(%ld), .W(%d)) sum (.m(m), .d(d), .s(s));\n",
+		  aw - 1, w - 1, w - 1, nr - 1, nr * w - 1, nr, k, w, w, k, nr, w);
 		P(o, "\t\twire [%d:0] old = fb ? %d'd0 : fw ? fwd : "
 		  "g%d_rd[(u%d+1)*%d +: %d];\n\t\twire [%d:0] nw = old + s;\n",
 		  w - 1, w, k, k, w, w, w - 1);
@@ -801,6 +972,16 @@ static void emit_array(Out *o)
 			P(o, " && ");
 			guard_terms(o, g, base);
 		}
+	if (O->per_pe) {   /* the same, a cycle early, for the PE's register */
+		P(o, ";\n\t\twire oka = 1'b1");
+		for (int g = 0; g < o->ln->nguards; g++)
+			if (guard_spatial(o, g)) {
+				char base[16];
+				snprintf(base, sizeof base, "sga%d", g);
+				P(o, " && ");
+				guard_terms(o, g, base);
+			}
+	}
 	P(o, ";\n\t\tassign pv[p] = stb && ok;\n\t\tassign pch0[p] = CH0;\n");
 	for (int t = 0; t < NTENSORS; t++) {
 		int k = hw->inner[t];
@@ -818,7 +999,9 @@ static void emit_array(Out *o)
 	}
 	if (O->per_pe)
 		P(o, "\t\tassign pinl[p] = LANE_o == e%d_ln;\n", hw->inner[T_OUT]);
-	P(o, "\t\ttessera_pe u (\n\t\t\t.clk(clk), .v(pv[p]), .first(fb && CH0)");
+	P(o, "\t\ttessera_pe u (\n\t\t\t.clk(clk)");
+	if (O->per_pe)
+		P(o, ", .va(sta && oka), .firsta(first_a && CH0)");
 	for (int t = 0; t < NTENSORS; t++) {
 		const HwBuf *B = &hw->buf[hw->inner[t]];
 		const char *n = tname(t);
@@ -833,8 +1016,9 @@ static void emit_array(Out *o)
 				  hw->inner[t], n, w, w);
 			continue;
 		}
-		P(o, ",\n\t\t\t.ra_%s(rab_%s), .fw_%s(fwall_%s && LANE_%s == "
-		  "rsp_tag[63:32]%s", n, n, n, n, n, t == T_OUT ? " && CH0" : "");
+		P(o, ",\n\t\t\t.ra_%s(ra_%s[%d:0]), .fw_%s(fwall_%s && LANE_%s == "
+		  "rsp_tag[63:32]%s", n, n, B->aw - 1, n, n, n,
+		  t == T_OUT ? " && CH0" : "");
 		if (B->npar > 1)
 			P(o, " && pok%d[PAR_%s]),\n\t\t\t.fa_%s(rsp_tag[%d:0]), "
 			  ".fd_%s(g%d_rd[(%ld+PAR_%s)*%d +: %d])", hw->inner[t], n, n,
@@ -978,8 +1162,9 @@ static void emit_engine_regs(Out *o, int k)
 			P(o, "1'b1;  // drain: every lane at once\n");
 		else if (B->per_pe)
 			P(o, "dany;  // drain\n");
-		else
-			P(o, "tch%d[e%d_la[%d:0]];  // drain\n", k, k, B->aw - 1);
+		else   /* the walk skips the words the guards leave out: every
+		          word it visits was written this refill */
+			P(o, "1'b1;  // drain\n");
 	}
 	P(o, "\talways @(posedge clk) begin\n"
 	  "\t\tif (jinit && (job == 8'd%d", jf);
@@ -1011,22 +1196,6 @@ static void emit_engine_regs(Out *o, int k)
 		  "\t\telse if (fi%d) sn%d[e%d_ln * 32'd%ld + e%d_la] <= 1'b1;\n",
 		  jf, k, B->lanes * B->words, k, k, k, B->words, k);
 	P(o, "\tend\n");
-	if (B->t == T_OUT && !B->per_pe) {
-		long lanes = step_lanes(hw, k);
-		P(o, "\talways @(posedge clk)\n\t\tif (tclr%d) tch%d <= %ld'd0;\n"
-		  "\t\telse begin\n\t\t\tif (tdel%d) tch%d[e%d_la[%d:0]] <= 1'b0;\n"
-		  "\t\t\tif (tset%d) tch%d[tsa%d] <= 1'b1;\n", k, k, B->words, k, k,
-		  k, B->aw - 1, k, k, k);
-		if (lanes)
-			P(o, "\t\t\tfor (li%d = 0; li%d < %ld; li%d = li%d + 1)\n"
-			  "\t\t\t\tif (g%d_wel[li%d]) tch%d[g%d_wal[li%d*%d +: %d]] <= 1'b1;\n",
-			  k, k, lanes, k, k, k, k, k, k, k, B->aw, B->aw);
-		if (par_ports(hw, k))
-			P(o, "\t\t\tfor (li%d = 0; li%d < %ld; li%d = li%d + 1)\n"
-			  "\t\t\t\tif (g%d_wep[li%d]) tch%d[g%d_wap[li%d*%d +: %d]] <= 1'b1;\n",
-			  k, k, par_ports(hw, k), k, k, k, k, k, k, k, B->aw, B->aw);
-		P(o, "\t\tend\n");
-	}
 }
 
 /* A DRAM write of `data` (w bits) at e<k>_pa, or at `addr` when k < 0. */
@@ -1062,9 +1231,6 @@ static void emit_job_mux(Out *o)
 		P(o, "\t\tg%d_re0 = 1'b0;\n\t\tg%d_ra0 = %d'd0;\n\t\tg%d_we0 = 1'b0;\n"
 		  "\t\tg%d_wa0 = %d'd0;\n\t\tg%d_wd0 = %d'd0;\n", k, k, hw->buf[k].aw,
 		  k, k, hw->buf[k].aw, k, hw->bits[hw->buf[k].t]);
-		if (hw->buf[k].t == T_OUT)
-			P(o, "\t\ttclr%d = 1'b0;\n\t\ttdel%d = 1'b0;\n\t\ttset%d = 1'b0;\n"
-			  "\t\ttsa%d = %d'd0;\n", k, k, k, k, hw->buf[k].aw);
 	}
 	P(o, "\t\tcase (job)\n");
 	for (int i = 0; i < o->njobs; i++) {
@@ -1099,9 +1265,6 @@ static void emit_job_mux(Out *o)
 			else {
 				P(o, "\t\t\tg%d_we0 = rsp_v;\n\t\t\tg%d_wa0 = rsp_tag[%d:0];\n"
 				  "\t\t\tg%d_wd0 = rsp_data[%d:0];\n", k, k, B->aw - 1, k, w - 1);
-				if (B->t == T_OUT)
-					P(o, "\t\t\ttset%d = rsp_v;\n\t\t\ttsa%d = rsp_tag[%d:0];\n"
-					  "\t\t\ttclr%d = jinit;\n", k, k, B->aw - 1, k);
 			}
 			if (B->per_pe && B->t == T_OUT)
 				P(o, "\t\t\tclro = jinit;\n");
@@ -1114,26 +1277,24 @@ static void emit_job_mux(Out *o)
 				dram_write(o, "e", k, "dsum", w);
 			else
 				P(o, "\t\t\t\tg%d_we0 = 1'b1;\n\t\t\t\tg%d_wa0 = e%d_pa[%d:0];\n"
-				  "\t\t\t\tg%d_wd0 = dsum[%d:0];\n\t\t\t\ttset%d = 1'b1;\n"
-				  "\t\t\t\ttsa%d = e%d_pa[%d:0];\n", p, p, k, hw->buf[p].aw - 1,
-				  p, w - 1, p, p, k, hw->buf[p].aw - 1);
+				  "\t\t\t\tg%d_wd0 = dsum[%d:0];\n", p, p, k, hw->buf[p].aw - 1,
+				  p, w - 1);
 			P(o, "\t\t\tend\n");
 		} else {
 			/* drain a shared buffer: read it, write the parent next cycle */
 			char e[48];
 			snprintf(e, sizeof e, "g%d_rd[%d:0]", k, w - 1);
 			P(o, "\t\t\tif (di%d) begin\n\t\t\t\tg%d_re0 = 1'b1;\n"
-			  "\t\t\t\tg%d_ra0 = e%d_la[%d:0];\n\t\t\t\ttdel%d = 1'b1;\n"
+			  "\t\t\t\tg%d_ra0 = e%d_la[%d:0];\n"
 			  "\t\t\t\tdp_go = 1'b1;\n\t\t\t\tdp_an = e%d_pa;\n\t\t\tend\n",
-			  k, k, k, k, B->aw - 1, k, k);
+			  k, k, k, k, B->aw - 1, k);
 			P(o, "\t\t\tif (dp_v) begin\n");
 			if (p < 0)
 				dram_write(o, "dp_a", -1, e, w);
 			else
 				P(o, "\t\t\t\tg%d_we0 = 1'b1;\n\t\t\t\tg%d_wa0 = dp_a[%d:0];\n"
-				  "\t\t\t\tg%d_wd0 = g%d_rd[%d:0];\n\t\t\t\ttset%d = 1'b1;\n"
-				  "\t\t\t\ttsa%d = dp_a[%d:0];\n", p, p, hw->buf[p].aw - 1, p, k,
-				  w - 1, p, p, hw->buf[p].aw - 1);
+				  "\t\t\t\tg%d_wd0 = g%d_rd[%d:0];\n", p, p, hw->buf[p].aw - 1,
+				  p, k, w - 1);
 			P(o, "\t\t\tend\n");
 		}
 		P(o, "\t\tend\n");
@@ -1149,11 +1310,10 @@ static void emit_datapath(Out *o)
 	  "\treg stb, fb;\n\twire [NPE-1:0] pv, pch0;\n");
 	for (int g = 0; g < o->ln->nguards; g++)
 		if (guard_spatial(o, g))
-			P(o, "\treg [31:0] sgb%d;\n", g);
+			P(o, "\treg [31:0] sgb%d;\n\twire [31:0] sga%d;\n", g, g);
 	for (int t = 0; t < NTENSORS; t++) {
 		const HwBuf *B = &hw->buf[hw->inner[t]];
 		if (B->per_pe) {
-			P(o, "\treg [%d:0] rab_%s;\n", B->aw - 1, tname(t));
 			if (t != T_OUT)
 				P(o, "\twire [NPE-1:0] rcv_%s;\n\treg fwall_%s;\n", tname(t),
 				  tname(t));
@@ -1167,17 +1327,17 @@ static void emit_datapath(Out *o)
 		  "\twire [%d:0] pdv [0:NPE-1];  // one word a PE (an array, not a bus)\n",
 		  wo - 1);
 	if (O->per_pe && O->npar == 1)   /* drained one lane at a time */
-		P(o, "\treg [%d:0] dsum;\n\treg dany;\n"
-		  "`ifndef SYNTHESIS\n\treg [31:0] dcnt;  // PEs drained (a count)\n"
-		  "`endif\n"
-		  "\tinteger q;\n\talways @* begin  // the drained lane, summed\n"
-		  "\t\tdsum = %d'd0;\n\t\tdany = 1'b0;\n"
-		  "`ifndef SYNTHESIS\n\t\tdcnt = 32'd0;\n`endif\n"
-		  "\t\tif (dcall)\n\t\tfor (q = 0; q < NPE; q = q + 1)\n"
-		  "\t\t\tif (pinl[q] && pdt[q]) begin\n"
-		  "\t\t\t\tdsum = dsum + pdv[q];\n\t\t\t\tdany = 1'b1;\n"
-		  "`ifndef SYNTHESIS\n\t\t\t\tdcnt = dcnt + 32'd1;\n`endif\n"
-		  "\t\t\tend\n\tend\n", wo - 1, wo);
+		P(o, "\twire [%d:0] dsum;  // the drained lane, summed\n"
+		  "\twire [NPE-1:0] dm = {NPE{dcall}} & pinl & pdt;\n"
+		  "\twire [NPE*%d-1:0] dd;\n\tgenvar q;\n"
+		  "\tgenerate for (q = 0; q < NPE; q = q + 1) begin : drained\n"
+		  "\t\tassign dd[q*%d +: %d] = pdv[q];\n\tend endgenerate\n"
+		  "\ttessera_sum #(.N(NPE), .W(%d)) dsu (.m(dm), .d(dd), .s(dsum));\n"
+		  "\twire dany = |dm;\n"
+		  "`ifndef SYNTHESIS\n\treg [31:0] dcnt;  // PEs drained\n"
+		  "\tinteger dq;\n\talways @* begin\n\t\tdcnt = 32'd0;\n"
+		  "\t\tfor (dq = 0; dq < NPE; dq = dq + 1) dcnt = dcnt + {31'd0, dm[dq]};\n"
+		  "\tend\n`endif\n", wo - 1, wo, wo, wo, wo);
 	else if (!O->per_pe)
 		P(o, "\treg clro, dcall;\n\twire [%d:0] pprod [0:NPE-1];\n", wo - 1);
 	for (int t = 0; t < NTENSORS; t++) {
@@ -1188,33 +1348,24 @@ static void emit_datapath(Out *o)
 		sum(o, (Namer){V_CUR, 0, 0, 0}, B->acoef, 0);
 		P(o, ";  // register file address, all PEs\n");
 	}
-	P(o, "\talways @(posedge clk) begin\n\t\tstb <= sta;\n"
-	  "\t\tfb <= first_a;\n");
 	for (int g = 0; g < o->ln->nguards; g++)
 		if (guard_spatial(o, g)) {
 			long c[HW_MAXP];
 			guard_coefs(hw, g, c);
-			P(o, "\t\tsgb%d <= ", g);
+			P(o, "\tassign sga%d = ", g);
 			sum(o, (Namer){V_CUR, 0, 0, 0}, c, 0);
 			P(o, ";\n");
 		}
-	for (int t = 0; t < NTENSORS; t++) {
-		const HwBuf *B = &hw->buf[hw->inner[t]];
-		if (!B->per_pe)
-			continue;
-		P(o, "\t\trab_%s <= ra_%s[%d:0];\n", tname(t), tname(t), B->aw - 1);
-	}
+	P(o, "\talways @(posedge clk) begin\n\t\tstb <= sta;\n"
+	  "\t\tfb <= first_a;\n");
+	for (int g = 0; g < o->ln->nguards; g++)
+		if (guard_spatial(o, g))
+			P(o, "\t\tsgb%d <= sga%d;\n", g, g);
 	P(o, "\tend\n");
 	P(o, "\treg rq_v, rq_we, gp_go, dp_go, gp_v, dp_v;\n"
 	  "\treg [31:0] rq_addr, dp_an, dp_a, outst;\n"
 	  "\treg [%d:0] rq_data, gp_data;\n\treg [63:0] rq_tag, gp_tn, gp_tag;\n",
 	  hw->dw - 1);
-	for (int k = 0; k < hw->nbuf; k++)
-		if (is_gb(hw, k) && hw->buf[k].t == T_OUT)
-			P(o, "\treg tclr%d, tdel%d, tset%d;\n\treg [%d:0] tsa%d;\n%s%d%s",
-			  k, k, k, hw->buf[k].aw - 1, k,
-			  step_lanes(hw, k) || par_ports(hw, k) ? "\tinteger li" : "/* ", k,
-			  step_lanes(hw, k) || par_ports(hw, k) ? ";\n" : " */\n");
 	P(o, "\twire rsp_v = mem_rvalid || gp_v;\n"
 	  "\twire [63:0] rsp_tag = mem_rvalid ? mem_rtag : gp_tag;\n"
 	  "\twire [%d:0] rsp_data = mem_rvalid ? mem_rdata : gp_data;\n"
@@ -1333,6 +1484,7 @@ void hw_emit(FILE *f, const Hw *hw)
 	P(&o, "\n`default_nettype none\n// One file holds every module of the design.\n"
 	  "/* verilator lint_off DECLFILENAME */\n\n");
 	emit_sram(&o);
+	emit_sum(&o);
 	emit_pe(&o);
 	emit_ports(&o);
 	for (int t = 0; t < NTENSORS; t++) {

@@ -84,6 +84,7 @@ typedef struct Ctx {
 	int pin_dir;       /* of the pin being read: 'i', 'o' or 0 */
 	char pin[32];
 	char fn[128];
+	double pin_cap;
 } Ctx;
 
 static void set_attr(Ctx *c, const char *group, const char *name,
@@ -96,6 +97,8 @@ static void set_attr(Ctx *c, const char *group, const char *name,
 	else if (!strcmp(group, "pin") && !strcmp(name, "direction"))
 		c->pin_dir = !strcmp(value, "input") ? 'i'
 		             : !strcmp(value, "output") ? 'o' : 0;
+	else if (!strcmp(group, "pin") && !strcmp(name, "capacitance"))
+		c->pin_cap = atof(value);
 	else if (!strcmp(group, "pin") && !strcmp(name, "function")) {
 		size_t k = 0;
 		for (const char *s = value; *s && k + 1 < sizeof c->fn; s++)
@@ -123,6 +126,7 @@ static void open_group(Ctx *c, const char *group, const char *arg)
 	} else if (!strcmp(group, "pin")) {
 		c->pin_dir = 0;
 		c->fn[0] = 0;
+		c->pin_cap = 0;
 		snprintf(c->pin, sizeof c->pin, "%s", arg);
 	}
 }
@@ -132,8 +136,10 @@ static void close_group(Ctx *c, const char *group)
 	if (!strcmp(group, "cell")) {
 		c->cell = NULL;
 	} else if (!strcmp(group, "pin") && c->cell) {
-		if (c->pin_dir == 'i' && c->cell->nin++ == 0)
+		if (c->pin_dir == 'i' && c->cell->nin++ == 0) {
 			snprintf(c->cell->in0, sizeof c->cell->in0, "%s", c->pin);
+			c->cell->in0_cap = c->pin_cap;
+		}
 		if (c->pin_dir == 'o' && c->cell->nout++ == 0)
 			snprintf(c->cell->fn, sizeof c->cell->fn, "%s", c->fn);
 	}

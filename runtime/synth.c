@@ -28,6 +28,9 @@
 static const char DEFAULT_LIBERTY[] =
 	"/usr/share/qflow/tech/osu018/osu018_stdcells.lib";
 static const double STA_PERIOD = 1000; /* ns: long enough for any path */
+/* ABC's delay target when it buffers and sizes (ps): it trades area for
+ * speed only on paths longer than this (docs/synthesis.md). */
+enum { ABC_DELAY_PS = 5000 };
 
 /* Runs `cmd` in `dir` with its output in dir/log; the exit status, or
  * -1 when it did not exit. */
@@ -85,12 +88,18 @@ static void write_script(FILE *f, const char *lib, const char *verilog,
 	fprintf(f, "hierarchy -check -top tessera_top\n"
 	        "# no flatten: each module is mapped once\n"
 	        "synth -top tessera_top\n"
-	        "dfflibmap -liberty %s\nabc -liberty %s\nopt_clean -purge\n"
+	        "dfflibmap -liberty %s\n", lib);
+	if (buf && buf->in0_cap > 0)   /* abc.constr: see flow() */
+		fprintf(f, "# a net's loads as one buffer input each: ABC buffers "
+		        "and sizes\nabc -liberty %s -constr abc.constr -D %d\n", lib,
+		        ABC_DELAY_PS);
+	else
+		fprintf(f, "abc -liberty %s\n", lib);
+	fprintf(f, "opt_clean -purge\n"
 	        "tee -q -o stat.json stat -json\n"
 	        "tee -q -o stat.txt stat -liberty %s\n\n"
 	        "# a netlist OpenSTA reads: bits apart, no assigns\n"
-	        "setundef -zero\nsplitnets -ports\nopt_clean -purge\n",
-	        lib, lib, lib);
+	        "setundef -zero\nsplitnets -ports\nopt_clean -purge\n", lib);
 	if (buf)
 		fprintf(f, "insbuf -buf %s %s %s\n", buf->name, buf->in0,
 		        buf->fn);
@@ -491,7 +500,19 @@ static int areas(SynthResult *r, const Liberty *lib, const char *stat,
 			if ((i == top) != (pass == 0) || !inst[i])
 				continue;
 			SynthModule *x = &r->mod[r->nmod++];
-			snprintf(x->name, sizeof x->name, "%.95s", m[i].name);
+			/* "$paramod$HASH\\tessera_sum": the module's own name, and
+			 * its parameters when it has several versions */
+			const char *base = strrchr(m[i].name, '\\');
+			base = base && !strncmp(m[i].name, "$paramod", 8) ? base + 1
+			                                                   : m[i].name;
+			int same = 0;
+			for (int q = 0; q < r->nmod - 1; q++)
+				same += !strncmp(r->mod[q].name, base, strlen(base));
+			if (same)
+				snprintf(x->name, sizeof x->name, "%.70s (version %d)", base,
+				         same + 1);
+			else
+				snprintf(x->name, sizeof x->name, "%.95s", base);
 			x->instances = inst[i];
 			x->cells = m[i].cells;
 			x->own = own[i];
@@ -595,11 +616,17 @@ static int flow(const Hw *hw, const Liberty *lib, SynthResult *r,
 	FILE *f = fopen(path, "w");
 	if (f)
 		write_mac(f, hw);
+	const LibCell *buf = liberty_buffer(lib);
+	snprintf(path, sizeof path, "%s/abc.constr", r->dir);
+	FILE *c = fopen(path, "w");
+	if (c && buf && buf->in0_cap > 0)
+		fprintf(c, "set_driving_cell %s\nset_load %g\n", buf->name,
+		        buf->in0_cap);
 	snprintf(path, sizeof path, "%s/synth.ys", r->dir);
 	FILE *g = fopen(path, "w");
 	if (g)
-		write_script(g, r->liberty, verilog, liberty_buffer(lib));
-	if (!f || !g || fclose(f) || fclose(g)) {
+		write_script(g, r->liberty, verilog, buf);
+	if (!f || !g || !c || fclose(f) || fclose(g) || fclose(c)) {
 		snprintf(err, errlen, "cannot write into %s", r->dir);
 		return SYNTH_USER;
 	}

@@ -16,6 +16,7 @@ typedef struct LibCell {
 	int nin, nout;         /* pins by direction */
 	char in0[32];          /* the first input pin */
 	char fn[128];          /* the first output's function, spaces removed */
+	double in0_cap;        /* the first input's capacitance (0: not given) */
 } LibCell;
 
 typedef struct Liberty {

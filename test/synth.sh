@@ -49,7 +49,11 @@ synth_sane() { # DIR JSON -> nothing, or what is wrong
 		if (!(period > 0 && period < 1000)) print "period " period " ns"
 	}'
 	[ "$(grep -c '"um2"' $j)" -ge 13 ] || echo "fewer areas than expected"
-	[ "$(grep -c '"read_ports"' $j)" -eq 3 ] || echo "not 3 SRAMs"
+	# every SRAM of the netlist (banks apart) priced once
+	[ "$(grep -c '"read_ports"' $j)" -eq \
+		"$(grep -c '^  tessera_sram' $1/netlist.v)" ] ||
+		echo "not one priced SRAM per SRAM of the netlist"
+	[ "$(grep -c '"read_ports"' $j)" -ge 3 ] || echo "fewer than 3 SRAMs"
 	grep -q 'pj_per_mac": [0-9]' $j || echo "no pJ/MAC"
 	# SYNTHESIS drops the counters
 	grep -q 'k_cyc' $1/netlist.v && echo "the simulation counters were synthesized"
