@@ -33,13 +33,16 @@
 #
 # Environment: TESSERA (default ./tessera), BENCH_CC (default gcc),
 # BENCH_RUNS (whole-process runs, default 20), JIT_RUNS (default 5),
-# GCC_REPS (kernel calls timed per driver run, default 5).
+# GCC_REPS (kernel calls timed per driver run, default 5), BENCH_ROWS
+# (the rows to measure, letters separated by blanks or commas, such as
+# BENCH_ROWS="g h"; default all).
 set -u
 T=${TESSERA:-./tessera}
 CC=${BENCH_CC:-gcc}
 RUNS=${BENCH_RUNS:-20}
 JIT_RUNS=${JIT_RUNS:-5}
 GCC_REPS=${GCC_REPS:-5}
+ROWS=$(echo "${BENCH_ROWS:-a b c d e f g h}" | tr ',' ' ')
 LAYER=examples/alexnet_conv3.tsr
 OUT=bench/out
 NOTES=$OUT/notes.txt
@@ -96,14 +99,19 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2fx", a / b }'; }
 below() { awk -v v="$1" -v t="$2" 'BEGIN { print (v < t) ? "yes" : "NO" }'; }
 atmost() { awk -v v="$1" -v t="$2" 'BEGIN { print (v <= t) ? "yes" : "NO" }'; }
 row() { printf '%-46s %12s   %-9s %s\n' "$1" "$2" "$3" "$4"; }
+# want X: row X is among BENCH_ROWS (default all).
+want() { case " $ROWS " in *" $1 "*) return 0 ;; esac; return 1; }
 
 # ---- the figures ----
 
 "$T" check $LAYER || die "tessera check rejects $LAYER"
 
+if want a; then
 # a. tessera ir, whole process.
 ir_s=$(mean_time "$RUNS" 3 "$T" ir $LAYER)
+fi
 
+if want b; then
 # b. tessera run, whole process; then the JIT's kernel time.
 run_s=$(mean_time $((RUNS / 4 + 1)) 1 "$T" run $LAYER)
 rm -rf $OUT/conv3
@@ -196,7 +204,9 @@ build_driver "-O2 -march=native" $kernel $OUT/kdriver_native
 $OUT/kdriver_native $npys "$GCC_REPS" >$OUT/native.out 2>&1 ||
 	{ cat $OUT/native.out >&2; die "the gcc -march=native kernel's output differs"; }
 native_kernel=$(awk '{ print $5 }' $OUT/native.out)
+fi
 
+if want c; then
 # c. the frontend on a generated 10,000-line file.
 sh bench/gen_big.sh 10000 >$OUT/big.tsr || die "gen_big.sh failed"
 big_lines=$(wc -l <$OUT/big.tsr | tr -d ' ')
@@ -211,14 +221,18 @@ IGNORE_STATUS=0
 truebin=/bin/true   # a program, not the shell's builtin
 [ -x $truebin ] || truebin=/usr/bin/true
 true_s=$(mean_time "$RUNS" 3 $truebin)
+fi
 
+if want d; then
 # d. the model (issue: lowering and the analytical model): one
 # evaluation in process, and `tessera model` as a whole process.
 MB=${MODEL_BENCH:-build/model-bench}
 [ -x "$MB" ] || die "$MB is missing (make bench builds it)"
 model_us=$("$MB" $LAYER 5000 | awk '{ print $1 }')
 model_s=$(mean_time "$RUNS" 3 "$T" model $LAYER)
+fi
 
+if want g; then
 # g. a whole network: AlexNet under every dataflow of examples/taxonomy,
 # one process (`tessera model --network`; it exits 1 because some
 # dataflows leave layers unmapped, so the status is not checked here).
@@ -231,7 +245,9 @@ IGNORE_STATUS=1
 # shellcheck disable=SC2086
 net_s=$(mean_time 5 1 "$T" model --network examples/networks/alexnet.tsr $taxo)
 IGNORE_STATUS=0
+fi
 
+if want h; then
 # h. the search.
 SB=${SEARCH_BENCH:-build/search-bench}
 [ -x "$SB" ] || die "$SB is missing (make bench builds it)"
@@ -260,6 +276,7 @@ if [ "${SEARCH_EXHAUSTIVE:-0}" = 1 ]; then
 		die "search $C2 --exhaustive"
 	c2x_pj=$(jnum pj_per_mac $OUT/c2x.json)
 fi
+fi
 
 # ---- the table ----
 
@@ -271,6 +288,7 @@ echo "Tessera benchmarks: $LAYER (N=1 K=384 C=256 Y=13 X=13 FY=3 FX=3)"
 # e. the generated hardware: AlexNet conv3 on the 16x16 C|K array, built
 # from a clean cache, run and verified end to end; the quickstart's
 # simulation rate on its 4x4 array.
+if want e; then
 simcache=$(mktemp -d)
 sim_line() { # FILE -> "seconds build run cycles rate util"
 	t0=$(date +%s.%N)
@@ -286,8 +304,10 @@ conv3_s=$1 conv3_build=$2 conv3_run=$3 conv3_cycles=$4 conv3_rate=$5 conv3_util=
 set -- $(sim_line examples/quickstart.tsr) - - - - - -
 qs_rate=$5 qs_util=$6
 rm -rf $simcache
+fi
 
 # f. synthesis of the 16x16 conv3 design, with a time limit.
+if want f; then
 SYNTH_TIMEOUT=${SYNTH_TIMEOUT:-180}
 rm -rf $OUT/synth
 timeout "$SYNTH_TIMEOUT" /usr/bin/time -v "$T" synth $LAYER --json \
@@ -309,14 +329,18 @@ else
 	echo "tessera synth on conv3 did not finish (exit status $synth_rc," \
 		"limit $SYNTH_TIMEOUT s); see $OUT/synth.err and $OUT/synth/yosys.log" >>$NOTES
 fi
+fi
 
 echo "Caveat: figures are from one noisy shared machine ($cpus CPUs, load"
 echo "average $load); compare the ratios within one run, not absolute"
 echo "figures across runs. Whole-process times are $timer."
 echo
 row "measure" "measured" "target" "met"
+if want a; then
 row "a. tessera ir (whole process, $RUNS runs)" "$(ms "$ir_s")" "< 20 ms" \
   "$(below "$ir_s" 0.020)"
+fi
+if want b; then
 row "b. tessera run (whole process, $((RUNS / 4 + 1)) runs)" "$(sec "$run_s")" \
   "< 2 s" "$(below "$run_s" 2)"
 row "   JIT compile C (mean of $JIT_RUNS)" "$(sec "$jit_compile")" "" ""
@@ -327,15 +351,23 @@ row "   JIT kernel / gcc -O2 kernel" "$(ratio "$jit_kernel" "$gcc_kernel")" \
 row "   (gcc -O2 -march=native kernel, mean)" "$(sec "$native_kernel")" "" ""
 row "   (JIT kernel / gcc -O2 -march=native)" \
   "$(ratio "$jit_kernel" "$native_kernel")" "" ""
+fi
+if want c; then
 row "c. tessera check, $big_lines-line file" "$(ms "$big_s")" "< 100 ms" \
   "$(below "$big_s" 0.100)"
 row "   (tessera check $LAYER)" "$(ms "$small_s")" "" ""
+fi
+if want d; then
 row "d. model evaluation in process (5000 runs)" "$model_us us" "< 50 us" \
   "$(atmost "$model_us" 50)"
 row "   tessera model (whole process)" "$(ms "$model_s")" "< 20 ms" \
   "$(below "$model_s" 0.020)"
+fi
+if want g; then
 row "g. AlexNet (8 layers) x $ntaxo taxonomy dataflows, model" "$(sec "$net_s")" \
   "< 5 s" "$(below "$net_s" 5)"
+fi
+if want e; then
 row "e. tessera sim conv3, 16x16, clean build (build+run+verify)" \
   "$(sec "$conv3_s")" "< 60 s" "$(below "$conv3_s" 60)"
 row "   Verilator build / simulated run" "$conv3_build s / $conv3_run s" "" ""
@@ -344,6 +376,8 @@ row "   simulated cycles per second, 16x16" "$conv3_rate M" ">= 1 M" \
 row "   utilization in simulation (conv3)" "$conv3_util" ">= 0.9" \
   "$(atmost 0.9 "$conv3_util")"
 row "   quickstart 4x4: cycles/s, utilization" "$qs_rate M, $qs_util" "" ""
+fi
+if want f; then
 row "f. tessera synth conv3, 16x16 (yosys + OpenSTA)" "$synth_row" \
   "< 60 s, 2 GB" "$( [ $synth_rc -eq 0 ] && awk -v s="$synth_s" -v m="$synth_mb" \
   'BEGIN { print (s < 60 && m < 2048) ? "yes" : "NO" }' || echo NO)"
@@ -352,6 +386,8 @@ if [ $synth_rc -eq 0 ]; then
 	row "   clock period (critical path)" "$synth_period ns" "" ""
 	row "   logic over the MACs alone" "$synth_over x" "" ""
 fi
+fi
+if want h; then
 row "h. search evaluator / model_eval, conv3 (us)" "$sb_fast / $sb_full" "" ""
 row "   evaluated per second per core (exhaustive)" "$c2fx_rate" \
   ">= 100000" "$(atmost 100000 "$c2fx_rate")"
@@ -364,8 +400,11 @@ row "   16x16 C|K: search / exhaustive pJ/MAC" "$c2f_pj / $c2fx_pj" "equal" \
 row "   16x16 C|K exhaustive: schedules, time" "$c2fx_n, $(sec "$c2fx_s")" "" ""
 row "   whole C|K space exhaustive (SEARCH_EXHAUSTIVE=1)" "$c2x_pj" \
   "$c2_pj" ""
+fi
+if want c; then
 row "start-up: tessera check on an empty file" "$(ms "$start_s")" "" ""
 row "   (true: starting any process here)" "$(ms "$true_s")" "" ""
+fi
 if [ -s $NOTES ]; then
 	echo
 	sed 's/^/Note: /; s/^Note:   /      /' $NOTES

@@ -25,6 +25,7 @@ void hier_default(HierOpts *h)
 		h->sh_sizes[h->nsh++] = 32768L << i;    /* 32 KB .. 512 KB */
 	h->max_pe_levels = 2;
 	h->refine = 4;
+	h->exhaustive = 1; /* one layer: exact; --refine K: the heuristic */
 }
 
 static int size_list(const char *v, long *out, int *n)
@@ -73,6 +74,7 @@ int hier_option(HierOpts *h, int argc, char **argv, int *i)
 	}
 	if (!strcmp(a, "--refine") && *i + 1 < argc) {
 		char *end;
+		h->exhaustive = 0;
 		h->refine = (int)strtol(argv[++*i], &end, 10);
 		if (*end || h->refine < 0)
 			hier_usage(a, argv[*i]);
@@ -191,11 +193,13 @@ void hier_candidates(const Arch *base, const HierOpts *h, HierResult *r)
 				}
 }
 
-/* Every candidate is searched without bypassing (every tensor in every
- * level, as the artifact does: fast), each for its own best; with
- * bypassing allowed, the `refine` best of them are then searched again
- * over the whole space, from the best found so far.
- * That second step is the heuristic part (docs/search.md measures it). */
+/* Exact (the default, h->exhaustive): every candidate is searched over
+ * the whole space, from the best found so far.  With --refine K, the
+ * heuristic: every candidate is searched without bypassing (every tensor
+ * in every level, as the artifact does: fast), each for its own best;
+ * with bypassing allowed, the K best of them are then searched again
+ * over the whole space, from the best found so far (docs/search.md
+ * measures both). */
 int hier_run(const Layer *l, const Arch *base, const HierOpts *h,
              const SOpts *so, HierResult *r)
 {

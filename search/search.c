@@ -74,6 +74,12 @@ typedef struct Worker {
 	long bseq;
 	long evaluated, pruned;
 	double lbp[MAX_LEVELS][NDIMS + 1]; /* bounds on the path (checking) */
+	struct BCache {                /* a buffer level's refill bounds */
+		int job;                   /* valid for this job (-1: none) */
+		int known;                 /* the `known` they were made with */
+		long f[MAX_LEVELS][NDIMS]; /* the factors they depend on */
+		double cf[NTENSORS], cm[NTENSORS];
+	} bc[MAX_LEVELS];
 	int check_bound;
 	int count_only;                /* --count: the size of the space */
 } Worker;
@@ -231,6 +237,46 @@ static double bound_cost(Worker *w, int t, int Lb, int full, int known)
 	return e;
 }
 
+/* The refill bounds of the buffers of level Lb, every loop outside
+ * stepping (cf) or none (cm).  They depend on the factors of the levels
+ * up to Lb, and of every per-PE level when the parent is shared (the
+ * unrolled digit's stride), so while the search chooses the factors of a
+ * level outside those they stay the same: they are kept per level and
+ * made again only when a factor they depend on has changed. */
+static void refill_bounds(Worker *w, int Lb, int L, int known,
+                          double *cf, double *cm)
+{
+	const SCtx *c = w->sh->c;
+	int D = Lb < c->npe - 1 ? c->npe - 1 : Lb;
+	struct BCache *b = &w->bc[Lb];
+	size_t sz = sizeof b->f[0] * (size_t)(D + 1);
+	int hit = D < L && b->job == w->job && b->known == known &&
+	          !memcmp(b->f, w->p.f, sz);
+	if (hit && !w->check_bound) {
+		memcpy(cf, b->cf, sizeof b->cf);
+		memcpy(cm, b->cm, sizeof b->cm);
+		return;
+	}
+	for (int t = 0; t < NTENSORS; t++)
+		if (w->p.buf[t][Lb]) {
+			cf[t] = bound_cost(w, t, Lb, 1, known);
+			cm[t] = bound_cost(w, t, Lb, 0, known);
+		}
+	/* TESSERA_CHECK_BOUND: a kept bound must be the one made afresh */
+	for (int t = 0; hit && t < NTENSORS; t++)
+		if (cf[t] != b->cf[t] || cm[t] != b->cm[t])
+			INTERNAL("level %d's kept refill bound of tensor %d is %.17g "
+			         "(%.17g), made afresh %.17g (%.17g)", Lb, t, b->cf[t],
+			         b->cm[t], cf[t], cm[t]);
+	if (D < L) {
+		b->job = w->job;
+		b->known = known;
+		memcpy(b->f, w->p.f, sz);
+		memcpy(b->cf, cf, sizeof b->cf);
+		memcpy(b->cm, cm, sizeof b->cm);
+	}
+}
+
 /* A lower bound on the energy of every completion of the levels up to L
  * (L = nl-1: the point itself, orders aside), of which the loops from
  * `part` on are not yet chosen at level L: for those, the bound takes the
@@ -271,11 +317,9 @@ static double lower_bound(Worker *w, int L, int part)
 		if (!cand && (L < c->nl - 1 || part < NDIMS))
 			cand = outer[Lb];
 		double cf[NTENSORS] = {0}, cm[NTENSORS] = {0}, best = INFINITY;
-		for (int t = 0; t < NTENSORS; t++)
-			if (p->buf[t][Lb]) {
-				cf[t] = bound_cost(w, t, Lb, 1, known);
-				cm[t] = cand ? bound_cost(w, t, Lb, 0, known) : cf[t];
-			}
+		refill_bounds(w, Lb, L, known, cf, cm);
+		if (!cand)
+			memcpy(cm, cf, sizeof cm);
 		for (int d = 0; d < NDIMS; d++) {
 			if (cand && !(cand >> d & 1))
 				continue;
@@ -529,6 +573,8 @@ static void run_job(Worker *w, int j)
 	}
 	w->job = j;
 	w->seq = 0;
+	for (int L = 0; L < MAX_LEVELS; L++)
+		w->bc[L].job = -1;
 	w->base = job_base(w);
 	level_rec(w, 0, 0);
 }

@@ -157,7 +157,9 @@ typedef struct HierOpts {
 	long max_shared_bytes;          /* bound on the global buffer */
 	int refine;                     /* best candidates searched again with
 	                                   bypassing */
-	int exhaustive;                 /* every candidate with bypassing */
+	int exhaustive;                 /* every candidate with bypassing
+	                                   (one layer's default; --refine K
+	                                   turns it off) */
 } HierOpts;
 
 typedef struct HierCand {

@@ -34,6 +34,13 @@ if [ -n "$a" ] && [ "$a" = "$b" ] && [ "$ea" -lt "$eb" ]; then
 	ok search/bound_finds_exhaustive_optimum
 else bad search/bound_finds_exhaustive_optimum "bound: $a pJ/MAC ($ea evaluated), exhaustive: $b ($eb); $(tail -3 $OUT/ex.json)"; fi
 
+# two register-file levels: every bound, and every kept refill bound,
+# checked (an internal error otherwise)
+if TESSERA_CHECK_BOUND=1 $T search test/search/fourlevel.tsr --quiet \
+	--threads 1 >$OUT/cb4.out 2>&1 && grep -q '^best:' $OUT/cb4.out; then
+	ok search/bound_checked_two_register_files
+else bad search/bound_checked_two_register_files "$(tail -3 $OUT/cb4.out)"; fi
+
 # the whole space (any dataflow, bypass) with the bound checked at every
 # point the bound lets through
 if TESSERA_CHECK_BOUND=1 $T search $ST --quiet -o $OUT/best.tsr >$OUT/s.out 2>&1 &&
@@ -105,6 +112,13 @@ if [ -n "$hp" ] && awk -v a="$hp" -v b="$fp" 'BEGIN { exit !(a <= b) }' &&
 	[ "$hc" -le "$fc" ] && $T model $OUT/hier.tsr >/dev/null 2>&1; then
 	ok search/hierarchy
 else bad search/hierarchy "hierarchy $hp pJ/MAC $hc cycles, flat $fp $fc"; fi
+# one layer's hierarchy search is exact: never above the heuristic
+$T search $ST --hierarchy --pe-sizes 8,16,32 --shared-sizes 2KB,4KB \
+	--dataflow 'K|C' --quiet --json --refine 1 >$OUT/hier1.json 2>&1
+rp=$(json_num pj_per_mac $OUT/hier1.json)
+if [ -n "$hp" ] && [ -n "$rp" ] && awk -v a="$hp" -v b="$rp" 'BEGIN { exit !(a <= b) }'
+then ok search/hierarchy_exact_not_above_heuristic
+else bad search/hierarchy_exact_not_above_heuristic "exact $hp pJ/MAC, --refine 1 $rp"; fi
 expect search_bad_sizes 2 "sizes such as" -- $T search $ST --hierarchy --pe-sizes x
 
 # study: a table and a chart made by the tool
