@@ -481,6 +481,19 @@ static int guard_spatial(const Out *o, int g)
 	return 0;
 }
 
+/* " && (PRE<g> + spatial terms < limit)" for every guard that involves
+ * spatial parts: PRE<g> holds its temporal terms. */
+static void spatial_guards(Out *o, const char *pre)
+{
+	for (int g = 0; g < o->ln->nguards; g++)
+		if (guard_spatial(o, g)) {
+			char base[24];
+			snprintf(base, sizeof base, "%s%d", pre, g);
+			P(o, " && ");
+			guard_terms(o, g, base);
+		}
+}
+
 static void emit_ports(Out *o)
 {
 	const Hw *hw = o->hw;
@@ -965,22 +978,10 @@ static void emit_array(Out *o)
 		if (hw->part[j].spatial && hw->red[j])
 			P(o, " && S%d == 32'd0", j);
 	P(o, ";  // first of its accumulation chain\n\t\twire ok = 1'b1");
-	for (int g = 0; g < o->ln->nguards; g++)
-		if (guard_spatial(o, g)) {
-			char base[16];
-			snprintf(base, sizeof base, "sgb%d", g);
-			P(o, " && ");
-			guard_terms(o, g, base);
-		}
+	spatial_guards(o, "sgb");
 	if (O->per_pe) {   /* the same, a cycle early, for the PE's register */
 		P(o, ";\n\t\twire oka = 1'b1");
-		for (int g = 0; g < o->ln->nguards; g++)
-			if (guard_spatial(o, g)) {
-				char base[16];
-				snprintf(base, sizeof base, "sga%d", g);
-				P(o, " && ");
-				guard_terms(o, g, base);
-			}
+		spatial_guards(o, "sga");
 	}
 	P(o, ";\n\t\tassign pv[p] = stb && ok;\n\t\tassign pch0[p] = CH0;\n");
 	for (int t = 0; t < NTENSORS; t++) {
@@ -988,13 +989,9 @@ static void emit_array(Out *o)
 		if (!hw->buf[k].per_pe || t == T_OUT)
 			continue;
 		P(o, "\t\tassign rcv_%s[p] = LANE_%s == e%d_ln", tname(t), tname(t), k);
-		for (int g = 0; g < o->ln->nguards; g++)
-			if (guard_spatial(o, g)) {
-				char base[16];
-				snprintf(base, sizeof base, "eg%d_%d", k, g);
-				P(o, " && ");
-				guard_terms(o, g, base);
-			}
+		char pre[16];
+		snprintf(pre, sizeof pre, "eg%d_", k);
+		spatial_guards(o, pre);
 		P(o, ";\n");
 	}
 	if (O->per_pe)
