@@ -324,7 +324,7 @@ static void emit_pe(Out *o)
 			  "\tinput wire dc_o,\n\toutput wire [%d:0] dv_o,\n"
 			  "\toutput wire dt_o", aw - 1, w - 1);
 	}
-	P(o, "\n);\n");
+	P(o, "\n);\n\t/* verilator no_inline_module */\n");
 	for (int t = 0; t < NTENSORS; t++) {
 		const HwBuf *B = &hw->buf[hw->inner[t]];
 		int w = hw->bits[t], aw = B->aw;

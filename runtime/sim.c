@@ -83,7 +83,7 @@ static int build(const char *verilog, size_t len, int trace, char *exe,
 	         "tessera_top -O3 --x-assign fast --x-initial fast --unroll-count 4096 "
 	         "--Mdir obj "
 	         "-Wno-fatal -Wno-lint -Wno-style %s && "
-	         "make -s -C obj -f Vtessera_top.mk Vtessera_top__ALL.a "
+	         "make -s -j2 -C obj -f Vtessera_top.mk Vtessera_top__ALL.a "
 	         "OPT_FAST=-O3 OPT_GLOBAL=-O3 && "
 	         "g++ -O2 -std=c++17 -Iobj -I%s -I%s/vltstd -I'%s/runtime' %s "
 	         "-c '%s/backend-verilog/shim.cpp' -o obj/shim.o && "
