@@ -1078,7 +1078,6 @@ static void emit_fsm(Out *o)
 		  o->ln->layer->t[hw->buf[o->job_buf[i]].t].name);
 	P(o, "\t\tdefault: ;\n\t\tendcase\n\tend\n"
 	  "\twire jbusy = outst != 32'd0 || gp_v || dp_v;\n"
-	  "\twire jinit = st == S_JOB && jp && !jst;\n"
 	  "\twire sta = st == S_STEP;  // step stage A: addresses, reads\n");
 	/* the first pending job in [from, to), or 255 */
 	P(o, "\tfunction automatic [7:0] nxt(input [7:0] from, input [7:0] to,\n"
@@ -1093,21 +1092,31 @@ static void emit_fsm(Out *o)
 	for (int i = 0; i < o->njobs; i++)
 		P(o, "\t\t8'd%d: jbuf = %d'd%d;\n", i, bw, o->job_buf[i]);
 	P(o, "\t\tdefault: jbuf = %d'd0;\n\t\tendcase\n\tendfunction\n", bw);
-	/* after the drains (from job `from` on): commit the counters and go
-	 * to the first pending fill, or end */
-	P(o, "\ttask to_next(input [7:0] from);\n\t\treg [7:0] d, f;\n"
-	  "\t\tbegin\n\t\t\tjst <= 1'b0;\n"
-	  "\t\t\td = from < 8'd%d ? nxt(from, 8'd%d, pend) : 8'd255;\n"
-	  "\t\t\tf = nxt(from < 8'd%d ? 8'd%d : from, 8'd%d, pend);\n"
-	  "\t\t\tif (d != 8'd255) job <= d;\n"
-	  "\t\t\telse if (from <= 8'd%d && ending) st <= S_DONE;\n"
-	  "\t\t\telse begin\n\t\t\t\tif (from <= 8'd%d) begin\n",
+	/* When a job ends (or the flush after a step), the next one: the
+	 * next pending drain, else (after the drains) the counters commit
+	 * and the first pending fill follows, or the layer ends.  The job
+	 * chosen starts in the same cycle (its engine's counters reset), so
+	 * no cycle is lost between jobs; a job the counters' commit comes
+	 * before starts a cycle later, when they hold their new values. */
+	P(o, "\twire jend = st == S_FLUSH || (st == S_JOB && jst && !jrun && "
+	  "!jbusy);\n\twire [7:0] jfrom = st == S_FLUSH ? 8'd0 : job + 8'd1;\n"
+	  "\twire [7:0] jd = jfrom < 8'd%d ? nxt(jfrom, 8'd%d, pend) : 8'd255;\n"
+	  "\twire [7:0] jf = nxt(jfrom < 8'd%d ? 8'd%d : jfrom, 8'd%d, pend);\n"
+	  "\twire jcommit = jend && jd == 8'd255 && jfrom <= 8'd%d;\n"
+	  "\twire jnow = jend && (jd != 8'd255 || (!jcommit && jf != 8'd255));\n"
+	  "\twire jinit = jnow || (st == S_JOB && jp && !jst);\n"
+	  "\twire [7:0] ij = jnow ? (jd != 8'd255 ? jd : jf) : job;  "
+	  "// the job starting\n",
 	  o->first_fill, o->first_fill, o->first_fill, o->first_fill, o->njobs,
-	  o->first_fill, o->first_fill);
+	  o->first_fill);
+	P(o, "\ttask to_next;\n\t\tbegin\n\t\t\tjst <= jnow;\n"
+	  "\t\t\tif (jd != 8'd255) job <= jd;\n"
+	  "\t\t\telse if (jcommit && ending) st <= S_DONE;\n"
+	  "\t\t\telse begin\n\t\t\t\tif (jcommit) begin\n");
 	for (int j = 0; j < hw->np; j++)
 		if (temporal(hw, j))
 			P(o, "\t\t\t\t\tc%d <= nx%d[%d:0];\n", j, j, hw->part[j].width - 1);
-	P(o, "\t\t\t\tend\n\t\t\t\tif (f != 8'd255) job <= f;\n"
+	P(o, "\t\t\t\tend\n\t\t\t\tif (jf != 8'd255) job <= jf;\n"
 	  "\t\t\t\telse st <= S_STEP;\n\t\t\tend\n\t\tend\n\tendtask\n");
 	P(o, "\talways @(posedge clk) begin\n\t\tif (rst) begin\n"
 	  "\t\t\tst <= S_IDLE;\n\t\t\tdone <= 1'b0;\n\t\t\tjob <= 8'd0;\n"
@@ -1120,7 +1129,7 @@ static void emit_fsm(Out *o)
 	  "\t\t\tjob <= 8'd%d;\n\t\t\tjst <= 1'b0;\n\t\t\tst <= S_JOB;\n"
 	  "\t\tend\n", hw->nbuf, o->first_fill);
 	P(o, "\t\tS_JOB: if (!jst) jst <= 1'b1;\n"
-	  "\t\t\telse if (!jrun && !jbusy) to_next(job + 8'd1);\n"
+	  "\t\t\telse if (jend) to_next;\n"
 	  "\t\tS_STEP: if (nlast) begin\n\t\t\tending <= 1'b1;\n"
 	  "\t\t\tpend <= OBUFS;\n\t\t\tst <= S_FLUSH;\n"
 	  "\t\tend else if (chg != %d'd0) begin\n\t\t\tpend <= chg;\n",
@@ -1133,7 +1142,7 @@ static void emit_fsm(Out *o)
 		if (temporal(hw, j))
 			P(o, "\t\t\tc%d <= n%d[%d:0];\n", j, j, hw->part[j].width - 1);
 	P(o, "\t\tend\n\t\tS_FLUSH: begin\n\t\t\tst <= S_JOB;\n"
-	  "\t\t\tto_next(8'd0);\n\t\tend\n"
+	  "\t\t\tto_next;\n\t\tend\n"
 	  "\t\tS_DONE: if (!mem_req) done <= 1'b1;\n"
 	  "\t\tdefault: st <= S_IDLE;\n\t\tendcase\n\tend\n");
 }
@@ -1164,9 +1173,9 @@ static void emit_engine_regs(Out *o, int k)
 			P(o, "1'b1;  // drain\n");
 	}
 	P(o, "\talways @(posedge clk) begin\n"
-	  "\t\tif (jinit && (job == 8'd%d", jf);
+	  "\t\tif (jinit && (ij == 8'd%d", jf);
 	if (jd >= 0)
-		P(o, " || job == 8'd%d", jd);
+		P(o, " || ij == 8'd%d", jd);
 	P(o, ")) begin\n");
 	for (int j = 0; j < hw->np; j++)
 		if (B->eng[j])
@@ -1175,7 +1184,7 @@ static void emit_engine_regs(Out *o, int k)
 		if (B->span[r] > 1)
 			P(o, "\t\t\te%d_q%d <= %d'd0;\n", k, r, hw_bits(B->span[r]));
 	if (B->t == T_OUT)
-		P(o, "\t\t\te%d_run <= job != 8'd%d || ret%d;\n", k, jf, k);
+		P(o, "\t\t\te%d_run <= ij != 8'd%d || ret%d;\n", k, jf, k);
 	else
 		P(o, "\t\t\te%d_run <= 1'b1;\n", k);
 	P(o, "\t\tend else if (act%d) begin\n", k);
@@ -1189,7 +1198,7 @@ static void emit_engine_regs(Out *o, int k)
 			  hw_bits(B->span[r]) - 1);
 	P(o, "\t\t\tif (f%d_last) e%d_run <= 1'b0;\n\t\tend\n", k, k);
 	if (B->dedup)
-		P(o, "\t\tif (jinit && job == 8'd%d) sn%d <= %ld'd0;\n"
+		P(o, "\t\tif (jinit && ij == 8'd%d) sn%d <= %ld'd0;\n"
 		  "\t\telse if (fi%d) sn%d[e%d_ln * 32'd%ld + e%d_la] <= 1'b1;\n",
 		  jf, k, B->lanes * B->words, k, k, k, B->words, k);
 	P(o, "\tend\n");
@@ -1263,8 +1272,6 @@ static void emit_job_mux(Out *o)
 				P(o, "\t\t\tg%d_we0 = rsp_v;\n\t\t\tg%d_wa0 = rsp_tag[%d:0];\n"
 				  "\t\t\tg%d_wd0 = rsp_data[%d:0];\n", k, k, B->aw - 1, k, w - 1);
 			}
-			if (B->per_pe && B->t == T_OUT)
-				P(o, "\t\t\tclro = jinit;\n");
 		} else if (B->per_pe) {
 			/* drain the PEs' partial sums, summed along the chains */
 			P(o, "\t\t\tdcall = act%d;\n\t\t\tif (di%d) begin\n", k, k);
@@ -1296,7 +1303,14 @@ static void emit_job_mux(Out *o)
 		}
 		P(o, "\t\tend\n");
 	}
-	P(o, "\t\tdefault: ;\n\t\tendcase\n\tend\n");
+	P(o, "\t\tdefault: ;\n\t\tendcase\n");
+	for (int i = 0; i < o->njobs; i++) {
+		const HwBuf *B = &hw->buf[o->job_buf[i]];
+		if (!o->job_drain[i] && B->per_pe && B->t == T_OUT)
+			P(o, "\t\tclro = jinit && ij == 8'd%d;  // the PEs' partial "
+			  "sums cleared as their refill starts\n", i);
+	}
+	P(o, "\tend\n");
 }
 
 static void emit_datapath(Out *o)
