@@ -1,13 +1,13 @@
 /* emit.c - the accelerator as Verilog, from the hardware plan.
  *
- * One file, three modules:
- *   tessera_sram  a behavioural SRAM (synchronous read), one per shared
- *                 buffer, black-boxed by synthesis;
- *   tessera_pe    a MAC with the register files the schedule gives it;
- *   tessera_top   the controller (one counter per temporal loop part, in
- *                 nest order, cut at edge tiles by the guards), an engine
- *                 per buffer that fills and drains it, the PE array with
- *                 its buses, and the DRAM port.
+ * The Verilog is one file with every module.  modules.c writes the
+ * ones tessera_top instantiates (tessera_sram, a behavioural SRAM, one
+ * per shared buffer or bank, black-boxed by synthesis; tessera_sum, a
+ * lane's adder; tessera_pe, a MAC with the register files the schedule
+ * gives it); this file writes tessera_top: the controller (one counter
+ * per temporal loop part, in nest order, cut at edge tiles by the
+ * guards), an engine per buffer that fills and drains it, the PE array
+ * with its buses, and the DRAM port.
  * The controller runs one step of the temporal loops per cycle (all PEs
  * at once, operands read in the first pipeline stage and the MAC in the
  * second).  When a step changes some buffer's block it stops, drains the
@@ -15,30 +15,10 @@
  * (docs/hardware.md).  Counters of every access, behind `ifndef
  * SYNTHESIS`, are printed when the layer is done.
  */
-#include "hw.h"
+#include "emit.h"
 
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-
-typedef struct Out {
-	FILE *f;
-	const Hw *hw;
-	const LoopNest *ln;
-	int njobs;
-	int job_buf[2 * MAX_BUFFERS], job_drain[2 * MAX_BUFFERS];
-	int first_drain, first_fill;
-} Out;
-
-static void P(Out *o, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-static void P(Out *o, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vfprintf(o->f, fmt, ap);
-	va_end(ap);
-}
 
 /* ---- names of part values in the different contexts ---- */
 
@@ -197,12 +177,6 @@ static void zext(Out *o, const char *expr, int w, int to)
 		P(o, "{%d'd0, %s}", to - w, expr);
 }
 
-static const char *tname(int t)
-{
-	static const char *n[] = {"o", "a", "b"};
-	return n[t];
-}
-
 /* PE index of lane u and rest r of tensor t (constant function). */
 static void pe_of(Out *o, int t)
 {
@@ -224,145 +198,6 @@ static void pe_of(Out *o, int t)
 		}
 	}
 	P(o, ";\n\tendfunction\n");
-}
-
-/* ---- the modules ---- */
-
-static void emit_sram(Out *o)
-{
-	P(o, "// A behavioural SRAM with synchronous read: NR read and NW write "
-	  "ports.\nmodule tessera_sram #(\n"
-	  "\tparameter integer W = 16, D = 16, AW = 4, NR = 1, NW = 1\n) (\n"
-	  "\tinput wire clk,\n"
-	  "\tinput wire [NR-1:0] re,\n\tinput wire [NR*AW-1:0] raddr,\n"
-	  "\toutput reg [NR*W-1:0] rdata,\n"
-	  "\tinput wire [NW-1:0] we,\n\tinput wire [NW*AW-1:0] waddr,\n"
-	  "\tinput wire [NW*W-1:0] wdata\n);\n"
-	  "\treg [W-1:0] mem [0:D-1];\n\tinteger i;\n"
-	  "\talways @(posedge clk) begin\n"
-	  "\t\tfor (i = 0; i < NR; i = i + 1)\n"
-	  "\t\t\tif (re[i]) rdata[i*W +: W] <= mem[raddr[i*AW +: AW]];\n"
-	  "\t\tfor (i = 0; i < NW; i = i + 1)\n"
-	  "\t\t\tif (we[i]) mem[waddr[i*AW +: AW]] <= wdata[i*W +: W];\n"
-	  "\tend\nendmodule\n\n");
-}
-
-/* The PE's product, cut or sign-extended to the accumulator's width.
- * The operands are multiplied at their own widths (one bit more for an
- * unsigned one beside a signed one), never widened first: the low bits
- * of a product do not depend on how the operands were widened, and a
- * 16 x 16 multiplier is a quarter of a 32 x 32 one. */
-static void emit_mul(Out *o)
-{
-	const Hw *hw = o->hw;
-	const Tensor *T = o->ln->layer->t;
-	int sa = T[T_A].type.is_signed, sb = T[T_B].type.is_signed;
-	int wo = hw->bits[T_OUT];
-	if (!sa && !sb) {
-		P(o, "\twire [%d:0] mul = x_a * x_b;  // unsigned\n", wo - 1);
-		return;
-	}
-	for (int t = T_A; t <= T_B; t++) {
-		int w = hw->bits[t], sg = T[t].type.is_signed;
-		const char *n = tname(t);
-		if (sg)
-			P(o, "\twire signed [%d:0] %ss = x_%s;\n", w - 1, n, n);
-		else
-			P(o, "\twire signed [%d:0] %ss = {1'b0, x_%s};\n", w, n, n);
-	}
-	P(o, "\twire signed [%d:0] mul = as * bs;  // signed\n", wo - 1);
-}
-
-/* The sum along one accumulation chain: the words of the lane's PEs
- * whose mask bits are set.  A module of its own, so that synthesis maps
- * it once for all the lanes. */
-static void emit_sum(Out *o)
-{
-	P(o, "// A lane's partial sums added: the words whose mask bit is set.\n"
-	  "module tessera_sum #(\n\tparameter integer N = 1, W = 32\n) (\n"
-	  "\tinput wire [N-1:0] m,\n\tinput wire [N*W-1:0] d,\n"
-	  "\toutput reg [W-1:0] s\n);\n\tinteger r;\n\talways @* begin\n"
-	  "\t\ts = {W{1'b0}};\n\t\tfor (r = 0; r < N; r = r + 1)\n"
-	  "\t\t\tif (m[r]) s = s + d[r*W +: W];\n\tend\nendmodule\n\n");
-}
-
-/* One PE.  It registers what the array sends it (the step's valid bit,
- * first flag and register-file addresses, and the fill bus) in its own
- * flip-flops: each input pin then loads one flip-flop, so synthesis sees
- * the true fan-out of the array's broadcast nets and buffers them, and
- * the copies, one per PE, are not merged.  The step's inputs are those
- * of stage A (the PE's registers are stage B); a fill word is written a
- * cycle after it arrives, which the sequencer's gap between the last
- * fill and the first step covers. */
-static void emit_pe(Out *o)
-{
-	const Hw *hw = o->hw;
-	int wo = hw->bits[T_OUT];
-	const HwBuf *O = &hw->buf[hw->inner[T_OUT]];
-	P(o, "// One PE: a %d x %d -> %d bit multiply-accumulate and its "
-	  "register files.\nmodule tessera_pe (\n\tinput wire clk", hw->bits[T_A],
-	  hw->bits[T_B], wo);
-	if (O->per_pe)
-		P(o, ",\n\t// stage A: it computes next cycle, the first term of its "
-		  "sum\n\tinput wire va,\n\tinput wire firsta");
-	for (int t = 0; t < NTENSORS; t++) {
-		const HwBuf *B = &hw->buf[hw->inner[t]];
-		int w = hw->bits[t], aw = B->aw;
-		const char *n = tname(t);
-		if (!B->per_pe) {
-			if (t == T_OUT)
-				P(o, ",\n\toutput wire [%d:0] prod", wo - 1);
-			else
-				P(o, ",\n\tinput wire [%d:0] x_%s", w - 1, n);
-			continue;
-		}
-		P(o, ",\n\tinput wire [%d:0] ra_%s,\n\tinput wire fw_%s,\n"
-		  "\tinput wire [%d:0] fa_%s,\n\tinput wire [%d:0] fd_%s",
-		  aw - 1, n, n, aw - 1, n, w - 1, n);
-		if (t == T_OUT)
-			P(o, ",\n\tinput wire clr_o,\n\tinput wire [%d:0] da_o,\n"
-			  "\tinput wire dc_o,\n\toutput wire [%d:0] dv_o,\n"
-			  "\toutput wire dt_o", aw - 1, w - 1);
-	}
-	P(o, "\n);\n\t/* verilator no_inline_module */\n");
-	for (int t = 0; t < NTENSORS; t++) {
-		const HwBuf *B = &hw->buf[hw->inner[t]];
-		int w = hw->bits[t], aw = B->aw;
-		const char *n = tname(t);
-		if (!B->per_pe)
-			continue;
-		P(o, "\treg [%d:0] rb_%s, fab_%s;\n\treg [%d:0] fdb_%s;\n"
-		  "\treg fwb_%s;\n\talways @(posedge clk) begin\n"
-		  "\t\trb_%s <= ra_%s;\n\t\tfwb_%s <= fw_%s;\n\t\tfab_%s <= fa_%s;\n"
-		  "\t\tfdb_%s <= fd_%s;\n\tend\n", aw - 1, n, n, w - 1, n, n, n, n,
-		  n, n, n, n, n, n);
-		if (t == T_OUT)
-			continue;
-		P(o, "\treg [%d:0] rf_%s [0:%ld];\n\twire [%d:0] x_%s = rf_%s[rb_%s];"
-		  "\n\talways @(posedge clk)\n\t\tif (fwb_%s) rf_%s[fab_%s] <= fdb_%s;\n",
-		  w - 1, n, B->words - 1, w - 1, n, n, n, n, n, n, n);
-	}
-	emit_mul(o);
-	if (!O->per_pe) {
-		P(o, "\tassign prod = mul;  // summed in the global buffer\n"
-		  "endmodule\n\n");
-		return;
-	}
-	P(o, "\treg v, first, clrb;\n\talways @(posedge clk) begin\n"
-	  "\t\tv <= va;\n\t\tfirst <= firsta;\n\t\tclrb <= clr_o;\n\tend\n");
-	P(o, "\treg [%d:0] rf_o [0:%ld];\n\treg [%ld:0] tch;\n"
-	  "\twire [%d:0] psum = first ? %d'd0 : rf_o[rb_o];\n"
-	  "\tassign dv_o = rf_o[da_o];\n\tassign dt_o = tch[da_o];\n"
-	  "\tinteger i;\n\talways @(posedge clk) begin\n"
-	  "\t\tif (clrb) begin\n\t\t\ttch <= %ld'd0;\n"
-	  "\t\t\tfor (i = 0; i <= %ld; i = i + 1) rf_o[i] <= %d'd0;\n"
-	  "\t\tend else if (fwb_o) begin\n\t\t\trf_o[fab_o] <= fdb_o;\n"
-	  "\t\t\ttch[fab_o] <= 1'b1;\n\t\tend else if (v) begin\n"
-	  "\t\t\trf_o[rb_o] <= psum + mul;\n\t\t\ttch[rb_o] <= 1'b1;\n"
-	  "\t\tend else if (dc_o) begin\n\t\t\ttch[da_o] <= 1'b0;\n\t\tend\n"
-	  "\tend\nendmodule\n\n",
-	  wo - 1, O->words - 1, O->words - 1, wo - 1, wo, O->words,
-	  O->words - 1, wo);
 }
 
 /* ---- the top ---- */
@@ -1494,9 +1329,7 @@ void hw_emit(FILE *f, const Hw *hw)
 	free(text);
 	P(&o, "\n`default_nettype none\n// One file holds every module of the design.\n"
 	  "/* verilator lint_off DECLFILENAME */\n\n");
-	emit_sram(&o);
-	emit_sum(&o);
-	emit_pe(&o);
+	emit_modules(&o);
 	emit_ports(&o);
 	for (int t = 0; t < NTENSORS; t++) {
 		pe_of(&o, t);
