@@ -553,10 +553,13 @@ static int cmd_sim(const Opts *o, const LoopNest *ln)
 		m.pes_used = mod.pes_used;
 		m.compute_cycles = mod.compute_cycles;
 		model_account(ln, &m);
-		if (o->json)
-			report_json(stdout, ln, &m, verified);
-		else {
+		if (o->json) {
+			report_json_open(stdout, ln, &m, verified);
+			sim_cycles_report(stdout, hw, &r, 1);
+			fputs("\n}\n", stdout);
+		} else {
 			report_table(stdout, ln, &m);
+			sim_cycles_report(stdout, hw, &r, 0);
 			printf("\nverified: %s (%s against the CPU reference, bit for "
 			       "bit)\n", verified ? "yes" : "NO", l->t[T_OUT].name);
 		}

@@ -1235,8 +1235,14 @@ static void emit_counters(Out *o)
 		for (int lv = 0; lv < A->nlevels; lv++)
 			P(o, ", k_rd%d_%s, k_wr%d_%s", lv, tname(t), lv, tname(t));
 	}
-	P(o, ";\n\talways @(posedge clk) begin\n\t\tif (rst) begin\n"
-	  "\t\t\tk_cyc <= 64'd0;\n\t\t\tk_mac <= 64'd0;\n");
+	P(o, ";\n\treg [63:0] k_step, k_flush, k_end;  // cycles by state\n"
+	  "\treg [63:0] k_job [0:%d];  // cycles by job\n"
+	  "\tinteger kj;\n", o->njobs - 1);
+	P(o, "\talways @(posedge clk) begin\n\t\tif (rst) begin\n"
+	  "\t\t\tk_cyc <= 64'd0;\n\t\t\tk_mac <= 64'd0;\n"
+	  "\t\t\tk_step <= 64'd0;\n\t\t\tk_flush <= 64'd0;\n"
+	  "\t\t\tk_end <= 64'd0;\n\t\t\tfor (kj = 0; kj < %d; kj = kj + 1) "
+	  "k_job[kj] <= 64'd0;\n", o->njobs);
 	for (int t = 0; t < NTENSORS; t++) {
 		P(o, "\t\t\tk_hop_%s <= 64'd0;\n", tname(t));
 		for (int lv = 0; lv < A->nlevels; lv++)
@@ -1245,7 +1251,12 @@ static void emit_counters(Out *o)
 	}
 	P(o, "\t\tend else begin\n"
 	  "\t\t\tif (st != S_IDLE && !done) k_cyc <= k_cyc + 64'd1;\n"
-	  "\t\t\tif (stb) begin\n\t\t\t\tk_mac <= k_mac + $countones(pv);\n");
+	  "\t\t\tif (st == S_STEP) k_step <= k_step + 64'd1;\n"
+	  "\t\t\tif (st == S_FLUSH) k_flush <= k_flush + 64'd1;\n"
+	  "\t\t\tif (st == S_DONE && !done) k_end <= k_end + 64'd1;\n"
+	  "\t\t\tif (st == S_JOB) k_job[job[%d:0]] <= k_job[job[%d:0]] + 64'd1;\n"
+	  "\t\t\tif (stb) begin\n\t\t\t\tk_mac <= k_mac + $countones(pv);\n",
+	  hw_bits(o->njobs - 1) - 1, hw_bits(o->njobs - 1) - 1);
 	for (int t = 0; t < NTENSORS; t++) {
 		const HwBuf *B = &hw->buf[hw->inner[t]];
 		int lv = B->b->level;
@@ -1297,7 +1308,12 @@ static void emit_counters(Out *o)
 	}
 	P(o, "\t\tend\n\t\tif (st == S_DONE && !mem_req && !done) begin\n"
 	  "\t\t\t$display(\"tessera-count cycles %%0d\", k_cyc);\n"
-	  "\t\t\t$display(\"tessera-count macs %%0d\", k_mac);\n");
+	  "\t\t\t$display(\"tessera-count phase %%0d %%0d %%0d\", k_step, "
+	  "k_flush, k_end);\n");
+	for (int i = 0; i < o->njobs; i++)
+		P(o, "\t\t\t$display(\"tessera-count job %d %d %%0d\", k_job[%d]);"
+		  "\n", o->job_buf[i], o->job_drain[i], i);
+	P(o, "\t\t\t$display(\"tessera-count macs %%0d\", k_mac);\n");
 	for (int t = 0; t < NTENSORS; t++) {
 		P(o, "\t\t\t$display(\"tessera-count hops %d %%0d\", k_hop_%s);\n",
 		  t, tname(t));

@@ -527,6 +527,10 @@ int npy_read(const char *path, const Tensor *t, Buf *b, char *err,
 void naive_run(const Layer *l, Buf *bufs);
 void report_table(FILE *f, const LoopNest *ln, const Model *m);
 void report_json(FILE *f, const LoopNest *ln, const Model *m, int verified);
+/* report_json without the object's closing brace, for a caller that adds
+ * members of its own */
+void report_json_open(FILE *f, const LoopNest *ln, const Model *m,
+                      int verified);
 /* Seconds spent by the JIT: loading LLVM, compiling, running the kernel. */
 typedef struct JitTimes {
 	double load, compile, kernel;

@@ -82,6 +82,13 @@ static void jstr(FILE *f, const char *key, const char *s)
 
 void report_json(FILE *f, const LoopNest *ln, const Model *m, int verified)
 {
+	report_json_open(f, ln, m, verified);
+	fputs("\n}\n", f);
+}
+
+void report_json_open(FILE *f, const LoopNest *ln, const Model *m,
+                      int verified)
+{
 	const Arch *a = ln->arch;
 	const Layer *l = ln->layer;
 	fputs("{\n  ", f);
@@ -118,5 +125,4 @@ void report_json(FILE *f, const LoopNest *ln, const Model *m, int verified)
 	fprintf(f, " },\n  \"pj_per_mac\": %.6f", m->pj_per_mac);
 	if (verified >= 0)
 		fprintf(f, ",\n  \"verified\": %s", verified ? "true" : "false");
-	fputs("\n}\n", f);
 }

@@ -123,6 +123,16 @@ static void parse_line(const char *line, SimResult *r)
 		r->m.hops[a] = b;
 	} else if (sscanf(line, "tessera-count macs %ld", &a) == 1) {
 		r->m.macs = a;
+	} else if (sscanf(line, "tessera-count phase %ld %ld %ld", &a, &b,
+	                  &c) == 3) {
+		r->c.step = a;
+		r->c.flush = b;
+		r->c.end = c;
+	} else if (sscanf(line, "tessera-count job %ld %ld %ld", &a, &b,
+	                  &c) == 3 && r->c.njobs < 2 * MAX_BUFFERS) {
+		r->c.job[r->c.njobs].buf = (int)a;
+		r->c.job[r->c.njobs].drain = (int)b;
+		r->c.job[r->c.njobs++].cycles = c;
 	} else if (sscanf(line, "tessera-count cycles %ld", &a) == 1) {
 		r->m.cycles = a;
 	} else {
@@ -202,6 +212,51 @@ int sim_run(const Hw *hw, Buf *bufs, const SimOpts *o, SimResult *r,
 		         r->counted ? "" : ", the design printed no counters", log);
 		return 0;
 	}
+	long sum = r->c.step + r->c.flush + r->c.end;
+	for (int i = 0; i < r->c.njobs; i++)
+		sum += r->c.job[i].cycles;
+	if (sum != r->m.cycles) {
+		snprintf(err, errlen, "the design's cycles by state add up to %ld, "
+		         "not to its %ld cycles; see %s", sum, r->m.cycles, log);
+		return 0;
+	}
 	remove_tree(work);
 	return 1;
+}
+
+void sim_cycles_report(FILE *f, const Hw *hw, const SimResult *r, int json)
+{
+	const LoopNest *ln = hw->ln;
+	const SimCycles *c = &r->c;
+	long total = r->m.cycles > 0 ? r->m.cycles : 1;
+	if (json)
+		fprintf(f, ",\n  \"cycles_by_state\": { \"steps\": %ld, "
+		        "\"flush\": %ld, \"end\": %ld,\n    \"jobs\": [", c->step,
+		        c->flush, c->end);
+	else
+		fprintf(f, "\ncycles in hardware, by state:\n  %-24s %12ld %6.1f%%\n"
+		        "  %-24s %12ld %6.1f%%\n", "steps (MACs)", c->step,
+		        100.0 * c->step / total, "after steps (flush)", c->flush,
+		        100.0 * c->flush / total);
+	for (int i = 0; i < c->njobs; i++) {
+		const HwBuf *B = &hw->buf[c->job[i].buf];
+		const char *tn = ln->layer->t[B->t].name;
+		const char *lv = ln->arch->level[B->b->level].name;
+		const char *kind = c->job[i].drain ? "drain" : "fill";
+		if (json)
+			fprintf(f, "%s\n      { \"tensor\": \"%s\", \"level\": \"%s\", "
+			        "\"job\": \"%s\", \"cycles\": %ld }", i ? "," : "", tn, lv,
+			        kind, c->job[i].cycles);
+		else {
+			char name[64];
+			snprintf(name, sizeof name, "%s %s@%s", kind, tn, lv);
+			fprintf(f, "  %-24s %12ld %6.1f%%\n", name, c->job[i].cycles,
+			        100.0 * c->job[i].cycles / total);
+		}
+	}
+	if (json)
+		fputs(" ] }", f);
+	else
+		fprintf(f, "  %-24s %12ld %6.1f%%\n", "last DRAM writes", c->end,
+		        100.0 * c->end / total);
 }

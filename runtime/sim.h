@@ -10,8 +10,21 @@ typedef struct SimOpts {
 	long max_cycles;          /* give up after these */
 } SimOpts;
 
+/* Where the design's cycles went, from its own counters: steps, the
+ * cycle after a step that starts jobs, each job of the sequencer (a
+ * buffer's fill or drain), and the wait for the last DRAM write. */
+typedef struct SimCycles {
+	long step, flush, end;
+	int njobs;
+	struct {
+		int buf, drain;       /* the hardware plan's buffer; 1: drain */
+		long cycles;
+	} job[2 * MAX_BUFFERS];
+} SimCycles;
+
 typedef struct SimResult {
 	Model m;                  /* counts and cycles the design measured */
+	SimCycles c;              /* and where the cycles went */
 	int counted;              /* access lines read */
 	double seconds;           /* simulated run, wall clock (harness) */
 	double build_seconds;
@@ -22,5 +35,9 @@ typedef struct SimResult {
  * a message when the tools or the design fail. */
 int sim_run(const Hw *hw, Buf *bufs, const SimOpts *o, SimResult *r,
             char *err, size_t errlen);
+
+/* Where the cycles went (r->c), as a table or (json) as the
+ * "cycles_by_state" member of the report's object. */
+void sim_cycles_report(FILE *f, const Hw *hw, const SimResult *r, int json);
 
 #endif

@@ -10,6 +10,8 @@
 #                         TESSERA_HW_RANDOM (default 12) that accelerate
 #                         and that the backend builds: CPU reference,
 #                         model and simulation must all agree
+#   cycles by state       the quickstart's --json: its cycles by state
+#                         add up to its cycles, steps to compute cycles
 #   clean RTL             verilator --lint-only -Wall, Icarus and yosys
 #                         accept a generated design
 # Designs are built once and kept in build/sim (the build cache).
@@ -23,6 +25,8 @@ hw_sim() { # FILE -> ok, or the reason
 	grep -q "every count equals the model's" $OUT/sim.err ||
 		{ cat $OUT/sim.err; return 1; }
 	grep -q "^verified: yes" $OUT/sim.out || { echo "not verified"; return 1; }
+	grep -q "^cycles in hardware, by state:" $OUT/sim.out ||
+		{ echo "no cycles by state"; return 1; }
 }
 
 for f in test/hw/*.tsr examples/quickstart.tsr examples/depthwise_int8.tsr \
@@ -60,6 +64,23 @@ if [ -x build/schedgen ]; then
 		fi
 		seed=$((seed + 1))
 	done
+fi
+
+# The JSON of a simulation: valid, and its cycles by state (steps, the
+# flush after them, every job, the end) add up to its cycles.
+if command -v python3 >/dev/null 2>&1; then
+	if $T sim examples/quickstart.tsr --json >$OUT/sim.json 2>$OUT/sim.err &&
+		r=$(python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+c = d["cycles_by_state"]
+s = c["steps"] + c["flush"] + c["end"] + sum(j["cycles"] for j in c["jobs"])
+kinds = sorted(set(j["job"] for j in c["jobs"]))
+ok = s == d["cycles"] and c["steps"] == d["compute_cycles"] and kinds == ["drain", "fill"]
+print("ok" if ok else "sum %d, cycles %d, steps %d, compute %d, kinds %s" %
+      (s, d["cycles"], c["steps"], d["compute_cycles"], kinds))
+' $OUT/sim.json 2>&1) && [ "$r" = ok ]; then ok hw/cycles_by_state
+	else bad hw/cycles_by_state "${r:-$(cat $OUT/sim.err)}"; fi
 fi
 
 # Clean RTL: lint, Icarus and yosys on designs of every kind.
