@@ -128,7 +128,7 @@ static void guards_ok(Out *o, Namer n)
 /* ---- the odometer: counters of parts `use`, fastest first ---- */
 
 static void odometer(Out *o, const unsigned char *use, Namer cur, Namer next,
-                     const char *last)
+                     const char *last, int sj, long step)
 {
 	const Hw *hw = o->hw;
 	int js[HW_MAXP], n = 0;
@@ -147,9 +147,10 @@ static void odometer(Out *o, const unsigned char *use, Namer cur, Namer next,
 	P(o, "\t\t%s = 1'b%d;\n", last, n == 0);
 	for (int i = 0; i < n; i++) {
 		const char *nx = val(o, next, js[i], a, sizeof a);
-		P(o, "%*s%s = %s + 32'd1;\n", i + 2, "", nx,
-		  val(o, cur, js[i], b, sizeof b));
-		P(o, "%*sif (%s == 32'd%ld || !", i + 2, "", nx,
+		long st = js[i] == sj ? step : 1;   /* part sj steps by `step` */
+		P(o, "%*s%s = %s + 32'd%ld;\n", i + 2, "", nx,
+		  val(o, cur, js[i], b, sizeof b), st);
+		P(o, "%*sif (%s %s 32'd%ld || !", i + 2, "", nx, st > 1 ? ">=" : "==",
 		  hw->part[js[i]].p->extent);
 		guards_ok(o, next);
 		P(o, ") begin\n%*s%s = 32'd0;\n", i + 3, "", nx);
@@ -339,8 +340,16 @@ static void emit_ports(Out *o)
 	  "\toutput reg mem_req,\n\toutput reg mem_we,\n"
 	  "\toutput reg [31:0] mem_addr,\n\toutput reg [%d:0] mem_wdata,\n"
 	  "\toutput reg [63:0] mem_tag,\n\tinput wire mem_rvalid,\n"
-	  "\tinput wire [%d:0] mem_rdata,\n\tinput wire [63:0] mem_rtag\n);\n",
+	  "\tinput wire [%d:0] mem_rdata,\n\tinput wire [63:0] mem_rtag",
 	  hw->dw - 1, hw->dw - 1);
+	int G = o->dslots;
+	if (G > 1)
+		P(o, ",\n\t// read slots 1 to %d: words read with the request, answered "
+		  "with it\n\toutput reg [%d:0] mem_xreq,\n"
+		  "\toutput reg [%d:0] mem_xaddr,\n\tinput wire [%d:0] mem_xvalid,\n"
+		  "\tinput wire [%d:0] mem_xdata", G - 1, G - 2, (G - 1) * 32 - 1, G - 2,
+		  (G - 1) * hw->dw - 1);
+	P(o, "\n);\n");
 	P(o, "\t// Addresses are computed in 32 bits and sliced to each memory's\n"
 	  "\t// width: their high bits are unused by design.\n"
 	  "\t/* verilator lint_off UNUSEDSIGNAL */\n");
@@ -364,7 +373,8 @@ static void emit_controller(Out *o)
 		P(o, "\twire [31:0] c%dx = {%d'd0, c%d};\n", j, 32 - p->width, j);
 		P(o, "\treg [31:0] n%d, nx%d;\n", j, j);
 	}
-	odometer(o, use, (Namer){V_CUR, 0, 0, 0}, (Namer){V_NEXT, 0, 0, 0}, "nlast");
+	odometer(o, use, (Namer){V_CUR, 0, 0, 0}, (Namer){V_NEXT, 0, 0, 0}, "nlast",
+	         -1, 1);
 	for (int k = 0; k < hw->nbuf; k++) {
 		P(o, "\twire chg%d = 1'b0", k);
 		for (int j = 0; j < hw->np; j++)
@@ -377,6 +387,29 @@ static void emit_controller(Out *o)
 		if (temporal(hw, j) && hw->red[j])
 			P(o, " && c%dx == 32'd0", j);
 	P(o, ";  // no reduction loop has moved: no partial sum yet\n");
+}
+
+/* A buffer filled a word per bank (pfill_plan): which slots hold a bank
+ * (the bank coordinate plus the slot is below the banks), the address
+ * inside every bank, and each slot's DRAM address. */
+static void emit_slots(Out *o, int k)
+{
+	int G = o->pf[k].slots;
+	if (!G)
+		return;
+	char cv[32];
+	snprintf(cv, sizeof cv, o->hw->buf[k].box ? "e%d_q%dx" : "e%d_%dx", k,
+	         o->pf[k].coord);
+	P(o, "\t// filled a word per bank: slot s fetches bank %s + s\n"
+	  "\twire [%d:0] e%d_sv = {", cv, G - 1, k);
+	for (int q = G - 1; q > 0; q--)
+		P(o, "%s + 32'd%d < 32'd%ld, ", cv, q, o->pf[k].nb);
+	P(o, "1'b1};  // slots that hold a bank\n"
+	  "\twire [31:0] e%d_bl = e%d_la - %s * 32'd%ld;  // in every bank\n"
+	  "\twire [%d:0] e%d_xa = {", k, k, cv, o->pf[k].size, (G - 1) * 32 - 1, k);
+	for (int q = G - 1; q > 0; q--)
+		P(o, "e%d_pa + 32'd%ld%s", k, q * o->pf[k].dstride, q > 1 ? ", " : "");
+	P(o, "};  // slots 1.. DRAM addresses\n");
 }
 
 /* An engine that walks its block's words one index position at a time
@@ -410,9 +443,11 @@ static void emit_box(Out *o, int k)
 	for (int r = T->rank - 1; r >= 0; r--) {
 		if (B->span[r] <= 1)
 			continue;
-		P(o, "%*sf%d_q%d = e%d_q%dx + 32'd1;\n%*sif (f%d_q%d == 32'd%ld) begin\n"
-		  "%*sf%d_q%d = 32'd0;\n", depth + 2, "", k, r, k, r, depth + 2, "",
-		  k, r, B->span[r], depth + 3, "", k, r);
+		long st = o->pf[k].slots && o->pf[k].coord == r ? o->pf[k].slots : 1;
+		P(o, "%*sf%d_q%d = e%d_q%dx + 32'd%ld;\n%*sif (f%d_q%d %s 32'd%ld) "
+		  "begin\n%*sf%d_q%d = 32'd0;\n", depth + 2, "", k, r, k, r, st,
+		  depth + 2, "", k, r, st > 1 ? ">=" : "==", B->span[r], depth + 3, "",
+		  k, r);
 		depth++;
 	}
 	if (depth) {
@@ -432,6 +467,7 @@ static void emit_box(Out *o, int k)
 		if (B->span[r] > 1)
 			P(o, " + e%d_q%dx * 32'd%ld", k, r, rowstride[r]);
 	P(o, ";  // DRAM address\n\twire dup%d = 1'b0;\n", k);
+	emit_slots(o, k);
 }
 
 static void emit_engine(Out *o, int k)
@@ -455,7 +491,8 @@ static void emit_engine(Out *o, int k)
 	}
 	char last[32];
 	snprintf(last, sizeof last, "f%d_last", k);
-	odometer(o, B->eng, (Namer){V_ENG, k, 0, 0}, (Namer){V_ENGNEXT, k, 0, 0}, last);
+	odometer(o, B->eng, (Namer){V_ENG, k, 0, 0}, (Namer){V_ENGNEXT, k, 0, 0}, last,
+	         o->pf[k].slots ? o->pf[k].coord : -1, o->pf[k].slots);
 	P(o, "\twire [31:0] e%d_la = ", k);
 	sum(o, (Namer){V_ENG, k, 0, 0}, B->acoef, 0);
 	P(o, ";  // local address\n\twire [31:0] e%d_ln = ", k);
@@ -470,6 +507,7 @@ static void emit_engine(Out *o, int k)
 	else
 		sum(o, (Namer){V_ENG, k, 0, 0}, hw->buf[B->parent].acoef, 0);
 	P(o, ";  // %s address\n", B->parent < 0 ? "DRAM" : "parent");
+	emit_slots(o, k);
 	if (B->per_pe && B->t != T_OUT)
 		for (int g = 0; g < o->ln->nguards; g++)
 			if (guard_spatial(o, g)) {
@@ -558,6 +596,93 @@ static long bank_plan(const Hw *hw, int k, long *size)
 	return n;
 }
 
+/* The DRAM moves `bandwidth` words a cycle.  A shared buffer filled
+ * from DRAM takes that many when one coordinate of its engine's walk
+ * picks the bank (bank_plan) and nothing else does: every bank then
+ * gets the same walk, and the engine fetches one word for each of
+ * `slots` banks a cycle, at bank-local addresses that are all equal.
+ * The coordinate steps by `slots`; a slot past the last bank is idle.
+ * Returns the slots (0: the buffer is filled a word a cycle). */
+static int pfill_plan(const Out *o, int k, long *nbp, long *szp, int *coord,
+                      long *dstride)
+{
+	const Hw *hw = o->hw;
+	const HwBuf *B = &hw->buf[k];
+	if (B->per_pe || B->parent >= 0 || B->t == T_OUT || B->dedup)
+		return 0;
+	long sz, nb = bank_plan(hw, k, &sz);
+	long bw = o->ln->arch->level[B->plevel].bandwidth;
+	long slots = bw > 0 && bw < nb ? bw : nb;
+	if (slots > HW_PORTS)
+		slots = HW_PORTS;
+	if (nb < 2 || slots < 2)
+		return 0;
+	const Tensor *T = &o->ln->layer->t[B->t];
+	int c = -1;
+	long rest = 0;
+	if (B->box) {
+		long rs = 1, rowstride[MAX_RANK];
+		for (int r = T->rank - 1; r >= 0; r--) {
+			rowstride[r] = rs;
+			rs *= T->shape[r];
+		}
+		for (int r = 0; r < T->rank; r++) {
+			if (B->span[r] <= 1)
+				continue;
+			if (c < 0 && B->span[r] == nb && B->lstride[r] == sz) {
+				c = r;
+				*dstride = rowstride[r];
+			} else {
+				rest += (B->span[r] - 1) * B->lstride[r];
+			}
+		}
+	} else {
+		for (int j = 0; j < hw->np; j++) {
+			if (!B->acoef[j])
+				continue;
+			if (!B->eng[j] || B->acoef[j] < 0)
+				return 0;   /* the address moves outside the walk */
+			if (c < 0 && B->acoef[j] == sz && hw->part[j].p->extent == nb)
+				c = j;
+			else
+				rest += (hw->part[j].p->extent - 1) * B->acoef[j];
+		}
+		if (c < 0)
+			return 0;
+		for (int g = 0; g < o->ln->nguards; g++) {
+			long gc[HW_MAXP];
+			guard_coefs(hw, g, gc);
+			if (!o->ln->guard[g].trivial && gc[c])
+				return 0;   /* an edge tile cuts the banks */
+		}
+		*dstride = hw->lin[B->t][c];
+	}
+	if (c < 0 || rest >= sz)
+		return 0;
+	*nbp = nb;
+	*szp = sz;
+	*coord = c;
+	return (int)slots;
+}
+
+static void plan_pfill(Out *o)
+{
+	o->dslots = 1;
+	for (int k = 0; k < o->hw->nbuf; k++) {
+		o->pf[k].slots = pfill_plan(o, k, &o->pf[k].nb, &o->pf[k].size,
+		                            &o->pf[k].coord, &o->pf[k].dstride);
+		if (o->pf[k].slots > o->dslots)
+			o->dslots = o->pf[k].slots;
+	}
+}
+
+int hw_dram_slots(const Hw *hw)
+{
+	Out o = {.hw = hw, .ln = hw->ln};
+	plan_pfill(&o);
+	return o.dslots;
+}
+
 /* The banks of a shared buffer (bank_plan): port 0 goes to the bank its
  * address falls in (its read data come back from the bank read last),
  * lane i's port to bank i, addresses made local. */
@@ -594,6 +719,20 @@ static void emit_banks(Out *o, int k, long nb, long sz)
 	if (out)
 		P(o, "\t\twire [%d:0] wa = g%d_wa%s[b%d*%d +: %d] - BASE;\n", aw - 1,
 		  k, g, k, aw, aw);
+	int G = o->pf[k].slots;
+	if (G) {
+		int dw = hw->dw;
+		P(o, "\t\t// a fill's slot for this bank: the slot's word at the "
+		  "tag's address\n\t\twire [31:0] ps = {%d'd0, BI} - rsp_tag[63:32];\n"
+		  "\t\twire [%d:0] psv = {", 32 - bw, G - 1);
+		if (G > 1)
+			P(o, "mem_xvalid[%d:0], ", G - 2);
+		P(o, "1'b1};\n\t\twire [%d:0] psd = {", G * dw - 1);
+		if (G > 1)
+			P(o, "mem_xdata[%d:0], ", (G - 1) * dw - 1);
+		P(o, "mem_rdata};\n\t\twire pw = g%d_pf && mem_rvalid && ps < 32'd%d "
+		  "&& psv[ps[%d:0]];\n", k, G, hw_bits(G - 1) - 1);
+	}
 	P(o, "\t\ttessera_sram #(.W(%d), .D(b%d == %ld ? %ld : %ld), .AW(%d), "
 	  ".NR(2), .NW(%d)) m (\n\t\t\t.clk(clk),\n"
 	  "\t\t\t.re({g%d_re%s[b%d], g%d_re0 && g%d_rb == BI}),\n"
@@ -605,6 +744,11 @@ static void emit_banks(Out *o, int k, long nb, long sz)
 		  "\t\t\t.waddr({wa[%d:0], w0[%d:0]}),\n"
 		  "\t\t\t.wdata({g%d_wd%s[b%d*%d +: %d], g%d_wd0}));\n", k, g, k, k,
 		  k, law - 1, law - 1, k, g, k, w, w, k);
+	else if (G)
+		P(o, "\t\t\t.we(g%d_we0 && g%d_wb == BI || pw),\n"
+		  "\t\t\t.waddr(pw ? rsp_tag[%d:0] : w0[%d:0]),\n"
+		  "\t\t\t.wdata(pw ? psd[ps[%d:0]*%d +: %d] : g%d_wd0));\n", k, k,
+		  law - 1, law - 1, hw_bits(G - 1) - 1, hw->dw, w, k);
 	else
 		P(o, "\t\t\t.we(g%d_we0 && g%d_wb == BI),\n\t\t\t.waddr(w0[%d:0]),\n"
 		  "\t\t\t.wdata(g%d_wd0));\n", k, k, law - 1, k);
@@ -623,6 +767,8 @@ static void emit_gb(Out *o, int k)
 	P(o, "\treg g%d_re0, g%d_we0;\n\treg [%d:0] g%d_ra0, g%d_wa0;\n"
 	  "\treg [%d:0] g%d_wd0;\n", k, k, aw - 1, k, k, w - 1, k);
 	P(o, "\twire [%ld:0] g%d_rd;\n", nr * w - 1, k);
+	if (o->pf[k].slots)
+		P(o, "\treg g%d_pf;  // a fill a word per bank is running\n", k);
 	static const char *const grp[2] = {"l", "p"};
 	long cnt[2] = {lanes, pl};
 	for (int i = 0; i < 2; i++) {
@@ -1063,6 +1209,12 @@ static void emit_job_mux(Out *o)
 	  "\t\tgp_go = 1'b0;\n\t\tgp_tn = 64'd0;\n\t\tgp_data = %d'd0;\n"
 	  "\t\tdp_go = 1'b0;\n\t\tdp_an = 32'd0;\n\t\tclro = 1'b0;\n"
 	  "\t\tdcall = 1'b0;\n", hw->dw, hw->dw);
+	if (o->dslots > 1)
+		P(o, "\t\trq_xv = %d'd0;\n\t\trq_xaddr = %d'd0;\n", o->dslots - 1,
+		  (o->dslots - 1) * 32);
+	for (int k = 0; k < hw->nbuf; k++)
+		if (o->pf[k].slots)
+			P(o, "\t\tg%d_pf = 1'b0;\n", k);
 	for (int t = 0; t < NTENSORS; t++)
 		if (hw->buf[hw->inner[t]].per_pe)
 			P(o, "\t\tfwall_%s = 1'b0;\n", tname(t));
@@ -1086,7 +1238,15 @@ static void emit_job_mux(Out *o)
 			if (B->npar > 1)
 				P(o, "\t\t\t\tgp_go = 1'b1;  // every lane's port reads\n"
 				  "\t\t\t\tgp_tn = {e%d_ln, e%d_la};\n", k, k);
-			else if (p < 0)
+			else if (o->pf[k].slots) {
+				int G = o->pf[k].slots;
+				P(o, "\t\t\t\trq_v = 1'b1;\n\t\t\t\trq_addr = e%d_pa;\n"
+				  "\t\t\t\trq_tag = {%s%d_%s%dx, e%d_bl};  // first bank, "
+				  "address in it\n\t\t\t\trq_xv[%d:0] = e%d_sv[%d:1];\n"
+				  "\t\t\t\trq_xaddr[%d:0] = e%d_xa;\n", k, "e", k,
+				  B->box ? "q" : "", o->pf[k].coord, k, G - 2, k, G - 1,
+				  (G - 1) * 32 - 1, k);
+			} else if (p < 0)
 				P(o, "\t\t\t\trq_v = 1'b1;\n\t\t\t\trq_addr = e%d_pa;\n"
 				  "\t\t\t\trq_tag = {e%d_ln, e%d_la};\n", k, k, k);
 			else
@@ -1103,7 +1263,9 @@ static void emit_job_mux(Out *o)
 			}
 			if (B->per_pe)
 				P(o, "\t\t\tfwall_%s = rsp_v;\n", n);
-			else {
+			else if (o->pf[k].slots) {
+				P(o, "\t\t\tg%d_pf = 1'b1;  // the banks take the slots\n", k);
+			} else {
 				P(o, "\t\t\tg%d_we0 = rsp_v;\n\t\t\tg%d_wa0 = rsp_tag[%d:0];\n"
 				  "\t\t\tg%d_wd0 = rsp_data[%d:0];\n", k, k, B->aw - 1, k, w - 1);
 			}
@@ -1212,6 +1374,11 @@ static void emit_datapath(Out *o)
 	  "\treg [31:0] rq_addr, dp_an, dp_a, outst;\n"
 	  "\treg [%d:0] rq_data, gp_data;\n\treg [63:0] rq_tag, gp_tn, gp_tag;\n",
 	  hw->dw - 1);
+	if (o->dslots > 1)
+		P(o, "\treg [%d:0] rq_xv;\n\treg [%d:0] rq_xaddr;\n"
+		  "\talways @(posedge clk) begin\n\t\tmem_xreq <= rq_xv;\n"
+		  "\t\tmem_xaddr <= rq_xaddr;\n\tend\n", o->dslots - 2,
+		  (o->dslots - 1) * 32 - 1);
 	P(o, "\twire rsp_v = mem_rvalid || gp_v;\n"
 	  "\twire [63:0] rsp_tag = mem_rvalid ? mem_rtag : gp_tag;\n"
 	  "\twire [%d:0] rsp_data = mem_rvalid ? mem_rdata : gp_data;\n"
@@ -1285,6 +1452,8 @@ static void emit_counters(Out *o)
 		const HwBuf *B = &hw->buf[k];
 		const char *n = tname(B->t);
 		char rd[32] = "64'd1", wr[32] = "64'd1";
+		if (o->pf[k].slots)
+			snprintf(rd, sizeof rd, "$countones(e%d_sv)", k);
 		if (B->npar > 1) {
 			snprintf(rd, sizeof rd, "$countones(g%d_rep)", B->parent);
 			snprintf(wr, sizeof wr, "$countones(g%d_wep)", B->parent);
@@ -1328,6 +1497,7 @@ void hw_emit(FILE *f, const Hw *hw)
 {
 	Out o = {.f = f, .hw = hw, .ln = hw->ln};
 	plan_jobs(&o);
+	plan_pfill(&o);
 	char *text = NULL;
 	size_t len = 0;
 	FILE *m = open_memstream(&text, &len);

@@ -16,6 +16,14 @@ typedef struct Out {
 	int njobs;          /* the sequencer's jobs: drains, then fills */
 	int job_buf[2 * MAX_BUFFERS], job_drain[2 * MAX_BUFFERS];
 	int first_drain, first_fill;  /* the first job of each kind */
+	int dslots;         /* DRAM read slots a cycle (pfill_plan) */
+	struct {            /* per buffer: filled a word per bank a cycle */
+		int slots;      /* banks served at once (0: a word a cycle) */
+		int coord;      /* the engine's bank coordinate: a part, or (box
+		                   walks) an index position */
+		long nb, size;  /* banks, words a bank */
+		long dstride;   /* DRAM words from one bank's word to the next */
+	} pf[MAX_BUFFERS];
 } Out;
 
 static inline void P(Out *o, const char *fmt, ...)

@@ -79,6 +79,9 @@ int hw_plan(const LoopNest *ln, Hw *hw, char *err, size_t errlen);
 void hw_emit(FILE *f, const Hw *hw);
 char *hw_verilog(const Hw *hw, size_t *len);   /* malloc'd */
 int hw_bits(long v);   /* bits to hold 0..v (at least 1) */
+/* DRAM words the design reads in one cycle: the width of its DRAM port
+ * (emit.c; 1 unless a buffer is filled a word per bank) */
+int hw_dram_slots(const Hw *hw);
 
 enum { HW_PORTS = 16 }; /* most lanes an engine serves at once */
 

@@ -1,5 +1,7 @@
 // shim.cpp - the only C++: wraps the Verilator model of tessera_top in
 // four extern "C" functions for the plain-C harness (runtime/harness.c).
+// Compiled per design with TESSERA_DSLOTS (the DRAM words the design reads
+// a cycle: hw_dram_slots) and TESSERA_DW (the DRAM word's bits).
 #include "Vtessera_top.h"
 #include "verilated.h"
 #ifdef TESSERA_TRACE
@@ -42,6 +44,38 @@ static void edge(Sim *s, int clk)
 	s->time++;
 }
 
+#if TESSERA_DSLOTS > 1
+// n bits (at most 64) at bit lo of a port: a plain integer, or a
+// Verilator wide value (32-bit words) when the port is wider than 64.
+static uint64_t get_bits(uint64_t v, int lo, int n)
+{
+	return (v >> lo) & (n >= 64 ? ~0ull : (1ull << n) - 1);
+}
+template <std::size_t N>
+static uint64_t get_bits(const VlWide<N> &v, int lo, int n)
+{
+	uint64_t r = 0;
+	for (int i = 0; i < n; i++)
+		r |= (uint64_t)((v[(lo + i) / 32] >> ((lo + i) % 32)) & 1u) << i;
+	return r;
+}
+template <typename T>
+static void set_bits(T &v, int lo, int n, uint64_t x)
+{
+	uint64_t m = (n >= 64 ? ~0ull : (1ull << n) - 1) << lo;
+	v = (T)(((uint64_t)v & ~m) | ((x << lo) & m));
+}
+template <std::size_t N>
+static void set_bits(VlWide<N> &v, int lo, int n, uint64_t x)
+{
+	for (int i = 0; i < n; i++) {
+		EData b = 1u << ((lo + i) % 32);
+		EData &w = v[(lo + i) / 32];
+		w = (x >> i) & 1 ? (w | b) : (w & ~b);
+	}
+}
+#endif
+
 // One clock cycle: inputs from io, then the outputs the design drives.
 extern "C" void sim_cycle(Sim *s, SimIO *io)
 {
@@ -51,6 +85,12 @@ extern "C" void sim_cycle(Sim *s, SimIO *io)
 	t->mem_rvalid = io->rvalid;
 	t->mem_rdata = io->rdata;
 	t->mem_rtag = io->rtag;
+#if TESSERA_DSLOTS > 1
+	t->mem_xvalid = io->xvalid;
+	if (io->xvalid)
+		for (int q = 0; q < TESSERA_DSLOTS - 1; q++)
+			set_bits(t->mem_xdata, q * TESSERA_DW, TESSERA_DW, io->xdata[q]);
+#endif
 	edge(s, 0);
 	edge(s, 1);
 	io->done = t->done;
@@ -59,6 +99,14 @@ extern "C" void sim_cycle(Sim *s, SimIO *io)
 	io->addr = t->mem_addr;
 	io->wdata = t->mem_wdata;
 	io->tag = t->mem_tag;
+#if TESSERA_DSLOTS > 1
+	io->xreq = io->req && !io->we ? t->mem_xreq : 0;
+	for (int q = 0; q < TESSERA_DSLOTS - 1; q++)
+		if (io->xreq >> q & 1)
+			io->xaddr[q] = get_bits(t->mem_xaddr, q * 32, 32);
+#else
+	io->xreq = 0;
+#endif
 }
 
 extern "C" void sim_free(Sim *s)

@@ -6,7 +6,9 @@
  * DRAM.bin holds the DRAM's words, 8 bytes each (little-endian, the low
  * bits meaningful).  The harness is the DRAM: it takes one request a
  * cycle from the design, writes at once, and answers reads in order
- * LATENCY cycles later, one word a cycle, with the request's tag.  When
+ * LATENCY cycles later with the request's tag.  A read is one word, or
+ * with read slots (SimIO.xreq) up to SIM_SLOTS words at addresses of
+ * their own, answered together.  When
  * the design says done it writes the DRAM back to OUT.bin and prints
  * "tessera-sim cycles N seconds S"; the design itself prints its access
  * counters.  On a terminal, a progress line shows cycles done, cycles a
@@ -23,6 +25,8 @@
 
 typedef struct Pending {
 	uint64_t ready, data, tag;
+	uint32_t xmask;                 /* read slots 1.. */
+	uint64_t xdata[SIM_SLOTS - 1];
 } Pending;
 
 static double now(void)
@@ -82,19 +86,28 @@ int main(int argc, char **argv)
 		io.rst = cycle < 2;
 		io.start = cycle == 2;
 		io.rvalid = 0;
+		io.xvalid = 0;
 		if (qn && q[qh].ready <= (uint64_t)cycle) {
 			io.rvalid = 1;
 			io.rdata = q[qh].data;
 			io.rtag = q[qh].tag;
+			io.xvalid = q[qh].xmask;
+			for (int k = 0; k < SIM_SLOTS - 1; k++)
+				if (q[qh].xmask >> k & 1)
+					io.xdata[k] = q[qh].xdata[k];
 			qh = (qh + 1) % cap;
 			qn--;
 		}
 		sim_cycle(s, &io);
 		if (io.req) {
-			if (io.addr >= (uint64_t)nwords) {
+			uint64_t bad = io.addr >= (uint64_t)nwords ? io.addr : 0;
+			for (int k = 0; k < SIM_SLOTS - 1 && !bad; k++)
+				if (io.xreq >> k & 1 && io.xaddr[k] >= (uint64_t)nwords)
+					bad = io.xaddr[k];
+			if (bad || io.addr >= (uint64_t)nwords) {
 				fprintf(stderr, "harness: cycle %ld: the design addressed "
 				        "DRAM word %llu of %ld\n", cycle,
-				        (unsigned long long)io.addr, nwords);
+				        (unsigned long long)(bad ? bad : io.addr), nwords);
 				rc = 3;
 				break;
 			}
@@ -107,8 +120,14 @@ int main(int argc, char **argv)
 					rc = 3;
 					break;
 				}
-				q[(qh + qn) % cap] = (Pending){(uint64_t)(cycle + latency),
-				                               mem[io.addr], io.tag};
+				Pending *p = &q[(qh + qn) % cap];
+				p->ready = (uint64_t)(cycle + latency);
+				p->data = mem[io.addr];
+				p->tag = io.tag;
+				p->xmask = io.xreq;
+				for (int k = 0; k < SIM_SLOTS - 1; k++)
+					if (io.xreq >> k & 1)
+						p->xdata[k] = mem[io.xaddr[k]];
 				qn++;
 			}
 		}

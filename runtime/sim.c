@@ -44,8 +44,9 @@ static int exists(const char *path)
 
 /* Builds the simulator of `verilog` unless it is built already; its
  * path goes to exe. */
-static int build(const char *verilog, size_t len, int trace, char *exe,
-                 size_t exelen, char *err, size_t errlen, int *built)
+static int build(const char *verilog, size_t len, int trace, const Hw *hw,
+                 char *exe, size_t exelen, char *err, size_t errlen,
+                 int *built)
 {
 	char home[2048], cache[2560], dir[3072], tmp[3200];
 	home_dir(home, sizeof home);
@@ -86,12 +87,14 @@ static int build(const char *verilog, size_t len, int trace, char *exe,
 	         "make -s -j2 -C obj -f Vtessera_top.mk Vtessera_top__ALL.a "
 	         "OPT_FAST=-O3 OPT_GLOBAL=-O3 && "
 	         "g++ -O2 -std=c++17 -Iobj -I%s -I%s/vltstd -I'%s/runtime' %s "
+	         "-DTESSERA_DSLOTS=%d -DTESSERA_DW=%d "
 	         "-c '%s/backend-verilog/shim.cpp' -o obj/shim.o && "
 	         "g++ -o sim obj/shim.o '%s/harness.o' obj/Vtessera_top__ALL.a "
 	         "'%s/verilated.o' '%s/verilated_threads.o' %s%s%s -lpthread; "
 	         "} >build.log 2>&1",
 	         tmp, trace ? "--trace" : "", VLT_INC, VLT_INC, home,
-	         trace ? "-DTESSERA_TRACE" : "", home, vlt, vlt, vlt,
+	         trace ? "-DTESSERA_TRACE" : "", hw_dram_slots(hw), hw->dw, home,
+	         vlt, vlt, vlt,
 	         trace ? "'" : "", trace ? vlt : "",
 	         trace ? "/verilated_vcd_c.o'" : "");
 	if (system(cmd) != 0) {
@@ -149,7 +152,7 @@ int sim_run(const Hw *hw, Buf *bufs, const SimOpts *o, SimResult *r,
 	char *text = hw_verilog(hw, &len);
 	char exe[3400];
 	double t0 = clock_seconds();
-	int ok = build(text, len, o->vcd != NULL, exe, sizeof exe, err, errlen,
+	int ok = build(text, len, o->vcd != NULL, hw, exe, sizeof exe, err, errlen,
 	               &r->built);
 	free(text);
 	r->build_seconds = clock_seconds() - t0;

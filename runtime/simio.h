@@ -8,13 +8,19 @@
 extern "C" {
 #endif
 
+enum { SIM_SLOTS = 16 };   /* DRAM words read a cycle, at most */
+
 typedef struct SimIO {
 	/* to the design */
 	int rst, start, rvalid;
 	uint64_t rdata, rtag;
+	uint32_t xvalid;                 /* read slots 1..: bit s-1 for slot s */
+	uint64_t xdata[SIM_SLOTS - 1];
 	/* from the design */
 	int done, req, we;
 	uint64_t addr, wdata, tag;
+	uint32_t xreq;                   /* more words read with the request */
+	uint64_t xaddr[SIM_SLOTS - 1];
 } SimIO;
 
 typedef struct Sim Sim;

@@ -10,6 +10,9 @@
 #                         TESSERA_HW_RANDOM (default 12) that accelerate
 #                         and that the backend builds: CPU reference,
 #                         model and simulation must all agree
+#   DRAM read slots       dram_slots.tsr reads 4 words a cycle, and its
+#                         global buffer fills take under half the cycles
+#                         of the same design with a bandwidth of 1
 #   cycles by state       the quickstart's --json: its cycles by state
 #                         add up to its cycles, steps to compute cycles
 #   clean RTL             verilator --lint-only -Wall, Icarus and yosys
@@ -66,6 +69,25 @@ if [ -x build/schedgen ]; then
 	done
 fi
 
+# DRAM read slots: test/hw/dram_slots.tsr's DRAM moves 4 words a cycle,
+# so its design reads 4 (3 slots besides the request's own word); with a
+# bandwidth of 1 it reads one, and its fills take more cycles.
+rm -rf $OUT/slots
+if $T verilog test/hw/dram_slots.tsr -o $OUT/slots >/dev/null 2>$OUT/v.err &&
+	grep -q 'output reg \[2:0\] mem_xreq' $OUT/slots/tessera_top.v; then
+	sed 's/bandwidth 4/bandwidth 1/' test/hw/dram_slots.tsr >$OUT/slots1.tsr
+	fills() { # the sim report's cycles filling global buffers
+		$T sim "$1" 2>/dev/null | awk '/^  fill [IW]@GB/ { s += $3 } END { print s + 0 }'
+	}
+	f4=$(fills test/hw/dram_slots.tsr) f1=$(fills $OUT/slots1.tsr)
+	if [ "$f4" -gt 0 ] && [ "$f1" -gt $((2 * f4)) ] &&
+		$T verilog $OUT/slots1.tsr -o $OUT/slots1 >/dev/null 2>&1 &&
+		! grep -q mem_xreq $OUT/slots1/tessera_top.v; then ok hw/dram_slots/bandwidth
+	else bad hw/dram_slots/bandwidth "fill cycles: $f4 with 4 words a cycle, $f1 with 1"; fi
+else
+	bad hw/dram_slots/bandwidth "no read slots: $(cat $OUT/v.err)"
+fi
+
 # The JSON of a simulation: valid, and its cycles by state (steps, the
 # flush after them, every job, the end) add up to its cycles.
 if command -v python3 >/dev/null 2>&1; then
@@ -84,7 +106,8 @@ print("ok" if ok else "sum %d, cycles %d, steps %d, compute %d, kinds %s" %
 fi
 
 # Clean RTL: lint, Icarus and yosys on designs of every kind.
-for f in examples/quickstart.tsr test/hw/fxfy_tree.tsr test/hw/k_only.tsr; do
+for f in examples/quickstart.tsr test/hw/fxfy_tree.tsr test/hw/k_only.tsr \
+	test/hw/dram_slots.tsr; do
 	name=hw/rtl/$(basename ${f%.tsr})
 	rm -rf $OUT/rtl
 	if ! $T verilog "$f" -o $OUT/rtl 2>$OUT/v.err; then
