@@ -22,7 +22,7 @@
 
 /* ---- names of part values in the different contexts ---- */
 
-enum { V_CUR, V_NEXT, V_ENG, V_ENGNEXT, V_LANE };
+enum { V_CUR, V_NEXT, V_ENG, V_ENGNEXT, V_LANE, V_PRE, V_PRENEXT };
 
 typedef struct Namer {
 	int mode, k;        /* k: engine's buffer */
@@ -45,7 +45,15 @@ static const char *val(const Out *o, Namer n, int j, char *s, size_t len)
 			snprintf(s, len, "S%d", j);
 			return s;
 		}
-		n.mode = V_CUR;
+		n.mode = o->pre[n.k] ? V_PRE : V_CUR;
+	}
+	if (n.mode == V_PRE || n.mode == V_PRENEXT) {
+		/* a prefetching engine's block: its refill parts from the
+		 * shadow counters, every part inside it at 0 */
+		if (P->spatial || !o->hw->buf[n.k].mark[j])
+			return NULL;
+		snprintf(s, len, n.mode == V_PRE ? "pc%d_%dx" : "pn%d_%d", n.k, j);
+		return s;
 	}
 	if (P->spatial) {
 		if (n.mode == V_LANE) {
@@ -462,12 +470,44 @@ static void emit_box(Out *o, int k)
 			P(o, " + e%d_q%dx * 32'd%ld", k, r, B->lstride[r]);
 	P(o, ";  // local address\n\twire [31:0] e%d_ln = 32'd0;\n"
 	  "\twire [31:0] e%d_pa = ", k, k);
-	sum(o, (Namer){V_CUR, 0, 0, 0}, o->hw->lin[B->t], o->hw->dbase[B->t]);
+	sum(o, (Namer){o->pre[k] ? V_PRE : V_CUR, k, 0, 0}, o->hw->lin[B->t],
+	    o->hw->dbase[B->t]);
 	for (int r = 0; r < T->rank; r++)
 		if (B->span[r] > 1)
 			P(o, " + e%d_q%dx * 32'd%ld", k, r, rowstride[r]);
 	P(o, ";  // DRAM address\n\twire dup%d = 1'b0;\n", k);
 	emit_slots(o, k);
+}
+
+/* A double-buffered buffer's prefetch (plan_pre): shadow counters of
+ * its refill parts hold the block being fetched into the other half
+ * (pc), with the odometer that gives the block after it (pn, pl%d: it
+ * is the last).  Its engine runs while the steps do, on DRAM cycles no
+ * job uses; its responses carry the buffer in the tag's top byte. */
+static void emit_shadow(Out *o, int k)
+{
+	const Hw *hw = o->hw;
+	const HwBuf *B = &hw->buf[k];
+	unsigned char use[HW_MAXP];
+	P(o, "\t// prefetch: the next block into the other half\n");
+	for (int j = 0; j < hw->np; j++) {
+		use[j] = B->mark[j] && !hw->part[j].spatial;
+		if (use[j])
+			P(o, "\treg [%d:0] pc%d_%d;\n\twire [31:0] pc%d_%dx = {%d'd0, "
+			  "pc%d_%d};\n\treg [31:0] pn%d_%d;\n", hw->part[j].width - 1, k,
+			  j, k, j, 32 - hw->part[j].width, k, j, k, j);
+	}
+	char last[16];
+	snprintf(last, sizeof last, "pl%d", k);
+	odometer(o, use, (Namer){V_PRE, k, 0, 0}, (Namer){V_PRENEXT, k, 0, 0},
+	         last, -1, 1);
+	P(o, "\treg pr%d_run;  // issuing the block's reads\n"
+	  "\treg [31:0] po%d;  // its reads in flight\n"
+	  "\treg pfi%d;  // one issued this cycle\n"
+	  "\treg hh%d;  // the half the steps read\n"
+	  "\twire pr%d_rsp = mem_rvalid && mem_rtag[63:56] == 8'd%d;\n"
+	  "\twire e%d_run = pr%d_run || po%d != 32'd0;\n", k, k, k, k, k, k + 1,
+	  k, k, k);
 }
 
 static void emit_engine(Out *o, int k)
@@ -484,7 +524,10 @@ static void emit_engine(Out *o, int k)
 			P(o, "\treg [%d:0] e%d_%d;\n\twire [31:0] e%d_%dx = {%d'd0, e%d_%d};"
 			  "\n\treg [31:0] f%d_%d;\n", w - 1, k, j, k, j, 32 - w, k, j, k, j);
 		}
-	P(o, "\treg e%d_run;\n", k);
+	if (o->pre[k])
+		emit_shadow(o, k);
+	else
+		P(o, "\treg e%d_run;\n", k);
 	if (B->box) {
 		emit_box(o, k);
 		return;
@@ -676,6 +719,26 @@ static void plan_pfill(Out *o)
 	}
 }
 
+/* double_buffer() of a global buffer filled a word per bank: its next
+ * block is fetched while the steps run.  Its DRAM address must come
+ * from its walk and its refill parts alone (at a refill, every part
+ * inside the block is 0). */
+static void plan_pre(Out *o)
+{
+	const Hw *hw = o->hw;
+	for (int k = 0; k < hw->nbuf; k++) {
+		const HwBuf *B = &hw->buf[k];
+		int ok = B->b->double_buffered && o->pf[k].slots > 0;
+		for (int j = 0; ok && j < hw->np; j++)
+			if (hw->lin[B->t][j] && !B->eng[j] &&
+			    !(B->mark[j] && !hw->part[j].spatial) &&
+			    !(B->box && B->inb[j]))
+				ok = 0;
+		o->pre[k] = ok;
+		o->npre += ok;
+	}
+}
+
 int hw_dram_slots(const Hw *hw)
 {
 	Out o = {.hw = hw, .ln = hw->ln};
@@ -719,19 +782,48 @@ static void emit_banks(Out *o, int k, long nb, long sz)
 	if (out)
 		P(o, "\t\twire [%d:0] wa = g%d_wa%s[b%d*%d +: %d] - BASE;\n", aw - 1,
 		  k, g, k, aw, aw);
-	int G = o->pf[k].slots;
+	int G = o->pf[k].slots, pre = o->pre[k];
+	const char *tg = pre ? "mem_rtag" : "rsp_tag";
 	if (G) {
 		int dw = hw->dw;
 		P(o, "\t\t// a fill's slot for this bank: the slot's word at the "
-		  "tag's address\n\t\twire [31:0] ps = {%d'd0, BI} - rsp_tag[63:32];\n"
-		  "\t\twire [%d:0] psv = {", 32 - bw, G - 1);
+		  "tag's address\n\t\twire [31:0] ps = {%d'd0, BI} - ", 32 - bw);
+		if (pre)
+			P(o, "{8'd0, mem_rtag[55:32]};\n");
+		else
+			P(o, "rsp_tag[63:32];\n");
+		P(o, "\t\twire [%d:0] psv = {", G - 1);
 		if (G > 1)
 			P(o, "mem_xvalid[%d:0], ", G - 2);
 		P(o, "1'b1};\n\t\twire [%d:0] psd = {", G * dw - 1);
 		if (G > 1)
 			P(o, "mem_xdata[%d:0], ", (G - 1) * dw - 1);
-		P(o, "mem_rdata};\n\t\twire pw = g%d_pf && mem_rvalid && ps < 32'd%d "
-		  "&& psv[ps[%d:0]];\n", k, G, hw_bits(G - 1) - 1);
+		if (pre)
+			P(o, "mem_rdata};\n\t\twire pw = pr%d_rsp", k);
+		else
+			P(o, "mem_rdata};\n\t\twire pw = g%d_pf && %s", k,
+			  o->npre ? "mrv" : "mem_rvalid");
+		P(o, " && ps < 32'd%d && psv[ps[%d:0]];\n", G, hw_bits(G - 1) - 1);
+	}
+	if (pre) {   /* two halves: the steps read one, the prefetch writes
+	                the other */
+		P(o, "\t\tlocalparam [%d:0] BD = b%d == %ld ? %d'd%ld : %d'd%ld;\n"
+		  "\t\twire [%d:0] rh = hh%d ? BD : %d'd0, wh = hh%d ? %d'd0 : BD;\n",
+		  law, k, nb - 1, law + 1, last, law + 1, sz, law, k, law + 1, k,
+		  law + 1);
+		P(o, "\t\ttessera_sram #(.W(%d), .D(b%d == %ld ? %ld : %ld), .AW(%d), "
+		  ".NR(2), .NW(1)) m (\n\t\t\t.clk(clk),\n"
+		  "\t\t\t.re({g%d_re%s[b%d], g%d_re0 && g%d_rb == BI}),\n"
+		  "\t\t\t.raddr({{1'b0, ra[%d:0]} + rh, {1'b0, r0[%d:0]} + rh}),\n"
+		  "\t\t\t.rdata(rd),\n\t\t\t.we(pw),\n"
+		  "\t\t\t.waddr({1'b0, %s[%d:0]} + wh),\n"
+		  "\t\t\t.wdata(psd[ps[%d:0]*%d +: %d]));\n",
+		  w, k, nb - 1, 2 * last, 2 * sz, law + 1, k, g, k, k, k, law - 1,
+		  law - 1, tg, law - 1, hw_bits(G - 1) - 1, hw->dw, w);
+		P(o, "\t\tassign g%d_brd[b%d*%d +: %d] = rd;\n"
+		  "\t\tassign g%d_rd[(b%d+1)*%d +: %d] = rd[%d +: %d];\n"
+		  "\tend endgenerate\n", k, k, 2 * w, 2 * w, k, k, w, w, w, w);
+		return;
 	}
 	P(o, "\t\ttessera_sram #(.W(%d), .D(b%d == %ld ? %ld : %ld), .AW(%d), "
 	  ".NR(2), .NW(%d)) m (\n\t\t\t.clk(clk),\n"
@@ -767,7 +859,7 @@ static void emit_gb(Out *o, int k)
 	P(o, "\treg g%d_re0, g%d_we0;\n\treg [%d:0] g%d_ra0, g%d_wa0;\n"
 	  "\treg [%d:0] g%d_wd0;\n", k, k, aw - 1, k, k, w - 1, k);
 	P(o, "\twire [%ld:0] g%d_rd;\n", nr * w - 1, k);
-	if (o->pf[k].slots)
+	if (o->pf[k].slots && !o->pre[k])
 		P(o, "\treg g%d_pf;  // a fill a word per bank is running\n", k);
 	static const char *const grp[2] = {"l", "p"};
 	long cnt[2] = {lanes, pl};
@@ -1129,11 +1221,72 @@ static void emit_fsm(Out *o)
 }
 
 /* The engines' sequential state: counters, running, fetched bits. */
+/* The engine's counters: reset to the block's first word (0), or moved
+ * to the next (f). */
+static void engine_step(Out *o, int k, int reset, const char *ind)
+{
+	const Hw *hw = o->hw;
+	const HwBuf *B = &hw->buf[k];
+	for (int j = 0; j < hw->np; j++)
+		if (B->eng[j]) {
+			if (reset)
+				P(o, "%se%d_%d <= %d'd0;\n", ind, k, j, hw->part[j].width);
+			else
+				P(o, "%se%d_%d <= f%d_%d[%d:0];\n", ind, k, j, k, j,
+				  hw->part[j].width - 1);
+		}
+	for (int r = 0; B->box && r < o->ln->layer->t[B->t].rank; r++)
+		if (B->span[r] > 1) {
+			if (reset)
+				P(o, "%se%d_q%d <= %d'd0;\n", ind, k, r, hw_bits(B->span[r]));
+			else
+				P(o, "%se%d_q%d <= f%d_q%d[%d:0];\n", ind, k, r, k, r,
+				  hw_bits(B->span[r]) - 1);
+		}
+}
+
+/* A prefetching engine: it starts on the first block with the layer,
+ * and at each of its refills (its job: wait until the block is in, then
+ * swap the halves) on the block after. */
+static void emit_prefetch_regs(Out *o, int k)
+{
+	const Hw *hw = o->hw;
+	const HwBuf *B = &hw->buf[k];
+	int jf = job_of(o, k, 0);
+	P(o, "\twire act%d = 1'b0;\n\twire fi%d = pfi%d;  // fetch\n"
+	  "\talways @(posedge clk) begin\n\t\tif (rst) begin\n"
+	  "\t\t\tpr%d_run <= 1'b0;\n\t\t\tpo%d <= 32'd0;\n\t\tend else begin\n"
+	  "\t\t\tpo%d <= po%d + {31'd0, pfi%d} - {31'd0, pr%d_rsp};\n"
+	  "\t\t\tif (st == S_IDLE && start) begin  // the first block\n",
+	  k, k, k, k, k, k, k, k, k);
+	for (int j = 0; j < hw->np; j++)
+		if (B->mark[j] && !hw->part[j].spatial)
+			P(o, "\t\t\t\tpc%d_%d <= %d'd0;\n", k, j, hw->part[j].width);
+	engine_step(o, k, 1, "\t\t\t\t");
+	P(o, "\t\t\t\tpr%d_run <= 1'b1;\n\t\t\t\thh%d <= 1'b1;\n"
+	  "\t\t\tend else if (st == S_JOB && jend && job == 8'd%d) begin  // swap, fetch the "
+	  "next\n\t\t\t\thh%d <= !hh%d;\n", k, k, jf, k, k);
+	for (int j = 0; j < hw->np; j++)
+		if (B->mark[j] && !hw->part[j].spatial)
+			P(o, "\t\t\t\tpc%d_%d <= pn%d_%d[%d:0];\n", k, j, k, j,
+			  hw->part[j].width - 1);
+	engine_step(o, k, 1, "\t\t\t\t");
+	P(o, "\t\t\t\tpr%d_run <= !pl%d;\n\t\t\tend else if (pfi%d) begin\n",
+	  k, k, k);
+	engine_step(o, k, 0, "\t\t\t\t");
+	P(o, "\t\t\t\tif (f%d_last) pr%d_run <= 1'b0;\n\t\t\tend\n\t\tend\n"
+	  "\tend\n", k, k);
+}
+
 static void emit_engine_regs(Out *o, int k)
 {
 	const Hw *hw = o->hw;
 	const HwBuf *B = &hw->buf[k];
 	int jf = job_of(o, k, 0), jd = job_of(o, k, 1);
+	if (o->pre[k]) {
+		emit_prefetch_regs(o, k);
+		return;
+	}
 	P(o, "\twire act%d = st == S_JOB && jst && e%d_run && (job == 8'd%d",
 	  k, k, jf);
 	if (jd >= 0)
@@ -1158,25 +1311,13 @@ static void emit_engine_regs(Out *o, int k)
 	if (jd >= 0)
 		P(o, " || ij == 8'd%d", jd);
 	P(o, ")) begin\n");
-	for (int j = 0; j < hw->np; j++)
-		if (B->eng[j])
-			P(o, "\t\t\te%d_%d <= %d'd0;\n", k, j, hw->part[j].width);
-	for (int r = 0; B->box && r < o->ln->layer->t[B->t].rank; r++)
-		if (B->span[r] > 1)
-			P(o, "\t\t\te%d_q%d <= %d'd0;\n", k, r, hw_bits(B->span[r]));
+	engine_step(o, k, 1, "\t\t\t");
 	if (B->t == T_OUT)
 		P(o, "\t\t\te%d_run <= ij != 8'd%d || ret%d;\n", k, jf, k);
 	else
 		P(o, "\t\t\te%d_run <= 1'b1;\n", k);
 	P(o, "\t\tend else if (act%d) begin\n", k);
-	for (int j = 0; j < hw->np; j++)
-		if (B->eng[j])
-			P(o, "\t\t\te%d_%d <= f%d_%d[%d:0];\n", k, j, k, j,
-			  hw->part[j].width - 1);
-	for (int r = 0; B->box && r < o->ln->layer->t[B->t].rank; r++)
-		if (B->span[r] > 1)
-			P(o, "\t\t\te%d_q%d <= f%d_q%d[%d:0];\n", k, r, k, r,
-			  hw_bits(B->span[r]) - 1);
+	engine_step(o, k, 0, "\t\t\t");
 	P(o, "\t\t\tif (f%d_last) e%d_run <= 1'b0;\n\t\tend\n", k, k);
 	if (B->dedup)
 		P(o, "\t\tif (jinit && ij == 8'd%d) sn%d <= %ld'd0;\n"
@@ -1213,7 +1354,9 @@ static void emit_job_mux(Out *o)
 		P(o, "\t\trq_xv = %d'd0;\n\t\trq_xaddr = %d'd0;\n", o->dslots - 1,
 		  (o->dslots - 1) * 32);
 	for (int k = 0; k < hw->nbuf; k++)
-		if (o->pf[k].slots)
+		if (o->pre[k])
+			P(o, "\t\tpfi%d = 1'b0;\n", k);
+		else if (o->pf[k].slots)
 			P(o, "\t\tg%d_pf = 1'b0;\n", k);
 	for (int t = 0; t < NTENSORS; t++)
 		if (hw->buf[hw->inner[t]].per_pe)
@@ -1232,7 +1375,10 @@ static void emit_job_mux(Out *o)
 		int p = B->parent, w = hw->bits[B->t];
 		const char *n = tname(B->t);
 		P(o, "\t\t8'd%d: begin\n", i);
-		if (!o->job_drain[i]) {
+		if (o->pre[k]) {
+			P(o, "\t\t\t// prefetched: the job waits for the block, "
+			  "then the halves swap\n");
+		} else if (!o->job_drain[i]) {
 			/* fill: fetch from the parent, write what comes back */
 			P(o, "\t\t\tif (fi%d) begin\n", k);
 			if (B->npar > 1)
@@ -1301,6 +1447,18 @@ static void emit_job_mux(Out *o)
 		P(o, "\t\tend\n");
 	}
 	P(o, "\t\tdefault: ;\n\t\tendcase\n");
+	for (int k = 0; k < hw->nbuf; k++) {
+		if (!o->pre[k])
+			continue;
+		int G = o->pf[k].slots;
+		P(o, "\t\tif (pr%d_run && !rq_v) begin  // a free DRAM cycle: "
+		  "prefetch\n\t\t\tpfi%d = 1'b1;\n\t\t\trq_v = 1'b1;\n"
+		  "\t\t\trq_addr = e%d_pa;\n"
+		  "\t\t\trq_tag = {8'd%d, e%d_%s%dx[23:0], e%d_bl};\n"
+		  "\t\t\trq_xv[%d:0] = e%d_sv[%d:1];\n\t\t\trq_xaddr[%d:0] = e%d_xa;\n"
+		  "\t\tend\n", k, k, k, k + 1, k, hw->buf[k].box ? "q" : "",
+		  o->pf[k].coord, k, G - 2, k, G - 1, (G - 1) * 32 - 1, k);
+	}
 	for (int i = 0; i < o->njobs; i++) {
 		const HwBuf *B = &hw->buf[o->job_buf[i]];
 		if (!o->job_drain[i] && B->per_pe && B->t == T_OUT)
@@ -1379,16 +1537,25 @@ static void emit_datapath(Out *o)
 		  "\talways @(posedge clk) begin\n\t\tmem_xreq <= rq_xv;\n"
 		  "\t\tmem_xaddr <= rq_xaddr;\n\tend\n", o->dslots - 2,
 		  (o->dslots - 1) * 32 - 1);
-	P(o, "\twire rsp_v = mem_rvalid || gp_v;\n"
-	  "\twire [63:0] rsp_tag = mem_rvalid ? mem_rtag : gp_tag;\n"
-	  "\twire [%d:0] rsp_data = mem_rvalid ? mem_rdata : gp_data;\n"
-	  "\talways @(posedge clk) begin\n\t\tmem_req <= rq_v;\n"
+	const char *mrv = "mem_rvalid";
+	if (o->npre) {   /* the jobs' DRAM answers: tag's top byte 0 */
+		P(o, "\twire mrv = mem_rvalid && mem_rtag[63:56] == 8'd0;\n");
+		mrv = "mrv";
+	}
+	P(o, "\twire rsp_v = %s || gp_v;\n"
+	  "\twire [63:0] rsp_tag = %s ? mem_rtag : gp_tag;\n"
+	  "\twire [%d:0] rsp_data = %s ? mem_rdata : gp_data;\n", mrv, mrv,
+	  hw->dw - 1, mrv);
+	P(o, "\talways @(posedge clk) begin\n\t\tmem_req <= rq_v;\n"
 	  "\t\tmem_we <= rq_we;\n\t\tmem_addr <= rq_addr;\n"
 	  "\t\tmem_wdata <= rq_data;\n\t\tmem_tag <= rq_tag;\n"
 	  "\t\tgp_v <= gp_go;\n\t\tgp_tag <= gp_tn;\n\t\tdp_v <= dp_go;\n"
 	  "\t\tdp_a <= dp_an;\n\t\tif (rst) outst <= 32'd0;\n"
-	  "\t\telse outst <= outst + {31'd0, rq_v && !rq_we} - "
-	  "{31'd0, mem_rvalid};\n\tend\n", hw->dw - 1);
+	  "\t\telse outst <= outst + {31'd0, rq_v && !rq_we");
+	for (int k = 0; k < hw->nbuf; k++)
+		if (o->pre[k])
+			P(o, " && !pfi%d", k);
+	P(o, "} - {31'd0, %s};\n\tend\n", mrv);
 }
 
 static void emit_counters(Out *o)
@@ -1498,6 +1665,7 @@ void hw_emit(FILE *f, const Hw *hw)
 	Out o = {.f = f, .hw = hw, .ln = hw->ln};
 	plan_jobs(&o);
 	plan_pfill(&o);
+	plan_pre(&o);
 	char *text = NULL;
 	size_t len = 0;
 	FILE *m = open_memstream(&text, &len);

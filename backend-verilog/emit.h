@@ -24,6 +24,9 @@ typedef struct Out {
 		long nb, size;  /* banks, words a bank */
 		long dstride;   /* DRAM words from one bank's word to the next */
 	} pf[MAX_BUFFERS];
+	int pre[MAX_BUFFERS]; /* double-buffered: the next block is fetched
+	                         into the other half while the steps run */
+	int npre;
 } Out;
 
 static inline void P(Out *o, const char *fmt, ...)

@@ -13,6 +13,9 @@
 #   DRAM read slots       dram_slots.tsr reads 4 words a cycle, and its
 #                         global buffer fills take under half the cycles
 #                         of the same design with a bandwidth of 1
+#   double buffering      prefetch.tsr's input fills stall under half as
+#                         long as dram_slots.tsr's (the same design
+#                         without double_buffer())
 #   cycles by state       the quickstart's --json: its cycles by state
 #                         add up to its cycles, steps to compute cycles
 #   clean RTL             verilator --lint-only -Wall, Icarus and yosys
@@ -88,6 +91,17 @@ else
 	bad hw/dram_slots/bandwidth "no read slots: $(cat $OUT/v.err)"
 fi
 
+# Double buffering: test/hw/prefetch.tsr is dram_slots.tsr with its
+# global buffers double-buffered; its inputs' next blocks are fetched
+# while the steps run, so filling them stalls the array under half as
+# long.
+ifill() { $T sim "$1" 2>/dev/null | awk '/^  fill I@GB/ { print $3 }'; }
+p=$(ifill test/hw/prefetch.tsr) s=$(ifill test/hw/dram_slots.tsr)
+if [ -n "$p" ] && [ -n "$s" ] && [ "$p" -gt 0 ] && [ $((2 * p)) -lt "$s" ] &&
+	$T verilog test/hw/prefetch.tsr -o $OUT/pre >/dev/null 2>&1 &&
+	grep -q 'pr3_run' $OUT/pre/tessera_top.v; then ok hw/prefetch/overlap
+else bad hw/prefetch/overlap "input fill cycles: $p double-buffered, $s not"; fi
+
 # The JSON of a simulation: valid, and its cycles by state (steps, the
 # flush after them, every job, the end) add up to its cycles.
 if command -v python3 >/dev/null 2>&1; then
@@ -107,7 +121,7 @@ fi
 
 # Clean RTL: lint, Icarus and yosys on designs of every kind.
 for f in examples/quickstart.tsr test/hw/fxfy_tree.tsr test/hw/k_only.tsr \
-	test/hw/dram_slots.tsr; do
+	test/hw/dram_slots.tsr test/hw/prefetch.tsr; do
 	name=hw/rtl/$(basename ${f%.tsr})
 	rm -rf $OUT/rtl
 	if ! $T verilog "$f" -o $OUT/rtl 2>$OUT/v.err; then
