@@ -1,6 +1,6 @@
 /* emit.h - what the Verilog writer's files share (emit.c writes the
- * top, modules.c the modules it instantiates).  Internal to
- * backend-verilog/.
+ * top, gbuf.c its global buffers' memories, modules.c the modules it
+ * instantiates).  Internal to backend-verilog/.
  */
 #ifndef TESSERA_EMIT_H
 #define TESSERA_EMIT_H
@@ -46,7 +46,65 @@ static inline const char *tname(int t)
 	return n[t];
 }
 
-/* tessera_sram, tessera_sum and tessera_pe */
+/* ---- small functions of the plan, for the writer's files ---- */
+
+/* c[j]: part j's coefficient in guard g's sum */
+static inline void guard_coefs(const Hw *hw, int g, long *c)
+{
+	for (int j = 0; j < hw->np; j++) {
+		c[j] = 0;
+		const Part *p = hw->part[j].p;
+		for (int k = 0; k < p->nguards; k++)
+			if (p->guard[k] == g)
+				c[j] += p->gstride[k];
+	}
+}
+
+static inline int temporal(const Hw *hw, int j)
+{
+	return !hw->part[j].spatial;
+}
+
+/* Read ports of a shared buffer: the engines' port 0, then a lane each
+ * when the PEs read their operands (or partial sums) from it. */
+static inline long step_lanes(const Hw *hw, int k)
+{
+	const HwBuf *B = &hw->buf[k];
+	return hw->inner[B->t] == k ? hw->nlanes[B->t] : 0;
+}
+
+/* The lane of tensor t that PE pe belongs to. */
+static inline long lane_of(const Hw *hw, int t, long pe)
+{
+	long lane = 0;
+	for (int j = 0; j < hw->np; j++)
+		if (hw->part[j].spatial)
+			lane += (pe / hw->part[j].sdiv) % hw->part[j].p->extent *
+			        hw->lmult[t][j];
+	return lane;
+}
+
+/* The per-PE buffer served lanes-at-once from shared buffer p, or -1. */
+static inline int par_child(const Hw *hw, int p)
+{
+	for (int k = 0; k < hw->nbuf; k++)
+		if (hw->buf[k].parent == p && hw->buf[k].npar > 1)
+			return k;
+	return -1;
+}
+
+static inline long par_ports(const Hw *hw, int p)
+{
+	int c = par_child(hw, p);
+	return c < 0 ? 0 : hw->buf[c].npar;
+}
+
+/* tessera_sram, tessera_sum and tessera_pe (modules.c) */
 void emit_modules(Out *o);
+
+/* gbuf.c: which global buffers take a word per bank and which prefetch
+ * (Out.pf, Out.pre, Out.dslots); a global buffer's memory */
+void gbuf_plan(Out *o);
+void emit_gb(Out *o, int k);
 
 #endif

@@ -2,7 +2,7 @@
  * about a lowered loop nest, in terms of loop *parts* (a fused loop is
  * counted part by part, so every address and guard is a sum of constants
  * times counters).  plan.c derives it and refuses what the RTL cannot
- * build yet; emit.c and modules.c write the Verilog from it.
+ * build yet; emit.c, gbuf.c and modules.c write the Verilog from it.
  */
 #ifndef TESSERA_HW_H
 #define TESSERA_HW_H
@@ -80,7 +80,7 @@ void hw_emit(FILE *f, const Hw *hw);
 char *hw_verilog(const Hw *hw, size_t *len);   /* malloc'd */
 int hw_bits(long v);   /* bits to hold 0..v (at least 1) */
 /* DRAM words the design reads in one cycle: the width of its DRAM port
- * (emit.c; 1 unless a buffer is filled a word per bank) */
+ * (gbuf.c; 1 unless a buffer is filled a word per bank) */
 int hw_dram_slots(const Hw *hw);
 
 enum { HW_PORTS = 16 }; /* most lanes an engine serves at once */

@@ -1,0 +1,329 @@
+/* gbuf.c - the global buffers' memories: one SRAM, or banks (one per
+ * lane) when each lane's port stays in its own run of words.  Banked
+ * buffers filled from DRAM take a word per bank a cycle (the DRAM's
+ * bandwidth), and double-buffered ones of those have two halves, one
+ * fetched while the steps read the other (docs/hardware.md).  emit.c
+ * writes the engines and the sequencer that use them.
+ */
+#include "emit.h"
+
+/* A shared buffer whose lane ports each stay in their own run of
+ * words is built as banks, one per lane: bank i holds words
+ * [i*size, (i+1)*size) (the last one the rest), its lane's port and a
+ * port the engine shares with the other banks.  Returns the number of
+ * banks (0: one memory with every port) and the bank size.  Lane i's
+ * words start at its constant offset and reach at most the sum of the
+ * largest values of the parts that move its address. */
+static long bank_plan(const Hw *hw, int k, long *size)
+{
+	const HwBuf *B = &hw->buf[k];
+	long lanes = step_lanes(hw, k), pl = par_ports(hw, k);
+	if (!((lanes > 1 && !pl) || (pl > 1 && !lanes)) ||
+	    lanes + pl > HW_MAXTUPLES)
+		return 0;   /* no lanes, or two groups of them */
+	long n = lanes ? lanes : pl, var = 0, lo[HW_MAXTUPLES] = {0};
+	int c = lanes ? -1 : par_child(hw, k);
+	const long *coef = B->acoef;
+	for (int j = 0; j < hw->np; j++) {
+		if (!coef[j])
+			continue;
+		int moves = lanes ? temporal(hw, j)
+		                  : !hw->buf[c].par[j] &&
+		                    (hw->buf[c].eng[j] || temporal(hw, j));
+		if (coef[j] < 0)
+			return 0;
+		if (moves)
+			var += (hw->part[j].p->extent - 1) * coef[j];
+	}
+	for (long u = 0; u < n; u++) {
+		long rp = -1;
+		if (lanes && hw->collapsed[B->t])
+			for (long pe = 0; pe < hw->npe && rp < 0; pe++)
+				if (lane_of(hw, B->t, pe) == u)
+					rp = pe;
+		lo[u] = 0;
+		for (int j = 0; j < hw->np; j++) {
+			const HwPart *q = &hw->part[j];
+			long sv;
+			if (lanes && q->spatial && hw->index[B->t][j])
+				sv = rp >= 0 ? rp / q->sdiv % q->p->extent
+				             : u / hw->lmult[B->t][j] % q->p->extent;
+			else if (!lanes && hw->buf[c].par[j])
+				sv = u / hw->buf[c].pmult[j] % q->p->extent;
+			else
+				continue;
+			lo[u] += sv * coef[j];
+		}
+	}
+	long sz = lo[1] - lo[0];
+	if (lo[0] != 0 || sz <= var || sz < 1)
+		return 0;
+	for (long u = 0; u < n; u++)
+		if (lo[u] != u * sz)
+			return 0;
+	if ((n - 1) * sz >= B->words)
+		return 0;
+	*size = sz;
+	return n;
+}
+
+/* The DRAM moves `bandwidth` words a cycle.  A shared buffer filled
+ * from DRAM takes that many when one coordinate of its engine's walk
+ * picks the bank (bank_plan) and nothing else does: every bank then
+ * gets the same walk, and the engine fetches one word for each of
+ * `slots` banks a cycle, at bank-local addresses that are all equal.
+ * The coordinate steps by `slots`; a slot past the last bank is idle.
+ * Returns the slots (0: the buffer is filled a word a cycle). */
+static int pfill_plan(const Out *o, int k, long *nbp, long *szp, int *coord,
+                      long *dstride)
+{
+	const Hw *hw = o->hw;
+	const HwBuf *B = &hw->buf[k];
+	if (B->per_pe || B->parent >= 0 || B->t == T_OUT || B->dedup)
+		return 0;
+	long sz, nb = bank_plan(hw, k, &sz);
+	long bw = o->ln->arch->level[B->plevel].bandwidth;
+	long slots = bw > 0 && bw < nb ? bw : nb;
+	if (slots > HW_PORTS)
+		slots = HW_PORTS;
+	if (nb < 2 || slots < 2)
+		return 0;
+	const Tensor *T = &o->ln->layer->t[B->t];
+	int c = -1;
+	long rest = 0;
+	if (B->box) {
+		long rs = 1, rowstride[MAX_RANK];
+		for (int r = T->rank - 1; r >= 0; r--) {
+			rowstride[r] = rs;
+			rs *= T->shape[r];
+		}
+		for (int r = 0; r < T->rank; r++) {
+			if (B->span[r] <= 1)
+				continue;
+			if (c < 0 && B->span[r] == nb && B->lstride[r] == sz) {
+				c = r;
+				*dstride = rowstride[r];
+			} else {
+				rest += (B->span[r] - 1) * B->lstride[r];
+			}
+		}
+	} else {
+		for (int j = 0; j < hw->np; j++) {
+			if (!B->acoef[j])
+				continue;
+			if (!B->eng[j] || B->acoef[j] < 0)
+				return 0;   /* the address moves outside the walk */
+			if (c < 0 && B->acoef[j] == sz && hw->part[j].p->extent == nb)
+				c = j;
+			else
+				rest += (hw->part[j].p->extent - 1) * B->acoef[j];
+		}
+		if (c < 0)
+			return 0;
+		for (int g = 0; g < o->ln->nguards; g++) {
+			long gc[HW_MAXP];
+			guard_coefs(hw, g, gc);
+			if (!o->ln->guard[g].trivial && gc[c])
+				return 0;   /* an edge tile cuts the banks */
+		}
+		*dstride = hw->lin[B->t][c];
+	}
+	if (c < 0 || rest >= sz)
+		return 0;
+	*nbp = nb;
+	*szp = sz;
+	*coord = c;
+	return (int)slots;
+}
+
+static void plan_pfill(Out *o)
+{
+	o->dslots = 1;
+	for (int k = 0; k < o->hw->nbuf; k++) {
+		o->pf[k].slots = pfill_plan(o, k, &o->pf[k].nb, &o->pf[k].size,
+		                            &o->pf[k].coord, &o->pf[k].dstride);
+		if (o->pf[k].slots > o->dslots)
+			o->dslots = o->pf[k].slots;
+	}
+}
+
+/* double_buffer() of a global buffer filled a word per bank: its next
+ * block is fetched while the steps run.  Its DRAM address must come
+ * from its walk and its refill parts alone (at a refill, every part
+ * inside the block is 0). */
+static void plan_pre(Out *o)
+{
+	const Hw *hw = o->hw;
+	for (int k = 0; k < hw->nbuf; k++) {
+		const HwBuf *B = &hw->buf[k];
+		int ok = B->b->double_buffered && o->pf[k].slots > 0;
+		for (int j = 0; ok && j < hw->np; j++)
+			if (hw->lin[B->t][j] && !B->eng[j] &&
+			    !(B->mark[j] && !hw->part[j].spatial) &&
+			    !(B->box && B->inb[j]))
+				ok = 0;
+		o->pre[k] = ok;
+		o->npre += ok;
+	}
+}
+
+void gbuf_plan(Out *o)
+{
+	plan_pfill(o);
+	plan_pre(o);
+}
+
+int hw_dram_slots(const Hw *hw)
+{
+	Out o = {.hw = hw, .ln = hw->ln};
+	plan_pfill(&o);
+	return o.dslots;
+}
+
+/* The banks of a shared buffer (bank_plan): port 0 goes to the bank its
+ * address falls in (its read data come back from the bank read last),
+ * lane i's port to bank i, addresses made local. */
+static void emit_banks(Out *o, int k, long nb, long sz)
+{
+	const Hw *hw = o->hw;
+	const HwBuf *B = &hw->buf[k];
+	int w = hw->bits[B->t], aw = B->aw, out = B->t == T_OUT;
+	const char *g = step_lanes(hw, k) ? "l" : "p";
+	long last = B->words - (nb - 1) * sz;   /* the last bank's words */
+	int bw = hw_bits(nb - 1), law = hw_bits((last > sz ? last : sz) - 1);
+	P(o, "\t// banked by lane: bank i holds words [i*%ld, (i+1)*%ld)\n"
+	  "\tfunction automatic [%d:0] bank%d(input [%d:0] a);\n"
+	  "\t\tinteger i;\n\t\tbegin\n\t\t\tbank%d = %d'd0;\n"
+	  "\t\t\tfor (i = 1; i < %ld; i = i + 1)\n"
+	  "\t\t\t\tif ({%d'd0, a} >= i * 32'd%ld) bank%d = i[%d:0];\n"
+	  "\t\tend\n\tendfunction\n", sz, sz, bw - 1, k, aw - 1, k, bw, nb,
+	  32 - aw, sz, k, bw - 1);
+	P(o, "\twire [%d:0] g%d_rb = bank%d(g%d_ra0), g%d_wb = bank%d(g%d_wa0);\n"
+	  "\treg [%d:0] g%d_rbq;  // the bank port 0 read last\n"
+	  "\talways @(posedge clk) if (g%d_re0) g%d_rbq <= g%d_rb;\n"
+	  "\twire [%ld:0] g%d_brd;  // every bank's read data, two words each\n"
+	  "\tassign g%d_rd[%d:0] = g%d_brd[g%d_rbq * %d +: %d];\n",
+	  bw - 1, k, k, k, k, k, k, bw - 1, k, k, k, k, nb * 2 * w - 1, k,
+	  k, w - 1, k, k, 2 * w, w);
+	P(o, "\tgenvar b%d;\n\tgenerate for (b%d = 0; b%d < %ld; b%d = b%d + 1) "
+	  "begin : bank%d_\n\t\tlocalparam [%d:0] BI = b%d;\n"
+	  "\t\tlocalparam [%d:0] BASE = b%d * %ld;\n"
+	  "\t\twire [%d:0] ra = g%d_ra%s[b%d*%d +: %d] - BASE;\n"
+	  "\t\twire [%d:0] r0 = g%d_ra0 - BASE;\n"
+	  "\t\twire [%d:0] w0 = g%d_wa0 - BASE;\n"
+	  "\t\twire [%d:0] rd;\n", k, k, k, nb, k, k, k, bw - 1, k, aw - 1, k,
+	  sz, aw - 1, k, g, k, aw, aw, aw - 1, k, aw - 1, k, 2 * w - 1);
+	if (out)
+		P(o, "\t\twire [%d:0] wa = g%d_wa%s[b%d*%d +: %d] - BASE;\n", aw - 1,
+		  k, g, k, aw, aw);
+	int G = o->pf[k].slots, pre = o->pre[k];
+	const char *tg = pre ? "mem_rtag" : "rsp_tag";
+	if (G) {
+		int dw = hw->dw;
+		P(o, "\t\t// a fill's slot for this bank: the slot's word at the "
+		  "tag's address\n\t\twire [31:0] ps = {%d'd0, BI} - ", 32 - bw);
+		if (pre)
+			P(o, "{8'd0, mem_rtag[55:32]};\n");
+		else
+			P(o, "rsp_tag[63:32];\n");
+		P(o, "\t\twire [%d:0] psv = {", G - 1);
+		if (G > 1)
+			P(o, "mem_xvalid[%d:0], ", G - 2);
+		P(o, "1'b1};\n\t\twire [%d:0] psd = {", G * dw - 1);
+		if (G > 1)
+			P(o, "mem_xdata[%d:0], ", (G - 1) * dw - 1);
+		if (pre)
+			P(o, "mem_rdata};\n\t\twire pw = pr%d_rsp", k);
+		else
+			P(o, "mem_rdata};\n\t\twire pw = g%d_pf && %s", k,
+			  o->npre ? "mrv" : "mem_rvalid");
+		P(o, " && ps < 32'd%d && psv[ps[%d:0]];\n", G, hw_bits(G - 1) - 1);
+	}
+	if (pre) {   /* two halves: the steps read one, the prefetch writes
+	                the other */
+		P(o, "\t\tlocalparam [%d:0] BD = b%d == %ld ? %d'd%ld : %d'd%ld;\n"
+		  "\t\twire [%d:0] rh = hh%d ? BD : %d'd0, wh = hh%d ? %d'd0 : BD;\n",
+		  law, k, nb - 1, law + 1, last, law + 1, sz, law, k, law + 1, k,
+		  law + 1);
+		P(o, "\t\ttessera_sram #(.W(%d), .D(b%d == %ld ? %ld : %ld), .AW(%d), "
+		  ".NR(2), .NW(1)) m (\n\t\t\t.clk(clk),\n"
+		  "\t\t\t.re({g%d_re%s[b%d], g%d_re0 && g%d_rb == BI}),\n"
+		  "\t\t\t.raddr({{1'b0, ra[%d:0]} + rh, {1'b0, r0[%d:0]} + rh}),\n"
+		  "\t\t\t.rdata(rd),\n\t\t\t.we(pw),\n"
+		  "\t\t\t.waddr({1'b0, %s[%d:0]} + wh),\n"
+		  "\t\t\t.wdata(psd[ps[%d:0]*%d +: %d]));\n",
+		  w, k, nb - 1, 2 * last, 2 * sz, law + 1, k, g, k, k, k, law - 1,
+		  law - 1, tg, law - 1, hw_bits(G - 1) - 1, hw->dw, w);
+		P(o, "\t\tassign g%d_brd[b%d*%d +: %d] = rd;\n"
+		  "\t\tassign g%d_rd[(b%d+1)*%d +: %d] = rd[%d +: %d];\n"
+		  "\tend endgenerate\n", k, k, 2 * w, 2 * w, k, k, w, w, w, w);
+		return;
+	}
+	P(o, "\t\ttessera_sram #(.W(%d), .D(b%d == %ld ? %ld : %ld), .AW(%d), "
+	  ".NR(2), .NW(%d)) m (\n\t\t\t.clk(clk),\n"
+	  "\t\t\t.re({g%d_re%s[b%d], g%d_re0 && g%d_rb == BI}),\n"
+	  "\t\t\t.raddr({ra[%d:0], r0[%d:0]}),\n\t\t\t.rdata(rd),\n",
+	  w, k, nb - 1, last, sz, law, out ? 2 : 1, k, g, k, k, k, law - 1,
+	  law - 1);
+	if (out)
+		P(o, "\t\t\t.we({g%d_we%s[b%d], g%d_we0 && g%d_wb == BI}),\n"
+		  "\t\t\t.waddr({wa[%d:0], w0[%d:0]}),\n"
+		  "\t\t\t.wdata({g%d_wd%s[b%d*%d +: %d], g%d_wd0}));\n", k, g, k, k,
+		  k, law - 1, law - 1, k, g, k, w, w, k);
+	else if (G)
+		P(o, "\t\t\t.we(g%d_we0 && g%d_wb == BI || pw),\n"
+		  "\t\t\t.waddr(pw ? rsp_tag[%d:0] : w0[%d:0]),\n"
+		  "\t\t\t.wdata(pw ? psd[ps[%d:0]*%d +: %d] : g%d_wd0));\n", k, k,
+		  law - 1, law - 1, hw_bits(G - 1) - 1, hw->dw, w, k);
+	else
+		P(o, "\t\t\t.we(g%d_we0 && g%d_wb == BI),\n\t\t\t.waddr(w0[%d:0]),\n"
+		  "\t\t\t.wdata(g%d_wd0));\n", k, k, law - 1, k);
+	P(o, "\t\tassign g%d_brd[b%d*%d +: %d] = rd;\n"
+	  "\t\tassign g%d_rd[(b%d+1)*%d +: %d] = rd[%d +: %d];\n"
+	  "\tend endgenerate\n", k, k, 2 * w, 2 * w, k, k, w, w, w, w);
+}
+
+void emit_gb(Out *o, int k)
+{
+	const Hw *hw = o->hw;
+	const HwBuf *B = &hw->buf[k];
+	int w = hw->bits[B->t], aw = B->aw, out = B->t == T_OUT;
+	long lanes = step_lanes(hw, k), pl = par_ports(hw, k);
+	long nr = 1 + lanes + pl, nw = 1 + (out ? lanes + pl : 0);
+	P(o, "\treg g%d_re0, g%d_we0;\n\treg [%d:0] g%d_ra0, g%d_wa0;\n"
+	  "\treg [%d:0] g%d_wd0;\n", k, k, aw - 1, k, k, w - 1, k);
+	P(o, "\twire [%ld:0] g%d_rd;\n", nr * w - 1, k);
+	if (o->pf[k].slots && !o->pre[k])
+		P(o, "\treg g%d_pf;  // a fill a word per bank is running\n", k);
+	static const char *const grp[2] = {"l", "p"};
+	long cnt[2] = {lanes, pl};
+	for (int i = 0; i < 2; i++) {
+		if (!cnt[i])
+			continue;
+		P(o, "\twire [%ld:0] g%d_re%s;\n\twire [%ld:0] g%d_ra%s;\n",
+		  cnt[i] - 1, k, grp[i], cnt[i] * aw - 1, k, grp[i]);
+		if (out)
+			P(o, "\twire [%ld:0] g%d_we%s;\n\twire [%ld:0] g%d_wa%s;\n"
+			  "\twire [%ld:0] g%d_wd%s;\n", cnt[i] - 1, k, grp[i],
+			  cnt[i] * aw - 1, k, grp[i], cnt[i] * w - 1, k, grp[i]);
+	}
+	long bsize, nb = bank_plan(hw, k, &bsize);
+	if (nb) {
+		emit_banks(o, k, nb, bsize);
+		return;
+	}
+	P(o, "\ttessera_sram #(.W(%d), .D(%ld), .AW(%d), .NR(%ld), .NW(%ld)) "
+	  "gb%d (\n\t\t.clk(clk),\n", w, B->words, aw, nr, nw, k);
+	const char *port[5][2] = {{"re", "re"}, {"raddr", "ra"}, {"we", "we"},
+	                          {"waddr", "wa"}, {"wdata", "wd"}};
+	for (int q = 0; q < 5; q++) {
+		int wr = q >= 2;
+		P(o, "\t\t.%s({", port[q][0]);
+		for (int i = 1; i >= 0; i--)
+			if (cnt[i] && (!wr || out))
+				P(o, "g%d_%s%s, ", k, port[q][1], grp[i]);
+		P(o, "g%d_%s0})%s\n", k, port[q][1], q == 4 ? ");" : ",");
+		if (q == 1)
+			P(o, "\t\t.rdata(g%d_rd),\n", k);
+	}
+}
