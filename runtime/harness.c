@@ -100,14 +100,17 @@ int main(int argc, char **argv)
 		}
 		sim_cycle(s, &io);
 		if (io.req) {
-			uint64_t bad = io.addr >= (uint64_t)nwords ? io.addr : 0;
-			for (int k = 0; k < SIM_SLOTS - 1 && !bad; k++)
-				if (io.xreq >> k & 1 && io.xaddr[k] >= (uint64_t)nwords)
-					bad = io.xaddr[k];
-			if (bad || io.addr >= (uint64_t)nwords) {
+			uint64_t a = io.addr;   /* the first address out of range */
+			int oob = a >= (uint64_t)nwords;
+			for (int k = 0; k < SIM_SLOTS - 1 && !oob; k++)
+				if (io.xreq >> k & 1 && io.xaddr[k] >= (uint64_t)nwords) {
+					a = io.xaddr[k];
+					oob = 1;
+				}
+			if (oob) {
 				fprintf(stderr, "harness: cycle %ld: the design addressed "
 				        "DRAM word %llu of %ld\n", cycle,
-				        (unsigned long long)(bad ? bad : io.addr), nwords);
+				        (unsigned long long)a, nwords);
 				rc = 3;
 				break;
 			}

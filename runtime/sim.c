@@ -55,7 +55,20 @@ static int build(const char *verilog, size_t len, int trace, const Hw *hw,
 		snprintf(cache, sizeof cache, "%s", env);
 	else
 		snprintf(cache, sizeof cache, "%s/build/sim", home);
+	/* the key: the Verilog, tracing, and the harness and shim it is
+	 * linked with (a rebuilt harness makes old builds stale) */
 	uint64_t h = fnv1a(verilog, len) ^ (uint64_t)trace;
+	static const char *const parts[] = {"build/vlt/harness.o",
+	                                    "backend-verilog/shim.cpp"};
+	for (int i = 0; i < 2; i++) {
+		char path[2600];
+		size_t n;
+		snprintf(path, sizeof path, "%s/%s", home, parts[i]);
+		char *b = file_read(path, &n);
+		if (b)
+			h = h * 1099511628211ull ^ fnv1a(b, n);
+		free(b);
+	}
 	snprintf(dir, sizeof dir, "%s/%016llx", cache, (unsigned long long)h);
 	snprintf(exe, exelen, "%s/sim", dir);
 	*built = 0;
