@@ -608,6 +608,23 @@ static void emit_lanes(Out *o, int k)
 	P(o, "\tgenvar u%d;\n\tgenerate for (u%d = 0; u%d < %ld; u%d = u%d + 1) "
 	  "begin : lane%d\n", k, k, k, lanes, k, k, k);
 	int col = hw->collapsed[B->t];
+	/* lane numbers are element offsets: with strides, some have no PE
+	 * (the lane of a PE of the next setting is further on) */
+	char *has = calloc((size_t)lanes, 1);
+	if (!has)
+		INTERNAL("out of memory");
+	int gaps = 0;
+	for (long pe = 0; pe < hw->npe; pe++)
+		has[lane_of(hw, B->t, pe)] = 1;
+	for (long u = 0; u < lanes; u++)
+		gaps += !has[u];
+	if (gaps && !col) {
+		P(o, "\t\tlocalparam [%ld:0] HASPE = %ld'b", lanes - 1, lanes);
+		for (long u = lanes - 1; u >= 0; u--)
+			P(o, "%d", has[u]);
+		P(o, ";  // the lanes some PE has\n");
+	}
+	free(has);
 	if (col)
 		P(o, "\t\tlocalparam [31:0] RP = lrep_%s(u%d);\n", n, k);
 	for (int j = 0; j < hw->np; j++)
@@ -625,6 +642,9 @@ static void emit_lanes(Out *o, int k)
 	if (col)   /* read when any of the lane's PEs works */
 		P(o, "\t\tassign lv_%s[u%d] = |(pv & lmask_%s(u%d));\n", n, k, n,
 		  k);
+	else if (gaps)
+		P(o, "\t\tassign lv_%s[u%d] = HASPE[u%d] && pv[pe_%s(u%d, 32'd0)];\n",
+		  n, k, k, n, k);
 	else
 		P(o, "\t\tassign lv_%s[u%d] = pv[pe_%s(u%d, 32'd0)];\n", n, k, n,
 		  k);
