@@ -1107,13 +1107,23 @@ static void emit_job_mux(Out *o)
 		if (!o->pre[k])
 			continue;
 		int G = o->pf[k].slots;
+		const HwBuf *B = &hw->buf[k];
 		P(o, "\t\tif (pr%d_run && !rq_v) begin  // a free DRAM cycle: "
 		  "prefetch\n\t\t\tpfi%d = 1'b1;\n\t\t\trq_v = 1'b1;\n"
-		  "\t\t\trq_addr = e%d_pa;\n"
-		  "\t\t\trq_tag = {8'd%d, e%d_%s%dx[23:0], e%d_bl};\n"
-		  "\t\t\trq_xv[%d:0] = e%d_sv[%d:1];\n\t\t\trq_xaddr[%d:0] = e%d_xa;\n"
-		  "\t\tend\n", k, k, k, k + 1, k, hw->buf[k].box ? "q" : "",
-		  o->pf[k].coord, k, G - 2, k, G - 1, (G - 1) * 32 - 1, k);
+		  "\t\t\trq_addr = e%d_pa;\n", k, k, k);
+		if (G)
+			P(o, "\t\t\trq_tag = {8'd%d, e%d_%s%dx[23:0], e%d_bl};\n"
+			  "\t\t\trq_xv[%d:0] = e%d_sv[%d:1];\n"
+			  "\t\t\trq_xaddr[%d:0] = e%d_xa;\n", k + 1, k, B->box ? "q" : "",
+			  o->pf[k].coord, k, G - 2, k, G - 1, (G - 1) * 32 - 1, k);
+		else
+			P(o, "\t\t\trq_tag = {8'd%d, 24'd0, e%d_la};\n", k + 1, k);
+		P(o, "\t\tend\n");
+		if (!G)   /* its answer: written at the tag's address */
+			P(o, "\t\tif (pr%d_rsp) begin\n\t\t\tg%d_we0 = 1'b1;\n"
+			  "\t\t\tg%d_wa0 = mem_rtag[%d:0];\n"
+			  "\t\t\tg%d_wd0 = mem_rdata[%d:0];\n\t\tend\n", k, k, k,
+			  B->aw - 1, k, hw->bits[B->t] - 1);
 	}
 	for (int i = 0; i < o->njobs; i++) {
 		const HwBuf *B = &hw->buf[o->job_buf[i]];

@@ -156,7 +156,8 @@ static void plan_pre(Out *o)
 	const Hw *hw = o->hw;
 	for (int k = 0; k < hw->nbuf; k++) {
 		const HwBuf *B = &hw->buf[k];
-		int ok = B->b->double_buffered && o->pf[k].slots > 0;
+		int ok = B->b->double_buffered && !B->per_pe && B->parent < 0 &&
+		         B->t != T_OUT && !B->dedup;
 		for (int j = 0; ok && j < hw->np; j++)
 			if (hw->lin[B->t][j] && !B->eng[j] &&
 			    !(B->mark[j] && !hw->part[j].spatial) &&
@@ -240,7 +241,7 @@ static void emit_banks(Out *o, int k, long nb, long sz)
 		P(o, " && ps < 32'd%d && psv[ps[%d:0]];\n", G, hw_bits(G - 1) - 1);
 	}
 	if (pre) {   /* two halves: the steps read one, the prefetch writes
-	                the other */
+	                the other: a word per bank (pw), or port 0 by address */
 		P(o, "\t\tlocalparam [%d:0] BD = b%d == %ld ? %d'd%ld : %d'd%ld;\n"
 		  "\t\twire [%d:0] rh = hh%d ? BD : %d'd0, wh = hh%d ? %d'd0 : BD;\n",
 		  law, k, nb - 1, law + 1, last, law + 1, sz, law, k, law + 1, k,
@@ -249,11 +250,17 @@ static void emit_banks(Out *o, int k, long nb, long sz)
 		  ".NR(2), .NW(1)) m (\n\t\t\t.clk(clk),\n"
 		  "\t\t\t.re({g%d_re%s[b%d], g%d_re0 && g%d_rb == BI}),\n"
 		  "\t\t\t.raddr({{1'b0, ra[%d:0]} + rh, {1'b0, r0[%d:0]} + rh}),\n"
-		  "\t\t\t.rdata(rd),\n\t\t\t.we(pw),\n"
-		  "\t\t\t.waddr({1'b0, %s[%d:0]} + wh),\n"
-		  "\t\t\t.wdata(psd[ps[%d:0]*%d +: %d]));\n",
+		  "\t\t\t.rdata(rd),\n",
 		  w, k, nb - 1, 2 * last, 2 * sz, law + 1, k, g, k, k, k, law - 1,
-		  law - 1, tg, law - 1, hw_bits(G - 1) - 1, hw->dw, w);
+		  law - 1);
+		if (G)
+			P(o, "\t\t\t.we(pw),\n\t\t\t.waddr({1'b0, %s[%d:0]} + wh),\n"
+			  "\t\t\t.wdata(psd[ps[%d:0]*%d +: %d]));\n", tg, law - 1,
+			  hw_bits(G - 1) - 1, hw->dw, w);
+		else
+			P(o, "\t\t\t.we(g%d_we0 && g%d_wb == BI),\n"
+			  "\t\t\t.waddr({1'b0, w0[%d:0]} + wh),\n"
+			  "\t\t\t.wdata(g%d_wd0));\n", k, k, law - 1, k);
 		P(o, "\t\tassign g%d_brd[b%d*%d +: %d] = rd;\n"
 		  "\t\tassign g%d_rd[(b%d+1)*%d +: %d] = rd[%d +: %d];\n"
 		  "\tend endgenerate\n", k, k, 2 * w, 2 * w, k, k, w, w, w, w);
@@ -310,6 +317,27 @@ void emit_gb(Out *o, int k)
 	long bsize, nb = bank_plan(hw, k, &bsize);
 	if (nb) {
 		emit_banks(o, k, nb, bsize);
+		return;
+	}
+	if (o->pre[k]) {   /* two halves: the steps read one, the prefetch
+	                      writes the other */
+		P(o, "\twire [%d:0] g%d_rh = hh%d ? %d'd%ld : %d'd0;\n"
+		  "\twire [%d:0] g%d_wh = hh%d ? %d'd0 : %d'd%ld;\n"
+		  "\ttessera_sram #(.W(%d), .D(%ld), .AW(%d), .NR(%ld), .NW(1)) "
+		  "gb%d (\n\t\t.clk(clk),\n\t\t.re({", aw, k, k, aw + 1, B->words,
+		  aw + 1, aw, k, k, aw + 1, aw + 1, B->words, w, 2 * B->words, aw + 1,
+		  nr, k);
+		for (int i = 1; i >= 0; i--)
+			if (cnt[i])
+				P(o, "g%d_re%s, ", k, grp[i]);
+		P(o, "g%d_re0}),\n\t\t.raddr({", k);
+		for (int i = 1; i >= 0; i--)
+			for (long q = cnt[i] - 1; q >= 0; q--)
+				P(o, "{1'b0, g%d_ra%s[%ld +: %d]} + g%d_rh, ", k, grp[i],
+				  q * aw, aw, k);
+		P(o, "{1'b0, g%d_ra0} + g%d_rh}),\n\t\t.rdata(g%d_rd),\n"
+		  "\t\t.we(g%d_we0),\n\t\t.waddr({1'b0, g%d_wa0} + g%d_wh),\n"
+		  "\t\t.wdata(g%d_wd0));\n", k, k, k, k, k, k, k);
 		return;
 	}
 	P(o, "\ttessera_sram #(.W(%d), .D(%ld), .AW(%d), .NR(%ld), .NW(%ld)) "

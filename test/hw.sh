@@ -15,7 +15,8 @@
 #                         of the same design with a bandwidth of 1
 #   double buffering      prefetch.tsr's input fills stall under half as
 #                         long as dram_slots.tsr's (the same design
-#                         without double_buffer())
+#                         without double_buffer()); prefetch_unbanked.tsr
+#                         prefetches into one memory
 #   cycles by state       the quickstart's --json: its cycles by state
 #                         add up to its cycles, steps to compute cycles
 #   clean RTL             verilator --lint-only -Wall, Icarus and yosys
@@ -101,6 +102,13 @@ if [ -n "$p" ] && [ -n "$s" ] && [ "$p" -gt 0 ] && [ $((2 * p)) -lt "$s" ] &&
 	$T verilog test/hw/prefetch.tsr -o $OUT/pre >/dev/null 2>&1 &&
 	grep -q 'pr3_run' $OUT/pre/tessera_top.v; then ok hw/prefetch/overlap
 else bad hw/prefetch/overlap "input fill cycles: $p double-buffered, $s not"; fi
+# ... and a global buffer that is one memory, not banks
+rm -rf $OUT/pre
+if $T verilog test/hw/prefetch_unbanked.tsr -o $OUT/pre >/dev/null 2>&1 &&
+	grep -q '_run;  // issuing' $OUT/pre/tessera_top.v &&
+	! grep -q 'banked by lane' $OUT/pre/tessera_top.v; then
+	ok hw/prefetch/unbanked
+else bad hw/prefetch/unbanked "no prefetching engine, or banks"; fi
 
 # The JSON of a simulation: valid, and its cycles by state (steps, the
 # flush after them, every job, the end) add up to its cycles.
