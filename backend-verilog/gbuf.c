@@ -1,9 +1,10 @@
 /* gbuf.c - the global buffers' memories: one SRAM, or banks (one per
  * lane) when each lane's port stays in its own run of words.  Banked
  * buffers filled from DRAM take a word per bank a cycle (the DRAM's
- * bandwidth), and double-buffered ones of those have two halves, one
- * fetched while the steps read the other (docs/hardware.md).  emit.c
- * writes the engines and the sequencer that use them.
+ * bandwidth), and double-buffered buffers filled from DRAM have two
+ * halves, one fetched while the steps read the other
+ * (docs/hardware.md).  emit.c writes the engines and the sequencer that
+ * use them.
  */
 #include "emit.h"
 
@@ -147,10 +148,10 @@ static void plan_pfill(Out *o)
 	}
 }
 
-/* double_buffer() of a global buffer filled a word per bank: its next
- * block is fetched while the steps run.  Its DRAM address must come
- * from its walk and its refill parts alone (at a refill, every part
- * inside the block is 0). */
+/* double_buffer() of a global buffer filled from DRAM (an input whose
+ * walk visits each word once): its next block is fetched while the
+ * steps run.  Its DRAM address must come from its walk and its refill
+ * parts alone (at a refill, every part inside the block is 0). */
 static void plan_pre(Out *o)
 {
 	const Hw *hw = o->hw;
