@@ -362,10 +362,21 @@ static void emit_slots(Out *o, int k)
 	P(o, "\t// filled a word per bank: slot s fetches bank %s + s\n"
 	  "\twire [%d:0] e%d_sv = {", cv, G - 1, k);
 	for (int q = G - 1; q > 0; q--)
-		P(o, "%s + 32'd%d < 32'd%ld, ", cv, q, o->pf[k].nb);
-	P(o, "1'b1};  // slots that hold a bank\n"
-	  "\twire [31:0] e%d_bl = e%d_la - %s * 32'd%ld;  // in every bank\n"
-	  "\twire [%d:0] e%d_xa = {", k, k, cv, o->pf[k].size, (G - 1) * 32 - 1, k);
+		P(o, "%s < 32'd%ld, ", cv, o->pf[k].nb - q);
+	/* the address inside a bank: the local address without the bank
+	 * coordinate's term */
+	const HwBuf *B = &o->hw->buf[k];
+	P(o, "1'b1};  // slots that hold a bank\n\twire [31:0] e%d_bl = 32'd0", k);
+	if (B->box) {
+		for (int r = 0; r < o->ln->layer->t[B->t].rank; r++)
+			if (B->span[r] > 1 && r != o->pf[k].coord)
+				P(o, " + e%d_q%dx * 32'd%ld", k, r, B->lstride[r]);
+	} else {
+		for (int j = 0; j < o->hw->np; j++)
+			if (B->acoef[j] && j != o->pf[k].coord)
+				P(o, " + e%d_%dx * 32'd%ld", k, j, B->acoef[j]);
+	}
+	P(o, ";  // in every bank\n\twire [%d:0] e%d_xa = {", (G - 1) * 32 - 1, k);
 	for (int q = G - 1; q > 0; q--)
 		P(o, "e%d_pa + 32'd%ld%s", k, q * o->pf[k].dstride, q > 1 ? ", " : "");
 	P(o, "};  // slots 1.. DRAM addresses\n");

@@ -220,15 +220,13 @@ static void emit_banks(Out *o, int k, long nb, long sz)
 		  k, g, k, aw, aw);
 	int G = o->pf[k].slots, pre = o->pre[k];
 	const char *tg = pre ? "mem_rtag" : "rsp_tag";
-	if (G) {
+	if (G) {   /* groups of G banks start at multiples of G: this bank
+	              is always slot BI % G, of the group the tag names */
 		int dw = hw->dw;
 		P(o, "\t\t// a fill's slot for this bank: the slot's word at the "
-		  "tag's address\n\t\twire [31:0] ps = {%d'd0, BI} - ", 32 - bw);
-		if (pre)
-			P(o, "{8'd0, mem_rtag[55:32]};\n");
-		else
-			P(o, "rsp_tag[63:32];\n");
-		P(o, "\t\twire [%d:0] psv = {", G - 1);
+		  "tag's address\n\t\tlocalparam [31:0] PS = {%d'd0, BI} %% 32'd%d;\n"
+		  "\t\tlocalparam [31:0] PG = {%d'd0, BI} - PS;  // its group's "
+		  "first bank\n\t\twire [%d:0] psv = {", 32 - bw, G, 32 - bw, G - 1);
 		if (G > 1)
 			P(o, "mem_xvalid[%d:0], ", G - 2);
 		P(o, "1'b1};\n\t\twire [%d:0] psd = {", G * dw - 1);
@@ -239,7 +237,11 @@ static void emit_banks(Out *o, int k, long nb, long sz)
 		else
 			P(o, "mem_rdata};\n\t\twire pw = g%d_pf && %s", k,
 			  o->npre ? "mrv" : "mem_rvalid");
-		P(o, " && ps < 32'd%d && psv[ps[%d:0]];\n", G, hw_bits(G - 1) - 1);
+		if (pre)
+			P(o, " && mem_rtag[55:32] == PG[23:0]");
+		else
+			P(o, " && rsp_tag[63:32] == PG");
+		P(o, " && psv[PS[%d:0]];\n", hw_bits(G - 1) - 1);
 	}
 	if (pre) {   /* two halves: the steps read one, the prefetch writes
 	                the other: a word per bank (pw), or port 0 by address */
@@ -256,8 +258,7 @@ static void emit_banks(Out *o, int k, long nb, long sz)
 		  law - 1);
 		if (G)
 			P(o, "\t\t\t.we(pw),\n\t\t\t.waddr({1'b0, %s[%d:0]} + wh),\n"
-			  "\t\t\t.wdata(psd[ps[%d:0]*%d +: %d]));\n", tg, law - 1,
-			  hw_bits(G - 1) - 1, hw->dw, w);
+			  "\t\t\t.wdata(psd[PS*%d +: %d]));\n", tg, law - 1, hw->dw, w);
 		else
 			P(o, "\t\t\t.we(g%d_we0 && g%d_wb == BI),\n"
 			  "\t\t\t.waddr({1'b0, w0[%d:0]} + wh),\n"
@@ -281,8 +282,8 @@ static void emit_banks(Out *o, int k, long nb, long sz)
 	else if (G)
 		P(o, "\t\t\t.we(g%d_we0 && g%d_wb == BI || pw),\n"
 		  "\t\t\t.waddr(pw ? rsp_tag[%d:0] : w0[%d:0]),\n"
-		  "\t\t\t.wdata(pw ? psd[ps[%d:0]*%d +: %d] : g%d_wd0));\n", k, k,
-		  law - 1, law - 1, hw_bits(G - 1) - 1, hw->dw, w, k);
+		  "\t\t\t.wdata(pw ? psd[PS*%d +: %d] : g%d_wd0));\n", k, k,
+		  law - 1, law - 1, hw->dw, w, k);
 	else
 		P(o, "\t\t\t.we(g%d_we0 && g%d_wb == BI),\n\t\t\t.waddr(w0[%d:0]),\n"
 		  "\t\t\t.wdata(g%d_wd0));\n", k, k, law - 1, k);
