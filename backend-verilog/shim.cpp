@@ -54,6 +54,8 @@ static uint64_t get_bits(uint64_t v, int lo, int n)
 template <std::size_t N>
 static uint64_t get_bits(const VlWide<N> &v, int lo, int n)
 {
+	if (n == 32 && lo % 32 == 0)   /* a whole word: an address */
+		return v[lo / 32];
 	uint64_t r = 0;
 	for (int i = 0; i < n; i++)
 		r |= (uint64_t)((v[(lo + i) / 32] >> ((lo + i) % 32)) & 1u) << i;
@@ -68,6 +70,10 @@ static void set_bits(T &v, int lo, int n, uint64_t x)
 template <std::size_t N>
 static void set_bits(VlWide<N> &v, int lo, int n, uint64_t x)
 {
+	if (n == 32 && lo % 32 == 0) {   /* a whole word */
+		v[lo / 32] = (EData)x;
+		return;
+	}
 	for (int i = 0; i < n; i++) {
 		EData b = 1u << ((lo + i) % 32);
 		EData &w = v[(lo + i) / 32];
