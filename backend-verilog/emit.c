@@ -803,7 +803,9 @@ static void emit_fsm(Out *o)
 	P(o, "\n\t// ---- sequencing: steps, and between them the jobs ----\n"
 	  "\treg [2:0] st;\n\treg [7:0] job;\n\treg jst;      // the job has "
 	  "started\n\treg [%d:0] pend;  // buffers whose block changes\n"
-	  "\treg ending;\n\treg jp, jrun;\n", hw->nbuf - 1);
+	  "\treg ending;\n\treg jp, jrun;\n"
+	  "\twire jlast;  // a drain of the PEs walks its last setting\n",
+	  hw->nbuf - 1);
 	P(o, "\tlocalparam [%d:0] OBUFS = %d'b", hw->nbuf - 1, hw->nbuf);
 	for (int k = hw->nbuf - 1; k >= 0; k--)
 		P(o, "%d", hw->buf[k].t == T_OUT);
@@ -838,8 +840,8 @@ static void emit_fsm(Out *o)
 	 * chosen starts in the same cycle (its engine's counters reset), so
 	 * no cycle is lost between jobs; a job the counters' commit comes
 	 * before starts a cycle later, when they hold their new values. */
-	P(o, "\twire jend = st == S_FLUSH || (st == S_JOB && jst && !jrun && "
-	  "!jbusy);\n\twire [7:0] jfrom = st == S_FLUSH ? 8'd0 : job + 8'd1;\n"
+	P(o, "\twire jend = st == S_FLUSH || (st == S_JOB && jst && "
+	  "(!jrun || jlast) && !jbusy);\n\twire [7:0] jfrom = st == S_FLUSH ? 8'd0 : job + 8'd1;\n"
 	  "\twire [7:0] jd = jfrom < 8'd%d ? nxt(jfrom, 8'd%d, pend) : 8'd255;\n"
 	  "\twire [7:0] jf = nxt(jfrom < 8'd%d ? 8'd%d : jfrom, 8'd%d, pend);\n"
 	  "\twire jcommit = jend && jd == 8'd255 && jfrom <= 8'd%d;\n"
@@ -991,6 +993,19 @@ static void emit_engine_regs(Out *o, int k)
 		  "\t\telse if (fi%d) sn%d[e%d_ln * 32'd%ld + e%d_la] <= 1'b1;\n",
 		  jf, k, B->lanes * B->words, k, k, k, B->words, k);
 	P(o, "\tend\n");
+}
+
+/* A drain of per-PE buffers writes its parent in the cycle it walks a
+ * setting (no answer to wait for), so it ends with its last setting. */
+static void emit_jlast(Out *o)
+{
+	P(o, "\tassign jlast = 1'b0");
+	for (int i = 0; i < o->njobs; i++) {
+		int k = o->job_buf[i];
+		if (o->job_drain[i] && o->hw->buf[k].per_pe)
+			P(o, " || (job == 8'd%d && act%d && f%d_last)", i, k, k);
+	}
+	P(o, ";\n");
 }
 
 /* A DRAM write of `data` (w bits) at e<k>_pa, or at `addr` when k < 0. */
@@ -1376,6 +1391,7 @@ void hw_emit(FILE *f, const Hw *hw)
 			emit_gb(&o, k);
 		emit_engine_regs(&o, k);
 	}
+	emit_jlast(&o);
 	for (int k = 0; k < hw->nbuf; k++) {
 		if (step_lanes(hw, k) && is_gb(hw, k))
 			emit_lanes(&o, k);
