@@ -51,7 +51,7 @@ static const char *val(const Out *o, Namer n, int j, char *s, size_t len)
 	if (n.mode == V_PRE || n.mode == V_PRENEXT) {
 		/* a prefetching engine's block: its refill parts from the
 		 * shadow counters, every part inside it at 0 */
-		if (P->spatial || !o->hw->buf[n.k].mark[j])
+		if (!refill_part(o->hw, &o->hw->buf[n.k], j))
 			return NULL;
 		snprintf(s, len, n.mode == V_PRE ? "pc%d_%dx" : "pn%d_%d", n.k, j);
 		return s;
@@ -359,10 +359,11 @@ static void emit_slots(Out *o, int k)
 	char cv[32];
 	snprintf(cv, sizeof cv, o->hw->buf[k].box ? "e%d_q%dx" : "e%d_%dx", k,
 	         o->pf[k].coord);
-	P(o, "\t// filled a word per bank: slot s fetches bank %s + s\n"
-	  "\twire [%d:0] e%d_sv = {", cv, G - 1, k);
+	P(o, "\t// filled a word per bank: slot s fetches bank e%d_bc + s\n"
+	  "\twire [31:0] e%d_bc = %s;\n\twire [%d:0] e%d_sv = {", k, k, cv,
+	  G - 1, k);
 	for (int q = G - 1; q > 0; q--)
-		P(o, "%s < 32'd%ld, ", cv, o->pf[k].nb - q);
+		P(o, "e%d_bc < 32'd%ld, ", k, o->pf[k].nb - q);
 	/* the address inside a bank: the local address without the bank
 	 * coordinate's term */
 	const HwBuf *B = &o->hw->buf[k];
@@ -453,7 +454,7 @@ static void emit_shadow(Out *o, int k)
 	unsigned char use[HW_MAXP];
 	P(o, "\t// prefetch: the next block into the other half\n");
 	for (int j = 0; j < hw->np; j++) {
-		use[j] = B->mark[j] && !hw->part[j].spatial;
+		use[j] = refill_part(hw, B, j);
 		if (use[j])
 			P(o, "\treg [%d:0] pc%d_%d;\n\twire [31:0] pc%d_%dx = {%d'd0, "
 			  "pc%d_%d};\n\treg [31:0] pn%d_%d;\n", hw->part[j].width - 1, k,
@@ -929,14 +930,14 @@ static void emit_prefetch_regs(Out *o, int k)
 	  "\t\t\tif (st == S_IDLE && start) begin  // the first block\n",
 	  k, k, k, k, k, k, k, k, k);
 	for (int j = 0; j < hw->np; j++)
-		if (B->mark[j] && !hw->part[j].spatial)
+		if (refill_part(hw, B, j))
 			P(o, "\t\t\t\tpc%d_%d <= %d'd0;\n", k, j, hw->part[j].width);
 	engine_step(o, k, 1, "\t\t\t\t");
 	P(o, "\t\t\t\tpr%d_run <= 1'b1;\n\t\t\t\thh%d <= 1'b1;\n"
 	  "\t\t\tend else if (st == S_JOB && jend && job == 8'd%d) begin  // swap, fetch the "
 	  "next\n\t\t\t\thh%d <= !hh%d;\n", k, k, jf, k, k);
 	for (int j = 0; j < hw->np; j++)
-		if (B->mark[j] && !hw->part[j].spatial)
+		if (refill_part(hw, B, j))
 			P(o, "\t\t\t\tpc%d_%d <= pn%d_%d[%d:0];\n", k, j, k, j,
 			  hw->part[j].width - 1);
 	engine_step(o, k, 1, "\t\t\t\t");
@@ -1022,6 +1023,24 @@ static void dram_write(Out *o, const char *addr, int k, const char *data,
 	P(o, ";\n");
 }
 
+/* A DRAM read of engine k's word, and of its slots' when it fills a
+ * word per bank.  The tag's top byte is `id`: 0 for a job's read, the
+ * buffer + 1 for a prefetch, whose answers bypass the jobs. */
+static void emit_fetch(Out *o, int k, int id, const char *in)
+{
+	int G = o->pf[k].slots;
+	P(o, "%srq_v = 1'b1;\n%srq_addr = e%d_pa;\n", in, in, k);
+	if (G)
+		P(o, "%srq_tag = {8'd%d, e%d_bc[23:0], e%d_bl};  // first bank, "
+		  "address in it\n%srq_xv[%d:0] = e%d_sv[%d:1];\n"
+		  "%srq_xaddr[%d:0] = e%d_xa;\n", in, id, k, k, in, G - 2, k, G - 1,
+		  in, (G - 1) * 32 - 1, k);
+	else if (id)
+		P(o, "%srq_tag = {8'd%d, 24'd0, e%d_la};\n", in, id, k);
+	else
+		P(o, "%srq_tag = {e%d_ln, e%d_la};\n", in, k, k);
+}
+
 /* What the active job drives this cycle: the ports of the shared
  * buffers, the DRAM request, the PEs' fill and drain buses. */
 static void emit_job_mux(Out *o)
@@ -1066,17 +1085,8 @@ static void emit_job_mux(Out *o)
 			if (B->npar > 1)
 				P(o, "\t\t\t\tgp_go = 1'b1;  // every lane's port reads\n"
 				  "\t\t\t\tgp_tn = {e%d_ln, e%d_la};\n", k, k);
-			else if (o->pf[k].slots) {
-				int G = o->pf[k].slots;
-				P(o, "\t\t\t\trq_v = 1'b1;\n\t\t\t\trq_addr = e%d_pa;\n"
-				  "\t\t\t\trq_tag = {%s%d_%s%dx, e%d_bl};  // first bank, "
-				  "address in it\n\t\t\t\trq_xv[%d:0] = e%d_sv[%d:1];\n"
-				  "\t\t\t\trq_xaddr[%d:0] = e%d_xa;\n", k, "e", k,
-				  B->box ? "q" : "", o->pf[k].coord, k, G - 2, k, G - 1,
-				  (G - 1) * 32 - 1, k);
-			} else if (p < 0)
-				P(o, "\t\t\t\trq_v = 1'b1;\n\t\t\t\trq_addr = e%d_pa;\n"
-				  "\t\t\t\trq_tag = {e%d_ln, e%d_la};\n", k, k, k);
+			else if (p < 0)
+				emit_fetch(o, k, 0, "\t\t\t\t");
 			else
 				P(o, "\t\t\t\tg%d_re0 = 1'b1;\n\t\t\t\tg%d_ra0 = e%d_pa[%d:0];\n"
 				  "\t\t\t\tgp_go = 1'b1;\n\t\t\t\tgp_tn = {e%d_ln, e%d_la};\n",
@@ -1132,20 +1142,12 @@ static void emit_job_mux(Out *o)
 	for (int k = 0; k < hw->nbuf; k++) {
 		if (!o->pre[k])
 			continue;
-		int G = o->pf[k].slots;
 		const HwBuf *B = &hw->buf[k];
 		P(o, "\t\tif (pr%d_run && !rq_v) begin  // a free DRAM cycle: "
-		  "prefetch\n\t\t\tpfi%d = 1'b1;\n\t\t\trq_v = 1'b1;\n"
-		  "\t\t\trq_addr = e%d_pa;\n", k, k, k);
-		if (G)
-			P(o, "\t\t\trq_tag = {8'd%d, e%d_%s%dx[23:0], e%d_bl};\n"
-			  "\t\t\trq_xv[%d:0] = e%d_sv[%d:1];\n"
-			  "\t\t\trq_xaddr[%d:0] = e%d_xa;\n", k + 1, k, B->box ? "q" : "",
-			  o->pf[k].coord, k, G - 2, k, G - 1, (G - 1) * 32 - 1, k);
-		else
-			P(o, "\t\t\trq_tag = {8'd%d, 24'd0, e%d_la};\n", k + 1, k);
+		  "prefetch\n\t\t\tpfi%d = 1'b1;\n", k, k);
+		emit_fetch(o, k, k + 1, "\t\t\t");
 		P(o, "\t\tend\n");
-		if (!G)   /* its answer: written at the tag's address */
+		if (!o->pf[k].slots)   /* its answer: written at the tag's address */
 			P(o, "\t\tif (pr%d_rsp) begin\n\t\t\tg%d_we0 = 1'b1;\n"
 			  "\t\t\tg%d_wa0 = mem_rtag[%d:0];\n"
 			  "\t\t\tg%d_wd0 = mem_rdata[%d:0];\n\t\tend\n", k, k, k,

@@ -15,7 +15,7 @@ typedef struct Out {
 	const LoopNest *ln; /* the loop nest it was planned from */
 	int njobs;          /* the sequencer's jobs: drains, then fills */
 	int job_buf[2 * MAX_BUFFERS], job_drain[2 * MAX_BUFFERS];
-	int first_drain, first_fill;  /* the first job of each kind */
+	int first_fill;     /* the first fill job (the drains come before) */
 	int dslots;         /* DRAM read slots a cycle (pfill_plan) */
 	struct {            /* per buffer: filled a word per bank a cycle */
 		int slots;      /* banks served at once (0: a word a cycle) */
@@ -82,6 +82,13 @@ static inline long lane_of(const Hw *hw, int t, long pe)
 			lane += (pe / hw->part[j].sdiv) % hw->part[j].p->extent *
 			        hw->lmult[t][j];
 	return lane;
+}
+
+/* Part j counts a refill of buffer B (it moves the block): a
+ * prefetching engine keeps a shadow counter of it. */
+static inline int refill_part(const Hw *hw, const HwBuf *B, int j)
+{
+	return B->mark[j] && !hw->part[j].spatial;
 }
 
 /* The per-PE buffer served lanes-at-once from shared buffer p, or -1. */

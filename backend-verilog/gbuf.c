@@ -161,7 +161,7 @@ static void plan_pre(Out *o)
 		         B->t != T_OUT && !B->dedup;
 		for (int j = 0; ok && j < hw->np; j++)
 			if (hw->lin[B->t][j] && !B->eng[j] &&
-			    !(B->mark[j] && !hw->part[j].spatial) &&
+			    !refill_part(hw, B, j) &&
 			    !(B->box && B->inb[j]))
 				ok = 0;
 		o->pre[k] = ok;
@@ -219,7 +219,6 @@ static void emit_banks(Out *o, int k, long nb, long sz)
 		P(o, "\t\twire [%d:0] wa = g%d_wa%s[b%d*%d +: %d] - BASE;\n", aw - 1,
 		  k, g, k, aw, aw);
 	int G = o->pf[k].slots, pre = o->pre[k];
-	const char *tg = pre ? "mem_rtag" : "rsp_tag";
 	if (G) {   /* groups of G banks start at multiples of G: this bank
 	              is always slot BI % G, of the group the tag names */
 		int dw = hw->dw;
@@ -237,56 +236,40 @@ static void emit_banks(Out *o, int k, long nb, long sz)
 		else
 			P(o, "mem_rdata};\n\t\twire pw = g%d_pf && %s", k,
 			  o->npre ? "mrv" : "mem_rvalid");
-		if (pre)
-			P(o, " && mem_rtag[55:32] == PG[23:0]");
-		else
-			P(o, " && rsp_tag[63:32] == PG");
-		P(o, " && psv[PS[%d:0]];\n", hw_bits(G - 1) - 1);
+		P(o, " && mem_rtag[55:32] == PG[23:0] && psv[PS[%d:0]];\n",
+		  hw_bits(G - 1) - 1);
 	}
-	if (pre) {   /* two halves: the steps read one, the prefetch writes
-	                the other: a word per bank (pw), or port 0 by address */
+	/* double-buffered: two halves, the steps read one (rh), the
+	 * prefetch writes the other (wh) */
+	int aw2 = law + pre;
+	char rh[16] = "", wh[16] = "";
+	if (pre) {
 		P(o, "\t\tlocalparam [%d:0] BD = b%d == %ld ? %d'd%ld : %d'd%ld;\n"
 		  "\t\twire [%d:0] rh = hh%d ? BD : %d'd0, wh = hh%d ? %d'd0 : BD;\n",
-		  law, k, nb - 1, law + 1, last, law + 1, sz, law, k, law + 1, k,
-		  law + 1);
-		P(o, "\t\ttessera_sram #(.W(%d), .D(b%d == %ld ? %ld : %ld), .AW(%d), "
-		  ".NR(2), .NW(1)) m (\n\t\t\t.clk(clk),\n"
-		  "\t\t\t.re({g%d_re%s[b%d], g%d_re0 && g%d_rb == BI}),\n"
-		  "\t\t\t.raddr({{1'b0, ra[%d:0]} + rh, {1'b0, r0[%d:0]} + rh}),\n"
-		  "\t\t\t.rdata(rd),\n",
-		  w, k, nb - 1, 2 * last, 2 * sz, law + 1, k, g, k, k, k, law - 1,
-		  law - 1);
-		if (G)
-			P(o, "\t\t\t.we(pw),\n\t\t\t.waddr({1'b0, %s[%d:0]} + wh),\n"
-			  "\t\t\t.wdata(psd[PS*%d +: %d]));\n", tg, law - 1, hw->dw, w);
-		else
-			P(o, "\t\t\t.we(g%d_we0 && g%d_wb == BI),\n"
-			  "\t\t\t.waddr({1'b0, w0[%d:0]} + wh),\n"
-			  "\t\t\t.wdata(g%d_wd0));\n", k, k, law - 1, k);
-		P(o, "\t\tassign g%d_brd[b%d*%d +: %d] = rd;\n"
-		  "\t\tassign g%d_rd[(b%d+1)*%d +: %d] = rd[%d +: %d];\n"
-		  "\tend endgenerate\n", k, k, 2 * w, 2 * w, k, k, w, w, w, w);
-		return;
+		  law, k, nb - 1, aw2, last, aw2, sz, law, k, aw2, k, aw2);
+		snprintf(rh, sizeof rh, "} + rh");
+		snprintf(wh, sizeof wh, "} + wh");
 	}
+	const char *ob = pre ? "{1'b0, " : "";   /* opens what rh, wh close */
 	P(o, "\t\ttessera_sram #(.W(%d), .D(b%d == %ld ? %ld : %ld), .AW(%d), "
 	  ".NR(2), .NW(%d)) m (\n\t\t\t.clk(clk),\n"
 	  "\t\t\t.re({g%d_re%s[b%d], g%d_re0 && g%d_rb == BI}),\n"
-	  "\t\t\t.raddr({ra[%d:0], r0[%d:0]}),\n\t\t\t.rdata(rd),\n",
-	  w, k, nb - 1, last, sz, law, out ? 2 : 1, k, g, k, k, k, law - 1,
-	  law - 1);
-	if (out)
+	  "\t\t\t.raddr({%sra[%d:0]%s, %sr0[%d:0]%s}),\n\t\t\t.rdata(rd),\n",
+	  w, k, nb - 1, last << pre, sz << pre, aw2, out ? 2 : 1, k, g, k, k, k,
+	  ob, law - 1, rh, ob, law - 1, rh);
+	if (out)   /* never prefetched nor filled a word per bank */
 		P(o, "\t\t\t.we({g%d_we%s[b%d], g%d_we0 && g%d_wb == BI}),\n"
 		  "\t\t\t.waddr({wa[%d:0], w0[%d:0]}),\n"
 		  "\t\t\t.wdata({g%d_wd%s[b%d*%d +: %d], g%d_wd0}));\n", k, g, k, k,
 		  k, law - 1, law - 1, k, g, k, w, w, k);
-	else if (G)
-		P(o, "\t\t\t.we(g%d_we0 && g%d_wb == BI || pw),\n"
-		  "\t\t\t.waddr(pw ? rsp_tag[%d:0] : w0[%d:0]),\n"
-		  "\t\t\t.wdata(pw ? psd[PS*%d +: %d] : g%d_wd0));\n", k, k,
-		  law - 1, law - 1, hw->dw, w, k);
+	else if (G)   /* only the fill writes, a word per bank */
+		P(o, "\t\t\t.we(pw),\n\t\t\t.waddr(%smem_rtag[%d:0]%s),\n"
+		  "\t\t\t.wdata(psd[PS*%d +: %d]));\n", ob, law - 1, wh, hw->dw,
+		  w);
 	else
-		P(o, "\t\t\t.we(g%d_we0 && g%d_wb == BI),\n\t\t\t.waddr(w0[%d:0]),\n"
-		  "\t\t\t.wdata(g%d_wd0));\n", k, k, law - 1, k);
+		P(o, "\t\t\t.we(g%d_we0 && g%d_wb == BI),\n"
+		  "\t\t\t.waddr(%sw0[%d:0]%s),\n\t\t\t.wdata(g%d_wd0));\n", k, k,
+		  ob, law - 1, wh, k);
 	P(o, "\t\tassign g%d_brd[b%d*%d +: %d] = rd;\n"
 	  "\t\tassign g%d_rd[(b%d+1)*%d +: %d] = rd[%d +: %d];\n"
 	  "\tend endgenerate\n", k, k, 2 * w, 2 * w, k, k, w, w, w, w);
