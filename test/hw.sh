@@ -73,6 +73,11 @@ if [ -x build/schedgen ]; then
 	done
 fi
 
+fills() { # FILE TENSORS: the sim report's cycles filling their global buffers
+	$T sim "$1" 2>/dev/null |
+		awk -v t="$2" '$0 ~ "^  fill " t "@GB" { s += $3 } END { print s + 0 }'
+}
+
 # DRAM read slots: test/hw/dram_slots.tsr's DRAM moves 4 words a cycle,
 # so its design reads 4 (3 slots besides the request's own word); with a
 # bandwidth of 1 it reads one, and its fills take more cycles.
@@ -80,10 +85,7 @@ rm -rf $OUT/slots
 if $T verilog test/hw/dram_slots.tsr -o $OUT/slots >/dev/null 2>$OUT/v.err &&
 	grep -q 'output reg \[2:0\] mem_xreq' $OUT/slots/tessera_top.v; then
 	sed 's/bandwidth 4/bandwidth 1/' test/hw/dram_slots.tsr >$OUT/slots1.tsr
-	fills() { # the sim report's cycles filling global buffers
-		$T sim "$1" 2>/dev/null | awk '/^  fill [IW]@GB/ { s += $3 } END { print s + 0 }'
-	}
-	f4=$(fills test/hw/dram_slots.tsr) f1=$(fills $OUT/slots1.tsr)
+	f4=$(fills test/hw/dram_slots.tsr '[IW]') f1=$(fills $OUT/slots1.tsr '[IW]')
 	if [ "$f4" -gt 0 ] && [ "$f1" -gt $((2 * f4)) ] &&
 		$T verilog $OUT/slots1.tsr -o $OUT/slots1 >/dev/null 2>&1 &&
 		! grep -q mem_xreq $OUT/slots1/tessera_top.v; then ok hw/dram_slots/bandwidth
@@ -96,16 +98,16 @@ fi
 # global buffers double-buffered; its inputs' next blocks are fetched
 # while the steps run, so filling them stalls the array under half as
 # long.
-ifill() { $T sim "$1" 2>/dev/null | awk '/^  fill I@GB/ { print $3 }'; }
-p=$(ifill test/hw/prefetch.tsr) s=$(ifill test/hw/dram_slots.tsr)
-if [ -n "$p" ] && [ -n "$s" ] && [ "$p" -gt 0 ] && [ $((2 * p)) -lt "$s" ] &&
+p=$(fills test/hw/prefetch.tsr I) s=$(fills test/hw/dram_slots.tsr I)
+rm -rf $OUT/pre
+if [ "$p" -gt 0 ] && [ $((2 * p)) -lt "$s" ] &&
 	$T verilog test/hw/prefetch.tsr -o $OUT/pre >/dev/null 2>&1 &&
-	grep -q 'pr3_run' $OUT/pre/tessera_top.v; then ok hw/prefetch/overlap
+	grep -q 'reg pr[0-9]*_run;' $OUT/pre/tessera_top.v; then ok hw/prefetch/overlap
 else bad hw/prefetch/overlap "input fill cycles: $p double-buffered, $s not"; fi
 # ... and a global buffer that is one memory, not banks
 rm -rf $OUT/pre
 if $T verilog test/hw/prefetch_unbanked.tsr -o $OUT/pre >/dev/null 2>&1 &&
-	grep -q '_run;  // issuing' $OUT/pre/tessera_top.v &&
+	grep -q 'reg pr[0-9]*_run;' $OUT/pre/tessera_top.v &&
 	! grep -q 'banked by lane' $OUT/pre/tessera_top.v; then
 	ok hw/prefetch/unbanked
 else bad hw/prefetch/unbanked "no prefetching engine, or banks"; fi
