@@ -294,7 +294,8 @@ load=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo "?")
 echo "Tessera benchmarks: $LAYER (N=1 K=384 C=256 Y=13 X=13 FY=3 FX=3)"
 # e. the generated hardware: AlexNet conv3 on the 16x16 C|K array, built
 # from a clean cache, run and verified end to end; the quickstart's
-# simulation rate on its 4x4 array.
+# simulation rate on its 4x4 array; the utilization of conv3 with
+# double-buffered global buffers and of VGG-16 conv4_2.
 if want e; then
 simcache=$(mktemp -d)
 sim_line() { # FILE -> "seconds build run cycles rate util"
@@ -311,7 +312,7 @@ conv3_s=$1 conv3_build=$2 conv3_run=$3 conv3_cycles=$4 conv3_rate=$5 conv3_util=
 set -- $(sim_line examples/quickstart.tsr) - - - - - -
 qs_rate=$5 qs_util=$6
 set -- $(sim_line bench/conv3_double.tsr) - - - - - -
-c3d_cycles=$4 c3d_rate=$5 c3d_util=$6
+c3d_cycles=$4 c3d_util=$6
 set -- $(sim_line bench/vgg_conv4_2.tsr) - - - - - -
 vgg_s=$1 vgg_cycles=$4 vgg_rate=$5 vgg_util=$6
 rm -rf $simcache
