@@ -819,9 +819,14 @@ static void emit_fsm(Out *o)
 		P(o, "\t\t8'd%d: begin jp = pend[%d]; jrun = e%d_run; end  // %s %s\n",
 		  i, o->job_buf[i], o->job_buf[i], o->job_drain[i] ? "drain" : "fill",
 		  o->ln->layer->t[hw->buf[o->job_buf[i]].t].name);
+	/* a job may end in the cycle its last answer comes back: the answer
+	 * is written by the job's own case below, before the job changes;
+	 * a drain's DRAM write after its read (dp_v) still needs the job */
 	P(o, "\t\tdefault: ;\n\t\tendcase\n\tend\n"
-	  "\twire jbusy = outst != 32'd0 || gp_v || dp_v;\n"
-	  "\twire sta = st == S_STEP;  // step stage A: addresses, reads\n");
+	  "\t// answers still to come besides this cycle's\n"
+	  "\twire jbusy = outst != {31'd0, %s} || dp_v;\n"
+	  "\twire sta = st == S_STEP;  // step stage A: addresses, reads\n",
+	  o->npre ? "mrv" : "mem_rvalid");
 	/* the first pending job in [from, to), or 255 */
 	P(o, "\tfunction automatic [7:0] nxt(input [7:0] from, input [7:0] to,\n"
 	  "\t\t\tinput [%d:0] pd);\n\t\tinteger i;\n\t\tbegin\n"

@@ -34,6 +34,11 @@ hw_sim() { # FILE -> ok, or the reason
 	grep -q "^verified: yes" $OUT/sim.out || { echo "not verified"; return 1; }
 	grep -q "^cycles in hardware, by state:" $OUT/sim.out ||
 		{ echo "no cycles by state"; return 1; }
+	# docs/hardware.md: the model's cycles are a lower bound of the sim's
+	sed -n 's/.* ran \([0-9]*\) cycles .*; model \([0-9]*\) cycles.*/\1 \2/p' \
+		$OUT/sim.err | { read -r s m && [ -n "$m" ] && [ "$s" -ge "$m" ]; } ||
+		{ echo "sim cycles under the model's (or not reported):"
+		  grep " ran " $OUT/sim.err; return 1; }
 }
 
 for f in test/hw/*.tsr examples/quickstart.tsr examples/depthwise_int8.tsr \
