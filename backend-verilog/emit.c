@@ -533,13 +533,6 @@ static void emit_engine(Out *o, int k)
 	}
 	if (B->per_pe && hw->collapsed[B->t])
 		emit_canon(o, k);
-	if (B->t != T_OUT)
-		return;
-	P(o, "\twire ret%d = 1'b0", k);
-	for (int j = 0; j < hw->np; j++)
-		if (B->ret[j])
-			P(o, " || c%dx != 32'd0", j);
-	P(o, ";  // partial sums come back\n");
 }
 
 /* The lanes a per-PE buffer's engine serves at once: one port of the
@@ -844,14 +837,16 @@ static void emit_fsm(Out *o)
 	 * next pending drain, else (after the drains) the counters commit
 	 * and the first pending fill follows, or the layer ends.  The job
 	 * chosen starts in the same cycle (its engine's counters reset), so
-	 * no cycle is lost between jobs; a job the counters' commit comes
-	 * before starts a cycle later, when they hold their new values. */
+	 * no cycle is lost between jobs, even where the counters commit: an
+	 * engine reads them only from the cycle after it starts, and ret%d,
+	 * read as it starts, looks at their new values then. */
 	P(o, "\twire jend = st == S_FLUSH || (st == S_JOB && jst && "
 	  "(!jrun || jlast) && !jbusy);\n\twire [7:0] jfrom = st == S_FLUSH ? 8'd0 : job + 8'd1;\n"
 	  "\twire [7:0] jd = jfrom < 8'd%d ? nxt(jfrom, 8'd%d, pend) : 8'd255;\n"
 	  "\twire [7:0] jf = nxt(jfrom < 8'd%d ? 8'd%d : jfrom, 8'd%d, pend);\n"
 	  "\twire jcommit = jend && jd == 8'd255 && jfrom <= 8'd%d;\n"
-	  "\twire jnow = jend && (jd != 8'd255 || (!jcommit && jf != 8'd255));\n"
+	  "\twire jnow = jend && (jd != 8'd255 || (!(jcommit && ending) && "
+	  "jf != 8'd255));\n"
 	  "\twire jinit = jnow || (st == S_JOB && jp && !jst);\n"
 	  "\twire [7:0] ij = jnow ? (jd != 8'd255 ? jd : jf) : job;  "
 	  "// the job starting\n",
@@ -893,6 +888,25 @@ static void emit_fsm(Out *o)
 	  "\t\t\tto_next;\n\t\tend\n"
 	  "\t\tS_DONE: if (!mem_req) done <= 1'b1;\n"
 	  "\t\tdefault: st <= S_IDLE;\n\t\tendcase\n\tend\n");
+}
+
+/* Whether a refill of output buffer k brings partial sums back: not on
+ * the first block of the reduction.  Read as the job starts, which may
+ * be the cycle the counters commit: then their new values count. */
+static void emit_ret(Out *o, int k)
+{
+	const Hw *hw = o->hw;
+	const HwBuf *B = &hw->buf[k];
+	P(o, "\twire ret%d = jcommit ? (1'b0", k);
+	for (int j = 0; j < hw->np; j++)
+		if (B->ret[j])
+			P(o, " || nx%d[%d:0] != %d'd0", j, hw->part[j].width - 1,
+			  hw->part[j].width);
+	P(o, ") : (1'b0");
+	for (int j = 0; j < hw->np; j++)
+		if (B->ret[j])
+			P(o, " || c%dx != 32'd0", j);
+	P(o, ");  // partial sums come back\n");
 }
 
 /* The engines' sequential state: counters, running, fetched bits. */
@@ -981,6 +995,8 @@ static void emit_engine_regs(Out *o, int k)
 		          word it visits was written this refill */
 			P(o, "1'b1;  // drain\n");
 	}
+	if (B->t == T_OUT)
+		emit_ret(o, k);
 	P(o, "\talways @(posedge clk) begin\n"
 	  "\t\tif (jinit && (ij == 8'd%d", jf);
 	if (jd >= 0)
