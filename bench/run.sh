@@ -12,6 +12,9 @@
 #   e. `tessera sim` of AlexNet conv3, 16x16, from an empty build
 #      cache (Verilator build, run, verify)                    < 60 s
 #      simulated cycles per second on it                       >= 1 M
+#      and, reported: the same for bench/pe_floor.v, 256 PEs
+#      that only multiply-accumulate (the most a 16x16 array can
+#      reach under this Verilator and harness)
 #      utilization in simulation of bench/vgg_conv4_2.tsr, a
 #      compute-bound schedule (global buffers double-buffered) >= 0.9
 #      and, reported: conv3's, bench/conv3_double.tsr's, and the
@@ -315,6 +318,28 @@ set -- $(sim_line bench/conv3_double.tsr) - - - - - -
 c3d_cycles=$4 c3d_util=$6
 set -- $(sim_line bench/vgg_conv4_2.tsr) - - - - - -
 vgg_s=$1 vgg_cycles=$4 vgg_rate=$5 vgg_util=$6
+# The floor: bench/pe_floor.v, 256 PEs with nothing but a registered MAC,
+# built with runtime/sim.c's Verilator flags and run by the same harness
+# and shim, a million cycles.  No generated 16x16 design can beat it.
+fl=$simcache/floor VI=/usr/share/verilator/include
+mkdir -p $fl && cp bench/pe_floor.v $fl/tessera_top.v && head -c 8 /dev/zero >$fl/d.bin
+floor_rate=-
+if (cd $fl && verilator --cc tessera_top.v --top-module tessera_top -O3 \
+	--x-assign fast --x-initial fast --unroll-count 4096 --Mdir obj \
+	-Wno-fatal -Wno-lint -Wno-style &&
+	make -s -j2 -C obj -f Vtessera_top.mk Vtessera_top__ALL.a \
+		OPT_FAST=-O3 OPT_GLOBAL=-O3 &&
+	g++ -O2 -std=c++17 -Iobj -I$VI -I$VI/vltstd -I"$OLDPWD/runtime" \
+		-DTESSERA_DSLOTS=1 -DTESSERA_DW=32 -c "$OLDPWD/backend-verilog/shim.cpp" \
+		-o obj/shim.o &&
+	g++ -o sim obj/shim.o "$OLDPWD/build/vlt/harness.o" obj/Vtessera_top__ALL.a \
+		"$OLDPWD/build/vlt/verilated.o" "$OLDPWD/build/vlt/verilated_threads.o" \
+		-lpthread) >$fl/build.log 2>&1 &&
+	$fl/sim $fl/d.bin $fl/o.bin 1 0 2000000 >$fl/run.out 2>&1; then
+	floor_rate=$(awk '/^tessera-sim cycles/ { printf "%.2f", $3 / $5 / 1e6 }' $fl/run.out)
+else
+	echo "the floor design failed: $(tail -3 $fl/build.log $fl/run.out 2>/dev/null)" >>$NOTES
+fi
 rm -rf $simcache
 fi
 
@@ -385,6 +410,7 @@ row "e. tessera sim conv3, 16x16, clean build (build+run+verify)" \
 row "   Verilator build / simulated run" "$conv3_build s / $conv3_run s" "" ""
 row "   simulated cycles per second, 16x16" "$conv3_rate M" ">= 1 M" \
   "$(atmost 1 "$conv3_rate")"
+row "   (floor: 256 bare MAC PEs, bench/pe_floor.v)" "$floor_rate M" "" ""
 row "   utilization in simulation: conv3" "$conv3_util" "" ""
 row "   conv3, GBs double-buffered: cycles, utilization" \
   "$c3d_cycles, $c3d_util" "" ""
