@@ -3,7 +3,8 @@
  *
  * Exit status: 0 success; 1 an error in the user's file or inputs;
  * 2 a usage error; 3 an external tool failed; 4 the simulated hardware's
- * output or counts differ from the reference; an internal error aborts.
+ * output or counts differ from the reference, or its cycles fall under
+ * the model's bound; an internal error aborts.
  */
 #include "ir/tessera.h"
 #include "backend-verilog/hw.h"
@@ -574,11 +575,18 @@ static int cmd_sim(const Opts *o, const LoopNest *ln)
 			        diffs);
 		else
 			fprintf(stderr, "sim: every count equals the model's\n");
+		long least = sim_cycles_bound(hw, &r, mod.cycles);
+		if (m.cycles < least)
+			fprintf(stderr, "sim: %ld cycles, under the model's bound of %ld "
+			        "(docs/hardware.md)\n", m.cycles, least);
+		else
+			fprintf(stderr, "sim: cycles within the model's bound (at least "
+			        "%ld)\n", least);
 		if (!verified) {
 			fprintf(stderr, "tessera: the hardware's %s differs from the CPU "
 			        "reference\n", l->t[T_OUT].name);
 			rc = EXIT_MISMATCH;
-		} else if (diffs) {
+		} else if (diffs || m.cycles < least) {
 			rc = EXIT_MISMATCH;
 		}
 		if (o->outdir && !save(o, l, bufs) && !rc)

@@ -308,6 +308,10 @@ static void emit_ports(Out *o)
 		  "\toutput reg [%d:0] mem_xaddr,\n\tinput wire [%d:0] mem_xvalid,\n"
 		  "\tinput wire [%d:0] mem_xdata", G - 1, G - 2, (G - 1) * 32 - 1, G - 2,
 		  (G - 1) * hw->dw - 1);
+	if (o->wslots)   /* a write's slots: mem_xreq, mem_xaddr and these */
+		P(o, ",\n\t// write slots 1 to %d: words written with the request\n"
+		  "\toutput reg [%d:0] mem_xwdata", o->wslots - 1,
+		  (o->wslots - 1) * hw->dw - 1);
 	P(o, "\n);\n");
 	P(o, "\t// Addresses are computed in 32 bits and sliced to each memory's\n"
 	  "\t// width: their high bits are unused by design.\n"
@@ -1075,11 +1079,18 @@ static void emit_job_mux(Out *o)
 	if (o->dslots > 1)
 		P(o, "\t\trq_xv = %d'd0;\n\t\trq_xaddr = %d'd0;\n", o->dslots - 1,
 		  (o->dslots - 1) * 32);
+	if (o->wslots)
+		P(o, "\t\trq_xwd = %d'd0;\n\t\tdp_bcn = 32'd0;\n"
+		  "\t\tdp_svn = %d'd0;\n\t\tdp_xan = %d'd0;\n",
+		  (o->wslots - 1) * hw->dw, o->wslots, (o->wslots - 1) * 32);
 	for (int k = 0; k < hw->nbuf; k++)
 		if (o->pre[k])
 			P(o, "\t\tpfi%d = 1'b0;\n", k);
 		else if (o->pf[k].slots)
 			P(o, "\t\tg%d_pf = 1'b0;\n", k);
+	for (int k = 0; k < hw->nbuf; k++)
+		if (o->pf[k].slots && hw->buf[k].t == T_OUT)
+			P(o, "\t\tg%d_sd = 1'b0;\n", k);
 	for (int t = 0; t < NTENSORS; t++)
 		if (hw->buf[hw->inner[t]].per_pe)
 			P(o, "\t\tfwall_%s = 1'b0;\n", tname(t));
@@ -1144,6 +1155,31 @@ static void emit_job_mux(Out *o)
 			/* drain a shared buffer: read it, write the parent next cycle */
 			char e[48];
 			snprintf(e, sizeof e, "g%d_rd[%d:0]", k, w - 1);
+			int G = o->pf[k].slots;
+			if (G) {   /* a word of each bank of a group, to DRAM */
+				P(o, "\t\t\tif (di%d) begin\n\t\t\t\tg%d_sd = 1'b1;  "
+				  "// the group's banks read\n\t\t\t\tdp_go = 1'b1;\n"
+				  "\t\t\t\tdp_an = e%d_pa;\n\t\t\t\tdp_bcn = e%d_bc;\n"
+				  "\t\t\t\tdp_svn[%d:0] = e%d_sv;\n"
+				  "\t\t\t\tdp_xan[%d:0] = e%d_xa;\n\t\t\tend\n"
+				  "\t\t\tif (dp_v) begin\n", k, k, k, k, G - 1, k,
+				  (G - 1) * 32 - 1, k);
+				snprintf(e, sizeof e, "g%d_sdd[%d:0]", k, w - 1);
+				dram_write(o, "dp_a", -1, e, w);
+				P(o, "\t\t\t\trq_xv[%d:0] = dp_sv[%d:1];\n"
+				  "\t\t\t\trq_xaddr[%d:0] = dp_xa[%d:0];\n", G - 2, G - 1,
+				  (G - 1) * 32 - 1, (G - 1) * 32 - 1);
+				for (int q = 1; q < G; q++) {
+					snprintf(e, sizeof e, "g%d_sdd[%d:%d]", k, (q + 1) * w - 1,
+					         q * w);
+					P(o, "\t\t\t\trq_xwd[%d:%d] = ", q * hw->dw - 1,
+					  (q - 1) * hw->dw);
+					zext(o, e, w, hw->dw);
+					P(o, ";\n");
+				}
+				P(o, "\t\t\tend\n\t\tend\n");
+				continue;
+			}
 			P(o, "\t\t\tif (di%d) begin\n\t\t\t\tg%d_re0 = 1'b1;\n"
 			  "\t\t\t\tg%d_ra0 = e%d_la[%d:0];\n"
 			  "\t\t\t\tdp_go = 1'b1;\n\t\t\t\tdp_an = e%d_pa;\n\t\t\tend\n",
@@ -1252,6 +1288,15 @@ static void emit_datapath(Out *o)
 		  "\talways @(posedge clk) begin\n\t\tmem_xreq <= rq_xv;\n"
 		  "\t\tmem_xaddr <= rq_xaddr;\n\tend\n", o->dslots - 2,
 		  (o->dslots - 1) * 32 - 1);
+	if (o->wslots)   /* a drain's slots: read in one cycle, written in
+	                    the next with the group's first bank */
+		P(o, "\treg [%d:0] rq_xwd;\n\treg [31:0] dp_bcn, dp_bc;\n"
+		  "\treg [%d:0] dp_svn, dp_sv;\n\treg [%d:0] dp_xan, dp_xa;\n"
+		  "\talways @(posedge clk) begin\n\t\tmem_xwdata <= rq_xwd;\n"
+		  "\t\tdp_bc <= dp_bcn;\n\t\tdp_sv <= dp_svn;\n"
+		  "\t\tdp_xa <= dp_xan;\n\tend\n",
+		  (o->wslots - 1) * o->hw->dw - 1, o->wslots - 1,
+		  (o->wslots - 1) * 32 - 1);
 	const char *mrv = "mem_rvalid";
 	if (o->npre) {   /* the jobs' DRAM answers: tag's top byte 0 */
 		P(o, "\twire mrv = mem_rvalid && mem_rtag[63:56] == 8'd0;\n");
@@ -1286,12 +1331,14 @@ static void emit_counters(Out *o)
 	}
 	P(o, ";\n\treg [63:0] k_step, k_flush, k_end;  // cycles by state\n"
 	  "\treg [63:0] k_job [0:%d];  // cycles by job\n"
-	  "\tinteger kj;\n", o->njobs - 1);
+	  "\treg [63:0] k_jrun [0:%d];  // runs of each job\n"
+	  "\tinteger kj;\n", o->njobs - 1, o->njobs - 1);
 	P(o, "\talways @(posedge clk) begin\n\t\tif (rst) begin\n"
 	  "\t\t\tk_cyc <= 64'd0;\n\t\t\tk_mac <= 64'd0;\n"
 	  "\t\t\tk_step <= 64'd0;\n\t\t\tk_flush <= 64'd0;\n"
 	  "\t\t\tk_end <= 64'd0;\n\t\t\tfor (kj = 0; kj < %d; kj = kj + 1) "
-	  "k_job[kj] <= 64'd0;\n", o->njobs);
+	  "begin\n\t\t\t\tk_job[kj] <= 64'd0;\n\t\t\t\tk_jrun[kj] <= 64'd0;\n"
+	  "\t\t\tend\n", o->njobs);
 	for (int t = 0; t < NTENSORS; t++) {
 		P(o, "\t\t\tk_hop_%s <= 64'd0;\n", tname(t));
 		for (int lv = 0; lv < A->nlevels; lv++)
@@ -1304,7 +1351,9 @@ static void emit_counters(Out *o)
 	  "\t\t\tif (st == S_FLUSH) k_flush <= k_flush + 64'd1;\n"
 	  "\t\t\tif (st == S_DONE && !done) k_end <= k_end + 64'd1;\n"
 	  "\t\t\tif (st == S_JOB) k_job[job[%d:0]] <= k_job[job[%d:0]] + 64'd1;\n"
+	  "\t\t\tif (jinit) k_jrun[ij[%d:0]] <= k_jrun[ij[%d:0]] + 64'd1;\n"
 	  "\t\t\tif (stb) begin\n\t\t\t\tk_mac <= k_mac + $countones(pv);\n",
+	  hw_bits(o->njobs - 1) - 1, hw_bits(o->njobs - 1) - 1,
 	  hw_bits(o->njobs - 1) - 1, hw_bits(o->njobs - 1) - 1);
 	for (int t = 0; t < NTENSORS; t++) {
 		const HwBuf *B = &hw->buf[hw->inner[t]];
@@ -1334,8 +1383,10 @@ static void emit_counters(Out *o)
 		const HwBuf *B = &hw->buf[k];
 		const char *n = tname(B->t);
 		char rd[32] = "64'd1", wr[32] = "64'd1";
-		if (o->pf[k].slots)
+		if (o->pf[k].slots) {
 			snprintf(rd, sizeof rd, "$countones(e%d_sv)", k);
+			snprintf(wr, sizeof wr, "$countones(e%d_sv)", k);
+		}
 		if (B->npar > 1) {
 			snprintf(rd, sizeof rd, "$countones(g%d_rep)", B->parent);
 			snprintf(wr, sizeof wr, "$countones(g%d_wep)", B->parent);
@@ -1362,8 +1413,8 @@ static void emit_counters(Out *o)
 	  "\t\t\t$display(\"tessera-count phase %%0d %%0d %%0d\", k_step, "
 	  "k_flush, k_end);\n");
 	for (int i = 0; i < o->njobs; i++)
-		P(o, "\t\t\t$display(\"tessera-count job %d %d %%0d\", k_job[%d]);"
-		  "\n", o->job_buf[i], o->job_drain[i], i);
+		P(o, "\t\t\t$display(\"tessera-count job %d %d %%0d %%0d\", "
+		  "k_job[%d], k_jrun[%d]);\n", o->job_buf[i], o->job_drain[i], i, i);
 	P(o, "\t\t\t$display(\"tessera-count macs %%0d\", k_mac);\n");
 	for (int t = 0; t < NTENSORS; t++) {
 		P(o, "\t\t\t$display(\"tessera-count hops %d %%0d\", k_hop_%s);\n",

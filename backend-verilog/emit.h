@@ -16,8 +16,11 @@ typedef struct Out {
 	int njobs;          /* the sequencer's jobs: drains, then fills */
 	int job_buf[2 * MAX_BUFFERS], job_drain[2 * MAX_BUFFERS];
 	int first_fill;     /* the first fill job (the drains come before) */
-	int dslots;         /* DRAM read slots a cycle (pfill_plan) */
-	struct {            /* per buffer: filled a word per bank a cycle */
+	int dslots;         /* DRAM words a request moves, at most (pfill_plan) */
+	int wslots;         /* the same for writes: an output drained a word
+	                       per bank (0: none is) */
+	struct {            /* per buffer: filled (an output: and drained) a
+	                       word per bank a cycle */
 		int slots;      /* banks served at once (0: a word a cycle) */
 		int coord;      /* the engine's bank coordinate: a part, or (box
 		                   walks) an index position */

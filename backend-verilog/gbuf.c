@@ -73,14 +73,15 @@ static long bank_plan(const Hw *hw, int k, long *size)
  * picks the bank (bank_plan) and nothing else does: every bank then
  * gets the same walk, and the engine fetches one word for each of
  * `slots` banks a cycle, at bank-local addresses that are all equal.
- * The coordinate steps by `slots`; a slot past the last bank is idle.
- * Returns the slots (0: the buffer is filled a word a cycle). */
+ * An output's engine also drains so, writing a word of each.  The
+ * coordinate steps by `slots`; a slot past the last bank is idle.
+ * Returns the slots (0: the buffer moves a word a cycle). */
 static int pfill_plan(const Out *o, int k, long *nbp, long *szp, int *coord,
                       long *dstride)
 {
 	const Hw *hw = o->hw;
 	const HwBuf *B = &hw->buf[k];
-	if (B->per_pe || B->parent >= 0 || B->t == T_OUT || B->dedup)
+	if (B->per_pe || B->parent >= 0 || B->dedup)
 		return 0;
 	long sz, nb = bank_plan(hw, k, &sz);
 	long bw = o->ln->arch->level[B->plevel].bandwidth;
@@ -140,11 +141,15 @@ static int pfill_plan(const Out *o, int k, long *nbp, long *szp, int *coord,
 static void plan_pfill(Out *o)
 {
 	o->dslots = 1;
+	o->wslots = 0;
 	for (int k = 0; k < o->hw->nbuf; k++) {
-		o->pf[k].slots = pfill_plan(o, k, &o->pf[k].nb, &o->pf[k].size,
-		                            &o->pf[k].coord, &o->pf[k].dstride);
-		if (o->pf[k].slots > o->dslots)
-			o->dslots = o->pf[k].slots;
+		int G = pfill_plan(o, k, &o->pf[k].nb, &o->pf[k].size,
+		                   &o->pf[k].coord, &o->pf[k].dstride);
+		o->pf[k].slots = G;
+		if (G > o->dslots)
+			o->dslots = G;
+		if (o->hw->buf[k].t == T_OUT && G > o->wslots)
+			o->wslots = G;
 	}
 }
 
@@ -175,10 +180,18 @@ void gbuf_plan(Out *o)
 	plan_pre(o);
 }
 
-int hw_dram_slots(const Hw *hw)
+int hw_drain_slots(const Hw *hw, int k)
 {
 	Out o = {.hw = hw, .ln = hw->ln};
 	plan_pfill(&o);
+	return hw->buf[k].t == T_OUT ? o.pf[k].slots : 0;
+}
+
+int hw_dram_slots(const Hw *hw, int *writes)
+{
+	Out o = {.hw = hw, .ln = hw->ln};
+	plan_pfill(&o);
+	*writes = o.wslots;
 	return o.dslots;
 }
 
@@ -238,6 +251,9 @@ static void emit_banks(Out *o, int k, long nb, long sz)
 			  o->npre ? "mrv" : "mem_rvalid");
 		P(o, " && mem_rtag[55:32] == PG[23:0] && psv[PS[%d:0]];\n",
 		  hw_bits(G - 1) - 1);
+		if (out)
+			P(o, "\t\t// a drain's slot for this bank: its group is the "
+			  "engine's\n\t\twire psr = g%d_sd && e%d_bc == PG;\n", k, k);
 	}
 	/* double-buffered: two halves, the steps read one (rh), the
 	 * prefetch writes the other (wh) */
@@ -251,13 +267,26 @@ static void emit_banks(Out *o, int k, long nb, long sz)
 		snprintf(wh, sizeof wh, "} + wh");
 	}
 	const char *ob = pre ? "{1'b0, " : "";   /* opens what rh, wh close */
+	char r0[64];   /* port 0's read address: a drain's slot, or r0 */
+	if (out && G)
+		snprintf(r0, sizeof r0, "psr ? e%d_bl[%d:0] : r0", k, law - 1);
+	else
+		snprintf(r0, sizeof r0, "r0");
 	P(o, "\t\ttessera_sram #(.W(%d), .D(b%d == %ld ? %ld : %ld), .AW(%d), "
 	  ".NR(2), .NW(%d)) m (\n\t\t\t.clk(clk),\n"
-	  "\t\t\t.re({g%d_re%s[b%d], g%d_re0 && g%d_rb == BI}),\n"
-	  "\t\t\t.raddr({%sra[%d:0]%s, %sr0[%d:0]%s}),\n\t\t\t.rdata(rd),\n",
-	  w, k, nb - 1, last << pre, sz << pre, aw2, out ? 2 : 1, k, g, k, k, k,
-	  ob, law - 1, rh, ob, law - 1, rh);
-	if (out)   /* never prefetched nor filled a word per bank */
+	  "\t\t\t.re({g%d_re%s[b%d], %sg%d_re0 && g%d_rb == BI%s}),\n"
+	  "\t\t\t.raddr({%sra[%d:0]%s, %s%s[%d:0]%s}),\n\t\t\t.rdata(rd),\n",
+	  w, k, nb - 1, last << pre, sz << pre, aw2, out ? 2 : 1, k, g, k,
+	  out && G ? "(" : "", k, k, out && G ? ") || psr" : "", ob, law - 1,
+	  rh, ob, r0, law - 1, rh);
+	if (out && G)   /* port 0 also takes the slots: a fill's word, a
+	                   drain's read (never prefetched) */
+		P(o, "\t\t\t.we({g%d_we%s[b%d], (g%d_we0 && g%d_wb == BI) || pw}),\n"
+		  "\t\t\t.waddr({wa[%d:0], pw ? mem_rtag[%d:0] : w0[%d:0]}),\n"
+		  "\t\t\t.wdata({g%d_wd%s[b%d*%d +: %d], pw ? psd[PS*%d +: %d] : "
+		  "g%d_wd0}));\n", k, g, k, k, k, law - 1, law - 1, law - 1, k, g,
+		  k, w, w, hw->dw, w, k);
+	else if (out)   /* never prefetched */
 		P(o, "\t\t\t.we({g%d_we%s[b%d], g%d_we0 && g%d_wb == BI}),\n"
 		  "\t\t\t.waddr({wa[%d:0], w0[%d:0]}),\n"
 		  "\t\t\t.wdata({g%d_wd%s[b%d*%d +: %d], g%d_wd0}));\n", k, g, k, k,
@@ -273,6 +302,14 @@ static void emit_banks(Out *o, int k, long nb, long sz)
 	P(o, "\t\tassign g%d_brd[b%d*%d +: %d] = rd;\n"
 	  "\t\tassign g%d_rd[(b%d+1)*%d +: %d] = rd[%d +: %d];\n"
 	  "\tend endgenerate\n", k, k, 2 * w, 2 * w, k, k, w, w, w, w);
+	if (out && G)   /* what a drain's slots read last cycle (port 0) */
+		P(o, "\treg [%d:0] g%d_sdd;  // slot q: bank dp_bc + q's word\n"
+		  "\tinteger g%d_si;\n\talways @* begin\n\t\tg%d_sdd = %d'd0;\n"
+		  "\t\tfor (g%d_si = 0; g%d_si < %ld; g%d_si = g%d_si + 1)\n"
+		  "\t\t\tif (g%d_si - g%d_si %% %d == dp_bc)\n"
+		  "\t\t\t\tg%d_sdd[(g%d_si %% %d) * %d +: %d] = "
+		  "g%d_brd[g%d_si * %d +: %d];\n\tend\n", G * w - 1, k, k, k,
+		  G * w, k, k, nb, k, k, k, k, G, k, k, G, w, w, k, k, 2 * w, w);
 }
 
 void emit_gb(Out *o, int k)
@@ -287,6 +324,8 @@ void emit_gb(Out *o, int k)
 	P(o, "\twire [%ld:0] g%d_rd;\n", nr * w - 1, k);
 	if (o->pf[k].slots && !o->pre[k])
 		P(o, "\treg g%d_pf;  // a fill a word per bank is running\n", k);
+	if (o->pf[k].slots && out)
+		P(o, "\treg g%d_sd;  // a drain reads a word per bank\n", k);
 	static const char *const grp[2] = {"l", "p"};
 	long cnt[2] = {lanes, pl};
 	for (int i = 0; i < 2; i++) {

@@ -1,7 +1,8 @@
 // shim.cpp - the only C++: wraps the Verilator model of tessera_top in
 // four extern "C" functions for the plain-C harness (runtime/harness.c).
 // Compiled per design with TESSERA_DSLOTS (the DRAM words the design reads
-// a cycle: hw_dram_slots) and TESSERA_DW (the DRAM word's bits).
+// a cycle: hw_dram_slots), TESSERA_WSLOTS (the words it writes, 0 when
+// its writes have no slots) and TESSERA_DW (the DRAM word's bits).
 #include "Vtessera_top.h"
 #include "verilated.h"
 #ifdef TESSERA_TRACE
@@ -106,10 +107,17 @@ extern "C" void sim_cycle(Sim *s, SimIO *io)
 	io->wdata = t->mem_wdata;
 	io->tag = t->mem_tag;
 #if TESSERA_DSLOTS > 1
-	io->xreq = io->req && !io->we ? t->mem_xreq : 0;
+	io->xreq = io->req && (!io->we || TESSERA_WSLOTS) ? t->mem_xreq : 0;
 	for (int q = 0; q < TESSERA_DSLOTS - 1; q++)
 		if (io->xreq >> q & 1)
 			io->xaddr[q] = get_bits(t->mem_xaddr, q * 32, 32);
+#if TESSERA_WSLOTS > 1
+	if (io->we)
+		for (int q = 0; q < TESSERA_WSLOTS - 1; q++)
+			if (io->xreq >> q & 1)
+				io->xwdata[q] = get_bits(t->mem_xwdata, q * TESSERA_DW,
+				                         TESSERA_DW);
+#endif
 #else
 	io->xreq = 0;
 #endif

@@ -8,7 +8,7 @@
  * cycle from the design, writes at once, and answers reads in order
  * LATENCY cycles later with the request's tag.  A read is one word, or
  * with read slots (SimIO.xreq) up to SIM_SLOTS words at addresses of
- * their own, answered together.  When
+ * their own, answered together; a write with slots writes them too.  When
  * the design says done it writes the DRAM back to OUT.bin and prints
  * "tessera-sim cycles N seconds S"; the design itself prints its access
  * counters.  On a terminal, a progress line shows cycles done, cycles a
@@ -116,6 +116,9 @@ int main(int argc, char **argv)
 			}
 			if (io.we) {
 				mem[io.addr] = io.wdata;
+				for (int k = 0; k < SIM_SLOTS - 1; k++)
+					if (io.xreq >> k & 1)
+						mem[io.xaddr[k]] = io.xwdata[k];
 			} else {
 				if (qn == cap) {
 					fprintf(stderr, "harness: cycle %ld: more reads in "

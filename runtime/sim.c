@@ -87,6 +87,7 @@ static int build(const char *verilog, size_t len, int trace, const Hw *hw,
 		return 0;
 	}
 	char path[3300];
+	int wslots, dslots = hw_dram_slots(hw, &wslots);
 	snprintf(path, sizeof path, "%s/tessera_top.v", tmp);
 	if (!file_write(path, verilog, len)) {
 		snprintf(err, errlen, "cannot write %s", path);
@@ -100,13 +101,13 @@ static int build(const char *verilog, size_t len, int trace, const Hw *hw,
 	         "make -s -j2 -C obj -f Vtessera_top.mk Vtessera_top__ALL.a "
 	         "OPT_FAST=-O3 OPT_GLOBAL=-O3 && "
 	         "g++ -O2 -std=c++17 -Iobj -I%s -I%s/vltstd -I'%s/runtime' %s "
-	         "-DTESSERA_DSLOTS=%d -DTESSERA_DW=%d "
+	         "-DTESSERA_DSLOTS=%d -DTESSERA_WSLOTS=%d -DTESSERA_DW=%d "
 	         "-c '%s/backend-verilog/shim.cpp' -o obj/shim.o && "
 	         "g++ -o sim obj/shim.o '%s/harness.o' obj/Vtessera_top__ALL.a "
 	         "'%s/verilated.o' '%s/verilated_threads.o' %s%s%s -lpthread; "
 	         "} >build.log 2>&1",
 	         tmp, trace ? "--trace" : "", VLT_INC, VLT_INC, home,
-	         trace ? "-DTESSERA_TRACE" : "", hw_dram_slots(hw), hw->dw, home,
+	         trace ? "-DTESSERA_TRACE" : "", dslots, wslots, hw->dw, home,
 	         vlt, vlt, vlt,
 	         trace ? "'" : "", trace ? vlt : "",
 	         trace ? "/verilated_vcd_c.o'" : "");
@@ -144,10 +145,11 @@ static void parse_line(const char *line, SimResult *r)
 		r->c.step = a;
 		r->c.flush = b;
 		r->c.end = c;
-	} else if (sscanf(line, "tessera-count job %ld %ld %ld", &a, &b,
-	                  &c) == 3 && r->c.njobs < 2 * MAX_BUFFERS) {
+	} else if (sscanf(line, "tessera-count job %ld %ld %ld %ld", &a, &b,
+	                  &c, &d) == 4 && r->c.njobs < 2 * MAX_BUFFERS) {
 		r->c.job[r->c.njobs].buf = (int)a;
 		r->c.job[r->c.njobs].drain = (int)b;
+		r->c.job[r->c.njobs].runs = d;
 		r->c.job[r->c.njobs++].cycles = c;
 	} else if (sscanf(line, "tessera-count cycles %ld", &a) == 1) {
 		r->m.cycles = a;
@@ -261,13 +263,15 @@ void sim_cycles_report(FILE *f, const Hw *hw, const SimResult *r, int json)
 		const char *kind = c->job[i].drain ? "drain" : "fill";
 		if (json)
 			fprintf(f, "%s\n      { \"tensor\": \"%s\", \"level\": \"%s\", "
-			        "\"job\": \"%s\", \"cycles\": %ld }", i ? "," : "", tn, lv,
-			        kind, c->job[i].cycles);
+			        "\"job\": \"%s\", \"cycles\": %ld, \"runs\": %ld }",
+			        i ? "," : "", tn, lv, kind, c->job[i].cycles,
+			        c->job[i].runs);
 		else {
 			char name[64];
 			snprintf(name, sizeof name, "%s %s@%s", kind, tn, lv);
-			fprintf(f, "  %-24s %12ld %6.1f%%\n", name, c->job[i].cycles,
-			        100.0 * c->job[i].cycles / total);
+			fprintf(f, "  %-24s %12ld %6.1f%% %10ld run%s\n", name,
+			        c->job[i].cycles, 100.0 * c->job[i].cycles / total,
+			        c->job[i].runs, c->job[i].runs == 1 ? "" : "s");
 		}
 	}
 	if (json)
@@ -275,4 +279,17 @@ void sim_cycles_report(FILE *f, const Hw *hw, const SimResult *r, int json)
 	else
 		fprintf(f, "  %-24s %12ld %6.1f%%\n", "last DRAM writes", c->end,
 		        100.0 * c->end / total);
+}
+
+long sim_cycles_bound(const Hw *hw, const SimResult *r, long model_cycles)
+{
+	long bound = model_cycles;
+	for (int i = 0; i < r->c.njobs; i++) {
+		const HwBuf *B = &hw->buf[r->c.job[i].buf];
+		if (r->c.job[i].drain && B->parent < 0 &&
+		    hw_drain_slots(hw, r->c.job[i].buf))
+			bound -= r->c.job[i].runs *
+			         hw->ln->arch->level[B->plevel].latency;
+	}
+	return bound;
 }

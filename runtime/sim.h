@@ -18,7 +18,7 @@ typedef struct SimCycles {
 	int njobs;
 	struct {
 		int buf, drain;       /* the hardware plan's buffer; 1: drain */
-		long cycles;
+		long cycles, runs;    /* its cycles, and how often it ran */
 	} job[2 * MAX_BUFFERS];
 } SimCycles;
 
@@ -39,5 +39,9 @@ int sim_run(const Hw *hw, Buf *bufs, const SimOpts *o, SimResult *r,
 /* Where the cycles went (r->c), as a table or (json) as the
  * "cycles_by_state" member of the report's object. */
 void sim_cycles_report(FILE *f, const Hw *hw, const SimResult *r, int json);
+/* The fewest cycles the hardware may take against the model's
+ * `model_cycles` (docs/hardware.md): the model's, less the DRAM latency
+ * it charges each drain that the hardware posts a word per bank. */
+long sim_cycles_bound(const Hw *hw, const SimResult *r, long model_cycles);
 
 #endif

@@ -8,7 +8,7 @@
 extern "C" {
 #endif
 
-enum { SIM_SLOTS = 16 };   /* DRAM words read a cycle, at most */
+enum { SIM_SLOTS = 16 };   /* DRAM words a request moves, at most */
 
 typedef struct SimIO {
 	/* to the design */
@@ -19,8 +19,10 @@ typedef struct SimIO {
 	/* from the design */
 	int done, req, we;
 	uint64_t addr, wdata, tag;
-	uint32_t xreq;                   /* more words read with the request */
+	uint32_t xreq;                   /* more words read or written with
+	                                    the request: bit s-1 for slot s */
 	uint64_t xaddr[SIM_SLOTS - 1];
+	uint64_t xwdata[SIM_SLOTS - 1];  /* a write's slots' words */
 } SimIO;
 
 typedef struct Sim Sim;
