@@ -132,7 +132,8 @@ if $T verilog test/hw/prefetch_unbanked.tsr -o $OUT/pre >/dev/null 2>&1 &&
 else bad hw/prefetch/unbanked "no prefetching engine, or banks"; fi
 
 # The JSON of a simulation: valid, and its cycles by state (steps, the
-# flush after them, every job, the end) add up to its cycles.
+# flush after them, every job, the end) add up to its cycles; a job has
+# cycles exactly when it ran.
 if command -v python3 >/dev/null 2>&1; then
 	if $T sim examples/quickstart.tsr --json >$OUT/sim.json 2>$OUT/sim.err &&
 		r=$(python3 -c '
@@ -141,9 +142,10 @@ d = json.load(open(sys.argv[1]))
 c = d["cycles_by_state"]
 s = c["steps"] + c["flush"] + c["end"] + sum(j["cycles"] for j in c["jobs"])
 kinds = sorted(set(j["job"] for j in c["jobs"]))
-ok = s == d["cycles"] and c["steps"] == d["compute_cycles"] and kinds == ["drain", "fill"]
-print("ok" if ok else "sum %d, cycles %d, steps %d, compute %d, kinds %s" %
-      (s, d["cycles"], c["steps"], d["compute_cycles"], kinds))
+runs = all((j["runs"] > 0) == (j["cycles"] > 0) for j in c["jobs"])
+ok = s == d["cycles"] and c["steps"] == d["compute_cycles"] and kinds == ["drain", "fill"] and runs
+print("ok" if ok else "sum %d, cycles %d, steps %d, compute %d, kinds %s, runs %s" %
+      (s, d["cycles"], c["steps"], d["compute_cycles"], kinds, runs))
 ' $OUT/sim.json 2>&1) && [ "$r" = ok ]; then ok hw/cycles_by_state
 	else bad hw/cycles_by_state "${r:-$(cat $OUT/sim.err)}"; fi
 fi
