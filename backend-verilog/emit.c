@@ -352,26 +352,40 @@ static void emit_controller(Out *o)
 	P(o, ";  // no reduction loop has moved: no partial sum yet\n");
 }
 
-/* A buffer filled a word per bank (pfill_plan): which slots hold a bank
- * (the bank coordinate plus the slot is below the banks), the address
- * inside every bank, and each slot's DRAM address. */
+/* Slots G-1 down to 1 of buffer k, comma-separated: whether each holds
+ * a bank when the group's first bank is v (v + slot is below the banks),
+ * or (addr) each one's DRAM address when the first's is v. */
+static void slot_terms(Out *o, int k, const char *v, int addr)
+{
+	for (int q = o->pf[k].slots - 1; q > 0; q--) {
+		if (addr)
+			P(o, "%s + 32'd%ld", v, q * o->pf[k].dstride);
+		else
+			P(o, "%s < 32'd%ld", v, o->pf[k].nb - q);
+		P(o, "%s", q > 1 ? ", " : "");
+	}
+}
+
+/* A buffer filled a word per bank (pfill_plan): which slots hold a bank,
+ * the address inside every bank, and each slot's DRAM address. */
 static void emit_slots(Out *o, int k)
 {
 	int G = o->pf[k].slots;
 	if (!G)
 		return;
-	char cv[32];
+	char cv[32], bc[16], pa[16];
 	snprintf(cv, sizeof cv, o->hw->buf[k].box ? "e%d_q%dx" : "e%d_%dx", k,
 	         o->pf[k].coord);
+	snprintf(bc, sizeof bc, "e%d_bc", k);
+	snprintf(pa, sizeof pa, "e%d_pa", k);
 	P(o, "\t// filled a word per bank: slot s fetches bank e%d_bc + s\n"
 	  "\twire [31:0] e%d_bc = %s;\n\twire [%d:0] e%d_sv = {", k, k, cv,
 	  G - 1, k);
-	for (int q = G - 1; q > 0; q--)
-		P(o, "e%d_bc < 32'd%ld, ", k, o->pf[k].nb - q);
+	slot_terms(o, k, bc, 0);
 	/* the address inside a bank: the local address without the bank
 	 * coordinate's term */
 	const HwBuf *B = &o->hw->buf[k];
-	P(o, "1'b1};  // slots that hold a bank\n\twire [31:0] e%d_bl = 32'd0", k);
+	P(o, ", 1'b1};  // slots that hold a bank\n\twire [31:0] e%d_bl = 32'd0", k);
 	if (B->box) {
 		for (int r = 0; r < o->ln->layer->t[B->t].rank; r++)
 			if (B->span[r] > 1 && r != o->pf[k].coord)
@@ -382,8 +396,7 @@ static void emit_slots(Out *o, int k)
 				P(o, " + e%d_%dx * 32'd%ld", k, j, B->acoef[j]);
 	}
 	P(o, ";  // in every bank\n\twire [%d:0] e%d_xa = {", (G - 1) * 32 - 1, k);
-	for (int q = G - 1; q > 0; q--)
-		P(o, "e%d_pa + 32'd%ld%s", k, q * o->pf[k].dstride, q > 1 ? ", " : "");
+	slot_terms(o, k, pa, 1);
 	P(o, "};  // slots 1.. DRAM addresses\n");
 }
 
@@ -1080,9 +1093,8 @@ static void emit_job_mux(Out *o)
 		P(o, "\t\trq_xv = %d'd0;\n\t\trq_xaddr = %d'd0;\n", o->dslots - 1,
 		  (o->dslots - 1) * 32);
 	if (o->wslots)
-		P(o, "\t\trq_xwd = %d'd0;\n\t\tdp_bcn = 32'd0;\n"
-		  "\t\tdp_svn = %d'd0;\n\t\tdp_xan = %d'd0;\n",
-		  (o->wslots - 1) * hw->dw, o->wslots, (o->wslots - 1) * 32);
+		P(o, "\t\trq_xwd = %d'd0;\n\t\tdp_bcn = 32'd0;\n",
+		  (o->wslots - 1) * hw->dw);
 	for (int k = 0; k < hw->nbuf; k++)
 		if (o->pre[k])
 			P(o, "\t\tpfi%d = 1'b0;\n", k);
@@ -1152,23 +1164,33 @@ static void emit_job_mux(Out *o)
 				  p, w - 1);
 			P(o, "\t\t\tend\n");
 		} else {
-			/* drain a shared buffer: read it, write the parent next cycle */
-			char e[48];
-			snprintf(e, sizeof e, "g%d_rd[%d:0]", k, w - 1);
+			/* drain a shared buffer: read it, write the parent next
+			 * cycle; a word of each bank of a group to DRAM when it
+			 * drains a word per bank (then p < 0) */
 			int G = o->pf[k].slots;
-			if (G) {   /* a word of each bank of a group, to DRAM */
-				P(o, "\t\t\tif (di%d) begin\n\t\t\t\tg%d_sd = 1'b1;  "
-				  "// the group's banks read\n\t\t\t\tdp_go = 1'b1;\n"
-				  "\t\t\t\tdp_an = e%d_pa;\n\t\t\t\tdp_bcn = e%d_bc;\n"
-				  "\t\t\t\tdp_svn[%d:0] = e%d_sv;\n"
-				  "\t\t\t\tdp_xan[%d:0] = e%d_xa;\n\t\t\tend\n"
-				  "\t\t\tif (dp_v) begin\n", k, k, k, k, G - 1, k,
-				  (G - 1) * 32 - 1, k);
-				snprintf(e, sizeof e, "g%d_sdd[%d:0]", k, w - 1);
+			char e[48];
+			snprintf(e, sizeof e, "g%d_%s[%d:0]", k, G ? "sdd" : "rd", w - 1);
+			P(o, "\t\t\tif (di%d) begin\n", k);
+			if (G)
+				P(o, "\t\t\t\tg%d_sd = 1'b1;  // the group's banks read\n"
+				  "\t\t\t\tdp_bcn = e%d_bc;\n", k, k);
+			else
+				P(o, "\t\t\t\tg%d_re0 = 1'b1;\n\t\t\t\tg%d_ra0 = e%d_la[%d:0];\n",
+				  k, k, k, B->aw - 1);
+			P(o, "\t\t\t\tdp_go = 1'b1;\n\t\t\t\tdp_an = e%d_pa;\n\t\t\tend\n"
+			  "\t\t\tif (dp_v) begin\n", k);
+			if (p < 0)
 				dram_write(o, "dp_a", -1, e, w);
-				P(o, "\t\t\t\trq_xv[%d:0] = dp_sv[%d:1];\n"
-				  "\t\t\t\trq_xaddr[%d:0] = dp_xa[%d:0];\n", G - 2, G - 1,
-				  (G - 1) * 32 - 1, (G - 1) * 32 - 1);
+			else
+				P(o, "\t\t\t\tg%d_we0 = 1'b1;\n\t\t\t\tg%d_wa0 = dp_a[%d:0];\n"
+				  "\t\t\t\tg%d_wd0 = g%d_rd[%d:0];\n", p, p, hw->buf[p].aw - 1,
+				  p, k, w - 1);
+			if (G) {   /* the slots: from the group read last cycle */
+				P(o, "\t\t\t\trq_xv[%d:0] = {", G - 2);
+				slot_terms(o, k, "dp_bc", 0);
+				P(o, "};\n\t\t\t\trq_xaddr[%d:0] = {", (G - 1) * 32 - 1);
+				slot_terms(o, k, "dp_a", 1);
+				P(o, "};\n");
 				for (int q = 1; q < G; q++) {
 					snprintf(e, sizeof e, "g%d_sdd[%d:%d]", k, (q + 1) * w - 1,
 					         q * w);
@@ -1177,20 +1199,7 @@ static void emit_job_mux(Out *o)
 					zext(o, e, w, hw->dw);
 					P(o, ";\n");
 				}
-				P(o, "\t\t\tend\n\t\tend\n");
-				continue;
 			}
-			P(o, "\t\t\tif (di%d) begin\n\t\t\t\tg%d_re0 = 1'b1;\n"
-			  "\t\t\t\tg%d_ra0 = e%d_la[%d:0];\n"
-			  "\t\t\t\tdp_go = 1'b1;\n\t\t\t\tdp_an = e%d_pa;\n\t\t\tend\n",
-			  k, k, k, k, B->aw - 1, k);
-			P(o, "\t\t\tif (dp_v) begin\n");
-			if (p < 0)
-				dram_write(o, "dp_a", -1, e, w);
-			else
-				P(o, "\t\t\t\tg%d_we0 = 1'b1;\n\t\t\t\tg%d_wa0 = dp_a[%d:0];\n"
-				  "\t\t\t\tg%d_wd0 = g%d_rd[%d:0];\n", p, p, hw->buf[p].aw - 1,
-				  p, k, w - 1);
 			P(o, "\t\t\tend\n");
 		}
 		P(o, "\t\tend\n");
@@ -1289,14 +1298,11 @@ static void emit_datapath(Out *o)
 		  "\t\tmem_xaddr <= rq_xaddr;\n\tend\n", o->dslots - 2,
 		  (o->dslots - 1) * 32 - 1);
 	if (o->wslots)   /* a drain's slots: read in one cycle, written in
-	                    the next with the group's first bank */
+	                    the next; dp_bc, the group's first bank, gives
+	                    their words, their valid bits and addresses */
 		P(o, "\treg [%d:0] rq_xwd;\n\treg [31:0] dp_bcn, dp_bc;\n"
-		  "\treg [%d:0] dp_svn, dp_sv;\n\treg [%d:0] dp_xan, dp_xa;\n"
 		  "\talways @(posedge clk) begin\n\t\tmem_xwdata <= rq_xwd;\n"
-		  "\t\tdp_bc <= dp_bcn;\n\t\tdp_sv <= dp_svn;\n"
-		  "\t\tdp_xa <= dp_xan;\n\tend\n",
-		  (o->wslots - 1) * o->hw->dw - 1, o->wslots - 1,
-		  (o->wslots - 1) * 32 - 1);
+		  "\t\tdp_bc <= dp_bcn;\n\tend\n", (o->wslots - 1) * o->hw->dw - 1);
 	const char *mrv = "mem_rvalid";
 	if (o->npre) {   /* the jobs' DRAM answers: tag's top byte 0 */
 		P(o, "\twire mrv = mem_rvalid && mem_rtag[63:56] == 8'd0;\n");

@@ -180,13 +180,6 @@ void gbuf_plan(Out *o)
 	plan_pre(o);
 }
 
-int hw_drain_slots(const Hw *hw, int k)
-{
-	Out o = {.hw = hw, .ln = hw->ln};
-	plan_pfill(&o);
-	return hw->buf[k].t == T_OUT ? o.pf[k].slots : 0;
-}
-
 int hw_dram_slots(const Hw *hw, int *writes)
 {
 	Out o = {.hw = hw, .ln = hw->ln};
@@ -267,38 +260,42 @@ static void emit_banks(Out *o, int k, long nb, long sz)
 		snprintf(wh, sizeof wh, "} + wh");
 	}
 	const char *ob = pre ? "{1'b0, " : "";   /* opens what rh, wh close */
-	char r0[64];   /* port 0's read address: a drain's slot, or r0 */
-	if (out && G)
+	/* port 0: the engines', at the bank its address falls in; an
+	 * output's slots share it (never prefetched): a drain's read (psr),
+	 * a fill's write (pw) */
+	char re0[64], r0[64], we0[64], w0[64], wd0[64];
+	snprintf(re0, sizeof re0, "g%d_re0 && g%d_rb == BI", k, k);
+	snprintf(r0, sizeof r0, "r0");
+	snprintf(we0, sizeof we0, "g%d_we0 && g%d_wb == BI", k, k);
+	snprintf(w0, sizeof w0, "w0[%d:0]", law - 1);
+	snprintf(wd0, sizeof wd0, "g%d_wd0", k);
+	if (out && G) {
+		snprintf(re0, sizeof re0, "(g%d_re0 && g%d_rb == BI) || psr", k, k);
 		snprintf(r0, sizeof r0, "psr ? e%d_bl[%d:0] : r0", k, law - 1);
-	else
-		snprintf(r0, sizeof r0, "r0");
+		snprintf(we0, sizeof we0, "(g%d_we0 && g%d_wb == BI) || pw", k, k);
+		snprintf(w0, sizeof w0, "pw ? mem_rtag[%d:0] : w0[%d:0]", law - 1,
+		         law - 1);
+		snprintf(wd0, sizeof wd0, "pw ? psd[PS*%d +: %d] : g%d_wd0", hw->dw,
+		         w, k);
+	}
 	P(o, "\t\ttessera_sram #(.W(%d), .D(b%d == %ld ? %ld : %ld), .AW(%d), "
 	  ".NR(2), .NW(%d)) m (\n\t\t\t.clk(clk),\n"
-	  "\t\t\t.re({g%d_re%s[b%d], %sg%d_re0 && g%d_rb == BI%s}),\n"
+	  "\t\t\t.re({g%d_re%s[b%d], %s}),\n"
 	  "\t\t\t.raddr({%sra[%d:0]%s, %s%s[%d:0]%s}),\n\t\t\t.rdata(rd),\n",
-	  w, k, nb - 1, last << pre, sz << pre, aw2, out ? 2 : 1, k, g, k,
-	  out && G ? "(" : "", k, k, out && G ? ") || psr" : "", ob, law - 1,
-	  rh, ob, r0, law - 1, rh);
-	if (out && G)   /* port 0 also takes the slots: a fill's word, a
-	                   drain's read (never prefetched) */
-		P(o, "\t\t\t.we({g%d_we%s[b%d], (g%d_we0 && g%d_wb == BI) || pw}),\n"
-		  "\t\t\t.waddr({wa[%d:0], pw ? mem_rtag[%d:0] : w0[%d:0]}),\n"
-		  "\t\t\t.wdata({g%d_wd%s[b%d*%d +: %d], pw ? psd[PS*%d +: %d] : "
-		  "g%d_wd0}));\n", k, g, k, k, k, law - 1, law - 1, law - 1, k, g,
-		  k, w, w, hw->dw, w, k);
-	else if (out)   /* never prefetched */
-		P(o, "\t\t\t.we({g%d_we%s[b%d], g%d_we0 && g%d_wb == BI}),\n"
-		  "\t\t\t.waddr({wa[%d:0], w0[%d:0]}),\n"
-		  "\t\t\t.wdata({g%d_wd%s[b%d*%d +: %d], g%d_wd0}));\n", k, g, k, k,
-		  k, law - 1, law - 1, k, g, k, w, w, k);
+	  w, k, nb - 1, last << pre, sz << pre, aw2, out ? 2 : 1, k, g, k, re0,
+	  ob, law - 1, rh, ob, r0, law - 1, rh);
+	if (out)
+		P(o, "\t\t\t.we({g%d_we%s[b%d], %s}),\n"
+		  "\t\t\t.waddr({wa[%d:0], %s}),\n"
+		  "\t\t\t.wdata({g%d_wd%s[b%d*%d +: %d], %s}));\n", k, g, k, we0,
+		  law - 1, w0, k, g, k, w, w, wd0);
 	else if (G)   /* only the fill writes, a word per bank */
 		P(o, "\t\t\t.we(pw),\n\t\t\t.waddr(%smem_rtag[%d:0]%s),\n"
 		  "\t\t\t.wdata(psd[PS*%d +: %d]));\n", ob, law - 1, wh, hw->dw,
 		  w);
 	else
-		P(o, "\t\t\t.we(g%d_we0 && g%d_wb == BI),\n"
-		  "\t\t\t.waddr(%sw0[%d:0]%s),\n\t\t\t.wdata(g%d_wd0));\n", k, k,
-		  ob, law - 1, wh, k);
+		P(o, "\t\t\t.we(%s),\n\t\t\t.waddr(%s%s%s),\n\t\t\t.wdata(%s));\n",
+		  we0, ob, w0, wh, wd0);
 	P(o, "\t\tassign g%d_brd[b%d*%d +: %d] = rd;\n"
 	  "\t\tassign g%d_rd[(b%d+1)*%d +: %d] = rd[%d +: %d];\n"
 	  "\tend endgenerate\n", k, k, 2 * w, 2 * w, k, k, w, w, w, w);
