@@ -83,9 +83,6 @@ int hw_bits(long v);   /* bits to hold 0..v (at least 1) */
  * (gbuf.c; 1 unless a buffer is filled a word per bank); *writes, the
  * words it writes (0: the port has no write slots) */
 int hw_dram_slots(const Hw *hw, int *writes);
-/* The DRAM words buffer k's drain writes a cycle when it writes them a
- * word per bank (an output's global buffer), else 0 */
-int hw_drain_slots(const Hw *hw, int k);
 
 enum { HW_PORTS = 16 }; /* most lanes an engine serves at once */
 

@@ -107,7 +107,8 @@ extern "C" void sim_cycle(Sim *s, SimIO *io)
 	io->wdata = t->mem_wdata;
 	io->tag = t->mem_tag;
 #if TESSERA_DSLOTS > 1
-	io->xreq = io->req && (!io->we || TESSERA_WSLOTS) ? t->mem_xreq : 0;
+	io->xreq = io->req ? t->mem_xreq : 0;   /* a write has slots only
+	                                           with TESSERA_WSLOTS */
 	for (int q = 0; q < TESSERA_DSLOTS - 1; q++)
 		if (io->xreq >> q & 1)
 			io->xaddr[q] = get_bits(t->mem_xaddr, q * 32, 32);

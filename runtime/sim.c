@@ -284,12 +284,9 @@ void sim_cycles_report(FILE *f, const Hw *hw, const SimResult *r, int json)
 long sim_cycles_bound(const Hw *hw, const SimResult *r, long model_cycles)
 {
 	long bound = model_cycles;
-	for (int i = 0; i < r->c.njobs; i++) {
-		const HwBuf *B = &hw->buf[r->c.job[i].buf];
-		if (r->c.job[i].drain && B->parent < 0 &&
-		    hw_drain_slots(hw, r->c.job[i].buf))
-			bound -= r->c.job[i].runs *
-			         hw->ln->arch->level[B->plevel].latency;
-	}
+	for (int i = 0; i < r->c.njobs; i++)
+		if (r->c.job[i].drain)
+			bound -= r->c.job[i].runs * hw->ln->arch->level[
+			             hw->buf[r->c.job[i].buf].plevel].latency;
 	return bound;
 }

@@ -40,8 +40,8 @@ int sim_run(const Hw *hw, Buf *bufs, const SimOpts *o, SimResult *r,
  * "cycles_by_state" member of the report's object. */
 void sim_cycles_report(FILE *f, const Hw *hw, const SimResult *r, int json);
 /* The fewest cycles the hardware may take against the model's
- * `model_cycles` (docs/hardware.md): the model's, less the DRAM latency
- * it charges each drain that the hardware posts a word per bank. */
+ * `model_cycles` (docs/hardware.md): the model's, less the parent's
+ * latency it charges each drain, whose writes the hardware posts. */
 long sim_cycles_bound(const Hw *hw, const SimResult *r, long model_cycles);
 
 #endif

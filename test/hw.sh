@@ -36,8 +36,8 @@ hw_sim() { # FILE -> ok, or the reason
 	grep -q "^verified: yes" $OUT/sim.out || { echo "not verified"; return 1; }
 	grep -q "^cycles in hardware, by state:" $OUT/sim.out ||
 		{ echo "no cycles by state"; return 1; }
-	# docs/hardware.md: no fewer cycles than the model's, less the DRAM
-	# latency of the drains the hardware posts a word per bank
+	# docs/hardware.md: no fewer cycles than the model's, less the
+	# parent's latency for each run of a drain (its writes are posted)
 	grep -q "^sim: cycles within the model's bound" $OUT/sim.err ||
 		{ grep "^sim: .*cycles" $OUT/sim.err; return 1; }
 }
