@@ -1,6 +1,6 @@
-/* emit.h - what the Verilog writer's files share (emit.c writes the
- * top, gbuf.c its global buffers' memories, modules.c the modules it
- * instantiates).  Internal to backend-verilog/.
+/* emit.h - what the Verilog writer's files share: the Out struct, small
+ * functions of the plan, and each file's entry points (README.md lists
+ * the files; emit.c calls them in order).  Internal to backend-verilog/.
  */
 #ifndef TESSERA_EMIT_H
 #define TESSERA_EMIT_H
@@ -108,6 +108,84 @@ static inline long par_ports(const Hw *hw, int p)
 	int c = par_child(hw, p);
 	return c < 0 ? 0 : hw->buf[c].npar;
 }
+
+/* A global buffer: one memory (or its banks) shared by the PEs, not a
+ * register file in every PE. */
+static inline int is_gb(const Hw *hw, int k)
+{
+	return !hw->buf[k].per_pe;
+}
+
+/* ---- names.c: names of part values in the different contexts ---- */
+
+enum {
+	V_CUR,      /* the controller's counters (c<j>x) */
+	V_NEXT,     /* the controller's next values (n<j>) */
+	V_ENG,      /* engine k's counters (e<k>_<j>x); other parts: its block */
+	V_ENGNEXT,  /* engine k's next values (f<k>_<j>) */
+	V_LANE,     /* spatial parts as a lane's constants S<j> */
+	V_PRE,      /* a prefetch's shadow counters (pc<k>_<j>x) */
+	V_PRENEXT   /* and their next values (pn<k>_<j>) */
+};
+
+typedef struct Namer {
+	int mode, k;        /* k: engine's buffer */
+	int temporal_only;  /* spatial parts read as 0 */
+	int par;            /* the engine's parallel lane parts are S<j> */
+} Namer;
+
+/* sum of coef[j] * value(j) plus base, as a 32-bit expression */
+void sum(Out *o, Namer n, const long *coef, long base);
+/* All guards hold for the values named by n: "(1'b1 && ...)". */
+void guards_ok(Out *o, Namer n);
+/* Counters of parts `use`, fastest first: the setting after cur's (one
+ * the guards allow) into next, and `last` when cur's is the last (part
+ * sj steps by `step`). */
+void odometer(Out *o, const unsigned char *use, Namer cur, Namer next,
+              const char *last, int sj, long step);
+/* expr, w bits wide, zero-extended to `to` bits */
+void zext(Out *o, const char *expr, int w, int to);
+/* pe_<t>(u, r): PE index of lane u and rest r of tensor t */
+void pe_of(Out *o, int t);
+/* lrep_<t>, lmask_<t>: a lane's first PE and the mask of its PEs */
+void lane_tables(Out *o, int t);
+/* Guard g involves spatial parts (and is not trivial). */
+int guard_spatial(const Out *o, int g);
+/* " && (PRE<g> + spatial terms < limit)" for every such guard */
+void spatial_guards(Out *o, const char *pre);
+
+/* ---- the units of tessera_top ---- */
+
+/* port.c: tessera_top's ports and localparams; step stage B registers,
+ * the DRAM request registers and the responses */
+void emit_ports(Out *o);
+void emit_datapath(Out *o);
+
+/* seq.c: the controller's counters; the jobs (Out.njobs, job_buf,
+ * job_drain, first_fill) and job_of, the job filling (drain 0) or
+ * draining (1) buffer k, or -1; the state machine; jlast; what the
+ * active job drives */
+void emit_controller(Out *o);
+void plan_jobs(Out *o);
+int job_of(const Out *o, int k, int drain);
+void emit_fsm(Out *o);
+void emit_jlast(Out *o);
+void emit_job_mux(Out *o);
+
+/* engine.c: engine k's counters and addresses; its registers; the
+ * lanes a per-PE buffer's engine serves at once; slots G-1..1 of
+ * buffer k, valid bits (addr 0) or DRAM addresses (1) from group v */
+void emit_engine(Out *o, int k);
+void emit_engine_regs(Out *o, int k);
+void emit_par(Out *o, int k);
+void slot_terms(Out *o, int k, const char *v, int addr);
+
+/* array.c: a shared buffer's read port a lane; the PE array */
+void emit_lanes(Out *o, int k);
+void emit_array(Out *o);
+
+/* counters.c: the simulation-only counters and their report */
+void emit_counters(Out *o);
 
 /* tessera_sram, tessera_sum and tessera_pe (modules.c) */
 void emit_modules(Out *o);

@@ -3,8 +3,8 @@
  * buffers filled from DRAM take a word per bank a cycle (the DRAM's
  * bandwidth), and double-buffered buffers filled from DRAM have two
  * halves, one fetched while the steps read the other
- * (docs/hardware.md).  emit.c writes the engines and the sequencer that
- * use them.
+ * (docs/hardware.md).  engine.c writes the engines and seq.c the
+ * sequencer that use them.
  */
 #include "emit.h"
 

@@ -2,7 +2,8 @@
  * about a lowered loop nest, in terms of loop *parts* (a fused loop is
  * counted part by part, so every address and guard is a sum of constants
  * times counters).  plan.c derives it and refuses what the RTL cannot
- * build yet; emit.c, gbuf.c and modules.c write the Verilog from it.
+ * build yet; emit.c and the files it calls (README.md) write the
+ * Verilog from it.
  */
 #ifndef TESSERA_HW_H
 #define TESSERA_HW_H

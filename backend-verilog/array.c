@@ -1,0 +1,176 @@
+/* array.c - the PE array: a generate block of tessera_pe, each PE with
+ * its spatial parts' values (S<j>), its guards and its connections to
+ * the operands' buses; and, for operands and partial sums kept in a
+ * shared buffer, one read port a lane (an output's lane sums its PEs'
+ * products and writes back a cycle later).  Assumes the step stage's
+ * signals and the PEs' buses (stb, fb, pv, lv_*, ra_*, rsp_*, fwall_*,
+ * dcall: port.c; sta, first_a: seq.c), the engines' (e<k>_ln, e<k>_la,
+ * eg<k>_<g>, pok<k>: engine.c) and the memories' ports (gbuf.c).
+ */
+#include "emit.h"
+
+#include <stdlib.h>
+
+/* Step stage A for operands and partial sums kept in a shared buffer:
+ * one read port a lane. */
+void emit_lanes(Out *o, int k)
+{
+	const Hw *hw = o->hw;
+	const HwBuf *B = &hw->buf[k];
+	int w = hw->bits[B->t], aw = B->aw;
+	long lanes = step_lanes(hw, k);
+	const char *n = tname(B->t);
+	P(o, "\tgenvar u%d;\n\tgenerate for (u%d = 0; u%d < %ld; u%d = u%d + 1) "
+	  "begin : lane%d\n", k, k, k, lanes, k, k, k);
+	int col = hw->collapsed[B->t];
+	/* lane numbers are element offsets: with strides, some have no PE
+	 * (the lane of a PE of the next setting is further on) */
+	char *has = calloc((size_t)lanes, 1);
+	if (!has)
+		INTERNAL("out of memory");
+	int gaps = 0;
+	for (long pe = 0; pe < hw->npe; pe++)
+		has[lane_of(hw, B->t, pe)] = 1;
+	for (long u = 0; u < lanes; u++)
+		gaps += !has[u];
+	if (gaps && !col) {
+		P(o, "\t\tlocalparam [%ld:0] HASPE = %ld'b", lanes - 1, lanes);
+		for (long u = lanes - 1; u >= 0; u--)
+			P(o, "%d", has[u]);
+		P(o, ";  // the lanes some PE has\n");
+	}
+	free(has);
+	if (col)
+		P(o, "\t\tlocalparam [31:0] RP = lrep_%s(u%d);\n", n, k);
+	for (int j = 0; j < hw->np; j++)
+		if (hw->part[j].spatial && hw->index[B->t][j] && col)
+			P(o, "\t\tlocalparam [31:0] S%d = (RP / 32'd%ld) %% 32'd%ld;\n",
+			  j, hw->part[j].sdiv, hw->part[j].p->extent);
+		else if (hw->part[j].spatial && hw->index[B->t][j])
+			P(o, "\t\tlocalparam [31:0] S%d = (u%d / 32'd%ld) %% 32'd%ld;\n",
+			  j, k, hw->lmult[B->t][j], hw->part[j].p->extent);
+	P(o, "\t\twire [31:0] a = ");
+	sum(o, (Namer){V_LANE, 0, 0, 0}, B->acoef, 0);
+	P(o, ";\n\t\tassign g%d_rel[u%d] = sta;\n"
+	  "\t\tassign g%d_ral[u%d*%d +: %d] = a[%d:0];\n", k, k, k, k, aw, aw,
+	  aw - 1);
+	if (col)   /* read when any of the lane's PEs works */
+		P(o, "\t\tassign lv_%s[u%d] = |(pv & lmask_%s(u%d));\n", n, k, n,
+		  k);
+	else if (gaps)
+		P(o, "\t\tassign lv_%s[u%d] = HASPE[u%d] && pv[pe_%s(u%d, 32'd0)];\n",
+		  n, k, k, n, k);
+	else
+		P(o, "\t\tassign lv_%s[u%d] = pv[pe_%s(u%d, 32'd0)];\n", n, k, n,
+		  k);
+	if (B->t == T_OUT) {
+		long nr = hw->npe / lanes;
+		P(o, "\t\treg [%d:0] wab;\n\t\treg fw;\n\t\treg [%d:0] fwd;\n"
+		  "\t\twire [%d:0] s;  // the lane's products, summed\n"
+		  "\t\twire [%ld:0] m;\n\t\twire [%ld:0] d;\n\t\tgenvar r;\n"
+		  "\t\tfor (r = 0; r < %ld; r = r + 1) begin : in\n"
+		  "\t\t\tassign m[r] = pv[pe_o(u%d, r)];\n"
+		  "\t\t\tassign d[r*%d +: %d] = pprod[pe_o(u%d, r)];\n\t\tend\n"
+		  "\t\ttessera_sum #(.N(%ld), .W(%d)) sum (.m(m), .d(d), .s(s));\n",
+		  aw - 1, w - 1, w - 1, nr - 1, nr * w - 1, nr, k, w, w, k, nr, w);
+		P(o, "\t\twire [%d:0] old = fb ? %d'd0 : fw ? fwd : "
+		  "g%d_rd[(u%d+1)*%d +: %d];\n\t\twire [%d:0] nw = old + s;\n",
+		  w - 1, w, k, k, w, w, w - 1);
+		P(o, "\t\tassign g%d_wel[u%d] = lv_o[u%d];\n"
+		  "\t\tassign g%d_wal[u%d*%d +: %d] = wab;\n"
+		  "\t\tassign g%d_wdl[u%d*%d +: %d] = nw;\n", k, k, k, k, k, aw, aw,
+		  k, k, w, w);
+		P(o, "\t\talways @(posedge clk) begin\n"
+		  "\t\t\tif (sta) wab <= a[%d:0];\n"
+		  "\t\t\tfw <= sta && lv_o[u%d] && a[%d:0] == wab;\n"
+		  "\t\t\tfwd <= nw;\n\t\tend\n", aw - 1, k, aw - 1);
+	}
+	P(o, "\tend endgenerate\n");
+}
+
+void emit_array(Out *o)
+{
+	const Hw *hw = o->hw;
+	const HwBuf *O = &hw->buf[hw->inner[T_OUT]];
+	P(o, "\n\t// ---- the PE array: %ld PEs ----\n\tgenvar p;\n"
+	  "\tgenerate for (p = 0; p < NPE; p = p + 1) begin : pe\n", hw->npe);
+	for (int j = 0; j < hw->np; j++)
+		if (hw->part[j].spatial)
+			P(o, "\t\tlocalparam [31:0] S%d = (p / 32'd%ld) %% 32'd%ld;  // %s\n",
+			  j, hw->part[j].sdiv, hw->part[j].p->extent, hw->part[j].p->name);
+	for (int t = 0; t < NTENSORS; t++) {
+		const HwBuf *B = &hw->buf[hw->inner[t]];
+		if (!B->per_pe && (t == T_OUT || hw->nlanes[t] == 1))
+			continue;   /* not needed: the lane's port is wired below */
+		/* a per-PE buffer's lane as its engine walks it (the lanes served
+		 * at once apart); PAR: which of those */
+		P(o, "\t\tlocalparam [31:0] LANE_%s = 32'd0", tname(t));
+		for (int j = 0; j < hw->np; j++)
+			if (hw->part[j].spatial && hw->index[t][j] && !B->par[j])
+				P(o, " + S%d * 32'd%ld", j, hw->lmult[t][j]);
+		P(o, ";\n");
+		if (B->npar > 1) {
+			P(o, "\t\tlocalparam [31:0] PAR_%s = 32'd0", tname(t));
+			for (int j = 0; j < hw->np; j++)
+				if (B->par[j])
+					P(o, " + S%d * 32'd%ld", j, B->pmult[j]);
+			P(o, ";\n");
+		}
+	}
+	P(o, "\t\tlocalparam CH0 = 1'b1");
+	for (int j = 0; j < hw->np; j++)
+		if (hw->part[j].spatial && hw->red[j])
+			P(o, " && S%d == 32'd0", j);
+	P(o, ";  // first of its accumulation chain\n\t\twire ok = 1'b1");
+	spatial_guards(o, "sgb");
+	if (O->per_pe) {   /* the same, a cycle early, for the PE's register */
+		P(o, ";\n\t\twire oka = 1'b1");
+		spatial_guards(o, "sga");
+	}
+	P(o, ";\n\t\tassign pv[p] = stb && ok;\n\t\tassign pch0[p] = CH0;\n");
+	for (int t = 0; t < NTENSORS; t++) {
+		int k = hw->inner[t];
+		if (!hw->buf[k].per_pe || t == T_OUT)
+			continue;
+		P(o, "\t\tassign rcv_%s[p] = LANE_%s == e%d_ln", tname(t), tname(t), k);
+		char pre[16];
+		snprintf(pre, sizeof pre, "eg%d_", k);
+		spatial_guards(o, pre);
+		P(o, ";\n");
+	}
+	if (O->per_pe)
+		P(o, "\t\tassign pinl[p] = LANE_o == e%d_ln;\n", hw->inner[T_OUT]);
+	P(o, "\t\ttessera_pe u (\n\t\t\t.clk(clk)");
+	if (O->per_pe)
+		P(o, ", .va(sta && oka), .firsta(first_a && CH0)");
+	for (int t = 0; t < NTENSORS; t++) {
+		const HwBuf *B = &hw->buf[hw->inner[t]];
+		const char *n = tname(t);
+		int w = hw->bits[t];
+		if (!B->per_pe) {
+			if (t == T_OUT)
+				P(o, ",\n\t\t\t.prod(pprod[p])");
+			else if (hw->nlanes[t] == 1)
+				P(o, ",\n\t\t\t.x_%s(g%d_rd[%d +: %d])", n, hw->inner[t], w, w);
+			else
+				P(o, ",\n\t\t\t.x_%s(g%d_rd[(LANE_%s+1)*%d +: %d])", n,
+				  hw->inner[t], n, w, w);
+			continue;
+		}
+		P(o, ",\n\t\t\t.ra_%s(ra_%s[%d:0]), .fw_%s(fwall_%s && LANE_%s == "
+		  "rsp_tag[63:32]%s", n, n, B->aw - 1, n, n, n,
+		  t == T_OUT ? " && CH0" : "");
+		if (B->npar > 1)
+			P(o, " && pok%d[PAR_%s]),\n\t\t\t.fa_%s(rsp_tag[%d:0]), "
+			  ".fd_%s(g%d_rd[(%ld+PAR_%s)*%d +: %d])", hw->inner[t], n, n,
+			  B->aw - 1, n, B->parent, 1 + step_lanes(hw, B->parent), n, w, w);
+		else
+			P(o, "),\n\t\t\t.fa_%s(rsp_tag[%d:0]), .fd_%s(rsp_data[%d:0])",
+			  n, B->aw - 1, n, w - 1);
+		if (t == T_OUT)
+			P(o, ",\n\t\t\t.clr_o(clro), .da_o(e%d_la[%d:0]), "
+			  ".dc_o(dcall && pinl[p]),\n\t\t\t.dv_o(pdv[p]), "
+			  ".dt_o(pdt[p])", hw->inner[T_OUT], B->aw - 1);
+	}
+	P(o, "\n\t\t);\n\tend endgenerate\n");
+}

@@ -1,0 +1,116 @@
+/* counters.c - counters of every access, MAC and hop, and of cycles by
+ * state and by job, behind `ifndef SYNTHESIS`: printed as
+ * "tessera-count ..." lines when the layer is done, which the
+ * simulator compares with the model (runtime/sim.c).  Assumes the step
+ * stage's signals (stb, pv, lv_*, fb: port.c), the engines' (fi, di,
+ * e<k>_sv: engine.c) and the sequencer's (st, job, jinit, ij: seq.c).
+ */
+#include "emit.h"
+
+void emit_counters(Out *o)
+{
+	const Hw *hw = o->hw;
+	const Arch *A = o->ln->arch;
+	P(o, "\n`ifndef SYNTHESIS\n\t// ---- counters of every access, MAC and "
+	  "hop (simulation only) ----\n\treg [63:0] k_cyc, k_mac");
+	for (int t = 0; t < NTENSORS; t++) {
+		P(o, ", k_hop_%s", tname(t));
+		for (int lv = 0; lv < A->nlevels; lv++)
+			P(o, ", k_rd%d_%s, k_wr%d_%s", lv, tname(t), lv, tname(t));
+	}
+	P(o, ";\n\treg [63:0] k_step, k_flush, k_end;  // cycles by state\n"
+	  "\treg [63:0] k_job [0:%d];  // cycles by job\n"
+	  "\treg [63:0] k_jrun [0:%d];  // runs of each job\n"
+	  "\tinteger kj;\n", o->njobs - 1, o->njobs - 1);
+	P(o, "\talways @(posedge clk) begin\n\t\tif (rst) begin\n"
+	  "\t\t\tk_cyc <= 64'd0;\n\t\t\tk_mac <= 64'd0;\n"
+	  "\t\t\tk_step <= 64'd0;\n\t\t\tk_flush <= 64'd0;\n"
+	  "\t\t\tk_end <= 64'd0;\n\t\t\tfor (kj = 0; kj < %d; kj = kj + 1) "
+	  "begin\n\t\t\t\tk_job[kj] <= 64'd0;\n\t\t\t\tk_jrun[kj] <= 64'd0;\n"
+	  "\t\t\tend\n", o->njobs);
+	for (int t = 0; t < NTENSORS; t++) {
+		P(o, "\t\t\tk_hop_%s <= 64'd0;\n", tname(t));
+		for (int lv = 0; lv < A->nlevels; lv++)
+			P(o, "\t\t\tk_rd%d_%s <= 64'd0;\n\t\t\tk_wr%d_%s <= 64'd0;\n",
+			  lv, tname(t), lv, tname(t));
+	}
+	P(o, "\t\tend else begin\n"
+	  "\t\t\tif (st != S_IDLE && !done) k_cyc <= k_cyc + 64'd1;\n"
+	  "\t\t\tif (st == S_STEP) k_step <= k_step + 64'd1;\n"
+	  "\t\t\tif (st == S_FLUSH) k_flush <= k_flush + 64'd1;\n"
+	  "\t\t\tif (st == S_DONE && !done) k_end <= k_end + 64'd1;\n"
+	  "\t\t\tif (st == S_JOB) k_job[job[%d:0]] <= k_job[job[%d:0]] + 64'd1;\n"
+	  "\t\t\tif (jinit) k_jrun[ij[%d:0]] <= k_jrun[ij[%d:0]] + 64'd1;\n"
+	  "\t\t\tif (stb) begin\n\t\t\t\tk_mac <= k_mac + $countones(pv);\n",
+	  hw_bits(o->njobs - 1) - 1, hw_bits(o->njobs - 1) - 1,
+	  hw_bits(o->njobs - 1) - 1, hw_bits(o->njobs - 1) - 1);
+	for (int t = 0; t < NTENSORS; t++) {
+		const HwBuf *B = &hw->buf[hw->inner[t]];
+		int lv = B->b->level;
+		const char *n = tname(t);
+		if (t != T_OUT) {
+			if (B->per_pe)
+				P(o, "\t\t\t\tk_rd%d_%s <= k_rd%d_%s + $countones(pv);\n",
+				  lv, n, lv, n);
+			else
+				P(o, "\t\t\t\tk_rd%d_%s <= k_rd%d_%s + $countones(lv_%s);\n"
+				  "\t\t\t\tk_hop_%s <= k_hop_%s + $countones(pv);\n",
+				  lv, n, lv, n, n, n, n);
+		} else if (B->per_pe) {
+			P(o, "\t\t\t\tk_wr%d_o <= k_wr%d_o + $countones(pv);\n"
+			  "\t\t\t\tk_rd%d_o <= k_rd%d_o + $countones(pv & ~(fb ? pch0 : "
+			  "{NPE{1'b0}}));\n", lv, lv, lv, lv);
+		} else {
+			P(o, "\t\t\t\tk_wr%d_o <= k_wr%d_o + $countones(lv_o);\n"
+			  "\t\t\t\tif (!fb) k_rd%d_o <= k_rd%d_o + $countones(lv_o);\n"
+			  "\t\t\t\tk_hop_o <= k_hop_o + $countones(pv) + "
+			  "(fb ? 64'd0 : $countones(lv_o));\n", lv, lv, lv, lv);
+		}
+	}
+	P(o, "\t\t\tend\n");
+	for (int k = 0; k < hw->nbuf; k++) {
+		const HwBuf *B = &hw->buf[k];
+		const char *n = tname(B->t);
+		char rd[32] = "64'd1", wr[32] = "64'd1";
+		if (o->pf[k].slots) {
+			snprintf(rd, sizeof rd, "$countones(e%d_sv)", k);
+			snprintf(wr, sizeof wr, "$countones(e%d_sv)", k);
+		}
+		if (B->npar > 1) {
+			snprintf(rd, sizeof rd, "$countones(g%d_rep)", B->parent);
+			snprintf(wr, sizeof wr, "$countones(g%d_wep)", B->parent);
+		}
+		P(o, "\t\t\tif (fi%d) begin\n\t\t\t\tk_rd%d_%s <= k_rd%d_%s + %s;\n",
+		  k, B->plevel, n, B->plevel, n, rd);
+		if (B->per_pe)
+			P(o, "\t\t\t\tk_hop_%s <= k_hop_%s + %s;\n", n, n,
+			  B->t == T_OUT ? rd : B->t == T_A ? "$countones(rcv_a)"
+			                                   : "$countones(rcv_b)");
+		P(o, "\t\t\tend\n");
+		if (B->t != T_OUT)
+			continue;
+		P(o, "\t\t\tif (di%d) begin\n\t\t\t\tk_wr%d_o <= k_wr%d_o + %s;\n",
+		  k, B->plevel, B->plevel, wr);
+		if (B->per_pe && B->npar > 1)
+			P(o, "\t\t\t\tk_hop_o <= k_hop_o + pcs%d;\n", k);
+		else if (B->per_pe)
+			P(o, "\t\t\t\tk_hop_o <= k_hop_o + {32'd0, dcnt};\n");
+		P(o, "\t\t\tend\n");
+	}
+	P(o, "\t\tend\n\t\tif (st == S_DONE && !mem_req && !done) begin\n"
+	  "\t\t\t$display(\"tessera-count cycles %%0d\", k_cyc);\n"
+	  "\t\t\t$display(\"tessera-count phase %%0d %%0d %%0d\", k_step, "
+	  "k_flush, k_end);\n");
+	for (int i = 0; i < o->njobs; i++)
+		P(o, "\t\t\t$display(\"tessera-count job %d %d %%0d %%0d\", "
+		  "k_job[%d], k_jrun[%d]);\n", o->job_buf[i], o->job_drain[i], i, i);
+	P(o, "\t\t\t$display(\"tessera-count macs %%0d\", k_mac);\n");
+	for (int t = 0; t < NTENSORS; t++) {
+		P(o, "\t\t\t$display(\"tessera-count hops %d %%0d\", k_hop_%s);\n",
+		  t, tname(t));
+		for (int lv = 0; lv < A->nlevels; lv++)
+			P(o, "\t\t\t$display(\"tessera-count access %d %d %%0d %%0d\", "
+			  "k_rd%d_%s, k_wr%d_%s);\n", lv, t, lv, tname(t), lv, tname(t));
+	}
+	P(o, "\t\tend\n\tend\n`endif\n");
+}

@@ -1,0 +1,428 @@
+/* engine.c - an engine per buffer, which fills it (and drains an
+ * output): the counters that walk its block (part by part, or index
+ * position by position for a box walk) and the addresses they give
+ * (local, lane, parent's or DRAM), the slots of a buffer filled a word
+ * per bank, a double-buffered buffer's prefetch (shadow counters of the
+ * next block), the lanes a per-PE buffer's engine serves at once, and
+ * the engine's registers: reset as its job starts, stepped as it
+ * fetches or drains.  Assumes the controller's counters and the
+ * sequencer's st, job, jinit, ij, jcommit, jend (seq.c), the PEs' drain
+ * buses (dcall, pinl, pdt, pdv: port.c) and the ports of the parent's
+ * memory (gbuf.c); the job mux (seq.c) puts its addresses on the DRAM
+ * request or the parent's port.
+ */
+#include "emit.h"
+
+/* A per-PE engine walking the settings of a window across PEs fills
+ * each lane at its first setting only: the others count as fetched. */
+static void emit_canon(Out *o, int k)
+{
+	const Hw *hw = o->hw;
+	int t = hw->buf[k].t;
+	long n = hw->ntuples[t], radix = 1;
+	P(o, "\tlocalparam [%ld:0] CANON%d = %ld'b", n - 1, k, n);
+	for (long s = n - 1; s >= 0; s--)
+		P(o, "%d", hw->canon[t][s]);
+	P(o, ";  // a lane's first setting\n\twire [31:0] e%d_tu = 32'd0", k);
+	for (int j = 0; j < hw->np; j++)
+		if (hw->part[j].spatial && hw->index[t][j]) {
+			ASSERT(hw->buf[k].eng[j]);
+			P(o, " + e%d_%dx * 32'd%ld", k, j, radix);
+			radix *= hw->part[j].p->extent;
+		}
+	P(o, ";\n\twire skip%d = !CANON%d[e%d_tu[%d:0]];\n", k, k, k,
+	  hw_bits(n - 1) - 1);
+}
+
+/* Slots G-1 down to 1 of buffer k, comma-separated: whether each holds
+ * a bank when the group's first bank is v (v + slot is below the banks),
+ * or (addr) each one's DRAM address when the first's is v. */
+void slot_terms(Out *o, int k, const char *v, int addr)
+{
+	for (int q = o->pf[k].slots - 1; q > 0; q--) {
+		if (addr)
+			P(o, "%s + 32'd%ld", v, q * o->pf[k].dstride);
+		else
+			P(o, "%s < 32'd%ld", v, o->pf[k].nb - q);
+		P(o, "%s", q > 1 ? ", " : "");
+	}
+}
+
+/* A buffer filled a word per bank (pfill_plan): which slots hold a bank,
+ * the address inside every bank, and each slot's DRAM address. */
+static void emit_slots(Out *o, int k)
+{
+	int G = o->pf[k].slots;
+	if (!G)
+		return;
+	char cv[32], bc[16], pa[16];
+	snprintf(cv, sizeof cv, o->hw->buf[k].box ? "e%d_q%dx" : "e%d_%dx", k,
+	         o->pf[k].coord);
+	snprintf(bc, sizeof bc, "e%d_bc", k);
+	snprintf(pa, sizeof pa, "e%d_pa", k);
+	P(o, "\t// filled a word per bank: slot s fetches bank e%d_bc + s\n"
+	  "\twire [31:0] e%d_bc = %s;\n\twire [%d:0] e%d_sv = {", k, k, cv,
+	  G - 1, k);
+	slot_terms(o, k, bc, 0);
+	/* the address inside a bank: the local address without the bank
+	 * coordinate's term */
+	const HwBuf *B = &o->hw->buf[k];
+	P(o, ", 1'b1};  // slots that hold a bank\n\twire [31:0] e%d_bl = 32'd0", k);
+	if (B->box) {
+		for (int r = 0; r < o->ln->layer->t[B->t].rank; r++)
+			if (B->span[r] > 1 && r != o->pf[k].coord)
+				P(o, " + e%d_q%dx * 32'd%ld", k, r, B->lstride[r]);
+	} else {
+		for (int j = 0; j < o->hw->np; j++)
+			if (B->acoef[j] && j != o->pf[k].coord)
+				P(o, " + e%d_%dx * 32'd%ld", k, j, B->acoef[j]);
+	}
+	P(o, ";  // in every bank\n\twire [%d:0] e%d_xa = {", (G - 1) * 32 - 1, k);
+	slot_terms(o, k, pa, 1);
+	P(o, "};  // slots 1.. DRAM addresses\n");
+}
+
+/* An engine that walks its block's words one index position at a time
+ * (a window fetched without its repeats): counters q<r>, last position
+ * fastest; the block's first element is where every part inside the
+ * buffer is 0, which the controller's counters are at a refill. */
+static void emit_box(Out *o, int k)
+{
+	const HwBuf *B = &o->hw->buf[k];
+	const Tensor *T = &o->ln->layer->t[B->t];
+	long rowstride[MAX_RANK], rs = 1;
+	for (int r = T->rank - 1; r >= 0; r--) {
+		rowstride[r] = rs;
+		rs *= T->shape[r];
+	}
+	for (int r = 0; r < T->rank; r++)
+		if (B->span[r] > 1) {
+			int w = hw_bits(B->span[r]);
+			P(o, "\treg [%d:0] e%d_q%d;\n\twire [31:0] e%d_q%dx = {%d'd0, e%d_q%d};"
+			  "\n\treg [31:0] f%d_q%d;\n", w - 1, k, r, k, r, 32 - w, k, r, k, r);
+		}
+	P(o, "\treg f%d_last;\n\talways @* begin\n", k);
+	for (int r = 0; r < T->rank; r++)
+		if (B->span[r] > 1)
+			P(o, "\t\tf%d_q%d = e%d_q%dx;\n", k, r, k, r);
+	int moving = 0;
+	for (int r = 0; r < T->rank; r++)
+		moving += B->span[r] > 1;
+	P(o, "\t\tf%d_last = 1'b%d;\n", k, moving == 0);
+	int depth = 0;
+	for (int r = T->rank - 1; r >= 0; r--) {
+		if (B->span[r] <= 1)
+			continue;
+		long st = o->pf[k].slots && o->pf[k].coord == r ? o->pf[k].slots : 1;
+		P(o, "%*sf%d_q%d = e%d_q%dx + 32'd%ld;\n%*sif (f%d_q%d %s 32'd%ld) "
+		  "begin\n%*sf%d_q%d = 32'd0;\n", depth + 2, "", k, r, k, r, st,
+		  depth + 2, "", k, r, st > 1 ? ">=" : "==", B->span[r], depth + 3, "",
+		  k, r);
+		depth++;
+	}
+	if (depth) {
+		P(o, "%*sf%d_last = 1'b1;\n", depth + 2, "", k);
+		for (int i = depth - 1; i >= 0; i--)
+			P(o, "%*send\n", i + 2, "");
+	}
+	P(o, "\tend\n");
+	P(o, "\twire [31:0] e%d_la = 32'd0", k);
+	for (int r = 0; r < T->rank; r++)
+		if (B->span[r] > 1)
+			P(o, " + e%d_q%dx * 32'd%ld", k, r, B->lstride[r]);
+	P(o, ";  // local address\n\twire [31:0] e%d_ln = 32'd0;\n"
+	  "\twire [31:0] e%d_pa = ", k, k);
+	sum(o, (Namer){o->pre[k] ? V_PRE : V_CUR, k, 0, 0}, o->hw->lin[B->t],
+	    o->hw->dbase[B->t]);
+	for (int r = 0; r < T->rank; r++)
+		if (B->span[r] > 1)
+			P(o, " + e%d_q%dx * 32'd%ld", k, r, rowstride[r]);
+	P(o, ";  // DRAM address\n\twire dup%d = 1'b0;\n", k);
+	emit_slots(o, k);
+}
+
+/* A double-buffered buffer's prefetch (plan_pre): shadow counters of
+ * its refill parts hold the block being fetched into the other half
+ * (pc), with the odometer that gives the block after it (pn, pl%d: it
+ * is the last).  Its engine runs while the steps do, on DRAM cycles no
+ * job uses; its responses carry the buffer in the tag's top byte. */
+static void emit_shadow(Out *o, int k)
+{
+	const Hw *hw = o->hw;
+	const HwBuf *B = &hw->buf[k];
+	unsigned char use[HW_MAXP];
+	P(o, "\t// prefetch: the next block into the other half\n");
+	for (int j = 0; j < hw->np; j++) {
+		use[j] = refill_part(hw, B, j);
+		if (use[j])
+			P(o, "\treg [%d:0] pc%d_%d;\n\twire [31:0] pc%d_%dx = {%d'd0, "
+			  "pc%d_%d};\n\treg [31:0] pn%d_%d;\n", hw->part[j].width - 1, k,
+			  j, k, j, 32 - hw->part[j].width, k, j, k, j);
+	}
+	char last[16];
+	snprintf(last, sizeof last, "pl%d", k);
+	odometer(o, use, (Namer){V_PRE, k, 0, 0}, (Namer){V_PRENEXT, k, 0, 0},
+	         last, -1, 1);
+	P(o, "\treg pr%d_run;  // issuing the block's reads\n"
+	  "\treg [31:0] po%d;  // its reads in flight\n"
+	  "\treg pfi%d;  // one issued this cycle\n"
+	  "\treg hh%d;  // the half the steps read\n"
+	  "\twire pr%d_rsp = mem_rvalid && mem_rtag[63:56] == 8'd%d;\n"
+	  "\twire e%d_run = pr%d_run || po%d != 32'd0;\n", k, k, k, k, k, k + 1,
+	  k, k, k);
+}
+
+void emit_engine(Out *o, int k)
+{
+	const Hw *hw = o->hw;
+	const HwBuf *B = &hw->buf[k];
+	const Level *L = &o->ln->arch->level[B->b->level];
+	P(o, "\n\t// ---- engine %d: %s @%s (%ld words%s) ----\n", k,
+	  o->ln->layer->t[B->t].name, L->name, B->words,
+	  B->per_pe ? " in every PE" : "");
+	for (int j = 0; j < hw->np; j++)
+		if (B->eng[j]) {
+			int w = hw->part[j].width;
+			P(o, "\treg [%d:0] e%d_%d;\n\twire [31:0] e%d_%dx = {%d'd0, e%d_%d};"
+			  "\n\treg [31:0] f%d_%d;\n", w - 1, k, j, k, j, 32 - w, k, j, k, j);
+		}
+	if (o->pre[k])
+		emit_shadow(o, k);
+	else
+		P(o, "\treg e%d_run;\n", k);
+	if (B->box) {
+		emit_box(o, k);
+		return;
+	}
+	char last[32];
+	snprintf(last, sizeof last, "f%d_last", k);
+	odometer(o, B->eng, (Namer){V_ENG, k, 0, 0}, (Namer){V_ENGNEXT, k, 0, 0}, last,
+	         o->pf[k].slots ? o->pf[k].coord : -1, o->pf[k].slots);
+	P(o, "\twire [31:0] e%d_la = ", k);
+	sum(o, (Namer){V_ENG, k, 0, 0}, B->acoef, 0);
+	P(o, ";  // local address\n\twire [31:0] e%d_ln = ", k);
+	long lm[HW_MAXP] = {0};
+	if (B->per_pe)
+		for (int j = 0; j < hw->np; j++)
+			lm[j] = hw->part[j].spatial ? hw->lmult[B->t][j] : 0;
+	sum(o, (Namer){V_ENG, k, 0, 0}, lm, 0);
+	P(o, ";  // lane\n\twire [31:0] e%d_pa = ", k);
+	if (B->parent < 0)
+		sum(o, (Namer){V_ENG, k, 0, 0}, hw->lin[B->t], hw->dbase[B->t]);
+	else
+		sum(o, (Namer){V_ENG, k, 0, 0}, hw->buf[B->parent].acoef, 0);
+	P(o, ";  // %s address\n", B->parent < 0 ? "DRAM" : "parent");
+	emit_slots(o, k);
+	if (B->per_pe && B->t != T_OUT)
+		for (int g = 0; g < o->ln->nguards; g++)
+			if (guard_spatial(o, g)) {
+				long c[HW_MAXP];
+				guard_coefs(hw, g, c);
+				P(o, "\twire [31:0] eg%d_%d = ", k, g);
+				sum(o, (Namer){V_ENG, k, 1, 0}, c, 0);
+				P(o, ";\n");
+			}
+	if (B->dedup) {
+		P(o, "\treg [%ld:0] sn%d;  // words already fetched this refill\n",
+		  B->lanes * B->words - 1, k);
+		P(o, "\twire dup%d = sn%d[e%d_ln * 32'd%ld + e%d_la];\n", k, k, k,
+		  B->words, k);
+	} else {
+		P(o, "\twire dup%d = 1'b0;\n", k);
+	}
+	if (B->per_pe && hw->collapsed[B->t])
+		emit_canon(o, k);
+}
+
+/* The lanes a per-PE buffer's engine serves at once: one port of the
+ * parent each, for fills, returns and (outputs) drains. */
+void emit_par(Out *o, int k)
+{
+	const Hw *hw = o->hw;
+	const HwBuf *B = &hw->buf[k];
+	int p = B->parent, aw = hw->buf[p].aw, w = hw->bits[B->t];
+	/* PE r of lane v: the lane fixes the parallel parts, r the others */
+	P(o, "\tfunction automatic [31:0] ppe_%d(input [31:0] v, input [31:0] r);"
+	  "\n\t\tppe_%d = 32'd0", k, k);
+	long rest = 1;
+	for (int j = 0; j < hw->np; j++) {
+		const HwPart *q = &hw->part[j];
+		if (!q->spatial)
+			continue;
+		P(o, " + ((%s / 32'd%ld) %% 32'd%ld) * 32'd%ld", B->par[j] ? "v" : "r",
+		  B->par[j] ? B->pmult[j] : rest, q->p->extent, q->sdiv);
+		if (!B->par[j])
+			rest *= q->p->extent;
+	}
+	P(o, ";\n\tendfunction\n\treg [%ld:0] pok%d;  // lanes read last cycle\n"
+	  "\talways @(posedge clk) pok%d <= g%d_rep;\n", B->npar - 1, k, k, p);
+	if (B->t == T_OUT)
+		P(o, "`ifndef SYNTHESIS\n\twire [%ld:0] pcnt%d;\n"
+		  "\treg [63:0] pcs%d;  // PEs drained\n"
+		  "\tinteger pq%d;\n\talways @* begin\n\t\tpcs%d = 64'd0;\n"
+		  "\t\tfor (pq%d = 0; pq%d < %ld; pq%d = pq%d + 1)\n"
+		  "\t\t\tpcs%d = pcs%d + {32'd0, pcnt%d[pq%d*32 +: 32]};\n\tend\n"
+		  "`endif\n",
+		  B->npar * 32 - 1, k, k, k, k, k, k, B->npar, k, k, k, k, k, k);
+	P(o, "\tgenvar v%d;\n\tgenerate for (v%d = 0; v%d < %ld; v%d = v%d + 1) "
+	  "begin : par%d\n", k, k, k, B->npar, k, k, k);
+	for (int j = 0; j < hw->np; j++)
+		if (B->par[j])
+			P(o, "\t\tlocalparam [31:0] S%d = (v%d / 32'd%ld) %% 32'd%ld;\n",
+			  j, k, B->pmult[j], hw->part[j].p->extent);
+	P(o, "\t\twire ok = ");
+	guards_ok(o, (Namer){V_ENG, k, 0, 1});
+	P(o, ";\n\t\twire [31:0] pa = e%d_pa", k);
+	for (int j = 0; j < hw->np; j++)
+		if (B->par[j] && hw->buf[p].acoef[j])
+			P(o, " + S%d * 32'd%ld", j, hw->buf[p].acoef[j]);
+	P(o, ";\n\t\tassign g%d_rep[v%d] = fi%d && ok;\n"
+	  "\t\tassign g%d_rap[v%d*%d +: %d] = pa[%d:0];\n", p, k, k, p, k, aw, aw,
+	  aw - 1);
+	long nr = hw->npe / B->npar;   /* PEs of a lane */
+	if (B->t == T_OUT)
+		P(o, "\t\twire [%d:0] s;  // this lane's partial sums, summed\n"
+		  "\t\twire [%ld:0] m;\n\t\twire [%ld:0] d;\n\t\tgenvar r;\n"
+		  "\t\tfor (r = 0; r < %ld; r = r + 1) begin : in\n"
+		  "\t\t\tassign m[r] = dcall && pinl[ppe_%d(v%d, r)] && "
+		  "pdt[ppe_%d(v%d, r)];\n"
+		  "\t\t\tassign d[r*%d +: %d] = pdv[ppe_%d(v%d, r)];\n\t\tend\n"
+		  "\t\ttessera_sum #(.N(%ld), .W(%d)) sum (.m(m), .d(d), .s(s));\n"
+		  "\t\tassign g%d_wep[v%d] = di%d && |m;\n"
+		  "\t\tassign g%d_wap[v%d*%d +: %d] = pa[%d:0];\n"
+		  "\t\tassign g%d_wdp[v%d*%d +: %d] = s;\n"
+		  "`ifndef SYNTHESIS\n\t\treg [31:0] cnt;  // PEs drained\n"
+		  "\t\tinteger q;\n\t\talways @* begin\n\t\t\tcnt = 32'd0;\n"
+		  "\t\t\tfor (q = 0; q < %ld; q = q + 1) cnt = cnt + {31'd0, m[q]};\n"
+		  "\t\tend\n\t\tassign pcnt%d[v%d*32 +: 32] = cnt;\n`endif\n",
+		  w - 1, nr - 1, nr * w - 1, nr, k, k, k, k, w, w, k, k, nr, w,
+		  p, k, k, p, k, aw, aw, aw - 1, p, k, w, w, nr, k, k);
+	P(o, "\tend endgenerate\n");
+}
+
+/* Whether a refill of output buffer k brings partial sums back: not on
+ * the first block of the reduction.  Read as the job starts, which may
+ * be the cycle the counters commit: then their new values count. */
+static void emit_ret(Out *o, int k)
+{
+	const Hw *hw = o->hw;
+	const HwBuf *B = &hw->buf[k];
+	P(o, "\twire ret%d = jcommit ? (1'b0", k);
+	for (int j = 0; j < hw->np; j++)
+		if (B->ret[j])
+			P(o, " || nx%d[%d:0] != %d'd0", j, hw->part[j].width - 1,
+			  hw->part[j].width);
+	P(o, ") : (1'b0");
+	for (int j = 0; j < hw->np; j++)
+		if (B->ret[j])
+			P(o, " || c%dx != 32'd0", j);
+	P(o, ");  // partial sums come back\n");
+}
+
+/* The engines' sequential state: counters, running, fetched bits. */
+/* The engine's counters: reset to the block's first word (0), or moved
+ * to the next (f). */
+static void engine_step(Out *o, int k, int reset, const char *ind)
+{
+	const Hw *hw = o->hw;
+	const HwBuf *B = &hw->buf[k];
+	for (int j = 0; j < hw->np; j++)
+		if (B->eng[j]) {
+			if (reset)
+				P(o, "%se%d_%d <= %d'd0;\n", ind, k, j, hw->part[j].width);
+			else
+				P(o, "%se%d_%d <= f%d_%d[%d:0];\n", ind, k, j, k, j,
+				  hw->part[j].width - 1);
+		}
+	for (int r = 0; B->box && r < o->ln->layer->t[B->t].rank; r++)
+		if (B->span[r] > 1) {
+			if (reset)
+				P(o, "%se%d_q%d <= %d'd0;\n", ind, k, r, hw_bits(B->span[r]));
+			else
+				P(o, "%se%d_q%d <= f%d_q%d[%d:0];\n", ind, k, r, k, r,
+				  hw_bits(B->span[r]) - 1);
+		}
+}
+
+/* A prefetching engine: it starts on the first block with the layer,
+ * and at each of its refills (its job: wait until the block is in, then
+ * swap the halves) on the block after. */
+static void emit_prefetch_regs(Out *o, int k)
+{
+	const Hw *hw = o->hw;
+	const HwBuf *B = &hw->buf[k];
+	int jf = job_of(o, k, 0);
+	P(o, "\twire act%d = 1'b0;\n\twire fi%d = pfi%d;  // fetch\n"
+	  "\talways @(posedge clk) begin\n\t\tif (rst) begin\n"
+	  "\t\t\tpr%d_run <= 1'b0;\n\t\t\tpo%d <= 32'd0;\n\t\tend else begin\n"
+	  "\t\t\tpo%d <= po%d + {31'd0, pfi%d} - {31'd0, pr%d_rsp};\n"
+	  "\t\t\tif (st == S_IDLE && start) begin  // the first block\n",
+	  k, k, k, k, k, k, k, k, k);
+	for (int j = 0; j < hw->np; j++)
+		if (refill_part(hw, B, j))
+			P(o, "\t\t\t\tpc%d_%d <= %d'd0;\n", k, j, hw->part[j].width);
+	engine_step(o, k, 1, "\t\t\t\t");
+	P(o, "\t\t\t\tpr%d_run <= 1'b1;\n\t\t\t\thh%d <= 1'b1;\n"
+	  "\t\t\tend else if (st == S_JOB && jend && job == 8'd%d) begin  // swap, fetch the "
+	  "next\n\t\t\t\thh%d <= !hh%d;\n", k, k, jf, k, k);
+	for (int j = 0; j < hw->np; j++)
+		if (refill_part(hw, B, j))
+			P(o, "\t\t\t\tpc%d_%d <= pn%d_%d[%d:0];\n", k, j, k, j,
+			  hw->part[j].width - 1);
+	engine_step(o, k, 1, "\t\t\t\t");
+	P(o, "\t\t\t\tpr%d_run <= !pl%d;\n\t\t\tend else if (pfi%d) begin\n",
+	  k, k, k);
+	engine_step(o, k, 0, "\t\t\t\t");
+	P(o, "\t\t\t\tif (f%d_last) pr%d_run <= 1'b0;\n\t\t\tend\n\t\tend\n"
+	  "\tend\n", k, k);
+}
+
+void emit_engine_regs(Out *o, int k)
+{
+	const Hw *hw = o->hw;
+	const HwBuf *B = &hw->buf[k];
+	int jf = job_of(o, k, 0), jd = job_of(o, k, 1);
+	if (o->pre[k]) {
+		emit_prefetch_regs(o, k);
+		return;
+	}
+	P(o, "\twire act%d = st == S_JOB && jst && e%d_run && (job == 8'd%d",
+	  k, k, jf);
+	if (jd >= 0)
+		P(o, " || job == 8'd%d", jd);
+	char skip[32] = "";
+	if (B->per_pe && hw->collapsed[B->t])   /* not its lane's first */
+		snprintf(skip, sizeof skip, " && !skip%d", k);
+	P(o, ");\n\twire fi%d = act%d && job == 8'd%d && !dup%d%s;  // fetch\n",
+	  k, k, jf, k, skip);
+	if (jd >= 0) {
+		P(o, "\twire di%d = act%d && job == 8'd%d && ", k, k, jd);
+		if (B->per_pe && B->npar > 1)
+			P(o, "1'b1;  // drain: every lane at once\n");
+		else if (B->per_pe)
+			P(o, "dany;  // drain\n");
+		else   /* the walk skips the words the guards leave out: every
+		          word it visits was written this refill */
+			P(o, "1'b1;  // drain\n");
+	}
+	if (B->t == T_OUT)
+		emit_ret(o, k);
+	P(o, "\talways @(posedge clk) begin\n"
+	  "\t\tif (jinit && (ij == 8'd%d", jf);
+	if (jd >= 0)
+		P(o, " || ij == 8'd%d", jd);
+	P(o, ")) begin\n");
+	engine_step(o, k, 1, "\t\t\t");
+	if (B->t == T_OUT)
+		P(o, "\t\t\te%d_run <= ij != 8'd%d || ret%d;\n", k, jf, k);
+	else
+		P(o, "\t\t\te%d_run <= 1'b1;\n", k);
+	P(o, "\t\tend else if (act%d) begin\n", k);
+	engine_step(o, k, 0, "\t\t\t");
+	P(o, "\t\t\tif (f%d_last) e%d_run <= 1'b0;\n\t\tend\n", k, k);
+	if (B->dedup)
+		P(o, "\t\tif (jinit && ij == 8'd%d) sn%d <= %ld'd0;\n"
+		  "\t\telse if (fi%d) sn%d[e%d_ln * 32'd%ld + e%d_la] <= 1'b1;\n",
+		  jf, k, B->lanes * B->words, k, k, k, B->words, k);
+	P(o, "\tend\n");
+}
