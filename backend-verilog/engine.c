@@ -39,11 +39,25 @@ static void emit_canon(Out *o, int k)
  * or (addr) each one's DRAM address when the first's is v. */
 void slot_terms(Out *o, int k, const char *v, int addr)
 {
+	const HwBuf *B = &o->hw->buf[k];
+	int c = o->pf[k].coord;
 	for (int q = o->pf[k].slots - 1; q > 0; q--) {
 		if (addr)
 			P(o, "%s + 32'd%ld", v, q * o->pf[k].dstride);
+		else if (B->box && B->bx[c].cut)
+			P(o, "%s + 32'd%d < e%d_n%d", v, q, k, B->bx[c].r);
 		else
 			P(o, "%s < 32'd%ld", v, o->pf[k].nb - q);
+		if (!addr && !B->box)   /* a part's slot must pass its guards */
+			for (int g = 0; g < o->ln->nguards; g++) {
+				long gc[HW_MAXP];
+				guard_coefs(o->hw, g, gc);
+				if (o->ln->guard[g].trivial || !gc[c])
+					continue;
+				P(o, " && ");
+				sum(o, (Namer){V_ENG, k, 0, 0}, gc, q * gc[c]);
+				P(o, " < 32'd%ld", o->ln->guard[g].limit);
+			}
 		P(o, "%s", q > 1 ? ", " : "");
 	}
 }
@@ -69,9 +83,9 @@ static void emit_slots(Out *o, int k)
 	const HwBuf *B = &o->hw->buf[k];
 	P(o, ", 1'b1};  // slots that hold a bank\n\twire [31:0] e%d_bl = 32'd0", k);
 	if (B->box) {
-		for (int r = 0; r < o->ln->layer->t[B->t].rank; r++)
-			if (B->span[r] > 1 && r != o->pf[k].coord)
-				P(o, " + e%d_q%dx * 32'd%ld", k, r, B->lstride[r]);
+		for (int i = 0; i < B->nbx; i++)
+			if (i != o->pf[k].coord)
+				P(o, " + e%d_q%dx * 32'd%ld", k, i, B->bx[i].lstride);
 	} else {
 		for (int j = 0; j < o->hw->np; j++)
 			if (B->acoef[j] && j != o->pf[k].coord)
@@ -82,61 +96,113 @@ static void emit_slots(Out *o, int k)
 	P(o, "};  // slots 1.. DRAM addresses\n");
 }
 
+/* The words of coordinate i of box buffer k at this refill: a
+ * constant, or (edge tiles cut it) the wire emit_cut_spans writes. */
+static void box_span(const Out *o, int k, int i, char *s, size_t n)
+{
+	const HwBuf *B = &o->hw->buf[k];
+	if (B->bx[i].cut)
+		snprintf(s, n, "e%d_n%d", k, B->bx[i].r);
+	else
+		snprintf(s, n, "32'd%ld", B->bx[i].span);
+}
+
+/* A box walk under edge tiles (plan.c, box_cuts): each cut layer loop's
+ * values in this block, the least of its full count and what each of
+ * its guards leaves (the guard's limit less its terms outside the
+ * block, at the refill's counters), then each cut position's words. */
+static void emit_cut_spans(Out *o, int k)
+{
+	const Hw *hw = o->hw;
+	const HwBuf *B = &hw->buf[k];
+	const Tensor *T = &o->ln->layer->t[B->t];
+	Namer at = {o->pre[k] ? V_PRE : V_CUR, k, 0, 0};
+	for (int d = 0; d < NDIMS; d++) {
+		if (!B->dcut[d])
+			continue;
+		P(o, "\treg [31:0] e%d_v%d;  // values of %s in this block\n"
+		  "\talways @* begin\n\t\te%d_v%d = 32'd%ld;\n", k, d, dim_lower[d],
+		  k, d, B->dvals[d]);
+		for (int g = 0; g < o->ln->nguards; g++) {
+			long c[HW_MAXP];
+			int binds = 0;
+			guard_coefs(hw, g, c);
+			for (int j = 0; j < hw->np; j++)
+				binds |= c[j] && B->inb[j] && hw->part[j].p->dim == d;
+			if (!binds || o->ln->guard[g].trivial)
+				continue;
+			long out[HW_MAXP];
+			for (int j = 0; j < hw->np; j++)
+				out[j] = B->inb[j] ? 0 : c[j];
+			P(o, "\t\tif (32'd%ld - (", o->ln->guard[g].limit);
+			sum(o, at, out, 0);
+			P(o, ") < e%d_v%d)\n\t\t\te%d_v%d = 32'd%ld - (", k, d, k, d,
+			  o->ln->guard[g].limit);
+			sum(o, at, out, 0);
+			P(o, ");\n");
+		}
+		P(o, "\tend\n");
+	}
+	for (int r = 0; r < T->rank; r++) {
+		if (!B->pcut[r] || B->span[r] <= 1)
+			continue;
+		P(o, "\twire [31:0] e%d_n%d = 32'd1", k, r);
+		for (int d = 0; d < NDIMS; d++) {
+			long a = T->idx[r].coef[d];
+			if (!a || !B->dvals[d])
+				continue;
+			if (B->dcut[d])
+				P(o, " + (e%d_v%d - 32'd1) * 32'd%ld", k, d, a);
+			else
+				P(o, " + 32'd%ld", a * (B->dvals[d] - 1));
+		}
+		P(o, ";  // its words at this refill\n");
+	}
+}
+
 /* An engine that walks its block's words one index position at a time
- * (a window fetched without its repeats): counters q<r>, last position
+ * (or several that run on in the buffer and in DRAM: HwBuf.bx), without
+ * the repeats of a window: counters q<i>, the innermost coordinate
  * fastest; the block's first element is where every part inside the
  * buffer is 0, which the controller's counters are at a refill. */
 static void emit_box(Out *o, int k)
 {
 	const HwBuf *B = &o->hw->buf[k];
-	const Tensor *T = &o->ln->layer->t[B->t];
-	long rowstride[MAX_RANK], rs = 1;
-	for (int r = T->rank - 1; r >= 0; r--) {
-		rowstride[r] = rs;
-		rs *= T->shape[r];
+	for (int i = 0; i < B->nbx; i++) {
+		int w = hw_bits(B->bx[i].span);
+		P(o, "\treg [%d:0] e%d_q%d;\n\twire [31:0] e%d_q%dx = {%d'd0, e%d_q%d};"
+		  "\n\treg [31:0] f%d_q%d;\n", w - 1, k, i, k, i, 32 - w, k, i, k, i);
 	}
-	for (int r = 0; r < T->rank; r++)
-		if (B->span[r] > 1) {
-			int w = hw_bits(B->span[r]);
-			P(o, "\treg [%d:0] e%d_q%d;\n\twire [31:0] e%d_q%dx = {%d'd0, e%d_q%d};"
-			  "\n\treg [31:0] f%d_q%d;\n", w - 1, k, r, k, r, 32 - w, k, r, k, r);
-		}
+	if (B->cut)
+		emit_cut_spans(o, k);
 	P(o, "\treg f%d_last;\n\talways @* begin\n", k);
-	for (int r = 0; r < T->rank; r++)
-		if (B->span[r] > 1)
-			P(o, "\t\tf%d_q%d = e%d_q%dx;\n", k, r, k, r);
-	int moving = 0;
-	for (int r = 0; r < T->rank; r++)
-		moving += B->span[r] > 1;
-	P(o, "\t\tf%d_last = 1'b%d;\n", k, moving == 0);
-	int depth = 0;
-	for (int r = T->rank - 1; r >= 0; r--) {
-		if (B->span[r] <= 1)
-			continue;
-		long st = o->pf[k].slots && o->pf[k].coord == r ? o->pf[k].slots : 1;
-		P(o, "%*sf%d_q%d = e%d_q%dx + 32'd%ld;\n%*sif (f%d_q%d %s 32'd%ld) "
-		  "begin\n%*sf%d_q%d = 32'd0;\n", depth + 2, "", k, r, k, r, st,
-		  depth + 2, "", k, r, st > 1 ? ">=" : "==", B->span[r], depth + 3, "",
-		  k, r);
-		depth++;
+	for (int i = 0; i < B->nbx; i++)
+		P(o, "\t\tf%d_q%d = e%d_q%dx;\n", k, i, k, i);
+	P(o, "\t\tf%d_last = 1'b%d;\n", k, B->nbx == 0);
+	for (int i = 0; i < B->nbx; i++) {
+		long st = o->pf[k].slots && o->pf[k].coord == i ? o->pf[k].slots : 1;
+		char bound[32];
+		box_span(o, k, i, bound, sizeof bound);
+		P(o, "%*sf%d_q%d = e%d_q%dx + 32'd%ld;\n%*sif (f%d_q%d %s %s) "
+		  "begin\n%*sf%d_q%d = 32'd0;\n", i + 2, "", k, i, k, i, st,
+		  i + 2, "", k, i, st > 1 || B->bx[i].cut ? ">=" : "==", bound,
+		  i + 3, "", k, i);
 	}
-	if (depth) {
-		P(o, "%*sf%d_last = 1'b1;\n", depth + 2, "", k);
-		for (int i = depth - 1; i >= 0; i--)
+	if (B->nbx) {
+		P(o, "%*sf%d_last = 1'b1;\n", B->nbx + 2, "", k);
+		for (int i = B->nbx - 1; i >= 0; i--)
 			P(o, "%*send\n", i + 2, "");
 	}
 	P(o, "\tend\n");
 	P(o, "\twire [31:0] e%d_la = 32'd0", k);
-	for (int r = 0; r < T->rank; r++)
-		if (B->span[r] > 1)
-			P(o, " + e%d_q%dx * 32'd%ld", k, r, B->lstride[r]);
+	for (int i = 0; i < B->nbx; i++)
+		P(o, " + e%d_q%dx * 32'd%ld", k, i, B->bx[i].lstride);
 	P(o, ";  // local address\n\twire [31:0] e%d_ln = 32'd0;\n"
 	  "\twire [31:0] e%d_pa = ", k, k);
 	sum(o, (Namer){o->pre[k] ? V_PRE : V_CUR, k, 0, 0}, o->hw->lin[B->t],
 	    o->hw->dbase[B->t]);
-	for (int r = 0; r < T->rank; r++)
-		if (B->span[r] > 1)
-			P(o, " + e%d_q%dx * 32'd%ld", k, r, rowstride[r]);
+	for (int i = 0; i < B->nbx; i++)
+		P(o, " + e%d_q%dx * 32'd%ld", k, i, B->bx[i].dstride);
 	P(o, ";  // DRAM address\n\twire dup%d = 1'b0;\n", k);
 	emit_slots(o, k);
 }
@@ -334,14 +400,13 @@ static void engine_step(Out *o, int k, int reset, const char *ind)
 				P(o, "%se%d_%d <= f%d_%d[%d:0];\n", ind, k, j, k, j,
 				  hw->part[j].width - 1);
 		}
-	for (int r = 0; B->box && r < o->ln->layer->t[B->t].rank; r++)
-		if (B->span[r] > 1) {
-			if (reset)
-				P(o, "%se%d_q%d <= %d'd0;\n", ind, k, r, hw_bits(B->span[r]));
-			else
-				P(o, "%se%d_q%d <= f%d_q%d[%d:0];\n", ind, k, r, k, r,
-				  hw_bits(B->span[r]) - 1);
-		}
+	for (int i = 0; B->box && i < B->nbx; i++) {
+		int w = hw_bits(B->bx[i].span);
+		if (reset)
+			P(o, "%se%d_q%d <= %d'd0;\n", ind, k, i, w);
+		else
+			P(o, "%se%d_q%d <= f%d_q%d[%d:0];\n", ind, k, i, k, i, w - 1);
+	}
 }
 
 /* A prefetching engine: it starts on the first block with the layer,

@@ -76,37 +76,73 @@ static long bank_plan(const Hw *hw, int k, long *size)
  * An output's engine also drains so, writing a word of each.  The
  * coordinate steps by `slots`; a slot past the last bank is idle.
  * Returns the slots (0: the buffer moves a word a cycle). */
-static int pfill_plan(const Out *o, int k, long *nbp, long *szp, int *coord,
-                      long *dstride)
+/* A buffer filled from DRAM that is not built as banks takes `slots`
+ * words a cycle when its walk has a coordinate of local address
+ * coefficient 1 (the innermost position of a box walk, a part of
+ * stride 1 in the layout): the slots are consecutive words, one write
+ * port each (as many interleaved banks would take them: no two slots
+ * of a cycle fall in one).  Outputs are drained a word a cycle. */
+static int wide_plan(const Out *o, int k, long bw, long *nbp, int *coord,
+                     long *dstride)
 {
 	const Hw *hw = o->hw;
 	const HwBuf *B = &hw->buf[k];
+	long slots = bw < HW_PORTS ? bw : HW_PORTS;
+	if (B->t == T_OUT || slots < 2)
+		return 0;
+	if (B->box) {   /* the innermost coordinate: local stride 1 */
+		if (!B->nbx)
+			return 0;
+		*nbp = B->bx[0].span;
+		*coord = 0;
+		*dstride = B->bx[0].dstride;
+		return (int)slots;
+	}
+	int c = -1;
+	for (int j = 0; j < hw->np; j++) {
+		if (B->acoef[j] && !B->eng[j])
+			return 0;   /* the address moves outside the walk */
+		if (B->acoef[j] == 1 && hw->part[j].p->extent > 1)
+			c = j;
+	}
+	if (c < 0)
+		return 0;
+	*nbp = hw->part[c].p->extent;
+	*coord = c;
+	*dstride = hw->lin[B->t][c];
+	return (int)slots;
+}
+
+static int pfill_plan(const Out *o, int k, long *nbp, long *szp, int *coord,
+                      long *dstride, int *wide)
+{
+	const Hw *hw = o->hw;
+	const HwBuf *B = &hw->buf[k];
+	*wide = 0;
 	if (B->per_pe || B->parent >= 0 || B->dedup)
 		return 0;
 	long sz, nb = bank_plan(hw, k, &sz);
 	long bw = o->ln->arch->level[B->plevel].bandwidth;
+	if (!nb) {
+		*szp = 0;
+		int G = wide_plan(o, k, bw, nbp, coord, dstride);
+		*wide = G > 0;
+		return G;
+	}
 	long slots = bw > 0 && bw < nb ? bw : nb;
 	if (slots > HW_PORTS)
 		slots = HW_PORTS;
 	if (nb < 2 || slots < 2)
 		return 0;
-	const Tensor *T = &o->ln->layer->t[B->t];
 	int c = -1;
 	long rest = 0;
 	if (B->box) {
-		long rs = 1, rowstride[MAX_RANK];
-		for (int r = T->rank - 1; r >= 0; r--) {
-			rowstride[r] = rs;
-			rs *= T->shape[r];
-		}
-		for (int r = 0; r < T->rank; r++) {
-			if (B->span[r] <= 1)
-				continue;
-			if (c < 0 && B->span[r] == nb && B->lstride[r] == sz) {
-				c = r;
-				*dstride = rowstride[r];
+		for (int i = 0; i < B->nbx; i++) {
+			if (c < 0 && B->bx[i].span == nb && B->bx[i].lstride == sz) {
+				c = i;
+				*dstride = B->bx[i].dstride;
 			} else {
-				rest += (B->span[r] - 1) * B->lstride[r];
+				rest += (B->bx[i].span - 1) * B->bx[i].lstride;
 			}
 		}
 	} else {
@@ -144,7 +180,8 @@ static void plan_pfill(Out *o)
 	o->wslots = 0;
 	for (int k = 0; k < o->hw->nbuf; k++) {
 		int G = pfill_plan(o, k, &o->pf[k].nb, &o->pf[k].size,
-		                   &o->pf[k].coord, &o->pf[k].dstride);
+		                   &o->pf[k].coord, &o->pf[k].dstride,
+		                   &o->pf[k].wide);
 		o->pf[k].slots = G;
 		if (G > o->dslots)
 			o->dslots = G;
@@ -309,6 +346,37 @@ static void emit_banks(Out *o, int k, long nb, long sz)
 		  G * w, k, k, nb, k, k, k, k, G, k, k, G, w, w, k, k, 2 * w, w);
 }
 
+/* A wide fill's write ports (wide_plan): slot q writes the word of
+ * DRAM read slot q (0: the request's own) at the tag's address + q, in
+ * the half the prefetch writes (wh) when double-buffered. */
+static void emit_wide(Out *o, int k)
+{
+	const Hw *hw = o->hw;
+	const HwBuf *B = &hw->buf[k];
+	int G = o->pf[k].slots, w = hw->bits[B->t], pre = o->pre[k];
+	int aw = B->aw + pre, dw = hw->dw;
+	P(o, "\t// filled %d consecutive words a cycle, a write port each\n"
+	  "\twire [%d:0] g%d_swe = {%d{", G, G - 1, k, G);
+	if (pre)
+		P(o, "pr%d_rsp", k);
+	else
+		P(o, "g%d_pf && %s", k, o->npre ? "mrv" : "mem_rvalid");
+	P(o, "}} & {mem_xvalid[%d:0], 1'b1};\n\twire [%d:0] g%d_swa = {", G - 2,
+	  G * aw - 1, k);
+	for (int q = G - 1; q >= 0; q--) {
+		if (pre)
+			P(o, "{1'b0, mem_rtag[%d:0] + %d'd%d} + g%d_wh", B->aw - 1,
+			  B->aw, q, k);
+		else
+			P(o, "mem_rtag[%d:0] + %d'd%d", B->aw - 1, B->aw, q);
+		P(o, "%s", q ? ", " : "};\n");
+	}
+	P(o, "\twire [%d:0] g%d_swx = {mem_xdata, mem_rdata};  // slot q at q*%d\n"
+	  "\twire [%d:0] g%d_swd = {", o->dslots * dw - 1, k, dw, G * w - 1, k);
+	for (int q = G - 1; q >= 0; q--)
+		P(o, "g%d_swx[%d:%d]%s", k, q * dw + w - 1, q * dw, q ? ", " : "};\n");
+}
+
 void emit_gb(Out *o, int k)
 {
 	const Hw *hw = o->hw;
@@ -340,14 +408,17 @@ void emit_gb(Out *o, int k)
 		emit_banks(o, k, nb, bsize);
 		return;
 	}
+	int G = o->pf[k].wide ? o->pf[k].slots : 0;
 	if (o->pre[k]) {   /* two halves: the steps read one, the prefetch
 	                      writes the other */
 		P(o, "\twire [%d:0] g%d_rh = hh%d ? %d'd%ld : %d'd0;\n"
-		  "\twire [%d:0] g%d_wh = hh%d ? %d'd0 : %d'd%ld;\n"
-		  "\ttessera_sram #(.W(%d), .D(%ld), .AW(%d), .NR(%ld), .NW(1)) "
-		  "gb%d (\n\t\t.clk(clk),\n\t\t.re({", aw, k, k, aw + 1, B->words,
-		  aw + 1, aw, k, k, aw + 1, aw + 1, B->words, w, 2 * B->words, aw + 1,
-		  nr, k);
+		  "\twire [%d:0] g%d_wh = hh%d ? %d'd0 : %d'd%ld;\n", aw, k, k,
+		  aw + 1, B->words, aw + 1, aw, k, k, aw + 1, aw + 1, B->words);
+		if (G)
+			emit_wide(o, k);
+		P(o, "\ttessera_sram #(.W(%d), .D(%ld), .AW(%d), .NR(%ld), .NW(%d)) "
+		  "gb%d (\n\t\t.clk(clk),\n\t\t.re({", w, 2 * B->words, aw + 1,
+		  nr, 1 + G, k);
 		for (int i = 1; i >= 0; i--)
 			if (cnt[i])
 				P(o, "g%d_re%s, ", k, grp[i]);
@@ -356,18 +427,28 @@ void emit_gb(Out *o, int k)
 			for (long q = cnt[i] - 1; q >= 0; q--)
 				P(o, "{1'b0, g%d_ra%s[%ld +: %d]} + g%d_rh, ", k, grp[i],
 				  q * aw, aw, k);
-		P(o, "{1'b0, g%d_ra0} + g%d_rh}),\n\t\t.rdata(g%d_rd),\n"
-		  "\t\t.we(g%d_we0),\n\t\t.waddr({1'b0, g%d_wa0} + g%d_wh),\n"
-		  "\t\t.wdata(g%d_wd0));\n", k, k, k, k, k, k, k);
+		const char *sp = G ? "g%d_sw%c, " : "";
+		P(o, "{1'b0, g%d_ra0} + g%d_rh}),\n\t\t.rdata(g%d_rd),\n\t\t.we({", k,
+		  k, k);
+		P(o, sp, k, 'e');
+		P(o, "g%d_we0}),\n\t\t.waddr({", k);
+		P(o, sp, k, 'a');
+		P(o, "{1'b0, g%d_wa0} + g%d_wh}),\n\t\t.wdata({", k, k);
+		P(o, sp, k, 'd');
+		P(o, "g%d_wd0}));\n", k);
 		return;
 	}
+	if (G)
+		emit_wide(o, k);
 	P(o, "\ttessera_sram #(.W(%d), .D(%ld), .AW(%d), .NR(%ld), .NW(%ld)) "
-	  "gb%d (\n\t\t.clk(clk),\n", w, B->words, aw, nr, nw, k);
+	  "gb%d (\n\t\t.clk(clk),\n", w, B->words, aw, nr, nw + G, k);
 	const char *port[5][2] = {{"re", "re"}, {"raddr", "ra"}, {"we", "we"},
 	                          {"waddr", "wa"}, {"wdata", "wd"}};
 	for (int q = 0; q < 5; q++) {
 		int wr = q >= 2;
 		P(o, "\t\t.%s({", port[q][0]);
+		if (G && wr)
+			P(o, "g%d_sw%c, ", k, port[q][1][1]);
 		for (int i = 1; i >= 0; i--)
 			if (cnt[i] && (!wr || out))
 				P(o, "g%d_%s%s, ", k, port[q][1], grp[i]);

@@ -20,6 +20,17 @@ typedef struct HwPart {
 	int width;          /* bits of its counter (holds 0..extent) */
 } HwPart;
 
+/* A coordinate of a box walk: one index position, or several that run
+ * on from each other both in the buffer and in DRAM (each but the
+ * outermost whole in the block). */
+typedef struct HwBoxCoord {
+	int r;              /* its (outermost) index position */
+	int cut;            /* its words vary with edge tiles (one position) */
+	long span;          /* its words in a full block */
+	long lstride;       /* local address step */
+	long dstride;       /* DRAM address step */
+} HwBoxCoord;
+
 /* One on-chip buffer and the engine that fills and drains it. */
 typedef struct HwBuf {
 	const Buffer *b;
@@ -47,6 +58,15 @@ typedef struct HwBuf {
 	                       every word is in the block (a window walked
 	                       without its repeats) */
 	long span[MAX_RANK], lstride[MAX_RANK]; /* per index position */
+	int cut;            /* box walk under edge tiles: each position's
+	                       words are worked out at every refill from
+	                       the values of its loops the block holds */
+	long dvals[NDIMS];  /* cut: values of each layer loop in a full
+	                       block (0: none of its parts is in it) */
+	unsigned char dcut[NDIMS];    /* cut: an edge tile can cut the loop */
+	unsigned char pcut[MAX_RANK]; /* cut: and so the position's words */
+	int nbx;            /* box: the walk's coordinates, innermost first */
+	HwBoxCoord bx[MAX_RANK];
 } HwBuf;
 
 typedef struct Hw {

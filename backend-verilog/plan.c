@@ -53,14 +53,41 @@ static int by_coef(const void *a, const void *b)
 	return (x->c > y->c) - (x->c < y->c);
 }
 
-/* Lays out the block of buffer B: acoef and words. */
-static void layout(Hw *hw, HwBuf *B)
+/* Where index position r goes in buffer B's layout: 0 with the others,
+ * in the tensor's order; 1 when every part of the block in it is an
+ * unrolled loop's (the position only tells PEs apart); 2 when one of
+ * them is a lane part that a per-PE child's engine serves at once. */
+static int lane_position(const Hw *hw, const HwBuf *B, int kb, int r)
+{
+	int any = 0, served = 0;
+	for (int j = 0; j < hw->np; j++)
+		if (B->inb[j] && coef(hw, B->t, r, j)) {
+			if (!hw->part[j].spatial)
+				return 0;
+			any = 1;
+			for (int k = 0; k < hw->nbuf; k++)
+				served |= kb >= 0 && hw->buf[k].parent == kb &&
+				          hw->buf[k].par[j];
+		}
+	return any + served;
+}
+
+/* Lays out the block of buffer B (hw->buf[kb], or kb < 0 for a block
+ * of no buffer): acoef and words.  Positions that only
+ * tell PEs apart go outermost (lane_position), so that each PE's (each
+ * lane's) words are a run of their own and the buffer can be built as a
+ * bank per lane (gbuf.c); the others keep the tensor's order, last
+ * fastest. */
+static void layout(Hw *hw, HwBuf *B, int kb)
 {
 	const Tensor *T = &hw->ln->layer->t[B->t];
 	long stride = 1;
 	memset(B->acoef, 0, sizeof B->acoef);
 	B->box = 1;
-	for (int r = T->rank - 1; r >= 0; r--) {
+	for (int pos = 0; pos < 3 * T->rank; pos++) {
+		int r = T->rank - 1 - pos % T->rank;
+		if (lane_position(hw, B, kb, r) != pos / T->rank)
+			continue;
 		Term term[HW_MAXP];
 		int n = 0;
 		for (int j = 0; j < hw->np; j++)
@@ -169,6 +196,147 @@ static int block_full(const Hw *hw, const HwBuf *B)
 	return 1;
 }
 
+/* Whether guard g binds and holds one of the block's parts. */
+static int guard_in_block(const Hw *hw, const HwBuf *B, int g)
+{
+	if (hw->ln->guard[g].trivial)
+		return 0;
+	for (int j = 0; j < hw->np; j++) {
+		const Part *p = hw->part[j].p;
+		for (int k = 0; B->inb[j] && k < p->nguards; k++)
+			if (p->guard[k] == g)
+				return 1;
+	}
+	return 0;
+}
+
+/* Whether layer loop d's values in the block are cut by an edge tile. */
+static int dim_cut(const Hw *hw, const HwBuf *B, int d)
+{
+	for (int g = 0; g < hw->ln->nguards; g++)
+		if (guard_in_block(hw, B, g))
+			for (int j = 0; j < hw->np; j++)
+				if (B->inb[j] && hw->part[j].p->dim == d)
+					for (int k = 0; k < hw->part[j].p->nguards; k++)
+						if (hw->part[j].p->guard[k] == g)
+							return 1;
+	return 0;
+}
+
+/* The box walk (a window fetched by index position) under edge tiles:
+ * at every refill, each layer loop's values in the block are an
+ * interval cut by its guards, and each position's words an interval
+ * too.  That holds when the block's parts of every loop are its lowest
+ * digits (strides 1, e1, e1*e2, ...: the values 0 .. n-1), when every
+ * guard holds them at those strides (so the cut is min(n, what the
+ * guard leaves)), and when a position's loops, smallest coefficient
+ * first, leave no gap whatever the cut (a cut loop counts as one
+ * value).  Sets B->dvals. */
+static int box_cuts(const Hw *hw, HwBuf *B)
+{
+	const Tensor *T = &hw->ln->layer->t[B->t];
+	for (int d = 0; d < NDIMS; d++) {
+		long next = 1, low = 1;
+		unsigned char used[HW_MAXP] = {0};
+		B->dvals[d] = 0;
+		for (int found = 1; found;) {   /* the digits, lowest first */
+			found = 0;
+			for (int j = 0; j < hw->np; j++) {
+				const Part *p = hw->part[j].p;
+				if (B->inb[j] && !used[j] && p->dim == d &&
+				    p->stride == next) {
+					next *= p->extent;
+					used[j] = found = 1;
+				}
+			}
+		}
+		for (int j = 0; j < hw->np; j++) {
+			const Part *p = hw->part[j].p;
+			if (p->dim != d)
+				continue;
+			if (B->inb[j]) {
+				if (p->stride >= next)
+					return 0;   /* not among the lowest digits */
+				low = 0;
+				for (int k = 0; k < p->nguards; k++)
+					if (!hw->ln->guard[p->guard[k]].trivial &&
+					    p->gstride[k] != p->stride)
+						return 0;
+			} else if (p->stride < next) {
+				return 0;
+			}
+		}
+		B->dvals[d] = low ? 0 : next;
+	}
+	for (int r = 0; r < T->rank; r++) {
+		long reach = 1, done = 0;   /* values 0 .. reach-1 are covered */
+		for (;;) {   /* the loops by coefficient, smallest first */
+			int best = -1;
+			for (int d = 0; d < NDIMS; d++) {
+				long a = T->idx[r].coef[d];
+				if (B->dvals[d] && a > done &&
+				    (best < 0 || a < T->idx[r].coef[best]))
+					best = d;
+			}
+			if (best < 0)
+				break;
+			long a = T->idx[r].coef[best];
+			for (int d = 0; d < NDIMS; d++) {
+				if (!B->dvals[d] || T->idx[r].coef[d] != a)
+					continue;
+				if (a > reach)
+					return 0;
+				B->dcut[d] = (unsigned char)dim_cut(hw, B, d);
+				B->pcut[r] |= B->dcut[d];
+				if (!B->dcut[d])
+					reach += a * (B->dvals[d] - 1);
+			}
+			done = a;
+		}
+	}
+	return 1;
+}
+
+/* The box walk's coordinates (HwBuf.bx): the block's positions by
+ * local stride, innermost first; a position joins the coordinate inside
+ * it (the one before it in the layout) when neither is cut and the
+ * inner one's words are whole rows of the tensor, so that the DRAM
+ * address runs on from one to the other as the local address does; a
+ * position that tells PEs apart stays alone (it may pick a bank). */
+static void box_coords(const Hw *hw, HwBuf *B, int kb)
+{
+	const Tensor *T = &hw->ln->layer->t[B->t];
+	long rowstride[MAX_RANK], rs = 1;
+	for (int r = T->rank - 1; r >= 0; r--) {
+		rowstride[r] = rs;
+		rs *= T->shape[r];
+	}
+	B->nbx = 0;
+	for (long st = 1; st < B->words;) {
+		int r = 0;
+		while (r < T->rank && !(B->lstride[r] == st && B->span[r] > 1))
+			r++;
+		ASSERT(r < T->rank);
+		int cut = B->cut && B->pcut[r];
+		if (B->nbx) {
+			HwBoxCoord *in = &B->bx[B->nbx - 1];
+			if (!in->cut && !cut && !lane_position(hw, B, kb, r) &&
+			    in->span * in->dstride == rowstride[r]) {
+				in->span *= B->span[r];
+				in->r = r;
+				st = in->lstride * in->span;
+				continue;
+			}
+		}
+		B->bx[B->nbx].r = r;
+		B->bx[B->nbx].cut = cut;
+		B->bx[B->nbx].span = B->span[r];
+		B->bx[B->nbx].lstride = B->lstride[r];
+		B->bx[B->nbx++].dstride = rowstride[r];
+		st = B->lstride[r] * B->span[r];
+	}
+}
+
 typedef struct Reach {
 	long elem, lane;
 } Reach;
@@ -224,7 +392,7 @@ static int plan_lanes(Hw *hw, int t, char *err, size_t errlen)
 	s.t = t;
 	for (int j = 0; j < hw->np; j++)
 		s.inb[j] = hw->part[j].spatial && hw->index[t][j];
-	layout(hw, &s);
+	layout(hw, &s, -1);
 	for (int j = 0; j < hw->np; j++)
 		hw->lmult[t][j] = s.inb[j] ? s.acoef[j] : 0;
 	hw->nlanes[t] = s.words;
@@ -308,15 +476,20 @@ static int plan_buffers(Hw *hw, char *err, size_t errlen)
 			}
 			if (B->per_pe)
 				B->lanes = hw->nlanes[t];
-			layout(hw, B);
+			layout(hw, B, k);
 			long settings, words = distinct(hw, B, &settings);
 			B->dedup = words < 0 || words < settings;
-			/* a window filled from DRAM: walk its words, not its settings */
+			/* filled from DRAM with every word of its layout in it (a
+			 * window too): walk its words by position, not its settings */
 			B->box &= !B->per_pe && t != T_OUT && B->parent < 0 &&
-			          B->dedup && words == B->words && block_full(hw, B);
+			          words == B->words;
+			B->cut = B->box && !block_full(hw, B);
+			if (B->cut)
+				B->cut = B->box = box_cuts(hw, B);
 			if (B->box) {
 				B->dedup = 0;
 				memset(B->eng, 0, sizeof B->eng);
+				box_coords(hw, B, k);
 			}
 			if (B->per_pe && lanes_share(hw, B))
 				return fail(err, errlen, "PEs of different lanes share words "

@@ -202,7 +202,11 @@ static void emit_fetch(Out *o, int k, int id, const char *in)
 {
 	int G = o->pf[k].slots;
 	P(o, "%srq_v = 1'b1;\n%srq_addr = e%d_pa;\n", in, in, k);
-	if (G)
+	if (G && o->pf[k].wide)
+		P(o, "%srq_tag = {8'd%d, 24'd0, e%d_la};  // slot 0's address\n"
+		  "%srq_xv[%d:0] = e%d_sv[%d:1];\n%srq_xaddr[%d:0] = e%d_xa;\n", in,
+		  id, k, in, G - 2, k, G - 1, in, (G - 1) * 32 - 1, k);
+	else if (G)
 		P(o, "%srq_tag = {8'd%d, e%d_bc[23:0], e%d_bl};  // first bank, "
 		  "address in it\n%srq_xv[%d:0] = e%d_sv[%d:1];\n"
 		  "%srq_xaddr[%d:0] = e%d_xa;\n", in, id, k, k, in, G - 2, k, G - 1,
