@@ -157,6 +157,10 @@ void emit_array(Out *o)
 				  hw->inner[t], n, w, w);
 			continue;
 		}
+		if (t == T_OUT && o->oh >= 0) {
+			emit_pe_halves(o);
+			continue;
+		}
 		P(o, ",\n\t\t\t.ra_%s(ra_%s[%d:0]), .fw_%s(fwall_%s && LANE_%s == "
 		  "rsp_tag[63:32]%s", n, n, B->aw - 1, n, n, n,
 		  t == T_OUT ? " && CH0" : "");

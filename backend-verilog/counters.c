@@ -40,10 +40,19 @@ void emit_counters(Out *o)
 	  "\t\t\tif (st == S_FLUSH) k_flush <= k_flush + 64'd1;\n"
 	  "\t\t\tif (st == S_DONE && !done) k_end <= k_end + 64'd1;\n"
 	  "\t\t\tif (st == S_JOB) k_job[job[%d:0]] <= k_job[job[%d:0]] + 64'd1;\n"
-	  "\t\t\tif (jinit) k_jrun[ij[%d:0]] <= k_jrun[ij[%d:0]] + 64'd1;\n"
-	  "\t\t\tif (stb) begin\n\t\t\t\tk_mac <= k_mac + $countones(pv);\n",
+	  "\t\t\tif (jinit) k_jrun[ij[%d:0]] <= k_jrun[ij[%d:0]] + 64'd1;\n",
 	  hw_bits(o->njobs - 1) - 1, hw_bits(o->njobs - 1) - 1,
 	  hw_bits(o->njobs - 1) - 1, hw_bits(o->njobs - 1) - 1);
+	if (o->oh >= 0) {   /* the halves: the steps wait for their background
+	                       (its drain's share), and its runs */
+		int jd = job_of(o, o->oh, 1), jf = job_of(o, o->oh, 0);
+		P(o, "\t\t\tif (st == S_WAIT) k_job[%d] <= k_job[%d] + 64'd1;\n"
+		  "\t\t\tif (hgo_swap) k_jrun[%d] <= k_jrun[%d] + 64'd1;\n"
+		  "\t\t\tif ((hgo_swap || hgo_sync) && !tl%d && !tdeep%d && tret%d)\n"
+		  "\t\t\t\tk_jrun[%d] <= k_jrun[%d] + 64'd1;\n", jd, jd, jd, jd,
+		  o->oh, o->oh, o->oh, jf, jf);
+	}
+	P(o, "\t\t\tif (stb) begin\n\t\t\t\tk_mac <= k_mac + $countones(pv);\n");
 	for (int t = 0; t < NTENSORS; t++) {
 		const HwBuf *B = &hw->buf[hw->inner[t]];
 		int lv = B->b->level;

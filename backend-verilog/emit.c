@@ -26,6 +26,7 @@
 void hw_emit(FILE *f, const Hw *hw)
 {
 	Out o = {.f = f, .hw = hw, .ln = hw->ln};
+	o.oh = hw->buf[hw->inner[T_OUT]].per_pe ? hw->inner[T_OUT] : -1;
 	plan_jobs(&o);
 	gbuf_plan(&o);
 	char *text = NULL;
@@ -56,7 +57,11 @@ void hw_emit(FILE *f, const Hw *hw)
 	for (int k = 0; k < hw->nbuf; k++)
 		emit_engine(&o, k);
 	emit_datapath(&o);
+	if (o.oh >= 0)
+		emit_halves_decl(&o);
 	emit_fsm(&o);
+	if (o.oh >= 0)
+		emit_halves(&o);
 	for (int k = 0; k < hw->nbuf; k++) {
 		if (is_gb(hw, k))
 			emit_gb(&o, k);

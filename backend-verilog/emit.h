@@ -33,6 +33,8 @@ typedef struct Out {
 	int pre[MAX_BUFFERS]; /* double-buffered: the next block is fetched
 	                         into the other half while the steps run */
 	int npre;
+	int oh;             /* the per-PE output buffer built as two halves
+	                       (halves.c), or -1 */
 } Out;
 
 static inline void P(Out *o, const char *fmt, ...)
@@ -128,7 +130,9 @@ enum {
 	V_ENGNEXT,  /* engine k's next values (f<k>_<j>) */
 	V_LANE,     /* spatial parts as a lane's constants S<j> */
 	V_PRE,      /* a prefetch's shadow counters (pc<k>_<j>x) */
-	V_PRENEXT   /* and their next values (pn<k>_<j>) */
+	V_PRENEXT,  /* and their next values (pn<k>_<j>) */
+	V_HX,       /* the halves' block after which they prepare one (tx<k>_<j>x) */
+	V_HN        /* the block they prepare (tn<k>_<j>) */
 };
 
 typedef struct Namer {
@@ -189,6 +193,18 @@ void emit_array(Out *o);
 
 /* counters.c: the simulation-only counters and their report */
 void emit_counters(Out *o);
+
+/* The address bits of a per-PE output with two halves: the halves are
+ * interleaved, word a of half h at 2a + h (one word: h alone). */
+static inline int half_aw(const HwBuf *B)
+{
+	return B->words == 1 ? 1 : B->aw + 1;
+}
+
+/* halves.c: the per-PE output buffer's two halves (Out.oh) */
+void emit_halves_decl(Out *o);   /* what the sequencer reads */
+void emit_halves(Out *o);        /* the background and its target */
+void emit_pe_halves(Out *o);     /* the output's ports of PE p */
 
 /* tessera_sram, tessera_sum and tessera_pe (modules.c) */
 void emit_modules(Out *o);

@@ -451,17 +451,25 @@ void emit_engine_regs(Out *o, int k)
 		emit_prefetch_regs(o, k);
 		return;
 	}
-	P(o, "\twire act%d = st == S_JOB && jst && e%d_run && (job == 8'd%d",
+	int half = o->oh == k;   /* halves.c: the background walks too */
+	P(o, "\twire jact%d = st == S_JOB && jst && e%d_run && (job == 8'd%d",
 	  k, k, jf);
 	if (jd >= 0)
 		P(o, " || job == 8'd%d", jd);
+	P(o, ");\n\twire act%d = jact%d%s;\n", k, k, half ? " || hba" : "");
 	char skip[32] = "";
 	if (B->per_pe && hw->collapsed[B->t])   /* not its lane's first */
 		snprintf(skip, sizeof skip, " && !skip%d", k);
-	P(o, ");\n\twire fi%d = act%d && job == 8'd%d && !dup%d%s;  // fetch\n",
-	  k, k, jf, k, skip);
+	P(o, "\twire fi%d = (jact%d && job == 8'd%d%s) && !dup%d%s;  // fetch\n",
+	  k, k, jf, half ? " || hba && !hbd" : "", k, skip);
+	if (half)
+		P(o, "\twire dw%d = jact%d && job == 8'd%d || hba && hbd;  "
+		  "// the drain walks\n", k, k, jd);
 	if (jd >= 0) {
-		P(o, "\twire di%d = act%d && job == 8'd%d && ", k, k, jd);
+		if (half)
+			P(o, "\twire di%d = dw%d && ", k, k);
+		else
+			P(o, "\twire di%d = act%d && job == 8'd%d && ", k, k, jd);
 		if (B->per_pe && B->npar > 1)
 			P(o, "1'b1;  // drain: every lane at once\n");
 		else if (B->per_pe)
@@ -482,6 +490,11 @@ void emit_engine_regs(Out *o, int k)
 		P(o, "\t\t\te%d_run <= ij != 8'd%d || ret%d;\n", k, jf, k);
 	else
 		P(o, "\t\t\te%d_run <= 1'b1;\n", k);
+	if (half) {   /* the background starts, or goes from drain to return */
+		P(o, "\t\tend else if (hgo_swap || hgo_sync || hba && hbd && "
+		  "f%d_last) begin\n", k);
+		engine_step(o, k, 1, "\t\t\t");
+	}
 	P(o, "\t\tend else if (act%d) begin\n", k);
 	engine_step(o, k, 0, "\t\t\t");
 	P(o, "\t\t\tif (f%d_last) e%d_run <= 1'b0;\n\t\tend\n", k, k);

@@ -76,6 +76,7 @@ static void emit_pe(Out *o)
 	const Hw *hw = o->hw;
 	int wo = hw->bits[T_OUT];
 	const HwBuf *O = &hw->buf[hw->inner[T_OUT]];
+	int half = o->oh >= 0;   /* the output's words twice: two halves */
 	P(o, "// One PE: a %d x %d -> %d bit multiply-accumulate and its "
 	  "register files.\nmodule tessera_pe (\n\tinput wire clk", hw->bits[T_A],
 	  hw->bits[T_B], wo);
@@ -84,7 +85,7 @@ static void emit_pe(Out *o)
 		  "sum\n\tinput wire va,\n\tinput wire firsta");
 	for (int t = 0; t < NTENSORS; t++) {
 		const HwBuf *B = &hw->buf[hw->inner[t]];
-		int w = hw->bits[t], aw = B->aw;
+		int w = hw->bits[t], aw = t == T_OUT && half ? half_aw(B) : B->aw;
 		const char *n = tname(t);
 		if (!B->per_pe) {
 			if (t == T_OUT)
@@ -104,7 +105,7 @@ static void emit_pe(Out *o)
 	P(o, "\n);\n\t/* verilator no_inline_module */\n");
 	for (int t = 0; t < NTENSORS; t++) {
 		const HwBuf *B = &hw->buf[hw->inner[t]];
-		int w = hw->bits[t], aw = B->aw;
+		int w = hw->bits[t], aw = t == T_OUT && half ? half_aw(B) : B->aw;
 		const char *n = tname(t);
 		if (!B->per_pe)
 			continue;
@@ -127,19 +128,29 @@ static void emit_pe(Out *o)
 	}
 	P(o, "\treg v, first, clrb;\n\talways @(posedge clk) begin\n"
 	  "\t\tv <= va;\n\t\tfirst <= firsta;\n\t\tclrb <= clr_o;\n\tend\n");
+	long words = O->words << half;
 	P(o, "\treg [%d:0] rf_o [0:%ld];\n\treg [%ld:0] tch;\n"
 	  "\twire [%d:0] psum = first ? %d'd0 : rf_o[rb_o];\n"
 	  "\tassign dv_o = rf_o[da_o];\n\tassign dt_o = tch[da_o];\n"
 	  "\tinteger i;\n\talways @(posedge clk) begin\n"
 	  "\t\tif (clrb) begin\n\t\t\ttch <= %ld'd0;\n"
-	  "\t\t\tfor (i = 0; i <= %ld; i = i + 1) rf_o[i] <= %d'd0;\n"
-	  "\t\tend else if (fwb_o) begin\n\t\t\trf_o[fab_o] <= fdb_o;\n"
-	  "\t\t\ttch[fab_o] <= 1'b1;\n\t\tend else if (v) begin\n"
-	  "\t\t\trf_o[rb_o] <= psum + mul;\n\t\t\ttch[rb_o] <= 1'b1;\n"
-	  "\t\tend else if (dc_o) begin\n\t\t\ttch[da_o] <= 1'b0;\n\t\tend\n"
-	  "\tend\nendmodule\n\n",
-	  wo - 1, O->words - 1, O->words - 1, wo - 1, wo, O->words,
-	  O->words - 1, wo);
+	  "\t\t\tfor (i = 0; i <= %ld; i = i + 1) rf_o[i] <= %d'd0;\n",
+	  wo - 1, words - 1, words - 1, wo - 1, wo, words, words - 1, wo);
+	if (half)   /* the steps write one half, a fill or a drain the other
+	               (a write port each); a drained word is cleared */
+		P(o, "\t\tend else begin\n\t\t\tif (v) begin\n"
+		  "\t\t\t\trf_o[rb_o] <= psum + mul;\n\t\t\t\ttch[rb_o] <= 1'b1;\n"
+		  "\t\t\tend\n\t\t\tif (fwb_o) begin\n"
+		  "\t\t\t\trf_o[fab_o] <= fdb_o;\n\t\t\t\ttch[fab_o] <= 1'b1;\n"
+		  "\t\t\tend else if (dc_o) begin\n\t\t\t\ttch[da_o] <= 1'b0;\n"
+		  "\t\t\t\trf_o[da_o] <= %d'd0;\n\t\t\tend\n\t\tend\n"
+		  "\tend\nendmodule\n\n", wo);
+	else
+		P(o, "\t\tend else if (fwb_o) begin\n\t\t\trf_o[fab_o] <= fdb_o;\n"
+		  "\t\t\ttch[fab_o] <= 1'b1;\n\t\tend else if (v) begin\n"
+		  "\t\t\trf_o[rb_o] <= psum + mul;\n\t\t\ttch[rb_o] <= 1'b1;\n"
+		  "\t\tend else if (dc_o) begin\n\t\t\ttch[da_o] <= 1'b0;\n\t\tend\n"
+		  "\tend\nendmodule\n\n");
 }
 
 void emit_modules(Out *o)

@@ -27,7 +27,19 @@ static const char *val(const Out *o, Namer n, int j, char *s, size_t len)
 			snprintf(s, len, "S%d", j);
 			return s;
 		}
+		if (o->oh == n.k && refill_part(o->hw, &o->hw->buf[n.k], j)) {
+			/* the halves' engine works on the block it drains or
+			 * prepares (halves.c) */
+			snprintf(s, len, "ob%d_%dx", n.k, j);
+			return s;
+		}
 		n.mode = o->pre[n.k] ? V_PRE : V_CUR;
+	}
+	if (n.mode == V_HX || n.mode == V_HN) {
+		if (!refill_part(o->hw, &o->hw->buf[n.k], j))
+			return NULL;
+		snprintf(s, len, n.mode == V_HX ? "tx%d_%dx" : "tn%d_%d", n.k, j);
+		return s;
 	}
 	if (n.mode == V_PRE || n.mode == V_PRENEXT) {
 		/* a prefetching engine's block: its refill parts from the

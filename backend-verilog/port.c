@@ -40,8 +40,8 @@ void emit_ports(Out *o)
 	P(o, "\t// Addresses are computed in 32 bits and sliced to each memory's\n"
 	  "\t// width: their high bits are unused by design.\n"
 	  "\t/* verilator lint_off UNUSEDSIGNAL */\n");
-	P(o, "\tlocalparam [2:0] %s;\n\tlocalparam integer NPE = %ld;\n",
-	  S_NAMES, hw->npe);
+	P(o, "\tlocalparam [2:0] %s%s;\n\tlocalparam integer NPE = %ld;\n",
+	  S_NAMES, o->oh >= 0 ? ", S_WAIT = 3'd5" : "", hw->npe);
 }
 
 void emit_datapath(Out *o)

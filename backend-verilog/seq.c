@@ -69,6 +69,48 @@ int job_of(const Out *o, int k, int drain)
 	return -1;
 }
 
+/* The counters move to the next step. */
+static void emit_advance(Out *o, const char *ind)
+{
+	for (int j = 0; j < o->hw->np; j++)
+		if (temporal(o->hw, j))
+			P(o, "%sc%d <= n%d[%d:0];\n", ind, j, j, o->hw->part[j].width - 1);
+}
+
+/* The steps with the output's halves (halves.c): a step after which
+ * the halves' block changes waits (S_WAIT) until their background is
+ * idle; a refill of the halves alone swaps them (hgo_swap) and the
+ * steps go on, unless other buffers' jobs have to run. */
+static void emit_step_halves(Out *o)
+{
+	const Hw *hw = o->hw;
+	int k = o->oh;
+	P(o, "\t\tS_STEP: if (nlast || chg != %d'd0) begin\n", hw->nbuf);
+	for (int j = 0; j < hw->np; j++)
+		if (temporal(hw, j))
+			P(o, "\t\t\tnx%d <= n%d;\n", j, j);
+	P(o, "\t\t\tif ((nlast || chg%d) && !hidle) st <= S_WAIT;\n"
+	  "\t\t\telse hevt;\n\t\tend else begin\n", k);
+	emit_advance(o, "\t\t\t");
+	P(o, "\t\tend\n\t\tS_WAIT: if (hidle) hevt;\n");
+}
+
+/* hevt: the sequencer acts on the event after a step (emit_step_halves):
+ * the steps go on when the halves alone change (they swap), else the
+ * jobs of the buffers that change run (the halves' among them unless
+ * they swap), or the last drains. */
+static void emit_hevt(Out *o)
+{
+	const Hw *hw = o->hw;
+	int n = hw->nbuf, k = o->oh;
+	P(o, "\tlocalparam [%d:0] HK = %d'd1 << %d;\n\ttask hevt;\n\t\tbegin\n"
+	  "\t\t\tif (hshal && (chg & ~HK) == %d'd0) begin\n", n - 1, n, k, n);
+	emit_advance(o, "\t\t\t\t");
+	P(o, "\t\t\tend else begin\n\t\t\t\tending <= nlast;\n"
+	  "\t\t\t\tpend <= nlast ? OBUFS : hshal ? chg & ~HK : chg;\n"
+	  "\t\t\t\tst <= S_FLUSH;\n\t\t\tend\n\t\tend\n\tendtask\n");
+}
+
 void emit_fsm(Out *o)
 {
 	const Hw *hw = o->hw;
@@ -130,6 +172,9 @@ void emit_fsm(Out *o)
 	  "// the job starting\n",
 	  o->first_fill, o->first_fill, o->first_fill, o->first_fill, o->njobs,
 	  o->first_fill);
+	if (o->oh >= 0)   /* the jobs end and the steps resume */
+		P(o, "\twire hstep = jend && jd == 8'd255 && jf == 8'd255 && "
+		  "!(jcommit && ending);\n");
 	P(o, "\ttask to_next;\n\t\tbegin\n\t\t\tjst <= jnow;\n"
 	  "\t\t\tif (jd != 8'd255) job <= jd;\n"
 	  "\t\t\telse if (jcommit && ending) st <= S_DONE;\n"
@@ -139,6 +184,8 @@ void emit_fsm(Out *o)
 			P(o, "\t\t\t\t\tc%d <= nx%d[%d:0];\n", j, j, hw->part[j].width - 1);
 	P(o, "\t\t\t\tend\n\t\t\t\tif (jf != 8'd255) job <= jf;\n"
 	  "\t\t\t\telse st <= S_STEP;\n\t\t\tend\n\t\tend\n\tendtask\n");
+	if (o->oh >= 0)
+		emit_hevt(o);
 	P(o, "\talways @(posedge clk) begin\n\t\tif (rst) begin\n"
 	  "\t\t\tst <= S_IDLE;\n\t\t\tdone <= 1'b0;\n\t\t\tjob <= 8'd0;\n"
 	  "\t\t\tjst <= 1'b0;\n\t\tend else case (st)\n"
@@ -150,19 +197,22 @@ void emit_fsm(Out *o)
 	  "\t\t\tjob <= 8'd%d;\n\t\t\tjst <= 1'b0;\n\t\t\tst <= S_JOB;\n"
 	  "\t\tend\n", hw->nbuf, o->first_fill);
 	P(o, "\t\tS_JOB: if (!jst) jst <= 1'b1;\n"
-	  "\t\t\telse if (jend) to_next;\n"
-	  "\t\tS_STEP: if (nlast) begin\n\t\t\tending <= 1'b1;\n"
-	  "\t\t\tpend <= OBUFS;\n\t\t\tst <= S_FLUSH;\n"
-	  "\t\tend else if (chg != %d'd0) begin\n\t\t\tpend <= chg;\n",
-	  hw->nbuf);
-	for (int j = 0; j < hw->np; j++)
-		if (temporal(hw, j))
-			P(o, "\t\t\tnx%d <= n%d;\n", j, j);
-	P(o, "\t\t\tst <= S_FLUSH;\n\t\tend else begin\n");
-	for (int j = 0; j < hw->np; j++)
-		if (temporal(hw, j))
-			P(o, "\t\t\tc%d <= n%d[%d:0];\n", j, j, hw->part[j].width - 1);
-	P(o, "\t\tend\n\t\tS_FLUSH: begin\n\t\t\tst <= S_JOB;\n"
+	  "\t\t\telse if (jend) to_next;\n");
+	if (o->oh >= 0)
+		emit_step_halves(o);
+	else {
+		P(o, "\t\tS_STEP: if (nlast) begin\n\t\t\tending <= 1'b1;\n"
+		  "\t\t\tpend <= OBUFS;\n\t\t\tst <= S_FLUSH;\n"
+		  "\t\tend else if (chg != %d'd0) begin\n\t\t\tpend <= chg;\n",
+		  hw->nbuf);
+		for (int j = 0; j < hw->np; j++)
+			if (temporal(hw, j))
+				P(o, "\t\t\tnx%d <= n%d;\n", j, j);
+		P(o, "\t\t\tst <= S_FLUSH;\n\t\tend else begin\n");
+		emit_advance(o, "\t\t\t");
+		P(o, "\t\tend\n");
+	}
+	P(o, "\t\tS_FLUSH: begin\n\t\t\tst <= S_JOB;\n"
 	  "\t\t\tto_next;\n\t\tend\n"
 	  "\t\tS_DONE: if (!mem_req) done <= 1'b1;\n"
 	  "\t\tdefault: st <= S_IDLE;\n\t\tendcase\n\tend\n");
@@ -217,6 +267,25 @@ static void emit_fetch(Out *o, int k, int id, const char *in)
 		P(o, "%srq_tag = {e%d_ln, e%d_la};\n", in, k, k);
 }
 
+/* What the output's halves' engine drives (halves.c), in its jobs and
+ * in the background alike: the PEs' drain bus, and (one lane at a
+ * time) the parent's port 0; its returns come back on their own path
+ * (ot_*), so they may run beside another buffer's job. */
+static void halves_mux(Out *o)
+{
+	const Hw *hw = o->hw;
+	int k = o->oh, p = hw->buf[k].parent, w = hw->bits[T_OUT];
+	ASSERT(p >= 0);
+	P(o, "\t\tdcall = dw%d;  // the halves' engine\n", k);
+	if (hw->buf[k].npar > 1)
+		return;   /* the lanes' own ports (par%d) */
+	P(o, "\t\tif (fi%d) begin\n\t\t\tg%d_re0 = 1'b1;\n"
+	  "\t\t\tg%d_ra0 = e%d_pa[%d:0];\n\t\tend\n\t\tif (di%d) begin\n"
+	  "\t\t\tg%d_we0 = 1'b1;\n\t\t\tg%d_wa0 = e%d_pa[%d:0];\n"
+	  "\t\t\tg%d_wd0 = dsum[%d:0];\n\t\tend\n", k, p, p, k,
+	  hw->buf[p].aw - 1, k, p, p, k, hw->buf[p].aw - 1, p, w - 1);
+}
+
 /* What the active job drives this cycle: the ports of the shared
  * buffers, the DRAM request, the PEs' fill and drain buses. */
 void emit_job_mux(Out *o)
@@ -258,7 +327,9 @@ void emit_job_mux(Out *o)
 		int p = B->parent, w = hw->bits[B->t];
 		const char *n = tname(B->t);
 		P(o, "\t\t8'd%d: begin\n", i);
-		if (o->pre[k]) {
+		if (o->oh == k) {
+			P(o, "\t\t\t// the halves' engine: below\n");
+		} else if (o->pre[k]) {
 			P(o, "\t\t\t// prefetched: the job waits for the block, "
 			  "then the halves swap\n");
 		} else if (!o->job_drain[i]) {
@@ -357,6 +428,8 @@ void emit_job_mux(Out *o)
 			  "\t\t\tg%d_wd0 = mem_rdata[%d:0];\n\t\tend\n", k, k, k,
 			  B->aw - 1, k, hw->bits[B->t] - 1);
 	}
+	if (o->oh >= 0)
+		halves_mux(o);
 	for (int i = 0; i < o->njobs; i++) {
 		const HwBuf *B = &hw->buf[o->job_buf[i]];
 		if (!o->job_drain[i] && B->per_pe && B->t == T_OUT)

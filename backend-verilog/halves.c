@@ -1,0 +1,134 @@
+/* halves.c - the per-PE output buffer built as two halves, so that a
+ * refill of it does not stop the array: the steps accumulate into one
+ * half while the background drains the other (the block just finished)
+ * and then returns into it the partial sums of the block after the next
+ * one, so that it is ready when the steps come to it (docs/hardware.md).
+ *
+ * A refill of the halves alone (the parent keeps its block) swaps them
+ * in the cycle the sequencer sees it, once the background is idle.
+ * When the parent changes too (its partial sums move) or the layer
+ * ends, both halves are drained by the jobs as before: the background's
+ * half first, then the steps' half by the drain job, and the fill job
+ * returns the next block's partial sums into the steps' half.
+ *
+ * Assumes the sequencer's signals (st, chg, pend, nlast, jend, jd, jf,
+ * jcommit, hstep: seq.c), the controller's counters and the engine of
+ * the buffer (engine.c), whose counters move with the background too.
+ */
+#include "emit.h"
+
+/* The registers and wires the sequencer reads, declared before it. */
+void emit_halves_decl(Out *o)
+{
+	int k = o->oh;
+	P(o, "\n\t// ---- the output's two halves in every PE (engine %d) ----\n"
+	  "\treg hc;  // the half the steps accumulate into\n"
+	  "\treg hbd, hbt;  // the other half: being drained; partial sums "
+	  "being returned into it\n"
+	  "\treg hbs;  // the background's first cycle (the last step ends)\n"
+	  "\treg ot_v, ot_v2, ot_h;  // a return word read last cycle, and "
+	  "the cycle after\n\treg [63:0] ot_tag;\n"
+	  "\twire hidle = !hbd && !hbt && !ot_v && !ot_v2;\n"
+	  "\twire hba = (hbd || hbt) && !hbs;  // the background walks\n"
+	  "\twire eh%d = hbd || hbt ? !hc : hc;  // the half engine %d works on\n"
+	  "\twire hshal, hgo_swap, hgo_sync;\n", k, k, k);
+}
+
+/* The block after the one the halves start on (the controller's next
+ * block at a swap, else its block): the odometer of the buffer's refill
+ * parts, whether that block exists, whether its partial sums come back,
+ * and whether the parent's block changes on the way (then the jobs
+ * return them). */
+static void emit_target(Out *o)
+{
+	const Hw *hw = o->hw;
+	int k = o->oh, p = hw->buf[k].parent;
+	const HwBuf *B = &hw->buf[k];
+	unsigned char use[HW_MAXP];
+	for (int j = 0; j < hw->np; j++) {
+		use[j] = refill_part(hw, B, j);
+		if (use[j])
+			P(o, "\twire [31:0] tx%d_%dx = hgo_swap ? n%d : jcommit ? nx%d : "
+			  "c%dx;\n\treg [31:0] tn%d_%d;\n", k, j, j, j, j, k, j);
+	}
+	char last[16];
+	snprintf(last, sizeof last, "tl%d", k);
+	odometer(o, use, (Namer){V_HX, k, 0, 0}, (Namer){V_HN, k, 0, 0}, last,
+	         -1, 1);
+	P(o, "\twire tdeep%d = 1'b0", k);
+	for (int j = 0; j < hw->np; j++)
+		if (use[j] && refill_part(hw, &hw->buf[p], j))
+			P(o, " || tn%d_%d != tx%d_%dx", k, j, k, j);
+	P(o, ";  // the parent's block changes\n\twire tret%d = 1'b0", k);
+	for (int j = 0; j < hw->np; j++)
+		if (use[j] && B->ret[j])
+			P(o, " || tn%d_%d != 32'd0", k, j);
+	P(o, ";  // its partial sums come back\n");
+}
+
+void emit_halves(Out *o)
+{
+	const Hw *hw = o->hw;
+	int k = o->oh, p = hw->buf[k].parent;
+	const HwBuf *B = &hw->buf[k];
+	P(o, "\tassign hshal = chg%d && !chg%d && !nlast;  // a refill of the "
+	  "halves alone\n"
+	  "\tassign hgo_swap = (st == S_STEP || st == S_WAIT) && hshal && hidle;\n"
+	  "\tassign hgo_sync = hstep && pend[%d];  // its jobs ran\n", k, p, k);
+	emit_target(o);
+	for (int j = 0; j < hw->np; j++)
+		if (refill_part(hw, B, j))
+			P(o, "\treg [%d:0] ds%d_%d, pt%d_%d;  // the block drained, "
+			  "the block prepared\n\twire [31:0] ob%d_%dx = hbd ? {%d'd0, "
+			  "ds%d_%d} : hbt ? {%d'd0, pt%d_%d} : c%dx;\n",
+			  hw->part[j].width - 1, k, j, k, j, k, j, 32 - hw->part[j].width,
+			  k, j, 32 - hw->part[j].width, k, j, j);
+	P(o, "\talways @(posedge clk) begin\n\t\tot_v <= fi%d;\n"
+	  "\t\tot_v2 <= ot_v;\n\t\tot_tag <= {e%d_ln, e%d_la};\n"
+	  "\t\tot_h <= eh%d;\n\t\tif (rst) begin\n\t\t\thc <= 1'b0;\n"
+	  "\t\t\thbd <= 1'b0;\n\t\t\thbt <= 1'b0;\n\t\t\thbs <= 1'b0;\n"
+	  "\t\tend else if (hgo_swap || hgo_sync) begin\n"
+	  "\t\t\tif (hgo_swap) hc <= !hc;\n\t\t\thbs <= 1'b1;\n"
+	  "\t\t\thbd <= hgo_swap;\n\t\t\thbt <= !tl%d && !tdeep%d && tret%d;\n",
+	  k, k, k, k, k, k, k);
+	for (int j = 0; j < hw->np; j++)
+		if (refill_part(hw, B, j))
+			P(o, "\t\t\tds%d_%d <= c%d;\n\t\t\tpt%d_%d <= tn%d_%d[%d:0];\n", k,
+			  j, j, k, j, k, j, hw->part[j].width - 1);
+	P(o, "\t\tend else begin\n\t\t\thbs <= 1'b0;\n"
+	  "\t\t\tif (hba && f%d_last) begin\n"
+	  "\t\t\t\tif (hbd) hbd <= 1'b0;\n\t\t\t\telse hbt <= 1'b0;\n"
+	  "\t\t\tend\n\t\tend\n\tend\n", k);
+}
+
+/* The output's ports of PE p (inside the array's generate block): the
+ * steps' half on the step address, the engine's half on its fill (from
+ * the return path ot_*) and drain addresses. */
+void emit_pe_halves(Out *o)
+{
+	const Hw *hw = o->hw;
+	int k = o->oh;
+	const HwBuf *B = &hw->buf[k];
+	int aw = B->aw, w = hw->bits[T_OUT];
+	char ra[48], fa[48], da[48];   /* interleaved: {word, half} (half_aw) */
+	if (B->words == 1) {
+		snprintf(ra, sizeof ra, "hc");
+		snprintf(fa, sizeof fa, "ot_h");
+		snprintf(da, sizeof da, "eh%d", k);
+	} else {
+		snprintf(ra, sizeof ra, "{ra_o[%d:0], hc}", aw - 1);
+		snprintf(fa, sizeof fa, "{ot_tag[%d:0], ot_h}", aw - 1);
+		snprintf(da, sizeof da, "{e%d_la[%d:0], eh%d}", k, aw - 1, k);
+	}
+	P(o, ",\n\t\t\t.ra_o(%s), .fw_o(ot_v && LANE_o == ot_tag[63:32] && CH0",
+	  ra);
+	if (B->npar > 1)   /* this lane's port read last cycle */
+		P(o, " && pok%d[PAR_o]),\n\t\t\t.fa_o(%s), "
+		  ".fd_o(g%d_rd[(%ld+PAR_o)*%d +: %d])", k, fa, B->parent,
+		  1 + step_lanes(hw, B->parent), w, w);
+	else
+		P(o, "),\n\t\t\t.fa_o(%s), .fd_o(g%d_rd[%d:0])", fa, B->parent,
+		  w - 1);
+	P(o, ",\n\t\t\t.clr_o(clro), .da_o(%s), .dc_o(dcall && pinl[p]),\n"
+	  "\t\t\t.dv_o(pdv[p]), .dt_o(pdt[p])", da);
+}
