@@ -7,6 +7,7 @@
  * build/vlt/; a design's build compiles only its model and the shim.
  */
 #include "sim.h"
+#include "proc.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -15,7 +16,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static const char VLT_INC[] = "/usr/share/verilator/include";
+#define VLT_INC "/usr/share/verilator/include"
 
 /* The directory of the tessera executable: the repository. */
 static void home_dir(char *dir, size_t n)
@@ -40,6 +41,73 @@ static int exists(const char *path)
 {
 	struct stat st;
 	return stat(path, &st) == 0;
+}
+
+/* Runs one step of a build in tmp, its output appended to build.log;
+ * 0 with a message when it fails. */
+static int step(char *const argv[], const char *tmp, double t0, char *err,
+                size_t errlen)
+{
+	char show[64], name[64], log[3300];
+	snprintf(show, sizeof show, "sim: building with Verilator (%s)",
+	         argv[0]);
+	ProcOpts po = {.dir = tmp, .out = "build.log", .append = 1,
+	               .err_to_out = 1, .show = show, .t0 = t0};
+	int st = proc_run(argv, &po);
+	if (st == 0)
+		return 1;
+	snprintf(name, sizeof name, "the Verilator build (%s)", argv[0]);
+	snprintf(log, sizeof log, "%s/build.log", tmp);
+	/* the tools' Debian packages have their names */
+	proc_explain(st, st == PROC_NOTFOUND ? argv[0] : name, argv[0], log, err,
+	             errlen);
+	return 0;
+}
+
+/* The build in tmp, whose tessera_top.v is written: Verilator
+ * translates the design, make compiles the model, g++ the shim, and
+ * links them with the harness and Verilator's runtime from build/vlt.
+ * Every path is an argument of its own: no shell reads it. */
+static int compile(const char *tmp, const char *home, int trace,
+                   const Hw *hw, char *err, size_t errlen)
+{
+	char rt[2600], shim[2600], harness[2600], vo[2600], vto[2600],
+	     vcd[2600], ds[48], ws[48], dw[48];
+	int wslots, dslots = hw_dram_slots(hw, &wslots);
+	snprintf(rt, sizeof rt, "-I%s/runtime", home);
+	snprintf(shim, sizeof shim, "%s/backend-verilog/shim.cpp", home);
+	snprintf(harness, sizeof harness, "%s/build/vlt/harness.o", home);
+	snprintf(vo, sizeof vo, "%s/build/vlt/verilated.o", home);
+	snprintf(vto, sizeof vto, "%s/build/vlt/verilated_threads.o", home);
+	snprintf(vcd, sizeof vcd, "%s/build/vlt/verilated_vcd_c.o", home);
+	snprintf(ds, sizeof ds, "-DTESSERA_DSLOTS=%d", dslots);
+	snprintf(ws, sizeof ws, "-DTESSERA_WSLOTS=%d", wslots);
+	snprintf(dw, sizeof dw, "-DTESSERA_DW=%d", hw->dw);
+	char *const verilate[] = {"verilator", "--cc", "tessera_top.v",
+		"--top-module", "tessera_top", "-O3", "--x-assign", "fast",
+		"--x-initial", "fast", "--unroll-count", "4096", "--Mdir", "obj",
+		"-Wno-fatal", "-Wno-lint", "-Wno-style", trace ? "--trace" : NULL,
+		NULL};
+	/* verilated.mk refuses a CURDIR with a space, as make cannot handle
+	 * one in a file name; every name here is relative, so its CURDIR
+	 * may be too */
+	char *const make[] = {"make", "-s", "-j2", "-C", "obj", "-f",
+		"Vtessera_top.mk", "Vtessera_top__ALL.a", "OPT_FAST=-O3",
+		"OPT_GLOBAL=-O3", "CURDIR=obj", NULL};
+	char *const cshim[] = {"g++", "-O2", "-std=c++17", "-Iobj",
+		"-I" VLT_INC, "-I" VLT_INC "/vltstd", rt, ds, ws, dw, "-c", shim,
+		"-o", "obj/shim.o", trace ? "-DTESSERA_TRACE" : NULL, NULL};
+	char *link[12] = {"g++", "-o", "sim", "obj/shim.o", harness,
+		"obj/Vtessera_top__ALL.a", vo, vto};
+	int n = 8;
+	if (trace)
+		link[n++] = vcd;
+	link[n] = "-lpthread";   /* and NULL after it */
+	double t0 = clock_seconds();
+	return step(verilate, tmp, t0, err, errlen) &&
+	       step(make, tmp, t0, err, errlen) &&
+	       step(cshim, tmp, t0, err, errlen) &&
+	       step(link, tmp, t0, err, errlen);
 }
 
 /* Builds the simulator of `verilog` unless it is built already; its
@@ -81,38 +149,21 @@ static int build(const char *verilog, size_t len, int trace, const Hw *hw,
 		return 0;
 	}
 	snprintf(tmp, sizeof tmp, "%s.%d", dir, (int)getpid());
-	char cmd[32768];
 	if (make_dirs(tmp)) {
-		snprintf(err, errlen, "cannot create %s", tmp);
+		snprintf(err, errlen, "cannot create %s: %s", tmp, strerror(errno));
 		return 0;
 	}
 	char path[3300];
-	int wslots, dslots = hw_dram_slots(hw, &wslots);
 	snprintf(path, sizeof path, "%s/tessera_top.v", tmp);
 	if (!file_write(path, verilog, len)) {
 		snprintf(err, errlen, "cannot write %s", path);
 		return 0;
 	}
-	snprintf(cmd, sizeof cmd,
-	         "cd '%s' && { verilator --cc tessera_top.v --top-module "
-	         "tessera_top -O3 --x-assign fast --x-initial fast --unroll-count 4096 "
-	         "--Mdir obj "
-	         "-Wno-fatal -Wno-lint -Wno-style %s && "
-	         "make -s -j2 -C obj -f Vtessera_top.mk Vtessera_top__ALL.a "
-	         "OPT_FAST=-O3 OPT_GLOBAL=-O3 && "
-	         "g++ -O2 -std=c++17 -Iobj -I%s -I%s/vltstd -I'%s/runtime' %s "
-	         "-DTESSERA_DSLOTS=%d -DTESSERA_WSLOTS=%d -DTESSERA_DW=%d "
-	         "-c '%s/backend-verilog/shim.cpp' -o obj/shim.o && "
-	         "g++ -o sim obj/shim.o '%s/harness.o' obj/Vtessera_top__ALL.a "
-	         "'%s/verilated.o' '%s/verilated_threads.o' %s%s%s -lpthread; "
-	         "} >build.log 2>&1",
-	         tmp, trace ? "--trace" : "", VLT_INC, VLT_INC, home,
-	         trace ? "-DTESSERA_TRACE" : "", dslots, wslots, hw->dw, home,
-	         vlt, vlt, vlt,
-	         trace ? "'" : "", trace ? vlt : "",
-	         trace ? "/verilated_vcd_c.o'" : "");
-	if (system(cmd) != 0) {
-		snprintf(err, errlen, "Verilator build failed; see %s/build.log", tmp);
+	if (!compile(tmp, home, trace, hw, err, errlen)) {
+		struct stat st;
+		snprintf(path, sizeof path, "%s/build.log", tmp);
+		if (stat(path, &st) || st.st_size == 0)
+			remove_tree(tmp);   /* no tool ran: nothing to read */
 		return 0;
 	}
 	if (rename(tmp, dir) != 0 && !exists(exe)) {
@@ -187,10 +238,10 @@ int sim_run(const Hw *hw, Buf *bufs, const SimOpts *o, SimResult *r,
 			img[base + i] = t == T_OUT ? 0 : (uint64_t)buf_get(&bufs[t], i) & mask;
 		base += cnt;
 	}
-	char in[4096], out[4096], cmd[16384], log[4096];
-	char work[] = "/tmp/tessera-sim-XXXXXX";
-	if (!mkdtemp(work)) {
-		snprintf(err, errlen, "cannot create a temporary directory");
+	char in[4200], out[4200], log[4200], work[4096];
+	if (!proc_mkdtemp(work, sizeof work, "tessera-sim")) {
+		snprintf(err, errlen, "cannot create a temporary directory %s: %s",
+		         work, strerror(errno));
 		free(img);
 		return 0;
 	}
@@ -203,10 +254,14 @@ int sim_run(const Hw *hw, Buf *bufs, const SimOpts *o, SimResult *r,
 		return 0;
 	}
 	const Level *D = &ln->arch->level[ln->arch->nlevels - 1];
-	snprintf(cmd, sizeof cmd, "'%s' '%s' '%s' %ld %ld %ld %s%s%s >'%s'", exe,
-	         in, out, D->latency, o->expected_cycles, o->max_cycles,
-	         o->vcd ? "'" : "", o->vcd ? o->vcd : "", o->vcd ? "'" : "", log);
-	int st = system(cmd);
+	char lat[32], expect[32], most[32];
+	snprintf(lat, sizeof lat, "%ld", D->latency);
+	snprintf(expect, sizeof expect, "%ld", o->expected_cycles);
+	snprintf(most, sizeof most, "%ld", o->max_cycles);
+	char *const argv[] = {exe, in, out, lat, expect, most, (char *)o->vcd,
+	                      NULL};
+	ProcOpts po = {.out = log};
+	int st = proc_run(argv, &po);
 	FILE *f = fopen(log, "r");
 	char line[512];
 	while (f && fgets(line, sizeof line, f))
@@ -225,8 +280,9 @@ int sim_run(const Hw *hw, Buf *bufs, const SimOpts *o, SimResult *r,
 			buf_set(&bufs[T_OUT], i, (long)img[i]); /* O is first */
 	free(img);
 	if (st != 0 || !outn || r->counted == 0) {
-		snprintf(err, errlen, "the simulation failed (exit status %d)%s; "
-		         "see %s", WIFEXITED(st) ? WEXITSTATUS(st) : -1,
+		char why[128];
+		snprintf(err, errlen, "the simulation failed (%s)%s; see %s",
+		         proc_status(st, why, sizeof why),
 		         r->counted ? "" : ", the design printed no counters", log);
 		return 0;
 	}

@@ -85,6 +85,8 @@ typedef struct SynthResult {
 	char liberty[4096];
 	char libname[128];
 	char dir[4096];        /* netlist and logs (kept with -o) */
+	char work[4096];       /* where the tools run: a temporary directory,
+	                          moved into dir with -o */
 	char nand2[64];        /* the NAND2 unit's cell ("" if none) */
 	double nand2_area;
 	int nmod;

@@ -21,6 +21,7 @@
 #
 #   test/hw.sh            the generated hardware (see that file)
 #   test/synth.sh         area and timing with yosys and OpenSTA
+#   test/robust.sh        the external tools' runs: no shell, any path
 #   test/taxonomy.sh      every dataflow of examples/taxonomy simulated on
 #                         its layer, and applied to AlexNet (see that file)
 #
@@ -171,6 +172,10 @@ fi
 
 if [ -f test/synth.sh ]; then
 	. test/synth.sh
+fi
+
+if [ -f test/robust.sh ]; then
+	. test/robust.sh
 fi
 
 if [ -f test/taxonomy.sh ]; then
