@@ -1,7 +1,8 @@
 /* sim.c - `tessera sim`: builds the generated accelerator with Verilator
  * (once per distinct design: the build is kept under a hash of the
- * Verilog), runs it with the harness as its DRAM, reads back the output
- * and the counters the design printed.
+ * Verilog, stamped when whole, built by one run at a time), runs it with
+ * the harness as its DRAM, reads back the output and the counters the
+ * design printed.
  *
  * Verilator's own runtime and the harness are compiled by `make` into
  * build/vlt/; a design's build compiles only its model and the shim.
@@ -10,10 +11,11 @@
 #include "proc.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #define VLT_INC "/usr/share/verilator/include"
@@ -110,50 +112,93 @@ static int compile(const char *tmp, const char *home, int trace,
 	       step(link, tmp, t0, err, errlen);
 }
 
-/* Builds the simulator of `verilog` unless it is built already; its
- * path goes to exe. */
-static int build(const char *verilog, size_t len, int trace, const Hw *hw,
-                 char *exe, size_t exelen, char *err, size_t errlen,
-                 int *built)
+/* The directory of a build: the cache, and in it a hash of the
+ * Verilog, tracing, and the harness and shim it is linked with (a
+ * rebuilt harness makes old builds stale). */
+static void key_dir(const char *home, const char *verilog, size_t len,
+                    int trace, char cache[2560], char *dir, size_t n)
 {
-	char home[2048], cache[2560], dir[3072], tmp[3200];
-	home_dir(home, sizeof home);
 	const char *env = getenv("TESSERA_SIM_CACHE");
 	if (env)
-		snprintf(cache, sizeof cache, "%s", env);
+		snprintf(cache, 2560, "%s", env);
 	else
-		snprintf(cache, sizeof cache, "%s/build/sim", home);
-	/* the key: the Verilog, tracing, and the harness and shim it is
-	 * linked with (a rebuilt harness makes old builds stale) */
+		snprintf(cache, 2560, "%s/build/sim", home);
 	uint64_t h = fnv1a(verilog, len) ^ (uint64_t)trace;
 	static const char *const parts[] = {"build/vlt/harness.o",
 	                                    "backend-verilog/shim.cpp"};
 	for (int i = 0; i < 2; i++) {
 		char path[2600];
-		size_t n;
+		size_t k;
 		snprintf(path, sizeof path, "%s/%s", home, parts[i]);
-		char *b = file_read(path, &n);
+		char *b = file_read(path, &k);
 		if (b)
-			h = h * 1099511628211ull ^ fnv1a(b, n);
+			h = h * 1099511628211ull ^ fnv1a(b, k);
 		free(b);
 	}
-	snprintf(dir, sizeof dir, "%s/%016llx", cache, (unsigned long long)h);
-	snprintf(exe, exelen, "%s/sim", dir);
-	*built = 0;
-	if (exists(exe))
-		return 1;
-	char vlt[2560];
-	snprintf(vlt, sizeof vlt, "%s/build/vlt", home);
-	if (!exists(vlt)) {
-		snprintf(err, errlen, "%s is missing: run make in %s", vlt, home);
+	snprintf(dir, n, "%s/%016llx", cache, (unsigned long long)h);
+}
+
+/* The stamp of dir's simulator: its size and FNV-1a hash; 0 when it
+ * cannot be read. */
+static int stamp_of(const char *dir, char *line, size_t n)
+{
+	char exe[3200];
+	size_t len;
+	snprintf(exe, sizeof exe, "%s/sim", dir);
+	char *b = file_read(exe, &len);
+	if (!b)
 		return 0;
-	}
+	snprintf(line, n, "sim %zu bytes, fnv1a %016llx\n", len,
+	         (unsigned long long)fnv1a(b, len));
+	free(b);
+	return 1;
+}
+
+/* 1 when dir holds a whole build: its stamp, written last, matches its
+ * simulator (a build cut short, or damaged since, does not). */
+static int verified(const char *dir)
+{
+	char path[3200], want[80];
+	snprintf(path, sizeof path, "%s/stamp", dir);
+	char *have = file_read(path, NULL);
+	int ok = have && stamp_of(dir, want, sizeof want) && !strcmp(have, want);
+	free(have);
+	return ok;
+}
+
+/* Takes the lock of dir's build key (DIR.lock), waiting while another
+ * tessera builds it; the descriptor to close, or -1 where locks fail
+ * (then two runs may both build it, each in a directory of its own). */
+static int lock_key(const char *dir)
+{
+	char path[3200];
+	snprintf(path, sizeof path, "%s.lock", dir);
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+	if (fd < 0 || flock(fd, LOCK_EX | LOCK_NB) == 0)
+		return fd;
+	if (isatty(2))
+		fprintf(stderr, "sim: waiting for another tessera building this "
+		        "design\n");
+	while (flock(fd, LOCK_EX) != 0)
+		if (errno != EINTR) {
+			close(fd);
+			return -1;
+		}
+	return fd;
+}
+
+/* Builds into dir.PID and renames it to dir, the stamp written last; 0
+ * with a message when it fails. */
+static int build_new(const char *home, const char *dir, const char *verilog,
+                     size_t len, int trace, const Hw *hw, char *err,
+                     size_t errlen)
+{
+	char tmp[3200], path[3300], stamp[80];
 	snprintf(tmp, sizeof tmp, "%s.%d", dir, (int)getpid());
 	if (make_dirs(tmp)) {
 		snprintf(err, errlen, "cannot create %s: %s", tmp, strerror(errno));
 		return 0;
 	}
-	char path[3300];
 	snprintf(path, sizeof path, "%s/tessera_top.v", tmp);
 	if (!file_write(path, verilog, len)) {
 		snprintf(err, errlen, "cannot write %s", path);
@@ -166,15 +211,61 @@ static int build(const char *verilog, size_t len, int trace, const Hw *hw,
 			remove_tree(tmp);   /* no tool ran: nothing to read */
 		return 0;
 	}
-	if (rename(tmp, dir) != 0 && !exists(exe)) {
+	snprintf(path, sizeof path, "%s/stamp", tmp);
+	if (!stamp_of(tmp, stamp, sizeof stamp) ||
+	    !file_write(path, stamp, strlen(stamp))) {
+		snprintf(err, errlen, "cannot write %s", path);
+		return 0;
+	}
+	if (rename(tmp, dir) == 0)
+		return 1;
+	if (!verified(dir)) {
 		snprintf(err, errlen, "cannot move %s to %s: %s", tmp, dir,
 		         strerror(errno));
 		return 0;
 	}
-	if (exists(tmp)) /* another run built it first */
-		remove_tree(tmp);
-	*built = 1;
+	remove_tree(tmp);    /* another run built it first */
 	return 1;
+}
+
+/* Builds the simulator of `verilog` unless a verified build is there
+ * already; its path goes to exe.  One run at a time builds a key: a
+ * second waits for the first and reuses its build. */
+static int build(const char *verilog, size_t len, int trace, const Hw *hw,
+                 char *exe, size_t exelen, char *err, size_t errlen,
+                 int *built)
+{
+	char home[2048], cache[2560], dir[3072], vlt[2600];
+	home_dir(home, sizeof home);
+	key_dir(home, verilog, len, trace, cache, dir, sizeof dir);
+	snprintf(exe, exelen, "%s/sim", dir);
+	*built = 0;
+	if (verified(dir))
+		return 1;
+	snprintf(vlt, sizeof vlt, "%s/build/vlt", home);
+	if (!exists(vlt)) {
+		snprintf(err, errlen, "%s is missing: run make in %s", vlt, home);
+		return 0;
+	}
+	if (make_dirs(cache)) {
+		snprintf(err, errlen, "cannot create the build cache %s: %s", cache,
+		         strerror(errno));
+		return 0;
+	}
+	int lock = lock_key(dir);
+	int ok = 1;
+	if (!verified(dir)) {   /* not built meanwhile by the run we waited for */
+		if (exists(dir)) {
+			fprintf(stderr, "sim: the build in %s does not verify; "
+			        "rebuilding it\n", dir);
+			remove_tree(dir);
+		}
+		ok = *built = build_new(home, dir, verilog, len, trace, hw, err,
+		                        errlen);
+	}
+	if (lock >= 0)
+		close(lock);
+	return ok;
 }
 
 static void parse_line(const char *line, SimResult *r)

@@ -8,6 +8,8 @@
 #                         holds a space, quotes, $, backquotes and a
 #                         newline; Verilator missing: named with its
 #                         Debian package
+#   build cache           a cached simulator cut short is rebuilt; two
+#                         runs of one new design build it once
 # The designs are test/hw/k_only.tsr (8 PEs, a build of a few seconds).
 
 K=test/hw/k_only.tsr
@@ -56,9 +58,46 @@ if env -u TESSERA_HOME -u TESSERA_JIT -u TESSERA_SIM_CACHE "$C/tessera" \
 	ok hw/no_shell_weird_checkout
 else bad hw/no_shell_weird_checkout "$(cat "$RB/c.err")"; fi
 
-# Verilator not installed: said so with its package; nothing left in the
-# cache
+# Verilator not installed: said so with its package; no build directory
+# left in the cache (the key's lock file stays)
 expect hw/verilator_missing 3 "verilator not found (install Debian's verilator package)" -- \
 	env PATH=/nonexistent TESSERA_SIM_CACHE="$RB/nocache" $T sim $K
-if [ -z "$(ls -A "$RB/nocache" 2>/dev/null)" ]; then ok hw/verilator_missing_no_litter
-else bad hw/verilator_missing_no_litter "$(ls -A "$RB/nocache")"; fi
+left=$(ls -A "$RB/nocache" 2>/dev/null | grep -v '\.lock$')
+if [ -z "$left" ]; then ok hw/verilator_missing_no_litter
+else bad hw/verilator_missing_no_litter "$left"; fi
+
+# A damaged build is rebuilt: a cached simulator cut to half its size
+# does not match the stamp written after it; the next run rebuilds it
+# and verifies.
+rm -rf "$RB/cache"
+if TESSERA_SIM_CACHE="$RB/cache" $T sim $K >/dev/null 2>&1; then
+	exe=$(ls "$RB"/cache/*/sim)
+	size=$(wc -c <"$exe")
+	head -c $((size / 2)) "$exe" >"$RB/half" && cat "$RB/half" >"$exe"
+	if TESSERA_SIM_CACHE="$RB/cache" $T sim $K >"$RB/t.out" 2>"$RB/t.err" &&
+		sim_ok "$RB/t.err" "$RB/t.out" && grep -q "does not verify" "$RB/t.err" &&
+		grep -q "^sim: built" "$RB/t.err" && [ "$(wc -c <"$exe")" -eq "$size" ]
+	then ok hw/cache_truncated_rebuilds
+	else bad hw/cache_truncated_rebuilds "$(cat "$RB/t.err")"; fi
+else bad hw/cache_truncated_rebuilds "the first build failed"; fi
+
+# Two runs of one new design at once: one builds it, the other waits for
+# that build and reuses it; no build directory is left behind.
+rm -rf "$RB/two"
+TESSERA_SIM_CACHE="$RB/two" $T sim $K >"$RB/a.out" 2>"$RB/a.err" &
+pa=$!
+TESSERA_SIM_CACHE="$RB/two" $T sim $K >"$RB/b.out" 2>"$RB/b.err" &
+pb=$!
+wait $pa
+ra=$?
+wait $pb
+rb=$?
+built=$(cat "$RB/a.err" "$RB/b.err" | grep -c "^sim: built")
+reused=$(cat "$RB/a.err" "$RB/b.err" | grep -c "^sim: reused the build")
+left=$(ls "$RB/two" | grep -v '^[0-9a-f]*$' | grep -v '^[0-9a-f]*\.lock$')
+if [ $ra -eq 0 ] && [ $rb -eq 0 ] && [ "$built" -eq 1 ] && [ "$reused" -eq 1 ] &&
+	[ "$(ls "$RB/two" | grep -c '^[0-9a-f]*$')" -eq 1 ] && [ -z "$left" ] &&
+	sim_ok "$RB/a.err" "$RB/a.out" && sim_ok "$RB/b.err" "$RB/b.out"; then
+	ok hw/cache_one_build_for_two_runs
+else bad hw/cache_one_build_for_two_runs "exit $ra and $rb, $built built, $reused reused, left: $left
+$(cat "$RB/a.err" "$RB/b.err")"; fi
