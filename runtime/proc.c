@@ -1,6 +1,15 @@
 /* proc.c - the external tools run with posix_spawn and an argument
  * vector: no shell ever sees a path, so a path may hold any byte but
- * NUL.
+ * NUL.  Each child runs in a process group of its own, so that a signal
+ * forwarded to the group reaches everything it started (make's
+ * compilers), and a signal from the terminal reaches only tessera,
+ * which decides what to do: forward it, wait for the group to go,
+ * remove what the run made (the directories it owns) and exit with
+ * 128 + the signal.  tessera becomes the reaper of its orphaned
+ * descendants (Linux), so that it can wait for the whole group.
+ *
+ * The signal handler only records the signal and forwards it; the rest
+ * happens in proc_run and proc_check, outside the handler.
  */
 #include "proc.h"
 #include "../ir/tessera.h"
@@ -8,6 +17,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,16 +26,141 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 
 extern char **environ;
 
+static const int SIGS[3] = {SIGINT, SIGTERM, SIGHUP};
+static volatile sig_atomic_t caught;      /* the signal that came, or 0 */
+static volatile sig_atomic_t child_group; /* the running child's, or 0 */
 static int last_signal;                   /* what ended the last child */
+static struct sigaction saved[3];
+static int guards;                        /* proc_guard_begin nesting */
+
+enum { MAXOWN = 4 };
+static char owned[MAXOWN][4096];          /* "" when free */
+
+/* Records the first signal and passes it to the child's group; all
+ * that a handler may safely do. */
+static void on_signal(int sig)
+{
+	if (!caught)
+		caught = sig;
+	if (child_group > 0)
+		kill(-(pid_t)child_group, sig);
+}
 
 /* Sleeps ms milliseconds, or less when a signal comes. */
 static void pause_ms(long ms)
 {
 	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
 	nanosleep(&ts, NULL);
+}
+
+/* Waits (bounded) until no process of group g is left: its members
+ * orphaned by the child's exit are reaped here as their subreaper;
+ * after 3 s the rest are killed. */
+static void reap_group(pid_t g)
+{
+	double t0 = clock_seconds();
+	int killed = 0;
+	for (;;) {
+		int st;
+		pid_t r = waitpid(-g, &st, WNOHANG);
+		if (r > 0)
+			continue;
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (kill(-g, 0) != 0 && errno == ESRCH)
+			return;
+		double t = clock_seconds() - t0;
+		if (t > 3 && !killed) {
+			kill(-g, SIGKILL);
+			killed = 1;
+		} else if (t > 5) {
+			return;    /* not ours to reap, and killed: give up */
+		}
+		pause_ms(10);
+	}
+}
+
+/* Removes what the run owns, says so and exits: 130 for SIGINT, 143
+ * for SIGTERM. */
+static _Noreturn void interrupted(void)
+{
+	int sig = caught;
+	for (int i = 0; i < MAXOWN; i++)
+		if (owned[i][0])
+			remove_tree(owned[i]);
+	if (isatty(2))
+		fprintf(stderr, "\r%70s\r", "");  /* a progress line */
+	fprintf(stderr, "tessera: interrupted\n");
+	exit(128 + sig);
+}
+
+void proc_check(void)
+{
+	if (caught)
+		interrupted();
+}
+
+void proc_guard_begin(void)
+{
+	if (guards++)
+		return;
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;   /* no SA_RESTART: waits return EINTR */
+	sigemptyset(&sa.sa_mask);
+	for (int i = 0; i < 3; i++) {
+		sigaction(SIGS[i], NULL, &saved[i]);
+		/* a signal ignored when tessera started (nohup, a shell's
+		 * background job) stays ignored */
+		if (saved[i].sa_handler != SIG_IGN)
+			sigaction(SIGS[i], &sa, NULL);
+	}
+#ifdef __linux__
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
+#endif
+}
+
+void proc_guard_end(void)
+{
+	if (guards <= 0)
+		INTERNAL("proc_guard_end without proc_guard_begin");
+	if (--guards)
+		return;
+	sigset_t set, old;
+	sigemptyset(&set);
+	for (int i = 0; i < 3; i++)
+		sigaddset(&set, SIGS[i]);
+	sigprocmask(SIG_BLOCK, &set, &old);
+	for (int i = 0; i < 3; i++)
+		sigaction(SIGS[i], &saved[i], NULL);
+	proc_check();
+	sigprocmask(SIG_SETMASK, &old, NULL);
+}
+
+void proc_own(const char *dir)
+{
+	for (int i = 0; i < MAXOWN; i++)
+		if (!owned[i][0]) {
+			if (snprintf(owned[i], sizeof owned[i], "%s", dir) >=
+			    (int)sizeof owned[i])
+				INTERNAL("a directory name longer than %zu bytes",
+				         sizeof owned[i]);
+			return;
+		}
+	INTERNAL("more than %d directories owned", MAXOWN);
+}
+
+void proc_disown(const char *dir)
+{
+	for (int i = 0; i < MAXOWN; i++)
+		if (!strcmp(owned[i], dir))
+			owned[i][0] = 0;
 }
 
 /* argv[0] searched on PATH as execvp does (PATH unset: /bin:/usr/bin),
@@ -62,11 +197,12 @@ static void show_progress(const ProcOpts *o)
 }
 
 /* Waits for the child: polls, more slowly as it runs on (a short child
- * costs little), so that the progress line ticks. */
+ * costs little), so that the progress line ticks and a child that
+ * ignores a forwarded signal is killed after 5 s. */
 static int wait_child(pid_t pid, const ProcOpts *o)
 {
 	int show = o->show && isatty(2);
-	double next = 0;
+	double next = 0, since = 0;
 	long ms = 1;
 	for (;;) {
 		int st;
@@ -79,6 +215,10 @@ static int wait_child(pid_t pid, const ProcOpts *o)
 		if (r < 0 && errno != EINTR)
 			INTERNAL("waitpid: %s", strerror(errno));
 		double t = clock_seconds();
+		if (caught && !since)
+			since = t;
+		if (since && t - since > 5)
+			kill(-pid, SIGKILL);
 		if (show && t >= next) {
 			show_progress(o);
 			next = t + 1;
@@ -107,17 +247,26 @@ static int set_files(posix_spawn_file_actions_t *fa, const ProcOpts *o)
 	return rc;
 }
 
-/* The attributes: a group of its own. */
+/* The attributes: a group of its own, the forwarded signals at their
+ * default action whatever tessera does with them. */
 static int set_attrs(posix_spawnattr_t *at)
 {
-	int rc = posix_spawnattr_setflags(at, POSIX_SPAWN_SETPGROUP);
+	sigset_t def;
+	sigemptyset(&def);
+	for (int i = 0; i < 3; i++)
+		sigaddset(&def, SIGS[i]);
+	int rc = posix_spawnattr_setflags(at, POSIX_SPAWN_SETPGROUP |
+	                                  POSIX_SPAWN_SETSIGDEF);
 	if (!rc)
 		rc = posix_spawnattr_setpgroup(at, 0);
+	if (!rc)
+		rc = posix_spawnattr_setsigdefault(at, &def);
 	return rc;
 }
 
 int proc_run(char *const argv[], const ProcOpts *o)
 {
+	proc_check();
 	char path[4096];
 	if (!find_program(argv[0], path, sizeof path))
 		return PROC_NOTFOUND;
@@ -137,7 +286,15 @@ int proc_run(char *const argv[], const ProcOpts *o)
 		errno = rc;
 		return PROC_NOSTART;
 	}
+	child_group = pid;
+	if (caught)           /* it came before child_group was set */
+		kill(-pid, caught);
 	int st = wait_child(pid, o);
+	child_group = 0;
+	if (caught) {
+		reap_group(pid);
+		interrupted();
+	}
 	if (WIFEXITED(st))
 		return WEXITSTATUS(st);
 	last_signal = WIFSIGNALED(st) ? WTERMSIG(st) : 0;

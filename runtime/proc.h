@@ -1,5 +1,6 @@
 /* proc.h - running the external tools (Verilator, make, the compiler,
- * the simulation, yosys, OpenSTA) without a shell (runtime/proc.c). */
+ * the simulation, yosys, OpenSTA) without a shell, and undoing what an
+ * interrupted run made (runtime/proc.c). */
 #ifndef TESSERA_PROC_H
 #define TESSERA_PROC_H
 
@@ -24,7 +25,8 @@ typedef struct ProcOpts {
 
 /* Runs argv (argv[0] found on PATH unless it holds a '/') in a process
  * group of its own, with /dev/null as its input, and waits for it: its
- * exit status, or one of the codes above. */
+ * exit status, or one of the codes above.  If tessera is interrupted
+ * meanwhile (proc_guard), it does not return. */
 int proc_run(char *const argv[], const ProcOpts *o);
 
 /* "exit status 2", "killed by signal 9 (Killed)", ... */
@@ -34,6 +36,17 @@ const char *proc_status(int st, char *buf, size_t n);
  * the log to read. */
 void proc_explain(int st, const char *name, const char *pkg,
                   const char *log, char *err, size_t errlen);
+
+/* While a guard is up (calls nest), SIGINT, SIGTERM and SIGHUP are
+ * forwarded to the running child's process group; once it is gone, the
+ * directories owned are removed and tessera exits with 128 + the signal
+ * after "tessera: interrupted". */
+void proc_guard_begin(void);
+void proc_guard_end(void);
+void proc_own(const char *dir);      /* remove it when interrupted */
+void proc_disown(const char *dir);
+/* Exits as above if a signal came since the guard went up. */
+void proc_check(void);
 
 /* Moves every entry of directory `from` into `to`, replacing what is
  * there (copied when they are on different file systems); 0 and errno

@@ -179,26 +179,23 @@ static int lock_key(const char *dir)
 	if (isatty(2))
 		fprintf(stderr, "sim: waiting for another tessera building this "
 		        "design\n");
-	while (flock(fd, LOCK_EX) != 0)
+	while (flock(fd, LOCK_EX) != 0) {
 		if (errno != EINTR) {
 			close(fd);
 			return -1;
 		}
+		proc_check();   /* interrupted while waiting */
+	}
 	return fd;
 }
 
-/* Builds into dir.PID and renames it to dir, the stamp written last; 0
- * with a message when it fails. */
-static int build_new(const char *home, const char *dir, const char *verilog,
-                     size_t len, int trace, const Hw *hw, char *err,
-                     size_t errlen)
+/* The build in tmp (dir.PID), renamed to dir with the stamp written
+ * last; 0 with a message when it fails. */
+static int build_into(const char *tmp, const char *home, const char *dir,
+                      const char *verilog, size_t len, int trace,
+                      const Hw *hw, char *err, size_t errlen)
 {
-	char tmp[3200], path[3300], stamp[80];
-	snprintf(tmp, sizeof tmp, "%s.%d", dir, (int)getpid());
-	if (make_dirs(tmp)) {
-		snprintf(err, errlen, "cannot create %s: %s", tmp, strerror(errno));
-		return 0;
-	}
+	char path[3300], stamp[80];
 	snprintf(path, sizeof path, "%s/tessera_top.v", tmp);
 	if (!file_write(path, verilog, len)) {
 		snprintf(err, errlen, "cannot write %s", path);
@@ -226,6 +223,24 @@ static int build_new(const char *home, const char *dir, const char *verilog,
 	}
 	remove_tree(tmp);    /* another run built it first */
 	return 1;
+}
+
+/* Builds into dir.PID, which an interrupted run removes. */
+static int build_new(const char *home, const char *dir, const char *verilog,
+                     size_t len, int trace, const Hw *hw, char *err,
+                     size_t errlen)
+{
+	char tmp[3200];
+	snprintf(tmp, sizeof tmp, "%s.%d", dir, (int)getpid());
+	if (make_dirs(tmp)) {
+		snprintf(err, errlen, "cannot create %s: %s", tmp, strerror(errno));
+		return 0;
+	}
+	proc_own(tmp);
+	int ok = build_into(tmp, home, dir, verilog, len, trace, hw, err,
+	                    errlen);
+	proc_disown(tmp);
+	return ok;
 }
 
 /* Builds the simulator of `verilog` unless a verified build is there
@@ -300,24 +315,11 @@ static void parse_line(const char *line, SimResult *r)
 	}
 }
 
-int sim_run(const Hw *hw, Buf *bufs, const SimOpts *o, SimResult *r,
-            char *err, size_t errlen)
+/* The DRAM image: every tensor at its base, one word in 8 bytes, the
+ * output zero. */
+static uint64_t *dram_image(const Hw *hw, const Buf *bufs)
 {
-	memset(r, 0, sizeof *r);
-	const LoopNest *ln = hw->ln;
-	size_t len;
-	char *text = hw_verilog(hw, &len);
-	char exe[3400];
-	double t0 = clock_seconds();
-	int ok = build(text, len, o->vcd != NULL, hw, exe, sizeof exe, err, errlen,
-	               &r->built);
-	free(text);
-	r->build_seconds = clock_seconds() - t0;
-	if (!ok)
-		return 0;
-	/* the DRAM image: every tensor at its base, one word in 8 bytes */
-	long n = hw->dram_words;
-	uint64_t *img = calloc((size_t)n, 8);
+	uint64_t *img = calloc((size_t)hw->dram_words, 8);
 	if (!img)
 		INTERNAL("out of memory");
 	long base = 0;
@@ -329,28 +331,32 @@ int sim_run(const Hw *hw, Buf *bufs, const SimOpts *o, SimResult *r,
 			img[base + i] = t == T_OUT ? 0 : (uint64_t)buf_get(&bufs[t], i) & mask;
 		base += cnt;
 	}
-	char in[4200], out[4200], log[4200], work[4096];
-	if (!proc_mkdtemp(work, sizeof work, "tessera-sim")) {
-		snprintf(err, errlen, "cannot create a temporary directory %s: %s",
-		         work, strerror(errno));
-		free(img);
-		return 0;
-	}
+	return img;
+}
+
+/* Runs the simulator exe in work on the image img (the DRAM's words
+ * after the run come back in it) and reads what the design printed; 0
+ * with a message when the run fails. */
+static int run(const char *exe, const Hw *hw, uint64_t *img,
+               const SimOpts *o, const char *work, SimResult *r, char *err,
+               size_t errlen)
+{
+	char in[4200], out[4200], log[4200];
+	size_t n = (size_t)hw->dram_words;
 	snprintf(in, sizeof in, "%s/dram.bin", work);
 	snprintf(out, sizeof out, "%s/out.bin", work);
 	snprintf(log, sizeof log, "%s/sim.log", work);
-	if (!file_write(in, img, (size_t)n * 8)) {
+	if (!file_write(in, img, n * 8)) {
 		snprintf(err, errlen, "cannot write %s", in);
-		free(img);
 		return 0;
 	}
-	const Level *D = &ln->arch->level[ln->arch->nlevels - 1];
+	const Arch *A = hw->ln->arch;
 	char lat[32], expect[32], most[32];
-	snprintf(lat, sizeof lat, "%ld", D->latency);
+	snprintf(lat, sizeof lat, "%ld", A->level[A->nlevels - 1].latency);
 	snprintf(expect, sizeof expect, "%ld", o->expected_cycles);
 	snprintf(most, sizeof most, "%ld", o->max_cycles);
-	char *const argv[] = {exe, in, out, lat, expect, most, (char *)o->vcd,
-	                      NULL};
+	char *const argv[] = {(char *)exe, in, out, lat, expect, most,
+	                      (char *)o->vcd, NULL};
 	ProcOpts po = {.out = log};
 	int st = proc_run(argv, &po);
 	FILE *f = fopen(log, "r");
@@ -359,18 +365,13 @@ int sim_run(const Hw *hw, Buf *bufs, const SimOpts *o, SimResult *r,
 		parse_line(line, r);
 	if (f)
 		fclose(f);
-	long outn = 0;
+	int back = 0;
 	FILE *of = st == 0 ? fopen(out, "rb") : NULL;
 	if (of) {
-		if (fread(img, 8, (size_t)n, of) == (size_t)n)
-			outn = n;
+		back = fread(img, 8, n, of) == n;
 		fclose(of);
 	}
-	if (outn)
-		for (long i = 0; i < bufs[T_OUT].count; i++)
-			buf_set(&bufs[T_OUT], i, (long)img[i]); /* O is first */
-	free(img);
-	if (st != 0 || !outn || r->counted == 0) {
+	if (st != 0 || !back || r->counted == 0) {
 		char why[128];
 		snprintf(err, errlen, "the simulation failed (%s)%s; see %s",
 		         proc_status(st, why, sizeof why),
@@ -385,8 +386,49 @@ int sim_run(const Hw *hw, Buf *bufs, const SimOpts *o, SimResult *r,
 		         "not to its %ld cycles; see %s", sum, r->m.cycles, log);
 		return 0;
 	}
-	remove_tree(work);
 	return 1;
+}
+
+/* Builds (or reuses) and runs; the temporary directory is removed after
+ * a success, kept after a failure for its log. */
+static int build_and_run(const Hw *hw, Buf *bufs, const SimOpts *o,
+                         SimResult *r, char *err, size_t errlen)
+{
+	uint64_t *img = dram_image(hw, bufs);
+	size_t len;
+	char *text = hw_verilog(hw, &len);
+	char exe[3400], work[4096];
+	double t0 = clock_seconds();
+	int ok = build(text, len, o->vcd != NULL, hw, exe, sizeof exe, err, errlen,
+	               &r->built);
+	free(text);
+	r->build_seconds = clock_seconds() - t0;
+	if (ok && !proc_mkdtemp(work, sizeof work, "tessera-sim")) {
+		snprintf(err, errlen, "cannot create a temporary directory %s: %s",
+		         work, strerror(errno));
+		ok = 0;
+	} else if (ok) {
+		proc_own(work);
+		ok = run(exe, hw, img, o, work, r, err, errlen);
+		if (ok)
+			remove_tree(work);
+		proc_disown(work);
+	}
+	if (ok)
+		for (long i = 0; i < bufs[T_OUT].count; i++)
+			buf_set(&bufs[T_OUT], i, (long)img[i]); /* O is first */
+	free(img);
+	return ok;
+}
+
+int sim_run(const Hw *hw, Buf *bufs, const SimOpts *o, SimResult *r,
+            char *err, size_t errlen)
+{
+	memset(r, 0, sizeof *r);
+	proc_guard_begin();
+	int ok = build_and_run(hw, bufs, o, r, err, errlen);
+	proc_guard_end();
+	return ok;
 }
 
 void sim_cycles_report(FILE *f, const Hw *hw, const SimResult *r, int json)

@@ -795,6 +795,8 @@ int synth_run(const Hw *hw, const SynthOpts *o, SynthResult *r, char *err,
 		snprintf(r->dir, sizeof r->dir, "%s", r->work);
 	size_t len;
 	char *text = hw_verilog(hw, &len);
+	proc_guard_begin();
+	proc_own(r->work);      /* an interrupted run removes it */
 	int rc = flow(hw, &lib, r, text, len, err, errlen);
 	free(text);
 	liberty_free(&lib);
@@ -802,6 +804,8 @@ int synth_run(const Hw *hw, const SynthOpts *o, SynthResult *r, char *err,
 		rc = keep(r, rc, err, errlen);
 	else if (rc == SYNTH_OK)
 		remove_tree(r->work);
+	proc_disown(r->work);
+	proc_guard_end();
 	if (rc == SYNTH_OK && !o->outdir)
 		r->dir[0] = 0;
 	return rc;

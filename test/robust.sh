@@ -10,6 +10,9 @@
 #                         Debian package
 #   build cache           a cached simulator cut short is rebuilt; two
 #                         runs of one new design build it once
+#   interrupts            SIGTERM during a build, SIGINT during a run:
+#                         exit 143 or 130, "interrupted", no process, build
+#                         directory or temporary directory left
 # The designs are test/hw/k_only.tsr (8 PEs, a build of a few seconds).
 
 K=test/hw/k_only.tsr
@@ -101,3 +104,42 @@ if [ $ra -eq 0 ] && [ $rb -eq 0 ] && [ "$built" -eq 1 ] && [ "$reused" -eq 1 ] &
 	ok hw/cache_one_build_for_two_runs
 else bad hw/cache_one_build_for_two_runs "exit $ra and $rb, $built built, $reused reused, left: $left
 $(cat "$RB/a.err" "$RB/b.err")"; fi
+
+# Interrupted runs (setsid: tessera leads a session of its own, which
+# every process it starts stays in). A layer of 25 M cycles: a build of
+# a few seconds, a run of several.
+sed 's/N=2 /N=160000 /; s/reorder(ki, c, n, ko)/reorder(ki, c, ko, n)/
+	s/O.in(RF).compute_at(O, n)/O.in(RF).compute_at(O, ko)/' $K >"$RB/long.tsr"
+# interrupt SIG WHEN: starts `sim` of long.tsr in the background with
+# its own TMPDIR and cache, waits until WHEN (a shell test) holds,
+# sends SIG; then the exit status, "tessera: interrupted", no process
+# of its session, no build or temporary directory left, or what is wrong
+interrupt() {
+	rm -rf "$RB/int.tmp"
+	mkdir -p "$RB/int.tmp"
+	TMPDIR="$RB/int.tmp" TESSERA_SIM_CACHE="$RB/int.cache" \
+		setsid env --default-signal=INT $T sim "$RB/long.tsr" \
+		>"$RB/int.out" 2>"$RB/int.err" &
+	pid=$!
+	i=0
+	while ! eval "$2" && [ $i -lt 600 ] && kill -0 $pid 2>/dev/null; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	kill -$1 $pid
+	wait $pid
+	echo "exit $?"
+	grep -q "^tessera: interrupted$" "$RB/int.err" || cat "$RB/int.err"
+	grep "failed" "$RB/int.err"
+	ps -e -o sid=,pid=,comm= | awk -v s=$pid '$1 == s { print "left running:", $0 }'
+	ls "$RB/int.cache" | grep '\.[0-9]*$' | sed 's/^/left in the cache: /'
+	ls "$RB/int.tmp" | sed 's/^/left in TMPDIR: /'
+}
+# while Verilator builds: SIGTERM, 143
+r=$(interrupt TERM 'ls -d "$RB"/int.cache/*.*/obj >/dev/null 2>&1')
+if [ "$r" = "exit 143" ]; then ok hw/interrupt_build_cleans_up
+else bad hw/interrupt_build_cleans_up "$r"; fi
+# while the simulation runs (after a new build): SIGINT, 130
+r=$(interrupt INT 'ls "$RB"/int.tmp/*/sim.log >/dev/null 2>&1')
+if [ "$r" = "exit 130" ]; then ok hw/interrupt_run_cleans_up
+else bad hw/interrupt_run_cleans_up "$r"; fi
