@@ -264,6 +264,28 @@ static int set_attrs(posix_spawnattr_t *at)
 	return rc;
 }
 
+/* Our environment with TMPDIR set to tmpdir (NULL: as it is); a
+ * malloc'd array of pointers into it and into var. */
+static char **environment(const char *tmpdir, char *var, size_t n)
+{
+	size_t k = 0;
+	while (environ[k])
+		k++;
+	char **env = malloc((k + 2) * sizeof *env);
+	if (!env)
+		return NULL;
+	size_t m = 0;
+	for (size_t i = 0; i < k; i++)
+		if (!tmpdir || strncmp(environ[i], "TMPDIR=", 7))
+			env[m++] = environ[i];
+	if (tmpdir) {
+		snprintf(var, n, "TMPDIR=%s", tmpdir);
+		env[m++] = var;
+	}
+	env[m] = NULL;
+	return env;
+}
+
 int proc_run(char *const argv[], const ProcOpts *o)
 {
 	proc_check();
@@ -275,11 +297,14 @@ int proc_run(char *const argv[], const ProcOpts *o)
 	posix_spawn_file_actions_init(&fa);
 	posix_spawnattr_init(&at);
 	pid_t pid;
-	int rc = set_files(&fa, o);
+	char var[4200];
+	char **env = environment(o->tmpdir, var, sizeof var);
+	int rc = env ? set_files(&fa, o) : ENOMEM;
 	if (!rc)
 		rc = set_attrs(&at);
 	if (!rc)
-		rc = posix_spawn(&pid, path, &fa, &at, argv, environ);
+		rc = posix_spawn(&pid, path, &fa, &at, argv, env);
+	free(env);
 	posix_spawn_file_actions_destroy(&fa);
 	posix_spawnattr_destroy(&at);
 	if (rc) {

@@ -19,6 +19,7 @@ typedef struct ProcOpts {
 	                        after the chdir (NULL: ours) */
 	int append;          /* 1: append to `out`; 0: truncate it */
 	int err_to_out;      /* 1: its standard error too; 0: ours */
+	const char *tmpdir;  /* its TMPDIR (NULL: ours) */
 	const char *show;    /* on a terminal, "SHOW, N s" while it runs */
 	double t0;           /* clock_seconds() the N counts from */
 } ProcOpts;

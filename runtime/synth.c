@@ -35,10 +35,12 @@ enum { ABC_DELAY_PS = 5000 };
 
 /* Runs a tool in `dir` with its output in dir/log; its exit status or a
  * PROC_ code (runtime/proc.h).  Its scripts name files in dir only, the
- * liberty as the link liberty.lib: no path is ever quoted. */
+ * liberty as the link liberty.lib: no path is ever quoted.  Its own
+ * temporary files (yosys' for ABC) go into dir too, so that removing
+ * dir removes them, after an interrupt as well. */
 static int run_in(const char *dir, char *const argv[], const char *log)
 {
-	ProcOpts po = {.dir = dir, .out = log, .err_to_out = 1};
+	ProcOpts po = {.dir = dir, .out = log, .err_to_out = 1, .tmpdir = dir};
 	return proc_run(argv, &po);
 }
 

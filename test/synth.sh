@@ -16,6 +16,8 @@
 #                         not installed: exit 3, said so; yosys or OpenSTA
 #                         failing (stand-ins on PATH): exit 3 and the
 #                         message names the log
+#   synth/interrupt_...   SIGTERM while yosys runs: exit 143, nothing of
+#                         the run left
 # About 45 s: the three real runs take ~13 s each.
 
 SD=$OUT/synth
@@ -132,3 +134,23 @@ else ok synth/bad-output-dir-not-liberty; fi
 printf '#!/bin/sh\nexec %s "$@"\n' "$(command -v yosys)" >$SD/bin/yosys
 expect synth/sta-fails 3 "OpenSTA failed (exit status 5.*see $SD/s/sta.log" -- \
 	env PATH="$(pwd)/$SD/bin:$PATH" $T synth $K -o $SD/s
+
+# Interrupted while yosys runs (setsid: tessera leads its own session):
+# exit 143, "interrupted", no yosys or ABC left, no temporary directory
+rm -rf $SD/int.tmp
+mkdir -p $SD/int.tmp
+TMPDIR="$(pwd)/$SD/int.tmp" setsid $T synth $K >$SD/int.out 2>$SD/int.err &
+pid=$!
+i=0
+while ! ls $SD/int.tmp/tessera-synth-*/yosys.log >/dev/null 2>&1 &&
+	[ $i -lt 300 ] && kill -0 $pid 2>/dev/null; do
+	sleep 0.1
+	i=$((i + 1))
+done
+kill -TERM $pid
+wait $pid
+rc=$?
+left=$(ps -e -o sid=,pid=,comm= | awk -v s=$pid '$1 == s'; ls $SD/int.tmp)
+if [ $rc -eq 143 ] && grep -q "^tessera: interrupted$" $SD/int.err &&
+	[ -z "$left" ]; then ok synth/interrupt_cleans_up
+else bad synth/interrupt_cleans_up "exit $rc; left: $left; $(cat $SD/int.err)"; fi
