@@ -13,7 +13,7 @@
  * "tessera-sim cycles N seconds S"; the design itself prints its access
  * counters.  On a terminal, a progress line shows cycles done, cycles a
  * second and the time left (against EXPECTED_CYCLES).
- * Exit: 0 done; 3 the design misbehaved or did not finish.
+ * Exit: simio.h's HARNESS_ codes.
  */
 #include "simio.h"
 
@@ -36,22 +36,31 @@ static double now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-static uint64_t *load(const char *path, long *n)
+/* The DRAM image of path into *w, its words into *n; HARNESS_OK, or
+ * the exit status after saying what failed. */
+static int load(const char *path, uint64_t **w, long *n)
 {
 	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
+	if (!f) {
+		fprintf(stderr, "harness: cannot read %s\n", path);
+		return HARNESS_FAILED;
+	}
 	fseek(f, 0, SEEK_END);
 	long bytes = ftell(f);
 	fseek(f, 0, SEEK_SET);
 	*n = bytes / 8;
-	uint64_t *w = malloc((size_t)(*n ? *n : 1) * 8);
-	if (w && fread(w, 8, (size_t)*n, f) != (size_t)*n) {
-		free(w);
-		w = NULL;
+	*w = malloc((size_t)(*n ? *n : 1) * 8);
+	int rc = HARNESS_OK;
+	if (!*w) {
+		fprintf(stderr, "harness: out of memory for the DRAM image (%ld "
+		        "words)\n", *n);
+		rc = HARNESS_NOMEM;
+	} else if (fread(*w, 8, (size_t)*n, f) != (size_t)*n) {
+		fprintf(stderr, "harness: cannot read %s\n", path);
+		rc = HARNESS_FAILED;
 	}
 	fclose(f);
-	return w;
+	return rc;
 }
 
 int main(int argc, char **argv)
@@ -59,14 +68,13 @@ int main(int argc, char **argv)
 	if (argc < 6) {
 		fprintf(stderr, "usage: harness DRAM.bin OUT.bin LATENCY "
 		        "EXPECTED_CYCLES MAX_CYCLES [VCD]\n");
-		return 2;
+		return HARNESS_USAGE;
 	}
 	long nwords;
-	uint64_t *mem = load(argv[1], &nwords);
-	if (!mem) {
-		fprintf(stderr, "harness: cannot read %s\n", argv[1]);
-		return 3;
-	}
+	uint64_t *mem;
+	int rc = load(argv[1], &mem, &nwords);
+	if (rc)
+		return rc;
 	long latency = atol(argv[3]);
 	double expected = atof(argv[4]);
 	long max_cycles = atol(argv[5]);
@@ -74,6 +82,12 @@ int main(int argc, char **argv)
 		latency = 1;
 	long cap = latency + 4;
 	Pending *q = malloc(sizeof *q * (size_t)cap);
+	if (!q) {
+		fprintf(stderr, "harness: out of memory for %ld reads in flight\n",
+		        cap);
+		free(mem);
+		return HARNESS_NOMEM;
+	}
 	long qh = 0, qn = 0;
 	Sim *s = sim_new(argc > 6 ? argv[6] : "");
 	SimIO io;
@@ -81,7 +95,6 @@ int main(int argc, char **argv)
 	int tty = isatty(2);
 	double t0 = now(), last = t0;
 	long cycle = 0;
-	int rc = 0;
 	for (; cycle < max_cycles; cycle++) {
 		io.rst = cycle < 2;
 		io.start = cycle == 2;
@@ -111,7 +124,7 @@ int main(int argc, char **argv)
 				fprintf(stderr, "harness: cycle %ld: the design addressed "
 				        "DRAM word %llu of %ld\n", cycle,
 				        (unsigned long long)a, nwords);
-				rc = 3;
+				rc = HARNESS_FAILED;
 				break;
 			}
 			if (io.we) {
@@ -123,7 +136,7 @@ int main(int argc, char **argv)
 				if (qn == cap) {
 					fprintf(stderr, "harness: cycle %ld: more reads in "
 					        "flight than the latency allows\n", cycle);
-					rc = 3;
+					rc = HARNESS_FAILED;
 					break;
 				}
 				Pending *p = &q[(qh + qn) % cap];
@@ -157,13 +170,13 @@ int main(int argc, char **argv)
 	if (!rc && !io.done) {
 		fprintf(stderr, "harness: the design did not finish in %ld cycles\n",
 		        max_cycles);
-		rc = 3;
+		rc = HARNESS_FAILED;
 	}
 	if (!rc) {
 		FILE *f = fopen(argv[2], "wb");
 		if (!f || fwrite(mem, 8, (size_t)nwords, f) != (size_t)nwords) {
 			fprintf(stderr, "harness: cannot write %s\n", argv[2]);
-			rc = 3;
+			rc = HARNESS_FAILED;
 		}
 		if (f)
 			fclose(f);

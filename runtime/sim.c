@@ -9,6 +9,7 @@
  */
 #include "sim.h"
 #include "proc.h"
+#include "simio.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -316,12 +317,12 @@ static void parse_line(const char *line, SimResult *r)
 }
 
 /* The DRAM image: every tensor at its base, one word in 8 bytes, the
- * output zero. */
+ * output zero; NULL when memory does not hold it. */
 static uint64_t *dram_image(const Hw *hw, const Buf *bufs)
 {
 	uint64_t *img = calloc((size_t)hw->dram_words, 8);
 	if (!img)
-		INTERNAL("out of memory");
+		return NULL;
 	long base = 0;
 	for (int t = 0; t < NTENSORS; t++) {
 		long cnt = bufs[t].count;
@@ -335,8 +336,8 @@ static uint64_t *dram_image(const Hw *hw, const Buf *bufs)
 }
 
 /* Runs the simulator exe in work on the image img (the DRAM's words
- * after the run come back in it) and reads what the design printed; 0
- * with a message when the run fails. */
+ * after the run come back in it) and reads what the design printed;
+ * SIM_OK, or a SIM_ code with a message. */
 static int run(const char *exe, const Hw *hw, uint64_t *img,
                const SimOpts *o, const char *work, SimResult *r, char *err,
                size_t errlen)
@@ -348,7 +349,7 @@ static int run(const char *exe, const Hw *hw, uint64_t *img,
 	snprintf(log, sizeof log, "%s/sim.log", work);
 	if (!file_write(in, img, n * 8)) {
 		snprintf(err, errlen, "cannot write %s", in);
-		return 0;
+		return SIM_TOOL;
 	}
 	const Arch *A = hw->ln->arch;
 	char lat[32], expect[32], most[32];
@@ -371,12 +372,17 @@ static int run(const char *exe, const Hw *hw, uint64_t *img,
 		back = fread(img, 8, n, of) == n;
 		fclose(of);
 	}
+	if (st == HARNESS_NOMEM) {
+		snprintf(err, errlen, "the simulation is out of memory for the "
+		         "DRAM image (%zu words, %zu MB)", n, n * 8 >> 20);
+		return SIM_USER;
+	}
 	if (st != 0 || !back || r->counted == 0) {
 		char why[128];
 		snprintf(err, errlen, "the simulation failed (%s)%s; see %s",
 		         proc_status(st, why, sizeof why),
 		         r->counted ? "" : ", the design printed no counters", log);
-		return 0;
+		return SIM_TOOL;
 	}
 	long sum = r->c.step + r->c.flush + r->c.end;
 	for (int i = 0; i < r->c.njobs; i++)
@@ -384,41 +390,47 @@ static int run(const char *exe, const Hw *hw, uint64_t *img,
 	if (sum != r->m.cycles) {
 		snprintf(err, errlen, "the design's cycles by state add up to %ld, "
 		         "not to its %ld cycles; see %s", sum, r->m.cycles, log);
-		return 0;
+		return SIM_TOOL;
 	}
-	return 1;
+	return SIM_OK;
 }
 
 /* Builds (or reuses) and runs; the temporary directory is removed after
- * a success, kept after a failure for its log. */
+ * a success, kept after a failure for its log.  The image is made
+ * first: a layer too large for memory stops before a build. */
 static int build_and_run(const Hw *hw, Buf *bufs, const SimOpts *o,
                          SimResult *r, char *err, size_t errlen)
 {
 	uint64_t *img = dram_image(hw, bufs);
+	if (!img) {
+		snprintf(err, errlen, "out of memory for the DRAM image (%ld "
+		         "words, %ld MB)", hw->dram_words, hw->dram_words >> 17);
+		return SIM_USER;
+	}
 	size_t len;
 	char *text = hw_verilog(hw, &len);
 	char exe[3400], work[4096];
 	double t0 = clock_seconds();
-	int ok = build(text, len, o->vcd != NULL, hw, exe, sizeof exe, err, errlen,
-	               &r->built);
+	int rc = build(text, len, o->vcd != NULL, hw, exe, sizeof exe, err,
+	               errlen, &r->built) ? SIM_OK : SIM_TOOL;
 	free(text);
 	r->build_seconds = clock_seconds() - t0;
-	if (ok && !proc_mkdtemp(work, sizeof work, "tessera-sim")) {
+	if (!rc && !proc_mkdtemp(work, sizeof work, "tessera-sim")) {
 		snprintf(err, errlen, "cannot create a temporary directory %s: %s",
 		         work, strerror(errno));
-		ok = 0;
-	} else if (ok) {
+		rc = SIM_TOOL;
+	} else if (!rc) {
 		proc_own(work);
-		ok = run(exe, hw, img, o, work, r, err, errlen);
-		if (ok)
+		rc = run(exe, hw, img, o, work, r, err, errlen);
+		if (!rc)
 			remove_tree(work);
 		proc_disown(work);
 	}
-	if (ok)
+	if (!rc)
 		for (long i = 0; i < bufs[T_OUT].count; i++)
 			buf_set(&bufs[T_OUT], i, (long)img[i]); /* O is first */
 	free(img);
-	return ok;
+	return rc;
 }
 
 int sim_run(const Hw *hw, Buf *bufs, const SimOpts *o, SimResult *r,
@@ -426,9 +438,9 @@ int sim_run(const Hw *hw, Buf *bufs, const SimOpts *o, SimResult *r,
 {
 	memset(r, 0, sizeof *r);
 	proc_guard_begin();
-	int ok = build_and_run(hw, bufs, o, r, err, errlen);
+	int rc = build_and_run(hw, bufs, o, r, err, errlen);
 	proc_guard_end();
-	return ok;
+	return rc;
 }
 
 void sim_cycles_report(FILE *f, const Hw *hw, const SimResult *r, int json)

@@ -688,10 +688,16 @@ static int flow(const Hw *hw, const Liberty *lib, SynthResult *r,
 	if (st != 0)
 		return tool_fail(r, "yosys", "yosys", st, "yosys.log", err, errlen);
 	snprintf(path, sizeof path, "%s/netlist.v", r->work);
-	char *net = file_read(path, NULL);
+	struct stat ns;
+	char *net = stat(path, &ns) ? NULL : file_read(path, NULL);
+	if (!net && !access(path, R_OK)) {  /* there, but more than memory */
+		snprintf(err, errlen, "out of memory for the netlist (%lld MB)",
+		         (long long)ns.st_size >> 20);
+		return SYNTH_USER;
+	}
 	if (!net) {
-		snprintf(err, errlen, "yosys wrote no netlist.v (%s); see "
-		         "%s/yosys.log", strerror(errno), r->dir);
+		snprintf(err, errlen, "yosys wrote no netlist.v; see %s/yosys.log",
+		         r->dir);
 		return SYNTH_TOOL;
 	}
 	snprintf(path, sizeof path, "%s/sta_netlist.v", r->work);

@@ -13,6 +13,8 @@
 #   interrupts            SIGTERM during a build, SIGINT during a run:
 #                         exit 143 or 130, "interrupted", no process, build
 #                         directory or temporary directory left
+#   out of memory         for the DRAM image, in tessera or the harness:
+#                         exit 1 and its size (test/failalloc.c)
 # The designs are test/hw/k_only.tsr (8 PEs, a build of a few seconds).
 
 K=test/hw/k_only.tsr
@@ -143,3 +145,25 @@ else bad hw/interrupt_build_cleans_up "$r"; fi
 r=$(interrupt INT 'ls "$RB"/int.tmp/*/sim.log >/dev/null 2>&1')
 if [ "$r" = "exit 130" ]; then ok hw/interrupt_run_cleans_up
 else bad hw/interrupt_run_cleans_up "$r"; fi
+
+# Out of memory for the DRAM image (long.tsr's 4.5 M words): a user
+# error, exit 1, with its size; no build happens for it. Large
+# allocations are made to fail by test/failalloc.c (under ASan, which
+# allows no other allocator, by its max_allocation_size_mb).
+cc -shared -fPIC -O2 -o "$RB/failalloc.so" test/failalloc.c
+if [ -n "$TESSERA_ASAN" ]; then
+	expect hw/oom_dram_image 1 "out of memory for the DRAM image (4480192 words, 34 MB)" -- \
+		env ASAN_OPTIONS="$ASAN_OPTIONS:allocator_may_return_null=1:max_allocation_size_mb=20" \
+		TESSERA_SIM_CACHE="$RB/oom.cache" $T sim "$RB/long.tsr"
+else
+	expect hw/oom_dram_image 1 "out of memory for the DRAM image (4480192 words, 34 MB)" -- \
+		env LD_PRELOAD="$RB/failalloc.so" TESSERA_FAIL_CALLOC8=1000000 \
+		TESSERA_SIM_CACHE="$RB/oom.cache" $T sim "$RB/long.tsr"
+	# ... and in the harness, which loads the image again (long.tsr is
+	# built in int.cache by now)
+	expect hw/oom_harness_dram_image 1 "the simulation is out of memory for the DRAM image (4480192 words" -- \
+		env LD_PRELOAD="$RB/failalloc.so" TESSERA_FAIL_MALLOC=30000000 \
+		TESSERA_SIM_CACHE="$RB/int.cache" $T sim "$RB/long.tsr"
+fi
+if [ ! -e "$RB/oom.cache" ]; then ok hw/oom_dram_image_before_build
+else bad hw/oom_dram_image_before_build "$(ls "$RB/oom.cache")"; fi
