@@ -11,12 +11,14 @@
  * their own, answered together; a write with slots writes them too.  When
  * the design says done it writes the DRAM back to OUT.bin and prints
  * "tessera-sim cycles N seconds S"; the design itself prints its access
- * counters.  On a terminal, a progress line shows cycles done, cycles a
- * second and the time left (against EXPECTED_CYCLES).
+ * counters.  On a terminal, a progress line shows cycles done of
+ * EXPECTED_CYCLES, the cycles a second measured, and the time left at
+ * that rate (or, past EXPECTED_CYCLES, that it is).
  * Exit: simio.h's HARNESS_ codes.
  */
 #include "simio.h"
 
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,6 +65,31 @@ static int load(const char *path, uint64_t **w, long *n)
 	return rc;
 }
 
+/* The progress line: cycles done of the expected count (the model's),
+ * the rate measured so far, and the time left at that rate; once the
+ * run goes past the expected count, that instead. */
+static void progress(long cycle, double expected, double rate)
+{
+	if (expected <= 0) {
+		fprintf(stderr, "\rsim: %.2f M cycles, %.2f M cycles/s   ",
+		        cycle / 1e6, rate / 1e6);
+	} else if (cycle <= expected) {
+		double left = (expected - cycle) / rate;
+		char t[32];
+		if (left < 1)
+			snprintf(t, sizeof t, "under 1 s");
+		else if (left < 120)
+			snprintf(t, sizeof t, "~%.0f s", left);
+		else
+			snprintf(t, sizeof t, "~%.0f min", left / 60);
+		fprintf(stderr, "\rsim: %.2f M of %.2f M cycles, %.2f M cycles/s, "
+		        "%s left   ", cycle / 1e6, expected / 1e6, rate / 1e6, t);
+	} else {
+		fprintf(stderr, "\rsim: %.2f M cycles, past the model's %.2f M, "
+		        "%.2f M cycles/s   ", cycle / 1e6, expected / 1e6, rate / 1e6);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 6) {
@@ -92,7 +119,11 @@ int main(int argc, char **argv)
 	Sim *s = sim_new(argc > 6 ? argv[6] : "");
 	SimIO io;
 	memset(&io, 0, sizeof io);
-	int tty = isatty(2);
+	/* tessera runs the harness in a process group of its own: not the
+	 * terminal's, which would stop it for writing the progress line
+	 * under `stty tostop` */
+	signal(SIGTTOU, SIG_IGN);
+	int tty = isatty(2), shown = 0;
 	double t0 = now(), last = t0;
 	long cycle = 0;
 	for (; cycle < max_cycles; cycle++) {
@@ -152,20 +183,18 @@ int main(int argc, char **argv)
 		}
 		if (io.done && cycle > 2)
 			break;
-		if (tty && (cycle & 0xfffff) == 0 && cycle) {
+		if (tty && (cycle & 0x3fff) == 0 && cycle) {
 			double t = now();
 			if (t - last > 0.5) {
-				double rate = (double)cycle / (t - t0);
-				double left = expected > cycle ? (expected - cycle) / rate : 0;
-				fprintf(stderr, "\rsim: %ld cycles, %.2f M cycles/s, ~%.0f s "
-				        "left   ", cycle, rate / 1e6, left);
+				progress(cycle, expected, (double)cycle / (t - t0));
 				last = t;
+				shown = 1;
 			}
 		}
 	}
 	double secs = now() - t0;
-	if (tty && secs > 0.5)
-		fprintf(stderr, "\r%60s\r", "");
+	if (shown)
+		fprintf(stderr, "\r%72s\r", "");
 	sim_free(s);
 	if (!rc && !io.done) {
 		fprintf(stderr, "harness: the design did not finish in %ld cycles\n",

@@ -197,18 +197,19 @@ static void show_progress(const ProcOpts *o)
 }
 
 /* Waits for the child: polls, more slowly as it runs on (a short child
- * costs little), so that the progress line ticks and a child that
- * ignores a forwarded signal is killed after 5 s. */
+ * costs little), so that the progress line ticks (from 1 s after t0: a
+ * quick step shows none) and a child that ignores a forwarded signal is
+ * killed after 5 s. */
 static int wait_child(pid_t pid, const ProcOpts *o)
 {
-	int show = o->show && isatty(2);
-	double next = 0, since = 0;
+	int show = o->show && isatty(2), shown = 0;
+	double next = o->t0 + 1, since = 0;
 	long ms = 1;
 	for (;;) {
 		int st;
 		pid_t r = waitpid(pid, &st, WNOHANG);
 		if (r == pid) {
-			if (show && next)
+			if (shown)
 				fprintf(stderr, "\r%70s\r", "");
 			return st;
 		}
@@ -222,6 +223,7 @@ static int wait_child(pid_t pid, const ProcOpts *o)
 		if (show && t >= next) {
 			show_progress(o);
 			next = t + 1;
+			shown = 1;
 		}
 		pause_ms(ms);
 		if (ms < 100)
