@@ -36,7 +36,7 @@ static const int SIGS[3] = {SIGINT, SIGTERM, SIGHUP};
 static volatile sig_atomic_t caught;      /* the signal that came, or 0 */
 static volatile sig_atomic_t child_group; /* the running child's, or 0 */
 static int last_signal;                   /* what ended the last child */
-static struct sigaction saved[3];
+static struct sigaction saved[3], saved_chld;
 static int guards;                        /* proc_guard_begin nesting */
 
 enum { MAXOWN = 4 };
@@ -100,12 +100,14 @@ static _Noreturn void interrupted(void)
 	exit(128 + sig);
 }
 
+/* Called where a signal may have come while no child ran. */
 void proc_check(void)
 {
 	if (caught)
 		interrupted();
 }
 
+/* Catches the signals for the span of a command that runs tools. */
 void proc_guard_begin(void)
 {
 	if (guards++)
@@ -121,11 +123,19 @@ void proc_guard_begin(void)
 		if (saved[i].sa_handler != SIG_IGN)
 			sigaction(SIGS[i], &sa, NULL);
 	}
+	/* SIGCHLD ignored (inherited so) would reap children unseen */
+	struct sigaction dfl;
+	memset(&dfl, 0, sizeof dfl);
+	dfl.sa_handler = SIG_DFL;
+	sigemptyset(&dfl.sa_mask);
+	sigaction(SIGCHLD, &dfl, &saved_chld);
 #ifdef __linux__
 	prctl(PR_SET_CHILD_SUBREAPER, 1);
 #endif
 }
 
+/* Gives the signals back their old actions; a signal caught before
+ * that still ends tessera here, as interrupted. */
 void proc_guard_end(void)
 {
 	if (guards <= 0)
@@ -139,10 +149,12 @@ void proc_guard_end(void)
 	sigprocmask(SIG_BLOCK, &set, &old);
 	for (int i = 0; i < 3; i++)
 		sigaction(SIGS[i], &saved[i], NULL);
+	sigaction(SIGCHLD, &saved_chld, NULL);
 	proc_check();
 	sigprocmask(SIG_SETMASK, &old, NULL);
 }
 
+/* A directory the run made, to remove if it is interrupted. */
 void proc_own(const char *dir)
 {
 	for (int i = 0; i < MAXOWN; i++)
@@ -156,6 +168,7 @@ void proc_own(const char *dir)
 	INTERNAL("more than %d directories owned", MAXOWN);
 }
 
+/* The directory is removed, or kept on purpose (a failure's log). */
 void proc_disown(const char *dir)
 {
 	for (int i = 0; i < MAXOWN; i++)
@@ -288,6 +301,8 @@ static char **environment(const char *tmpdir, char *var, size_t n)
 	return env;
 }
 
+/* Spawns, waits, and on an interrupt waits for the child's whole group
+ * before cleaning up: nothing of the run is left running. */
 int proc_run(char *const argv[], const ProcOpts *o)
 {
 	proc_check();
@@ -328,6 +343,7 @@ int proc_run(char *const argv[], const ProcOpts *o)
 	return PROC_KILLED;
 }
 
+/* For messages: how a child ended, in words. */
 const char *proc_status(int st, char *buf, size_t n)
 {
 	if (st >= 0)
@@ -342,6 +358,8 @@ const char *proc_status(int st, char *buf, size_t n)
 	return buf;
 }
 
+/* A missing tool is named with what installs it; a failed one with
+ * the log that says why. */
 void proc_explain(int st, const char *name, const char *pkg,
                   const char *log, char *err, size_t errlen)
 {
@@ -356,6 +374,8 @@ void proc_explain(int st, const char *name, const char *pkg,
 		snprintf(err, errlen, "%s failed (%s); see %s", name, why, log);
 }
 
+/* A temporary directory where the user's TMPDIR says, so that a run's
+ * litter can be found (and tests can give each run its own). */
 int proc_mkdtemp(char *dir, size_t n, const char *prefix)
 {
 	const char *tmp = getenv("TMPDIR");
@@ -403,6 +423,7 @@ static int copy_entry(const char *a, const char *b)
 	return ok && unlink(a) == 0;
 }
 
+/* synth's files, made in a plain-named directory, into -o DIR. */
 int proc_move_files(const char *from, const char *to)
 {
 	DIR *d = opendir(from);

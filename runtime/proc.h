@@ -41,7 +41,7 @@ void proc_explain(int st, const char *name, const char *pkg,
 /* While a guard is up (calls nest), SIGINT, SIGTERM and SIGHUP are
  * forwarded to the running child's process group; once it is gone, the
  * directories owned are removed and tessera exits with 128 + the signal
- * after "tessera: interrupted". */
+ * after "tessera: interrupted".  proc_run is called within a guard. */
 void proc_guard_begin(void);
 void proc_guard_end(void);
 void proc_own(const char *dir);      /* remove it when interrupted */
