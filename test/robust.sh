@@ -22,6 +22,7 @@
 K=test/hw/k_only.tsr
 KA=$(pwd)/$K
 TA=$(cd "$(dirname "$T")" && pwd)/$(basename "$T")   # T from anywhere
+case ${TESSERA_JIT:-/} in /*) ;; *) TESSERA_JIT=$(pwd)/$TESSERA_JIT ;; esac
 RB=$(pwd)/$OUT/robust
 rm -rf "$RB"
 mkdir -p "$RB"
