@@ -25,7 +25,8 @@ IR = ir/util.c ir/arch.c ir/schedule.c ir/print.c ir/verify.c ir/passes.c \
      ir/model.c ir/walk.c ir/network.c
 RUNTIME = runtime/tensor.c runtime/naive.c runtime/emit_c.c runtime/jitload.c \
           runtime/report.c runtime/netreport.c runtime/sim.c \
-          runtime/synth.c runtime/liberty.c runtime/proc.c
+          runtime/synth.c runtime/synthreport.c runtime/liberty.c \
+          runtime/proc.c
 VERILOG = backend-verilog/plan.c backend-verilog/emit.c backend-verilog/modules.c \
 	backend-verilog/gbuf.c
 SEARCH = search/eval.c search/write.c search/space.c search/search.c search/hier.c search/net.c search/svg.c search/study.c search/cli.c

@@ -113,6 +113,9 @@ enum { SYNTH_OK = 0, SYNTH_USER = 1, SYNTH_TOOL = 3 };
  * SYNTH_TOOL with a message (a tool's message names its log). */
 int synth_run(const Hw *hw, const SynthOpts *o, SynthResult *r, char *err,
               size_t errlen);
+
+/* ---- synthreport.c: the report ---- */
+
 void synth_report(FILE *f, const Hw *hw, const SynthResult *r,
                   double pj_per_mac);
 void synth_report_json(FILE *f, const Hw *hw, const SynthResult *r,
