@@ -395,9 +395,10 @@ static int run(const char *exe, const Hw *hw, uint64_t *img,
 	return SIM_OK;
 }
 
-/* Builds (or reuses) and runs; the temporary directory is removed after
- * a success, kept after a failure for its log.  The image is made
- * first: a layer too large for memory stops before a build. */
+/* Builds (or reuses) and runs; the temporary directory is removed
+ * unless the run failed (then its log, named in the message, stays).
+ * The image is made first: a layer too large for memory stops before a
+ * build. */
 static int build_and_run(const Hw *hw, Buf *bufs, const SimOpts *o,
                          SimResult *r, char *err, size_t errlen)
 {
@@ -422,7 +423,7 @@ static int build_and_run(const Hw *hw, Buf *bufs, const SimOpts *o,
 	} else if (!rc) {
 		proc_own(work);
 		rc = run(exe, hw, img, o, work, r, err, errlen);
-		if (!rc)
+		if (rc != SIM_TOOL)
 			remove_tree(work);
 		proc_disown(work);
 	}

@@ -163,10 +163,14 @@ else
 		env LD_PRELOAD="$RB/failalloc.so" TESSERA_FAIL_CALLOC8=1000000 \
 		TESSERA_SIM_CACHE="$RB/oom.cache" $T sim "$RB/long.tsr"
 	# ... and in the harness, which loads the image again (long.tsr is
-	# built in int.cache by now)
+	# built in int.cache by now); its temporary directory, with nothing
+	# to read, is removed
+	mkdir -p "$RB/oom.tmp"
 	expect hw/oom_harness_dram_image 1 "the simulation is out of memory for the DRAM image (4480192 words" -- \
 		env LD_PRELOAD="$RB/failalloc.so" TESSERA_FAIL_MALLOC=30000000 \
-		TESSERA_SIM_CACHE="$RB/int.cache" $T sim "$RB/long.tsr"
+		TMPDIR="$RB/oom.tmp" TESSERA_SIM_CACHE="$RB/int.cache" $T sim "$RB/long.tsr"
+	if [ -z "$(ls "$RB/oom.tmp")" ]; then ok hw/oom_harness_no_litter
+	else bad hw/oom_harness_no_litter "$(ls "$RB/oom.tmp")"; fi
 fi
 if [ ! -e "$RB/oom.cache" ]; then ok hw/oom_dram_image_before_build
 else bad hw/oom_dram_image_before_build "$(ls "$RB/oom.cache")"; fi
