@@ -5,8 +5,9 @@
 CC ?= cc
 LLVM_CONFIG ?= llvm-config-14
 CFLAGS ?= -O2 -g
-CFLAGS += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wshadow -Wstrict-prototypes \
-          -Wno-unused-parameter
+# override: CFLAGS given on the command line (make asan's) get these too
+override CFLAGS += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wshadow \
+          -Wstrict-prototypes -Wno-unused-parameter
 # Expanded by the shell when a recipe runs, after `deps` has installed
 # LLVM on a fresh machine (not when make reads this file).
 LLVM_CFLAGS = -I$$($(LLVM_CONFIG) --includedir)
@@ -24,7 +25,8 @@ IR = ir/util.c ir/arch.c ir/schedule.c ir/print.c ir/verify.c ir/passes.c \
      ir/model.c ir/walk.c ir/network.c
 RUNTIME = runtime/tensor.c runtime/naive.c runtime/emit_c.c runtime/jitload.c \
           runtime/report.c runtime/netreport.c runtime/sim.c \
-          runtime/synth.c runtime/liberty.c
+          runtime/synth.c runtime/synthreport.c runtime/liberty.c \
+          runtime/proc.c
 VERILOG = backend-verilog/plan.c backend-verilog/emit.c backend-verilog/names.c \
 	backend-verilog/port.c backend-verilog/seq.c backend-verilog/engine.c \
 	backend-verilog/array.c backend-verilog/counters.c backend-verilog/modules.c \
@@ -33,6 +35,7 @@ VERILOG = backend-verilog/plan.c backend-verilog/emit.c backend-verilog/names.c 
 SEARCH = search/eval.c search/write.c search/space.c search/search.c search/hier.c search/net.c search/svg.c search/study.c search/cli.c
 CORE = $(FRONT) $(IR) $(RUNTIME) $(VERILOG) $(SEARCH)
 HDRS = ir/tessera.h frontend/frontend.h backend-verilog/hw.h backend-verilog/emit.h runtime/synth.h \
+       runtime/sim.h runtime/proc.h \
        search/search.h
 
 CORE_OBJ = $(CORE:%.c=$(B)/%.o)
@@ -95,12 +98,14 @@ $(B)/schedgen: test/schedgen.c
 	$(CC) -std=c11 -O2 -Wall -Wno-format-truncation -o $@ test/schedgen.c
 
 # The suite again, with address and undefined-behaviour sanitizers.
-asan: $(B)/.deps
+# TESSERA_ASAN: the naive reference, some 40 times slower under ASan,
+# checks the big examples' schedules on smaller layers (test/run.sh).
+asan: $(B)/.deps all
 	$(MAKE) B=build-asan CFLAGS="-O1 -g -fsanitize=address,undefined \
 	  -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
 	  LDFLAGS="-fsanitize=address,undefined" tessera-asan build/schedgen
 	@TESSERA=./tessera-asan TESSERA_JIT=build-asan/libtessera-jit.so \
-	  ASAN_OPTIONS=detect_leaks=1 sh test/run.sh
+	  TESSERA_ASAN=1 ASAN_OPTIONS=detect_leaks=1 sh test/run.sh
 
 tessera-asan: $(ALL_OBJ) $(B)/libtessera-jit.so
 	$(CC) $(LDFLAGS) -rdynamic -o $@ $(ALL_OBJ) -ldl -lm -lpthread

@@ -541,9 +541,10 @@ static int cmd_sim(const Opts *o, const LoopNest *ln)
 	SimOpts so = {.vcd = o->vcd, .expected_cycles = mod.cycles,
 	              .max_cycles = 20 * mod.cycles + 1000000};
 	SimResult r;
-	if (!rc && !sim_run(hw, bufs, &so, &r, err, sizeof err)) {
+	int st = rc ? SIM_OK : sim_run(hw, bufs, &so, &r, err, sizeof err);
+	if (st != SIM_OK) {
 		fprintf(stderr, "tessera: %s\n", err);
-		rc = EXIT_TOOL;
+		rc = st == SIM_USER ? EXIT_USER : EXIT_TOOL;
 	}
 	if (!rc) {
 		int verified = !memcmp(bufs[T_OUT].data, ref[T_OUT].data,

@@ -8,6 +8,7 @@
 #include "tessera.h"
 
 #include <errno.h>
+#include <ftw.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -130,13 +131,22 @@ _Noreturn void die_usage(const char *fmt, const char *arg)
 	exit(EXIT_USAGE);
 }
 
-/* rm -rf, with a warning when it fails (nothing depends on it). */
+/* One entry of remove_tree's walk, children before their directory;
+ * a symbolic link is removed, never followed. */
+static int remove_entry(const char *path, const struct stat *st, int type,
+                        struct FTW *ftw)
+{
+	return remove(path) != 0 && errno != ENOENT;
+}
+
+/* rm -rf without a shell, with a warning when it fails (nothing depends
+ * on it).  A directory that is not there is not an error. */
 void remove_tree(const char *dir)
 {
-	char cmd[4200];
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-	if (system(cmd) != 0)
-		fprintf(stderr, "tessera: cannot remove %s\n", dir);
+	if (nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS) != 0 &&
+	    errno != ENOENT)
+		fprintf(stderr, "tessera: cannot remove %s: %s\n", dir,
+		        strerror(errno));
 }
 
 /* Writes n bytes to path; 0 on any failure. */

@@ -11,12 +11,14 @@
  * their own, answered together; a write with slots writes them too.  When
  * the design says done it writes the DRAM back to OUT.bin and prints
  * "tessera-sim cycles N seconds S"; the design itself prints its access
- * counters.  On a terminal, a progress line shows cycles done, cycles a
- * second and the time left (against EXPECTED_CYCLES).
- * Exit: 0 done; 3 the design misbehaved or did not finish.
+ * counters.  On a terminal, a progress line shows cycles done of
+ * EXPECTED_CYCLES, the cycles a second measured, and the time left at
+ * that rate (or, past EXPECTED_CYCLES, that it is).
+ * Exit: simio.h's HARNESS_ codes.
  */
 #include "simio.h"
 
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,22 +38,56 @@ static double now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-static uint64_t *load(const char *path, long *n)
+/* The DRAM image of path into *w, its words into *n; HARNESS_OK, or
+ * the exit status after saying what failed. */
+static int load(const char *path, uint64_t **w, long *n)
 {
 	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
+	if (!f) {
+		fprintf(stderr, "harness: cannot read %s\n", path);
+		return HARNESS_FAILED;
+	}
 	fseek(f, 0, SEEK_END);
 	long bytes = ftell(f);
 	fseek(f, 0, SEEK_SET);
 	*n = bytes / 8;
-	uint64_t *w = malloc((size_t)(*n ? *n : 1) * 8);
-	if (w && fread(w, 8, (size_t)*n, f) != (size_t)*n) {
-		free(w);
-		w = NULL;
+	*w = malloc((size_t)(*n ? *n : 1) * 8);
+	int rc = HARNESS_OK;
+	if (!*w) {
+		fprintf(stderr, "harness: out of memory for the DRAM image (%ld "
+		        "words)\n", *n);
+		rc = HARNESS_NOMEM;
+	} else if (fread(*w, 8, (size_t)*n, f) != (size_t)*n) {
+		fprintf(stderr, "harness: cannot read %s\n", path);
+		rc = HARNESS_FAILED;
 	}
 	fclose(f);
-	return w;
+	return rc;
+}
+
+/* The progress line: cycles done of the expected count (the model's),
+ * the rate measured so far, and the time left at that rate; once the
+ * run goes past the expected count, that instead. */
+static void progress(long cycle, double expected, double rate)
+{
+	if (expected <= 0) {
+		fprintf(stderr, "\rsim: %.2f M cycles, %.2f M cycles/s   ",
+		        cycle / 1e6, rate / 1e6);
+	} else if (cycle <= expected) {
+		double left = (expected - cycle) / rate;
+		char t[32];
+		if (left < 1)
+			snprintf(t, sizeof t, "under 1 s");
+		else if (left < 120)
+			snprintf(t, sizeof t, "~%.0f s", left);
+		else
+			snprintf(t, sizeof t, "~%.0f min", left / 60);
+		fprintf(stderr, "\rsim: %.2f M of %.2f M cycles, %.2f M cycles/s, "
+		        "%s left   ", cycle / 1e6, expected / 1e6, rate / 1e6, t);
+	} else {
+		fprintf(stderr, "\rsim: %.2f M cycles, past the model's %.2f M, "
+		        "%.2f M cycles/s   ", cycle / 1e6, expected / 1e6, rate / 1e6);
+	}
 }
 
 int main(int argc, char **argv)
@@ -59,14 +95,13 @@ int main(int argc, char **argv)
 	if (argc < 6) {
 		fprintf(stderr, "usage: harness DRAM.bin OUT.bin LATENCY "
 		        "EXPECTED_CYCLES MAX_CYCLES [VCD]\n");
-		return 2;
+		return HARNESS_USAGE;
 	}
 	long nwords;
-	uint64_t *mem = load(argv[1], &nwords);
-	if (!mem) {
-		fprintf(stderr, "harness: cannot read %s\n", argv[1]);
-		return 3;
-	}
+	uint64_t *mem;
+	int rc = load(argv[1], &mem, &nwords);
+	if (rc)
+		return rc;
 	long latency = atol(argv[3]);
 	double expected = atof(argv[4]);
 	long max_cycles = atol(argv[5]);
@@ -74,14 +109,23 @@ int main(int argc, char **argv)
 		latency = 1;
 	long cap = latency + 4;
 	Pending *q = malloc(sizeof *q * (size_t)cap);
+	if (!q) {
+		fprintf(stderr, "harness: out of memory for %ld reads in flight\n",
+		        cap);
+		free(mem);
+		return HARNESS_NOMEM;
+	}
 	long qh = 0, qn = 0;
 	Sim *s = sim_new(argc > 6 ? argv[6] : "");
 	SimIO io;
 	memset(&io, 0, sizeof io);
-	int tty = isatty(2);
+	/* tessera runs the harness in a process group of its own: not the
+	 * terminal's, which would stop it for writing the progress line
+	 * under `stty tostop` */
+	signal(SIGTTOU, SIG_IGN);
+	int tty = isatty(2), shown = 0;
 	double t0 = now(), last = t0;
 	long cycle = 0;
-	int rc = 0;
 	for (; cycle < max_cycles; cycle++) {
 		io.rst = cycle < 2;
 		io.start = cycle == 2;
@@ -111,7 +155,7 @@ int main(int argc, char **argv)
 				fprintf(stderr, "harness: cycle %ld: the design addressed "
 				        "DRAM word %llu of %ld\n", cycle,
 				        (unsigned long long)a, nwords);
-				rc = 3;
+				rc = HARNESS_FAILED;
 				break;
 			}
 			if (io.we) {
@@ -123,7 +167,7 @@ int main(int argc, char **argv)
 				if (qn == cap) {
 					fprintf(stderr, "harness: cycle %ld: more reads in "
 					        "flight than the latency allows\n", cycle);
-					rc = 3;
+					rc = HARNESS_FAILED;
 					break;
 				}
 				Pending *p = &q[(qh + qn) % cap];
@@ -139,31 +183,29 @@ int main(int argc, char **argv)
 		}
 		if (io.done && cycle > 2)
 			break;
-		if (tty && (cycle & 0xfffff) == 0 && cycle) {
+		if (tty && (cycle & 0x3fff) == 0 && cycle) {
 			double t = now();
 			if (t - last > 0.5) {
-				double rate = (double)cycle / (t - t0);
-				double left = expected > cycle ? (expected - cycle) / rate : 0;
-				fprintf(stderr, "\rsim: %ld cycles, %.2f M cycles/s, ~%.0f s "
-				        "left   ", cycle, rate / 1e6, left);
+				progress(cycle, expected, (double)cycle / (t - t0));
 				last = t;
+				shown = 1;
 			}
 		}
 	}
 	double secs = now() - t0;
-	if (tty && secs > 0.5)
-		fprintf(stderr, "\r%60s\r", "");
+	if (shown)
+		fprintf(stderr, "\r%72s\r", "");
 	sim_free(s);
 	if (!rc && !io.done) {
 		fprintf(stderr, "harness: the design did not finish in %ld cycles\n",
 		        max_cycles);
-		rc = 3;
+		rc = HARNESS_FAILED;
 	}
 	if (!rc) {
 		FILE *f = fopen(argv[2], "wb");
 		if (!f || fwrite(mem, 8, (size_t)nwords, f) != (size_t)nwords) {
 			fprintf(stderr, "harness: cannot write %s\n", argv[2]);
-			rc = 3;
+			rc = HARNESS_FAILED;
 		}
 		if (f)
 			fclose(f);

@@ -31,8 +31,12 @@ typedef struct SimResult {
 	int built;                /* 1: built now; 0: reused */
 } SimResult;
 
-/* Runs the layer on bufs (inputs in, the design's output out).  0 with
- * a message when the tools or the design fail. */
+enum { SIM_OK = 0, SIM_USER = 1, SIM_TOOL = 3 };
+
+/* Runs the layer on bufs (inputs in, the design's output out).  SIM_OK;
+ * SIM_USER with a message when the layer's sizes are more than memory
+ * holds; SIM_TOOL with one when the tools or the design fail.  An
+ * interrupt ends tessera (runtime/proc.h). */
 int sim_run(const Hw *hw, Buf *bufs, const SimOpts *o, SimResult *r,
             char *err, size_t errlen);
 

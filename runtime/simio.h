@@ -10,6 +10,12 @@ extern "C" {
 
 enum { SIM_SLOTS = 16 };   /* DRAM words a request moves, at most */
 
+/* The harness's exit status: done; a bad command line; the design
+ * misbehaved or did not finish; memory does not hold the DRAM image
+ * or the reads in flight. */
+enum { HARNESS_OK = 0, HARNESS_USAGE = 2, HARNESS_FAILED = 3,
+       HARNESS_NOMEM = 4 };
+
 typedef struct SimIO {
 	/* to the design */
 	int rst, start, rvalid;

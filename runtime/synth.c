@@ -16,6 +16,7 @@
  * optionally tessera_array; any other module is reported by name.
  */
 #include "synth.h"
+#include "proc.h"
 
 #include <errno.h>
 #include <math.h>
@@ -32,14 +33,27 @@ static const double STA_PERIOD = 1000; /* ns: long enough for any path */
  * speed only on paths longer than this (docs/synthesis.md). */
 enum { ABC_DELAY_PS = 5000 };
 
-/* Runs `cmd` in `dir` with its output in dir/log; the exit status, or
- * -1 when it did not exit. */
-static int run_in(const char *dir, const char *cmd, const char *log)
+/* Runs a tool in `dir` with its output in dir/log; its exit status or a
+ * PROC_ code (runtime/proc.h).  Its scripts name files in dir only, the
+ * liberty as the link liberty.lib: no path is ever quoted.  Its own
+ * temporary files (yosys' for ABC) go into dir too, so that removing
+ * dir removes them, after an interrupt as well. */
+static int run_in(const char *dir, char *const argv[], const char *log)
 {
-	char line[9000];
-	snprintf(line, sizeof line, "cd '%s' && %s >'%s' 2>&1", dir, cmd, log);
-	int st = system(line);
-	return st != -1 && WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+	ProcOpts po = {.dir = dir, .out = log, .err_to_out = 1, .tmpdir = dir};
+	return proc_run(argv, &po);
+}
+
+/* A tool that failed: the message, naming its log in the directory
+ * the user sees. */
+static int tool_fail(const SynthResult *r, const char *name,
+                     const char *pkg, int st, const char *log, char *err,
+                     size_t errlen)
+{
+	char path[4200];
+	snprintf(path, sizeof path, "%s/%s", r->dir, log);
+	proc_explain(st, name, pkg, path, err, errlen);
+	return SYNTH_TOOL;
 }
 
 /* ---- the inputs of yosys ---- */
@@ -69,9 +83,9 @@ static void write_mac(FILE *f, const Hw *hw)
 	fprintf(f, "\talways @(posedge clk) acc <= acc + px;\nendmodule\n");
 }
 
-static void write_script(FILE *f, const char *lib, const char *verilog,
-                         const LibCell *buf)
+static void write_script(FILE *f, const char *verilog, const LibCell *buf)
 {
+	const char *lib = "liberty.lib";
 	fprintf(f, "# tessera synth: the reference MAC, then the design\n"
 	        "read_verilog -sv mac_ref.v\nsynth -top tessera_mac_ref\n"
 	        "dfflibmap -liberty %s\nabc -liberty %s\nopt_clean -purge\n"
@@ -465,23 +479,26 @@ static int price(const StatMod *m, int n, const Liberty *lib, double *own,
 	return 1;
 }
 
-static int areas(SynthResult *r, const Liberty *lib, const char *stat,
-                 const char *macstat, char *err, size_t errlen)
+static int areas(SynthResult *r, const Liberty *lib, char *err,
+                 size_t errlen)
 {
+	char stat[4200], macstat[4200];
+	snprintf(stat, sizeof stat, "%s/stat.json", r->work);
+	snprintf(macstat, sizeof macstat, "%s/mac_stat.json", r->work);
 	static StatMod m[SYNTH_MAXMOD];
 	double own[SYNTH_MAXMOD];
 	long inst[SYNTH_MAXMOD] = {0};
 	int n = read_stat(macstat, m, SYNTH_MAXMOD);
 	if (n < 1 || !price(m, n, lib, own, err, errlen)) {
 		if (n < 1)
-			snprintf(err, errlen, "cannot read %s", macstat);
+			snprintf(err, errlen, "cannot read %s/mac_stat.json", r->dir);
 		return 0;
 	}
 	r->mac = own[0];
 	n = read_stat(stat, m, SYNTH_MAXMOD);
 	int top = n > 0 ? find_mod(m, n, "tessera_top") : -1;
 	if (top < 0) {
-		snprintf(err, errlen, "no tessera_top in %s", stat);
+		snprintf(err, errlen, "no tessera_top in %s/stat.json", r->dir);
 		return 0;
 	}
 	if (!price(m, n, lib, own, err, errlen))
@@ -542,14 +559,14 @@ static int run_sta(SynthResult *r, const Liberty *lib, char *err,
                    size_t errlen)
 {
 	char path[4200];
-	snprintf(path, sizeof path, "%s/sta.tcl", r->dir);
+	snprintf(path, sizeof path, "%s/sta.tcl", r->work);
 	FILE *f = fopen(path, "w");
 	if (!f) {
 		snprintf(err, errlen, "cannot write %s", path);
 		return 0;
 	}
 	fprintf(f, "# tessera synth: the critical path of the mapped netlist\n"
-	        "read_liberty {%s}\n", r->liberty);
+	        "read_liberty liberty.lib\n");
 	if (r->nsram)
 		fprintf(f, "read_liberty srams.lib\n");
 	fprintf(f, "read_verilog sta_netlist.v\nlink_design tessera_top\n"
@@ -561,16 +578,21 @@ static int run_sta(SynthResult *r, const Liberty *lib, char *err,
 	        STA_PERIOD / lib->ns);
 	fclose(f);
 	double t0 = clock_seconds();
-	int st = run_in(r->dir, "sta -no_init -exit sta.tcl", "sta.log");
+	char *const argv[] = {"sta", "-no_init", "-exit", "sta.tcl", NULL};
+	int st = run_in(r->work, argv, "sta.log");
 	r->sta_s = clock_seconds() - t0;
-	snprintf(path, sizeof path, "%s/sta.log", r->dir);
+	if (st < 0) {
+		tool_fail(r, "OpenSTA (sta)", "opensta", st, "sta.log", err, errlen);
+		return 0;
+	}
+	snprintf(path, sizeof path, "%s/sta.log", r->work);
 	char *log = file_read(path, NULL);
 	const char *e = log ? strstr(log, "Error") : NULL;
 	const char *sl = log ? strstr(log, " slack (") : NULL;
 	if (st != 0 || !log || e || !sl) {
-		snprintf(err, errlen, "OpenSTA failed (exit status %d%s); see %s",
-		         st, e ? ", errors in its log" : !sl ? ", no timed path" : "",
-		         path);
+		snprintf(err, errlen, "OpenSTA failed (exit status %d%s); see "
+		         "%s/sta.log", st, e ? ", errors in its log" : !sl ?
+		         ", no timed path" : "", r->dir);
 		free(log);
 		return 0;
 	}
@@ -595,53 +617,90 @@ static int run_sta(SynthResult *r, const Liberty *lib, char *err,
 
 /* ---- the flow ---- */
 
-static int yosys_fail(const SynthResult *r, int st, char *err,
-                      size_t errlen)
+/* dir made with its parents, or there already as a directory; 0 and
+ * errno when not. */
+static int make_dir(const char *dir)
 {
-	snprintf(err, errlen, "yosys failed (exit status %d); see %s/yosys.log",
-	         st, r->dir);
-	return SYNTH_TOOL;
+	struct stat st;
+	if (make_dirs(dir) || stat(dir, &st))
+		return 0;
+	if (!S_ISDIR(st.st_mode)) {
+		errno = ENOTDIR;
+		return 0;
+	}
+	return 1;
+}
+
+/* yosys and OpenSTA read the liberty through DIR/liberty.lib, a link
+ * to it, unless that is the liberty itself. */
+static int link_liberty(const SynthResult *r, const char *dir, char *err,
+                        size_t errlen)
+{
+	char path[4200];
+	snprintf(path, sizeof path, "%s/liberty.lib", dir);
+	char *now = realpath(path, NULL);
+	int same = now && !strcmp(now, r->liberty);
+	free(now);
+	if (same)
+		return 1;
+	unlink(path);
+	if (symlink(r->liberty, path) == 0)
+		return 1;
+	snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
+	return 0;
 }
 
 static int flow(const Hw *hw, const Liberty *lib, SynthResult *r,
                 const char *verilog, size_t vlen, char *err, size_t errlen)
 {
 	char path[4200];
-	snprintf(path, sizeof path, "%s/tessera_top.v", r->dir);
+	snprintf(path, sizeof path, "%s/tessera_top.v", r->work);
 	if (!file_write(path, verilog, vlen)) {
 		snprintf(err, errlen, "cannot write %s", path);
 		return SYNTH_USER;
 	}
-	snprintf(path, sizeof path, "%s/mac_ref.v", r->dir);
+	if (!link_liberty(r, r->work, err, errlen))
+		return SYNTH_USER;
+	snprintf(path, sizeof path, "%s/mac_ref.v", r->work);
 	FILE *f = fopen(path, "w");
 	if (f)
 		write_mac(f, hw);
 	const LibCell *buf = liberty_buffer(lib);
-	snprintf(path, sizeof path, "%s/abc.constr", r->dir);
+	snprintf(path, sizeof path, "%s/abc.constr", r->work);
 	FILE *c = fopen(path, "w");
 	if (c && buf && buf->in0_cap > 0)
 		fprintf(c, "set_driving_cell %s\nset_load %g\n", buf->name,
 		        buf->in0_cap);
-	snprintf(path, sizeof path, "%s/synth.ys", r->dir);
+	snprintf(path, sizeof path, "%s/synth.ys", r->work);
 	FILE *g = fopen(path, "w");
 	if (g)
-		write_script(g, r->liberty, verilog, buf);
+		write_script(g, verilog, buf);
 	if (!f || !g || !c || fclose(f) || fclose(g) || fclose(c)) {
-		snprintf(err, errlen, "cannot write into %s", r->dir);
+		snprintf(err, errlen, "cannot write into %s", r->work);
 		return SYNTH_USER;
 	}
-	fprintf(stderr, "synth: yosys, log in %s/yosys.log\n", r->dir);
+	fprintf(stderr, "synth: yosys, log in %s/yosys.log\n", r->work);
 	double t0 = clock_seconds();
-	int st = run_in(r->dir, "yosys -q -l yosys.log -s synth.ys",
-	                "yosys.out");
+	char *const argv[] = {"yosys", "-q", "-l", "yosys.log", "-s", "synth.ys",
+	                      NULL};
+	int st = run_in(r->work, argv, "yosys.out");
 	r->yosys_s = clock_seconds() - t0;
 	if (st != 0)
-		return yosys_fail(r, st, err, errlen);
-	snprintf(path, sizeof path, "%s/netlist.v", r->dir);
-	char *net = file_read(path, NULL);
-	if (!net)
-		return yosys_fail(r, st, err, errlen);
-	snprintf(path, sizeof path, "%s/sta_netlist.v", r->dir);
+		return tool_fail(r, "yosys", "yosys", st, "yosys.log", err, errlen);
+	snprintf(path, sizeof path, "%s/netlist.v", r->work);
+	struct stat ns;
+	char *net = stat(path, &ns) ? NULL : file_read(path, NULL);
+	if (!net && !access(path, R_OK)) {  /* there, but more than memory */
+		snprintf(err, errlen, "out of memory for the netlist (%lld MB)",
+		         (long long)ns.st_size >> 20);
+		return SYNTH_USER;
+	}
+	if (!net) {
+		snprintf(err, errlen, "yosys wrote no netlist.v; see %s/yosys.log",
+		         r->dir);
+		return SYNTH_TOOL;
+	}
+	snprintf(path, sizeof path, "%s/sta_netlist.v", r->work);
 	FILE *out = fopen(path, "w");
 	int ok = out && sram_pass(net, out, r, err, errlen);
 	free(net);
@@ -652,19 +711,38 @@ static int flow(const Hw *hw, const Liberty *lib, SynthResult *r,
 			snprintf(err, errlen, "cannot write %s", path);
 		return SYNTH_TOOL;
 	}
-	char stat[4200], macstat[4200];
-	snprintf(stat, sizeof stat, "%s/stat.json", r->dir);
-	snprintf(macstat, sizeof macstat, "%s/mac_stat.json", r->dir);
-	if (!areas(r, lib, stat, macstat, err, errlen))
+	if (!areas(r, lib, err, errlen))
 		return SYNTH_TOOL;
-	snprintf(path, sizeof path, "%s/srams.lib", r->dir);
+	snprintf(path, sizeof path, "%s/srams.lib", r->work);
 	if (r->nsram && !write_sram_lib(path, r)) {
 		snprintf(err, errlen, "cannot write %s", path);
 		return SYNTH_USER;
 	}
 	fprintf(stderr, "synth: yosys took %.1f s; OpenSTA, log in %s/sta.log\n",
-	        r->yosys_s, r->dir);
+	        r->yosys_s, r->work);
 	return run_sta(r, lib, err, errlen) ? SYNTH_OK : SYNTH_TOOL;
+}
+
+/* With -o: the files of the run, successful (rc) or not, moved from
+ * the working directory into the output directory; rc, or SYNTH_USER
+ * when they cannot be moved (then they stay where they are). */
+static int keep(const SynthResult *r, int rc, char *err, size_t errlen)
+{
+	char link[4200], why[9000];
+	snprintf(link, sizeof link, "%s/liberty.lib", r->work);
+	unlink(link);   /* remade below, unless it is the liberty itself */
+	int moved = proc_move_files(r->work, r->dir);
+	if (!moved)
+		snprintf(why, sizeof why, "cannot move the files of %s into %s: "
+		         "%s", r->work, r->dir, strerror(errno));
+	if (moved && link_liberty(r, r->dir, why, sizeof why)) {
+		remove_tree(r->work);
+		return rc;
+	}
+	if (rc != SYNTH_OK)
+		return rc;      /* the first failure's message stands */
+	snprintf(err, errlen, "%s", why);
+	return SYNTH_USER;
 }
 
 int synth_run(const Hw *hw, const SynthOpts *o, SynthResult *r, char *err,
@@ -675,12 +753,6 @@ int synth_run(const Hw *hw, const SynthOpts *o, SynthResult *r, char *err,
 	r->sram_access_ns = o->sram_access_ns;
 	snprintf(r->liberty, sizeof r->liberty, "%s",
 	         o->liberty ? o->liberty : DEFAULT_LIBERTY);
-	if (strchr(r->liberty, '\'') || strchr(r->liberty, '}') ||
-	    (o->outdir && strchr(o->outdir, '\''))) {
-		snprintf(err, errlen, "paths with quotes or braces are not "
-		         "supported: %s", r->liberty);
-		return SYNTH_USER;
-	}
 	if (access(r->liberty, R_OK) != 0) {
 		if (o->liberty)
 			snprintf(err, errlen, "cannot read the liberty file %s: %s",
@@ -696,10 +768,14 @@ int synth_run(const Hw *hw, const SynthOpts *o, SynthResult *r, char *err,
 		return SYNTH_USER;
 	/* yosys and OpenSTA run in the output directory */
 	char *abs = realpath(r->liberty, NULL);
-	if (abs) {
-		snprintf(r->liberty, sizeof r->liberty, "%s", abs);
-		free(abs);
+	if (!abs) {
+		snprintf(err, errlen, "cannot resolve the liberty file %s: %s",
+		         r->liberty, strerror(errno));
+		liberty_free(&lib);
+		return SYNTH_USER;
 	}
+	snprintf(r->liberty, sizeof r->liberty, "%s", abs);
+	free(abs);
 	snprintf(r->libname, sizeof r->libname, "%s", lib.name);
 	const LibCell *nand = liberty_nand2(&lib);
 	if (nand) {
@@ -708,187 +784,37 @@ int synth_run(const Hw *hw, const SynthOpts *o, SynthResult *r, char *err,
 	}
 	if (o->outdir) {
 		snprintf(r->dir, sizeof r->dir, "%s", o->outdir);
-		if (make_dirs(r->dir)) {
-			snprintf(err, errlen, "cannot create %s: %s", r->dir,
-			         strerror(errno));
+		if (!make_dir(r->dir)) {
+			snprintf(err, errlen, "cannot create the output directory "
+			         "%s: %s", r->dir, strerror(errno));
 			liberty_free(&lib);
 			return SYNTH_USER;
 		}
-	} else {
-		snprintf(r->dir, sizeof r->dir, "/tmp/tessera-synth-XXXXXX");
-		if (!mkdtemp(r->dir)) {
-			snprintf(err, errlen, "cannot create a temporary directory");
-			liberty_free(&lib);
-			return SYNTH_TOOL;
-		}
 	}
+	/* the tools run in a directory of a plain name: yosys pastes its
+	 * working directory into ABC's scripts */
+	if (!proc_mkdtemp(r->work, sizeof r->work, "tessera-synth")) {
+		snprintf(err, errlen, "cannot create a temporary directory %s: %s",
+		         r->work, strerror(errno));
+		liberty_free(&lib);
+		return SYNTH_TOOL;
+	}
+	if (!o->outdir)
+		snprintf(r->dir, sizeof r->dir, "%s", r->work);
 	size_t len;
 	char *text = hw_verilog(hw, &len);
+	proc_guard_begin();
+	proc_own(r->work);      /* an interrupted run removes it */
 	int rc = flow(hw, &lib, r, text, len, err, errlen);
 	free(text);
 	liberty_free(&lib);
-	if (rc == SYNTH_OK && !o->outdir) {
-		remove_tree(r->dir);
+	if (o->outdir)
+		rc = keep(r, rc, err, errlen);
+	else if (rc == SYNTH_OK)
+		remove_tree(r->work);
+	proc_disown(r->work);
+	proc_guard_end();
+	if (rc == SYNTH_OK && !o->outdir)
 		r->dir[0] = 0;
-	}
 	return rc;
-}
-
-/* ---- the report ---- */
-
-static double nand2(const SynthResult *r, double a)
-{
-	return r->nand2_area > 0 ? a / r->nand2_area : 0;
-}
-
-static void area_row(FILE *f, const SynthResult *r, const char *what,
-                     double a)
-{
-	fprintf(f, "%-30s %14.1f %12.1f %6.1f%%\n", what, a, nand2(r, a),
-	        r->total > 0 ? 100 * a / r->total : 0);
-}
-
-void synth_report(FILE *f, const Hw *hw, const SynthResult *r,
-                  double pj_per_mac)
-{
-	const Layer *l = hw->ln->layer;
-	fprintf(f, "layer %s: %ld PEs, liberty %s", l->name, r->npe,
-	        r->libname);
-	if (r->nand2[0])
-		fprintf(f, " (NAND2 equivalent: %s, %.2f um2)", r->nand2,
-		        r->nand2_area);
-	fprintf(f, "\n\n%-20s %9s %8s %14s %14s %12s\n", "module", "instances",
-	        "cells", "um2 each", "um2 all", "NAND2 eq all");
-	for (int i = 0; i < r->nmod; i++) {
-		const SynthModule *m = &r->mod[i];
-		fprintf(f, "%-20s %9ld %8ld %14.1f %14.1f %12.1f\n", m->name,
-		        m->instances, m->cells, m->total,
-		        m->total * (double)m->instances,
-		        nand2(r, m->total * (double)m->instances));
-	}
-	if (r->nsram) {
-		fprintf(f, "\n%-20s %6s %7s %7s %-16s %12s %12s %s\n",
-		        "buffer (model)", "width", "words", "ports", "SRAM array",
-		        "SRAM um2", "flops um2", "kept");
-		for (int i = 0; i < r->nsram; i++) {
-			const SynthSram *s = &r->sram[i];
-			char ports[32], arr[48];
-			snprintf(ports, sizeof ports, "%ldR %ldW", s->nr, s->nw);
-			snprintf(arr, sizeof arr, "%ldx%ld mux %ld", s->shape.rows,
-			         s->shape.cols, s->shape.mux);
-			fprintf(f, "%-20s %6ld %7ld %7s %-16s %12.1f %12.1f %s\n",
-			        s->name, s->width, s->words, ports, arr, s->shape.macro,
-			        s->shape.flops, s->shape.as_flops ? "flops" : "SRAM");
-		}
-	}
-	fprintf(f, "\n%-30s %14s %12s %7s\n", "area", "um2", "NAND2 eq",
-	        "share");
-	fprintf(f, "%-30s %14.1f %12.1f\n", "PE (one)", r->pe, nand2(r, r->pe));
-	char what[64];
-	snprintf(what, sizeof what, "PEs (%ld)", r->npe);
-	area_row(f, r, what, r->pes);
-	if (r->has_array) {
-		area_row(f, r, "array (PEs and interconnect)", r->array);
-		area_row(f, r, "  interconnect", r->array - r->pes);
-	}
-	area_row(f, r, "controller (top's own cells)", r->controller);
-	if (r->other != 0)
-		area_row(f, r, "other modules", r->other);
-	area_row(f, r, "logic", r->logic);
-	snprintf(what, sizeof what, "buffers (model, %g nm)", r->node_nm);
-	area_row(f, r, what, r->sram_area);
-	area_row(f, r, "total", r->total);
-	double macs = r->mac * (double)r->npe;
-	fprintf(f, "\nMAC alone (%s x %s -> %s, reference): %.1f um2; one PE "
-	        "is %.2f MACs\n", l->t[T_A].name, l->t[T_B].name,
-	        l->t[T_OUT].name, r->mac, r->mac > 0 ? r->pe / r->mac : 0);
-	if (macs > 0)
-		fprintf(f, "overhead over the %ld MACs alone: logic %.2fx, logic "
-		        "and SRAM %.2fx (the MACs are %.1f%% of the logic)\n",
-		        r->npe, (r->logic - macs) / macs, (r->total - macs) / macs,
-		        100 * macs / r->logic);
-	fprintf(f, "critical path %.3f ns, setup included: %.1f MHz\n"
-	        "  from %s\n  to   %s\n  (SRAM read data %.3f ns after the "
-	        "clock edge)\n", r->period_ns,
-	        r->period_ns > 0 ? 1e3 / r->period_ns : 0, r->from, r->to,
-	        r->sram_access_ns);
-	fprintf(f, "energy (model): %.4f pJ/MAC\n", pj_per_mac);
-}
-
-/* A JSON string value: quotes and backslashes escaped. */
-static void jesc(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; *s; s++) {
-		if (*s == '"' || *s == '\\')
-			fputc('\\', f);
-		if ((unsigned char)*s >= 0x20)
-			fputc(*s, f);
-	}
-	fputc('"', f);
-}
-
-static void json_area(FILE *f, const SynthResult *r, const char *key,
-                      double a, int last)
-{
-	fprintf(f, "    \"%s\": { \"um2\": %.3f, \"nand2\": %.3f }%s\n", key, a,
-	        nand2(r, a), last ? "" : ",");
-}
-
-void synth_report_json(FILE *f, const Hw *hw, const SynthResult *r,
-                       double pj_per_mac)
-{
-	const Layer *l = hw->ln->layer;
-	fprintf(f, "{\n  \"layer\": \"%s\",\n  \"pes\": %ld,\n"
-	        "  \"liberty\": ", l->name, r->npe);
-	jesc(f, r->liberty);
-	fprintf(f, ",\n  \"library\": ");
-	jesc(f, r->libname);
-	fprintf(f, ",\n  \"nand2_cell\": \"%s\",\n  \"nand2_um2\": %.4f,\n"
-	        "  \"modules\": [\n", r->nand2, r->nand2_area);
-	for (int i = 0; i < r->nmod; i++) {
-		const SynthModule *m = &r->mod[i];
-		fprintf(f, "    { \"name\": \"%s\", \"instances\": %ld, \"cells\": "
-		        "%ld, \"own_um2\": %.3f, \"um2\": %.3f, \"nand2\": %.3f }%s\n",
-		        m->name, m->instances, m->cells, m->own, m->total,
-		        nand2(r, m->total), i + 1 < r->nmod ? "," : "");
-	}
-	fprintf(f, "  ],\n  \"srams\": [\n");
-	for (int i = 0; i < r->nsram; i++) {
-		const SynthSram *s = &r->sram[i];
-		fprintf(f, "    { \"name\": \"%s\", \"module\": \"%s\", \"width\": "
-		        "%ld, \"words\": %ld, \"read_ports\": %ld, \"write_ports\": "
-		        "%ld, \"rows\": %ld, \"columns\": %ld, \"sram_um2\": %.3f, "
-		        "\"flops_um2\": %.3f, \"as\": \"%s\", \"um2\": %.3f }%s\n",
-		        s->name, s->module, s->width, s->words, s->nr, s->nw,
-		        s->shape.rows, s->shape.cols, s->shape.macro, s->shape.flops,
-		        s->shape.as_flops ? "flops" : "sram", s->shape.area,
-		        i + 1 < r->nsram ? "," : "");
-	}
-	fprintf(f, "  ],\n  \"area\": {\n");
-	json_area(f, r, "pe", r->pe, 0);
-	json_area(f, r, "pes", r->pes, 0);
-	json_area(f, r, "array", r->array, 0);
-	json_area(f, r, "interconnect", r->array - r->pes, 0);
-	json_area(f, r, "controller", r->controller, 0);
-	json_area(f, r, "other", r->other, 0);
-	json_area(f, r, "logic", r->logic, 0);
-	json_area(f, r, "sram", r->sram_area, 0);
-	json_area(f, r, "total", r->total, 0);
-	json_area(f, r, "mac", r->mac, 1);
-	double macs = r->mac * (double)r->npe;
-	fprintf(f, "  },\n  \"has_array_module\": %s,\n"
-	        "  \"sram_node_nm\": %g,\n"
-	        "  \"logic_overhead_over_macs\": %.6f,\n"
-	        "  \"critical_path\": { \"period_ns\": %.4f, \"mhz\": %.4f, "
-	        "\"from\": ", r->has_array ? "true" : "false", r->node_nm,
-	        macs > 0 ? (r->logic - macs) / macs : 0, r->period_ns,
-	        r->period_ns > 0 ? 1e3 / r->period_ns : 0);
-	jesc(f, r->from);
-	fprintf(f, ", \"to\": ");
-	jesc(f, r->to);
-	fprintf(f, ", \"sram_access_ns\": %.4f },\n"
-	        "  \"seconds\": { \"yosys\": %.3f, \"sta\": %.3f },\n"
-	        "  \"pj_per_mac\": %.6f\n}\n",
-	        r->sram_access_ns, r->yosys_s, r->sta_s, pj_per_mac);
 }

@@ -85,6 +85,8 @@ typedef struct SynthResult {
 	char liberty[4096];
 	char libname[128];
 	char dir[4096];        /* netlist and logs (kept with -o) */
+	char work[4096];       /* where the tools run: a temporary directory,
+	                          moved into dir with -o */
 	char nand2[64];        /* the NAND2 unit's cell ("" if none) */
 	double nand2_area;
 	int nmod;
@@ -111,6 +113,9 @@ enum { SYNTH_OK = 0, SYNTH_USER = 1, SYNTH_TOOL = 3 };
  * SYNTH_TOOL with a message (a tool's message names its log). */
 int synth_run(const Hw *hw, const SynthOpts *o, SynthResult *r, char *err,
               size_t errlen);
+
+/* ---- synthreport.c: the report ---- */
+
 void synth_report(FILE *f, const Hw *hw, const SynthResult *r,
                   double pj_per_mac);
 void synth_report_json(FILE *f, const Hw *hw, const SynthResult *r,

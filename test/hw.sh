@@ -11,6 +11,10 @@
 #                         TESSERA_HW_RANDOM (default 12) that accelerate
 #                         and that the backend builds: CPU reference,
 #                         model and simulation must all agree
+#   refusals              a case the backend does not build counts as
+#                         refused only on exit 1 with the refusal
+#                         message; any other failure of `tessera verilog`
+#                         fails the test
 #   DRAM slots            dram_slots.tsr reads 4 words a cycle, and its
 #                         global buffer fills take under half the cycles
 #                         of the same design with a bandwidth of 1; it
@@ -24,6 +28,33 @@
 #   clean RTL             verilator --lint-only -Wall, Icarus and yosys
 #                         accept a generated design
 # Designs are built once and kept in build/sim (the build cache).
+
+# hw_buildable FILE [TESSERA]: 0 when `tessera verilog` builds FILE, 1
+# when it refuses it as the backend does (exit 1 and "cannot build this
+# schedule yet" on stderr), 2 on anything else, a crash or an abort
+# (what happened in $OUT/v.err)
+hw_buildable() {
+	${2:-$T} verilog "$1" >/dev/null 2>$OUT/v.err
+	rc=$?
+	[ $rc -eq 0 ] && return 0
+	if [ $rc -eq 1 ] && grep -q "error: the Verilog backend cannot build this schedule yet: " $OUT/v.err
+	then return 1; fi
+	echo "verilog: exit $rc" >>$OUT/v.err
+	return 2
+}
+
+# ... which counts nothing else as a refusal: stand-ins that print the
+# message but abort, or exit 1 without it
+mkdir -p $OUT/standin
+printf '#!/bin/sh\necho "x.tsr: error: the Verilog backend cannot build this schedule yet: y" >&2\nexit %s\n' 134 >$OUT/standin/abort
+printf '#!/bin/sh\necho "x.tsr: error: the Verilog backend cannot build this schedule yet: y" >&2\nexit 1\n' >$OUT/standin/refuse
+printf '#!/bin/sh\necho "x.tsr:1:1: error: something else" >&2\nexit 1\n' >$OUT/standin/other
+chmod +x $OUT/standin/*
+hw_buildable x $OUT/standin/abort; a=$?
+hw_buildable x $OUT/standin/refuse; r=$?
+hw_buildable x $OUT/standin/other; o=$?
+if [ $a -eq 2 ] && [ $r -eq 1 ] && [ $o -eq 2 ]; then ok hw/refusal_only_exit_1
+else bad hw/refusal_only_exit_1 "abort $a, refusal $r, other error $o"; fi
 
 hw_sim() { # FILE -> ok, or the reason
 	$T sim "$1" >$OUT/sim.out 2>$OUT/sim.err
@@ -55,7 +86,11 @@ for f in test/hw/*.tsr examples/quickstart.tsr examples/depthwise_int8.tsr \
 		continue
 	fi
 	case $f in test/model/*)   # the small ones the backend builds
-		$T verilog "$f" >/dev/null 2>&1 || continue
+		hw_buildable "$f"
+		case $? in
+		1) continue ;;
+		2) bad "$name" "$(cat $OUT/v.err)"; continue ;;
+		esac
 		cyc=$($T model "$f" --json | sed -n 's/.*"cycles": \([0-9]*\).*/\1/p')
 		[ "${cyc:-0}" -le 200000 ] || continue ;;
 	esac
@@ -67,7 +102,12 @@ if [ -x build/schedgen ]; then
 	seed=1
 	while [ $found -lt "${TESSERA_HW_RANDOM:-12}" ] && [ $seed -le $((30 * ${TESSERA_HW_RANDOM:-12} + 100)) ]; do
 		build/schedgen $seed >$OUT/hwrand.tsr
-		if $T verilog $OUT/hwrand.tsr >/dev/null 2>&1; then
+		hw_buildable $OUT/hwrand.tsr
+		b=$?
+		if [ $b -eq 2 ]; then
+			cp $OUT/hwrand.tsr $OUT/hwrand-fail-$seed.tsr
+			bad "hw/random/$seed" "$(cat $OUT/v.err) (kept as $OUT/hwrand-fail-$seed.tsr)"
+		elif [ $b -eq 0 ]; then
 			found=$((found + 1))
 			if r=$(hw_sim $OUT/hwrand.tsr 2>&1); then ok "hw/random/$seed"
 			else

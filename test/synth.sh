@@ -9,10 +9,16 @@
 #                         positive clock period, no simulation counters
 #   synth/liberty-option  the same with the liberty given by --liberty:
 #                         the same areas
-#   synth/errors          a missing or unreadable liberty: exit 1; yosys
-#                         or OpenSTA failing (stand-ins on PATH): exit 3
-#                         and the message names the log
-# About 30 s: the two real runs take ~13 s each.
+#   synth/no_shell_...    --liberty and -o under a directory named with
+#                         quotes, $, backquotes and a newline: the same areas
+#   synth/errors          a missing or unreadable liberty, or -o naming a
+#                         file: exit 1, the message names that path; yosys
+#                         not installed: exit 3, said so; yosys or OpenSTA
+#                         failing (stand-ins on PATH): exit 3 and the
+#                         message names the log
+#   synth/interrupt_...   SIGTERM while yosys runs: exit 143, nothing of
+#                         the run left
+# About 45 s: the three real runs take ~13 s each.
 
 SD=$OUT/synth
 rm -rf $SD
@@ -79,6 +85,20 @@ else
 	bad "synth/liberty-option" "$(cat $SD/mine.err; diff $SD/k.json $SD/mine.json | head)"
 fi
 
+# --liberty and -o under a directory whose name holds a space, quotes,
+# $, backquotes and a newline: no shell reads them; the same areas
+SW=$(printf '%s/we ird'"'"'q"d$x`b`\nnl' "$(pwd)/$SD")
+mkdir -p "$SW"
+cp /usr/share/qflow/tech/osu018/osu018_stdcells.lib "$SW/my lib.lib" 2>/dev/null
+if $T synth test/hw/k_only.tsr --json --liberty "$SW/my lib.lib" \
+	-o "$SW/out dir" >$SD/weird.json 2>$SD/weird.err &&
+	[ "$(grep -A12 '"area"' $SD/weird.json)" = "$(grep -A12 '"area"' $SD/k.json)" ] &&
+	[ -f "$SW/out dir/netlist.v" ] && [ -f "$SW/out dir/sta.log" ]; then
+	ok "synth/no_shell_weird_paths"
+else
+	bad "synth/no_shell_weird_paths" "$(cat $SD/weird.err; diff $SD/k.json $SD/weird.json | head)"
+fi
+
 # expect (test/cli.sh) names these synth/NAME
 K=test/hw/k_only.tsr
 expect synth/missing-liberty 1 "cannot read the liberty file $SD/none.lib" -- \
@@ -95,7 +115,42 @@ printf '#!/bin/sh\necho "stand-in" \nexit 5\n' >$SD/bin/sta
 chmod +x $SD/bin/yosys $SD/bin/sta
 expect synth/yosys-fails 3 "yosys failed (exit status 2); see $SD/y/yosys.log" -- \
 	env PATH="$(pwd)/$SD/bin:$PATH" $T synth $K -o $SD/y
+# yosys not installed: said so, not a log that does not exist
+expect synth/yosys-missing 3 "yosys not found (install Debian's yosys package)" -- \
+	env PATH=/nonexistent $T synth $K -o $SD/none
+if grep -q "^tessera: .*yosys.log" $OUT/cli.out; then
+	bad synth/yosys-missing-no-log "$(cat $OUT/cli.out)"
+else ok synth/yosys-missing-no-log; fi
+# -o naming a file: the message names it, not the liberty
+: >$SD/afile
+expect synth/bad-output-dir 1 "cannot create the output directory $SD/afile: Not a directory" -- \
+	$T synth $K -o $SD/afile
+expect synth/bad-output-dir-quoted 1 "cannot create the output directory $SD/afile/it's: Not a directory" -- \
+	$T synth $K -o "$SD/afile/it's"
+if grep -q "liberty\|osu018" $OUT/cli.out; then
+	bad synth/bad-output-dir-not-liberty "$(cat $OUT/cli.out)"
+else ok synth/bad-output-dir-not-liberty; fi
 # OpenSTA alone failing: the real yosys, then the stand-in sta
 printf '#!/bin/sh\nexec %s "$@"\n' "$(command -v yosys)" >$SD/bin/yosys
 expect synth/sta-fails 3 "OpenSTA failed (exit status 5.*see $SD/s/sta.log" -- \
 	env PATH="$(pwd)/$SD/bin:$PATH" $T synth $K -o $SD/s
+
+# Interrupted while yosys runs (setsid: tessera leads its own session):
+# exit 143, "interrupted", no yosys or ABC left, no temporary directory
+rm -rf $SD/int.tmp
+mkdir -p $SD/int.tmp
+TMPDIR="$(pwd)/$SD/int.tmp" setsid $T synth $K >$SD/int.out 2>$SD/int.err &
+pid=$!
+i=0
+while ! ls $SD/int.tmp/tessera-synth-*/yosys.log >/dev/null 2>&1 &&
+	[ $i -lt 300 ] && kill -0 $pid 2>/dev/null; do
+	sleep 0.1
+	i=$((i + 1))
+done
+kill -TERM $pid
+wait $pid
+rc=$?
+left=$(ps -e -o sid=,pid=,comm= | awk -v s=$pid '$1 == s'; ls $SD/int.tmp)
+if [ $rc -eq 143 ] && grep -q "^tessera: interrupted$" $SD/int.err &&
+	[ -z "$left" ]; then ok synth/interrupt_cleans_up
+else bad synth/interrupt_cleans_up "exit $rc; left: $left; $(cat $SD/int.err)"; fi

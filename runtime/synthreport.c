@@ -1,0 +1,165 @@
+/* synthreport.c - the report of `tessera synth` (runtime/synth.c): areas
+ * by module, the SRAMs as the model prices them, the critical path, as a
+ * table or as JSON (docs/synthesis.md).
+ */
+#include "synth.h"
+
+static double nand2(const SynthResult *r, double a)
+{
+	return r->nand2_area > 0 ? a / r->nand2_area : 0;
+}
+
+static void area_row(FILE *f, const SynthResult *r, const char *what,
+                     double a)
+{
+	fprintf(f, "%-30s %14.1f %12.1f %6.1f%%\n", what, a, nand2(r, a),
+	        r->total > 0 ? 100 * a / r->total : 0);
+}
+
+void synth_report(FILE *f, const Hw *hw, const SynthResult *r,
+                  double pj_per_mac)
+{
+	const Layer *l = hw->ln->layer;
+	fprintf(f, "layer %s: %ld PEs, liberty %s", l->name, r->npe,
+	        r->libname);
+	if (r->nand2[0])
+		fprintf(f, " (NAND2 equivalent: %s, %.2f um2)", r->nand2,
+		        r->nand2_area);
+	fprintf(f, "\n\n%-20s %9s %8s %14s %14s %12s\n", "module", "instances",
+	        "cells", "um2 each", "um2 all", "NAND2 eq all");
+	for (int i = 0; i < r->nmod; i++) {
+		const SynthModule *m = &r->mod[i];
+		fprintf(f, "%-20s %9ld %8ld %14.1f %14.1f %12.1f\n", m->name,
+		        m->instances, m->cells, m->total,
+		        m->total * (double)m->instances,
+		        nand2(r, m->total * (double)m->instances));
+	}
+	if (r->nsram) {
+		fprintf(f, "\n%-20s %6s %7s %7s %-16s %12s %12s %s\n",
+		        "buffer (model)", "width", "words", "ports", "SRAM array",
+		        "SRAM um2", "flops um2", "kept");
+		for (int i = 0; i < r->nsram; i++) {
+			const SynthSram *s = &r->sram[i];
+			char ports[32], arr[48];
+			snprintf(ports, sizeof ports, "%ldR %ldW", s->nr, s->nw);
+			snprintf(arr, sizeof arr, "%ldx%ld mux %ld", s->shape.rows,
+			         s->shape.cols, s->shape.mux);
+			fprintf(f, "%-20s %6ld %7ld %7s %-16s %12.1f %12.1f %s\n",
+			        s->name, s->width, s->words, ports, arr, s->shape.macro,
+			        s->shape.flops, s->shape.as_flops ? "flops" : "SRAM");
+		}
+	}
+	fprintf(f, "\n%-30s %14s %12s %7s\n", "area", "um2", "NAND2 eq",
+	        "share");
+	fprintf(f, "%-30s %14.1f %12.1f\n", "PE (one)", r->pe, nand2(r, r->pe));
+	char what[64];
+	snprintf(what, sizeof what, "PEs (%ld)", r->npe);
+	area_row(f, r, what, r->pes);
+	if (r->has_array) {
+		area_row(f, r, "array (PEs and interconnect)", r->array);
+		area_row(f, r, "  interconnect", r->array - r->pes);
+	}
+	area_row(f, r, "controller (top's own cells)", r->controller);
+	if (r->other != 0)
+		area_row(f, r, "other modules", r->other);
+	area_row(f, r, "logic", r->logic);
+	snprintf(what, sizeof what, "buffers (model, %g nm)", r->node_nm);
+	area_row(f, r, what, r->sram_area);
+	area_row(f, r, "total", r->total);
+	double macs = r->mac * (double)r->npe;
+	fprintf(f, "\nMAC alone (%s x %s -> %s, reference): %.1f um2; one PE "
+	        "is %.2f MACs\n", l->t[T_A].name, l->t[T_B].name,
+	        l->t[T_OUT].name, r->mac, r->mac > 0 ? r->pe / r->mac : 0);
+	if (macs > 0)
+		fprintf(f, "overhead over the %ld MACs alone: logic %.2fx, logic "
+		        "and SRAM %.2fx (the MACs are %.1f%% of the logic)\n",
+		        r->npe, (r->logic - macs) / macs, (r->total - macs) / macs,
+		        100 * macs / r->logic);
+	fprintf(f, "critical path %.3f ns, setup included: %.1f MHz\n"
+	        "  from %s\n  to   %s\n  (SRAM read data %.3f ns after the "
+	        "clock edge)\n", r->period_ns,
+	        r->period_ns > 0 ? 1e3 / r->period_ns : 0, r->from, r->to,
+	        r->sram_access_ns);
+	fprintf(f, "energy (model): %.4f pJ/MAC\n", pj_per_mac);
+}
+
+/* A JSON string value: quotes and backslashes escaped, control
+ * characters (a path may hold a newline) as \u00XX. */
+static void jesc(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			fputc('\\', f);
+		if ((unsigned char)*s >= 0x20)
+			fputc(*s, f);
+		else
+			fprintf(f, "\\u%04x", (unsigned)*s);
+	}
+	fputc('"', f);
+}
+
+static void json_area(FILE *f, const SynthResult *r, const char *key,
+                      double a, int last)
+{
+	fprintf(f, "    \"%s\": { \"um2\": %.3f, \"nand2\": %.3f }%s\n", key, a,
+	        nand2(r, a), last ? "" : ",");
+}
+
+void synth_report_json(FILE *f, const Hw *hw, const SynthResult *r,
+                       double pj_per_mac)
+{
+	const Layer *l = hw->ln->layer;
+	fprintf(f, "{\n  \"layer\": \"%s\",\n  \"pes\": %ld,\n"
+	        "  \"liberty\": ", l->name, r->npe);
+	jesc(f, r->liberty);
+	fprintf(f, ",\n  \"library\": ");
+	jesc(f, r->libname);
+	fprintf(f, ",\n  \"nand2_cell\": \"%s\",\n  \"nand2_um2\": %.4f,\n"
+	        "  \"modules\": [\n", r->nand2, r->nand2_area);
+	for (int i = 0; i < r->nmod; i++) {
+		const SynthModule *m = &r->mod[i];
+		fprintf(f, "    { \"name\": \"%s\", \"instances\": %ld, \"cells\": "
+		        "%ld, \"own_um2\": %.3f, \"um2\": %.3f, \"nand2\": %.3f }%s\n",
+		        m->name, m->instances, m->cells, m->own, m->total,
+		        nand2(r, m->total), i + 1 < r->nmod ? "," : "");
+	}
+	fprintf(f, "  ],\n  \"srams\": [\n");
+	for (int i = 0; i < r->nsram; i++) {
+		const SynthSram *s = &r->sram[i];
+		fprintf(f, "    { \"name\": \"%s\", \"module\": \"%s\", \"width\": "
+		        "%ld, \"words\": %ld, \"read_ports\": %ld, \"write_ports\": "
+		        "%ld, \"rows\": %ld, \"columns\": %ld, \"sram_um2\": %.3f, "
+		        "\"flops_um2\": %.3f, \"as\": \"%s\", \"um2\": %.3f }%s\n",
+		        s->name, s->module, s->width, s->words, s->nr, s->nw,
+		        s->shape.rows, s->shape.cols, s->shape.macro, s->shape.flops,
+		        s->shape.as_flops ? "flops" : "sram", s->shape.area,
+		        i + 1 < r->nsram ? "," : "");
+	}
+	fprintf(f, "  ],\n  \"area\": {\n");
+	json_area(f, r, "pe", r->pe, 0);
+	json_area(f, r, "pes", r->pes, 0);
+	json_area(f, r, "array", r->array, 0);
+	json_area(f, r, "interconnect", r->array - r->pes, 0);
+	json_area(f, r, "controller", r->controller, 0);
+	json_area(f, r, "other", r->other, 0);
+	json_area(f, r, "logic", r->logic, 0);
+	json_area(f, r, "sram", r->sram_area, 0);
+	json_area(f, r, "total", r->total, 0);
+	json_area(f, r, "mac", r->mac, 1);
+	double macs = r->mac * (double)r->npe;
+	fprintf(f, "  },\n  \"has_array_module\": %s,\n"
+	        "  \"sram_node_nm\": %g,\n"
+	        "  \"logic_overhead_over_macs\": %.6f,\n"
+	        "  \"critical_path\": { \"period_ns\": %.4f, \"mhz\": %.4f, "
+	        "\"from\": ", r->has_array ? "true" : "false", r->node_nm,
+	        macs > 0 ? (r->logic - macs) / macs : 0, r->period_ns,
+	        r->period_ns > 0 ? 1e3 / r->period_ns : 0);
+	jesc(f, r->from);
+	fprintf(f, ", \"to\": ");
+	jesc(f, r->to);
+	fprintf(f, ", \"sram_access_ns\": %.4f },\n"
+	        "  \"seconds\": { \"yosys\": %.3f, \"sta\": %.3f },\n"
+	        "  \"pj_per_mac\": %.6f\n}\n",
+	        r->sram_access_ns, r->yosys_s, r->sta_s, pj_per_mac);
+}
