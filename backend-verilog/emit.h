@@ -19,15 +19,16 @@ typedef struct Out {
 	int dslots;         /* DRAM words a request moves, at most (pfill_plan) */
 	int wslots;         /* the same for writes: an output drained a word
 	                       per bank (0: none is) */
-	struct {            /* per buffer: filled (an output: and drained) a
+	struct OutSlots {   /* per buffer: filled (an output: and drained) a
 	                       word per bank a cycle, or (wide) `slots`
 	                       consecutive words of one memory a cycle */
 		int slots;      /* words a cycle (0: one) */
 		int wide;       /* one memory with a write port per slot */
 		int coord;      /* the engine's bank coordinate: a part, or (box
 		                   walks) an index position */
-		long nb, size;  /* banks (wide: the coordinate's extent), words
-		                   a bank */
+		long nb, size;  /* banks, words a bank (wide: 0, 0) */
+		long ext;       /* the coordinate's values (its slots end there) */
+		long bstride;   /* banks from one slot's word to the next */
 		long dstride;   /* DRAM words from one slot's word to the next */
 	} pf[MAX_BUFFERS];
 	int pre[MAX_BUFFERS]; /* double-buffered: the next block is fetched

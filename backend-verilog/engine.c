@@ -34,9 +34,11 @@ static void emit_canon(Out *o, int k)
 	  hw_bits(n - 1) - 1);
 }
 
-/* Slots G-1 down to 1 of buffer k, comma-separated: whether each holds
- * a bank when the group's first bank is v (v + slot is below the banks),
- * or (addr) each one's DRAM address when the first's is v. */
+/* Slots G-1 down to 1 of buffer k, comma-separated: (addr) each one's
+ * DRAM address when the first's is v, or whether each holds a word:
+ * the engine's coordinate plus the slot is below its values (a box cut
+ * by an edge tile: its words at this refill) and, a part, passes the
+ * guards. */
 void slot_terms(Out *o, int k, const char *v, int addr)
 {
 	const HwBuf *B = &o->hw->buf[k];
@@ -45,9 +47,9 @@ void slot_terms(Out *o, int k, const char *v, int addr)
 		if (addr)
 			P(o, "%s + 32'd%ld", v, q * o->pf[k].dstride);
 		else if (B->box && B->bx[c].cut)
-			P(o, "%s + 32'd%d < e%d_n%d", v, q, k, B->bx[c].r);
+			P(o, "e%d_cv + 32'd%d < e%d_n%d", k, q, k, B->bx[c].r);
 		else
-			P(o, "%s < 32'd%ld", v, o->pf[k].nb - q);
+			P(o, "e%d_cv + 32'd%d < 32'd%ld", k, q, o->pf[k].ext);
 		if (!addr && !B->box)   /* a part's slot must pass its guards */
 			for (int g = 0; g < o->ln->nguards; g++) {
 				long gc[HW_MAXP];
@@ -62,36 +64,39 @@ void slot_terms(Out *o, int k, const char *v, int addr)
 	}
 }
 
-/* A buffer filled a word per bank (pfill_plan): which slots hold a bank,
- * the address inside every bank, and each slot's DRAM address. */
+/* A buffer filled (drained) several words a cycle (pfill_plan): its
+ * coordinate's value (cv), which slots hold a word (sv), the first
+ * slot's bank (bc: the banks' coordinates, each times the banks its
+ * step moves) and the address inside every bank (bl: the others), and
+ * each slot's DRAM address (xa). */
 static void emit_slots(Out *o, int k)
 {
 	int G = o->pf[k].slots;
 	if (!G)
 		return;
-	char cv[32], bc[16], pa[16];
-	snprintf(cv, sizeof cv, o->hw->buf[k].box ? "e%d_q%dx" : "e%d_%dx", k,
-	         o->pf[k].coord);
-	snprintf(bc, sizeof bc, "e%d_bc", k);
-	snprintf(pa, sizeof pa, "e%d_pa", k);
-	P(o, "\t// filled a word per bank: slot s fetches bank e%d_bc + s\n"
-	  "\twire [31:0] e%d_bc = %s;\n\twire [%d:0] e%d_sv = {", k, k, cv,
-	  G - 1, k);
-	slot_terms(o, k, bc, 0);
-	/* the address inside a bank: the local address without the bank
-	 * coordinate's term */
 	const HwBuf *B = &o->hw->buf[k];
-	P(o, ", 1'b1};  // slots that hold a bank\n\twire [31:0] e%d_bl = 32'd0", k);
-	if (B->box) {
-		for (int i = 0; i < B->nbx; i++)
-			if (i != o->pf[k].coord)
-				P(o, " + e%d_q%dx * 32'd%ld", k, i, B->bx[i].lstride);
-	} else {
-		for (int j = 0; j < o->hw->np; j++)
-			if (B->acoef[j] && j != o->pf[k].coord)
-				P(o, " + e%d_%dx * 32'd%ld", k, j, B->acoef[j]);
+	long sz = o->pf[k].size;
+	char pa[16];
+	snprintf(pa, sizeof pa, "e%d_pa", k);
+	P(o, "\t// %d words a cycle: slot s at coordinate %d's value + s\n"
+	  "\twire [31:0] e%d_cv = %s%d_%s%dx;\n\twire [%d:0] e%d_sv = {", G,
+	  o->pf[k].coord, k, "e", k, B->box ? "q" : "", o->pf[k].coord, G - 1, k);
+	slot_terms(o, k, NULL, 0);
+	P(o, ", 1'b1};  // slots that hold a word\n\twire [31:0] e%d_bc = 32'd0", k);
+	int n = B->box ? B->nbx : o->hw->np;
+	for (int i = 0; sz && i < n; i++) {
+		long step = B->box ? B->bx[i].lstride : B->acoef[i];
+		if (step && step % sz == 0)
+			P(o, " + e%d_%s%dx * 32'd%ld", k, B->box ? "q" : "", i, step / sz);
 	}
-	P(o, ";  // in every bank\n\twire [%d:0] e%d_xa = {", (G - 1) * 32 - 1, k);
+	P(o, ";  // the first slot's bank\n\twire [31:0] e%d_bl = 32'd0", k);
+	for (int i = 0; sz && i < n; i++) {
+		long step = B->box ? B->bx[i].lstride : B->acoef[i];
+		if (step && step % sz)
+			P(o, " + e%d_%s%dx * 32'd%ld", k, B->box ? "q" : "", i, step);
+	}
+	P(o, ";  // the address in every bank\n\twire [%d:0] e%d_xa = {",
+	  (G - 1) * 32 - 1, k);
 	slot_terms(o, k, pa, 1);
 	P(o, "};  // slots 1.. DRAM addresses\n");
 }

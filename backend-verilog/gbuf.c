@@ -8,6 +8,8 @@
  */
 #include "emit.h"
 
+#include <string.h>
+
 /* A shared buffer whose lane ports each stay in their own run of
  * words is built as banks, one per lane: bank i holds words
  * [i*size, (i+1)*size) (the last one the rest), its lane's port and a
@@ -76,102 +78,56 @@ static long bank_plan(const Hw *hw, int k, long *size)
  * An output's engine also drains so, writing a word of each.  The
  * coordinate steps by `slots`; a slot past the last bank is idle.
  * Returns the slots (0: the buffer moves a word a cycle). */
-/* A buffer filled from DRAM that is not built as banks takes `slots`
- * words a cycle when its walk has a coordinate of local address
- * coefficient 1 (the innermost position of a box walk, a part of
- * stride 1 in the layout): the slots are consecutive words, one write
- * port each (as many interleaved banks would take them: no two slots
- * of a cycle fall in one).  Outputs are drained a word a cycle. */
-static int wide_plan(const Out *o, int k, long bw, long *nbp, int *coord,
-                     long *dstride)
+/* The DRAM moves `bandwidth` words a cycle, and so does a global buffer
+ * filled (an output: and drained) from DRAM when its engine's walk has
+ * a coordinate whose step moves to another bank, `bstride` banks on
+ * (built as banks: bank_plan), or (one memory) to the next word:
+ * the engine then moves the words of `slots` settings of that
+ * coordinate a cycle, one a bank, at DRAM addresses `dstride` apart,
+ * the slots past its last value or outside the guards idle.  The
+ * coordinate is the one that gives the most slots (bank_stride: the
+ * fewest banks apart; one memory: the walk's stride-1 coordinate, a
+ * write port a slot, as interleaved banks would take them; only
+ * fills).  Returns the slots (0: a word a cycle). */
+static int pfill_plan(Out *o, int k)
 {
 	const Hw *hw = o->hw;
 	const HwBuf *B = &hw->buf[k];
-	long slots = bw < HW_PORTS ? bw : HW_PORTS;
-	if (B->t == T_OUT || slots < 2)
-		return 0;
-	if (B->box) {   /* the innermost coordinate: local stride 1 */
-		if (!B->nbx)
-			return 0;
-		*nbp = B->bx[0].span;
-		*coord = 0;
-		*dstride = B->bx[0].dstride;
-		return (int)slots;
-	}
-	int c = -1;
-	for (int j = 0; j < hw->np; j++) {
-		if (B->acoef[j] && !B->eng[j])
-			return 0;   /* the address moves outside the walk */
-		if (B->acoef[j] == 1 && hw->part[j].p->extent > 1)
-			c = j;
-	}
-	if (c < 0)
-		return 0;
-	*nbp = hw->part[c].p->extent;
-	*coord = c;
-	*dstride = hw->lin[B->t][c];
-	return (int)slots;
-}
-
-static int pfill_plan(const Out *o, int k, long *nbp, long *szp, int *coord,
-                      long *dstride, int *wide)
-{
-	const Hw *hw = o->hw;
-	const HwBuf *B = &hw->buf[k];
-	*wide = 0;
+	struct OutSlots *f = &o->pf[k];
+	memset(f, 0, sizeof *f);
 	if (B->per_pe || B->parent >= 0 || B->dedup)
 		return 0;
-	long sz, nb = bank_plan(hw, k, &sz);
+	long sz = 0, nb = bank_plan(hw, k, &sz);
 	long bw = o->ln->arch->level[B->plevel].bandwidth;
-	if (!nb) {
-		*szp = 0;
-		int G = wide_plan(o, k, bw, nbp, coord, dstride);
-		*wide = G > 0;
-		return G;
+	long cap = bw < HW_PORTS ? bw : HW_PORTS;
+	int n = B->box ? B->nbx : hw->np;
+	long best = 1, rest = 0;
+	for (int i = 0; i < n; i++) {
+		long step = B->box ? B->bx[i].lstride : B->acoef[i];
+		long ext = B->box ? B->bx[i].span : hw->part[i].p->extent;
+		if (!step)
+			continue;
+		if (!B->box && (!B->eng[i] || step < 0))
+			return 0;   /* the address moves outside the walk */
+		long m = nb ? (step % sz ? 0 : step / sz) : step == 1;
+		long g = ext < cap ? ext : cap;
+		if (!m)
+			rest += (ext - 1) * step;
+		else if (g > best || (g == best && m < f->bstride)) {
+			best = g;
+			f->coord = i;
+			f->ext = ext;
+			f->bstride = m;
+			f->dstride = B->box ? B->bx[i].dstride : hw->lin[B->t][i];
+		}
 	}
-	long slots = bw > 0 && bw < nb ? bw : nb;
-	if (slots > HW_PORTS)
-		slots = HW_PORTS;
-	if (nb < 2 || slots < 2)
+	if (best < 2 || (nb && rest >= sz) || (!nb && B->t == T_OUT))
 		return 0;
-	int c = -1;
-	long rest = 0;
-	if (B->box) {
-		for (int i = 0; i < B->nbx; i++) {
-			if (c < 0 && B->bx[i].span == nb && B->bx[i].lstride == sz) {
-				c = i;
-				*dstride = B->bx[i].dstride;
-			} else {
-				rest += (B->bx[i].span - 1) * B->bx[i].lstride;
-			}
-		}
-	} else {
-		for (int j = 0; j < hw->np; j++) {
-			if (!B->acoef[j])
-				continue;
-			if (!B->eng[j] || B->acoef[j] < 0)
-				return 0;   /* the address moves outside the walk */
-			if (c < 0 && B->acoef[j] == sz && hw->part[j].p->extent == nb)
-				c = j;
-			else
-				rest += (hw->part[j].p->extent - 1) * B->acoef[j];
-		}
-		if (c < 0)
-			return 0;
-		for (int g = 0; g < o->ln->nguards; g++) {
-			long gc[HW_MAXP];
-			guard_coefs(hw, g, gc);
-			if (!o->ln->guard[g].trivial && gc[c])
-				return 0;   /* an edge tile cuts the banks */
-		}
-		*dstride = hw->lin[B->t][c];
-	}
-	if (c < 0 || rest >= sz)
-		return 0;
-	*nbp = nb;
-	*szp = sz;
-	*coord = c;
-	return (int)slots;
+	f->nb = nb;
+	f->size = nb ? sz : 0;
+	f->wide = !nb;
+	f->slots = (int)best;
+	return f->slots;
 }
 
 static void plan_pfill(Out *o)
@@ -179,9 +135,7 @@ static void plan_pfill(Out *o)
 	o->dslots = 1;
 	o->wslots = 0;
 	for (int k = 0; k < o->hw->nbuf; k++) {
-		int G = pfill_plan(o, k, &o->pf[k].nb, &o->pf[k].size,
-		                   &o->pf[k].coord, &o->pf[k].dstride,
-		                   &o->pf[k].wide);
+		int G = pfill_plan(o, k);
 		o->pf[k].slots = G;
 		if (G > o->dslots)
 			o->dslots = G;
@@ -225,6 +179,19 @@ int hw_dram_slots(const Hw *hw, int *writes)
 	return o.dslots;
 }
 
+/* The slot of a bank d banks past a group's first (the wire named d):
+ * slot (the wire named s) d / m, when there is one (has). */
+static void slot_of(Out *o, const char *d, int G, long m, const char *s,
+                    const char *has)
+{
+	if (m == 1)
+		P(o, "\t\twire [31:0] %s = %s;\n\t\twire %s = %s < 32'd%d;\n", s,
+		  d, has, d, G);
+	else
+		P(o, "\t\twire [31:0] %s = %s / 32'd%ld;\n\t\twire %s = %s %% "
+		  "32'd%ld == 32'd0 && %s < 32'd%d;\n", s, d, m, has, d, m, s, G);
+}
+
 /* The banks of a shared buffer (bank_plan): port 0 goes to the bank its
  * address falls in (its read data come back from the bank read last),
  * lane i's port to bank i, addresses made local. */
@@ -262,13 +229,15 @@ static void emit_banks(Out *o, int k, long nb, long sz)
 		P(o, "\t\twire [%d:0] wa = g%d_wa%s[b%d*%d +: %d] - BASE;\n", aw - 1,
 		  k, g, k, aw, aw);
 	int G = o->pf[k].slots, pre = o->pre[k];
-	if (G) {   /* groups of G banks start at multiples of G: this bank
-	              is always slot BI % G, of the group the tag names */
+	long m = o->pf[k].bstride;
+	if (G) {   /* the slots are banks first, first + m, ... (the tag
+	              names the first): this bank's slot PS, if it has one */
 		int dw = hw->dw;
 		P(o, "\t\t// a fill's slot for this bank: the slot's word at the "
-		  "tag's address\n\t\tlocalparam [31:0] PS = {%d'd0, BI} %% 32'd%d;\n"
-		  "\t\tlocalparam [31:0] PG = {%d'd0, BI} - PS;  // its group's "
-		  "first bank\n\t\twire [%d:0] psv = {", 32 - bw, G, 32 - bw, G - 1);
+		  "tag's address\n\t\twire [31:0] PD = {%d'd0, BI} - {8'd0, "
+		  "mem_rtag[55:32]};\n", 32 - bw);
+		slot_of(o, "PD", G, m, "PS", "PH");
+		P(o, "\t\twire [%d:0] psv = {", G - 1);
 		if (G > 1)
 			P(o, "mem_xvalid[%d:0], ", G - 2);
 		P(o, "1'b1};\n\t\twire [%d:0] psd = {", G * dw - 1);
@@ -279,11 +248,14 @@ static void emit_banks(Out *o, int k, long nb, long sz)
 		else
 			P(o, "mem_rdata};\n\t\twire pw = g%d_pf && %s", k,
 			  o->npre ? "mrv" : "mem_rvalid");
-		P(o, " && mem_rtag[55:32] == PG[23:0] && psv[PS[%d:0]];\n",
-		  hw_bits(G - 1) - 1);
-		if (out)
-			P(o, "\t\t// a drain's slot for this bank: its group is the "
-			  "engine's\n\t\twire psr = g%d_sd && e%d_bc == PG;\n", k, k);
+		P(o, " && PH && psv[PS[%d:0]];\n", hw_bits(G - 1) - 1);
+		if (out) {
+			P(o, "\t\t// a drain's slot for this bank: in the engine's "
+			  "group\n\t\twire [31:0] PE = {%d'd0, BI} - e%d_bc;\n",
+			  32 - bw, k);
+			slot_of(o, "PE", G, m, "PR", "PRH");
+			P(o, "\t\twire psr = g%d_sd && PRH;\n", k);
+		}
 	}
 	/* double-buffered: two halves, the steps read one (rh), the
 	 * prefetch writes the other (wh) */
@@ -337,14 +309,16 @@ static void emit_banks(Out *o, int k, long nb, long sz)
 	  "\t\tassign g%d_rd[(b%d+1)*%d +: %d] = rd[%d +: %d];\n"
 	  "\tend endgenerate\n", k, k, 2 * w, 2 * w, k, k, w, w, w, w);
 	if (out && G)   /* what a drain's slots read last cycle (port 0) */
-		P(o, "\treg [%d:0] g%d_sdd;  // slot q: bank dp_bc + q's word\n"
+		P(o, "\treg [%d:0] g%d_sdd;  // slot q: bank dp_bc + %ld q's word\n"
 		  "\tinteger g%d_si;\n\talways @* begin\n\t\tg%d_sdd = %d'd0;\n"
-		  "\t\tfor (g%d_si = 0; g%d_si < %ld; g%d_si = g%d_si + 1)\n"
-		  "\t\t\tif (g%d_si - g%d_si %% %d == dp_bc)\n"
-		  "\t\t\t\tg%d_sdd[(g%d_si %% %d) * %d +: %d] = "
-		  "g%d_brd[g%d_si * %d +: %d];\n\tend\n", G * w - 1, k, k, k,
-		  G * w, k, k, nb, k, k, k, k, G, k, k, G, w, w, k, k, 2 * w, w);
+		  "\t\tfor (g%d_si = 0; g%d_si < %d; g%d_si = g%d_si + 1)\n"
+		  "\t\t\tif (dp_bc + g%d_si * %ld < 32'd%ld)\n"
+		  "\t\t\t\tg%d_sdd[g%d_si * %d +: %d] = "
+		  "g%d_brd[(dp_bc + g%d_si * %ld) * %d +: %d];\n\tend\n", G * w - 1,
+		  k, m, k, k, G * w, k, k, G, k, k, k, m, nb, k, k, w, w, k, k, m,
+		  2 * w, w);
 }
+
 
 /* A wide fill's write ports (wide_plan): slot q writes the word of
  * DRAM read slot q (0: the request's own) at the tag's address + q, in

@@ -255,7 +255,7 @@ static int box_cuts(const Hw *hw, HwBuf *B)
 			if (p->dim != d)
 				continue;
 			if (B->inb[j]) {
-				if (p->stride >= next)
+				if (!used[j])
 					return 0;   /* not among the lowest digits */
 				low = 0;
 				for (int k = 0; k < p->nguards; k++)

@@ -117,8 +117,10 @@ void emit_datapath(Out *o)
 	                    the next; dp_bc, the group's first bank, gives
 	                    their words, their valid bits and addresses */
 		P(o, "\treg [%d:0] rq_xwd;\n\treg [31:0] dp_bcn, dp_bc;\n"
+		  "\treg [%d:0] dp_svn, dp_sv;  // the slots that hold a word\n"
 		  "\talways @(posedge clk) begin\n\t\tmem_xwdata <= rq_xwd;\n"
-		  "\t\tdp_bc <= dp_bcn;\n\tend\n", (o->wslots - 1) * o->hw->dw - 1);
+		  "\t\tdp_bc <= dp_bcn;\n\t\tdp_sv <= dp_svn;\n\tend\n",
+		  (o->wslots - 1) * o->hw->dw - 1, o->wslots - 1);
 	const char *mrv = "mem_rvalid";
 	if (o->npre) {   /* the jobs' DRAM answers: tag's top byte 0 */
 		P(o, "\twire mrv = mem_rvalid && mem_rtag[63:56] == 8'd0;\n");

@@ -300,8 +300,8 @@ void emit_job_mux(Out *o)
 		P(o, "\t\trq_xv = %d'd0;\n\t\trq_xaddr = %d'd0;\n", o->dslots - 1,
 		  (o->dslots - 1) * 32);
 	if (o->wslots)
-		P(o, "\t\trq_xwd = %d'd0;\n\t\tdp_bcn = 32'd0;\n",
-		  (o->wslots - 1) * hw->dw);
+		P(o, "\t\trq_xwd = %d'd0;\n\t\tdp_bcn = 32'd0;\n\t\tdp_svn = %d'd0;\n",
+		  (o->wslots - 1) * hw->dw, o->wslots);
 	for (int k = 0; k < hw->nbuf; k++)
 		if (o->pre[k])
 			P(o, "\t\tpfi%d = 1'b0;\n", k);
@@ -382,7 +382,8 @@ void emit_job_mux(Out *o)
 			P(o, "\t\t\tif (di%d) begin\n", k);
 			if (G)
 				P(o, "\t\t\t\tg%d_sd = 1'b1;  // the group's banks read\n"
-				  "\t\t\t\tdp_bcn = e%d_bc;\n", k, k);
+				  "\t\t\t\tdp_bcn = e%d_bc;\n\t\t\t\tdp_svn[%d:0] = e%d_sv;\n",
+				  k, k, G - 1, k);
 			else
 				P(o, "\t\t\t\tg%d_re0 = 1'b1;\n\t\t\t\tg%d_ra0 = e%d_la[%d:0];\n",
 				  k, k, k, B->aw - 1);
@@ -395,9 +396,8 @@ void emit_job_mux(Out *o)
 				  "\t\t\t\tg%d_wd0 = g%d_rd[%d:0];\n", p, p, hw->buf[p].aw - 1,
 				  p, k, w - 1);
 			if (G) {   /* the slots: from the group read last cycle */
-				P(o, "\t\t\t\trq_xv[%d:0] = {", G - 2);
-				slot_terms(o, k, "dp_bc", 0);
-				P(o, "};\n\t\t\t\trq_xaddr[%d:0] = {", (G - 1) * 32 - 1);
+				P(o, "\t\t\t\trq_xv[%d:0] = dp_sv[%d:1];  // as read\n"
+				  "\t\t\t\trq_xaddr[%d:0] = {", G - 2, G - 1, (G - 1) * 32 - 1);
 				slot_terms(o, k, "dp_a", 1);
 				P(o, "};\n");
 				for (int q = 1; q < G; q++) {
