@@ -100,6 +100,19 @@ static inline int refill_part(const Hw *hw, const HwBuf *B, int j)
 	return B->mark[j] && !hw->part[j].spatial;
 }
 
+/* Buffer k is filled from DRAM by its jobs (not a prefetch) and another
+ * buffer is filled from it: that one waits for its answers. */
+static inline int dram_parent(const Out *o, int k)
+{
+	const HwBuf *B = &o->hw->buf[k];
+	if (B->per_pe || B->parent >= 0 || o->pre[k])
+		return 0;
+	for (int c = 0; c < o->hw->nbuf; c++)
+		if (o->hw->buf[c].parent == k)
+			return 1;
+	return 0;
+}
+
 /* The per-PE buffer served lanes-at-once from shared buffer p, or -1. */
 static inline int par_child(const Hw *hw, int p)
 {

@@ -238,9 +238,7 @@ static void emit_shadow(Out *o, int k)
 	  "\treg [31:0] po%d;  // its reads in flight\n"
 	  "\treg pfi%d;  // one issued this cycle\n"
 	  "\treg hh%d;  // the half the steps read\n"
-	  "\twire pr%d_rsp = mem_rvalid && mem_rtag[63:56] == 8'd%d;\n"
-	  "\twire e%d_run = pr%d_run || po%d != 32'd0;\n", k, k, k, k, k, k + 1,
-	  k, k, k);
+	  "\twire e%d_run = pr%d_run || po%d != 32'd0;\n", k, k, k, k, k, k, k);
 }
 
 void emit_engine(Out *o, int k)
@@ -257,6 +255,11 @@ void emit_engine(Out *o, int k)
 			P(o, "\treg [%d:0] e%d_%d;\n\twire [31:0] e%d_%dx = {%d'd0, e%d_%d};"
 			  "\n\treg [31:0] f%d_%d;\n", w - 1, k, j, k, j, 32 - w, k, j, k, j);
 		}
+	if (!B->per_pe && B->parent < 0)   /* its answers, by the tag's top byte */
+		P(o, "\twire ra%d = mem_rvalid && mem_rtag[63:56] == 8'd%d;\n", k,
+		  k + 1);
+	if (dram_parent(o, k))
+		P(o, "\treg [31:0] ou%d;  // its job's reads in flight\n", k);
 	if (o->pre[k])
 		emit_shadow(o, k);
 	else
@@ -425,7 +428,7 @@ static void emit_prefetch_regs(Out *o, int k)
 	P(o, "\twire act%d = 1'b0;\n\twire fi%d = pfi%d;  // fetch\n"
 	  "\talways @(posedge clk) begin\n\t\tif (rst) begin\n"
 	  "\t\t\tpr%d_run <= 1'b0;\n\t\t\tpo%d <= 32'd0;\n\t\tend else begin\n"
-	  "\t\t\tpo%d <= po%d + {31'd0, pfi%d} - {31'd0, pr%d_rsp};\n"
+	  "\t\t\tpo%d <= po%d + {31'd0, pfi%d} - {31'd0, ra%d};\n"
 	  "\t\t\tif (st == S_IDLE && start) begin  // the first block\n",
 	  k, k, k, k, k, k, k, k, k);
 	for (int j = 0; j < hw->np; j++)
@@ -461,7 +464,10 @@ void emit_engine_regs(Out *o, int k)
 	  k, k, jf);
 	if (jd >= 0)
 		P(o, " || job == 8'd%d", jd);
-	P(o, ");\n\twire act%d = jact%d%s;\n", k, k, half ? " || hba" : "");
+	P(o, ")");
+	if (B->parent >= 0 && dram_parent(o, B->parent))   /* its words are in */
+		P(o, " && ou%d == 32'd0", B->parent);
+	P(o, ";\n\twire act%d = jact%d%s;\n", k, k, half ? " || hba" : "");
 	char skip[32] = "";
 	if (B->per_pe && hw->collapsed[B->t])   /* not its lane's first */
 		snprintf(skip, sizeof skip, " && !skip%d", k);
@@ -503,6 +509,9 @@ void emit_engine_regs(Out *o, int k)
 	P(o, "\t\tend else if (act%d) begin\n", k);
 	engine_step(o, k, 0, "\t\t\t");
 	P(o, "\t\t\tif (f%d_last) e%d_run <= 1'b0;\n\t\tend\n", k, k);
+	if (dram_parent(o, k))
+		P(o, "\t\tif (rst) ou%d <= 32'd0;\n\t\telse ou%d <= ou%d + {31'd0, "
+		  "fi%d} - {31'd0, ra%d};\n", k, k, k, k, k);
 	if (B->dedup)
 		P(o, "\t\tif (jinit && ij == 8'd%d) sn%d <= %ld'd0;\n"
 		  "\t\telse if (fi%d) sn%d[e%d_ln * 32'd%ld + e%d_la] <= 1'b1;\n",

@@ -243,11 +243,7 @@ static void emit_banks(Out *o, int k, long nb, long sz)
 		P(o, "1'b1};\n\t\twire [%d:0] psd = {", G * dw - 1);
 		if (G > 1)
 			P(o, "mem_xdata[%d:0], ", (G - 1) * dw - 1);
-		if (pre)
-			P(o, "mem_rdata};\n\t\twire pw = pr%d_rsp", k);
-		else
-			P(o, "mem_rdata};\n\t\twire pw = g%d_pf && %s", k,
-			  o->npre ? "mrv" : "mem_rvalid");
+		P(o, "mem_rdata};\n\t\twire pw = ra%d", k);
 		P(o, " && PH && psv[PS[%d:0]];\n", hw_bits(G - 1) - 1);
 		if (out) {
 			P(o, "\t\t// a drain's slot for this bank: in the engine's "
@@ -331,10 +327,7 @@ static void emit_wide(Out *o, int k)
 	int aw = B->aw + pre, dw = hw->dw;
 	P(o, "\t// filled %d consecutive words a cycle, a write port each\n"
 	  "\twire [%d:0] g%d_swe = {%d{", G, G - 1, k, G);
-	if (pre)
-		P(o, "pr%d_rsp", k);
-	else
-		P(o, "g%d_pf && %s", k, o->npre ? "mrv" : "mem_rvalid");
+	P(o, "ra%d", k);
 	P(o, "}} & {mem_xvalid[%d:0], 1'b1};\n\twire [%d:0] g%d_swa = {", G - 2,
 	  G * aw - 1, k);
 	for (int q = G - 1; q >= 0; q--) {
@@ -361,8 +354,6 @@ void emit_gb(Out *o, int k)
 	P(o, "\treg g%d_re0, g%d_we0;\n\treg [%d:0] g%d_ra0, g%d_wa0;\n"
 	  "\treg [%d:0] g%d_wd0;\n", k, k, aw - 1, k, k, w - 1, k);
 	P(o, "\twire [%ld:0] g%d_rd;\n", nr * w - 1, k);
-	if (o->pf[k].slots && !o->pre[k])
-		P(o, "\treg g%d_pf;  // a fill a word per bank is running\n", k);
 	if (o->pf[k].slots && out)
 		P(o, "\treg g%d_sd;  // a drain reads a word per bank\n", k);
 	static const char *const grp[2] = {"l", "p"};

@@ -27,9 +27,13 @@ static const char *val(const Out *o, Namer n, int j, char *s, size_t len)
 			snprintf(s, len, "S%d", j);
 			return s;
 		}
-		if (o->oh == n.k && refill_part(o->hw, &o->hw->buf[n.k], j)) {
+		if (o->oh == n.k && !P->spatial) {
 			/* the halves' engine works on the block it drains or
-			 * prepares (halves.c) */
+			 * prepares (halves.c): its refill parts from there, and
+			 * the loops between them and the block at 0, as at a
+			 * refill (the steps may be in another block) */
+			if (!refill_part(o->hw, &o->hw->buf[n.k], j))
+				return NULL;
 			snprintf(s, len, "ob%d_%dx", n.k, j);
 			return s;
 		}

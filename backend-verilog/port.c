@@ -16,6 +16,9 @@ static const char *S_NAMES = "S_IDLE = 3'd0, S_JOB = 3'd1, S_STEP = 3'd2, "
 void emit_ports(Out *o)
 {
 	const Hw *hw = o->hw;
+	P(o, "// Addresses are computed in 32 bits and sliced to each memory's\n"
+	  "// width, and the DRAM answer's tag is read by field: their high\n"
+	  "// bits are unused by design.\n/* verilator lint_off UNUSEDSIGNAL */\n");
 	P(o, "module tessera_top (\n\tinput wire clk,\n\tinput wire rst,\n"
 	  "\tinput wire start,      // one pulse runs the whole layer\n"
 	  "\toutput reg done,\n"
@@ -37,9 +40,6 @@ void emit_ports(Out *o)
 		  "\toutput reg [%d:0] mem_xwdata", o->wslots - 1,
 		  (o->wslots - 1) * hw->dw - 1);
 	P(o, "\n);\n");
-	P(o, "\t// Addresses are computed in 32 bits and sliced to each memory's\n"
-	  "\t// width: their high bits are unused by design.\n"
-	  "\t/* verilator lint_off UNUSEDSIGNAL */\n");
 	P(o, "\tlocalparam [2:0] %s%s;\n\tlocalparam integer NPE = %ld;\n",
 	  S_NAMES, o->oh >= 0 ? ", S_WAIT = 3'd5" : "", hw->npe);
 }
@@ -121,15 +121,17 @@ void emit_datapath(Out *o)
 		  "\talways @(posedge clk) begin\n\t\tmem_xwdata <= rq_xwd;\n"
 		  "\t\tdp_bc <= dp_bcn;\n\t\tdp_sv <= dp_svn;\n\tend\n",
 		  (o->wslots - 1) * o->hw->dw - 1, o->wslots - 1);
-	const char *mrv = "mem_rvalid";
-	if (o->npre) {   /* the jobs' DRAM answers: tag's top byte 0 */
-		P(o, "\twire mrv = mem_rvalid && mem_rtag[63:56] == 8'd0;\n");
-		mrv = "mrv";
-	}
-	P(o, "\twire rsp_v = %s || gp_v;\n"
-	  "\twire [63:0] rsp_tag = %s ? mem_rtag : gp_tag;\n"
-	  "\twire [%d:0] rsp_data = %s ? mem_rdata : gp_data;\n", mrv, mrv,
-	  hw->dw - 1, mrv);
+	/* the jobs' DRAM answers (a prefetch's are not theirs): each names
+	 * its buffer in the tag's top byte, and its buffer writes it
+	 * whatever job runs then (seq.c), so that the jobs of one refill
+	 * send their reads back to back */
+	P(o, "\twire mjv = 1'b0");
+	for (int k = 0; k < hw->nbuf; k++)
+		if (!hw->buf[k].per_pe && hw->buf[k].parent < 0 && !o->pre[k])
+			P(o, " || ra%d", k);
+	P(o, ";\n\twire rsp_v = gp_v;  // an answer from a global buffer\n"
+	  "\twire [63:0] rsp_tag = gp_tag;\n\twire [%d:0] rsp_data = gp_data;\n",
+	  hw->dw - 1);
 	P(o, "\talways @(posedge clk) begin\n\t\tmem_req <= rq_v;\n"
 	  "\t\tmem_we <= rq_we;\n\t\tmem_addr <= rq_addr;\n"
 	  "\t\tmem_wdata <= rq_data;\n\t\tmem_tag <= rq_tag;\n"
@@ -139,5 +141,5 @@ void emit_datapath(Out *o)
 	for (int k = 0; k < hw->nbuf; k++)
 		if (o->pre[k])
 			P(o, " && !pfi%d", k);
-	P(o, "} - {31'd0, %s};\n\tend\n", mrv);
+	P(o, "} - {31'd0, mjv};\n\tend\n");
 }

@@ -77,38 +77,70 @@ static void emit_advance(Out *o, const char *ind)
 			P(o, "%sc%d <= n%d[%d:0];\n", ind, j, j, o->hw->part[j].width - 1);
 }
 
-/* The steps with the output's halves (halves.c): a step after which
- * the halves' block changes waits (S_WAIT) until their background is
- * idle; a refill of the halves alone swaps them (hgo_swap) and the
- * steps go on, unless other buffers' jobs have to run. */
-static void emit_step_halves(Out *o)
+/* What the sequencer does after a step whose next one is another
+ * block of some buffers (or after the last step): their jobs (pnx,
+ * with the last drains), unless the output's halves alone change and
+ * swap (halves.c); a stall of one cycle (S_FLUSH) lets the step's
+ * stage B write its partial sums before drains read them, and without
+ * drains the first fill starts at once (evgo), the counters moving with
+ * it. */
+static void emit_event(Out *o)
 {
 	const Hw *hw = o->hw;
-	int k = o->oh;
+	int n = hw->nbuf;
+	if (o->oh >= 0)
+		P(o, "\tlocalparam [%d:0] HK = %d'd1 << %d;  // the halves\n", n - 1,
+		  n, o->oh);
+	P(o, "\twire [%d:0] pnx = nlast ? OBUFS : %schg;  // the event's jobs\n"
+	  "\twire [7:0] jf0 = nxt(8'd%d, 8'd%d, pnx);\n", n - 1,
+	  o->oh >= 0 ? "hshal ? chg & ~HK : " : "", o->first_fill, o->njobs);
+	if (o->oh >= 0)   /* the halves must be ready when they change */
+		P(o, "\twire evact = st == S_STEP && (nlast || chg != %d'd0) && "
+		  "!((nlast || chg%d) && !hidle) || st == S_WAIT && hidle;\n", n,
+		  o->oh);
+	else
+		P(o, "\twire evact = st == S_STEP && (nlast || chg != %d'd0);\n", n);
+	P(o, "\twire evgo = evact && (pnx & OBUFS) == %d'd0 && pnx != %d'd0;  "
+	  "// fills only\n", n, n);
+}
+
+/* hevt: the sequencer acts on the event (emit_event). */
+static void emit_evt(Out *o)
+{
+	P(o, "\ttask evt;\n\t\tbegin\n\t\t\tif (pnx == %d'd0) begin  "
+	  "// the halves alone: they swap\n", o->hw->nbuf);
+	emit_advance(o, "\t\t\t\t");
+	P(o, "\t\t\t\tst <= S_STEP;  // (from S_WAIT)\n");
+	P(o, "\t\t\tend else if ((pnx & OBUFS) == %d'd0) begin  // fills "
+	  "alone: the first starts\n", o->hw->nbuf);
+	emit_advance(o, "\t\t\t\t");
+	P(o, "\t\t\t\tpend <= pnx;\n\t\t\t\tending <= 1'b0;\n"
+	  "\t\t\t\tjob <= jf0;\n\t\t\t\tjst <= 1'b1;\n\t\t\t\tst <= S_JOB;\n"
+	  "\t\t\tend else begin\n\t\t\t\tpend <= pnx;\n"
+	  "\t\t\t\tending <= nlast;\n\t\t\t\tst <= S_FLUSH;\n\t\t\tend\n"
+	  "\t\tend\n\tendtask\n");
+}
+
+/* The steps: one a cycle; after a step that ends a block, the event
+ * (evt), after waiting (S_WAIT) for the output's halves to be ready
+ * when their block changes. */
+static void emit_step(Out *o)
+{
+	const Hw *hw = o->hw;
 	P(o, "\t\tS_STEP: if (nlast || chg != %d'd0) begin\n", hw->nbuf);
 	for (int j = 0; j < hw->np; j++)
 		if (temporal(hw, j))
 			P(o, "\t\t\tnx%d <= n%d;\n", j, j);
-	P(o, "\t\t\tif ((nlast || chg%d) && !hidle) st <= S_WAIT;\n"
-	  "\t\t\telse hevt;\n\t\tend else begin\n", k);
+	if (o->oh >= 0)
+		P(o, "\t\t\tif ((nlast || chg%d) && !hidle) st <= S_WAIT;\n"
+		  "\t\t\telse evt;\n", o->oh);
+	else
+		P(o, "\t\t\tevt;\n");
+	P(o, "\t\tend else begin\n");
 	emit_advance(o, "\t\t\t");
-	P(o, "\t\tend\n\t\tS_WAIT: if (hidle) hevt;\n");
-}
-
-/* hevt: the sequencer acts on the event after a step (emit_step_halves):
- * the steps go on when the halves alone change (they swap), else the
- * jobs of the buffers that change run (the halves' among them unless
- * they swap), or the last drains. */
-static void emit_hevt(Out *o)
-{
-	const Hw *hw = o->hw;
-	int n = hw->nbuf, k = o->oh;
-	P(o, "\tlocalparam [%d:0] HK = %d'd1 << %d;\n\ttask hevt;\n\t\tbegin\n"
-	  "\t\t\tif (hshal && (chg & ~HK) == %d'd0) begin\n", n - 1, n, k, n);
-	emit_advance(o, "\t\t\t\t");
-	P(o, "\t\t\tend else begin\n\t\t\t\tending <= nlast;\n"
-	  "\t\t\t\tpend <= nlast ? OBUFS : hshal ? chg & ~HK : chg;\n"
-	  "\t\t\t\tst <= S_FLUSH;\n\t\t\tend\n\t\tend\n\tendtask\n");
+	P(o, "\t\tend\n");
+	if (o->oh >= 0)
+		P(o, "\t\tS_WAIT: if (hidle) evt;\n");
 }
 
 void emit_fsm(Out *o)
@@ -132,14 +164,13 @@ void emit_fsm(Out *o)
 		P(o, "\t\t8'd%d: begin jp = pend[%d]; jrun = e%d_run; end  // %s %s\n",
 		  i, o->job_buf[i], o->job_buf[i], o->job_drain[i] ? "drain" : "fill",
 		  o->ln->layer->t[hw->buf[o->job_buf[i]].t].name);
-	/* a job may end in the cycle its last answer comes back: the answer
-	 * is written by the job's own case below, before the job changes;
-	 * a drain's DRAM write after its read (dp_v) still needs the job */
+	/* a job from DRAM ends with its last read, its answers written as
+	 * they come whatever job runs then; the steps (or the end) wait for
+	 * them, besides this cycle's; a drain's DRAM write after its read
+	 * (dp_v) still needs the job */
 	P(o, "\t\tdefault: ;\n\t\tendcase\n\tend\n"
-	  "\t// answers still to come besides this cycle's\n"
-	  "\twire jbusy = outst != {31'd0, %s} || dp_v;\n"
-	  "\twire sta = st == S_STEP;  // step stage A: addresses, reads\n",
-	  o->npre ? "mrv" : "mem_rvalid");
+	  "\twire jbusy;  // the job may not end yet\n"
+	  "\twire sta = st == S_STEP;  // step stage A: addresses, reads\n");
 	/* the first pending job in [from, to), or 255 */
 	P(o, "\tfunction automatic [7:0] nxt(input [7:0] from, input [7:0] to,\n"
 	  "\t\t\tinput [%d:0] pd);\n\t\tinteger i;\n\t\tbegin\n"
@@ -160,15 +191,18 @@ void emit_fsm(Out *o)
 	 * no cycle is lost between jobs, even where the counters commit: an
 	 * engine reads them only from the cycle after it starts, and ret%d,
 	 * read as it starts, looks at their new values then. */
+	emit_event(o);
 	P(o, "\twire jend = st == S_FLUSH || (st == S_JOB && jst && "
 	  "(!jrun || jlast) && !jbusy);\n\twire [7:0] jfrom = st == S_FLUSH ? 8'd0 : job + 8'd1;\n"
 	  "\twire [7:0] jd = jfrom < 8'd%d ? nxt(jfrom, 8'd%d, pend) : 8'd255;\n"
 	  "\twire [7:0] jf = nxt(jfrom < 8'd%d ? 8'd%d : jfrom, 8'd%d, pend);\n"
+	  "\tassign jbusy = dp_v || (jd == 8'd255 && jf == 8'd255 && "
+	  "outst != {31'd0, mjv});\n"
 	  "\twire jcommit = jend && jd == 8'd255 && jfrom <= 8'd%d;\n"
 	  "\twire jnow = jend && (jd != 8'd255 || (!(jcommit && ending) && "
 	  "jf != 8'd255));\n"
-	  "\twire jinit = jnow || (st == S_JOB && jp && !jst);\n"
-	  "\twire [7:0] ij = jnow ? (jd != 8'd255 ? jd : jf) : job;  "
+	  "\twire jinit = jnow || evgo || (st == S_JOB && jp && !jst);\n"
+	  "\twire [7:0] ij = evgo ? jf0 : jnow ? (jd != 8'd255 ? jd : jf) : job;  "
 	  "// the job starting\n",
 	  o->first_fill, o->first_fill, o->first_fill, o->first_fill, o->njobs,
 	  o->first_fill);
@@ -184,8 +218,7 @@ void emit_fsm(Out *o)
 			P(o, "\t\t\t\t\tc%d <= nx%d[%d:0];\n", j, j, hw->part[j].width - 1);
 	P(o, "\t\t\t\tend\n\t\t\t\tif (jf != 8'd255) job <= jf;\n"
 	  "\t\t\t\telse st <= S_STEP;\n\t\t\tend\n\t\tend\n\tendtask\n");
-	if (o->oh >= 0)
-		emit_hevt(o);
+	emit_evt(o);
 	P(o, "\talways @(posedge clk) begin\n\t\tif (rst) begin\n"
 	  "\t\t\tst <= S_IDLE;\n\t\t\tdone <= 1'b0;\n\t\t\tjob <= 8'd0;\n"
 	  "\t\t\tjst <= 1'b0;\n\t\tend else case (st)\n"
@@ -198,20 +231,7 @@ void emit_fsm(Out *o)
 	  "\t\tend\n", hw->nbuf, o->first_fill);
 	P(o, "\t\tS_JOB: if (!jst) jst <= 1'b1;\n"
 	  "\t\t\telse if (jend) to_next;\n");
-	if (o->oh >= 0)
-		emit_step_halves(o);
-	else {
-		P(o, "\t\tS_STEP: if (nlast) begin\n\t\t\tending <= 1'b1;\n"
-		  "\t\t\tpend <= OBUFS;\n\t\t\tst <= S_FLUSH;\n"
-		  "\t\tend else if (chg != %d'd0) begin\n\t\t\tpend <= chg;\n",
-		  hw->nbuf);
-		for (int j = 0; j < hw->np; j++)
-			if (temporal(hw, j))
-				P(o, "\t\t\tnx%d <= n%d;\n", j, j);
-		P(o, "\t\t\tst <= S_FLUSH;\n\t\tend else begin\n");
-		emit_advance(o, "\t\t\t");
-		P(o, "\t\tend\n");
-	}
+	emit_step(o);
 	P(o, "\t\tS_FLUSH: begin\n\t\t\tst <= S_JOB;\n"
 	  "\t\t\tto_next;\n\t\tend\n"
 	  "\t\tS_DONE: if (!mem_req) done <= 1'b1;\n"
@@ -305,8 +325,6 @@ void emit_job_mux(Out *o)
 	for (int k = 0; k < hw->nbuf; k++)
 		if (o->pre[k])
 			P(o, "\t\tpfi%d = 1'b0;\n", k);
-		else if (o->pf[k].slots)
-			P(o, "\t\tg%d_pf = 1'b0;\n", k);
 	for (int k = 0; k < hw->nbuf; k++)
 		if (o->pf[k].slots && hw->buf[k].t == T_OUT)
 			P(o, "\t\tg%d_sd = 1'b0;\n", k);
@@ -339,7 +357,7 @@ void emit_job_mux(Out *o)
 				P(o, "\t\t\t\tgp_go = 1'b1;  // every lane's port reads\n"
 				  "\t\t\t\tgp_tn = {e%d_ln, e%d_la};\n", k, k);
 			else if (p < 0)
-				emit_fetch(o, k, 0, "\t\t\t\t");
+				emit_fetch(o, k, k + 1, "\t\t\t\t");
 			else
 				P(o, "\t\t\t\tg%d_re0 = 1'b1;\n\t\t\t\tg%d_ra0 = e%d_pa[%d:0];\n"
 				  "\t\t\t\tgp_go = 1'b1;\n\t\t\t\tgp_tn = {e%d_ln, e%d_la};\n",
@@ -354,12 +372,11 @@ void emit_job_mux(Out *o)
 			}
 			if (B->per_pe)
 				P(o, "\t\t\tfwall_%s = rsp_v;\n", n);
-			else if (o->pf[k].slots) {
-				P(o, "\t\t\tg%d_pf = 1'b1;  // the banks take the slots\n", k);
-			} else {
+			else if (p >= 0)
 				P(o, "\t\t\tg%d_we0 = rsp_v;\n\t\t\tg%d_wa0 = rsp_tag[%d:0];\n"
 				  "\t\t\tg%d_wd0 = rsp_data[%d:0];\n", k, k, B->aw - 1, k, w - 1);
-			}
+			/* from DRAM: its answers are written below, whatever job
+			 * runs then */
 		} else if (B->per_pe) {
 			/* drain the PEs' partial sums, summed along the chains */
 			P(o, "\t\t\tdcall = act%d;\n\t\t\tif (di%d) begin\n", k, k);
@@ -415,15 +432,19 @@ void emit_job_mux(Out *o)
 	}
 	P(o, "\t\tdefault: ;\n\t\tendcase\n");
 	for (int k = 0; k < hw->nbuf; k++) {
-		if (!o->pre[k])
-			continue;
 		const HwBuf *B = &hw->buf[k];
-		P(o, "\t\tif (pr%d_run && !rq_v) begin  // a free DRAM cycle: "
-		  "prefetch\n\t\t\tpfi%d = 1'b1;\n", k, k);
-		emit_fetch(o, k, k + 1, "\t\t\t");
-		P(o, "\t\tend\n");
-		if (!o->pf[k].slots)   /* its answer: written at the tag's address */
-			P(o, "\t\tif (pr%d_rsp) begin\n\t\t\tg%d_we0 = 1'b1;\n"
+		if (B->per_pe || B->parent >= 0)
+			continue;
+		if (o->pre[k]) {
+			P(o, "\t\tif (pr%d_run && !rq_v) begin  // a free DRAM cycle: "
+			  "prefetch\n\t\t\tpfi%d = 1'b1;\n", k, k);
+			emit_fetch(o, k, k + 1, "\t\t\t");
+			P(o, "\t\tend\n");
+		}
+		/* a fill's answers, job or prefetch, at the tag's address (the
+		 * banks and the slots' ports take theirs themselves) */
+		if (!o->pf[k].slots)
+			P(o, "\t\tif (ra%d) begin\n\t\t\tg%d_we0 = 1'b1;\n"
 			  "\t\t\tg%d_wa0 = mem_rtag[%d:0];\n"
 			  "\t\t\tg%d_wd0 = mem_rdata[%d:0];\n\t\tend\n", k, k, k,
 			  B->aw - 1, k, hw->bits[B->t] - 1);
