@@ -130,6 +130,15 @@ _Noreturn void die_usage(const char *fmt, const char *arg)
 	exit(EXIT_USAGE);
 }
 
+/* Out of memory for tables the layer's sizes decide: the sizes are the
+ * user's, so this is a user error (exit 1), said plainly. */
+_Noreturn void die_oom(const char *what)
+{
+	fprintf(stderr, "tessera: out of memory %s: the layer's sizes need "
+	        "more memory than this machine gives\n", what);
+	exit(EXIT_USER);
+}
+
 /* rm -rf, with a warning when it fails (nothing depends on it). */
 void remove_tree(const char *dir)
 {

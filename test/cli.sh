@@ -32,6 +32,13 @@ expect help 0 "usage: tessera" -- $T --help
 expect missing_file 1 "cannot open nonexistent.tsr" -- $T check nonexistent.tsr
 expect check_ok 0 "" -- $T check $Q
 
+# A window over two loops of 2^20 values (W(k+c)): its sum set is sized
+# in closed form, not by enumerating 2^40 sums (hours); timeout makes a
+# regression fail instead of hang.
+expect huge_window_check 0 "" -- timeout 20 $T check test/cli/huge_window.tsr
+expect huge_window_model 0 '"W": { "reads": 2097151,' -- \
+	timeout 20 $T model test/cli/huge_window.tsr --json
+
 # --after the last pass prints what plain `ir` prints
 last=$($T --passes | tail -1 | cut -d' ' -f1)
 $T ir $Q >$OUT/ir1.out 2>&1
