@@ -43,9 +43,15 @@ static void syntax_error(Parser *ps, const char *what)
 {
 	if (ps->failed)
 		return;
-	if (ps->tok.kind == TK_BAD)
-		diag_error(ps->diag, ps->tok.loc, "unexpected character '%c'",
-		           *ps->tok.text);
+	const char *end = ps->lx.src->text + ps->lx.src->len;
+	int k = ps->tok.kind == TK_BAD
+	        ? utf8_char(ps->tok.text, (size_t)(end - ps->tok.text)) : 0;
+	if (ps->tok.kind == TK_BAD && k)   /* a whole character: ×, é */
+		diag_error(ps->diag, ps->tok.loc, "unexpected character '%.*s'",
+		           k, ps->tok.text);
+	else if (ps->tok.kind == TK_BAD)  /* a byte a terminal cannot show */
+		diag_error(ps->diag, ps->tok.loc, "unexpected byte \\x%02x",
+		           (unsigned char)*ps->tok.text);
 	else if (ps->tok.kind == TK_EOF)
 		diag_error(ps->diag, ps->tok.loc, "expected %s, found %s", what,
 		           tok_kind_name(ps->tok.kind));

@@ -63,6 +63,8 @@ _Noreturn void die_internal(const char *file, int line, const char *fmt, ...)
 #define ASSERT(c) ((c) ? (void)0 : INTERNAL("assertion failed: %s", #c))
 
 Source *source_read(Arena *a, const char *path, char *err, size_t errlen);
+int utf8_char(const char *s, size_t n);       /* bytes of one, 0: none */
+void fput_escaped(FILE *f, const char *s, size_t n); /* non-UTF-8 as \xNN */
 
 uint64_t fnv1a(const void *data, size_t n);  /* FNV-1a, 64-bit */
 double clock_seconds(void);                   /* monotonic */

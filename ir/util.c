@@ -86,6 +86,12 @@ char *arena_printf(Arena *a, const char *fmt, ...)
 Source *source_from_text(Arena *a, const char *name, const char *text,
                          size_t len)
 {
+	/* a UTF-8 byte order mark (editors on Windows write one) is not
+	 * text: dropped, so that columns count from the first character */
+	if (len >= 3 && !memcmp(text, "\xef\xbb\xbf", 3)) {
+		text += 3;
+		len -= 3;
+	}
 	Source *s = arena_alloc(a, sizeof *s);
 	s->name = arena_strndup(a, name, strlen(name));
 	s->text = arena_strndup(a, text, len);
@@ -175,7 +181,47 @@ Source *source_read(Arena *a, const char *path, char *err, size_t errlen)
 	return s;
 }
 
-/* Prints the source line of `loc` and a caret under its column. */
+/* The length of the UTF-8 character at s (at most n bytes), or 0 when
+ * the bytes there are not one, or are a control character. */
+int utf8_char(const char *s, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	int len = u[0] < 0x80 ? 1 : u[0] >= 0xc2 && u[0] <= 0xdf ? 2
+	        : u[0] >= 0xe0 && u[0] <= 0xef ? 3
+	        : u[0] >= 0xf0 && u[0] <= 0xf4 ? 4 : 0;
+	if (!len || (size_t)len > n)
+		return 0;
+	if (len == 1)
+		return u[0] >= 0x20 && u[0] != 0x7f ? 1 : u[0] == '\t';
+	unsigned lo = u[0] == 0xe0 ? 0xa0 : u[0] == 0xf0 ? 0x90 : 0x80;
+	unsigned hi = u[0] == 0xed ? 0x9f : u[0] == 0xf4 ? 0x8f : 0xbf;
+	if (u[1] < lo || u[1] > hi)
+		return 0;
+	for (int i = 2; i < len; i++)
+		if (u[i] < 0x80 || u[i] > 0xbf)
+			return 0;
+	return len;
+}
+
+/* Writes n bytes of s with every byte that is not part of a UTF-8
+ * character as \xNN: a message must not carry bytes a terminal cannot
+ * show. */
+void fput_escaped(FILE *f, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n;) {
+		int k = utf8_char(s + i, n - i);
+		if (k) {
+			fwrite(s + i, 1, (size_t)k, f);
+			i += (size_t)k;
+		} else {
+			fprintf(f, "\\x%02x", (unsigned char)s[i++]);
+		}
+	}
+}
+
+/* Prints the source line of `loc` and a caret under its column (a
+ * column counts bytes: a character of several bytes takes one place,
+ * an escaped byte four). */
 static void show_line(FILE *f, Loc loc)
 {
 	const char *p = loc.src->text, *end = p + loc.src->len;
@@ -185,9 +231,14 @@ static void show_line(FILE *f, Loc loc)
 	const char *e = p;
 	while (e < end && *e != '\n')
 		e++;
-	fprintf(f, "  %.*s\n  ", (int)(e - p), p);
-	for (int i = 1; i < loc.col && p + i - 1 < e; i++)
-		fputc(p[i - 1] == '\t' ? '\t' : ' ', f);
+	fputs("  ", f);
+	fput_escaped(f, p, (size_t)(e - p));
+	fputs("\n  ", f);
+	for (const char *q = p; q < p + loc.col - 1 && q < e;) {
+		int k = utf8_char(q, (size_t)(e - q));
+		fputs(*q == '\t' ? "\t" : k ? " " : "    ", f);
+		q += k ? k : 1;
+	}
 	fputs("^\n", f);
 }
 
@@ -196,12 +247,15 @@ static void vreport(Diag *d, Loc loc, const char *kind, const char *fmt,
 {
 	if (!d->out)
 		return;
-	if (loc.src)
-		fprintf(d->out, "%s:%d:%d: %s: ", loc.src->name, loc.line,
-		        loc.col, kind);
-	else
+	char msg[2048];
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	if (loc.src) {
+		fput_escaped(d->out, loc.src->name, strlen(loc.src->name));
+		fprintf(d->out, ":%d:%d: %s: ", loc.line, loc.col, kind);
+	} else {
 		fprintf(d->out, "tessera: %s: ", kind);
-	vfprintf(d->out, fmt, ap);
+	}
+	fput_escaped(d->out, msg, strlen(msg));
 	fputc('\n', d->out);
 	if (loc.src)
 		show_line(d->out, loc);

@@ -30,6 +30,8 @@ expect unknown_pass 2 "unknown pass 'frob'" -- $T ir $Q --after frob
 expect passes 0 "^schedule" -- $T --passes
 expect help 0 "usage: tessera" -- $T --help
 expect missing_file 1 "cannot open nonexistent.tsr" -- $T check nonexistent.tsr
+# a file that starts with a UTF-8 byte order mark reads as without it
+expect utf8_bom 0 "" -- $T check test/cli/utf8_bom.tsr
 expect check_ok 0 "" -- $T check $Q
 
 # A window over two loops of 2^20 values (W(k+c)): its sum set is sized
