@@ -172,6 +172,18 @@ static int in_block(Parser *ps, const char *what, Loc open)
 
 /* ---- layer ---- */
 
+/* A statement that is not OUT += A * B (a bias term, max=, a pooling
+ * sum) is a layer the accelerator cannot compute: said as such, not as
+ * the token the grammar expected. */
+static void not_mac(Parser *ps)
+{
+	if (ps->failed)
+		return;
+	diag_error(ps->diag, ps->tok.loc, "only multiply-accumulate layers are "
+	           "supported (O(...) += A(...) * B(...))");
+	ps->failed = 1;
+}
+
 /* factor := INT | NAME;  term := factor { '*' factor } */
 static Term *term(Parser *ps)
 {
@@ -186,6 +198,8 @@ static Term *term(Parser *ps)
 				ps->failed = 1;
 			}
 			t->coef *= v;
+		} else if (is(ps, TK_IDENT) && ps->ahead.kind == TK_LPAREN) {
+			not_mac(ps);   /* a call such as max(I(...), ...) */
 		} else if (is(ps, TK_IDENT)) {
 			Loc l;
 			const char *n = ident(ps, "a name", &l);
@@ -288,16 +302,29 @@ static void layer_item(Parser *ps, LayerAst *la, ItemAst ***tail)
 	(void)la;
 }
 
+/* The '+=' or '*' of the statement. */
+static void mac_token(Parser *ps, TokKind k)
+{
+	if (is(ps, k))
+		next(ps);
+	else if (is(ps, TK_BAD))
+		syntax_error(ps, tok_kind_name(k));
+	else
+		not_mac(ps);
+}
+
 static void stmt(Parser *ps, LayerAst *la)
 {
 	if (!only_one(ps, &la->has_stmt, &la->stmt_loc,
 	              "a layer has one statement"))
 		return;
 	ref(ps, &la->ref[T_OUT]);
-	expect(ps, TK_PLUSEQ);
+	mac_token(ps, TK_PLUSEQ);
 	ref(ps, &la->ref[T_A]);
-	expect(ps, TK_STAR);
+	mac_token(ps, TK_STAR);
 	ref(ps, &la->ref[T_B]);
+	if (is(ps, TK_PLUS) || is(ps, TK_STAR) || is(ps, TK_MINUS))
+		not_mac(ps);
 }
 
 static void layer(Parser *ps, Program *p)
