@@ -525,14 +525,18 @@ static int cmd_sim(const Opts *o, const LoopNest *ln)
 	int rc = 0;
 	char err[1024];
 	for (int t = 0; t < NTENSORS && !rc; t++) {
-		if (!buf_alloc(&ref[t], &l->t[t]))
-			INTERNAL("out of memory");
+		if (!buf_alloc(&ref[t], &l->t[t])) {
+			fprintf(stderr, "tessera: out of memory for tensor %s (the "
+			        "CPU reference's copy)\n", l->t[t].name);
+			rc = EXIT_USER;
+			break;
+		}
 		if (t != T_OUT)
 			memcpy(ref[t].data, bufs[t].data, (size_t)bufs[t].count *
 			       (size_t)elem_container_bytes(l->t[t].type));
 	}
 	JitTimes jt;
-	if (jit_run(ln, ref, err, sizeof err, &jt) != 1) {
+	if (!rc && jit_run(ln, ref, err, sizeof err, &jt) != 1) {
 		fprintf(stderr, "tessera: %s\n", err);
 		rc = EXIT_TOOL;
 	}

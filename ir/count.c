@@ -597,7 +597,7 @@ static void walk(Walk *w, int i)
 			w->cap = w->cap ? 2 * w->cap : 4096;
 			w->pairs = realloc(w->pairs, sizeof(Pair) * (size_t)w->cap);
 			if (!w->pairs)
-				INTERNAL("out of memory");
+				die_oom("counting by walking every iteration (--brute)");
 		}
 		w->pairs[w->n++] = (Pair){key, elem};
 		return;

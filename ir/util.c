@@ -28,7 +28,7 @@ Arena *arena_new(void)
 {
 	Arena *a = calloc(1, sizeof *a);
 	if (!a)
-		INTERNAL("out of memory");
+		die_oom("for the compilation");
 	return a;
 }
 
@@ -51,7 +51,7 @@ void *arena_alloc(Arena *a, size_t n)
 		size_t cap = n > 65536 ? n : 65536;
 		c = malloc(sizeof *c + cap);
 		if (!c)
-			INTERNAL("out of memory");
+			die_oom("for the compilation");
 		c->next = a->head;
 		c->used = 0;
 		c->cap = cap;
@@ -99,31 +99,47 @@ Source *source_from_text(Arena *a, const char *name, const char *text,
 	return s;
 }
 
-/* The whole file, NUL-terminated and malloc'd (the caller frees it), or
- * NULL with errno saying why. */
-char *file_read(const char *path, size_t *len)
+/* At most `max` bytes of a file, NUL-terminated and malloc'd (the
+ * caller frees it), or NULL with errno saying why (EFBIG: longer). */
+static char *read_at_most(const char *path, size_t *len, size_t max)
 {
 	FILE *f = fopen(path, "rb");
 	if (!f)
 		return NULL;
 	size_t cap = 4096, n = 0;
 	char *buf = malloc(cap);
+	int big = 0;
 	for (size_t k; buf && (k = fread(buf + n, 1, cap - 1 - n, f)) > 0;) {
 		n += k;
-		if (n == cap - 1)
-			buf = realloc(buf, cap *= 2);
+		if (n > max) {
+			big = 1;
+			break;
+		}
+		if (n == cap - 1) {
+			char *more = realloc(buf, cap *= 2);
+			if (!more)
+				free(buf);
+			buf = more;
+		}
 	}
-	int bad = !buf || ferror(f);
+	int bad = !buf || ferror(f) || big;
 	fclose(f);
 	if (bad) {
 		free(buf);
-		errno = EIO;
+		errno = big ? EFBIG : EIO;
 		return NULL;
 	}
 	buf[n] = 0;
 	if (len)
 		*len = n;
 	return buf;
+}
+
+/* The whole file, NUL-terminated and malloc'd (the caller frees it), or
+ * NULL with errno saying why. */
+char *file_read(const char *path, size_t *len)
+{
+	return read_at_most(path, len, SIZE_MAX - 1);
 }
 
 /* A command-line error: the message (fmt takes one string), where to
@@ -164,12 +180,19 @@ int file_write(const char *path, const void *data, size_t n)
 	return fclose(f) == 0 && ok;
 }
 
+/* A .tsr file is a few kilobytes: one much larger (or a device that
+ * never ends, /dev/zero) is not read to the end. */
+enum { SOURCE_MAX = 16 << 20 };
+
 Source *source_read(Arena *a, const char *path, char *err, size_t errlen)
 {
 	size_t len;
-	char *buf = file_read(path, &len);
+	char *buf = read_at_most(path, &len, SOURCE_MAX);
 	if (!buf) {
-		if (errno == EIO)
+		if (errno == EFBIG)
+			snprintf(err, errlen, "%s is larger than 16 MiB, the most a "
+			         ".tsr file may hold", path);
+		else if (errno == EIO)
 			snprintf(err, errlen, "cannot read %s", path);
 		else
 			snprintf(err, errlen, "cannot open %s: %s", path,

@@ -540,7 +540,7 @@ static int run_network(const Cli *cl, Arena *ar, const Arch *arch)
 	NetBest *base = calloc((size_t)net->nlayers, sizeof *base);
 	NetBest *opt = calloc((size_t)net->nlayers, sizeof *opt);
 	if (!base || !opt)
-		INTERNAL("out of memory");
+		die_oom("for the network's results");
 	NetSum sb, so = {0};
 	net_search(net, arch, &cl->o, NULL, base);
 	net_total(net, base, &sb);

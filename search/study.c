@@ -204,7 +204,7 @@ static int hier_net(Study *s, int n, FILE *md, const char **rows,
 	NetBest *base = calloc((size_t)net->nlayers, sizeof *base);
 	NetBest *opt = calloc((size_t)net->nlayers, sizeof *opt);
 	if (!base || !opt)
-		INTERNAL("out of memory");
+		die_oom("for the network's results");
 	SOpts o = b->o;
 	net_search(net, &b->p->arch, &o, NULL, base);
 	Arch harch;

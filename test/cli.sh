@@ -96,6 +96,16 @@ if [ -z "$missing" ]; then ok cli/model_json_keys
 else bad cli/model_json_keys "missing:$missing"; fi
 expect model_table 0 "pJ/MAC" -- $T model $Q
 
+# Out of memory for a tensor is the layer's sizes, a user error: exit 1
+# with a message, in sim as in run (not under ASan, whose shadow memory
+# needs an unlimited address space).
+if [ -z "$ASAN_OPTIONS" ]; then
+	expect sim_out_of_memory 1 "out of memory for tensor W" -- \
+		sh -c "ulimit -v 200000 && exec $T sim test/cli/sim_oom.tsr"
+fi
+# A .tsr file is read up to 16 MiB, not to the end of a device
+expect check_dev_zero 1 "larger than 16 MiB" -- $T check /dev/zero
+
 # the JIT plugin missing is a tool failure: exit 3
 expect jit_missing 3 "cannot load the JIT" -- \
 	env TESSERA_JIT=$OUT/no-such-plugin.so $T run test/cli/small.tsr
