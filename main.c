@@ -440,7 +440,7 @@ static int cmd_model(const Opts *o, const LoopNest *ln)
 static Hw *plan(const Opts *o, const LoopNest *ln)
 {
 	static Hw hw;
-	char err[256];
+	char err[512];
 	if (!hw_plan(ln, &hw, err, sizeof err)) {
 		fprintf(stderr, "%s: error: the Verilog backend cannot build this "
 		        "schedule yet: %s\n", o->file, err);

@@ -106,6 +106,14 @@ fi
 # A .tsr file is read up to 16 MiB, not to the end of a device
 expect check_dev_zero 1 "larger than 16 MiB" -- $T check /dev/zero
 
+# verilog refuses a register wider than the widest constant Verilator
+# takes (65536 bits), with a message, instead of writing a design whose
+# build fails
+expect verilog_dedup_too_wide 1 "532512 bits.*none wider than 65536" -- \
+	$T verilog test/cli/wide_dedup.tsr
+expect verilog_touched_too_wide 1 "O.in(RF) (line 10) keeps a bit for each word" -- \
+	$T verilog test/cli/wide_touched.tsr
+
 # the JIT plugin missing is a tool failure: exit 3
 expect jit_missing 3 "cannot load the JIT" -- \
 	env TESSERA_JIT=$OUT/no-such-plugin.so $T run test/cli/small.tsr
