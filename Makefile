@@ -33,7 +33,7 @@ HDRS = ir/tessera.h frontend/frontend.h backend-verilog/hw.h backend-verilog/emi
        search/search.h
 
 CORE_OBJ = $(CORE:%.c=$(B)/%.o)
-ALL_OBJ = $(CORE_OBJ) $(B)/main.o
+ALL_OBJ = $(CORE_OBJ) $(B)/main.o $(B)/help.o
 
 .PHONY: all deps test asan bench fuzz example soak clean
 all: tessera $(B)/libtessera-jit.so $(B)/vlt/harness.o
@@ -57,7 +57,11 @@ $(B)/%.o: %.c $(HDRS) $(B)/.deps
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c $< -o $@
 
-$(B)/main.o: main.c $(HDRS) $(B)/.deps
+$(B)/help.o: help.c help.h $(B)/.deps
+	@mkdir -p $(B)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(B)/main.o: main.c help.h $(HDRS) $(B)/.deps
 	@mkdir -p $(B)
 	$(CC) $(CFLAGS) -DTESSERA_BUILD_DIR='"$(B)"' -c $< -o $@
 

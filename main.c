@@ -11,88 +11,11 @@
 #include "runtime/sim.h"
 #include "runtime/synth.h"
 #include "search/search.h"
+#include "help.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-
-static const char usage[] =
-	"usage: tessera COMMAND FILE.tsr [options]\n"
-	"\n"
-	"commands:\n"
-	"  check FILE          parse and check the layer, schedule and arch\n"
-	"                      (or the layer shapes of a network file)\n"
-	"  ir FILE             print the scheduled loop nest\n"
-	"      --after PASS    stop after lowering pass PASS (see --passes)\n"
-	"      --c             print the loop nest as C instead\n"
-	"  model FILE          cycles, accesses per level, energy of the\n"
-	"                      accelerator the schedule describes\n"
-	"      --json          the same as JSON\n"
-	"      --network NET.tsr  apply FILE's schedule and arch (a dataflow)\n"
-	"                      to every layer of network NET: a table per\n"
-	"                      layer and totals; several FILEs compare\n"
-	"                      dataflows; exit 1 if a layer does not map\n"
-	"      --brute         count by walking every iteration (slow; a check)\n"
-	"      --walk          count by simulating every buffer's contents\n"
-	"                      step by step (slow; an independent check)\n"
-	"  run FILE            run the layer on the CPU (LLVM JIT)\n"
-	"      --seed N        seed of the pseudo-random inputs (default 1)\n"
-	"      --input T=F.npy take tensor T from a NumPy file\n"
-	"      -o DIR          write the output (and --save-inputs) as .npy\n"
-	"      --save-inputs   also write the inputs used to DIR\n"
-	"      --naive         use the plain C reference, not the schedule\n"
-	"  verilog FILE        write the accelerator as Verilog\n"
-	"      -o DIR          into DIR/tessera_top.v (default: stdout)\n"
-	"  sim FILE            build it with Verilator, run the layer, check the\n"
-	"                      output against the CPU bit for bit, report the\n"
-	"                      counts the hardware measured\n"
-	"      --json          the report as JSON, with \"verified\"\n"
-	"      --trace F.vcd   write a waveform\n"
-	"      --seed, --input, -o DIR   as for run\n"
-	"  synth FILE          area (by module, SRAMs by model) and critical\n"
-	"                      path: yosys to a standard-cell liberty, then\n"
-	"                      OpenSTA\n"
-	"      --liberty F.lib the cells to map to (default: OSU 0.18 um)\n"
-	"      --node NM       feature size of the SRAM model (default 180)\n"
-	"      --sram-access NS  SRAM read data this long after the clock\n"
-	"                      edge in timing (default 0)\n"
-	"      --json          the report as JSON\n"
-	"      -o DIR          keep the netlist, scripts and logs in DIR\n"
-	"  search FILE         the schedule of least energy (or cycles, or\n"
-	"                      energy x delay) for the layer on the file's\n"
-	"                      architecture (docs/search.md); the file's\n"
-	"                      unrolled loops, if any, fix the dataflow\n"
-	"      -o BEST.tsr     write the best schedule (layer, schedule, arch)\n"
-	"      --json          the report as JSON, with the search's figures\n"
-	"      --objective energy|cycles|edp\n"
-	"      --dataflow A|B[,C|D...]  loops unrolled on array dims 0 and 1\n"
-	"                      ('-' for none; 'any' lifts the file's)\n"
-	"      --fix LOOP@LEVEL=F  a blocking factor (LEVEL 'pe': unrolled)\n"
-	"      --min-util U    least utilization (0 to 1) of the result\n"
-	"      --max-cycles N  most cycles of the result\n"
-	"      --no-bypass     every tensor in every level\n"
-	"      --double-buffer double-buffer every buffer\n"
-	"      --buildable     only schedules the Verilog backend builds\n"
-	"      --exhaustive    evaluate every point (no branch and bound)\n"
-	"      --count         count the points of the space, evaluate none\n"
-	"      --threads N     worker threads (default 1)\n"
-	"      --quiet         no progress line\n"
-	"      --progress-file F  the progress line into F every 30 s\n"
-	"      --selfcheck N   compare the search's evaluator with the model\n"
-	"                      on N random schedules, and stop\n"
-	"      --hierarchy     also choose the memory sizes and levels:\n"
-	"                      --pe-sizes L --shared-sizes L --pe-levels 1|2\n"
-	"                      --max-pe-bytes B --max-shared-bytes B\n"
-	"                      (exact for one layer; --refine K: rank\n"
-	"                      without bypassing, search the K best again;\n"
-	"                      networks always do; docs/search.md)\n"
-	"      --network NET.tsr  every layer of a network on FILE's arch\n"
-	"                      and dataflow (-o DIR: one schedule per layer)\n"
-	"  study dataflows|hierarchy FILE... -o DIR\n"
-	"                      the paper's comparisons over several layers:\n"
-	"                      a Markdown table and an SVG chart in DIR\n"
-	"  --passes            list the lowering passes\n"
-	"  --help              this text\n";
 
 typedef struct Opts {
 	const char *cmd, *file, *after, *outdir, *network;
@@ -641,7 +564,7 @@ int main(int argc, char **argv)
 	parse_args(argc, argv, &o);
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-			fputs(usage, stdout);
+			fputs(help_usage, stdout);
 			return 0;
 		}
 		if (!strcmp(argv[i], "--passes")) {
