@@ -1,7 +1,10 @@
-/* help.h - the help texts of the `tessera` command (help.c). */
+/* help.h - the help of the `tessera` command (help.c). */
 #ifndef TESSERA_HELP_H
 #define TESSERA_HELP_H
 
-extern const char help_usage[];   /* tessera --help */
+#include <stdio.h>
+
+void help_all(FILE *f);                      /* tessera --help */
+int help_command(FILE *f, const char *cmd);  /* 0: no such command */
 
 #endif

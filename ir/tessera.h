@@ -78,6 +78,9 @@ void remove_tree(const char *dir);            /* rm -rf, warns on failure */
  * counts differing. */
 enum { EXIT_USER = 1, EXIT_USAGE = 2, EXIT_TOOL = 3, EXIT_MISMATCH = 4 };
 _Noreturn void die_usage(const char *fmt, const char *arg);
+/* Numbers given on the command line, checked (a usage error otherwise). */
+uint64_t arg_uint(const char *opt, const char *v, uint64_t lo, uint64_t hi);
+double arg_real(const char *opt, const char *v, double lo, double hi);
 /* Memory for something the user's sizes decide ran out: a message
  * naming it and exit status 1 (a user error, not a bug). */
 _Noreturn void die_oom(const char *what);

@@ -152,6 +152,57 @@ _Noreturn void die_usage(const char *fmt, const char *arg)
 	exit(EXIT_USAGE);
 }
 
+/* A command-line whole number: decimal digits only (no sign, base
+ * prefix or space; "010" is ten), at least one, from lo to hi; anything
+ * else is a usage error naming the option (strtoul took "" as 0, "010"
+ * as 8 and 4294967297 cut to an int as 1). */
+uint64_t arg_uint(const char *opt, const char *v, uint64_t lo, uint64_t hi)
+{
+	uint64_t n = 0;
+	int ok = *v != 0;
+	for (const char *p = v; ok && *p; p++) {
+		ok = *p >= '0' && *p <= '9' &&
+		     n <= (UINT64_MAX - (uint64_t)(*p - '0')) / 10;
+		n = n * 10 + (uint64_t)(*p - '0');
+	}
+	if (!ok || n < lo || n > hi) {
+		char msg[256];
+		snprintf(msg, sizeof msg, "%s takes a decimal whole number from "
+		         "%llu to %llu, not '%%s'", opt, (unsigned long long)lo,
+		         (unsigned long long)hi);
+		die_usage(msg, v);
+	}
+	return n;
+}
+
+/* A command-line real number: plain decimal (digits, one point, an
+ * exponent), from lo to hi; no nan, inf or hexadecimal. */
+double arg_real(const char *opt, const char *v, double lo, double hi)
+{
+	const char *p = v;
+	int digits = 0;
+	while (*p >= '0' && *p <= '9')
+		p++, digits++;
+	if (*p == '.')
+		for (p++; *p >= '0' && *p <= '9'; p++)
+			digits++;
+	if (digits && (*p == 'e' || *p == 'E')) {
+		p += p[1] == '-' || p[1] == '+' ? 2 : 1;
+		if (!(*p >= '0' && *p <= '9'))
+			digits = 0;
+		while (*p >= '0' && *p <= '9')
+			p++;
+	}
+	double d = digits && !*p ? strtod(v, NULL) : -1;
+	if (!digits || *p || !(d >= lo && d <= hi)) {
+		char msg[256];
+		snprintf(msg, sizeof msg, "%s takes a number from %.15g to %.15g, "
+		         "not '%%s'", opt, lo, hi);
+		die_usage(msg, v);
+	}
+	return d;
+}
+
 /* Out of memory for tables the layer's sizes decide: the sizes are the
  * user's, so this is a user error (exit 1), said plainly. */
 _Noreturn void die_oom(const char *what)

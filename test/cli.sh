@@ -24,11 +24,54 @@ expect no_command 2 "no command given" -- $T
 expect unknown_command 2 "unknown command 'frob'" -- $T frob $Q
 expect unknown_option 2 "unknown option --frob" -- $T run $Q --frob
 expect missing_file_arg 2 "run needs a .tsr file" -- $T run
-expect bad_seed 2 "needs a non-negative integer" -- $T run $Q --seed x
+expect bad_seed 2 "takes a decimal whole number" -- $T run $Q --seed x
+# numbers on the command line: decimal only, none empty, none out of
+# range (--threads 4294967297 ran one thread, --seed '' was 0, 010 was 8)
+expect seed_empty 2 "not ''" -- $T run $Q --seed ''
+run_seed() { $T run $Q --seed "$1" 2>/dev/null; }
+if [ "$(run_seed 010)" = "$(run_seed 10)" ] && [ "$(run_seed 010)" != "$(run_seed 8)" ]
+then ok cli/seed_decimal; else bad cli/seed_decimal "--seed 010 is not 10"; fi
+expect seed_too_large 2 "from 0 to 18446744073709551615" -- \
+	$T run $Q --seed 18446744073709551616
+expect search_threads_out_of_range 2 "from 1 to 256, not '4294967297'" -- \
+	$T search $Q --threads 4294967297
+expect study_threads_out_of_range 2 "from 1 to 256, not '4294967297'" -- \
+	$T study dataflows --threads 4294967297
+expect search_min_util_nan 2 "from 0 to 1, not 'nan'" -- $T search $Q --min-util nan
+expect search_max_cycles_zero 2 "from 1 to" -- $T search $Q --max-cycles 0
+expect search_refine_range 2 "from 0 to 1024" -- $T search $Q --refine 5000
+expect synth_node_hex 2 "not '0x10'" -- $T synth $Q --node 0x10
+# an option the command does not take is an error, not ignored
+expect option_not_taken 2 "check takes no option --seed" -- $T check $Q --seed 5
 expect bad_input_syntax 2 "TENSOR=FILE.npy" -- $T run $Q --input I
 expect unknown_pass 2 "unknown pass 'frob'" -- $T ir $Q --after frob
 expect passes 0 "^schedule" -- $T --passes
 expect help 0 "usage: tessera" -- $T --help
+# every command has its own help, on stdout, exit 0 (search, study and
+# synth said "unknown option --help"; sim and model printed the global)
+for c in check ir model run verilog sim synth search study; do
+	if $T $c --help >$OUT/help.out 2>$OUT/help.err &&
+		grep -q "^usage: tessera $c " $OUT/help.out && [ ! -s $OUT/help.err ]
+	then ok cli/help_$c
+	else bad cli/help_$c "$(head -3 $OUT/help.out $OUT/help.err)"; fi
+done
+# each lists every option the command takes: main.c's table, and the
+# options search/ parses
+help_lists() { # COMMAND OPTION...: the options missing from its help
+	c=$1
+	shift
+	$T $c --help >$OUT/help.out 2>&1
+	for o in "$@"; do grep -q -- "$o\b" $OUT/help.out || echo "$c $o"; done
+}
+missing=$(for c in check ir model run verilog sim synth; do
+	help_lists $c $(grep -o '{"-[-a-z]*", [01], "[a-z ]*"}' main.c | tr -d '{}",' |
+		awk -v c=$c '{ for (i = 3; i <= NF; i++) if ($i == c) print $1 }')
+done
+help_lists search $(grep -oh '"--*[a-z-]*"' search/cli.c search/hier.c | tr -d '"' | sort -u)
+help_lists study $(grep -oh '"--*[a-z-]*"' search/study.c search/hier.c | tr -d '"' | sort -u))
+if [ -z "$missing" ]; then ok cli/help_lists_every_option
+else bad cli/help_lists_every_option "missing: $missing"; fi
+expect help_global_lists_study 0 "--all-layers" -- $T --help
 expect missing_file 1 "cannot open nonexistent.tsr" -- $T check nonexistent.tsr
 # a file that starts with a UTF-8 byte order mark reads as without it
 expect utf8_bom 0 "" -- $T check test/cli/utf8_bom.tsr
