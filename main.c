@@ -613,6 +613,18 @@ static int wants_help(int argc, char **argv)
 	return 0;
 }
 
+/* A report that could not be written (a full disk, /dev/full) is a
+ * failure with a message, not exit 0. */
+static int finish_output(int rc)
+{
+	int failed = fflush(stdout) != 0, err = errno;
+	if (!failed && !ferror(stdout))
+		return rc;
+	fprintf(stderr, "tessera: cannot write standard output%s%s\n",
+	        failed ? ": " : "", failed ? strerror(err) : "");
+	return rc ? rc : EXIT_USER;
+}
+
 static int run_command(int argc, char **argv)
 {
 	if (argc > 2 && wants_help(argc, argv) && help_command(stdout, argv[1]))
@@ -685,5 +697,5 @@ static int run_command(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
-	return run_command(argc, argv);
+	return finish_output(run_command(argc, argv));
 }

@@ -157,6 +157,15 @@ expect verilog_dedup_too_wide 1 "532512 bits.*none wider than 65536" -- \
 expect verilog_touched_too_wide 1 "O.in(RF) (line 10) keeps a bit for each word" -- \
 	$T verilog test/cli/wide_touched.tsr
 
+# a report that cannot be written (a full disk) is exit 1 with a
+# message, not exit 0
+if [ -w /dev/full ]; then
+	expect stdout_full_model 1 "cannot write standard output" -- \
+		sh -c "$T model $Q >/dev/full"
+	expect stdout_full_help 1 "cannot write standard output" -- \
+		sh -c "$T search --help >/dev/full"
+fi
+
 # the JIT plugin missing is a tool failure: exit 3
 expect jit_missing 3 "cannot load the JIT" -- \
 	env TESSERA_JIT=$OUT/no-such-plugin.so $T run test/cli/small.tsr
