@@ -30,10 +30,10 @@ VERILOG = backend-verilog/plan.c backend-verilog/emit.c backend-verilog/modules.
 SEARCH = search/eval.c search/write.c search/space.c search/search.c search/hier.c search/net.c search/svg.c search/study.c search/cli.c
 CORE = $(FRONT) $(IR) $(RUNTIME) $(VERILOG) $(SEARCH)
 HDRS = ir/tessera.h frontend/frontend.h backend-verilog/hw.h backend-verilog/emit.h runtime/synth.h \
-       search/search.h
+       search/search.h help.h opts.h
 
 CORE_OBJ = $(CORE:%.c=$(B)/%.o)
-ALL_OBJ = $(CORE_OBJ) $(B)/main.o $(B)/help.o
+ALL_OBJ = $(CORE_OBJ) $(B)/main.o $(B)/help.o $(B)/opts.o
 
 .PHONY: all deps test asan bench fuzz example soak clean
 all: tessera $(B)/libtessera-jit.so $(B)/vlt/harness.o
@@ -57,11 +57,7 @@ $(B)/%.o: %.c $(HDRS) $(B)/.deps
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c $< -o $@
 
-$(B)/help.o: help.c help.h $(B)/.deps
-	@mkdir -p $(B)
-	$(CC) $(CFLAGS) -c $< -o $@
-
-$(B)/main.o: main.c help.h $(HDRS) $(B)/.deps
+$(B)/main.o: main.c $(HDRS) $(B)/.deps
 	@mkdir -p $(B)
 	$(CC) $(CFLAGS) -DTESSERA_BUILD_DIR='"$(B)"' -c $< -o $@
 

@@ -55,7 +55,7 @@ for c in check ir model run verilog sim synth search study; do
 	then ok cli/help_$c
 	else bad cli/help_$c "$(head -3 $OUT/help.out $OUT/help.err)"; fi
 done
-# each lists every option the command takes: main.c's table, and the
+# each lists every option the command takes: opts.c's table, and the
 # options search/ parses
 help_lists() { # COMMAND OPTION...: the options missing from its help
 	c=$1
@@ -64,7 +64,7 @@ help_lists() { # COMMAND OPTION...: the options missing from its help
 	for o in "$@"; do grep -q -- "$o\b" $OUT/help.out || echo "$c $o"; done
 }
 missing=$(for c in check ir model run verilog sim synth; do
-	help_lists $c $(grep -o '{"-[-a-z]*", [01], "[a-z ]*"}' main.c | tr -d '{}",' |
+	help_lists $c $(grep -o '{"-[-a-z]*", [01], "[a-z ]*"}' opts.c | tr -d '{}",' |
 		awk -v c=$c '{ for (i = 3; i <= NF; i++) if ($i == c) print $1 }')
 done
 help_lists search $(grep -oh '"--*[a-z-]*"' search/cli.c search/hier.c | tr -d '"' | sort -u)
