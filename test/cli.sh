@@ -100,7 +100,7 @@ if grep -q checksum $OUT/a.out &&
 	[ "$(grep checksum $OUT/a.out)" = "$(grep checksum $OUT/b.out)" ] &&
 	cmp -s $OUT/npy/O.npy $OUT/npy2/O.npy; then ok cli/npy_round_trip
 else bad cli/npy_round_trip "$(cat $OUT/a.out $OUT/b.out)"; fi
-expect npy_shape 1 "shape does not match tensor I" -- \
+expect npy_shape 1 "W.npy has shape (3, 4); tensor I needs (2, 4)" -- \
 	$T run test/cli/small.tsr --input I=$OUT/npy/W.npy
 expect npy_range 1 "does not fit I's type" -- \
 	$T run test/cli/narrow.tsr --input I=$OUT/npy/O.npy
