@@ -128,10 +128,14 @@ static int compile(Arena *a, const Opts *o, Program *p, LoopNest *ln)
 	if (!src)
 		return 0;
 	if (source_is_network(src)) {
-		fprintf(stderr, "tessera: %s is a network file; %s\n", o->file,
-		        strcmp(o->cmd, "model") ? "only check and model --network "
-		        "read one" : "give it with --network NET.tsr and a "
-		        "dataflow file");
+		if (!strcmp(o->cmd, "model"))
+			fprintf(stderr, "tessera: %s is a network file; give it with "
+			        "--network NET.tsr and a dataflow file\n", o->file);
+		else
+			fprintf(stderr, "tessera: %s is a network file; %s takes a "
+			        "layer file (network files go to check, model "
+			        "--network, search --network and study)\n", o->file,
+			        o->cmd);
 		return 0;
 	}
 	return program_load(a, src, p, ln, o->after);
@@ -457,6 +461,49 @@ static int cmd_synth(const Opts *o, const LoopNest *ln)
 	return 0;
 }
 
+/* model, verilog, sim and synth need an accelerator: a file without a
+ * schedule (a layer as first written) or without accelerate() has none,
+ * and `tessera search` writes a schedule that has one. */
+static int no_accelerator(const Opts *o, const Program *p)
+{
+	const char *verb = !strcmp(o->cmd, "model") ? "model"
+	                 : !strcmp(o->cmd, "sim") ? "simulate"
+	                 : !strcmp(o->cmd, "synth") ? "synthesize" : "build";
+	fprintf(stderr, "%s: error: %s: it describes no accelerator to %s; "
+	        "`tessera search %s -o BEST.tsr` writes a schedule that does "
+	        "(docs/dsl.md: how to write one)\n", o->file, p->sched.present
+	        ? "the schedule has no accelerate() loop"
+	        : "the file has no schedule (so no accelerate() loop)", verb,
+	        o->file);
+	return EXIT_USER;
+}
+
+/* tessera check on a layer: one line saying what the file describes,
+ * its MACs, PEs and buffers (the checks passed). */
+static void check_summary(const LoopNest *ln)
+{
+	const Layer *l = ln->layer;
+	printf("layer %s: %ld MACs", l->name, l->macs);
+	if (ln->accel < 0) {
+		printf(", no accelerator (no accelerate() loop)\n");
+		return;
+	}
+	const Arch *A = ln->arch;
+	printf(" on %ld", A->dim[0]);
+	if (A->ndims > 1)
+		printf("x%ld", A->dim[1]);
+	printf(" PEs (%ld used); buffers", ln->pes_used);
+	for (int k = 0; k < ln->nbufs; k++) {
+		const Buffer *b = &ln->buf[k];
+		printf("%s %s.in(%s) %ld B%s", k ? "," : "", l->t[b->tensor].name,
+		       A->level[b->level].name, b->bytes,
+		       A->level[b->level].per_pe ? " per PE" : "");
+		if (b->implicit)
+			printf(" (implicit)");
+	}
+	putchar('\n');
+}
+
 /* Whether an argument after the command asks for help. */
 static int wants_help(int argc, char **argv)
 {
@@ -526,7 +573,12 @@ static int run_command(int argc, char **argv)
 		return r;
 	}
 	int rc = compile(a, &o, p, ln) ? 0 : EXIT_USER;
-	if (rc == 0 && !strcmp(o.cmd, "ir")) {
+	if (rc == 0 && ln->accel < 0 && strcmp(o.cmd, "ir") &&
+	    strcmp(o.cmd, "run") && strcmp(o.cmd, "check"))
+		rc = no_accelerator(&o, p);
+	if (rc == 0 && !strcmp(o.cmd, "check")) {
+		check_summary(ln);
+	} else if (rc == 0 && !strcmp(o.cmd, "ir")) {
 		if (o.emit_c)
 			emit_c(stdout, ln);
 		else

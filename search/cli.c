@@ -557,6 +557,13 @@ int search_main(int argc, char **argv)
 	Source *src = source_load(ar, cl.file);
 	Program *p = arena_alloc(ar, sizeof *p);
 	LoopNest *ln = arena_alloc(ar, sizeof *ln);
+	if (src && source_is_network(src)) {
+		fprintf(stderr, "tessera: %s is a network file; search takes a "
+		        "layer file (its arch and dataflow), and the network with "
+		        "--network NET.tsr\n", cl.file);
+		arena_free(ar);
+		return EXIT_USER;
+	}
 	if (!src || !program_load(ar, src, p, ln, NULL)) {
 		arena_free(ar);
 		return EXIT_USER;

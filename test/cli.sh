@@ -76,6 +76,14 @@ expect missing_file 1 "cannot open nonexistent.tsr" -- $T check nonexistent.tsr
 # a file that starts with a UTF-8 byte order mark reads as without it
 expect utf8_bom 0 "" -- $T check test/cli/utf8_bom.tsr
 expect check_ok 0 "" -- $T check $Q
+# check prints one line for a layer, as for a network: name, MACs, PEs
+# used and buffers
+expect check_layer_summary 0 \
+	"^layer quickstart: 1179648 MACs on 4x4 PEs (16 used); buffers W.in(RF) 18 B per PE, O.in(RF) 4 B per PE, I.in(GB) 12800 B, O.in(GB) 1024 B, W.in(GB) 4608 B$" -- \
+	$T check $Q
+expect check_layer_no_accelerator 0 \
+	"^layer small: 24 MACs, no accelerator (no accelerate() loop)$" -- \
+	$T check test/cli/small.tsr
 
 # A window over two loops of 2^20 values (W(k+c)): its sum set is sized
 # in closed form, not by enumerating 2^40 sums (hours); timeout makes a
@@ -128,6 +136,11 @@ else bad cli/emit_c_compiles "$(cat $OUT/cc.out)"; fi
 
 # model: needs an accelerator; its JSON has the contract's keys
 expect model_no_accel 1 "no accelerate() loop" -- $T model test/cli/small.tsr
+# a file without a schedule points at the search, which writes one
+expect model_no_schedule_search 1 "has no schedule.*tessera search test/cli/small.tsr -o BEST.tsr" -- \
+	$T model test/cli/small.tsr
+expect sim_no_schedule_search 1 "no accelerator to simulate.*tessera search" -- \
+	$T sim test/cli/small.tsr
 $T model $Q --json >$OUT/model.json 2>&1
 missing=""
 for key in layer macs pes cycles utilization levels name bytes instances \
@@ -180,6 +193,11 @@ for f in examples/networks/*.tsr; do
 done
 expect net_file_as_layer 1 "is a network file" -- \
 	$T model examples/networks/alexnet.tsr
+# a network file given as a layer says which commands read one
+expect net_file_to_verilog 1 "network files go to check, model --network, search --network and study" -- \
+	$T verilog examples/networks/alexnet.tsr
+expect net_file_to_search 1 "search takes a layer file" -- \
+	$T search examples/networks/alexnet.tsr
 expect net_not_network 1 "is not a network file" -- \
 	$T model --network $Q $CK
 expect net_needs_model 2 "network goes with model" -- \
