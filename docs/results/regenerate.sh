@@ -131,7 +131,7 @@ as expected, because the two count the same mapping differently:
   2.6x the artifact's on the baseline winner (10.4 against 4 per
   element, +0.05 pJ/MAC at 20 pJ).
 
-Counted by the artifact's formulas (`../shared/reference/energy-interstellar.md`,
+Counted by the artifact's formulas (`docs/reference.md`,
 which reproduce its worked case to the last digit, 6,998,108.16 pJ), the
 baseline winner with the artifact's conventions (DRAM `N4 K4 C8`, buffer
 `Y13 N4`, register file `FX3 FY3 X13 C2 K6` on 16x16 PEs; accesses per
