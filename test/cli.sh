@@ -92,6 +92,18 @@ expect huge_window_check 0 "" -- timeout 20 $T check test/cli/huge_window.tsr
 expect huge_window_model 0 '"W": { "reads": 2097151,' -- \
 	timeout 20 $T model test/cli/huge_window.tsr --json
 
+# the README's listing of the quickstart is the file (from its layer on),
+# so that copied as printed it gives the cycles the README states
+awk '/^A small example, `examples\/quickstart.tsr`/ { f = 1; next }
+	f && /^```$/ { if (body) exit; body = 1; next }
+	body { print }' README.md >$OUT/readme_q.tsr
+sed -n '/^layer quickstart/,$p' $Q >$OUT/file_q.tsr
+if cmp -s $OUT/readme_q.tsr $OUT/file_q.tsr &&
+	grep -q "reports $($T model $Q | sed -n 's/^cycles \([0-9]*\) .*/\1/p' |
+		sed 's/\(...\)$/,\1/') cycles" README.md
+then ok cli/readme_quickstart_listing
+else bad cli/readme_quickstart_listing "$(diff $OUT/readme_q.tsr $OUT/file_q.tsr | head)"; fi
+
 # --after the last pass prints what plain `ir` prints
 last=$($T --passes | tail -1 | cut -d' ' -f1)
 $T ir $Q >$OUT/ir1.out 2>&1
