@@ -2,9 +2,11 @@
  * primitive under the analytical model (docs/model.md).
  *
  * Guards bind one layer loop each, so the valid iterations are a product
- * over the layer's loops: for loop d, the valid settings of the counters
- * that step d are enumerated once (there are exactly extent(d) of them,
- * one per value of d; the enumeration asserts it).  A count then marks
+ * over the layer's loops.  For loop d, the valid settings of the counters
+ * that step d are exactly extent(d), one per value of d.  When their
+ * extents multiply to that ("full": no edge tile cuts them), every
+ * combination is valid and nothing needs listing; otherwise they are
+ * enumerated once (the enumeration asserts their number).  A count then marks
  * some loops of the nest: a setting of the marked loops is one "event"
  * (a refill, a step, a PE), and the question is how many distinct
  * elements of a tensor the unmarked loops touch in each event, summed
@@ -12,8 +14,9 @@
  * tensor index that uses one loop touches as many values as the group
  * has, one that uses several (y*s+fy) touches their sum set.  Its size
  * depends only on the groups' shapes (their values moved to start at 0),
- * and the groups of a loop have few shapes (all one without edge tiles),
- * so each combination of shapes is counted once, by ir/sumset.c (closed
+ * and the groups of a loop have few shapes (a full loop's are all one:
+ * the sum of a progression for each run of its unmarked counters), so
+ * each combination of shapes is counted once, by ir/sumset.c (closed
  * forms, else a bitmap), and weighed by how many groups have it: never
  * sum by sum (K x C sums for W(k+c)).  Tensor indices must use disjoint
  * loops (checked in ir/interconnect.c), which makes the total a product
@@ -37,7 +40,10 @@ typedef struct DimCfg {
 	int32_t *val;               /* the loop's value in each setting */
 	int32_t *gid;               /* scratch: group of each setting */
 	int32_t *order, *start;     /* scratch: settings sorted by group */
-	int edge;                   /* some guard of this loop binds */
+	int full;                   /* every combination of the counters is
+	                               valid (their extents multiply to n):
+	                               groups and shapes follow from the
+	                               extents, and nothing is listed */
 	uint64_t grouped;           /* marked counters of the last grouping */
 	long ngroups;               /* its groups (0: none yet) */
 } DimCfg;
@@ -49,20 +55,20 @@ typedef struct Shape {
 	long n;              /* values */
 	long span;           /* the largest */
 	long npieces, first; /* pieces pool[first .. first + npieces) */
-	uint64_t hash;
+	uint64_t hash;       /* of n, the pieces: finds equal shapes */
 	long mult;           /* groups of this shape */
 } Shape;
 
 /* The distinct shapes of a layer loop's groups, with a hash index. */
 typedef struct ShapeSet {
-	Shape *shape;
+	Shape *shape;        /* n distinct shapes (room for cap) */
 	long n, cap;
-	SumPiece *pool;
+	SumPiece *pool;      /* their pieces (npool used, room for poolcap) */
 	long npool, poolcap;
 	long *slot;          /* hash index: shape number + 1, 0 empty */
-	long nslots;
+	long nslots;         /* a power of two, at least twice n */
 	uint64_t grouped;    /* the grouping they are of (DimCfg.grouped) */
-	int valid;
+	int valid;           /* computed for that grouping */
 } ShapeSet;
 
 struct Counter {
@@ -134,6 +140,16 @@ Counter *counter_new(const LoopNest *ln)
 					dc->part[dc->nparts++] = p;
 				}
 		ASSERT(e < INT32_MAX);
+		long prod = 1;
+		for (int q = 0; q < dc->nparts; q++) {
+			long x = ln->loop[dc->loop[q]].part[dc->part[q]].extent;
+			prod = prod > (1L << 40) / x ? (1L << 40) : prod * x;
+		}
+		dc->full = prod == e;
+		dc->n = e;
+		if (dc->full)
+			continue;
+		dc->n = 0;
 		dc->cnt = xcalloc((size_t)(e * dc->nparts), sizeof(int32_t));
 		dc->val = xcalloc((size_t)e, sizeof(int32_t));
 		dc->gid = xcalloc((size_t)e, sizeof(int32_t));
@@ -142,8 +158,6 @@ Counter *counter_new(const LoopNest *ln)
 		long ctr[MAX_DIM_PARTS], gpart[MAX_GUARDS] = {0};
 		enumerate(ln, dc, 0, ctr, gpart, 0);
 		ASSERT(dc->n == e);
-		for (int q = 0; q < dc->nparts; q++)
-			dc->edge |= ln->loop[dc->loop[q]].edge;
 		if (e > maxn)
 			maxn = e;
 	}
@@ -402,8 +416,6 @@ static void shapes(Counter *c, int d, long ngroups, ShapeSet *ss)
 		ss->pool = grow(ss->pool, &ss->poolcap, 1, sizeof(SumPiece));
 		ss->pool[ss->npool++] = (SumPiece){0, 1, 1};
 		add_shape(ss, (Shape){.n = 1, .npieces = 1}, ngroups);
-	} else if (!dc->edge) {          /* every group a full block */
-		add_shape(ss, group_shape(c, d, 0, ss), ngroups);
 	} else {
 		for (long g = 0; g < ngroups; g++)
 			add_shape(ss, group_shape(c, d, g, ss), 1);
@@ -422,34 +434,80 @@ static long group(Counter *c, int d, const unsigned char *mark)
 			m |= (uint64_t)1 << q;
 	if (dc->ngroups && dc->grouped == m)
 		return dc->ngroups;
-	dc->ngroups = form_groups(c, d, mark);
+	/* a full loop's groups are every setting of its marked counters */
+	dc->ngroups = dc->full ? quick_groups(c, d, mark)
+	                       : form_groups(c, d, mark);
 	dc->grouped = m;
 	return dc->ngroups;
+}
+
+/* A full loop's values in one group: the sum of one progression for
+ * each run of unmarked counters (strides s, s*e, ... make one), from
+ * its last grouping; returns their number. */
+static int full_shape(const Counter *c, int d, SumPiece *prog)
+{
+	const DimCfg *dc = &c->dim[d];
+	const LoopNest *ln = c->ln;
+	int n = 0;
+	for (int q = 0; q < dc->nparts; q++) {
+		const Part *p = &ln->loop[dc->loop[q]].part[dc->part[q]];
+		if (dc->grouped >> q & 1 || p->extent == 1)
+			continue;
+		prog[n++] = (SumPiece){0, p->stride, p->extent};
+	}
+	for (int i = 1; i < n; i++)   /* by stride */
+		for (int j = i; j > 0 && prog[j].step < prog[j - 1].step; j--) {
+			SumPiece t = prog[j];
+			prog[j] = prog[j - 1];
+			prog[j - 1] = t;
+		}
+	int m = 0;
+	for (int i = 0; i < n; i++)
+		if (m && prog[m - 1].step * prog[m - 1].n == prog[i].step)
+			prog[m - 1].n *= prog[i].n;
+		else
+			prog[m++] = prog[i];
+	return m;
 }
 
 /* Distinct values of index `a` in one group of each of its loops, for
  * every combination of the loops' distinct group shapes: their sum (each
  * times the groups that have it) or their largest. */
 static long shape_total(Counter *c, const Affine *a, const int *dims,
-                        int nd, int want_max)
+                        int nd, const long *ngroups, int want_max)
 {
+	SumTerm term[SUMSET_MAXTERMS];
+	SumPiece prog[NDIMS][MAX_DIM_PARTS];
+	int nfixed = 0;
+	long fixed_weight = 1;
+	for (int i = 0; i < nd; i++) /* full loops: one shape, its runs */
+		if (c->dim[dims[i]].full) {
+			int n = full_shape(c, dims[i], prog[i]);
+			for (int j = 0; j < n; j++)
+				term[nfixed++] = (SumTerm){a->coef[dims[i]],
+				    prog[i][j].step * (prog[i][j].n - 1), 1, &prog[i][j]};
+			fixed_weight *= ngroups[dims[i]];
+		}
 	long k[NDIMS] = {0}, total = 0;
 	for (;;) {
-		SumTerm term[NDIMS];
-		long weight = 1;
+		int nt = nfixed;
+		long weight = fixed_weight;
 		for (int i = 0; i < nd; i++) {
+			if (c->dim[dims[i]].full)
+				continue;
 			const ShapeSet *ss = &c->shapes[dims[i]];
 			const Shape *sh = &ss->shape[k[i]];
-			term[i] = (SumTerm){a->coef[dims[i]], sh->span, sh->npieces,
-			                    ss->pool + sh->first};
+			term[nt++] = (SumTerm){a->coef[dims[i]], sh->span, sh->npieces,
+			                       ss->pool + sh->first};
 			weight *= sh->mult;
 		}
-		long n = sumset_size(&c->sums, term, nd);
+		long n = sumset_size(&c->sums, term, nt);
 		if (n < 0)
 			die_oom("counting the model's accesses");
 		total = want_max ? (n > total ? n : total) : total + weight * n;
 		int i = 0;
-		while (i < nd && ++k[i] == c->shapes[dims[i]].n)
+		while (i < nd && (c->dim[dims[i]].full ||
+		                  ++k[i] == c->shapes[dims[i]].n))
 			k[i++] = 0;
 		if (i == nd)
 			break;
@@ -470,6 +528,8 @@ static long index_total(Counter *c, const Affine *a, const long *ngroups,
 		return 1;
 	if (nd == 1 && !want_max)
 		return c->dim[dims[0]].n; /* an affine map of one loop is 1:1 */
+	if (nd == 1 && c->dim[dims[0]].full)   /* every group alike */
+		return c->dim[dims[0]].n / ngroups[dims[0]];
 	if (nd == 1) {
 		const DimCfg *dc = &c->dim[dims[0]];
 		long most = 0;
@@ -479,13 +539,14 @@ static long index_total(Counter *c, const Affine *a, const long *ngroups,
 		return most;
 	}
 	for (int i = 0; i < nd; i++)
-		shapes(c, dims[i], ngroups[dims[i]], &c->shapes[dims[i]]);
-	return shape_total(c, a, dims, nd, want_max);
+		if (!c->dim[dims[i]].full)
+			shapes(c, dims[i], ngroups[dims[i]], &c->shapes[dims[i]]);
+	return shape_total(c, a, dims, nd, ngroups, want_max);
 }
 
 /* The number of groups of layer loop d without forming them, when that
  * is cheap: no marked counter (one group), every counter marked (one
- * setting each), or no edge tiles (every combination of the marked
+ * setting each), or a full loop (every combination of the marked
  * counters is valid).  -1 otherwise. */
 static long quick_groups(const Counter *c, int d, const unsigned char *mark)
 {
@@ -501,7 +562,7 @@ static long quick_groups(const Counter *c, int d, const unsigned char *mark)
 		return 1;
 	if (marked == dc->nparts)
 		return dc->n;
-	return dc->edge ? -1 : prod;
+	return dc->full ? prod : -1;
 }
 
 static long tally(Counter *c, int t, const unsigned char *mark, int want_max)

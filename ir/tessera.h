@@ -435,7 +435,7 @@ double model_mac_pj(const LoopNest *ln);
  * where they exist, else a bitmap of the range in `s` (reused between
  * calls); -1 when that memory cannot be had.
  */
-enum { SUMSET_MAXTERMS = 64 };
+enum { SUMSET_MAXTERMS = 256 };
 typedef struct SumPiece {
 	long off, step, n;
 } SumPiece;
