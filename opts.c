@@ -62,6 +62,8 @@ static void set_option(Opts *o, const OptDef *d, const char *v)
 		if (o->ninputs == NTENSORS)
 			die_usage("too many --input options%s", "");
 		o->input_names[o->ninputs] = strndup(v, (size_t)(eq - v));
+		if (!o->input_names[o->ninputs])
+			die_oom("for the command line");
 		o->inputs[o->ninputs++] = eq + 1;
 	} else if (!strcmp(a, "-o"))
 		o->outdir = v;
