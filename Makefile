@@ -22,7 +22,7 @@ DEB_PKGS = llvm-dev clang libclang-rt-14-dev verilator yosys iverilog \
 FRONT = frontend/lex.c frontend/parse.c frontend/check.c frontend/load.c
 IR = ir/util.c ir/arch.c ir/schedule.c ir/print.c ir/verify.c ir/passes.c \
      ir/count.c ir/spatial.c ir/buffers.c ir/interconnect.c ir/control.c \
-     ir/model.c ir/walk.c ir/network.c
+     ir/model.c ir/walk.c ir/network.c ir/sumset.c
 RUNTIME = runtime/tensor.c runtime/naive.c runtime/emit_c.c runtime/jitload.c \
           runtime/report.c runtime/netreport.c runtime/sim.c \
           runtime/synth.c runtime/synthreport.c runtime/liberty.c \
@@ -36,10 +36,10 @@ SEARCH = search/eval.c search/write.c search/space.c search/search.c search/hier
 CORE = $(FRONT) $(IR) $(RUNTIME) $(VERILOG) $(SEARCH)
 HDRS = ir/tessera.h frontend/frontend.h backend-verilog/hw.h backend-verilog/emit.h runtime/synth.h \
        runtime/sim.h runtime/proc.h \
-       search/search.h
+       search/search.h help.h opts.h
 
 CORE_OBJ = $(CORE:%.c=$(B)/%.o)
-ALL_OBJ = $(CORE_OBJ) $(B)/main.o
+ALL_OBJ = $(CORE_OBJ) $(B)/main.o $(B)/help.o $(B)/opts.o
 
 .PHONY: all deps test asan bench fuzz example soak clean
 all: tessera $(B)/libtessera-jit.so $(B)/vlt/harness.o

@@ -11,186 +11,12 @@
 #include "runtime/sim.h"
 #include "runtime/synth.h"
 #include "search/search.h"
+#include "help.h"
+#include "opts.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-
-static const char usage[] =
-	"usage: tessera COMMAND FILE.tsr [options]\n"
-	"\n"
-	"commands:\n"
-	"  check FILE          parse and check the layer, schedule and arch\n"
-	"                      (or the layer shapes of a network file)\n"
-	"  ir FILE             print the scheduled loop nest\n"
-	"      --after PASS    stop after lowering pass PASS (see --passes)\n"
-	"      --c             print the loop nest as C instead\n"
-	"  model FILE          cycles, accesses per level, energy of the\n"
-	"                      accelerator the schedule describes\n"
-	"      --json          the same as JSON\n"
-	"      --network NET.tsr  apply FILE's schedule and arch (a dataflow)\n"
-	"                      to every layer of network NET: a table per\n"
-	"                      layer and totals; several FILEs compare\n"
-	"                      dataflows; exit 1 if a layer does not map\n"
-	"      --brute         count by walking every iteration (slow; a check)\n"
-	"      --walk          count by simulating every buffer's contents\n"
-	"                      step by step (slow; an independent check)\n"
-	"  run FILE            run the layer on the CPU (LLVM JIT)\n"
-	"      --seed N        seed of the pseudo-random inputs (default 1)\n"
-	"      --input T=F.npy take tensor T from a NumPy file\n"
-	"      -o DIR          write the output (and --save-inputs) as .npy\n"
-	"      --save-inputs   also write the inputs used to DIR\n"
-	"      --naive         use the plain C reference, not the schedule\n"
-	"  verilog FILE        write the accelerator as Verilog\n"
-	"      -o DIR          into DIR/tessera_top.v (default: stdout)\n"
-	"  sim FILE            build it with Verilator, run the layer, check the\n"
-	"                      output against the CPU bit for bit, report the\n"
-	"                      counts the hardware measured\n"
-	"      --json          the report as JSON, with \"verified\"\n"
-	"      --trace F.vcd   write a waveform\n"
-	"      --seed, --input, -o DIR   as for run\n"
-	"  synth FILE          area (by module, SRAMs by model) and critical\n"
-	"                      path: yosys to a standard-cell liberty, then\n"
-	"                      OpenSTA\n"
-	"      --liberty F.lib the cells to map to (default: OSU 0.18 um)\n"
-	"      --node NM       feature size of the SRAM model (default 180)\n"
-	"      --sram-access NS  SRAM read data this long after the clock\n"
-	"                      edge in timing (default 0)\n"
-	"      --json          the report as JSON\n"
-	"      -o DIR          keep the netlist, scripts and logs in DIR\n"
-	"  search FILE         the schedule of least energy (or cycles, or\n"
-	"                      energy x delay) for the layer on the file's\n"
-	"                      architecture (docs/search.md); the file's\n"
-	"                      unrolled loops, if any, fix the dataflow\n"
-	"      -o BEST.tsr     write the best schedule (layer, schedule, arch)\n"
-	"      --json          the report as JSON, with the search's figures\n"
-	"      --objective energy|cycles|edp\n"
-	"      --dataflow A|B[,C|D...]  loops unrolled on array dims 0 and 1\n"
-	"                      ('-' for none; 'any' lifts the file's)\n"
-	"      --fix LOOP@LEVEL=F  a blocking factor (LEVEL 'pe': unrolled)\n"
-	"      --min-util U    least utilization (0 to 1) of the result\n"
-	"      --max-cycles N  most cycles of the result\n"
-	"      --no-bypass     every tensor in every level\n"
-	"      --double-buffer double-buffer every buffer\n"
-	"      --buildable     only schedules the Verilog backend builds\n"
-	"      --exhaustive    evaluate every point (no branch and bound)\n"
-	"      --count         count the points of the space, evaluate none\n"
-	"      --threads N     worker threads (default 1)\n"
-	"      --quiet         no progress line\n"
-	"      --progress-file F  the progress line into F every 30 s\n"
-	"      --selfcheck N   compare the search's evaluator with the model\n"
-	"                      on N random schedules, and stop\n"
-	"      --hierarchy     also choose the memory sizes and levels:\n"
-	"                      --pe-sizes L --shared-sizes L --pe-levels 1|2\n"
-	"                      --max-pe-bytes B --max-shared-bytes B\n"
-	"                      (exact for one layer; --refine K: rank\n"
-	"                      without bypassing, search the K best again;\n"
-	"                      networks always do; docs/search.md)\n"
-	"      --network NET.tsr  every layer of a network on FILE's arch\n"
-	"                      and dataflow (-o DIR: one schedule per layer)\n"
-	"  study dataflows|hierarchy FILE... -o DIR\n"
-	"                      the paper's comparisons over several layers:\n"
-	"                      a Markdown table and an SVG chart in DIR\n"
-	"  --passes            list the lowering passes\n"
-	"  --help              this text\n";
-
-typedef struct Opts {
-	const char *cmd, *file, *after, *outdir, *network;
-	const char *more[64];      /* further FILEs (model --network) */
-	int nmore;
-	const char *inputs[NTENSORS];
-	const char *input_names[NTENSORS];
-	int ninputs;
-	uint64_t seed;
-	const char *vcd;
-	const char *liberty;
-	double node_nm, sram_access_ns;
-	int emit_c, naive, save_inputs, json, brute, walk;
-} Opts;
-
-static const char *need_value(int argc, char **argv, int *i)
-{
-	if (*i + 1 >= argc)
-		die_usage("option %s needs a value", argv[*i]);
-	return argv[++*i];
-}
-
-static void parse_args(int argc, char **argv, Opts *o)
-{
-	o->seed = 1;
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		if (!strcmp(a, "--after")) {
-			o->after = need_value(argc, argv, &i);
-		} else if (!strcmp(a, "--c")) {
-			o->emit_c = 1;
-		} else if (!strcmp(a, "--json")) {
-			o->json = 1;
-		} else if (!strcmp(a, "--network")) {
-			o->network = need_value(argc, argv, &i);
-		} else if (!strcmp(a, "--brute")) {
-			o->brute = 1;
-		} else if (!strcmp(a, "--walk")) {
-			o->walk = 1;
-		} else if (!strcmp(a, "--seed")) {
-			const char *v = need_value(argc, argv, &i);
-			char *end;
-			errno = 0;
-			o->seed = strtoull(v, &end, 0);
-			if (*end || errno || *v == '-')
-				die_usage("--seed needs a non-negative integer, not "
-				            "'%s'", v);
-		} else if (!strcmp(a, "--input")) {
-			const char *v = need_value(argc, argv, &i);
-			const char *eq = strchr(v, '=');
-			if (!eq || eq == v || !eq[1])
-				die_usage("--input needs TENSOR=FILE.npy, not '%s'", v);
-			if (o->ninputs == NTENSORS)
-				die_usage("too many --input options%s", "");
-			o->input_names[o->ninputs] = strndup(v, (size_t)(eq - v));
-			o->inputs[o->ninputs++] = eq + 1;
-		} else if (!strcmp(a, "-o")) {
-			o->outdir = need_value(argc, argv, &i);
-		} else if (!strcmp(a, "--trace")) {
-			o->vcd = need_value(argc, argv, &i);
-		} else if (!strcmp(a, "--liberty")) {
-			o->liberty = need_value(argc, argv, &i);
-		} else if (!strcmp(a, "--node") || !strcmp(a, "--sram-access")) {
-			const char *v = need_value(argc, argv, &i);
-			char *end;
-			double d = strtod(v, &end);
-			if (*end || end == v || !(d >= 0) || d > 1e6)
-				die_usage("%s needs a non-negative number", a);
-			if (!strcmp(a, "--node") && d <= 0)
-				die_usage("--node needs a positive number of nm%s", "");
-			*(a[2] == 'n' ? &o->node_nm : &o->sram_access_ns) = d;
-		} else if (!strcmp(a, "--naive")) {
-			o->naive = 1;
-		} else if (!strcmp(a, "--save-inputs")) {
-			o->save_inputs = 1;
-		} else if (!strcmp(a, "--help") || !strcmp(a, "-h") ||
-		           !strcmp(a, "--passes")) {
-			continue; /* handled in main */
-		} else if (a[0] == '-' && a[1]) {
-			die_usage("unknown option %s", a);
-		} else if (!o->cmd) {
-			o->cmd = a;
-		} else if (!o->file) {
-			o->file = a;
-		} else if (o->nmore < 64) {
-			o->more[o->nmore++] = a;
-		} else {
-			die_usage("too many files: %s", a);
-		}
-	}
-	if (o->nmore && !o->network)
-		die_usage("unexpected argument %s", o->more[0]);
-	if (o->network && (!o->cmd || strcmp(o->cmd, "model")))
-		die_usage("--network goes with model%s", "");
-	if (o->network && (o->brute || o->walk))
-		die_usage("--network models with the grouping counter only, "
-		            "not --brute or --walk%s", "");
-}
 
 /* Reads and parses a network file into net; 0 after a user error. */
 static int network_read(Arena *a, const char *path, Network *net)
@@ -302,10 +128,14 @@ static int compile(Arena *a, const Opts *o, Program *p, LoopNest *ln)
 	if (!src)
 		return 0;
 	if (source_is_network(src)) {
-		fprintf(stderr, "tessera: %s is a network file; %s\n", o->file,
-		        strcmp(o->cmd, "model") ? "only check and model --network "
-		        "read one" : "give it with --network NET.tsr and a "
-		        "dataflow file");
+		if (!strcmp(o->cmd, "model"))
+			fprintf(stderr, "tessera: %s is a network file; give it with "
+			        "--network NET.tsr and a dataflow file\n", o->file);
+		else
+			fprintf(stderr, "tessera: %s is a network file; %s takes a "
+			        "layer file (network files go to check, model "
+			        "--network, search --network and study)\n", o->file,
+			        o->cmd);
 		return 0;
 	}
 	return program_load(a, src, p, ln, o->after);
@@ -440,7 +270,7 @@ static int cmd_model(const Opts *o, const LoopNest *ln)
 static Hw *plan(const Opts *o, const LoopNest *ln)
 {
 	static Hw hw;
-	char err[256];
+	char err[512];
 	if (!hw_plan(ln, &hw, err, sizeof err)) {
 		fprintf(stderr, "%s: error: the Verilog backend cannot build this "
 		        "schedule yet: %s\n", o->file, err);
@@ -525,14 +355,18 @@ static int cmd_sim(const Opts *o, const LoopNest *ln)
 	int rc = 0;
 	char err[1024];
 	for (int t = 0; t < NTENSORS && !rc; t++) {
-		if (!buf_alloc(&ref[t], &l->t[t]))
-			INTERNAL("out of memory");
+		if (!buf_alloc(&ref[t], &l->t[t])) {
+			fprintf(stderr, "tessera: out of memory for tensor %s (the "
+			        "CPU reference's copy)\n", l->t[t].name);
+			rc = EXIT_USER;
+			break;
+		}
 		if (t != T_OUT)
 			memcpy(ref[t].data, bufs[t].data, (size_t)bufs[t].count *
 			       (size_t)elem_container_bytes(l->t[t].type));
 	}
 	JitTimes jt;
-	if (jit_run(ln, ref, err, sizeof err, &jt) != 1) {
+	if (!rc && jit_run(ln, ref, err, sizeof err, &jt) != 1) {
 		fprintf(stderr, "tessera: %s\n", err);
 		rc = EXIT_TOOL;
 	}
@@ -628,17 +462,83 @@ static int cmd_synth(const Opts *o, const LoopNest *ln)
 	return 0;
 }
 
-int main(int argc, char **argv)
+/* model, verilog, sim and synth need an accelerator: a file without a
+ * schedule (a layer as first written) or without accelerate() has none,
+ * and `tessera search` writes a schedule that has one. */
+static int no_accelerator(const Opts *o, const Program *p)
 {
+	const char *verb = !strcmp(o->cmd, "model") ? "model"
+	                 : !strcmp(o->cmd, "sim") ? "simulate"
+	                 : !strcmp(o->cmd, "synth") ? "synthesize" : "build";
+	fprintf(stderr, "%s: error: %s: it describes no accelerator to %s; "
+	        "`tessera search %s -o BEST.tsr` writes a schedule that does "
+	        "(docs/dsl.md: how to write one)\n", o->file, p->sched.present
+	        ? "the schedule has no accelerate() loop"
+	        : "the file has no schedule (so no accelerate() loop)", verb,
+	        o->file);
+	return EXIT_USER;
+}
+
+/* tessera check on a layer: one line saying what the file describes,
+ * its MACs, PEs and buffers (the checks passed). */
+static void check_summary(const LoopNest *ln)
+{
+	const Layer *l = ln->layer;
+	printf("layer %s: %ld MACs", l->name, l->macs);
+	if (ln->accel < 0) {
+		printf(", no accelerator (no accelerate() loop)\n");
+		return;
+	}
+	const Arch *A = ln->arch;
+	printf(" on %ld", A->dim[0]);
+	if (A->ndims > 1)
+		printf("x%ld", A->dim[1]);
+	printf(" PEs (%ld used); buffers", ln->pes_used);
+	for (int k = 0; k < ln->nbufs; k++) {
+		const Buffer *b = &ln->buf[k];
+		printf("%s %s.in(%s) %ld B%s", k ? "," : "", l->t[b->tensor].name,
+		       A->level[b->level].name, b->bytes,
+		       A->level[b->level].per_pe ? " per PE" : "");
+		if (b->implicit)
+			printf(" (implicit)");
+	}
+	putchar('\n');
+}
+
+/* Whether an argument after the command asks for help. */
+static int wants_help(int argc, char **argv)
+{
+	for (int i = 2; i < argc; i++)
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
+			return 1;
+	return 0;
+}
+
+/* A report that could not be written (a full disk, /dev/full) is a
+ * failure with a message, not exit 0. */
+static int finish_output(int rc)
+{
+	int failed = fflush(stdout) != 0, err = errno;
+	if (!failed && !ferror(stdout))
+		return rc;
+	fprintf(stderr, "tessera: cannot write standard output%s%s\n",
+	        failed ? ": " : "", failed ? strerror(err) : "");
+	return rc ? rc : EXIT_USER;
+}
+
+static int run_command(int argc, char **argv)
+{
+	if (argc > 2 && wants_help(argc, argv) && help_command(stdout, argv[1]))
+		return 0;
 	if (argc > 1 && !strcmp(argv[1], "search"))
 		return search_main(argc - 1, argv + 1);
 	if (argc > 1 && !strcmp(argv[1], "study"))
 		return study_main(argc - 1, argv + 1);
 	Opts o = {0};
-	parse_args(argc, argv, &o);
+	opts_parse(argc, argv, &o);
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-			fputs(usage, stdout);
+			help_all(stdout);
 			return 0;
 		}
 		if (!strcmp(argv[i], "--passes")) {
@@ -649,11 +549,7 @@ int main(int argc, char **argv)
 	}
 	if (!o.cmd)
 		die_usage("no command given%s", "");
-	int known = !strcmp(o.cmd, "check") || !strcmp(o.cmd, "ir") ||
-	            !strcmp(o.cmd, "run") || !strcmp(o.cmd, "model") ||
-	            !strcmp(o.cmd, "verilog") || !strcmp(o.cmd, "sim") ||
-	            !strcmp(o.cmd, "synth");
-	if (!known)
+	if (!opts_known_command(o.cmd))
 		die_usage("unknown command '%s'", o.cmd);
 	if (!o.file)
 		die_usage("%s needs a .tsr file", o.cmd);
@@ -678,7 +574,12 @@ int main(int argc, char **argv)
 		return r;
 	}
 	int rc = compile(a, &o, p, ln) ? 0 : EXIT_USER;
-	if (rc == 0 && !strcmp(o.cmd, "ir")) {
+	if (rc == 0 && ln->accel < 0 && strcmp(o.cmd, "ir") &&
+	    strcmp(o.cmd, "run") && strcmp(o.cmd, "check"))
+		rc = no_accelerator(&o, p);
+	if (rc == 0 && !strcmp(o.cmd, "check")) {
+		check_summary(ln);
+	} else if (rc == 0 && !strcmp(o.cmd, "ir")) {
 		if (o.emit_c)
 			emit_c(stdout, ln);
 		else
@@ -698,4 +599,9 @@ int main(int argc, char **argv)
 	for (int k = 0; k < o.ninputs; k++)
 		free((void *)o.input_names[k]);
 	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	return finish_output(run_command(argc, argv));
 }

@@ -165,7 +165,8 @@ static long at_setting(const Hw *hw, const int *js, int n, long s,
 }
 
 /* How many distinct addresses the settings of the block's parts reach,
- * and how many settings there are; -1 when there are too many to list. */
+ * and how many settings there are; -1 when there are too many to list,
+ * -2 when the block's words do not fit in memory. */
 static long distinct(const Hw *hw, const HwBuf *B, long *settings)
 {
 	int js[HW_MAXP], n;
@@ -174,7 +175,7 @@ static long distinct(const Hw *hw, const HwBuf *B, long *settings)
 		return -1;
 	unsigned char *seen = calloc((size_t)B->words, 1);
 	if (!seen)
-		INTERNAL("out of memory");
+		return -2;
 	long count = 0;
 	for (long s = 0; s < *settings; s++)
 		count += !seen[at_setting(hw, js, n, s, B->acoef)]++;
@@ -365,7 +366,7 @@ static int lanes_share(const Hw *hw, const HwBuf *B)
 		return 1;
 	Reach *r = malloc(sizeof *r * (size_t)total);
 	if (!r)
-		INTERNAL("out of memory");
+		die_oom("planning the hardware");
 	for (long s = 0; s < total; s++)
 		r[s] = (Reach){at_setting(hw, js, n, s, hw->lin[B->t]),
 		               at_setting(hw, js, n, s, hw->lmult[B->t])};
@@ -397,6 +398,8 @@ static int plan_lanes(Hw *hw, int t, char *err, size_t errlen)
 		hw->lmult[t][j] = s.inb[j] ? s.acoef[j] : 0;
 	hw->nlanes[t] = s.words;
 	long settings, lanes = distinct(hw, &s, &settings);
+	if (lanes == -2)
+		return fail(err, errlen, "out of memory listing the PEs' lanes");
 	ASSERT(lanes > 0);
 	hw->ntuples[t] = settings;
 	hw->collapsed[t] = lanes < settings;
@@ -418,7 +421,7 @@ static int plan_lanes(Hw *hw, int t, char *err, size_t errlen)
 	list_parts(hw, s.inb, js, &n);
 	unsigned char *seen = calloc((size_t)s.words, 1);
 	if (!seen)
-		INTERNAL("out of memory");
+		return fail(err, errlen, "out of memory listing the PEs' lanes");
 	for (long k = 0; k < settings; k++)
 		hw->canon[t][k] = !seen[at_setting(hw, js, n, k, s.acoef)]++;
 	free(seen);
@@ -478,6 +481,9 @@ static int plan_buffers(Hw *hw, char *err, size_t errlen)
 				B->lanes = hw->nlanes[t];
 			layout(hw, B, k);
 			long settings, words = distinct(hw, B, &settings);
+			if (words == -2)
+				return fail(err, errlen, "out of memory laying out a "
+				            "buffer's block");
 			B->dedup = words < 0 || words < settings;
 			/* filled from DRAM with every word of its layout in it (a
 			 * window too): walk its words by position, not its settings */
@@ -499,6 +505,50 @@ static int plan_buffers(Hw *hw, char *err, size_t errlen)
 				return fail(err, errlen, "an output block whose settings "
 				            "repeat an element");
 		}
+	return 1;
+}
+
+/* Verilator 5.006 stops at a constant wider than 65536 bits ("Width of
+ * number exceeds implementation limit"), and the RTL clears some
+ * registers with a constant as wide as they are: a buffer's bits of
+ * words already fetched this refill (lanes x words), a per-PE output's
+ * bits of words touched, and the map of a shared buffer's lanes that
+ * have a PE.  A design that would need one wider is refused here, not
+ * written for the simulator's build to fail on. */
+enum { HW_MAX_CONST_BITS = 65536 };
+
+static int too_wide(const Hw *hw, char *err, size_t errlen)
+{
+	const LoopNest *ln = hw->ln;
+	for (int k = 0; k < hw->nbuf; k++) {
+		const HwBuf *B = &hw->buf[k];
+		const char *t = ln->layer->t[B->t].name;
+		const char *lv = ln->arch->level[B->b->level].name;
+		long bits = 0;
+		const char *what = "", *fix = "refill it at an inner loop so its "
+		                              "block is smaller";
+		if (B->dedup) {
+			bits = B->lanes * B->words;
+			what = "a bit for each word of each lane, to fetch a word once "
+			       "per refill";
+		} else if (B->per_pe && B->t == T_OUT) {
+			bits = B->words;
+			what = "a bit for each word, to drain only the words written";
+		}
+		if (!bits && !B->per_pe && hw->inner[B->t] == k) {
+			bits = hw->nlanes[B->t];
+			what = "a bit for each lane of PEs it serves";
+			fix = "unroll fewer iterations";
+		}
+		if (bits > HW_MAX_CONST_BITS) {
+			snprintf(err, errlen, "%s%s.in(%s) (line %d) keeps %s: %ld bits, "
+			         "cleared by a constant as wide, and Verilator takes "
+			         "none wider than %d bits; %s", B->b->implicit ? "the "
+			         "implicit buffer " : "", t, lv, B->b->loc.line, what,
+			         bits, HW_MAX_CONST_BITS, fix);
+			return 0;
+		}
+	}
 	return 1;
 }
 
@@ -582,5 +632,5 @@ int hw_plan(const LoopNest *ln, Hw *hw, char *err, size_t errlen)
 	hw->dram_words = dw;
 	if (dw >= (1L << 31))
 		return fail(err, errlen, "tensors over 2^31 words in DRAM");
-	return plan_buffers(hw, err, errlen);
+	return plan_buffers(hw, err, errlen) && too_wide(hw, err, errlen);
 }

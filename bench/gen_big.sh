@@ -63,7 +63,7 @@ awk -v n="$n" 'BEGIN {
 }'
 cat <<'EOF'
 
-   .unroll(ki, 0).unroll(ci, 1)
+   .unroll(ci, 0).unroll(ki, 1)
    .accelerate(ko)
   W.in(RF).compute_at(O, y)
   I.in(GB).compute_at(O, co)

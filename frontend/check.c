@@ -91,7 +91,19 @@ static int resolve_name(Diag *d, const Scope *sc, const char *name, Loc loc,
 	}
 	const ItemAst *c = find_const(sc, name);
 	if (!c) {
-		diag_error(d, loc, "unknown loop or constant '%s'", name);
+		char consts[256] = "";
+		size_t n = 0;
+		for (int i = 0; i < sc->nconsts && n < sizeof consts; i++)
+			n += (size_t)snprintf(consts + n, sizeof consts - n, "%s%s",
+			                      i ? ", " : "; here ",
+			                      sc->consts[i]->name);
+		if (sc->nconsts && n < sizeof consts)
+			snprintf(consts + n, sizeof consts - n, " %s constant%s",
+			         sc->nconsts > 1 ? "are" : "is a",
+			         sc->nconsts > 1 ? "s" : "");
+		diag_error(d, loc, "unknown loop or constant '%s' (the loops are "
+		           "n k c y x fy fx, with extents N K C Y X FY FX%s)", name,
+		           consts);
 		return -2;
 	}
 	*coef *= c->value;

@@ -5,13 +5,18 @@
  */
 #include "../ir/tessera.h"
 
+#include <string.h>
+
 /* The file's text, or NULL when it cannot be read. */
 Source *source_load(Arena *a, const char *path)
 {
 	char err[512];
 	Source *src = source_read(a, path, err, sizeof err);
-	if (!src)
-		fprintf(stderr, "tessera: %s\n", err);
+	if (!src) {
+		fputs("tessera: ", stderr);
+		fput_escaped(stderr, err, strlen(err));
+		fputc('\n', stderr);
+	}
 	return src;
 }
 

@@ -43,9 +43,15 @@ static void syntax_error(Parser *ps, const char *what)
 {
 	if (ps->failed)
 		return;
-	if (ps->tok.kind == TK_BAD)
-		diag_error(ps->diag, ps->tok.loc, "unexpected character '%c'",
-		           *ps->tok.text);
+	const char *end = ps->lx.src->text + ps->lx.src->len;
+	int k = ps->tok.kind == TK_BAD
+	        ? utf8_char(ps->tok.text, (size_t)(end - ps->tok.text)) : 0;
+	if (ps->tok.kind == TK_BAD && k)   /* a whole character: ×, é */
+		diag_error(ps->diag, ps->tok.loc, "unexpected character '%.*s'",
+		           k, ps->tok.text);
+	else if (ps->tok.kind == TK_BAD)  /* a byte a terminal cannot show */
+		diag_error(ps->diag, ps->tok.loc, "unexpected byte \\x%02x",
+		           (unsigned char)*ps->tok.text);
 	else if (ps->tok.kind == TK_EOF)
 		diag_error(ps->diag, ps->tok.loc, "expected %s, found %s", what,
 		           tok_kind_name(ps->tok.kind));
@@ -166,6 +172,18 @@ static int in_block(Parser *ps, const char *what, Loc open)
 
 /* ---- layer ---- */
 
+/* A statement that is not OUT += A * B (a bias term, max=, a pooling
+ * sum) is a layer the accelerator cannot compute: said as such, not as
+ * the token the grammar expected. */
+static void not_mac(Parser *ps)
+{
+	if (ps->failed)
+		return;
+	diag_error(ps->diag, ps->tok.loc, "only multiply-accumulate layers are "
+	           "supported (O(...) += A(...) * B(...))");
+	ps->failed = 1;
+}
+
 /* factor := INT | NAME;  term := factor { '*' factor } */
 static Term *term(Parser *ps)
 {
@@ -180,6 +198,8 @@ static Term *term(Parser *ps)
 				ps->failed = 1;
 			}
 			t->coef *= v;
+		} else if (is(ps, TK_IDENT) && ps->ahead.kind == TK_LPAREN) {
+			not_mac(ps);   /* a call such as max(I(...), ...) */
 		} else if (is(ps, TK_IDENT)) {
 			Loc l;
 			const char *n = ident(ps, "a name", &l);
@@ -282,16 +302,29 @@ static void layer_item(Parser *ps, LayerAst *la, ItemAst ***tail)
 	(void)la;
 }
 
+/* The '+=' or '*' of the statement. */
+static void mac_token(Parser *ps, TokKind k)
+{
+	if (is(ps, k))
+		next(ps);
+	else if (is(ps, TK_BAD))
+		syntax_error(ps, tok_kind_name(k));
+	else
+		not_mac(ps);
+}
+
 static void stmt(Parser *ps, LayerAst *la)
 {
 	if (!only_one(ps, &la->has_stmt, &la->stmt_loc,
 	              "a layer has one statement"))
 		return;
 	ref(ps, &la->ref[T_OUT]);
-	expect(ps, TK_PLUSEQ);
+	mac_token(ps, TK_PLUSEQ);
 	ref(ps, &la->ref[T_A]);
-	expect(ps, TK_STAR);
+	mac_token(ps, TK_STAR);
 	ref(ps, &la->ref[T_B]);
+	if (is(ps, TK_PLUS) || is(ps, TK_STAR) || is(ps, TK_MINUS))
+		not_mac(ps);
 }
 
 static void layer(Parser *ps, Program *p)

@@ -1,12 +1,12 @@
 /* arch.c - the built-in architecture (the Interstellar baseline) and the
  * energy tables, energy per access chosen by a level's size.
  *
- * Default figures: ../shared/reference/energy-interstellar.md.  Register
- * files double in energy with each doubling of size (0.015 pJ at 8 B);
- * SRAM grows 1.5x per doubling (9 pJ at 32 KB); DRAM is 200 pJ.  Between
- * and beyond a table's points, energy follows the power law through the
- * two nearest points (linear in log size and log energy), which
- * reproduces both rules exactly.
+ * Default figures: the Interstellar artifact's (docs/reference.md).
+ * Register files double in energy with each doubling of size (0.015 pJ
+ * at 8 B); SRAM grows 1.5x per doubling (9 pJ at 32 KB); DRAM is 200 pJ.
+ * Between and beyond a table's points, energy follows the power law
+ * through the two nearest points (linear in log size and log energy),
+ * which reproduces both rules exactly.
  */
 #include "tessera.h"
 

@@ -49,22 +49,57 @@ static long bytes_of(long words, ElemType t)
 	return (words * t.bits + 7) / 8;
 }
 
+/* The words of buffer b's largest block were it placed at loop `at`,
+ * and (in *bytes) its storage. */
+static long block_words(Counter *c, const LoopNest *ln, const Buffer *b,
+                        int at, long *bytes)
+{
+	unsigned char mark[MAX_LOOPS];
+	memset(mark, 0, sizeof mark);
+	for (int i = 0; i <= at; i++)
+		mark[i] = 1;
+	if (ln->arch->level[b->level].per_pe)
+		mark_spatial(ln, mark);
+	long words = count_max_block(c, b->tensor, mark);
+	*bytes = bytes_of(words, ln->layer->t[b->tensor].type) *
+	         (b->double_buffered ? 2 : 1);
+	return words;
+}
+
 static void size_buffers(LoopNest *ln)
 {
 	Counter *c = counter_new(ln);
-	unsigned char mark[MAX_LOOPS];
 	for (int k = 0; k < ln->nbufs; k++) {
 		Buffer *b = &ln->buf[k];
-		memset(mark, 0, sizeof mark);
-		for (int i = 0; i <= b->at; i++)
-			mark[i] = 1;
-		if (ln->arch->level[b->level].per_pe)
-			mark_spatial(ln, mark);
-		b->words = count_max_block(c, b->tensor, mark);
-		b->bytes = bytes_of(b->words, ln->layer->t[b->tensor].type) *
-		           (b->double_buffered ? 2 : 1);
+		b->words = block_words(c, ln, b, b->at, &b->bytes);
 	}
 	counter_free(c);
+}
+
+/* The outermost loop inside buffer b's own where its block would fit in
+ * `room` bytes, or -1: a shared buffer stays outside the unrolled loops,
+ * and a tensor's inner-level buffers stay inside its outer ones. */
+static int fits_at(const LoopNest *ln, const Buffer *b, long room)
+{
+	int last = ln->nloops - 1;
+	for (int k = 0; k < ln->nbufs; k++) {
+		const Buffer *o = &ln->buf[k];
+		if (o->tensor == b->tensor && o->level < b->level && o->at < last)
+			last = o->at;
+	}
+	Counter *c = counter_new(ln);
+	int found = -1;
+	for (int i = b->at + 1; i <= last && found < 0; i++) {
+		long bytes;
+		if (ln->loop[i].kind == LOOP_SPATIAL &&
+		    !ln->arch->level[b->level].per_pe)
+			break;
+		if (ln->loop[i].kind == LOOP_TEMPORAL &&
+		    (block_words(c, ln, b, i, &bytes), bytes <= room))
+			found = i;
+	}
+	counter_free(c);
+	return found;
 }
 
 static void describe(char *s, size_t n, const LoopNest *ln, const Buffer *b)
@@ -92,11 +127,18 @@ static void capacity(Diag *d, const LoopNest *ln)
 				if (used)
 					snprintf(taken, sizeof taken, ", and %ld B are taken "
 					         "by %s", used, others);
+				char hint[256] = "";
+				int at = fits_at(ln, b, L->bytes - used);
+				if (at >= 0)
+					snprintf(hint, sizeof hint, "; it fits at loop %s: %s.in(%s)"
+					         ".compute_at(%s, %s)", ln->loop[at].name,
+					         ln->layer->t[b->tensor].name, L->name,
+					         ln->layer->t[T_OUT].name, ln->loop[at].name);
 				diag_error(d, b->loc, "%s needs %ld B (%ld words%s) but %s "
-				           "holds %ld B%s%s", what, b->bytes, b->words,
+				           "holds %ld B%s%s%s", what, b->bytes, b->words,
 				           b->double_buffered ? ", double-buffered" : "",
 				           L->name, L->bytes, L->per_pe ? " per PE" : "",
-				           taken);
+				           taken, hint);
 				break;
 			}
 			used += b->bytes;

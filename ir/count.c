@@ -2,17 +2,25 @@
  * primitive under the analytical model (docs/model.md).
  *
  * Guards bind one layer loop each, so the valid iterations are a product
- * over the layer's loops: for loop d, the valid settings of the counters
- * that step d are enumerated once (there are exactly extent(d) of them,
- * one per value of d; the enumeration asserts it).  A count then marks
+ * over the layer's loops.  For loop d, the valid settings of the counters
+ * that step d are exactly extent(d), one per value of d.  When their
+ * extents multiply to that ("full": no edge tile cuts them), every
+ * combination is valid and nothing needs listing; otherwise they are
+ * enumerated once (the enumeration asserts their number).  A count then marks
  * some loops of the nest: a setting of the marked loops is one "event"
  * (a refill, a step, a PE), and the question is how many distinct
  * elements of a tensor the unmarked loops touch in each event, summed
  * over events.  Settings of d are grouped by their marked counters; a
  * tensor index that uses one loop touches as many values as the group
- * has, one that uses several (y*s+fy) touches their sum set, counted on
- * a bitmap.  Tensor indices must use disjoint loops (checked in
- * ir/interconnect.c), which makes the total a product over indices.
+ * has, one that uses several (y*s+fy) touches their sum set.  Its size
+ * depends only on the groups' shapes (their values moved to start at 0),
+ * and the groups of a loop have few shapes (a full loop's are all one:
+ * the sum of a progression for each run of its unmarked counters), so
+ * each combination of shapes is counted once, by ir/sumset.c (closed
+ * forms, else a bitmap), and weighed by how many groups have it: never
+ * sum by sum (K x C sums for W(k+c)).  Tensor indices must use disjoint
+ * loops (checked in ir/interconnect.c), which makes the total a product
+ * over indices.
  */
 #include "tessera.h"
 
@@ -26,23 +34,51 @@ typedef struct DimCfg {
 	int loop[MAX_DIM_PARTS];    /* their loops, outermost first */
 	int part[MAX_DIM_PARTS];
 	long n;                     /* valid settings: the loop's extent */
-	long *cnt;                  /* n * nparts counters */
-	long *val;                  /* the loop's value in each setting */
-	long *gid;                  /* scratch: group of each setting */
-	long *order, *start;        /* scratch: settings sorted by group */
-	int edge;                   /* some guard of this loop binds */
+	/* 32 bits hold every value: extents are at most 2^24 (ir/buffers.c),
+	 * and the tables are the model's largest memory */
+	int32_t *cnt;               /* n * nparts counters */
+	int32_t *val;               /* the loop's value in each setting */
+	int32_t *gid;               /* scratch: group of each setting */
+	int32_t *order, *start;     /* scratch: settings sorted by group */
+	int full;                   /* every combination of the counters is
+	                               valid (their extents multiply to n):
+	                               groups and shapes follow from the
+	                               extents, and nothing is listed */
+	uint64_t grouped;           /* marked counters of the last grouping */
+	long ngroups;               /* its groups (0: none yet) */
 } DimCfg;
+
+/* The values one group of a layer loop takes, moved to start at 0 (a
+ * sum set's size does not change when a set moves): pieces in the
+ * loop's pool, one for an arithmetic progression. */
+typedef struct Shape {
+	long n;              /* values */
+	long span;           /* the largest */
+	long npieces, first; /* pieces pool[first .. first + npieces) */
+	uint64_t hash;       /* of n, the pieces: finds equal shapes */
+	long mult;           /* groups of this shape */
+} Shape;
+
+/* The distinct shapes of a layer loop's groups, with a hash index. */
+typedef struct ShapeSet {
+	Shape *shape;        /* n distinct shapes (room for cap) */
+	long n, cap;
+	SumPiece *pool;      /* their pieces (npool used, room for poolcap) */
+	long npool, poolcap;
+	long *slot;          /* hash index: shape number + 1, 0 empty */
+	long nslots;         /* a power of two, at least twice n */
+	uint64_t grouped;    /* the grouping they are of (DimCfg.grouped) */
+	int valid;           /* computed for that grouping */
+} ShapeSet;
 
 struct Counter {
 	const LoopNest *ln;
 	DimCfg dim[NDIMS];
 	long *key;                  /* scratch, size max n */
-	long *map;                  /* scratch for key -> group */
+	int32_t *map;               /* scratch for key -> group */
 	long mapcap;
-	unsigned char *bits;        /* scratch bitmap for sum sets */
-	long bitcap;
-	long *cur, *nxt;            /* scratch value lists for sum sets */
-	long listcap;
+	ShapeSet shapes[NDIMS];     /* each loop's group shapes */
+	SumScratch sums;            /* bitmaps for irregular sum sets */
 	int brute;                  /* count by walking every iteration */
 };
 
@@ -50,11 +86,13 @@ static long brute(const LoopNest *ln, int t, const unsigned char *mark,
                   int what);
 static long quick_groups(const Counter *c, int d, const unsigned char *mark);
 
+/* The counter's tables grow with the layer's extents: running out of
+ * memory for them is the user's sizes, not a bug. */
 static void *xcalloc(size_t n, size_t size)
 {
 	void *p = calloc(n ? n : 1, size);
 	if (!p)
-		INTERNAL("out of memory");
+		die_oom("counting the model's accesses");
 	return p;
 }
 
@@ -66,9 +104,9 @@ static void enumerate(const LoopNest *ln, DimCfg *dc, int q, long *ctr,
 	if (q == dc->nparts) {
 		ASSERT(dc->n < ln->layer->extent[ln->loop[dc->loop[0]]
 		                                 .part[dc->part[0]].dim]);
-		memcpy(dc->cnt + dc->n * dc->nparts, ctr,
-		       sizeof(long) * (size_t)dc->nparts);
-		dc->val[dc->n++] = value;
+		for (int k = 0; k < dc->nparts; k++)
+			dc->cnt[dc->n * dc->nparts + k] = (int32_t)ctr[k];
+		dc->val[dc->n++] = (int32_t)value;
 		return;
 	}
 	const Loop *l = &ln->loop[dc->loop[q]];
@@ -101,16 +139,25 @@ Counter *counter_new(const LoopNest *ln)
 					dc->loop[dc->nparts] = i;
 					dc->part[dc->nparts++] = p;
 				}
-		dc->cnt = xcalloc((size_t)(e * dc->nparts), sizeof(long));
-		dc->val = xcalloc((size_t)e, sizeof(long));
-		dc->gid = xcalloc((size_t)e, sizeof(long));
-		dc->order = xcalloc((size_t)e, sizeof(long));
-		dc->start = xcalloc((size_t)e + 1, sizeof(long));
+		ASSERT(e < INT32_MAX);
+		long prod = 1;
+		for (int q = 0; q < dc->nparts; q++) {
+			long x = ln->loop[dc->loop[q]].part[dc->part[q]].extent;
+			prod = prod > (1L << 40) / x ? (1L << 40) : prod * x;
+		}
+		dc->full = prod == e;
+		dc->n = e;
+		if (dc->full)
+			continue;
+		dc->n = 0;
+		dc->cnt = xcalloc((size_t)(e * dc->nparts), sizeof(int32_t));
+		dc->val = xcalloc((size_t)e, sizeof(int32_t));
+		dc->gid = xcalloc((size_t)e, sizeof(int32_t));
+		dc->order = xcalloc((size_t)e, sizeof(int32_t));
+		dc->start = xcalloc((size_t)e + 1, sizeof(int32_t));
 		long ctr[MAX_DIM_PARTS], gpart[MAX_GUARDS] = {0};
 		enumerate(ln, dc, 0, ctr, gpart, 0);
 		ASSERT(dc->n == e);
-		for (int q = 0; q < dc->nparts; q++)
-			dc->edge |= ln->loop[dc->loop[q]].edge;
 		if (e > maxn)
 			maxn = e;
 	}
@@ -131,9 +178,12 @@ void counter_free(Counter *c)
 	}
 	free(c->key);
 	free(c->map);
-	free(c->bits);
-	free(c->cur);
-	free(c->nxt);
+	for (int d = 0; d < NDIMS; d++) {
+		free(c->shapes[d].shape);
+		free(c->shapes[d].pool);
+		free(c->shapes[d].slot);
+	}
+	sumscratch_free(&c->sums);
 	free(c);
 }
 
@@ -143,19 +193,72 @@ static int cmp_long(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/* Group numbers of the settings from their keys (in c->key) through a
+ * table of every possible key: when there are few more keys than
+ * settings. */
+static long groups_by_map(Counter *c, DimCfg *dc, long space)
+{
+	if (space > c->mapcap) {
+		free(c->map);
+		c->mapcap = space;
+		c->map = xcalloc((size_t)space, sizeof(int32_t));
+	}
+	long ng = 0;
+	for (long k = 0; k < dc->n; k++)
+		c->map[c->key[k]] = -1;
+	for (long k = 0; k < dc->n; k++) {
+		if (c->map[c->key[k]] < 0)
+			c->map[c->key[k]] = (int32_t)ng++;
+		dc->gid[k] = c->map[c->key[k]];
+	}
+	return ng;
+}
+
+typedef struct KeyAt {
+	long key, at;
+} KeyAt;
+
+static int cmp_keyat(const void *a, const void *b)
+{
+	const KeyAt *x = a, *y = b;
+	if (x->key != y->key)
+		return (x->key > y->key) - (x->key < y->key);
+	return (x->at > y->at) - (x->at < y->at);
+}
+
+/* The same by sorting the keys: when the possible keys are many more
+ * than the settings (edge tiles leave most of them unused). */
+static long groups_by_sort(Counter *c, DimCfg *dc)
+{
+	KeyAt *ka = malloc(sizeof *ka * (size_t)dc->n);
+	if (!ka)
+		die_oom("counting the model's accesses");
+	for (long k = 0; k < dc->n; k++)
+		ka[k] = (KeyAt){c->key[k], k};
+	qsort(ka, (size_t)dc->n, sizeof *ka, cmp_keyat);
+	long ng = 0;
+	for (long k = 0; k < dc->n; k++) {
+		if (k == 0 || ka[k].key != ka[k - 1].key)
+			ng++;
+		dc->gid[ka[k].at] = (int32_t)(ng - 1);
+	}
+	free(ka);
+	return ng;
+}
+
 /* Groups the settings of layer loop d by their marked counters; returns
  * the number of groups and leaves the settings sorted by group in
  * order[], group g spanning order[start[g] .. start[g+1]). */
-static long group(Counter *c, int d, const unsigned char *mark)
+static long form_groups(Counter *c, int d, const unsigned char *mark)
 {
 	DimCfg *dc = &c->dim[d];
 	const LoopNest *ln = c->ln;
 	long quick = quick_groups(c, d, mark);
 	if (quick == 1 || quick == dc->n) { /* one group, or one each */
 		for (long k = 0; k < dc->n; k++)
-			dc->order[k] = k;
+			dc->order[k] = (int32_t)k;
 		for (long g = 0; g <= quick; g++)
-			dc->start[g] = quick == 1 ? (g ? dc->n : 0) : g;
+			dc->start[g] = (int32_t)(quick == 1 ? (g ? dc->n : 0) : g);
 		return quick;
 	}
 	long space = 1;
@@ -174,111 +277,248 @@ static long group(Counter *c, int d, const unsigned char *mark)
 			}
 		c->key[k] = key;
 	}
-	long ng = 0;
-	if (space <= 4 * dc->n + 4096) {
-		if (space > c->mapcap) {
-			free(c->map);
-			c->mapcap = space;
-			c->map = xcalloc((size_t)space, sizeof(long));
-		}
-		for (long k = 0; k < dc->n; k++)
-			c->map[c->key[k]] = -1;
-		for (long k = 0; k < dc->n; k++) {
-			if (c->map[c->key[k]] < 0)
-				c->map[c->key[k]] = ng++;
-			dc->gid[k] = c->map[c->key[k]];
-		}
-	} else {
-		memcpy(dc->order, c->key, sizeof(long) * (size_t)dc->n);
-		qsort(dc->order, (size_t)dc->n, sizeof(long), cmp_long);
-		for (long k = 0; k < dc->n; k++) {
-			long lo = 0, hi = dc->n - 1;
-			while (lo < hi) { /* first index holding the key */
-				long mid = (lo + hi) / 2;
-				if (dc->order[mid] < c->key[k])
-					lo = mid + 1;
-				else
-					hi = mid;
-			}
-			dc->gid[k] = lo;
-		}
-		/* renumber to 0..ng-1 */
-		for (long k = 0; k < dc->n; k++)
-			dc->start[k] = -1;
-		for (long k = 0; k < dc->n; k++) {
-			if (dc->start[dc->gid[k]] < 0)
-				dc->start[dc->gid[k]] = ng++;
-		}
-		for (long k = 0; k < dc->n; k++)
-			dc->gid[k] = dc->start[dc->gid[k]];
-	}
+	long ng = space <= 4 * dc->n + 4096 ? groups_by_map(c, dc, space)
+	                                    : groups_by_sort(c, dc);
 	/* counting sort by group */
-	memset(dc->start, 0, sizeof(long) * (size_t)(ng + 1));
+	memset(dc->start, 0, sizeof(int32_t) * (size_t)(ng + 1));
 	for (long k = 0; k < dc->n; k++)
 		dc->start[dc->gid[k] + 1]++;
 	for (long g = 0; g < ng; g++)
 		dc->start[g + 1] += dc->start[g];
 	for (long k = 0; k < dc->n; k++)
-		c->key[dc->start[dc->gid[k]]++] = k;
+		dc->order[dc->start[dc->gid[k]]++] = (int32_t)k;
 	for (long g = ng; g > 0; g--)
 		dc->start[g] = dc->start[g - 1];
 	dc->start[0] = 0;
-	memcpy(dc->order, c->key, sizeof(long) * (size_t)dc->n);
 	return ng;
 }
 
-/* Distinct values of index r over one group of each of its loops. */
-static long sumset(Counter *c, const Affine *a, long limit, const int *dims,
-                   int nd, const long *g)
+static void *grow(void *p, long *cap, long need, size_t size)
 {
-	if (limit > c->bitcap) {
-		free(c->bits);
-		c->bitcap = limit;
-		c->bits = xcalloc((size_t)limit, 1);
+	if (need <= *cap)
+		return p;
+	long n = *cap ? *cap : 16;
+	while (n < need)
+		n *= 2;
+	p = realloc(p, size * (size_t)n);
+	if (!p)
+		die_oom("counting the model's accesses");
+	*cap = n;
+	return p;
+}
+
+static uint64_t mix(uint64_t h, long v)
+{
+	return (h ^ (uint64_t)v) * 0x100000001b3ULL;
+}
+
+static int same_shape(const ShapeSet *ss, const Shape *a, const Shape *b)
+{
+	return a->hash == b->hash && a->n == b->n && a->span == b->span &&
+	       a->npieces == b->npieces &&
+	       !memcmp(ss->pool + a->first, ss->pool + b->first,
+	               sizeof(SumPiece) * (size_t)a->npieces);
+}
+
+/* Adds shape `sh` (its pieces at the pool's end) `mult` times: to an
+ * equal shape already there (dropping the new pieces), or as a new one. */
+static void add_shape(ShapeSet *ss, Shape sh, long mult)
+{
+	if (2 * (ss->n + 1) > ss->nslots) { /* rebuild the index, larger */
+		free(ss->slot);
+		ss->nslots = ss->nslots ? 2 * ss->nslots : 64;
+		ss->slot = calloc((size_t)ss->nslots, sizeof(long));
+		if (!ss->slot)
+			die_oom("counting the model's accesses");
+		for (long k = 0; k < ss->n; k++) {
+			long h = (long)(ss->shape[k].hash & (uint64_t)(ss->nslots - 1));
+			while (ss->slot[h])
+				h = (h + 1) & (ss->nslots - 1);
+			ss->slot[h] = k + 1;
+		}
 	}
-	/* values reachable so far, as a list; the bitmap dedupes */
-	long cap = 1;
-	for (int i = 0; i < nd; i++) {
-		const DimCfg *dc = &c->dim[dims[i]];
-		cap *= dc->start[g[i] + 1] - dc->start[g[i]];
+	long h = (long)(sh.hash & (uint64_t)(ss->nslots - 1));
+	for (; ss->slot[h]; h = (h + 1) & (ss->nslots - 1)) {
+		Shape *old = &ss->shape[ss->slot[h] - 1];
+		if (same_shape(ss, old, &sh)) {
+			old->mult += mult;
+			ss->npool = sh.first;
+			return;
+		}
 	}
-	if (cap > limit)
-		cap = limit; /* the bitmap keeps at most `limit` values */
-	if (cap + 1 > c->listcap) {
-		free(c->cur);
-		free(c->nxt);
-		c->listcap = cap + 1;
-		c->cur = xcalloc((size_t)c->listcap, sizeof(long));
-		c->nxt = xcalloc((size_t)c->listcap, sizeof(long));
+	ss->shape = grow(ss->shape, &ss->cap, ss->n + 1, sizeof(Shape));
+	sh.mult = mult;
+	ss->shape[ss->n++] = sh;
+	ss->slot[h] = ss->n;
+}
+
+/* The shape of group g of layer loop d: one progression when its values
+ * are evenly spaced (the usual case: a block of a split loop), else its
+ * sorted values cut into maximal progressions (an edge tile leaving
+ * gaps). */
+static Shape group_shape(Counter *c, int d, long g, ShapeSet *ss)
+{
+	const DimCfg *dc = &c->dim[d];
+	long lo = dc->start[g], hi = dc->start[g + 1], n = hi - lo;
+	long min = dc->val[dc->order[lo]], max = min;
+	for (long s = lo; s < hi; s++) {
+		long v = dc->val[dc->order[s]];
+		min = v < min ? v : min;
+		max = v > max ? v : max;
 	}
-	long *cur = c->cur, *nxt = c->nxt, ncur = 1;
-	cur[0] = a->offset;
-	for (int i = 0; i < nd; i++) {
-		const DimCfg *dc = &c->dim[dims[i]];
-		long nn = 0, coef = a->coef[dims[i]];
-		for (long u = 0; u < ncur; u++)
-			for (long s = dc->start[g[i]]; s < dc->start[g[i] + 1]; s++) {
-				long v = cur[u] + coef * dc->val[dc->order[s]];
-				ASSERT(v >= 0 && v < limit);
-				if (!c->bits[v]) {
-					c->bits[v] = 1;
-					nxt[nn++] = v;
-				}
-			}
-		for (long u = 0; u < nn; u++)
-			c->bits[nxt[u]] = 0;
-		long *t = cur;
-		cur = nxt;
-		nxt = t;
-		ncur = nn;
+	Shape sh = {.n = n, .span = max - min, .first = ss->npool};
+	long step = n > 1 && (max - min) % (n - 1) == 0 ? (max - min) / (n - 1)
+	                                                 : n > 1 ? 0 : 1;
+	for (long s = lo; s < hi && step; s++)
+		if ((dc->val[dc->order[s]] - min) % step)
+			step = 0;
+	if (step) { /* n distinct values on n places: all of them */
+		ss->pool = grow(ss->pool, &ss->poolcap, ss->npool + 1,
+		                sizeof(SumPiece));
+		ss->pool[ss->npool++] = (SumPiece){0, step, n};
+		sh.npieces = 1;
+		sh.hash = mix(mix(mix(0xcbf29ce484222325ULL, n), step), 1);
+		return sh;
 	}
-	return ncur;
+	long *v = c->key;  /* free between groupings */
+	for (long s = lo; s < hi; s++)
+		v[s - lo] = dc->val[dc->order[s]] - min;
+	qsort(v, (size_t)n, sizeof(long), cmp_long);
+	sh.hash = mix(0xcbf29ce484222325ULL, n);
+	for (long i = 0; i < n;) {
+		long st = i + 1 < n ? v[i + 1] - v[i] : 1, j = i + 1;
+		while (j < n && v[j] - v[j - 1] == st)
+			j++;
+		ss->pool = grow(ss->pool, &ss->poolcap, ss->npool + 1,
+		                sizeof(SumPiece));
+		ss->pool[ss->npool++] = (SumPiece){v[i], st, j - i};
+		sh.hash = mix(mix(mix(sh.hash, v[i]), st), j - i);
+		sh.npieces++;
+		i = j;
+	}
+	return sh;
+}
+
+/* The distinct shapes of layer loop d's ngroups groups (formed by
+ * group()), each with how many groups have it. */
+static void shapes(Counter *c, int d, long ngroups, ShapeSet *ss)
+{
+	const DimCfg *dc = &c->dim[d];
+	if (ss->valid && ss->grouped == dc->grouped)
+		return;
+	ss->valid = 1;
+	ss->grouped = dc->grouped;
+	ss->n = 0;
+	ss->npool = 0;
+	if (ss->slot)
+		memset(ss->slot, 0, sizeof(long) * (size_t)ss->nslots);
+	if (ngroups == dc->n) {          /* one value each */
+		ss->pool = grow(ss->pool, &ss->poolcap, 1, sizeof(SumPiece));
+		ss->pool[ss->npool++] = (SumPiece){0, 1, 1};
+		add_shape(ss, (Shape){.n = 1, .npieces = 1}, ngroups);
+	} else {
+		for (long g = 0; g < ngroups; g++)
+			add_shape(ss, group_shape(c, d, g, ss), 1);
+	}
+}
+
+/* group() remembers its last grouping of each loop: the counts of one
+ * model ask for the same groups many times, and forming them walks every
+ * value of the loop. */
+static long group(Counter *c, int d, const unsigned char *mark)
+{
+	DimCfg *dc = &c->dim[d];
+	uint64_t m = 0;
+	for (int q = 0; q < dc->nparts; q++)
+		if (mark[dc->loop[q]])
+			m |= (uint64_t)1 << q;
+	if (dc->ngroups && dc->grouped == m)
+		return dc->ngroups;
+	/* a full loop's groups are every setting of its marked counters */
+	dc->ngroups = dc->full ? quick_groups(c, d, mark)
+	                       : form_groups(c, d, mark);
+	dc->grouped = m;
+	return dc->ngroups;
+}
+
+/* A full loop's values in one group: the sum of one progression for
+ * each run of unmarked counters (strides s, s*e, ... make one), from
+ * its last grouping; returns their number. */
+static int full_shape(const Counter *c, int d, SumPiece *prog)
+{
+	const DimCfg *dc = &c->dim[d];
+	const LoopNest *ln = c->ln;
+	int n = 0;
+	for (int q = 0; q < dc->nparts; q++) {
+		const Part *p = &ln->loop[dc->loop[q]].part[dc->part[q]];
+		if (dc->grouped >> q & 1 || p->extent == 1)
+			continue;
+		prog[n++] = (SumPiece){0, p->stride, p->extent};
+	}
+	for (int i = 1; i < n; i++)   /* by stride */
+		for (int j = i; j > 0 && prog[j].step < prog[j - 1].step; j--) {
+			SumPiece t = prog[j];
+			prog[j] = prog[j - 1];
+			prog[j - 1] = t;
+		}
+	int m = 0;
+	for (int i = 0; i < n; i++)
+		if (m && prog[m - 1].step * prog[m - 1].n == prog[i].step)
+			prog[m - 1].n *= prog[i].n;
+		else
+			prog[m++] = prog[i];
+	return m;
+}
+
+/* Distinct values of index `a` in one group of each of its loops, for
+ * every combination of the loops' distinct group shapes: their sum (each
+ * times the groups that have it) or their largest. */
+static long shape_total(Counter *c, const Affine *a, const int *dims,
+                        int nd, const long *ngroups, int want_max)
+{
+	SumTerm term[SUMSET_MAXTERMS];
+	SumPiece prog[NDIMS][MAX_DIM_PARTS];
+	int nfixed = 0;
+	long fixed_weight = 1;
+	for (int i = 0; i < nd; i++) /* full loops: one shape, its runs */
+		if (c->dim[dims[i]].full) {
+			int n = full_shape(c, dims[i], prog[i]);
+			for (int j = 0; j < n; j++)
+				term[nfixed++] = (SumTerm){a->coef[dims[i]],
+				    prog[i][j].step * (prog[i][j].n - 1), 1, &prog[i][j]};
+			fixed_weight *= ngroups[dims[i]];
+		}
+	long k[NDIMS] = {0}, total = 0;
+	for (;;) {
+		int nt = nfixed;
+		long weight = fixed_weight;
+		for (int i = 0; i < nd; i++) {
+			if (c->dim[dims[i]].full)
+				continue;
+			const ShapeSet *ss = &c->shapes[dims[i]];
+			const Shape *sh = &ss->shape[k[i]];
+			term[nt++] = (SumTerm){a->coef[dims[i]], sh->span, sh->npieces,
+			                       ss->pool + sh->first};
+			weight *= sh->mult;
+		}
+		long n = sumset_size(&c->sums, term, nt);
+		if (n < 0)
+			die_oom("counting the model's accesses");
+		total = want_max ? (n > total ? n : total) : total + weight * n;
+		int i = 0;
+		while (i < nd && (c->dim[dims[i]].full ||
+		                  ++k[i] == c->shapes[dims[i]].n))
+			k[i++] = 0;
+		if (i == nd)
+			break;
+	}
+	return total;
 }
 
 /* Over all groups of the index's loops: the sum (or the largest) of the
  * number of distinct values. */
-static long index_total(Counter *c, const Affine *a, long limit,
-                        const long *ngroups, int want_max)
+static long index_total(Counter *c, const Affine *a, const long *ngroups,
+                        int want_max)
 {
 	int dims[NDIMS], nd = 0;
 	for (int d = 0; d < NDIMS; d++)
@@ -288,24 +528,25 @@ static long index_total(Counter *c, const Affine *a, long limit,
 		return 1;
 	if (nd == 1 && !want_max)
 		return c->dim[dims[0]].n; /* an affine map of one loop is 1:1 */
-	long g[NDIMS] = {0}, total = 0;
-	for (;;) {
-		long n = nd == 1 ? c->dim[dims[0]].start[g[0] + 1] -
-		                   c->dim[dims[0]].start[g[0]]
-		                 : sumset(c, a, limit, dims, nd, g);
-		total = want_max ? (n > total ? n : total) : total + n;
-		int i = 0;
-		while (i < nd && ++g[i] == ngroups[dims[i]])
-			g[i++] = 0;
-		if (i == nd)
-			break;
+	if (nd == 1 && c->dim[dims[0]].full)   /* every group alike */
+		return c->dim[dims[0]].n / ngroups[dims[0]];
+	if (nd == 1) {
+		const DimCfg *dc = &c->dim[dims[0]];
+		long most = 0;
+		for (long g = 0; g < ngroups[dims[0]]; g++)
+			if (dc->start[g + 1] - dc->start[g] > most)
+				most = dc->start[g + 1] - dc->start[g];
+		return most;
 	}
-	return total;
+	for (int i = 0; i < nd; i++)
+		if (!c->dim[dims[i]].full)
+			shapes(c, dims[i], ngroups[dims[i]], &c->shapes[dims[i]]);
+	return shape_total(c, a, dims, nd, ngroups, want_max);
 }
 
 /* The number of groups of layer loop d without forming them, when that
  * is cheap: no marked counter (one group), every counter marked (one
- * setting each), or no edge tiles (every combination of the marked
+ * setting each), or a full loop (every combination of the marked
  * counters is valid).  -1 otherwise. */
 static long quick_groups(const Counter *c, int d, const unsigned char *mark)
 {
@@ -321,7 +562,7 @@ static long quick_groups(const Counter *c, int d, const unsigned char *mark)
 		return 1;
 	if (marked == dc->nparts)
 		return dc->n;
-	return dc->edge ? -1 : prod;
+	return dc->full ? prod : -1;
 }
 
 static long tally(Counter *c, int t, const unsigned char *mark, int want_max)
@@ -348,8 +589,7 @@ static long tally(Counter *c, int t, const unsigned char *mark, int want_max)
 		}
 	}
 	for (int r = 0; r < ten->rank; r++)
-		total *= index_total(c, &ten->idx[r], ten->shape[r], ngroups,
-		                     want_max);
+		total *= index_total(c, &ten->idx[r], ngroups, want_max);
 	return total;
 }
 
@@ -418,7 +658,7 @@ static void walk(Walk *w, int i)
 			w->cap = w->cap ? 2 * w->cap : 4096;
 			w->pairs = realloc(w->pairs, sizeof(Pair) * (size_t)w->cap);
 			if (!w->pairs)
-				INTERNAL("out of memory");
+				die_oom("counting by walking every iteration (--brute)");
 		}
 		w->pairs[w->n++] = (Pair){key, elem};
 		return;

@@ -63,6 +63,8 @@ _Noreturn void die_internal(const char *file, int line, const char *fmt, ...)
 #define ASSERT(c) ((c) ? (void)0 : INTERNAL("assertion failed: %s", #c))
 
 Source *source_read(Arena *a, const char *path, char *err, size_t errlen);
+int utf8_char(const char *s, size_t n);       /* bytes of one, 0: none */
+void fput_escaped(FILE *f, const char *s, size_t n); /* non-UTF-8 as \xNN */
 
 uint64_t fnv1a(const void *data, size_t n);  /* FNV-1a, 64-bit */
 double clock_seconds(void);                   /* monotonic */
@@ -76,6 +78,12 @@ void remove_tree(const char *dir);            /* rm -rf, warns on failure */
  * counts differing. */
 enum { EXIT_USER = 1, EXIT_USAGE = 2, EXIT_TOOL = 3, EXIT_MISMATCH = 4 };
 _Noreturn void die_usage(const char *fmt, const char *arg);
+/* Numbers given on the command line, checked (a usage error otherwise). */
+uint64_t arg_uint(const char *opt, const char *v, uint64_t lo, uint64_t hi);
+double arg_real(const char *opt, const char *v, double lo, double hi);
+/* Memory for something the user's sizes decide ran out: a message
+ * naming it and exit status 1 (a user error, not a bug). */
+_Noreturn void die_oom(const char *what);
 Source *source_from_text(Arena *a, const char *name, const char *text,
                          size_t len);
 
@@ -418,6 +426,33 @@ void model_energy(const Arch *a, const Layer *l, Model *m);
 double model_pj(const LoopNest *ln, int level, int t);
 double model_hop_pj(const LoopNest *ln, int t);
 double model_mac_pj(const LoopNest *ln);
+
+/* ---- sumset.c: the size of a sum of sets, exactly ----
+ *
+ * sumset_size counts the distinct values of coef[0]*x0 + coef[1]*x1 + ...
+ * with each x_i in a set given as pieces (arithmetic progressions
+ * off + step * [0, n), off >= 0, the largest value `span`).  Closed forms
+ * where they exist, else a bitmap of the range in `s` (reused between
+ * calls); -1 when that memory cannot be had.
+ */
+enum { SUMSET_MAXTERMS = 256 };
+typedef struct SumPiece {
+	long off, step, n;
+} SumPiece;
+typedef struct SumTerm {
+	long coef;               /* > 0 */
+	long span;               /* the set's largest value */
+	long npieces;
+	const SumPiece *piece;
+} SumTerm;
+typedef struct SumScratch {
+	uint64_t *a, *b, *c;     /* three bitmaps of `words` words */
+	long words;
+} SumScratch;
+long sumset_size(SumScratch *s, const SumTerm *t, int n);
+void sumscratch_free(SumScratch *s);
+/* |p*[0,a) + q*[0,b)| (p, q > 0): the closed form for two progressions. */
+long sumset_pair(long p, long a, long q, long b);
 
 /* ---- count.c: exact counting over the iteration space ---- */
 typedef struct Counter Counter;

@@ -29,7 +29,7 @@ Arena *arena_new(void)
 {
 	Arena *a = calloc(1, sizeof *a);
 	if (!a)
-		INTERNAL("out of memory");
+		die_oom("for the compilation");
 	return a;
 }
 
@@ -52,7 +52,7 @@ void *arena_alloc(Arena *a, size_t n)
 		size_t cap = n > 65536 ? n : 65536;
 		c = malloc(sizeof *c + cap);
 		if (!c)
-			INTERNAL("out of memory");
+			die_oom("for the compilation");
 		c->next = a->head;
 		c->used = 0;
 		c->cap = cap;
@@ -87,6 +87,12 @@ char *arena_printf(Arena *a, const char *fmt, ...)
 Source *source_from_text(Arena *a, const char *name, const char *text,
                          size_t len)
 {
+	/* a UTF-8 byte order mark (editors on Windows write one) is not
+	 * text: dropped, so that columns count from the first character */
+	if (len >= 3 && !memcmp(text, "\xef\xbb\xbf", 3)) {
+		text += 3;
+		len -= 3;
+	}
 	Source *s = arena_alloc(a, sizeof *s);
 	s->name = arena_strndup(a, name, strlen(name));
 	s->text = arena_strndup(a, text, len);
@@ -94,31 +100,47 @@ Source *source_from_text(Arena *a, const char *name, const char *text,
 	return s;
 }
 
-/* The whole file, NUL-terminated and malloc'd (the caller frees it), or
- * NULL with errno saying why. */
-char *file_read(const char *path, size_t *len)
+/* At most `max` bytes of a file, NUL-terminated and malloc'd (the
+ * caller frees it), or NULL with errno saying why (EFBIG: longer). */
+static char *read_at_most(const char *path, size_t *len, size_t max)
 {
 	FILE *f = fopen(path, "rb");
 	if (!f)
 		return NULL;
 	size_t cap = 4096, n = 0;
 	char *buf = malloc(cap);
+	int big = 0;
 	for (size_t k; buf && (k = fread(buf + n, 1, cap - 1 - n, f)) > 0;) {
 		n += k;
-		if (n == cap - 1)
-			buf = realloc(buf, cap *= 2);
+		if (n > max) {
+			big = 1;
+			break;
+		}
+		if (n == cap - 1) {
+			char *more = realloc(buf, cap *= 2);
+			if (!more)
+				free(buf);
+			buf = more;
+		}
 	}
-	int bad = !buf || ferror(f);
+	int bad = !buf || ferror(f) || big;
 	fclose(f);
 	if (bad) {
 		free(buf);
-		errno = EIO;
+		errno = big ? EFBIG : EIO;
 		return NULL;
 	}
 	buf[n] = 0;
 	if (len)
 		*len = n;
 	return buf;
+}
+
+/* The whole file, NUL-terminated and malloc'd (the caller frees it), or
+ * NULL with errno saying why. */
+char *file_read(const char *path, size_t *len)
+{
+	return read_at_most(path, len, SIZE_MAX - 1);
 }
 
 /* A command-line error: the message (fmt takes one string), where to
@@ -129,6 +151,66 @@ _Noreturn void die_usage(const char *fmt, const char *arg)
 	fprintf(stderr, fmt, arg);
 	fprintf(stderr, "\n(run 'tessera --help' for usage)\n");
 	exit(EXIT_USAGE);
+}
+
+/* A command-line whole number: decimal digits only (no sign, base
+ * prefix or space; "010" is ten), at least one, from lo to hi; anything
+ * else is a usage error naming the option (strtoul took "" as 0, "010"
+ * as 8 and 4294967297 cut to an int as 1). */
+uint64_t arg_uint(const char *opt, const char *v, uint64_t lo, uint64_t hi)
+{
+	uint64_t n = 0;
+	int ok = *v != 0;
+	for (const char *p = v; ok && *p; p++) {
+		ok = *p >= '0' && *p <= '9' &&
+		     n <= (UINT64_MAX - (uint64_t)(*p - '0')) / 10;
+		n = n * 10 + (uint64_t)(*p - '0');
+	}
+	if (!ok || n < lo || n > hi) {
+		char msg[256];
+		snprintf(msg, sizeof msg, "%s takes a decimal whole number from "
+		         "%llu to %llu, not '%%s'", opt, (unsigned long long)lo,
+		         (unsigned long long)hi);
+		die_usage(msg, v);
+	}
+	return n;
+}
+
+/* A command-line real number: plain decimal (digits, one point, an
+ * exponent), from lo to hi; no nan, inf or hexadecimal. */
+double arg_real(const char *opt, const char *v, double lo, double hi)
+{
+	const char *p = v;
+	int digits = 0;
+	while (*p >= '0' && *p <= '9')
+		p++, digits++;
+	if (*p == '.')
+		for (p++; *p >= '0' && *p <= '9'; p++)
+			digits++;
+	if (digits && (*p == 'e' || *p == 'E')) {
+		p += p[1] == '-' || p[1] == '+' ? 2 : 1;
+		if (!(*p >= '0' && *p <= '9'))
+			digits = 0;
+		while (*p >= '0' && *p <= '9')
+			p++;
+	}
+	double d = digits && !*p ? strtod(v, NULL) : -1;
+	if (!digits || *p || !(d >= lo && d <= hi)) {
+		char msg[256];
+		snprintf(msg, sizeof msg, "%s takes a number from %.15g to %.15g, "
+		         "not '%%s'", opt, lo, hi);
+		die_usage(msg, v);
+	}
+	return d;
+}
+
+/* Out of memory for tables the layer's sizes decide: the sizes are the
+ * user's, so this is a user error (exit 1), said plainly. */
+_Noreturn void die_oom(const char *what)
+{
+	fprintf(stderr, "tessera: out of memory %s: the layer's sizes need "
+	        "more memory than this machine gives\n", what);
+	exit(EXIT_USER);
 }
 
 /* One entry of remove_tree's walk, children before their directory;
@@ -159,12 +241,19 @@ int file_write(const char *path, const void *data, size_t n)
 	return fclose(f) == 0 && ok;
 }
 
+/* A .tsr file is a few kilobytes: one much larger (or a device that
+ * never ends, /dev/zero) is not read to the end. */
+enum { SOURCE_MAX = 16 << 20 };
+
 Source *source_read(Arena *a, const char *path, char *err, size_t errlen)
 {
 	size_t len;
-	char *buf = file_read(path, &len);
+	char *buf = read_at_most(path, &len, SOURCE_MAX);
 	if (!buf) {
-		if (errno == EIO)
+		if (errno == EFBIG)
+			snprintf(err, errlen, "%s is larger than 16 MiB, the most a "
+			         ".tsr file may hold", path);
+		else if (errno == EIO)
 			snprintf(err, errlen, "cannot read %s", path);
 		else
 			snprintf(err, errlen, "cannot open %s: %s", path,
@@ -176,7 +265,47 @@ Source *source_read(Arena *a, const char *path, char *err, size_t errlen)
 	return s;
 }
 
-/* Prints the source line of `loc` and a caret under its column. */
+/* The length of the UTF-8 character at s (at most n bytes), or 0 when
+ * the bytes there are not one, or are a control character. */
+int utf8_char(const char *s, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	int len = u[0] < 0x80 ? 1 : u[0] >= 0xc2 && u[0] <= 0xdf ? 2
+	        : u[0] >= 0xe0 && u[0] <= 0xef ? 3
+	        : u[0] >= 0xf0 && u[0] <= 0xf4 ? 4 : 0;
+	if (!len || (size_t)len > n)
+		return 0;
+	if (len == 1)
+		return u[0] >= 0x20 && u[0] != 0x7f ? 1 : u[0] == '\t';
+	unsigned lo = u[0] == 0xe0 ? 0xa0 : u[0] == 0xf0 ? 0x90 : 0x80;
+	unsigned hi = u[0] == 0xed ? 0x9f : u[0] == 0xf4 ? 0x8f : 0xbf;
+	if (u[1] < lo || u[1] > hi)
+		return 0;
+	for (int i = 2; i < len; i++)
+		if (u[i] < 0x80 || u[i] > 0xbf)
+			return 0;
+	return len;
+}
+
+/* Writes n bytes of s with every byte that is not part of a UTF-8
+ * character as \xNN: a message must not carry bytes a terminal cannot
+ * show. */
+void fput_escaped(FILE *f, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n;) {
+		int k = utf8_char(s + i, n - i);
+		if (k) {
+			fwrite(s + i, 1, (size_t)k, f);
+			i += (size_t)k;
+		} else {
+			fprintf(f, "\\x%02x", (unsigned char)s[i++]);
+		}
+	}
+}
+
+/* Prints the source line of `loc` and a caret under its column (a
+ * column counts bytes: a character of several bytes takes one place,
+ * an escaped byte four). */
 static void show_line(FILE *f, Loc loc)
 {
 	const char *p = loc.src->text, *end = p + loc.src->len;
@@ -186,9 +315,14 @@ static void show_line(FILE *f, Loc loc)
 	const char *e = p;
 	while (e < end && *e != '\n')
 		e++;
-	fprintf(f, "  %.*s\n  ", (int)(e - p), p);
-	for (int i = 1; i < loc.col && p + i - 1 < e; i++)
-		fputc(p[i - 1] == '\t' ? '\t' : ' ', f);
+	fputs("  ", f);
+	fput_escaped(f, p, (size_t)(e - p));
+	fputs("\n  ", f);
+	for (const char *q = p; q < p + loc.col - 1 && q < e;) {
+		int k = utf8_char(q, (size_t)(e - q));
+		fputs(*q == '\t' ? "\t" : k ? " " : "    ", f);
+		q += k ? k : 1;
+	}
 	fputs("^\n", f);
 }
 
@@ -197,12 +331,15 @@ static void vreport(Diag *d, Loc loc, const char *kind, const char *fmt,
 {
 	if (!d->out)
 		return;
-	if (loc.src)
-		fprintf(d->out, "%s:%d:%d: %s: ", loc.src->name, loc.line,
-		        loc.col, kind);
-	else
+	char msg[2048];
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	if (loc.src) {
+		fput_escaped(d->out, loc.src->name, strlen(loc.src->name));
+		fprintf(d->out, ":%d:%d: %s: ", loc.line, loc.col, kind);
+	} else {
 		fprintf(d->out, "tessera: %s: ", kind);
-	vfprintf(d->out, fmt, ap);
+	}
+	fput_escaped(d->out, msg, strlen(msg));
 	fputc('\n', d->out);
 	if (loc.src)
 		show_line(d->out, loc);

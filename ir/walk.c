@@ -55,7 +55,7 @@ static long *stamps(long n)
 {
 	long *p = malloc(sizeof(long) * (size_t)(n ? n : 1));
 	if (!p)
-		INTERNAL("out of memory");
+		die_oom("for the event walk (--walk)");
 	for (long i = 0; i < n; i++)
 		p[i] = -1;
 	return p;
@@ -295,7 +295,7 @@ static void setup(Walk *w)
 	}
 	w->contributed = calloc((size_t)w->elems[T_OUT], 1);
 	if (!w->contributed)
-		INTERNAL("out of memory");
+		die_oom("for the event walk (--walk)");
 	w->step = -1;
 }
 
@@ -318,7 +318,7 @@ int model_walk(const LoopNest *ln, Model *m, char *err, size_t errlen)
 	}
 	Walk *w = calloc(1, sizeof *w);
 	if (!w)
-		INTERNAL("out of memory");
+		die_oom("for the event walk (--walk)");
 	w->ln = ln;
 	w->m = m;
 	setup(w);

@@ -38,7 +38,7 @@ void naive_run(const Layer *l, Buf *bufs)
 	long n = bufs[T_OUT].count;
 	uint64_t *acc = calloc((size_t)n, sizeof *acc);
 	if (!acc)
-		INTERNAL("out of memory");
+		die_oom("for the naive reference's sums");
 	long ext[NDIMS], v[NDIMS], base[NTENSORS], delta[NTENSORS][NDIMS];
 	for (int t = 0; t < NTENSORS; t++)
 		deltas(&l->t[t], &base[t], delta[t]);

@@ -1,7 +1,7 @@
-/* report.c - the figures of the model (and, later, of the simulated
- * hardware) as a readable table or as JSON in the form
- * ../shared/DESIGN.md fixes: accesses per tensor per level, reads and
- * writes apart, in words of each tensor's type, totals over instances.
+/* report.c - the figures of the model (and of the simulated hardware)
+ * as a readable table or as JSON, in the form docs/model.md states:
+ * accesses per tensor per level, reads and writes apart, in words of
+ * each tensor's type, totals over instances.
  * A level's pj_per_access is its figure for a 16-bit word; each tensor
  * entry's "pj" is what one access of that tensor's word costs.
  */

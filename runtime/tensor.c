@@ -170,6 +170,16 @@ static long raw_get(const unsigned char *p, char kind, int size)
 	return (long)v;
 }
 
+/* A shape as NumPy prints it: (2, 4), or (4,) for one dimension. */
+static void shape_text(char *s, size_t n, const long *shape, int rank)
+{
+	size_t k = (size_t)snprintf(s, n, "(");
+	for (int r = 0; r < rank && k < n; r++)
+		k += (size_t)snprintf(s + k, n - k, "%s%ld", r ? ", " : "", shape[r]);
+	if (k < n)
+		snprintf(s + k, n - k, "%s)", rank == 1 ? "," : "");
+}
+
 int npy_read(const char *path, const Tensor *t, Buf *b, char *err,
              size_t errlen)
 {
@@ -206,8 +216,11 @@ int npy_read(const char *path, const Tensor *t, Buf *b, char *err,
 	for (int r = 0; same && r < rank; r++)
 		same = shape[r] == t->shape[r];
 	if (!same) {
-		snprintf(err, errlen, "%s: shape does not match tensor %s", path,
-		         t->name);
+		char found[160], want[160];
+		shape_text(found, sizeof found, shape, rank);
+		shape_text(want, sizeof want, t->shape, t->rank);
+		snprintf(err, errlen, "%s has shape %s; tensor %s needs %s", path,
+		         found, t->name, want);
 		goto out;
 	}
 	if (!buf_alloc(b, t) ||

@@ -10,6 +10,7 @@
 #include "search.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -23,19 +24,6 @@ typedef struct Cli {
 	int nfix;
 	HierOpts h;
 } Cli;
-
-static long int_value(const char *opt, const char *v)
-{
-	char *end;
-	errno = 0;
-	long n = strtol(v, &end, 0);
-	if (*end || errno || n < 0 || end == v) {
-		fprintf(stderr, "tessera: %s needs a non-negative integer, not '%s'"
-		        "\n", opt, v);
-		exit(EXIT_USAGE);
-	}
-	return n;
-}
 
 static int dim_named(const char *s, size_t n)
 {
@@ -114,14 +102,10 @@ static void parse_args(int argc, char **argv, Cli *c)
 				die_usage("too many --fix options%s", "");
 			c->fix[c->nfix++] = value(argc, argv, &i);
 		} else if (!strcmp(a, "--min-util")) {
-			const char *v = value(argc, argv, &i);
-			char *end;
-			c->o.min_util = strtod(v, &end);
-			if (*end || end == v || c->o.min_util < 0 || c->o.min_util > 1)
-				die_usage("--min-util takes a number from 0 to 1, not '%s'",
-				            v);
+			c->o.min_util = arg_real(a, value(argc, argv, &i), 0, 1);
 		} else if (!strcmp(a, "--max-cycles")) {
-			c->o.max_cycles = int_value(a, value(argc, argv, &i));
+			c->o.max_cycles = (long)arg_uint(a, value(argc, argv, &i), 1,
+			                                 LONG_MAX);
 		} else if (!strcmp(a, "--no-bypass"))
 			c->o.bypass = 0;
 		else if (!strcmp(a, "--double-buffer"))
@@ -130,12 +114,10 @@ static void parse_args(int argc, char **argv, Cli *c)
 			c->o.buildable = 1;
 		else if (!strcmp(a, "--exhaustive"))
 			c->o.exhaustive = 1;
-		else if (!strcmp(a, "--threads")) {
-			c->o.threads = (int)int_value(a, value(argc, argv, &i));
-			if (c->o.threads < 1 || c->o.threads > 256)
-				die_usage("--threads takes 1 to 256%s", "");
-		} else if (!strcmp(a, "--seed"))
-			c->seed = (uint64_t)int_value(a, value(argc, argv, &i));
+		else if (!strcmp(a, "--threads"))
+			c->o.threads = (int)arg_uint(a, value(argc, argv, &i), 1, 256);
+		else if (!strcmp(a, "--seed"))
+			c->seed = arg_uint(a, value(argc, argv, &i), 0, UINT64_MAX);
 		else if (!strcmp(a, "--count"))
 			c->o.count_only = c->o.exhaustive = 1;
 		else if (!strcmp(a, "--progress-file"))
@@ -143,7 +125,8 @@ static void parse_args(int argc, char **argv, Cli *c)
 		else if (!strcmp(a, "--quiet"))
 			c->o.progress = 0, c->quiet = 1;
 		else if (!strcmp(a, "--selfcheck"))
-			c->selfcheck = (int)int_value(a, value(argc, argv, &i));
+			c->selfcheck = (int)arg_uint(a, value(argc, argv, &i), 1,
+			                             INT_MAX);
 		else if (!strcmp(a, "--hierarchy"))
 			c->hier = 1;
 		else if (!strcmp(a, "--network"))
@@ -172,8 +155,8 @@ static void apply_fixes(Cli *cl, const SCtx *c)
 		if (!at || !eq || d < 0)
 			die_usage("--fix takes LOOP@LEVEL=FACTOR, such as k@GB=16, not "
 			            "'%s'", v);
-		long f = int_value("--fix", eq + 1);
-		if (f < 1 || c->ext[d] % f)
+		long f = (long)arg_uint("--fix's factor", eq + 1, 1, LONG_MAX);
+		if (c->ext[d] % f)
 			die_usage("--fix: the factor must divide the loop's extent, in "
 			            "'%s'", v);
 		char lv[64];
@@ -540,7 +523,7 @@ static int run_network(const Cli *cl, Arena *ar, const Arch *arch)
 	NetBest *base = calloc((size_t)net->nlayers, sizeof *base);
 	NetBest *opt = calloc((size_t)net->nlayers, sizeof *opt);
 	if (!base || !opt)
-		INTERNAL("out of memory");
+		die_oom("for the network's results");
 	NetSum sb, so = {0};
 	net_search(net, arch, &cl->o, NULL, base);
 	net_total(net, base, &sb);
@@ -574,6 +557,13 @@ int search_main(int argc, char **argv)
 	Source *src = source_load(ar, cl.file);
 	Program *p = arena_alloc(ar, sizeof *p);
 	LoopNest *ln = arena_alloc(ar, sizeof *ln);
+	if (src && source_is_network(src)) {
+		fprintf(stderr, "tessera: %s is a network file; search takes a "
+		        "layer file (its arch and dataflow), and the network with "
+		        "--network NET.tsr\n", cl.file);
+		arena_free(ar);
+		return EXIT_USER;
+	}
 	if (!src || !program_load(ar, src, p, ln, NULL)) {
 		arena_free(ar);
 		return EXIT_USER;

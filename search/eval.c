@@ -11,8 +11,8 @@
  * (each value once per group, over all groups); a sliding-window index
  * such as y*s+fy contributes its marked factors times the size of the sum
  * set of the unmarked digits, each a run of consecutive digits (an
- * arithmetic progression), counted in closed form, or on a bitmap when a
- * loop's unmarked digits are not consecutive.  Cycles and energy then
+ * arithmetic progression), counted by ir/sumset.c (closed forms, or a
+ * bitmap when the progressions leave gaps that overlap).  Cycles and energy then
  * follow ir/model.c line by line (same operations, same order), so the
  * figures are equal to model_eval's to the last bit; the search's tests
  * hold them equal on random points (`tessera search --selfcheck`).
@@ -122,10 +122,7 @@ void spoint_nest(const SCtx *c, const SPoint *p, SNest *s)
 
 void sscratch_free(SScratch *sc)
 {
-	free(sc->bits);
-	free(sc->la);
-	free(sc->lb);
-	memset(sc, 0, sizeof *sc);
+	sumscratch_free(&sc->sums);
 }
 
 typedef SGen Gen;
@@ -155,73 +152,28 @@ static long split_digits(const SNest *s, int d, int j, int perpe, Gen *g,
 	return mp;
 }
 
-static long gcd(long a, long b)
-{
-	while (b) {
-		long t = a % b;
-		a = b;
-		b = t;
-	}
-	return a;
-}
-
-/* |{sum of k_i * g_i.stride * [0, g_i.count)}| on a bitmap of `limit`
- * values (every sum stays below it: the index does). */
-static long sumset_bitmap(SScratch *sc, const Gen *g, const long *k, int n,
-                          long limit)
-{
-	if (sc->cap < limit) {
-		free(sc->bits);
-		free(sc->la);
-		free(sc->lb);
-		sc->cap = limit;
-		sc->bits = calloc((size_t)limit, 1);
-		sc->la = malloc(sizeof(long) * (size_t)limit);
-		sc->lb = malloc(sizeof(long) * (size_t)limit);
-		if (!sc->bits || !sc->la || !sc->lb)
-			INTERNAL("out of memory");
-	}
-	unsigned char *bits = sc->bits;
-	long *la = sc->la, *lb = sc->lb, ncur = 1;
-	la[0] = 0;
-	for (int i = 0; i < n; i++) {
-		long step = k[i] * g[i].stride, nn = 0;
-		for (long u = 0; u < ncur; u++)
-			for (long q = 0; q < g[i].count; q++) {
-				long v = la[u] + q * step;
-				ASSERT(v >= 0 && v < limit);
-				if (!bits[v]) {
-					bits[v] = 1;
-					lb[nn++] = v;
-				}
-			}
-		for (long u = 0; u < nn; u++)
-			bits[lb[u]] = 0;
-		long *t = la;
-		la = lb;
-		lb = t;
-		ncur = nn;
-	}
-	return ncur;
-}
-
-/* |{sum of k_i * g_i.stride * [0, g_i.count)}|.  Two runs in closed
- * form: p*[0,A) + q*[0,B) with gcd(p,q) = 1 has AB values less one for
- * each pair (i >= q, j < B - p), which repeats (i - q, j + p). */
-long sset_size(SScratch *sc, const SGen *g, const long *k, int n, long limit)
+/* |{sum of k_i * g_i.stride * [0, g_i.count)}|, exactly (ir/sumset.c:
+ * closed forms, else a bitmap of the range). */
+long sset_size(SScratch *sc, const SGen *g, const long *k, int n)
 {
 	if (n == 0)
 		return 1;
 	if (n == 1)
 		return g[0].count;
-	if (n == 2) {
-		long a = k[0] * g[0].stride, b = k[1] * g[1].stride;
-		long h = gcd(a, b), P = a / h, Q = b / h;
-		long A = g[0].count, B = g[1].count;
-		long ra = A > Q ? A - Q : 0, rb = B > P ? B - P : 0;
-		return A * B - ra * rb;
+	if (n == 2) /* the usual window, y*s+fy: in the search's inner loop */
+		return sumset_pair(k[0] * g[0].stride, g[0].count,
+		                   k[1] * g[1].stride, g[1].count);
+	SumTerm t[SUMSET_MAXTERMS];
+	SumPiece p[SUMSET_MAXTERMS];
+	ASSERT(n <= SUMSET_MAXTERMS);
+	for (int i = 0; i < n; i++) {
+		p[i] = (SumPiece){0, g[i].stride, g[i].count};
+		t[i] = (SumTerm){k[i], g[i].stride * (g[i].count - 1), 1, &p[i]};
 	}
-	return sumset_bitmap(sc, g, k, n, limit);
+	long size = sumset_size(&sc->sums, t, n);
+	if (size < 0)
+		die_oom("for the search's window sizes");
+	return size;
 }
 
 /* Distinct values of index x over the unmarked digits of its loops (a
@@ -240,7 +192,7 @@ static long index_block(const SNest *s, const struct SIdx *x, int j,
 			k[n++] = x->coef[i];
 		}
 	}
-	return sset_size(sc, g, k, n, x->limit);
+	return sset_size(sc, g, k, n);
 }
 
 /* count_words of ir/count.c for a canonical nest: temporal loops 0..j

@@ -36,9 +36,12 @@ static int size_list(const char *v, long *out, int *n)
 		char *end;
 		errno = 0;
 		long x = strtol(s, &end, 10);
-		if (end == s || errno || x <= 0)
+		if (end == s || errno || x <= 0 || *s < '0' || *s > '9' ||
+		    x > (1L << 40))
 			return 0;
 		if (!strncmp(end, "KB", 2) || !strncmp(end, "K", 1)) {
+			if (x > (1L << 30))
+				return 0;   /* at most 1 TB, as an arch's level */
 			x *= 1024;
 			end += end[1] == 'B' ? 2 : 1;
 		} else if (*end == 'B') {
@@ -57,7 +60,8 @@ static _Noreturn void hier_usage(const char *opt, const char *v)
 	char msg[256];
 	snprintf(msg, sizeof msg, "%s takes %s, not '%%s'", opt,
 	         !strcmp(opt, "--pe-levels") ? "1 or 2"
-	                                     : "sizes such as 16,128 or 64KB,128KB");
+	                                     : "sizes such as 16,128 or 64KB,128KB "
+	                                       "(1 B to 1 TB each)");
 	die_usage(msg, v);
 }
 
@@ -72,18 +76,16 @@ int hier_option(HierOpts *h, int argc, char **argv, int *i)
 		h->exhaustive = 1;
 		return 1;
 	}
-	if (!strcmp(a, "--refine") && *i + 1 < argc) {
-		char *end;
-		h->exhaustive = 0;
-		h->refine = (int)strtol(argv[++*i], &end, 10);
-		if (*end || h->refine < 0)
-			hier_usage(a, argv[*i]);
-		return 1;
-	}
-	if (!pe && !sh && !lv && !mp && !ms)
+	int rf = !strcmp(a, "--refine");
+	if (!pe && !sh && !lv && !mp && !ms && !rf)
 		return 0;
 	if (*i + 1 >= argc)
-		hier_usage(a, "");
+		die_usage("option %s needs a value", a);
+	if (rf) {
+		h->exhaustive = 0;
+		h->refine = (int)arg_uint(a, argv[++*i], 0, HIER_MAXCAND);
+		return 1;
+	}
 	const char *v = argv[++*i];
 	long one[HIER_MAXSIZES];
 	int n;

@@ -135,7 +135,7 @@ int net_hier(const Network *net, const Arch *a, const HierOpts *h,
 	long *maxc = calloc((size_t)net->nlayers, sizeof *maxc);
 	double *tot = calloc(HIER_MAXCAND, sizeof *tot);
 	if (!cands || !tmp || !maxc || !tot)
-		INTERNAL("out of memory");
+		die_oom("for the network's results");
 	for (int i = 0; i < net->nlayers; i++)
 		maxc[i] = base[i].found ? base[i].r.m.cycles : 0;
 	hier_candidates(a, h, cands);

@@ -132,7 +132,7 @@ static long level_block(const Worker *w, int t, int L)
 				g[n] = (SGen){1, P[x->dim[i]]};
 				k[n++] = x->coef[i];
 			}
-		total *= sset_size((SScratch *)&w->sc, g, k, n, x->limit);
+		total *= sset_size((SScratch *)&w->sc, g, k, n);
 	}
 	return total;
 }
@@ -210,7 +210,7 @@ static long bound_words(Worker *w, int t, int Lb, int perpe, int full,
 		}
 		/* unknown inner factors make the strides unknown: the block has
 		 * at least as many values as its largest run */
-		long ss = known ? sset_size(&w->sc, g, k, n, x->limit) : most;
+		long ss = known ? sset_size(&w->sc, g, k, n) : most;
 		for (int q = 0; !known && q < n; q++)
 			ss = g[q].count > ss ? g[q].count : ss;
 		total *= mp * ss;
@@ -739,7 +739,7 @@ static void dram_min(Shared *sh)
 					g[m] = (SGen){1, c->ext[x->dim[i]]};
 					k[m++] = x->coef[i];
 				}
-			n *= (double)sset_size(&sc, g, k, m, x->limit);
+			n *= (double)sset_size(&sc, g, k, m);
 		}
 		sh->dram_min[t] = n * pj(c, c->nl - 1, t);
 	}

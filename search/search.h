@@ -73,18 +73,16 @@ typedef struct SNest {
 	int spatial_first;        /* nest position of the first unrolled loop */
 } SNest;
 
-/* Scratch of one evaluating thread (a bitmap for irregular windows). */
+/* Scratch of one evaluating thread (bitmaps for irregular windows). */
 typedef struct SScratch {
-	unsigned char *bits;      /* cap bytes */
-	long *la, *lb;            /* cap values each */
-	long cap;
+	SumScratch sums;
 } SScratch;
 
 /* A run of consecutive digits of a loop: values stride * [0, count). */
 typedef struct SGen {
 	long stride, count;
 } SGen;
-long sset_size(SScratch *sc, const SGen *g, const long *k, int n, long limit);
+long sset_size(SScratch *sc, const SGen *g, const long *k, int n);
 
 void sctx_init(SCtx *c, const Layer *l, const Arch *a);
 int sctx_check(const SCtx *c, char *err, size_t errlen);

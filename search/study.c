@@ -204,7 +204,7 @@ static int hier_net(Study *s, int n, FILE *md, const char **rows,
 	NetBest *base = calloc((size_t)net->nlayers, sizeof *base);
 	NetBest *opt = calloc((size_t)net->nlayers, sizeof *opt);
 	if (!base || !opt)
-		INTERNAL("out of memory");
+		die_oom("for the network's results");
 	SOpts o = b->o;
 	net_search(net, &b->p->arch, &o, NULL, base);
 	Arch harch;
@@ -304,12 +304,16 @@ int study_main(int argc, char **argv)
 	int nf = 0;
 	for (int i = 2; i < argc; i++) {
 		const char *x = argv[i];
-		if (!strcmp(x, "-o") && i + 1 < argc)
+		int valued = !strcmp(x, "-o") || !strcmp(x, "--name") ||
+		             !strcmp(x, "--threads");
+		if (valued && i + 1 >= argc)
+			die_usage("option %s needs a value", x);
+		if (!strcmp(x, "-o"))
 			s->out = argv[++i];
-		else if (!strcmp(x, "--name") && i + 1 < argc)
+		else if (!strcmp(x, "--name"))
 			s->name = argv[++i];
-		else if (!strcmp(x, "--threads") && i + 1 < argc)
-			s->o.threads = atoi(argv[++i]) > 0 ? atoi(argv[i]) : 1;
+		else if (!strcmp(x, "--threads"))
+			s->o.threads = (int)arg_uint(x, argv[++i], 1, 256);
 		else if (!strcmp(x, "--no-bypass"))
 			s->o.bypass = 0;
 		else if (!strcmp(x, "--all-layers"))
@@ -322,6 +326,8 @@ int study_main(int argc, char **argv)
 			die_usage("unknown option %s", x);
 		else if (nf < 2 * MAXF)
 			files[nf++] = x;
+		else
+			die_usage("too many files: %s", x);
 	}
 	if (!s->out)
 		die_usage("study needs -o DIR%s", "");

@@ -129,6 +129,20 @@ static void write_layer(FILE *f, const Layer *l)
 	fputs("\n}\n", f);
 }
 
+/* The shortest of %.15g, %.16g and %.17g that reads back as the same
+ * double (0.96, not 0.95999999999999996), so the file models exactly
+ * as the search did and reads as written. */
+static void put_double(FILE *f, double v)
+{
+	char s[40];
+	for (int prec = 15; prec <= 17; prec++) {
+		snprintf(s, sizeof s, "%.*g", prec, v);
+		if (strtod(s, NULL) == v)
+			break;
+	}
+	fputs(s, f);
+}
+
 static void write_arch(FILE *f, const Arch *a)
 {
 	fprintf(f, "arch %s {\n  pe_array %ld", a->name ? a->name : "searched",
@@ -143,14 +157,19 @@ static void write_arch(FILE *f, const Arch *a)
 			fputs(" offchip", f);
 		else
 			fprintf(f, "%s size %ld B", L->per_pe ? " per_pe" : "", L->bytes);
-		fprintf(f, " pj %.17g", L->pj);
+		fputs(" pj ", f);
+		put_double(f, L->pj);
 		if (L->bandwidth)
 			fprintf(f, " bandwidth %ld", L->bandwidth);
 		if (L->latency)
 			fprintf(f, " latency %ld", L->latency);
 		fputc('\n', f);
 	}
-	fprintf(f, "  hop_pj %.17g\n  mac_pj %.17g\n}\n", a->hop_pj, a->mac_pj);
+	fputs("  hop_pj ", f);
+	put_double(f, a->hop_pj);
+	fputs("\n  mac_pj ", f);
+	put_double(f, a->mac_pj);
+	fputs("\n}\n", f);
 }
 
 /* The loop named in the nest at canonical position i, levels outermost

@@ -24,13 +24,85 @@ expect no_command 2 "no command given" -- $T
 expect unknown_command 2 "unknown command 'frob'" -- $T frob $Q
 expect unknown_option 2 "unknown option --frob" -- $T run $Q --frob
 expect missing_file_arg 2 "run needs a .tsr file" -- $T run
-expect bad_seed 2 "needs a non-negative integer" -- $T run $Q --seed x
+expect bad_seed 2 "takes a decimal whole number" -- $T run $Q --seed x
+# numbers on the command line: decimal only, none empty, none out of
+# range (--threads 4294967297 ran one thread, --seed '' was 0, 010 was 8)
+expect seed_empty 2 "not ''" -- $T run $Q --seed ''
+run_seed() { $T run $Q --seed "$1" 2>/dev/null; }
+if [ "$(run_seed 010)" = "$(run_seed 10)" ] && [ "$(run_seed 010)" != "$(run_seed 8)" ]
+then ok cli/seed_decimal; else bad cli/seed_decimal "--seed 010 is not 10"; fi
+expect seed_too_large 2 "from 0 to 18446744073709551615" -- \
+	$T run $Q --seed 18446744073709551616
+expect search_threads_out_of_range 2 "from 1 to 256, not '4294967297'" -- \
+	$T search $Q --threads 4294967297
+expect study_threads_out_of_range 2 "from 1 to 256, not '4294967297'" -- \
+	$T study dataflows --threads 4294967297
+expect search_min_util_nan 2 "from 0 to 1, not 'nan'" -- $T search $Q --min-util nan
+expect search_max_cycles_zero 2 "from 1 to" -- $T search $Q --max-cycles 0
+expect search_refine_range 2 "from 0 to 1024" -- $T search $Q --refine 5000
+expect synth_node_hex 2 "not '0x10'" -- $T synth $Q --node 0x10
+# an option the command does not take is an error, not ignored
+expect option_not_taken 2 "check takes no option --seed" -- $T check $Q --seed 5
 expect bad_input_syntax 2 "TENSOR=FILE.npy" -- $T run $Q --input I
 expect unknown_pass 2 "unknown pass 'frob'" -- $T ir $Q --after frob
 expect passes 0 "^schedule" -- $T --passes
 expect help 0 "usage: tessera" -- $T --help
+# every command has its own help, on stdout, exit 0 (search, study and
+# synth said "unknown option --help"; sim and model printed the global)
+for c in check ir model run verilog sim synth search study; do
+	if $T $c --help >$OUT/help.out 2>$OUT/help.err &&
+		grep -q "^usage: tessera $c " $OUT/help.out && [ ! -s $OUT/help.err ]
+	then ok cli/help_$c
+	else bad cli/help_$c "$(head -3 $OUT/help.out $OUT/help.err)"; fi
+done
+# each lists every option the command takes: opts.c's table, and the
+# options search/ parses
+help_lists() { # COMMAND OPTION...: the options missing from its help
+	c=$1
+	shift
+	$T $c --help >$OUT/help.out 2>&1
+	for o in "$@"; do grep -q -- "$o\b" $OUT/help.out || echo "$c $o"; done
+}
+missing=$(for c in check ir model run verilog sim synth; do
+	help_lists $c $(grep -o '{"-[-a-z]*", [01], "[a-z ]*"}' opts.c | tr -d '{}",' |
+		awk -v c=$c '{ for (i = 3; i <= NF; i++) if ($i == c) print $1 }')
+done
+help_lists search $(grep -oh '"--*[a-z-]*"' search/cli.c search/hier.c | tr -d '"' | sort -u)
+help_lists study $(grep -oh '"--*[a-z-]*"' search/study.c search/hier.c | tr -d '"' | sort -u))
+if [ -z "$missing" ]; then ok cli/help_lists_every_option
+else bad cli/help_lists_every_option "missing: $missing"; fi
+expect help_global_lists_study 0 "--all-layers" -- $T --help
 expect missing_file 1 "cannot open nonexistent.tsr" -- $T check nonexistent.tsr
+# a file that starts with a UTF-8 byte order mark reads as without it
+expect utf8_bom 0 "" -- $T check test/cli/utf8_bom.tsr
 expect check_ok 0 "" -- $T check $Q
+# check prints one line for a layer, as for a network: name, MACs, PEs
+# used and buffers
+expect check_layer_summary 0 \
+	"^layer quickstart: 1179648 MACs on 4x4 PEs (16 used); buffers W.in(RF) 18 B per PE, O.in(RF) 4 B per PE, I.in(GB) 12800 B, O.in(GB) 1024 B, W.in(GB) 4608 B$" -- \
+	$T check $Q
+expect check_layer_no_accelerator 0 \
+	"^layer small: 24 MACs, no accelerator (no accelerate() loop)$" -- \
+	$T check test/cli/small.tsr
+
+# A window over two loops of 2^20 values (W(k+c)): its sum set is sized
+# in closed form, not by enumerating 2^40 sums (hours); timeout makes a
+# regression fail instead of hang.
+expect huge_window_check 0 "" -- timeout 20 $T check test/cli/huge_window.tsr
+expect huge_window_model 0 '"W": { "reads": 2097151,' -- \
+	timeout 20 $T model test/cli/huge_window.tsr --json
+
+# the README's listing of the quickstart is the file (from its layer on),
+# so that copied as printed it gives the cycles the README states
+awk '/^A small example, `examples\/quickstart.tsr`/ { f = 1; next }
+	f && /^```$/ { if (body) exit; body = 1; next }
+	body { print }' README.md >$OUT/readme_q.tsr
+sed -n '/^layer quickstart/,$p' $Q >$OUT/file_q.tsr
+if cmp -s $OUT/readme_q.tsr $OUT/file_q.tsr &&
+	grep -q "reports $($T model $Q | sed -n 's/^cycles \([0-9]*\) .*/\1/p' |
+		sed 's/\(...\)$/,\1/') cycles" README.md
+then ok cli/readme_quickstart_listing
+else bad cli/readme_quickstart_listing "$(diff $OUT/readme_q.tsr $OUT/file_q.tsr | head)"; fi
 
 # --after the last pass prints what plain `ir` prints
 last=$($T --passes | tail -1 | cut -d' ' -f1)
@@ -48,7 +120,7 @@ if grep -q checksum $OUT/a.out &&
 	[ "$(grep checksum $OUT/a.out)" = "$(grep checksum $OUT/b.out)" ] &&
 	cmp -s $OUT/npy/O.npy $OUT/npy2/O.npy; then ok cli/npy_round_trip
 else bad cli/npy_round_trip "$(cat $OUT/a.out $OUT/b.out)"; fi
-expect npy_shape 1 "shape does not match tensor I" -- \
+expect npy_shape 1 "W.npy has shape (3, 4); tensor I needs (2, 4)" -- \
 	$T run test/cli/small.tsr --input I=$OUT/npy/W.npy
 expect npy_range 1 "does not fit I's type" -- \
 	$T run test/cli/narrow.tsr --input I=$OUT/npy/O.npy
@@ -76,6 +148,11 @@ else bad cli/emit_c_compiles "$(cat $OUT/cc.out)"; fi
 
 # model: needs an accelerator; its JSON has the contract's keys
 expect model_no_accel 1 "no accelerate() loop" -- $T model test/cli/small.tsr
+# a file without a schedule points at the search, which writes one
+expect model_no_schedule_search 1 "has no schedule.*tessera search test/cli/small.tsr -o BEST.tsr" -- \
+	$T model test/cli/small.tsr
+expect sim_no_schedule_search 1 "no accelerator to simulate.*tessera search" -- \
+	$T sim test/cli/small.tsr
 $T model $Q --json >$OUT/model.json 2>&1
 missing=""
 for key in layer macs pes cycles utilization levels name bytes instances \
@@ -86,6 +163,33 @@ done
 if [ -z "$missing" ]; then ok cli/model_json_keys
 else bad cli/model_json_keys "missing:$missing"; fi
 expect model_table 0 "pJ/MAC" -- $T model $Q
+
+# Out of memory for a tensor is the layer's sizes, a user error: exit 1
+# with a message, in sim as in run (not under ASan, whose shadow memory
+# needs an unlimited address space).
+if [ -z "$ASAN_OPTIONS" ]; then
+	expect sim_out_of_memory 1 "out of memory for tensor W" -- \
+		sh -c "ulimit -v 200000 && exec $T sim test/cli/sim_oom.tsr"
+fi
+# A .tsr file is read up to 16 MiB, not to the end of a device
+expect check_dev_zero 1 "larger than 16 MiB" -- $T check /dev/zero
+
+# verilog refuses a register wider than the widest constant Verilator
+# takes (65536 bits), with a message, instead of writing a design whose
+# build fails
+expect verilog_dedup_too_wide 1 "532512 bits.*none wider than 65536" -- \
+	$T verilog test/cli/wide_dedup.tsr
+expect verilog_touched_too_wide 1 "O.in(RF) (line 10) keeps a bit for each word" -- \
+	$T verilog test/cli/wide_touched.tsr
+
+# a report that cannot be written (a full disk) is exit 1 with a
+# message, not exit 0
+if [ -w /dev/full ]; then
+	expect stdout_full_model 1 "cannot write standard output" -- \
+		sh -c "$T model $Q >/dev/full"
+	expect stdout_full_help 1 "cannot write standard output" -- \
+		sh -c "$T search --help >/dev/full"
+fi
 
 # the JIT plugin missing is a tool failure: exit 3
 expect jit_missing 3 "cannot load the JIT" -- \
@@ -101,6 +205,11 @@ for f in examples/networks/*.tsr; do
 done
 expect net_file_as_layer 1 "is a network file" -- \
 	$T model examples/networks/alexnet.tsr
+# a network file given as a layer says which commands read one
+expect net_file_to_verilog 1 "network files go to check, model --network, search --network and study" -- \
+	$T verilog examples/networks/alexnet.tsr
+expect net_file_to_search 1 "search takes a layer file" -- \
+	$T search examples/networks/alexnet.tsr
 expect net_not_network 1 "is not a network file" -- \
 	$T model --network $Q $CK
 expect net_needs_model 2 "network goes with model" -- \

@@ -51,6 +51,13 @@ if TESSERA_CHECK_BOUND=1 $T search $ST --quiet -o $OUT/best.tsr >$OUT/s.out 2>&1
 	ok search/written_schedule_models_the_same
 else bad search/written_schedule_models_the_same "$(head -5 $OUT/s.out; head -3 $OUT/bm.json)"; fi
 
+# energies are written in the shortest form that reads back the same
+# double: 0.035, not 0.035000000000000003
+if grep -q '^  hop_pj 0.035$' $OUT/best.tsr && grep -q '^  mac_pj 0.075$' $OUT/best.tsr &&
+	grep -q 'level RF per_pe size [0-9]* B pj 0.06$' $OUT/best.tsr; then
+	ok search/written_pj_shortest
+else bad search/written_pj_shortest "$(grep pj $OUT/best.tsr)"; fi
+
 $T search examples/alexnet_conv2.tsr --quiet --threads 1 -o $OUT/t1.tsr >/dev/null 2>&1
 $T search examples/alexnet_conv2.tsr --quiet --threads 2 -o $OUT/t2.tsr >/dev/null 2>&1
 if [ -s $OUT/t1.tsr ] && cmp -s $OUT/t1.tsr $OUT/t2.tsr; then

@@ -105,7 +105,7 @@ expect synth/missing-liberty 1 "cannot read the liberty file $SD/none.lib" -- \
 	$T synth $K --liberty $SD/none.lib
 expect synth/not-a-liberty 1 "not a liberty file" -- \
 	$T synth $K --liberty $K
-expect synth/bad-node 2 "needs a non-negative number" -- \
+expect synth/bad-node 2 "takes a number from 0 to" -- \
 	$T synth $K --node x
 expect synth/unsupported 1 "cannot build this schedule yet" -- \
 	$T synth test/hw/window_in_refill.tsr
