@@ -70,14 +70,6 @@ static long bank_plan(const Hw *hw, int k, long *size)
 	return n;
 }
 
-/* The DRAM moves `bandwidth` words a cycle.  A shared buffer filled
- * from DRAM takes that many when one coordinate of its engine's walk
- * picks the bank (bank_plan) and nothing else does: every bank then
- * gets the same walk, and the engine fetches one word for each of
- * `slots` banks a cycle, at bank-local addresses that are all equal.
- * An output's engine also drains so, writing a word of each.  The
- * coordinate steps by `slots`; a slot past the last bank is idle.
- * Returns the slots (0: the buffer moves a word a cycle). */
 /* The DRAM moves `bandwidth` words a cycle, and so does a global buffer
  * filled (an output: and drained) from DRAM when its engine's walk has
  * a coordinate whose step moves to another bank, `bstride` banks on

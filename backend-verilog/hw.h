@@ -104,6 +104,20 @@ int hw_bits(long v);   /* bits to hold 0..v (at least 1) */
  * (gbuf.c; 1 unless a buffer is filled a word per bank); *writes, the
  * words it writes (0: the port has no write slots) */
 int hw_dram_slots(const Hw *hw, int *writes);
+/* Where the design's cycles go (timing.c), as it counts them: steps,
+ * the cycle after a step that starts drains, each job (a buffer's fill
+ * or drain: job_buf, job_drain in the sequencer's order), the wait for
+ * the last DRAM writes. */
+typedef struct HwTime {
+	double step, flush, end;
+	int njobs;
+	int job_buf[2 * MAX_BUFFERS], job_drain[2 * MAX_BUFFERS];
+	double job[2 * MAX_BUFFERS], runs[2 * MAX_BUFFERS];
+	long cycles;        /* their sum */
+} HwTime;
+/* 0 (and *t zero) when working them out would go through more than
+ * `budget` block and walk settings (0: no bound); else 1. */
+int hw_timing(const Hw *hw, HwTime *t, long budget);
 
 enum { HW_PORTS = 16 }; /* most lanes an engine serves at once */
 

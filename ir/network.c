@@ -483,7 +483,8 @@ static const char *first_line(Arena *a, char *buf, size_t len)
 
 /* Retargets, lowers and models one layer into res. */
 static void eval_layer(Arena *a, const NetLayer *nl, const Program *tp,
-                       const LoopNest *tln, NetResult *res)
+                       const LoopNest *tln, NetResult *res,
+                       void (*timing)(const LoopNest *, Model *))
 {
 	char notes[1024], err[512];
 	res->nl = nl;
@@ -512,17 +513,20 @@ static void eval_layer(Arena *a, const NetLayer *nl, const Program *tp,
 		res->error = "the dataflow has no accelerate() loop";
 		return;
 	}
+	if (timing)
+		timing(res->ln, &res->m);
 	res->mapped = 1;
 }
 
 int network_eval(Arena *a, const Network *net, const Program *tp,
-                 const LoopNest *tln, NetResult *res, NetTotal *tot)
+                 const LoopNest *tln, NetResult *res, NetTotal *tot,
+                 void (*timing)(const LoopNest *, Model *))
 {
 	*tot = (NetTotal){0};
 	for (int i = 0; i < net->nlayers; i++) {
 		NetResult *r = &res[i];
 		*r = (NetResult){0};
-		eval_layer(a, &net->layer[i], tp, tln, r);
+		eval_layer(a, &net->layer[i], tp, tln, r, timing);
 		long rep = net->layer[i].repeat;
 		tot->layers += rep;
 		tot->macs_all += net->layer[i].layer.macs * rep;

@@ -399,6 +399,13 @@ typedef struct Model {
 	long compute_cycles;      /* temporal steps of the nest */
 	long stall_cycles;        /* refills that compute could not hide */
 	long cycles;
+	long generic_cycles;      /* hw_cycles: what the generic rules of
+	                             model_time give (docs/model.md) */
+	int hw_cycles;            /* 1: cycles are the timing of the
+	                             hardware the backend builds (backend-
+	                             verilog/timing.c), not those rules;
+	                             -1: it builds it, but has too many
+	                             blocks to time in `model` */
 	double utilization;       /* macs / (pes * cycles) */
 	long reads[MAX_LEVELS][NTENSORS];
 	long writes[MAX_LEVELS][NTENSORS];
@@ -503,7 +510,10 @@ int program_load(Arena *a, const Source *src, Program *p, LoopNest *ln,
  * network_eval does that for every layer of `net`: res[i] (the caller
  * gives net->nlayers of them) holds layer i's model, or why it did not
  * map; `tot` sums the mapped layers, each `repeat` times.  It returns 1
- * when every layer mapped.  Memory comes from `a`.
+ * when every layer mapped.  Memory comes from `a`.  `timing`, when not
+ * NULL, sets each mapped layer's cycles after model_eval (the driver
+ * gives the timing of the hardware the backend builds, as `tessera
+ * model` reports it for one layer).
  */
 int schedule_retarget(Arena *a, const Program *tp, const LoopNest *tln,
                       const Layer *l, Program *out, char *notes,
@@ -529,7 +539,8 @@ typedef struct NetTotal {
 } NetTotal;
 
 int network_eval(Arena *a, const Network *net, const Program *tp,
-                 const LoopNest *tln, NetResult *res, NetTotal *tot);
+                 const LoopNest *tln, NetResult *res, NetTotal *tot,
+                 void (*timing)(const LoopNest *, Model *));
 void netreport_table(FILE *f, const Network *net, const char *dataflow,
                      const Arch *arch, const NetResult *res,
                      const NetTotal *tot);

@@ -31,8 +31,15 @@ void report_table(FILE *f, const LoopNest *ln, const Model *m)
 		fprintf(f, "x%ld", a->dim[1]);
 	fprintf(f, " PEs (%ld used)\n", m->pes_used);
 	fprintf(f, "cycles %ld = %ld compute + %ld stalls; utilization "
-	        "%.1f%%\n\n", m->cycles, m->compute_cycles, m->stall_cycles,
+	        "%.1f%%\n", m->cycles, m->compute_cycles, m->stall_cycles,
 	        100.0 * m->utilization);
+	if (m->hw_cycles > 0)
+		fprintf(f, "  (the timing of the hardware tessera builds; the "
+		        "generic rules give %ld)\n", m->generic_cycles);
+	else if (m->hw_cycles < 0)
+		fprintf(f, "  (the generic rules: too many blocks to time the "
+		        "hardware here; `tessera sim` times it)\n");
+	fputc('\n', f);
 	fprintf(f, "%-6s %-12s %7s  %-6s %14s %14s %16s\n", "level", "size",
 	        "pJ/acc", "tensor", "reads", "writes", "energy pJ");
 	for (int lv = 0; lv < a->nlevels; lv++) {
@@ -98,6 +105,9 @@ void report_json_open(FILE *f, const LoopNest *ln, const Model *m,
 	        "  \"stall_cycles\": %ld,\n  \"utilization\": %.6f,\n",
 	        m->macs, m->pes, m->pes_used, m->cycles, m->compute_cycles,
 	        m->stall_cycles, m->utilization);
+	fprintf(f, "  \"cycles_of\": \"%s\",\n  \"generic_cycles\": %ld,\n",
+	        m->hw_cycles > 0 ? "hardware" : "generic",
+	        m->hw_cycles > 0 ? m->generic_cycles : m->cycles);
 	fputs("  \"levels\": [\n", f);
 	for (int lv = 0; lv < a->nlevels; lv++) {
 		const Level *L = &a->level[lv];

@@ -444,51 +444,73 @@ int sim_run(const Hw *hw, Buf *bufs, const SimOpts *o, SimResult *r,
 	return rc;
 }
 
-void sim_cycles_report(FILE *f, const Hw *hw, const SimResult *r, int json)
+int sim_cycles_within(const SimResult *r, const HwTime *t)
+{
+	double ratio = (double)r->m.cycles / (double)(t->cycles ? t->cycles : 1);
+	return ratio >= SIM_CYCLES_LO && ratio <= SIM_CYCLES_HI;
+}
+
+/* The model's prediction for a row of the table: its job's, matched by
+ * buffer and kind (the design lists its jobs in the same order). */
+static double model_job(const HwTime *t, int buf, int drain, double *runs)
+{
+	for (int i = 0; i < t->njobs; i++)
+		if (t->job_buf[i] == buf && t->job_drain[i] == drain) {
+			*runs = t->runs[i];
+			return t->job[i];
+		}
+	*runs = 0;
+	return 0;
+}
+
+void sim_cycles_report(FILE *f, const Hw *hw, const SimResult *r,
+                       const HwTime *t, int json)
 {
 	const LoopNest *ln = hw->ln;
 	const SimCycles *c = &r->c;
 	long total = r->m.cycles > 0 ? r->m.cycles : 1;
 	if (json)
-		fprintf(f, ",\n  \"cycles_by_state\": { \"steps\": %ld, "
-		        "\"flush\": %ld, \"end\": %ld,\n    \"jobs\": [", c->step,
-		        c->flush, c->end);
+		fprintf(f, ",\n  \"model_cycles\": %ld,\n  \"cycle_check\": { "
+		        "\"ratio\": %.4f, \"lo\": %.2f, \"hi\": %.2f, \"within\": %s },"
+		        "\n  \"cycles_by_state\": { \"steps\": %ld, "
+		        "\"flush\": %ld, \"end\": %ld,\n    \"model\": { \"steps\": %.0f, "
+		        "\"flush\": %.0f, \"end\": %.0f },\n    \"jobs\": [", t->cycles,
+		        (double)r->m.cycles / (double)(t->cycles ? t->cycles : 1),
+		        SIM_CYCLES_LO, SIM_CYCLES_HI,
+		        sim_cycles_within(r, t) ? "true" : "false", c->step,
+		        c->flush, c->end, t->step, t->flush, t->end);
 	else
-		fprintf(f, "\ncycles in hardware, by state:\n  %-24s %12ld %6.1f%%\n"
-		        "  %-24s %12ld %6.1f%%\n", "steps (MACs)", c->step,
-		        100.0 * c->step / total, "after steps (flush)", c->flush,
-		        100.0 * c->flush / total);
+		fprintf(f, "\ncycles by state:         %12s %7s %12s %10s %10s\n"
+		        "  %-24s %12ld %6.1f%% %12.0f\n  %-24s %12ld %6.1f%% %12.0f\n",
+		        "hardware", "", "model", "runs", "model", "steps (MACs)",
+		        c->step, 100.0 * c->step / total, t->step,
+		        "after steps (flush)", c->flush, 100.0 * c->flush / total,
+		        t->flush);
 	for (int i = 0; i < c->njobs; i++) {
 		const HwBuf *B = &hw->buf[c->job[i].buf];
 		const char *tn = ln->layer->t[B->t].name;
 		const char *lv = ln->arch->level[B->b->level].name;
 		const char *kind = c->job[i].drain ? "drain" : "fill";
+		double mruns, mc = model_job(t, c->job[i].buf, c->job[i].drain,
+		                             &mruns);
 		if (json)
 			fprintf(f, "%s\n      { \"tensor\": \"%s\", \"level\": \"%s\", "
-			        "\"job\": \"%s\", \"cycles\": %ld, \"runs\": %ld }",
+			        "\"job\": \"%s\", \"cycles\": %ld, \"runs\": %ld, "
+			        "\"model_cycles\": %.0f, \"model_runs\": %.0f }",
 			        i ? "," : "", tn, lv, kind, c->job[i].cycles,
-			        c->job[i].runs);
+			        c->job[i].runs, mc, mruns);
 		else {
 			char name[64];
 			snprintf(name, sizeof name, "%s %s@%s", kind, tn, lv);
-			fprintf(f, "  %-24s %12ld %6.1f%% %10ld run%s\n", name,
-			        c->job[i].cycles, 100.0 * c->job[i].cycles / total,
-			        c->job[i].runs, c->job[i].runs == 1 ? "" : "s");
+			fprintf(f, "  %-24s %12ld %6.1f%% %12.0f %10ld %10.0f\n", name,
+			        c->job[i].cycles, 100.0 * c->job[i].cycles / total, mc,
+			        c->job[i].runs, mruns);
 		}
 	}
 	if (json)
 		fputs(" ] }", f);
 	else
-		fprintf(f, "  %-24s %12ld %6.1f%%\n", "last DRAM writes", c->end,
-		        100.0 * c->end / total);
+		fprintf(f, "  %-24s %12ld %6.1f%% %12.0f\n", "last DRAM writes",
+		        c->end, 100.0 * c->end / total, t->end);
 }
 
-long sim_cycles_bound(const Hw *hw, const SimResult *r, long model_cycles)
-{
-	long bound = model_cycles;
-	for (int i = 0; i < r->c.njobs; i++)
-		if (r->c.job[i].drain)
-			bound -= r->c.job[i].runs * hw->ln->arch->level[
-			             hw->buf[r->c.job[i].buf].plevel].latency;
-	return bound;
-}

@@ -42,10 +42,12 @@ int sim_run(const Hw *hw, Buf *bufs, const SimOpts *o, SimResult *r,
 
 /* Where the cycles went (r->c), as a table or (json) as the
  * "cycles_by_state" member of the report's object. */
-void sim_cycles_report(FILE *f, const Hw *hw, const SimResult *r, int json);
-/* The fewest cycles the hardware may take against the model's
- * `model_cycles` (docs/hardware.md): the model's, less the parent's
- * latency it charges each drain, whose writes the hardware posts. */
-long sim_cycles_bound(const Hw *hw, const SimResult *r, long model_cycles);
+void sim_cycles_report(FILE *f, const Hw *hw, const SimResult *r,
+                       const HwTime *t, int json);
+/* The simulated cycles must be within these times the model's. */
+#define SIM_CYCLES_LO 0.98
+#define SIM_CYCLES_HI 1.05
+/* Whether r's cycles are within those bounds of t's. */
+int sim_cycles_within(const SimResult *r, const HwTime *t);
 
 #endif

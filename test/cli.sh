@@ -231,6 +231,15 @@ expect net_unmapped_rest 1 "^fc1  *fc  *1  *603979776  *[0-9]" -- \
 expect net_compare 0 "^examples/taxonomy/nk.tsr  *[0-9.]*  *[0-9.]*  *[0-9]*  *[0-9.]*% 3/3" -- \
 	$T model --network $NET $CK examples/taxonomy/nk.tsr
 
+# A layer whose hardware has too many blocks to time in `model`: the
+# generic rules' cycles, said so; one that has few: the hardware's.
+expect model_many_blocks 0 "too many blocks to time the hardware" -- \
+	$T model test/cli/model_many_blocks.tsr
+expect model_many_blocks_json 0 '"cycles_of": "generic"' -- \
+	$T model test/cli/model_many_blocks.tsr --json
+expect model_few_blocks_json 0 '"cycles_of": "hardware"' -- \
+	$T model examples/quickstart.tsr --json
+
 # The model of a retargeted layer equals the model of the same schedule
 # written by hand for that layer (the retargeting rules of docs/model.md).
 net_model_of() { # LAYER: its nested model report, without the layer name

@@ -1,7 +1,8 @@
 # counts.awk - flattens `tessera model --json` into lines
 #   LEVEL TENSOR READS WRITES      one per level and tensor
 #   noc TENSOR HOPS                one per tensor
-#   macs, pes_used, cycles, compute_cycles N   the headline figures
+#   macs, pes_used, cycles, generic_cycles, compute_cycles N   the
+#                                  headline figures
 /"name":/ {
 	match($0, /"name": "[^"]*"/)
 	level = substr($0, RSTART + 9, RLENGTH - 10)
@@ -25,7 +26,7 @@
 			print "noc", a[2], a[3]
 	}
 }
-/^  "(cycles|macs|compute_cycles|pes_used)":/ {
+/^  "(cycles|generic_cycles|macs|compute_cycles|pes_used)":/ {
 	gsub(/[",:]/, "")
 	print $1, $2
 }

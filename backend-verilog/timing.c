@@ -1,0 +1,552 @@
+/* timing.c - the cycles of the generated hardware, predicted from its
+ * plan as the design counts them (cycles by state), so that `tessera
+ * sim` can put the two side by side and hold them together
+ * (docs/model.md, "Cycles"; docs/hardware.md).
+ *
+ * It goes through the layer's blocks in order, as the controller does
+ * (the settings of the loops up to the innermost refill point, with the
+ * guards of edge tiles), and times each event between them:
+ *   - the steps take a cycle each;
+ *   - at an event (some buffers' blocks change) the sequencer runs the
+ *     jobs of those buffers: a cycle first when a drain follows (the
+ *     last step's stage B), the drains inner to outer, then the fills
+ *     outer to inner;
+ *   - a job walks its engine's settings, one a cycle (several words a
+ *     cycle where slots serve several banks), plus a cycle to end; a
+ *     fill from DRAM ends with its last read, its answers coming back
+ *     meanwhile; a fill from an on-chip buffer waits for its parent's
+ *     answers; the last job waits for every answer;
+ *   - a prefetched buffer fetches its next block on the DRAM cycles no
+ *     job uses (the lowest buffer first), from the end of its job; its
+ *     job waits for what is left of that fetch;
+ *   - the output halves (halves.c) swap at a refill of theirs alone, in
+ *     the background draining the block just done and returning the
+ *     partial sums of the block after next; the steps wait for that
+ *     background whenever the halves change.
+ * A job's walk is worked out at each refill, as its engine's counters
+ * wrap there (edge tiles walk fewer settings, or fewer words).
+ */
+#include "emit.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- the blocks in order ---- */
+
+/* One block: the buffers that change as it starts (all at the first),
+ * the outputs whose partial sums come back into it, its steps. */
+typedef struct Block {
+	unsigned char in[MAX_BUFFERS], ret[MAX_BUFFERS];
+	long val[HW_MAXP];      /* the temporal parts' values (the loops up
+	                           to the innermost refill point) */
+	double steps;
+	int first, valid;
+} Block;
+
+typedef struct Blocks {
+	const Hw *hw;
+	int R;                  /* the innermost refill point (-1: none) */
+	int started;
+	long ctr[MAX_LOOPS];    /* counters of the loops up to R */
+	long gpart[MAX_GUARDS]; /* their share of each guard's sum */
+	long val[HW_MAXP];      /* the temporal parts' values */
+	int edge_inside;        /* a loop inside R can be cut short */
+	long *work;             /* settings gone through (timing's cost) */
+} Blocks;
+
+static int event_loop(const LoopNest *ln, int l, int R)
+{
+	return l <= R && ln->loop[l].kind != LOOP_SPATIAL;
+}
+
+/* Loop l's share of the guards at counter value v (+1 adds, -1 takes). */
+static void guard_share(const LoopNest *ln, int l, long v, long sign,
+                        long *gpart)
+{
+	const Loop *L = &ln->loop[l];
+	long div = 1;
+	for (int p = 0; p < L->nparts; p++) {
+		const Part *pt = &L->part[p];
+		long x = (v / div) % pt->extent;
+		div *= pt->extent;
+		for (int g = 0; g < pt->nguards; g++)
+			gpart[pt->guard[g]] += sign * x * pt->gstride[g];
+	}
+}
+
+/* The steps of the temporal loops from l in, the guards' sums so far
+ * in gpart. */
+static double inner_steps(const LoopNest *ln, int l, long *gpart, long *work)
+{
+	while (l < ln->nloops && ln->loop[l].kind == LOOP_SPATIAL)
+		l++;
+	if (l == ln->nloops)
+		return 1;
+	long b = loop_bound(ln, l, gpart);
+	double n = 0;
+	*work += b;
+	for (long v = 0; v < b; v++) {
+		guard_share(ln, l, v, 1, gpart);
+		n += inner_steps(ln, l + 1, gpart, work);
+		guard_share(ln, l, v, -1, gpart);
+	}
+	return n;
+}
+
+static void blocks_init(Blocks *bl, const Hw *hw, long *work)
+{
+	const LoopNest *ln = hw->ln;
+	memset(bl, 0, sizeof *bl);
+	bl->hw = hw;
+	bl->work = work;
+	bl->R = -1;
+	for (int k = 0; k < hw->nbuf; k++)
+		if (ln->buf[k].refill > bl->R)
+			bl->R = ln->buf[k].refill;
+	for (int l = bl->R + 1; l < ln->nloops; l++)
+		bl->edge_inside |= ln->loop[l].kind != LOOP_SPATIAL &&
+		                   ln->loop[l].edge;
+}
+
+/* The next block into *b; 0 after the last. */
+static int blocks_next(Blocks *bl, Block *b)
+{
+	const Hw *hw = bl->hw;
+	const LoopNest *ln = hw->ln;
+	memset(b->in, 0, sizeof b->in);
+	memset(b->ret, 0, sizeof b->ret);
+	b->first = 0;
+	*bl->work += 1;
+	if (!bl->started) {
+		bl->started = 1;
+		b->first = 1;
+		memset(b->in, 1, sizeof b->in);
+	} else {   /* the odometer: the innermost loop that can step does */
+		int l = bl->R;
+		for (; l >= 0; l--) {
+			if (!event_loop(ln, l, bl->R))
+				continue;
+			guard_share(ln, l, bl->ctr[l], -1, bl->gpart);
+			if (bl->ctr[l] + 1 < loop_bound(ln, l, bl->gpart)) {
+				bl->ctr[l]++;
+				guard_share(ln, l, bl->ctr[l], 1, bl->gpart);
+				break;
+			}
+			bl->ctr[l] = 0;
+		}
+		if (l < 0) {
+			b->valid = 0;
+			return 0;
+		}
+	}
+	for (int j = 0; j < hw->np; j++) {
+		const HwPart *P = &hw->part[j];
+		if (P->spatial || !event_loop(ln, P->loop, bl->R))
+			continue;
+		const Loop *L = &ln->loop[P->loop];
+		long div = 1;
+		for (const Part *q = L->part; q < P->p; q++)
+			div *= q->extent;
+		long v = (bl->ctr[P->loop] / div) % P->p->extent;
+		for (int k = 0; k < hw->nbuf; k++) {
+			b->in[k] |= hw->buf[k].mark[j] && v != bl->val[j];
+			b->ret[k] |= hw->buf[k].ret[j] && v != 0;
+		}
+		bl->val[j] = v;
+	}
+	memcpy(b->val, bl->val, sizeof b->val[0] * (size_t)hw->np);
+	if (bl->edge_inside) {
+		b->steps = inner_steps(ln, bl->R + 1, bl->gpart, bl->work);
+	} else {
+		b->steps = 1;
+		for (int l = bl->R + 1; l < ln->nloops; l++)
+			if (ln->loop[l].kind != LOOP_SPATIAL)
+				b->steps *= (double)ln->loop[l].extent;
+	}
+	b->valid = 1;
+	return 1;
+}
+
+/* ---- a job's walk at one refill ---- */
+
+/* What the walks need of the guards: each part's coefficient in each. */
+typedef struct Walks {
+	const Out *o;
+	long gc[MAX_GUARDS][HW_MAXP];
+	long work;              /* settings gone through, blocks and walks */
+} Walks;
+
+/* The settings of buffer k's engine parts from i on that its guards
+ * leave (gsum: their sums so far), the bank coordinate G at a time. */
+static double walk_rest(Walks *wk, int k, const int *E, int ne, int i,
+                        const unsigned char *rel, long *gsum)
+{
+	if (i == ne)
+		return 1;
+	const Out *o = wk->o;
+	const LoopNest *ln = o->hw->ln;
+	int j = E[i];
+	long G = o->pf[k].slots && o->pf[k].coord == j ? o->pf[k].slots : 1;
+	double n = 0;
+	for (long v = 0; v < o->hw->part[j].p->extent; v += G) {
+		wk->work++;
+		int ok = 1;
+		for (int g = 0; g < ln->nguards && ok; g++)
+			ok = !rel[g] || gsum[g] + wk->gc[g][j] * v < ln->guard[g].limit;
+		if (!ok)
+			break;   /* the guards only grow with the counters */
+		for (int g = 0; g < ln->nguards; g++)
+			gsum[g] += wk->gc[g][j] * v;
+		n += walk_rest(wk, k, E, ne, i + 1, rel, gsum);
+		for (int g = 0; g < ln->nguards; g++)
+			gsum[g] -= wk->gc[g][j] * v;
+	}
+	return n;
+}
+
+/* The cycles buffer k's engine walks at a refill whose counters are
+ * val (parts inside the buffer at 0): a box walk, the words of each
+ * coordinate (edge tiles cut some: each cut loop's values in the block
+ * are the least of its full count and what each of its guards leaves);
+ * a walk of parts, their settings the guards leave.  The bank
+ * coordinate moves G words a cycle. */
+static double walk_at(Walks *wk, int k, const long *val)
+{
+	const Out *o = wk->o;
+	const Hw *hw = o->hw;
+	const LoopNest *ln = hw->ln;
+	const HwBuf *B = &hw->buf[k];
+	long G = o->pf[k].slots;
+	if (B->box) {
+		const Tensor *T = &ln->layer->t[B->t];
+		long v[NDIMS];
+		for (int d = 0; d < NDIMS; d++) {
+			v[d] = B->dvals[d];
+			for (int g = 0; B->cut && B->dcut[d] && g < ln->nguards; g++) {
+				int binds = 0;
+				long out = 0;
+				for (int j = 0; j < hw->np; j++) {
+					binds |= wk->gc[g][j] && B->inb[j] &&
+					         hw->part[j].p->dim == d;
+					out += B->inb[j] ? 0 : wk->gc[g][j] * val[j];
+				}
+				if (binds && !ln->guard[g].trivial &&
+				    ln->guard[g].limit - out < v[d])
+					v[d] = ln->guard[g].limit - out;
+			}
+		}
+		double w = 1;
+		for (int i = 0; i < B->nbx; i++) {
+			long n = B->bx[i].span;
+			int r = B->bx[i].r;
+			if (B->bx[i].cut) {
+				n = 1;
+				for (int d = 0; d < NDIMS; d++)
+					if (B->dvals[d])
+						n += T->idx[r].coef[d] * (v[d] - 1);
+			}
+			w *= G && i == o->pf[k].coord ? (double)((n + G - 1) / G)
+			                               : (double)n;
+		}
+		return w;
+	}
+	int E[HW_MAXP], ne = 0;
+	unsigned char rel[MAX_GUARDS] = {0};
+	long gsum[MAX_GUARDS] = {0};
+	for (int j = 0; j < hw->np; j++)
+		if (B->eng[j])
+			E[ne++] = j;
+	for (int g = 0; g < ln->nguards; g++) {
+		for (int i = 0; i < ne; i++)
+			rel[g] |= wk->gc[g][E[i]] != 0 && !ln->guard[g].trivial;
+		for (int j = 0; rel[g] && j < hw->np; j++)
+			if (!B->eng[j])
+				gsum[g] += wk->gc[g][j] * val[j];
+	}
+	return walk_rest(wk, k, E, ne, 0, rel, gsum);
+}
+
+/* ---- the sequencer, block by block ---- */
+
+typedef struct Timer {
+	Walks wk;
+	const Out *o;
+	HwTime *t;
+	double lat;                     /* DRAM latency */
+	double plat;                    /* from a prefetch's last read to
+	                                   the end of a job waiting for it */
+	int dram[MAX_BUFFERS];          /* filled from DRAM by its jobs */
+	double reads[MAX_BUFFERS];      /* its DRAM reads per refill, where a
+	                                   window's repeats are walked without
+	                                   a read (on average; else 0) */
+	double now;                     /* cycles so far */
+	/* a prefetched buffer: its fetch's reads left, when its last answer
+	 * is in; the blocks ahead, to its next refill */
+	double left[MAX_BUFFERS], ready[MAX_BUFFERS];
+	Blocks ahead[MAX_BUFFERS];
+	double hidle;                   /* when the halves' background is idle */
+	Blocks hahead;                  /* the blocks ahead, to the halves'
+	                                   next refill (hnext) */
+	Block hnext;
+	int jdh, jfh;                   /* the halves' drain and fill jobs */
+} Timer;
+
+/* The DRAM port is free of jobs from `from` to `to`: the prefetches
+ * issue their reads there, the lowest buffer first. */
+static void dram_free(Timer *tm, double from, double to)
+{
+	const Out *o = tm->o;
+	for (int k = 0; k < o->hw->nbuf && from < to; k++) {
+		if (!o->pre[k] || tm->left[k] <= 0)
+			continue;
+		double take = tm->left[k] < to - from ? tm->left[k] : to - from;
+		from += take;
+		tm->left[k] -= take;
+		if (tm->left[k] <= 0)
+			tm->ready[k] = from + tm->plat;
+	}
+}
+
+/* The next block at which buffer k changes, from the blocks ahead;
+ * 0 (b->valid 0) when there is none. */
+static int next_refill(Blocks *ahead, int k, Block *b)
+{
+	while (blocks_next(ahead, b))
+		if (b->in[k])
+			return 1;
+	b->valid = 0;
+	return 0;
+}
+
+/* When prefetched buffer k's block is in, its reads going on from `at`
+ * (its job waits): the reads of the lower buffers' fetches go first. */
+static double prefetched(const Timer *tm, int k, double at)
+{
+	const Out *o = tm->o;
+	if (tm->left[k] <= 0)
+		return tm->ready[k];
+	for (int b = 0; b <= k; b++)
+		if (o->pre[b] && tm->left[b] > 0)
+			at += tm->left[b];
+	return at + tm->plat;
+}
+
+/* A prefetched buffer's job ends (or the layer starts): the fetch of
+ * its next block starts, if it has one. */
+static void prefetch_next(Timer *tm, int k)
+{
+	Block b;
+	if (next_refill(&tm->ahead[k], k, &b))
+		tm->left[k] = walk_at(&tm->wk, k, b.val);
+}
+
+/* The jobs of the buffers that change as block b starts (cut: leave
+ * out the halves' jobs; the first block: fills only; last: the drains
+ * of the outputs only, after block b), from tm->now; drains walk the
+ * block before (pb). */
+static void jobs(Timer *tm, const Block *b, const Block *pb, int cut,
+                 int last)
+{
+	const Out *o = tm->o;
+	const Hw *hw = o->hw;
+	HwTime *t = tm->t;
+	double answers = 0, ready[MAX_BUFFERS] = {0};
+	int n = -1, drains = 0, first = b->first && !last;
+	unsigned char run[2 * MAX_BUFFERS];
+	for (int i = 0; i < o->njobs; i++) {
+		int k = o->job_buf[i], d = o->job_drain[i];
+		run[i] = last ? d && hw->buf[k].t == T_OUT
+		              : b->in[k] && !(cut && k == o->oh) && !(first && d);
+		drains |= run[i] && d;
+	}
+	if (drains) {   /* stage B of the last step */
+		t->flush += 1;
+		dram_free(tm, tm->now, tm->now + 1);
+		tm->now += 1;
+	}
+	for (int i = 0; i < o->njobs; i++) {
+		if (!run[i])
+			continue;
+		int k = o->job_buf[i], d = o->job_drain[i];
+		const HwBuf *B = &hw->buf[k];
+		double c, busy = 0;   /* busy: its DRAM cycles */
+		double w = o->pre[k] ? 0 : walk_at(&tm->wk, k, d ? pb->val : b->val);
+		double ret = B->t == T_OUT && b->ret[k];
+		if (d) {   /* its walk, and from a shared buffer the write after
+		              the last read and the cycle that sees it */
+			c = w + (B->per_pe ? 0 : 2);
+			busy = tm->dram[k] ? w : 0;
+		} else if (o->pre[k]) {   /* the block is in unless the steps were
+		                             quicker than its fetch */
+			c = prefetched(tm, k, tm->now) - tm->now;
+			if (c < 1 + (first && n < 0))   /* the first job's cycle more */
+				c = 1 + (first && n < 0);
+		} else if (B->t == T_OUT) {
+			c = 1 + ret * w;
+			busy = tm->dram[k] ? ret * w : 0;
+		} else {
+			c = w + 1;
+			busy = !tm->dram[k] ? 0 : tm->reads[k] > 0 ? tm->reads[k] : w;
+		}
+		if (!d && B->parent >= 0 && ready[B->parent] > tm->now)
+			c += ready[B->parent] - tm->now;   /* its parent's answers */
+		if (first && n < 0 && !o->pre[k])   /* the layer's first job
+		                                       takes a cycle more (the
+		                                       prefetches issue in it) */
+			c += 1;
+		double end = tm->now + c;
+		/* its DRAM cycles: reads from its first cycle, writes from its
+		 * first (per-PE) or second */
+		double at = tm->now + (d && !B->per_pe ? 1 : 0);
+		dram_free(tm, tm->now, at);
+		dram_free(tm, at + busy, end);
+		tm->now = end;
+		t->job[i] += c;
+		t->runs[i] += 1;
+		if (o->pre[k])
+			prefetch_next(tm, k);
+		if (!d && k == o->oh && ret && end + 1 > tm->hidle)
+			tm->hidle = end + 1;   /* its last word, read two cycles
+			                          before, is written */
+		double reads = B->t == T_OUT ? ret : 1;
+		if (!d && tm->dram[k] && reads > 0) {
+			ready[k] = end + tm->lat - 1;
+			if (ready[k] > answers)
+				answers = ready[k];
+		}
+		n = i;
+	}
+	if (n >= 0 && answers > tm->now) {   /* the last job waits for them */
+		t->job[n] += answers - tm->now;
+		dram_free(tm, tm->now, answers);
+		tm->now = answers;
+	}
+}
+
+/* The halves' background started in the cycle before now: draining
+ * block pb (swap), returning the partial sums of the halves' next block
+ * (the one after the block they start on now) unless the jobs will,
+ * taking the engine's walk each, a cycle to start, two for the last
+ * return word. */
+static void background(Timer *tm, int swap, const Block *pb)
+{
+	const Out *o = tm->o;
+	int k = o->oh, p = o->hw->buf[k].parent;
+	next_refill(&tm->hahead, k, &tm->hnext);
+	const Block *nb = &tm->hnext;
+	int back = nb->valid && !nb->in[p] && nb->ret[k];
+	double bg = 0, r = back ? walk_at(&tm->wk, k, nb->val) : 0;
+	if (swap)
+		bg = 2 + walk_at(&tm->wk, k, pb->val) + (back ? r + 2 : 0);
+	else if (back)
+		bg = r + 4;
+	if (tm->now - 1 + bg > tm->hidle)
+		tm->hidle = tm->now - 1 + bg;
+	if (swap)
+		tm->t->runs[tm->jdh] += 1;
+	if (back)
+		tm->t->runs[tm->jfh] += 1;
+}
+
+/* The steps wait for the halves' background (they change now). */
+static void halves_wait(Timer *tm)
+{
+	double w = tm->hidle - (tm->now - 1);
+	if (w > 0) {
+		tm->t->job[tm->jdh] += w;
+		dram_free(tm, tm->now, tm->now + w);
+		tm->now += w;
+	}
+}
+
+static void steps(Timer *tm, const Block *b)
+{
+	tm->t->step += b->steps;
+	dram_free(tm, tm->now, tm->now + b->steps);
+	tm->now += b->steps;
+}
+
+int hw_timing(const Hw *hw, HwTime *t, long budget)
+{
+	const LoopNest *ln = hw->ln;
+	Timer *tm = calloc(1, sizeof *tm);   /* large: its guard table */
+	if (!tm)
+		die_oom("timing the hardware");
+	Out o = {.hw = hw, .ln = ln};
+	o.oh = hw->buf[hw->inner[T_OUT]].per_pe ? hw->inner[T_OUT] : -1;
+	plan_jobs(&o);
+	gbuf_plan(&o);
+	tm->o = tm->wk.o = &o;
+	tm->t = t;
+	tm->hidle = -1;
+	for (int g = 0; g < ln->nguards; g++)
+		guard_coefs(hw, g, tm->wk.gc[g]);
+	tm->lat = (double)ln->arch->level[ln->arch->nlevels - 1].latency;
+	/* an answer comes the latency after its read (at least a cycle),
+	 * its count of reads in flight a cycle later, and the job sees it
+	 * in the cycle it ends */
+	tm->plat = 1 + (tm->lat > 1 ? tm->lat : 1);
+	Counter *c = counter_new(ln);
+	for (int k = 0; k < hw->nbuf; k++) {
+		const HwBuf *B = &hw->buf[k];
+		tm->dram[k] = !B->per_pe && B->parent < 0 && !o.pre[k];
+		if (tm->dram[k] && B->dedup && B->t != T_OUT) {
+			unsigned char mark[MAX_LOOPS];
+			mark_events(ln, B->t, B->b->at, mark);
+			tm->reads[k] = (double)count_words(c, B->t, mark) /
+			               (double)count_events(c, mark);
+		}
+	}
+	counter_free(c);
+	memset(t, 0, sizeof *t);
+	t->njobs = o.njobs;
+	for (int i = 0; i < o.njobs; i++) {
+		t->job_buf[i] = o.job_buf[i];
+		t->job_drain[i] = o.job_drain[i];
+	}
+	int oh = o.oh, p = oh >= 0 ? hw->buf[oh].parent : -1;
+	tm->jdh = oh >= 0 ? job_of(&o, oh, 1) : -1;
+	tm->jfh = oh >= 0 ? job_of(&o, oh, 0) : -1;
+
+	Blocks bl;
+	Block pb, cur, nx;   /* the block before, it, the one after */
+	blocks_init(&bl, hw, &tm->wk.work);
+	blocks_next(&bl, &cur);
+	for (int k = 0; k < hw->nbuf; k++)
+		if (o.pre[k]) {   /* the first block's fetch starts with the layer */
+			tm->left[k] = walk_at(&tm->wk, k, cur.val);
+			tm->ahead[k] = bl;
+		}
+	tm->hahead = bl;
+	jobs(tm, &cur, &cur, 0, 0);   /* the first fills */
+	if (oh >= 0)
+		background(tm, 0, &cur);
+	steps(tm, &cur);
+	while (blocks_next(&bl, &nx)) {
+		if (budget > 0 && tm->wk.work > budget) {
+			free(tm);
+			memset(t, 0, sizeof *t);
+			return 0;
+		}
+		pb = cur;
+		cur = nx;
+		int shallow = oh >= 0 && cur.in[oh] && !cur.in[p];
+		if (oh >= 0 && cur.in[oh])
+			halves_wait(tm);
+		if (shallow)
+			background(tm, 1, &pb);
+		jobs(tm, &cur, &pb, shallow, 0);
+		if (oh >= 0 && cur.in[oh] && !shallow)   /* its jobs ran */
+			background(tm, 0, &cur);
+		steps(tm, &cur);
+	}
+	if (oh >= 0)   /* the last drains */
+		halves_wait(tm);
+	jobs(tm, &cur, &cur, 0, 1);
+	double total = t->step + t->flush + t->end;
+	for (int i = 0; i < t->njobs; i++)
+		total += t->job[i];
+	t->cycles = (long)(total + 0.5);
+	free(tm);
+	return 1;
+}
