@@ -250,10 +250,8 @@ static int cmd_run(const Opts *o, const LoopNest *ln)
 /* When the backend builds the schedule, the model's cycles are those of
  * its hardware (backend-verilog/timing.c), which `tessera sim` checks;
  * otherwise those of the generic rules.  So that `model` stays quick,
- * it times at most MODEL_TIMING_BUDGET settings of blocks and walks (a
- * few seconds); past that, the generic rules, and it says so. */
-enum { MODEL_TIMING_BUDGET = 1 << 25 };
-
+ * it times at most HW_TIMING_QUICK settings of blocks and walks (a few
+ * seconds); past that, the generic rules, and it says so. */
 static void hardware_cycles(const LoopNest *ln, Model *m)
 {
 	static Hw hw;
@@ -261,7 +259,7 @@ static void hardware_cycles(const LoopNest *ln, Model *m)
 	if (!hw_plan(ln, &hw, err, sizeof err))
 		return;
 	HwTime ht;
-	if (!hw_timing(&hw, &ht, MODEL_TIMING_BUDGET)) {
+	if (!hw_timing(&hw, &ht, HW_TIMING_QUICK)) {
 		m->hw_cycles = -1;
 		return;
 	}

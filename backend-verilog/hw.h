@@ -118,6 +118,8 @@ typedef struct HwTime {
 /* 0 (and *t zero) when working them out would go through more than
  * `budget` block and walk settings (0: no bound); else 1. */
 int hw_timing(const Hw *hw, HwTime *t, long budget);
+/* The budget of a quick answer (`model`, `search`): a few seconds. */
+enum { HW_TIMING_QUICK = 1 << 25 };
 
 enum { HW_PORTS = 16 }; /* most lanes an engine serves at once */
 

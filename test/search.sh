@@ -77,10 +77,18 @@ if grep -q 'spatial k_pe \[4\]' $OUT/fix.ir && grep -q 'for c_gb \[2\]' $OUT/fix
 then ok search/fixed_factors
 else bad search/fixed_factors "$(sed -n '/schedule/,/}/p' $OUT/fix.tsr)"; fi
 
-if $T search $ST --quiet --buildable -o $OUT/hw.tsr >/dev/null 2>&1 &&
+if $T search $ST --quiet --buildable --json -o $OUT/hw.tsr >$OUT/hw.json 2>&1 &&
 	$T sim $OUT/hw.tsr >$OUT/hwsim.out 2>&1; then
 	ok search/winner_simulates_bit_exact
 else bad search/winner_simulates_bit_exact "$(tail -5 $OUT/hwsim.out)"; fi
+# the hardware cycles the search reports for its winner are the model's
+# that sim held the simulation to
+hc=$(json_num hardware_cycles $OUT/hw.json)
+mc=$(sed -n "s/.* times the model's \([0-9]*\): within.*/\1/p" $OUT/hwsim.out)
+if [ -n "$hc" ] && [ "$hc" = "$mc" ]; then ok search/winner_hardware_cycles
+else bad search/winner_hardware_cycles "search '$hc', sim's model '$mc'"; fi
+expect search_hardware_cycles_line 0 "in the hardware tessera builds: [0-9]* cycles" -- \
+	$T search $ST --quiet --buildable
 
 expect search_no_file 2 "search needs a .tsr file" -- $T search
 expect search_bad_objective 2 "energy, cycles or edp" -- $T search $ST --objective x
