@@ -73,6 +73,9 @@ typedef struct Hw {
 	const LoopNest *ln;
 	int np;
 	HwPart part[HW_MAXP];
+	Part split[HW_MAXP];             /* the pieces of spatial parts split
+	                                    so that a per-PE fill serves
+	                                    HW_PORTS of their lanes at once */
 	long npe;                        /* PEs built (the used slots) */
 	int nbuf;
 	HwBuf buf[MAX_BUFFERS];          /* in ln->buf order */

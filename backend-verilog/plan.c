@@ -572,6 +572,31 @@ static int output_plain(const Layer *l)
 	return 1;
 }
 
+/* A spatial part of more lanes than a per-PE fill serves at once
+ * (HW_PORTS) whose tensor's per-PE buffer is filled from a shared one
+ * is built as two: f lanes, served at once, and the rest walked in turn.
+ * f: the largest divisor of its extent up to HW_PORTS (0: not split). */
+static long lane_piece(const LoopNest *ln, const Part *p)
+{
+	const Arch *A = ln->arch;
+	if (p->extent <= HW_PORTS)
+		return 0;
+	int fed = 0;
+	for (int t = 0; t < NTENSORS && !fed; t++) {
+		const Tensor *T = &ln->layer->t[t];
+		if (ln->nholders[t] < 2 ||
+		    !A->level[ln->buf[ln->holder[t][0]].level].per_pe ||
+		    A->level[ln->buf[ln->holder[t][1]].level].per_pe)
+			continue;
+		for (int r = 0; r < T->rank; r++)
+			fed |= T->idx[r].coef[p->dim] != 0;
+	}
+	for (long f = HW_PORTS; fed && f > 1; f--)
+		if (p->extent % f == 0)
+			return f;
+	return 0;
+}
+
 int hw_plan(const LoopNest *ln, Hw *hw, char *err, size_t errlen)
 {
 	memset(hw, 0, sizeof *hw);
@@ -594,20 +619,37 @@ int hw_plan(const LoopNest *ln, Hw *hw, char *err, size_t errlen)
 	}
 	/* parts, PE index weights */
 	long pe = 1;
+	int nsplit = 0, nparts = 0;
+	for (int i = 0; i < ln->nloops; i++)
+		nparts += ln->loop[i].nparts;
 	for (int i = ln->nloops - 1; i >= 0; i--) {
 		const Loop *l = &ln->loop[i];
 		if (l->kind == LOOP_SERIAL)
 			return fail(err, errlen, "a serial loop inside the accelerator");
 		for (int q = 0; q < l->nparts; q++) {
-			ASSERT(hw->np < HW_MAXP);
-			HwPart *P = &hw->part[hw->np++];
-			P->p = &l->part[q];
-			P->loop = i;
-			P->spatial = l->kind == LOOP_SPATIAL;
-			P->width = hw_bits(P->p->extent);
-			if (P->spatial) {
-				P->sdiv = pe;
-				pe *= P->p->extent;
+			const Part *pp = &l->part[q];
+			long f = l->kind == LOOP_SPATIAL && nparts + nsplit < HW_MAXP
+			         ? lane_piece(ln, pp) : 0;
+			for (int piece = 0; piece < (f ? 2 : 1); piece++) {
+				ASSERT(hw->np < HW_MAXP);
+				HwPart *P = &hw->part[hw->np++];
+				P->p = pp;
+				if (f) {   /* the lanes served at once, then the rest */
+					Part *s = &hw->split[nsplit++];
+					*s = *pp;
+					s->extent = piece ? pp->extent / f : f;
+					s->stride = piece ? pp->stride * f : pp->stride;
+					for (int g = 0; g < s->nguards; g++)
+						s->gstride[g] *= piece ? f : 1;
+					P->p = s;
+				}
+				P->loop = i;
+				P->spatial = l->kind == LOOP_SPATIAL;
+				P->width = hw_bits(P->p->extent);
+				if (P->spatial) {
+					P->sdiv = pe;
+					pe *= P->p->extent;
+				}
 			}
 		}
 	}

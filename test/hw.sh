@@ -23,6 +23,8 @@
 #                         long as dram_slots.tsr's (the same design
 #                         without double_buffer()); prefetch_unbanked.tsr
 #                         prefetches into one memory
+#   split lanes           lanes_split.tsr fills 16 PEs' register files
+#                         a cycle (9 cycles a refill of 128 words)
 #   cycles by state       the quickstart's --json: its cycles by state
 #                         add up to its cycles, steps to compute cycles
 #   clean RTL             verilator --lint-only -Wall, Icarus and yosys
@@ -171,6 +173,14 @@ if $T verilog test/hw/prefetch_unbanked.tsr -o $OUT/pre >/dev/null 2>&1 &&
 	! grep -q 'banked by lane' $OUT/pre/tessera_top.v; then
 	ok hw/prefetch/unbanked
 else bad hw/prefetch/unbanked "no prefetching engine, or banks"; fi
+
+# Lanes split: test/hw/lanes_split.tsr's 32 PEs each take 4 weights at
+# a refill, 16 PEs at once: 8 cycles and one to end, where 32 PEs one at
+# a time would take 129 (and more than 16 at once does not exist).
+r=$($T sim test/hw/lanes_split.tsr 2>/dev/null |
+	awk '$1 == "fill" && $2 == "W@RF" { print $3 / $6 }')
+if [ "$r" = 9 ]; then ok hw/lanes_split/sixteen_at_once
+else bad hw/lanes_split/sixteen_at_once "W@RF fill: '$r' cycles a refill, not 9"; fi
 
 # The JSON of a simulation: valid, and its cycles by state (steps, the
 # flush after them, every job, the end) add up to its cycles; a job has
