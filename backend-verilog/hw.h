@@ -100,6 +100,9 @@ typedef struct Hw {
 /* 1 and a filled plan, or 0 with a message when the RTL cannot build
  * this schedule yet. */
 int hw_plan(const LoopNest *ln, Hw *hw, char *err, size_t errlen);
+/* walks.c, for the plan: the lanes of spatial part p that a per-PE fill
+ * serves at once when it has more than HW_PORTS (0: p is not split). */
+long hw_lane_piece(const LoopNest *ln, const Part *p);
 void hw_emit(FILE *f, const Hw *hw);
 char *hw_verilog(const Hw *hw, size_t *len);   /* malloc'd */
 int hw_bits(long v);   /* bits to hold 0..v (at least 1) */

@@ -572,31 +572,6 @@ static int output_plain(const Layer *l)
 	return 1;
 }
 
-/* A spatial part of more lanes than a per-PE fill serves at once
- * (HW_PORTS) whose tensor's per-PE buffer is filled from a shared one
- * is built as two: f lanes, served at once, and the rest walked in turn.
- * f: the largest divisor of its extent up to HW_PORTS (0: not split). */
-static long lane_piece(const LoopNest *ln, const Part *p)
-{
-	const Arch *A = ln->arch;
-	if (p->extent <= HW_PORTS)
-		return 0;
-	int fed = 0;
-	for (int t = 0; t < NTENSORS && !fed; t++) {
-		const Tensor *T = &ln->layer->t[t];
-		if (ln->nholders[t] < 2 ||
-		    !A->level[ln->buf[ln->holder[t][0]].level].per_pe ||
-		    A->level[ln->buf[ln->holder[t][1]].level].per_pe)
-			continue;
-		for (int r = 0; r < T->rank; r++)
-			fed |= T->idx[r].coef[p->dim] != 0;
-	}
-	for (long f = HW_PORTS; fed && f > 1; f--)
-		if (p->extent % f == 0)
-			return f;
-	return 0;
-}
-
 int hw_plan(const LoopNest *ln, Hw *hw, char *err, size_t errlen)
 {
 	memset(hw, 0, sizeof *hw);
@@ -629,7 +604,7 @@ int hw_plan(const LoopNest *ln, Hw *hw, char *err, size_t errlen)
 		for (int q = 0; q < l->nparts; q++) {
 			const Part *pp = &l->part[q];
 			long f = l->kind == LOOP_SPATIAL && nparts + nsplit < HW_MAXP
-			         ? lane_piece(ln, pp) : 0;
+			         ? hw_lane_piece(ln, pp) : 0;
 			for (int piece = 0; piece < (f ? 2 : 1); piece++) {
 				ASSERT(hw->np < HW_MAXP);
 				HwPart *P = &hw->part[hw->np++];
