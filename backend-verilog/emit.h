@@ -161,9 +161,11 @@ void sum(Out *o, Namer n, const long *coef, long base);
 void guards_ok(Out *o, Namer n);
 /* Counters of parts `use`, fastest first: the setting after cur's (one
  * the guards allow) into next, and `last` when cur's is the last (part
- * sj steps by `step`). */
+ * sj steps by `step`; stair and stairq, when not NULL: HwBuf.stair's
+ * walk of a window's terms). */
 void odometer(Out *o, const unsigned char *use, Namer cur, Namer next,
-              const char *last, int sj, long step);
+              const char *last, int sj, long step, const unsigned char *stair,
+              const long *stairq);
 /* expr, w bits wide, zero-extended to `to` bits */
 void zext(Out *o, const char *expr, int w, int to);
 /* pe_<t>(u, r): PE index of lane u and rest r of tensor t */

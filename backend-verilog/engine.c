@@ -233,7 +233,7 @@ static void emit_shadow(Out *o, int k)
 	char last[16];
 	snprintf(last, sizeof last, "pl%d", k);
 	odometer(o, use, (Namer){V_PRE, k, 0, 0}, (Namer){V_PRENEXT, k, 0, 0},
-	         last, -1, 1);
+	         last, -1, 1, NULL, NULL);
 	P(o, "\treg pr%d_run;  // issuing the block's reads\n"
 	  "\treg [31:0] po%d;  // its reads in flight\n"
 	  "\treg pfi%d;  // one issued this cycle\n"
@@ -271,7 +271,8 @@ void emit_engine(Out *o, int k)
 	char last[32];
 	snprintf(last, sizeof last, "f%d_last", k);
 	odometer(o, B->eng, (Namer){V_ENG, k, 0, 0}, (Namer){V_ENGNEXT, k, 0, 0}, last,
-	         o->pf[k].slots ? o->pf[k].coord : -1, o->pf[k].slots);
+	         o->pf[k].slots ? o->pf[k].coord : -1, o->pf[k].slots, B->stair,
+	         B->stairq);
 	P(o, "\twire [31:0] e%d_la = ", k);
 	sum(o, (Namer){V_ENG, k, 0, 0}, B->acoef, 0);
 	P(o, ";  // local address\n\twire [31:0] e%d_ln = ", k);

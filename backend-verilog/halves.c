@@ -54,7 +54,7 @@ static void emit_target(Out *o)
 	char last[16];
 	snprintf(last, sizeof last, "tl%d", k);
 	odometer(o, use, (Namer){V_HX, k, 0, 0}, (Namer){V_HN, k, 0, 0}, last,
-	         -1, 1);
+	         -1, 1, NULL, NULL);
 	P(o, "\twire tdeep%d = 1'b0", k);
 	for (int j = 0; j < hw->np; j++)
 		if (use[j] && refill_part(hw, &hw->buf[p], j))

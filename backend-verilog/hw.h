@@ -40,6 +40,13 @@ typedef struct HwBuf {
 	int plevel;         /* the parent's level */
 	unsigned char inb[HW_MAXP];   /* parts of the block (address) */
 	unsigned char eng[HW_MAXP];   /* parts its engine counts through */
+	unsigned char stair[HW_MAXP]; /* 1 + part b where engine part j and
+	                                 b (outer) are a window's two terms
+	                                 (x+fx, s*x+fx): once b moves, j
+	                                 walks only its last stairq[j]
+	                                 values, so each word of the window
+	                                 comes once (0: none) */
+	long stairq[HW_MAXP];         /* b's coefficient over j's */
 	unsigned char mark[HW_MAXP];  /* parts whose change refills it */
 	unsigned char ret[HW_MAXP];   /* output: a nonzero value means the
 	                                 partial sums come back */
@@ -101,8 +108,10 @@ typedef struct Hw {
  * this schedule yet. */
 int hw_plan(const LoopNest *ln, Hw *hw, char *err, size_t errlen);
 /* walks.c, for the plan: the lanes of spatial part p that a per-PE fill
- * serves at once when it has more than HW_PORTS (0: p is not split). */
+ * serves at once when it has more than HW_PORTS (0: p is not split);
+ * buffer B's staircases (HwBuf.stair, stairq). */
 long hw_lane_piece(const LoopNest *ln, const Part *p);
+void hw_plan_stairs(const Hw *hw, HwBuf *B);
 void hw_emit(FILE *f, const Hw *hw);
 char *hw_verilog(const Hw *hw, size_t *len);   /* malloc'd */
 int hw_bits(long v);   /* bits to hold 0..v (at least 1) */

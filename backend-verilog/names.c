@@ -123,7 +123,8 @@ void guards_ok(Out *o, Namer n)
 /* ---- the odometer: counters of parts `use`, fastest first ---- */
 
 void odometer(Out *o, const unsigned char *use, Namer cur, Namer next,
-                     const char *last, int sj, long step)
+              const char *last, int sj, long step, const unsigned char *stair,
+              const long *stairq)
 {
 	const Hw *hw = o->hw;
 	int js[HW_MAXP], n = 0;
@@ -154,6 +155,16 @@ void odometer(Out *o, const unsigned char *use, Namer cur, Namer next,
 		P(o, "%*s%s = 1'b1;\n", n + 2, "", last);
 	for (int i = n - 1; i >= 0; i--)
 		P(o, "%*send\n", i + 2, "");
+	for (int i = 0; stair && i < n; i++)   /* once a window's outer term
+	                                          moves, its inner one starts
+	                                          at its last q values */
+		if (stair[js[i]]) {
+			const char *nx = val(o, next, js[i], a, sizeof a);
+			P(o, "\t\tif (%s != 32'd0 && %s == 32'd0) ",
+			  val(o, next, stair[js[i]] - 1, b, sizeof b), nx);
+			P(o, "%s = 32'd%ld;\n", nx,
+			  hw->part[js[i]].p->extent - stairq[js[i]]);
+		}
 	P(o, "\tend\n");
 }
 

@@ -497,6 +497,8 @@ static int plan_buffers(Hw *hw, char *err, size_t errlen)
 				memset(B->eng, 0, sizeof B->eng);
 				box_coords(hw, B, k);
 			}
+			if (B->dedup)
+				hw_plan_stairs(hw, B);
 			if (B->per_pe && lanes_share(hw, B))
 				return fail(err, errlen, "PEs of different lanes share words "
 				            "of a per-PE buffer within one refill (a window "

@@ -28,7 +28,7 @@ void emit_controller(Out *o)
 		P(o, "\treg [31:0] n%d, nx%d;\n", j, j);
 	}
 	odometer(o, use, (Namer){V_CUR, 0, 0, 0}, (Namer){V_NEXT, 0, 0, 0}, "nlast",
-	         -1, 1);
+	         -1, 1, NULL, NULL);
 	for (int k = 0; k < hw->nbuf; k++) {
 		P(o, "\twire chg%d = 1'b0", k);
 		for (int j = 0; j < hw->np; j++)

@@ -251,10 +251,20 @@ static double walk_at(Walks *wk, int k, const long *val)
 		return w;
 	}
 	int E[HW_MAXP], ne = 0;
-	unsigned char rel[MAX_GUARDS] = {0};
+	unsigned char rel[MAX_GUARDS] = {0}, pair[HW_MAXP] = {0};
 	long gsum[MAX_GUARDS] = {0};
+	double stairs = 1;   /* a window's two terms, never cut, walked as a
+	                        staircase: A + (B - 1) q settings */
 	for (int j = 0; j < hw->np; j++)
-		if (B->eng[j])
+		if (B->stair[j]) {
+			int b = B->stair[j] - 1;
+			pair[j] = pair[b] = 1;
+			stairs *= (double)hw->part[j].p->extent +
+			          (double)(hw->part[b].p->extent - 1) *
+			          (double)B->stairq[j];
+		}
+	for (int j = 0; j < hw->np; j++)
+		if (B->eng[j] && !pair[j])
 			E[ne++] = j;
 	for (int g = 0; g < ln->nguards; g++) {
 		for (int i = 0; i < ne; i++)
@@ -263,7 +273,76 @@ static double walk_at(Walks *wk, int k, const long *val)
 			if (!B->eng[j])
 				gsum[g] += wk->gc[g][j] * val[j];
 	}
-	return walk_rest(wk, k, E, ne, 0, rel, gsum);
+	return stairs * walk_rest(wk, k, E, ne, 0, rel, gsum);
+}
+
+/* The words a walk of shared buffer k's engine reads at a refill whose
+ * counters are val: its settings as walk_at goes through them (the
+ * window's staircases included, outer parts first), each local address
+ * once; seen[] holds the mark of the walk that last read each word. */
+typedef struct Reads {
+	Walks *wk;
+	const HwBuf *B;
+	int E[HW_MAXP], ne;
+	unsigned char rel[MAX_GUARDS];
+	long gsum[MAX_GUARDS], v[HW_MAXP];
+	unsigned *seen, mark;
+	double n;
+} Reads;
+
+static void reads_rest(Reads *rd, int i, long la)
+{
+	if (i == rd->ne) {
+		if (rd->seen[la] != rd->mark) {
+			rd->seen[la] = rd->mark;
+			rd->n += 1;
+		}
+		return;
+	}
+	const LoopNest *ln = rd->wk->o->hw->ln;
+	const HwBuf *B = rd->B;
+	int j = rd->E[i];
+	long e = rd->wk->o->hw->part[j].p->extent, lo = 0;
+	if (B->stair[j] && rd->v[B->stair[j] - 1] != 0)
+		lo = e - B->stairq[j];
+	for (long v = lo; v < e; v++) {
+		int ok = 1;
+		for (int g = 0; g < ln->nguards && ok; g++)
+			ok = !rd->rel[g] || rd->gsum[g] + rd->wk->gc[g][j] * v <
+			                    ln->guard[g].limit;
+		if (!ok)
+			break;   /* the guards only grow with the counters */
+		rd->wk->work++;
+		for (int g = 0; g < ln->nguards; g++)
+			rd->gsum[g] += rd->wk->gc[g][j] * v;
+		rd->v[j] = v;
+		reads_rest(rd, i + 1, la + B->acoef[j] * v);
+		for (int g = 0; g < ln->nguards; g++)
+			rd->gsum[g] -= rd->wk->gc[g][j] * v;
+	}
+	rd->v[j] = 0;
+}
+
+static double walk_reads(Walks *wk, int k, const long *val, unsigned *seen,
+                         unsigned mark)
+{
+	const Hw *hw = wk->o->hw;
+	const LoopNest *ln = hw->ln;
+	Reads rd = {.wk = wk, .B = &hw->buf[k], .seen = seen, .mark = mark};
+	for (int j = hw->np - 1; j >= 0; j--)   /* outer first: a staircase's
+	                                           outer term, then its inner */
+		if (rd.B->eng[j])
+			rd.E[rd.ne++] = j;
+	for (int g = 0; g < ln->nguards; g++) {
+		for (int i = 0; i < rd.ne; i++)
+			rd.rel[g] |= wk->gc[g][rd.E[i]] != 0 &&
+			             !ln->guard[g].trivial;
+		for (int j = 0; rd.rel[g] && j < hw->np; j++)
+			if (!rd.B->eng[j])
+				rd.gsum[g] += wk->gc[g][j] * val[j];
+	}
+	reads_rest(&rd, 0, 0);
+	return rd.n;
 }
 
 /* ---- the sequencer, block by block ---- */
@@ -276,9 +355,8 @@ typedef struct Timer {
 	double plat;                    /* from a prefetch's last read to
 	                                   the end of a job waiting for it */
 	int dram[MAX_BUFFERS];          /* filled from DRAM by its jobs */
-	double reads[MAX_BUFFERS];      /* its DRAM reads per refill, where a
-	                                   window's repeats are walked without
-	                                   a read (on average; else 0) */
+	unsigned *seen, mark;           /* walk_reads' marks, a word each
+	                                   of the largest such buffer */
 	double now;                     /* cycles so far */
 	/* a prefetched buffer: its fetch's reads left, when its last answer
 	 * is in; the blocks ahead, to its next refill */
@@ -386,7 +464,9 @@ static void jobs(Timer *tm, const Block *b, const Block *pb, int cut,
 			busy = tm->dram[k] ? ret * w : 0;
 		} else {
 			c = w + 1;
-			busy = !tm->dram[k] ? 0 : tm->reads[k] > 0 ? tm->reads[k] : w;
+			busy = !tm->dram[k] ? 0 : !B->dedup ? w
+			     : walk_reads(&tm->wk, k, b->val, tm->seen,
+			                  ++tm->mark);
 		}
 		if (!d && B->parent >= 0 && ready[B->parent] > tm->now)
 			c += ready[B->parent] - tm->now;   /* its parent's answers */
@@ -486,18 +566,16 @@ int hw_timing(const Hw *hw, HwTime *t, long budget)
 	 * its count of reads in flight a cycle later, and the job sees it
 	 * in the cycle it ends */
 	tm->plat = 1 + (tm->lat > 1 ? tm->lat : 1);
-	Counter *c = counter_new(ln);
+	long most = 0;   /* walk_reads' words */
 	for (int k = 0; k < hw->nbuf; k++) {
 		const HwBuf *B = &hw->buf[k];
 		tm->dram[k] = !B->per_pe && B->parent < 0 && !o.pre[k];
-		if (tm->dram[k] && B->dedup && B->t != T_OUT) {
-			unsigned char mark[MAX_LOOPS];
-			mark_events(ln, B->t, B->b->at, mark);
-			tm->reads[k] = (double)count_words(c, B->t, mark) /
-			               (double)count_events(c, mark);
-		}
+		if (tm->dram[k] && B->dedup && B->words > most)
+			most = B->words;
 	}
-	counter_free(c);
+	tm->seen = calloc((size_t)most + 1, sizeof *tm->seen);
+	if (!tm->seen)
+		die_oom("timing the hardware");
 	memset(t, 0, sizeof *t);
 	t->njobs = o.njobs;
 	for (int i = 0; i < o.njobs; i++) {
@@ -524,6 +602,7 @@ int hw_timing(const Hw *hw, HwTime *t, long budget)
 	steps(tm, &cur);
 	while (blocks_next(&bl, &nx)) {
 		if (budget > 0 && tm->wk.work > budget) {
+			free(tm->seen);
 			free(tm);
 			memset(t, 0, sizeof *t);
 			return 0;
@@ -547,6 +626,7 @@ int hw_timing(const Hw *hw, HwTime *t, long budget)
 	for (int i = 0; i < t->njobs; i++)
 		total += t->job[i];
 	t->cycles = (long)(total + 0.5);
+	free(tm->seen);
 	free(tm);
 	return 1;
 }

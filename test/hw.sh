@@ -25,6 +25,8 @@
 #                         prefetches into one memory
 #   split lanes           lanes_split.tsr fills 16 PEs' register files
 #                         a cycle (9 cycles a refill of 128 words)
+#   window staircase      window_stair.tsr fills a 10-word window of 24
+#                         settings in 11 cycles a refill
 #   cycles by state       the quickstart's --json: its cycles by state
 #                         add up to its cycles, steps to compute cycles
 #   clean RTL             verilator --lint-only -Wall, Icarus and yosys
@@ -181,6 +183,15 @@ r=$($T sim test/hw/lanes_split.tsr 2>/dev/null |
 	awk '$1 == "fill" && $2 == "W@RF" { print $3 / $6 }')
 if [ "$r" = 9 ]; then ok hw/lanes_split/sixteen_at_once
 else bad hw/lanes_split/sixteen_at_once "W@RF fill: '$r' cycles a refill, not 9"; fi
+
+# A window's two terms walked as a staircase: test/hw/window_stair.tsr's
+# input register files take 10 words of 24 settings a refill, in 10
+# cycles and one to end (not 25, nor fewer than its words).
+r=$($T sim test/hw/window_stair.tsr 2>/dev/null |
+	awk '$1 == "fill" && $2 == "I@RF" { print $3 / $6 }')
+if [ "$r" = 11 ]; then ok hw/window_stair/each_word_once
+else bad hw/window_stair/each_word_once "I@RF: '$r' cycles a refill, not 11"
+fi
 
 # The JSON of a simulation: valid, and its cycles by state (steps, the
 # flush after them, every job, the end) add up to its cycles; a job has
