@@ -62,7 +62,9 @@ void hw_plan_stairs(const Hw *hw, HwBuf *B)
 		for (int j = 0; j < hw->np; j++) {
 			if (!c[j])
 				continue;
-			if (B->eng[j] && !hw->part[j].spatial && uncut(hw, j))
+			if (B->eng[j] && (!hw->part[j].spatial || !B->per_pe) &&
+			    uncut(hw, j))   /* a per-PE buffer's lanes: not its
+			                       words */
 				js[n++] = j;
 			else if (B->eng[j])
 				other = 1;

@@ -26,7 +26,8 @@
 #   split lanes           lanes_split.tsr fills 16 PEs' register files
 #                         a cycle (9 cycles a refill of 128 words)
 #   window staircase      window_stair.tsr fills a 10-word window of 24
-#                         settings in 11 cycles a refill
+#                         settings in 11 cycles a refill, and
+#                         window_stair_strided.tsr 17 words in 18
 #   cycles by state       the quickstart's --json: its cycles by state
 #                         add up to its cycles, steps to compute cycles
 #   clean RTL             verilator --lint-only -Wall, Icarus and yosys
@@ -192,6 +193,11 @@ r=$($T sim test/hw/window_stair.tsr 2>/dev/null |
 if [ "$r" = 11 ]; then ok hw/window_stair/each_word_once
 else bad hw/window_stair/each_word_once "I@RF: '$r' cycles a refill, not 11"
 fi
+# ... and at stride 2 (2*x+fx): 17 words of 24 settings, in 18 cycles
+r=$($T sim test/hw/window_stair_strided.tsr 2>/dev/null |
+	awk '$1 == "fill" && $2 == "I@RF" { print $3 / $6 }')
+if [ "$r" = 18 ]; then ok hw/window_stair/strided
+else bad hw/window_stair/strided "I@RF: '$r' cycles a refill, not 18"; fi
 
 # The JSON of a simulation: valid, and its cycles by state (steps, the
 # flush after them, every job, the end) add up to its cycles; a job has
