@@ -585,6 +585,18 @@ int hw_plan(const LoopNest *ln, Hw *hw, char *err, size_t errlen)
 	if (!output_plain(L))
 		return fail(err, errlen, "the output's indices must each be one "
 		            "loop alone");
+	for (int lv = 0; lv < ln->arch->nlevels; lv++) {
+		const Level *A = &ln->arch->level[lv];
+		if (A->offchip || (!A->bandwidth && !A->latency))
+			continue;
+		snprintf(err, errlen, "level %s (line %d) states a %s: the RTL "
+		         "builds an on-chip level with a port for every lane and "
+		         "engine and a read of one cycle, which the model then "
+		         "times; remove `bandwidth` and `latency` from on-chip "
+		         "levels to build it", A->name, A->loc.line,
+		         A->bandwidth ? "bandwidth" : "latency");
+		return 0;
+	}
 	for (int t = 0; t < NTENSORS; t++) {
 		hw->bits[t] = L->t[t].type.bits;
 		if (hw->bits[t] > hw->dw)

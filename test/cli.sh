@@ -231,6 +231,14 @@ expect net_unmapped_rest 1 "^fc1  *fc  *1  *603979776  *[0-9]" -- \
 expect net_compare 0 "^examples/taxonomy/nk.tsr  *[0-9.]*  *[0-9.]*  *[0-9]*  *[0-9.]*% 3/3" -- \
 	$T model --network $NET $CK examples/taxonomy/nk.tsr
 
+# An on-chip level with a stated bandwidth or latency is not what the
+# RTL builds: verilog refuses it, naming the level and its line.
+expect verilog_onchip_bandwidth 1 "level GB (line 16) states a bandwidth" -- \
+	$T verilog test/model/port_bound.tsr
+printf 'layer l {\n  K=4 C=8\n  O(k) += I(c) * W(k,c)\n}\nschedule {\n  O.reorder(k, c).unroll(k).accelerate(c)\n}\narch a {\n  pe_array 4\n  level GB size 1 KB latency 2\n  level DRAM offchip\n}\n' >$OUT/onchip_latency.tsr
+expect verilog_onchip_latency 1 "level GB (line 10) states a latency" -- \
+	$T verilog $OUT/onchip_latency.tsr
+
 # A layer whose hardware has too many blocks to time in `model`: the
 # generic rules' cycles, said so; one that has few: the hardware's.
 expect model_many_blocks 0 "too many blocks to time the hardware" -- \
