@@ -52,7 +52,7 @@ static int is_network_file(Arena *a, const char *path)
 
 static int compile(Arena *a, const Opts *o, Program *p, LoopNest *ln);
 
-static void hardware_cycles(const LoopNest *ln, Model *m);
+static void network_cycles(const LoopNest *ln, Model *m);
 
 /* tessera model --network NET FILE...: each dataflow FILE over every
  * layer of NET; exit 1 when a file has an error or a layer does not map
@@ -93,7 +93,7 @@ static int cmd_network(Arena *a, const Opts *o)
 		}
 		NetResult *res = arena_alloc(a, sizeof *res * (size_t)net.nlayers);
 		if (!network_eval(a, &net, p, ln, res, &tots[k],
-		                  hardware_cycles)) {
+		                  network_cycles)) {
 			fprintf(stderr, "tessera: %d of %d layers of %s did not map "
 			        "under %s\n", tots[k].unmapped, net.nlayers, net.name,
 			        files[k]);
@@ -250,16 +250,16 @@ static int cmd_run(const Opts *o, const LoopNest *ln)
 /* When the backend builds the schedule, the model's cycles are those of
  * its hardware (backend-verilog/timing.c), which `tessera sim` checks;
  * otherwise those of the generic rules.  So that `model` stays quick,
- * it times at most HW_TIMING_QUICK settings of blocks and walks (a few
- * seconds); past that, the generic rules, and it says so. */
-static void hardware_cycles(const LoopNest *ln, Model *m)
+ * it times at most `budget` settings of blocks and walks; past that,
+ * the generic rules, and it says so. */
+static void timed_cycles(const LoopNest *ln, Model *m, long budget)
 {
 	static Hw hw;
 	char err[512];
 	if (!hw_plan(ln, &hw, err, sizeof err))
 		return;
 	HwTime ht;
-	if (!hw_timing(&hw, &ht, HW_TIMING_QUICK)) {
+	if (!hw_timing(&hw, &ht, budget)) {
 		m->hw_cycles = -1;
 		return;
 	}
@@ -268,6 +268,18 @@ static void hardware_cycles(const LoopNest *ln, Model *m)
 	m->cycles = ht.cycles;
 	m->stall_cycles = m->cycles - m->compute_cycles;
 	m->utilization = (double)m->macs / ((double)m->pes * (double)m->cycles);
+}
+
+/* One layer: a fraction of a second at most. */
+static void hardware_cycles(const LoopNest *ln, Model *m)
+{
+	timed_cycles(ln, m, HW_TIMING_QUICK);
+}
+
+/* A layer of a network, of which there are many: an eighth of that. */
+static void network_cycles(const LoopNest *ln, Model *m)
+{
+	timed_cycles(ln, m, HW_TIMING_QUICK / 8);
 }
 
 static int cmd_model(const Opts *o, const LoopNest *ln)

@@ -130,10 +130,11 @@ typedef struct HwTime {
 	double job[2 * MAX_BUFFERS], runs[2 * MAX_BUFFERS];
 	long cycles;        /* their sum */
 } HwTime;
-/* 0 (and *t zero) when working them out would go through more than
- * `budget` block and walk settings (0: no bound); else 1. */
+/* 0 (and *t zero) when working them out would cost more than `budget`
+ * units (a unit for each setting a walk lists, eight for each block and
+ * each walk; 0: no bound); else 1. */
 int hw_timing(const Hw *hw, HwTime *t, long budget);
-/* The budget of a quick answer (`model`, `search`): a few seconds. */
+/* The budget of a quick answer (`model`, `search`): under a second. */
 enum { HW_TIMING_QUICK = 1 << 25 };
 
 enum { HW_PORTS = 16 }; /* most lanes an engine serves at once */

@@ -51,7 +51,7 @@ typedef struct Blocks {
 	long gpart[MAX_GUARDS]; /* their share of each guard's sum */
 	long val[HW_MAXP];      /* the temporal parts' values */
 	int edge_inside;        /* a loop inside R can be cut short */
-	long *work;             /* settings gone through (timing's cost) */
+	long *work;             /* timing's cost so far (Walks.work) */
 } Blocks;
 
 static int event_loop(const LoopNest *ln, int l, int R)
@@ -116,7 +116,7 @@ static int blocks_next(Blocks *bl, Block *b)
 	memset(b->in, 0, sizeof b->in);
 	memset(b->ret, 0, sizeof b->ret);
 	b->first = 0;
-	*bl->work += 1;
+	*bl->work += 8;
 	if (!bl->started) {
 		bl->started = 1;
 		b->first = 1;
@@ -173,7 +173,8 @@ static int blocks_next(Blocks *bl, Block *b)
 typedef struct Walks {
 	const Out *o;
 	long gc[MAX_GUARDS][HW_MAXP];
-	long work;              /* settings gone through, blocks and walks */
+	long work;              /* its cost: a unit a setting a walk lists,
+	                           eight a block and a walk */
 } Walks;
 
 /* The settings of buffer k's engine parts from i on that its guards
@@ -212,6 +213,7 @@ static double walk_rest(Walks *wk, int k, const int *E, int ne, int i,
  * coordinate moves G words a cycle. */
 static double walk_at(Walks *wk, int k, const long *val)
 {
+	wk->work += 8;   /* its own cost, beside the settings it lists */
 	const Out *o = wk->o;
 	const Hw *hw = o->hw;
 	const LoopNest *ln = hw->ln;

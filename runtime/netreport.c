@@ -64,6 +64,14 @@ void netreport_table(FILE *f, const Network *net, const char *dataflow,
 	fprintf(f, "(totals count each layer `repeat` times; energy %.3f uJ "
 	        "without MACs, %.4f pJ/MAC)\n", (tot->energy - tot->e_mac) / 1e6,
 	        tot->macs ? (tot->energy - tot->e_mac) / (double)tot->macs : 0);
+	int timed = 0, mapped = 0;
+	for (int i = 0; i < net->nlayers; i++) {
+		mapped += res[i].mapped;
+		timed += res[i].mapped && res[i].m.hw_cycles > 0;
+	}
+	fprintf(f, "(cycles: the timing of the hardware tessera builds for %d of "
+	        "the %d mapped layers, the generic rules for the others: "
+	        "docs/model.md)\n", timed, mapped);
 	if (tot->unmapped) {
 		fprintf(f, "\n%d of %d layers did not map; the totals above leave "
 		        "them out (%ld of %ld MACs):\n", tot->unmapped, net->nlayers,
