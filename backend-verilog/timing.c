@@ -175,6 +175,8 @@ typedef struct Walks {
 	long gc[MAX_GUARDS][HW_MAXP];
 	long work;              /* its cost: a unit a setting a walk lists,
 	                           eight a block and a walk */
+	double same[MAX_BUFFERS];   /* a walk no edge tile changes, once
+	                               worked out (0: not yet, or it varies) */
 } Walks;
 
 /* The settings of buffer k's engine parts from i on that its guards
@@ -214,6 +216,8 @@ static double walk_rest(Walks *wk, int k, const int *E, int ne, int i,
 static double walk_at(Walks *wk, int k, const long *val)
 {
 	wk->work += 8;   /* its own cost, beside the settings it lists */
+	if (wk->same[k] > 0)
+		return wk->same[k];
 	const Out *o = wk->o;
 	const Hw *hw = o->hw;
 	const LoopNest *ln = hw->ln;
@@ -250,6 +254,8 @@ static double walk_at(Walks *wk, int k, const long *val)
 			w *= G && i == o->pf[k].coord ? (double)((n + G - 1) / G)
 			                               : (double)n;
 		}
+		if (!B->cut)
+			wk->same[k] = w;
 		return w;
 	}
 	int E[HW_MAXP], ne = 0;
@@ -275,7 +281,13 @@ static double walk_at(Walks *wk, int k, const long *val)
 			if (!B->eng[j])
 				gsum[g] += wk->gc[g][j] * val[j];
 	}
-	return stairs * walk_rest(wk, k, E, ne, 0, rel, gsum);
+	double w = stairs * walk_rest(wk, k, E, ne, 0, rel, gsum);
+	int varies = 0;
+	for (int g = 0; g < ln->nguards; g++)
+		varies |= rel[g];
+	if (!varies)
+		wk->same[k] = w;
+	return w;
 }
 
 /* The words a walk of shared buffer k's engine reads at a refill whose
