@@ -254,18 +254,15 @@ static int cmd_run(const Opts *o, const LoopNest *ln)
  * the generic rules, and it says so. */
 static void timed_cycles(const LoopNest *ln, Model *m, long budget)
 {
-	static Hw hw;
-	char err[512];
-	if (!hw_plan(ln, &hw, err, sizeof err))
-		return;
-	HwTime ht;
-	if (!hw_timing(&hw, &ht, budget)) {
-		m->hw_cycles = -1;
+	long c = hw_cycles_of(ln, budget);
+	if (c < 0) {   /* not built: the generic rules; too long: say so */
+		if (c == -2)
+			m->hw_cycles = -1;
 		return;
 	}
 	m->generic_cycles = m->cycles;
 	m->hw_cycles = 1;
-	m->cycles = ht.cycles;
+	m->cycles = c;
 	m->stall_cycles = m->cycles - m->compute_cycles;
 	m->utilization = (double)m->macs / ((double)m->pes * (double)m->cycles);
 }

@@ -136,6 +136,10 @@ typedef struct HwTime {
 int hw_timing(const Hw *hw, HwTime *t, long budget);
 /* The budget of a quick answer (`model`, `search`): under a second. */
 enum { HW_TIMING_QUICK = 1 << 25 };
+/* The cycles of the hardware the backend builds for ln (hw_plan, then
+ * hw_timing within budget): -1 where it does not build it, -2 where
+ * timing it would cost more than budget. */
+long hw_cycles_of(const LoopNest *ln, long budget);
 
 enum { HW_PORTS = 16 }; /* most lanes an engine serves at once */
 

@@ -644,3 +644,13 @@ int hw_timing(const Hw *hw, HwTime *t, long budget)
 	free(tm);
 	return 1;
 }
+
+long hw_cycles_of(const LoopNest *ln, long budget)
+{
+	static _Thread_local Hw hw;
+	char why[512];
+	HwTime t;
+	if (!hw_plan(ln, &hw, why, sizeof why))
+		return -1;
+	return hw_timing(&hw, &t, budget) ? t.cycles : -2;
+}

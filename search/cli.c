@@ -270,19 +270,6 @@ static const char *obj_name(Objective o)
 	return o == OBJ_CYCLES ? "cycles" : o == OBJ_EDP ? "edp" : "energy";
 }
 
-/* The cycles of the hardware `tessera verilog` builds for the nest, as
- * `tessera model` gives them; -1 where it does not build it, -2 where
- * it has too many blocks to time quickly. */
-static long hardware_cycles(const LoopNest *ln)
-{
-	static Hw hw;
-	char why[512];
-	HwTime t;
-	if (!hw_plan(ln, &hw, why, sizeof why))
-		return -1;
-	return hw_timing(&hw, &t, HW_TIMING_QUICK) ? t.cycles : -2;
-}
-
 /* The result re-read and modelled: it must give the search's figures. */
 static int report(const Cli *cl, const SCtx *c, const SResult *r,
                   const Model *start, long start_hw, const char *hier)
@@ -305,7 +292,7 @@ static int report(const Cli *cl, const SCtx *c, const SResult *r,
 	}
 	dataflow_name(df, sizeof df, c, &r->best);
 	double rate = r->seconds > 0 ? r->evaluated / r->seconds : 0;
-	long hwc = hardware_cycles(ln);
+	long hwc = hw_cycles_of(ln, HW_TIMING_QUICK);
 	if (cl->json) {
 		printf("{\n  \"search\": { \"objective\": \"%s\", \"evaluated\": %ld, "
 		       "\"pruned\": %ld, \"jobs\": %d, \"seconds\": %.3f, "
@@ -648,7 +635,8 @@ int search_main(int argc, char **argv)
 		arena_free(ar);
 		return EXIT_USER;
 	}
-	rc = report(&cl, &c, &r, sp, sp ? hardware_cycles(ln) : -1, NULL);
+	rc = report(&cl, &c, &r, sp, sp ? hw_cycles_of(ln, HW_TIMING_QUICK) : -1,
+	            NULL);
 	if (!rc && cl.out) {
 		char note[512], df[32];
 		dataflow_name(df, sizeof df, &c, &r.best);
