@@ -141,6 +141,7 @@ enum { HW_TIMING_QUICK = 1 << 25 };
  * timing it would cost more than budget. */
 long hw_cycles_of(const LoopNest *ln, long budget);
 
-enum { HW_PORTS = 16 }; /* most lanes an engine serves at once */
+enum { HW_PORTS = ONCHIP_LANES }; /* most lanes an engine serves at once
+                                     (the model charges so) */
 
 #endif

@@ -140,12 +140,24 @@ static void count_output(Counter *c, const LoopNest *ln, Model *m)
 /* Cycles the transfers of a buffer take at its parent level P: each
  * refill moves its words at the parent's bandwidth (at least one cycle)
  * and waits the parent's latency.  For a per-PE parent every PE moves
- * its own share at once. */
-static double transfer_cycles(const Level *P, const Model *m, int t, int h)
+ * its own share at once.  An on-chip parent that states no bandwidth
+ * moves what the backend builds: an engine per buffer, a word a cycle
+ * (in every PE at once from a per-PE level), or from a shared level
+ * into per-PE buffers a word for each of up to ONCHIP_LANES PEs (the
+ * words counted once at the parent). */
+static double transfer_cycles(const Arch *a, const XferChain *ch,
+                              const Model *m, int t, int h)
 {
+	const Level *P = &a->level[ch->parent[h]];
 	double words = (double)m->xfer_words[t][h];
 	double events = (double)m->xfer_events[t][h];
 	double bw = (double)P->bandwidth * (P->per_pe ? (double)m->pes_used : 1);
+	if (!P->bandwidth && !P->offchip) {
+		double pes = (double)m->pes_used;
+		bw = P->per_pe ? pes
+		   : !a->level[ch->level[h]].per_pe ? 1
+		   : pes < ONCHIP_LANES ? pes : ONCHIP_LANES;
+	}
 	double move = bw > 0 ? words / bw : 0;
 	if (bw > 0 && move < events)
 		move = events;
@@ -168,8 +180,7 @@ void model_time(const Arch *a, const XferChain ch[NTENSORS], Model *m)
 	double compute = (double)m->compute_cycles, stall = 0;
 	for (int t = 0; t < NTENSORS; t++)
 		for (int h = 0; h < ch[t].n; h++) {
-			double cyc = transfer_cycles(&a->level[ch[t].parent[h]], m, t,
-			                             h);
+			double cyc = transfer_cycles(a, &ch[t], m, t, h);
 			double events = (double)m->xfer_events[t][h];
 			if (!ch[t].dbl[h]) {
 				stall += cyc;
@@ -262,6 +273,7 @@ void model_finish(const LoopNest *ln, Model *m)
 		ch[t].n = ln->nholders[t];
 		for (int h = 0; h < ch[t].n; h++) {
 			ch[t].parent[h] = holder_level(ln, t, h + 1);
+			ch[t].level[h] = holder_level(ln, t, h);
 			ch[t].dbl[h] = ln->buf[ln->holder[t][h]].double_buffered != 0;
 		}
 	}

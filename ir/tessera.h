@@ -148,7 +148,9 @@ typedef struct Level {
 	int pj_given;      /* 1: set by the user; 2: the built-in baseline's
 	                      figure, replaced when the file gives a table;
 	                      0: from the table by size */
-	long bandwidth;    /* words per cycle to the level inside (0: unbounded) */
+	long bandwidth;    /* words per cycle to the level inside (0: off
+	                      chip unbounded, on chip what the backend
+	                      builds: ir/model.c, transfer_cycles) */
 	long latency;      /* cycles from request to first word */
 } Level;
 
@@ -422,10 +424,14 @@ int model_eval(const LoopNest *ln, Model *m, int brute);
 int model_walk(const LoopNest *ln, Model *m, char *err, size_t errlen);
 void model_finish(const LoopNest *ln, Model *m);  /* cycles, then account */
 void model_account(const LoopNest *ln, Model *m);
+/* Most PEs a shared level's port serves a word each in one cycle, as the
+ * backend builds it (an engine's parallel lanes, backend-verilog/hw.h). */
+enum { ONCHIP_LANES = 16 };
 /* What the timing needs of each tensor's buffer chain, innermost first. */
 typedef struct XferChain {
 	int n;                          /* buffers of the tensor */
 	int parent[MAX_LEVELS];         /* the level each refills from */
+	int level[MAX_LEVELS];          /* the level each is in */
 	unsigned char dbl[MAX_LEVELS];  /* double-buffered */
 } XferChain;
 void model_time(const Arch *a, const XferChain ch[NTENSORS], Model *m);

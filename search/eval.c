@@ -347,6 +347,7 @@ void spoint_eval(const SCtx *c, const SPoint *p, const SNest *s,
 		xc[t].n = ch[t].n;
 		for (int h = 0; h < ch[t].n; h++) {
 			xc[t].parent[h] = ch[t].level[h + 1];
+			xc[t].level[h] = ch[t].level[h];
 			xc[t].dbl[h] = p->dbl != 0;
 		}
 	}

@@ -236,7 +236,15 @@ int hier_run(const Layer *l, const Arch *base, const HierOpts *h,
 				order[j] = order[j - 1];
 				order[j - 1] = t;
 			}
-		for (int i = 0; i < n && i < h->refine; i++)
+		int refine = h->refine;
+		if (!n) {   /* none meets the constraints without bypassing (the
+		               cycles of the file's architecture, say): every
+		               candidate is searched with it */
+			for (int k = 0; k < r->ncand; k++)
+				order[n++] = k;
+			refine = n;
+		}
+		for (int i = 0; i < n && i < refine; i++)
 			try_cand(l, r, order[i], o, 1);
 	}
 	if (so->progress)
