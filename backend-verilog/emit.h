@@ -19,16 +19,21 @@ typedef struct Out {
 	int dslots;         /* DRAM words a request moves, at most (pfill_plan) */
 	int wslots;         /* the same for writes: an output drained a word
 	                       per bank (0: none is) */
-	struct OutSlots {   /* per buffer: filled (an output: and drained) a
-	                       word per bank a cycle, or (wide) `slots`
-	                       consecutive words of one memory a cycle */
+	struct OutSlots {   /* per buffer: filled (an output: and drained)
+	                       `slots` words a cycle, a word per bank, or
+	                       (wide) through a port a slot */
 		int slots;      /* words a cycle (0: one) */
-		int wide;       /* one memory with a write port per slot */
+		int wide;       /* the slots' words in one memory (or, banks,
+		                   the group's bank), a write port (an output:
+		                   and a read port) each, lstride words apart */
 		int coord;      /* the engine's bank coordinate: a part, or (box
 		                   walks) an index position */
-		long nb, size;  /* banks, words a bank (wide: 0, 0) */
+		long nb, size;  /* banks, words a bank (one memory: 0, 0) */
 		long ext;       /* the coordinate's values (its slots end there) */
 		long bstride;   /* banks from one slot's word to the next */
+		long lstride;   /* wide: words of the memory from one slot's word
+		                   to the next (prime to `slots`: each slot in
+		                   its own bank of `slots` interleaved ones) */
 		long dstride;   /* DRAM words from one slot's word to the next */
 	} pf[MAX_BUFFERS];
 	int pre[MAX_BUFFERS]; /* double-buffered: the next block is fetched

@@ -83,8 +83,11 @@ static void emit_slots(Out *o, int k)
 	  o->pf[k].coord, k, "e", k, B->box ? "q" : "", o->pf[k].coord, G - 1, k);
 	slot_terms(o, k, NULL, 0);
 	P(o, ", 1'b1};  // slots that hold a word\n\twire [31:0] e%d_bc = 32'd0", k);
+	if (sz && o->pf[k].wide)   /* the slots in one bank: its address's */
+		P(o, " + {%d'd0, bank%d(e%d_la[%d:0])}",
+		  32 - hw_bits(o->pf[k].nb - 1), k, k, B->aw - 1);
 	int n = B->box ? B->nbx : o->hw->np;
-	for (int i = 0; sz && i < n; i++) {
+	for (int i = 0; sz && !o->pf[k].wide && i < n; i++) {
 		long step = B->box ? B->bx[i].lstride : B->acoef[i];
 		if (step && step % sz == 0)
 			P(o, " + e%d_%s%dx * 32'd%ld", k, B->box ? "q" : "", i, step / sz);

@@ -1,10 +1,10 @@
 /* gbuf.c - the global buffers' memories: one SRAM, or banks (one per
- * lane) when each lane's port stays in its own run of words.  Banked
- * buffers filled from DRAM take a word per bank a cycle (the DRAM's
- * bandwidth), and double-buffered buffers filled from DRAM have two
- * halves, one fetched while the steps read the other
- * (docs/hardware.md).  engine.c writes the engines and seq.c the
- * sequencer that use them.
+ * lane) when each lane's port stays in its own run of words.  Buffers
+ * filled from DRAM (an output: and drained) move up to the DRAM's
+ * bandwidth a cycle, a word per bank or through a port a slot, and
+ * double-buffered buffers filled from DRAM have two halves, one
+ * fetched while the steps read the other (docs/hardware.md).  engine.c
+ * writes the engines and seq.c the sequencer that use them.
  */
 #include "emit.h"
 
@@ -70,17 +70,47 @@ static long bank_plan(const Hw *hw, int k, long *size)
 	return n;
 }
 
+static long gcd(long a, long b)
+{
+	while (b) {
+		long t = a % b;
+		a = b;
+		b = t;
+	}
+	return a < 0 ? -a : a;
+}
+
+/* Whether every run of u words from a multiple of u (the words of
+ * coordinate i's groups of slots, or of all its values) falls in one
+ * bank of sz: u divides sz and the other coordinates' steps. */
+static int in_bank(const HwBuf *B, int n, const Hw *hw, int i, long u,
+                   long sz)
+{
+	if (sz % u)
+		return 0;
+	for (int j = 0; j < n; j++) {
+		long step = B->box ? B->bx[j].lstride : B->acoef[j];
+		if (j != i && step % u)
+			return 0;
+	}
+	return 1;
+}
+
 /* The DRAM moves `bandwidth` words a cycle, and so does a global buffer
  * filled (an output: and drained) from DRAM when its engine's walk has
  * a coordinate whose step moves to another bank, `bstride` banks on
- * (built as banks: bank_plan), or (one memory) to the next word:
- * the engine then moves the words of `slots` settings of that
- * coordinate a cycle, one a bank, at DRAM addresses `dstride` apart,
- * the slots past its last value or outside the guards idle.  The
- * coordinate is the one that gives the most slots (bank_stride: the
- * fewest banks apart; one memory: the walk's stride-1 coordinate, a
- * write port a slot, as interleaved banks would take them; only
- * fills).  Returns the slots (0: a word a cycle). */
+ * (built as banks: bank_plan), or else `lstride` words on, a step prime
+ * to the slots: the engine then moves the words of `slots` settings of
+ * that coordinate a cycle, at DRAM addresses `dstride` apart, the slots
+ * past its last value or outside the guards idle.  In the second case
+ * (wide) the memory, or in a banked buffer the bank that holds the
+ * group's words (in_bank), has a write port (an output: and a read
+ * port) a slot, as `slots` interleaved banks would take them (word a in
+ * bank a mod slots: a step prime to the slots puts each slot in a bank
+ * of its own).  The coordinate is the one that moves the most words a
+ * cycle (its values over the cycles they take), a move between banks
+ * when two tie (then the fewest banks apart).  Returns the slots (0: a
+ * word a cycle). */
 static int pfill_plan(Out *o, int k)
 {
 	const Hw *hw = o->hw;
@@ -92,8 +122,13 @@ static int pfill_plan(Out *o, int k)
 	long sz = 0, nb = bank_plan(hw, k, &sz);
 	long bw = o->ln->arch->level[B->plevel].bandwidth;
 	long cap = bw < HW_PORTS ? bw : HW_PORTS;
+	if (cap < 2)
+		return 0;   /* a word a cycle, or no bound (0) */
 	int n = B->box ? B->nbx : hw->np;
-	long best = 1, rest = 0;
+	long best = 1, rest = 0, ibest = 1;
+	double rate = 1, irate = 1;   /* words a cycle: the best bank
+	                                 coordinate's, the best other's */
+	struct OutSlots in = {0};
 	for (int i = 0; i < n; i++) {
 		long step = B->box ? B->bx[i].lstride : B->acoef[i];
 		long ext = B->box ? B->bx[i].span : hw->part[i].p->extent;
@@ -101,23 +136,39 @@ static int pfill_plan(Out *o, int k)
 			continue;
 		if (!B->box && (!B->eng[i] || step < 0))
 			return 0;   /* the address moves outside the walk */
-		long m = nb ? (step % sz ? 0 : step / sz) : step == 1;
 		long g = ext < cap ? ext : cap;
-		if (!m)
+		long m = nb && step % sz == 0 ? step / sz : 0;
+		double r = (double)ext / (double)((ext + g - 1) / g);
+		long ds = B->box ? B->bx[i].dstride : hw->lin[B->t][i];
+		if (!m) {
 			rest += (ext - 1) * step;
-		else if (g > best || (g == best && m < f->bstride)) {
+			if (gcd(step, g) == 1 && r > irate &&
+			    (!nb || in_bank(B, n, hw, i, g * step, sz) ||
+			     in_bank(B, n, hw, i, ext * step, sz))) {
+				ibest = g;
+				irate = r;
+				in = (struct OutSlots){.coord = i, .ext = ext, .lstride = step,
+				                       .dstride = ds, .wide = 1};
+			}
+		} else if (r > rate || (r == rate && g == best && m < f->bstride)) {
 			best = g;
+			rate = r;
 			f->coord = i;
 			f->ext = ext;
 			f->bstride = m;
-			f->dstride = B->box ? B->bx[i].dstride : hw->lin[B->t][i];
+			f->dstride = ds;
 		}
 	}
-	if (best < 2 || (nb && rest >= sz) || (!nb && B->t == T_OUT))
+	if (irate > rate) {   /* (every group's words in one bank) */
+		*f = in;
+		best = ibest;
+	} else if (nb && rest >= sz) {
+		return 0;
+	}
+	if (best < 2)
 		return 0;
 	f->nb = nb;
 	f->size = nb ? sz : 0;
-	f->wide = !nb;
 	f->slots = (int)best;
 	return f->slots;
 }
@@ -209,6 +260,9 @@ static void emit_banks(Out *o, int k, long nb, long sz)
 	  "\tassign g%d_rd[%d:0] = g%d_brd[g%d_rbq * %d +: %d];\n",
 	  bw - 1, k, k, k, k, k, k, bw - 1, k, k, k, k, nb * 2 * w - 1, k,
 	  k, w - 1, k, k, 2 * w, w);
+	if (out && o->pf[k].slots && o->pf[k].wide)
+		P(o, "\twire [%ld:0] g%d_sbrd;  // every bank's drain slots' words\n",
+		  nb * o->pf[k].slots * w - 1, k);
 	P(o, "\tgenvar b%d;\n\tgenerate for (b%d = 0; b%d < %ld; b%d = b%d + 1) "
 	  "begin : bank%d_\n\t\tlocalparam [%d:0] BI = b%d;\n"
 	  "\t\tlocalparam [%d:0] BASE = b%d * %ld;\n"
@@ -221,9 +275,29 @@ static void emit_banks(Out *o, int k, long nb, long sz)
 		P(o, "\t\twire [%d:0] wa = g%d_wa%s[b%d*%d +: %d] - BASE;\n", aw - 1,
 		  k, g, k, aw, aw);
 	int G = o->pf[k].slots, pre = o->pre[k];
-	long m = o->pf[k].bstride;
-	if (G) {   /* the slots are banks first, first + m, ... (the tag
-	              names the first): this bank's slot PS, if it has one */
+	int inb = G && o->pf[k].wide;   /* the slots in one bank */
+	long m = o->pf[k].bstride, ls = o->pf[k].lstride;
+	if (inb) {   /* the group's bank (the tag names it) takes every
+	                slot, a port each, ls words apart */
+		P(o, "\t\t// a fill's %d slots, words %ld apart, in the bank of the "
+		  "tag's address\n\t\twire ph = ra%d && bank%d(mem_rtag[%d:0]) == "
+		  "BI;\n\t\twire [%d:0] ta = mem_rtag[%d:0] - BASE;\n"
+		  "\t\twire [%d:0] psv = {", G, ls, k, k, aw - 1, aw - 1, aw - 1,
+		  G - 1);
+		if (G > 1)
+			P(o, "mem_xvalid[%d:0], ", G - 2);
+		P(o, "1'b1};\n\t\twire [%d:0] psd = {", G * hw->dw - 1);
+		if (G > 1)
+			P(o, "mem_xdata[%d:0], ", (G - 1) * hw->dw - 1);
+		P(o, "mem_rdata};\n");
+		if (out)
+			P(o, "\t\twire psr = g%d_sd && e%d_bc == {%d'd0, BI};  // a "
+			  "drain's slots here\n\t\twire [%d:0] sa = e%d_la[%d:0] - BASE;\n"
+			  "\t\twire [%d:0] srd;\n", k, k, 32 - bw, aw - 1, k, aw - 1,
+			  G * w - 1);
+	} else if (G) {   /* the slots are banks first, first + m, ... (the tag
+	                     names the first): this bank's slot PS, if it has
+	                     one */
 		int dw = hw->dw;
 		P(o, "\t\t// a fill's slot for this bank: the slot's word at the "
 		  "tag's address\n\t\twire [31:0] PD = {%d'd0, BI} - {8'd0, "
@@ -266,7 +340,7 @@ static void emit_banks(Out *o, int k, long nb, long sz)
 	snprintf(we0, sizeof we0, "g%d_we0 && g%d_wb == BI", k, k);
 	snprintf(w0, sizeof w0, "w0[%d:0]", law - 1);
 	snprintf(wd0, sizeof wd0, "g%d_wd0", k);
-	if (out && G) {
+	if (out && G && !inb) {
 		snprintf(re0, sizeof re0, "(g%d_re0 && g%d_rb == BI) || psr", k, k);
 		snprintf(r0, sizeof r0, "psr ? e%d_bl[%d:0] : r0", k, law - 1);
 		snprintf(we0, sizeof we0, "(g%d_we0 && g%d_wb == BI) || pw", k, k);
@@ -275,13 +349,38 @@ static void emit_banks(Out *o, int k, long nb, long sz)
 		snprintf(wd0, sizeof wd0, "pw ? psd[PS*%d +: %d] : g%d_wd0", hw->dw,
 		         w, k);
 	}
+	int R = inb && out ? G : 0;   /* a drain's slots' read ports */
 	P(o, "\t\ttessera_sram #(.W(%d), .D(b%d == %ld ? %ld : %ld), .AW(%d), "
-	  ".NR(2), .NW(%d)) m (\n\t\t\t.clk(clk),\n"
-	  "\t\t\t.re({g%d_re%s[b%d], %s}),\n"
-	  "\t\t\t.raddr({%sra[%d:0]%s, %s%s[%d:0]%s}),\n\t\t\t.rdata(rd),\n",
-	  w, k, nb - 1, last << pre, sz << pre, aw2, out ? 2 : 1, k, g, k, re0,
-	  ob, law - 1, rh, ob, r0, law - 1, rh);
-	if (out)
+	  ".NR(%d), .NW(%d)) m (\n\t\t\t.clk(clk),\n\t\t\t.re({", w, k,
+	  nb - 1, last << pre, sz << pre, aw2, 2 + R,
+	  (out ? 2 : 1) + (inb ? G - !out : 0));
+	if (R)
+		P(o, "{%d{psr}} & e%d_sv, ", G, k);
+	P(o, "g%d_re%s[b%d], %s}),\n\t\t\t.raddr({", k, g, k, re0);
+	for (int q = R - 1; q >= 0; q--)
+		P(o, "sa[%d:0] + %d'd%ld, ", law - 1, law, q * ls);
+	P(o, "%sra[%d:0]%s, %s%s[%d:0]%s}),\n\t\t\t.rdata(%s),\n", ob, law - 1,
+	  rh, ob, r0, law - 1, rh, R ? "{srd, rd}" : "rd");
+	if (inb) {   /* the slots' write ports, then (an output) the others */
+		P(o, "\t\t\t.we({{%d{ph}} & psv", G);
+		if (out)
+			P(o, ", g%d_we%s[b%d], %s", k, g, k, we0);
+		P(o, "}),\n\t\t\t.waddr({");
+		for (int q = G - 1; q >= 0; q--)
+			P(o, "%s%sta[%d:0] + %d'd%ld%s", q < G - 1 ? ", " : "", ob,
+			  law - 1, law, q * ls, wh);
+		if (out)
+			P(o, ", wa[%d:0], %s", law - 1, w0);
+		P(o, "}),\n\t\t\t.wdata({");
+		for (int q = G - 1; q >= 0; q--)
+			P(o, "%spsd[%d +: %d]", q < G - 1 ? ", " : "", q * hw->dw, w);
+		if (out)
+			P(o, ", g%d_wd%s[b%d*%d +: %d], %s", k, g, k, w, w, wd0);
+		P(o, "}));\n");
+		if (R)
+			P(o, "\t\tassign g%d_sbrd[b%d*%d +: %d] = srd;\n", k, k, R * w,
+			  R * w);
+	} else if (out)
 		P(o, "\t\t\t.we({g%d_we%s[b%d], %s}),\n"
 		  "\t\t\t.waddr({wa[%d:0], %s}),\n"
 		  "\t\t\t.wdata({g%d_wd%s[b%d*%d +: %d], %s}));\n", k, g, k, we0,
@@ -296,7 +395,10 @@ static void emit_banks(Out *o, int k, long nb, long sz)
 	P(o, "\t\tassign g%d_brd[b%d*%d +: %d] = rd;\n"
 	  "\t\tassign g%d_rd[(b%d+1)*%d +: %d] = rd[%d +: %d];\n"
 	  "\tend endgenerate\n", k, k, 2 * w, 2 * w, k, k, w, w, w, w);
-	if (out && G)   /* what a drain's slots read last cycle (port 0) */
+	if (out && inb)   /* what the slots of the bank drained read */
+		P(o, "\twire [%d:0] g%d_sdd = g%d_sbrd[dp_bc * %d +: %d];\n",
+		  G * w - 1, k, k, G * w, G * w);
+	else if (out && G)   /* what a drain's slots read last cycle (port 0) */
 		P(o, "\treg [%d:0] g%d_sdd;  // slot q: bank dp_bc + %ld q's word\n"
 		  "\tinteger g%d_si;\n\talways @* begin\n\t\tg%d_sdd = %d'd0;\n"
 		  "\t\tfor (g%d_si = 0; g%d_si < %d; g%d_si = g%d_si + 1)\n"
@@ -317,17 +419,18 @@ static void emit_wide(Out *o, int k)
 	const HwBuf *B = &hw->buf[k];
 	int G = o->pf[k].slots, w = hw->bits[B->t], pre = o->pre[k];
 	int aw = B->aw + pre, dw = hw->dw;
-	P(o, "\t// filled %d consecutive words a cycle, a write port each\n"
-	  "\twire [%d:0] g%d_swe = {%d{", G, G - 1, k, G);
+	P(o, "\t// filled %d words a cycle, %ld apart, a write port each\n"
+	  "\twire [%d:0] g%d_swe = {%d{", G, o->pf[k].lstride, G - 1, k, G);
 	P(o, "ra%d", k);
 	P(o, "}} & {mem_xvalid[%d:0], 1'b1};\n\twire [%d:0] g%d_swa = {", G - 2,
 	  G * aw - 1, k);
 	for (int q = G - 1; q >= 0; q--) {
+		long a = q * o->pf[k].lstride;
 		if (pre)
-			P(o, "{1'b0, mem_rtag[%d:0] + %d'd%d} + g%d_wh", B->aw - 1,
-			  B->aw, q, k);
+			P(o, "{1'b0, mem_rtag[%d:0] + %d'd%ld} + g%d_wh", B->aw - 1,
+			  B->aw, a, k);
 		else
-			P(o, "mem_rtag[%d:0] + %d'd%d", B->aw - 1, B->aw, q);
+			P(o, "mem_rtag[%d:0] + %d'd%ld", B->aw - 1, B->aw, a);
 		P(o, "%s", q ? ", " : "};\n");
 	}
 	P(o, "\twire [%d:0] g%d_swx = {mem_xdata, mem_rdata};  // slot q at q*%d\n"
@@ -397,8 +500,20 @@ void emit_gb(Out *o, int k)
 	}
 	if (G)
 		emit_wide(o, k);
+	int R = G && out ? G : 0;   /* a drain's slots: a read port each */
+	if (R) {
+		P(o, "\t// drained %d words a cycle, %ld apart, a read port each\n"
+		  "\twire [%d:0] g%d_sre = {%d{g%d_sd}} & e%d_sv;\n"
+		  "\twire [%d:0] g%d_sra = {", R, o->pf[k].lstride, R - 1, k, R, k,
+		  k, R * aw - 1, k);
+		for (int q = R - 1; q >= 0; q--)
+			P(o, "e%d_la[%d:0] + %d'd%ld%s", k, aw - 1, aw,
+			  q * o->pf[k].lstride, q ? ", " : "};\n");
+		P(o, "\twire [%d:0] g%d_sdd;  // slot q's word, read last cycle\n",
+		  R * w - 1, k);
+	}
 	P(o, "\ttessera_sram #(.W(%d), .D(%ld), .AW(%d), .NR(%ld), .NW(%ld)) "
-	  "gb%d (\n\t\t.clk(clk),\n", w, B->words, aw, nr, nw + G, k);
+	  "gb%d (\n\t\t.clk(clk),\n", w, B->words, aw, nr + R, nw + G, k);
 	const char *port[5][2] = {{"re", "re"}, {"raddr", "ra"}, {"we", "we"},
 	                          {"waddr", "wa"}, {"wdata", "wd"}};
 	for (int q = 0; q < 5; q++) {
@@ -406,11 +521,15 @@ void emit_gb(Out *o, int k)
 		P(o, "\t\t.%s({", port[q][0]);
 		if (G && wr)
 			P(o, "g%d_sw%c, ", k, port[q][1][1]);
+		if (R && !wr)
+			P(o, "g%d_sr%c, ", k, port[q][1][1]);
 		for (int i = 1; i >= 0; i--)
 			if (cnt[i] && (!wr || out))
 				P(o, "g%d_%s%s, ", k, port[q][1], grp[i]);
 		P(o, "g%d_%s0})%s\n", k, port[q][1], q == 4 ? ");" : ",");
-		if (q == 1)
+		if (q == 1 && R)
+			P(o, "\t\t.rdata({g%d_sdd, g%d_rd}),\n", k, k);
+		else if (q == 1)
 			P(o, "\t\t.rdata(g%d_rd),\n", k);
 	}
 }

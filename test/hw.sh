@@ -159,6 +159,31 @@ else
 	bad hw/dram_slots/writes "no write slots in $OUT/slots/tessera_top.v"
 fi
 
+# Several words a cycle through a port a slot: test/hw/gb_slots_one_memory
+# drains its outputs' global buffer (one memory) 8 words a cycle, 25
+# apart, and fills its weights' 8 a cycle, 9 apart; test/hw/
+# gb_slots_in_bank fills its inputs' and weights' (a bank per lane) 8
+# words a cycle into one bank.  With a DRAM bandwidth of 1 each takes
+# more than 4 times as many cycles.
+slots_vs_one() { # NAME FILE fill|drain TENSORS PATTERN...
+	n=$1 f=$2 k=$3 t=$4
+	shift 4
+	rm -rf $OUT/gs
+	$T verilog "$f" -o $OUT/gs >/dev/null 2>$OUT/v.err
+	miss=
+	for p in "$@"; do grep -q "$p" $OUT/gs/tessera_top.v || miss="$miss '$p'"; done
+	sed 's/bandwidth 8/bandwidth 1/' "$f" >$OUT/gs1.tsr
+	c8=$(gbjobs "$f" $k "$t") c1=$(gbjobs $OUT/gs1.tsr $k "$t")
+	if [ -z "$miss" ] && [ "$c8" -gt 0 ] && [ "$c1" -gt $((4 * c8)) ]; then ok "$n"
+	else bad "$n" "$k $t cycles: $c8 at 8 words a cycle, $c1 at 1; missing:$miss"; fi
+}
+slots_vs_one hw/gb_slots/drain_one_memory test/hw/gb_slots_one_memory.tsr \
+	drain O 'drained 8 words a cycle, 25 apart, a read port each'
+slots_vs_one hw/gb_slots/fill_prime_stride test/hw/gb_slots_one_memory.tsr \
+	fill W 'filled 8 words a cycle, 9 apart, a write port each'
+slots_vs_one hw/gb_slots/fill_in_bank test/hw/gb_slots_in_bank.tsr \
+	fill '[IW]' "a fill's 8 slots, words 1 apart, in the bank"
+
 # Double buffering: test/hw/prefetch.tsr is dram_slots.tsr with its
 # global buffers double-buffered; its inputs' next blocks are fetched
 # while the steps run, so filling them stalls the array under half as
