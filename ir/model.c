@@ -143,8 +143,9 @@ static void count_output(Counter *c, const LoopNest *ln, Model *m)
  * its own share at once.  An on-chip parent that states no bandwidth
  * moves what the backend builds: an engine per buffer, a word a cycle
  * (in every PE at once from a per-PE level), or from a shared level
- * into per-PE buffers a word for each of up to ONCHIP_LANES PEs (the
- * words counted once at the parent). */
+ * into per-PE buffers a word for each of up to ONCHIP_LANES lanes (PEs
+ * that hold different words; a word sent to several PEs, counted once
+ * at the parent, goes to them at once). */
 static double transfer_cycles(const Arch *a, const XferChain *ch,
                               const Model *m, int t, int h)
 {
@@ -153,10 +154,10 @@ static double transfer_cycles(const Arch *a, const XferChain *ch,
 	double events = (double)m->xfer_events[t][h];
 	double bw = (double)P->bandwidth * (P->per_pe ? (double)m->pes_used : 1);
 	if (!P->bandwidth && !P->offchip) {
-		double pes = (double)m->pes_used;
-		bw = P->per_pe ? pes
+		double lanes = (double)ch->lanes;
+		bw = P->per_pe ? (double)m->pes_used
 		   : !a->level[ch->level[h]].per_pe ? 1
-		   : pes < ONCHIP_LANES ? pes : ONCHIP_LANES;
+		   : lanes < ONCHIP_LANES ? lanes : ONCHIP_LANES;
 	}
 	double move = bw > 0 ? words / bw : 0;
 	if (bw > 0 && move < events)
@@ -270,11 +271,24 @@ void model_finish(const LoopNest *ln, Model *m)
 {
 	XferChain ch[NTENSORS];
 	for (int t = 0; t < NTENSORS; t++) {
+		const Tensor *T = &ln->layer->t[t];
+		ch[t].lanes = 1;
+		for (int l = 0; l < ln->nloops; l++) {
+			const Loop *L = &ln->loop[l];
+			int idx = 0;
+			for (int p = 0; p < L->nparts; p++)
+				for (int r = 0; r < T->rank; r++)
+					idx |= T->idx[r].coef[L->part[p].dim] != 0;
+			if (L->kind == LOOP_SPATIAL && idx)
+				ch[t].lanes *= L->extent;
+		}
 		ch[t].n = ln->nholders[t];
 		for (int h = 0; h < ch[t].n; h++) {
 			ch[t].parent[h] = holder_level(ln, t, h + 1);
 			ch[t].level[h] = holder_level(ln, t, h);
-			ch[t].dbl[h] = ln->buf[ln->holder[t][h]].double_buffered != 0;
+			/* an output register file has two halves as built */
+			ch[t].dbl[h] = ln->buf[ln->holder[t][h]].double_buffered ||
+			               (t == T_OUT && h == 0 && per_pe(ln, ch[t].level[h]));
 		}
 	}
 	model_time(ln->arch, ch, m);

@@ -433,6 +433,9 @@ typedef struct XferChain {
 	int parent[MAX_LEVELS];         /* the level each refills from */
 	int level[MAX_LEVELS];          /* the level each is in */
 	unsigned char dbl[MAX_LEVELS];  /* double-buffered */
+	long lanes;                     /* PEs that hold different words of
+	                                   the tensor: the extents of the
+	                                   unrolled loops that index it */
 } XferChain;
 void model_time(const Arch *a, const XferChain ch[NTENSORS], Model *m);
 void model_energy(const Arch *a, const Layer *l, Model *m);

@@ -344,11 +344,17 @@ void spoint_eval(const SCtx *c, const SPoint *p, const SNest *s,
 	m->compute_cycles = events(s, s->ntemp - 1);
 	XferChain xc[NTENSORS];
 	for (int t = 0; t < NTENSORS; t++) {
+		xc[t].lanes = 1;
+		for (int a = 0; a < c->arch->ndims; a++)
+			if (p->sdim[a] >= 0 && (c->mask[t] >> p->sdim[a] & 1))
+				xc[t].lanes *= p->sf[a];
 		xc[t].n = ch[t].n;
 		for (int h = 0; h < ch[t].n; h++) {
 			xc[t].parent[h] = ch[t].level[h + 1];
 			xc[t].level[h] = ch[t].level[h];
-			xc[t].dbl[h] = p->dbl != 0;
+			/* an output register file has two halves as built */
+			xc[t].dbl[h] = p->dbl || (t == T_OUT && h == 0 &&
+			                          per_pe(c, ch[t].level[h]));
 		}
 	}
 	model_time(c->arch, xc, m);
