@@ -26,7 +26,7 @@
 void hw_emit(FILE *f, const Hw *hw)
 {
 	Out o = {.f = f, .hw = hw, .ln = hw->ln};
-	o.oh = hw->buf[hw->inner[T_OUT]].per_pe ? hw->inner[T_OUT] : -1;
+	o.oh = halves_buffer(hw);
 	plan_jobs(&o);
 	gbuf_plan(&o);
 	char *text = NULL;

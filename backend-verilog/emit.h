@@ -223,6 +223,7 @@ static inline int half_aw(const HwBuf *B)
 }
 
 /* halves.c: the per-PE output buffer's two halves (Out.oh) */
+int halves_buffer(const Hw *hw); /* the buffer built so, or -1 */
 void emit_halves_decl(Out *o);   /* what the sequencer reads */
 void emit_halves(Out *o);        /* the background and its target */
 void emit_pe_halves(Out *o);     /* the output's ports of PE p */

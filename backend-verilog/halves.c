@@ -17,6 +17,26 @@
  */
 #include "emit.h"
 
+/* The per-PE output buffer built as two halves, or -1: the output's
+ * innermost buffer when it is per PE, unless two of its blocks in a row
+ * can hold the same element (the fastest part that refills it does not
+ * move the output: a reduction fused into, or inside, its refill loop).
+ * The background returns the partial sums of the block after the next
+ * while the steps still accumulate the next one: it would return a sum
+ * the steps have not finished (schedgen seed 317). Such a buffer is
+ * drained and refilled by the jobs. */
+int halves_buffer(const Hw *hw)
+{
+	int k = hw->inner[T_OUT];
+	const HwBuf *B = &hw->buf[k];
+	if (!B->per_pe)
+		return -1;
+	for (int j = 0; j < hw->np; j++)   /* fastest first */
+		if (refill_part(hw, B, j) && hw->part[j].p->extent > 1)
+			return hw->red[j] ? -1 : k;
+	return k;
+}
+
 /* The registers and wires the sequencer reads, declared before it. */
 void emit_halves_decl(Out *o)
 {

@@ -567,7 +567,7 @@ int hw_timing(const Hw *hw, HwTime *t, long budget)
 	if (!tm)
 		die_oom("timing the hardware");
 	Out o = {.hw = hw, .ln = ln};
-	o.oh = hw->buf[hw->inner[T_OUT]].per_pe ? hw->inner[T_OUT] : -1;
+	o.oh = halves_buffer(hw);
 	plan_jobs(&o);
 	gbuf_plan(&o);
 	tm->o = tm->wk.o = &o;
