@@ -250,7 +250,7 @@ static int cmd_run(const Opts *o, const LoopNest *ln)
 /* When the backend builds the schedule, the model's cycles are those of
  * its hardware (backend-verilog/timing.c), which `tessera sim` checks;
  * otherwise those of the generic rules.  So that `model` stays quick,
- * it times at most `budget` settings of blocks and walks; past that,
+ * timing stops past `budget` units of work (hw_timing); past that,
  * the generic rules, and it says so. */
 static void timed_cycles(const LoopNest *ln, Model *m, long budget)
 {

@@ -83,12 +83,11 @@ static long gcd(long a, long b)
 /* Whether every run of u words from a multiple of u (the words of
  * coordinate i's groups of slots, or of all its values) falls in one
  * bank of sz: u divides sz and the other coordinates' steps. */
-static int in_bank(const HwBuf *B, int n, const Hw *hw, int i, long u,
-                   long sz)
+static int in_bank(const Hw *hw, const HwBuf *B, int i, long u, long sz)
 {
 	if (sz % u)
 		return 0;
-	for (int j = 0; j < n; j++) {
+	for (int j = 0; j < (B->box ? B->nbx : hw->np); j++) {
 		long step = B->box ? B->bx[j].lstride : B->acoef[j];
 		if (j != i && step % u)
 			return 0;
@@ -143,8 +142,8 @@ static int pfill_plan(Out *o, int k)
 		if (!m) {
 			rest += (ext - 1) * step;
 			if (gcd(step, g) == 1 && r > irate &&
-			    (!nb || in_bank(B, n, hw, i, g * step, sz) ||
-			     in_bank(B, n, hw, i, ext * step, sz))) {
+			    (!nb || in_bank(hw, B, i, g * step, sz) ||
+			     in_bank(hw, B, i, ext * step, sz))) {
 				ibest = g;
 				irate = r;
 				in = (struct OutSlots){.coord = i, .ext = ext, .lstride = step,
@@ -235,6 +234,19 @@ static void slot_of(Out *o, const char *d, int G, long m, const char *s,
 		  "32'd%ld == 32'd0 && %s < 32'd%d;\n", s, d, m, has, d, m, s, G);
 }
 
+/* An answer's G slots in a bank: which hold a word (psv) and the words
+ * (psd, slot q at q * the DRAM word's width). */
+static void slot_words(Out *o, int G)
+{
+	P(o, "\t\twire [%d:0] psv = {", G - 1);
+	if (G > 1)
+		P(o, "mem_xvalid[%d:0], ", G - 2);
+	P(o, "1'b1};\n\t\twire [%d:0] psd = {", G * o->hw->dw - 1);
+	if (G > 1)
+		P(o, "mem_xdata[%d:0], ", (G - 1) * o->hw->dw - 1);
+	P(o, "mem_rdata};\n");
+}
+
 /* The banks of a shared buffer (bank_plan): port 0 goes to the bank its
  * address falls in (its read data come back from the bank read last),
  * lane i's port to bank i, addresses made local. */
@@ -281,15 +293,9 @@ static void emit_banks(Out *o, int k, long nb, long sz)
 	                slot, a port each, ls words apart */
 		P(o, "\t\t// a fill's %d slots, words %ld apart, in the bank of the "
 		  "tag's address\n\t\twire ph = ra%d && bank%d(mem_rtag[%d:0]) == "
-		  "BI;\n\t\twire [%d:0] ta = mem_rtag[%d:0] - BASE;\n"
-		  "\t\twire [%d:0] psv = {", G, ls, k, k, aw - 1, aw - 1, aw - 1,
-		  G - 1);
-		if (G > 1)
-			P(o, "mem_xvalid[%d:0], ", G - 2);
-		P(o, "1'b1};\n\t\twire [%d:0] psd = {", G * hw->dw - 1);
-		if (G > 1)
-			P(o, "mem_xdata[%d:0], ", (G - 1) * hw->dw - 1);
-		P(o, "mem_rdata};\n");
+		  "BI;\n\t\twire [%d:0] ta = mem_rtag[%d:0] - BASE;\n",
+		  G, ls, k, k, aw - 1, aw - 1, aw - 1);
+		slot_words(o, G);
 		if (out)
 			P(o, "\t\twire psr = g%d_sd && e%d_bc == {%d'd0, BI};  // a "
 			  "drain's slots here\n\t\twire [%d:0] sa = e%d_la[%d:0] - BASE;\n"
@@ -298,18 +304,12 @@ static void emit_banks(Out *o, int k, long nb, long sz)
 	} else if (G) {   /* the slots are banks first, first + m, ... (the tag
 	                     names the first): this bank's slot PS, if it has
 	                     one */
-		int dw = hw->dw;
 		P(o, "\t\t// a fill's slot for this bank: the slot's word at the "
 		  "tag's address\n\t\twire [31:0] PD = {%d'd0, BI} - {8'd0, "
 		  "mem_rtag[55:32]};\n", 32 - bw);
 		slot_of(o, "PD", G, m, "PS", "PH");
-		P(o, "\t\twire [%d:0] psv = {", G - 1);
-		if (G > 1)
-			P(o, "mem_xvalid[%d:0], ", G - 2);
-		P(o, "1'b1};\n\t\twire [%d:0] psd = {", G * dw - 1);
-		if (G > 1)
-			P(o, "mem_xdata[%d:0], ", (G - 1) * dw - 1);
-		P(o, "mem_rdata};\n\t\twire pw = ra%d", k);
+		slot_words(o, G);
+		P(o, "\t\twire pw = ra%d", k);
 		P(o, " && PH && psv[PS[%d:0]];\n", hw_bits(G - 1) - 1);
 		if (out) {
 			P(o, "\t\t// a drain's slot for this bank: in the engine's "
