@@ -489,9 +489,11 @@ static void jobs(Timer *tm, const Block *b, const Block *pb, int cut,
 		                                       prefetches issue in it) */
 			c += 1;
 		double end = tm->now + c;
-		/* its DRAM cycles: reads from its first cycle, writes from its
-		 * first (per-PE) or second */
-		double at = tm->now + (d && !B->per_pe ? 1 : 0);
+		/* its DRAM cycles: reads from its first cycle (the layer's
+		 * first job: its second), writes from its first (per-PE) or
+		 * second */
+		double at = tm->now + (d && !B->per_pe ? 1 : 0) +
+		            (first && n < 0 && !o->pre[k]);
 		dram_free(tm, tm->now, at);
 		dram_free(tm, at + busy, end);
 		tm->now = end;

@@ -8,7 +8,8 @@
  * missing some loops, over several element types.  Schedules use uneven
  * splits, tile, fuse, reorder, unroll and replicate on 1-D and 2-D
  * arrays, accelerate, buffers at both on-chip levels, double buffering
- * and systolic().  The generator keeps to the rules the checker enforces,
+ * and systolic(); the DRAM has a bandwidth and a latency in two files of
+ * three.  The generator keeps to the rules the checker enforces,
  * so every file it writes must be accepted.
  */
 #define _GNU_SOURCE
@@ -420,6 +421,16 @@ int main(int argc, char **argv)
 		fprintf(f, " x %ld", g.adim[1]);
 	/* memories large enough for any block of these small layers */
 	fputs("\n  level RF per_pe size 32 KB\n  level GB size 1 MB\n"
-	      "  level DRAM offchip\n}\n", f);
+	      "  level DRAM offchip", f);
+	/* a DRAM of some bandwidth and latency in two designs of three, so
+	 * that fills and drains contend for its words a cycle and wait for
+	 * its answers; drawn last, so that a seed's layer and schedule stay
+	 * what they were */
+	if (rnd(3)) {
+		static const int bw[] = {1, 2, 3, 4, 8, 16};
+		static const int lat[] = {0, 1, 2, 5, 12, 40};
+		fprintf(f, " bandwidth %d latency %d", bw[rnd(6)], lat[rnd(6)]);
+	}
+	fputs("\n}\n", f);
 	return 0;
 }
