@@ -443,13 +443,15 @@ static void jobs(Timer *tm, const Block *b, const Block *pb, int cut,
 	const Hw *hw = o->hw;
 	HwTime *t = tm->t;
 	double answers = 0, ready[MAX_BUFFERS] = {0};
-	int n = -1, drains = 0, first = b->first && !last;
+	int n = -1, drains = 0, first = b->first && !last, lastjob = -1;
 	unsigned char run[2 * MAX_BUFFERS];
 	for (int i = 0; i < o->njobs; i++) {
 		int k = o->job_buf[i], d = o->job_drain[i];
 		run[i] = last ? d && hw->buf[k].t == T_OUT
 		              : b->in[k] && !(cut && k == o->oh) && !(first && d);
 		drains |= run[i] && d;
+		if (run[i])
+			lastjob = i;
 	}
 	if (drains) {   /* stage B of the last step */
 		t->flush += 1;
@@ -499,7 +501,7 @@ static void jobs(Timer *tm, const Block *b, const Block *pb, int cut,
 		tm->now = end;
 		t->job[i] += c;
 		t->runs[i] += 1;
-		if (o->pre[k])
+		if (o->pre[k] && i != lastjob)
 			prefetch_next(tm, k);
 		if (!d && k == o->oh && ret && end + 1 > tm->hidle)
 			tm->hidle = end + 1;   /* its last word, read two cycles
@@ -517,6 +519,10 @@ static void jobs(Timer *tm, const Block *b, const Block *pb, int cut,
 		dram_free(tm, tm->now, answers);
 		tm->now = answers;
 	}
+	/* a prefetched buffer's fetch starts as its job ends, and the last
+	 * job ends once every answer is in */
+	if (lastjob >= 0 && o->pre[o->job_buf[lastjob]])
+		prefetch_next(tm, o->job_buf[lastjob]);
 }
 
 /* The halves' background started in the cycle before now: draining
