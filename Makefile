@@ -32,7 +32,7 @@ VERILOG = backend-verilog/plan.c backend-verilog/emit.c backend-verilog/names.c 
 	backend-verilog/array.c backend-verilog/counters.c backend-verilog/modules.c \
 	backend-verilog/halves.c backend-verilog/timing.c \
 	backend-verilog/walks.c backend-verilog/gbuf.c
-SEARCH = search/eval.c search/write.c search/space.c search/search.c search/hier.c search/net.c search/svg.c search/study.c search/cli.c
+SEARCH = search/eval.c search/write.c search/space.c search/jobs.c search/search.c search/hier.c search/net.c search/svg.c search/study.c search/cli.c
 CORE = $(FRONT) $(IR) $(RUNTIME) $(VERILOG) $(SEARCH)
 HDRS = ir/tessera.h frontend/frontend.h backend-verilog/hw.h backend-verilog/emit.h runtime/synth.h \
        runtime/sim.h runtime/proc.h \

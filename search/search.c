@@ -33,13 +33,8 @@
 #include <time.h>
 #include <unistd.h>
 
-enum { MAXDIV = 512, MAXJOBS = 1 << 16 };
+enum { MAXDIV = 512 };
 
-typedef struct Job {
-	signed char sdim[MAX_ARRAY_DIMS];
-	long sf[MAX_ARRAY_DIMS];
-	unsigned char buf[NTENSORS][MAX_LEVELS];
-} Job;
 
 typedef struct Shared {
 	const SCtx *c;
@@ -605,147 +600,6 @@ static void *worker_main(void *arg)
 	return NULL;
 }
 
-/* ---- jobs ---- */
-
-void sopts_default(SOpts *o)
-{
-	memset(o, 0, sizeof *o);
-	o->obj = OBJ_ENERGY;
-	o->bypass = 1;
-	o->threads = 1;
-}
-
-/* The spatial factors of loop d on array dimension a: divisors of its
- * extent that fit, 2 or more (1 is the dataflow without it). */
-static int spatial_factors(const SCtx *c, const SOpts *o, int d, int a,
-                           long *out)
-{
-	long dv[MAXDIV];
-	int n = divisors(c->ext[d], dv, MAXDIV), k = 0;
-	for (int i = 0; i < n; i++)
-		if (dv[i] > 1 && dv[i] <= c->arch->dim[a] &&
-		    (!o->fix_pe[d] || o->fix_pe[d] == dv[i]))
-			out[k++] = dv[i];
-	return k;
-}
-
-static void add_jobs(Shared *sh, const signed char *sdim)
-{
-	const SCtx *c = sh->c;
-	const SOpts *o = sh->o;
-	for (int d = 0; d < NDIMS; d++)
-		if (o->fix_pe[d] > 1 && sdim[0] != d &&
-		    !(c->arch->ndims > 1 && sdim[1] == d))
-			return; /* a fixed spatial factor needs the loop unrolled */
-	long f0[MAXDIV], f1[MAXDIV] = {1};
-	int n0 = 1, n1 = 1;
-	f0[0] = 1;
-	if (sdim[0] >= 0)
-		n0 = spatial_factors(c, o, sdim[0], 0, f0);
-	if (c->arch->ndims > 1 && sdim[1] >= 0)
-		n1 = spatial_factors(c, o, sdim[1], 1, f1);
-	int inner = c->nl - 2; /* levels that may be skipped: 0 .. inner-1 */
-	int nmask = o->bypass ? 1 << (NTENSORS * inner) : 1;
-	for (int i = 0; i < n0; i++)
-		for (int j = 0; j < n1; j++) {
-			double used = (double)f0[i] * (double)f1[j] / (double)c->pes;
-			if (used < o->min_util)
-				continue;
-			/* no schedule runs faster than its compute steps */
-			if (o->max_cycles &&
-			    (double)c->macs / ((double)f0[i] * (double)f1[j]) >
-			    (double)o->max_cycles)
-				continue;
-			for (int m = 0; m < nmask; m++) {
-				if (sh->njobs == MAXJOBS)
-					return;
-				Job *jb = &sh->jobs[sh->njobs++];
-				memset(jb, 0, sizeof *jb);
-				jb->sdim[0] = sdim[0];
-				jb->sdim[1] = c->arch->ndims > 1 ? sdim[1] : -1;
-				jb->sf[0] = sdim[0] >= 0 ? f0[i] : 1;
-				jb->sf[1] = jb->sdim[1] >= 0 ? f1[j] : 1;
-				for (int t = 0; t < NTENSORS; t++)
-					for (int L = 0; L < c->nl - 1; L++)
-						jb->buf[t][L] = L >= inner ||
-						                !(m >> (t * inner + L) & 1);
-			}
-		}
-}
-
-static double job_pes(const Job *j)
-{
-	return (double)j->sf[0] * (double)j->sf[1];
-}
-
-/* Jobs that use more PEs first: a good point found early prunes more. */
-static int cmp_job(const void *a, const void *b)
-{
-	double x = job_pes(a), y = job_pes(b);
-	return (x < y) - (x > y);
-}
-
-static void make_jobs(Shared *sh)
-{
-	const SCtx *c = sh->c;
-	const SOpts *o = sh->o;
-	sh->jobs = calloc(MAXJOBS, sizeof(Job));
-	if (!sh->jobs)
-		INTERNAL("out of memory");
-	if (o->ndf) {
-		for (int k = 0; k < o->ndf; k++)
-			add_jobs(sh, o->df[k]);
-	} else {
-		int square = c->arch->ndims < 2 || c->arch->dim[0] == c->arch->dim[1];
-		for (int d0 = -1; d0 < NDIMS; d0++)
-			for (int d1 = -1; d1 < (c->arch->ndims > 1 ? NDIMS : 0); d1++) {
-				if ((d0 >= 0 && c->ext[d0] < 2) || (d1 >= 0 && c->ext[d1] < 2))
-					continue;
-				if (d0 >= 0 && d0 == d1)
-					continue;
-				/* on a square array A|B and B|A cost the same */
-				if (square && d1 >= 0 && (d0 < 0 || d0 > d1))
-					continue;
-				signed char df[MAX_ARRAY_DIMS] = {(signed char)d0,
-				                                  (signed char)d1};
-				add_jobs(sh, df);
-			}
-	}
-	/* a stable order: qsort is not stable, so sort by (pes, index) */
-	for (int i = 1; i < sh->njobs; i++)
-		for (int j = i; j > 0 && cmp_job(&sh->jobs[j - 1], &sh->jobs[j]) > 0;
-		     j--) {
-			Job t = sh->jobs[j];
-			sh->jobs[j] = sh->jobs[j - 1];
-			sh->jobs[j - 1] = t;
-		}
-}
-
-/* Each tensor's elements fetched from DRAM once (written once for the
- * output): no schedule does better. */
-static void dram_min(Shared *sh)
-{
-	const SCtx *c = sh->c;
-	SScratch sc = {0};
-	for (int t = 0; t < NTENSORS; t++) {
-		double n = 1;
-		for (int r = 0; r < c->nidx[t]; r++) {
-			const struct SIdx *x = &c->idx[t][r];
-			SGen g[NDIMS];
-			long k[NDIMS];
-			int m = 0;
-			for (int i = 0; i < x->nd; i++)
-				if (c->ext[x->dim[i]] > 1) {
-					g[m] = (SGen){1, c->ext[x->dim[i]]};
-					k[m++] = x->coef[i];
-				}
-			n *= (double)sset_size(&sc, g, k, m);
-		}
-		sh->dram_min[t] = n * pj(c, c->nl - 1, t);
-	}
-	sscratch_free(&sc);
-}
-
 static void progress(Shared *sh, double t0, int final)
 {
 	double el = now() - t0;
@@ -802,8 +656,8 @@ static int search_space(const SCtx *c, const SOpts *o, SResult *r)
 	pthread_mutex_init(&sh.mu, NULL);
 	for (int d = 0; d < NDIMS; d++)
 		sh.ndiv[d] = divisors(c->ext[d], sh.div[d], MAXDIV);
-	dram_min(&sh);
-	make_jobs(&sh);
+	search_dram_min(c, sh.dram_min);
+	sh.jobs = search_jobs(c, o, &sh.njobs);
 	int nt = o->threads > 0 ? o->threads : 1;
 	Worker *w = calloc((size_t)nt, sizeof *w);
 	pthread_t *th = calloc((size_t)nt, sizeof *th);

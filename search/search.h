@@ -143,6 +143,19 @@ typedef struct SResult {
 void sopts_default(SOpts *o);
 int search_run(const SCtx *c, const SOpts *o, SResult *r);
 
+/* search/jobs.c: the jobs of a search, each a dataflow, its spatial
+ * factors and the levels each tensor is kept in (buf[t][L]) */
+enum { MAXJOBS = 1 << 16 };
+typedef struct Job {
+	signed char sdim[MAX_ARRAY_DIMS];
+	long sf[MAX_ARRAY_DIMS];
+	unsigned char buf[NTENSORS][MAX_LEVELS];
+} Job;
+Job *search_jobs(const SCtx *c, const SOpts *o, int *njobs);
+/* each tensor's elements fetched from DRAM once (the output's written
+ * once), in pJ: out[NTENSORS] */
+void search_dram_min(const SCtx *c, double *out);
+
 /* search/hier.c: the memory hierarchy search */
 enum { HIER_MAXSIZES = 16, HIER_MAXCAND = 1024 };
 typedef struct HierOpts {
