@@ -444,13 +444,12 @@ static int plan_buffers(Hw *hw, char *err, size_t errlen)
 			B->parent = h + 1 < ln->nholders[t] ? ln->holder[t][h + 1] : -1;
 			B->plevel = B->parent < 0 ? A->nlevels - 1
 			                          : ln->buf[B->parent].level;
-			if (B->per_pe && (h > 0 || A->level[B->plevel].per_pe))
-				return fail(err, errlen, "a per-PE buffer that is not the "
-				            "tensor's innermost, or whose parent is per-PE "
-				            "(two register-file levels)");
-			if (!B->per_pe && A->level[B->plevel].per_pe)
-				return fail(err, errlen, "a shared buffer filled from a "
-				            "per-PE level");
+			int lv[MAX_LEVELS];
+			for (int i = 0; i < ln->nholders[t]; i++)
+				lv[i] = ln->buf[ln->holder[t][i]].level;
+			const char *why = hw_holder_refusal(A, lv, ln->nholders[t], h);
+			if (why)
+				return fail(err, errlen, why);
 			if (h == 0)
 				hw->inner[t] = k;
 			unsigned char lm[MAX_LOOPS];
@@ -574,19 +573,28 @@ static int output_plain(const Layer *l)
 	return 1;
 }
 
-int hw_plan(const LoopNest *ln, Hw *hw, char *err, size_t errlen)
+/* Holder h of a tensor kept in levels lv[0..n-1] (inner to outer, DRAM
+ * left out) as the RTL builds it: NULL, or why not. */
+const char *hw_holder_refusal(const Arch *A, const int *lv, int n, int h)
 {
-	memset(hw, 0, sizeof *hw);
-	hw->ln = ln;
-	const Layer *L = ln->layer;
-	if (ln->accel < 0)
-		return fail(err, errlen, "the schedule has no accelerate(): there "
-		            "is no accelerator to build");
+	int per_pe = A->level[lv[h]].per_pe;
+	int parent = A->level[h + 1 < n ? lv[h + 1] : A->nlevels - 1].per_pe;
+	if (per_pe && (h > 0 || parent))
+		return "a per-PE buffer that is not the tensor's innermost, or "
+		       "whose parent is per-PE (two register-file levels)";
+	if (!per_pe && parent)
+		return "a shared buffer filled from a per-PE level";
+	return NULL;
+}
+
+int hw_plan_design(const Layer *L, const Arch *arch, char *err,
+                   size_t errlen)
+{
 	if (!output_plain(L))
 		return fail(err, errlen, "the output's indices must each be one "
 		            "loop alone");
-	for (int lv = 0; lv < ln->arch->nlevels; lv++) {
-		const Level *A = &ln->arch->level[lv];
+	for (int lv = 0; lv < arch->nlevels; lv++) {
+		const Level *A = &arch->level[lv];
 		if (A->offchip || (!A->bandwidth && !A->latency))
 			continue;
 		snprintf(err, errlen, "level %s (line %d) states a %s: the RTL "
@@ -597,6 +605,19 @@ int hw_plan(const LoopNest *ln, Hw *hw, char *err, size_t errlen)
 		         A->bandwidth ? "bandwidth" : "latency");
 		return 0;
 	}
+	return 1;
+}
+
+int hw_plan(const LoopNest *ln, Hw *hw, char *err, size_t errlen)
+{
+	memset(hw, 0, sizeof *hw);
+	hw->ln = ln;
+	if (ln->accel < 0)
+		return fail(err, errlen, "the schedule has no accelerate(): there "
+		            "is no accelerator to build");
+	const Layer *L = ln->layer;
+	if (!hw_plan_design(L, ln->arch, err, errlen))
+		return 0;
 	for (int t = 0; t < NTENSORS; t++) {
 		hw->bits[t] = L->t[t].type.bits;
 		if (hw->bits[t] > hw->dw)
