@@ -613,6 +613,14 @@ int search_main(int argc, char **argv)
 		return rc;
 	}
 	apply_fixes(&cl, &c);
+	if (cl.o.buildable && !cl.hier &&
+	    !hw_plan_design(&p->layer, &p->arch, err, sizeof err)) {
+		fprintf(stderr, "%s: error: --buildable: the Verilog backend builds "
+		        "no schedule of this layer on this architecture: %s\n",
+		        cl.file, err);
+		arena_free(ar);
+		return EXIT_USER;
+	}
 	Model start, *sp = NULL;
 	if (ln->accel >= 0 && model_eval(ln, &start, 0))
 		sp = &start;

@@ -161,8 +161,10 @@ static void try_cand(const Layer *l, HierResult *r, int k, SOpts o,
 	found = found && (!o.incumbent || res.cost <= o.incumbent);
 	c->refined |= o.bypass;
 	if (!c->found && !found)
-		c->why = o.incumbent ? "cannot beat the best so far"
-		                     : "no schedule meets the constraints";
+		c->why = o.buildable && !res.jobs
+		         ? "the Verilog backend builds none of its schedules"
+		         : o.incumbent ? "cannot beat the best so far"
+		                       : "no schedule meets the constraints";
 	if (found && (!c->found || res.cost < c->res.cost)) {
 		c->found = 1;
 		c->res = res;

@@ -6,6 +6,8 @@
  */
 #include "search.h"
 
+#include "../backend-verilog/hw.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -31,6 +33,23 @@ static int spatial_factors(const SCtx *c, const SOpts *o, int d, int a,
 		    (!o->fix_pe[d] || o->fix_pe[d] == dv[i]))
 			out[k++] = dv[i];
 	return k;
+}
+
+/* 1 when the Verilog backend builds every tensor's buffers in the levels
+ * job j keeps it in (backend-verilog/plan.c, hw_holder_refusal): no
+ * point of the job is built otherwise, whatever its blocking. */
+static int job_builds(const SCtx *c, const Job *j)
+{
+	for (int t = 0; t < NTENSORS; t++) {
+		int lv[MAX_LEVELS], n = 0;
+		for (int L = 0; L < c->nl - 1; L++)
+			if (j->buf[t][L])
+				lv[n++] = L;
+		for (int h = 0; h < n; h++)
+			if (hw_holder_refusal(c->arch, lv, n, h))
+				return 0;
+	}
+	return 1;
 }
 
 static void add_jobs(const SCtx *c, const SOpts *o, Job *jobs, int *njobs,
@@ -72,6 +91,15 @@ static void add_jobs(const SCtx *c, const SOpts *o, Job *jobs, int *njobs,
 					for (int L = 0; L < c->nl - 1; L++)
 						jb->buf[t][L] = L >= inner ||
 						                !(m >> (t * inner + L) & 1);
+				/* --buildable: levels the backend does not build are
+				 * not searched (TESSERA_CHECK_BUILDABLE searches them,
+				 * and every point they give must be refused) */
+				if (o->buildable && !job_builds(c, jb)) {
+					if (!getenv("TESSERA_CHECK_BUILDABLE"))
+						(*njobs)--;
+					else
+						jb->unbuildable = 1;
+				}
 			}
 		}
 }
@@ -94,6 +122,9 @@ Job *search_jobs(const SCtx *c, const SOpts *o, int *njobs)
 	if (!jobs)
 		INTERNAL("out of memory");
 	*njobs = 0;
+	char why[512];
+	if (o->buildable && !hw_plan_design(c->layer, c->arch, why, sizeof why))
+		return jobs;   /* the backend builds no schedule of it */
 	if (o->ndf) {
 		for (int k = 0; k < o->ndf; k++)
 			add_jobs(c, o, jobs, njobs, o->df[k]);

@@ -391,6 +391,19 @@ static void offer(Worker *w, const Model *m, double cost)
 {
 	const SOpts *o = w->sh->o;
 	long seq = w->seq++;
+	if (w->sh->jobs[w->job].unbuildable) {   /* TESSERA_CHECK_BUILDABLE */
+		Model full;
+		int ok = 0;
+		char err[256];
+		if (spoint_relower(w->sh->c, &w->p, &full, &ok, err, sizeof err) &&
+		    ok) {
+			size_t len;
+			char *text = spoint_text(w->sh->c, &w->p, &len);
+			INTERNAL("--buildable skips the levels of a schedule the "
+			         "backend builds:\n%s", text);
+		}
+		return;
+	}
 	if (m->utilization < o->min_util ||
 	    (o->max_cycles && m->cycles > o->max_cycles))
 		return;

@@ -150,6 +150,7 @@ typedef struct Job {
 	signed char sdim[MAX_ARRAY_DIMS];
 	long sf[MAX_ARRAY_DIMS];
 	unsigned char buf[NTENSORS][MAX_LEVELS];
+	unsigned char unbuildable;      /* the backend builds none of it */
 } Job;
 Job *search_jobs(const SCtx *c, const SOpts *o, int *njobs);
 /* each tensor's elements fetched from DRAM once (the output's written

@@ -150,6 +150,31 @@ then ok search/hierarchy_exact_not_above_heuristic
 else bad search/hierarchy_exact_not_above_heuristic "exact $hp pJ/MAC, --refine 1 $rp"; fi
 expect search_bad_sizes 2 "sizes such as" -- $T search $ST --hierarchy --pe-sizes x
 
+# --buildable leaves out the levels the backend does not build (a tensor in
+# two register files): fewer points, the same best, and every point of
+# those levels refused (TESSERA_CHECK_BUILDABLE evaluates them; an
+# internal error otherwise)
+B2=test/search/two_rf.tsr
+$T search $B2 --buildable --quiet --json >$OUT/b2.json 2>&1
+TESSERA_CHECK_BUILDABLE=1 $T search $B2 --buildable --quiet --json \
+	>$OUT/b2c.json 2>&1
+a=$(json_num pj_per_mac $OUT/b2.json) b=$(json_num pj_per_mac $OUT/b2c.json)
+ea=$(json_num evaluated $OUT/b2.json) eb=$(json_num evaluated $OUT/b2c.json)
+if [ -n "$a" ] && [ "$a" = "$b" ] && [ "$ea" -lt "$eb" ]; then
+	ok search/buildable_prunes_levels
+else bad search/buildable_prunes_levels "pruned: $a pJ/MAC ($ea evaluated), checked: $b ($eb); $(tail -3 $OUT/b2c.json)"; fi
+# ... and on a hierarchy of two register files it returns one that builds
+if $T search $B2 --hierarchy --pe-sizes 16,64 --shared-sizes 16KB \
+	--buildable --quiet -o $OUT/b2h.tsr >$OUT/b2h.out 2>&1 &&
+	grep -q "RF0 16 B + RF1 64 B" $OUT/b2h.out &&
+	$T verilog $OUT/b2h.tsr -o $OUT/b2hv >/dev/null 2>&1; then
+	ok search/buildable_hierarchy_builds
+else bad search/buildable_hierarchy_builds "$(head -8 $OUT/b2h.out)"; fi
+# an architecture the backend builds no schedule of is refused at once
+sed 's/level GB size 16 KB/level GB size 16 KB bandwidth 4/' $B2 >$OUT/b2bw.tsr
+expect search/buildable_port 1 "builds no schedule of this layer on this architecture: level GB (line 19) states a bandwidth" -- \
+	$T search $OUT/b2bw.tsr --buildable
+
 # study: a table and a chart made by the tool
 rm -rf $OUT/study
 if $T study dataflows $TN examples/taxonomy/ck_tpu.tsr \
