@@ -116,6 +116,7 @@ static const CmdHelp cmds[] = {
 	 "      --all-layers    every layer, not only the convolutions\n"
 	 "      --threads N     worker threads, 1 to 256 (default 1)\n"
 	 "      --no-bypass     every tensor in every level\n"
+	 "      --buildable     only schedules the Verilog backend builds\n"
 	 "      --quiet         no progress line\n"
 	 "      --pe-sizes L --shared-sizes L --pe-levels 1|2\n"
 	 "      --max-pe-bytes B --max-shared-bytes B --refine K\n"

@@ -316,6 +316,8 @@ int study_main(int argc, char **argv)
 			s->o.threads = (int)arg_uint(x, argv[++i], 1, 256);
 		else if (!strcmp(x, "--no-bypass"))
 			s->o.bypass = 0;
+		else if (!strcmp(x, "--buildable"))
+			s->o.buildable = 1;
 		else if (!strcmp(x, "--all-layers"))
 			s->all_layers = 1;
 		else if (!strcmp(x, "--quiet"))
