@@ -302,6 +302,7 @@ typedef struct Reads {
 	long gsum[MAX_GUARDS], v[HW_MAXP];
 	unsigned *seen, mark;
 	double n;
+	double pos, last;   /* settings so far; the last that read a word */
 } Reads;
 
 static void reads_rest(Reads *rd, int i, long la)
@@ -310,7 +311,9 @@ static void reads_rest(Reads *rd, int i, long la)
 		if (rd->seen[la] != rd->mark) {
 			rd->seen[la] = rd->mark;
 			rd->n += 1;
+			rd->last = rd->pos;
 		}
+		rd->pos += 1;
 		return;
 	}
 	const LoopNest *ln = rd->wk->o->hw->ln;
@@ -338,7 +341,7 @@ static void reads_rest(Reads *rd, int i, long la)
 }
 
 static double walk_reads(Walks *wk, int k, const long *val, unsigned *seen,
-                         unsigned mark)
+                         unsigned mark, double *last)
 {
 	const Hw *hw = wk->o->hw;
 	const LoopNest *ln = hw->ln;
@@ -356,6 +359,7 @@ static double walk_reads(Walks *wk, int k, const long *val, unsigned *seen,
 				rd.gsum[g] += wk->gc[g][j] * val[j];
 	}
 	reads_rest(&rd, 0, 0);
+	*last = rd.last;
 	return rd.n;
 }
 
@@ -464,6 +468,7 @@ static void jobs(Timer *tm, const Block *b, const Block *pb, int cut,
 		int k = o->job_buf[i], d = o->job_drain[i];
 		const HwBuf *B = &hw->buf[k];
 		double c, busy = 0;   /* busy: its DRAM cycles */
+		double early = 0;     /* settings after its last read */
 		double w = o->pre[k] ? 0 : walk_at(&tm->wk, k, d ? pb->val : b->val);
 		double ret = B->t == T_OUT && b->ret[k];
 		if (d) {   /* its walk, and from a shared buffer the write after
@@ -480,9 +485,13 @@ static void jobs(Timer *tm, const Block *b, const Block *pb, int cut,
 			busy = tm->dram[k] ? ret * w : 0;
 		} else {
 			c = w + 1;
-			busy = !tm->dram[k] ? 0 : !B->dedup ? w
-			     : walk_reads(&tm->wk, k, b->val, tm->seen,
-			                  ++tm->mark);
+			busy = !tm->dram[k] ? 0 : w;
+			if (tm->dram[k] && B->dedup) {   /* repeats read nothing */
+				double lastr;
+				busy = walk_reads(&tm->wk, k, b->val, tm->seen, ++tm->mark,
+				                  &lastr);
+				early = w - 1 - lastr;
+			}
 		}
 		if (!d && B->parent >= 0 && ready[B->parent] > tm->now)
 			c += ready[B->parent] - tm->now;   /* its parent's answers */
@@ -508,7 +517,7 @@ static void jobs(Timer *tm, const Block *b, const Block *pb, int cut,
 			                          before, is written */
 		double reads = B->t == T_OUT ? ret : 1;
 		if (!d && tm->dram[k] && reads > 0) {
-			ready[k] = end + tm->lat - 1;
+			ready[k] = end + tm->lat - 1 - early;
 			if (ready[k] > answers)
 				answers = ready[k];
 		}
