@@ -17,23 +17,85 @@
  */
 #include "emit.h"
 
+#include <stdlib.h>
+
+/* 1 when an edge tile can leave part p a single value: some setting of
+ * the other parts weighed by one of its guards (in every loop of the
+ * nest, the PEs' included) leaves under p's stride below the limit. */
+static int cut_part(const Hw *hw, const Part *p)
+{
+	const LoopNest *ln = hw->ln;
+	for (int i = 0; i < p->nguards; i++) {
+		const Guard *G = &ln->guard[p->guard[i]];
+		if (G->trivial)
+			continue;
+		long lim = G->limit, s = p->gstride[i];
+		if (lim <= s)
+			return 1;
+		/* the sums the other parts reach below the limit */
+		unsigned char *reach = calloc((size_t)lim, 1);
+		if (!reach)
+			return 1;   /* unknown: as if it could */
+		reach[0] = 1;
+		for (int l = 0; l < ln->nloops; l++)
+			for (int q = 0; q < ln->loop[l].nparts; q++) {
+				const Part *o = &ln->loop[l].part[q];
+				long os = 0;
+				for (int m = 0; o != p && m < o->nguards; m++)
+					if (o->guard[m] == p->guard[i])
+						os = o->gstride[m];
+				if (!os)
+					continue;
+				/* r reached now when one of r, r - os, ...,
+				 * r - (extent - 1) os was: a window along each
+				 * residue of os, bit 1 the new value */
+				for (long c0 = 0; c0 < os && c0 < lim; c0++) {
+					long in = 0;   /* base sums in the window */
+					for (long r = c0; r < lim; r += os) {
+						in += reach[r] & 1;
+						long out = r - o->extent * os;
+						if (out >= 0)
+							in -= reach[out] & 1;
+						if (in)
+							reach[r] |= 2;
+					}
+				}
+				for (long r = 0; r < lim; r++)
+					reach[r] = reach[r] >> 1;
+			}
+		int one = 0;
+		for (long r = lim - s; r < lim && !one; r++)
+			one = reach[r];
+		free(reach);
+		if (one)
+			return 1;
+	}
+	return 0;
+}
+
 /* The per-PE output buffer built as two halves, or -1: the output's
  * innermost buffer when it is per PE, unless two of its blocks in a row
  * can hold the same element (the fastest part that refills it does not
- * move the output: a reduction fused into, or inside, its refill loop).
- * The background returns the partial sums of the block after the next
- * while the steps still accumulate the next one: it would return a sum
- * the steps have not finished (schedgen seed 317). Such a buffer is
- * drained and refilled by the jobs. */
+ * move the output: a reduction fused into, or inside, its refill loop;
+ * or the parts faster than such a reduction may all be cut to one value
+ * by edge tiles). The background returns the partial sums of the block
+ * after the next while the steps still accumulate the next one: it would
+ * return a sum the steps have not finished (schedgen seeds 317, 749,
+ * 1456). Such a buffer is drained and refilled by the jobs. */
 int halves_buffer(const Hw *hw)
 {
 	int k = hw->inner[T_OUT];
 	const HwBuf *B = &hw->buf[k];
 	if (!B->per_pe)
 		return -1;
-	for (int j = 0; j < hw->np; j++)   /* fastest first */
-		if (refill_part(hw, B, j) && hw->part[j].p->extent > 1)
-			return hw->red[j] ? -1 : k;
+	for (int j = 0; j < hw->np; j++) {   /* fastest first */
+		if (!refill_part(hw, B, j) || hw->part[j].p->extent < 2)
+			continue;
+		if (hw->red[j])
+			return -1;
+		if (!cut_part(hw, hw->part[j].p))
+			return k;   /* it moves the output at every refill */
+	}
 	return k;
 }
 
