@@ -20,8 +20,9 @@
 #include <stdlib.h>
 
 /* 1 when an edge tile can leave part p a single value: some setting of
- * the other parts weighed by one of its guards (in every loop of the
- * nest, the PEs' included) leaves under p's stride below the limit. */
+ * the other parts that one of its guards weighs (in every loop of the
+ * nest, the PEs' included) brings the guard's sum within p's stride of
+ * its limit, so that p can only be 0 there. */
 static int cut_part(const Hw *hw, const Part *p)
 {
 	const LoopNest *ln = hw->ln;
