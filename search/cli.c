@@ -410,19 +410,29 @@ static int run_hierarchy(const Cli *cl, const SCtx *c, const Model *start)
 	return rc;
 }
 
-static void net_row(const NetLayer *nl, const NetBest *b)
+/* 1 when the Verilog backend builds a layer's result on arch a. */
+static int net_builds(const NetLayer *nl, const Arch *a, const NetBest *b)
 {
-	if (!b->found) {
-		printf(" %10s %12s %9s", "-", "-", "-");
-		return;
-	}
-	printf(" %10.4f %12ld %8.1f%%", b->r.m.pj_per_mac, b->r.m.cycles,
-	       100 * b->r.m.utilization);
-	(void)nl;
+	SCtx c;
+	Model m;
+	int ok = 0;
+	char err[256];
+	sctx_init(&c, &nl->layer, a);
+	return spoint_relower(&c, &b->r.best, &m, &ok, err, sizeof err) && ok;
 }
 
-static void net_json_layer(const Network *net, int i, const NetBest *b,
-                           const char *key)
+static void net_row(const NetLayer *nl, const Arch *a, const NetBest *b)
+{
+	if (!b->found) {
+		printf(" %10s %12s %9s %4s", "-", "-", "-", "-");
+		return;
+	}
+	printf(" %10.4f %12ld %8.1f%% %4s", b->r.m.pj_per_mac, b->r.m.cycles,
+	       100 * b->r.m.utilization, net_builds(nl, a, b) ? "yes" : "no");
+}
+
+static void net_json_layer(const Network *net, int i, const Arch *a,
+                           const NetBest *b, const char *key)
 {
 	printf("\"%s\": ", key);
 	if (!b[i].found) {
@@ -430,10 +440,11 @@ static void net_json_layer(const Network *net, int i, const NetBest *b,
 		return;
 	}
 	printf("{ \"pj_per_mac\": %.6f, \"energy_pj\": %.4f, \"cycles\": %ld, "
-	       "\"utilization\": %.6f, \"evaluated\": %ld, \"seconds\": %.3f }",
-	       b[i].r.m.pj_per_mac, b[i].r.m.e_total, b[i].r.m.cycles,
-	       b[i].r.m.utilization, b[i].r.evaluated, b[i].r.seconds);
-	(void)net;
+	       "\"utilization\": %.6f, \"builds\": %s, \"evaluated\": %ld, "
+	       "\"seconds\": %.3f }", b[i].r.m.pj_per_mac, b[i].r.m.e_total,
+	       b[i].r.m.cycles, b[i].r.m.utilization,
+	       net_builds(&net->layer[i], a, &b[i]) ? "true" : "false",
+	       b[i].r.evaluated, b[i].r.seconds);
 }
 
 static int write_layers(const Cli *cl, const Network *net, const Arch *a,
@@ -464,9 +475,10 @@ static int write_layers(const Cli *cl, const Network *net, const Arch *a,
 }
 
 /* The network's layers and totals as JSON; opt (NULL: none) are the
- * results on the chosen hierarchy. */
-static void network_json(const Network *net, const NetBest *base,
-                         const NetSum *sb, const NetBest *opt,
+ * results on the chosen hierarchy (harch). */
+static void network_json(const Network *net, const Arch *arch,
+                         const NetBest *base, const NetSum *sb,
+                         const Arch *harch, const NetBest *opt,
                          const NetSum *so, const char *hdesc, int ncand)
 {
 	printf("{ \"network\": \"%s\", \"layers\": [\n", net->name);
@@ -474,10 +486,10 @@ static void network_json(const Network *net, const NetBest *base,
 		printf("  { \"name\": \"%s\", \"macs\": %ld, \"repeat\": %ld, ",
 		       net->layer[i].name, net->layer[i].layer.macs,
 		       net->layer[i].repeat);
-		net_json_layer(net, i, base, "best");
+		net_json_layer(net, i, arch, base, "best");
 		if (opt) {
 			printf(", ");
-			net_json_layer(net, i, opt, "hierarchy");
+			net_json_layer(net, i, harch, opt, "hierarchy");
 		}
 		printf(" }%s\n", i + 1 < net->nlayers ? "," : "");
 	}
@@ -493,24 +505,26 @@ static void network_json(const Network *net, const NetBest *base,
 	printf(" }\n");
 }
 
-/* The same as a table. */
-static void network_table(const Network *net, const NetBest *base,
-                          const NetSum *sb, const NetBest *opt,
+/* The same as a table (RTL: whether the Verilog backend builds it). */
+static void network_table(const Network *net, const Arch *arch,
+                          const NetBest *base, const NetSum *sb,
+                          const Arch *harch, const NetBest *opt,
                           const NetSum *so, const char *hdesc, int ncand)
 {
 	printf("network %s, each layer's best schedule (energy):\n",
 	       net->name);
-	printf("%-10s %14s %6s %10s %12s %9s", "layer", "MACs", "repeat",
-	       "pJ/MAC", "cycles", "util");
+	printf("%-10s %14s %6s %10s %12s %9s %4s", "layer", "MACs", "repeat",
+	       "pJ/MAC", "cycles", "util", "RTL");
 	if (opt)
-		printf(" %10s %12s %9s %7s", "pJ/MAC", "cycles", "util", "gain");
+		printf(" %10s %12s %9s %4s %7s", "pJ/MAC", "cycles", "util", "RTL",
+		       "gain");
 	putchar('\n');
 	for (int i = 0; i < net->nlayers; i++) {
 		const NetLayer *nl = &net->layer[i];
 		printf("%-10s %14ld %6ld", nl->name, nl->layer.macs, nl->repeat);
-		net_row(nl, &base[i]);
+		net_row(nl, arch, &base[i]);
 		if (opt) {
-			net_row(nl, &opt[i]);
+			net_row(nl, harch, &opt[i]);
 			if (base[i].found && opt[i].found)
 				printf(" %6.2fx", base[i].r.m.e_total / opt[i].r.m.e_total);
 		}
@@ -552,9 +566,11 @@ static int run_network(const Cli *cl, Arena *ar, const Arch *arch)
 	if (hier)
 		hier_describe(hdesc, sizeof hdesc, &harch);
 	if (cl->json)
-		network_json(net, base, &sb, hier ? opt : NULL, &so, hdesc, ncand);
+		network_json(net, arch, base, &sb, &harch, hier ? opt : NULL, &so,
+		             hdesc, ncand);
 	else
-		network_table(net, base, &sb, hier ? opt : NULL, &so, hdesc, ncand);
+		network_table(net, arch, base, &sb, &harch, hier ? opt : NULL, &so,
+		              hdesc, ncand);
 	int rc = sb.missing ? EXIT_USER : 0;
 	if (cl->out && !write_layers(cl, net, hier ? &harch : arch,
 	                             hier ? opt : base))

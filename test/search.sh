@@ -126,6 +126,22 @@ if $T search $ST --network $TN --dataflow 'K|C' --quiet --json -o $OUT/netbest \
 	$T check $OUT/netbest/fc.tsr >/dev/null 2>&1; then
 	ok search/network
 else bad search/network "$(head -5 $OUT/net.json)"; fi
+# ... each layer says whether the Verilog backend builds its schedule,
+# and says it truly: `tessera verilog` agrees on each written layer
+rm -rf $OUT/netrtl
+$T search $ST --network $TN --quiet -o $OUT/netrtl >$OUT/netrtl.out 2>&1
+says() { awk -v l="$1" '$1 == l { print $NF }' $OUT/netrtl.out; }
+agrees=1
+for l in conv fc; do
+	if $T verilog $OUT/netrtl/$l.tsr -o $OUT/netrtl/v >/dev/null 2>&1
+	then want=yes; else want=no; fi
+	[ "$(says $l)" = "$want" ] || agrees=0
+done
+if [ $agrees = 1 ] && [ "$(says conv)" = no ] &&
+	$T search $ST --network $TN --quiet --buildable >$OUT/netrtlb.out 2>&1 &&
+	[ "$(awk '$1 == "conv" || $1 == "fc" { print $NF }' $OUT/netrtlb.out | tr '\n' ' ')" = "yes yes " ]
+then ok search/network_says_builds
+else bad search/network_says_builds "$(cat $OUT/netrtl.out $OUT/netrtlb.out)"; fi
 expect search_network_unmapped 1 "layers without a schedule" -- \
 	$T search $ST --network $TN --dataflow 'Y|X' --quiet
 expect search_network_not_net 1 "is not a network file" -- \
