@@ -195,6 +195,24 @@ static long index_block(const SNest *s, const struct SIdx *x, int j,
 	return sset_size(sc, g, k, n);
 }
 
+long sctx_words(const SCtx *c, SScratch *sc, int t, const long *ext)
+{
+	long total = 1;
+	for (int r = 0; r < c->nidx[t]; r++) {
+		const struct SIdx *x = &c->idx[t][r];
+		SGen g[NDIMS];
+		long k[NDIMS];
+		int n = 0;
+		for (int i = 0; i < x->nd; i++)
+			if (ext[x->dim[i]] > 1) {
+				g[n] = (SGen){1, ext[x->dim[i]]};
+				k[n++] = x->coef[i];
+			}
+		total *= sset_size(sc, g, k, n);
+	}
+	return total;
+}
+
 /* count_words of ir/count.c for a canonical nest: temporal loops 0..j
  * marked, and the unrolled ones when perpe. */
 static long words(const SCtx *c, const SNest *s, int t, int j, int perpe,

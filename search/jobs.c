@@ -52,8 +52,8 @@ static int job_builds(const SCtx *c, const Job *j)
 	return 1;
 }
 
-static void add_jobs(const SCtx *c, const SOpts *o, Job *jobs, int *njobs,
-                     const signed char *sdim)
+static void add_jobs(const SCtx *c, const SOpts *o, int check, Job *jobs,
+                     int *njobs, const signed char *sdim)
 {
 	for (int d = 0; d < NDIMS; d++)
 		if (o->fix_pe[d] > 1 && sdim[0] != d &&
@@ -92,14 +92,11 @@ static void add_jobs(const SCtx *c, const SOpts *o, Job *jobs, int *njobs,
 						jb->buf[t][L] = L >= inner ||
 						                !(m >> (t * inner + L) & 1);
 				/* --buildable: levels the backend does not build are
-				 * not searched (TESSERA_CHECK_BUILDABLE searches them,
-				 * and every point they give must be refused) */
-				if (o->buildable && !job_builds(c, jb)) {
-					if (!getenv("TESSERA_CHECK_BUILDABLE"))
-						(*njobs)--;
-					else
-						jb->unbuildable = 1;
-				}
+				 * not searched; with `check` they are, and every point
+				 * they give must be refused */
+				jb->unbuildable = o->buildable && !job_builds(c, jb);
+				if (jb->unbuildable && !check)
+					(*njobs)--;
 			}
 		}
 }
@@ -125,9 +122,10 @@ Job *search_jobs(const SCtx *c, const SOpts *o, int *njobs)
 	char why[512];
 	if (o->buildable && !hw_plan_design(c->layer, c->arch, why, sizeof why))
 		return jobs;   /* the backend builds no schedule of it */
+	int check = getenv("TESSERA_CHECK_BUILDABLE") != NULL;
 	if (o->ndf) {
 		for (int k = 0; k < o->ndf; k++)
-			add_jobs(c, o, jobs, njobs, o->df[k]);
+			add_jobs(c, o, check, jobs, njobs, o->df[k]);
 	} else {
 		int square = c->arch->ndims < 2 || c->arch->dim[0] == c->arch->dim[1];
 		for (int d0 = -1; d0 < NDIMS; d0++)
@@ -141,7 +139,7 @@ Job *search_jobs(const SCtx *c, const SOpts *o, int *njobs)
 					continue;
 				signed char df[MAX_ARRAY_DIMS] = {(signed char)d0,
 				                                  (signed char)d1};
-				add_jobs(c, o, jobs, njobs, df);
+				add_jobs(c, o, check, jobs, njobs, df);
 			}
 	}
 	/* a stable order: qsort is not stable, so sort by (pes, index) */
@@ -159,21 +157,8 @@ Job *search_jobs(const SCtx *c, const SOpts *o, int *njobs)
 void search_dram_min(const SCtx *c, double *out)
 {
 	SScratch sc = {0};
-	for (int t = 0; t < NTENSORS; t++) {
-		double n = 1;
-		for (int r = 0; r < c->nidx[t]; r++) {
-			const struct SIdx *x = &c->idx[t][r];
-			SGen g[NDIMS];
-			long k[NDIMS];
-			int m = 0;
-			for (int i = 0; i < x->nd; i++)
-				if (c->ext[x->dim[i]] > 1) {
-					g[m] = (SGen){1, c->ext[x->dim[i]]};
-					k[m++] = x->coef[i];
-				}
-			n *= (double)sset_size(&sc, g, k, m);
-		}
-		out[t] = n * (c->arch->level[c->nl - 1].pj * c->bits[t] / 16.0);
-	}
+	for (int t = 0; t < NTENSORS; t++)
+		out[t] = (double)sctx_words(c, &sc, t, c->ext) *
+		         (c->arch->level[c->nl - 1].pj * c->bits[t] / 16.0);
 	sscratch_free(&sc);
 }

@@ -116,20 +116,7 @@ static long level_block(const Worker *w, int t, int L)
 			if (w->p.sdim[a] == d)
 				P[d] *= w->p.sf[a];
 	}
-	long total = 1;
-	for (int r = 0; r < c->nidx[t]; r++) {
-		const struct SIdx *x = &c->idx[t][r];
-		SGen g[NDIMS];
-		long k[NDIMS];
-		int n = 0;
-		for (int i = 0; i < x->nd; i++)
-			if (P[x->dim[i]] > 1) {
-				g[n] = (SGen){1, P[x->dim[i]]};
-				k[n++] = x->coef[i];
-			}
-		total *= sset_size((SScratch *)&w->sc, g, k, n);
-	}
-	return total;
+	return sctx_words(c, (SScratch *)&w->sc, t, P);
 }
 
 static int level_fits(const Worker *w, int L)

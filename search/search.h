@@ -83,6 +83,9 @@ typedef struct SGen {
 	long stride, count;
 } SGen;
 long sset_size(SScratch *sc, const SGen *g, const long *k, int n);
+/* The words of tensor t that loops of extents ext[d] (each from 0)
+ * touch: the product of the values of its index positions. */
+long sctx_words(const SCtx *c, SScratch *sc, int t, const long *ext);
 
 void sctx_init(SCtx *c, const Layer *l, const Arch *a);
 int sctx_check(const SCtx *c, char *err, size_t errlen);
