@@ -30,7 +30,8 @@ RUNTIME = runtime/tensor.c runtime/naive.c runtime/emit_c.c runtime/jitload.c \
 VERILOG = backend-verilog/plan.c backend-verilog/emit.c backend-verilog/names.c \
 	backend-verilog/port.c backend-verilog/seq.c backend-verilog/engine.c \
 	backend-verilog/array.c backend-verilog/counters.c backend-verilog/modules.c \
-	backend-verilog/halves.c backend-verilog/blocks.c backend-verilog/timing.c \
+	backend-verilog/halves.c backend-verilog/ihalves.c backend-verilog/blocks.c \
+	backend-verilog/timing.c \
 	backend-verilog/walks.c backend-verilog/gbuf.c
 SEARCH = search/eval.c search/write.c search/space.c search/jobs.c search/search.c search/hier.c search/net.c search/svg.c search/study.c search/cli.c
 CORE = $(FRONT) $(IR) $(RUNTIME) $(VERILOG) $(SEARCH)

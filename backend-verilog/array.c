@@ -161,6 +161,10 @@ void emit_array(Out *o)
 			emit_pe_halves(o);
 			continue;
 		}
+		if (o->ih[hw->inner[t]]) {
+			ihalves_pe(o, t);
+			continue;
+		}
 		P(o, ",\n\t\t\t.ra_%s(ra_%s[%d:0]), .fw_%s(fwall_%s && LANE_%s == "
 		  "rsp_tag[63:32]%s", n, n, B->aw - 1, n, n, n,
 		  t == T_OUT ? " && CH0" : "");

@@ -43,13 +43,37 @@ void emit_counters(Out *o)
 	  "\t\t\tif (jinit) k_jrun[ij[%d:0]] <= k_jrun[ij[%d:0]] + 64'd1;\n",
 	  hw_bits(o->njobs - 1) - 1, hw_bits(o->njobs - 1) - 1,
 	  hw_bits(o->njobs - 1) - 1, hw_bits(o->njobs - 1) - 1);
+	if (o->nih) {   /* the inputs' halves: their backgrounds' runs, and a
+	                   wait under the fill of the first in the way (else
+	                   the output's halves' drain, or the first's fill) */
+		int first = -1;
+		for (int k = 0; k < hw->nbuf; k++)
+			if (o->ih[k])
+				P(o, "\t\t\tif (igo%d && ifetch%d) k_jrun[%d] <= k_jrun[%d] + "
+				  "64'd1;\n", k, k, job_of(o, k, 0), job_of(o, k, 0));
+		for (int k = 0; k < hw->nbuf; k++) {
+			if (!o->ih[k])
+				continue;
+			int jf = job_of(o, k, 0);
+			P(o, "\t\t\t%sif (st == S_WAIT && (nlast || chg%d) && !iidle%d)"
+			  "\n\t\t\t\tk_job[%d] <= k_job[%d] + 64'd1;\n",
+			  first < 0 ? "" : "else ", k, k, jf, jf);
+			if (first < 0)
+				first = jf;
+		}
+		int jw = o->oh >= 0 ? job_of(o, o->oh, 1) : first;
+		P(o, "\t\t\telse if (st == S_WAIT) k_job[%d] <= k_job[%d] + 64'd1;\n",
+		  jw, jw);
+	}
 	if (o->oh >= 0) {   /* the halves: the steps wait for their background
 	                       (its drain's share), and its runs */
 		int jd = job_of(o, o->oh, 1), jf = job_of(o, o->oh, 0);
-		P(o, "\t\t\tif (st == S_WAIT) k_job[%d] <= k_job[%d] + 64'd1;\n"
-		  "\t\t\tif (hgo_swap) k_jrun[%d] <= k_jrun[%d] + 64'd1;\n"
+		if (!o->nih)
+			P(o, "\t\t\tif (st == S_WAIT) k_job[%d] <= k_job[%d] + "
+			  "64'd1;\n", jd, jd);
+		P(o, "\t\t\tif (hgo_swap) k_jrun[%d] <= k_jrun[%d] + 64'd1;\n"
 		  "\t\t\tif ((hgo_swap || hgo_sync) && !tl%d && !tdeep%d && tret%d)\n"
-		  "\t\t\t\tk_jrun[%d] <= k_jrun[%d] + 64'd1;\n", jd, jd, jd, jd,
+		  "\t\t\t\tk_jrun[%d] <= k_jrun[%d] + 64'd1;\n", jd, jd,
 		  o->oh, o->oh, o->oh, jf, jf);
 	}
 	P(o, "\t\t\tif (stb) begin\n\t\t\t\tk_mac <= k_mac + $countones(pv);\n");

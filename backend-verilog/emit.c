@@ -27,6 +27,7 @@ void hw_emit(FILE *f, const Hw *hw)
 {
 	Out o = {.f = f, .hw = hw, .ln = hw->ln};
 	o.oh = halves_buffer(hw);
+	ihalves_plan(&o);
 	plan_jobs(&o);
 	gbuf_plan(&o);
 	char *text = NULL;
@@ -59,9 +60,13 @@ void hw_emit(FILE *f, const Hw *hw)
 	emit_datapath(&o);
 	if (o.oh >= 0)
 		emit_halves_decl(&o);
+	if (o.nih)
+		emit_ihalves_decl(&o);
 	emit_fsm(&o);
 	if (o.oh >= 0)
 		emit_halves(&o);
+	if (o.nih)
+		emit_ihalves(&o);
 	for (int k = 0; k < hw->nbuf; k++) {
 		if (is_gb(hw, k))
 			emit_gb(&o, k);

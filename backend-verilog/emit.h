@@ -41,6 +41,9 @@ typedef struct Out {
 	int npre;
 	int oh;             /* the per-PE output buffer built as two halves
 	                       (halves.c), or -1 */
+	unsigned char ih[MAX_BUFFERS]; /* the per-PE input buffers built as
+	                       two halves (ihalves.c) */
+	int nih;
 } Out;
 
 static inline void P(Out *o, const char *fmt, ...)
@@ -215,8 +218,9 @@ void emit_array(Out *o);
 /* counters.c: the simulation-only counters and their report */
 void emit_counters(Out *o);
 
-/* The address bits of a per-PE output with two halves: the halves are
- * interleaved, word a of half h at 2a + h (one word: h alone). */
+/* The address bits of a per-PE buffer with two halves (an output's,
+ * an input's): the halves are interleaved, word a of half h at 2a + h
+ * (one word: h alone). */
 static inline int half_aw(const HwBuf *B)
 {
 	return B->words == 1 ? 1 : B->aw + 1;
@@ -227,6 +231,20 @@ int halves_buffer(const Hw *hw); /* the buffer built so, or -1 */
 void emit_halves_decl(Out *o);   /* what the sequencer reads */
 void emit_halves(Out *o);        /* the background and its target */
 void emit_pe_halves(Out *o);     /* the output's ports of PE p */
+
+/* ihalves.c: the per-PE input buffers' two halves (Out.ih) */
+void ihalves_plan(Out *o);        /* which are built so */
+void emit_ihalves_decl(Out *o);   /* what the sequencer reads */
+void emit_ihalves(Out *o);        /* the backgrounds, their targets and
+                                     fill paths */
+void ihalves_mux(Out *o);         /* what the backgrounds drive */
+void ihalves_pe(Out *o, int t);   /* tensor t's ports of PE p */
+
+/* The sequencer has S_WAIT: the steps wait for a background. */
+static inline int has_wait(const Out *o)
+{
+	return o->oh >= 0 || o->nih > 0;
+}
 
 /* tessera_sram, tessera_sum and tessera_pe (modules.c) */
 void emit_modules(Out *o);

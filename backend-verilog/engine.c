@@ -464,6 +464,7 @@ void emit_engine_regs(Out *o, int k)
 		return;
 	}
 	int half = o->oh == k;   /* halves.c: the background walks too */
+	int ihalf = o->ih[k];    /* ihalves.c: the same */
 	P(o, "\twire jact%d = st == S_JOB && jst && e%d_run && (job == 8'd%d",
 	  k, k, jf);
 	if (jd >= 0)
@@ -471,12 +472,17 @@ void emit_engine_regs(Out *o, int k)
 	P(o, ")");
 	if (B->parent >= 0 && dram_parent(o, B->parent))   /* its words are in */
 		P(o, " && ou%d == 32'd0", B->parent);
-	P(o, ";\n\twire act%d = jact%d%s;\n", k, k, half ? " || hba" : "");
+	char bga[16] = "";   /* the background walks */
+	if (half)
+		snprintf(bga, sizeof bga, " || hba");
+	else if (ihalf)
+		snprintf(bga, sizeof bga, " || ib%d", k);
+	P(o, ";\n\twire act%d = jact%d%s;\n", k, k, bga);
 	char skip[32] = "";
 	if (B->per_pe && hw->collapsed[B->t])   /* not its lane's first */
 		snprintf(skip, sizeof skip, " && !skip%d", k);
 	P(o, "\twire fi%d = (jact%d && job == 8'd%d%s) && !dup%d%s;  // fetch\n",
-	  k, k, jf, half ? " || hba && !hbd" : "", k, skip);
+	  k, k, jf, half ? " || hba && !hbd" : bga, k, skip);
 	if (half)
 		P(o, "\twire dw%d = jact%d && job == 8'd%d || hba && hbd;  "
 		  "// the drain walks\n", k, k, jd);
@@ -509,6 +515,9 @@ void emit_engine_regs(Out *o, int k)
 		P(o, "\t\tend else if (hgo_swap || hgo_sync || hba && hbd && "
 		  "f%d_last) begin\n", k);
 		engine_step(o, k, 1, "\t\t\t");
+	} else if (ihalf) {   /* the background starts */
+		P(o, "\t\tend else if (igo%d) begin\n", k);
+		engine_step(o, k, 1, "\t\t\t");
 	}
 	P(o, "\t\tend else if (act%d) begin\n", k);
 	engine_step(o, k, 0, "\t\t\t");
@@ -516,9 +525,13 @@ void emit_engine_regs(Out *o, int k)
 	if (dram_parent(o, k))
 		P(o, "\t\tif (rst) ou%d <= 32'd0;\n\t\telse ou%d <= ou%d + {31'd0, "
 		  "fi%d} - {31'd0, ra%d};\n", k, k, k, k, k);
-	if (B->dedup)
-		P(o, "\t\tif (jinit && ij == 8'd%d) sn%d <= %ld'd0;\n"
+	if (B->dedup) {   /* cleared as a job's walk or the background's starts */
+		char bg[16] = "";
+		if (ihalf)
+			snprintf(bg, sizeof bg, " || igo%d", k);
+		P(o, "\t\tif (jinit && ij == 8'd%d%s) sn%d <= %ld'd0;\n"
 		  "\t\telse if (fi%d) sn%d[e%d_ln * 32'd%ld + e%d_la] <= 1'b1;\n",
-		  jf, k, B->lanes * B->words, k, k, k, B->words, k);
+		  jf, bg, k, B->lanes * B->words, k, k, k, B->words, k);
+	}
 	P(o, "\tend\n");
 }

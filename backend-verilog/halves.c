@@ -155,9 +155,13 @@ void emit_halves(Out *o)
 	int k = o->oh, p = hw->buf[k].parent;
 	const HwBuf *B = &hw->buf[k];
 	P(o, "\tassign hshal = chg%d && !chg%d && !nlast;  // a refill of the "
-	  "halves alone\n"
-	  "\tassign hgo_swap = (st == S_STEP || st == S_WAIT) && hshal && hidle;\n"
-	  "\tassign hgo_sync = hstep && pend[%d];  // its jobs ran\n", k, p, k);
+	  "halves alone\n", k, p);
+	if (o->nih)   /* the event may wait for the inputs' halves too */
+		P(o, "\tassign hgo_swap = evok && hshal;\n");
+	else
+		P(o, "\tassign hgo_swap = (st == S_STEP || st == S_WAIT) && hshal && "
+		  "hidle;\n");
+	P(o, "\tassign hgo_sync = hstep && pend[%d];  // its jobs ran\n", k);
 	emit_target(o);
 	for (int j = 0; j < hw->np; j++)
 		if (refill_part(hw, B, j))

@@ -85,7 +85,8 @@ static void emit_pe(Out *o)
 		  "sum\n\tinput wire va,\n\tinput wire firsta");
 	for (int t = 0; t < NTENSORS; t++) {
 		const HwBuf *B = &hw->buf[hw->inner[t]];
-		int w = hw->bits[t], aw = t == T_OUT && half ? half_aw(B) : B->aw;
+		int w = hw->bits[t], aw = (t == T_OUT && half) ||
+		                             o->ih[hw->inner[t]] ? half_aw(B) : B->aw;
 		const char *n = tname(t);
 		if (!B->per_pe) {
 			if (t == T_OUT)
@@ -105,7 +106,8 @@ static void emit_pe(Out *o)
 	P(o, "\n);\n\t/* verilator no_inline_module */\n");
 	for (int t = 0; t < NTENSORS; t++) {
 		const HwBuf *B = &hw->buf[hw->inner[t]];
-		int w = hw->bits[t], aw = t == T_OUT && half ? half_aw(B) : B->aw;
+		int w = hw->bits[t], aw = (t == T_OUT && half) ||
+		                             o->ih[hw->inner[t]] ? half_aw(B) : B->aw;
 		const char *n = tname(t);
 		if (!B->per_pe)
 			continue;
@@ -118,7 +120,8 @@ static void emit_pe(Out *o)
 			continue;
 		P(o, "\treg [%d:0] rf_%s [0:%ld];\n\twire [%d:0] x_%s = rf_%s[rb_%s];"
 		  "\n\talways @(posedge clk)\n\t\tif (fwb_%s) rf_%s[fab_%s] <= fdb_%s;\n",
-		  w - 1, n, B->words - 1, w - 1, n, n, n, n, n, n, n);
+		  w - 1, n, (B->words << o->ih[hw->inner[t]]) - 1, w - 1, n, n, n, n,
+		  n, n, n);
 	}
 	emit_mul(o);
 	if (!O->per_pe) {

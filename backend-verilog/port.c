@@ -41,7 +41,7 @@ void emit_ports(Out *o)
 		  (o->wslots - 1) * hw->dw - 1);
 	P(o, "\n);\n");
 	P(o, "\tlocalparam [2:0] %s%s;\n\tlocalparam integer NPE = %ld;\n",
-	  S_NAMES, o->oh >= 0 ? ", S_WAIT = 3'd5" : "", hw->npe);
+	  S_NAMES, has_wait(o) ? ", S_WAIT = 3'd5" : "", hw->npe);
 }
 
 void emit_datapath(Out *o)

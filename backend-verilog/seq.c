@@ -77,6 +77,35 @@ static void emit_advance(Out *o, const char *ind)
 			P(o, "%sc%d <= n%d[%d:0];\n", ind, j, j, o->hw->part[j].width - 1);
 }
 
+/* emit_event with input buffers' halves (ihalves.c): the event waits
+ * (evwait) for the backgrounds of those it refills (all at the end),
+ * and proceeds (evok) once none is in the way; halves that change alone
+ * swap instead of running their fill. */
+static void ievent(Out *o)
+{
+	const Hw *hw = o->hw;
+	int n = hw->nbuf;
+	if (o->oh >= 0)
+		P(o, "\tlocalparam [%d:0] HK = %d'd1 << %d;  // the halves\n", n - 1,
+		  n, o->oh);
+	P(o, "\twire [%d:0] pnx = nlast ? OBUFS : %s", n - 1,
+	  o->oh >= 0 ? "(hshal ? chg & ~HK : chg)" : "chg");
+	for (int k = 0; k < n; k++)
+		if (o->ih[k])
+			P(o, " & ~({%d'd0, ishal%d} << %d)", n - 1, k, k);
+	P(o, ";  // the event's jobs\n\twire [7:0] jf0 = nxt(8'd%d, 8'd%d, pnx);\n"
+	  "\twire evwait = 1'b0", o->first_fill, o->njobs);
+	for (int k = 0; k < n; k++)
+		if (o->ih[k])
+			P(o, " || (nlast || chg%d) && !iidle%d", k, k);
+	if (o->oh >= 0)
+		P(o, " || (nlast || chg%d) && !hidle", o->oh);
+	P(o, ";\n\twire evok = (st == S_STEP && (nlast || chg != %d'd0) || "
+	  "st == S_WAIT) && !evwait;\n\twire evact = evok;\n"
+	  "\twire evgo = evact && (pnx & OBUFS) == %d'd0 && pnx != %d'd0;  "
+	  "// fills only\n", n, n, n);
+}
+
 /* What the sequencer does after a step whose next one is another
  * block of some buffers (or after the last step): their jobs (pnx,
  * with the last drains), unless the output's halves alone change and
@@ -88,6 +117,10 @@ static void emit_event(Out *o)
 {
 	const Hw *hw = o->hw;
 	int n = hw->nbuf;
+	if (o->nih) {
+		ievent(o);
+		return;
+	}
 	if (o->oh >= 0)
 		P(o, "\tlocalparam [%d:0] HK = %d'd1 << %d;  // the halves\n", n - 1,
 		  n, o->oh);
@@ -131,7 +164,9 @@ static void emit_step(Out *o)
 	for (int j = 0; j < hw->np; j++)
 		if (temporal(hw, j))
 			P(o, "\t\t\tnx%d <= n%d;\n", j, j);
-	if (o->oh >= 0)
+	if (o->nih)
+		P(o, "\t\t\tif (evwait) st <= S_WAIT;\n\t\t\telse evt;\n");
+	else if (o->oh >= 0)
 		P(o, "\t\t\tif ((nlast || chg%d) && !hidle) st <= S_WAIT;\n"
 		  "\t\t\telse evt;\n", o->oh);
 	else
@@ -139,7 +174,9 @@ static void emit_step(Out *o)
 	P(o, "\t\tend else begin\n");
 	emit_advance(o, "\t\t\t");
 	P(o, "\t\tend\n");
-	if (o->oh >= 0)
+	if (o->nih)
+		P(o, "\t\tS_WAIT: if (!evwait) evt;\n");
+	else if (o->oh >= 0)
 		P(o, "\t\tS_WAIT: if (hidle) evt;\n");
 }
 
@@ -451,6 +488,8 @@ void emit_job_mux(Out *o)
 	}
 	if (o->oh >= 0)
 		halves_mux(o);
+	if (o->nih)
+		ihalves_mux(o);
 	for (int i = 0; i < o->njobs; i++) {
 		const HwBuf *B = &hw->buf[o->job_buf[i]];
 		if (!o->job_drain[i] && B->per_pe && B->t == T_OUT)

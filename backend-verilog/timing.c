@@ -53,6 +53,11 @@ typedef struct Timer {
 	                                   next refill (hnext) */
 	Block hnext;
 	int jdh, jfh;                   /* the halves' drain and fill jobs */
+	/* an input's halves (ihalves.c): when their background is idle,
+	 * the blocks ahead to their next refill, their fill job */
+	double iidle[MAX_BUFFERS];
+	Blocks iahead[MAX_BUFFERS];
+	int jfi[MAX_BUFFERS];
 } Timer;
 
 /* The DRAM port is free of jobs from `from` to `to`: the prefetches
@@ -104,11 +109,11 @@ static void prefetch_next(Timer *tm, int k)
 		tm->left[k] = walk_at(&tm->wk, k, b.val);
 }
 
-/* The jobs of the buffers that change as block b starts (cut: leave
- * out the halves' jobs; the first block: fills only; last: the drains
+/* The jobs of the buffers that change as block b starts (cut: the
+ * buffers whose jobs are left out, halves that swap; the first block: fills only; last: the drains
  * of the outputs only, after block b), from tm->now; drains walk the
  * block before (pb). */
-static void jobs(Timer *tm, const Block *b, const Block *pb, int cut,
+static void jobs(Timer *tm, const Block *b, const Block *pb, unsigned cut,
                  int last)
 {
 	const Out *o = tm->o;
@@ -120,7 +125,7 @@ static void jobs(Timer *tm, const Block *b, const Block *pb, int cut,
 	for (int i = 0; i < o->njobs; i++) {
 		int k = o->job_buf[i], d = o->job_drain[i];
 		run[i] = last ? d && hw->buf[k].t == T_OUT
-		              : b->in[k] && !(cut && k == o->oh) && !(first && d);
+		              : b->in[k] && !(cut >> k & 1) && !(first && d);
 		drains |= run[i] && d;
 		if (run[i])
 			lastjob = i;
@@ -227,15 +232,56 @@ static void background(Timer *tm, int swap, const Block *pb)
 		tm->t->runs[tm->jfh] += 1;
 }
 
-/* The steps wait for the halves' background (they change now). */
-static void halves_wait(Timer *tm)
+/* Input k's halves' background (ihalves.c) starts now, the first
+ * cycle of steps after their block changed: it fetches the block after
+ * theirs, a cycle a setting, unless there is none or the parent's block
+ * changes there (then the job fills it: the background is idle at
+ * once). */
+static void ibackground(Timer *tm, int k)
 {
-	double w = tm->hidle - (tm->now - 1);
-	if (w > 0) {
-		tm->t->job[tm->jdh] += w;
-		dram_free(tm, tm->now, tm->now + w);
-		tm->now += w;
+	Block nb;
+	tm->iidle[k] = tm->now;
+	if (next_refill(&tm->iahead[k], k, &nb) &&
+	    !nb.in[tm->o->hw->buf[k].parent]) {
+		tm->iidle[k] += 1 + walk_at(&tm->wk, k, nb.val);
+		tm->t->runs[tm->jfi[k]] += 1;
 	}
+}
+
+/* Before the event that starts block b (last: the layer's end), the
+ * steps wait for the backgrounds of the halves it changes (all at the
+ * end).  A cycle of the wait counts under the fill of the first input
+ * whose background still runs, else under the output's halves' drain
+ * (or, without, the first input's fill). */
+static void halves_wait(Timer *tm, const Block *b, int last)
+{
+	const Out *o = tm->o;
+	double t0 = tm->now - 1, w = 0;
+	if (o->oh >= 0 && (last || b->in[o->oh]) && tm->hidle - t0 > w)
+		w = tm->hidle - t0;
+	int first = -1;
+	for (int k = 0; k < o->hw->nbuf; k++)
+		if (o->ih[k]) {
+			if (first < 0)
+				first = tm->jfi[k];
+			if ((last || b->in[k]) && tm->iidle[k] - t0 > w)
+				w = tm->iidle[k] - t0;
+		}
+	if (w <= 0)
+		return;
+	/* the waiting cycles are t0 + 1 .. t0 + w; an input's background
+	 * runs in those before its iidle */
+	double from = t0 + 1, end = t0 + w + 1;
+	for (int k = 0; k < o->hw->nbuf; k++)
+		if (o->ih[k] && (last || b->in[k]) && tm->iidle[k] > from) {
+			double to = tm->iidle[k] < end ? tm->iidle[k] : end;
+			tm->t->job[tm->jfi[k]] += to - from;
+			from = to;
+		}
+	if (end > from)
+		tm->t->job[o->oh >= 0 ? tm->jdh : first] += end - from;
+	dram_free(tm, tm->now, tm->now + w);
+	tm->now += w;
 }
 
 static void steps(Timer *tm, const Block *b)
@@ -253,6 +299,7 @@ int hw_timing(const Hw *hw, HwTime *t, long budget)
 		die_oom("timing the hardware");
 	Out o = {.hw = hw, .ln = ln};
 	o.oh = halves_buffer(hw);
+	ihalves_plan(&o);
 	plan_jobs(&o);
 	gbuf_plan(&o);
 	tm->o = tm->wk.o = &o;
@@ -284,6 +331,8 @@ int hw_timing(const Hw *hw, HwTime *t, long budget)
 	int oh = o.oh, p = oh >= 0 ? hw->buf[oh].parent : -1;
 	tm->jdh = oh >= 0 ? job_of(&o, oh, 1) : -1;
 	tm->jfh = oh >= 0 ? job_of(&o, oh, 0) : -1;
+	for (int k = 0; k < hw->nbuf; k++)
+		tm->jfi[k] = o.ih[k] ? job_of(&o, k, 0) : -1;
 
 	Blocks bl;
 	Block pb, cur, nx;   /* the block before, it, the one after */
@@ -298,6 +347,11 @@ int hw_timing(const Hw *hw, HwTime *t, long budget)
 	jobs(tm, &cur, &cur, 0, 0);   /* the first fills */
 	if (oh >= 0)
 		background(tm, 0, &cur);
+	for (int k = 0; k < hw->nbuf; k++)
+		if (o.ih[k]) {
+			tm->iahead[k] = bl;
+			ibackground(tm, k);
+		}
 	steps(tm, &cur);
 	while (blocks_next(&bl, &nx)) {
 		if (budget > 0 && tm->wk.work > budget) {
@@ -309,17 +363,22 @@ int hw_timing(const Hw *hw, HwTime *t, long budget)
 		pb = cur;
 		cur = nx;
 		int shallow = oh >= 0 && cur.in[oh] && !cur.in[p];
-		if (oh >= 0 && cur.in[oh])
-			halves_wait(tm);
+		unsigned cut = shallow ? 1u << oh : 0;   /* halves that swap */
+		for (int k = 0; k < hw->nbuf; k++)
+			if (o.ih[k] && cur.in[k] && !cur.in[hw->buf[k].parent])
+				cut |= 1u << k;
+		halves_wait(tm, &cur, 0);
 		if (shallow)
 			background(tm, 1, &pb);
-		jobs(tm, &cur, &pb, shallow, 0);
+		jobs(tm, &cur, &pb, cut, 0);
 		if (oh >= 0 && cur.in[oh] && !shallow)   /* its jobs ran */
 			background(tm, 0, &cur);
+		for (int k = 0; k < hw->nbuf; k++)
+			if (o.ih[k] && cur.in[k])
+				ibackground(tm, k);
 		steps(tm, &cur);
 	}
-	if (oh >= 0)   /* the last drains */
-		halves_wait(tm);
+	halves_wait(tm, &cur, 1);   /* before the last drains */
 	jobs(tm, &cur, &cur, 0, 1);
 	double total = t->step + t->flush + t->end;
 	for (int i = 0; i < t->njobs; i++)

@@ -23,7 +23,8 @@
 #   double buffering      prefetch.tsr's input fills stall under half as
 #                         long as dram_slots.tsr's (the same design
 #                         without double_buffer()); prefetch_unbanked.tsr
-#                         prefetches into one memory
+#                         prefetches into one memory; timing_ihalves_*:
+#                         an input register file's two halves, the same
 #   split lanes           lanes_split.tsr fills 16 PEs' register files
 #                         a cycle (9 cycles a refill of 128 words)
 #   window staircase      window_stair.tsr fills a 10-word window of 24
@@ -214,6 +215,27 @@ if $T verilog test/hw/prefetch_unbanked.tsr -o $OUT/pre >/dev/null 2>&1 &&
 	ok hw/prefetch/unbanked
 else bad hw/prefetch/unbanked "no prefetching engine, or banks"; fi
 
+# Input register files' halves: test/hw/timing_ihalves_w.tsr's
+# weights' register files, and timing_ihalves_window.tsr's inputs' and
+# weights', are double-buffered and built with two halves (`reg ic`,
+# one each); their fills stop the array under half as long as in the
+# same designs without double_buffer(), and not never (a refill the
+# parent shares is filled by its job).
+ihalves() { # NAME FILE TENSOR HALVES
+	rm -rf $OUT/ih
+	sed 's/\.double_buffer()//' "$2" >$OUT/ih1.tsr
+	d=$($T sim "$2" 2>/dev/null | awk -v t="$3@RF" '$1 == "fill" && $2 == t { print $3 }')
+	s=$($T sim $OUT/ih1.tsr 2>/dev/null | awk -v t="$3@RF" '$1 == "fill" && $2 == t { print $3 }')
+	$T verilog "$2" -o $OUT/ih >/dev/null 2>&1
+	n=$(grep -c 'reg ic[0-9]*;' $OUT/ih/tessera_top.v 2>/dev/null)
+	if [ "${d:-0}" -gt 0 ] && [ $((2 * ${d:-0})) -lt "${s:-0}" ] &&
+		[ "$n" = "$4" ]; then ok "$1"
+	else bad "$1" "$3@RF fill cycles: ${d:-none} double-buffered, ${s:-none} not; halves built: $n, not $4"; fi
+}
+ihalves hw/ihalves/weights test/hw/timing_ihalves_w.tsr W 1
+ihalves hw/ihalves/window_inputs test/hw/timing_ihalves_window.tsr I 2
+ihalves hw/ihalves/window_weights test/hw/timing_ihalves_window.tsr W 2
+
 # Lanes split: test/hw/lanes_split.tsr's 32 PEs each take 4 weights at
 # a refill, 16 PEs at once: 8 cycles and one to end, where 32 PEs one at
 # a time would take 129 (and more than 16 at once does not exist).
@@ -260,7 +282,8 @@ fi
 
 # Clean RTL: lint, Icarus and yosys on designs of every kind.
 for f in examples/quickstart.tsr test/hw/fxfy_tree.tsr test/hw/k_only.tsr \
-	test/hw/dram_slots.tsr test/hw/prefetch.tsr; do
+	test/hw/dram_slots.tsr test/hw/prefetch.tsr \
+	test/hw/timing_ihalves_window.tsr; do
 	name=hw/rtl/$(basename ${f%.tsr})
 	rm -rf $OUT/rtl
 	if ! $T verilog "$f" -o $OUT/rtl 2>$OUT/v.err; then

@@ -8,8 +8,9 @@
  * missing some loops, over several element types.  Schedules use uneven
  * splits, tile, fuse, reorder, unroll and replicate on 1-D and 2-D
  * arrays, accelerate, buffers at both on-chip levels, double buffering
- * and systolic(); the DRAM has a bandwidth and a latency in two files of
- * three.  The generator keeps to the rules the checker enforces,
+ * (a register file's drawn from a stream of its own, so that the other
+ * draws of a seed stay what they were) and systolic(); the DRAM has a
+ * bandwidth and a latency in two files of three.  The generator keeps to the rules the checker enforces,
  * so every file it writes must be accepted.
  */
 #define _GNU_SOURCE
@@ -30,6 +31,17 @@ static unsigned rnd(unsigned n) /* 0 .. n-1 */
 	rng ^= rng >> 7;
 	rng ^= rng << 17;
 	return n ? (unsigned)(rng % n) : 0;
+}
+
+/* A stream of its own for a register file's double_buffer(), so that
+ * drawing it leaves every other draw of a seed as it was. */
+static uint64_t rng_db;
+static unsigned rnd_db(unsigned n)
+{
+	rng_db ^= rng_db << 13;
+	rng_db ^= rng_db >> 7;
+	rng_db ^= rng_db << 17;
+	return (unsigned)(rng_db % n);
 }
 
 typedef struct GLoop {
@@ -322,8 +334,8 @@ static int buffers(Gen *g, FILE *f, int accel, int first_spatial)
 		if (rnd(2)) {
 			int lo = gb >= 0 ? gb : accel;
 			int rf = lo + (int)rnd((unsigned)(g->n - lo));
-			fprintf(f, "  %s.in(RF).compute_at(O, %s)\n", tname(t),
-			        g->l[rf].name);
+			fprintf(f, "  %s.in(RF).compute_at(O, %s)%s\n", tname(t),
+			        g->l[rf].name, rnd_db(2) ? ".double_buffer()" : "");
 			o_rf |= t == 0;
 		}
 	}
@@ -339,6 +351,7 @@ int main(int argc, char **argv)
 	/* the layer comes from LAYER-SEED when given, the schedule from SEED */
 	const char *lseed = argv[argc - 1];
 	rng = strtoull(lseed, NULL, 10) * 0x9E3779B97F4A7C15ULL + 1;
+	rng_db = strtoull(argv[1], NULL, 10) * 0xA24BAED4963EE407ULL + 3;
 	for (int i = 0; i < 4; i++)
 		rnd(2);
 	Gen g = {0};

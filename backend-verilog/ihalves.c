@@ -1,0 +1,183 @@
+/* ihalves.c - a per-PE input register file marked double_buffer(),
+ * built as two halves so that its refills do not stop the array: the
+ * steps read one half while a background walk of its engine fetches the
+ * next block from the parent into the other (docs/hardware.md).
+ *
+ * Each time the register file's block changes (and as the layer
+ * starts) a background is due; it starts in the first cycle the
+ * sequencer runs the steps again and fetches the block after the
+ * current one, if there is one and the parent keeps its block until
+ * then (else it is idle at once).  At that block's refill the halves
+ * swap in the cycle the sequencer sees it, once the background is done;
+ * a refill at which the parent changes too is filled by the job, into
+ * the steps' half, as for any buffer.  The background reads the
+ * parent's port 0 (or, lanes served at once, the lanes' ports), which
+ * no other job uses while it runs, and sends its words to the PEs on a
+ * path of its own (ibv, ibt, ibh: valid, lane and address, half), so
+ * only an event that refills the register file, or ends the layer,
+ * waits for it.  The inputs' and the weights' register files may both
+ * be built so.
+ *
+ * Assumes the sequencer's st, start, nlast, chg<k>, evok (seq.c), the
+ * controller's counters and the buffer's engine (engine.c), whose
+ * counters move with the background too.
+ */
+#include "emit.h"
+
+/* The per-PE input buffers built as two halves: each input's innermost
+ * buffer when it is per PE, marked double_buffer() and filled from a
+ * global buffer. */
+void ihalves_plan(Out *o)
+{
+	const Hw *hw = o->hw;
+	o->nih = 0;
+	for (int t = 0; t < NTENSORS; t++) {
+		int k = hw->inner[t];
+		const HwBuf *B = &hw->buf[k];
+		o->ih[k] = t != T_OUT && B->per_pe && B->b->double_buffered &&
+		           B->parent >= 0 && is_gb(hw, B->parent);
+		o->nih += o->ih[k];
+	}
+}
+
+/* The registers and wires the sequencer reads, declared before it. */
+void emit_ihalves_decl(Out *o)
+{
+	for (int k = 0; k < o->hw->nbuf; k++) {
+		if (!o->ih[k])
+			continue;
+		P(o, "\n\t// ---- %s's two halves in every PE (engine %d) ----\n"
+		  "\treg ic%d;  // the half the steps read\n"
+		  "\treg ib%d;  // the background fetches the next block into the "
+		  "other\n\treg ip%d;  // a background is due (the block changed)\n"
+		  "\twire ifetch%d;  // the one due will fetch a block\n"
+		  "\twire iidle%d = !ib%d && !(ip%d && ifetch%d);\n"
+		  "\twire igo%d, ishal%d;\n",
+		  o->ln->layer->t[o->hw->buf[k].t].name, k, k, k, k, k, k, k, k,
+		  k, k, k);
+	}
+}
+
+/* The block after the current one (tn), whether there is one (tl: no)
+ * and whether the parent's block changes on the way (tdeep: then the
+ * job fills it); the block the background fetches (pt, and ob, what
+ * the engine reads for its parts outside the block). */
+static void emit_target(Out *o, int k)
+{
+	const Hw *hw = o->hw;
+	const HwBuf *B = &hw->buf[k];
+	int p = B->parent;
+	unsigned char use[HW_MAXP];
+	for (int j = 0; j < hw->np; j++) {
+		use[j] = refill_part(hw, B, j);
+		if (use[j])
+			P(o, "\twire [31:0] tx%d_%dx = c%dx;\n\treg [31:0] tn%d_%d;\n", k,
+			  j, j, k, j);
+	}
+	char last[16];
+	snprintf(last, sizeof last, "tl%d", k);
+	odometer(o, use, (Namer){V_HX, k, 0, 0}, (Namer){V_HN, k, 0, 0}, last,
+	         -1, 1, NULL, NULL);
+	P(o, "\twire tdeep%d = 1'b0", k);
+	for (int j = 0; j < hw->np; j++)
+		if (use[j] && refill_part(hw, &hw->buf[p], j))
+			P(o, " || tn%d_%d != tx%d_%dx", k, j, k, j);
+	P(o, ";  // the parent's block changes\n"
+	  "\tassign ifetch%d = !tl%d && !tdeep%d;\n", k, k, k);
+	for (int j = 0; j < hw->np; j++)
+		if (use[j])
+			P(o, "\treg [%d:0] pt%d_%d;  // the block fetched\n"
+			  "\twire [31:0] ob%d_%dx = ib%d ? {%d'd0, pt%d_%d} : c%dx;\n",
+			  hw->part[j].width - 1, k, j, k, j, k, 32 - hw->part[j].width,
+			  k, j, j);
+}
+
+/* Buffer k's halves: the background's control and its path to the PEs
+ * (beside the jobs' rsp_*: the words either brings, for tensor t). */
+static void emit_one(Out *o, int k)
+{
+	const Hw *hw = o->hw;
+	const HwBuf *B = &hw->buf[k];
+	int p = B->parent, w = hw->bits[B->t];
+	const char *n = tname(B->t);
+	P(o, "\tassign igo%d = ip%d && (st == S_STEP || st == S_WAIT);\n"
+	  "\tassign ishal%d = chg%d && !chg%d && !nlast;  // the halves swap\n",
+	  k, k, k, k, p);
+	emit_target(o, k);
+	P(o, "\talways @(posedge clk) begin\n\t\tif (rst) begin\n"
+	  "\t\t\tic%d <= 1'b0;\n\t\t\tib%d <= 1'b0;\n\t\t\tip%d <= 1'b0;\n"
+	  "\t\tend else if (st == S_IDLE && start) begin\n"
+	  "\t\t\tip%d <= 1'b1;  // after the first fills\n"
+	  "\t\tend else if (evok && chg%d && !nlast) begin\n"
+	  "\t\t\tip%d <= 1'b1;\n\t\t\tif (ishal%d) ic%d <= !ic%d;\n"
+	  "\t\tend else if (igo%d) begin\n\t\t\tip%d <= 1'b0;\n"
+	  "\t\t\tib%d <= ifetch%d;\n", k, k, k, k, k, k, k, k, k, k, k, k, k);
+	for (int j = 0; j < hw->np; j++)
+		if (refill_part(hw, B, j))
+			P(o, "\t\t\tpt%d_%d <= tn%d_%d[%d:0];\n", k, j, k, j,
+			  hw->part[j].width - 1);
+	P(o, "\t\tend else if (ib%d && f%d_last) begin\n\t\t\tib%d <= 1'b0;\n"
+	  "\t\tend\n\tend\n", k, k, k);
+	P(o, "\treg ibv%d, ibh%d;  // a word the background read last cycle, "
+	  "its half\n\treg [63:0] ibt%d;  // its lane and address\n"
+	  "\talways @(posedge clk) begin\n\t\tibv%d <= ib%d && fi%d;\n"
+	  "\t\tibh%d <= !ic%d;\n\t\tibt%d <= {e%d_ln, e%d_la};\n\tend\n"
+	  "\twire ifv_%s = fwall_%s || ibv%d;  // a word for the PEs: the "
+	  "job's or the background's\n"
+	  "\twire [63:0] ift_%s = ibv%d ? ibt%d : rsp_tag;\n"
+	  "\twire ifh_%s = ibv%d ? ibh%d : ic%d;  // the job fills the steps' "
+	  "half\n", k, k, k, k, k, k, k, k, k, k, k, n, n, k, n, k, k, n, k, k,
+	  k);
+	if (B->npar == 1)
+		P(o, "\twire [%d:0] ifd_%s = ibv%d ? g%d_rd[%d:0] : rsp_data[%d:0];\n",
+		  w - 1, n, k, p, w - 1, w - 1);
+}
+
+void emit_ihalves(Out *o)
+{
+	for (int k = 0; k < o->hw->nbuf; k++)
+		if (o->ih[k])
+			emit_one(o, k);
+}
+
+/* What the backgrounds drive (after the jobs' mux): the parent's port
+ * 0, a lane at a time (the lanes' own ports: emit_par). */
+void ihalves_mux(Out *o)
+{
+	const Hw *hw = o->hw;
+	for (int k = 0; k < hw->nbuf; k++) {
+		int p = hw->buf[k].parent;
+		if (!o->ih[k] || hw->buf[k].npar > 1)
+			continue;
+		P(o, "\t\tif (ib%d && fi%d) begin  // the halves' background\n"
+		  "\t\t\tg%d_re0 = 1'b1;\n\t\t\tg%d_ra0 = e%d_pa[%d:0];\n\t\tend\n",
+		  k, k, p, p, k, hw->buf[p].aw - 1);
+	}
+}
+
+/* Input t's ports of PE p (inside the array's generate block): the
+ * steps read their half (ic), a fill writes the word the job or the
+ * background brings into its half; interleaved, {word, half}. */
+void ihalves_pe(Out *o, int t)
+{
+	const Hw *hw = o->hw;
+	int k = hw->inner[t], w = hw->bits[t];
+	const HwBuf *B = &hw->buf[k];
+	const char *n = tname(t);
+	if (B->words == 1)
+		P(o, ",\n\t\t\t.ra_%s(ic%d)", n, k);
+	else
+		P(o, ",\n\t\t\t.ra_%s({ra_%s[%d:0], ic%d})", n, n, B->aw - 1, k);
+	P(o, ", .fw_%s(ifv_%s && LANE_%s == ift_%s[63:32]", n, n, n, n);
+	if (B->npar > 1)
+		P(o, " && pok%d[PAR_%s]", k, n);
+	if (B->words == 1)
+		P(o, "),\n\t\t\t.fa_%s(ifh_%s)", n, n);
+	else
+		P(o, "),\n\t\t\t.fa_%s({ift_%s[%d:0], ifh_%s})", n, n, B->aw - 1, n);
+	if (B->npar > 1)
+		P(o, ", .fd_%s(g%d_rd[(%ld+PAR_%s)*%d +: %d])", n, B->parent,
+		  1 + step_lanes(hw, B->parent), n, w, w);
+	else
+		P(o, ", .fd_%s(ifd_%s)", n, n);
+}
