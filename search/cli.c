@@ -270,6 +270,36 @@ static const char *obj_name(Objective o)
 	return o == OBJ_CYCLES ? "cycles" : o == OBJ_EDP ? "edp" : "energy";
 }
 
+/* -o while the search runs: the best so far, rewritten each time it
+ * improves, so that a search stopped early leaves it (the answer then
+ * overwrites it).  A file that cannot be written is said once, by the
+ * final write. */
+typedef struct Partial {
+	const Cli *cl;
+	const SCtx *c;
+	int failed;
+} Partial;
+
+static void write_partial(const SPoint *p, const Model *m, void *arg)
+{
+	Partial *pa = arg;
+	if (pa->failed)
+		return;
+	char note[512], df[32];
+	dataflow_name(df, sizeof df, pa->c, p);
+	snprintf(note, sizeof note, "# written by tessera search while it ran, "
+	         "the best so far (objective %s, dataflow %s): %.6f pJ/MAC, %ld "
+	         "cycles by the generic rules\n", obj_name(pa->cl->o.obj), df,
+	         m->pj_per_mac, m->cycles);
+	FILE *f = fopen(pa->cl->out, "w");
+	if (!f) {
+		pa->failed = 1;
+		return;
+	}
+	spoint_write(f, pa->c, p, note);
+	pa->failed = fclose(f) != 0;
+}
+
 /* The result re-read and modelled: it must give the search's figures. */
 static int report(const Cli *cl, const SCtx *c, const SResult *r,
                   const Model *start, long start_hw, const char *hier)
@@ -646,7 +676,13 @@ int search_main(int argc, char **argv)
 		return rc;
 	}
 	SResult r;
-	int found = search_run(&c, &cl.o, &r);
+	Partial part = {.cl = &cl, .c = &c};
+	SOpts o = cl.o;
+	if (cl.out && !o.count_only) {
+		o.improved = write_partial;
+		o.improved_arg = &part;
+	}
+	int found = search_run(&c, &o, &r);
 	if (cl.o.count_only) {
 		printf("%ld schedules in the space (%d jobs), counted in %.2f s\n",
 		       r.evaluated, r.jobs, r.seconds);

@@ -50,6 +50,9 @@ typedef struct Shared {
 	double dram_min[NTENSORS];     /* energy of fetching each element once */
 	pthread_mutex_t mu;
 	double best_pjmac;             /* for the progress line */
+	SPoint bestp;                  /* the best so far and its model, */
+	Model bestm;                   /* for SOpts.improved */
+	long bver;                     /* how often it changed */
 } Shared;
 
 typedef struct Worker {
@@ -417,6 +420,11 @@ static void offer(Worker *w, const Model *m, double cost)
 	if (cost < cur || (cost == cur && m->e_total < atomic_load(&w->sh->best_e))) {
 		atomic_store(&w->sh->best_e, m->e_total);
 		atomic_store(&w->sh->best, cost);
+		if (w->sh->o->improved) {
+			w->sh->bestp = w->p;
+			w->sh->bestm = *m;
+			w->sh->bver++;
+		}
 	}
 	if (w->sh->best_pjmac <= 0 || m->pj_per_mac < w->sh->best_pjmac)
 		w->sh->best_pjmac = m->pj_per_mac;
@@ -620,6 +628,28 @@ static void progress(Shared *sh, double t0, int final)
 
 static int search_space(const SCtx *c, const SOpts *o, SResult *r);
 
+/* The best so far, if it changed since version `seen`, to o->improved
+ * (outside the lock: it may write a file); the version now. */
+static long tell_improved(Shared *sh, long seen)
+{
+	SPoint *p = malloc(sizeof *p);
+	Model *m = malloc(sizeof *m);
+	if (!p || !m)
+		INTERNAL("out of memory");
+	pthread_mutex_lock(&sh->mu);
+	long v = sh->bver;
+	if (v != seen) {
+		*p = sh->bestp;
+		*m = sh->bestm;
+	}
+	pthread_mutex_unlock(&sh->mu);
+	if (v != seen)
+		sh->o->improved(p, m, sh->o->improved_arg);
+	free(p);
+	free(m);
+	return v;
+}
+
 /* With bypassing allowed, the space without it (a part of it, and much
  * smaller) is searched first: its best is a bound the whole search then
  * starts from.  That prunes early and changes nothing in the answer (no
@@ -671,10 +701,13 @@ static int search_space(const SCtx *c, const SOpts *o, SResult *r)
 			INTERNAL("cannot start a thread");
 	}
 	double last = t0;
-	while ((o->progress || o->progress_file) &&
+	long seen = 0;   /* the version of the best passed to o->improved */
+	while ((o->progress || o->progress_file || o->improved) &&
 	       atomic_load(&sh.done) < sh.njobs) {
 		struct timespec ts = {0, 250 * 1000 * 1000};
 		nanosleep(&ts, NULL);
+		if (o->improved)
+			seen = tell_improved(&sh, seen);
 		if (now() - t0 > 0.5 && o->progress)
 			progress(&sh, t0, 0);
 		if (o->progress_file && now() - last >= 30) {

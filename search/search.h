@@ -131,6 +131,11 @@ typedef struct SOpts {
 	int count_only;                 /* count the points, evaluate none */
 	double incumbent, incumbent_e;  /* a cost (and its energy) known to be
 	                                   reachable: prune above it (0: none) */
+	/* called by the thread that started the search whenever the best
+	 * so far improves (seen every 250 ms; the final answer may differ
+	 * in ties), with improved_arg */
+	void (*improved)(const SPoint *p, const Model *m, void *arg);
+	void *improved_arg;
 } SOpts;
 
 typedef struct SResult {

@@ -64,6 +64,31 @@ if [ -s $OUT/t1.tsr ] && cmp -s $OUT/t1.tsr $OUT/t2.tsr; then
 	ok search/same_answer_on_any_threads
 else bad search/same_answer_on_any_threads "$(diff $OUT/t1.tsr $OUT/t2.tsr | head)"; fi
 
+# -o while the search runs: an exhaustive search of AlexNet conv2
+# (about 20 s) writes its best so far within seconds, a schedule that
+# `tessera check` accepts, and it is there when the search is stopped;
+# a search that ends writes its answer over it
+rm -f $OUT/part.tsr
+$T search examples/alexnet_conv2.tsr --exhaustive --quiet -o $OUT/part.tsr \
+	>/dev/null 2>&1 &
+pid=$!
+n=0
+while [ $n -lt 40 ] && ! grep -q 'the best so far' $OUT/part.tsr 2>/dev/null; do
+	sleep 0.25; n=$((n + 1))
+done
+kill $pid 2>/dev/null; wait $pid 2>/dev/null
+if head -1 $OUT/part.tsr | grep -q '^# written by tessera search while it ran, the best so far' &&
+	$T check $OUT/part.tsr >/dev/null 2>&1; then ok search/best_so_far_written
+else bad search/best_so_far_written "after $n polls: $(head -1 $OUT/part.tsr 2>&1)"; fi
+if head -1 $OUT/t1.tsr | grep -q '^# written by tessera search (objective'; then
+	ok search/answer_over_best_so_far
+else bad search/answer_over_best_so_far "$(head -1 $OUT/t1.tsr)"; fi
+
+# --threads: the cores this process may use, by default
+th=$($T search $ST --json 2>/dev/null | sed -n 's/.*"threads": \([0-9]*\).*/\1/p')
+if [ "$th" = "$(nproc)" ]; then ok search/threads_default_cores
+else bad search/threads_default_cores "threads $th, cores $(nproc)"; fi
+
 $T search examples/alexnet_conv2.tsr --quiet --min-util 0.85 \
 	--json >$OUT/cy.json 2>&1
 u=$(json_num utilization $OUT/cy.json)
