@@ -748,10 +748,12 @@ static void mk_ref(RefAst *r, const char *name, Loc loc, int rank,
 }
 
 /* The statement of a kind:
- *   conv       O(n,k,y,x) += I(n,c,y*s+fy,x*s+fx) * W(k,c,fy,fx)
- *   depthwise  O(n,c,y,x) += I(n,c,y*s+fy,x*s+fx) * W(c,fy,fx)
- *   fc         O(n,k)     += I(n,c)               * W(k,c)        */
-static void shape_stmt(Arena *a, LayerAst *la, int kind, long s, Loc loc)
+ *   conv       O(n,k,y,x) += I(n,c,y*s+fy*d,x*s+fx*d) * W(k,c,fy,fx)
+ *   depthwise  O(n,c,y,x) += I(n,c,y*s+fy*d,x*s+fx*d) * W(c,fy,fx)
+ *   fc         O(n,k)     += I(n,c)                   * W(k,c)
+ * with stride s and dilation d. */
+static void shape_stmt(Arena *a, LayerAst *la, int kind, long s, long dil,
+                       Loc loc)
 {
 	const char *ch = kind == SHAPE_DEPTHWISE ? "c" : "k";
 	Term *o[4], *in[4], *w[4];
@@ -767,8 +769,8 @@ static void shape_stmt(Arena *a, LayerAst *la, int kind, long s, Loc loc)
 	if (kind != SHAPE_FC) {
 		o[2] = mk_term(a, 1, "y", loc, NULL);
 		o[3] = mk_term(a, 1, "x", loc, NULL);
-		in[2] = mk_term(a, s, "y", loc, mk_term(a, 1, "fy", loc, NULL));
-		in[3] = mk_term(a, s, "x", loc, mk_term(a, 1, "fx", loc, NULL));
+		in[2] = mk_term(a, s, "y", loc, mk_term(a, dil, "fy", loc, NULL));
+		in[3] = mk_term(a, s, "x", loc, mk_term(a, dil, "fx", loc, NULL));
 		w[wr++] = mk_term(a, 1, "fy", loc, NULL);
 		w[wr++] = mk_term(a, 1, "fx", loc, NULL);
 		rank = 4;
@@ -780,14 +782,15 @@ static void shape_stmt(Arena *a, LayerAst *la, int kind, long s, Loc loc)
 	la->stmt_loc = loc;
 }
 
-/* NAME '=' INT items of one entry: extents, stride, repeat. */
+/* NAME '=' INT items of one entry: extents, stride, dilation, repeat. */
 static void shape_items(Parser *ps, NetLayer *nl, LayerAst *la,
                         const Loc *kind_loc)
 {
 	ItemAst **tail = &la->items;
 	unsigned need = shape_dims(nl->kind), seen = 0;
-	Loc stride_loc = {0}, repeat_loc = {0};
+	Loc stride_loc = {0}, repeat_loc = {0}, dilation_loc = {0};
 	nl->stride = 1;
+	nl->dilation = 1;
 	nl->repeat = 1;
 	while (!ps->failed && is(ps, TK_IDENT) && ps->ahead.kind == TK_ASSIGN) {
 		Loc loc;
@@ -800,32 +803,33 @@ static void shape_items(Parser *ps, NetLayer *nl, LayerAst *la,
 		for (int d = 0; d < NDIMS; d++)
 			if (!strcmp(dim_upper[d], name))
 				dim = d;
-		if (!strcmp(name, "stride") || !strcmp(name, "repeat")) {
-			int is_stride = name[0] == 's';
-			Loc *where = is_stride ? &stride_loc : &repeat_loc;
+		if (!strcmp(name, "stride") || !strcmp(name, "repeat") ||
+		    !strcmp(name, "dilation")) {
+			long *val = name[0] == 's' ? &nl->stride
+			            : name[0] == 'r' ? &nl->repeat : &nl->dilation;
+			Loc *where = name[0] == 's' ? &stride_loc
+			             : name[0] == 'r' ? &repeat_loc : &dilation_loc;
 			if (where->line)
 				diag_error(ps->diag, loc, "%s is given twice (first at "
 				           "line %d)", name, where->line);
 			else if (v < 1 || v > (1L << 20))
 				diag_error(ps->diag, loc, "%s must be between 1 and 2^20",
 				           name);
-			else if (is_stride && nl->kind == SHAPE_FC)
-				diag_error(ps->diag, loc, "an fc layer has no stride");
+			else if (name[0] != 'r' && nl->kind == SHAPE_FC)
+				diag_error(ps->diag, loc, "an fc layer has no %s", name);
 			*where = loc;
-			if (is_stride)
-				nl->stride = v < 1 ? 1 : v;
-			else
-				nl->repeat = v < 1 ? 1 : v;
+			*val = v < 1 ? 1 : v;
 			continue;
 		}
 		if (dim < 0 || !(need >> dim & 1)) {
 			diag_error(ps->diag, loc, "%s is not an item of %s %s layer "
-			           "(its items: %s, stride=, repeat=)", name,
+			           "(its items: %s repeat=)", name,
 			           nl->kind == SHAPE_FC ? "an" : "a",
 			           shape_kind_name[nl->kind],
-			           nl->kind == SHAPE_CONV ? "N K C Y X FY FX"
-			           : nl->kind == SHAPE_DEPTHWISE ? "N C Y X FY FX"
-			           : "N K C");
+			           nl->kind == SHAPE_CONV
+			           ? "N K C Y X FY FX, stride=, dilation=,"
+			           : nl->kind == SHAPE_DEPTHWISE
+			           ? "N C Y X FY FX, stride=, dilation=," : "N K C,");
 			continue;
 		}
 		seen |= 1u << dim;
@@ -883,7 +887,7 @@ static void net_entry(Parser *ps, Network *net, int cap)
 	shape_items(ps, nl, &la, &kloc);
 	if (ps->failed || ps->diag->nerrors > errors)
 		return;
-	shape_stmt(ps->arena, &la, nl->kind, nl->stride, kloc);
+	shape_stmt(ps->arena, &la, nl->kind, nl->stride, nl->dilation, kloc);
 	if (layer_resolve(ps->diag, &la, &nl->layer))
 		net->nlayers++;
 }

@@ -251,9 +251,10 @@ int parse_program(Arena *a, Diag *d, const Source *src, Program *p);
  * error at file:line:col through `d`.  Each entry becomes a complete
  * Layer with the statement of its kind, tensors named O, I and W (output
  * += input * weight), default types i16 x i16 -> i32:
- *   conv       O(n,k,y,x) += I(n,c,y*s+fy,x*s+fx) * W(k,c,fy,fx)
- *   depthwise  O(n,c,y,x) += I(n,c,y*s+fy,x*s+fx) * W(c,fy,fx)
- *   fc         O(n,k)     += I(n,c)               * W(k,c)
+ *   conv       O(n,k,y,x) += I(n,c,y*s+fy*d,x*s+fx*d) * W(k,c,fy,fx)
+ *   depthwise  O(n,c,y,x) += I(n,c,y*s+fy*d,x*s+fx*d) * W(c,fy,fx)
+ *   fc         O(n,k)     += I(n,c)                   * W(k,c)
+ * (s: `stride`, d: `dilation`, both 1 unless given).
  * Every extent of the kind must be given (1x1 filters as FY=1 FX=1);
  * `repeat` (default 1) is how many times the network runs the layer, a
  * weight for totals.  All memory comes from the arena `a`.
@@ -266,6 +267,7 @@ typedef struct NetLayer {
 	Loc loc;           /* where the entry starts */
 	int kind;          /* SHAPE_CONV, SHAPE_DEPTHWISE or SHAPE_FC */
 	long stride;       /* 1 unless given */
+	long dilation;     /* 1 unless given: the filter's taps' spacing */
 	long repeat;       /* times the network runs this layer */
 	Layer layer;       /* the resolved layer (named after the entry) */
 } NetLayer;

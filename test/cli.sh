@@ -228,6 +228,20 @@ expect net_unmapped 1 "conv1: examples/taxonomy/k_1d.tsr:17:26: error: W.in(RF) 
 	$T model --network examples/networks/alexnet.tsr examples/taxonomy/k_1d.tsr
 expect net_unmapped_rest 1 "^fc1  *fc  *1  *603979776  *[0-9]" -- \
 	$T model --network examples/networks/alexnet.tsr examples/taxonomy/k_1d.tsr
+# dilation= spaces the filter's taps: a 3x3 filter at dilation 2 over an
+# 8x8 output reads a 12x12 input per channel (4 channels: 576 words from
+# DRAM), at dilation 1 a 10x10 one (400)
+dram_i_reads() { # NET: I's DRAM reads of the network's one layer
+	$T model --network "$1" $CK --json 2>&1 | awk '/"name": "DRAM"/ { d = 1 }
+		d && /"I": \{ "reads":/ { sub(/.*"I": \{ "reads": /, ""); sub(/,.*/, ""); print; exit }'
+}
+for d in 1 2; do
+	printf 'network n {\n  a: conv N=1 K=4 C=4 Y=8 X=8 FY=3 FX=3 dilation=%s\n}\n' $d \
+		>$OUT/net_dilation$d.tsr
+done
+r1=$(dram_i_reads $OUT/net_dilation1.tsr) r2=$(dram_i_reads $OUT/net_dilation2.tsr)
+if [ "$r1" = 400 ] && [ "$r2" = 576 ]; then ok cli/net_dilation
+else bad cli/net_dilation "I's DRAM reads: $r1 at dilation 1 (want 400), $r2 at 2 (want 576)"; fi
 expect net_compare 0 "^examples/taxonomy/nk.tsr  *[0-9.]*  *[0-9.]*  *[0-9]*  *[0-9.]*% 3/3" -- \
 	$T model --network $NET $CK examples/taxonomy/nk.tsr
 
