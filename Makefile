@@ -14,10 +14,13 @@ LLVM_CFLAGS = -I$$($(LLVM_CONFIG) --includedir)
 LLVM_LIBS = $$($(LLVM_CONFIG) --ldflags) $$($(LLVM_CONFIG) --libs)
 B = build
 
-# Debian packages Tessera needs: LLVM for the CPU reference, and the
-# hardware tools of the later stages.
+# Debian packages Tessera needs: LLVM for the CPU reference, the
+# hardware tools of the later stages, protobuf-c and ONNX's onnx.proto
+# for `tessera import`, and for its tests ONNX's Python package (to
+# build whole networks) and test models.
 DEB_PKGS = llvm-dev clang libclang-rt-14-dev verilator yosys iverilog \
-           opensta qflow-tech-osu018
+           opensta qflow-tech-osu018 libprotobuf-c-dev protobuf-c-compiler \
+           libonnx-dev python3-onnx libonnx-testdata
 
 FRONT = frontend/lex.c frontend/parse.c frontend/check.c frontend/load.c
 IR = ir/util.c ir/arch.c ir/schedule.c ir/print.c ir/verify.c ir/passes.c \
@@ -35,12 +38,18 @@ VERILOG = backend-verilog/plan.c backend-verilog/emit.c backend-verilog/names.c 
 	backend-verilog/walks.c backend-verilog/gbuf.c
 SEARCH = search/eval.c search/write.c search/space.c search/jobs.c search/search.c search/hier.c search/net.c search/svg.c search/study.c search/cli.c
 CORE = $(FRONT) $(IR) $(RUNTIME) $(VERILOG) $(SEARCH)
+# `tessera import`: ONNX through protobuf-c, whose C code for Debian's
+# onnx.proto is generated into $(B)/onnx at build time (not committed).
+IMPORT = frontend/onnx.c frontend/shapes.c frontend/layout.c frontend/import.c
+ONNX_PROTO = /usr/include/onnx/onnx.proto
 HDRS = ir/tessera.h frontend/frontend.h backend-verilog/hw.h backend-verilog/emit.h backend-verilog/blocks.h runtime/synth.h \
        runtime/sim.h runtime/proc.h \
-       search/search.h help.h opts.h
+       search/search.h help.h opts.h frontend/onnx.h
 
 CORE_OBJ = $(CORE:%.c=$(B)/%.o)
-ALL_OBJ = $(CORE_OBJ) $(B)/main.o $(B)/help.o $(B)/opts.o
+IMPORT_OBJ = $(IMPORT:%.c=$(B)/%.o) $(B)/onnx/onnx.pb-c.o
+ALL_OBJ = $(CORE_OBJ) $(IMPORT_OBJ) $(B)/main.o $(B)/help.o $(B)/opts.o
+LIBS = -ldl -lm -lpthread -lprotobuf-c
 
 .PHONY: all deps test asan bench fuzz example soak clean
 all: tessera $(B)/libtessera-jit.so $(B)/vlt/harness.o
@@ -63,6 +72,15 @@ $(B)/.deps: Makefile
 $(B)/%.o: %.c $(HDRS) $(B)/.deps
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c $< -o $@
+
+$(B)/onnx/onnx.pb-c.c: $(B)/.deps
+	@mkdir -p $(B)/onnx
+	protoc-c --proto_path=$(dir $(ONNX_PROTO)) --c_out=$(B)/onnx $(ONNX_PROTO)
+$(B)/onnx/onnx.pb-c.h: $(B)/onnx/onnx.pb-c.c ;
+$(B)/onnx/onnx.pb-c.o: $(B)/onnx/onnx.pb-c.c
+	$(CC) $(CFLAGS) -Wno-missing-field-initializers -c $< -o $@
+$(B)/frontend/onnx.o: $(B)/onnx/onnx.pb-c.h
+$(B)/frontend/onnx.o: override CFLAGS += -I$(B)/onnx
 
 $(B)/main.o: main.c $(HDRS) $(B)/.deps
 	@mkdir -p $(B)
@@ -89,7 +107,7 @@ $(B)/libtessera-jit.so: runtime/jit.c $(HDRS) $(B)/.deps
 
 # -rdynamic: the plugin calls back into the executable.
 tessera: $(ALL_OBJ) $(B)/libtessera-jit.so
-	$(CC) $(LDFLAGS) -rdynamic -o $@ $(ALL_OBJ) -ldl -lm -lpthread
+	$(CC) $(LDFLAGS) -rdynamic -o $@ $(ALL_OBJ) $(LIBS)
 
 test: all $(B)/schedgen
 	@sh test/run.sh
@@ -109,7 +127,7 @@ asan: $(B)/.deps all
 	  TESSERA_ASAN=1 ASAN_OPTIONS=detect_leaks=1 sh test/run.sh
 
 tessera-asan: $(ALL_OBJ) $(B)/libtessera-jit.so
-	$(CC) $(LDFLAGS) -rdynamic -o $@ $(ALL_OBJ) -ldl -lm -lpthread
+	$(CC) $(LDFLAGS) -rdynamic -o $@ $(ALL_OBJ) $(LIBS)
 
 # Many more random layers and schedules than `make test` runs, on a copy
 # of the binary so that rebuilding meanwhile cannot disturb it.

@@ -64,6 +64,14 @@ static const CmdHelp cmds[] = {
 	 "                      edge in timing (default 0)\n"
 	 "      --json          the report as JSON\n"
 	 "      -o DIR          keep the netlist, scripts and logs in DIR\n"},
+	{"import", "import MODEL.onnx [-o NET.tsr] [--batch N]",
+	 "  import MODEL.onnx   the MAC layers of an ONNX model (Conv, Gemm,\n"
+	 "                      MatMul) as a network file, with their shapes;\n"
+	 "                      every other operator as a comment with its\n"
+	 "                      output's elements (docs/networks.md)\n"
+	 "      -o NET.tsr      write it to NET.tsr (default: stdout)\n"
+	 "      --batch N       the inputs' batch dim is N (needed when the\n"
+	 "                      model leaves it open)\n"},
 	{"search", "search FILE.tsr [options]",
 	 "  search FILE         the schedule of least energy (or cycles, or\n"
 	 "                      energy x delay) for the layer on the file's\n"

@@ -11,6 +11,7 @@
 #include "runtime/sim.h"
 #include "runtime/synth.h"
 #include "search/search.h"
+#include "frontend/onnx.h"
 #include "help.h"
 #include "opts.h"
 
@@ -593,6 +594,11 @@ static int run_command(int argc, char **argv)
 		die_usage("no command given%s", "");
 	if (!opts_known_command(o.cmd))
 		die_usage("unknown command '%s'", o.cmd);
+	if (!strcmp(o.cmd, "import")) {
+		if (!o.file)
+			die_usage("import needs an ONNX model (MODEL.onnx)%s", "");
+		return onnx_import(o.file, o.outdir, o.batch);
+	}
 	if (!o.file)
 		die_usage("%s needs a .tsr file", o.cmd);
 	if (o.after) {

@@ -1,5 +1,5 @@
-/* opts.c - the command line of check, ir, model, run, verilog, sim and
- * synth: one table of options and the commands that take each, so that
+/* opts.c - the command line of check, ir, model, run, verilog, sim,
+ * synth and import: one table of options and the commands that take each, so that
  * an option a command does not take is an error and its help
  * (help.c) can be checked against the table.
  */
@@ -21,9 +21,10 @@ static const OptDef optdefs[] = {
 	{"--json", 0, "model sim synth"}, {"--network", 1, "model"},
 	{"--brute", 0, "model"}, {"--walk", 0, "model"},
 	{"--seed", 1, "run sim"}, {"--input", 1, "run sim"},
-	{"-o", 1, "run verilog sim synth"}, {"--save-inputs", 0, "run"},
+	{"-o", 1, "run verilog sim synth import"}, {"--save-inputs", 0, "run"},
 	{"--naive", 0, "run"}, {"--trace", 1, "sim"}, {"--liberty", 1, "synth"},
 	{"--node", 1, "synth"}, {"--sram-access", 1, "synth"},
+	{"--batch", 1, "import"},
 };
 enum { NOPTDEFS = sizeof optdefs / sizeof optdefs[0] };
 
@@ -75,6 +76,8 @@ static void set_option(Opts *o, const OptDef *d, const char *v)
 		o->vcd = v;
 	else if (!strcmp(a, "--liberty"))
 		o->liberty = v;
+	else if (!strcmp(a, "--batch"))
+		o->batch = (long)arg_uint(a, v, 1, 1UL << 31);
 	else if (!strcmp(a, "--node")) {
 		o->node_nm = arg_real(a, v, 0, 1e6);
 		if (o->node_nm <= 0)
@@ -87,7 +90,7 @@ static void set_option(Opts *o, const OptDef *d, const char *v)
  * command lines). */
 int opts_known_command(const char *cmd)
 {
-	return takes("check ir run model verilog sim synth", cmd);
+	return takes("check ir run model verilog sim synth import", cmd);
 }
 
 /* An option the command does not take is an error, not ignored. */

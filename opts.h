@@ -16,6 +16,7 @@ typedef struct Opts {
 	const char *vcd;
 	const char *liberty;
 	double node_nm, sram_access_ns;
+	long batch;                /* import --batch (0: the model's) */
 	int emit_c, naive, save_inputs, json, brute, walk;
 } Opts;
 
