@@ -49,7 +49,7 @@ expect passes 0 "^schedule" -- $T --passes
 expect help 0 "usage: tessera" -- $T --help
 # every command has its own help, on stdout, exit 0 (search, study and
 # synth said "unknown option --help"; sim and model printed the global)
-for c in check ir model run verilog sim synth search study; do
+for c in check ir model run verilog sim synth import search study; do
 	if $T $c --help >$OUT/help.out 2>$OUT/help.err &&
 		grep -q "^usage: tessera $c " $OUT/help.out && [ ! -s $OUT/help.err ]
 	then ok cli/help_$c
@@ -63,7 +63,7 @@ help_lists() { # COMMAND OPTION...: the options missing from its help
 	$T $c --help >$OUT/help.out 2>&1
 	for o in "$@"; do grep -q -- "$o\b" $OUT/help.out || echo "$c $o"; done
 }
-missing=$(for c in check ir model run verilog sim synth; do
+missing=$(for c in check ir model run verilog sim synth import; do
 	help_lists $c $(grep -o '{"-[-a-z]*", [01], "[a-z ]*"}' opts.c | tr -d '{}",' |
 		awk -v c=$c '{ for (i = 3; i <= NF; i++) if ($i == c) print $1 }')
 done

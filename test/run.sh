@@ -11,6 +11,7 @@
 #                         20 M MACs runs the JIT alone and is compared on
 #                         a smaller layer with the same schedule)
 #   test/cli.sh           command-line behaviour (usage, .npy files)
+#   test/import.sh        tessera import: ONNX models (see that file)
 #   one layer, many       8 random schedules of each of 6 random layers
 #   schedules             must all give the naive reference's bits
 #   test/model/NAME.tsr   `tessera model --json` must contain every line
@@ -201,6 +202,10 @@ fi
 
 if [ -f test/search.sh ]; then
 	. test/search.sh
+fi
+
+if [ -f test/import.sh ]; then
+	. test/import.sh
 fi
 
 if [ -f test/hw.sh ]; then
