@@ -26,6 +26,19 @@ static int shape_from(OxGraph *g, const OxNode *n, const long *v, int cnt,
 	return 1;
 }
 
+/* Output 0 shaped r, with the contents of input 0 if they are known
+ * (a reshaped shape vector keeps its values). */
+static int out_keeping_values(OxGraph *g, OxNode *n, const OxShape *r)
+{
+	int cnt;
+	const long *v = ox_in_vals(n, 0, &cnt);
+	if (!ox_set_out(g, n, 0, r))
+		return 0;
+	if (v)
+		ox_set_vals(g, n, 0, v, cnt);
+	return 1;
+}
+
 static int op_reshape(OxGraph *g, OxNode *n)
 {
 	const OxShape *x = ox_need(g, n, 0);
@@ -65,12 +78,7 @@ static int op_reshape(OxGraph *g, OxNode *n)
 		ox_shape_str(b, sizeof b, &r);
 		return ox_fail(g, "Reshape of %s (%ld elements) to %s", a, total, b);
 	}
-	if (!ox_set_out(g, n, 0, &r))
-		return 0;
-	const long *xv = ox_in_vals(n, 0, &cnt);
-	if (xv)
-		ox_set_vals(g, n, 0, xv, cnt);
-	return 1;
+	return out_keeping_values(g, n, &r);
 }
 
 static int op_flatten(OxGraph *g, OxNode *n)
@@ -188,13 +196,7 @@ static int op_squeeze(OxGraph *g, OxNode *n)
 			if (st ? !(mark >> i & 1) : x->dim[i] != 1)
 				r.dim[r.rank++] = x->dim[i];
 	}
-	if (!ox_set_out(g, n, 0, &r))
-		return 0;
-	int c;
-	const long *v = ox_in_vals(n, 0, &c);
-	if (v)
-		ox_set_vals(g, n, 0, v, c);
-	return 1;
+	return out_keeping_values(g, n, &r);
 }
 
 static int op_gather(OxGraph *g, OxNode *n)
