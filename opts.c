@@ -1,7 +1,7 @@
 /* opts.c - the command line of check, ir, model, run, verilog, sim,
- * synth and import: one table of options and the commands that take each, so that
- * an option a command does not take is an error and its help
- * (help.c) can be checked against the table.
+ * synth and import: one table of options and the commands that take
+ * each, so that an option a command does not take is an error and its
+ * help (help.c) can be checked against the table.
  */
 #include "opts.h"
 

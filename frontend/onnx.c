@@ -13,6 +13,7 @@
 #include "onnx.h"
 #include "onnx.pb-c.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -353,7 +354,7 @@ int ox_read(Arena *a, const char *path, OxGraph *g)
 	size_t len = 0;
 	char *data = file_read(path, &len);
 	if (!data)
-		return ox_fail(g, "cannot read it");
+		return ox_fail(g, "cannot read it: %s", strerror(errno));
 	Onnx__ModelProto *m = onnx__model_proto__unpack(NULL, len,
 	                                                (const uint8_t *)data);
 	free(data);

@@ -155,7 +155,7 @@ expect import/no_mac 1 "error: the model has no MAC layer" -- \
 	$T import $TD/node/test_relu/model.onnx
 expect import/not_onnx 1 "quickstart.tsr: error: not an ONNX model" -- \
 	$T import examples/quickstart.tsr
-expect import/missing_file 1 "no-such.onnx: error: cannot read it" -- \
+expect import/missing_file 1 "no-such.onnx: error: cannot read it: No such file or directory" -- \
 	$T import $IO/no-such.onnx
 expect import/needs_model 2 "import needs an ONNX model" -- $T import
 expect import/batch_zero 2 "--batch" -- $T import $IO/vgg16.onnx --batch 0
