@@ -276,27 +276,41 @@ static const char *obj_name(Objective o)
  * final write. */
 typedef struct Partial {
 	const Cli *cl;
-	const SCtx *c;
 	int failed;
 } Partial;
 
-static void write_partial(const SPoint *p, const Model *m, void *arg)
+static void write_partial(const SCtx *c, const SPoint *p, const Model *m,
+                          void *arg)
 {
 	Partial *pa = arg;
 	if (pa->failed)
 		return;
 	char note[512], df[32];
-	dataflow_name(df, sizeof df, pa->c, p);
+	dataflow_name(df, sizeof df, c, p);
 	snprintf(note, sizeof note, "# written by tessera search while it ran, "
 	         "the best so far (objective %s, dataflow %s): %.6f pJ/MAC, %ld "
 	         "cycles by the generic rules\n", obj_name(pa->cl->o.obj), df,
 	         m->pj_per_mac, m->cycles);
-	FILE *f = fopen(pa->cl->out, "w");
+	/* written beside it and renamed over it, so that a reader (or a
+	 * search stopped meanwhile) never meets half a file; where that
+	 * cannot be done (a device, say), written in place */
+	char tmp[4096];
+	const char *out = pa->cl->out;
+	if ((size_t)snprintf(tmp, sizeof tmp, "%s.part", out) < sizeof tmp) {
+		FILE *f = fopen(tmp, "w");
+		if (f) {
+			spoint_write(f, c, p, note);
+			if (!fclose(f) && !rename(tmp, out))
+				return;
+			unlink(tmp);
+		}
+	}
+	FILE *f = fopen(out, "w");
 	if (!f) {
 		pa->failed = 1;
 		return;
 	}
-	spoint_write(f, pa->c, p, note);
+	spoint_write(f, c, p, note);
 	pa->failed = fclose(f) != 0;
 }
 
@@ -382,12 +396,18 @@ static int run_hierarchy(const Cli *cl, const SCtx *c, const Model *start)
 	if (!r)
 		INTERNAL("out of memory");
 	SOpts o = cl->o;
+	Partial part = {.cl = cl};
+	if (cl->out) {   /* the best hierarchy so far, a candidate at a time */
+		o.improved = write_partial;
+		o.improved_arg = &part;
+	}
 	SResult base = {0};
 	if (!o.max_cycles) {
 		/* constant throughput: no slower than the best schedule on the
 		 * file's own architecture */
 		SOpts b = o;
 		b.progress = 0;
+		b.improved = NULL;   /* not a hierarchy's */
 		if (search_run(c, &b, &base))
 			o.max_cycles = base.m.cycles;
 	}
@@ -676,7 +696,7 @@ int search_main(int argc, char **argv)
 		return rc;
 	}
 	SResult r;
-	Partial part = {.cl = &cl, .c = &c};
+	Partial part = {.cl = &cl};
 	SOpts o = cl.o;
 	if (cl.out && !o.count_only) {
 		o.improved = write_partial;

@@ -177,6 +177,20 @@ static void try_cand(const Layer *l, HierResult *r, int k, SOpts o,
 	}
 }
 
+/* The best hierarchy so far to so->improved, when it changed since it
+ * was last told (r->told: the cost and candidate told). */
+static void tell_best(const Layer *l, const SOpts *so, HierResult *r)
+{
+	if (!so->improved || !r->found ||
+	    (r->told_k == r->best + 1 && r->told_cost == r->res.cost))
+		return;
+	r->told_k = r->best + 1;
+	r->told_cost = r->res.cost;
+	SCtx ctx;
+	sctx_init(&ctx, l, &r->cand[r->best].arch);
+	so->improved(&ctx, &r->res.best, &r->res.m, so->improved_arg);
+}
+
 void hier_candidates(const Arch *base, const HierOpts *h, HierResult *r)
 {
 	for (int npe = 1; npe <= h->max_pe_levels; npe++)
@@ -211,6 +225,7 @@ int hier_run(const Layer *l, const Arch *base, const HierOpts *h,
 	double t0 = clock_seconds();
 	SOpts o = *so;
 	o.progress = 0;
+	o.improved = NULL;   /* told below, a candidate at a time */
 	/* --fix names levels of the file's architecture: not searched here */
 	memset(o.fix, 0, sizeof o.fix);
 	hier_candidates(base, h, r);
@@ -220,6 +235,7 @@ int hier_run(const Layer *l, const Arch *base, const HierOpts *h,
 		int quick_only = !h->exhaustive && o.bypass;
 		/* ranking needs every candidate's own best: no shared bound */
 		try_cand(l, r, k, quick_only ? quick : o, !quick_only);
+		tell_best(l, so, r);
 		if (so->progress)
 			fprintf(stderr, "\r\033[Khierarchy: %d of %d candidates, best "
 			        "%.4g pJ/MAC, %.1f s", k + 1, r->ncand,
@@ -246,8 +262,10 @@ int hier_run(const Layer *l, const Arch *base, const HierOpts *h,
 				order[n++] = k;
 			refine = n;
 		}
-		for (int i = 0; i < n && i < refine; i++)
+		for (int i = 0; i < n && i < refine; i++) {
 			try_cand(l, r, order[i], o, 1);
+			tell_best(l, so, r);
+		}
 	}
 	if (so->progress)
 		fprintf(stderr, "\r\033[K");

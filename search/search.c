@@ -644,7 +644,7 @@ static long tell_improved(Shared *sh, long seen)
 	}
 	pthread_mutex_unlock(&sh->mu);
 	if (v != seen)
-		sh->o->improved(p, m, sh->o->improved_arg);
+		sh->o->improved(sh->c, p, m, sh->o->improved_arg);
 	free(p);
 	free(m);
 	return v;

@@ -133,8 +133,10 @@ typedef struct SOpts {
 	                                   reachable: prune above it (0: none) */
 	/* called by the thread that started the search whenever the best
 	 * so far improves (seen every 250 ms; the final answer may differ
-	 * in ties), with improved_arg */
-	void (*improved)(const SPoint *p, const Model *m, void *arg);
+	 * in ties; --hierarchy: a candidate at a time), with the context it
+	 * is a point of and improved_arg */
+	void (*improved)(const SCtx *c, const SPoint *p, const Model *m,
+	                 void *arg);
 	void *improved_arg;
 } SOpts;
 
@@ -197,6 +199,9 @@ typedef struct HierResult {
 	SResult res;
 	long evaluated;
 	double seconds;
+	int told_k;                     /* the best last told to improved()
+	                                   (its candidate + 1, 0: none) */
+	double told_cost;
 } HierResult;
 
 void hier_default(HierOpts *h);

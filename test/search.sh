@@ -190,6 +190,24 @@ if [ -n "$hp" ] && [ -n "$rp" ] && awk -v a="$hp" -v b="$rp" 'BEGIN { exit !(a <
 then ok search/hierarchy_exact_not_above_heuristic
 else bad search/hierarchy_exact_not_above_heuristic "exact $hp pJ/MAC, --refine 1 $rp"; fi
 expect search_bad_sizes 2 "sizes such as" -- $T search $ST --hierarchy --pe-sizes x
+# ... its -o holds the best hierarchy so far, a candidate at a time (the
+# quickstart's search takes about a minute; stopped after its first
+# write, it leaves a file tessera check accepts), and at the end the
+# answer
+rm -f $OUT/hpart.tsr
+$T search examples/quickstart.tsr --hierarchy --quiet -o $OUT/hpart.tsr \
+	>/dev/null 2>&1 &
+pid=$!
+n=0
+while [ $n -lt 120 ] && ! grep -q 'the best so far' $OUT/hpart.tsr 2>/dev/null; do
+	sleep 0.25; n=$((n + 1))
+done
+kill $pid 2>/dev/null; wait $pid 2>/dev/null
+if head -1 $OUT/hpart.tsr | grep -q '^# written by tessera search while it ran, the best so far' &&
+	$T check $OUT/hpart.tsr >/dev/null 2>&1 &&
+	head -1 $OUT/hier.tsr | grep -q '^# written by tessera search --hierarchy ('; then
+	ok search/hierarchy_best_so_far_written
+else bad search/hierarchy_best_so_far_written "after $n polls: $(head -1 $OUT/hpart.tsr 2>&1); at the end: $(head -1 $OUT/hier.tsr)"; fi
 
 # --buildable leaves out the levels the backend does not build (a tensor in
 # two register files): fewer points, the same best, and every point of
