@@ -110,9 +110,9 @@ static void prefetch_next(Timer *tm, int k)
 }
 
 /* The jobs of the buffers that change as block b starts (cut: the
- * buffers whose jobs are left out, halves that swap; the first block: fills only; last: the drains
- * of the outputs only, after block b), from tm->now; drains walk the
- * block before (pb). */
+ * buffers whose jobs are left out, halves that swap; the first block:
+ * fills only; last: the drains of the outputs only, after block b),
+ * from tm->now; drains walk the block before (pb). */
 static void jobs(Timer *tm, const Block *b, const Block *pb, unsigned cut,
                  int last)
 {
