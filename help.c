@@ -107,7 +107,8 @@ static const CmdHelp cmds[] = {
 	 "                      the K best again, as networks always do;\n"
 	 "                      docs/search.md)\n"
 	 "      --network NET.tsr  every layer of a network on FILE's arch\n"
-	 "                      and dataflow (-o DIR: one schedule per layer)\n"},
+	 "                      and dataflow (-o DIR: one schedule per layer,\n"
+	 "                      each layer's best so far as the search goes)\n"},
 	{"study", "study dataflows|hierarchy NET.tsr... FILE.tsr... -o DIR "
 	 "[options]",
 	 "  study dataflows|hierarchy FILE... -o DIR\n"

@@ -276,6 +276,7 @@ static const char *obj_name(Objective o)
  * final write. */
 typedef struct Partial {
 	const Cli *cl;
+	int dir;             /* --network: -o is a directory, a file a layer */
 	int failed;
 } Partial;
 
@@ -294,8 +295,14 @@ static void write_partial(const SCtx *c, const SPoint *p, const Model *m,
 	/* written beside it and renamed over it, so that a reader (or a
 	 * search stopped meanwhile) never meets half a file; where that
 	 * cannot be done (a device, say), written in place */
-	char tmp[4096];
+	char tmp[4096], path[4096];
 	const char *out = pa->cl->out;
+	if (pa->dir) {
+		if ((size_t)snprintf(path, sizeof path, "%s/%s.tsr", out,
+		                     c->layer->name) >= sizeof path)
+			return;
+		out = path;
+	}
 	if ((size_t)snprintf(tmp, sizeof tmp, "%s.part", out) < sizeof tmp) {
 		FILE *f = fopen(tmp, "w");
 		if (f) {
@@ -605,7 +612,15 @@ static int run_network(const Cli *cl, Arena *ar, const Arch *arch)
 	if (!base || !opt)
 		die_oom("for the network's results");
 	NetSum sb, so = {0};
-	net_search(net, arch, &cl->o, NULL, base);
+	SOpts o = cl->o;
+	Partial part = {.cl = cl, .dir = 1};
+	if (cl->out && !cl->hier && !make_dirs(cl->out)) {
+		/* each layer's best so far in its file as the search goes (the
+		 * hierarchy's are known only at the end) */
+		o.improved = write_partial;
+		o.improved_arg = &part;
+	}
+	net_search(net, arch, &o, NULL, base);
 	net_total(net, base, &sb);
 	Arch harch;
 	int ncand = 0, hier = cl->hier &&

@@ -700,12 +700,17 @@ static int search_space(const SCtx *c, const SOpts *o, SResult *r)
 		if (pthread_create(&th[i], NULL, worker_main, &w[i]))
 			INTERNAL("cannot start a thread");
 	}
-	double last = t0;
+	double last = t0, tick = t0;
 	long seen = 0;   /* the version of the best passed to o->improved */
 	while ((o->progress || o->progress_file || o->improved) &&
 	       atomic_load(&sh.done) < sh.njobs) {
-		struct timespec ts = {0, 250 * 1000 * 1000};
+		/* a look every 5 ms whether the search is done (a short one
+		 * must not wait), the rest every 250 ms */
+		struct timespec ts = {0, 5 * 1000 * 1000};
 		nanosleep(&ts, NULL);
+		if (now() - tick < 0.25)
+			continue;
+		tick = now();
 		if (o->improved)
 			seen = tell_improved(&sh, seen);
 		if (now() - t0 > 0.5 && o->progress)
@@ -723,6 +728,8 @@ static int search_space(const SCtx *c, const SOpts *o, SResult *r)
 	}
 	for (int i = 0; i < nt; i++)
 		pthread_join(th[i], NULL);
+	if (o->improved)   /* the last improvement too */
+		tell_improved(&sh, seen);
 	if (o->progress && now() - t0 > 0.5)
 		progress(&sh, t0, 1);
 	Worker *b = NULL;

@@ -84,6 +84,28 @@ if head -1 $OUT/t1.tsr | grep -q '^# written by tessera search (objective'; then
 	ok search/answer_over_best_so_far
 else bad search/answer_over_best_so_far "$(head -1 $OUT/t1.tsr)"; fi
 
+# ... and --network -o DIR: each layer's best so far in DIR/LAYER.tsr as
+# the search goes (VGG-16 on a 16x16 array takes about 20 s; stopped
+# after the first such file, it leaves a schedule tessera check accepts);
+# a finished search leaves every layer's answer (AlexNet)
+rm -rf $OUT/npart $OUT/nfull
+$T search examples/alexnet_conv3.tsr --network examples/networks/vgg16.tsr \
+	--quiet -o $OUT/npart >/dev/null 2>&1 &
+pid=$!
+n=0
+while [ $n -lt 120 ] && ! grep -ql 'the best so far' $OUT/npart/*.tsr 2>/dev/null; do
+	sleep 0.25; n=$((n + 1))
+done
+kill $pid 2>/dev/null; wait $pid 2>/dev/null
+nf=$(grep -l 'the best so far' $OUT/npart/*.tsr 2>/dev/null | head -1)
+$T search examples/quickstart.tsr --network examples/networks/alexnet.tsr \
+	--quiet -o $OUT/nfull >/dev/null 2>&1
+if [ -n "$nf" ] && $T check "$nf" >/dev/null 2>&1 &&
+	[ "$(grep -l '^# written by tessera search --network' $OUT/nfull/*.tsr | wc -l)" = 8 ] &&
+	! ls $OUT/nfull/*.part >/dev/null 2>&1; then
+	ok search/network_best_so_far_written
+else bad search/network_best_so_far_written "after $n polls: '$nf'; $(head -qn1 $OUT/nfull/*.tsr 2>&1 | sort | uniq -c)"; fi
+
 # --threads: the cores this process may use, by default
 th=$($T search $ST --json 2>/dev/null | sed -n 's/.*"threads": \([0-9]*\).*/\1/p')
 if [ "$th" = "$(nproc)" ]; then ok search/threads_default_cores
