@@ -231,6 +231,7 @@ int halves_buffer(const Hw *hw); /* the buffer built so, or -1 */
 void emit_halves_decl(Out *o);   /* what the sequencer reads */
 void emit_halves(Out *o);        /* the background and its target */
 void emit_pe_halves(Out *o);     /* the output's ports of PE p */
+void emit_next_block(Out *o, int k, int swap); /* halves k's next block */
 
 /* ihalves.c: the per-PE input buffers' two halves (Out.ih) */
 void ihalves_plan(Out *o);        /* which are built so */

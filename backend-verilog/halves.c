@@ -117,22 +117,26 @@ void emit_halves_decl(Out *o)
 	  "\twire hshal, hgo_swap, hgo_sync;\n", k, k, k);
 }
 
-/* The block after the one the halves start on (the controller's next
- * block at a swap, else its block): the odometer of the buffer's refill
- * parts, whether that block exists, whether its partial sums come back,
- * and whether the parent's block changes on the way (then the jobs
- * return them). */
-static void emit_target(Out *o)
+/* The block after the one halves k start on (tx<k>_<j>x: at a swap
+ * the controller's next block when `swap`, else its block), for the
+ * output's halves here and an input's (ihalves.c): the odometer of the
+ * buffer's refill parts (tn<k>_<j>), whether that block exists (tl<k>:
+ * not), and whether the parent's block changes on the way (tdeep<k>:
+ * then the jobs fill it), the line left open after tdeep's comment. */
+void emit_next_block(Out *o, int k, int swap)
 {
 	const Hw *hw = o->hw;
-	int k = o->oh, p = hw->buf[k].parent;
+	int p = hw->buf[k].parent;
 	const HwBuf *B = &hw->buf[k];
 	unsigned char use[HW_MAXP];
 	for (int j = 0; j < hw->np; j++) {
 		use[j] = refill_part(hw, B, j);
-		if (use[j])
+		if (use[j] && swap)
 			P(o, "\twire [31:0] tx%d_%dx = hgo_swap ? n%d : jcommit ? nx%d : "
 			  "c%dx;\n\treg [31:0] tn%d_%d;\n", k, j, j, j, j, k, j);
+		else if (use[j])
+			P(o, "\twire [31:0] tx%d_%dx = c%dx;\n\treg [31:0] tn%d_%d;\n", k,
+			  j, j, k, j);
 	}
 	char last[16];
 	snprintf(last, sizeof last, "tl%d", k);
@@ -142,9 +146,18 @@ static void emit_target(Out *o)
 	for (int j = 0; j < hw->np; j++)
 		if (use[j] && refill_part(hw, &hw->buf[p], j))
 			P(o, " || tn%d_%d != tx%d_%dx", k, j, k, j);
-	P(o, ";  // the parent's block changes\n\twire tret%d = 1'b0", k);
+	P(o, ";  // the parent's block changes\n");
+}
+
+/* ... and whether the output's partial sums come back into it. */
+static void emit_target(Out *o)
+{
+	const Hw *hw = o->hw;
+	int k = o->oh;
+	emit_next_block(o, k, 1);
+	P(o, "\twire tret%d = 1'b0", k);
 	for (int j = 0; j < hw->np; j++)
-		if (use[j] && B->ret[j])
+		if (refill_part(hw, &hw->buf[k], j) && hw->buf[k].ret[j])
 			P(o, " || tn%d_%d != 32'd0", k, j);
 	P(o, ";  // its partial sums come back\n");
 }

@@ -58,34 +58,16 @@ void emit_ihalves_decl(Out *o)
 	}
 }
 
-/* The block after the current one (tn), whether there is one (tl: no)
- * and whether the parent's block changes on the way (tdeep: then the
- * job fills it); the block the background fetches (pt, and ob, what
+/* The block after the current one (emit_next_block), whether the
+ * background will fetch it, and the block it fetches (pt, and ob, what
  * the engine reads for its parts outside the block). */
 static void emit_target(Out *o, int k)
 {
 	const Hw *hw = o->hw;
-	const HwBuf *B = &hw->buf[k];
-	int p = B->parent;
-	unsigned char use[HW_MAXP];
-	for (int j = 0; j < hw->np; j++) {
-		use[j] = refill_part(hw, B, j);
-		if (use[j])
-			P(o, "\twire [31:0] tx%d_%dx = c%dx;\n\treg [31:0] tn%d_%d;\n", k,
-			  j, j, k, j);
-	}
-	char last[16];
-	snprintf(last, sizeof last, "tl%d", k);
-	odometer(o, use, (Namer){V_HX, k, 0, 0}, (Namer){V_HN, k, 0, 0}, last,
-	         -1, 1, NULL, NULL);
-	P(o, "\twire tdeep%d = 1'b0", k);
+	emit_next_block(o, k, 0);
+	P(o, "\tassign ifetch%d = !tl%d && !tdeep%d;\n", k, k, k);
 	for (int j = 0; j < hw->np; j++)
-		if (use[j] && refill_part(hw, &hw->buf[p], j))
-			P(o, " || tn%d_%d != tx%d_%dx", k, j, k, j);
-	P(o, ";  // the parent's block changes\n"
-	  "\tassign ifetch%d = !tl%d && !tdeep%d;\n", k, k, k);
-	for (int j = 0; j < hw->np; j++)
-		if (use[j])
+		if (refill_part(hw, &hw->buf[k], j))
 			P(o, "\treg [%d:0] pt%d_%d;  // the block fetched\n"
 			  "\twire [31:0] ob%d_%dx = ib%d ? {%d'd0, pt%d_%d} : c%dx;\n",
 			  hw->part[j].width - 1, k, j, k, j, k, 32 - hw->part[j].width,

@@ -247,22 +247,25 @@ static void print_point(FILE *f, const SCtx *c, const SPoint *p)
 	}
 }
 
+/* Point p of c with its note into path; 0 (errno set) when it cannot. */
+static int put_point(const char *path, const SCtx *c, const SPoint *p,
+                     const char *note)
+{
+	FILE *f = fopen(path, "w");
+	if (!f)
+		return 0;
+	spoint_write(f, c, p, note);
+	return fclose(f) == 0;
+}
+
 static int write_best(const Cli *cl, const SCtx *c, const SPoint *p,
                       const char *note)
 {
-	FILE *f = fopen(cl->out, "w");
-	if (!f) {
-		fprintf(stderr, "tessera: cannot write %s: %s\n", cl->out,
-		        strerror(errno));
-		return 0;
-	}
-	spoint_write(f, c, p, note);
-	if (fclose(f)) {
-		fprintf(stderr, "tessera: cannot write %s: %s\n", cl->out,
-		        strerror(errno));
-		return 0;
-	}
-	return 1;
+	if (put_point(cl->out, c, p, note))
+		return 1;
+	fprintf(stderr, "tessera: cannot write %s: %s\n", cl->out,
+	        strerror(errno));
+	return 0;
 }
 
 static const char *obj_name(Objective o)
@@ -304,21 +307,11 @@ static void write_partial(const SCtx *c, const SPoint *p, const Model *m,
 		out = path;
 	}
 	if ((size_t)snprintf(tmp, sizeof tmp, "%s.part", out) < sizeof tmp) {
-		FILE *f = fopen(tmp, "w");
-		if (f) {
-			spoint_write(f, c, p, note);
-			if (!fclose(f) && !rename(tmp, out))
-				return;
-			unlink(tmp);
-		}
+		if (put_point(tmp, c, p, note) && !rename(tmp, out))
+			return;
+		unlink(tmp);
 	}
-	FILE *f = fopen(out, "w");
-	if (!f) {
-		pa->failed = 1;
-		return;
-	}
-	spoint_write(f, c, p, note);
-	pa->failed = fclose(f) != 0;
+	pa->failed = !put_point(out, c, p, note);
 }
 
 /* The result re-read and modelled: it must give the search's figures. */
@@ -517,13 +510,10 @@ static int write_layers(const Cli *cl, const Network *net, const Arch *a,
 			continue;
 		char path[4096];
 		snprintf(path, sizeof path, "%s/%s.tsr", cl->out, net->layer[i].name);
-		FILE *f = fopen(path, "w");
 		SCtx c;
 		sctx_init(&c, &net->layer[i].layer, a);
-		if (f)
-			spoint_write(f, &c, &b[i].r.best, "# written by tessera search "
-			             "--network\n");
-		if (!f || fclose(f)) {
+		if (!put_point(path, &c, &b[i].r.best, "# written by tessera search "
+		               "--network\n")) {
 			fprintf(stderr, "tessera: cannot write %s\n", path);
 			return 0;
 		}

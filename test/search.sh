@@ -64,22 +64,36 @@ if [ -s $OUT/t1.tsr ] && cmp -s $OUT/t1.tsr $OUT/t2.tsr; then
 	ok search/same_answer_on_any_threads
 else bad search/same_answer_on_any_threads "$(diff $OUT/t1.tsr $OUT/t2.tsr | head)"; fi
 
+# stopped_early FILES CMD...: runs the search CMD in the background until
+# one of FILES (a path or a pattern) is headed "while it ran, the best
+# so far" (30 s at most), stops it, and prints that file (nothing if
+# none came)
+stopped_early() {
+	w=$1
+	shift
+	"$@" >/dev/null 2>&1 &
+	pid=$!
+	n=0 f=
+	while [ $n -lt 120 ] && [ -z "$f" ]; do
+		sleep 0.25
+		n=$((n + 1))
+		f=$(grep -l '^# written by tessera search while it ran, the best so far' \
+			$w 2>/dev/null | head -1)
+	done
+	kill $pid 2>/dev/null
+	wait $pid 2>/dev/null
+	echo "$f"
+}
+
 # -o while the search runs: an exhaustive search of AlexNet conv2
 # (about 20 s) writes its best so far within seconds, a schedule that
 # `tessera check` accepts, and it is there when the search is stopped;
 # a search that ends writes its answer over it
 rm -f $OUT/part.tsr
-$T search examples/alexnet_conv2.tsr --exhaustive --quiet -o $OUT/part.tsr \
-	>/dev/null 2>&1 &
-pid=$!
-n=0
-while [ $n -lt 40 ] && ! grep -q 'the best so far' $OUT/part.tsr 2>/dev/null; do
-	sleep 0.25; n=$((n + 1))
-done
-kill $pid 2>/dev/null; wait $pid 2>/dev/null
-if head -1 $OUT/part.tsr | grep -q '^# written by tessera search while it ran, the best so far' &&
-	$T check $OUT/part.tsr >/dev/null 2>&1; then ok search/best_so_far_written
-else bad search/best_so_far_written "after $n polls: $(head -1 $OUT/part.tsr 2>&1)"; fi
+f=$(stopped_early $OUT/part.tsr $T search examples/alexnet_conv2.tsr \
+	--exhaustive --quiet -o $OUT/part.tsr)
+if [ -n "$f" ] && $T check "$f" >/dev/null 2>&1; then ok search/best_so_far_written
+else bad search/best_so_far_written "'$f': $(head -1 $OUT/part.tsr 2>&1)"; fi
 if head -1 $OUT/t1.tsr | grep -q '^# written by tessera search (objective'; then
 	ok search/answer_over_best_so_far
 else bad search/answer_over_best_so_far "$(head -1 $OUT/t1.tsr)"; fi
@@ -89,22 +103,15 @@ else bad search/answer_over_best_so_far "$(head -1 $OUT/t1.tsr)"; fi
 # after the first such file, it leaves a schedule tessera check accepts);
 # a finished search leaves every layer's answer (AlexNet)
 rm -rf $OUT/npart $OUT/nfull
-$T search examples/alexnet_conv3.tsr --network examples/networks/vgg16.tsr \
-	--quiet -o $OUT/npart >/dev/null 2>&1 &
-pid=$!
-n=0
-while [ $n -lt 120 ] && ! grep -ql 'the best so far' $OUT/npart/*.tsr 2>/dev/null; do
-	sleep 0.25; n=$((n + 1))
-done
-kill $pid 2>/dev/null; wait $pid 2>/dev/null
-nf=$(grep -l 'the best so far' $OUT/npart/*.tsr 2>/dev/null | head -1)
+nf=$(stopped_early "$OUT/npart/*.tsr" $T search examples/alexnet_conv3.tsr \
+	--network examples/networks/vgg16.tsr --quiet -o $OUT/npart)
 $T search examples/quickstart.tsr --network examples/networks/alexnet.tsr \
 	--quiet -o $OUT/nfull >/dev/null 2>&1
 if [ -n "$nf" ] && $T check "$nf" >/dev/null 2>&1 &&
 	[ "$(grep -l '^# written by tessera search --network' $OUT/nfull/*.tsr | wc -l)" = 8 ] &&
 	! ls $OUT/nfull/*.part >/dev/null 2>&1; then
 	ok search/network_best_so_far_written
-else bad search/network_best_so_far_written "after $n polls: '$nf'; $(head -qn1 $OUT/nfull/*.tsr 2>&1 | sort | uniq -c)"; fi
+else bad search/network_best_so_far_written "'$nf'; $(head -qn1 $OUT/nfull/*.tsr 2>&1 | sort | uniq -c)"; fi
 
 # --threads: the cores this process may use, by default
 th=$($T search $ST --json 2>/dev/null | sed -n 's/.*"threads": \([0-9]*\).*/\1/p')
@@ -217,19 +224,12 @@ expect search_bad_sizes 2 "sizes such as" -- $T search $ST --hierarchy --pe-size
 # write, it leaves a file tessera check accepts), and at the end the
 # answer
 rm -f $OUT/hpart.tsr
-$T search examples/quickstart.tsr --hierarchy --quiet -o $OUT/hpart.tsr \
-	>/dev/null 2>&1 &
-pid=$!
-n=0
-while [ $n -lt 120 ] && ! grep -q 'the best so far' $OUT/hpart.tsr 2>/dev/null; do
-	sleep 0.25; n=$((n + 1))
-done
-kill $pid 2>/dev/null; wait $pid 2>/dev/null
-if head -1 $OUT/hpart.tsr | grep -q '^# written by tessera search while it ran, the best so far' &&
-	$T check $OUT/hpart.tsr >/dev/null 2>&1 &&
+hf=$(stopped_early $OUT/hpart.tsr $T search examples/quickstart.tsr \
+	--hierarchy --quiet -o $OUT/hpart.tsr)
+if [ -n "$hf" ] && $T check "$hf" >/dev/null 2>&1 &&
 	head -1 $OUT/hier.tsr | grep -q '^# written by tessera search --hierarchy ('; then
 	ok search/hierarchy_best_so_far_written
-else bad search/hierarchy_best_so_far_written "after $n polls: $(head -1 $OUT/hpart.tsr 2>&1); at the end: $(head -1 $OUT/hier.tsr)"; fi
+else bad search/hierarchy_best_so_far_written "'$hf': $(head -1 $OUT/hpart.tsr 2>&1); at the end: $(head -1 $OUT/hier.tsr)"; fi
 
 # --buildable leaves out the levels the backend does not build (a tensor in
 # two register files): fewer points, the same best, and every point of
