@@ -234,6 +234,7 @@ void emit_pe_halves(Out *o);     /* the output's ports of PE p */
 void emit_next_block(Out *o, int k, int swap); /* halves k's next block */
 
 /* ihalves.c: the per-PE input buffers' two halves (Out.ih) */
+int ihalves_built(const Hw *hw, int k); /* buffer k is built so */
 void ihalves_plan(Out *o);        /* which are built so */
 void emit_ihalves_decl(Out *o);   /* what the sequencer reads */
 void emit_ihalves(Out *o);        /* the backgrounds, their targets and
@@ -252,6 +253,7 @@ void emit_modules(Out *o);
 
 /* gbuf.c: which global buffers take a word per bank and which prefetch
  * (Out.pf, Out.pre, Out.dslots); a global buffer's memory */
+int gbuf_prefetches(const Hw *hw, int k); /* buffer k prefetches */
 void gbuf_plan(Out *o);
 void emit_gb(Out *o, int k);
 

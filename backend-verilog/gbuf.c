@@ -190,20 +190,23 @@ static void plan_pfill(Out *o)
  * walk visits each word once): its next block is fetched while the
  * steps run.  Its DRAM address must come from its walk and its refill
  * parts alone (at a refill, every part inside the block is 0). */
+int gbuf_prefetches(const Hw *hw, int k)
+{
+	const HwBuf *B = &hw->buf[k];
+	int ok = B->b->double_buffered && !B->per_pe && B->parent < 0 &&
+	         B->t != T_OUT && !B->dedup;
+	for (int j = 0; ok && j < hw->np; j++)
+		if (hw->lin[B->t][j] && !B->eng[j] && !refill_part(hw, B, j) &&
+		    !(B->box && B->inb[j]))
+			ok = 0;
+	return ok;
+}
+
 static void plan_pre(Out *o)
 {
-	const Hw *hw = o->hw;
-	for (int k = 0; k < hw->nbuf; k++) {
-		const HwBuf *B = &hw->buf[k];
-		int ok = B->b->double_buffered && !B->per_pe && B->parent < 0 &&
-		         B->t != T_OUT && !B->dedup;
-		for (int j = 0; ok && j < hw->np; j++)
-			if (hw->lin[B->t][j] && !B->eng[j] &&
-			    !refill_part(hw, B, j) &&
-			    !(B->box && B->inb[j]))
-				ok = 0;
-		o->pre[k] = ok;
-		o->npre += ok;
+	for (int k = 0; k < o->hw->nbuf; k++) {
+		o->pre[k] = gbuf_prefetches(o->hw, k);
+		o->npre += o->pre[k];
 	}
 }
 

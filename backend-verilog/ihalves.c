@@ -24,18 +24,21 @@
  */
 #include "emit.h"
 
-/* The per-PE input buffers built as two halves: each input's innermost
- * buffer when it is per PE, marked double_buffer() and filled from a
- * global buffer. */
+/* Buffer k is built as two halves: an input's innermost buffer, per PE,
+ * marked double_buffer() and filled from a global buffer. */
+int ihalves_built(const Hw *hw, int k)
+{
+	const HwBuf *B = &hw->buf[k];
+	return B->t != T_OUT && hw->inner[B->t] == k && B->per_pe &&
+	       B->b->double_buffered && B->parent >= 0 && is_gb(hw, B->parent);
+}
+
 void ihalves_plan(Out *o)
 {
-	const Hw *hw = o->hw;
 	o->nih = 0;
 	for (int t = 0; t < NTENSORS; t++) {
-		int k = hw->inner[t];
-		const HwBuf *B = &hw->buf[k];
-		o->ih[k] = t != T_OUT && B->per_pe && B->b->double_buffered &&
-		           B->parent >= 0 && is_gb(hw, B->parent);
+		int k = o->hw->inner[t];
+		o->ih[k] = ihalves_built(o->hw, k);
 		o->nih += o->ih[k];
 	}
 }
