@@ -35,7 +35,7 @@ VERILOG = backend-verilog/plan.c backend-verilog/emit.c backend-verilog/names.c 
 	backend-verilog/array.c backend-verilog/counters.c backend-verilog/modules.c \
 	backend-verilog/halves.c backend-verilog/ihalves.c backend-verilog/blocks.c \
 	backend-verilog/timing.c \
-	backend-verilog/walks.c backend-verilog/gbuf.c
+	backend-verilog/walks.c backend-verilog/gbuf.c backend-verilog/dbuf.c
 SEARCH = search/eval.c search/write.c search/space.c search/jobs.c search/search.c search/hier.c search/net.c search/svg.c search/study.c search/cli.c
 CORE = $(FRONT) $(IR) $(RUNTIME) $(VERILOG) $(SEARCH)
 # `tessera import`: ONNX through protobuf-c, whose C code for Debian's

@@ -189,7 +189,10 @@ static void plan_pfill(Out *o)
 /* double_buffer() of a global buffer filled from DRAM (an input whose
  * walk visits each word once): its next block is fetched while the
  * steps run.  Its DRAM address must come from its walk and its refill
- * parts alone (at a refill, every part inside the block is 0). */
+ * parts alone (at a refill, every part inside the block is 0), or, when
+ * it is refilled, from parts of one value (0).  (A buffer filled once
+ * has no next block: such a one is built as one buffer, which its job
+ * fills sooner than a prefetch would.) */
 int gbuf_prefetches(const Hw *hw, int k)
 {
 	const HwBuf *B = &hw->buf[k];
@@ -197,7 +200,8 @@ int gbuf_prefetches(const Hw *hw, int k)
 	         B->t != T_OUT && !B->dedup;
 	for (int j = 0; ok && j < hw->np; j++)
 		if (hw->lin[B->t][j] && !B->eng[j] && !refill_part(hw, B, j) &&
-		    !(B->box && B->inb[j]))
+		    !(B->box && B->inb[j]) &&
+		    (hw->part[j].p->extent > 1 || B->b->refill < 0))
 			ok = 0;
 	return ok;
 }

@@ -149,6 +149,10 @@ enum { HW_TIMING_QUICK = 1 << 25 };
  * timing it would cost more than budget. */
 long hw_cycles_of(const LoopNest *ln, long budget);
 
+/* dbuf.c: 1 (and why in err) when a buffer marked double_buffer()
+ * would be built as one buffer. */
+int hw_double_refusal(const Hw *hw, char *err, size_t errlen);
+
 enum { HW_PORTS = ONCHIP_LANES }; /* most lanes an engine serves at once
                                      (the model charges so) */
 

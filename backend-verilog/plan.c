@@ -582,6 +582,10 @@ const char *hw_holder_refusal(const Arch *A, const int *lv, int n, int h)
 	if (per_pe && (h > 0 || parent))
 		return "a per-PE buffer that is not the tensor's innermost, or "
 		       "whose parent is per-PE (two register-file levels)";
+	if (per_pe && h + 1 >= n)   /* DRAM's answers are a shared buffer's */
+		return "a per-PE buffer filled from DRAM (no shared level "
+		       "between them): the RTL fills register files from a "
+		       "global buffer";
 	if (!per_pe && parent)
 		return "a shared buffer filled from a per-PE level";
 	return NULL;
@@ -684,5 +688,6 @@ int hw_plan(const LoopNest *ln, Hw *hw, char *err, size_t errlen)
 	hw->dram_words = dw;
 	if (dw >= (1L << 31))
 		return fail(err, errlen, "tensors over 2^31 words in DRAM");
-	return plan_buffers(hw, err, errlen) && too_wide(hw, err, errlen);
+	return plan_buffers(hw, err, errlen) && too_wide(hw, err, errlen) &&
+	       !hw_double_refusal(hw, err, errlen);
 }

@@ -1,0 +1,73 @@
+/* dbuf.c - which double_buffer() marks the backend builds, and the
+ * refusal of the others (docs/hardware.md, "Double buffering"):
+ *
+ *  - an input's global buffer filled from DRAM whose walk fetches each
+ *    word once (gbuf.c: its next block is prefetched);
+ *  - an input's register file filled from a global buffer (ihalves.c);
+ *  - the output's register file (halves.c), which has two halves
+ *    whether marked or not, unless two of its blocks in a row can hold
+ *    the same element.
+ *
+ * (A register file is always filled from a global buffer: the plan
+ * refuses one filled from DRAM whether marked or not.)
+ *
+ * Any other buffer so marked would be built as one buffer, filled
+ * between the steps: a feature accepted and built as something else,
+ * so the plan refuses it and says which of the above it is not.
+ */
+#include "emit.h"
+
+/* Why buffer k, marked double_buffer(), is not built so; NULL: it is. */
+static const char *why_single(const Hw *hw, int k)
+{
+	const HwBuf *B = &hw->buf[k];
+	if (B->t == T_OUT && !B->per_pe)
+		return "an output's global buffer is built as one buffer, "
+		       "drained and refilled between the steps";
+	if (B->t == T_OUT)   /* filled from a global buffer (plan.c) */
+		return halves_buffer(hw) == k
+		       ? NULL
+		       : "two of this output register file's blocks in a row can "
+		         "hold the same element (a reduction in or inside its "
+		         "refill loop, or an edge tile cutting the loop that moves "
+		         "it to one value), so the partial sums of the next block "
+		         "cannot be fetched while the current one accumulates";
+	if (B->per_pe) {   /* filled from a global buffer: the halves */
+		ASSERT(ihalves_built(hw, k));
+		return NULL;
+	}
+	if (B->parent >= 0)
+		return "a global buffer filled from another on-chip buffer is "
+		       "built as one buffer, filled between the steps";
+	if (B->dedup)
+		return "its walk reaches some words more than once (a window "
+		       "the fill cannot walk as a box), and such a global buffer "
+		       "is filled between the steps";
+	return gbuf_prefetches(hw, k)
+	       ? NULL
+	       : "its DRAM address moves with a loop that neither lies in its "
+	         "block nor refills it, so its next block cannot be fetched "
+	         "ahead";
+}
+
+int hw_double_refusal(const Hw *hw, char *err, size_t errlen)
+{
+	const LoopNest *ln = hw->ln;
+	for (int k = 0; k < hw->nbuf; k++) {
+		const HwBuf *B = &hw->buf[k];
+		/* filled once, it has no next block to fetch ahead */
+		const char *why = B->b->double_buffered && B->b->refill >= 0
+		                  ? why_single(hw, k) : NULL;
+		if (!why)
+			continue;
+		snprintf(err, errlen, "%s.in(%s).double_buffer() (line %d): %s; "
+		         "the backend builds double_buffer() on an input's global "
+		         "buffer filled from DRAM, an input's register file filled "
+		         "from a global buffer and the output's register file: "
+		         "remove it here to build the rest",
+		         ln->layer->t[B->t].name,
+		         ln->arch->level[B->b->level].name, B->b->loc.line, why);
+		return 1;
+	}
+	return 0;
+}
