@@ -592,6 +592,10 @@ void report_json_open(FILE *f, const LoopNest *ln, const Model *m,
 typedef struct JitTimes {
 	double load, compile, kernel;
 } JitTimes;
+/* runtime/jitload.c: a plugin of this build (libtessera-*.so), found
+ * as $env names it or beside the executable; NULL and a message. */
+void *plugin_open(const char *file, const char *env, const char *what,
+                  char *err, size_t errlen);
 /* 1 on success; 0 after an LLVM failure, -1 when the JIT plugin cannot
  * be loaded (both with a message in err). */
 int jit_run(const LoopNest *ln, Buf *bufs, char *err, size_t errlen,

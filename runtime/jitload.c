@@ -1,4 +1,5 @@
-/* jitload.c - finds and loads the LLVM JIT plugin for `tessera run`.
+/* jitload.c - finds and loads the LLVM JIT plugin for `tessera run`
+ * (and, plugin_open, the MPI plugin for a search under mpirun).
  *
  * LLVM is linked into a separate shared object, libtessera-jit.so, so
  * that the commands that never compile code (check, ir, and later model
@@ -22,14 +23,17 @@
 
 typedef int (*JitFn)(const LoopNest *, Buf *, char *, size_t, JitTimes *);
 
-/* $TESSERA_JIT, or the build directory beside the executable. */
-static void *open_plugin(char *err, size_t errlen)
+/* A plugin of this build: $env when set, else `file` in the build
+ * directory beside the executable (or beside it, or ../lib/tessera);
+ * `what` names it in a message. */
+void *plugin_open(const char *file, const char *env, const char *what,
+                  char *err, size_t errlen)
 {
-	const char *env = getenv("TESSERA_JIT");
-	if (env && *env) {
-		void *h = dlopen(env, RTLD_NOW | RTLD_LOCAL);
+	const char *set = getenv(env);
+	if (set && *set) {
+		void *h = dlopen(set, RTLD_NOW | RTLD_LOCAL);
 		if (!h)
-			snprintf(err, errlen, "cannot load the JIT %s: %s", env,
+			snprintf(err, errlen, "cannot load %s %s: %s", what, set,
 			         dlerror());
 		return h;
 	}
@@ -46,18 +50,17 @@ static void *open_plugin(char *err, size_t errlen)
 	                                    "../lib/tessera"};
 	char path[PATH_MAX + 64];
 	for (size_t i = 0; i < sizeof where / sizeof where[0]; i++) {
-		snprintf(path, sizeof path, "%s/%s/libtessera-jit.so", exe,
-		         where[i]);
+		snprintf(path, sizeof path, "%s/%s/%s", exe, where[i], file);
 		if (access(path, R_OK) == 0) {
 			void *h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
 			if (!h)
-				snprintf(err, errlen, "cannot load the JIT %s: %s", path,
+				snprintf(err, errlen, "cannot load %s %s: %s", what, path,
 				         dlerror());
 			return h;
 		}
 	}
-	snprintf(err, errlen, "cannot find libtessera-jit.so in %s/%s (run "
-	         "make, or set TESSERA_JIT)", exe, TESSERA_BUILD_DIR);
+	snprintf(err, errlen, "cannot find %s in %s/%s (run make, or set %s)",
+	         file, exe, TESSERA_BUILD_DIR, env);
 	return NULL;
 }
 
@@ -69,7 +72,8 @@ int jit_run(const LoopNest *ln, Buf *bufs, char *err, size_t errlen,
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	*times = (JitTimes){0};
 	if (!fn) {
-		void *h = open_plugin(err, errlen);
+		void *h = plugin_open("libtessera-jit.so", "TESSERA_JIT", "the JIT",
+		                      err, errlen);
 		if (!h)
 			return -1;
 		fn = (JitFn)(uintptr_t)dlsym(h, "jit_plugin_run");
