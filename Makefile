@@ -36,7 +36,7 @@ VERILOG = backend-verilog/plan.c backend-verilog/emit.c backend-verilog/names.c 
 	backend-verilog/halves.c backend-verilog/ihalves.c backend-verilog/blocks.c \
 	backend-verilog/timing.c \
 	backend-verilog/walks.c backend-verilog/gbuf.c backend-verilog/dbuf.c
-SEARCH = search/eval.c search/write.c search/space.c search/jobs.c search/search.c search/hier.c search/net.c search/svg.c search/study.c search/cli.c
+SEARCH = search/eval.c search/write.c search/space.c search/jobs.c search/search.c search/bound.c search/hier.c search/net.c search/svg.c search/study.c search/cli.c
 CORE = $(FRONT) $(IR) $(RUNTIME) $(VERILOG) $(SEARCH)
 # `tessera import`: ONNX through protobuf-c, whose C code for Debian's
 # onnx.proto is generated into $(B)/onnx at build time (not committed).
@@ -44,7 +44,7 @@ IMPORT = frontend/onnx.c frontend/shapes.c frontend/layout.c frontend/import.c
 ONNX_PROTO = /usr/include/onnx/onnx.proto
 HDRS = ir/tessera.h frontend/frontend.h backend-verilog/hw.h backend-verilog/emit.h backend-verilog/blocks.h runtime/synth.h \
        runtime/sim.h runtime/proc.h \
-       search/search.h help.h opts.h frontend/onnx.h
+       search/search.h search/worker.h help.h opts.h frontend/onnx.h
 
 CORE_OBJ = $(CORE:%.c=$(B)/%.o)
 IMPORT_OBJ = $(IMPORT:%.c=$(B)/%.o) $(B)/onnx/onnx.pb-c.o

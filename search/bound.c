@@ -1,0 +1,240 @@
+/* bound.c - the search's lower bounds (docs/search.md): on the energy
+ * of every completion of a partial blocking, and the energy every point
+ * of a job pays.  search.c prunes with them; TESSERA_CHECK_BOUND checks
+ * them against every point.
+ */
+#include "worker.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static double pj(const SCtx *c, int L, int t)
+{
+	return c->arch->level[L].pj * c->bits[t] / 16.0;
+}
+
+static double hop(const SCtx *c, int t)
+{
+	return c->arch->hop_pj * c->bits[t] / 16.0;
+}
+
+/* Words of t refilled into its buffer of level Lb (whose parent is
+ * counted per PE when perpe), with the loops of the other tensors'
+ * indices marked as much as they can be (full: every loop outside the
+ * buffer steps; otherwise none does). */
+static long bound_words(Worker *w, int t, int Lb, int perpe, int full,
+                        int known)
+{
+	const SCtx *c = w->sh->c;
+	const SPoint *p = &w->p;
+	long total = 1;
+	for (int d = 0; d < NDIMS; d++) {
+		if (!c->used[d] || (c->mask[t] >> d & 1))
+			continue;
+		long S = spatial_of(p, c, d), U = 1;
+		for (int q = 0; q <= Lb; q++)
+			U *= p->f[q][d];
+		if (!perpe)
+			U *= S; /* the unrolled loops: one block across the PEs */
+		total *= full ? c->ext[d] / U : (perpe ? S : 1);
+	}
+	for (int r = 0; r < c->nidx[t]; r++) {
+		const struct SIdx *x = &c->idx[t][r];
+		if (x->nd == 1) {
+			total *= c->ext[x->dim[0]];
+			continue;
+		}
+		SGen g[NDIMS * (MAX_LEVELS + 1)];
+		long k[NDIMS * (MAX_LEVELS + 1)], mp = 1, most = 1;
+		int n = 0;
+		for (int i = 0; i < x->nd; i++) {
+			int d = x->dim[i], first = n;
+			long stride = 1, U = 1;
+			for (int q = 0; q <= c->nl; q++) {
+				int L = q < c->npe ? q : q - 1;
+				int sp = q == c->npe;
+				long f = sp ? spatial_of(p, c, d) : p->f[L][d];
+				int un = sp ? !perpe : L <= Lb;
+				if (f > 1 && un) {
+					SGen *last = n > first ? &g[n - 1] : NULL;
+					if (last && last->stride * last->count == stride)
+						last->count *= f;
+					else
+						g[n] = (SGen){stride, f}, k[n++] = x->coef[i];
+					U *= f;
+					most = f > most ? f : most;
+				}
+				stride *= f;
+			}
+			mp *= c->ext[d] / U;
+		}
+		/* unknown inner factors make the strides unknown: the block has
+		 * at least as many values as its largest run */
+		long ss = known ? sset_size(&w->sc, g, k, n) : most;
+		for (int q = 0; !known && q < n; q++)
+			ss = g[q].count > ss ? g[q].count : ss;
+		total *= mp * ss;
+	}
+	return total;
+}
+
+/* The energy of refilling t's buffer in level Lb from its parent. */
+static double bound_cost(Worker *w, int t, int Lb, int full, int known)
+{
+	const SCtx *c = w->sh->c;
+	int Lp = c->nl - 1;
+	for (int L = c->nl - 2; L > Lb; L--)
+		if (w->p.buf[t][L])
+			Lp = L;
+	int view = per_pe(c, Lp);
+	double words = (double)bound_words(w, t, Lb, view, full, known);
+	double e, elems = (double)c->out_elems;
+	e = t == T_OUT ? (2 * words - elems) * pj(c, Lp, t) : words * pj(c, Lp, t);
+	if (per_pe(c, Lb) && !view) {
+		double wpe = (double)bound_words(w, t, Lb, 1, full, known);
+		e += (t == T_OUT ? wpe + words - elems : wpe) * hop(c, t);
+	}
+	return e;
+}
+
+/* The refill bounds of the buffers of level Lb, every loop outside
+ * stepping (cf) or none (cm).  They depend on the factors of the levels
+ * up to Lb, and of every per-PE level when the parent is shared (the
+ * unrolled digit's stride), so while the search chooses the factors of a
+ * level outside those they stay the same: they are kept per level and
+ * made again only when a factor they depend on has changed. */
+static void refill_bounds(Worker *w, int Lb, int L, int known,
+                          double *cf, double *cm)
+{
+	const SCtx *c = w->sh->c;
+	int D = Lb < c->npe - 1 ? c->npe - 1 : Lb;
+	struct BCache *b = &w->bc[Lb];
+	size_t sz = sizeof b->f[0] * (size_t)(D + 1);
+	int hit = D < L && b->job == w->job && b->known == known &&
+	          !memcmp(b->f, w->p.f, sz);
+	if (hit && !w->check_bound) {
+		memcpy(cf, b->cf, sizeof b->cf);
+		memcpy(cm, b->cm, sizeof b->cm);
+		return;
+	}
+	for (int t = 0; t < NTENSORS; t++)
+		if (w->p.buf[t][Lb]) {
+			cf[t] = bound_cost(w, t, Lb, 1, known);
+			cm[t] = bound_cost(w, t, Lb, 0, known);
+		}
+	/* TESSERA_CHECK_BOUND: a kept bound must be the one made afresh */
+	for (int t = 0; hit && t < NTENSORS; t++)
+		if (cf[t] != b->cf[t] || cm[t] != b->cm[t])
+			INTERNAL("level %d's kept refill bound of tensor %d is %.17g "
+			         "(%.17g), made afresh %.17g (%.17g)", Lb, t, b->cf[t],
+			         b->cm[t], cf[t], cm[t]);
+	if (D < L) {
+		b->job = w->job;
+		b->known = known;
+		memcpy(b->f, w->p.f, sz);
+		memcpy(b->cf, cf, sizeof b->cf);
+		memcpy(b->cm, cm, sizeof b->cm);
+	}
+}
+
+/* A lower bound on the energy of every completion of the levels up to L
+ * (L = nl-1: the point itself, orders aside), of which the loops from
+ * `part` on are not yet chosen at level L: for those, the bound takes the
+ * whole remaining factor inside level L (blocks only shrink the words
+ * refilled as they grow) and lets any loop be the one outside. */
+double lower_bound(Worker *w, int L, int part)
+{
+	const SCtx *c = w->sh->c;
+	SPoint *p = &w->p;
+	double lb = w->base;
+	int known = L >= c->npe - 1 || (L == c->npe - 1 && part == NDIMS);
+	unsigned outer[MAX_LEVELS] = {0}; /* loops with factors outside Lb */
+	for (int Lb = 0; Lb <= L && Lb < c->nl - 1; Lb++)
+		for (int d = 0; d < NDIMS; d++) {
+			long in = spatial_of(p, c, d);
+			for (int q = 0; q <= Lb; q++)
+				in *= q == L && d >= part ? 1 : p->f[q][d];
+			if (c->ext[d] > in)
+				outer[Lb] |= 1u << d;
+		}
+	long saved[NDIMS];
+	for (int d = part; d < NDIMS; d++) {
+		saved[d] = p->f[L][d];
+		p->f[L][d] = p->f[L][d] * w->rem[d];
+	}
+	for (int Lb = 0; Lb <= L && Lb < c->nl - 1; Lb++) {
+		int any = 0;
+		for (int t = 0; t < NTENSORS; t++)
+			any |= p->buf[t][Lb];
+		if (!any)
+			continue;
+		/* the loops that can be innermost outside the buffer */
+		unsigned cand = 0;
+		for (int q = Lb + 1; q <= L && !cand && part == NDIMS; q++)
+			for (int d = 0; d < NDIMS; d++)
+				if (p->f[q][d] > 1)
+					cand |= 1u << d;
+		if (!cand && (L < c->nl - 1 || part < NDIMS))
+			cand = outer[Lb];
+		double cf[NTENSORS] = {0}, cm[NTENSORS] = {0}, best = INFINITY;
+		refill_bounds(w, Lb, L, known, cf, cm);
+		if (!cand)
+			memcpy(cm, cf, sizeof cm);
+		for (int d = 0; d < NDIMS; d++) {
+			if (cand && !(cand >> d & 1))
+				continue;
+			double s = 0;
+			for (int t = 0; t < NTENSORS; t++)
+				s += (c->mask[t] >> d & 1) || !cand ? cf[t] : cm[t];
+			best = s < best ? s : best;
+			if (!cand)
+				break;
+		}
+		lb += best;
+	}
+	for (int d = part; d < NDIMS; d++)
+		p->f[L][d] = saved[d];
+	if (L < c->nl - 2)
+		for (int t = 0; t < NTENSORS; t++)
+			lb += w->sh->dram_min[t];
+	return lb;
+}
+
+/* Energy every point of the job pays: MACs, and each tensor's accesses
+ * at its innermost level (a shared innermost level: at least the largest
+ * run of an unrolled window, strides unknown). */
+double job_base(Worker *w)
+{
+	const SCtx *c = w->sh->c;
+	double e = (double)c->macs * (c->arch->mac_pj * c->bits[T_A] *
+	                              c->bits[T_B] / 256.0);
+	double macs = (double)c->macs, elems = (double)c->out_elems;
+	for (int t = 0; t < NTENSORS; t++) {
+		int Li = 0;
+		while (!w->p.buf[t][Li])
+			Li++;
+		double wv = macs;
+		if (!per_pe(c, Li)) {
+			/* distinct words per step across the PEs */
+			long n = 1;
+			for (int d = 0; d < NDIMS; d++)
+				if (c->used[d] && !(c->mask[t] >> d & 1))
+					n *= c->ext[d] / spatial_of(&w->p, c, d);
+			for (int r = 0; r < c->nidx[t]; r++) {
+				const struct SIdx *x = &c->idx[t][r];
+				long most = 1, mp = 1;
+				for (int i = 0; i < x->nd; i++) {
+					long S = spatial_of(&w->p, c, x->dim[i]);
+					mp *= c->ext[x->dim[i]] / S;
+					most = S > most ? S : most;
+				}
+				n *= x->nd == 1 ? c->ext[x->dim[0]] : mp * most;
+			}
+			wv = (double)n;
+			e += (t == T_OUT ? macs + wv - elems : macs) * hop(c, t);
+		}
+		e += (t == T_OUT ? 2 * wv - elems : wv) * pj(c, Li, t);
+	}
+	return e;
+}

@@ -1,0 +1,81 @@
+/* worker.h - what the search's files share inside it (search.c runs
+ * the workers over the jobs; bound.c gives them their lower bounds):
+ * the state the workers share and each worker's own.
+ */
+#ifndef TESSERA_SEARCH_WORKER_H
+#define TESSERA_SEARCH_WORKER_H
+
+#include "search.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+
+enum { MAXDIV = 512 };
+
+
+typedef struct Shared {
+	const SCtx *c;
+	const SOpts *o;
+	Job *jobs;
+	int njobs;
+	atomic_int next, done;
+	_Atomic double best;           /* best cost so far, for pruning */
+	_Atomic double best_e;         /* its energy (written first) */
+	atomic_long evaluated, pruned;
+	int ndiv[NDIMS];
+	long div[NDIMS][MAXDIV];       /* divisors of each extent */
+	double dram_min[NTENSORS];     /* energy of fetching each element once */
+	pthread_mutex_t mu;
+	double best_pjmac;             /* for the progress line */
+	SPoint bestp;                  /* the best so far and its model, */
+	Model bestm;                   /* for SOpts.improved */
+	long bver;                     /* how often it changed */
+} Shared;
+
+typedef struct Worker {
+	Shared *sh;
+	SScratch sc;
+	SPoint p;
+	long rem[NDIMS];
+	double base;                   /* energy every point of the job pays */
+	long compute;                  /* compute cycles of the job */
+	int job;
+	long seq;
+	int found;
+	SPoint best;
+	Model bm;
+	double bcost, benergy;
+	int bjob;
+	long bseq;
+	long evaluated, pruned;
+	double lbp[MAX_LEVELS][NDIMS + 1]; /* bounds on the path (checking) */
+	struct BCache {                /* a buffer level's refill bounds */
+		int job;                   /* valid for this job (-1: none) */
+		int known;                 /* the `known` they were made with */
+		long f[MAX_LEVELS][NDIMS]; /* the factors they depend on */
+		double cf[NTENSORS], cm[NTENSORS];
+	} bc[MAX_LEVELS];
+	int check_bound;
+	int count_only;                /* --count: the size of the space */
+} Worker;
+
+static inline int per_pe(const SCtx *c, int L)
+{
+	return c->arch->level[L].per_pe;
+}
+
+static inline long spatial_of(const SPoint *p, const SCtx *c, int d)
+{
+	for (int a = 0; a < c->arch->ndims; a++)
+		if (p->sdim[a] == d)
+			return p->sf[a];
+	return 1;
+}
+
+/* bound.c: a lower bound on the energy of every completion of the
+ * levels up to L whose loops from `part` on are not chosen at level L;
+ * the energy every point of the worker's job pays */
+double lower_bound(Worker *w, int L, int part);
+double job_base(Worker *w);
+
+#endif
