@@ -17,10 +17,12 @@ B = build
 # Debian packages Tessera needs: LLVM for the CPU reference, the
 # hardware tools of the later stages, protobuf-c and ONNX's onnx.proto
 # for `tessera import`, and for its tests ONNX's Python package (to
-# build whole networks) and test models.
+# build whole networks) and test models; OpenMPI for a search spread
+# over the ranks of an MPI job (docs/scaling.md).
 DEB_PKGS = llvm-dev clang libclang-rt-14-dev verilator yosys iverilog \
            opensta qflow-tech-osu018 libprotobuf-c-dev protobuf-c-compiler \
-           libonnx-dev python3-onnx libonnx-testdata
+           libonnx-dev python3-onnx libonnx-testdata libopenmpi-dev \
+           openmpi-bin
 
 FRONT = frontend/lex.c frontend/parse.c frontend/check.c frontend/load.c
 IR = ir/util.c ir/arch.c ir/schedule.c ir/print.c ir/verify.c ir/passes.c \
@@ -36,7 +38,9 @@ VERILOG = backend-verilog/plan.c backend-verilog/emit.c backend-verilog/names.c 
 	backend-verilog/halves.c backend-verilog/ihalves.c backend-verilog/blocks.c \
 	backend-verilog/timing.c \
 	backend-verilog/walks.c backend-verilog/gbuf.c backend-verilog/dbuf.c
-SEARCH = search/eval.c search/write.c search/space.c search/jobs.c search/search.c search/bound.c search/hier.c search/net.c search/svg.c search/study.c search/cli.c
+SEARCH = search/eval.c search/write.c search/space.c search/jobs.c \
+         search/search.c search/bound.c search/hier.c search/net.c \
+         search/svg.c search/study.c search/cli.c search/cluster.c
 CORE = $(FRONT) $(IR) $(RUNTIME) $(VERILOG) $(SEARCH)
 # `tessera import`: ONNX through protobuf-c, whose C code for Debian's
 # onnx.proto is generated into $(B)/onnx at build time (not committed).
@@ -52,7 +56,7 @@ ALL_OBJ = $(CORE_OBJ) $(IMPORT_OBJ) $(B)/main.o $(B)/help.o $(B)/opts.o
 LIBS = -ldl -lm -lpthread -lprotobuf-c
 
 .PHONY: all deps test asan bench fuzz example soak clean
-all: tessera $(B)/libtessera-jit.so $(B)/vlt/harness.o
+all: tessera $(B)/libtessera-jit.so $(B)/libtessera-mpi.so $(B)/vlt/harness.o
 
 # Installs whatever is missing, once per machine (the stamp remembers).
 deps: $(B)/.deps
@@ -104,6 +108,12 @@ $(B)/libtessera-jit.so: runtime/jit.c $(HDRS) $(B)/.deps
 	@mkdir -p $(B)
 	$(CC) $(CFLAGS) -fPIC -shared $(LLVM_CFLAGS) -o $@ runtime/jit.c \
 	  $(LLVM_LIBS)
+
+# A search under mpirun loads MPI from a plugin of its own
+# (search/cluster.c), so that no other start pays for loading it.
+$(B)/libtessera-mpi.so: search/mpi.c $(B)/.deps
+	@mkdir -p $(B)
+	mpicc $(CFLAGS) -fPIC -shared -o $@ search/mpi.c
 
 # -rdynamic: the plugin calls back into the executable.
 tessera: $(ALL_OBJ) $(B)/libtessera-jit.so

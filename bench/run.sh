@@ -33,6 +33,9 @@
 #      and its counts equal to the model's) on the designs of the
 #      repository, against an upper target each, and their ratio to
 #      the model's (which `tessera sim` holds within [0.98, 1.05])
+#   j. the search on two MPI ranks against one process, one thread
+#      each (AlexNet conv2's hierarchy search over four hierarchies,
+#      about a minute alone): the same answer, and the speed-up >= 1.8
 #   d. the model of AlexNet conv3, in process                  < 50 us
 #   g. `tessera model --network` of AlexNet under every
 #      dataflow of examples/taxonomy, as a whole process       < 5 s
@@ -56,7 +59,7 @@ CC=${BENCH_CC:-gcc}
 RUNS=${BENCH_RUNS:-20}
 JIT_RUNS=${JIT_RUNS:-5}
 GCC_REPS=${GCC_REPS:-5}
-ROWS=$(echo "${BENCH_ROWS:-a b c d e f g h i}" | tr ',' ' ')
+ROWS=$(echo "${BENCH_ROWS:-a b c d e f g h i j}" | tr ',' ' ')
 LAYER=examples/alexnet_conv3.tsr
 OUT=bench/out
 NOTES=$OUT/notes.txt
@@ -292,6 +295,32 @@ if [ "${SEARCH_EXHAUSTIVE:-0}" = 1 ]; then
 fi
 fi
 
+if want j; then
+# j. the search over MPI ranks (search/cluster.c): the same search alone
+# and on two ranks, one after the other in this run.
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+HS="examples/alexnet_conv2.tsr --hierarchy --pe-sizes 64,512
+    --shared-sizes 65536,262144 --threads 1 --quiet"
+# the answer: everything but the line of statistics
+answer_of() { grep -v '^search .* schedules evaluated' "$1"; }
+mpi_one=- mpi_two=- mpi_speedup=- mpi_same=-
+# shellcheck disable=SC2086
+if "$T" search $HS >$OUT/mpi1.out 2>&1 &&
+	mpirun --oversubscribe -np 2 "$T" search $HS >$OUT/mpi2.out 2>&1; then
+	mpi_one=$(sed -n 's/^search .* in \([0-9.]*\) s on.*/\1/p' $OUT/mpi1.out)
+	mpi_two=$(sed -n 's/^search .* in \([0-9.]*\) s on 2 MPI.*/\1/p' \
+		$OUT/mpi2.out)
+	mpi_speedup=$(awk -v a="$mpi_one" -v b="$mpi_two" \
+		'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }')
+	answer_of $OUT/mpi1.out >$OUT/mpi1.ans
+	answer_of $OUT/mpi2.out >$OUT/mpi2.ans
+	mpi_same=NO
+	cmp -s $OUT/mpi1.ans $OUT/mpi2.ans && [ -s $OUT/mpi1.ans ] && mpi_same=yes
+else
+	echo "the MPI search failed: $(tail -3 $OUT/mpi2.out)" >>$NOTES
+fi
+fi
+
 # ---- the table ----
 
 timer="hyperfine means"
@@ -483,6 +512,14 @@ row "   16x16 C|K: search / exhaustive pJ/MAC" "$c2f_pj / $c2fx_pj" "equal" \
 row "   16x16 C|K exhaustive: schedules, time" "$c2fx_n, $(sec "$c2fx_s")" "" ""
 row "   whole C|K space exhaustive (SEARCH_EXHAUSTIVE=1)" "$c2x_pj" \
   "$c2_pj" ""
+fi
+if want j; then
+row "j. conv2 hierarchy search: 1 process / 2 MPI ranks" \
+  "$(sec "$mpi_one") / $(sec "$mpi_two")" "" ""
+row "   speed-up on 2 ranks (one thread each)" "$mpi_speedup x" ">= 1.8" \
+  "$(atmost 1.8 "$mpi_speedup")"
+row "   the same answer" "$mpi_same" "yes" \
+  "$([ "$mpi_same" = yes ] && echo yes || echo NO)"
 fi
 if want c; then
 row "start-up: tessera check on an empty file" "$(ms "$start_s")" "" ""

@@ -340,10 +340,10 @@ static int report(const Cli *cl, const SCtx *c, const SResult *r,
 	if (cl->json) {
 		printf("{\n  \"search\": { \"objective\": \"%s\", \"evaluated\": %ld, "
 		       "\"pruned\": %ld, \"jobs\": %d, \"seconds\": %.3f, "
-		       "\"per_second\": %.0f, \"threads\": %d, \"exhaustive\": %s, "
-		       "\"dataflow\": \"%s\"",
+		       "\"per_second\": %.0f, \"threads\": %d, \"ranks\": %d, "
+		       "\"exhaustive\": %s, \"dataflow\": \"%s\"",
 		       obj_name(cl->o.obj), r->evaluated, r->pruned, r->jobs,
-		       r->seconds, rate, cl->o.threads,
+		       r->seconds, rate, cl->o.threads, cluster_size(),
 		       cl->o.exhaustive ? "true" : "false", df);
 		if (start)
 			printf(", \"given_pj_per_mac\": %.6f", start->pj_per_mac);
@@ -359,10 +359,14 @@ static int report(const Cli *cl, const SCtx *c, const SResult *r,
 		report_json(stdout, ln, &m, -1);
 		printf("}\n");
 	} else {
+		char ranks[48] = "";
+		if (cluster_size() > 1)
+			snprintf(ranks, sizeof ranks, "%d MPI ranks x ", cluster_size());
 		printf("search %s: objective %s, %ld schedules evaluated (%ld subtrees "
-		       "pruned) in %.2f s on %d thread%s, %.3g per second\n",
+		       "pruned) in %.2f s on %s%d thread%s, %.3g per second\n",
 		       c->layer->name, obj_name(cl->o.obj), r->evaluated, r->pruned,
-		       r->seconds, cl->o.threads, cl->o.threads > 1 ? "s" : "", rate);
+		       r->seconds, ranks, cl->o.threads, cl->o.threads > 1 ? "s" : "",
+		       rate);
 		if (start && start_hw >= 0)
 			printf("the file's schedule: %.4f pJ/MAC, %ld cycles (%ld in "
 			       "the hardware tessera builds)\n", start->pj_per_mac,
@@ -640,6 +644,15 @@ int search_main(int argc, char **argv)
 	Cli cl = {0};
 	parse_args(argc, argv, &cl);
 	char err[8192];
+	if (!cluster_start(err, sizeof err)) {
+		fprintf(stderr, "tessera: search under an MPI launcher: %s\n", err);
+		return EXIT_USER;
+	}
+	if (cluster_rank() > 0) {   /* rank 0 alone writes */
+		cl.out = NULL;
+		cl.o.progress = 0;
+		cl.o.progress_file = NULL;
+	}
 	Arena *ar = arena_new();
 	Source *src = source_load(ar, cl.file);
 	Program *p = arena_alloc(ar, sizeof *p);

@@ -248,6 +248,15 @@ void spoint_random(const SCtx *c, uint64_t *seed, SPoint *p);
 int spoint_selfcheck(const SCtx *c, uint64_t seed, int n, int *fitting,
                      char *err, size_t errlen);
 
+/* search/cluster.c: the ranks of an MPI job (rank 0 of 1 without one) */
+int cluster_start(char *err, size_t errlen); /* 0: a message */
+int cluster_rank(void);
+int cluster_size(void);
+void cluster_gather_start(const double *in, int n, double *out);
+int cluster_gather_test(void);      /* 1: out is in */
+void cluster_allgather(const void *in, int bytes, void *out);
+void cluster_bcast(void *buf, int bytes, int root);
+
 /* search/cli.c: `tessera search` */
 int search_main(int argc, char **argv);
 

@@ -102,6 +102,8 @@ static FILE *open_out(const Study *s, const char *ext)
 {
 	char path[4096];
 	snprintf(path, sizeof path, "%s/%s.%s", s->out, s->name, ext);
+	if (cluster_rank() > 0)   /* rank 0 alone writes */
+		snprintf(path, sizeof path, "/dev/null");
 	FILE *f = fopen(path, "w");
 	if (!f)
 		fprintf(stderr, "tessera: cannot write %s: %s\n", path,
@@ -342,7 +344,14 @@ int study_main(int argc, char **argv)
 		}
 	if (!s->nnet || !s->ndf)
 		die_usage("study needs network files and dataflow files%s", "");
-	if (make_dirs(s->out)) {
+	char err[512];
+	if (!cluster_start(err, sizeof err)) {
+		fprintf(stderr, "tessera: study under an MPI launcher: %s\n", err);
+		return 1;
+	}
+	if (cluster_rank() > 0)
+		s->o.progress = 0;
+	else if (make_dirs(s->out)) {
 		fprintf(stderr, "tessera: cannot create %s: %s\n", s->out,
 		        strerror(errno));
 		return 1;

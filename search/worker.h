@@ -18,7 +18,8 @@ typedef struct Shared {
 	const SOpts *o;
 	Job *jobs;
 	int njobs;
-	atomic_int next, done;
+	atomic_int next, done;         /* this rank's jobs taken, finished */
+	int rank, size, mine;          /* of an MPI job; jobs this rank runs */
 	_Atomic double best;           /* best cost so far, for pruning */
 	_Atomic double best_e;         /* its energy (written first) */
 	atomic_long evaluated, pruned;

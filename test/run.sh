@@ -204,6 +204,10 @@ if [ -f test/search.sh ]; then
 	. test/search.sh
 fi
 
+if [ -f test/mpi.sh ]; then
+	. test/mpi.sh
+fi
+
 if [ -f test/import.sh ]; then
 	. test/import.sh
 fi

@@ -1,0 +1,60 @@
+# test/mpi.sh - a search spread over the ranks of an MPI job
+# (search/cluster.c); sourced by test/run.sh after test/search.sh (it
+# uses T, OUT, ok, bad and json_num).
+#
+#   - `mpirun -np 2 tessera search` gives the answer one process gives
+#     (a layer, a network, a hierarchy), printed once, and says it ran
+#     on 2 ranks;
+#   - a rank that cannot load the MPI plugin says so and exits 1.
+
+# mpirun refuses root unless told (CI runs as root)
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+MPIRUN="mpirun --oversubscribe -np 2"
+
+# The answer, without what depends on the run: the statistics line, the
+# network's count of schedules evaluated and its seconds.
+answer() {
+	grep -v '^search .* schedules evaluated' "$1" |
+		sed 's/([0-9]* schedules evaluated in [0-9.]* s)//'
+}
+
+# NAME ARGS...: `search ARGS` alone and on two ranks, one thread each
+mpi_same() {
+	name=$1
+	shift
+	$T search "$@" --threads 1 >$OUT/m1.out 2>$OUT/m1.err
+	r1=$?
+	$MPIRUN $T search "$@" --threads 1 >$OUT/m2.out 2>$OUT/m2.err
+	r2=$?
+	answer $OUT/m1.out >$OUT/m1.ans
+	answer $OUT/m2.out >$OUT/m2.ans
+	if [ $r1 -eq 0 ] && [ $r2 -eq 0 ] && [ -s $OUT/m1.ans ] &&
+		cmp -s $OUT/m1.ans $OUT/m2.ans; then ok "mpi/$name"
+	else bad "mpi/$name" "exit $r1 alone, $r2 on 2 ranks; $(diff $OUT/m1.ans $OUT/m2.ans | head -5; tail -3 $OUT/m2.err)"; fi
+}
+
+mpi_same layer examples/alexnet_conv2.tsr
+mpi_same network examples/quickstart.tsr --network examples/networks/alexnet.tsr
+mpi_same hierarchy test/search/tiny.tsr --hierarchy --pe-sizes 64,256 \
+	--shared-sizes 4096,65536
+
+# the two ranks ran it (else the same answer proves nothing), and the
+# result was printed once
+$MPIRUN $T search examples/alexnet_conv2.tsr --threads 1 --json \
+	>$OUT/m3.json 2>&1
+n=$(json_num ranks $OUT/m3.json)
+b=$(grep -c '"best":' $OUT/m3.json)
+if [ "$n" = 2 ] && [ "$b" = 1 ]; then ok mpi/two_ranks_printed_once
+else bad mpi/two_ranks_printed_once "ranks '$n', $b answers: $(head -3 $OUT/m3.json)"; fi
+n=$($T search examples/alexnet_conv2.tsr --threads 1 --json 2>/dev/null |
+	sed -n 's/.*"ranks": \([0-9]*\).*/\1/p')
+if [ "$n" = 1 ]; then ok mpi/one_process_one_rank
+else bad mpi/one_process_one_rank "ranks '$n'"; fi
+
+# launched as a rank (the launcher's variable set) without the plugin
+OMPI_COMM_WORLD_SIZE=1 TESSERA_MPI=$OUT/none.so $T search test/search/tiny.tsr \
+	>/dev/null 2>$OUT/m4.err
+r=$?
+if [ $r -eq 1 ] && grep -q "cannot load the MPI plugin $OUT/none.so" $OUT/m4.err
+then ok mpi/plugin_missing
+else bad mpi/plugin_missing "exit $r: $(cat $OUT/m4.err)"; fi
