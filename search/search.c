@@ -291,9 +291,9 @@ static void *worker_main(void *arg)
 	Worker *w = arg;
 	Shared *sh = w->sh;
 	for (;;) {
-		/* the ranks of an MPI job take every size-th job */
-		int j = sh->rank + atomic_fetch_add(&sh->next, 1) * sh->size;
-		if (j >= sh->njobs)
+		/* the ranks of an MPI job take the jobs dealt to theirs */
+		int j = sh->size > 1 ? ranks_take(sh) : atomic_fetch_add(&sh->next, 1);
+		if (j < 0 || j >= sh->njobs)
 			break;
 		long e0 = w->evaluated, p0 = w->pruned;
 		run_job(w, j);
@@ -318,7 +318,7 @@ static void progress(Shared *sh, double t0, int final)
 	double el = now() - t0;
 	long ev = atomic_load(&sh->evaluated);
 	int done = atomic_load(&sh->done);
-	double left = done ? el * (sh->mine - done) / done : 0;
+	double left = done ? el * (sh->njobs - done) / done : 0;
 	pthread_mutex_lock(&sh->mu);
 	double best = sh->best_pjmac;
 	pthread_mutex_unlock(&sh->mu);
@@ -328,104 +328,7 @@ static void progress(Shared *sh, double t0, int final)
 	}
 	fprintf(stderr, "\r\033[Ksearch: %ld evaluated, best %.4g pJ/MAC, "
 	        "%.3g/s, jobs %d/%d, ~%.0f s left", ev, best,
-	        el > 0 ? ev / el : 0, done, sh->mine, left);
-}
-
-/* ---- the ranks of an MPI job (cluster.c) ---- */
-
-/* A round of the ranks' exchange: each sends its best cost, that cost's
- * energy and whether it still has jobs running. */
-typedef struct Ranks {
-	double in[3];                  /* this rank's, while a round is out */
-	double *all;                   /* every rank's: size x 3 */
-	int out;                       /* a round is out */
-} Ranks;
-
-/* The best of every rank bounds this one's pruning, as an incumbent
- * does: no point whose cost equals it is pruned, so the answer stays
- * the one a single process gives. */
-static void share_bound(Shared *sh, const double *all)
-{
-	double c = INFINITY, e = INFINITY;
-	for (int r = 0; r < sh->size; r++)
-		if (all[3 * r] < c || (all[3 * r] == c && all[3 * r + 1] < e)) {
-			c = all[3 * r];
-			e = all[3 * r + 1];
-		}
-	pthread_mutex_lock(&sh->mu);
-	double cur = atomic_load(&sh->best);
-	if (c < cur) {   /* the energy first, as offer() writes them */
-		atomic_store(&sh->best_e, e);
-		atomic_store(&sh->best, c);
-	} else if (c == cur && e < atomic_load(&sh->best_e)) {
-		atomic_store(&sh->best_e, e);
-	}
-	pthread_mutex_unlock(&sh->mu);
-}
-
-/* One look at the exchange: 1 when a round came back with every rank
- * done (every rank sees the same round, so all stop together). */
-static int ranks_done(Shared *sh, Ranks *rk)
-{
-	if (!rk->all) {
-		rk->all = calloc((size_t)sh->size * 3, sizeof *rk->all);
-		if (!rk->all)
-			INTERNAL("out of memory");
-	}
-	if (!rk->out) {
-		pthread_mutex_lock(&sh->mu);
-		rk->in[0] = atomic_load(&sh->best);
-		rk->in[1] = atomic_load(&sh->best_e);
-		pthread_mutex_unlock(&sh->mu);
-		rk->in[2] = atomic_load(&sh->done) < sh->mine;
-		cluster_gather_start(rk->in, 3, rk->all);
-		rk->out = 1;
-	}
-	if (!cluster_gather_test())
-		return 0;
-	rk->out = 0;
-	share_bound(sh, rk->all);
-	for (int r = 0; r < sh->size; r++)
-		if (rk->all[3 * r + 2])
-			return 0;
-	return 1;
-}
-
-/* The answer of all the ranks, on every rank: the best of their bests
- * (cost, energy, then the job, as better() orders them; the ranks'
- * jobs differ), sent by the rank that has it; counts summed. */
-static void ranks_answer(Shared *sh, const Worker *b, SResult *r)
-{
-	double mine[4] = {b != NULL, b ? b->bcost : 0, b ? b->benergy : 0,
-	                  b ? b->bjob : 0};
-	double ev[2] = {(double)r->evaluated, (double)r->pruned};
-	double *all = calloc((size_t)sh->size, sizeof mine);
-	double *evs = calloc((size_t)sh->size, sizeof ev);
-	if (!all || !evs)
-		INTERNAL("out of memory");
-	cluster_allgather(mine, (int)sizeof mine, all);
-	cluster_allgather(ev, (int)sizeof ev, evs);
-	int win = -1;
-	r->evaluated = r->pruned = 0;
-	for (int q = 0; q < sh->size; q++) {
-		r->evaluated += (long)evs[2 * q];
-		r->pruned += (long)evs[2 * q + 1];
-		const double *k = all + 4 * q;
-		if (!k[0])
-			continue;
-		const double *w = win < 0 ? NULL : all + 4 * win;
-		if (!w || k[1] < w[1] ||
-		    (k[1] == w[1] && (k[2] < w[2] || (k[2] == w[2] && k[3] < w[3]))))
-			win = q;
-	}
-	r->found = win >= 0;
-	if (r->found) {
-		cluster_bcast(&r->best, (int)sizeof r->best, win);
-		cluster_bcast(&r->m, (int)sizeof r->m, win);
-		cluster_bcast(&r->cost, (int)sizeof r->cost, win);
-	}
-	free(all);
-	free(evs);
+	        el > 0 ? ev / el : 0, done, sh->njobs, left);
 }
 
 static int search_space(const SCtx *c, const SOpts *o, SResult *r);
@@ -490,11 +393,10 @@ static int search_space(const SCtx *c, const SOpts *o, SResult *r)
 		sh.ndiv[d] = divisors(c->ext[d], sh.div[d], MAXDIV);
 	search_dram_min(c, sh.dram_min);
 	sh.jobs = search_jobs(c, o, &sh.njobs);
+	int nt = o->threads > 0 ? o->threads : 1;
 	sh.rank = cluster_rank();
 	sh.size = cluster_size();
-	sh.mine = sh.njobs > sh.rank ? (sh.njobs - sh.rank + sh.size - 1) / sh.size
-	                             : 0;
-	int nt = o->threads > 0 ? o->threads : 1;
+	sh.nthreads = nt;
 	Worker *w = calloc((size_t)nt, sizeof *w);
 	pthread_t *th = calloc((size_t)nt, sizeof *th);
 	if (!w || !th)
@@ -509,12 +411,13 @@ static int search_space(const SCtx *c, const SOpts *o, SResult *r)
 	double last = t0, tick = t0;
 	long seen = 0;   /* the version of the best passed to o->improved */
 	Ranks rk = {0};
-	while (sh.size > 1 ? !ranks_done(&sh, &rk)
+	while (sh.size > 1 ? !ranks_round(&sh, &rk)
 	                   : (o->progress || o->progress_file || o->improved) &&
-	                     atomic_load(&sh.done) < sh.mine) {
+	                     atomic_load(&sh.done) < sh.njobs) {
 		/* a look every 5 ms whether the search is done (a short one
-		 * must not wait), the rest every 250 ms */
-		struct timespec ts = {0, (sh.size > 1 ? 1 : 5) * 1000 * 1000};
+		 * must not wait; on ranks, every 0.2 ms, to deal jobs), the
+		 * rest every 250 ms */
+		struct timespec ts = {0, sh.size > 1 ? 200 * 1000 : 5000 * 1000};
 		nanosleep(&ts, NULL);
 		if (now() - tick < 0.25)
 			continue;
@@ -529,7 +432,7 @@ static int search_space(const SCtx *c, const SOpts *o, SResult *r)
 			if (f) {
 				fprintf(f, "%.0f s: %ld evaluated, jobs %d of %d\n",
 				        now() - t0, atomic_load(&sh.evaluated),
-				        atomic_load(&sh.done), sh.mine);
+				        atomic_load(&sh.done), sh.njobs);
 				fclose(f);
 			}
 		}

@@ -10,7 +10,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 
-enum { MAXDIV = 512 };
+enum { MAXDIV = 512, RANKS_QUEUE = 1024 };
 
 
 typedef struct Shared {
@@ -18,8 +18,11 @@ typedef struct Shared {
 	const SOpts *o;
 	Job *jobs;
 	int njobs;
-	atomic_int next, done;         /* this rank's jobs taken, finished */
-	int rank, size, mine;          /* of an MPI job; jobs this rank runs */
+	atomic_int next, done;         /* jobs taken, finished (this rank's) */
+	int rank, size, nthreads;      /* of an MPI job (ranks.c) */
+	int queue[RANKS_QUEUE];        /* the jobs dealt to this rank, */
+	atomic_int qput, qtake;        /* put by ranks_round, taken by workers */
+	atomic_int dealt;              /* every job is dealt to some rank */
 	_Atomic double best;           /* best cost so far, for pruning */
 	_Atomic double best_e;         /* its energy (written first) */
 	atomic_long evaluated, pruned;
@@ -72,6 +75,20 @@ static inline long spatial_of(const SPoint *p, const SCtx *c, int d)
 			return p->sf[a];
 	return 1;
 }
+
+/* ranks.c: the ranks of an MPI job.  A round of their exchange (each
+ * rank's best cost, its energy, whether it has jobs left and how many
+ * more it wants) deals out jobs and shares the bound. */
+typedef struct Ranks {
+	double in[4];                  /* this rank's, while a round is out */
+	double *all;                   /* every rank's: size x 4 */
+	int out;                       /* a round is out */
+	int next;                      /* the next job to deal (all agree) */
+} Ranks;
+int ranks_round(Shared *sh, Ranks *rk); /* 1: every job is done */
+int ranks_take(Shared *sh);       /* a worker's next job, -1: none left */
+/* the best of the ranks' bests, on every rank; counts summed */
+void ranks_answer(Shared *sh, const Worker *b, SResult *r);
 
 /* bound.c: a lower bound on the energy of every completion of the
  * levels up to L whose loops from `part` on are not chosen at level L;
