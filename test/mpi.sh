@@ -2,9 +2,9 @@
 # (search/cluster.c); sourced by test/run.sh after test/search.sh (it
 # uses T, OUT, ok, bad and json_num).
 #
-#   - `mpirun -np 2 tessera search` gives the answer one process gives
-#     (a layer, a network, a hierarchy), printed once, and says it ran
-#     on 2 ranks;
+#   - `mpirun -np 2 tessera search` (and `study`) gives the answer one
+#     process gives (a layer, a network, a hierarchy, a study), printed
+#     once, and says it ran on 2 ranks;
 #   - a rank that cannot load the MPI plugin says so and exits 1.
 
 # mpirun refuses root unless told (CI runs as root)
@@ -58,3 +58,16 @@ r=$?
 if [ $r -eq 1 ] && grep -q "cannot load the MPI plugin $OUT/none.so" $OUT/m4.err
 then ok mpi/plugin_missing
 else bad mpi/plugin_missing "exit $r: $(cat $OUT/m4.err)"; fi
+
+# a study: the same table and chart
+rm -rf $OUT/st1 $OUT/st2
+STF="test/search/tinynet.tsr examples/taxonomy/ck_tpu.tsr examples/taxonomy/nk.tsr"
+# shellcheck disable=SC2086
+$T study dataflows $STF -o $OUT/st1 --threads 1 --quiet >/dev/null 2>&1
+# shellcheck disable=SC2086
+$MPIRUN $T study dataflows $STF -o $OUT/st2 --threads 1 --quiet >/dev/null 2>&1
+if [ -s $OUT/st1/dataflows.md ] &&
+	[ "$(grep -v '^tessera study' $OUT/st1/dataflows.md)" = \
+	  "$(grep -v '^tessera study' $OUT/st2/dataflows.md)" ] &&
+	cmp -s $OUT/st1/dataflows.svg $OUT/st2/dataflows.svg; then ok mpi/study
+else bad mpi/study "$(diff $OUT/st1/dataflows.md $OUT/st2/dataflows.md | head -5)"; fi
