@@ -34,11 +34,13 @@ static int launched(void)
 	       getenv("PMI_SIZE");
 }
 
-static void *sym(void *h, const char *name)
+/* Symbol `name` of the plugin; NULL (and a message) when it has none. */
+static void *sym(void *h, const char *name, char *err, size_t errlen)
 {
 	void *f = dlsym(h, name);
 	if (!f)
-		INTERNAL("the MPI plugin has no %s", name);
+		snprintf(err, errlen, "the MPI plugin has no %s (an older build? "
+		         "run make)", name);
 	return f;
 }
 
@@ -50,23 +52,29 @@ static void end(void)
 
 int cluster_start(char *err, size_t errlen)
 {
-	if (!launched() || finalize)
+	if (!launched() || finalize)   /* alone, or started already */
 		return 1;
 	void *h = plugin_open("libtessera-mpi.so", "TESSERA_MPI",
 	                      "the MPI plugin", err, errlen);
 	if (!h)
 		return 0;
+	void *fi = sym(h, "tmpi_init", err, errlen);
+	void *fs = sym(h, "tmpi_gather_start", err, errlen);
+	void *ft = sym(h, "tmpi_gather_test", err, errlen);
+	void *fa = sym(h, "tmpi_allgather", err, errlen);
+	void *fb = sym(h, "tmpi_bcast", err, errlen);
+	void *ff = sym(h, "tmpi_finalize", err, errlen);
+	if (!fi || !fs || !ft || !fa || !fb || !ff)
+		return 0;
 	int (*init)(int *, int *, char *, size_t) =
-	    (int (*)(int *, int *, char *, size_t))(uintptr_t)sym(h, "tmpi_init");
-	gather_start = (void (*)(const double *, int, double *))(uintptr_t)
-	    sym(h, "tmpi_gather_start");
-	gather_test = (int (*)(void))(uintptr_t)sym(h, "tmpi_gather_test");
-	allgather = (void (*)(const void *, int, void *))(uintptr_t)
-	    sym(h, "tmpi_allgather");
-	bcast = (void (*)(void *, int, int))(uintptr_t)sym(h, "tmpi_bcast");
-	finalize = (void (*)(void))(uintptr_t)sym(h, "tmpi_finalize");
+	    (int (*)(int *, int *, char *, size_t))(uintptr_t)fi;
+	gather_start = (void (*)(const double *, int, double *))(uintptr_t)fs;
+	gather_test = (int (*)(void))(uintptr_t)ft;
+	allgather = (void (*)(const void *, int, void *))(uintptr_t)fa;
+	bcast = (void (*)(void *, int, int))(uintptr_t)fb;
 	if (!init(&rank_, &size_, err, errlen))
 		return 0;
+	finalize = (void (*)(void))(uintptr_t)ff;
 	atexit(end);
 	if (rank_ > 0) {   /* rank 0 alone writes */
 		int fd = open("/dev/null", O_WRONLY);
