@@ -10,6 +10,11 @@
  *
  * The signal handler only records the signal and forwards it; the rest
  * happens in proc_run and proc_check, outside the handler.
+ *
+ * proc_pool runs jobs that each run tools (a Verilator build, a
+ * simulation, a synthesis) in forked processes, several at once: each
+ * is a group of its own, to which tessera forwards a signal as it does
+ * to a tool, and which cleans up after itself as tessera does.
  */
 #include "proc.h"
 #include "../ir/tessera.h"
@@ -17,11 +22,13 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -38,6 +45,7 @@ static volatile sig_atomic_t child_group; /* the running child's, or 0 */
 static int last_signal;                   /* what ended the last child */
 static struct sigaction saved[3], saved_chld;
 static int guards;                        /* proc_guard_begin nesting */
+static int worker;                        /* 1 in a pool's process */
 
 enum { MAXOWN = 4 };
 static char owned[MAXOWN][4096];          /* "" when free */
@@ -215,7 +223,7 @@ static void show_progress(const ProcOpts *o)
  * killed after 5 s. */
 static int wait_child(pid_t pid, const ProcOpts *o)
 {
-	int show = o->show && isatty(2), shown = 0;
+	int show = o->show && !worker && isatty(2), shown = 0;
 	double next = o->t0 + 1, since = 0;
 	long ms = 1;
 	for (;;) {
@@ -442,4 +450,109 @@ int proc_move_files(const char *from, const char *to)
 	closedir(d);
 	errno = e;
 	return ok;
+}
+
+/* The cores this process may run on (its affinity), at most 256. */
+int proc_cores(void)
+{
+	cpu_set_t set;
+	int n = sched_getaffinity(0, sizeof set, &set) == 0 ? CPU_COUNT(&set)
+	                                                  : 0;
+	if (n < 1) {
+		long c = sysconf(_SC_NPROCESSORS_ONLN);
+		n = c > 0 ? (int)c : 1;
+	}
+	return n > 256 ? 256 : n;
+}
+
+/* A pool's process: a group of its own (tessera decides whom a signal
+ * reaches, as for the tools), the reaper of its tools' orphans, owning
+ * nothing of tessera's, with no progress line (several run at once).
+ * It runs its job into its slot and ends; exit, not _exit, is safe:
+ * standard output was flushed before the fork. */
+static _Noreturn void pool_child(int j, void *slot, ProcJob fn, void *ctx)
+{
+	setpgid(0, 0);
+#ifdef __linux__
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
+#endif
+	worker = 1;
+	for (int i = 0; i < MAXOWN; i++)
+		owned[i][0] = 0;
+	fn(j, ctx, slot);
+	exit(0);
+}
+
+/* Forwards a signal that came to every running process of the pool,
+ * once. */
+static void pool_forward(const pid_t *pid, int n, int *forwarded)
+{
+	if (!caught || *forwarded)
+		return;
+	for (int j = 0; j < n; j++)
+		if (pid[j] > 0)
+			kill(pid[j], caught);
+	*forwarded = 1;
+}
+
+int proc_pool(int n, int width, size_t size, void *results, int *status,
+              ProcJob fn, void *ctx, ProcDone done)
+{
+	if (n <= 0)
+		return 1;
+	size_t bytes = (size_t)n * size;
+	void *shared = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
+	                    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	pid_t *pid = calloc((size_t)n, sizeof *pid);
+	if (shared == MAP_FAILED || !pid) {
+		free(pid);
+		return 0;
+	}
+	memcpy(shared, results, bytes);
+	proc_guard_begin();
+	int next = 0, running = 0, forwarded = 0;
+	while (next < n || running) {
+		while (!caught && next < n && running < (width < 1 ? 1 : width)) {
+			fflush(NULL);
+			char *slot = (char *)shared + (size_t)next * size;
+			pid_t p = fork();
+			if (p == 0)
+				pool_child(next, slot, fn, ctx);
+			if (p < 0) {
+				status[next] = PROC_NOSTART;
+				if (done)
+					done(next, (char *)results + (size_t)next * size, ctx);
+			} else {
+				pid[next] = p;
+				running++;
+			}
+			next++;
+		}
+		if (caught && !running)
+			break;
+		pool_forward(pid, n, &forwarded);
+		int st;
+		pid_t r = waitpid(-1, &st, WNOHANG);
+		if (r <= 0) {
+			if (r < 0 && errno != EINTR && errno != ECHILD)
+				INTERNAL("waitpid: %s", strerror(errno));
+			pause_ms(10);
+			continue;
+		}
+		for (int j = 0; j < n; j++)   /* else a tool orphaned to us */
+			if (pid[j] == r) {
+				pid[j] = -1;
+				running--;
+				last_signal = WIFSIGNALED(st) ? WTERMSIG(st) : 0;
+				status[j] = WIFEXITED(st) ? WEXITSTATUS(st) : PROC_KILLED;
+				memcpy((char *)results + (size_t)j * size,
+				       (char *)shared + (size_t)j * size, size);
+				if (done && !caught)
+					done(j, (char *)results + (size_t)j * size, ctx);
+			}
+	}
+	munmap(shared, bytes);
+	free(pid);
+	proc_guard_end();    /* after an interrupt, it exits here */
+	return 1;
 }
