@@ -43,12 +43,13 @@ CORE = $(FRONT) $(IR) $(RUNTIME) $(VERILOG) $(SEARCH)
 IMPORT = frontend/onnx.c frontend/shapes.c frontend/layout.c frontend/import.c
 ONNX_PROTO = /usr/include/onnx/onnx.proto
 HDRS = ir/tessera.h frontend/frontend.h backend-verilog/hw.h backend-verilog/emit.h backend-verilog/blocks.h runtime/synth.h \
-       runtime/sim.h runtime/proc.h \
+       runtime/sim.h runtime/proc.h runtime/netsim.h cmds.h \
        search/search.h help.h opts.h frontend/onnx.h
 
 CORE_OBJ = $(CORE:%.c=$(B)/%.o)
 IMPORT_OBJ = $(IMPORT:%.c=$(B)/%.o) $(B)/onnx/onnx.pb-c.o
-ALL_OBJ = $(CORE_OBJ) $(IMPORT_OBJ) $(B)/main.o $(B)/help.o $(B)/opts.o
+ALL_OBJ = $(CORE_OBJ) $(IMPORT_OBJ) $(B)/main.o $(B)/netcmd.o $(B)/help.o \
+          $(B)/opts.o
 LIBS = -ldl -lm -lpthread -lprotobuf-c
 
 .PHONY: all deps test asan bench fuzz example soak clean

@@ -12,19 +12,12 @@
 #include "runtime/synth.h"
 #include "search/search.h"
 #include "frontend/onnx.h"
+#include "cmds.h"
 #include "help.h"
-#include "opts.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* Reads and parses a network file into net; 0 after a user error. */
-static int network_read(Arena *a, const char *path, Network *net)
-{
-	Source *src = source_load(a, path);
-	return src && network_load(a, src, net);
-}
 
 /* tessera check on a network file: its layers, checked. */
 static int check_network(Arena *a, const char *path)
@@ -51,82 +44,8 @@ static int is_network_file(Arena *a, const char *path)
 	return src && source_is_network(src);
 }
 
-static int compile(Arena *a, const Opts *o, Program *p, LoopNest *ln);
-
-static void network_cycles(const LoopNest *ln, Model *m);
-
-/* tessera model --network NET FILE...: each dataflow FILE over every
- * layer of NET; exit 1 when a file has an error or a layer does not map
- * (after printing every table). */
-static int cmd_network(Arena *a, const Opts *o)
-{
-	Network net;
-	if (!network_read(a, o->network, &net))
-		return EXIT_USER;
-	int nfiles = 1 + o->nmore, rc = 0;
-	const char *files[65];
-	files[0] = o->file;
-	for (int k = 0; k < o->nmore; k++)
-		files[k + 1] = o->more[k];
-	NetTotal *tots = arena_alloc(a, sizeof *tots * (size_t)nfiles);
-	if (o->json) {
-		printf("{ \"network\": \"%s\", \"layers\": %d, \"dataflows\": [\n",
-		       net.name, net.nlayers);
-	}
-	for (int k = 0; k < nfiles; k++) {
-		Opts one = *o;
-		one.file = files[k];
-		one.after = NULL;
-		Program *p = arena_alloc(a, sizeof *p);
-		LoopNest *ln = arena_alloc(a, sizeof *ln);
-		if (!compile(a, &one, p, ln)) {
-			rc = EXIT_USER;
-			tots[k].unmapped = -1;
-			continue;
-		}
-		if (ln->accel < 0) {
-			fprintf(stderr, "%s: error: the schedule has no accelerate() "
-			        "loop, so it describes no accelerator to model\n",
-			        files[k]);
-			rc = EXIT_USER;
-			tots[k].unmapped = -1;
-			continue;
-		}
-		NetResult *res = arena_alloc(a, sizeof *res * (size_t)net.nlayers);
-		if (!network_eval(a, &net, p, ln, res, &tots[k],
-		                  network_cycles)) {
-			fprintf(stderr, "tessera: %d of %d layers of %s did not map "
-			        "under %s\n", tots[k].unmapped, net.nlayers, net.name,
-			        files[k]);
-			rc = EXIT_USER;
-		}
-		if (o->json) {
-			static int first = 1;
-			printf("%s", first ? "" : ",\n");
-			first = 0;
-			netreport_json(stdout, &net, files[k], &p->arch, res, &tots[k]);
-		} else {
-			if (k)
-				putchar('\n');
-			netreport_table(stdout, &net, files[k], &p->arch, res, &tots[k]);
-		}
-	}
-	if (o->json) {
-		printf("\n] }\n");
-	} else if (nfiles > 1) {
-		printf("\nnetwork %s: %ld MACs under each dataflow\n", net.name,
-		       tots[0].macs_all);
-		for (int k = 0, h = 1; k < nfiles; k++)
-			if (tots[k].unmapped >= 0) {
-				netreport_summary(stdout, files[k], &tots[k], net.nlayers, h);
-				h = 0;
-			}
-	}
-	return rc;
-}
-
 /* Reads, parses and lowers the file; 0 after a user error. */
-static int compile(Arena *a, const Opts *o, Program *p, LoopNest *ln)
+int cmd_compile(Arena *a, const Opts *o, Program *p, LoopNest *ln)
 {
 	Source *src = source_load(a, o->file);
 	if (!src)
@@ -275,7 +194,7 @@ static void hardware_cycles(const LoopNest *ln, Model *m)
 }
 
 /* A layer of a network, of which there are many: an eighth of that. */
-static void network_cycles(const LoopNest *ln, Model *m)
+void cmd_network_cycles(const LoopNest *ln, Model *m)
 {
 	timed_cycles(ln, m, HW_TIMING_QUICK / 8);
 }
@@ -537,11 +456,11 @@ static int run_command(int argc, char **argv)
 		return r;
 	}
 	if (o.network) {
-		int r = cmd_network(a, &o);
+		int r = netcmd_main(a, &o);
 		arena_free(a);
 		return r;
 	}
-	int rc = compile(a, &o, p, ln) ? 0 : EXIT_USER;
+	int rc = cmd_compile(a, &o, p, ln) ? 0 : EXIT_USER;
 	if (rc == 0 && ln->accel < 0 && strcmp(o.cmd, "ir") &&
 	    strcmp(o.cmd, "run") && strcmp(o.cmd, "check"))
 		rc = no_accelerator(&o, p);
