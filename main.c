@@ -51,13 +51,15 @@ int cmd_compile(Arena *a, const Opts *o, Program *p, LoopNest *ln)
 	if (!src)
 		return 0;
 	if (source_is_network(src)) {
-		if (!strcmp(o->cmd, "model"))
+		if (!strcmp(o->cmd, "model") || !strcmp(o->cmd, "sim") ||
+		    !strcmp(o->cmd, "synth"))
 			fprintf(stderr, "tessera: %s is a network file; give it with "
 			        "--network NET.tsr and a dataflow file\n", o->file);
 		else
 			fprintf(stderr, "tessera: %s is a network file; %s takes a "
-			        "layer file (network files go to check, model "
-			        "--network, search --network and study)\n", o->file,
+			        "layer file (network files go to check, --network "
+			        "of model, sim and synth, search --network and "
+			        "study)\n", o->file,
 			        o->cmd);
 		return 0;
 	}

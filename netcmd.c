@@ -59,18 +59,19 @@ static int load_dataflow(Arena *a, const Opts *o, const Network *net,
 	return d->ok = 1;
 }
 
-/* Every dataflow of the command line, loaded or not (ok). */
-static NetDataflow *load_all(Arena *a, const Opts *o, const Network *net,
-                             int *n, void (*timing)(const LoopNest *,
-                                                    Model *))
+/* Every dataflow of the command line, loaded or not (ok); how many
+ * loaded. */
+static int load_all(Arena *a, const Opts *o, NetSim *ns,
+                    void (*timing)(const LoopNest *, Model *))
 {
-	*n = 1 + o->nmore;
-	NetDataflow *df = arena_alloc(a, sizeof *df * (size_t)*n);
-	for (int k = 0; k < *n; k++) {
-		df[k].file = k ? o->more[k - 1] : o->file;
-		load_dataflow(a, o, net, &df[k], timing);
+	int n = 0;
+	ns->ndf = 1 + o->nmore;
+	ns->df = arena_alloc(a, sizeof *ns->df * (size_t)ns->ndf);
+	for (int k = 0; k < ns->ndf; k++) {
+		ns->df[k].file = k ? o->more[k - 1] : o->file;
+		n += load_dataflow(a, o, ns->net, &ns->df[k], timing);
 	}
-	return df;
+	return n;
 }
 
 /* Marks the layers that every loaded dataflow mapped (ran: and ran);
@@ -157,7 +158,7 @@ static void model_compare(Arena *a, const NetSim *ns, int json)
 static int model_network(Arena *a, const Opts *o, NetSim *ns)
 {
 	int rc = 0;
-	ns->df = load_all(a, o, ns->net, &ns->ndf, cmd_network_cycles);
+	load_all(a, o, ns, cmd_network_cycles);
 	if (o->json)
 		printf("{ \"network\": \"%s\", \"layers\": %d, \"dataflows\": [\n",
 		       ns->net->name, ns->net->nlayers);
@@ -479,14 +480,16 @@ static int status_of(const NetSim *ns, int synth)
 /* tessera sim --network NET FILE...: every layer simulated and checked. */
 static int sim_network(Arena *a, const Opts *o, NetSim *ns)
 {
-	ns->df = load_all(a, o, ns->net, &ns->ndf, NULL);
+	if (!load_all(a, o, ns, NULL))
+		return EXIT_USER;
 	plan_all(a, ns);
 	double t0 = clock_seconds();
 	build_all(ns);
 	double tb = clock_seconds();
 	sim_all(a, ns, o->seed);
 	for (int k = 0; k < ns->ndf; k++)
-		netsim_total(ns, &ns->df[k], NULL, &ns->df[k].tot);
+		if (ns->df[k].ok)
+			netsim_total(ns, &ns->df[k], NULL, &ns->df[k].tot);
 	ns->common = arena_alloc(a, (size_t)ns->net->nlayers);
 	ns->ncommon = mark_common(ns, ns->common, 1);
 	if (o->json)
@@ -538,7 +541,8 @@ static void synth_done(int j, void *slot, void *ctx)
  * clock, and the layers that use it. */
 static int synth_network(Arena *a, const Opts *o, NetSim *ns)
 {
-	ns->df = load_all(a, o, ns->net, &ns->ndf, NULL);
+	if (!load_all(a, o, ns, NULL))
+		return EXIT_USER;
 	plan_all(a, ns);
 	NetSynth *out = calloc((size_t)ns->nd + 1, sizeof *out);
 	int *st = calloc((size_t)ns->nd + 1, sizeof *st);

@@ -104,7 +104,8 @@ static _Noreturn void interrupted(void)
 			remove_tree(owned[i]);
 	if (isatty(2))
 		fprintf(stderr, "\r%70s\r", "");  /* a progress line */
-	fprintf(stderr, "tessera: interrupted\n");
+	if (!worker)    /* tessera says it, once */
+		fprintf(stderr, "tessera: interrupted\n");
 	exit(128 + sig);
 }
 

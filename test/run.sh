@@ -28,6 +28,7 @@
 #   test/robust.sh        the external tools' runs: no shell, any path
 #   test/taxonomy.sh      every dataflow of examples/taxonomy simulated on
 #                         its layer, and applied to AlexNet (see that file)
+#   test/netsim.sh        sim --network and synth --network (see that file)
 #
 # TESSERA names the binary under test (default ./tessera).
 T=${TESSERA:-./tessera}
@@ -222,6 +223,10 @@ fi
 
 if [ -f test/taxonomy.sh ]; then
 	. test/taxonomy.sh
+fi
+
+if [ -f test/netsim.sh ]; then
+	. test/netsim.sh
 fi
 
 echo "$pass passed, $fail failed"
