@@ -306,14 +306,25 @@ static void build_done(int j, void *slot, void *ctx)
 		        first, b->err);
 }
 
+/* Runs n jobs of fn, up to ns->jobs at a time: their results (`size`
+ * bytes each) and each process's status in *st, both malloc'd. */
+static void *pool(const NetSim *ns, int n, size_t size, ProcJob fn,
+                  void *ctx, ProcDone done, int **st)
+{
+	void *out = calloc((size_t)n + 1, size);
+	*st = calloc((size_t)n + 1, sizeof **st);
+	if (!out || !*st || !proc_pool(n, ns->jobs, size, out, *st, fn, ctx,
+	                               done))
+		die_oom("for the processes' results");
+	return out;
+}
+
 /* Builds every design, up to ns->jobs at a time. */
 static void build_all(NetSim *ns)
 {
-	NetBuild *out = calloc((size_t)ns->nd + 1, sizeof *out);
-	int *st = calloc((size_t)ns->nd + 1, sizeof *st);
-	if (!out || !st || !proc_pool(ns->nd, ns->jobs, sizeof *out, out, st,
-	                              build_job, ns, build_done))
-		die_oom("for the builds");
+	int *st;
+	NetBuild *out = pool(ns, ns->nd, sizeof *out, build_job, ns,
+	                     build_done, &st);
 	for (int j = 0; j < ns->nd; j++) {
 		ns->d[j].b = out[j];
 		if (st[j]) {
@@ -405,11 +416,8 @@ static void sim_all(Arena *a, NetSim *ns, uint64_t seed)
 			sj.run[n] = r;
 			sj.name[n++] = ns->net->layer[i].name;
 		}
-	SimOut *out = calloc((size_t)n + 1, sizeof *out);
-	int *st = calloc((size_t)n + 1, sizeof *st);
-	if (!out || !st || !proc_pool(n, ns->jobs, sizeof *out, out, st, sim_job,
-	                              &sj, sim_done))
-		die_oom("for the simulations");
+	int *st;
+	SimOut *out = pool(ns, n, sizeof *out, sim_job, &sj, sim_done, &st);
 	for (int j = 0; j < n; j++) {
 		NetRun *r = sj.run[j];
 		if (st[j])
@@ -544,11 +552,9 @@ static int synth_network(Arena *a, const Opts *o, NetSim *ns)
 	if (!load_all(a, o, ns, NULL))
 		return EXIT_USER;
 	plan_all(a, ns);
-	NetSynth *out = calloc((size_t)ns->nd + 1, sizeof *out);
-	int *st = calloc((size_t)ns->nd + 1, sizeof *st);
-	if (!out || !st || !proc_pool(ns->nd, ns->jobs, sizeof *out, out, st,
-	                              synth_job, ns, synth_done))
-		die_oom("for the syntheses");
+	int *st;
+	NetSynth *out = pool(ns, ns->nd, sizeof *out, synth_job, ns, synth_done,
+	                     &st);
 	for (int j = 0; j < ns->nd; j++) {
 		ns->d[j].s = &out[j];
 		if (st[j]) {

@@ -1,5 +1,6 @@
 # test/netsim.sh - `sim --network` and `synth --network` (sourced by
-# test/run.sh after test/cli.sh, which provide T, OUT, ok, bad, expect).
+# test/run.sh after test/cli.sh, which provide T, OUT, ok, bad, expect
+# and signal_when).
 #
 # test/netsim/tinynet.tsr under test/netsim/df.tsr (2x2 PEs): tiny and
 # twin share a design, wide has its own, big does not map.  In a cache
@@ -219,14 +220,7 @@ mkdir -p $NS/int.tmp
 TMPDIR=$NS/int.tmp TESSERA_SIM_CACHE=$NS/int.cache setsid $T sim \
 	--network $NET $DF --jobs 2 >$NS/int.out 2>$NS/int.err &
 pid=$!
-i=0
-while [ "$(ls -d $NS/int.cache/*.*/obj 2>/dev/null | wc -l)" -lt 2 ] &&
-	[ $i -lt 300 ] && kill -0 $pid 2>/dev/null; do
-	sleep 0.1
-	i=$((i + 1))
-done
-kill -TERM $pid
-wait $pid
+signal_when TERM '[ "$(ls -d $NS/int.cache/*.*/obj 2>/dev/null | wc -l)" -ge 2 ]' $pid
 rc=$?
 left=$(ps -e -o sid=,pid=,comm= | awk -v s=$pid '$1 == s'
 	ls $NS/int.cache | grep '\.[0-9]*$'; ls $NS/int.tmp)

@@ -38,6 +38,18 @@ pass=0
 fail=0
 
 ok() { pass=$((pass + 1)); echo "PASS $1"; }
+# signal_when SIG COND PID: waits (30 s at most) until the shell test
+# COND holds or PID has ended, sends it SIG and waits for it: its exit
+# status (the interrupt tests of synth.sh and netsim.sh)
+signal_when() {
+	i=0
+	while ! eval "$2" && [ $i -lt 300 ] && kill -0 $3 2>/dev/null; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	kill -$1 $3
+	wait $3
+}
 bad() {
 	fail=$((fail + 1))
 	echo "FAIL $1"
