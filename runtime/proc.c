@@ -484,16 +484,64 @@ static _Noreturn void pool_child(int j, void *slot, ProcJob fn, void *ctx)
 	exit(0);
 }
 
-/* Forwards a signal that came to every running process of the pool,
- * once. */
-static void pool_forward(const pid_t *pid, int n, int *forwarded)
+/* A pool at work: its jobs, their slots (shared with the processes:
+ * `shared`; the caller's: `results`), and who runs which. */
+typedef struct Pool {
+	int n, width, next, running, forwarded;
+	size_t size;
+	char *shared, *results;
+	int *status;
+	pid_t *pid;           /* job j's process; 0 before, -1 after */
+	ProcJob fn;
+	ProcDone done;
+	void *ctx;
+} Pool;
+
+/* Starts jobs while there are free places and no signal came. */
+static void pool_start(Pool *p)
 {
-	if (!caught || *forwarded)
+	while (!caught && p->next < p->n && p->running < p->width) {
+		int j = p->next++;
+		fflush(NULL);
+		pid_t c = fork();
+		if (c == 0)
+			pool_child(j, p->shared + (size_t)j * p->size, p->fn, p->ctx);
+		if (c > 0) {
+			p->pid[j] = c;
+			p->running++;
+			continue;
+		}
+		p->status[j] = PROC_NOSTART;
+		if (p->done)
+			p->done(j, p->results + (size_t)j * p->size, p->ctx);
+	}
+}
+
+/* Forwards a signal that came to every running process, once. */
+static void pool_forward(Pool *p)
+{
+	if (!caught || p->forwarded)
 		return;
-	for (int j = 0; j < n; j++)
-		if (pid[j] > 0)
-			kill(pid[j], caught);
-	*forwarded = 1;
+	for (int j = 0; j < p->n; j++)
+		if (p->pid[j] > 0)
+			kill(p->pid[j], caught);
+	p->forwarded = 1;
+}
+
+/* Process r ended with st: if it ran a job, its slot comes back. */
+static void pool_ended(Pool *p, pid_t r, int st)
+{
+	for (int j = 0; j < p->n; j++)   /* else a tool orphaned to us */
+		if (p->pid[j] == r) {
+			p->pid[j] = -1;
+			p->running--;
+			last_signal = WIFSIGNALED(st) ? WTERMSIG(st) : 0;
+			p->status[j] = WIFEXITED(st) ? WEXITSTATUS(st) : PROC_KILLED;
+			memcpy(p->results + (size_t)j * p->size,
+			       p->shared + (size_t)j * p->size, p->size);
+			if (p->done && !caught)
+				p->done(j, p->results + (size_t)j * p->size, p->ctx);
+		}
 }
 
 int proc_pool(int n, int width, size_t size, void *results, int *status,
@@ -502,58 +550,34 @@ int proc_pool(int n, int width, size_t size, void *results, int *status,
 	if (n <= 0)
 		return 1;
 	size_t bytes = (size_t)n * size;
-	void *shared = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
-	                    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	pid_t *pid = calloc((size_t)n, sizeof *pid);
-	if (shared == MAP_FAILED || !pid) {
-		free(pid);
+	Pool p = {.n = n, .width = width < 1 ? 1 : width, .size = size,
+	          .results = results, .status = status, .fn = fn, .ctx = ctx,
+	          .done = done, .pid = calloc((size_t)n, sizeof *p.pid)};
+	void *m = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
+	               MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (m == MAP_FAILED || !p.pid) {
+		free(p.pid);
 		return 0;
 	}
-	memcpy(shared, results, bytes);
+	p.shared = m;
+	memcpy(p.shared, results, bytes);
 	proc_guard_begin();
-	int next = 0, running = 0, forwarded = 0;
-	while (next < n || running) {
-		while (!caught && next < n && running < (width < 1 ? 1 : width)) {
-			fflush(NULL);
-			char *slot = (char *)shared + (size_t)next * size;
-			pid_t p = fork();
-			if (p == 0)
-				pool_child(next, slot, fn, ctx);
-			if (p < 0) {
-				status[next] = PROC_NOSTART;
-				if (done)
-					done(next, (char *)results + (size_t)next * size, ctx);
-			} else {
-				pid[next] = p;
-				running++;
-			}
-			next++;
-		}
-		if (caught && !running)
+	for (;;) {
+		pool_start(&p);
+		if (!p.running && (caught || p.next == n))
 			break;
-		pool_forward(pid, n, &forwarded);
+		pool_forward(&p);
 		int st;
 		pid_t r = waitpid(-1, &st, WNOHANG);
-		if (r <= 0) {
-			if (r < 0 && errno != EINTR && errno != ECHILD)
-				INTERNAL("waitpid: %s", strerror(errno));
+		if (r > 0)
+			pool_ended(&p, r, st);
+		else if (r < 0 && errno != EINTR && errno != ECHILD)
+			INTERNAL("waitpid: %s", strerror(errno));
+		else
 			pause_ms(10);
-			continue;
-		}
-		for (int j = 0; j < n; j++)   /* else a tool orphaned to us */
-			if (pid[j] == r) {
-				pid[j] = -1;
-				running--;
-				last_signal = WIFSIGNALED(st) ? WTERMSIG(st) : 0;
-				status[j] = WIFEXITED(st) ? WEXITSTATUS(st) : PROC_KILLED;
-				memcpy((char *)results + (size_t)j * size,
-				       (char *)shared + (size_t)j * size, size);
-				if (done && !caught)
-					done(j, (char *)results + (size_t)j * size, ctx);
-			}
 	}
-	munmap(shared, bytes);
-	free(pid);
+	munmap(m, bytes);
+	free(p.pid);
 	proc_guard_end();    /* after an interrupt, it exits here */
 	return 1;
 }

@@ -49,21 +49,18 @@ static int compare_counts(const LoopNest *ln, const Model *sim,
 	return diffs;
 }
 
-/* The reference's inputs: a copy of bufs' (the output zero); 0 when
- * memory does not hold them. */
+/* The reference's inputs: a copy of bufs' (the output zero); NTENSORS,
+ * or the tensor that memory does not hold. */
 static int copy_inputs(const Layer *l, const Buf *bufs, Buf *ref)
 {
 	for (int t = 0; t < NTENSORS; t++) {
-		if (!buf_alloc(&ref[t], &l->t[t])) {
-			for (int u = 0; u < t; u++)
-				buf_free(&ref[u]);
-			return 0;
-		}
+		if (!buf_alloc(&ref[t], &l->t[t]))
+			return t;
 		if (t != T_OUT)
 			memcpy(ref[t].data, bufs[t].data, (size_t)bufs[t].count *
 			       (size_t)elem_container_bytes(l->t[t].type));
 	}
-	return 1;
+	return NTENSORS;
 }
 
 /* The verdict of a run that completed, into c. */
@@ -97,15 +94,15 @@ int sim_check(const LoopNest *ln, const Hw *hw, Buf *bufs,
 	memset(c, 0, sizeof *c);
 	const Layer *l = ln->layer;
 	Buf ref[NTENSORS] = {0};
-	if (!copy_inputs(l, bufs, ref)) {
-		snprintf(err, errlen, "out of memory for the CPU reference's copy "
-		         "of the tensors");
-		return EXIT_USER;
-	}
-	int rc = 0;
+	int rc = 0, short_of = copy_inputs(l, bufs, ref);
 	JitTimes jt;
-	if (jit_run(ln, ref, err, errlen, &jt) != 1)
+	if (short_of < NTENSORS) {
+		snprintf(err, errlen, "out of memory for tensor %s (the CPU "
+		         "reference's copy)", l->t[short_of].name);
+		rc = EXIT_USER;
+	} else if (jit_run(ln, ref, err, errlen, &jt) != 1) {
 		rc = EXIT_TOOL;
+	}
 	model_eval(ln, &c->mod, 0);
 	hw_timing(hw, &c->ht, 0);   /* quicker than the simulation, however long */
 	SimOpts so = *opts;
