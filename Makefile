@@ -31,7 +31,7 @@ IR = ir/util.c ir/arch.c ir/schedule.c ir/print.c ir/verify.c ir/passes.c \
 RUNTIME = runtime/tensor.c runtime/naive.c runtime/emit_c.c runtime/jitload.c \
           runtime/report.c runtime/netreport.c runtime/sim.c \
           runtime/synth.c runtime/synthreport.c runtime/liberty.c \
-          runtime/proc.c
+          runtime/proc.c runtime/simcheck.c
 VERILOG = backend-verilog/plan.c backend-verilog/emit.c backend-verilog/names.c \
 	backend-verilog/port.c backend-verilog/seq.c backend-verilog/engine.c \
 	backend-verilog/array.c backend-verilog/counters.c backend-verilog/modules.c \
@@ -48,12 +48,13 @@ CORE = $(FRONT) $(IR) $(RUNTIME) $(VERILOG) $(SEARCH)
 IMPORT = frontend/onnx.c frontend/shapes.c frontend/layout.c frontend/import.c
 ONNX_PROTO = /usr/include/onnx/onnx.proto
 HDRS = ir/tessera.h frontend/frontend.h backend-verilog/hw.h backend-verilog/emit.h backend-verilog/blocks.h runtime/synth.h \
-       runtime/sim.h runtime/proc.h \
+       runtime/sim.h runtime/proc.h runtime/netsim.h cmds.h \
        search/search.h search/worker.h help.h opts.h frontend/onnx.h
 
 CORE_OBJ = $(CORE:%.c=$(B)/%.o)
 IMPORT_OBJ = $(IMPORT:%.c=$(B)/%.o) $(B)/onnx/onnx.pb-c.o
-ALL_OBJ = $(CORE_OBJ) $(IMPORT_OBJ) $(B)/main.o $(B)/help.o $(B)/opts.o
+ALL_OBJ = $(CORE_OBJ) $(IMPORT_OBJ) $(B)/main.o $(B)/netcmd.o $(B)/help.o \
+          $(B)/opts.o
 LIBS = -ldl -lm -lpthread -lprotobuf-c
 
 .PHONY: all deps test asan bench fuzz example soak clean

@@ -46,15 +46,28 @@ static const CmdHelp cmds[] = {
 	 "  verilog FILE        write the accelerator as Verilog\n"
 	 "      -o DIR          into DIR/tessera_top.v (default: stdout)\n"},
 	{"sim", "sim FILE.tsr [--json] [--trace F.vcd] [--seed N] "
-	 "[--input T=F.npy]... [-o DIR]",
+	 "[--input T=F.npy]... [-o DIR]\n"
+	 "       tessera sim --network NET.tsr FILE.tsr... [--json] [--jobs N] "
+	 "[--seed N]",
 	 "  sim FILE            build it with Verilator, run the layer, check the\n"
 	 "                      output against the CPU bit for bit, report the\n"
 	 "                      counts the hardware measured\n"
 	 "      --json          the report as JSON, with \"verified\"\n"
 	 "      --trace F.vcd   write a waveform\n"
-	 "      --seed, --input, -o DIR   as for run\n"},
+	 "      --seed, --input, -o DIR   as for run\n"
+	 "      --network NET.tsr  apply FILE's dataflow to every layer of NET,\n"
+	 "                      build each distinct design once, simulate and\n"
+	 "                      check every layer: a row per layer (cycles of\n"
+	 "                      the model and the RTL, utilization, pJ/MAC,\n"
+	 "                      verified), totals over the layers that ran,\n"
+	 "                      the others with the reason; several FILEs are\n"
+	 "                      compared over the layers all of them ran\n"
+	 "      --jobs N        builds and runs at once, 1 to 256 (default: the\n"
+	 "                      cores this process may use)\n"},
 	{"synth", "synth FILE.tsr [--json] [--liberty F.lib] [--node NM] "
-	 "[--sram-access NS] [-o DIR]",
+	 "[--sram-access NS] [-o DIR]\n"
+	 "       tessera synth --network NET.tsr FILE.tsr... [--json] "
+	 "[--jobs N] [--liberty F.lib] ...",
 	 "  synth FILE          area (by module, SRAMs by model) and critical\n"
 	 "                      path: yosys to a standard-cell liberty, then\n"
 	 "                      OpenSTA\n"
@@ -63,7 +76,11 @@ static const CmdHelp cmds[] = {
 	 "      --sram-access NS  SRAM read data this long after the clock\n"
 	 "                      edge in timing (default 0)\n"
 	 "      --json          the report as JSON\n"
-	 "      -o DIR          keep the netlist, scripts and logs in DIR\n"},
+	 "      -o DIR          keep the netlist, scripts and logs in DIR\n"
+	 "      --network NET.tsr  apply FILE's dataflow to every layer of NET\n"
+	 "                      and synthesize each distinct design once: its\n"
+	 "                      area, clock period and the layers that use it\n"
+	 "      --jobs N        syntheses at once (default: the cores)\n"},
 	{"import", "import MODEL.onnx [-o NET.tsr] [--batch N]",
 	 "  import MODEL.onnx   the MAC layers of an ONNX model (Conv, Gemm,\n"
 	 "                      MatMul) as a network file, with their shapes;\n"

@@ -12,19 +12,12 @@
 #include "runtime/synth.h"
 #include "search/search.h"
 #include "frontend/onnx.h"
+#include "cmds.h"
 #include "help.h"
-#include "opts.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* Reads and parses a network file into net; 0 after a user error. */
-static int network_read(Arena *a, const char *path, Network *net)
-{
-	Source *src = source_load(a, path);
-	return src && network_load(a, src, net);
-}
 
 /* tessera check on a network file: its layers, checked. */
 static int check_network(Arena *a, const char *path)
@@ -51,94 +44,22 @@ static int is_network_file(Arena *a, const char *path)
 	return src && source_is_network(src);
 }
 
-static int compile(Arena *a, const Opts *o, Program *p, LoopNest *ln);
-
-static void network_cycles(const LoopNest *ln, Model *m);
-
-/* tessera model --network NET FILE...: each dataflow FILE over every
- * layer of NET; exit 1 when a file has an error or a layer does not map
- * (after printing every table). */
-static int cmd_network(Arena *a, const Opts *o)
-{
-	Network net;
-	if (!network_read(a, o->network, &net))
-		return EXIT_USER;
-	int nfiles = 1 + o->nmore, rc = 0;
-	const char *files[65];
-	files[0] = o->file;
-	for (int k = 0; k < o->nmore; k++)
-		files[k + 1] = o->more[k];
-	NetTotal *tots = arena_alloc(a, sizeof *tots * (size_t)nfiles);
-	if (o->json) {
-		printf("{ \"network\": \"%s\", \"layers\": %d, \"dataflows\": [\n",
-		       net.name, net.nlayers);
-	}
-	for (int k = 0; k < nfiles; k++) {
-		Opts one = *o;
-		one.file = files[k];
-		one.after = NULL;
-		Program *p = arena_alloc(a, sizeof *p);
-		LoopNest *ln = arena_alloc(a, sizeof *ln);
-		if (!compile(a, &one, p, ln)) {
-			rc = EXIT_USER;
-			tots[k].unmapped = -1;
-			continue;
-		}
-		if (ln->accel < 0) {
-			fprintf(stderr, "%s: error: the schedule has no accelerate() "
-			        "loop, so it describes no accelerator to model\n",
-			        files[k]);
-			rc = EXIT_USER;
-			tots[k].unmapped = -1;
-			continue;
-		}
-		NetResult *res = arena_alloc(a, sizeof *res * (size_t)net.nlayers);
-		if (!network_eval(a, &net, p, ln, res, &tots[k],
-		                  network_cycles)) {
-			fprintf(stderr, "tessera: %d of %d layers of %s did not map "
-			        "under %s\n", tots[k].unmapped, net.nlayers, net.name,
-			        files[k]);
-			rc = EXIT_USER;
-		}
-		if (o->json) {
-			static int first = 1;
-			printf("%s", first ? "" : ",\n");
-			first = 0;
-			netreport_json(stdout, &net, files[k], &p->arch, res, &tots[k]);
-		} else {
-			if (k)
-				putchar('\n');
-			netreport_table(stdout, &net, files[k], &p->arch, res, &tots[k]);
-		}
-	}
-	if (o->json) {
-		printf("\n] }\n");
-	} else if (nfiles > 1) {
-		printf("\nnetwork %s: %ld MACs under each dataflow\n", net.name,
-		       tots[0].macs_all);
-		for (int k = 0, h = 1; k < nfiles; k++)
-			if (tots[k].unmapped >= 0) {
-				netreport_summary(stdout, files[k], &tots[k], net.nlayers, h);
-				h = 0;
-			}
-	}
-	return rc;
-}
-
 /* Reads, parses and lowers the file; 0 after a user error. */
-static int compile(Arena *a, const Opts *o, Program *p, LoopNest *ln)
+int cmd_compile(Arena *a, const Opts *o, Program *p, LoopNest *ln)
 {
 	Source *src = source_load(a, o->file);
 	if (!src)
 		return 0;
 	if (source_is_network(src)) {
-		if (!strcmp(o->cmd, "model"))
+		if (!strcmp(o->cmd, "model") || !strcmp(o->cmd, "sim") ||
+		    !strcmp(o->cmd, "synth"))
 			fprintf(stderr, "tessera: %s is a network file; give it with "
 			        "--network NET.tsr and a dataflow file\n", o->file);
 		else
 			fprintf(stderr, "tessera: %s is a network file; %s takes a "
-			        "layer file (network files go to check, model "
-			        "--network, search --network and study)\n", o->file,
+			        "layer file (network files go to check, --network "
+			        "of model, sim and synth, search --network and "
+			        "study)\n", o->file,
 			        o->cmd);
 		return 0;
 	}
@@ -275,7 +196,7 @@ static void hardware_cycles(const LoopNest *ln, Model *m)
 }
 
 /* A layer of a network, of which there are many: an eighth of that. */
-static void network_cycles(const LoopNest *ln, Model *m)
+void cmd_network_cycles(const LoopNest *ln, Model *m)
 {
 	timed_cycles(ln, m, HW_TIMING_QUICK / 8);
 }
@@ -343,137 +264,57 @@ static int cmd_verilog(const Opts *o, const LoopNest *ln)
 	return 0;
 }
 
-/* Lines where the simulation's counts differ from the model's; 0 when
- * they are equal. */
-static int compare_counts(const LoopNest *ln, const Model *sim,
-                          const Model *mod)
-{
-	int diffs = 0;
-	const Arch *A = ln->arch;
-	for (int lv = 0; lv < A->nlevels; lv++)
-		for (int t = 0; t < NTENSORS; t++) {
-			const char *name = ln->layer->t[t].name;
-			if (sim->reads[lv][t] != mod->reads[lv][t]) {
-				fprintf(stderr, "  %s %s reads: hardware %ld, model %ld\n",
-				        A->level[lv].name, name, sim->reads[lv][t],
-				        mod->reads[lv][t]);
-				diffs++;
-			}
-			if (sim->writes[lv][t] != mod->writes[lv][t]) {
-				fprintf(stderr, "  %s %s writes: hardware %ld, model %ld\n",
-				        A->level[lv].name, name, sim->writes[lv][t],
-				        mod->writes[lv][t]);
-				diffs++;
-			}
-		}
-	for (int t = 0; t < NTENSORS; t++)
-		if (sim->hops[t] != mod->hops[t]) {
-			fprintf(stderr, "  %s hops: hardware %ld, model %ld\n",
-			        ln->layer->t[t].name, sim->hops[t], mod->hops[t]);
-			diffs++;
-		}
-	if (sim->macs != mod->macs) {
-		fprintf(stderr, "  MACs: hardware %ld, model %ld\n", sim->macs,
-		        mod->macs);
-		diffs++;
-	}
-	return diffs;
-}
-
 static int cmd_sim(const Opts *o, const LoopNest *ln)
 {
 	const Layer *l = ln->layer;
 	Hw *hw = plan(o, ln);
 	if (!hw)
 		return EXIT_USER;
-	Buf bufs[NTENSORS] = {0}, ref[NTENSORS] = {0};
+	Buf bufs[NTENSORS] = {0};
 	if (!load_inputs(o, l, bufs))
 		return EXIT_USER;
-	int rc = 0;
 	char err[1024];
-	for (int t = 0; t < NTENSORS && !rc; t++) {
-		if (!buf_alloc(&ref[t], &l->t[t])) {
-			fprintf(stderr, "tessera: out of memory for tensor %s (the "
-			        "CPU reference's copy)\n", l->t[t].name);
-			rc = EXIT_USER;
-			break;
-		}
-		if (t != T_OUT)
-			memcpy(ref[t].data, bufs[t].data, (size_t)bufs[t].count *
-			       (size_t)elem_container_bytes(l->t[t].type));
-	}
-	JitTimes jt;
-	if (!rc && jit_run(ln, ref, err, sizeof err, &jt) != 1) {
+	SimOpts so = {.vcd = o->vcd};
+	static SimCheck c;
+	int rc = sim_check(ln, hw, bufs, &so, NULL, &c, err, sizeof err);
+	if (!c.ran)
 		fprintf(stderr, "tessera: %s\n", err);
-		rc = EXIT_TOOL;
-	}
-	Model mod;
-	model_eval(ln, &mod, 0);
-	HwTime ht;
-	hw_timing(hw, &ht, 0);   /* quicker than the simulation, however long */
-	SimOpts so = {.vcd = o->vcd, .expected_cycles = ht.cycles,
-	              .max_cycles = 20 * ht.cycles + 1000000};
-	SimResult r;
-	int st = rc ? SIM_OK : sim_run(hw, bufs, &so, &r, err, sizeof err);
-	if (st != SIM_OK) {
-		fprintf(stderr, "tessera: %s\n", err);
-		rc = st == SIM_USER ? EXIT_USER : EXIT_TOOL;
-	}
-	if (!rc) {
-		int verified = !memcmp(bufs[T_OUT].data, ref[T_OUT].data,
-		                       (size_t)bufs[T_OUT].count *
-		                       (size_t)elem_container_bytes(l->t[T_OUT].type));
-		Model m = r.m;  /* the hardware's counts and cycles */
-		m.pes = mod.pes;
-		m.pes_used = mod.pes_used;
-		m.compute_cycles = mod.compute_cycles;
-		m.hw_cycles = 1;   /* measured, beside the generic rules' */
-		m.generic_cycles = mod.cycles;
-		model_account(ln, &m);
+	if (c.ran) {
+		const SimResult *r = &c.r;
 		if (o->json) {
-			report_json_open(stdout, ln, &m, verified);
-			sim_cycles_report(stdout, hw, &r, &ht, 1);
+			report_json_open(stdout, ln, &c.m, c.verified);
+			sim_cycles_report(stdout, hw, r, &c.ht, 1);
 			fputs("\n}\n", stdout);
 		} else {
-			report_table(stdout, ln, &m);
-			sim_cycles_report(stdout, hw, &r, &ht, 0);
+			report_table(stdout, ln, &c.m);
+			sim_cycles_report(stdout, hw, r, &c.ht, 0);
 			printf("\nverified: %s (%s against the CPU reference, bit for "
-			       "bit)\n", verified ? "yes" : "NO", l->t[T_OUT].name);
+			       "bit)\n", c.verified ? "yes" : "NO", l->t[T_OUT].name);
 		}
 		fprintf(stderr, "sim: %s in %.1f s, ran %ld cycles in %.2f s "
 		        "(%.2f M cycles/s); model %ld cycles\n",
-		        r.built ? "built" : "reused the build", r.build_seconds,
-		        m.cycles, r.seconds, r.seconds > 0 ? m.cycles / r.seconds / 1e6 : 0,
-		        ht.cycles);
-		int diffs = compare_counts(ln, &m, &mod);
-		if (diffs)
+		        r->built ? "built" : "reused the build", r->build_seconds,
+		        c.m.cycles, r->seconds,
+		        r->seconds > 0 ? c.m.cycles / r->seconds / 1e6 : 0,
+		        c.ht.cycles);
+		if (c.diffs)
 			fprintf(stderr, "sim: %d counts differ from the model (above)\n",
-			        diffs);
+			        c.diffs);
 		else
 			fprintf(stderr, "sim: every count equals the model's\n");
-		/* the two-sided check (docs/model.md): the model's cycles are
-		 * those of this hardware, so the hardware may be neither much
-		 * slower nor faster */
-		double ratio = (double)m.cycles / (double)(ht.cycles ? ht.cycles : 1);
-		int off = !sim_cycles_within(&r, &ht);
 		fprintf(stderr, "sim: %ld cycles, %.3f times the model's %ld: %s "
-		        "[%.2f, %.2f]%s\n", m.cycles, ratio, ht.cycles,
-		        off ? "outside" : "within", SIM_CYCLES_LO, SIM_CYCLES_HI,
-		        off ? " (the model column above says where)" : "");
-		if (!verified) {
+		        "[%.2f, %.2f]%s\n", c.m.cycles, c.ratio, c.ht.cycles,
+		        c.cycles_ok ? "within" : "outside", SIM_CYCLES_LO,
+		        SIM_CYCLES_HI, c.cycles_ok ? ""
+		        : " (the model column above says where)");
+		if (!c.verified)
 			fprintf(stderr, "tessera: the hardware's %s differs from the CPU "
 			        "reference\n", l->t[T_OUT].name);
-			rc = EXIT_MISMATCH;
-		} else if (diffs || off) {
-			rc = EXIT_MISMATCH;
-		}
 		if (o->outdir && !save(o, l, bufs) && !rc)
 			rc = EXIT_USER;
 	}
-	for (int t = 0; t < NTENSORS; t++) {
+	for (int t = 0; t < NTENSORS; t++)
 		buf_free(&bufs[t]);
-		buf_free(&ref[t]);
-	}
 	return rc;
 }
 
@@ -617,11 +458,11 @@ static int run_command(int argc, char **argv)
 		return r;
 	}
 	if (o.network) {
-		int r = cmd_network(a, &o);
+		int r = netcmd_main(a, &o);
 		arena_free(a);
 		return r;
 	}
-	int rc = compile(a, &o, p, ln) ? 0 : EXIT_USER;
+	int rc = cmd_compile(a, &o, p, ln) ? 0 : EXIT_USER;
 	if (rc == 0 && ln->accel < 0 && strcmp(o.cmd, "ir") &&
 	    strcmp(o.cmd, "run") && strcmp(o.cmd, "check"))
 		rc = no_accelerator(&o, p);

@@ -18,7 +18,8 @@ typedef struct OptDef {
 
 static const OptDef optdefs[] = {
 	{"--after", 1, "ir"}, {"--c", 0, "ir"},
-	{"--json", 0, "model sim synth"}, {"--network", 1, "model"},
+	{"--json", 0, "model sim synth"}, {"--network", 1, "model sim synth"},
+	{"--jobs", 1, "sim synth"},
 	{"--brute", 0, "model"}, {"--walk", 0, "model"},
 	{"--seed", 1, "run sim"}, {"--input", 1, "run sim"},
 	{"-o", 1, "run verilog sim synth import"}, {"--save-inputs", 0, "run"},
@@ -50,6 +51,8 @@ static void set_option(Opts *o, const OptDef *d, const char *v)
 		o->json = 1;
 	else if (!strcmp(a, "--network"))
 		o->network = v;
+	else if (!strcmp(a, "--jobs"))
+		o->jobs = (int)arg_uint(a, v, 1, 256);
 	else if (!strcmp(a, "--brute"))
 		o->brute = 1;
 	else if (!strcmp(a, "--walk"))
@@ -140,10 +143,14 @@ void opts_parse(int argc, char **argv, Opts *o)
 	}
 	if (o->nmore && !o->network)
 		die_usage("unexpected argument %s", o->more[0]);
-	if (o->network && (!o->cmd || strcmp(o->cmd, "model")))
-		die_usage("--network goes with model%s", "");
+	check_options(o, given, ngiven);
 	if (o->network && (o->brute || o->walk))
 		die_usage("--network models with the grouping counter only, "
 		            "not --brute or --walk%s", "");
-	check_options(o, given, ngiven);
+	if (o->jobs && !o->network)
+		die_usage("--jobs goes with --network (one layer is one build)%s",
+		          "");
+	if (o->network && (o->vcd || o->ninputs || o->outdir))
+		die_usage("%s goes with one layer, not --network", o->vcd
+		          ? "--trace" : o->ninputs ? "--input" : "-o");
 }

@@ -7,7 +7,7 @@
 /* What the command line asked for. */
 typedef struct Opts {
 	const char *cmd, *file, *after, *outdir, *network;
-	const char *more[64];      /* further FILEs (model --network) */
+	const char *more[64];      /* further FILEs (--network) */
 	int nmore;
 	const char *inputs[NTENSORS];
 	const char *input_names[NTENSORS];
@@ -17,6 +17,8 @@ typedef struct Opts {
 	const char *liberty;
 	double node_nm, sram_access_ns;
 	long batch;                /* import --batch (0: the model's) */
+	int jobs;                  /* --network: processes at once (0: the
+	                              cores) */
 	int emit_c, naive, save_inputs, json, brute, walk;
 } Opts;
 

@@ -1,9 +1,11 @@
 /* netreport.c - the figures of one dataflow over a whole network
  * (network_eval) as a table or as JSON: per layer energy, pJ/MAC,
  * cycles and utilization, the totals, and for every layer that did not
- * map, why.  A layer's own full report is report_json's, nested.
+ * map, why.  A layer's own full report is report_json's, nested.  The
+ * same for `sim --network` (the hardware's figures, and its checks)
+ * and `synth --network` (each design's area and clock): netcmd.c.
  */
-#include "../ir/tessera.h"
+#include "netsim.h"
 
 /* A JSON string with the escapes messages can need. */
 static void jesc(FILE *f, const char *s)
@@ -95,10 +97,23 @@ void netreport_summary(FILE *f, const char *dataflow, const NetTotal *tot,
 {
 	if (header)
 		fprintf(f, "%-40s %15s %8s %15s %6s %s\n", "dataflow",
-		        "energy uJ", "pJ/MAC", "cycles", "util", "mapped");
+		        "energy uJ", "pJ/MAC", "cycles", "util", "layers");
 	fprintf(f, "%-40s %15.3f %8.3f %15ld %5.1f%% %d/%d\n", dataflow,
 	        tot->energy / 1e6, tot->pj_per_mac, tot->cycles,
 	        100 * tot->utilization, nlayers - tot->unmapped, nlayers);
+}
+
+static void json_total(FILE *f, const NetTotal *tot);
+
+/* One dataflow's totals in model --network's "compared" object. */
+void netreport_total_json(FILE *f, const char *dataflow,
+                          const NetTotal *tot, int first)
+{
+	fputs(first ? "\n    { \"dataflow\": " : ",\n    { \"dataflow\": ", f);
+	jesc(f, dataflow);
+	fputs(", \"total\": ", f);
+	json_total(f, tot);
+	fputs(" }", f);
 }
 
 static void json_total(FILE *f, const NetTotal *tot)
@@ -149,4 +164,375 @@ void netreport_json(FILE *f, const Network *net, const char *dataflow,
 		fprintf(f, "%s\n", i + 1 < net->nlayers ? "," : "");
 	}
 	fputs("  ] }", f);
+}
+
+/* ---- sim --network and synth --network ---- */
+
+/* A design's name: d1, d2, ... */
+static const char *dname(int j, char *s, size_t n)
+{
+	snprintf(s, n, "d%d", j + 1);
+	return s;
+}
+
+/* What became of a layer that did not run, in a word or two. */
+static const char *left_word(int state)
+{
+	return state == RUN_NOT_MAPPED ? "not mapped"
+	     : state == RUN_REFUSED ? "not built by the backend"
+	     : state == RUN_NO_BUILD ? "build failed" : "not run";
+}
+
+/* The status of a layer in the JSON. */
+static const char *status_word(const NetRun *r)
+{
+	return r->state == RUN_RAN ? (r->rc ? "failed" : "verified")
+	     : r->state == RUN_NOT_MAPPED ? "not mapped"
+	     : r->state == RUN_REFUSED ? "refused"
+	     : r->state == RUN_NO_BUILD ? "build failed" : "not run";
+}
+
+/* "yes", or NO with the checks that failed. */
+static void verdict(char *s, size_t n, const SimCheck *c)
+{
+	if (c->verified && !c->diffs && c->cycles_ok) {
+		snprintf(s, n, "yes");
+		return;
+	}
+	snprintf(s, n, "NO (%s%s%s%s%s)", c->verified ? "" : "output",
+	         !c->verified && (c->diffs || !c->cycles_ok) ? ", " : "",
+	         c->diffs ? "counts" : "", c->diffs && !c->cycles_ok ? ", " : "",
+	         c->cycles_ok ? "" : "cycles");
+}
+
+void netsim_table(FILE *f, const NetSim *ns, const NetDataflow *d)
+{
+	const Network *net = ns->net;
+	const NetSimTotal *t = &d->tot;
+	char arr[64], ds[16], v[64];
+	array_text(arr, sizeof arr, &d->p->arch);
+	fprintf(f, "network %s under %s (%s PEs, arch %s): each layer "
+	        "simulated with Verilator and checked\n\n", net->name, d->file,
+	        arr, d->p->arch.name ? d->p->arch.name : "baseline");
+	fprintf(f, "%-10s %6s %14s %-6s %13s %13s %9s %6s %12s %8s  %s\n",
+	        "layer", "repeat", "MACs", "design", "model cycles",
+	        "RTL cycles", "RTL/model", "util", "energy uJ", "pJ/MAC",
+	        "verified");
+	for (int i = 0; i < net->nlayers; i++) {
+		const NetRun *r = &d->run[i];
+		const NetLayer *nl = &net->layer[i];
+		fprintf(f, "%-10s %6ld %14ld %-6s ", nl->name, nl->repeat,
+		        nl->layer.macs, r->design < 0 ? "-"
+		        : dname(r->design, ds, sizeof ds));
+		if (r->state != RUN_RAN) {
+			fprintf(f, "%13s   %s (below)\n", "-", left_word(r->state));
+			continue;
+		}
+		const SimCheck *c = &r->c;
+		verdict(v, sizeof v, c);
+		fprintf(f, "%13ld %13ld %9.4f %5.1f%% %12.3f %8.3f  %s\n",
+		        c->ht.cycles, c->m.cycles, c->ratio, 100 * c->m.utilization,
+		        c->m.e_total / 1e6, c->m.pj_per_mac, v);
+	}
+	int left = net->nlayers - t->entries;
+	fprintf(f, "%-10s %6ld %14ld %-6s %13ld %13ld %9.4f %5.1f%% %12.3f "
+	        "%8.3f  %d of %d\n", left ? "ran" : "total", t->layers, t->macs,
+	        "", t->model_cycles, t->cycles, t->model_cycles ?
+	        (double)t->cycles / (double)t->model_cycles : 0,
+	        100 * t->utilization, t->energy / 1e6, t->pj_per_mac,
+	        t->verified, t->entries);
+	fprintf(f, "(totals: the %d layers that ran, each `repeat` times; "
+	        "verified: the output equals the CPU's bit for bit, every "
+	        "count the model's, the cycles within [%.2f, %.2f] of its)\n",
+	        t->entries, SIM_CYCLES_LO, SIM_CYCLES_HI);
+	if (left) {
+		fprintf(f, "\n%d of %d layers did not run; the totals leave them "
+		        "out (%ld of %ld MACs ran):\n", left, net->nlayers, t->macs,
+		        d->model.macs_all);
+		for (int i = 0; i < net->nlayers; i++)
+			if (d->run[i].state != RUN_RAN)
+				fprintf(f, "  %s: %s: %s\n", net->layer[i].name,
+				        left_word(d->run[i].state), d->run[i].why);
+	}
+}
+
+/* A layer's figures as the hardware measured them, and its checks. */
+static void run_json(FILE *f, const NetRun *r)
+{
+	const SimCheck *c = &r->c;
+	int pass = c->verified && !c->diffs && c->cycles_ok;
+	fprintf(f, ", \"model_cycles\": %ld, \"cycles\": %ld, \"ratio\": %.6f, "
+	        "\"utilization\": %.6f, \"energy_pj\": %.4f, \"pj_per_mac\": "
+	        "%.6f,\n    \"verified\": %s, \"bit_exact\": %s, "
+	        "\"counts_equal\": %s, \"count_diffs\": %d, \"cycles_within\": "
+	        "%s,\n    \"sim\": ", c->ht.cycles, c->m.cycles, c->ratio,
+	        c->m.utilization, c->m.e_total, c->m.pj_per_mac,
+	        pass ? "true" : "false", c->verified ? "true" : "false",
+	        c->diffs ? "false" : "true", c->diffs,
+	        c->cycles_ok ? "true" : "false");
+	report_json(f, r->hw->ln, &c->m, c->verified);
+	fputs("  }", f);
+}
+
+static void simtotal_json(FILE *f, const NetSimTotal *t, int nlayers,
+                          long macs_all)
+{
+	fprintf(f, "{ \"ran\": %d, \"verified\": %d, \"left_out\": %d, "
+	        "\"layers\": %ld, \"macs\": %ld, \"macs_all\": %ld, "
+	        "\"cycles\": %ld, \"model_cycles\": %ld, \"utilization\": %.6f, "
+	        "\"energy_pj\": %.4f, \"mac_energy_pj\": %.4f, "
+	        "\"pj_per_mac\": %.6f }", t->entries, t->verified,
+	        nlayers - t->entries, t->layers, t->macs, macs_all, t->cycles,
+	        t->model_cycles, t->utilization, t->energy, t->e_mac,
+	        t->pj_per_mac);
+}
+
+void netsim_json(FILE *f, const NetSim *ns, const NetDataflow *d)
+{
+	const Network *net = ns->net;
+	char ds[16];
+	fputs("{ \"dataflow\": ", f);
+	jesc(f, d->file);
+	fprintf(f, ", \"arch\": ");
+	jesc(f, d->p->arch.name ? d->p->arch.name : "baseline");
+	fprintf(f, ", \"pes\": %ld, \"complete\": %s,\n  \"total\": ",
+	        arch_pes(&d->p->arch), d->tot.verified == net->nlayers
+	        ? "true" : "false");
+	simtotal_json(f, &d->tot, net->nlayers, d->model.macs_all);
+	fputs(",\n  \"layers\": [\n", f);
+	for (int i = 0; i < net->nlayers; i++) {
+		const NetRun *r = &d->run[i];
+		const NetLayer *nl = &net->layer[i];
+		fputs("  { \"layer\": ", f);
+		jesc(f, nl->name);
+		fprintf(f, ", \"kind\": \"%s\", \"repeat\": %ld, \"macs\": %ld, "
+		        "\"status\": \"%s\", \"design\": ", kind_name(nl->kind),
+		        nl->repeat, nl->layer.macs, status_word(r));
+		if (r->design < 0)
+			fputs("null", f);
+		else
+			jesc(f, dname(r->design, ds, sizeof ds));
+		if (r->state == RUN_RAN) {
+			run_json(f, r);
+		} else {
+			fputs(", \"error\": ", f);
+			jesc(f, r->why);
+			fputs(" }", f);
+		}
+		fprintf(f, "%s\n", i + 1 < net->nlayers ? "," : "");
+	}
+	fputs("  ] }", f);
+}
+
+/* The layers that use design j: "a, b" (each with its dataflow file
+ * when there are several), or (json) a JSON array of names. */
+static void users(FILE *f, const NetSim *ns, int j, int json)
+{
+	int n = 0;
+	for (int k = 0; k < ns->ndf; k++)
+		for (int i = 0; ns->df[k].ok && i < ns->net->nlayers; i++) {
+			if (ns->df[k].run[i].design != j)
+				continue;
+			fputs(n++ ? ", " : json ? "[" : "", f);
+			if (json) {
+				jesc(f, ns->net->layer[i].name);
+			} else {
+				fputs(ns->net->layer[i].name, f);
+				if (ns->ndf > 1)
+					fprintf(f, " (%s)", ns->df[k].file);
+			}
+		}
+	if (json)
+		fputs(n ? "]" : "[]", f);
+}
+
+void netsim_designs(FILE *f, const NetSim *ns, int json)
+{
+	int built = 0, found = 0;
+	char ds[16];
+	for (int j = 0; j < ns->nd; j++) {
+		built += ns->d[j].b.ok && ns->d[j].b.built;
+		found += ns->d[j].b.ok && !ns->d[j].b.built;
+	}
+	if (json)
+		fprintf(f, "\"designs\": [");
+	else
+		fprintf(f, "designs: %d distinct, %d built now, %d found built, "
+		        "%d failed to build\n", ns->nd, built, found,
+		        ns->nd - built - found);
+	for (int j = 0; j < ns->nd; j++) {
+		const NetBuild *b = &ns->d[j].b;
+		if (json) {
+			fprintf(f, "%s\n  { \"design\": \"%s\", \"dataflow\": ",
+			        j ? "," : "", dname(j, ds, sizeof ds));
+			jesc(f, ns->df[ns->d[j].df].file);
+			fputs(", \"layers\": ", f);
+			users(f, ns, j, 1);
+			fprintf(f, ", \"built\": %s, \"ok\": %s, \"build_seconds\": "
+			        "%.3f", b->built ? "true" : "false",
+			        b->ok ? "true" : "false", b->seconds);
+			if (!b->ok) {
+				fputs(", \"error\": ", f);
+				jesc(f, b->err);
+			}
+			fputs(" }", f);
+			continue;
+		}
+		fprintf(f, "  %-4s ", dname(j, ds, sizeof ds));
+		users(f, ns, j, 0);
+		if (b->ok)
+			fprintf(f, ": %s in %.1f s\n", b->built ? "built" : "found built",
+			        b->seconds);
+		else
+			fprintf(f, ": the build failed: %s\n", b->err);
+	}
+	if (json)
+		fputs(" ]", f);
+}
+
+void netsim_common(FILE *f, const NetSim *ns, int json)
+{
+	const Network *net = ns->net;
+	if (json)
+		fprintf(f, ",\n\"compared\": { \"layers\": %d, \"names\": [",
+		        ns->ncommon);
+	else
+		fprintf(f, "\nnetwork %s: the %d of %d layers every dataflow ran; "
+		        "each dataflow's totals over those only\n%-40s %15s %8s "
+		        "%15s %6s %s\n", net->name, ns->ncommon, net->nlayers,
+		        "dataflow", "energy uJ", "pJ/MAC", "RTL cycles", "util",
+		        "verified");
+	for (int i = 0, n = 0; json && i < net->nlayers; i++)
+		if (ns->common[i]) {
+			fputs(n++ ? ", " : "", f);
+			jesc(f, net->layer[i].name);
+		}
+	if (json)
+		fputs("],\n  \"dataflows\": [", f);
+	for (int k = 0, n = 0; k < ns->ndf; k++) {
+		const NetDataflow *d = &ns->df[k];
+		if (!d->ok)
+			continue;
+		NetSimTotal t;
+		netsim_total(ns, d, ns->common, &t);
+		if (json) {
+			fputs(n++ ? ",\n    { \"dataflow\": " : "\n    { \"dataflow\": ",
+			      f);
+			jesc(f, d->file);
+			fputs(", \"total\": ", f);
+			simtotal_json(f, &t, net->nlayers, d->model.macs_all);
+			fputs(" }", f);
+		} else {
+			fprintf(f, "%-40s %15.3f %8.3f %15ld %5.1f%% %d/%d\n", d->file,
+			        t.energy / 1e6, t.pj_per_mac, t.cycles,
+			        100 * t.utilization, t.verified, t.entries);
+		}
+	}
+	if (json)
+		fputs(" ] }", f);
+}
+
+/* The layers of every dataflow that have no design, and why. */
+static void left_out(FILE *f, const NetSim *ns, int json)
+{
+	int n = 0;
+	for (int k = 0; k < ns->ndf; k++)
+		for (int i = 0; ns->df[k].ok && i < ns->net->nlayers; i++) {
+			const NetRun *r = &ns->df[k].run[i];
+			if (r->design >= 0)
+				continue;
+			if (json) {
+				fputs(n++ ? ",\n  { \"dataflow\": " : "\n  { \"dataflow\": ",
+				      f);
+				jesc(f, ns->df[k].file);
+				fputs(", \"layer\": ", f);
+				jesc(f, ns->net->layer[i].name);
+				fprintf(f, ", \"status\": \"%s\", \"error\": ",
+				        status_word(r));
+				jesc(f, r->why);
+				fputs(" }", f);
+			} else {
+				if (!n++)
+					fprintf(f, "\nlayers without a design:\n");
+				fprintf(f, "  %s", ns->net->layer[i].name);
+				if (ns->ndf > 1)
+					fprintf(f, " (%s)", ns->df[k].file);
+				fprintf(f, ": %s: %s\n", left_word(r->state), r->why);
+			}
+		}
+}
+
+void netsynth_table(FILE *f, const NetSim *ns)
+{
+	char ds[16];
+	const char *lib = "";
+	for (int j = 0; j < ns->nd && !*lib; j++)
+		if (ns->d[j].s->rc == SYNTH_OK)
+			lib = ns->d[j].s->r.libname;
+	fprintf(f, "network %s: %d distinct designs, synthesized (yosys to "
+	        "%s, OpenSTA)\n\n%-6s %5s %14s %12s %14s %14s %10s %9s  %s\n",
+	        ns->net->name, ns->nd, *lib ? lib : "the liberty", "design",
+	        "PEs", "area um2", "NAND2 eq", "logic um2", "SRAM um2",
+	        "period ns", "MHz", "layers");
+	for (int j = 0; j < ns->nd; j++) {
+		const NetSynth *s = ns->d[j].s;
+		const SynthResult *r = &s->r;
+		fprintf(f, "%-6s ", dname(j, ds, sizeof ds));
+		if (s->rc != SYNTH_OK)
+			fprintf(f, "%5s %14s   synthesis failed (below)  ", "-", "-");
+		else
+			fprintf(f, "%5ld %14.1f %12.1f %14.1f %14.1f %10.3f %9.2f  ",
+			        r->npe, r->total, r->nand2_area > 0 ? r->total /
+			        r->nand2_area : 0, r->logic, r->sram_area, r->period_ns,
+			        r->period_ns > 0 ? 1e3 / r->period_ns : 0);
+		users(f, ns, j, 0);
+		fputc('\n', f);
+	}
+	for (int j = 0; j < ns->nd; j++)
+		if (ns->d[j].s->rc != SYNTH_OK)
+			fprintf(f, "  %s: %s\n", dname(j, ds, sizeof ds),
+			        ns->d[j].s->err);
+	fprintf(f, "(area: logic mapped to the liberty's cells, SRAMs by the "
+	        "model of docs/synthesis.md; period: OpenSTA's critical path)\n");
+	left_out(f, ns, 0);
+}
+
+void netsynth_json(FILE *f, const NetSim *ns)
+{
+	char ds[16];
+	fprintf(f, "{ \"network\": \"%s\", \"layers\": %d, \"dataflows\": [",
+	        ns->net->name, ns->net->nlayers);
+	for (int k = 0, n = 0; k < ns->ndf; k++)
+		if (ns->df[k].ok) {
+			fputs(n++ ? ", " : "", f);
+			jesc(f, ns->df[k].file);
+		}
+	fputs("],\n\"designs\": [", f);
+	for (int j = 0; j < ns->nd; j++) {
+		const NetDesign *d = &ns->d[j];
+		const SynthResult *r = &d->s->r;
+		fprintf(f, "%s\n  { \"design\": \"%s\", \"dataflow\": ", j ? "," : "",
+		        dname(j, ds, sizeof ds));
+		jesc(f, ns->df[d->df].file);
+		fputs(", \"layers\": ", f);
+		users(f, ns, j, 1);
+		if (d->s->rc != SYNTH_OK) {
+			fputs(", \"ok\": false, \"error\": ", f);
+			jesc(f, d->s->err);
+			fputs(" }", f);
+			continue;
+		}
+		fprintf(f, ", \"ok\": true, \"pes\": %ld, \"area_um2\": %.3f, "
+		        "\"nand2\": %.3f, \"logic_um2\": %.3f, \"sram_um2\": %.3f, "
+		        "\"period_ns\": %.4f, \"mhz\": %.4f,\n    \"synth\": ", r->npe,
+		        r->total, r->nand2_area > 0 ? r->total / r->nand2_area : 0,
+		        r->logic, r->sram_area, r->period_ns,
+		        r->period_ns > 0 ? 1e3 / r->period_ns : 0);
+		synth_report_json(f, d->hw, r,
+		                  ns->df[d->df].res[d->layer].m.pj_per_mac);
+		fputs("  }", f);
+	}
+	fputs(" ],\n\"left_out\": [", f);
+	left_out(f, ns, 1);
+	fputs(" ] }\n", f);
 }

@@ -10,6 +10,11 @@
  *
  * The signal handler only records the signal and forwards it; the rest
  * happens in proc_run and proc_check, outside the handler.
+ *
+ * proc_pool runs jobs that each run tools (a Verilator build, a
+ * simulation, a synthesis) in forked processes, several at once: each
+ * is a group of its own, to which tessera forwards a signal as it does
+ * to a tool, and which cleans up after itself as tessera does.
  */
 #include "proc.h"
 #include "../ir/tessera.h"
@@ -17,11 +22,13 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -38,6 +45,7 @@ static volatile sig_atomic_t child_group; /* the running child's, or 0 */
 static int last_signal;                   /* what ended the last child */
 static struct sigaction saved[3], saved_chld;
 static int guards;                        /* proc_guard_begin nesting */
+static int worker;                        /* 1 in a pool's process */
 
 enum { MAXOWN = 4 };
 static char owned[MAXOWN][4096];          /* "" when free */
@@ -96,7 +104,8 @@ static _Noreturn void interrupted(void)
 			remove_tree(owned[i]);
 	if (isatty(2))
 		fprintf(stderr, "\r%70s\r", "");  /* a progress line */
-	fprintf(stderr, "tessera: interrupted\n");
+	if (!worker)    /* tessera says it, once */
+		fprintf(stderr, "tessera: interrupted\n");
 	exit(128 + sig);
 }
 
@@ -215,7 +224,7 @@ static void show_progress(const ProcOpts *o)
  * killed after 5 s. */
 static int wait_child(pid_t pid, const ProcOpts *o)
 {
-	int show = o->show && isatty(2), shown = 0;
+	int show = o->show && !worker && isatty(2), shown = 0;
 	double next = o->t0 + 1, since = 0;
 	long ms = 1;
 	for (;;) {
@@ -442,4 +451,133 @@ int proc_move_files(const char *from, const char *to)
 	closedir(d);
 	errno = e;
 	return ok;
+}
+
+/* The cores this process may run on (its affinity), at most 256. */
+int proc_cores(void)
+{
+	cpu_set_t set;
+	int n = sched_getaffinity(0, sizeof set, &set) == 0 ? CPU_COUNT(&set)
+	                                                  : 0;
+	if (n < 1) {
+		long c = sysconf(_SC_NPROCESSORS_ONLN);
+		n = c > 0 ? (int)c : 1;
+	}
+	return n > 256 ? 256 : n;
+}
+
+/* A pool's process: a group of its own (tessera decides whom a signal
+ * reaches, as for the tools), the reaper of its tools' orphans, owning
+ * nothing of tessera's, with no progress line (several run at once).
+ * It runs its job into its slot and ends; exit, not _exit, is safe:
+ * standard output was flushed before the fork. */
+static _Noreturn void pool_child(int j, void *slot, ProcJob fn, void *ctx)
+{
+	setpgid(0, 0);
+#ifdef __linux__
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
+#endif
+	worker = 1;
+	for (int i = 0; i < MAXOWN; i++)
+		owned[i][0] = 0;
+	fn(j, ctx, slot);
+	exit(0);
+}
+
+/* A pool at work: its jobs, their slots (shared with the processes:
+ * `shared`; the caller's: `results`), and who runs which. */
+typedef struct Pool {
+	int n, width, next, running, forwarded;
+	size_t size;
+	char *shared, *results;
+	int *status;
+	pid_t *pid;           /* job j's process; 0 before, -1 after */
+	ProcJob fn;
+	ProcDone done;
+	void *ctx;
+} Pool;
+
+/* Starts jobs while there are free places and no signal came. */
+static void pool_start(Pool *p)
+{
+	while (!caught && p->next < p->n && p->running < p->width) {
+		int j = p->next++;
+		fflush(NULL);
+		pid_t c = fork();
+		if (c == 0)
+			pool_child(j, p->shared + (size_t)j * p->size, p->fn, p->ctx);
+		if (c > 0) {
+			p->pid[j] = c;
+			p->running++;
+			continue;
+		}
+		p->status[j] = PROC_NOSTART;
+		if (p->done)
+			p->done(j, p->results + (size_t)j * p->size, p->ctx);
+	}
+}
+
+/* Forwards a signal that came to every running process, once. */
+static void pool_forward(Pool *p)
+{
+	if (!caught || p->forwarded)
+		return;
+	for (int j = 0; j < p->n; j++)
+		if (p->pid[j] > 0)
+			kill(p->pid[j], caught);
+	p->forwarded = 1;
+}
+
+/* Process r ended with st: if it ran a job, its slot comes back. */
+static void pool_ended(Pool *p, pid_t r, int st)
+{
+	for (int j = 0; j < p->n; j++)   /* else a tool orphaned to us */
+		if (p->pid[j] == r) {
+			p->pid[j] = -1;
+			p->running--;
+			last_signal = WIFSIGNALED(st) ? WTERMSIG(st) : 0;
+			p->status[j] = WIFEXITED(st) ? WEXITSTATUS(st) : PROC_KILLED;
+			memcpy(p->results + (size_t)j * p->size,
+			       p->shared + (size_t)j * p->size, p->size);
+			if (p->done && !caught)
+				p->done(j, p->results + (size_t)j * p->size, p->ctx);
+		}
+}
+
+int proc_pool(int n, int width, size_t size, void *results, int *status,
+              ProcJob fn, void *ctx, ProcDone done)
+{
+	if (n <= 0)
+		return 1;
+	size_t bytes = (size_t)n * size;
+	Pool p = {.n = n, .width = width < 1 ? 1 : width, .size = size,
+	          .results = results, .status = status, .fn = fn, .ctx = ctx,
+	          .done = done, .pid = calloc((size_t)n, sizeof *p.pid)};
+	void *m = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
+	               MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (m == MAP_FAILED || !p.pid) {
+		free(p.pid);
+		return 0;
+	}
+	p.shared = m;
+	memcpy(p.shared, results, bytes);
+	proc_guard_begin();
+	for (;;) {
+		pool_start(&p);
+		if (!p.running && (caught || p.next == n))
+			break;
+		pool_forward(&p);
+		int st;
+		pid_t r = waitpid(-1, &st, WNOHANG);
+		if (r > 0)
+			pool_ended(&p, r, st);
+		else if (r < 0 && errno != EINTR && errno != ECHILD)
+			INTERNAL("waitpid: %s", strerror(errno));
+		else
+			pause_ms(10);
+	}
+	munmap(m, bytes);
+	free(p.pid);
+	proc_guard_end();    /* after an interrupt, it exits here */
+	return 1;
 }

@@ -58,4 +58,22 @@ int proc_move_files(const char *from, const char *to);
  * 0 and errno when it cannot be made. */
 int proc_mkdtemp(char *dir, size_t n, const char *prefix);
 
+/* The cores this process may run on (its affinity), at most 256. */
+int proc_cores(void);
+
+/* A pool of processes: proc_pool runs fn(j, ctx, slot) for j = 0..n-1,
+ * each in a process of its own forked from tessera, up to `width` at a
+ * time.  slot is job j's `size` bytes of `results` (plain data: what
+ * the job writes there comes back, nothing it points to does); done,
+ * when not NULL, is called in tessera as each job ends, with its slot.
+ * status[j] is the process's exit status, or PROC_KILLED (proc_status
+ * names the signal of the last one), or PROC_NOSTART when it could not
+ * be forked.  An interrupt is passed to the running jobs, and once
+ * they are gone tessera ends as for proc_run.  0 (and errno) when the
+ * shared memory cannot be had. */
+typedef void (*ProcJob)(int j, void *ctx, void *slot);
+typedef void (*ProcDone)(int j, void *slot, void *ctx);
+int proc_pool(int n, int width, size_t size, void *results, int *status,
+              ProcJob fn, void *ctx, ProcDone done);
+
 #endif

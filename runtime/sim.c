@@ -395,6 +395,29 @@ static int run(const char *exe, const Hw *hw, uint64_t *img,
 	return SIM_OK;
 }
 
+/* build() of hw's Verilog, timed. */
+static int build_timed(const Hw *hw, int trace, char *exe, size_t exelen,
+                       double *seconds, int *built, char *err,
+                       size_t errlen)
+{
+	size_t len;
+	char *text = hw_verilog(hw, &len);
+	double t0 = clock_seconds();
+	int ok = build(text, len, trace, hw, exe, exelen, err, errlen, built);
+	free(text);
+	*seconds = clock_seconds() - t0;
+	return ok;
+}
+
+int sim_build(const Hw *hw, char *exe, size_t exelen, double *seconds,
+              int *built, char *err, size_t errlen)
+{
+	proc_guard_begin();
+	int ok = build_timed(hw, 0, exe, exelen, seconds, built, err, errlen);
+	proc_guard_end();
+	return ok;
+}
+
 /* Builds (or reuses) and runs; the temporary directory is removed
  * unless the run failed (then its log, named in the message, stays).
  * The image is made first: a layer too large for memory stops before a
@@ -408,14 +431,13 @@ static int build_and_run(const Hw *hw, Buf *bufs, const SimOpts *o,
 		         "words, %ld MB)", hw->dram_words, hw->dram_words >> 17);
 		return SIM_USER;
 	}
-	size_t len;
-	char *text = hw_verilog(hw, &len);
 	char exe[3400], work[4096];
-	double t0 = clock_seconds();
-	int rc = build(text, len, o->vcd != NULL, hw, exe, sizeof exe, err,
-	               errlen, &r->built) ? SIM_OK : SIM_TOOL;
-	free(text);
-	r->build_seconds = clock_seconds() - t0;
+	int rc = SIM_OK;
+	if (o->exe)
+		snprintf(exe, sizeof exe, "%s", o->exe);
+	else if (!build_timed(hw, o->vcd != NULL, exe, sizeof exe,
+	                      &r->build_seconds, &r->built, err, errlen))
+		rc = SIM_TOOL;
 	if (!rc && !proc_mkdtemp(work, sizeof work, "tessera-sim")) {
 		snprintf(err, errlen, "cannot create a temporary directory %s: %s",
 		         work, strerror(errno));

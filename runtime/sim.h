@@ -8,6 +8,8 @@ typedef struct SimOpts {
 	const char *vcd;          /* write a waveform here (NULL: none) */
 	long expected_cycles;     /* for the progress line */
 	long max_cycles;          /* give up after these */
+	const char *exe;          /* a simulator sim_build made for this
+	                             design (NULL: build it, or reuse it) */
 } SimOpts;
 
 /* Where the design's cycles went, from its own counters: steps, the
@@ -40,6 +42,12 @@ enum { SIM_OK = 0, SIM_USER = 1, SIM_TOOL = 3 };
 int sim_run(const Hw *hw, Buf *bufs, const SimOpts *o, SimResult *r,
             char *err, size_t errlen);
 
+/* Builds the simulator of hw (no waveform), or finds it built in the
+ * cache: its path into exe, *built 1 when it was built now, the time
+ * taken; 0 with a message when the build fails. */
+int sim_build(const Hw *hw, char *exe, size_t exelen, double *seconds,
+              int *built, char *err, size_t errlen);
+
 /* Where the cycles went (r->c), as a table or (json) as the
  * "cycles_by_state" member of the report's object. */
 void sim_cycles_report(FILE *f, const Hw *hw, const SimResult *r,
@@ -49,5 +57,29 @@ void sim_cycles_report(FILE *f, const Hw *hw, const SimResult *r,
 #define SIM_CYCLES_HI 1.05
 /* Whether r's cycles are within those bounds of t's. */
 int sim_cycles_within(const SimResult *r, const HwTime *t);
+
+/* ---- simcheck.c: one layer simulated and checked ---- */
+
+typedef struct SimCheck {
+	int ran;                  /* the simulation ran to its end */
+	SimResult r;              /* what it measured */
+	Model m;                  /* its counts and cycles, with energy */
+	Model mod;                /* the model's counts */
+	HwTime ht;                /* the model's timing of this hardware */
+	int verified;             /* the output equals the CPU's, bit for bit */
+	int diffs;                /* counts that differ from the model's */
+	double ratio;             /* the cycles over the model's */
+	int cycles_ok;            /* ratio within SIM_CYCLES_LO..HI */
+} SimCheck;
+
+/* Runs the layer on the CPU and on the hardware (bufs: the inputs in,
+ * the hardware's output out) and judges the run into c (plain data).
+ * 0 when every check passed; EXIT_MISMATCH when the run ended but a
+ * check failed (each count that differs is a line on stderr, after
+ * `who` when not NULL); EXIT_USER or EXIT_TOOL with a message when it
+ * could not run.  opts' cycle bounds are set here. */
+int sim_check(const LoopNest *ln, const Hw *hw, Buf *bufs,
+              const SimOpts *opts, const char *who, SimCheck *c,
+              char *err, size_t errlen);
 
 #endif

@@ -7,33 +7,19 @@
 #include "search.h"
 
 #include "../backend-verilog/hw.h"
+#include "../runtime/proc.h"
 
-#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 enum { MAXDIV = 512 };
-
-/* The cores this process may run on (its affinity), at most 256. */
-static int cores(void)
-{
-	cpu_set_t set;
-	int n = sched_getaffinity(0, sizeof set, &set) == 0 ? CPU_COUNT(&set)
-	                                                  : 0;
-	if (n < 1) {
-		long c = sysconf(_SC_NPROCESSORS_ONLN);
-		n = c > 0 ? (int)c : 1;
-	}
-	return n > 256 ? 256 : n;
-}
 
 void sopts_default(SOpts *o)
 {
 	memset(o, 0, sizeof *o);
 	o->obj = OBJ_ENERGY;
 	o->bypass = 1;
-	o->threads = cores();
+	o->threads = proc_cores();
 }
 
 /* The spatial factors of loop d on array dimension a: divisors of its

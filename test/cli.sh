@@ -206,13 +206,13 @@ done
 expect net_file_as_layer 1 "is a network file" -- \
 	$T model examples/networks/alexnet.tsr
 # a network file given as a layer says which commands read one
-expect net_file_to_verilog 1 "network files go to check, model --network, search --network and study" -- \
+expect net_file_to_verilog 1 "network files go to check, --network of model, sim and synth, search --network and study" -- \
 	$T verilog examples/networks/alexnet.tsr
 expect net_file_to_search 1 "search takes a layer file" -- \
 	$T search examples/networks/alexnet.tsr
 expect net_not_network 1 "is not a network file" -- \
 	$T model --network $Q $CK
-expect net_needs_model 2 "network goes with model" -- \
+expect net_needs_model 2 "run takes no option --network" -- \
 	$T run --network $NET $CK
 expect net_no_brute 2 "not --brute" -- $T model --network $NET $CK --brute
 expect net_two_files_without_network 2 "unexpected argument" -- \

@@ -28,6 +28,8 @@
 #   test/robust.sh        the external tools' runs: no shell, any path
 #   test/taxonomy.sh      every dataflow of examples/taxonomy simulated on
 #                         its layer, and applied to AlexNet (see that file)
+#   test/netsim.sh        sim --network and synth --network (see that file)
+#   test/mpi.sh           search and study on two MPI ranks (see that file)
 #
 # TESSERA names the binary under test (default ./tessera).
 T=${TESSERA:-./tessera}
@@ -37,6 +39,18 @@ pass=0
 fail=0
 
 ok() { pass=$((pass + 1)); echo "PASS $1"; }
+# signal_when SIG COND PID: waits (30 s at most) until the shell test
+# COND holds or PID has ended, sends it SIG and waits for it: its exit
+# status (the interrupt tests of synth.sh and netsim.sh)
+signal_when() {
+	i=0
+	while ! eval "$2" && [ $i -lt 300 ] && kill -0 $3 2>/dev/null; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	kill -$1 $3
+	wait $3
+}
 bad() {
 	fail=$((fail + 1))
 	echo "FAIL $1"
@@ -226,6 +240,10 @@ fi
 
 if [ -f test/taxonomy.sh ]; then
 	. test/taxonomy.sh
+fi
+
+if [ -f test/netsim.sh ]; then
+	. test/netsim.sh
 fi
 
 echo "$pass passed, $fail failed"

@@ -141,14 +141,7 @@ rm -rf $SD/int.tmp
 mkdir -p $SD/int.tmp
 TMPDIR="$(pwd)/$SD/int.tmp" setsid $T synth $K >$SD/int.out 2>$SD/int.err &
 pid=$!
-i=0
-while ! ls $SD/int.tmp/tessera-synth-*/yosys.log >/dev/null 2>&1 &&
-	[ $i -lt 300 ] && kill -0 $pid 2>/dev/null; do
-	sleep 0.1
-	i=$((i + 1))
-done
-kill -TERM $pid
-wait $pid
+signal_when TERM 'ls $SD/int.tmp/tessera-synth-*/yosys.log >/dev/null 2>&1' $pid
 rc=$?
 left=$(ps -e -o sid=,pid=,comm= | awk -v s=$pid '$1 == s'; ls $SD/int.tmp)
 if [ $rc -eq 143 ] && grep -q "^tessera: interrupted$" $SD/int.err &&
