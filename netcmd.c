@@ -432,32 +432,6 @@ static void sim_all(Arena *a, NetSim *ns, uint64_t seed)
 	free(st);
 }
 
-void netsim_total(const NetSim *ns, const NetDataflow *d,
-                  const unsigned char *mask, NetSimTotal *t)
-{
-	*t = (NetSimTotal){0};
-	for (int i = 0; i < ns->net->nlayers; i++) {
-		const NetRun *r = &d->run[i];
-		long rep = ns->net->layer[i].repeat;
-		if (r->state != RUN_RAN || (mask && !mask[i]))
-			continue;
-		const Model *m = &r->c.m;
-		t->entries++;
-		t->verified += r->rc == 0;
-		t->layers += rep;
-		t->macs += m->macs * rep;
-		t->cycles += m->cycles * rep;
-		t->model_cycles += r->c.ht.cycles * rep;
-		t->energy += m->e_total * rep;
-		t->e_mac += m->e_mac * rep;
-		t->pes = m->pes;
-	}
-	t->pj_per_mac = t->macs ? t->energy / (double)t->macs : 0;
-	t->utilization = t->cycles && t->pes
-	                 ? (double)t->macs / ((double)t->pes *
-	                                      (double)t->cycles) : 0;
-}
-
 /* The exit status of sim or synth --network: 4 when a layer that ran
  * failed a check, else 3 when a build, run or synthesis failed, else 1
  * when a file had an error or a layer did not map or build. */

@@ -90,8 +90,8 @@ typedef struct NetSim {
 	int ncommon;
 } NetSim;
 
-/* Sums dataflow d's runs that ran, and (mask, when not NULL) whose
- * layer is marked in it. */
+/* netreport.c: sums dataflow d's runs that ran, and (mask, when not
+ * NULL) whose layer is marked in it. */
 void netsim_total(const NetSim *ns, const NetDataflow *d,
                   const unsigned char *mask, NetSimTotal *t);
 
