@@ -35,7 +35,8 @@
 #      the model's (which `tessera sim` holds within [0.98, 1.05])
 #   j. the search on two MPI ranks against one process, one thread
 #      each (bench/conv2_two_rf.tsr, every dataflow, about a minute
-#      alone): the same answer, and the speed-up               >= 1.8
+#      alone; the best of two runs each, in turn): the same answer,
+#      and the speed-up                                       >= 1.8
 #   d. the model of AlexNet conv3, in process                  < 50 us
 #   g. `tessera model --network` of AlexNet under every
 #      dataflow of examples/taxonomy, as a whole process       < 5 s
@@ -303,20 +304,33 @@ HS="bench/conv2_two_rf.tsr --dataflow any --threads 1 --quiet"
 # the answer: everything but the line of statistics
 answer_of() { grep -v '^search .* schedules evaluated' "$1"; }
 mpi_one=- mpi_two=- mpi_speedup=- mpi_same=-
-# shellcheck disable=SC2086
-if "$T" search $HS >$OUT/mpi1.out 2>&1 &&
-	mpirun --oversubscribe -np 2 "$T" search $HS >$OUT/mpi2.out 2>&1; then
-	mpi_one=$(sed -n 's/^search .* in \([0-9.]*\) s on.*/\1/p' $OUT/mpi1.out)
-	mpi_two=$(sed -n 's/^search .* in \([0-9.]*\) s on 2 MPI.*/\1/p' \
-		$OUT/mpi2.out)
+# the machine's speed drifts over minutes: alone and on two ranks in
+# turn, twice, and the best time of each
+best_of() { awk 'NF { if (b == "" || $1 < b) b = $1 } END { print b }'; }
+: >$OUT/mpi1.t
+: >$OUT/mpi2.t
+for round in 1 2; do
+	# shellcheck disable=SC2086
+	if "$T" search $HS >$OUT/mpi1.out 2>&1 &&
+		mpirun --oversubscribe -np 2 "$T" search $HS >$OUT/mpi2.out 2>&1
+	then
+		sed -n 's/^search .* in \([0-9.]*\) s on 1 thread.*/\1/p' \
+			$OUT/mpi1.out >>$OUT/mpi1.t
+		sed -n 's/^search .* in \([0-9.]*\) s on 2 MPI.*/\1/p' \
+			$OUT/mpi2.out >>$OUT/mpi2.t
+	else
+		echo "the MPI search failed: $(tail -3 $OUT/mpi2.out)" >>$NOTES
+		break
+	fi
+done
+if [ -s $OUT/mpi2.t ]; then
+	mpi_one=$(best_of <$OUT/mpi1.t) mpi_two=$(best_of <$OUT/mpi2.t)
 	mpi_speedup=$(awk -v a="$mpi_one" -v b="$mpi_two" \
 		'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }')
 	answer_of $OUT/mpi1.out >$OUT/mpi1.ans
 	answer_of $OUT/mpi2.out >$OUT/mpi2.ans
 	mpi_same=NO
 	cmp -s $OUT/mpi1.ans $OUT/mpi2.ans && [ -s $OUT/mpi1.ans ] && mpi_same=yes
-else
-	echo "the MPI search failed: $(tail -3 $OUT/mpi2.out)" >>$NOTES
 fi
 fi
 

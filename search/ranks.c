@@ -66,11 +66,16 @@ int ranks_round(Shared *sh, Ranks *rk)
 		rk->in[0] = atomic_load(&sh->best);
 		rk->in[1] = atomic_load(&sh->best_e);
 		pthread_mutex_unlock(&sh->mu);
-		int put = atomic_load(&sh->qput);
-		int queued = put - atomic_load(&sh->qtake);
+		int put = atomic_load(&sh->qput), take = atomic_load(&sh->qtake);
+		int queued = put - take;
+		/* enough for the threads and for twice the jobs they took since
+		 * the last round: short jobs must not wait for a round */
+		int ahead = sh->nthreads + 1 + 2 * (take - rk->took);
+		if (ahead > RANKS_QUEUE / 2)
+			ahead = RANKS_QUEUE / 2;
+		rk->took = take;
 		rk->in[2] = atomic_load(&sh->done) < put;
-		rk->in[3] = rk->next < sh->njobs && queued <= sh->nthreads
-		            ? sh->nthreads + 1 - queued : 0;
+		rk->in[3] = rk->next < sh->njobs && queued < ahead ? ahead - queued : 0;
 		cluster_gather_start(rk->in, 4, rk->all);
 		rk->out = 1;
 	}

@@ -415,9 +415,9 @@ static int search_space(const SCtx *c, const SOpts *o, SResult *r)
 	                   : (o->progress || o->progress_file || o->improved) &&
 	                     atomic_load(&sh.done) < sh.njobs) {
 		/* a look every 5 ms whether the search is done (a short one
-		 * must not wait; on ranks, every 0.2 ms, to deal jobs), the
+		 * must not wait; on ranks, every 1 ms, to deal jobs), the
 		 * rest every 250 ms */
-		struct timespec ts = {0, sh.size > 1 ? 200 * 1000 : 5000 * 1000};
+		struct timespec ts = {0, sh.size > 1 ? 1000 * 1000 : 5000 * 1000};
 		nanosleep(&ts, NULL);
 		if (now() - tick < 0.25)
 			continue;

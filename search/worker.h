@@ -84,6 +84,7 @@ typedef struct Ranks {
 	double *all;                   /* every rank's: size x 4 */
 	int out;                       /* a round is out */
 	int next;                      /* the next job to deal (all agree) */
+	int took;                      /* this rank's jobs taken by then */
 } Ranks;
 int ranks_round(Shared *sh, Ranks *rk); /* 1: every job is done */
 int ranks_take(Shared *sh);       /* a worker's next job, -1: none left */
