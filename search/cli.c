@@ -448,6 +448,7 @@ static int run_hierarchy(const Cli *cl, const SCtx *c, const Model *start)
 	sctx_init(&bc, c->layer, &b->arch);
 	SResult res = r->res;
 	res.evaluated = r->evaluated;
+	res.pruned = r->pruned;
 	res.seconds = r->seconds;
 	char desc[160];
 	hier_describe(desc, sizeof desc, &b->arch);

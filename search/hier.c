@@ -156,6 +156,7 @@ static void try_cand(const Layer *l, HierResult *r, int k, SOpts o,
 	SResult res;
 	int found = search_run(&ctx, &o, &res);
 	r->evaluated += res.evaluated;
+	r->pruned += res.pruned;
 	/* above the bound it started from, a point is not the candidate's
 	 * best: only that the candidate cannot win */
 	found = found && (!o.incumbent || res.cost <= o.incumbent);

@@ -197,7 +197,7 @@ typedef struct HierResult {
 	int found, best, ncand;
 	HierCand cand[HIER_MAXCAND];
 	SResult res;
-	long evaluated;
+	long evaluated, pruned;           /* over every candidate's searches */
 	double seconds;
 	int told_k;                     /* the best last told to improved()
 	                                   (its candidate + 1, 0: none) */
