@@ -105,16 +105,9 @@ static void model_total(const Network *net, const NetDataflow *d,
 			continue;
 		}
 		t->layers += rep;
-		t->macs += r->m.macs * rep;
-		t->cycles += r->m.cycles * rep;
-		t->energy += r->m.e_total * rep;
-		t->e_mac += r->m.e_mac * rep;
-		t->pes = r->m.pes;
+		net_total_add(t, &r->m, rep);
 	}
-	t->pj_per_mac = t->macs ? t->energy / (double)t->macs : 0;
-	t->utilization = t->cycles && t->pes
-	                 ? (double)t->macs / ((double)t->pes *
-	                                      (double)t->cycles) : 0;
+	net_total_finish(t);
 }
 
 /* model --network's comparison of several dataflows, over the layers

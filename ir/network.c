@@ -534,15 +534,25 @@ int network_eval(Arena *a, const Network *net, const Program *tp,
 			tot->unmapped++;
 			continue;
 		}
-		tot->macs += r->m.macs * rep;
-		tot->cycles += r->m.cycles * rep;
-		tot->energy += r->m.e_total * rep;
-		tot->e_mac += r->m.e_mac * rep;
-		tot->pes = r->m.pes;
+		net_total_add(tot, &r->m, rep);
 	}
-	tot->pj_per_mac = tot->macs ? tot->energy / (double)tot->macs : 0;
-	tot->utilization = tot->cycles && tot->pes
-	                   ? (double)tot->macs / ((double)tot->pes *
-	                                          (double)tot->cycles) : 0;
+	net_total_finish(tot);
 	return tot->unmapped == 0;
+}
+
+void net_total_add(NetTotal *t, const Model *m, long rep)
+{
+	t->macs += m->macs * rep;
+	t->cycles += m->cycles * rep;
+	t->energy += m->e_total * rep;
+	t->e_mac += m->e_mac * rep;
+	t->pes = m->pes;
+}
+
+void net_total_finish(NetTotal *t)
+{
+	t->pj_per_mac = t->macs ? t->energy / (double)t->macs : 0;
+	t->utilization = t->cycles && t->pes
+	                 ? (double)t->macs / ((double)t->pes * (double)t->cycles)
+	                 : 0;
 }

@@ -552,6 +552,10 @@ typedef struct NetTotal {
 int network_eval(Arena *a, const Network *net, const Program *tp,
                  const LoopNest *tln, NetResult *res, NetTotal *tot,
                  void (*timing)(const LoopNest *, Model *));
+/* A layer's model added to the totals `rep` times (MACs, cycles,
+ * energy, the PEs); then pJ/MAC and utilization from the sums. */
+void net_total_add(NetTotal *t, const Model *m, long rep);
+void net_total_finish(NetTotal *t);
 void netreport_table(FILE *f, const Network *net, const char *dataflow,
                      const Arch *arch, const NetResult *res,
                      const NetTotal *tot);
