@@ -230,8 +230,16 @@ static Hw *plan(const Opts *o, const LoopNest *ln)
 	static Hw hw;
 	char err[512];
 	if (!hw_plan(ln, &hw, err, sizeof err)) {
+		/* a schedule the search wrote: say how to have it write one
+		 * the backend builds */
+		const Source *src = ln->layer->loc.src;
+		static const char mark[] = "# written by tessera search";
+		int searched = src && !strncmp(src->text, mark, sizeof mark - 1);
 		fprintf(stderr, "%s: error: the Verilog backend cannot build this "
-		        "schedule yet: %s\n", o->file, err);
+		        "schedule yet: %s%s\n", o->file, err,
+		        searched ? "\n(tessera search wrote this schedule: search "
+		                   "with --buildable to keep to the schedules the "
+		                   "backend builds)" : "");
 		return NULL;
 	}
 	return &hw;

@@ -272,6 +272,20 @@ static long bytes_of(long words, int bits)
 	return (words * bits + 7) / 8;
 }
 
+int spoint_dbl(const SCtx *c, const SPoint *p, int t, int L)
+{
+	if (p->dbl != 2)
+		return p->dbl;
+	if (t == T_OUT)
+		return 0;
+	if (L < c->npe)
+		return 1;
+	for (int up = L + 1; up < c->nl - 1; up++)
+		if (p->buf[t][up])
+			return 0;   /* filled from another on-chip buffer */
+	return 1;
+}
+
 int spoint_fits(const SCtx *c, const SPoint *p, const SNest *s,
                 SScratch *sc, long used[MAX_LEVELS])
 {
@@ -281,7 +295,7 @@ int spoint_fits(const SCtx *c, const SPoint *p, const SNest *s,
 		for (int t = 0; t < NTENSORS; t++)
 			if (p->buf[t][L])
 				used[L] += bytes_of(block_words(c, s, t, L, sc), c->bits[t]) *
-				           (p->dbl ? 2 : 1);
+				           (spoint_dbl(c, p, t, L) ? 2 : 1);
 		if (used[L] > c->arch->level[L].bytes)
 			ok = 0;
 	}
@@ -371,7 +385,8 @@ void spoint_eval(const SCtx *c, const SPoint *p, const SNest *s,
 			xc[t].parent[h] = ch[t].level[h + 1];
 			xc[t].level[h] = ch[t].level[h];
 			/* an output register file has two halves as built */
-			xc[t].dbl[h] = p->dbl || (t == T_OUT && h == 0 &&
+			xc[t].dbl[h] = spoint_dbl(c, p, t, ch[t].level[h]) ||
+			               (t == T_OUT && h == 0 &&
 			                          per_pe(c, ch[t].level[h]));
 		}
 	}

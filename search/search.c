@@ -63,7 +63,7 @@ static int level_fits(const Worker *w, int L)
 	for (int t = 0; t < NTENSORS; t++)
 		if (w->p.buf[t][L])
 			used += (level_block(w, t, L) * c->bits[t] + 7) / 8 *
-			        (w->p.dbl ? 2 : 1);
+			        (spoint_dbl(c, &w->p, t, L) ? 2 : 1);
 	return used <= c->arch->level[L].bytes;
 }
 
@@ -267,7 +267,7 @@ static void run_job(Worker *w, int j)
 	memcpy(p->sdim, job->sdim, sizeof p->sdim);
 	memcpy(p->sf, job->sf, sizeof p->sf);
 	memcpy(p->buf, job->buf, sizeof p->buf);
-	p->dbl = (unsigned char)w->sh->o->dbl;
+	p->dbl = (unsigned char)(w->sh->o->dbl ? 1 + w->sh->o->buildable : 0);
 	for (int L = 0; L < c->nl; L++)
 		for (int d = 0; d < NDIMS; d++) {
 			p->f[L][d] = 1;

@@ -56,7 +56,9 @@ typedef struct SPoint {
 	                                     first (a permutation of all) */
 	unsigned char buf[NTENSORS][MAX_LEVELS]; /* buffered in this on-chip
 	                                     level; the outermost always */
-	unsigned char dbl;                /* every buffer double-buffered */
+	unsigned char dbl;                /* 1: every buffer double-buffered;
+	                                     2: those the backend builds so
+	                                     (spoint_dbl) */
 } SPoint;
 
 /* The nest a point describes, as the evaluator walks it. */
@@ -106,6 +108,12 @@ char *spoint_text(const SCtx *c, const SPoint *p, size_t *len);
 /* Lowers the written text again: 1 and the model's figures (and the
  * hardware plan's verdict in *buildable, when not NULL), or 0 and a
  * message. */
+/* Whether point p double-buffers tensor t's buffer in level L: every
+ * buffer when p->dbl is 1; when 2 (--double-buffer --buildable), an
+ * input's register file and an input's outermost global buffer (filled
+ * from DRAM), the buffers the backend builds double-buffered (an
+ * output's register file has two halves unmarked). */
+int spoint_dbl(const SCtx *c, const SPoint *p, int t, int L);
 int spoint_relower(const SCtx *c, const SPoint *p, Model *m, int *buildable,
                    char *err, size_t errlen);
 /* The same, keeping the lowered nest in arena a (NULL after an error). */

@@ -258,7 +258,7 @@ static void write_schedule(FILE *f, const SCtx *c, const SPoint *p)
 				fprintf(f, "  %s.in(%s).compute_at(O, %s)%s\n",
 				        c->layer->t[t].name, c->arch->level[L].name,
 				        buffer_loop(c, &nm, L, accel),
-				        p->dbl ? ".double_buffer()" : "");
+				        spoint_dbl(c, p, t, L) ? ".double_buffer()" : "");
 	/* partial sums kept per PE travel along accumulation chains */
 	int perpe_out = 0;
 	for (int L = 0; L < c->npe; L++)

@@ -157,6 +157,27 @@ for f in examples/quickstart.tsr examples/alexnet_conv3.tsr; do
 done
 expect search_hardware_cycles_line 0 "in the hardware tessera builds: [0-9]* cycles" -- \
 	$T search $ST --quiet --buildable
+# --double-buffer marks every buffer; with --buildable, those the backend
+# builds double-buffered (inputs' register files and global buffers
+# filled from DRAM), and the winner simulates
+$T search $ST --quiet --double-buffer -o $OUT/dball.tsr >/dev/null 2>&1
+$T search $ST --quiet --double-buffer --buildable -o $OUT/dbb.tsr >/dev/null 2>&1
+if grep -q 'O.in(GB).*double_buffer' $OUT/dball.tsr &&
+	! grep -q 'O.in(.*double_buffer' $OUT/dbb.tsr &&
+	grep -q 'I.in(GB).*double_buffer' $OUT/dbb.tsr &&
+	grep -q 'I.in(RF).*double_buffer' $OUT/dbb.tsr &&
+	$T sim $OUT/dbb.tsr >$OUT/dbbsim.out 2>&1
+then ok search/double_buffer_buildable
+else bad search/double_buffer_buildable "$(grep 'in(' $OUT/dball.tsr $OUT/dbb.tsr; tail -3 $OUT/dbbsim.out)"; fi
+# the backend's refusal of a schedule the search wrote names --buildable;
+# the same schedule without the search's first line does not
+sed 1d $OUT/dball.tsr >$OUT/dbhand.tsr
+$T verilog $OUT/dball.tsr -o $OUT/dbv >$OUT/dbv.out 2>&1; r1=$?
+$T verilog $OUT/dbhand.tsr -o $OUT/dbv >$OUT/dbh.out 2>&1; r2=$?
+if [ $r1 = 1 ] && [ $r2 = 1 ] && grep -q 'search with --buildable' $OUT/dbv.out &&
+	! grep -q 'buildable' $OUT/dbh.out
+then ok search/refusal_names_buildable
+else bad search/refusal_names_buildable "exit $r1, $r2: $(cat $OUT/dbv.out $OUT/dbh.out)"; fi
 
 expect search_no_file 2 "search needs a .tsr file" -- $T search
 expect search_bad_objective 2 "energy, cycles or edp" -- $T search $ST --objective x
