@@ -419,6 +419,52 @@ void netsim_total(const NetSim *ns, const NetDataflow *d,
 }
 
 
+/* The layers a comparison of several dataflows leaves out (those not
+ * marked in common), each with the dataflows that did not map it (ran
+ * 0) or did not run it (ran 1, with what became of it): as lines after
+ * "N left out:", or as the JSON array "left_out". */
+void netreport_left_out(FILE *f, const NetSim *ns,
+                        const unsigned char *common, int ran, int json)
+{
+	const Network *net = ns->net;
+	int n = 0;
+	for (int i = 0; i < net->nlayers; i++)
+		n += !common[i];
+	if (json)
+		fputs(", \"left_out\": [", f);
+	else
+		fprintf(f, "; %d left out%s\n", n, n ? ":" : "");
+	for (int i = 0, m = 0; i < net->nlayers; i++) {
+		if (common[i])
+			continue;
+		if (json) {
+			fputs(m++ ? ",\n    { \"layer\": " : "\n    { \"layer\": ", f);
+			jesc(f, net->layer[i].name);
+			fputs(", \"by\": [", f);
+		} else {
+			fprintf(f, "  %s:", net->layer[i].name);
+		}
+		for (int k = 0, b = 0; k < ns->ndf; k++) {
+			const NetDataflow *d = &ns->df[k];
+			if (!d->ok || (ran ? d->run[i].state == RUN_RAN
+			                   : d->res[i].mapped))
+				continue;
+			if (json) {
+				fputs(b++ ? ", { \"dataflow\": " : "{ \"dataflow\": ", f);
+				jesc(f, d->file);
+				fprintf(f, ", \"status\": \"%s\" }", ran
+				        ? status_word(&d->run[i]) : "not mapped");
+			} else {
+				fprintf(f, "%s %s under %s", b++ ? "," : "", ran
+				        ? left_word(d->run[i].state) : "not mapped", d->file);
+			}
+		}
+		fputs(json ? "] }" : "\n", f);
+	}
+	if (json)
+		fputs(n ? " ]" : "]", f);
+}
+
 void netsim_common(FILE *f, const NetSim *ns, int json)
 {
 	const Network *net = ns->net;
@@ -426,18 +472,22 @@ void netsim_common(FILE *f, const NetSim *ns, int json)
 		fprintf(f, ",\n\"compared\": { \"layers\": %d, \"names\": [",
 		        ns->ncommon);
 	else
-		fprintf(f, "\nnetwork %s: the %d of %d layers every dataflow ran; "
-		        "each dataflow's totals over those only\n%-40s %15s %8s "
-		        "%15s %6s %s\n", net->name, ns->ncommon, net->nlayers,
-		        "dataflow", "energy uJ", "pJ/MAC", "RTL cycles", "util",
-		        "verified");
+		fprintf(f, "\nnetwork %s: each dataflow's totals over the %d of %d "
+		        "layers every dataflow ran", net->name, ns->ncommon,
+		        net->nlayers);
 	for (int i = 0, n = 0; json && i < net->nlayers; i++)
 		if (ns->common[i]) {
 			fputs(n++ ? ", " : "", f);
 			jesc(f, net->layer[i].name);
 		}
 	if (json)
-		fputs("],\n  \"dataflows\": [", f);
+		fputs("]", f);
+	netreport_left_out(f, ns, ns->common, 1, json);
+	if (json)
+		fputs(",\n  \"dataflows\": [", f);
+	else
+		fprintf(f, "%-40s %15s %8s %15s %6s %s\n", "dataflow", "energy uJ",
+		        "pJ/MAC", "RTL cycles", "util", "verified");
 	for (int k = 0, n = 0; k < ns->ndf; k++) {
 		const NetDataflow *d = &ns->df[k];
 		if (!d->ok)
