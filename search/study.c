@@ -122,6 +122,15 @@ typedef struct Grid {
 	double *pj, *util, *energy, *macs;   /* one run of the layer */
 } Grid;
 
+/* " TEXT |": a table cell, its pipes escaped ("C|K" would end it). */
+static void md_cell(FILE *md, const char *text)
+{
+	fputc(' ', md);
+	for (; *text; text++)
+		fputs(*text == '|' ? "\\|" : (char[2]){*text, 0}, md);
+	fputs(" |", md);
+}
+
 static const char *plural(int n, const char *one, const char *many)
 {
 	return n == 1 ? one : many;
@@ -197,7 +206,7 @@ static void layer_table(const Study *s, const Grid *g, FILE *md)
 {
 	fputs("| layer |", md);
 	for (int k = 0; k < s->ndf; k++)
-		fprintf(md, " %s |", s->df[k].name);
+		md_cell(md, s->df[k].name);
 	fputs(" spread |\n|---|", md);
 	for (int k = 0; k <= s->ndf; k++)
 		fputs("---|", md);
@@ -264,7 +273,7 @@ static void network_table(const Study *s, const Grid *g, FILE *md)
 	        "that every figure covers the same work; the layers left out "
 	        "are named below the table.\n\n| network | layers compared |");
 	for (int k = 0; k < s->ndf; k++)
-		fprintf(md, " %s |", s->df[k].name);
+		md_cell(md, s->df[k].name);
 	fputs(" spread |\n|---|---|", md);
 	for (int k = 0; k <= s->ndf; k++)
 		fputs("---|", md);
