@@ -7,6 +7,8 @@
  */
 #include "netsim.h"
 
+#include <string.h>
+
 /* A JSON string with the escapes messages can need. */
 static void jesc(FILE *f, const char *s)
 {
@@ -444,19 +446,23 @@ void netreport_left_out(FILE *f, const NetSim *ns,
 		} else {
 			fprintf(f, "  %s:", net->layer[i].name);
 		}
+		const char *prev = NULL;   /* the text's last word */
 		for (int k = 0, b = 0; k < ns->ndf; k++) {
 			const NetDataflow *d = &ns->df[k];
 			if (!d->ok || (ran ? d->run[i].state == RUN_RAN
 			                   : d->res[i].mapped))
 				continue;
+			const char *w = ran ? left_word(d->run[i].state) : "not mapped";
 			if (json) {
 				fputs(b++ ? ", { \"dataflow\": " : "{ \"dataflow\": ", f);
 				jesc(f, d->file);
 				fprintf(f, ", \"status\": \"%s\" }", ran
-				        ? status_word(&d->run[i]) : "not mapped");
+				        ? status_word(&d->run[i]) : w);
+			} else if (prev && !strcmp(prev, w)) {
+				fprintf(f, ", %s", d->file);
 			} else {
-				fprintf(f, "%s %s under %s", b++ ? "," : "", ran
-				        ? left_word(d->run[i].state) : "not mapped", d->file);
+				fprintf(f, "%s %s under %s", prev ? ";" : "", w, d->file);
+				prev = w;
 			}
 		}
 		fputs(json ? "] }" : "\n", f);
