@@ -248,7 +248,8 @@ expect net_compare 0 "^examples/taxonomy/nk.tsr  *[0-9.]*  *[0-9.]*  *[0-9]*  *[
 # fit test/netsim/df.tsr's register file) is left out of every
 # dataflow's compared totals, named with the dataflow that does not map
 # it; C|K's compared energy is the sum of its own tiny, twin and wide
-# (each once), not its own total, which has big too
+# (each once), not its own total, which has big too; df.tsr's own
+# total (`mapped`) counts the 3 layers it sums, not the network's 4
 NS4=test/netsim/tinynet.tsr
 $T model --network $NS4 test/netsim/df.tsr $CK >$OUT/cmp.out 2>&1
 $T model --network $NS4 test/netsim/df.tsr $CK --json >$OUT/cmp.json 2>$OUT/cmp.err
@@ -266,10 +267,14 @@ t = c['dataflows'][1]['total']
 if abs(t['energy_pj'] - e) > 0.01 or t['not_mapped'] != 1 or t['layers'] != 3:
     bad.append('C|K compared %s, its three layers %s' % (t, e))
 if abs(ck['total']['energy_pj'] - e) < 1: bad.append('own total has no big')
+own = j['dataflows'][0]['total']
+if (own['layers'], own['not_mapped'], own['macs_mapped']) != (3, 1, 5184):
+    bad.append('df.tsr own total %s' % own)
 print('; '.join(bad))" $OUT/cmp.json 2>&1)
 if [ -z "$r" ] &&
 	grep -q "^network tinynet: each dataflow's totals over the 3 of 4 layers every dataflow maps; 1 left out:$" $OUT/cmp.out &&
-	grep -q "^  big: not mapped under test/netsim/df.tsr$" $OUT/cmp.out
+	grep -q "^  big: not mapped under test/netsim/df.tsr$" $OUT/cmp.out &&
+	grep -q "^mapped  *3  *5184 " $OUT/cmp.out
 then ok cli/net_compare_leaves_out_unmapped
 else bad cli/net_compare_leaves_out_unmapped "$r; $(tail -6 $OUT/cmp.out)"; fi
 
