@@ -5,7 +5,8 @@
  *   study dataflows NET.tsr... DF.tsr... -o DIR
  *       every conv layer of the networks under every dataflow (the
  *       unrolled loops and the architecture of each DF file), each with
- *       its best blocking: how close the dataflows land in energy;
+ *       its best blocking: how close the dataflows land in energy, per
+ *       layer and per network (over the layers every dataflow maps);
  *   study hierarchy NET.tsr... BASE.tsr -o DIR
  *       every layer on BASE's architecture and dataflow, then on one
  *       memory hierarchy chosen per network at constant throughput: the
@@ -126,8 +127,11 @@ typedef struct Grid {
 static void md_cell(FILE *md, const char *text)
 {
 	fputc(' ', md);
-	for (; *text; text++)
-		fputs(*text == '|' ? "\\|" : (char[2]){*text, 0}, md);
+	for (; *text; text++) {
+		if (*text == '|')
+			fputc('\\', md);
+		fputc(*text, md);
+	}
 	fputs(" |", md);
 }
 
