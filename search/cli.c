@@ -632,6 +632,13 @@ static int run_network(const Cli *cl, Arena *ar, const Arch *arch)
 		network_table(net, arch, base, &sb, &harch, hier ? opt : NULL, &so,
 		              hdesc, ncand);
 	int rc = sb.missing ? EXIT_USER : 0;
+	if (cl->hier && !hier) {
+		/* said, not left to a missing line (study says it too) */
+		fprintf(stderr, "tessera: none of the %d candidate hierarchies "
+		        "maps every layer of %s with each layer at most as slow "
+		        "as on %s's architecture\n", ncand, net->name, cl->file);
+		rc = EXIT_USER;
+	}
 	if (cl->out && !write_layers(cl, net, hier ? &harch : arch,
 	                             hier ? opt : base))
 		rc = EXIT_USER;

@@ -219,6 +219,12 @@ if [ -n "$hp" ] && [ -n "$rp" ] && awk -v a="$hp" -v b="$rp" 'BEGIN { exit !(a <
 then ok search/hierarchy_exact_not_above_heuristic
 else bad search/hierarchy_exact_not_above_heuristic "exact $hp pJ/MAC, --refine 1 $rp"; fi
 expect search_bad_sizes 2 "sizes such as" -- $T search $ST --hierarchy --pe-sizes x
+# ... over a network, no candidate that keeps every layer as fast as on
+# the file's architecture (a 64 B buffer): said, exit 1 (it printed the
+# baseline alone and exited 0)
+expect search_network_no_hierarchy 1 "none of the 1 candidate hierarchies maps every layer of tinynet" -- \
+	$T search $ST --network $TN --dataflow 'K|C' --hierarchy --pe-sizes 8 \
+	--shared-sizes 64B --quiet
 # ... its -o holds the best hierarchy so far, a candidate at a time (the
 # quickstart's search takes about a minute; stopped after its first
 # write, it leaves a file tessera check accepts), and at the end the
