@@ -424,18 +424,24 @@ void netsim_total(const NetSim *ns, const NetDataflow *d,
 /* The layers a comparison of several dataflows leaves out (those not
  * marked in common), each with the dataflows that did not map it (ran
  * 0) or did not run it (ran 1, with what became of it): as lines after
- * "N left out:", or as the JSON array "left_out". */
+ * " (M of M' MACs); N left out:", or as the JSON array "left_out". */
 void netreport_left_out(FILE *f, const NetSim *ns,
                         const unsigned char *common, int ran, int json)
 {
 	const Network *net = ns->net;
 	int n = 0;
-	for (int i = 0; i < net->nlayers; i++)
+	long macs = 0, all = 0;
+	for (int i = 0; i < net->nlayers; i++) {
+		long m = net->layer[i].layer.macs * net->layer[i].repeat;
 		n += !common[i];
+		all += m;
+		macs += common[i] ? m : 0;
+	}
 	if (json)
 		fputs(", \"left_out\": [", f);
 	else
-		fprintf(f, "; %d left out%s\n", n, n ? ":" : "");
+		fprintf(f, " (%ld of %ld MACs); %d left out%s\n", macs, all, n,
+		        n ? ":" : "");
 	for (int i = 0, m = 0; i < net->nlayers; i++) {
 		if (common[i])
 			continue;
