@@ -4,6 +4,9 @@
  * map, why.  A layer's own full report is report_json's, nested.  The
  * same for `sim --network` (the hardware's figures, and its checks)
  * and `synth --network` (each design's area and clock): netcmd.c.
+ * Several dataflows are compared over the layers every one of them
+ * maps (or ran), and the layers that leaves out are named with the
+ * dataflows that did not map or run them.
  */
 #include "netsim.h"
 
