@@ -120,16 +120,18 @@ static void model_compare(Arena *a, const NetSim *ns, int json)
 	if (json)
 		printf(",\n\"compared\": { \"layers\": %d, \"names\": [", n);
 	else
-		printf("\nnetwork %s: the %d of %d layers every dataflow maps; "
-		       "each dataflow's totals over those only\n", net->name, n,
-		       net->nlayers);
+		printf("\nnetwork %s: each dataflow's totals over the %d of %d "
+		       "layers every dataflow maps", net->name, n, net->nlayers);
 	for (int i = 0, first = 1; json && i < net->nlayers; i++)
 		if (common[i]) {
 			printf("%s\"%s\"", first ? "" : ", ", net->layer[i].name);
 			first = 0;
 		}
 	if (json)
-		printf("],\n  \"dataflows\": [");
+		printf("]");
+	netreport_left_out(stdout, ns, common, 0, json);
+	if (json)
+		printf(",\n  \"dataflows\": [");
 	for (int k = 0, h = 1; k < ns->ndf; k++) {
 		if (!ns->df[k].ok)
 			continue;

@@ -528,12 +528,12 @@ int network_eval(Arena *a, const Network *net, const Program *tp,
 		*r = (NetResult){0};
 		eval_layer(a, &net->layer[i], tp, tln, r, timing);
 		long rep = net->layer[i].repeat;
-		tot->layers += rep;
 		tot->macs_all += net->layer[i].layer.macs * rep;
 		if (!r->mapped) {
 			tot->unmapped++;
 			continue;
 		}
+		tot->layers += rep;
 		net_total_add(tot, &r->m, rep);
 	}
 	net_total_finish(tot);

@@ -541,7 +541,7 @@ typedef struct NetResult {
 } NetResult;
 
 typedef struct NetTotal {
-	long layers;        /* layers with repeats */
+	long layers;        /* layers summed (the mapped ones), with repeats */
 	int unmapped;       /* entries that did not map */
 	long macs_all;      /* MACs of the whole network */
 	long macs, cycles;  /* of the mapped layers, with repeats */

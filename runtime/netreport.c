@@ -4,8 +4,13 @@
  * map, why.  A layer's own full report is report_json's, nested.  The
  * same for `sim --network` (the hardware's figures, and its checks)
  * and `synth --network` (each design's area and clock): netcmd.c.
+ * Several dataflows are compared over the layers every one of them
+ * maps (or ran), and the layers that leaves out are named with the
+ * dataflows that did not map or run them.
  */
 #include "netsim.h"
+
+#include <string.h>
 
 /* A JSON string with the escapes messages can need. */
 static void jesc(FILE *f, const char *s)
@@ -419,6 +424,62 @@ void netsim_total(const NetSim *ns, const NetDataflow *d,
 }
 
 
+/* The layers a comparison of several dataflows leaves out (those not
+ * marked in common), each with the dataflows that did not map it (ran
+ * 0) or did not run it (ran 1, with what became of it): as lines after
+ * " (M of M' MACs); N left out:", or as the JSON array "left_out". */
+void netreport_left_out(FILE *f, const NetSim *ns,
+                        const unsigned char *common, int ran, int json)
+{
+	const Network *net = ns->net;
+	int n = 0;
+	long macs = 0, all = 0;
+	for (int i = 0; i < net->nlayers; i++) {
+		long m = net->layer[i].layer.macs * net->layer[i].repeat;
+		n += !common[i];
+		all += m;
+		macs += common[i] ? m : 0;
+	}
+	if (json)
+		fputs(", \"left_out\": [", f);
+	else
+		fprintf(f, " (%ld of %ld MACs); %d left out%s\n", macs, all, n,
+		        n ? ":" : "");
+	for (int i = 0, m = 0; i < net->nlayers; i++) {
+		if (common[i])
+			continue;
+		if (json) {
+			fputs(m++ ? ",\n    { \"layer\": " : "\n    { \"layer\": ", f);
+			jesc(f, net->layer[i].name);
+			fputs(", \"by\": [", f);
+		} else {
+			fprintf(f, "  %s:", net->layer[i].name);
+		}
+		const char *prev = NULL;   /* the text's last word */
+		for (int k = 0, b = 0; k < ns->ndf; k++) {
+			const NetDataflow *d = &ns->df[k];
+			if (!d->ok || (ran ? d->run[i].state == RUN_RAN
+			                   : d->res[i].mapped))
+				continue;
+			const char *w = ran ? left_word(d->run[i].state) : "not mapped";
+			if (json) {
+				fputs(b++ ? ", { \"dataflow\": " : "{ \"dataflow\": ", f);
+				jesc(f, d->file);
+				fprintf(f, ", \"status\": \"%s\" }", ran
+				        ? status_word(&d->run[i]) : w);
+			} else if (prev && !strcmp(prev, w)) {
+				fprintf(f, ", %s", d->file);
+			} else {
+				fprintf(f, "%s %s under %s", prev ? ";" : "", w, d->file);
+				prev = w;
+			}
+		}
+		fputs(json ? "] }" : "\n", f);
+	}
+	if (json)
+		fputs(n ? " ]" : "]", f);
+}
+
 void netsim_common(FILE *f, const NetSim *ns, int json)
 {
 	const Network *net = ns->net;
@@ -426,18 +487,22 @@ void netsim_common(FILE *f, const NetSim *ns, int json)
 		fprintf(f, ",\n\"compared\": { \"layers\": %d, \"names\": [",
 		        ns->ncommon);
 	else
-		fprintf(f, "\nnetwork %s: the %d of %d layers every dataflow ran; "
-		        "each dataflow's totals over those only\n%-40s %15s %8s "
-		        "%15s %6s %s\n", net->name, ns->ncommon, net->nlayers,
-		        "dataflow", "energy uJ", "pJ/MAC", "RTL cycles", "util",
-		        "verified");
+		fprintf(f, "\nnetwork %s: each dataflow's totals over the %d of %d "
+		        "layers every dataflow ran", net->name, ns->ncommon,
+		        net->nlayers);
 	for (int i = 0, n = 0; json && i < net->nlayers; i++)
 		if (ns->common[i]) {
 			fputs(n++ ? ", " : "", f);
 			jesc(f, net->layer[i].name);
 		}
 	if (json)
-		fputs("],\n  \"dataflows\": [", f);
+		fputs("]", f);
+	netreport_left_out(f, ns, ns->common, 1, json);
+	if (json)
+		fputs(",\n  \"dataflows\": [", f);
+	else
+		fprintf(f, "%-40s %15s %8s %15s %6s %s\n", "dataflow", "energy uJ",
+		        "pJ/MAC", "RTL cycles", "util", "verified");
 	for (int k = 0, n = 0; k < ns->ndf; k++) {
 		const NetDataflow *d = &ns->df[k];
 		if (!d->ok)

@@ -102,6 +102,8 @@ void netsim_table(FILE *f, const NetSim *ns, const NetDataflow *d);
 void netsim_json(FILE *f, const NetSim *ns, const NetDataflow *d);
 void netsim_designs(FILE *f, const NetSim *ns, int json);
 void netsim_common(FILE *f, const NetSim *ns, int json);
+void netreport_left_out(FILE *f, const NetSim *ns,
+                        const unsigned char *common, int ran, int json);
 void netsynth_table(FILE *f, const NetSim *ns);
 void netsynth_json(FILE *f, const NetSim *ns);
 

@@ -237,6 +237,17 @@ int net_hier(const Network *net, const Arch *a, const HierOpts *h,
              const SOpts *so, const NetBest *base, Arch *arch, NetBest *out,
              int *ncand);
 
+/* search/netprint.c: search --network's report; opt (NULL: none) are
+ * the results on the chosen hierarchy harch, described by hdesc */
+void net_print_json(const Network *net, const Arch *arch,
+                    const NetBest *base, const NetSum *sb,
+                    const Arch *harch, const NetBest *opt,
+                    const NetSum *so, const char *hdesc, int ncand);
+void net_print_table(const Network *net, const Arch *arch,
+                     const NetBest *base, const NetSum *sb,
+                     const Arch *harch, const NetBest *opt,
+                     const NetSum *so, const char *hdesc, int ncand);
+
 /* search/svg.c: a grouped bar chart (v[group * nseries + series]; NAN
  * for none) */
 void svg_bars(FILE *f, const char *title, const char *ylabel, int ngroups,

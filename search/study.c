@@ -5,7 +5,8 @@
  *   study dataflows NET.tsr... DF.tsr... -o DIR
  *       every conv layer of the networks under every dataflow (the
  *       unrolled loops and the architecture of each DF file), each with
- *       its best blocking: how close the dataflows land in energy;
+ *       its best blocking: how close the dataflows land in energy, per
+ *       layer and per network (over the layers every dataflow maps);
  *   study hierarchy NET.tsr... BASE.tsr -o DIR
  *       every layer on BASE's architecture and dataflow, then on one
  *       memory hierarchy chosen per network at constant throughput: the
@@ -111,37 +112,229 @@ static FILE *open_out(const Study *s, const char *ext)
 	return f;
 }
 
-static int dataflows(Study *s)
-{
-	int nrow = 0;
+/* Every layer of the study under every dataflow: [row * ndf + k], NAN
+ * (pj) where the dataflow does not map the layer. */
+typedef struct Grid {
+	int nrow, ndf;
 	const char *rows[MAXROWS];
-	double *v = calloc(MAXROWS * MAXF, sizeof *v), *u = calloc(MAXROWS * MAXF,
-	                                                          sizeof *u);
-	char (*names)[96] = calloc(MAXROWS, 96);
-	if (!v || !u || !names)
+	char (*names)[96];
+	int net[MAXROWS];             /* the row's network */
+	const NetLayer *nl[MAXROWS];
+	double *pj, *util, *energy, *macs;   /* one run of the layer */
+} Grid;
+
+/* " TEXT |": a table cell, its pipes escaped ("C|K" would end it). */
+static void md_cell(FILE *md, const char *text)
+{
+	fputc(' ', md);
+	for (; *text; text++) {
+		if (*text == '|')
+			fputc('\\', md);
+		fputc(*text, md);
+	}
+	fputs(" |", md);
+}
+
+static const char *plural(int n, const char *one, const char *many)
+{
+	return n == 1 ? one : many;
+}
+
+static int mapped(const Grid *g, int r, int k)
+{
+	return !isnan(g->pj[r * g->ndf + k]);
+}
+
+/* How many dataflows map row r. */
+static int nmapped(const Grid *g, int r)
+{
+	int n = 0;
+	for (int k = 0; k < g->ndf; k++)
+		n += mapped(g, r, k);
+	return n;
+}
+
+static void grid_fill(Study *s, Grid *g)
+{
+	size_t n = (size_t)MAXROWS * MAXF;
+	g->ndf = s->ndf;
+	g->names = calloc(MAXROWS, 96);
+	g->pj = calloc(n, sizeof *g->pj);
+	g->util = calloc(n, sizeof *g->util);
+	g->energy = calloc(n, sizeof *g->energy);
+	g->macs = calloc(n, sizeof *g->macs);
+	if (!g->names || !g->pj || !g->util || !g->energy || !g->macs)
 		INTERNAL("out of memory");
-	for (int n = 0; n < s->nnet; n++)
-		for (int i = 0; i < s->net[n]->nlayers && nrow < MAXROWS; i++) {
-			const NetLayer *nl = &s->net[n]->layer[i];
+	for (int i = 0; i < s->nnet; i++)
+		for (int j = 0; j < s->net[i]->nlayers && g->nrow < MAXROWS; j++) {
+			const NetLayer *nl = &s->net[i]->layer[j];
+			int r = g->nrow;
 			if (!layer_in(s, nl))
 				continue;
-			snprintf(names[nrow], 96, "%s %s", s->net[n]->name, nl->name);
-			rows[nrow] = names[nrow];
+			snprintf(g->names[r], 96, "%s %s", s->net[i]->name, nl->name);
+			g->rows[r] = g->names[r];
+			g->net[r] = i;
+			g->nl[r] = nl;
 			for (int k = 0; k < s->ndf; k++) {
 				SCtx c;
-				SResult r;
+				SResult res;
 				sctx_init(&c, &nl->layer, &s->df[k].p->arch);
-				int ok = search_run(&c, &s->df[k].o, &r);
-				v[nrow * s->ndf + k] = ok ? r.m.pj_per_mac : NAN;
-				u[nrow * s->ndf + k] = ok ? r.m.utilization : NAN;
+				int ok = search_run(&c, &s->df[k].o, &res);
+				g->pj[r * s->ndf + k] = ok ? res.m.pj_per_mac : NAN;
+				g->util[r * s->ndf + k] = ok ? res.m.utilization : NAN;
+				g->energy[r * s->ndf + k] = ok ? res.m.e_total : NAN;
+				g->macs[r * s->ndf + k] = ok ? (double)res.m.macs : NAN;
 				if (s->o.progress)
-					fprintf(stderr, "\r\033[Kstudy: %s under %s", names[nrow],
+					fprintf(stderr, "\r\033[Kstudy: %s under %s", g->names[r],
 					        s->df[k].name);
 			}
-			nrow++;
+			g->nrow++;
 		}
 	if (s->o.progress)
 		fprintf(stderr, "\r\033[K");
+}
+
+static void grid_free(Grid *g)
+{
+	free(g->names);
+	free(g->pj);
+	free(g->util);
+	free(g->energy);
+	free(g->macs);
+}
+
+/* The table of layers, and the mean spread over the layers that at least
+ * two dataflows map: a spread over one dataflow is 1.00x and says
+ * nothing, so those layers are left out, and counted. */
+static void layer_table(const Study *s, const Grid *g, FILE *md)
+{
+	fputs("| layer |", md);
+	for (int k = 0; k < s->ndf; k++)
+		md_cell(md, s->df[k].name);
+	fputs(" spread |\n|---|", md);
+	for (int k = 0; k <= s->ndf; k++)
+		fputs("---|", md);
+	fputc('\n', md);
+	double sum = 0, most = 0;
+	int nspread = 0, partial = 0;
+	for (int r = 0; r < g->nrow; r++) {
+		double lo = INFINITY, hi = 0;
+		fprintf(md, "| %s |", g->rows[r]);
+		for (int k = 0; k < s->ndf; k++) {
+			double x = g->pj[r * s->ndf + k];
+			if (isnan(x)) {
+				fputs(" - |", md);
+				continue;
+			}
+			fprintf(md, " %.3f (%.0f%%) |", x, 100 * g->util[r * s->ndf + k]);
+			lo = x < lo ? x : lo;
+			hi = x > hi ? x : hi;
+		}
+		if (nmapped(g, r) < 2) {
+			fputs(" - |\n", md);
+			continue;
+		}
+		fprintf(md, " %.2fx |\n", hi / lo);
+		sum += hi / lo;
+		most = hi / lo > most ? hi / lo : most;
+		nspread++;
+		partial += nmapped(g, r) < s->ndf;
+	}
+	int out = g->nrow - nspread;
+	fprintf(md, "\nMean spread %.2fx, largest %.2fx, over the %d %s that "
+	        "two or more dataflows map", nspread ? sum / nspread : 0, most,
+	        nspread, plural(nspread, "layer", "layers"));
+	if (partial)
+		fprintf(md, " (%d of them not by every dataflow: %s over the "
+		        "dataflows that map %s)", partial, plural(partial,
+		        "its spread is", "their spread is"), plural(partial, "it",
+		        "them"));
+	fprintf(md, "; %d of %d %s left out, which fewer than two dataflows "
+	        "map%s", out, g->nrow, plural(g->nrow, "layer", "layers"),
+	        out ? ":" : ".\n");
+	for (int r = 0, n = 0; r < g->nrow; r++) {
+		int m = nmapped(g, r), k = 0;
+		if (m >= 2)
+			continue;
+		while (m && !mapped(g, r, k))
+			k++;
+		fprintf(md, "%s %s (%s%s)", n++ ? "," : "", g->rows[r],
+		        m ? "only " : "no dataflow", m ? s->df[k].name : "");
+	}
+	if (out)
+		fputs(".\n", md);
+}
+
+/* Each network's totals (each layer `repeat` times; pJ/MAC is the
+ * energy over the MACs) over the layers of the study that every
+ * dataflow maps, so that every dataflow's figure covers the same work;
+ * the layers left out are named. */
+static void network_table(const Study *s, const Grid *g, FILE *md)
+{
+	fprintf(md, "\n## Whole networks\n\nEach network's pJ/MAC under each "
+	        "dataflow over the layers above that **every** dataflow maps "
+	        "(total energy over total MACs, each layer `repeat` times), so "
+	        "that every figure covers the same work; the layers left out "
+	        "are named below the table.\n\n| network | layers compared |");
+	for (int k = 0; k < s->ndf; k++)
+		md_cell(md, s->df[k].name);
+	fputs(" spread |\n|---|---|", md);
+	for (int k = 0; k <= s->ndf; k++)
+		fputs("---|", md);
+	fputc('\n', md);
+	int out = 0;
+	for (int i = 0; i < s->nnet; i++) {
+		int all = 0, common = 0;
+		double e[MAXF] = {0}, m = 0, lo = INFINITY, hi = 0;
+		for (int r = 0; r < g->nrow; r++) {
+			if (g->net[r] != i)
+				continue;
+			all++;
+			if (nmapped(g, r) < s->ndf) {
+				out++;
+				continue;
+			}
+			double rep = (double)g->nl[r]->repeat;
+			common++;
+			m += g->macs[r * s->ndf] * rep;
+			for (int k = 0; k < s->ndf; k++)
+				e[k] += g->energy[r * s->ndf + k] * rep;
+		}
+		fprintf(md, "| %s | %d of %d |", s->net[i]->name, common, all);
+		for (int k = 0; k < s->ndf; k++) {
+			if (!common) {
+				fputs(" - |", md);
+				continue;
+			}
+			fprintf(md, " %.3f |", e[k] / m);
+			lo = e[k] / m < lo ? e[k] / m : lo;
+			hi = e[k] / m > hi ? e[k] / m : hi;
+		}
+		if (common && s->ndf > 1)
+			fprintf(md, " %.2fx |\n", hi / lo);
+		else
+			fputs(" - |\n", md);
+	}
+	fprintf(md, "\n%d of %d %s left out of these totals, which not every "
+	        "dataflow maps%s", out, g->nrow, plural(g->nrow, "layer",
+	        "layers"), out ? ":\n" : ".\n");
+	for (int r = 0; r < g->nrow; r++) {
+		if (nmapped(g, r) == s->ndf)
+			continue;
+		fprintf(md, "* %s: not mapped by", g->rows[r]);
+		for (int k = 0, n = 0; k < s->ndf; k++)
+			if (!mapped(g, r, k))
+				fprintf(md, "%s %s", n++ ? "," : "", s->df[k].name);
+		fputs("\n", md);
+	}
+}
+
+static int dataflows(Study *s)
+{
+	Grid *g = calloc(1, sizeof *g);
+	if (!g)
+		INTERNAL("out of memory");
+	grid_fill(s, g);
 	FILE *md = open_out(s, "md"), *svg = open_out(s, "svg");
 	if (!md || !svg)
 		return 1;
@@ -150,50 +343,20 @@ static int dataflows(Study *s)
 	        "dataflow (the loops each file unrolls, on its architecture), "
 	        "utilization in brackets; `-` where the dataflow does not map the "
 	        "layer. The last column is the spread: the worst dataflow's energy "
-	        "over the best's.\n\n| layer |", s->cmd);
-	for (int k = 0; k < s->ndf; k++)
-		fprintf(md, " %s |", s->df[k].name);
-	fputs(" spread |\n|---|", md);
-	for (int k = 0; k <= s->ndf; k++)
-		fputs("---|", md);
-	fputc('\n', md);
-	double sum_spread = 0, max_spread = 0;
-	int nspread = 0;
-	for (int r = 0; r < nrow; r++) {
-		double lo = INFINITY, hi = 0;
-		fprintf(md, "| %s |", rows[r]);
-		for (int k = 0; k < s->ndf; k++) {
-			double x = v[r * s->ndf + k];
-			if (isnan(x)) {
-				fputs(" - |", md);
-				continue;
-			}
-			fprintf(md, " %.3f (%.0f%%) |", x, 100 * u[r * s->ndf + k]);
-			lo = x < lo ? x : lo;
-			hi = x > hi ? x : hi;
-		}
-		if (hi > 0) {
-			fprintf(md, " %.2fx |\n", hi / lo);
-			sum_spread += hi / lo;
-			max_spread = hi / lo > max_spread ? hi / lo : max_spread;
-			nspread++;
-		} else {
-			fputs(" - |\n", md);
-		}
-	}
-	fprintf(md, "\nMean spread %.2fx, largest %.2fx, over %d layers.\n\n"
-	        "![chart](%s.svg)\n", nspread ? sum_spread / nspread : 0,
-	        max_spread, nrow, s->name);
+	        "over the best's, among the dataflows that map the layer (`-` "
+	        "when fewer than two do).\n\n", s->cmd);
+	layer_table(s, g, md);
+	network_table(s, g, md);
+	fprintf(md, "\n![chart](%s.svg)\n", s->name);
 	const char *series[MAXF];
 	for (int k = 0; k < s->ndf; k++)
 		series[k] = s->df[k].name;
 	svg_bars(svg, "Energy of each layer's best schedule under each dataflow",
-	         "pJ/MAC", nrow, rows, s->ndf, series, v);
+	         "pJ/MAC", g->nrow, g->rows, s->ndf, series, g->pj);
 	fclose(md);
 	fclose(svg);
-	free(v);
-	free(u);
-	free(names);
+	grid_free(g);
+	free(g);
 	return 0;
 }
 

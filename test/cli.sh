@@ -244,6 +244,39 @@ if [ "$r1" = 400 ] && [ "$r2" = 576 ]; then ok cli/net_dilation
 else bad cli/net_dilation "I's DRAM reads: $r1 at dilation 1 (want 400), $r2 at 2 (want 576)"; fi
 expect net_compare 0 "^examples/taxonomy/nk.tsr  *[0-9.]*  *[0-9.]*  *[0-9]*  *[0-9.]*% 3/3" -- \
 	$T model --network $NET $CK examples/taxonomy/nk.tsr
+# ... a layer that one dataflow does not map (big's 5x5 filter does not
+# fit test/netsim/df.tsr's register file) is left out of every
+# dataflow's compared totals, named with the dataflow that does not map
+# it; C|K's compared energy is the sum of its own tiny, twin and wide
+# (each once), not its own total, which has big too; df.tsr's own
+# total (`mapped`) counts the 3 layers it sums, not the network's 4
+NS4=test/netsim/tinynet.tsr
+$T model --network $NS4 test/netsim/df.tsr $CK >$OUT/cmp.out 2>&1
+$T model --network $NS4 test/netsim/df.tsr $CK --json >$OUT/cmp.json 2>$OUT/cmp.err
+r=$(python3 -c "
+import json, sys
+j = json.load(open(sys.argv[1]))
+c, ck = j['compared'], j['dataflows'][1]
+bad = []
+if c['layers'] != 3 or c['names'] != ['tiny', 'twin', 'wide']:
+    bad.append('layers %s %s' % (c['layers'], c['names']))
+if c['left_out'] != [{'layer': 'big', 'by': [{'dataflow': 'test/netsim/df.tsr', 'status': 'not mapped'}]}]:
+    bad.append('left_out %s' % c['left_out'])
+e = sum(l['energy_pj'] for l in ck['layers'] if l['layer'] != 'big')
+t = c['dataflows'][1]['total']
+if abs(t['energy_pj'] - e) > 0.01 or t['not_mapped'] != 1 or t['layers'] != 3:
+    bad.append('C|K compared %s, its three layers %s' % (t, e))
+if abs(ck['total']['energy_pj'] - e) < 1: bad.append('own total has no big')
+own = j['dataflows'][0]['total']
+if (own['layers'], own['not_mapped'], own['macs_mapped']) != (3, 1, 5184):
+    bad.append('df.tsr own total %s' % own)
+print('; '.join(bad))" $OUT/cmp.json 2>&1)
+if [ -z "$r" ] &&
+	grep -q "^network tinynet: each dataflow's totals over the 3 of 4 layers every dataflow maps (5184 of 8784 MACs); 1 left out:$" $OUT/cmp.out &&
+	grep -q "^  big: not mapped under test/netsim/df.tsr$" $OUT/cmp.out &&
+	grep -q "^mapped  *3  *5184 " $OUT/cmp.out
+then ok cli/net_compare_leaves_out_unmapped
+else bad cli/net_compare_leaves_out_unmapped "$r; $(tail -6 $OUT/cmp.out)"; fi
 
 # An on-chip level with a stated bandwidth or latency is not what the
 # RTL builds: verilog refuses it, naming the level and its line.

@@ -4,7 +4,7 @@
 # make).  Each .md file also names the command that made it.
 #
 #   THREADS=N    threads per search (default 2)
-#   SKIP_DATAFLOWS=1   leave out the dataflow study
+#   SKIP_DATAFLOWS=1   leave out the dataflow studies
 set -e
 T=${TESSERA:-./tessera}
 D=docs/results
@@ -18,6 +18,13 @@ $T study dataflows examples/networks/alexnet.tsr examples/networks/vgg16.tsr \
 	examples/taxonomy/fyy_eyeriss.tsr examples/taxonomy/fxfy_neuflow.tsr \
 	examples/taxonomy/nk.tsr examples/taxonomy/k_1d.tsr \
 	-o $D --threads $TH --quiet
+# The same dataflows on the ResNet-50 convolutions (docs/networks.md).
+[ "${SKIP_DATAFLOWS:-0}" = 1 ] ||
+$T study dataflows examples/networks/resnet50.tsr \
+	examples/taxonomy/ck_tpu.tsr examples/taxonomy/xy_shidiannao.tsr \
+	examples/taxonomy/fyy_eyeriss.tsr examples/taxonomy/fxfy_neuflow.tsr \
+	examples/taxonomy/nk.tsr examples/taxonomy/k_1d.tsr \
+	-o $D --name resnet50 --threads $TH --quiet
 # The baseline (16x16 C|K, 512 B register file, 128 KB global buffer)
 # against one memory hierarchy per network at constant throughput.
 # VGG-16 is left out: ranking its 140 candidates took under 30 minutes
