@@ -1,16 +1,16 @@
 /* synth.c - `tessera synth`: area and timing of the generated accelerator.
  *
  * One yosys run maps a bare MAC of the layer's widths (the reference the
- * overheads are measured against), that MAC again between registers
- * for its period (runtime/synthsta.c), then the design: SRAMs
- * black-boxed, hierarchy kept, so each module is mapped once however
- * many times it is instantiated.  `stat -json` gives each module's
- * cells, priced here with the liberty's areas; the SRAMs' parameters
- * (width, words, ports) come from the mapped netlist and their area
- * from the model in liberty.c.  OpenSTA then times the netlist
- * (synthsta.c), each SRAM configuration being a cell of a generated
- * liberty (srams.lib) whose read data leave the clock edge after the
- * SRAM access time.  docs/synthesis.md has the
+ * overheads are measured against), then the design: SRAMs black-boxed,
+ * hierarchy kept, so each module is mapped once however many times it
+ * is instantiated; then that MAC again, between registers, for its
+ * period (runtime/synthsta.c).  `stat -json` gives each module's cells,
+ * priced here with the liberty's areas; the SRAMs' parameters (width,
+ * words, ports) come from the mapped netlist and their area from the
+ * model in liberty.c.  OpenSTA then times the netlist (synthsta.c),
+ * each SRAM configuration being a cell of a generated liberty
+ * (srams.lib) whose read data leave the clock edge after the SRAM
+ * access time.  docs/synthesis.md has the
  * choices and their reasons.
  *
  * Assumes the modules of backend-verilog/emit.c: tessera_top (the top,
@@ -33,8 +33,8 @@ static const char DEFAULT_LIBERTY[] =
 
 /* ---- the inputs of yosys ---- */
 
-/* The yosys script: the bare MAC for area, the bare MAC between
- * registers for OpenSTA (synthsta.c), then the design. */
+/* The yosys script: the bare MAC for area, the design, then the bare
+ * MAC between registers for OpenSTA (synthsta.c). */
 static void write_script(FILE *f, const char *verilog, const LibCell *buf)
 {
 	const char *lib = "liberty.lib";
@@ -43,7 +43,6 @@ static void write_script(FILE *f, const char *verilog, const LibCell *buf)
 	        "dfflibmap -liberty %s\nabc -liberty %s\nopt_clean -purge\n"
 	        "tee -q -o mac_stat.json stat -json\ndesign -reset\n\n",
 	        lib, lib);
-	synth_write_mac_script(f, buf);
 	fprintf(f, "# read_verilog defines SYNTHESIS: the counters drop out\n"
 	        "read_verilog -sv tessera_top.v\n");
 	/* every SRAM module is a black box: the model prices it */
@@ -62,6 +61,10 @@ static void write_script(FILE *f, const char *verilog, const LibCell *buf)
 	        "tee -q -o stat.txt stat -liberty %s\n\n"
 	        "# a netlist OpenSTA reads: bits apart, no assigns\n", lib);
 	synth_write_netlist(f, buf, "netlist.v");
+	/* after the design, so that the design's names, and so ABC's
+	 * mapping of it, are those of a run without it */
+	fprintf(f, "design -reset\n\n");
+	synth_write_mac_script(f, buf);
 }
 
 /* ---- reading yosys' stat -json ---- */

@@ -105,7 +105,6 @@ void synth_write_mac_script(FILE *f, const LibCell *buf)
 	synth_write_abc(f, buf);
 	fprintf(f, "opt_clean -purge\n");
 	synth_write_netlist(f, buf, "mac_netlist.v");
-	fprintf(f, "design -reset\n\n");
 }
 
 /* ---- OpenSTA ---- */
