@@ -10,8 +10,7 @@
  * model in liberty.c.  OpenSTA then times the netlist (synthsta.c),
  * each SRAM configuration being a cell of a generated liberty
  * (srams.lib) whose read data leave the clock edge after the SRAM
- * access time.  docs/synthesis.md has the
- * choices and their reasons.
+ * access time.  docs/synthesis.md has the choices and their reasons.
  *
  * Assumes the modules of backend-verilog/emit.c: tessera_top (the top,
  * clock `clk`), tessera_pe, tessera_sram* (parameters W, D, NR, NW) and
