@@ -341,8 +341,10 @@ static int cmd_synth(const Opts *o, const LoopNest *ln)
 		synth_report_json(stdout, hw, &r, &m);
 	else
 		synth_report(stdout, hw, &r, &m);
-	fprintf(stderr, "synth: yosys %.1f s, OpenSTA %.1f s%s%s\n", r.yosys_s,
-	        r.sta_s, o->outdir ? "; netlist and logs in " : "",
+	fprintf(stderr, "synth: yosys %.1f s, OpenSTA %.1f s; the bare MAC: "
+	        "yosys %.1f s, OpenSTA %.1f s%s%s\n", r.yosys_s, r.sta_s,
+	        r.mac_yosys_s, r.mac_sta_s,
+	        o->outdir ? "; netlist and logs in " : "",
 	        o->outdir ? o->outdir : "");
 	return 0;
 }

@@ -507,8 +507,8 @@ static void synth_done(int j, void *slot, void *ctx)
 	if (s->rc == SYNTH_OK)
 		fprintf(stderr, "synth: %s: %.0f um2, %.2f ns, bare MAC %.2f ns "
 		        "(yosys %.1f s, OpenSTA %.1f s)\n", dname(j), s->r.total,
-		        s->r.period_ns, s->r.mac_period_ns, s->r.yosys_s,
-		        s->r.sta_s + s->r.mac_sta_s);
+		        s->r.period_ns, s->r.mac_period_ns,
+		        s->r.yosys_s + s->r.mac_yosys_s, s->r.sta_s + s->r.mac_sta_s);
 	else
 		fprintf(stderr, "synth: %s: %s\n", dname(j), s->err);
 }

@@ -3,14 +3,15 @@
  * One yosys run maps a bare MAC of the layer's widths (the reference the
  * overheads are measured against), then the design: SRAMs black-boxed,
  * hierarchy kept, so each module is mapped once however many times it
- * is instantiated; then that MAC again, between registers, for its
- * period (runtime/synthsta.c).  `stat -json` gives each module's cells,
- * priced here with the liberty's areas; the SRAMs' parameters (width,
- * words, ports) come from the mapped netlist and their area from the
- * model in liberty.c.  OpenSTA then times the netlist (synthsta.c),
- * each SRAM configuration being a cell of a generated liberty
- * (srams.lib) whose read data leave the clock edge after the SRAM
- * access time.  docs/synthesis.md has the choices and their reasons.
+ * is instantiated.  A second yosys maps that MAC again, between
+ * registers, for its period (runtime/synthsta.c).  `stat -json` gives
+ * each module's cells, priced here with the liberty's areas; the SRAMs'
+ * parameters (width, words, ports) come from the mapped netlist and
+ * their area from the model in liberty.c.  OpenSTA then times the
+ * netlist (synthsta.c), each SRAM configuration being a cell of a
+ * generated liberty (srams.lib) whose read data leave the clock edge
+ * after the SRAM access time.  docs/synthesis.md has the choices and
+ * their reasons.
  *
  * Assumes the modules of backend-verilog/emit.c: tessera_top (the top,
  * clock `clk`), tessera_pe, tessera_sram* (parameters W, D, NR, NW) and
@@ -32,8 +33,7 @@ static const char DEFAULT_LIBERTY[] =
 
 /* ---- the inputs of yosys ---- */
 
-/* The yosys script: the bare MAC for area, the design, then the bare
- * MAC between registers for OpenSTA (synthsta.c). */
+/* The yosys script: the bare MAC for area, then the design. */
 static void write_script(FILE *f, const char *verilog, const LibCell *buf)
 {
 	const char *lib = "liberty.lib";
@@ -60,10 +60,6 @@ static void write_script(FILE *f, const char *verilog, const LibCell *buf)
 	        "tee -q -o stat.txt stat -liberty %s\n\n"
 	        "# a netlist OpenSTA reads: bits apart, no assigns\n", lib);
 	synth_write_netlist(f, buf, "netlist.v");
-	/* after the design, so that the design's names, and so ABC's
-	 * mapping of it, are those of a run without it */
-	fprintf(f, "design -reset\n\n");
-	synth_write_mac_script(f, buf);
 }
 
 /* ---- reading yosys' stat -json ---- */
@@ -578,6 +574,8 @@ static int flow(const Hw *hw, const Liberty *lib, SynthResult *r,
 	if (st != 0)
 		return synth_tool_fail(r, "yosys", "yosys", st, "yosys.log", err,
 		                       errlen);
+	if ((st = synth_mac_yosys(r, buf, err, errlen)) != SYNTH_OK)
+		return st;
 	snprintf(path, sizeof path, "%s/netlist.v", r->work);
 	struct stat ns;
 	char *net = stat(path, &ns) ? NULL : file_read(path, NULL);

@@ -107,7 +107,7 @@ typedef struct SynthResult {
 	                          timed as the design is */
 	char mac_from[256], mac_to[256];
 	double sram_access_ns, node_nm;
-	double yosys_s, sta_s, mac_sta_s;
+	double yosys_s, sta_s, mac_yosys_s, mac_sta_s;
 } SynthResult;
 
 enum { SYNTH_OK = 0, SYNTH_USER = 1, SYNTH_TOOL = 3 };
@@ -136,11 +136,13 @@ int synth_tool_fail(const SynthResult *r, const char *name, const char *pkg,
 void synth_write_mac(FILE *f, const Hw *hw);
 void synth_write_mac_timed(FILE *f, const Hw *hw);
 /* Lines of synth.ys: the design's abc command; the steps that make a
- * netlist OpenSTA reads; the section that maps the timed MAC into
- * mac_netlist.v. */
+ * netlist OpenSTA reads. */
 void synth_write_abc(FILE *f, const LibCell *buf);
 void synth_write_netlist(FILE *f, const LibCell *buf, const char *out);
-void synth_write_mac_script(FILE *f, const LibCell *buf);
+/* Maps the timed MAC into mac_netlist.v with a yosys of its own
+ * (mac.ys, mac_yosys.log): SYNTH_OK, or as synth_run. */
+int synth_mac_yosys(SynthResult *r, const LibCell *buf, char *err,
+                    size_t errlen);
 /* Times the design (sta.log) and then the timed MAC (mac_sta.log) into
  * r; 0 and a message naming the log of the one that failed. */
 int synth_sta(SynthResult *r, const Liberty *lib, char *err, size_t errlen);
