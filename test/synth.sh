@@ -26,11 +26,14 @@
 #                         from a flip-flop to the MAC's accumulator (its
 #                         operands registered), the ratio period / it
 #   synth/quickstart_...  examples/quickstart.tsr, the text report: the
-#                         bare MAC's period below the design's, the
-#                         throughput line = MACs / (cycles x period)
+#                         bare MAC's period below the design's and equal
+#                         to k_only's (the same widths), the throughput
+#                         line = MACs / (cycles x period)
 #   synth/mac-sta-fails   OpenSTA failing on the bare MAC alone: exit 3,
 #                         the message names mac_sta.log
-# About 90 s: the five real runs take ~15 s each (quickstart ~20 s).
+#   synth/mac-yosys-fails the same for yosys on the bare MAC (mac.ys):
+#                         mac_yosys.log
+# About 105 s: the six real runs take ~15 s each (quickstart ~20 s).
 
 SD=$OUT/synth
 rm -rf $SD
@@ -130,13 +133,16 @@ if [ -z "$r" ]; then ok synth/mac_ref_period; else bad synth/mac_ref_period "$r"
 # The quickstart, as text: the bare MAC's period below the design's,
 # and the throughput line's figures consistent
 if $T synth examples/quickstart.tsr >$SD/q.txt 2>$SD/q.err; then
-	r=$(awk '
+	r=$(awk -v km="$(json_num $SD/k.json mac_ref_period_ns)" '
 	/^critical path / { p = $3 }
 	/^bare MAC between registers/ { sub(/.*: /, ""); mp = $1 }
 	/^throughput / { g = $2 }
 	/^  = [0-9]+ MACs \/ / { macs = $2; cyc = substr($5, 2); pp = $8 }
 	END {
 		if (!(mp > 0 && p > 0 && mp < p)) print "MAC " mp " ns, design " p " ns"
+		# the same widths as k_only: the same MAC, whatever the design
+		if (!(mp - km <= 0.0005001 && km - mp <= 0.0005001))
+			print "MAC " mp " ns here, " km " ns with k_only"
 		if (pp != p) print "throughput period " pp ", critical path " p
 		w = macs / (cyc * pp)   # GMAC/s
 		if (!(w > 0 && g - w < 1e-3 * w && w - g < 1e-3 * w))
@@ -212,6 +218,11 @@ printf '#!/bin/sh\n[ "$3" = mac_sta.tcl ] && exit 6\nexec %s "$@"\n' \
 	"$(command -v sta)" >$SD/bin/sta
 expect synth/mac-sta-fails 3 "OpenSTA failed (exit status 6.*see $SD/m/mac_sta.log" -- \
 	env PATH="$(pwd)/$SD/bin:$PATH" $T synth $K -o $SD/m
+# yosys failing on the bare MAC alone (its script is argument 5)
+printf '#!/bin/sh\n[ "$5" = mac.ys ] && exit 7\nexec %s "$@"\n' \
+	"$(command -v yosys)" >$SD/bin/yosys
+expect synth/mac-yosys-fails 3 "yosys failed (exit status 7); see $SD/my/mac_yosys.log" -- \
+	env PATH="$(pwd)/$SD/bin:$PATH" $T synth $K -o $SD/my
 
 # Interrupted while yosys runs (setsid: tessera leads its own session):
 # exit 143, "interrupted", no yosys or ABC left, no temporary directory
