@@ -514,7 +514,7 @@ void netsynth_table(FILE *f, const NetSim *ns)
 			fprintf(f, "%5s %14s   synthesis failed (below)  ", "-", "-");
 		else
 			fprintf(f, "%5ld %14.1f %12.1f %14.1f %14.1f %10.3f %9.2f "
-			        "%7.3f %6.2f %7.4f %8.4g  ", r->npe, r->total,
+			        "%7.3f %6.2f %7.4f %8.4f  ", r->npe, r->total,
 			        r->nand2_area > 0 ? r->total / r->nand2_area : 0,
 			        r->logic, r->sram_area, r->period_ns,
 			        r->period_ns > 0 ? 1e3 / r->period_ns : 0,
