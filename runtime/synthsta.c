@@ -2,8 +2,9 @@
  * bare MAC the flow maps (tessera_mac_ref), and OpenSTA on the mapped
  * design and on that MAC.
  *
- * The MAC is mapped twice.  For the area comparison ("bare MACs"), alone
- * and for area, as before.  For its period, between registers: its
+ * The MAC is mapped twice.  For the area comparison ("bare MACs"), in
+ * the design's yosys run (synth.ys), alone and for area.  For its
+ * period, by a yosys of its own (mac.ys), between registers: its
  * operands registered in tessera_mac_timed, its accumulator its own
  * register, mapped with the same dfflibmap, the same `abc -constr -D`
  * and the same netlist steps as the design, and timed with the same
