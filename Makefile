@@ -30,8 +30,8 @@ IR = ir/util.c ir/arch.c ir/schedule.c ir/print.c ir/verify.c ir/passes.c \
      ir/model.c ir/walk.c ir/network.c ir/sumset.c
 RUNTIME = runtime/tensor.c runtime/naive.c runtime/emit_c.c runtime/jitload.c \
           runtime/report.c runtime/netreport.c runtime/sim.c \
-          runtime/synth.c runtime/synthreport.c runtime/liberty.c \
-          runtime/proc.c runtime/simcheck.c
+          runtime/synth.c runtime/synthsta.c runtime/synthreport.c \
+          runtime/liberty.c runtime/proc.c runtime/simcheck.c
 VERILOG = backend-verilog/plan.c backend-verilog/emit.c backend-verilog/names.c \
 	backend-verilog/port.c backend-verilog/seq.c backend-verilog/engine.c \
 	backend-verilog/array.c backend-verilog/counters.c backend-verilog/modules.c \

@@ -73,7 +73,9 @@ static const CmdHelp cmds[] = {
 	 "[--jobs N] [--liberty F.lib] ...",
 	 "  synth FILE          area (by module, SRAMs by model) and critical\n"
 	 "                      path: yosys to a standard-cell liberty, then\n"
-	 "                      OpenSTA\n"
+	 "                      OpenSTA; a bare registered MAC's period beside\n"
+	 "                      it; throughput in MAC/s (the model's cycles at\n"
+	 "                      that period)\n"
 	 "      --liberty F.lib the cells to map to (default: OSU 0.18 um)\n"
 	 "      --node NM       feature size of the SRAM model (default 180)\n"
 	 "      --sram-access NS  SRAM read data this long after the clock\n"
@@ -82,7 +84,8 @@ static const CmdHelp cmds[] = {
 	 "      -o DIR          keep the netlist, scripts and logs in DIR\n"
 	 "      --network NET.tsr  apply FILE's dataflow to every layer of NET\n"
 	 "                      and synthesize each distinct design once: its\n"
-	 "                      area, clock period and the layers that use it\n"
+	 "                      area, clock period, bare MAC's period,\n"
+	 "                      throughput and the layers that use it\n"
 	 "      --jobs N        syntheses at once (default: the cores)\n"},
 	{"import", "import MODEL.onnx [-o NET.tsr] [--batch N]",
 	 "  import MODEL.onnx   the MAC layers of an ONNX model (Conv, Gemm,\n"

@@ -507,18 +507,20 @@ static void synth_done(int j, void *slot, void *ctx)
 {
 	const NetSynth *s = slot;
 	if (s->rc == SYNTH_OK)
-		fprintf(stderr, "synth: %s: %.0f um2, %.2f ns (yosys %.1f s, "
-		        "OpenSTA %.1f s)\n", dname(j), s->r.total, s->r.period_ns,
-		        s->r.yosys_s, s->r.sta_s);
+		fprintf(stderr, "synth: %s: %.0f um2, %.2f ns, bare MAC %.2f ns "
+		        "(yosys %.1f s, OpenSTA %.1f s)\n", dname(j), s->r.total,
+		        s->r.period_ns, s->r.mac_period_ns,
+		        s->r.yosys_s + s->r.mac_yosys_s, s->r.sta_s + s->r.mac_sta_s);
 	else
 		fprintf(stderr, "synth: %s: %s\n", dname(j), s->err);
 }
 
-/* tessera synth --network NET FILE...: each distinct design's area and
- * clock, and the layers that use it. */
+/* tessera synth --network NET FILE...: each distinct design's area,
+ * clock and throughput (its first layer's cycles, timed as model
+ * --network times them), and the layers that use it. */
 static int synth_network(Arena *a, const Opts *o, NetSim *ns)
 {
-	if (!load_all(a, o, ns, NULL))
+	if (!load_all(a, o, ns, cmd_network_cycles))
 		return EXIT_USER;
 	plan_all(a, ns);
 	int *st;

@@ -21,6 +21,8 @@
 #      quickstart's
 #   f. `tessera synth` on AlexNet conv3, 16x16 (yosys + OpenSTA)
 #      under /usr/bin/time -v, stopped after SYNTH_TIMEOUT s    < 60 s, 2 GB
+#      and, reported: areas, the period, the bare MAC's period and
+#      the period over it, the throughput (the model's cycles)
 #   h. the search: its evaluator against model_eval on the same 200
 #      schedules of AlexNet conv3; schedules evaluated per second per
 #      core inside an exhaustive search                       >= 100,000
@@ -432,6 +434,10 @@ if [ $synth_rc -eq 0 ]; then
 	synth_pe=$(jnum pe) synth_array=$(jnum array) synth_logic=$(jnum logic)
 	synth_period=$(sed -n 's/.*"period_ns": *\([0-9.]*\).*/\1/p' $OUT/synth.json)
 	synth_over=$(sed -n 's/.*"logic_overhead_over_macs": *\([0-9.]*\).*/\1/p' $OUT/synth.json)
+	synth_mac=$(sed -n 's/.*"mac_ref_period_ns": *\([0-9.]*\).*/\1/p' $OUT/synth.json)
+	synth_ratio=$(sed -n 's/.*"period_over_mac_ref": *\([0-9.]*\).*/\1/p' $OUT/synth.json)
+	synth_tp=$(sed -n 's/.*"macs_per_second": *\([0-9.e+]*\).*/\1/p' $OUT/synth.json |
+		awk '{ printf "%.3f", $1 / 1e9 }')
 else
 	synth_row="stopped"
 	[ $synth_rc -eq 124 ] && synth_row="> $SYNTH_TIMEOUT s"
@@ -510,6 +516,8 @@ if [ $synth_rc -eq 0 ]; then
 	row "   PE / array / logic area (um2)" "$synth_pe / $synth_array / $synth_logic" "" ""
 	row "   clock period (critical path)" "$synth_period ns" "" ""
 	row "   logic over the MACs alone" "$synth_over x" "" ""
+	row "   bare MAC's period; the period over it" "$synth_mac ns; $synth_ratio x" "" ""
+	row "   throughput (model cycles at that clock)" "$synth_tp GMAC/s" "" ""
 fi
 fi
 if want h; then

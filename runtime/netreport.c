@@ -564,21 +564,28 @@ void netsynth_table(FILE *f, const NetSim *ns)
 		if (ns->d[j].s->rc == SYNTH_OK)
 			lib = ns->d[j].s->r.libname;
 	fprintf(f, "network %s: %d distinct designs, synthesized (yosys to "
-	        "%s, OpenSTA)\n\n%-6s %5s %14s %12s %14s %14s %10s %9s  %s\n",
-	        ns->net->name, ns->nd, *lib ? lib : "the liberty", "design",
-	        "PEs", "area um2", "NAND2 eq", "logic um2", "SRAM um2",
-	        "period ns", "MHz", "layers");
+	        "%s, OpenSTA)\n\n%-6s %5s %14s %12s %14s %14s %10s %9s %7s "
+	        "%6s %7s %8s  %s\n", ns->net->name, ns->nd,
+	        *lib ? lib : "the liberty", "design", "PEs", "area um2",
+	        "NAND2 eq", "logic um2", "SRAM um2", "period ns", "MHz",
+	        "MAC ns", "/MAC", "util", "GMAC/s", "layers");
 	for (int j = 0; j < ns->nd; j++) {
-		const NetSynth *s = ns->d[j].s;
+		const NetDesign *d = &ns->d[j];
+		const NetSynth *s = d->s;
 		const SynthResult *r = &s->r;
+		const Model *m = &ns->df[d->df].res[d->layer].m;
 		fprintf(f, "%-6s ", dname(j, ds, sizeof ds));
 		if (s->rc != SYNTH_OK)
 			fprintf(f, "%5s %14s   synthesis failed (below)  ", "-", "-");
 		else
-			fprintf(f, "%5ld %14.1f %12.1f %14.1f %14.1f %10.3f %9.2f  ",
-			        r->npe, r->total, r->nand2_area > 0 ? r->total /
-			        r->nand2_area : 0, r->logic, r->sram_area, r->period_ns,
-			        r->period_ns > 0 ? 1e3 / r->period_ns : 0);
+			fprintf(f, "%5ld %14.1f %12.1f %14.1f %14.1f %10.3f %9.2f "
+			        "%7.3f %6.2f %7.4f %8.4f  ", r->npe, r->total,
+			        r->nand2_area > 0 ? r->total / r->nand2_area : 0,
+			        r->logic, r->sram_area, r->period_ns,
+			        r->period_ns > 0 ? 1e3 / r->period_ns : 0,
+			        r->mac_period_ns, r->mac_period_ns > 0 ? r->period_ns /
+			        r->mac_period_ns : 0, m->utilization,
+			        synth_macs_per_second(r, m) / 1e9);
 		users(f, ns, j, 0);
 		fputc('\n', f);
 	}
@@ -587,7 +594,11 @@ void netsynth_table(FILE *f, const NetSim *ns)
 			fprintf(f, "  %s: %s\n", dname(j, ds, sizeof ds),
 			        ns->d[j].s->err);
 	fprintf(f, "(area: logic mapped to the liberty's cells, SRAMs by the "
-	        "model of docs/synthesis.md; period: OpenSTA's critical path)\n");
+	        "model of docs/synthesis.md; period: OpenSTA's critical path;\n"
+	        " MAC ns: a bare MAC's between registers, mapped and timed the "
+	        "same way, /MAC the period over it;\n util: the model's "
+	        "utilization of the design's first layer; GMAC/s: its MACs /\n"
+	        " (its model cycles x the period))\n");
 	left_out(f, ns, 0);
 }
 
@@ -605,6 +616,7 @@ void netsynth_json(FILE *f, const NetSim *ns)
 	for (int j = 0; j < ns->nd; j++) {
 		const NetDesign *d = &ns->d[j];
 		const SynthResult *r = &d->s->r;
+		const Model *m = &ns->df[d->df].res[d->layer].m;
 		fprintf(f, "%s\n  { \"design\": \"%s\", \"dataflow\": ", j ? "," : "",
 		        dname(j, ds, sizeof ds));
 		jesc(f, ns->df[d->df].file);
@@ -618,12 +630,16 @@ void netsynth_json(FILE *f, const NetSim *ns)
 		}
 		fprintf(f, ", \"ok\": true, \"pes\": %ld, \"area_um2\": %.3f, "
 		        "\"nand2\": %.3f, \"logic_um2\": %.3f, \"sram_um2\": %.3f, "
-		        "\"period_ns\": %.4f, \"mhz\": %.4f,\n    \"synth\": ", r->npe,
+		        "\"period_ns\": %.4f, \"mhz\": %.4f,\n    "
+		        "\"mac_ref_period_ns\": %.4f, \"period_over_mac_ref\": %.6f, "
+		        "\"utilization\": %.6f, \"utilization_source\": \"model\", "
+		        "\"macs_per_second\": %.6e,\n    \"synth\": ", r->npe,
 		        r->total, r->nand2_area > 0 ? r->total / r->nand2_area : 0,
 		        r->logic, r->sram_area, r->period_ns,
-		        r->period_ns > 0 ? 1e3 / r->period_ns : 0);
-		synth_report_json(f, d->hw, r,
-		                  ns->df[d->df].res[d->layer].m.pj_per_mac);
+		        r->period_ns > 0 ? 1e3 / r->period_ns : 0, r->mac_period_ns,
+		        r->mac_period_ns > 0 ? r->period_ns / r->mac_period_ns : 0,
+		        m->utilization, synth_macs_per_second(r, m));
+		synth_report_json(f, d->hw, r, m);
 		fputs("  }", f);
 	}
 	fputs(" ],\n\"left_out\": [", f);

@@ -2,14 +2,16 @@
  *
  * One yosys run maps a bare MAC of the layer's widths (the reference the
  * overheads are measured against), then the design: SRAMs black-boxed,
- * hierarchy kept, so each module is mapped once however many times it is
- * instantiated.  `stat -json` gives each module's cells, priced here
- * with the liberty's areas; the SRAMs' parameters (width, words, ports)
- * come from the mapped netlist and their area from the model in
- * liberty.c.  OpenSTA then times the netlist, each SRAM configuration
- * being a cell of a generated liberty (srams.lib) whose read data leave
- * the clock edge after the SRAM access time.  docs/synthesis.md has the
- * choices and their reasons.
+ * hierarchy kept, so each module is mapped once however many times it
+ * is instantiated.  A second yosys maps that MAC again, between
+ * registers, for its period (runtime/synthsta.c).  `stat -json` gives
+ * each module's cells, priced here with the liberty's areas; the SRAMs'
+ * parameters (width, words, ports) come from the mapped netlist and
+ * their area from the model in liberty.c.  OpenSTA then times the
+ * netlist (synthsta.c), each SRAM configuration being a cell of a
+ * generated liberty (srams.lib) whose read data leave the clock edge
+ * after the SRAM access time.  docs/synthesis.md has the choices and
+ * their reasons.
  *
  * Assumes the modules of backend-verilog/emit.c: tessera_top (the top,
  * clock `clk`), tessera_pe, tessera_sram* (parameters W, D, NR, NW) and
@@ -28,61 +30,10 @@
 
 static const char DEFAULT_LIBERTY[] =
 	"/usr/share/qflow/tech/osu018/osu018_stdcells.lib";
-static const double STA_PERIOD = 1000; /* ns: long enough for any path */
-/* ABC's delay target when it buffers and sizes (ps): it trades area for
- * speed only on paths longer than this (docs/synthesis.md). */
-enum { ABC_DELAY_PS = 5000 };
-
-/* Runs a tool in `dir` with its output in dir/log; its exit status or a
- * PROC_ code (runtime/proc.h).  Its scripts name files in dir only, the
- * liberty as the link liberty.lib: no path is ever quoted.  Its own
- * temporary files (yosys' for ABC) go into dir too, so that removing
- * dir removes them, after an interrupt as well. */
-static int run_in(const char *dir, char *const argv[], const char *log)
-{
-	ProcOpts po = {.dir = dir, .out = log, .err_to_out = 1, .tmpdir = dir};
-	return proc_run(argv, &po);
-}
-
-/* A tool that failed: the message, naming its log in the directory
- * the user sees. */
-static int tool_fail(const SynthResult *r, const char *name,
-                     const char *pkg, int st, const char *log, char *err,
-                     size_t errlen)
-{
-	char path[4200];
-	snprintf(path, sizeof path, "%s/%s", r->dir, log);
-	proc_explain(st, name, pkg, path, err, errlen);
-	return SYNTH_TOOL;
-}
 
 /* ---- the inputs of yosys ---- */
 
-/* A bare multiply-accumulate of the layer's operand and output widths:
- * the exact product, extended or cut to the output, and the
- * accumulator register. */
-static void write_mac(FILE *f, const Hw *hw)
-{
-	const Layer *l = hw->ln->layer;
-	int a = hw->bits[T_A], b = hw->bits[T_B], o = hw->bits[T_OUT];
-	int sa = l->t[T_A].type.is_signed, sb = l->t[T_B].type.is_signed;
-	int s = sa || sb, pw = a + b + (sa != sb);
-	fprintf(f, "// the reference MAC of tessera synth: %s%d x %s%d -> %s%d\n",
-	        sa ? "i" : "u", a, sb ? "i" : "u", b,
-	        l->t[T_OUT].type.is_signed ? "i" : "u", o);
-	fprintf(f, "module tessera_mac_ref (\n\tinput wire clk,\n"
-	        "\tinput wire [%d:0] a,\n\tinput wire [%d:0] b,\n"
-	        "\toutput reg [%d:0] acc\n);\n", a - 1, b - 1, o - 1);
-	if (s)
-		fprintf(f, "\twire signed [%d:0] p = %s * %s;\n", pw - 1,
-		        sa ? "$signed(a)" : "$signed({1'b0, a})",
-		        sb ? "$signed(b)" : "$signed({1'b0, b})");
-	else
-		fprintf(f, "\twire [%d:0] p = a * b;\n", pw - 1);
-	fprintf(f, "\twire [%d:0] px = p;\n", o - 1);
-	fprintf(f, "\talways @(posedge clk) acc <= acc + px;\nendmodule\n");
-}
-
+/* The yosys script: the bare MAC for area, then the design. */
 static void write_script(FILE *f, const char *verilog, const LibCell *buf)
 {
 	const char *lib = "liberty.lib";
@@ -103,21 +54,12 @@ static void write_script(FILE *f, const char *verilog, const LibCell *buf)
 	        "# no flatten: each module is mapped once\n"
 	        "synth -top tessera_top\n"
 	        "dfflibmap -liberty %s\n", lib);
-	if (buf && buf->in0_cap > 0)   /* abc.constr: see flow() */
-		fprintf(f, "# a net's loads as one buffer input each: ABC buffers "
-		        "and sizes\nabc -liberty %s -constr abc.constr -D %d\n", lib,
-		        ABC_DELAY_PS);
-	else
-		fprintf(f, "abc -liberty %s\n", lib);
+	synth_write_abc(f, buf);
 	fprintf(f, "opt_clean -purge\n"
 	        "tee -q -o stat.json stat -json\n"
 	        "tee -q -o stat.txt stat -liberty %s\n\n"
-	        "# a netlist OpenSTA reads: bits apart, no assigns\n"
-	        "setundef -zero\nsplitnets -ports\nopt_clean -purge\n", lib);
-	if (buf)
-		fprintf(f, "insbuf -buf %s %s %s\n", buf->name, buf->in0,
-		        buf->fn);
-	fprintf(f, "write_verilog -noattr -noexpr -nohex -nodec netlist.v\n");
+	        "# a netlist OpenSTA reads: bits apart, no assigns\n", lib);
+	synth_write_netlist(f, buf, "netlist.v");
 }
 
 /* ---- reading yosys' stat -json ---- */
@@ -553,68 +495,6 @@ static int areas(SynthResult *r, const Liberty *lib, char *err,
 	return 1;
 }
 
-/* ---- OpenSTA ---- */
-
-static int run_sta(SynthResult *r, const Liberty *lib, char *err,
-                   size_t errlen)
-{
-	char path[4200];
-	snprintf(path, sizeof path, "%s/sta.tcl", r->work);
-	FILE *f = fopen(path, "w");
-	if (!f) {
-		snprintf(err, errlen, "cannot write %s", path);
-		return 0;
-	}
-	fprintf(f, "# tessera synth: the critical path of the mapped netlist\n"
-	        "read_liberty liberty.lib\n");
-	if (r->nsram)
-		fprintf(f, "read_liberty srams.lib\n");
-	fprintf(f, "read_verilog sta_netlist.v\nlink_design tessera_top\n"
-	        "create_clock -name clk -period %g [get_ports clk]\n"
-	        "set_input_delay 0 -clock clk [delete_from_list [all_inputs] "
-	        "[get_ports clk]]\n"
-	        "set_output_delay 0 -clock clk [all_outputs]\n"
-	        "report_checks -path_delay max -digits 4\n",
-	        STA_PERIOD / lib->ns);
-	fclose(f);
-	double t0 = clock_seconds();
-	char *const argv[] = {"sta", "-no_init", "-exit", "sta.tcl", NULL};
-	int st = run_in(r->work, argv, "sta.log");
-	r->sta_s = clock_seconds() - t0;
-	if (st < 0) {
-		tool_fail(r, "OpenSTA (sta)", "opensta", st, "sta.log", err, errlen);
-		return 0;
-	}
-	snprintf(path, sizeof path, "%s/sta.log", r->work);
-	char *log = file_read(path, NULL);
-	const char *e = log ? strstr(log, "Error") : NULL;
-	const char *sl = log ? strstr(log, " slack (") : NULL;
-	if (st != 0 || !log || e || !sl) {
-		snprintf(err, errlen, "OpenSTA failed (exit status %d%s); see "
-		         "%s/sta.log", st, e ? ", errors in its log" : !sl ?
-		         ", no timed path" : "", r->dir);
-		free(log);
-		return 0;
-	}
-	const char *b = sl;
-	while (b > log && b[-1] != '\n')
-		b--;
-	double slack = atof(b);
-	r->period_ns = (STA_PERIOD / lib->ns - slack) * lib->ns;
-	static const char *key[2] = {"Startpoint: ", "Endpoint: "};
-	char *dst[2] = {r->from, r->to};
-	for (int k = 0; k < 2; k++) {
-		const char *q = strstr(log, key[k]);
-		if (q) {
-			q += strlen(key[k]);
-			snprintf(dst[k], sizeof r->from, "%.*s",
-			         (int)strcspn(q, "\n"), q);
-		}
-	}
-	free(log);
-	return 1;
-}
-
 /* ---- the flow ---- */
 
 /* dir made with its parents, or there already as a directory; 0 and
@@ -664,7 +544,11 @@ static int flow(const Hw *hw, const Liberty *lib, SynthResult *r,
 	snprintf(path, sizeof path, "%s/mac_ref.v", r->work);
 	FILE *f = fopen(path, "w");
 	if (f)
-		write_mac(f, hw);
+		synth_write_mac(f, hw);
+	snprintf(path, sizeof path, "%s/mac_timed.v", r->work);
+	FILE *t = fopen(path, "w");
+	if (t)
+		synth_write_mac_timed(t, hw);
 	const LibCell *buf = liberty_buffer(lib);
 	snprintf(path, sizeof path, "%s/abc.constr", r->work);
 	FILE *c = fopen(path, "w");
@@ -675,7 +559,9 @@ static int flow(const Hw *hw, const Liberty *lib, SynthResult *r,
 	FILE *g = fopen(path, "w");
 	if (g)
 		write_script(g, verilog, buf);
-	if (!f || !g || !c || fclose(f) || fclose(g) || fclose(c)) {
+	int closed = (!f || !fclose(f)) & (!t || !fclose(t)) &
+	             (!g || !fclose(g)) & (!c || !fclose(c));
+	if (!f || !t || !g || !c || !closed) {
 		snprintf(err, errlen, "cannot write into %s", r->work);
 		return SYNTH_USER;
 	}
@@ -683,10 +569,13 @@ static int flow(const Hw *hw, const Liberty *lib, SynthResult *r,
 	double t0 = clock_seconds();
 	char *const argv[] = {"yosys", "-q", "-l", "yosys.log", "-s", "synth.ys",
 	                      NULL};
-	int st = run_in(r->work, argv, "yosys.out");
+	int st = synth_tool_run(r->work, argv, "yosys.out");
 	r->yosys_s = clock_seconds() - t0;
 	if (st != 0)
-		return tool_fail(r, "yosys", "yosys", st, "yosys.log", err, errlen);
+		return synth_tool_fail(r, "yosys", "yosys", st, "yosys.log", err,
+		                       errlen);
+	if ((st = synth_mac_yosys(r, buf, err, errlen)) != SYNTH_OK)
+		return st;
 	snprintf(path, sizeof path, "%s/netlist.v", r->work);
 	struct stat ns;
 	char *net = stat(path, &ns) ? NULL : file_read(path, NULL);
@@ -720,7 +609,7 @@ static int flow(const Hw *hw, const Liberty *lib, SynthResult *r,
 	}
 	fprintf(stderr, "synth: yosys took %.1f s; OpenSTA, log in %s/sta.log\n",
 	        r->yosys_s, r->work);
-	return run_sta(r, lib, err, errlen) ? SYNTH_OK : SYNTH_TOOL;
+	return synth_sta(r, lib, err, errlen) ? SYNTH_OK : SYNTH_TOOL;
 }
 
 /* With -o: the files of the run, successful (rc) or not, moved from

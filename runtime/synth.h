@@ -103,8 +103,11 @@ typedef struct SynthResult {
 	double mac;            /* one bare MAC of the same widths */
 	double period_ns;      /* critical path (setup included) */
 	char from[256], to[256];
+	double mac_period_ns;  /* that MAC's, between registers, mapped and
+	                          timed as the design is */
+	char mac_from[256], mac_to[256];
 	double sram_access_ns, node_nm;
-	double yosys_s, sta_s;
+	double yosys_s, sta_s, mac_yosys_s, mac_sta_s;
 } SynthResult;
 
 enum { SYNTH_OK = 0, SYNTH_USER = 1, SYNTH_TOOL = 3 };
@@ -114,11 +117,46 @@ enum { SYNTH_OK = 0, SYNTH_USER = 1, SYNTH_TOOL = 3 };
 int synth_run(const Hw *hw, const SynthOpts *o, SynthResult *r, char *err,
               size_t errlen);
 
+/* ---- synthsta.c: the timing, and the flow's shared parts ---- */
+
+/* Runs a tool in `dir` with its output in dir/log; its exit status or a
+ * PROC_ code (runtime/proc.h).  Its scripts name files in dir only, the
+ * liberty as the link liberty.lib: no path is ever quoted.  Its own
+ * temporary files (yosys' for ABC) go into dir too, so that removing
+ * dir removes them, after an interrupt as well. */
+int synth_tool_run(const char *dir, char *const argv[], const char *log);
+/* A tool that failed: the message, naming its log in the directory the
+ * user sees; SYNTH_TOOL. */
+int synth_tool_fail(const SynthResult *r, const char *name, const char *pkg,
+                    int st, const char *log, char *err, size_t errlen);
+/* mac_ref.v: tessera_mac_ref, a bare multiply-accumulate of the layer's
+ * operand and output widths (the exact product, extended or cut to the
+ * output, and the accumulator register).  mac_timed.v: it with its
+ * operands registered, for its register-to-register period. */
+void synth_write_mac(FILE *f, const Hw *hw);
+void synth_write_mac_timed(FILE *f, const Hw *hw);
+/* Lines of synth.ys: the design's abc command; the steps that make a
+ * netlist OpenSTA reads. */
+void synth_write_abc(FILE *f, const LibCell *buf);
+void synth_write_netlist(FILE *f, const LibCell *buf, const char *out);
+/* Maps the timed MAC into mac_netlist.v with a yosys of its own
+ * (mac.ys, mac_yosys.log): SYNTH_OK, or as synth_run. */
+int synth_mac_yosys(SynthResult *r, const LibCell *buf, char *err,
+                    size_t errlen);
+/* Times the design (sta.log) and then the timed MAC (mac_sta.log) into
+ * r; 0 and a message naming the log of the one that failed. */
+int synth_sta(SynthResult *r, const Liberty *lib, char *err, size_t errlen);
+
 /* ---- synthreport.c: the report ---- */
 
+/* The model's figures the report sets beside synthesis: its cycles and
+ * utilization make the throughput at the synthesized clock. */
 void synth_report(FILE *f, const Hw *hw, const SynthResult *r,
-                  double pj_per_mac);
+                  const Model *m);
 void synth_report_json(FILE *f, const Hw *hw, const SynthResult *r,
-                       double pj_per_mac);
+                       const Model *m);
+/* MACs per second: the layer's MACs / (its cycles x the period); 0 when
+ * either is unknown. */
+double synth_macs_per_second(const SynthResult *r, const Model *m);
 
 #endif

@@ -1,6 +1,7 @@
 /* synthreport.c - the report of `tessera synth` (runtime/synth.c): areas
- * by module, the SRAMs as the model prices them, the critical path, as a
- * table or as JSON (docs/synthesis.md).
+ * by module, the SRAMs as the model prices them, the critical path and
+ * the bare MAC's, and the throughput at that clock with the model's
+ * cycles, as a table or as JSON (docs/synthesis.md).
  */
 #include "synth.h"
 
@@ -16,8 +17,51 @@ static void area_row(FILE *f, const SynthResult *r, const char *what,
 	        r->total > 0 ? 100 * a / r->total : 0);
 }
 
+double synth_macs_per_second(const SynthResult *r, const Model *m)
+{
+	double t = (double)m->cycles * r->period_ns * 1e-9;
+	return t > 0 ? (double)m->macs / t : 0;
+}
+
+static double ratio(double a, double b)
+{
+	return b > 0 ? a / b : 0;
+}
+
+static double mhz(double ns)
+{
+	return ns > 0 ? 1e3 / ns : 0;
+}
+
+/* Where the cycles, and so the utilization, come from: `tessera synth`
+ * runs no simulation, so the model's, with what they are the timing of. */
+static const char *cycles_of(const Model *m)
+{
+	return m->hw_cycles > 0 ? "hardware" : "generic";
+}
+
+static void timing_text(FILE *f, const SynthResult *r, const Model *m)
+{
+	fprintf(f, "critical path %.3f ns, setup included: %.1f MHz\n"
+	        "  from %s\n  to   %s\n  (SRAM read data %.3f ns after the "
+	        "clock edge)\n", r->period_ns, mhz(r->period_ns), r->from, r->to,
+	        r->sram_access_ns);
+	fprintf(f, "bare MAC between registers (tessera_mac_ref, mapped and "
+	        "timed as the design): %.3f ns, %.1f MHz;\n  the design's period "
+	        "is %.2fx it\n  from %s\n  to   %s\n", r->mac_period_ns,
+	        mhz(r->mac_period_ns), ratio(r->period_ns, r->mac_period_ns),
+	        r->mac_from, r->mac_to);
+	double tp = synth_macs_per_second(r, m);
+	fprintf(f, "throughput %.4g GMAC/s = %ld PEs x utilization %.4f (model, "
+	        "%s timing) x %.1f MHz\n  = %ld MACs / (%ld cycles x %.3f ns); "
+	        "at full utilization %.4g GMAC/s\n", tp / 1e9, m->pes,
+	        m->utilization, m->hw_cycles > 0 ? "the hardware's" : "the "
+	        "generic rules'", mhz(r->period_ns), m->macs, m->cycles,
+	        r->period_ns, (double)m->pes * mhz(r->period_ns) / 1e3);
+}
+
 void synth_report(FILE *f, const Hw *hw, const SynthResult *r,
-                  double pj_per_mac)
+                  const Model *m)
 {
 	const Layer *l = hw->ln->layer;
 	fprintf(f, "layer %s: %ld PEs, liberty %s", l->name, r->npe,
@@ -28,11 +72,11 @@ void synth_report(FILE *f, const Hw *hw, const SynthResult *r,
 	fprintf(f, "\n\n%-20s %9s %8s %14s %14s %12s\n", "module", "instances",
 	        "cells", "um2 each", "um2 all", "NAND2 eq all");
 	for (int i = 0; i < r->nmod; i++) {
-		const SynthModule *m = &r->mod[i];
-		fprintf(f, "%-20s %9ld %8ld %14.1f %14.1f %12.1f\n", m->name,
-		        m->instances, m->cells, m->total,
-		        m->total * (double)m->instances,
-		        nand2(r, m->total * (double)m->instances));
+		const SynthModule *mo = &r->mod[i];
+		fprintf(f, "%-20s %9ld %8ld %14.1f %14.1f %12.1f\n", mo->name,
+		        mo->instances, mo->cells, mo->total,
+		        mo->total * (double)mo->instances,
+		        nand2(r, mo->total * (double)mo->instances));
 	}
 	if (r->nsram) {
 		fprintf(f, "\n%-20s %6s %7s %7s %-16s %12s %12s %s\n",
@@ -75,12 +119,8 @@ void synth_report(FILE *f, const Hw *hw, const SynthResult *r,
 		        "and SRAM %.2fx (the MACs are %.1f%% of the logic)\n",
 		        r->npe, (r->logic - macs) / macs, (r->total - macs) / macs,
 		        100 * macs / r->logic);
-	fprintf(f, "critical path %.3f ns, setup included: %.1f MHz\n"
-	        "  from %s\n  to   %s\n  (SRAM read data %.3f ns after the "
-	        "clock edge)\n", r->period_ns,
-	        r->period_ns > 0 ? 1e3 / r->period_ns : 0, r->from, r->to,
-	        r->sram_access_ns);
-	fprintf(f, "energy (model): %.4f pJ/MAC\n", pj_per_mac);
+	timing_text(f, r, m);
+	fprintf(f, "energy (model): %.4f pJ/MAC\n", m->pj_per_mac);
 }
 
 /* A JSON string value: quotes and backslashes escaped, control
@@ -107,7 +147,7 @@ static void json_area(FILE *f, const SynthResult *r, const char *key,
 }
 
 void synth_report_json(FILE *f, const Hw *hw, const SynthResult *r,
-                       double pj_per_mac)
+                       const Model *m)
 {
 	const Layer *l = hw->ln->layer;
 	fprintf(f, "{\n  \"layer\": \"%s\",\n  \"pes\": %ld,\n"
@@ -118,11 +158,11 @@ void synth_report_json(FILE *f, const Hw *hw, const SynthResult *r,
 	fprintf(f, ",\n  \"nand2_cell\": \"%s\",\n  \"nand2_um2\": %.4f,\n"
 	        "  \"modules\": [\n", r->nand2, r->nand2_area);
 	for (int i = 0; i < r->nmod; i++) {
-		const SynthModule *m = &r->mod[i];
+		const SynthModule *mo = &r->mod[i];
 		fprintf(f, "    { \"name\": \"%s\", \"instances\": %ld, \"cells\": "
 		        "%ld, \"own_um2\": %.3f, \"um2\": %.3f, \"nand2\": %.3f }%s\n",
-		        m->name, m->instances, m->cells, m->own, m->total,
-		        nand2(r, m->total), i + 1 < r->nmod ? "," : "");
+		        mo->name, mo->instances, mo->cells, mo->own, mo->total,
+		        nand2(r, mo->total), i + 1 < r->nmod ? "," : "");
 	}
 	fprintf(f, "  ],\n  \"srams\": [\n");
 	for (int i = 0; i < r->nsram; i++) {
@@ -154,12 +194,30 @@ void synth_report_json(FILE *f, const Hw *hw, const SynthResult *r,
 	        "  \"critical_path\": { \"period_ns\": %.4f, \"mhz\": %.4f, "
 	        "\"from\": ", r->has_array ? "true" : "false", r->node_nm,
 	        macs > 0 ? (r->logic - macs) / macs : 0, r->period_ns,
-	        r->period_ns > 0 ? 1e3 / r->period_ns : 0);
+	        mhz(r->period_ns));
 	jesc(f, r->from);
 	fprintf(f, ", \"to\": ");
 	jesc(f, r->to);
 	fprintf(f, ", \"sram_access_ns\": %.4f },\n"
-	        "  \"seconds\": { \"yosys\": %.3f, \"sta\": %.3f },\n"
-	        "  \"pj_per_mac\": %.6f\n}\n",
-	        r->sram_access_ns, r->yosys_s, r->sta_s, pj_per_mac);
+	        "  \"mac_ref_period_ns\": %.4f,\n  \"mac_ref_mhz\": %.4f,\n"
+	        "  \"mac_ref_from\": ", r->sram_access_ns, r->mac_period_ns,
+	        mhz(r->mac_period_ns));
+	jesc(f, r->mac_from);
+	fprintf(f, ",\n  \"mac_ref_to\": ");
+	jesc(f, r->mac_to);
+	fprintf(f, ",\n  \"period_over_mac_ref\": %.6f,\n"
+	        "  \"throughput\": {\n    \"macs\": %ld,\n    \"cycles\": %ld,\n"
+	        "    \"cycles_of\": \"%s\",\n    \"pes\": %ld,\n"
+	        "    \"utilization\": %.6f,\n"
+	        "    \"utilization_source\": \"model\",\n"
+	        "    \"clock_mhz\": %.4f,\n    \"macs_per_second\": %.6e,\n"
+	        "    \"peak_macs_per_second\": %.6e\n  },\n",
+	        ratio(r->period_ns, r->mac_period_ns), m->macs, m->cycles,
+	        cycles_of(m), m->pes, m->utilization, mhz(r->period_ns),
+	        synth_macs_per_second(r, m),
+	        (double)m->pes * mhz(r->period_ns) * 1e6);
+	fprintf(f, "  \"seconds\": { \"yosys\": %.3f, \"sta\": %.3f, "
+	        "\"mac_yosys\": %.3f, \"mac_sta\": %.3f },\n"
+	        "  \"pj_per_mac\": %.6f\n}\n", r->yosys_s, r->sta_s,
+	        r->mac_yosys_s, r->mac_sta_s, m->pj_per_mac);
 }

@@ -34,8 +34,10 @@
 #                         not go with --network
 #   netsim/synth          synth --network of two k_only-shaped layers
 #                         and a convolution it does not map: one design,
-#                         its area and period those of `tessera synth
-#                         test/hw/k_only.tsr`; ~15 s
+#                         its area, period, bare MAC's period and
+#                         throughput those of `tessera synth
+#                         test/hw/k_only.tsr`, its MAC/s = MACs /
+#                         (cycles x period); ~15 s
 # About 45 s in all.
 
 NS=$OUT/netsim
@@ -263,6 +265,23 @@ elif d[0]['area_um2'] != round(k['area']['total']['um2'], 3) or \
     bad.append('area %s period %s, single %s %s' % (d[0]['area_um2'],
         d[0]['period_ns'], k['area']['total']['um2'],
         k['critical_path']['period_ns']))
+elif d[0]['mac_ref_period_ns'] != round(k['mac_ref_period_ns'], 4) or \
+     not 0 < d[0]['mac_ref_period_ns'] < 1000 or \
+     abs(d[0]['period_over_mac_ref'] - d[0]['period_ns'] /
+         d[0]['mac_ref_period_ns']) > 1e-4 * d[0]['period_over_mac_ref']:
+    bad.append('MAC period %s, ratio %s, single %s' % (
+        d[0]['mac_ref_period_ns'], d[0]['period_over_mac_ref'],
+        k['mac_ref_period_ns']))
+else:
+    t = d[0]['synth']['throughput']
+    want = t['macs'] / (t['cycles'] * d[0]['period_ns'] * 1e-9)
+    if abs(d[0]['macs_per_second'] - want) > 1e-4 * want or \
+       d[0]['macs_per_second'] != k['throughput']['macs_per_second'] or \
+       d[0]['utilization_source'] != 'model' or \
+       d[0]['utilization'] != k['throughput']['utilization']:
+        bad.append('MAC/s %s, MACs / (cycles x period) %s, single %s' % (
+            d[0]['macs_per_second'], want,
+            k['throughput']['macs_per_second']))
 lo = j['left_out']
 if [(x['layer'], x['status']) for x in lo] != [('conv', 'not mapped')]:
     bad.append('left out %s' % lo)

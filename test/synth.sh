@@ -18,7 +18,22 @@
 #                         message names the log
 #   synth/interrupt_...   SIGTERM while yosys runs: exit 143, nothing of
 #                         the run left
-# About 45 s: the three real runs take ~13 s each.
+#   synth/throughput      k_only's JSON: the throughput's MACs, cycles and
+#                         utilization those of `tessera model --json`,
+#                         macs_per_second = MACs / (cycles x period) =
+#                         PEs x utilization x clock, "model" its source
+#   synth/mac_ref_period  k_only's JSON: the bare MAC's period positive,
+#                         from a flip-flop to the MAC's accumulator (its
+#                         operands registered), the ratio period / it
+#   synth/quickstart_...  examples/quickstart.tsr, the text report: the
+#                         bare MAC's period below the design's and equal
+#                         to k_only's (the same widths), the throughput
+#                         line = MACs / (cycles x period)
+#   synth/mac-sta-fails   OpenSTA failing on the bare MAC alone: exit 3,
+#                         the message names mac_sta.log
+#   synth/mac-yosys-fails the same for yosys on the bare MAC (mac.ys):
+#                         mac_yosys.log
+# About 105 s: the six real runs take ~15 s each (quickstart ~20 s).
 
 SD=$OUT/synth
 rm -rf $SD
@@ -73,6 +88,70 @@ if $T synth test/hw/k_only.tsr --json -o $SD/default >$SD/k.json \
 	else bad "synth/k_only" "$r"; fi
 else
 	bad "synth/k_only" "$(cat $SD/k.err)"
+fi
+
+# The throughput and the bare MAC's period, from k_only's JSON and
+# `tessera model --json` of the same file
+$T model test/hw/k_only.tsr --json >$SD/k_model.json 2>&1
+r=$(python3 -c "
+import json, sys
+s = json.load(open(sys.argv[1])); m = json.load(open(sys.argv[2]))
+t = s['throughput']; p = s['critical_path']['period_ns']
+bad = []
+near = lambda a, b, e=1e-4: abs(a - b) <= e * abs(b)
+for k in ('macs', 'cycles', 'pes', 'cycles_of'):
+    if t[k] != m[k]: bad.append('%s %s, model %s' % (k, t[k], m[k]))
+if not near(t['utilization'], m['utilization'], 1e-5):
+    bad.append('utilization %s, model %s' % (t['utilization'], m['utilization']))
+if t['utilization_source'] != 'model': bad.append('source %s' % t['utilization_source'])
+want = t['macs'] / (t['cycles'] * p * 1e-9)
+if not (want > 0 and near(t['macs_per_second'], want)):
+    bad.append('macs_per_second %s, MACs/(cycles x period) %s' % (t['macs_per_second'], want))
+if not near(t['macs_per_second'], t['pes'] * t['utilization'] * t['clock_mhz'] * 1e6):
+    bad.append('macs_per_second %s != PEs x utilization x clock' % t['macs_per_second'])
+if not near(t['clock_mhz'], 1e3 / p): bad.append('clock %s, period %s' % (t['clock_mhz'], p))
+if not near(t['peak_macs_per_second'], t['pes'] * 1e9 / p):
+    bad.append('peak %s' % t['peak_macs_per_second'])
+print('; '.join(bad))" $SD/k.json $SD/k_model.json 2>&1)
+if [ -z "$r" ]; then ok synth/throughput; else bad synth/throughput "$r"; fi
+r=$(python3 -c "
+import json, sys
+s = json.load(open(sys.argv[1])); p = s['critical_path']['period_ns']
+mp = s['mac_ref_period_ns']
+bad = []
+if not 0 < mp < 1000: bad.append('MAC period %s ns' % mp)
+elif abs(s['period_over_mac_ref'] - p / mp) > 1e-4 * p / mp:
+    bad.append('ratio %s, %s / %s' % (s['period_over_mac_ref'], p, mp))
+if 'flip-flop' not in s['mac_ref_from']: bad.append('from %s' % s['mac_ref_from'])
+if not s['mac_ref_to'].startswith('mac/') or 'flip-flop' not in s['mac_ref_to']:
+    bad.append('to %s' % s['mac_ref_to'])
+print('; '.join(bad))" $SD/k.json 2>&1)
+grep -q "^module tessera_mac_ref" $SD/default/mac_netlist.v ||
+	r="$r; no tessera_mac_ref in mac_netlist.v"
+if [ -z "$r" ]; then ok synth/mac_ref_period; else bad synth/mac_ref_period "$r"; fi
+
+# The quickstart, as text: the bare MAC's period below the design's,
+# and the throughput line's figures consistent
+if $T synth examples/quickstart.tsr >$SD/q.txt 2>$SD/q.err; then
+	r=$(awk -v km="$(json_num $SD/k.json mac_ref_period_ns)" '
+	/^critical path / { p = $3 }
+	/^bare MAC between registers/ { sub(/.*: /, ""); mp = $1 }
+	/^throughput / { g = $2 }
+	/^  = [0-9]+ MACs \/ / { macs = $2; cyc = substr($5, 2); pp = $8 }
+	END {
+		if (!(mp > 0 && p > 0 && mp < p)) print "MAC " mp " ns, design " p " ns"
+		# the same widths as k_only: the same MAC, whatever the design
+		if (!(mp - km <= 0.0005001 && km - mp <= 0.0005001))
+			print "MAC " mp " ns here, " km " ns with k_only"
+		if (pp != p) print "throughput period " pp ", critical path " p
+		w = macs / (cyc * pp)   # GMAC/s
+		if (!(w > 0 && g - w < 1e-3 * w && w - g < 1e-3 * w))
+			print g " GMAC/s, " macs " MACs / (" cyc " x " pp " ns) = " w
+	}' $SD/q.txt)
+	if [ -z "$r" ]; then ok synth/quickstart_mac_and_throughput
+	else bad synth/quickstart_mac_and_throughput "$r"; fi
+else
+	bad synth/quickstart_mac_and_throughput "$(cat $SD/q.err)"
 fi
 
 cp /usr/share/qflow/tech/osu018/osu018_stdcells.lib $SD/my.lib 2>/dev/null
@@ -134,6 +213,16 @@ else ok synth/bad-output-dir-not-liberty; fi
 printf '#!/bin/sh\nexec %s "$@"\n' "$(command -v yosys)" >$SD/bin/yosys
 expect synth/sta-fails 3 "OpenSTA failed (exit status 5.*see $SD/s/sta.log" -- \
 	env PATH="$(pwd)/$SD/bin:$PATH" $T synth $K -o $SD/s
+# OpenSTA failing on the bare MAC alone (its script is argument 3)
+printf '#!/bin/sh\n[ "$3" = mac_sta.tcl ] && exit 6\nexec %s "$@"\n' \
+	"$(command -v sta)" >$SD/bin/sta
+expect synth/mac-sta-fails 3 "OpenSTA failed (exit status 6.*see $SD/m/mac_sta.log" -- \
+	env PATH="$(pwd)/$SD/bin:$PATH" $T synth $K -o $SD/m
+# yosys failing on the bare MAC alone (its script is argument 5)
+printf '#!/bin/sh\n[ "$5" = mac.ys ] && exit 7\nexec %s "$@"\n' \
+	"$(command -v yosys)" >$SD/bin/yosys
+expect synth/mac-yosys-fails 3 "yosys failed (exit status 7); see $SD/my/mac_yosys.log" -- \
+	env PATH="$(pwd)/$SD/bin:$PATH" $T synth $K -o $SD/my
 
 # Interrupted while yosys runs (setsid: tessera leads its own session):
 # exit 143, "interrupted", no yosys or ABC left, no temporary directory
