@@ -18,11 +18,12 @@ B = build
 # hardware tools of the later stages, protobuf-c and ONNX's onnx.proto
 # for `tessera import`, and for its tests ONNX's Python package (to
 # build whole networks) and test models; OpenMPI for a search spread
-# over the ranks of an MPI job (docs/scaling.md).
+# over the ranks of an MPI job (docs/scaling.md); Chromium for the
+# test that renders the HTML report (--html) in a real browser.
 DEB_PKGS = llvm-dev clang libclang-rt-14-dev verilator yosys iverilog \
            opensta qflow-tech-osu018 libprotobuf-c-dev protobuf-c-compiler \
            libonnx-dev python3-onnx libonnx-testdata libopenmpi-dev \
-           openmpi-bin
+           openmpi-bin chromium
 
 FRONT = frontend/lex.c frontend/parse.c frontend/check.c frontend/load.c
 IR = ir/util.c ir/arch.c ir/schedule.c ir/print.c ir/verify.c ir/passes.c \
