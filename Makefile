@@ -32,7 +32,8 @@ IR = ir/util.c ir/arch.c ir/schedule.c ir/print.c ir/verify.c ir/passes.c \
 RUNTIME = runtime/tensor.c runtime/naive.c runtime/emit_c.c runtime/jitload.c \
           runtime/report.c runtime/netreport.c runtime/sim.c \
           runtime/synth.c runtime/synthreport.c runtime/liberty.c \
-          runtime/proc.c runtime/simcheck.c
+          runtime/proc.c runtime/simcheck.c \
+          runtime/svg.c
 VERILOG = backend-verilog/plan.c backend-verilog/emit.c backend-verilog/names.c \
 	backend-verilog/port.c backend-verilog/seq.c backend-verilog/engine.c \
 	backend-verilog/array.c backend-verilog/counters.c backend-verilog/modules.c \
@@ -41,7 +42,7 @@ VERILOG = backend-verilog/plan.c backend-verilog/emit.c backend-verilog/names.c 
 	backend-verilog/walks.c backend-verilog/gbuf.c backend-verilog/dbuf.c
 SEARCH = search/eval.c search/write.c search/space.c search/jobs.c \
          search/search.c search/bound.c search/hier.c search/net.c \
-         search/svg.c search/study.c search/cli.c search/cluster.c \
+         search/study.c search/cli.c search/cluster.c \
          search/ranks.c
 CORE = $(FRONT) $(IR) $(RUNTIME) $(VERILOG) $(SEARCH)
 # `tessera import`: ONNX through protobuf-c, whose C code for Debian's
@@ -49,7 +50,7 @@ CORE = $(FRONT) $(IR) $(RUNTIME) $(VERILOG) $(SEARCH)
 IMPORT = frontend/onnx.c frontend/shapes.c frontend/layout.c frontend/import.c
 ONNX_PROTO = /usr/include/onnx/onnx.proto
 HDRS = ir/tessera.h frontend/frontend.h backend-verilog/hw.h backend-verilog/emit.h backend-verilog/blocks.h runtime/synth.h \
-       runtime/sim.h runtime/proc.h runtime/netsim.h cmds.h \
+       runtime/sim.h runtime/proc.h runtime/netsim.h runtime/svg.h cmds.h \
        search/search.h search/worker.h help.h opts.h frontend/onnx.h
 
 CORE_OBJ = $(CORE:%.c=$(B)/%.o)

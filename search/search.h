@@ -229,11 +229,6 @@ int net_hier(const Network *net, const Arch *a, const HierOpts *h,
              const SOpts *so, const NetBest *base, Arch *arch, NetBest *out,
              int *ncand);
 
-/* search/svg.c: a grouped bar chart (v[group * nseries + series]; NAN
- * for none) */
-void svg_bars(FILE *f, const char *title, const char *ylabel, int ngroups,
-              const char *const *groups, int nseries,
-              const char *const *series, const double *v);
 
 /* search/cli.c, search/study.c */
 int search_file_dataflow(Diag *dg, const LoopNest *ln, SOpts *o);

@@ -14,6 +14,7 @@
  * Files are told apart by their first word (`network`).
  */
 #include "search.h"
+#include "../runtime/svg.h"
 
 #include <errno.h>
 #include <math.h>

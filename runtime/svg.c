@@ -2,9 +2,10 @@
  * `tessera study` writes into docs/: one group of bars per layer, one bar
  * per series (dataflow, or baseline and optimized hierarchy), a value
  * axis from zero with round ticks, and a legend.  Missing values (NAN)
- * leave a gap.  Deterministic output: fixed sizes, fixed number format.
+ * leave a gap.  Deterministic output: fixed sizes, fixed number format;
+ * every string escaped.
  */
-#include "search.h"
+#include "svg.h"
 
 #include <math.h>
 #include <string.h>
@@ -13,7 +14,7 @@ static const char *const colors[] = {"#4e79a7", "#f28e2b", "#e15759",
                                      "#76b7b2", "#59a14f", "#edc948",
                                      "#b07aa1", "#ff9da7", "#9c755f"};
 
-static void esc(FILE *f, const char *s)
+void svg_esc(FILE *f, const char *s)
 {
 	for (; *s; s++)
 		if (*s == '<')
@@ -22,8 +23,17 @@ static void esc(FILE *f, const char *s)
 			fputs("&gt;", f);
 		else if (*s == '&')
 			fputs("&amp;", f);
+		else if (*s == '"')
+			fputs("&quot;", f);
+		else if (*s == '\'')
+			fputs("&#39;", f);
 		else
 			fputc(*s, f);
+}
+
+const char *svg_color(int s)
+{
+	return colors[s % 9];
 }
 
 /* A tick step of 1, 2 or 5 times a power of ten giving about 5 ticks. */
@@ -59,7 +69,7 @@ void svg_bars(FILE *f, const char *title, const char *ylabel, int ngroups,
 	fprintf(f, "<rect width=\"%d\" height=\"%d\" fill=\"white\"/>\n", width,
 	        height);
 	fprintf(f, "<text x=\"%d\" y=\"20\" font-size=\"14\">", left);
-	esc(f, title);
+	svg_esc(f, title);
 	fputs("</text>\n", f);
 	for (double t = 0; t <= top + step / 2; t += step) {
 		double y = topm + plot_h - t / top * plot_h;
@@ -70,7 +80,7 @@ void svg_bars(FILE *f, const char *title, const char *ylabel, int ngroups,
 	}
 	fprintf(f, "<text transform=\"translate(14,%d) rotate(-90)\" "
 	        "text-anchor=\"middle\">", topm + plot_h / 2);
-	esc(f, ylabel);
+	svg_esc(f, ylabel);
 	fputs("</text>\n", f);
 	for (int g = 0; g < ngroups; g++) {
 		int x0 = left + g * gw + gap / 2;
@@ -81,24 +91,24 @@ void svg_bars(FILE *f, const char *title, const char *ylabel, int ngroups,
 			double h = val / top * plot_h;
 			fprintf(f, "<rect x=\"%d\" y=\"%.1f\" width=\"%d\" height=\"%.1f\" "
 			        "fill=\"%s\"><title>", x0 + s * bw, topm + plot_h - h,
-			        bw - 1, h, colors[s % 9]);
-			esc(f, groups[g]);
+			        bw - 1, h, svg_color(s));
+			svg_esc(f, groups[g]);
 			fputs(", ", f);
-			esc(f, series[s]);
+			svg_esc(f, series[s]);
 			fprintf(f, ": %.3f</title></rect>\n", val);
 		}
 		fprintf(f, "<text transform=\"translate(%d,%d) rotate(-45)\" "
 		        "text-anchor=\"end\">", x0 + nseries * bw / 2,
 		        topm + plot_h + 12);
-		esc(f, groups[g]);
+		svg_esc(f, groups[g]);
 		fputs("</text>\n", f);
 	}
 	for (int s = 0; s < nseries; s++) {
 		int x = left + (s % 4) * 150, y = topm + plot_h + 62 + 18 * (s / 4);
 		fprintf(f, "<rect x=\"%d\" y=\"%d\" width=\"10\" height=\"10\" "
 		        "fill=\"%s\"/><text x=\"%d\" y=\"%d\">", x, y - 9,
-		        colors[s % 9], x + 14, y);
-		esc(f, series[s]);
+		        svg_color(s), x + 14, y);
+		svg_esc(f, series[s]);
 		fputs("</text>\n", f);
 	}
 	fputs("</svg>\n", f);
