@@ -33,7 +33,7 @@ RUNTIME = runtime/tensor.c runtime/naive.c runtime/emit_c.c runtime/jitload.c \
           runtime/report.c runtime/netreport.c runtime/sim.c \
           runtime/synth.c runtime/synthreport.c runtime/liberty.c \
           runtime/proc.c runtime/simcheck.c \
-          runtime/svg.c
+          runtime/svg.c runtime/html.c runtime/netpage.c
 VERILOG = backend-verilog/plan.c backend-verilog/emit.c backend-verilog/names.c \
 	backend-verilog/port.c backend-verilog/seq.c backend-verilog/engine.c \
 	backend-verilog/array.c backend-verilog/counters.c backend-verilog/modules.c \
@@ -50,7 +50,7 @@ CORE = $(FRONT) $(IR) $(RUNTIME) $(VERILOG) $(SEARCH)
 IMPORT = frontend/onnx.c frontend/shapes.c frontend/layout.c frontend/import.c
 ONNX_PROTO = /usr/include/onnx/onnx.proto
 HDRS = ir/tessera.h frontend/frontend.h backend-verilog/hw.h backend-verilog/emit.h backend-verilog/blocks.h runtime/synth.h \
-       runtime/sim.h runtime/proc.h runtime/netsim.h runtime/svg.h cmds.h \
+       runtime/sim.h runtime/proc.h runtime/netsim.h runtime/svg.h runtime/html.h cmds.h \
        search/search.h search/worker.h help.h opts.h frontend/onnx.h
 
 CORE_OBJ = $(CORE:%.c=$(B)/%.o)

@@ -23,7 +23,8 @@ static const CmdHelp cmds[] = {
 	 "      --after PASS    stop after lowering pass PASS (see --passes)\n"
 	 "      --c             print the loop nest as C instead\n"},
 	{"model", "model FILE.tsr [--json] [--brute | --walk]\n"
-	 "       tessera model --network NET.tsr FILE.tsr... [--json]",
+	 "       tessera model --network NET.tsr FILE.tsr... [--json] "
+	 "[--html DIR]",
 	 "  model FILE          cycles, accesses per level, energy of the\n"
 	 "                      accelerator the schedule describes\n"
 	 "      --json          the same as JSON\n"
@@ -31,6 +32,10 @@ static const CmdHelp cmds[] = {
 	 "                      to every layer of network NET: a table per\n"
 	 "                      layer and totals; several FILEs compare\n"
 	 "                      dataflows; exit 1 if a layer does not map\n"
+	 "      --html DIR      with --network: also write DIR/index.html, one\n"
+	 "                      self-contained page: the tables, the energy by\n"
+	 "                      level and by tensor of every layer as charts,\n"
+	 "                      and the dataflows compared (docs/networks.md)\n"
 	 "      --brute         count by walking every iteration (slow; a check)\n"
 	 "      --walk          count by simulating every buffer's contents\n"
 	 "                      step by step (slow; an independent check)\n"},
@@ -48,7 +53,7 @@ static const CmdHelp cmds[] = {
 	{"sim", "sim FILE.tsr [--json] [--trace F.vcd] [--seed N] "
 	 "[--input T=F.npy]... [-o DIR]\n"
 	 "       tessera sim --network NET.tsr FILE.tsr... [--json] [--jobs N] "
-	 "[--seed N]",
+	 "[--seed N] [--html DIR]",
 	 "  sim FILE            build it with Verilator, run the layer, check the\n"
 	 "                      output against the CPU bit for bit, report the\n"
 	 "                      counts the hardware measured\n"
@@ -62,6 +67,10 @@ static const CmdHelp cmds[] = {
 	 "                      verified), totals over the layers that ran,\n"
 	 "                      the others with the reason; several FILEs are\n"
 	 "                      compared over the layers all of them ran\n"
+	 "      --html DIR      with --network: also write DIR/index.html, the\n"
+	 "                      page of model --network --html with the RTL's\n"
+	 "                      figures, and each layer's cycles, model\n"
+	 "                      against RTL, as a chart\n"
 	 "      --jobs N        builds and runs at once, 1 to 256 (default: the\n"
 	 "                      cores this process may use)\n"},
 	{"synth", "synth FILE.tsr [--json] [--liberty F.lib] [--node NM] "
@@ -125,7 +134,8 @@ static const CmdHelp cmds[] = {
 	 "                      docs/search.md)\n"
 	 "      --network NET.tsr  every layer of a network on FILE's arch\n"
 	 "                      and dataflow (-o DIR: one schedule per layer,\n"
-	 "                      each layer's best so far as the search goes)\n"},
+	 "                      each layer's best so far as the search goes)\n"
+	 "      --html DIR      not supported by search yet: an error\n"},
 	{"study", "study dataflows|hierarchy NET.tsr... FILE.tsr... -o DIR "
 	 "[options]",
 	 "  study dataflows|hierarchy FILE... -o DIR\n"
@@ -150,7 +160,8 @@ static const CmdHelp cmds[] = {
 	 "      --quiet         no progress line\n"
 	 "      --pe-sizes L --shared-sizes L --pe-levels 1|2\n"
 	 "      --max-pe-bytes B --max-shared-bytes B --refine K\n"
-	 "      --hier-exhaustive  the hierarchies tried, as for search\n"},
+	 "      --hier-exhaustive  the hierarchies tried, as for search\n"
+	 "      --html DIR      not supported by study yet: an error\n"},
 };
 
 static const CmdHelp *find(const char *cmd)

@@ -1,5 +1,6 @@
 /* svg.h - bar charts as plain SVG (runtime/svg.c): the charts of
- * `tessera study`'s files in docs/results/.  Every string is escaped; output is deterministic.
+ * `tessera study`'s files in docs/results/ and of the HTML reports
+ * (runtime/html.c).  Every string is escaped; output is deterministic.
  */
 #ifndef TESSERA_SVG_H
 #define TESSERA_SVG_H
@@ -18,5 +19,26 @@ const char *svg_color(int s);
 void svg_bars(FILE *f, const char *title, const char *ylabel, int ngroups,
               const char *const *groups, int nseries,
               const char *const *series, const double *v);
+
+/* A horizontal bar chart: one row per entry, every row drawn in order
+ * with its label on the left (long ones shortened, whole in a tooltip),
+ * so that any number of rows stays legible; the legend above, the value
+ * axis below. */
+typedef struct SvgHBars {
+	const char *unit;            /* the value axis's label */
+	int nrows;
+	const char *const *rows;     /* the rows' labels */
+	const char *const *mark;     /* NULL, or per row NULL or a word drawn
+	                                instead of its bars ("not mapped") */
+	const char *const *right;    /* NULL, or per row a text after its
+	                                bars (default: the stack's total) */
+	int nseries;
+	const char *const *series;   /* the legend */
+	const double *v;             /* v[row * nseries + series]; NAN: none */
+	int stacked;                 /* 1: the series stacked in one bar;
+	                                0: a bar each, side by side */
+	int log;                     /* a logarithmic axis (side by side) */
+} SvgHBars;
+void svg_hbars(FILE *f, const SvgHBars *c);
 
 #endif

@@ -132,6 +132,9 @@ static void parse_args(int argc, char **argv, Cli *c)
 			c->hier = 1;
 		else if (!strcmp(a, "--network"))
 			c->network = value(argc, argv, &i);
+		else if (!strcmp(a, "--html"))
+			die_usage("--html is not supported by search yet (model "
+			          "--network and sim --network write the page)%s", "");
 		else if (hier_option(&c->h, argc, argv, &i))
 			continue;
 		else if (a[0] == '-' && a[1])

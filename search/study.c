@@ -325,6 +325,9 @@ int study_main(int argc, char **argv)
 			s->all_layers = 1;
 		else if (!strcmp(x, "--quiet"))
 			s->o.progress = 0;
+		else if (!strcmp(x, "--html"))
+			die_usage("--html is not supported by study yet (model "
+			          "--network and sim --network write the page)%s", "");
 		else if (hier_option(&s->h, argc, argv, &i))
 			continue;
 		else if (x[0] == '-')
