@@ -161,7 +161,9 @@ static const CmdHelp cmds[] = {
 	 "      --pe-sizes L --shared-sizes L --pe-levels 1|2\n"
 	 "      --max-pe-bytes B --max-shared-bytes B --refine K\n"
 	 "      --hier-exhaustive  the hierarchies tried, as for search\n"
-	 "      --html DIR      not supported by study yet: an error\n"},
+	 "      --html DIR      also write DIR/index.html, one self-contained\n"
+	 "                      page with the tables and a chart of every layer\n"
+	 "                      (docs/networks.md)\n"},
 };
 
 static const CmdHelp *find(const char *cmd)

@@ -121,7 +121,8 @@ void svg_bars(FILE *f, const char *title, const char *ylabel, int ngroups,
 enum {
 	HB_FONT = 12,        /* px */
 	HB_PLOT = 560,       /* the value axis's length */
-	HB_RIGHT = 100,      /* room for the text after the bars */
+	HB_RIGHT = 100,      /* room for the text after the bars (more if
+	                        a row's `right` text needs it) */
 	HB_MAXLABEL = 40,    /* longer labels are shortened */
 };
 /* A generous width of one character at HB_FONT px (sans-serif digits and
@@ -246,8 +247,12 @@ void svg_hbars(FILE *f, const SvgHBars *c)
 		n = n > HB_MAXLABEL ? HB_MAXLABEL : n;
 		maxl = n > maxl ? n : maxl;
 	}
-	int left = 12 + (int)(maxl * hb_char);
-	int width = left + HB_PLOT + HB_RIGHT;
+	int left = 12 + (int)(maxl * hb_char), right = HB_RIGHT;
+	for (int r = 0; c->right && r < c->nrows; r++) {
+		int n = c->right[r] ? 12 + (int)(text_len(c->right[r]) * hb_char) : 0;
+		right = n > right ? n : right;
+	}
+	int width = left + HB_PLOT + right;
 	int bar = c->stacked ? 14 : c->nseries > 3 ? 6 : 9;
 	int rowh = (c->stacked ? bar : bar * c->nseries) + 8;
 	rowh = rowh < HB_FONT + 6 ? HB_FONT + 6 : rowh;

@@ -27,9 +27,17 @@
 #   report/sim_page       sim --network --html: the cycles chart (model
 #                         against RTL) and the energy charts, a row in
 #                         each for every layer, big marked; rendered
+#   report/study_dataflows  study dataflows --html, tinynet under df.tsr
+#                         and nk.tsr (which maps none of it): a table row
+#                         and a chart row for every layer, nk's cells
+#                         "not mapped", each chart row saying so; the
+#                         Markdown and SVG as without --html; rendered
+#                         by Chromium
+#   report/study_hierarchy  study hierarchy --html of test/report/
+#                         pair.tsr: the network's section, its layers
 #   report/errors         --html without --network, a DIR that cannot
-#                         be made or written; synth --network, search
-#                         and study refuse --html
+#                         be made or written; synth --network and search
+#                         refuse --html
 # About 40 s (the sim's two designs are cached under $OUT).
 
 R=$OUT/report
@@ -39,13 +47,22 @@ NET=test/netsim/tinynet.tsr
 DF=test/netsim/df.tsr
 
 # render NAME FILE WIDTH HEIGHT: Chromium's screenshot of FILE (at half
-# scale, to keep the check fast) in $R/NAME.png, its log in $R/NAME.log;
-# its exit status
+# scale, to keep the check fast) in $R/NAME.png, the DOM it built in
+# $R/NAME.dom, its log in $R/NAME.log; its exit status
 render() {
 	timeout 120 chromium --headless --no-sandbox --disable-gpu \
 		--hide-scrollbars --user-data-dir=$R/chrome --enable-logging=stderr \
 		--v=0 --force-device-scale-factor=0.5 --window-size=$3,$4 \
-		--screenshot=$R/$1.png "file://$(realpath "$2")" >/dev/null 2>$R/$1.log
+		--dump-dom --screenshot=$R/$1.png "file://$(realpath "$2")" \
+		>$R/$1.dom 2>$R/$1.log
+}
+# dom_problems NAME FILE: what of FILE's tables, charts and sections the
+# DOM of render NAME lacks
+dom_problems() {
+	for tag in "<table" "<svg" "<h2" "<tr"; do
+		[ "$(grep -o "$tag" $R/$1.dom | wc -l)" -eq \
+		  "$(grep -o "$tag" "$2" | wc -l)" ] || echo "the DOM has not the page's $tag"
+	done
 }
 # shot_problems NAME: what is wrong with the screenshot $R/NAME.png and
 # Chromium's log (nothing: all is well)
@@ -107,15 +124,8 @@ if ! command -v chromium >/dev/null; then
 else
 	render model $R/m/index.html 1200 2600 || r="chromium exit $?"
 	r="$r$(shot_problems model | tr '\n' ';')"
-	timeout 120 chromium --headless --no-sandbox --disable-gpu \
-		--user-data-dir=$R/chrome --dump-dom "file://$(realpath $R/m/index.html)" \
-		>$R/m.dom 2>/dev/null
-	for tag in "<table" "<svg" "<h2"; do
-		[ "$(grep -o "$tag" $R/m.dom | wc -l)" -eq \
-		  "$(grep -o "$tag" $R/m/index.html | wc -l)" ] ||
-			r="$r; the DOM has not the page's $tag"
-	done
-	grep -q "<title>Network tinynet" $R/m.dom || r="$r; no title in the DOM"
+	r="$r$(dom_problems model $R/m/index.html | tr '\n' ';')"
+	grep -q "<title>Network tinynet" $R/model.dom || r="$r; no title in the DOM"
 fi
 if [ -z "$r" ]; then ok report/browser; else bad report/browser "$r"; fi
 
@@ -158,11 +168,56 @@ python3 test/page.py $R/s/index.html >/dev/null || r="$r; page.py failed"
 if command -v chromium >/dev/null; then
 	render sim $R/s/index.html 1200 2600 || r="$r; chromium exit $?"
 	r="$r$(shot_problems sim | tr '\n' ';')"
+	r="$r$(dom_problems sim $R/s/index.html | tr '\n' ';')"
 else
 	r="$r; chromium is not installed"
 fi
 if [ -z "$r" ]; then ok report/sim_page; else bad report/sim_page "$r
 $(tail -3 $R/s.err)"; fi
+
+# study dataflows: N|K (nk.tsr) maps no layer of tinynet
+$T study dataflows $NET $DF examples/taxonomy/nk.tsr -o $R/st0 --quiet \
+	--threads 1 >/dev/null 2>&1
+$T study dataflows $NET $DF examples/taxonomy/nk.tsr -o $R/st --quiet \
+	--threads 1 --html $R/st/page >/dev/null 2>$R/st.err
+rc=$?
+r=""
+[ $rc -eq 0 ] || r="exit $rc"
+for l in tiny twin wide big; do
+	[ "$(layer_line $R/st/page/index.html "tinynet $l")" = \
+	  "tinynet $l rows=1 charts=1 marked=0" ] ||
+		r="$r; $(layer_line $R/st/page/index.html "tinynet $l")"
+done
+[ "$(grep -o '<td class="no">not mapped</td>' $R/st/page/index.html | wc -l)" -eq 4 ] ||
+	r="$r; not 4 cells 'not mapped'"
+[ "$(grep -o '>not mapped under 1 of 2<' $R/st/page/index.html | wc -l)" -eq 4 ] ||
+	r="$r; not 4 chart rows 'not mapped under 1 of 2'"
+grep -v "^tessera study" $R/st0/dataflows.md >$R/st0.md
+grep -v "^tessera study" $R/st/dataflows.md >$R/st.md
+cmp -s $R/st0.md $R/st.md && cmp -s $R/st0/dataflows.svg $R/st/dataflows.svg ||
+	r="$r; the Markdown or the SVG differ with --html"
+python3 test/page.py $R/st/page/index.html >/dev/null || r="$r; page.py failed"
+render study $R/st/page/index.html 1100 800 || r="$r; chromium exit $?"
+r="$r$(shot_problems study | tr '\n' ';')"
+r="$r$(dom_problems study $R/st/page/index.html | tr '\n' ';')"
+if [ -z "$r" ]; then ok report/study_dataflows; else bad report/study_dataflows "$r
+$(cat $R/st.err)"; fi
+
+$T study hierarchy test/report/pair.tsr $DF -o $R/sh --quiet --threads 1 \
+	--html $R/sh >/dev/null 2>$R/sh.err
+rc=$?
+r=""
+[ $rc -eq 0 ] || r="exit $rc"
+for l in tiny wide; do
+	[ "$(layer_line $R/sh/index.html $l)" = "$l rows=1 charts=1 marked=0" ] ||
+		r="$r; $(layer_line $R/sh/index.html $l)"
+done
+grep -q "<h2>pair</h2>" $R/sh/index.html &&
+	grep -q "The hierarchy chosen (of [0-9]*)" $R/sh/index.html ||
+	r="$r; no section for the network"
+python3 test/page.py $R/sh/index.html >/dev/null || r="$r; page.py failed"
+if [ -z "$r" ]; then ok report/study_hierarchy; else bad report/study_hierarchy "$r
+$(cat $R/sh.err)"; fi
 
 r=""
 $T model $DF --html $R/e1 >$R/e.out 2>&1
@@ -180,7 +235,7 @@ $T model --network $NET $DF --html $R/e2 >$R/e.out 2>&1
 $T synth --network $NET $DF --html $R/e3 >$R/e.out 2>&1
 [ $? -eq 2 ] && grep -q "synth takes no option --html" $R/e.out ||
 	r="$r; synth: $(cat $R/e.out)"
-for c in "search $DF --network $NET" "study dataflows $NET $DF -o $R/st"; do
+for c in "search $DF --network $NET"; do
 	$T $c --html $R/e4 >$R/e.out 2>&1
 	[ $? -eq 2 ] && grep -q "html is not supported by ${c%% *} yet" $R/e.out ||
 		r="$r; ${c%% *}: $(cat $R/e.out)"
