@@ -59,17 +59,25 @@ static const char *mark_of(const NetSim *ns, int k, int i, int sim)
 	     : st == RUN_NO_BUILD ? "build failed" : "not run";
 }
 
-/* The names of the series of an energy chart of dataflow d. */
-static int series_names(const NetDataflow *d, int by, const char **names)
+/* The names and colours of the series of an energy chart of dataflow
+ * d (colours by role, the same in every chart: svg_level_color). */
+static int series_names(const NetDataflow *d, int by, const char **names,
+                        const char **cols)
 {
-	int n = 0;
+	int n = 0, nl = d->p->arch.nlevels;
 	if (by == BY_LEVEL)
-		for (int lv = 0; lv < d->p->arch.nlevels; lv++)
+		for (int lv = 0; lv < nl; lv++) {
+			cols[n] = svg_level_color(lv, nl);
 			names[n++] = d->p->arch.level[lv].name;
+		}
 	else
-		for (int t = 0; t < NTENSORS; t++)
+		for (int t = 0; t < NTENSORS; t++) {
+			cols[n] = svg_color(t);
 			names[n++] = d->ln->layer->t[t].name;
+		}
+	cols[n] = svg_level_color(SVG_NOC, nl);
 	names[n++] = "NoC";
+	cols[n] = svg_level_color(SVG_MAC, nl);
 	names[n++] = "MAC";
 	return n;
 }
@@ -251,8 +259,8 @@ static void energy_charts(FILE *f, const NetSim *ns, int k, int sim)
 	const char **mark = zalloc((size_t)net->nlayers, sizeof *mark);
 	double *v = zalloc((size_t)net->nlayers * MAXSER, sizeof *v);
 	for (int by = BY_LEVEL; by <= BY_TENSOR; by++) {
-		const char *names[MAXSER];
-		int ns_ = series_names(d, by, names);
+		const char *names[MAXSER], *cols[MAXSER];
+		int ns_ = series_names(d, by, names, cols);
 		for (int i = 0; i < net->nlayers; i++) {
 			const Model *m = figures(ns, k, i, sim);
 			rows[i] = net->layer[i].name;
@@ -266,7 +274,8 @@ static void energy_charts(FILE *f, const NetSim *ns, int k, int sim)
 		}
 		SvgHBars c = {.unit = "pJ per MAC", .nrows = net->nlayers,
 		              .rows = rows, .mark = mark, .nseries = ns_,
-		              .series = names, .v = v, .stacked = 1};
+		              .series = names, .colors = cols, .v = v,
+		              .stacked = 1};
 		html_chart(f, by == BY_LEVEL ? "Energy per MAC by memory level, "
 		           "each layer" : "Energy per MAC by tensor, each layer",
 		           by == BY_LEVEL ? "Each layer's energy over its MACs, "
@@ -329,16 +338,22 @@ static void totals_charts(FILE *f, const NetSim *ns, int sim)
 	enum { MAXU = MAXSER * 8 };
 	double *v = zalloc((size_t)ns->ndf * MAXU, sizeof *v);
 	for (int by = BY_LEVEL; by <= BY_TENSOR; by++) {
-		const char *names[MAXU];
+		const char *names[MAXU], *cols[MAXU], *own[MAXSER], *oc[MAXSER];
 		int nn = 0;
-		/* the union of the dataflows' series, NoC and MAC last */
+		/* the union of the dataflows' series, NoC and MAC last; a name's
+		 * colour is that of the first dataflow that has it */
 		for (int k = 0; k < ns->ndf; k++) {
-			const char *own[MAXSER];
-			int no = ns->df[k].ok ? series_names(&ns->df[k], by, own) : 0;
-			for (int s = 0; s < no - 2 && nn < MAXU - 2; s++)
-				name_index(names, &nn, own[s]);
+			int no = ns->df[k].ok ? series_names(&ns->df[k], by, own, oc)
+			                      : 0;
+			for (int s = 0; s < no - 2 && nn < MAXU - 2; s++) {
+				int had = nn, at = name_index(names, &nn, own[s]);
+				if (nn > had)
+					cols[at] = oc[s];
+			}
 		}
+		cols[nn] = svg_level_color(SVG_NOC, 0);
 		names[nn++] = "NoC";
+		cols[nn] = svg_level_color(SVG_MAC, 0);
 		names[nn++] = "MAC";
 		for (int k = 0; k < ns->ndf; k++) {
 			const NetDataflow *d = &ns->df[k];
@@ -346,8 +361,7 @@ static void totals_charts(FILE *f, const NetSim *ns, int sim)
 			mark[k] = d->ok ? NULL : "did not load";
 			for (int s = 0; s < nn; s++)
 				v[k * nn + s] = 0;
-			const char *own[MAXSER];
-			int no = d->ok ? series_names(d, by, own) : 0;
+			int no = d->ok ? series_names(d, by, own, oc) : 0;
 			for (int i = 0; d->ok && i < net->nlayers; i++) {
 				const Model *m = figures(ns, k, i, sim);
 				double part[MAXSER];
@@ -364,7 +378,8 @@ static void totals_charts(FILE *f, const NetSim *ns, int sim)
 		}
 		SvgHBars c = {.unit = "uJ, the whole network", .nrows = ns->ndf,
 		              .rows = rows, .mark = mark, .nseries = nn,
-		              .series = names, .v = v, .stacked = 1};
+		              .series = names, .colors = cols, .v = v,
+		              .stacked = 1};
 		html_chart(f, by == BY_LEVEL ? "Network energy by memory level, "
 		           "each dataflow" : "Network energy by tensor, each "
 		           "dataflow", sim ? "Over the layers that ran under each "

@@ -38,6 +38,23 @@ const char *svg_color(int s)
 	return colors[s % 9];
 }
 
+const char *svg_level_color(int lv, int n)
+{
+	static const char *const onchip[] = {"#4e79a7", "#f28e2b", "#edc948",
+	                                     "#b07aa1", "#ff9da7", "#9c755f"};
+	if (lv == SVG_NOC)
+		return "#76b7b2";
+	if (lv == SVG_MAC)
+		return "#59a14f";
+	return lv == n - 1 ? "#e15759" : onchip[lv % 6];
+}
+
+/* The colour of series s of chart c. */
+static const char *series_color(const SvgHBars *c, int s)
+{
+	return c->colors && c->colors[s] ? c->colors[s] : svg_color(s);
+}
+
 /* A tick step of 1, 2 or 5 times a power of ten giving about 5 ticks. */
 static double tick_step(double top)
 {
@@ -216,7 +233,7 @@ static int legend(FILE *f, const SvgHBars *c, int x0, int y0, int width)
 		if (f) {
 			fprintf(f, "<rect x=\"%d\" y=\"%d\" width=\"10\" "
 			        "height=\"10\" fill=\"%s\"/><text x=\"%d\" y=\"%d\">",
-			        x, y, svg_color(s), x + 14, y + 10);
+			        x, y, series_color(c, s), x + 14, y + 10);
 			svg_esc(f, c->series[s]);
 			fputs("</text>\n", f);
 		}
@@ -301,7 +318,7 @@ void svg_hbars(FILE *f, const SvgHBars *c)
 			fprintf(f, "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" "
 			        "height=\"%d\" fill=\"%s\"><title>", left + x0, by,
 			        x1 - x0 > 0.5 ? x1 - x0 : 0.5, c->stacked ? bar : bar - 1,
-			        svg_color(s));
+			        series_color(c, s));
 			svg_esc(f, c->rows[r]);
 			fputs(", ", f);
 			svg_esc(f, c->series[s]);

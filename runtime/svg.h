@@ -14,6 +14,12 @@ void svg_esc(FILE *f, const char *s);
 /* The colour of series s (a fixed palette, repeating after nine). */
 const char *svg_color(int s);
 
+/* The colour of an energy breakdown's part, the same in every chart:
+ * memory level lv of n (innermost first; the last, off chip, always
+ * red), or the NoC (lv = SVG_NOC) or the MACs (lv = SVG_MAC). */
+enum { SVG_NOC = -1, SVG_MAC = -2 };
+const char *svg_level_color(int lv, int n);
+
 /* A grouped bar chart, vertical bars (v[group * nseries + series]; NAN
  * for none): study's charts. */
 void svg_bars(FILE *f, const char *title, const char *ylabel, int ngroups,
@@ -34,6 +40,8 @@ typedef struct SvgHBars {
 	                                bars (default: the stack's total) */
 	int nseries;
 	const char *const *series;   /* the legend */
+	const char *const *colors;   /* NULL, or the series' colours (else
+	                                svg_color's) */
 	const double *v;             /* v[row * nseries + series]; NAN: none */
 	int stacked;                 /* 1: the series stacked in one bar;
 	                                0: a bar each, side by side */
