@@ -42,7 +42,7 @@ VERILOG = backend-verilog/plan.c backend-verilog/emit.c backend-verilog/names.c 
 	backend-verilog/walks.c backend-verilog/gbuf.c backend-verilog/dbuf.c
 SEARCH = search/eval.c search/write.c search/space.c search/jobs.c \
          search/search.c search/bound.c search/hier.c search/net.c \
-         search/study.c search/cli.c search/cluster.c \
+         search/study.c search/page.c search/cli.c search/cluster.c \
          search/ranks.c
 CORE = $(FRONT) $(IR) $(RUNTIME) $(VERILOG) $(SEARCH)
 # `tessera import`: ONNX through protobuf-c, whose C code for Debian's

@@ -135,7 +135,10 @@ static const CmdHelp cmds[] = {
 	 "      --network NET.tsr  every layer of a network on FILE's arch\n"
 	 "                      and dataflow (-o DIR: one schedule per layer,\n"
 	 "                      each layer's best so far as the search goes)\n"
-	 "      --html DIR      not supported by search yet: an error\n"},
+	 "      --html DIR      with --network: also write DIR/index.html, one\n"
+	 "                      self-contained page: the table, and each\n"
+	 "                      layer's energy by level and by tensor (and\n"
+	 "                      against the hierarchy) as charts\n"},
 	{"study", "study dataflows|hierarchy NET.tsr... FILE.tsr... -o DIR "
 	 "[options]",
 	 "  study dataflows|hierarchy FILE... -o DIR\n"

@@ -9,6 +9,7 @@
  */
 #include "search.h"
 #include "../backend-verilog/hw.h"
+#include "../runtime/html.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -24,6 +25,8 @@ typedef struct Cli {
 	const char *fix[64];
 	int nfix;
 	HierOpts h;
+	const char *html;    /* --html DIR (--network): the page's DIR */
+	char cmd[8192];      /* the command line, for the page */
 } Cli;
 
 static int dim_named(const char *s, size_t n)
@@ -133,8 +136,7 @@ static void parse_args(int argc, char **argv, Cli *c)
 		else if (!strcmp(a, "--network"))
 			c->network = value(argc, argv, &i);
 		else if (!strcmp(a, "--html"))
-			die_usage("--html is not supported by search yet (model "
-			          "--network and sim --network write the page)%s", "");
+			c->html = value(argc, argv, &i);
 		else if (hier_option(&c->h, argc, argv, &i))
 			continue;
 		else if (a[0] == '-' && a[1])
@@ -146,6 +148,12 @@ static void parse_args(int argc, char **argv, Cli *c)
 	}
 	if (!c->file)
 		die_usage("search needs a .tsr file%s", "");
+	if (c->html && !c->network)
+		die_usage("--html goes with --network: the page reports a "
+		          "network%s", "");
+	char cmd[8000];
+	html_cmdline(cmd, sizeof cmd, argc, argv);   /* argv[0]: "search" */
+	snprintf(c->cmd, sizeof c->cmd, "tessera search%s", cmd + 7);
 }
 
 /* --fix DIM@LEVEL=F: the factor of loop DIM at LEVEL (a level of the
@@ -469,16 +477,6 @@ static int run_hierarchy(const Cli *cl, const SCtx *c, const Model *start)
 }
 
 /* 1 when the Verilog backend builds a layer's result on arch a. */
-static int net_builds(const NetLayer *nl, const Arch *a, const NetBest *b)
-{
-	SCtx c;
-	Model m;
-	int ok = 0;
-	char err[256];
-	sctx_init(&c, &nl->layer, a);
-	return spoint_relower(&c, &b->r.best, &m, &ok, err, sizeof err) && ok;
-}
-
 static void net_row(const NetLayer *nl, const Arch *a, const NetBest *b)
 {
 	if (!b->found) {
@@ -486,7 +484,7 @@ static void net_row(const NetLayer *nl, const Arch *a, const NetBest *b)
 		return;
 	}
 	printf(" %10.4f %12ld %8.1f%% %4s", b->r.m.pj_per_mac, b->r.m.cycles,
-	       100 * b->r.m.utilization, net_builds(nl, a, b) ? "yes" : "no");
+	       100 * b->r.m.utilization, net_layer_builds(nl, a, b) ? "yes" : "no");
 }
 
 static void net_json_layer(const Network *net, int i, const Arch *a,
@@ -501,7 +499,7 @@ static void net_json_layer(const Network *net, int i, const Arch *a,
 	       "\"utilization\": %.6f, \"builds\": %s, \"evaluated\": %ld, "
 	       "\"seconds\": %.3f }", b[i].r.m.pj_per_mac, b[i].r.m.e_total,
 	       b[i].r.m.cycles, b[i].r.m.utilization,
-	       net_builds(&net->layer[i], a, &b[i]) ? "true" : "false",
+	       net_layer_builds(&net->layer[i], a, &b[i]) ? "true" : "false",
 	       b[i].r.evaluated, b[i].r.seconds);
 }
 
@@ -609,6 +607,14 @@ static int run_network(const Cli *cl, Arena *ar, const Arch *arch)
 	NetBest *opt = calloc((size_t)net->nlayers, sizeof *opt);
 	if (!base || !opt)
 		die_oom("for the network's results");
+	/* the page is opened before the search: a bad DIR fails at once */
+	char path[4096];
+	FILE *page = NULL;
+	if (cl->html && !(page = html_open(cl->html, path, sizeof path))) {
+		free(base);
+		free(opt);
+		return EXIT_USER;
+	}
 	NetSum sb, so = {0};
 	SOpts o = cl->o;
 	Partial part = {.cl = cl, .dir = 1};
@@ -638,6 +644,15 @@ static int run_network(const Cli *cl, Arena *ar, const Arch *arch)
 	if (cl->out && !write_layers(cl, net, hier ? &harch : arch,
 	                             hier ? opt : base))
 		rc = EXIT_USER;
+	if (page) {
+		NetPage pg = {.cmd = cl->cmd, .file = cl->file, .net = net,
+		              .arch = arch, .base = base, .sb = &sb, .harch = &harch,
+		              .opt = hier ? opt : NULL, .so = &so, .hdesc = hdesc,
+		              .ncand = ncand};
+		search_net_page(page, &pg);
+		if (!html_close(page, path))
+			rc = EXIT_USER;
+	}
 	free(base);
 	free(opt);
 	return rc;
@@ -654,6 +669,7 @@ int search_main(int argc, char **argv)
 	}
 	if (cluster_rank() > 0) {   /* rank 0 alone writes */
 		cl.out = NULL;
+		cl.html = NULL;
 		cl.o.progress = 0;
 		cl.o.progress_file = NULL;
 	}

@@ -228,6 +228,24 @@ void net_total(const Network *net, const NetBest *b, NetSum *s);
 int net_hier(const Network *net, const Arch *a, const HierOpts *h,
              const SOpts *so, const NetBest *base, Arch *arch, NetBest *out,
              int *ncand);
+int net_layer_builds(const NetLayer *nl, const Arch *a, const NetBest *b);
+
+/* search/page.c: search --network's HTML page (--html); opt NULL: no
+ * hierarchy (else its results on harch, described by hdesc). */
+typedef struct NetPage {
+	const char *cmd;                /* the command line */
+	const char *file;               /* the layer file: arch, dataflow */
+	const Network *net;
+	const Arch *arch;
+	const NetBest *base;
+	const NetSum *sb;
+	const Arch *harch;
+	const NetBest *opt;
+	const NetSum *so;
+	const char *hdesc;
+	int ncand;
+} NetPage;
+void search_net_page(FILE *f, const NetPage *pg);
 
 
 /* search/cli.c, search/study.c */

@@ -35,9 +35,15 @@
 #                         by Chromium
 #   report/study_hierarchy  study hierarchy --html of test/report/
 #                         pair.tsr: the network's section, its layers
-#   report/errors         --html without --network, a DIR that cannot
-#                         be made or written; synth --network and search
-#                         refuse --html
+#   report/search_page    search --network --html: tinynet within 700
+#                         cycles (wide and big have no schedule: exit
+#                         1, marked), and test/report/pair.tsr with
+#                         --hierarchy (its charts too; the same stdout
+#                         but for the seconds taken);
+#                         rendered by Chromium
+#   report/errors         --html without --network (model, search), a
+#                         DIR that cannot be made or written; synth
+#                         --network refuses --html
 # About 40 s (the sim's two designs are cached under $OUT).
 
 R=$OUT/report
@@ -219,6 +225,41 @@ python3 test/page.py $R/sh/index.html >/dev/null || r="$r; page.py failed"
 if [ -z "$r" ]; then ok report/study_hierarchy; else bad report/study_hierarchy "$r
 $(cat $R/sh.err)"; fi
 
+# search --network: wide and big have no schedule within 700 cycles
+$T search $DF --network $NET --max-cycles 700 --quiet --threads 1 \
+	--html $R/se >$R/se.out 2>$R/se.err
+rc=$?
+r=""
+[ $rc -eq 1 ] || r="exit $rc, not 1"
+for l in tiny twin; do
+	[ "$(layer_line $R/se/index.html $l)" = "$l rows=1 charts=2 marked=0" ] ||
+		r="$r; $(layer_line $R/se/index.html $l)"
+done
+for l in wide big; do
+	[ "$(layer_line $R/se/index.html $l)" = "$l rows=1 charts=2 marked=3" ] ||
+		r="$r; $(layer_line $R/se/index.html $l)"
+done
+python3 test/page.py $R/se/index.html >/dev/null || r="$r; page.py failed"
+$T search $DF --network test/report/pair.tsr --hierarchy --quiet --threads 1 \
+	>$R/sh0.out 2>/dev/null
+$T search $DF --network test/report/pair.tsr --hierarchy --quiet --threads 1 \
+	--html $R/seh >$R/seh.out 2>$R/seh.err
+# the same but for the seconds the search took
+sed -i 's/ in [0-9.]* s)/)/' $R/sh0.out $R/seh.out
+cmp -s $R/sh0.out $R/seh.out || r="$r; stdout differs with --html"
+for l in tiny wide; do
+	[ "$(layer_line $R/seh/index.html $l)" = "$l rows=1 charts=5 marked=0" ] ||
+		r="$r; $(layer_line $R/seh/index.html $l)"
+done
+grep -q "The hierarchy chosen for the whole network (of [0-9]*)" \
+	$R/seh/index.html || r="$r; no hierarchy"
+python3 test/page.py $R/seh/index.html >/dev/null || r="$r; page.py failed (hierarchy)"
+render search $R/seh/index.html 1100 1900 || r="$r; chromium exit $?"
+r="$r$(shot_problems search | tr '\n' ';')"
+r="$r$(dom_problems search $R/seh/index.html | tr '\n' ';')"
+if [ -z "$r" ]; then ok report/search_page; else bad report/search_page "$r
+$(cat $R/se.err $R/seh.err)"; fi
+
 r=""
 $T model $DF --html $R/e1 >$R/e.out 2>&1
 [ $? -eq 2 ] && grep -q "html goes with --network" $R/e.out ||
@@ -235,10 +276,8 @@ $T model --network $NET $DF --html $R/e2 >$R/e.out 2>&1
 $T synth --network $NET $DF --html $R/e3 >$R/e.out 2>&1
 [ $? -eq 2 ] && grep -q "synth takes no option --html" $R/e.out ||
 	r="$r; synth: $(cat $R/e.out)"
-for c in "search $DF --network $NET"; do
-	$T $c --html $R/e4 >$R/e.out 2>&1
-	[ $? -eq 2 ] && grep -q "html is not supported by ${c%% *} yet" $R/e.out ||
-		r="$r; ${c%% *}: $(cat $R/e.out)"
-done
+$T search $DF --html $R/e4 >$R/e.out 2>&1
+[ $? -eq 2 ] && grep -q "html goes with --network" $R/e.out ||
+	r="$r; search without --network: $(cat $R/e.out)"
 [ -e $R/e3 ] || [ -e $R/e4 ] && r="$r; a refused --html made its DIR"
 if [ -z "$r" ]; then ok report/errors; else bad report/errors "$r"; fi
