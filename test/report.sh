@@ -13,6 +13,9 @@
 #                         chart rows marked
 #   report/self_contained no reference outside the page, tags balanced,
 #                         every chart well-formed XML (test/page.py)
+#   report/long_name      a layer name of 61 characters: shortened to
+#                         40 with an ellipsis in the charts, whole in
+#                         their tooltips and in the table
 #   report/checker_fails  page.py rejects a page with an <img src=>, an
 #                         unescaped name in a chart, and a missing mark
 #   report/escaped        a dataflow file named x<y&z'q.tsr: escaped in
@@ -103,6 +106,16 @@ $(cat $R/m.err)"; fi
 
 if p=$(python3 test/page.py $R/m/index.html); then ok report/self_contained
 else bad report/self_contained "$p"; fi
+
+# a name longer than a chart's labels: shortened there, whole in the
+# tooltip and the table
+long=a_very_long_layer_name_that_goes_on_and_on_and_on_for_a_while
+printf 'network longnames {\n  %s: conv N=1 K=4 C=4 Y=3 X=3 FY=3 FX=3\n  short: conv N=1 K=8 C=4 Y=3 X=3 FY=3 FX=3\n}\n' $long >$R/long.tsr
+$T model --network $R/long.tsr $DF --html $R/long >/dev/null 2>&1
+if [ "$(layer_line $R/long/index.html $long)" = "$long rows=1 charts=2 marked=0" ] &&
+	[ "$(grep -c "<title>$long</title>a_very_long_layer_name_that_goes_on_and…</text>" $R/long/index.html)" -eq 2 ]
+then ok report/long_name
+else bad report/long_name "$(layer_line $R/long/index.html $long); $(grep -o "<title>$long</title>[^<]*" $R/long/index.html | head -2)"; fi
 
 # the checks of page.py can fail
 r=""
