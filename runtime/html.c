@@ -55,7 +55,16 @@ void html_cmdline(char *s, size_t n, int argc, char **argv)
 			if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 			            "0123456789-_./=,:+@%", *p))
 				plain = 0;
-		k += (size_t)snprintf(s + k, n - k, plain ? " %s" : " '%s'", a);
+		if (plain) {
+			k += (size_t)snprintf(s + k, n - k, " %s", a);
+			continue;
+		}
+		k += (size_t)snprintf(s + k, n - k, " '");
+		for (const char *p = a; *p && k < n; p++)   /* ' as '\'' */
+			k += (size_t)snprintf(s + k, n - k, *p == '\'' ? "'\\''"
+			                                               : "%c", *p);
+		if (k < n)
+			k += (size_t)snprintf(s + k, n - k, "'");
 	}
 }
 
