@@ -491,12 +491,19 @@ static void compare_section(FILE *f, const NetSim *ns, int sim,
 		e[k] = !ns->df[k].ok ? NAN : sim ? t.energy : cmp[k].energy;
 		least = e[k] < least ? e[k] : least;
 	}
-	fprintf(f, "<h2>Dataflow comparison</h2>\n<p>Over the %d of %d layers "
-	        "every dataflow %s; each dataflow's totals over those only.</p>\n"
-	        "<div class=\"scroll\"><table>\n", ns->ncommon, ns->net->nlayers,
-	        sim ? "ran" : "maps");
-	th(f, cols, "lrrrrr");
-	for (int k = 0; k < ns->ndf; k++) {
+	fputs("<h2>Dataflow comparison</h2>\n", f);
+	if (!ns->ncommon)
+		fprintf(f, "<p class=\"no\">No layer is %s by every dataflow: "
+		        "there are no totals to compare (each layer's figures are "
+		        "below, side by side).</p>\n", sim ? "run" : "mapped");
+	else
+		fprintf(f, "<p>Over the %d of %d layers every dataflow %s; each "
+		        "dataflow's totals over those only.</p>\n<div class=\""
+		        "scroll\"><table>\n", ns->ncommon, ns->net->nlayers,
+		        sim ? "ran" : "maps");
+	if (ns->ncommon)
+		th(f, cols, "lrrrrr");
+	for (int k = 0; ns->ncommon && k < ns->ndf; k++) {
 		if (!ns->df[k].ok)
 			continue;
 		NetSimTotal t;
@@ -518,7 +525,8 @@ static void compare_section(FILE *f, const NetSim *ns, int sim,
 		        "<td>%.1f%%</td></tr>\n", e[k] / 1e6, ppm,
 		        least > 0 ? e[k] / least : 0, cycles, 100 * util);
 	}
-	fputs("</table></div>\n", f);
+	if (ns->ncommon)
+		fputs("</table></div>\n", f);
 	compare_charts(f, ns, sim);
 	free(e);
 }

@@ -26,7 +26,9 @@
 #                         bars in the first series' colour)
 #   report/blank_detected the screenshot check rejects a blank page
 #   report/compare        AlexNet under three dataflows: 8 rows in each
-#                         table, the comparison section and its charts
+#                         table, the comparison section and its charts;
+#                         under all of examples/taxonomy, whose dataflows
+#                         map no layer in common, no table of zeros
 #   report/sim_page       sim --network --html: the cycles chart (model
 #                         against RTL) and the energy charts, a row in
 #                         each for every layer, big marked; rendered
@@ -168,6 +170,12 @@ grep -q "<h2>Dataflow comparison</h2>" $R/a/index.html || r="$r; no comparison"
 grep -q "Energy per MAC of each layer, each dataflow" $R/a/index.html ||
 	r="$r; no per-layer comparison chart"
 python3 test/page.py $R/a/index.html >/dev/null || r="$r; page.py: $(python3 test/page.py $R/a/index.html | head -3)"
+# under every dataflow of examples/taxonomy no layer maps under all
+$T model --network examples/networks/alexnet.tsr examples/taxonomy/*.tsr \
+	--html $R/a7 >/dev/null 2>&1
+grep -q "No layer is mapped by every dataflow" $R/a7/index.html &&
+	! grep -q "energy / least" $R/a7/index.html ||
+	r="$r; no layer in common, yet a table of totals"
 if [ -z "$r" ]; then ok report/compare; else bad report/compare "$r"; fi
 
 $T sim --network $NET $DF --html $R/s \
