@@ -18,11 +18,12 @@ B = build
 # hardware tools of the later stages, protobuf-c and ONNX's onnx.proto
 # for `tessera import`, and for its tests ONNX's Python package (to
 # build whole networks) and test models; OpenMPI for a search spread
-# over the ranks of an MPI job (docs/scaling.md).
+# over the ranks of an MPI job (docs/scaling.md); Chromium for the
+# test that renders the HTML report (--html) in a real browser.
 DEB_PKGS = llvm-dev clang libclang-rt-14-dev verilator yosys iverilog \
            opensta qflow-tech-osu018 libprotobuf-c-dev protobuf-c-compiler \
            libonnx-dev python3-onnx libonnx-testdata libopenmpi-dev \
-           openmpi-bin
+           openmpi-bin chromium
 
 FRONT = frontend/lex.c frontend/parse.c frontend/check.c frontend/load.c
 IR = ir/util.c ir/arch.c ir/schedule.c ir/print.c ir/verify.c ir/passes.c \
@@ -31,7 +32,8 @@ IR = ir/util.c ir/arch.c ir/schedule.c ir/print.c ir/verify.c ir/passes.c \
 RUNTIME = runtime/tensor.c runtime/naive.c runtime/emit_c.c runtime/jitload.c \
           runtime/report.c runtime/netreport.c runtime/sim.c \
           runtime/synth.c runtime/synthsta.c runtime/synthreport.c \
-          runtime/liberty.c runtime/proc.c runtime/simcheck.c
+          runtime/liberty.c runtime/proc.c runtime/simcheck.c \
+          runtime/svg.c runtime/html.c runtime/netpage.c
 VERILOG = backend-verilog/plan.c backend-verilog/emit.c backend-verilog/names.c \
 	backend-verilog/port.c backend-verilog/seq.c backend-verilog/engine.c \
 	backend-verilog/array.c backend-verilog/counters.c backend-verilog/modules.c \
@@ -40,7 +42,7 @@ VERILOG = backend-verilog/plan.c backend-verilog/emit.c backend-verilog/names.c 
 	backend-verilog/walks.c backend-verilog/gbuf.c backend-verilog/dbuf.c
 SEARCH = search/eval.c search/write.c search/space.c search/jobs.c \
          search/search.c search/bound.c search/hier.c search/net.c \
-         search/svg.c search/study.c search/cli.c search/cluster.c \
+         search/study.c search/page.c search/cli.c search/cluster.c \
          search/ranks.c search/netprint.c
 CORE = $(FRONT) $(IR) $(RUNTIME) $(VERILOG) $(SEARCH)
 # `tessera import`: ONNX through protobuf-c, whose C code for Debian's
@@ -48,7 +50,7 @@ CORE = $(FRONT) $(IR) $(RUNTIME) $(VERILOG) $(SEARCH)
 IMPORT = frontend/onnx.c frontend/shapes.c frontend/layout.c frontend/import.c
 ONNX_PROTO = /usr/include/onnx/onnx.proto
 HDRS = ir/tessera.h frontend/frontend.h backend-verilog/hw.h backend-verilog/emit.h backend-verilog/blocks.h runtime/synth.h \
-       runtime/sim.h runtime/proc.h runtime/netsim.h cmds.h \
+       runtime/sim.h runtime/proc.h runtime/netsim.h runtime/svg.h runtime/html.h cmds.h \
        search/search.h search/worker.h help.h opts.h frontend/onnx.h
 
 CORE_OBJ = $(CORE:%.c=$(B)/%.o)

@@ -23,7 +23,8 @@ static const CmdHelp cmds[] = {
 	 "      --after PASS    stop after lowering pass PASS (see --passes)\n"
 	 "      --c             print the loop nest as C instead\n"},
 	{"model", "model FILE.tsr [--json] [--brute | --walk]\n"
-	 "       tessera model --network NET.tsr FILE.tsr... [--json]",
+	 "       tessera model --network NET.tsr FILE.tsr... [--json] "
+	 "[--html DIR]",
 	 "  model FILE          cycles, accesses per level, energy of the\n"
 	 "                      accelerator the schedule describes\n"
 	 "      --json          the same as JSON\n"
@@ -33,6 +34,10 @@ static const CmdHelp cmds[] = {
 	 "                      dataflows over the layers all of them map,\n"
 	 "                      naming the others; exit 1 if a layer does\n"
 	 "                      not map\n"
+	 "      --html DIR      with --network: also write DIR/index.html, one\n"
+	 "                      self-contained page: the tables, the energy by\n"
+	 "                      level and by tensor of every layer as charts,\n"
+	 "                      and the dataflows compared (docs/networks.md)\n"
 	 "      --brute         count by walking every iteration (slow; a check)\n"
 	 "      --walk          count by simulating every buffer's contents\n"
 	 "                      step by step (slow; an independent check)\n"},
@@ -50,7 +55,7 @@ static const CmdHelp cmds[] = {
 	{"sim", "sim FILE.tsr [--json] [--trace F.vcd] [--seed N] "
 	 "[--input T=F.npy]... [-o DIR]\n"
 	 "       tessera sim --network NET.tsr FILE.tsr... [--json] [--jobs N] "
-	 "[--seed N]",
+	 "[--seed N] [--html DIR]",
 	 "  sim FILE            build it with Verilator, run the layer, check the\n"
 	 "                      output against the CPU bit for bit, report the\n"
 	 "                      counts the hardware measured\n"
@@ -65,6 +70,10 @@ static const CmdHelp cmds[] = {
 	 "                      the others with the reason; several FILEs are\n"
 	 "                      compared over the layers all of them ran,\n"
 	 "                      naming the others\n"
+	 "      --html DIR      with --network: also write DIR/index.html, the\n"
+	 "                      page of model --network --html with the RTL's\n"
+	 "                      figures, and each layer's cycles, model\n"
+	 "                      against RTL, as a chart\n"
 	 "      --jobs N        builds and runs at once, 1 to 256 (default: the\n"
 	 "                      cores this process may use)\n"},
 	{"synth", "synth FILE.tsr [--json] [--liberty F.lib] [--node NM] "
@@ -132,7 +141,11 @@ static const CmdHelp cmds[] = {
 	 "                      docs/search.md)\n"
 	 "      --network NET.tsr  every layer of a network on FILE's arch\n"
 	 "                      and dataflow (-o DIR: one schedule per layer,\n"
-	 "                      each layer's best so far as the search goes)\n"},
+	 "                      each layer's best so far as the search goes)\n"
+	 "      --html DIR      with --network: also write DIR/index.html, one\n"
+	 "                      self-contained page: the table, and each\n"
+	 "                      layer's energy by level and by tensor (and\n"
+	 "                      against the hierarchy) as charts\n"},
 	{"study", "study dataflows|hierarchy NET.tsr... FILE.tsr... -o DIR "
 	 "[options]",
 	 "  study dataflows|hierarchy FILE... -o DIR\n"
@@ -158,7 +171,10 @@ static const CmdHelp cmds[] = {
 	 "      --quiet         no progress line\n"
 	 "      --pe-sizes L --shared-sizes L --pe-levels 1|2\n"
 	 "      --max-pe-bytes B --max-shared-bytes B --refine K\n"
-	 "      --hier-exhaustive  the hierarchies tried, as for search\n"},
+	 "      --hier-exhaustive  the hierarchies tried, as for search\n"
+	 "      --html DIR      also write DIR/index.html, one self-contained\n"
+	 "                      page with the tables and a chart of every layer\n"
+	 "                      (docs/networks.md)\n"},
 };
 
 static const CmdHelp *find(const char *cmd)

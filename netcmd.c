@@ -18,6 +18,7 @@
 #include "cmds.h"
 #include "runtime/netsim.h"
 #include "runtime/proc.h"
+#include "runtime/html.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -147,10 +148,31 @@ static void model_compare(Arena *a, const NetSim *ns, int json)
 		printf(" ] }");
 }
 
+/* The command line, for the HTML page. */
+static const char *cmdline(Arena *a, const Opts *o)
+{
+	char s[8192];
+	html_cmdline(s, sizeof s, o->argc, o->argv);
+	return arena_strndup(a, s, strlen(s));
+}
+
+/* model --network's HTML page (--html), into page. */
+static void model_page(Arena *a, const Opts *o, NetSim *ns, FILE *page)
+{
+	NetTotal *cmp = arena_alloc(a, sizeof *cmp * (size_t)ns->ndf);
+	ns->common = arena_alloc(a, (size_t)ns->net->nlayers);
+	ns->ncommon = mark_common(ns, ns->common, 0);
+	for (int k = 0; k < ns->ndf; k++)
+		if (ns->df[k].ok)
+			model_total(ns->net, &ns->df[k], ns->common, &cmp[k]);
+	netpage_write(page, ns, 0, cmp, cmdline(a, o));
+}
+
 /* tessera model --network NET FILE...: each dataflow FILE over every
- * layer of NET; exit 1 when a file has an error or a layer does not map
- * (after printing every table). */
-static int model_network(Arena *a, const Opts *o, NetSim *ns)
+ * layer of NET (and its page, when page is not NULL); exit 1 when a
+ * file has an error or a layer does not map (after printing every
+ * table). */
+static int model_network(Arena *a, const Opts *o, NetSim *ns, FILE *page)
 {
 	int rc = 0;
 	load_all(a, o, ns, cmd_network_cycles);
@@ -181,6 +203,8 @@ static int model_network(Arena *a, const Opts *o, NetSim *ns)
 		model_compare(a, ns, o->json);
 	if (o->json)
 		printf(" }\n");
+	if (page)
+		model_page(a, o, ns, page);
 	return rc;
 }
 
@@ -454,8 +478,9 @@ static int status_of(const NetSim *ns, int synth)
 	return mismatch ? EXIT_MISMATCH : tool ? EXIT_TOOL : user ? EXIT_USER : 0;
 }
 
-/* tessera sim --network NET FILE...: every layer simulated and checked. */
-static int sim_network(Arena *a, const Opts *o, NetSim *ns)
+/* tessera sim --network NET FILE...: every layer simulated and checked
+ * (and the page, when page is not NULL). */
+static int sim_network(Arena *a, const Opts *o, NetSim *ns, FILE *page)
 {
 	if (!load_all(a, o, ns, NULL))
 		return EXIT_USER;
@@ -493,6 +518,8 @@ static int sim_network(Arena *a, const Opts *o, NetSim *ns)
 	fprintf(stderr, "sim: %d designs ready in %.1f s (%d at a time), "
 	        "layers run in %.1f s\n", ns->nd, tb - t0, ns->jobs,
 	        clock_seconds() - tb);
+	if (page)
+		netpage_write(page, ns, 1, NULL, cmdline(a, o));
 	return status_of(ns, 0);
 }
 
@@ -551,9 +578,19 @@ int netcmd_main(Arena *a, const Opts *o)
 	NetSim ns = {.net = &net, .jobs = o->jobs ? o->jobs : proc_cores()};
 	ns.so = (SynthOpts){.liberty = o->liberty, .node_nm = o->node_nm,
 	                    .sram_access_ns = o->sram_access_ns};
-	if (!strcmp(o->cmd, "sim"))
-		return sim_network(a, o, &ns);
 	if (!strcmp(o->cmd, "synth"))
 		return synth_network(a, o, &ns);
-	return model_network(a, o, &ns);
+	/* the page's DIR is made and its file opened before the work, so
+	 * that a DIR that cannot be written fails at once */
+	char path[4096];
+	FILE *page = NULL;
+	if (o->html && !(page = html_open(o->html, path, sizeof path)))
+		return EXIT_USER;
+	int rc = !strcmp(o->cmd, "sim") ? sim_network(a, o, &ns, page)
+	                                : model_network(a, o, &ns, page);
+	if (page && ftell(page) <= 0)
+		html_discard(page, path);   /* nothing to report */
+	else if (page && !html_close(page, path) && !rc)
+		rc = EXIT_USER;
+	return rc;
 }

@@ -19,6 +19,7 @@ typedef struct OptDef {
 static const OptDef optdefs[] = {
 	{"--after", 1, "ir"}, {"--c", 0, "ir"},
 	{"--json", 0, "model sim synth"}, {"--network", 1, "model sim synth"},
+	{"--html", 1, "model sim"},
 	{"--jobs", 1, "sim synth"},
 	{"--brute", 0, "model"}, {"--walk", 0, "model"},
 	{"--seed", 1, "run sim"}, {"--input", 1, "run sim"},
@@ -51,6 +52,8 @@ static void set_option(Opts *o, const OptDef *d, const char *v)
 		o->json = 1;
 	else if (!strcmp(a, "--network"))
 		o->network = v;
+	else if (!strcmp(a, "--html"))
+		o->html = v;
 	else if (!strcmp(a, "--jobs"))
 		o->jobs = (int)arg_uint(a, v, 1, 256);
 	else if (!strcmp(a, "--brute"))
@@ -114,6 +117,8 @@ void opts_parse(int argc, char **argv, Opts *o)
 	const OptDef *given[256];
 	int ngiven = 0;
 	o->seed = 1;
+	o->argc = argc;
+	o->argv = argv;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		const OptDef *d = NULL;
@@ -147,6 +152,9 @@ void opts_parse(int argc, char **argv, Opts *o)
 	if (o->network && (o->brute || o->walk))
 		die_usage("--network models with the grouping counter only, "
 		            "not --brute or --walk%s", "");
+	if (o->html && !o->network)
+		die_usage("--html goes with --network: the page reports a network "
+		          "(tessera %s --help)", o->cmd);
 	if (o->jobs && !o->network)
 		die_usage("--jobs goes with --network (one layer is one build)%s",
 		          "");

@@ -20,6 +20,9 @@ typedef struct Opts {
 	int jobs;                  /* --network: processes at once (0: the
 	                              cores) */
 	int emit_c, naive, save_inputs, json, brute, walk;
+	const char *html;          /* --html DIR: the page DIR/index.html */
+	int argc;                  /* the command line, for the page */
+	char **argv;
 } Opts;
 
 /* Parses argv into o; a usage error (exit 2) for an unknown option, one

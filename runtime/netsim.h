@@ -107,4 +107,10 @@ void netreport_left_out(FILE *f, const NetSim *ns,
 void netsynth_table(FILE *f, const NetSim *ns);
 void netsynth_json(FILE *f, const NetSim *ns);
 
+/* netpage.c: the HTML page of model --network (sim 0: cmp holds each
+ * dataflow's totals over the layers marked in ns->common) or of sim
+ * --network (sim 1), into f; cmd is the command line (NULL: none). */
+void netpage_write(FILE *f, const NetSim *ns, int sim, const NetTotal *cmp,
+                   const char *cmd);
+
 #endif

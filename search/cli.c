@@ -9,6 +9,7 @@
  */
 #include "search.h"
 #include "../backend-verilog/hw.h"
+#include "../runtime/html.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -24,6 +25,8 @@ typedef struct Cli {
 	const char *fix[64];
 	int nfix;
 	HierOpts h;
+	const char *html;    /* --html DIR (--network): the page's DIR */
+	char cmd[8192];      /* the command line, for the page */
 } Cli;
 
 static int dim_named(const char *s, size_t n)
@@ -132,6 +135,8 @@ static void parse_args(int argc, char **argv, Cli *c)
 			c->hier = 1;
 		else if (!strcmp(a, "--network"))
 			c->network = value(argc, argv, &i);
+		else if (!strcmp(a, "--html"))
+			c->html = value(argc, argv, &i);
 		else if (hier_option(&c->h, argc, argv, &i))
 			continue;
 		else if (a[0] == '-' && a[1])
@@ -143,6 +148,12 @@ static void parse_args(int argc, char **argv, Cli *c)
 	}
 	if (!c->file)
 		die_usage("search needs a .tsr file%s", "");
+	if (c->html && !c->network)
+		die_usage("--html goes with --network: the page reports a "
+		          "network%s", "");
+	char cmd[8000];
+	html_cmdline(cmd, sizeof cmd, argc, argv);   /* argv[0]: "search" */
+	snprintf(c->cmd, sizeof c->cmd, "tessera search%s", cmd + 7);
 }
 
 /* --fix DIM@LEVEL=F: the factor of loop DIM at LEVEL (a level of the
@@ -503,6 +514,14 @@ static int run_network(const Cli *cl, Arena *ar, const Arch *arch)
 	NetBest *opt = calloc((size_t)net->nlayers, sizeof *opt);
 	if (!base || !opt)
 		die_oom("for the network's results");
+	/* the page is opened before the search: a bad DIR fails at once */
+	char path[4096];
+	FILE *page = NULL;
+	if (cl->html && !(page = html_open(cl->html, path, sizeof path))) {
+		free(base);
+		free(opt);
+		return EXIT_USER;
+	}
 	NetSum sb, so = {0};
 	SOpts o = cl->o;
 	Partial part = {.cl = cl, .dir = 1};
@@ -539,6 +558,15 @@ static int run_network(const Cli *cl, Arena *ar, const Arch *arch)
 	if (cl->out && !write_layers(cl, net, hier ? &harch : arch,
 	                             hier ? opt : base))
 		rc = EXIT_USER;
+	if (page) {
+		NetPage pg = {.cmd = cl->cmd, .file = cl->file, .net = net,
+		              .arch = arch, .base = base, .sb = &sb, .harch = &harch,
+		              .opt = hier ? opt : NULL, .so = &so, .hdesc = hdesc,
+		              .ncand = ncand};
+		search_net_page(page, &pg);
+		if (!html_close(page, path))
+			rc = EXIT_USER;
+	}
 	free(base);
 	free(opt);
 	return rc;
@@ -555,6 +583,7 @@ int search_main(int argc, char **argv)
 	}
 	if (cluster_rank() > 0) {   /* rank 0 alone writes */
 		cl.out = NULL;
+		cl.html = NULL;
 		cl.o.progress = 0;
 		cl.o.progress_file = NULL;
 	}

@@ -35,6 +35,17 @@ int net_search(const Network *net, const Arch *a, const SOpts *so,
 	return found;
 }
 
+/* Whether the Verilog backend builds layer nl's best b on arch a. */
+int net_layer_builds(const NetLayer *nl, const Arch *a, const NetBest *b)
+{
+	SCtx c;
+	Model m;
+	int ok = 0;
+	char err[256];
+	sctx_init(&c, &nl->layer, a);
+	return spoint_relower(&c, &b->r.best, &m, &ok, err, sizeof err) && ok;
+}
+
 /* The network's energy, cycles and MACs over the layers found, each
  * `repeat` times. */
 void net_total(const Network *net, const NetBest *b, NetSum *s)

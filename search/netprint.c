@@ -6,17 +6,6 @@
  */
 #include "search.h"
 
-/* 1 when the Verilog backend builds a layer's result on arch a. */
-static int net_builds(const NetLayer *nl, const Arch *a, const NetBest *b)
-{
-	SCtx c;
-	Model m;
-	int ok = 0;
-	char err[256];
-	sctx_init(&c, &nl->layer, a);
-	return spoint_relower(&c, &b->r.best, &m, &ok, err, sizeof err) && ok;
-}
-
 static void net_row(const NetLayer *nl, const Arch *a, const NetBest *b)
 {
 	if (!b->found) {
@@ -24,7 +13,7 @@ static void net_row(const NetLayer *nl, const Arch *a, const NetBest *b)
 		return;
 	}
 	printf(" %10.4f %12ld %8.1f%% %4s", b->r.m.pj_per_mac, b->r.m.cycles,
-	       100 * b->r.m.utilization, net_builds(nl, a, b) ? "yes" : "no");
+	       100 * b->r.m.utilization, net_layer_builds(nl, a, b) ? "yes" : "no");
 }
 
 static void net_json_layer(const Network *net, int i, const Arch *a,
@@ -39,7 +28,7 @@ static void net_json_layer(const Network *net, int i, const Arch *a,
 	       "\"utilization\": %.6f, \"builds\": %s, \"evaluated\": %ld, "
 	       "\"seconds\": %.3f }", b[i].r.m.pj_per_mac, b[i].r.m.e_total,
 	       b[i].r.m.cycles, b[i].r.m.utilization,
-	       net_builds(&net->layer[i], a, &b[i]) ? "true" : "false",
+	       net_layer_builds(&net->layer[i], a, &b[i]) ? "true" : "false",
 	       b[i].r.evaluated, b[i].r.seconds);
 }
 

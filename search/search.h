@@ -236,6 +236,24 @@ void net_total(const Network *net, const NetBest *b, NetSum *s);
 int net_hier(const Network *net, const Arch *a, const HierOpts *h,
              const SOpts *so, const NetBest *base, Arch *arch, NetBest *out,
              int *ncand);
+int net_layer_builds(const NetLayer *nl, const Arch *a, const NetBest *b);
+
+/* search/page.c: search --network's HTML page (--html); opt NULL: no
+ * hierarchy (else its results on harch, described by hdesc). */
+typedef struct NetPage {
+	const char *cmd;                /* the command line */
+	const char *file;               /* the layer file: arch, dataflow */
+	const Network *net;
+	const Arch *arch;
+	const NetBest *base;
+	const NetSum *sb;
+	const Arch *harch;
+	const NetBest *opt;
+	const NetSum *so;
+	const char *hdesc;
+	int ncand;
+} NetPage;
+void search_net_page(FILE *f, const NetPage *pg);
 
 /* search/netprint.c: search --network's report; opt (NULL: none) are
  * the results on the chosen hierarchy harch, described by hdesc */
@@ -247,12 +265,6 @@ void net_print_table(const Network *net, const Arch *arch,
                      const NetBest *base, const NetSum *sb,
                      const Arch *harch, const NetBest *opt,
                      const NetSum *so, const char *hdesc, int ncand);
-
-/* search/svg.c: a grouped bar chart (v[group * nseries + series]; NAN
- * for none) */
-void svg_bars(FILE *f, const char *title, const char *ylabel, int ngroups,
-              const char *const *groups, int nseries,
-              const char *const *series, const double *v);
 
 /* search/cli.c, search/study.c */
 int search_file_dataflow(Diag *dg, const LoopNest *ln, SOpts *o);

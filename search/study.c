@@ -12,9 +12,13 @@
  *       memory hierarchy chosen per network at constant throughput: the
  *       energy saved.
  *
- * Files are told apart by their first word (`network`).
+ * Files are told apart by their first word (`network`).  With --html
+ * DIR, the same tables and charts also go into one self-contained page,
+ * DIR/index.html (runtime/html.c), where every layer studied is a row
+ * of the tables and charts, those without a schedule marked.
  */
 #include "search.h"
+#include "../runtime/html.h"
 
 #include <errno.h>
 #include <math.h>
@@ -40,6 +44,9 @@ typedef struct Study {
 	SOpts o;
 	HierOpts h;
 	char cmd[2048];               /* the command, for the Markdown file */
+	const char *html;             /* --html DIR (NULL: none) */
+	FILE *page;                   /* DIR/index.html, on rank 0 */
+	char page_path[4096];
 } Study;
 
 static const char *base_name(const char *path, char *buf, size_t n)
@@ -110,6 +117,81 @@ static FILE *open_out(const Study *s, const char *ext)
 		fprintf(stderr, "tessera: cannot write %s: %s\n", path,
 		        strerror(errno));
 	return f;
+}
+
+/* study dataflows' page: the table and a chart of every layer's pJ/MAC
+ * under every dataflow (v, u: pJ/MAC and utilization, NAN: not mapped). */
+static void dataflows_page(const Study *s, int nrow, const char **rows,
+                           const double *v, const double *u,
+                           const char *summary)
+{
+	FILE *f = s->page;
+	html_begin(f, "Study: dataflows with their best blocking", s->cmd);
+	fprintf(f, "<p>Energy in pJ/MAC of each layer's best schedule under "
+	        "each dataflow (the loops each file unrolls, on its "
+	        "architecture), utilization in brackets, of %s; a dataflow "
+	        "that does not map a layer is marked. The spread is the worst "
+	        "dataflow's energy over the best's, among the dataflows that map "
+	        "the layer. ", s->all_layers ? "every layer" : "the convolutions "
+	        "(--all-layers: every layer)");
+	html_esc(f, summary);
+	fputs("</p>\n<div class=\"scroll\"><table>\n<tr><th class=\"l\">layer"
+	      "</th>", f);
+	for (int k = 0; k < s->ndf; k++) {
+		fputs("<th>", f);
+		html_esc(f, s->df[k].name);
+		fputs("</th>", f);
+	}
+	fputs("<th>spread</th></tr>\n", f);
+	const char **mark = calloc((size_t)nrow + 1, sizeof *mark);
+	const char **right = calloc((size_t)nrow + 1, sizeof *right);
+	char (*miss)[48] = calloc((size_t)nrow + 1, sizeof *miss);
+	if (!mark || !right || !miss)
+		die_oom("for the HTML report");
+	for (int r = 0; r < nrow; r++) {
+		double lo = INFINITY, hi = 0;
+		int n = 0;
+		for (int k = 0; k < s->ndf; k++)
+			if (!isnan(v[r * s->ndf + k])) {
+				double x = v[r * s->ndf + k];
+				lo = x < lo ? x : lo;
+				hi = x > hi ? x : hi;
+				n++;
+			}
+		mark[r] = n ? NULL : "mapped by no dataflow";
+		snprintf(miss[r], sizeof miss[r], "not mapped under %d of %d",
+		         s->ndf - n, s->ndf);
+		right[r] = n && n < s->ndf ? miss[r] : NULL;
+		fputs(n ? "<tr><td class=\"l\">" : "<tr class=\"unmapped\">"
+		      "<td class=\"l\">", f);
+		html_esc(f, rows[r]);
+		fputs("</td>", f);
+		for (int k = 0; k < s->ndf; k++) {
+			double x = v[r * s->ndf + k];
+			if (isnan(x))
+				fputs("<td class=\"no\">not mapped</td>", f);
+			else
+				fprintf(f, "<td>%.3f (%.0f%%)</td>", x,
+				        100 * u[r * s->ndf + k]);
+		}
+		if (n >= 2)
+			fprintf(f, "<td>%.2fx</td></tr>\n", hi / lo);
+		else
+			fputs("<td>-</td></tr>\n", f);
+	}
+	fputs("</table></div>\n", f);
+	const char *series[MAXF];
+	for (int k = 0; k < s->ndf; k++)
+		series[k] = s->df[k].name;
+	SvgHBars c = {.unit = "pJ per MAC", .nrows = nrow, .rows = rows,
+	              .mark = mark, .right = right, .nseries = s->ndf,
+	              .series = series, .v = v};
+	html_chart(f, "Energy of each layer's best schedule under each dataflow",
+	           "A missing bar: the dataflow does not map the layer.", &c);
+	html_end(f);
+	free(mark);
+	free(right);
+	free(miss);
 }
 
 /* Every layer of the study under every dataflow: [row * ndf + k], NAN
@@ -203,9 +285,8 @@ static void grid_free(Grid *g)
 	free(g->macs);
 }
 
-/* The table of layers, and the mean spread over the layers that at least
- * two dataflows map: a spread over one dataflow is 1.00x and says
- * nothing, so those layers are left out, and counted. */
+/* The table of layers; the spread where two or more dataflows map the
+ * layer. */
 static void layer_table(const Study *s, const Grid *g, FILE *md)
 {
 	fputs("| layer |", md);
@@ -215,8 +296,6 @@ static void layer_table(const Study *s, const Grid *g, FILE *md)
 	for (int k = 0; k <= s->ndf; k++)
 		fputs("---|", md);
 	fputc('\n', md);
-	double sum = 0, most = 0;
-	int nspread = 0, partial = 0;
 	for (int r = 0; r < g->nrow; r++) {
 		double lo = INFINITY, hi = 0;
 		fprintf(md, "| %s |", g->rows[r]);
@@ -230,18 +309,38 @@ static void layer_table(const Study *s, const Grid *g, FILE *md)
 			lo = x < lo ? x : lo;
 			hi = x > hi ? x : hi;
 		}
-		if (nmapped(g, r) < 2) {
+		if (nmapped(g, r) < 2)
 			fputs(" - |\n", md);
+		else
+			fprintf(md, " %.2fx |\n", hi / lo);
+	}
+}
+
+/* The mean spread over the layers that at least two dataflows map: a
+ * spread over one dataflow is 1.00x and says nothing, so those layers
+ * are left out, and named. */
+static void spread_summary(const Study *s, const Grid *g, FILE *md)
+{
+	double sum = 0, most = 0;
+	int nspread = 0, partial = 0;
+	for (int r = 0; r < g->nrow; r++) {
+		double lo = INFINITY, hi = 0;
+		if (nmapped(g, r) < 2)
 			continue;
+		for (int k = 0; k < s->ndf; k++) {
+			double x = g->pj[r * s->ndf + k];
+			if (!isnan(x)) {
+				lo = x < lo ? x : lo;
+				hi = x > hi ? x : hi;
+			}
 		}
-		fprintf(md, " %.2fx |\n", hi / lo);
 		sum += hi / lo;
 		most = hi / lo > most ? hi / lo : most;
 		nspread++;
 		partial += nmapped(g, r) < s->ndf;
 	}
 	int out = g->nrow - nspread;
-	fprintf(md, "\nMean spread %.2fx, largest %.2fx, over the %d %s that "
+	fprintf(md, "Mean spread %.2fx, largest %.2fx, over the %d %s that "
 	        "two or more dataflows map", nspread ? sum / nspread : 0, most,
 	        nspread, plural(nspread, "layer", "layers"));
 	if (partial)
@@ -345,9 +444,20 @@ static int dataflows(Study *s)
 	        "layer. The last column is the spread: the worst dataflow's energy "
 	        "over the best's, among the dataflows that map the layer (`-` "
 	        "when fewer than two do).\n\n", s->cmd);
+	char *summary = NULL;
+	size_t slen = 0;
+	FILE *sf = open_memstream(&summary, &slen);
+	if (!sf)
+		INTERNAL("out of memory");
+	spread_summary(s, g, sf);
+	fclose(sf);
 	layer_table(s, g, md);
+	fprintf(md, "\n%s", summary);
 	network_table(s, g, md);
 	fprintf(md, "\n![chart](%s.svg)\n", s->name);
+	if (s->page)
+		dataflows_page(s, g->nrow, g->rows, g->pj, g->util, summary);
+	free(summary);
 	const char *series[MAXF];
 	for (int k = 0; k < s->ndf; k++)
 		series[k] = s->df[k].name;
@@ -358,6 +468,57 @@ static int dataflows(Study *s)
 	grid_free(g);
 	free(g);
 	return 0;
+}
+
+/* study hierarchy's page: network net's section, every layer on the
+ * baseline (base) and on the hierarchy chosen (opt). */
+static void hier_page(const Study *s, const Network *net, const NetBest *base,
+                      const NetBest *opt, const char *summary)
+{
+	FILE *f = s->page;
+	int n = net->nlayers;
+	const char **rows = calloc((size_t)n, sizeof *rows);
+	const char **mark = calloc((size_t)n, sizeof *mark);
+	double *v = calloc((size_t)n * 2, sizeof *v);
+	if (!rows || !mark || !v)
+		die_oom("for the HTML report");
+	fputs("<h2>", f);
+	html_esc(f, net->name);
+	fputs("</h2>\n<p>", f);
+	html_esc(f, summary);
+	fputs("</p>\n<div class=\"scroll\"><table>\n<tr><th class=\"l\">layer"
+	      "</th><th>baseline pJ/MAC</th><th>cycles</th><th>optimized pJ/MAC"
+	      "</th><th>cycles</th><th>less energy</th></tr>\n", f);
+	for (int i = 0; i < n; i++) {
+		const NetLayer *nl = &net->layer[i];
+		int found = base[i].found && opt[i].found;
+		rows[i] = nl->name;
+		mark[i] = found ? NULL : "no schedule";
+		fputs(found ? "<tr><td class=\"l\">" : "<tr class=\"unmapped\">"
+		      "<td class=\"l\">", f);
+		html_esc(f, nl->name);
+		if (!found) {
+			fputs("</td><td class=\"l\" colspan=\"5\">no schedule "
+			      "found</td></tr>\n", f);
+			v[2 * i] = v[2 * i + 1] = NAN;
+			continue;
+		}
+		const Model *mb = &base[i].r.m, *mo = &opt[i].r.m;
+		fprintf(f, "</td><td>%.3f</td><td>%ld</td><td>%.3f</td><td>%ld</td>"
+		        "<td>%.2fx</td></tr>\n", mb->pj_per_mac, mb->cycles,
+		        mo->pj_per_mac, mo->cycles, mb->e_total / mo->e_total);
+		v[2 * i] = mb->pj_per_mac;
+		v[2 * i + 1] = mo->pj_per_mac;
+	}
+	fputs("</table></div>\n", f);
+	static const char *const series[] = {"baseline", "optimized hierarchy"};
+	SvgHBars c = {.unit = "pJ per MAC", .nrows = n, .rows = rows,
+	              .mark = mark, .nseries = 2, .series = series, .v = v};
+	html_chart(f, "Baseline against the optimized memory hierarchy, each "
+	           "layer", NULL, &c);
+	free(rows);
+	free(mark);
+	free(v);
 }
 
 /* One network: its layers on BASE and on the network's hierarchy. */
@@ -377,6 +538,12 @@ static int hier_net(Study *s, int n, FILE *md, const char **rows,
 	if (!net_hier(net, &b->p->arch, &s->h, &o, base, &harch, opt, &ncand)) {
 		fprintf(stderr, "tessera: no hierarchy maps every layer of %s\n",
 		        net->name);
+		if (s->page) {
+			fputs("<h2>", s->page);
+			html_esc(s->page, net->name);
+			fputs("</h2>\n<p class=\"no\">No hierarchy maps every layer."
+			      "</p>\n", s->page);
+		}
 		free(base);
 		free(opt);
 		return 0;
@@ -392,6 +559,14 @@ static int hier_net(Study *s, int n, FILE *md, const char **rows,
 	        "pJ/MAC | cycles | less energy |\n|---|---|---|---|---|---|\n",
 	        net->name, ncand, desc, sb.pj_per_mac, so.pj_per_mac,
 	        sb.energy / so.energy, sb.cycles, so.cycles);
+	if (s->page) {
+		char sum[512];
+		snprintf(sum, sizeof sum, "The hierarchy chosen (of %d): %s. Whole "
+		         "network: %.3f to %.3f pJ/MAC, %.2fx less energy; cycles "
+		         "%.4g to %.4g.", ncand, desc, sb.pj_per_mac, so.pj_per_mac,
+		         sb.energy / so.energy, sb.cycles, so.cycles);
+		hier_page(s, net, base, opt, sum);
+	}
 	for (int i = 0; i < net->nlayers && *nrow < MAXROWS; i++) {
 		const NetLayer *nl = &net->layer[i];
 		if (!base[i].found || !opt[i].found) {
@@ -427,6 +602,18 @@ static int hierarchy(Study *s)
 	if (!names || !v)
 		INTERNAL("out of memory");
 	int nrow = 0, rc = 0;
+	if (s->page) {
+		html_begin(s->page, "Study: memory hierarchy at constant "
+		           "throughput", s->cmd);
+		fputs("<p>Each layer's best schedule on the baseline (", s->page);
+		html_esc(s->page, s->df[0].path);
+		fputs(", dataflow ", s->page);
+		html_esc(s->page, s->df[0].name);
+		fputs("), then on one memory hierarchy chosen for the whole "
+		      "network: one or two register-file levels per PE and a global "
+		      "buffer, every layer at most as slow as on the baseline.</p>\n",
+		      s->page);
+	}
 	fprintf(md, "# Memory hierarchy at constant throughput\n\nMade by:\n\n```"
 	        "\n%s\n```\n\nEach layer's best schedule on the baseline (%s, "
 	        "dataflow %s), then on one memory hierarchy chosen for the whole "
@@ -438,6 +625,8 @@ static int hierarchy(Study *s)
 		if (!hier_net(s, n, md, rows, names, v, &nrow))
 			rc = 1;
 	fprintf(md, "\n![chart](%s.svg)\n", s->name);
+	if (s->page)
+		html_end(s->page);
 	static const char *const series[] = {"baseline", "optimized hierarchy"};
 	svg_bars(svg, "Baseline against the optimized memory hierarchy",
 	         "pJ/MAC", nrow, rows, 2, series, v);
@@ -470,7 +659,7 @@ int study_main(int argc, char **argv)
 	for (int i = 2; i < argc; i++) {
 		const char *x = argv[i];
 		int valued = !strcmp(x, "-o") || !strcmp(x, "--name") ||
-		             !strcmp(x, "--threads");
+		             !strcmp(x, "--threads") || !strcmp(x, "--html");
 		if (valued && i + 1 >= argc)
 			die_usage("option %s needs a value", x);
 		if (!strcmp(x, "-o"))
@@ -487,6 +676,8 @@ int study_main(int argc, char **argv)
 			s->all_layers = 1;
 		else if (!strcmp(x, "--quiet"))
 			s->o.progress = 0;
+		else if (!strcmp(x, "--html"))
+			s->html = argv[++i];
 		else if (hier_option(&s->h, argc, argv, &i))
 			continue;
 		else if (x[0] == '-')
@@ -519,10 +710,18 @@ int study_main(int argc, char **argv)
 		        strerror(errno));
 		return 1;
 	}
+	/* the page is opened before the searches: a bad DIR fails at once */
+	if (s->html && cluster_rank() == 0 &&
+	    !(s->page = html_open(s->html, s->page_path, sizeof s->page_path)))
+		return 1;
 	int rc = !strcmp(s->kind, "dataflows") ? dataflows(s) : hierarchy(s);
 	if (!rc)
 		fprintf(stderr, "wrote %s/%s.md and %s/%s.svg\n", s->out, s->name,
 		        s->out, s->name);
+	if (s->page && ftell(s->page) <= 0)
+		html_discard(s->page, s->page_path);
+	else if (s->page && !html_close(s->page, s->page_path))
+		rc = 1;
 	arena_free(a);
 	free(s);
 	return rc;

@@ -29,6 +29,8 @@
 #   test/taxonomy.sh      every dataflow of examples/taxonomy simulated on
 #                         its layer, and applied to AlexNet (see that file)
 #   test/netsim.sh        sim --network and synth --network (see that file)
+#   test/report.sh        the HTML report of --html, rendered by Chromium
+#                         (see that file)
 #   test/mpi.sh           search and study on two MPI ranks (see that file)
 #
 # TESSERA names the binary under test (default ./tessera).
@@ -244,6 +246,9 @@ fi
 
 if [ -f test/netsim.sh ]; then
 	. test/netsim.sh
+fi
+if [ -f test/report.sh ]; then
+	. test/report.sh
 fi
 
 echo "$pass passed, $fail failed"
