@@ -21,8 +21,11 @@
 #      quickstart's
 #   f. `tessera synth` on AlexNet conv3, 16x16 (yosys + OpenSTA)
 #      under /usr/bin/time -v, stopped after SYNTH_TIMEOUT s    < 60 s, 2 GB
-#      and, reported: areas, the period, the bare MAC's period and
-#      the period over it, the throughput (the model's cycles)
+#      and, reported: areas, the period, the bare MAC's period, the
+#      throughput (the model's cycles); the period over the bare
+#      MAC's                                                    <= 1.3x
+#      and over the quickstart's 4x4 one, synthesized in the same
+#      run                                                      <= 1.15x
 #   h. the search: its evaluator against model_eval on the same 200
 #      schedules of AlexNet conv3; schedules evaluated per second per
 #      core inside an exhaustive search                       >= 100,000
@@ -438,6 +441,15 @@ if [ $synth_rc -eq 0 ]; then
 	synth_ratio=$(sed -n 's/.*"period_over_mac_ref": *\([0-9.]*\).*/\1/p' $OUT/synth.json)
 	synth_tp=$(sed -n 's/.*"macs_per_second": *\([0-9.e+]*\).*/\1/p' $OUT/synth.json |
 		awk '{ printf "%.3f", $1 / 1e9 }')
+	# the quickstart's 4x4 period in the same run: a systolic array's
+	# period should not grow with the array (issue 17's targets)
+	qs_period=
+	if timeout "$SYNTH_TIMEOUT" "$T" synth examples/quickstart.tsr --json \
+		-o $OUT/synth_qs >$OUT/synth_qs.json 2>$OUT/synth_qs.err; then
+		qs_period=$(sed -n 's/.*"period_ns": *\([0-9.]*\).*/\1/p' $OUT/synth_qs.json | head -1)
+	else
+		echo "tessera synth on the quickstart failed: $(tail -3 $OUT/synth_qs.err)" >>$NOTES
+	fi
 else
 	synth_row="stopped"
 	[ $synth_rc -eq 124 ] && synth_row="> $SYNTH_TIMEOUT s"
@@ -516,8 +528,15 @@ if [ $synth_rc -eq 0 ]; then
 	row "   PE / array / logic area (um2)" "$synth_pe / $synth_array / $synth_logic" "" ""
 	row "   clock period (critical path)" "$synth_period ns" "" ""
 	row "   logic over the MACs alone" "$synth_over x" "" ""
-	row "   bare MAC's period; the period over it" "$synth_mac ns; $synth_ratio x" "" ""
+	row "   bare MAC's period (tessera_mac_ref, registered)" "$synth_mac ns" "" ""
 	row "   throughput (model cycles at that clock)" "$synth_tp GMAC/s" "" ""
+	row "   the period over the bare MAC's" "$synth_ratio x" "<= 1.3x" \
+	  "$(atmost "$synth_ratio" 1.3)"
+	if [ -n "$qs_period" ]; then
+		row "   the period over the quickstart's ($qs_period ns, 4x4)" \
+		  "$(ratio "$synth_period" "$qs_period")" "<= 1.15x" \
+		  "$(atmost "$(ratio "$synth_period" "$qs_period" | tr -d x)" 1.15)"
+	fi
 fi
 fi
 if want h; then
