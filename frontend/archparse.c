@@ -68,6 +68,73 @@ static long size_with_unit(Parser *ps)
 	return v * mul;
 }
 
+/* The words that may follow a level's name, and those that start an
+ * arch item: a tensor list ends at them. */
+static int arch_word(const Parser *ps)
+{
+	static const char *const words[] = {
+		"per_pe", "offchip", "size", "pj", "bandwidth", "latency", "holds",
+		"pe_array", "level", "hop_pj", "mac_pj", "energy",
+	};
+	for (size_t i = 0; i < sizeof words / sizeof *words; i++)
+		if (ps_is_word(ps, words[i]))
+			return 1;
+	return 0;
+}
+
+/* holds NAME {',' NAME}: the tensors the level may hold, by name (the
+ * layer may come later in the file: resolved by arch_holds_resolve). */
+static void holds(Parser *ps, Level *lv)
+{
+	if (lv->nholds) {
+		diag_error(ps->diag, ps->tok.loc, "holds is given twice for level "
+		           "%s (first at column %d)", lv->name, lv->holds_loc.col);
+		ps->failed = 1;
+		return;
+	}
+	lv->holds_loc = ps->tok.loc;
+	ps_next(ps);
+	do {
+		if (lv->nholds && ps_is(ps, TK_COMMA))
+			ps_next(ps);
+		Loc loc = ps->tok.loc;
+		if (!lv->nholds && !ps->failed &&
+		    (!ps_is(ps, TK_IDENT) || arch_word(ps))) {
+			diag_error(ps->diag, lv->holds_loc, "holds needs the tensors "
+			           "level %s holds (for example: holds W, O)", lv->name);
+			ps->failed = 1;
+			return;
+		}
+		if (ps_is(ps, TK_IDENT) && arch_word(ps)) {
+			ps_syntax_error(ps, "a tensor of the layer (for example: "
+			                "holds W, O)");
+			return;
+		}
+		const char *name = ps_ident(ps, "a tensor of the layer (for "
+		                            "example: holds W, O)", &loc);
+		if (ps->failed)
+			return;
+		for (int i = 0; i < lv->nholds; i++)
+			if (!strcmp(lv->holds_name[i], name)) {
+				diag_error(ps->diag, loc, "%s is listed twice in what %s "
+				           "holds", name, lv->name);
+				ps->failed = 1;
+				return;
+			}
+		if (lv->nholds == NTENSORS) {
+			diag_error(ps->diag, loc, "a layer has %d tensors: holds lists "
+			           "at most %d", NTENSORS, NTENSORS);
+			ps->failed = 1;
+			return;
+		}
+		lv->holds_name_loc[lv->nholds] = loc;
+		lv->holds_name[lv->nholds++] = name;
+	} while (ps_is(ps, TK_COMMA));
+	if (ps_is(ps, TK_IDENT) && !arch_word(ps))
+		ps_syntax_error(ps, "',' between the tensors a level holds (holds "
+		                "W, O)");
+}
+
 static void level(Parser *ps, Arch *a, int *user_levels)
 {
 	ps_next(ps);
@@ -114,6 +181,8 @@ static void level(Parser *ps, Arch *a, int *user_levels)
 		} else if (ps_is_word(ps, "latency")) {
 			ps_next(ps);
 			lv.latency = bounded(ps, "cycles", 1L << 20);
+		} else if (ps_is_word(ps, "holds")) {
+			holds(ps, &lv);
 		} else {
 			break;
 		}
@@ -152,9 +221,48 @@ static void arch_check(Parser *ps, Arch *a, Loc loc, int user_table)
 			           lv->name);
 		if (!lv->pj_given || (lv->pj_given == 2 && user_table))
 			lv->pj = arch_table_pj(a, lv->per_pe, lv->offchip, lv->bytes);
+		if (lv->nholds && lv->offchip)
+			diag_error(ps->diag, lv->holds_loc, "the off-chip level %s "
+			           "holds every tensor: holds is for on-chip levels",
+			           lv->name);
 	}
 	if (ps->diag->nerrors)
 		ps->failed = 1;
+}
+
+/* The tensors of each level's holds clause, by name in the layer, into
+ * its `holds` bits: 0 after reporting a name the layer does not have. */
+int arch_holds_resolve(Diag *d, Program *p)
+{
+	int errors = d->nerrors;
+	const Layer *l = &p->layer;
+	for (int i = 0; i < p->arch.nlevels; i++) {
+		Level *lv = &p->arch.level[i];
+		lv->holds = 0;
+		for (int k = 0; k < lv->nholds; k++) {
+			int t = NTENSORS;
+			while (--t >= 0 && strcmp(l->t[t].name, lv->holds_name[k]))
+				;
+			if (t < 0)
+				diag_error(d, lv->holds_name_loc[k], "unknown tensor %s "
+				           "(the layer's tensors: %s, %s, %s)",
+				           lv->holds_name[k], l->t[T_OUT].name,
+				           l->t[T_A].name, l->t[T_B].name);
+			else
+				lv->holds |= 1u << t;
+		}
+		/* the buffers pass places every tensor in the outermost on-chip
+		 * level (where it comes onto the chip): no bypassing it */
+		int t = NTENSORS;
+		while (--t >= 0 && (!lv->nholds || lv->holds >> t & 1))
+			;
+		if (t >= 0 && d->nerrors == errors && i == p->arch.nlevels - 2)
+			diag_error(d, lv->holds_loc, "%s is the outermost on-chip "
+			           "level, which must hold every tensor (a tensor "
+			           "cannot bypass it yet): add %s to its holds, or drop "
+			           "the clause", lv->name, l->t[t].name);
+	}
+	return d->nerrors == errors;
 }
 
 /* energy per_pe|shared SIZE PJ {SIZE PJ}  |  energy offchip PJ:

@@ -57,6 +57,9 @@ int ps_in_block(Parser *ps, const char *what, Loc open);
 
 /* archparse.c: the arch block, at its 'arch' word, into p->arch. */
 void ps_arch(Parser *ps, Program *p);
+/* Its levels' holds clauses resolved against p->layer: 0 after an
+ * error (an unknown tensor), reported through d. */
+int arch_holds_resolve(Diag *d, Program *p);
 
 /* One term of an index expression: coef * var (var NULL: a constant).
  * Named constants are resolved by the checker. */

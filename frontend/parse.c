@@ -438,6 +438,8 @@ int parse_program(Arena *a, Diag *d, const Source *src, Program *p)
 		diag_error(d, ps.tok.loc, "the file has no layer");
 		ps.failed = 1;
 	}
+	if (!ps.failed && !arch_holds_resolve(d, p))
+		ps.failed = 1;
 	return !ps.failed && d->nerrors == 0;
 }
 

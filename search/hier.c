@@ -108,7 +108,9 @@ int hier_option(HierOpts *h, int argc, char **argv, int *i)
 
 /* The architecture of one candidate: the base's array, DRAM, hop and MAC
  * energy and energy tables; per-PE levels of sizes s0 (< s1), a global
- * buffer of size g; energies from the table by size. */
+ * buffer of size g; energies from the table by size.  Each per-PE level
+ * keeps what the base's innermost per-PE level holds (its holds
+ * clause); the global buffer, outermost on chip, holds every tensor. */
 static void make_arch(Arch *a, const Arch *base, int npe, long s0, long s1,
                       long g)
 {
@@ -138,6 +140,8 @@ static void make_arch(Arch *a, const Arch *base, int npe, long s0, long s1,
 	G.bytes = g;
 	G.pj = arch_table_pj(base, 0, 0, g);
 	G.pj_given = 0;
+	G.nholds = 0;   /* the outermost on-chip level holds every tensor */
+	G.holds = 0;
 	a->level[k++] = G;
 	a->level[k++] = base->level[base->nlevels - 1];
 	a->nlevels = k;
