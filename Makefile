@@ -25,7 +25,7 @@ DEB_PKGS = llvm-dev clang libclang-rt-14-dev verilator yosys iverilog \
            libonnx-dev python3-onnx libonnx-testdata libopenmpi-dev \
            openmpi-bin chromium
 
-FRONT = frontend/lex.c frontend/parse.c frontend/check.c frontend/load.c
+FRONT = frontend/lex.c frontend/parse.c frontend/archparse.c frontend/check.c frontend/load.c
 IR = ir/util.c ir/arch.c ir/schedule.c ir/print.c ir/verify.c ir/passes.c \
      ir/count.c ir/spatial.c ir/buffers.c ir/interconnect.c ir/control.c \
      ir/model.c ir/walk.c ir/network.c ir/sumset.c

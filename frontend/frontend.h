@@ -33,6 +33,34 @@ void lex_init(Lexer *lx, const Source *src);
 Token lex_next(Lexer *lx);
 const char *tok_kind_name(TokKind k);
 
+/* The parser's state, shared by parse.c (layer, schedule, network) and
+ * archparse.c (the arch block).  The first syntax error sets `failed`
+ * and stops the parse. */
+typedef struct Parser {
+	Lexer lx;
+	Token tok, ahead;  /* the current token and the one after it */
+	Arena *arena;
+	Diag *diag;
+	int failed;
+} Parser;
+
+/* Token helpers (parse.c), each a no-op once the parse has failed. */
+void ps_next(Parser *ps);
+int ps_is(const Parser *ps, TokKind k);
+int ps_is_word(const Parser *ps, const char *w);
+void ps_syntax_error(Parser *ps, const char *what);
+int ps_expect(Parser *ps, TokKind k);
+const char *ps_ident(Parser *ps, const char *what, Loc *loc);
+long ps_integer(Parser *ps, const char *what, Loc *loc);
+int ps_only_one(Parser *ps, int *seen, Loc *first, const char *what);
+int ps_in_block(Parser *ps, const char *what, Loc open);
+
+/* archparse.c: the arch block, at its 'arch' word, into p->arch. */
+void ps_arch(Parser *ps, Program *p);
+/* Its levels' holds clauses resolved against p->layer: 0 after an
+ * error (an unknown tensor), reported through d. */
+int arch_holds_resolve(Diag *d, Program *p);
+
 /* One term of an index expression: coef * var (var NULL: a constant).
  * Named constants are resolved by the checker. */
 typedef struct Term {

@@ -5,7 +5,7 @@
  *   item     := NAME '=' INT  |  NAME ':' TYPE [ '[' INT {',' INT} ']' ]
  *   stmt     := ref '+=' ref '*' ref
  *   schedule := 'schedule' '{' { NAME { '.' NAME '(' [arg {',' arg}] ')' } } '}'
- *   arch     := 'arch' [NAME] '{' { arch-item } '}'
+ *   arch     := 'arch' [NAME] '{' { arch-item } '}'   (archparse.c)
  *
  * The first syntax error stops the parse; meaning is checked later
  * (layer_resolve, schedule_apply), where several errors are collected.
@@ -14,32 +14,24 @@
 
 #include <string.h>
 
-typedef struct Parser {
-	Lexer lx;
-	Token tok, ahead;
-	Arena *arena;
-	Diag *diag;
-	int failed;
-} Parser;
-
-static void next(Parser *ps)
+void ps_next(Parser *ps)
 {
 	ps->tok = ps->ahead;
 	ps->ahead = lex_next(&ps->lx);
 }
 
-static int is(const Parser *ps, TokKind k)
+int ps_is(const Parser *ps, TokKind k)
 {
 	return !ps->failed && ps->tok.kind == k;
 }
 
-static int is_word(const Parser *ps, const char *w)
+int ps_is_word(const Parser *ps, const char *w)
 {
-	return is(ps, TK_IDENT) && (size_t)ps->tok.len == strlen(w) &&
+	return ps_is(ps, TK_IDENT) && (size_t)ps->tok.len == strlen(w) &&
 	       !strncmp(ps->tok.text, w, strlen(w));
 }
 
-static void syntax_error(Parser *ps, const char *what)
+void ps_syntax_error(Parser *ps, const char *what)
 {
 	if (ps->failed)
 		return;
@@ -61,34 +53,34 @@ static void syntax_error(Parser *ps, const char *what)
 	ps->failed = 1;
 }
 
-static int expect(Parser *ps, TokKind k)
+int ps_expect(Parser *ps, TokKind k)
 {
-	if (is(ps, k)) {
-		next(ps);
+	if (ps_is(ps, k)) {
+		ps_next(ps);
 		return 1;
 	}
-	syntax_error(ps, tok_kind_name(k));
+	ps_syntax_error(ps, tok_kind_name(k));
 	return 0;
 }
 
-static const char *ident(Parser *ps, const char *what, Loc *loc)
+const char *ps_ident(Parser *ps, const char *what, Loc *loc)
 {
-	if (!is(ps, TK_IDENT)) {
-		syntax_error(ps, what);
+	if (!ps_is(ps, TK_IDENT)) {
+		ps_syntax_error(ps, what);
 		return NULL;
 	}
 	if (loc)
 		*loc = ps->tok.loc;
 	const char *s = arena_strndup(ps->arena, ps->tok.text, ps->tok.len);
-	next(ps);
+	ps_next(ps);
 	return s;
 }
 
 /* A non-negative integer that fits a long. */
-static long integer(Parser *ps, const char *what, Loc *loc)
+long ps_integer(Parser *ps, const char *what, Loc *loc)
 {
-	if (!is(ps, TK_INT)) {
-		syntax_error(ps, what);
+	if (!ps_is(ps, TK_INT)) {
+		ps_syntax_error(ps, what);
 		return 0;
 	}
 	if (ps->tok.overflow) {
@@ -100,41 +92,13 @@ static long integer(Parser *ps, const char *what, Loc *loc)
 	if (loc)
 		*loc = ps->tok.loc;
 	long v = ps->tok.ival;
-	next(ps);
-	return v;
-}
-
-/* An integer no larger than max. */
-static long bounded(Parser *ps, const char *what, long max)
-{
-	Loc loc = ps->tok.loc;
-	long v = integer(ps, what, NULL);
-	if (!ps->failed && v > max) {
-		diag_error(ps->diag, loc, "%ld is too large (at most %ld)", v, max);
-		ps->failed = 1;
-	}
-	return v;
-}
-
-static double number(Parser *ps, const char *what)
-{
-	if (!is(ps, TK_INT) && !is(ps, TK_NUM)) {
-		syntax_error(ps, what);
-		return 0;
-	}
-	double v = ps->tok.fval;
-	if (!(v >= 0 && v <= 1e9)) {
-		diag_error(ps->diag, ps->tok.loc, "an energy must be between 0 and "
-		           "1e9 pJ");
-		ps->failed = 1;
-	}
-	next(ps);
+	ps_next(ps);
 	return v;
 }
 
 /* Whether this is the first of something a file (or layer) holds once;
  * `first` remembers where the first one was. */
-static int only_one(Parser *ps, int *seen, Loc *first, const char *what)
+int ps_only_one(Parser *ps, int *seen, Loc *first, const char *what)
 {
 	if (*seen) {
 		diag_error(ps->diag, ps->tok.loc, "%s; the first is at line %d",
@@ -150,18 +114,18 @@ static int only_one(Parser *ps, int *seen, Loc *first, const char *what)
 /* Between arguments: a ',' to go on, or the ')' that ends them. */
 static void comma_or_close(Parser *ps)
 {
-	if (is(ps, TK_COMMA))
-		next(ps);
-	else if (!is(ps, TK_RPAREN))
-		syntax_error(ps, "',' or ')'");
+	if (ps_is(ps, TK_COMMA))
+		ps_next(ps);
+	else if (!ps_is(ps, TK_RPAREN))
+		ps_syntax_error(ps, "',' or ')'");
 }
 
 /* Whether a block opened at `open` goes on; reports a missing '}'. */
-static int in_block(Parser *ps, const char *what, Loc open)
+int ps_in_block(Parser *ps, const char *what, Loc open)
 {
-	if (ps->failed || is(ps, TK_RBRACE))
+	if (ps->failed || ps_is(ps, TK_RBRACE))
 		return 0;
-	if (is(ps, TK_EOF)) {
+	if (ps_is(ps, TK_EOF)) {
 		diag_error(ps->diag, ps->tok.loc, "missing '}' to close the %s "
 		           "block opened at line %d", what, open.line);
 		ps->failed = 1;
@@ -191,18 +155,18 @@ static Term *term(Parser *ps)
 	t->coef = 1;
 	t->loc = ps->tok.loc;
 	do {
-		if (is(ps, TK_INT)) {
-			long v = integer(ps, "an integer", NULL);
+		if (ps_is(ps, TK_INT)) {
+			long v = ps_integer(ps, "an integer", NULL);
 			if (v != 0 && t->coef > (1L << 40) / v) {
 				diag_error(ps->diag, t->loc, "index term is too large");
 				ps->failed = 1;
 			}
 			t->coef *= v;
-		} else if (is(ps, TK_IDENT) && ps->ahead.kind == TK_LPAREN) {
+		} else if (ps_is(ps, TK_IDENT) && ps->ahead.kind == TK_LPAREN) {
 			not_mac(ps);   /* a call such as max(I(...), ...) */
-		} else if (is(ps, TK_IDENT)) {
+		} else if (ps_is(ps, TK_IDENT)) {
 			Loc l;
-			const char *n = ident(ps, "a name", &l);
+			const char *n = ps_ident(ps, "a name", &l);
 			if (!t->var) {
 				t->var = n;
 			} else if (!t->cvar) {
@@ -213,17 +177,17 @@ static Term *term(Parser *ps)
 				ps->failed = 1;
 			}
 		} else {
-			syntax_error(ps, "a loop name or an integer");
+			ps_syntax_error(ps, "a loop name or an integer");
 		}
-	} while (!ps->failed && is(ps, TK_STAR) && (next(ps), 1));
+	} while (!ps->failed && ps_is(ps, TK_STAR) && (ps_next(ps), 1));
 	return t;
 }
 
 static void ref(Parser *ps, RefAst *r)
 {
-	r->name = ident(ps, "a tensor name", &r->loc);
-	expect(ps, TK_LPAREN);
-	while (!ps->failed && !is(ps, TK_RPAREN)) {
+	r->name = ps_ident(ps, "a tensor name", &r->loc);
+	ps_expect(ps, TK_LPAREN);
+	while (!ps->failed && !ps_is(ps, TK_RPAREN)) {
 		if (r->rank == MAX_RANK) {
 			diag_error(ps->diag, ps->tok.loc,
 			           "a tensor has at most %d indices", MAX_RANK);
@@ -233,22 +197,22 @@ static void ref(Parser *ps, RefAst *r)
 		r->idx_loc[r->rank] = ps->tok.loc;
 		Term **tail = &r->idx[r->rank];
 		*tail = term(ps);
-		while (is(ps, TK_PLUS)) {
-			next(ps);
+		while (ps_is(ps, TK_PLUS)) {
+			ps_next(ps);
 			tail = &(*tail)->next;
 			*tail = term(ps);
 		}
 		r->rank++;
 		comma_or_close(ps);
 	}
-	expect(ps, TK_RPAREN);
+	ps_expect(ps, TK_RPAREN);
 }
 
 static int parse_type(Parser *ps, ElemType *t, Loc *loc)
 {
 	*loc = ps->tok.loc;
-	if (!is(ps, TK_IDENT)) {
-		syntax_error(ps, "an element type such as i16");
+	if (!ps_is(ps, TK_IDENT)) {
+		ps_syntax_error(ps, "an element type such as i16");
 		return 0;
 	}
 	const char *s = ps->tok.text;
@@ -259,29 +223,29 @@ static int parse_type(Parser *ps, ElemType *t, Loc *loc)
 		bits = bits * 10 + (s[i] - '0');
 	}
 	if (!ok) {
-		syntax_error(ps, "an element type such as i16");
+		ps_syntax_error(ps, "an element type such as i16");
 		return 0;
 	}
 	t->bits = bits;
 	t->is_signed = s[0] == 'i';
-	next(ps);
+	ps_next(ps);
 	return 1;
 }
 
 static void layer_item(Parser *ps, LayerAst *la, ItemAst ***tail)
 {
 	ItemAst *it = arena_alloc(ps->arena, sizeof *it);
-	it->name = ident(ps, "a loop extent, type or statement", &it->loc);
-	if (is(ps, TK_ASSIGN)) {
-		next(ps);
-		it->value = integer(ps, "an integer", NULL);
-	} else if (is(ps, TK_COLON)) {
-		next(ps);
+	it->name = ps_ident(ps, "a loop extent, type or statement", &it->loc);
+	if (ps_is(ps, TK_ASSIGN)) {
+		ps_next(ps);
+		it->value = ps_integer(ps, "an integer", NULL);
+	} else if (ps_is(ps, TK_COLON)) {
+		ps_next(ps);
 		it->is_type = 1;
 		if (!parse_type(ps, &it->type, &it->type_loc))
 			return;
-		if (is(ps, TK_LBRACK)) {
-			next(ps);
+		if (ps_is(ps, TK_LBRACK)) {
+			ps_next(ps);
 			do {
 				if (it->rank == MAX_RANK) {
 					diag_error(ps->diag, ps->tok.loc, "a tensor has at "
@@ -289,12 +253,12 @@ static void layer_item(Parser *ps, LayerAst *la, ItemAst ***tail)
 					ps->failed = 1;
 					return;
 				}
-				it->shape[it->rank++] = integer(ps, "an extent", NULL);
-			} while (is(ps, TK_COMMA) && (next(ps), 1));
-			expect(ps, TK_RBRACK);
+				it->shape[it->rank++] = ps_integer(ps, "an extent", NULL);
+			} while (ps_is(ps, TK_COMMA) && (ps_next(ps), 1));
+			ps_expect(ps, TK_RBRACK);
 		}
 	} else {
-		syntax_error(ps, "'=' or ':'");
+		ps_syntax_error(ps, "'=' or ':'");
 		return;
 	}
 	**tail = it;
@@ -305,17 +269,17 @@ static void layer_item(Parser *ps, LayerAst *la, ItemAst ***tail)
 /* The '+=' or '*' of the statement. */
 static void mac_token(Parser *ps, TokKind k)
 {
-	if (is(ps, k))
-		next(ps);
-	else if (is(ps, TK_BAD))
-		syntax_error(ps, tok_kind_name(k));
+	if (ps_is(ps, k))
+		ps_next(ps);
+	else if (ps_is(ps, TK_BAD))
+		ps_syntax_error(ps, tok_kind_name(k));
 	else
 		not_mac(ps);
 }
 
 static void stmt(Parser *ps, LayerAst *la)
 {
-	if (!only_one(ps, &la->has_stmt, &la->stmt_loc,
+	if (!ps_only_one(ps, &la->has_stmt, &la->stmt_loc,
 	              "a layer has one statement"))
 		return;
 	ref(ps, &la->ref[T_OUT]);
@@ -323,7 +287,7 @@ static void stmt(Parser *ps, LayerAst *la)
 	ref(ps, &la->ref[T_A]);
 	mac_token(ps, TK_STAR);
 	ref(ps, &la->ref[T_B]);
-	if (is(ps, TK_PLUS) || is(ps, TK_STAR) || is(ps, TK_MINUS))
+	if (ps_is(ps, TK_PLUS) || ps_is(ps, TK_STAR) || ps_is(ps, TK_MINUS))
 		not_mac(ps);
 }
 
@@ -331,23 +295,23 @@ static void layer(Parser *ps, Program *p)
 {
 	LayerAst la = {0};
 	la.loc = ps->tok.loc;
-	next(ps);
+	ps_next(ps);
 	Loc nloc;
-	la.name = ident(ps, "the layer's name", &nloc);
+	la.name = ps_ident(ps, "the layer's name", &nloc);
 	if (p->has_layer && !ps->failed) {
 		diag_error(ps->diag, la.loc, "a file holds one layer; the first "
 		           "is at line %d", p->layer.loc.line);
 		ps->failed = 1;
 	}
-	expect(ps, TK_LBRACE);
+	ps_expect(ps, TK_LBRACE);
 	ItemAst **tail = &la.items;
-	while (in_block(ps, "layer", la.loc)) {
-		if (is(ps, TK_IDENT) && ps->ahead.kind == TK_LPAREN)
+	while (ps_in_block(ps, "layer", la.loc)) {
+		if (ps_is(ps, TK_IDENT) && ps->ahead.kind == TK_LPAREN)
 			stmt(ps, &la);
 		else
 			layer_item(ps, &la, &tail);
 	}
-	expect(ps, TK_RBRACE);
+	ps_expect(ps, TK_RBRACE);
 	if (ps->failed)
 		return;
 	if (!la.has_stmt) {
@@ -368,7 +332,7 @@ static Directive *call(Parser *ps, const char *recv, Loc recv_loc)
 	Directive *dir = arena_alloc(ps->arena, sizeof *dir);
 	dir->recv = recv;
 	dir->recv_loc = recv_loc;
-	const char *name = ident(ps, "a scheduling directive", &dir->loc);
+	const char *name = ps_ident(ps, "a scheduling directive", &dir->loc);
 	if (ps->failed)
 		return NULL;
 	int k = 0;
@@ -383,9 +347,9 @@ static Directive *call(Parser *ps, const char *recv, Loc recv_loc)
 		return NULL;
 	}
 	dir->kind = (DirKind)k;
-	expect(ps, TK_LPAREN);
+	ps_expect(ps, TK_LPAREN);
 	Arg args[MAX_LOOPS + 1];
-	while (!ps->failed && !is(ps, TK_RPAREN)) {
+	while (!ps->failed && !ps_is(ps, TK_RPAREN)) {
 		if (dir->nargs == MAX_LOOPS + 1) {
 			diag_error(ps->diag, ps->tok.loc, "too many arguments");
 			ps->failed = 1;
@@ -394,13 +358,13 @@ static Directive *call(Parser *ps, const char *recv, Loc recv_loc)
 		Arg *a = &args[dir->nargs++];
 		*a = (Arg){0};
 		a->loc = ps->tok.loc;
-		if (is(ps, TK_INT))
-			a->value = integer(ps, "an integer", NULL);
+		if (ps_is(ps, TK_INT))
+			a->value = ps_integer(ps, "an integer", NULL);
 		else
-			a->name = ident(ps, "a name or an integer", NULL);
+			a->name = ps_ident(ps, "a name or an integer", NULL);
 		comma_or_close(ps);
 	}
-	expect(ps, TK_RPAREN);
+	ps_expect(ps, TK_RPAREN);
 	dir->args = arena_alloc(ps->arena, sizeof(Arg) * (size_t)(dir->nargs + 1));
 	memcpy(dir->args, args, sizeof(Arg) * (size_t)dir->nargs);
 	return ps->failed ? NULL : dir;
@@ -411,12 +375,12 @@ static Directive *call(Parser *ps, const char *recv, Loc recv_loc)
 static void chain(Parser *ps, Schedule *s, Directive **list, int cap)
 {
 	Loc rloc;
-	const char *recv = ident(ps, "a tensor name", &rloc);
-	if (!is(ps, TK_DOT))
-		syntax_error(ps, "'.' and a directive");
+	const char *recv = ps_ident(ps, "a tensor name", &rloc);
+	if (!ps_is(ps, TK_DOT))
+		ps_syntax_error(ps, "'.' and a directive");
 	Directive *buffer = NULL, *tail = NULL;
-	while (is(ps, TK_DOT)) {
-		next(ps);
+	while (ps_is(ps, TK_DOT)) {
+		ps_next(ps);
 		Directive *d = call(ps, recv, rloc);
 		if (!d)
 			return;
@@ -441,235 +405,16 @@ static void chain(Parser *ps, Schedule *s, Directive **list, int cap)
 static void schedule(Parser *ps, Program *p)
 {
 	Schedule *s = &p->sched;
-	if (!only_one(ps, &s->present, &s->loc, "a file holds one schedule"))
+	if (!ps_only_one(ps, &s->present, &s->loc, "a file holds one schedule"))
 		return;
-	next(ps);
-	expect(ps, TK_LBRACE);
+	ps_next(ps);
+	ps_expect(ps, TK_LBRACE);
 	enum { CAP = 1024 };
 	Directive **list = arena_alloc(ps->arena, sizeof *list * CAP);
-	while (in_block(ps, "schedule", s->loc))
+	while (ps_in_block(ps, "schedule", s->loc))
 		chain(ps, s, list, CAP);
-	expect(ps, TK_RBRACE);
+	ps_expect(ps, TK_RBRACE);
 	s->dirs = list;
-}
-
-/* ---- arch ---- */
-
-static long size_with_unit(Parser *ps)
-{
-	Loc loc = ps->tok.loc;
-	long v = integer(ps, "a size such as 512 B or 128 KB", NULL);
-	long mul = 1;
-	if (is_word(ps, "B")) {
-		next(ps);
-	} else if (is_word(ps, "KB") || is_word(ps, "KiB")) {
-		mul = 1024;
-		next(ps);
-	} else if (is_word(ps, "MB") || is_word(ps, "MiB")) {
-		mul = 1024 * 1024;
-		next(ps);
-	} else if (is(ps, TK_IDENT) && ps->tok.len <= 3 &&
-	           (ps->tok.text[ps->tok.len - 1] == 'B' ||
-	            ps->tok.text[ps->tok.len - 1] == 'b')) {
-		diag_error(ps->diag, ps->tok.loc, "unknown size unit %.*s (B, KB, "
-		           "KiB, MB, MiB)", ps->tok.len, ps->tok.text);
-		ps->failed = 1;
-	}
-	if (!ps->failed && (v <= 0 || v > (1L << 40) / mul)) {
-		diag_error(ps->diag, loc, "size must be between 1 B and 1 TB");
-		ps->failed = 1;
-	}
-	return v * mul;
-}
-
-static void level(Parser *ps, Arch *a, int *user_levels)
-{
-	next(ps);
-	if (!*user_levels) {
-		a->nlevels = 0;
-		*user_levels = 1;
-	}
-	Level lv = {0};
-	lv.name = ident(ps, "the level's name", &lv.loc);
-	static const char *const reserved[] = {"total", "mac", "noc"};
-	for (int i = 0; !ps->failed && i < 3; i++)
-		if (!strcmp(lv.name, reserved[i])) {
-			diag_error(ps->diag, lv.loc, "'%s' names a line of the energy "
-			           "report; choose another level name", lv.name);
-			ps->failed = 1;
-		}
-	for (int i = 0; !ps->failed && i < a->nlevels; i++)
-		if (!strcmp(a->level[i].name, lv.name)) {
-			diag_error(ps->diag, lv.loc, "level %s is declared twice",
-			           lv.name);
-			ps->failed = 1;
-		}
-	if (!ps->failed && a->nlevels == MAX_LEVELS) {
-		diag_error(ps->diag, lv.loc, "at most %d levels", MAX_LEVELS);
-		ps->failed = 1;
-	}
-	while (!ps->failed) {
-		if (is_word(ps, "per_pe")) {
-			next(ps);
-			lv.per_pe = 1;
-		} else if (is_word(ps, "offchip")) {
-			next(ps);
-			lv.offchip = 1;
-		} else if (is_word(ps, "size")) {
-			next(ps);
-			lv.bytes = size_with_unit(ps);
-		} else if (is_word(ps, "pj")) {
-			next(ps);
-			lv.pj = number(ps, "energy per access in pJ");
-			lv.pj_given = 1;
-		} else if (is_word(ps, "bandwidth")) {
-			next(ps);
-			lv.bandwidth = bounded(ps, "words per cycle", 1L << 20);
-		} else if (is_word(ps, "latency")) {
-			next(ps);
-			lv.latency = bounded(ps, "cycles", 1L << 20);
-		} else {
-			break;
-		}
-	}
-	if (!ps->failed)
-		a->level[a->nlevels++] = lv;
-}
-
-/* Level order and sizes, checked once the block is complete. */
-static void arch_check(Parser *ps, Arch *a, Loc loc, int user_table)
-{
-	if (a->nlevels == 0 || !a->level[a->nlevels - 1].offchip) {
-		diag_error(ps->diag, a->nlevels ? a->level[a->nlevels - 1].loc
-		                                : loc, "the last level must be "
-		           "off-chip (for example: level DRAM offchip)");
-		ps->failed = 1;
-		return;
-	}
-	if (a->nlevels < 2) {
-		diag_error(ps->diag, a->level[0].loc, "an architecture needs an "
-		           "on-chip level inside %s (for example: level GB size "
-		           "128 KB)", a->level[0].name);
-		ps->failed = 1;
-		return;
-	}
-	for (int i = 0; i < a->nlevels; i++) {
-		Level *lv = &a->level[i];
-		if (lv->offchip && i != a->nlevels - 1)
-			diag_error(ps->diag, lv->loc, "only the last (outermost) "
-			           "level can be off-chip");
-		else if (!lv->offchip && lv->bytes == 0)
-			diag_error(ps->diag, lv->loc, "level %s needs a size", lv->name);
-		else if (lv->per_pe && i > 0 && !a->level[i - 1].per_pe)
-			diag_error(ps->diag, lv->loc, "per-PE level %s must be inside "
-			           "every shared level: list levels innermost first",
-			           lv->name);
-		if (!lv->pj_given || (lv->pj_given == 2 && user_table))
-			lv->pj = arch_table_pj(a, lv->per_pe, lv->offchip, lv->bytes);
-	}
-	if (ps->diag->nerrors)
-		ps->failed = 1;
-}
-
-/* energy per_pe|shared SIZE PJ {SIZE PJ}  |  energy offchip PJ:
- * replaces the default table of that kind of memory. */
-static void energy_table(Parser *ps, Arch *a)
-{
-	Loc loc = ps->tok.loc;
-	next(ps);
-	int kind = is_word(ps, "per_pe") ? MEM_PER_PE
-	         : is_word(ps, "shared") ? MEM_SHARED
-	         : is_word(ps, "offchip") ? MEM_OFFCHIP : -1;
-	if (kind < 0) {
-		syntax_error(ps, "per_pe, shared or offchip");
-		return;
-	}
-	next(ps);
-	EnergyTable *t = &a->table[kind];
-	t->n = 0;
-	if (kind == MEM_OFFCHIP) {
-		t->pj[t->n++] = number(ps, "energy per access in pJ");
-		return;
-	}
-	while (!ps->failed && is(ps, TK_INT)) {
-		if (t->n == MAX_TABLE) {
-			diag_error(ps->diag, ps->tok.loc, "an energy table has at most "
-			           "%d points", MAX_TABLE);
-			ps->failed = 1;
-			return;
-		}
-		Loc ploc = ps->tok.loc;
-		long bytes = size_with_unit(ps);
-		Loc eloc = ps->tok.loc;
-		double pj = number(ps, "energy per access in pJ");
-		if (!ps->failed && t->n && bytes <= t->bytes[t->n - 1]) {
-			diag_error(ps->diag, ploc, "energy table sizes must grow");
-			ps->failed = 1;
-			return;
-		}
-		if (!ps->failed && pj <= 0) {
-			diag_error(ps->diag, eloc, "energy table energies must be "
-			           "positive");
-			ps->failed = 1;
-			return;
-		}
-		t->bytes[t->n] = bytes;
-		t->pj[t->n++] = pj;
-	}
-	if (!ps->failed && t->n < 2) {
-		diag_error(ps->diag, loc, "an energy table needs at least two "
-		           "points (SIZE PJ SIZE PJ ...)");
-		ps->failed = 1;
-	}
-}
-
-static void arch(Parser *ps, Program *p)
-{
-	Arch *a = &p->arch;
-	if (!only_one(ps, &p->has_arch, &a->loc, "a file holds one arch block"))
-		return;
-	a->name = "custom";
-	next(ps);
-	if (is(ps, TK_IDENT))
-		a->name = ident(ps, "a name", NULL);
-	expect(ps, TK_LBRACE);
-	int user_levels = 0, user_table = 0;
-	while (in_block(ps, "arch", a->loc)) {
-		Loc l = ps->tok.loc;
-		if (is_word(ps, "pe_array")) {
-			next(ps);
-			a->ndims = 1;
-			a->dim[0] = integer(ps, "PEs along dimension 0", NULL);
-			a->dim[1] = 1;
-			if (is_word(ps, "x")) {
-				next(ps);
-				a->ndims = 2;
-				a->dim[1] = integer(ps, "PEs along dimension 1", NULL);
-			}
-			if (!ps->failed && (a->dim[0] < 1 || a->dim[1] < 1 ||
-			                    a->dim[0] * a->dim[1] > 65536)) {
-				diag_error(ps->diag, l, "the PE array must hold between "
-				           "1 and 65536 PEs");
-				ps->failed = 1;
-			}
-		} else if (is_word(ps, "level")) {
-			level(ps, a, &user_levels);
-		} else if (is_word(ps, "hop_pj")) {
-			next(ps);
-			a->hop_pj = number(ps, "energy of one hop in pJ");
-		} else if (is_word(ps, "mac_pj")) {
-			next(ps);
-			a->mac_pj = number(ps, "energy of one MAC in pJ");
-		} else if (is_word(ps, "energy")) {
-			energy_table(ps, a);
-			user_table = 1;
-		} else {
-			syntax_error(ps, "pe_array, level, energy, hop_pj or mac_pj");
-		}
-	}
-	expect(ps, TK_RBRACE);
-	if (!ps->failed)
-		arch_check(ps, a, a->loc, user_table);
 }
 
 int parse_program(Arena *a, Diag *d, const Source *src, Program *p)
@@ -677,22 +422,24 @@ int parse_program(Arena *a, Diag *d, const Source *src, Program *p)
 	Parser ps = {.arena = a, .diag = d};
 	lex_init(&ps.lx, src);
 	ps.ahead = lex_next(&ps.lx);
-	next(&ps);
+	ps_next(&ps);
 	arch_default(&p->arch);
-	while (!ps.failed && !is(&ps, TK_EOF)) {
-		if (is_word(&ps, "layer"))
+	while (!ps.failed && !ps_is(&ps, TK_EOF)) {
+		if (ps_is_word(&ps, "layer"))
 			layer(&ps, p);
-		else if (is_word(&ps, "schedule"))
+		else if (ps_is_word(&ps, "schedule"))
 			schedule(&ps, p);
-		else if (is_word(&ps, "arch"))
-			arch(&ps, p);
+		else if (ps_is_word(&ps, "arch"))
+			ps_arch(&ps, p);
 		else
-			syntax_error(&ps, "'layer', 'schedule' or 'arch'");
+			ps_syntax_error(&ps, "'layer', 'schedule' or 'arch'");
 	}
 	if (!ps.failed && !p->has_layer) {
 		diag_error(d, ps.tok.loc, "the file has no layer");
 		ps.failed = 1;
 	}
+	if (!ps.failed && !arch_holds_resolve(d, p))
+		ps.failed = 1;
 	return !ps.failed && d->nerrors == 0;
 }
 
@@ -792,11 +539,11 @@ static void shape_items(Parser *ps, NetLayer *nl, LayerAst *la,
 	nl->stride = 1;
 	nl->dilation = 1;
 	nl->repeat = 1;
-	while (!ps->failed && is(ps, TK_IDENT) && ps->ahead.kind == TK_ASSIGN) {
+	while (!ps->failed && ps_is(ps, TK_IDENT) && ps->ahead.kind == TK_ASSIGN) {
 		Loc loc;
-		const char *name = ident(ps, "a name", &loc);
-		next(ps); /* '=' */
-		long v = integer(ps, "an integer", NULL);
+		const char *name = ps_ident(ps, "a name", &loc);
+		ps_next(ps); /* '=' */
+		long v = ps_integer(ps, "an integer", NULL);
 		if (ps->failed)
 			return;
 		int dim = -1;
@@ -857,7 +604,7 @@ static void net_entry(Parser *ps, Network *net, int cap)
 	}
 	NetLayer *nl = &net->layer[net->nlayers];
 	*nl = (NetLayer){0};
-	nl->name = ident(ps, "a layer name", &nl->loc);
+	nl->name = ps_ident(ps, "a layer name", &nl->loc);
 	if (ps->failed)
 		return;
 	for (int i = 0; i < net->nlayers; i++)
@@ -866,9 +613,9 @@ static void net_entry(Parser *ps, Network *net, int cap)
 			           "at line %d)", nl->name, net->layer[i].loc.line);
 			break;
 		}
-	expect(ps, TK_COLON);
+	ps_expect(ps, TK_COLON);
 	Loc kloc = ps->tok.loc;
-	const char *kind = ident(ps, "a layer kind (conv, depthwise or fc)",
+	const char *kind = ps_ident(ps, "a layer kind (conv, depthwise or fc)",
 	                         NULL);
 	if (ps->failed)
 		return;
@@ -897,24 +644,24 @@ int network_parse(Arena *a, Diag *d, const Source *src, Network *net)
 	Parser ps = {.arena = a, .diag = d};
 	lex_init(&ps.lx, src);
 	ps.ahead = lex_next(&ps.lx);
-	next(&ps);
+	ps_next(&ps);
 	*net = (Network){0};
-	if (!is_word(&ps, "network")) {
-		syntax_error(&ps, "'network'");
+	if (!ps_is_word(&ps, "network")) {
+		ps_syntax_error(&ps, "'network'");
 		return 0;
 	}
 	net->loc = ps.tok.loc;
-	next(&ps);
-	net->name = ident(&ps, "the network's name", NULL);
-	expect(&ps, TK_LBRACE);
+	ps_next(&ps);
+	net->name = ps_ident(&ps, "the network's name", NULL);
+	ps_expect(&ps, TK_LBRACE);
 	enum { CAP = 4096 };
 	net->layer = arena_alloc(a, sizeof *net->layer * CAP);
-	while (in_block(&ps, "network", net->loc) &&
+	while (ps_in_block(&ps, "network", net->loc) &&
 	       d->nerrors < MAX_ERRORS)
 		net_entry(&ps, net, CAP);
-	expect(&ps, TK_RBRACE);
-	if (!ps.failed && !is(&ps, TK_EOF))
-		syntax_error(&ps, "the end of the file (a file holds one network)");
+	ps_expect(&ps, TK_RBRACE);
+	if (!ps.failed && !ps_is(&ps, TK_EOF))
+		ps_syntax_error(&ps, "the end of the file (a file holds one network)");
 	if (!ps.failed && !d->nerrors && net->nlayers == 0) {
 		diag_error(d, net->loc, "network %s has no layers", net->name);
 		ps.failed = 1;

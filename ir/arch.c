@@ -73,6 +73,12 @@ int arch_find_level(const Arch *a, const char *name)
 	return -1;
 }
 
+int arch_holds(const Arch *a, int L, int t)
+{
+	const Level *lv = &a->level[L];
+	return lv->nholds == 0 || (lv->holds >> t & 1);
+}
+
 long arch_pes(const Arch *a)
 {
 	return a->dim[0] * (a->ndims > 1 ? a->dim[1] : 1);

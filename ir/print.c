@@ -84,6 +84,10 @@ static void print_header(FILE *f, const LoopNest *ln)
 		else
 			fprintf(f, "%ld B%s", lv->bytes, lv->per_pe ? " per PE" : "");
 		fprintf(f, " %.4g pJ", lv->pj);
+		for (int t = 0, n = 0; t < NTENSORS && lv->nholds; t++)
+			if (arch_holds(a, i, t))
+				fprintf(f, "%s %s", n++ ? "," : " holds",
+				        ln->layer->t[t].name);
 	}
 	fputc('\n', f);
 }

@@ -511,6 +511,19 @@ static int buffer_parse(Ctx *c, const Directive *dir, Buffer *b)
 			           "(%s)", names);
 		return 0;
 	}
+	if (!arch_holds(ar, b->level, t)) {
+		const Level *lv = &ar->level[b->level];
+		char held[64] = "";
+		for (int k = 0, n = 0; k < NTENSORS; k++)
+			if (lv->holds >> k & 1)
+				n += snprintf(held + n, sizeof held - (size_t)n, "%s%s",
+				              n ? ", " : "", c->p->layer.t[k].name);
+		diag_error(c->d, a->loc, "%s.in(%s): level %s does not hold %s "
+		           "(it holds %s, line %d)", dir->recv, a->name, a->name,
+		           dir->recv, held, lv->holds_loc.line);
+		diag_note(c->d, lv->holds_loc, "%s's holds clause", a->name);
+		return 0;
+	}
 	int have_at = 0;
 	for (const Directive *x = dir->chain; x; x = x->chain) {
 		if (x->kind == DIR_DOUBLE_BUFFER) {

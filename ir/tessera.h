@@ -152,6 +152,15 @@ typedef struct Level {
 	                      chip unbounded, on chip what the backend
 	                      builds: ir/model.c, transfer_cycles) */
 	long latency;      /* cycles from request to first word */
+	/* `holds` (docs/dsl.md): the tensors the level may hold, the rest
+	 * bypass it (Timeloop's keep/bypass).  nholds 0: no clause, every
+	 * tensor.  The names are resolved to `holds` (bit t: tensor t) once
+	 * the layer is known (arch_holds_resolve). */
+	int nholds;
+	const char *holds_name[NTENSORS];
+	Loc holds_name_loc[NTENSORS];
+	Loc holds_loc;     /* the word `holds` */
+	unsigned holds;
 } Level;
 
 /* Energy per 16-bit access by memory size, for one kind of memory
@@ -179,6 +188,8 @@ void arch_default(Arch *a);
 void arch_default_tables(Arch *a);
 double arch_table_pj(const Arch *a, int per_pe, int offchip, long bytes);
 int arch_find_level(const Arch *a, const char *name);
+/* Whether level L of a may hold tensor t (no holds clause: every one). */
+int arch_holds(const Arch *a, int L, int t);
 long arch_pes(const Arch *a);
 
 /* ---- the schedule, as written ---- */

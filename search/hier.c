@@ -108,7 +108,10 @@ int hier_option(HierOpts *h, int argc, char **argv, int *i)
 
 /* The architecture of one candidate: the base's array, DRAM, hop and MAC
  * energy and energy tables; per-PE levels of sizes s0 (< s1), a global
- * buffer of size g; energies from the table by size. */
+ * buffer of size g; energies from the table by size.  Per-PE level i
+ * holds what the base's per-PE level i holds (its holds clause; the
+ * base's outermost per-PE level's when it has fewer); the global
+ * buffer, outermost on chip, holds every tensor. */
 static void make_arch(Arch *a, const Arch *base, int npe, long s0, long s1,
                       long g)
 {
@@ -130,6 +133,13 @@ static void make_arch(Arch *a, const Arch *base, int npe, long s0, long s1,
 		L.bytes = i == 0 ? s0 : s1;
 		L.pj = arch_table_pj(base, 1, 0, L.bytes);
 		L.pj_given = 0;
+		/* the holds of the base's per-PE level in the same place, or of
+		 * its outermost one when it has fewer */
+		for (int b = bpe; b >= 0 && b < base->nlevels &&
+		     base->level[b].per_pe && b - bpe <= i; b++) {
+			L.nholds = base->level[b].nholds;
+			L.holds = base->level[b].holds;
+		}
 		a->level[k++] = L;
 	}
 	Level G = bsh >= 0 ? base->level[bsh] : (Level){0};
@@ -138,6 +148,8 @@ static void make_arch(Arch *a, const Arch *base, int npe, long s0, long s1,
 	G.bytes = g;
 	G.pj = arch_table_pj(base, 0, 0, g);
 	G.pj_given = 0;
+	G.nholds = 0;   /* the outermost on-chip level holds every tensor */
+	G.holds = 0;
 	a->level[k++] = G;
 	a->level[k++] = base->level[base->nlevels - 1];
 	a->nlevels = k;

@@ -1,6 +1,7 @@
 /* jobs.c - the search's jobs (docs/search.md): one for each dataflow
  * (the loops unrolled onto the array dimensions), its spatial factors,
- * and each choice of the inner on-chip levels that every tensor skips,
+ * and each choice of the inner on-chip levels that every tensor skips
+ * (always those that do not hold it: a level's holds clause),
  * in the order the threads take them (more PEs first); and the DRAM
  * energy no point of the space can go below.
  */
@@ -68,7 +69,16 @@ static void add_jobs(const SCtx *c, const SOpts *o, int check, Job *jobs,
 	if (c->arch->ndims > 1 && sdim[1] >= 0)
 		n1 = spatial_factors(c, o, sdim[1], 1, f1);
 	int inner = c->nl - 2; /* levels that may be skipped: 0 .. inner-1 */
-	int nmask = o->bypass ? 1 << (NTENSORS * inner) : 1;
+	/* bit t * inner + L of a mask: tensor t skips level L; the levels
+	 * that do not hold it (a holds clause) it always skips, with
+	 * --no-bypass too */
+	int skip = 0;
+	for (int t = 0; t < NTENSORS; t++)
+		for (int L = 0; L < inner; L++)
+			if (!arch_holds(c->arch, L, t))
+				skip |= 1 << (t * inner + L);
+	int m0 = o->bypass ? 0 : skip;
+	int m1 = o->bypass ? 1 << (NTENSORS * inner) : skip + 1;
 	for (int i = 0; i < n0; i++)
 		for (int j = 0; j < n1; j++) {
 			double used = (double)f0[i] * (double)f1[j] / (double)c->pes;
@@ -79,7 +89,9 @@ static void add_jobs(const SCtx *c, const SOpts *o, int check, Job *jobs,
 			    (double)c->macs / ((double)f0[i] * (double)f1[j]) >
 			    (double)o->max_cycles)
 				continue;
-			for (int m = 0; m < nmask; m++) {
+			for (int m = m0; m < m1; m++) {
+				if ((m & skip) != skip)
+					continue;
 				if (*njobs == MAXJOBS)
 					return;
 				Job *jb = &jobs[(*njobs)++];

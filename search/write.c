@@ -143,7 +143,10 @@ static void put_double(FILE *f, double v)
 	fputs(s, f);
 }
 
-static void write_arch(FILE *f, const Arch *a)
+/* The arch block; a level's holds clause names the tensors of layer l
+ * (the layer written, whatever the names of the file the arch came
+ * from). */
+static void write_arch(FILE *f, const Arch *a, const Layer *l)
 {
 	fprintf(f, "arch %s {\n  pe_array %ld", a->name ? a->name : "searched",
 	        a->dim[0]);
@@ -163,6 +166,9 @@ static void write_arch(FILE *f, const Arch *a)
 			fprintf(f, " bandwidth %ld", L->bandwidth);
 		if (L->latency)
 			fprintf(f, " latency %ld", L->latency);
+		for (int t = 0, n = 0; t < NTENSORS && L->nholds; t++)
+			if (arch_holds(a, i, t))
+				fprintf(f, "%s %s", n++ ? "," : " holds", l->t[t].name);
 		fputc('\n', f);
 	}
 	fputs("  hop_pj ", f);
@@ -276,7 +282,7 @@ void spoint_write(FILE *f, const SCtx *c, const SPoint *p, const char *note)
 		fputs(note, f);
 	write_layer(f, c->layer);
 	write_schedule(f, c, p);
-	write_arch(f, c->arch);
+	write_arch(f, c->arch, c->layer);
 }
 
 char *spoint_text(const SCtx *c, const SPoint *p, size_t *len)

@@ -336,3 +336,15 @@ if command -v python3 >/dev/null 2>&1; then
 		ok cli/net_json_valid
 	else bad cli/net_json_valid "$(cat $OUT/json.err)"; fi
 fi
+
+# holds: the quickstart with its register file declared to hold what its
+# schedule keeps there (W and O) models exactly as without the clause,
+# and `tessera ir` prints the clause on the arch line
+sed 's/^\(  level RF .*pj 0.12\)$/\1 holds W, O/' $Q >$OUT/qholds.tsr
+$T model $Q --json >$OUT/qh0.json 2>&1
+$T model $OUT/qholds.tsr --json >$OUT/qh1.json 2>&1
+if grep -q ' holds W, O$' $OUT/qholds.tsr && grep -q '"pj_per_mac"' $OUT/qh0.json &&
+	cmp -s $OUT/qh0.json $OUT/qh1.json &&
+	$T ir $OUT/qholds.tsr | grep -q '^arch small: .*; RF 64 B per PE 0.12 pJ holds O, W; GB '
+then ok cli/holds_models_the_same
+else bad cli/holds_models_the_same "$(diff $OUT/qh0.json $OUT/qh1.json | head -5; $T ir $OUT/qholds.tsr 2>&1 | sed -n 4p)"; fi

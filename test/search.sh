@@ -18,7 +18,7 @@ json_num() { # KEY FILE: the first number after "KEY": in FILE
 }
 
 for f in examples/quickstart.tsr examples/depthwise_int8.tsr examples/fc.tsr \
-	test/search/fourlevel.tsr; do
+	test/search/fourlevel.tsr test/search/holds.tsr; do
 	n=$(basename ${f%.tsr})
 	if $T search $f --selfcheck 200 --seed 3 >$OUT/sc.out 2>&1 &&
 		grep -q " 0 differ" $OUT/sc.out; then ok "search/selfcheck_$n"
@@ -282,6 +282,46 @@ else bad search/buildable_hierarchy_builds "$(head -8 $OUT/b2h.out)"; fi
 sed 's/level GB size 16 KB/level GB size 16 KB bandwidth 4/' $B2 >$OUT/b2bw.tsr
 expect search/buildable_port 1 "builds no schedule of this layer on this architecture: level GB (line 19) states a bandwidth" -- \
 	$T search $OUT/b2bw.tsr --buildable
+
+# holds (docs/dsl.md): test/search/holds.tsr is fourlevel.tsr with R0
+# holding W and O, R1 holding I and W.  Unrestricted, the search keeps
+# I in R0 (and, with --no-bypass, O in R1); restricted it never does,
+# with or without bypassing, every tensor sits in every level that holds
+# it with --no-bypass, and each written schedule re-reads with the
+# clauses and models the energy the search reported.
+holds_kept() { # FILE R0 R1: no I in R0, no O in R1, the clauses written
+	$T check "$1" >/dev/null 2>&1 &&
+		! grep -q "I\.in($2)" "$1" && ! grep -q "O\.in($3)" "$1" &&
+		grep -q "^  level $2 per_pe .* holds O, W$" "$1" &&
+		grep -q "^  level $3 per_pe .* holds I, W$" "$1"
+}
+holds_models() { # OUT FILE: the search's best pJ/MAC is the model's
+	$T model "$2" --json >$OUT/hm.json 2>&1 &&
+		[ "$(sed -n 's/^best: \([0-9.]*\) pJ.*/\1/p' "$1")" = \
+		  "$(printf '%.4f' "$(json_num pj_per_mac $OUT/hm.json)")" ]
+}
+$T search test/search/fourlevel.tsr --quiet -o $OUT/hf.tsr >/dev/null 2>&1
+$T search test/search/fourlevel.tsr --quiet --no-bypass -o $OUT/hfn.tsr >/dev/null 2>&1
+if grep -q 'I\.in(R0)' $OUT/hf.tsr && grep -q 'O\.in(R1)' $OUT/hfn.tsr
+then ok search/holds_unrestricted_uses_the_levels
+else bad search/holds_unrestricted_uses_the_levels "$(grep '\.in(' $OUT/hf.tsr $OUT/hfn.tsr)"; fi
+for nb in "" --no-bypass; do
+	$T search test/search/holds.tsr --quiet $nb -o $OUT/hh.tsr >$OUT/hh.out 2>&1
+	if holds_kept $OUT/hh.tsr R0 R1 && holds_models $OUT/hh.out $OUT/hh.tsr &&
+		{ [ -z "$nb" ] || [ "$(grep -c '\.in(R[01])' $OUT/hh.tsr)" = 4 ]; }
+	then ok search/holds_honoured$nb
+	else bad search/holds_honoured$nb "$(cat $OUT/hh.out | head -3; grep -e '\.in(' -e level $OUT/hh.tsr)"; fi
+done
+# --hierarchy: candidate register file i holds what the file's per-PE
+# level i holds; the global buffer everything
+for nb in "" --no-bypass; do
+	$T search test/search/holds.tsr --quiet --hierarchy $nb --pe-sizes 16,64,1K \
+		--shared-sizes 64KB -o $OUT/hh.tsr >$OUT/hh.out 2>&1
+	if holds_kept $OUT/hh.tsr RF0 RF1 && holds_models $OUT/hh.out $OUT/hh.tsr &&
+		grep -q '^  level GB size [0-9]* B pj [0-9.]* bandwidth 4 latency 3$' $OUT/hh.tsr
+	then ok search/holds_hierarchy$nb
+	else bad search/holds_hierarchy$nb "$(cat $OUT/hh.out | head -3; grep -e '\.in(' -e level $OUT/hh.tsr)"; fi
+done
 
 # study: a table and a chart made by the tool
 rm -rf $OUT/study
