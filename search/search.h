@@ -284,6 +284,7 @@ typedef struct Whole {
 } Whole;
 FILE *whole_open(Whole *w, const char *path);
 int whole_close(Whole *w);
+void whole_drop(Whole *w);        /* the .part removed, PATH left as it is */
 /* A short file (the progress line) written whole; failures are silent. */
 void whole_note(const char *path, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

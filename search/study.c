@@ -83,23 +83,19 @@ static int layer_in(const Study *s, const NetLayer *nl)
 	return s->all_layers || nl->kind == SHAPE_CONV;
 }
 
-static FILE *open_out(const Study *s, const char *ext)
+/* DIR/NAME.EXT, written whole (search/whole.c) */
+static FILE *out_open(const Study *s, const char *ext, Whole *w)
 {
 	char path[4096];
 	snprintf(path, sizeof path, "%s/%s.%s", s->out, s->name, ext);
-	if (cluster_rank() > 0)   /* rank 0 alone writes */
-		snprintf(path, sizeof path, "/dev/null");
-	FILE *f = fopen(path, "w");
-	if (!f)
-		fprintf(stderr, "tessera: cannot write %s: %s\n", path,
-		        strerror(errno));
-	return f;
+	return whole_open(w, path);
 }
 
 /* Every layer of the study under every dataflow: [row * ndf + k], NAN
  * (pj) where the dataflow does not map the layer. */
 typedef struct Grid {
 	int nrow, ndf;
+	int ndone;                    /* rows searched (the rest: pending) */
 	const char *rows[MAXROWS];
 	char (*names)[96];
 	int net[MAXROWS];             /* the row's network */
@@ -138,7 +134,8 @@ static int nmapped(const Grid *g, int r)
 	return n;
 }
 
-static void grid_fill(Study *s, Grid *g)
+/* The rows of the study, none searched yet (NAN). */
+static void grid_rows(Study *s, Grid *g)
 {
 	size_t n = (size_t)MAXROWS * MAXF;
 	g->ndf = s->ndf;
@@ -159,23 +156,34 @@ static void grid_fill(Study *s, Grid *g)
 			g->rows[r] = g->names[r];
 			g->net[r] = i;
 			g->nl[r] = nl;
-			for (int k = 0; k < s->ndf; k++) {
-				SCtx c;
-				SResult res;
-				sctx_init(&c, &nl->layer, &s->df[k].p->arch);
-				int ok = search_run(&c, &s->df[k].o, &res);
-				g->pj[r * s->ndf + k] = ok ? res.m.pj_per_mac : NAN;
-				g->util[r * s->ndf + k] = ok ? res.m.utilization : NAN;
-				g->energy[r * s->ndf + k] = ok ? res.m.e_total : NAN;
-				g->macs[r * s->ndf + k] = ok ? (double)res.m.macs : NAN;
-				if (s->o.progress)
-					fprintf(stderr, "\r\033[Kstudy: %s under %s", g->names[r],
-					        s->df[k].name);
-			}
 			g->nrow++;
 		}
-	if (s->o.progress)
-		fprintf(stderr, "\r\033[K");
+}
+
+/* Row r searched under every dataflow. */
+static void grid_layer(Study *s, Grid *g, int r)
+{
+	for (int k = 0; k < s->ndf; k++) {
+		SCtx c;
+		SResult res;
+		char what[256];
+		SOpts o = s->df[k].o;
+		snprintf(what, sizeof what, "study: %d of %d layers done; %s under "
+		         "%s: ", r, g->nrow, g->names[r], s->df[k].name);
+		if (o.progress_file) {
+			whole_note(o.progress_file, "%s0 s\n", what);
+			o.progress_what = what;
+		}
+		sctx_init(&c, &g->nl[r]->layer, &s->df[k].p->arch);
+		int ok = search_run(&c, &o, &res);
+		g->pj[r * s->ndf + k] = ok ? res.m.pj_per_mac : NAN;
+		g->util[r * s->ndf + k] = ok ? res.m.utilization : NAN;
+		g->energy[r * s->ndf + k] = ok ? res.m.e_total : NAN;
+		g->macs[r * s->ndf + k] = ok ? (double)res.m.macs : NAN;
+		if (s->o.progress)
+			fprintf(stderr, "\r\033[Kstudy: %s under %s", g->names[r],
+			        s->df[k].name);
+	}
 }
 
 static void grid_free(Grid *g)
@@ -201,6 +209,12 @@ static void layer_table(const Study *s, const Grid *g, FILE *md)
 	for (int r = 0; r < g->nrow; r++) {
 		double lo = INFINITY, hi = 0;
 		fprintf(md, "| %s |", g->rows[r]);
+		if (r >= g->ndone) {   /* not searched yet */
+			for (int k = 0; k <= s->ndf; k++)
+				fputs(" … |", md);
+			fputc('\n', md);
+			continue;
+		}
 		for (int k = 0; k < s->ndf; k++) {
 			double x = g->pj[r * s->ndf + k];
 			if (isnan(x)) {
@@ -330,16 +344,26 @@ static void network_table(const Study *s, const Grid *g, FILE *md)
 	}
 }
 
-static int dataflows(Study *s)
+/* study dataflows' Markdown file and chart, of the rows done so far:
+ * while the study runs, the rows not searched yet are marked and the
+ * summaries wait for every row. */
+static int dataflows_files(Study *s, Grid *g)
 {
-	Grid *g = calloc(1, sizeof *g);
-	if (!g)
-		INTERNAL("out of memory");
-	grid_fill(s, g);
-	FILE *md = open_out(s, "md"), *svg = open_out(s, "svg");
-	if (!md || !svg)
-		return 1;
-	fprintf(md, "# Dataflows with their best blocking\n\nMade by:\n\n```\n%s\n"
+	Whole wm, ws;
+	FILE *md = out_open(s, "md", &wm), *svg = out_open(s, "svg", &ws);
+	if (!md || !svg) {
+		if (md)
+			whole_drop(&wm);
+		if (svg)
+			whole_drop(&ws);
+		return 0;
+	}
+	fputs("# Dataflows with their best blocking\n\n", md);
+	if (g->ndone < g->nrow)
+		fprintf(md, "partial: %d of %d layers done; the study was still "
+		        "running when this was written (`…`: not searched yet).\n\n",
+		        g->ndone, g->nrow);
+	fprintf(md, "Made by:\n\n```\n%s\n"
 	        "```\n\nEnergy in pJ/MAC of each layer's best schedule under each "
 	        "dataflow (the loops each file unrolls, on its architecture), "
 	        "utilization in brackets; `-` where the dataflow does not map the "
@@ -354,22 +378,45 @@ static int dataflows(Study *s)
 	spread_summary(s, g, sf);
 	fclose(sf);
 	layer_table(s, g, md);
-	fprintf(md, "\n%s", summary);
-	network_table(s, g, md);
+	if (g->ndone < g->nrow)
+		fputs("\nThe mean spread and the whole networks' figures follow "
+		      "when every layer is done.\n", md);
+	else {
+		fprintf(md, "\n%s", summary);
+		network_table(s, g, md);
+	}
 	fprintf(md, "\n![chart](%s.svg)\n", s->name);
-	if (s->page)
+	if (s->page && g->ndone == g->nrow)
 		study_dataflows_page(s, g->nrow, g->rows, g->pj, g->util, summary);
 	free(summary);
 	const char *series[MAXF];
 	for (int k = 0; k < s->ndf; k++)
 		series[k] = s->df[k].name;
 	svg_bars(svg, "Energy of each layer's best schedule under each dataflow",
-	         "pJ/MAC", g->nrow, g->rows, s->ndf, series, g->pj);
-	fclose(md);
-	fclose(svg);
+	         "pJ/MAC", g->ndone, g->rows, s->ndf, series, g->pj);
+	int ok = whole_close(&wm);
+	return whole_close(&ws) && ok;
+}
+
+static int dataflows(Study *s)
+{
+	Grid *g = calloc(1, sizeof *g);
+	if (!g)
+		INTERNAL("out of memory");
+	grid_rows(s, g);
+	for (; g->ndone < g->nrow; g->ndone++) {
+		grid_layer(s, g, g->ndone);
+		/* what is done so far, should the study be stopped */
+		if (g->ndone + 1 < g->nrow && cluster_rank() == 0 &&
+		    !dataflows_files(s, g))
+			return 1;
+	}
+	if (s->o.progress)
+		fprintf(stderr, "\r\033[K");
+	int rc = !dataflows_files(s, g);
 	grid_free(g);
 	free(g);
-	return 0;
+	return rc;
 }
 
 /* One network: its layers on BASE and on the network's hierarchy. */
@@ -378,11 +425,18 @@ static int hier_net(Study *s, int n, FILE *md, const char **rows,
 {
 	const Network *net = s->net[n];
 	const DfFile *b = &s->df[0];
+	char what[256];
+	snprintf(what, sizeof what, "study: %d of %d networks done; %s: ", n,
+	         s->nnet, net->name);
 	NetBest *base = calloc((size_t)net->nlayers, sizeof *base);
 	NetBest *opt = calloc((size_t)net->nlayers, sizeof *opt);
 	if (!base || !opt)
 		die_oom("for the network's results");
 	SOpts o = b->o;
+	if (o.progress_file) {
+		whole_note(o.progress_file, "%s0 s\n", what);
+		o.progress_what = what;
+	}
 	net_search(net, &b->p->arch, &o, NULL, base);
 	Arch harch;
 	int ncand;
@@ -439,20 +493,65 @@ static int hier_net(Study *s, int n, FILE *md, const char **rows,
 	return 1;
 }
 
+/* study hierarchy's results so far: each network's section of the
+ * Markdown file, and the chart's rows */
+typedef struct HierDone {
+	int ndone;                    /* networks done (the rest: pending) */
+	char *sect[MAXF];             /* network n's section */
+	const char *rows[MAXROWS];
+	char (*names)[96];
+	double *v;                    /* [row * 2]: baseline, optimized */
+	int nrow;
+} HierDone;
+
+/* study hierarchy's Markdown file and chart, of the networks done so
+ * far: while the study runs, those not done yet are marked. */
+static int hier_files(Study *s, const HierDone *h)
+{
+	Whole wm, ws;
+	FILE *md = out_open(s, "md", &wm), *svg = out_open(s, "svg", &ws);
+	if (!md || !svg) {
+		if (md)
+			whole_drop(&wm);
+		if (svg)
+			whole_drop(&ws);
+		return 0;
+	}
+	fputs("# Memory hierarchy at constant throughput\n\n", md);
+	if (h->ndone < s->nnet)
+		fprintf(md, "partial: %d of %d networks done; the study was still "
+		        "running when this was written (`…`: not searched yet).\n\n",
+		        h->ndone, s->nnet);
+	fprintf(md, "Made by:\n\n```"
+	        "\n%s\n```\n\nEach layer's best schedule on the baseline (%s, "
+	        "dataflow %s), then on one memory hierarchy chosen for the whole "
+	        "network: one or two register-file levels per PE and a global "
+	        "buffer, sizes from the energy table's range, every layer at most "
+	        "as slow as on the baseline (docs/search.md).\n", s->cmd,
+	        s->df[0].path, s->df[0].name);
+	for (int n = 0; n < s->nnet; n++)
+		if (n < h->ndone)
+			fputs(h->sect[n], md);
+		else
+			fprintf(md, "\n## %s\n\n…\n", s->net[n]->name);
+	fprintf(md, "\n![chart](%s.svg)\n", s->name);
+	static const char *const series[] = {"baseline", "optimized hierarchy"};
+	svg_bars(svg, "Baseline against the optimized memory hierarchy",
+	         "pJ/MAC", h->nrow, h->rows, 2, series, h->v);
+	int ok = whole_close(&wm);
+	return whole_close(&ws) && ok;
+}
+
 static int hierarchy(Study *s)
 {
 	if (s->ndf != 1)
 		die_usage("study hierarchy takes one baseline file (architecture and "
 		      "dataflow)%s", "");
-	FILE *md = open_out(s, "md"), *svg = open_out(s, "svg");
-	if (!md || !svg)
-		return 1;
-	const char *rows[MAXROWS];
-	char (*names)[96] = calloc(MAXROWS, 96);
-	double *v = calloc(MAXROWS * 2, sizeof *v);
-	if (!names || !v)
+	HierDone *h = calloc(1, sizeof *h);
+	if (!h || !(h->names = calloc(MAXROWS, 96)) ||
+	    !(h->v = calloc(MAXROWS * 2, sizeof *h->v)))
 		INTERNAL("out of memory");
-	int nrow = 0, rc = 0;
+	int rc = 0;
 	if (s->page) {
 		html_begin(s->page, "Study: memory hierarchy at constant "
 		           "throughput", s->cmd);
@@ -465,26 +564,28 @@ static int hierarchy(Study *s)
 		      "buffer, every layer at most as slow as on the baseline.</p>\n",
 		      s->page);
 	}
-	fprintf(md, "# Memory hierarchy at constant throughput\n\nMade by:\n\n```"
-	        "\n%s\n```\n\nEach layer's best schedule on the baseline (%s, "
-	        "dataflow %s), then on one memory hierarchy chosen for the whole "
-	        "network: one or two register-file levels per PE and a global "
-	        "buffer, sizes from the energy table's range, every layer at most "
-	        "as slow as on the baseline (docs/search.md).\n", s->cmd,
-	        s->df[0].path, s->df[0].name);
-	for (int n = 0; n < s->nnet; n++)
-		if (!hier_net(s, n, md, rows, names, v, &nrow))
+	for (int n = 0; n < s->nnet && rc < 2; n++) {
+		size_t len;
+		FILE *md = open_memstream(&h->sect[n], &len);
+		if (!md)
+			INTERNAL("out of memory");
+		if (!hier_net(s, n, md, h->rows, h->names, h->v, &h->nrow))
 			rc = 1;
-	fprintf(md, "\n![chart](%s.svg)\n", s->name);
+		fclose(md);
+		h->ndone = n + 1;
+		/* what is done so far, should the study be stopped */
+		if (h->ndone < s->nnet && cluster_rank() == 0 && !hier_files(s, h))
+			rc = 2;
+	}
 	if (s->page)
 		html_end(s->page);
-	static const char *const series[] = {"baseline", "optimized hierarchy"};
-	svg_bars(svg, "Baseline against the optimized memory hierarchy",
-	         "pJ/MAC", nrow, rows, 2, series, v);
-	fclose(md);
-	fclose(svg);
-	free(names);
-	free(v);
+	if (rc == 2 || !hier_files(s, h))
+		rc = 1;
+	for (int n = 0; n < s->nnet; n++)
+		free(h->sect[n]);
+	free(h->names);
+	free(h->v);
+	free(h);
 	return rc;
 }
 
@@ -510,7 +611,8 @@ int study_main(int argc, char **argv)
 	for (int i = 2; i < argc; i++) {
 		const char *x = argv[i];
 		int valued = !strcmp(x, "-o") || !strcmp(x, "--name") ||
-		             !strcmp(x, "--threads") || !strcmp(x, "--html");
+		             !strcmp(x, "--threads") || !strcmp(x, "--html") ||
+		             !strcmp(x, "--progress-file");
 		if (valued && i + 1 >= argc)
 			die_usage("option %s needs a value", x);
 		if (!strcmp(x, "-o"))
@@ -529,6 +631,8 @@ int study_main(int argc, char **argv)
 			s->o.progress = 0;
 		else if (!strcmp(x, "--html"))
 			s->html = argv[++i];
+		else if (!strcmp(x, "--progress-file"))
+			s->o.progress_file = argv[++i];
 		else if (hier_option(&s->h, argc, argv, &i))
 			continue;
 		else if (x[0] == '-')
@@ -554,9 +658,11 @@ int study_main(int argc, char **argv)
 		fprintf(stderr, "tessera: study under an MPI launcher: %s\n", err);
 		return 1;
 	}
-	if (cluster_rank() > 0)
+	if (cluster_rank() > 0) {   /* rank 0 alone writes */
+		for (int i = 0; i < s->ndf; i++)
+			s->df[i].o.progress_file = NULL, s->df[i].o.progress = 0;
 		s->o.progress = 0;
-	else if (make_dirs(s->out)) {
+	} else if (make_dirs(s->out)) {
 		fprintf(stderr, "tessera: cannot create %s: %s\n", s->out,
 		        strerror(errno));
 		return 1;
@@ -566,6 +672,8 @@ int study_main(int argc, char **argv)
 	    !(s->page = html_open(s->html, s->page_path, sizeof s->page_path)))
 		return 1;
 	int rc = !strcmp(s->kind, "dataflows") ? dataflows(s) : hierarchy(s);
+	if (s->o.progress_file && cluster_rank() == 0)
+		whole_note(s->o.progress_file, "study: %s\n", rc ? "failed" : "done");
 	if (!rc)
 		fprintf(stderr, "wrote %s/%s.md and %s/%s.svg\n", s->out, s->name,
 		        s->out, s->name);

@@ -109,3 +109,12 @@ void whole_note(const char *path, const char *fmt, ...)
 	va_end(ap);
 	whole_close(&w);
 }
+
+void whole_drop(Whole *w)
+{
+	fclose(w->f);
+	if (w->slot < 0)
+		return;
+	unlink(part[w->slot]);
+	armed[w->slot] = 0;
+}
