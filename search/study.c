@@ -404,10 +404,10 @@ static int dataflows(Study *s)
 	if (!g)
 		INTERNAL("out of memory");
 	grid_rows(s, g);
-	for (; g->ndone < g->nrow; g->ndone++) {
-		grid_layer(s, g, g->ndone);
+	while (g->ndone < g->nrow) {
+		grid_layer(s, g, g->ndone++);
 		/* what is done so far, should the study be stopped */
-		if (g->ndone + 1 < g->nrow && cluster_rank() == 0 &&
+		if (g->ndone < g->nrow && cluster_rank() == 0 &&
 		    !dataflows_files(s, g))
 			return 1;
 	}
