@@ -376,3 +376,23 @@ done
 if [ -s $S2 ] && ! grep -q '^partial:\|…' $S2 && [ -z "$(ls -A $OUT/study2 | grep -v '^dataflows\.\(md\|svg\)$')" ]
 then ok search/study_complete_not_partial
 else bad search/study_complete_not_partial "$(head -5 $S2; ls -A $OUT/study2)"; fi
+# ... study hierarchy: rewritten after each network, the networks not
+# done yet marked
+P=$OUT/sthp
+rm -rf $P
+$T study hierarchy test/report/pair.tsr examples/networks/alexnet.tsr \
+	test/netsim/df.tsr -o $P --threads 1 --quiet >$P.out 2>&1 &
+signal_when TERM "grep -qs '^partial:' $P/hierarchy.md" $!
+rc=$?
+r=$(awk '
+	/^partial: 1 of 2 networks done; the study was still running/ { p = 1 }
+	/^## / { sec = $2 }
+	sec == "pair" && /^\| (tiny|wide) \| [0-9.]+ \| [0-9]+ \| [0-9.]+ \| [0-9]+ \| [0-9.]+x \|$/ { rows++ }
+	sec == "alexnet" && /^…$/ { pend = 1 }
+	sec == "alexnet" && /^\|/ { print "a pending network has rows" }
+	END { if (!p || rows != 2 || !pend) print "partial " p ", pair rows " rows ", alexnet pending " pend }
+	' $P/hierarchy.md)
+left=$(ls -A $P | grep -v '^hierarchy\.\(md\|svg\)$')
+if [ $rc -eq 143 ] && [ -z "$r" ] && [ -z "$left" ] && grep -q '<rect' $P/hierarchy.svg
+then ok search/study_hierarchy_stopped_leaves_partial_table
+else bad search/study_hierarchy_stopped_leaves_partial_table "exit $rc; $r; left: $left; $(cat $P.out; head -20 $P/hierarchy.md)"; fi
