@@ -15,7 +15,12 @@
  * Files are told apart by their first word (`network`).  With --html
  * DIR, the same tables and charts also go into one self-contained page,
  * DIR/index.html (runtime/html.c), where every layer studied is a row
- * of the tables and charts, those without a schedule marked.
+ * of the tables and charts, those without a schedule marked (the page
+ * is studypage.c's).  While the study runs, the table and the chart are
+ * rewritten whole (whole.c) after each layer (dataflows) or network
+ * (hierarchy), the rest marked `…` under a "partial:" line, so that a
+ * study stopped part way leaves what it had done; once complete they
+ * are what they would be had they been written only at the end.
  */
 #include "study.h"
 #include "../runtime/html.h"
