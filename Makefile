@@ -42,8 +42,8 @@ VERILOG = backend-verilog/plan.c backend-verilog/emit.c backend-verilog/names.c 
 	backend-verilog/walks.c backend-verilog/gbuf.c backend-verilog/dbuf.c
 SEARCH = search/eval.c search/write.c search/space.c search/jobs.c \
          search/search.c search/bound.c search/hier.c search/net.c \
-         search/study.c search/page.c search/cli.c search/cluster.c \
-         search/ranks.c search/netprint.c
+         search/study.c search/studypage.c search/page.c search/cli.c search/cluster.c \
+         search/ranks.c search/netprint.c search/whole.c
 CORE = $(FRONT) $(IR) $(RUNTIME) $(VERILOG) $(SEARCH)
 # `tessera import`: ONNX through protobuf-c, whose C code for Debian's
 # onnx.proto is generated into $(B)/onnx at build time (not committed).
@@ -51,7 +51,7 @@ IMPORT = frontend/onnx.c frontend/shapes.c frontend/layout.c frontend/import.c
 ONNX_PROTO = /usr/include/onnx/onnx.proto
 HDRS = ir/tessera.h frontend/frontend.h backend-verilog/hw.h backend-verilog/emit.h backend-verilog/blocks.h runtime/synth.h \
        runtime/sim.h runtime/proc.h runtime/netsim.h runtime/svg.h runtime/html.h cmds.h \
-       search/search.h search/worker.h help.h opts.h frontend/onnx.h
+       search/search.h search/study.h search/worker.h help.h opts.h frontend/onnx.h
 
 CORE_OBJ = $(CORE:%.c=$(B)/%.o)
 IMPORT_OBJ = $(IMPORT:%.c=$(B)/%.o) $(B)/onnx/onnx.pb-c.o

@@ -428,13 +428,10 @@ static int search_space(const SCtx *c, const SOpts *o, SResult *r)
 			progress(&sh, t0, 0);
 		if (o->progress_file && now() - last >= 30) {
 			last = now();
-			FILE *f = fopen(o->progress_file, "w");
-			if (f) {
-				fprintf(f, "%.0f s: %ld evaluated, jobs %d of %d\n",
-				        now() - t0, atomic_load(&sh.evaluated),
-				        atomic_load(&sh.done), sh.njobs);
-				fclose(f);
-			}
+			whole_note(o->progress_file, "%s%.0f s: %ld evaluated, jobs %d "
+			           "of %d\n", o->progress_what ? o->progress_what : "",
+			           now() - t0, atomic_load(&sh.evaluated),
+			           atomic_load(&sh.done), sh.njobs);
 		}
 	}
 	free(rk.all);

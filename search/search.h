@@ -136,6 +136,8 @@ typedef struct SOpts {
 	int threads;
 	int progress;                   /* a progress line on stderr */
 	const char *progress_file;      /* progress written there every 30 s */
+	const char *progress_what;      /* put before that line (a study: the
+	                                   layer searched), or NULL */
 	int count_only;                 /* count the points, evaluate none */
 	double incumbent, incumbent_e;  /* a cost (and its energy) known to be
 	                                   reachable: prune above it (0: none) */
@@ -271,6 +273,21 @@ int search_file_dataflow(Diag *dg, const LoopNest *ln, SOpts *o);
 void search_dataflow_name(char *s, size_t n, const Arch *a,
                           const signed char *sdim);
 int study_main(int argc, char **argv);
+
+/* whole.c: a file written as PATH.part and renamed over PATH by
+ * whole_close (0: it could not be, said on stderr; the .part removed,
+ * also by SIGINT, SIGTERM or SIGHUP); /dev/null on an MPI rank > 0. */
+typedef struct Whole {
+	FILE *f;
+	char path[4096];
+	int slot;                       /* its .part's slot, -1: none */
+} Whole;
+FILE *whole_open(Whole *w, const char *path);
+int whole_close(Whole *w);
+void whole_drop(Whole *w);        /* the .part removed, PATH left as it is */
+/* A short file (the progress line) written whole; failures are silent. */
+void whole_note(const char *path, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 
 /* search/space.c */
 int divisors(long n, long *out, int max);   /* ascending */

@@ -15,9 +15,14 @@
  * Files are told apart by their first word (`network`).  With --html
  * DIR, the same tables and charts also go into one self-contained page,
  * DIR/index.html (runtime/html.c), where every layer studied is a row
- * of the tables and charts, those without a schedule marked.
+ * of the tables and charts, those without a schedule marked (the page
+ * is studypage.c's).  While the study runs, the table and the chart are
+ * rewritten whole (whole.c) after each layer (dataflows) or network
+ * (hierarchy), the rest marked `…` under a "partial:" line, so that a
+ * study stopped part way leaves what it had done; once complete they
+ * are what they would be had they been written only at the end.
  */
-#include "search.h"
+#include "study.h"
 #include "../runtime/html.h"
 
 #include <errno.h>
@@ -25,29 +30,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-enum { MAXF = 32, MAXROWS = 256 };
-
-typedef struct DfFile {
-	const char *path;
-	char name[128];               /* "C|K (ck_tpu)" */
-	Program *p;
-	SOpts o;
-} DfFile;
-
-typedef struct Study {
-	const char *kind, *out, *name;
-	int nnet, ndf, all_layers;
-	Network *net[MAXF];
-	const char *netpath[MAXF];
-	DfFile df[MAXF];
-	SOpts o;
-	HierOpts h;
-	char cmd[2048];               /* the command, for the Markdown file */
-	const char *html;             /* --html DIR (NULL: none) */
-	FILE *page;                   /* DIR/index.html, on rank 0 */
-	char page_path[4096];
-} Study;
 
 static const char *base_name(const char *path, char *buf, size_t n)
 {
@@ -106,98 +88,19 @@ static int layer_in(const Study *s, const NetLayer *nl)
 	return s->all_layers || nl->kind == SHAPE_CONV;
 }
 
-static FILE *open_out(const Study *s, const char *ext)
+/* DIR/NAME.EXT, written whole (search/whole.c) */
+static FILE *out_open(const Study *s, const char *ext, Whole *w)
 {
 	char path[4096];
 	snprintf(path, sizeof path, "%s/%s.%s", s->out, s->name, ext);
-	if (cluster_rank() > 0)   /* rank 0 alone writes */
-		snprintf(path, sizeof path, "/dev/null");
-	FILE *f = fopen(path, "w");
-	if (!f)
-		fprintf(stderr, "tessera: cannot write %s: %s\n", path,
-		        strerror(errno));
-	return f;
-}
-
-/* study dataflows' page: the table and a chart of every layer's pJ/MAC
- * under every dataflow (v, u: pJ/MAC and utilization, NAN: not mapped). */
-static void dataflows_page(const Study *s, int nrow, const char **rows,
-                           const double *v, const double *u,
-                           const char *summary)
-{
-	FILE *f = s->page;
-	html_begin(f, "Study: dataflows with their best blocking", s->cmd);
-	fprintf(f, "<p>Energy in pJ/MAC of each layer's best schedule under "
-	        "each dataflow (the loops each file unrolls, on its "
-	        "architecture), utilization in brackets, of %s; a dataflow "
-	        "that does not map a layer is marked. The spread is the worst "
-	        "dataflow's energy over the best's, among the dataflows that map "
-	        "the layer. ", s->all_layers ? "every layer" : "the convolutions "
-	        "(--all-layers: every layer)");
-	html_esc(f, summary);
-	fputs("</p>\n<div class=\"scroll\"><table>\n<tr><th class=\"l\">layer"
-	      "</th>", f);
-	for (int k = 0; k < s->ndf; k++) {
-		fputs("<th>", f);
-		html_esc(f, s->df[k].name);
-		fputs("</th>", f);
-	}
-	fputs("<th>spread</th></tr>\n", f);
-	const char **mark = calloc((size_t)nrow + 1, sizeof *mark);
-	const char **right = calloc((size_t)nrow + 1, sizeof *right);
-	char (*miss)[48] = calloc((size_t)nrow + 1, sizeof *miss);
-	if (!mark || !right || !miss)
-		die_oom("for the HTML report");
-	for (int r = 0; r < nrow; r++) {
-		double lo = INFINITY, hi = 0;
-		int n = 0;
-		for (int k = 0; k < s->ndf; k++)
-			if (!isnan(v[r * s->ndf + k])) {
-				double x = v[r * s->ndf + k];
-				lo = x < lo ? x : lo;
-				hi = x > hi ? x : hi;
-				n++;
-			}
-		mark[r] = n ? NULL : "mapped by no dataflow";
-		snprintf(miss[r], sizeof miss[r], "not mapped under %d of %d",
-		         s->ndf - n, s->ndf);
-		right[r] = n && n < s->ndf ? miss[r] : NULL;
-		fputs(n ? "<tr><td class=\"l\">" : "<tr class=\"unmapped\">"
-		      "<td class=\"l\">", f);
-		html_esc(f, rows[r]);
-		fputs("</td>", f);
-		for (int k = 0; k < s->ndf; k++) {
-			double x = v[r * s->ndf + k];
-			if (isnan(x))
-				fputs("<td class=\"no\">not mapped</td>", f);
-			else
-				fprintf(f, "<td>%.3f (%.0f%%)</td>", x,
-				        100 * u[r * s->ndf + k]);
-		}
-		if (n >= 2)
-			fprintf(f, "<td>%.2fx</td></tr>\n", hi / lo);
-		else
-			fputs("<td>-</td></tr>\n", f);
-	}
-	fputs("</table></div>\n", f);
-	const char *series[MAXF];
-	for (int k = 0; k < s->ndf; k++)
-		series[k] = s->df[k].name;
-	SvgHBars c = {.unit = "pJ per MAC", .nrows = nrow, .rows = rows,
-	              .mark = mark, .right = right, .nseries = s->ndf,
-	              .series = series, .v = v};
-	html_chart(f, "Energy of each layer's best schedule under each dataflow",
-	           "A missing bar: the dataflow does not map the layer.", &c);
-	html_end(f);
-	free(mark);
-	free(right);
-	free(miss);
+	return whole_open(w, path);
 }
 
 /* Every layer of the study under every dataflow: [row * ndf + k], NAN
  * (pj) where the dataflow does not map the layer. */
 typedef struct Grid {
 	int nrow, ndf;
+	int ndone;                    /* rows searched (the rest: pending) */
 	const char *rows[MAXROWS];
 	char (*names)[96];
 	int net[MAXROWS];             /* the row's network */
@@ -236,7 +139,8 @@ static int nmapped(const Grid *g, int r)
 	return n;
 }
 
-static void grid_fill(Study *s, Grid *g)
+/* The rows of the study, none searched yet (NAN). */
+static void grid_rows(Study *s, Grid *g)
 {
 	size_t n = (size_t)MAXROWS * MAXF;
 	g->ndf = s->ndf;
@@ -257,23 +161,34 @@ static void grid_fill(Study *s, Grid *g)
 			g->rows[r] = g->names[r];
 			g->net[r] = i;
 			g->nl[r] = nl;
-			for (int k = 0; k < s->ndf; k++) {
-				SCtx c;
-				SResult res;
-				sctx_init(&c, &nl->layer, &s->df[k].p->arch);
-				int ok = search_run(&c, &s->df[k].o, &res);
-				g->pj[r * s->ndf + k] = ok ? res.m.pj_per_mac : NAN;
-				g->util[r * s->ndf + k] = ok ? res.m.utilization : NAN;
-				g->energy[r * s->ndf + k] = ok ? res.m.e_total : NAN;
-				g->macs[r * s->ndf + k] = ok ? (double)res.m.macs : NAN;
-				if (s->o.progress)
-					fprintf(stderr, "\r\033[Kstudy: %s under %s", g->names[r],
-					        s->df[k].name);
-			}
 			g->nrow++;
 		}
-	if (s->o.progress)
-		fprintf(stderr, "\r\033[K");
+}
+
+/* Row r searched under every dataflow. */
+static void grid_layer(Study *s, Grid *g, int r)
+{
+	for (int k = 0; k < s->ndf; k++) {
+		SCtx c;
+		SResult res;
+		char what[256];
+		SOpts o = s->df[k].o;
+		snprintf(what, sizeof what, "study: %d of %d layers done; %s under "
+		         "%s: ", r, g->nrow, g->names[r], s->df[k].name);
+		if (o.progress_file) {
+			whole_note(o.progress_file, "%s0 s\n", what);
+			o.progress_what = what;
+		}
+		sctx_init(&c, &g->nl[r]->layer, &s->df[k].p->arch);
+		int ok = search_run(&c, &o, &res);
+		g->pj[r * s->ndf + k] = ok ? res.m.pj_per_mac : NAN;
+		g->util[r * s->ndf + k] = ok ? res.m.utilization : NAN;
+		g->energy[r * s->ndf + k] = ok ? res.m.e_total : NAN;
+		g->macs[r * s->ndf + k] = ok ? (double)res.m.macs : NAN;
+		if (s->o.progress)
+			fprintf(stderr, "\r\033[Kstudy: %s under %s", g->names[r],
+			        s->df[k].name);
+	}
 }
 
 static void grid_free(Grid *g)
@@ -299,6 +214,12 @@ static void layer_table(const Study *s, const Grid *g, FILE *md)
 	for (int r = 0; r < g->nrow; r++) {
 		double lo = INFINITY, hi = 0;
 		fprintf(md, "| %s |", g->rows[r]);
+		if (r >= g->ndone) {   /* not searched yet */
+			for (int k = 0; k <= s->ndf; k++)
+				fputs(" … |", md);
+			fputc('\n', md);
+			continue;
+		}
 		for (int k = 0; k < s->ndf; k++) {
 			double x = g->pj[r * s->ndf + k];
 			if (isnan(x)) {
@@ -428,16 +349,26 @@ static void network_table(const Study *s, const Grid *g, FILE *md)
 	}
 }
 
-static int dataflows(Study *s)
+/* study dataflows' Markdown file and chart, of the rows done so far:
+ * while the study runs, the rows not searched yet are marked and the
+ * summaries wait for every row. */
+static int dataflows_files(Study *s, Grid *g)
 {
-	Grid *g = calloc(1, sizeof *g);
-	if (!g)
-		INTERNAL("out of memory");
-	grid_fill(s, g);
-	FILE *md = open_out(s, "md"), *svg = open_out(s, "svg");
-	if (!md || !svg)
-		return 1;
-	fprintf(md, "# Dataflows with their best blocking\n\nMade by:\n\n```\n%s\n"
+	Whole wm, ws;
+	FILE *md = out_open(s, "md", &wm), *svg = out_open(s, "svg", &ws);
+	if (!md || !svg) {
+		if (md)
+			whole_drop(&wm);
+		if (svg)
+			whole_drop(&ws);
+		return 0;
+	}
+	fputs("# Dataflows with their best blocking\n\n", md);
+	if (g->ndone < g->nrow)
+		fprintf(md, "partial: %d of %d layers done; the study was still "
+		        "running when this was written (`…`: not searched yet).\n\n",
+		        g->ndone, g->nrow);
+	fprintf(md, "Made by:\n\n```\n%s\n"
 	        "```\n\nEnergy in pJ/MAC of each layer's best schedule under each "
 	        "dataflow (the loops each file unrolls, on its architecture), "
 	        "utilization in brackets; `-` where the dataflow does not map the "
@@ -452,73 +383,45 @@ static int dataflows(Study *s)
 	spread_summary(s, g, sf);
 	fclose(sf);
 	layer_table(s, g, md);
-	fprintf(md, "\n%s", summary);
-	network_table(s, g, md);
+	if (g->ndone < g->nrow)
+		fputs("\nThe mean spread and the whole networks' figures follow "
+		      "when every layer is done.\n", md);
+	else {
+		fprintf(md, "\n%s", summary);
+		network_table(s, g, md);
+	}
 	fprintf(md, "\n![chart](%s.svg)\n", s->name);
-	if (s->page)
-		dataflows_page(s, g->nrow, g->rows, g->pj, g->util, summary);
+	if (s->page && g->ndone == g->nrow)
+		study_dataflows_page(s, g->nrow, g->rows, g->pj, g->util, summary);
 	free(summary);
 	const char *series[MAXF];
 	for (int k = 0; k < s->ndf; k++)
 		series[k] = s->df[k].name;
 	svg_bars(svg, "Energy of each layer's best schedule under each dataflow",
-	         "pJ/MAC", g->nrow, g->rows, s->ndf, series, g->pj);
-	fclose(md);
-	fclose(svg);
-	grid_free(g);
-	free(g);
-	return 0;
+	         "pJ/MAC", g->ndone, g->rows, s->ndf, series, g->pj);
+	int ok = whole_close(&wm);
+	return whole_close(&ws) && ok;
 }
 
-/* study hierarchy's page: network net's section, every layer on the
- * baseline (base) and on the hierarchy chosen (opt). */
-static void hier_page(const Study *s, const Network *net, const NetBest *base,
-                      const NetBest *opt, const char *summary)
+static int dataflows(Study *s)
 {
-	FILE *f = s->page;
-	int n = net->nlayers;
-	const char **rows = calloc((size_t)n, sizeof *rows);
-	const char **mark = calloc((size_t)n, sizeof *mark);
-	double *v = calloc((size_t)n * 2, sizeof *v);
-	if (!rows || !mark || !v)
-		die_oom("for the HTML report");
-	fputs("<h2>", f);
-	html_esc(f, net->name);
-	fputs("</h2>\n<p>", f);
-	html_esc(f, summary);
-	fputs("</p>\n<div class=\"scroll\"><table>\n<tr><th class=\"l\">layer"
-	      "</th><th>baseline pJ/MAC</th><th>cycles</th><th>optimized pJ/MAC"
-	      "</th><th>cycles</th><th>less energy</th></tr>\n", f);
-	for (int i = 0; i < n; i++) {
-		const NetLayer *nl = &net->layer[i];
-		int found = base[i].found && opt[i].found;
-		rows[i] = nl->name;
-		mark[i] = found ? NULL : "no schedule";
-		fputs(found ? "<tr><td class=\"l\">" : "<tr class=\"unmapped\">"
-		      "<td class=\"l\">", f);
-		html_esc(f, nl->name);
-		if (!found) {
-			fputs("</td><td class=\"l\" colspan=\"5\">no schedule "
-			      "found</td></tr>\n", f);
-			v[2 * i] = v[2 * i + 1] = NAN;
-			continue;
-		}
-		const Model *mb = &base[i].r.m, *mo = &opt[i].r.m;
-		fprintf(f, "</td><td>%.3f</td><td>%ld</td><td>%.3f</td><td>%ld</td>"
-		        "<td>%.2fx</td></tr>\n", mb->pj_per_mac, mb->cycles,
-		        mo->pj_per_mac, mo->cycles, mb->e_total / mo->e_total);
-		v[2 * i] = mb->pj_per_mac;
-		v[2 * i + 1] = mo->pj_per_mac;
+	Grid *g = calloc(1, sizeof *g);
+	if (!g)
+		INTERNAL("out of memory");
+	grid_rows(s, g);
+	while (g->ndone < g->nrow) {
+		grid_layer(s, g, g->ndone++);
+		/* what is done so far, should the study be stopped */
+		if (g->ndone < g->nrow && cluster_rank() == 0 &&
+		    !dataflows_files(s, g))
+			return 1;
 	}
-	fputs("</table></div>\n", f);
-	static const char *const series[] = {"baseline", "optimized hierarchy"};
-	SvgHBars c = {.unit = "pJ per MAC", .nrows = n, .rows = rows,
-	              .mark = mark, .nseries = 2, .series = series, .v = v};
-	html_chart(f, "Baseline against the optimized memory hierarchy, each "
-	           "layer", NULL, &c);
-	free(rows);
-	free(mark);
-	free(v);
+	if (s->o.progress)
+		fprintf(stderr, "\r\033[K");
+	int rc = !dataflows_files(s, g);
+	grid_free(g);
+	free(g);
+	return rc;
 }
 
 /* One network: its layers on BASE and on the network's hierarchy. */
@@ -527,11 +430,18 @@ static int hier_net(Study *s, int n, FILE *md, const char **rows,
 {
 	const Network *net = s->net[n];
 	const DfFile *b = &s->df[0];
+	char what[256];
+	snprintf(what, sizeof what, "study: %d of %d networks done; %s: ", n,
+	         s->nnet, net->name);
 	NetBest *base = calloc((size_t)net->nlayers, sizeof *base);
 	NetBest *opt = calloc((size_t)net->nlayers, sizeof *opt);
 	if (!base || !opt)
 		die_oom("for the network's results");
 	SOpts o = b->o;
+	if (o.progress_file) {
+		whole_note(o.progress_file, "%s0 s\n", what);
+		o.progress_what = what;
+	}
 	net_search(net, &b->p->arch, &o, NULL, base);
 	Arch harch;
 	int ncand;
@@ -565,7 +475,7 @@ static int hier_net(Study *s, int n, FILE *md, const char **rows,
 		         "network: %.3f to %.3f pJ/MAC, %.2fx less energy; cycles "
 		         "%.4g to %.4g.", ncand, desc, sb.pj_per_mac, so.pj_per_mac,
 		         sb.energy / so.energy, sb.cycles, so.cycles);
-		hier_page(s, net, base, opt, sum);
+		study_hier_page(s, net, base, opt, sum);
 	}
 	for (int i = 0; i < net->nlayers && *nrow < MAXROWS; i++) {
 		const NetLayer *nl = &net->layer[i];
@@ -588,20 +498,65 @@ static int hier_net(Study *s, int n, FILE *md, const char **rows,
 	return 1;
 }
 
+/* study hierarchy's results so far: each network's section of the
+ * Markdown file, and the chart's rows */
+typedef struct HierDone {
+	int ndone;                    /* networks done (the rest: pending) */
+	char *sect[MAXF];             /* network n's section */
+	const char *rows[MAXROWS];
+	char (*names)[96];
+	double *v;                    /* [row * 2]: baseline, optimized */
+	int nrow;
+} HierDone;
+
+/* study hierarchy's Markdown file and chart, of the networks done so
+ * far: while the study runs, those not done yet are marked. */
+static int hier_files(Study *s, const HierDone *h)
+{
+	Whole wm, ws;
+	FILE *md = out_open(s, "md", &wm), *svg = out_open(s, "svg", &ws);
+	if (!md || !svg) {
+		if (md)
+			whole_drop(&wm);
+		if (svg)
+			whole_drop(&ws);
+		return 0;
+	}
+	fputs("# Memory hierarchy at constant throughput\n\n", md);
+	if (h->ndone < s->nnet)
+		fprintf(md, "partial: %d of %d networks done; the study was still "
+		        "running when this was written (`…`: not searched yet).\n\n",
+		        h->ndone, s->nnet);
+	fprintf(md, "Made by:\n\n```"
+	        "\n%s\n```\n\nEach layer's best schedule on the baseline (%s, "
+	        "dataflow %s), then on one memory hierarchy chosen for the whole "
+	        "network: one or two register-file levels per PE and a global "
+	        "buffer, sizes from the energy table's range, every layer at most "
+	        "as slow as on the baseline (docs/search.md).\n", s->cmd,
+	        s->df[0].path, s->df[0].name);
+	for (int n = 0; n < s->nnet; n++)
+		if (n < h->ndone)
+			fputs(h->sect[n], md);
+		else
+			fprintf(md, "\n## %s\n\n…\n", s->net[n]->name);
+	fprintf(md, "\n![chart](%s.svg)\n", s->name);
+	static const char *const series[] = {"baseline", "optimized hierarchy"};
+	svg_bars(svg, "Baseline against the optimized memory hierarchy",
+	         "pJ/MAC", h->nrow, h->rows, 2, series, h->v);
+	int ok = whole_close(&wm);
+	return whole_close(&ws) && ok;
+}
+
 static int hierarchy(Study *s)
 {
 	if (s->ndf != 1)
 		die_usage("study hierarchy takes one baseline file (architecture and "
 		      "dataflow)%s", "");
-	FILE *md = open_out(s, "md"), *svg = open_out(s, "svg");
-	if (!md || !svg)
-		return 1;
-	const char *rows[MAXROWS];
-	char (*names)[96] = calloc(MAXROWS, 96);
-	double *v = calloc(MAXROWS * 2, sizeof *v);
-	if (!names || !v)
+	HierDone *h = calloc(1, sizeof *h);
+	if (!h || !(h->names = calloc(MAXROWS, 96)) ||
+	    !(h->v = calloc(MAXROWS * 2, sizeof *h->v)))
 		INTERNAL("out of memory");
-	int nrow = 0, rc = 0;
+	int rc = 0;
 	if (s->page) {
 		html_begin(s->page, "Study: memory hierarchy at constant "
 		           "throughput", s->cmd);
@@ -614,26 +569,28 @@ static int hierarchy(Study *s)
 		      "buffer, every layer at most as slow as on the baseline.</p>\n",
 		      s->page);
 	}
-	fprintf(md, "# Memory hierarchy at constant throughput\n\nMade by:\n\n```"
-	        "\n%s\n```\n\nEach layer's best schedule on the baseline (%s, "
-	        "dataflow %s), then on one memory hierarchy chosen for the whole "
-	        "network: one or two register-file levels per PE and a global "
-	        "buffer, sizes from the energy table's range, every layer at most "
-	        "as slow as on the baseline (docs/search.md).\n", s->cmd,
-	        s->df[0].path, s->df[0].name);
-	for (int n = 0; n < s->nnet; n++)
-		if (!hier_net(s, n, md, rows, names, v, &nrow))
+	for (int n = 0; n < s->nnet && rc < 2; n++) {
+		size_t len;
+		FILE *md = open_memstream(&h->sect[n], &len);
+		if (!md)
+			INTERNAL("out of memory");
+		if (!hier_net(s, n, md, h->rows, h->names, h->v, &h->nrow))
 			rc = 1;
-	fprintf(md, "\n![chart](%s.svg)\n", s->name);
+		fclose(md);
+		h->ndone = n + 1;
+		/* what is done so far, should the study be stopped */
+		if (h->ndone < s->nnet && cluster_rank() == 0 && !hier_files(s, h))
+			rc = 2;
+	}
 	if (s->page)
 		html_end(s->page);
-	static const char *const series[] = {"baseline", "optimized hierarchy"};
-	svg_bars(svg, "Baseline against the optimized memory hierarchy",
-	         "pJ/MAC", nrow, rows, 2, series, v);
-	fclose(md);
-	fclose(svg);
-	free(names);
-	free(v);
+	if (rc == 2 || !hier_files(s, h))
+		rc = 1;
+	for (int n = 0; n < s->nnet; n++)
+		free(h->sect[n]);
+	free(h->names);
+	free(h->v);
+	free(h);
 	return rc;
 }
 
@@ -659,7 +616,8 @@ int study_main(int argc, char **argv)
 	for (int i = 2; i < argc; i++) {
 		const char *x = argv[i];
 		int valued = !strcmp(x, "-o") || !strcmp(x, "--name") ||
-		             !strcmp(x, "--threads") || !strcmp(x, "--html");
+		             !strcmp(x, "--threads") || !strcmp(x, "--html") ||
+		             !strcmp(x, "--progress-file");
 		if (valued && i + 1 >= argc)
 			die_usage("option %s needs a value", x);
 		if (!strcmp(x, "-o"))
@@ -678,6 +636,8 @@ int study_main(int argc, char **argv)
 			s->o.progress = 0;
 		else if (!strcmp(x, "--html"))
 			s->html = argv[++i];
+		else if (!strcmp(x, "--progress-file"))
+			s->o.progress_file = argv[++i];
 		else if (hier_option(&s->h, argc, argv, &i))
 			continue;
 		else if (x[0] == '-')
@@ -703,9 +663,11 @@ int study_main(int argc, char **argv)
 		fprintf(stderr, "tessera: study under an MPI launcher: %s\n", err);
 		return 1;
 	}
-	if (cluster_rank() > 0)
+	if (cluster_rank() > 0) {   /* rank 0 alone writes */
+		for (int i = 0; i < s->ndf; i++)
+			s->df[i].o.progress_file = NULL, s->df[i].o.progress = 0;
 		s->o.progress = 0;
-	else if (make_dirs(s->out)) {
+	} else if (make_dirs(s->out)) {
 		fprintf(stderr, "tessera: cannot create %s: %s\n", s->out,
 		        strerror(errno));
 		return 1;
@@ -715,6 +677,8 @@ int study_main(int argc, char **argv)
 	    !(s->page = html_open(s->html, s->page_path, sizeof s->page_path)))
 		return 1;
 	int rc = !strcmp(s->kind, "dataflows") ? dataflows(s) : hierarchy(s);
+	if (s->o.progress_file && cluster_rank() == 0)
+		whole_note(s->o.progress_file, "study: %s\n", rc ? "failed" : "done");
 	if (!rc)
 		fprintf(stderr, "wrote %s/%s.md and %s/%s.svg\n", s->out, s->name,
 		        s->out, s->name);

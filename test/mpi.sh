@@ -71,3 +71,20 @@ if [ -s $OUT/st1/dataflows.md ] &&
 	  "$(grep -v '^tessera study' $OUT/st2/dataflows.md)" ] &&
 	cmp -s $OUT/st1/dataflows.svg $OUT/st2/dataflows.svg; then ok mpi/study
 else bad mpi/study "$(diff $OUT/st1/dataflows.md $OUT/st2/dataflows.md | head -5)"; fi
+# ... rank 0 alone writes the table and chart (also the partial ones,
+# after each layer) and the progress file: rank 1, started in a
+# directory of its own with the same relative -o and --progress-file,
+# leaves it empty
+rm -rf $OUT/mr0 $OUT/mr1
+mkdir -p $OUT/mr0 $OUT/mr1
+case $T in /*) TA=$T ;; *) TA=$PWD/$T ;; esac
+STF="$PWD/test/search/spreadnet.tsr $PWD/examples/taxonomy/ck_tpu.tsr $PWD/examples/taxonomy/xy_shidiannao.tsr"
+SARGS="-o st --threads 1 --quiet --progress-file prog"
+# shellcheck disable=SC2086
+mpirun --oversubscribe -np 1 -wdir $OUT/mr0 $TA study dataflows $STF $SARGS : \
+	-np 1 -wdir $OUT/mr1 $TA study dataflows $STF $SARGS >$OUT/mr.out 2>&1
+r=$?
+if [ $r -eq 0 ] && grep -q '^| spreadnet b | [0-9]' $OUT/mr0/st/dataflows.md &&
+	grep -q '^study: done$' $OUT/mr0/prog && [ -z "$(ls -A $OUT/mr1)" ]
+then ok mpi/study_rank0_alone_writes
+else bad mpi/study_rank0_alone_writes "exit $r; rank 1 wrote: $(ls -A $OUT/mr1); $(tail -3 $OUT/mr.out)"; fi

@@ -367,3 +367,72 @@ then ok search/study_spread_leaves_out_one_dataflow_layers
 else bad search/study_spread_leaves_out_one_dataflow_layers "$r; $(cat $OUT/st2.out; sed -n '/^| layer/,$p' $S2)"; fi
 expect study_no_out 2 "needs -o DIR" -- $T study dataflows $TN
 expect study_kind 2 "dataflows or hierarchy" -- $T study frob $TN -o $OUT/study
+
+# a study stopped part way (issue 19): its table, rewritten whole after
+# each layer, holds the layers done with their figures and the rest
+# marked, under a "partial:" line, and no .part is left behind; its
+# progress file is written though stderr is not a terminal.  SIGINT too:
+# a shell's background job ignores it unless env restores it.
+for sig in TERM:143 INT:130; do
+	status=${sig#*:} sig=${sig%:*}
+	P=$OUT/stp$sig
+	rm -rf $P $P.prog
+	env --default-signal=INT $T study dataflows examples/networks/alexnet.tsr \
+		examples/networks/vgg16.tsr examples/taxonomy/ck_tpu.tsr \
+		examples/taxonomy/xy_shidiannao.tsr -o $P --threads 1 --quiet \
+		--progress-file $P.prog >$P.out 2>&1 &
+	signal_when $sig "grep -qs '^| alexnet conv1 | [0-9]' $P/dataflows.md" $!
+	rc=$?
+	r=$(awk -F' *[|] *' '
+		/^partial: [0-9]+ of [0-9]+ layers done; the study was still running/ {
+			done = $0; sub(/^partial: /, "", done); done += 0
+			all = $0; sub(/^partial: [0-9]+ of /, "", all); all += 0 }
+		/^\| (alexnet|vgg16) / {
+			rows++
+			if ($3 ~ /^[0-9.]+ \([0-9]+%\)$/ && $4 ~ /^[0-9.]+ \([0-9]+%\)$/ &&
+			    $5 ~ /^[0-9.]+x$/) { if (rows != ++figs) print "row " rows " has figures after a pending row" }
+			else if ($3 == "…" && $4 == "…" && $5 == "…") pend++
+			else print "row " rows " neither done nor pending: " $0 }
+		/^Mean spread|^## Whole networks/ { print "summary in a partial table" }
+		END {
+			if (!done) print "no partial line"
+			else if (figs != done || pend != all - done || rows != all || all != 18)
+				print "partial " done " of " all ", rows " rows ": " figs " done, " pend " pending"
+		}' $P/dataflows.md 2>&1)
+	# the table is rewritten as soon as a layer is done, before the
+	# progress file names the next one: it holds as many done
+	mdone=$(sed -n 's/^partial: \([0-9]*\) of.*/\1/p' $P/dataflows.md)
+	pdone=$(sed -n 's/^study: \([0-9]*\) of 18 layers done; .*/\1/p' $P.prog)
+	[ "${mdone:-0}" -ge "${pdone:-99}" ] || r="$r; $mdone done in the table, $pdone in the progress file"
+	left=$(ls -A $P | grep -v '^dataflows\.\(md\|svg\)$')
+	if [ $rc -eq $status ] && [ -z "$r" ] && [ -z "$left" ] &&
+		grep -q '<svg' $P/dataflows.svg &&
+		grep -qs '^study: [0-9]* of 18 layers done; ' $P.prog
+	then ok search/study_stopped_leaves_partial_table_$sig
+	else bad search/study_stopped_leaves_partial_table_$sig "exit $rc; $r; left: $left; $(cat $P.out $P.prog)"; fi
+done
+# ... and a study that ran to the end has no partial line, no pending
+# row and no .part
+if [ -s $S2 ] && ! grep -q '^partial:\|…' $S2 && [ -z "$(ls -A $OUT/study2 | grep -v '^dataflows\.\(md\|svg\)$')" ]
+then ok search/study_complete_not_partial
+else bad search/study_complete_not_partial "$(head -5 $S2; ls -A $OUT/study2)"; fi
+# ... study hierarchy: rewritten after each network, the networks not
+# done yet marked
+P=$OUT/sthp
+rm -rf $P
+$T study hierarchy test/report/pair.tsr examples/networks/alexnet.tsr \
+	test/netsim/df.tsr -o $P --threads 1 --quiet >$P.out 2>&1 &
+signal_when TERM "grep -qs '^partial:' $P/hierarchy.md" $!
+rc=$?
+r=$(awk '
+	/^partial: 1 of 2 networks done; the study was still running/ { p = 1 }
+	/^## / { sec = $2 }
+	sec == "pair" && /^\| (tiny|wide) \| [0-9.]+ \| [0-9]+ \| [0-9.]+ \| [0-9]+ \| [0-9.]+x \|$/ { rows++ }
+	sec == "alexnet" && /^…$/ { pend = 1 }
+	sec == "alexnet" && /^\|/ { print "a pending network has rows" }
+	END { if (!p || rows != 2 || !pend) print "partial " p ", pair rows " rows ", alexnet pending " pend }
+	' $P/hierarchy.md)
+left=$(ls -A $P | grep -v '^hierarchy\.\(md\|svg\)$')
+if [ $rc -eq 143 ] && [ -z "$r" ] && [ -z "$left" ] && grep -q '<rect' $P/hierarchy.svg
+then ok search/study_hierarchy_stopped_leaves_partial_table
+else bad search/study_hierarchy_stopped_leaves_partial_table "exit $rc; $r; left: $left; $(cat $P.out; head -20 $P/hierarchy.md)"; fi
