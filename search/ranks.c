@@ -87,6 +87,8 @@ int ranks_round(Shared *sh, Ranks *rk)
 		deal(sh, rk);
 		return 0;
 	}
+	/* a space of no jobs deals none: its threads must still stop */
+	atomic_store(&sh->dealt, 1);
 	for (int r = 0; r < sh->size; r++)
 		if (rk->all[4 * r + 2])
 			return 0;

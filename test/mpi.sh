@@ -71,6 +71,21 @@ if [ -s $OUT/st1/dataflows.md ] &&
 	  "$(grep -v '^tessera study' $OUT/st2/dataflows.md)" ] &&
 	cmp -s $OUT/st1/dataflows.svg $OUT/st2/dataflows.svg; then ok mpi/study
 else bad mpi/study "$(diff $OUT/st1/dataflows.md $OUT/st2/dataflows.md | head -5)"; fi
+# ... and a layer one dataflow cannot map (spreadnet's fc under X|Y: a
+# search of no jobs, whose threads waited forever for a job on ranks)
+rm -rf $OUT/st3 $OUT/st4
+STF2="test/search/spreadnet.tsr examples/taxonomy/ck_tpu.tsr examples/taxonomy/xy_shidiannao.tsr --all-layers"
+# shellcheck disable=SC2086
+$T study dataflows $STF2 -o $OUT/st3 --threads 1 --quiet >/dev/null 2>&1
+# shellcheck disable=SC2086
+timeout 120 $MPIRUN $T study dataflows $STF2 -o $OUT/st4 --threads 1 --quiet \
+	>$OUT/st4.out 2>&1
+r=$?
+if [ $r = 0 ] && grep -q 'only C|K' $OUT/st3/dataflows.md &&
+	[ "$(grep -v '^tessera study' $OUT/st3/dataflows.md)" = \
+	  "$(grep -v '^tessera study' $OUT/st4/dataflows.md)" ]
+then ok mpi/study_unmapped_layer
+else bad mpi/study_unmapped_layer "exit $r (124: it hung): $(tail -3 $OUT/st4.out)"; fi
 # ... rank 0 alone writes the table and chart (also the partial ones,
 # after each layer) and the progress file: rank 1, started in a
 # directory of its own with the same relative -o and --progress-file,
