@@ -152,7 +152,7 @@ static void model_compare(Arena *a, const NetSim *ns, int json)
 static const char *cmdline(Arena *a, const Opts *o)
 {
 	char s[8192];
-	html_cmdline(s, sizeof s, o->argc, o->argv);
+	html_cmdline(s, sizeof s, "tessera", o->argc, o->argv);
 	return arena_strndup(a, s, strlen(s));
 }
 

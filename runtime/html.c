@@ -45,9 +45,9 @@ void html_discard(FILE *f, const char *path)
 	unlink(path);
 }
 
-void html_cmdline(char *s, size_t n, int argc, char **argv)
+void html_cmdline(char *s, size_t n, const char *cmd, int argc, char **argv)
 {
-	size_t k = (size_t)snprintf(s, n, "tessera");
+	size_t k = (size_t)snprintf(s, n, "%s", cmd);
 	for (int i = 1; i < argc && k < n; i++) {
 		const char *a = argv[i];
 		int plain = *a != 0;

@@ -19,8 +19,9 @@ int html_close(FILE *f, const char *path);
 /* Closes and removes a page that will not be written. */
 void html_discard(FILE *f, const char *path);
 
-/* The command line, quoted where a shell would need it, into s[n]. */
-void html_cmdline(char *s, size_t n, int argc, char **argv);
+/* The command line into s[n]: cmd ("tessera", "tessera search"), then
+ * argv[1..argc-1], each quoted where a shell would need it. */
+void html_cmdline(char *s, size_t n, const char *cmd, int argc, char **argv);
 
 /* The page's head (title, style) and its heading; the command that
  * made it, when not NULL.  html_end closes the document. */

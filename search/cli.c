@@ -151,9 +151,8 @@ static void parse_args(int argc, char **argv, Cli *c)
 	if (c->html && !c->network)
 		die_usage("--html goes with --network: the page reports a "
 		          "network%s", "");
-	char cmd[8000];
-	html_cmdline(cmd, sizeof cmd, argc, argv);   /* argv[0]: "search" */
-	snprintf(c->cmd, sizeof c->cmd, "tessera search%s", cmd + 7);
+	/* argv[0] is "search" */
+	html_cmdline(c->cmd, sizeof c->cmd, "tessera search", argc, argv);
 }
 
 /* --fix DIM@LEVEL=F: the factor of loop DIM at LEVEL (a level of the

@@ -96,6 +96,31 @@ static FILE *out_open(const Study *s, const char *ext, Whole *w)
 	return whole_open(w, path);
 }
 
+/* The study's DIR/NAME.md and DIR/NAME.svg, opened to be written whole,
+ * the Markdown begun with its title and, while the study runs, the line
+ * that says how much of it (done of all, `what`) is there; 0 when either
+ * cannot be opened (said on stderr, neither written). */
+static int files_open(const Study *s, Whole *wm, FILE **md, Whole *ws,
+                      FILE **svg, const char *title, int done, int all,
+                      const char *what)
+{
+	*md = out_open(s, "md", wm);
+	*svg = out_open(s, "svg", ws);
+	if (!*md || !*svg) {
+		if (*md)
+			whole_drop(wm);
+		if (*svg)
+			whole_drop(ws);
+		return 0;
+	}
+	fprintf(*md, "# %s\n\n", title);
+	if (done < all)
+		fprintf(*md, "partial: %d of %d %s done; the study was still "
+		        "running when this was written (`…`: not searched yet).\n\n",
+		        done, all, what);
+	return 1;
+}
+
 /* Every layer of the study under every dataflow: [row * ndf + k], NAN
  * (pj) where the dataflow does not map the layer. */
 typedef struct Grid {
@@ -355,19 +380,10 @@ static void network_table(const Study *s, const Grid *g, FILE *md)
 static int dataflows_files(Study *s, Grid *g)
 {
 	Whole wm, ws;
-	FILE *md = out_open(s, "md", &wm), *svg = out_open(s, "svg", &ws);
-	if (!md || !svg) {
-		if (md)
-			whole_drop(&wm);
-		if (svg)
-			whole_drop(&ws);
+	FILE *md, *svg;
+	if (!files_open(s, &wm, &md, &ws, &svg, "Dataflows with their best "
+	                "blocking", g->ndone, g->nrow, "layers"))
 		return 0;
-	}
-	fputs("# Dataflows with their best blocking\n\n", md);
-	if (g->ndone < g->nrow)
-		fprintf(md, "partial: %d of %d layers done; the study was still "
-		        "running when this was written (`…`: not searched yet).\n\n",
-		        g->ndone, g->nrow);
 	fprintf(md, "Made by:\n\n```\n%s\n"
 	        "```\n\nEnergy in pJ/MAC of each layer's best schedule under each "
 	        "dataflow (the loops each file unrolls, on its architecture), "
@@ -514,19 +530,10 @@ typedef struct HierDone {
 static int hier_files(Study *s, const HierDone *h)
 {
 	Whole wm, ws;
-	FILE *md = out_open(s, "md", &wm), *svg = out_open(s, "svg", &ws);
-	if (!md || !svg) {
-		if (md)
-			whole_drop(&wm);
-		if (svg)
-			whole_drop(&ws);
+	FILE *md, *svg;
+	if (!files_open(s, &wm, &md, &ws, &svg, "Memory hierarchy at constant "
+	                "throughput", h->ndone, s->nnet, "networks"))
 		return 0;
-	}
-	fputs("# Memory hierarchy at constant throughput\n\n", md);
-	if (h->ndone < s->nnet)
-		fprintf(md, "partial: %d of %d networks done; the study was still "
-		        "running when this was written (`…`: not searched yet).\n\n",
-		        h->ndone, s->nnet);
 	fprintf(md, "Made by:\n\n```"
 	        "\n%s\n```\n\nEach layer's best schedule on the baseline (%s, "
 	        "dataflow %s), then on one memory hierarchy chosen for the whole "
