@@ -278,20 +278,6 @@ static long bytes_of(long words, int bits)
 	return (words * bits + 7) / 8;
 }
 
-int spoint_dbl(const SCtx *c, const SPoint *p, int t, int L)
-{
-	if (p->dbl != 2)
-		return p->dbl;
-	if (t == T_OUT)
-		return 0;
-	if (L < c->npe)
-		return 1;
-	for (int up = L + 1; up < c->nl - 1; up++)
-		if (p->buf[t][up])
-			return 0;   /* filled from another on-chip buffer */
-	return 1;
-}
-
 int spoint_fits(const SCtx *c, const SPoint *p, const SNest *s,
                 SScratch *sc, long used[MAX_LEVELS])
 {

@@ -113,7 +113,19 @@ char *spoint_text(const SCtx *c, const SPoint *p, size_t *len);
  * input's register file and an input's outermost global buffer (filled
  * from DRAM), the buffers the backend builds double-buffered (an
  * output's register file has two halves unmarked). */
-int spoint_dbl(const SCtx *c, const SPoint *p, int t, int L);
+static inline int spoint_dbl(const SCtx *c, const SPoint *p, int t, int L)
+{
+	if (p->dbl != 2)
+		return p->dbl;
+	if (t == T_OUT)
+		return 0;
+	if (L < c->npe)
+		return 1;
+	for (int up = L + 1; up < c->nl - 1; up++)
+		if (p->buf[t][up])
+			return 0;   /* filled from another on-chip buffer */
+	return 1;
+}
 int spoint_relower(const SCtx *c, const SPoint *p, Model *m, int *buildable,
                    char *err, size_t errlen);
 /* The same, keeping the lowered nest in arena a (NULL after an error). */
