@@ -140,8 +140,10 @@ static void close_group(Ctx *c, const char *group)
 			snprintf(c->cell->in0, sizeof c->cell->in0, "%s", c->pin);
 			c->cell->in0_cap = c->pin_cap;
 		}
-		if (c->pin_dir == 'o' && c->cell->nout++ == 0)
+		if (c->pin_dir == 'o' && c->cell->nout++ == 0) {
+			snprintf(c->cell->out0, sizeof c->cell->out0, "%s", c->pin);
 			snprintf(c->cell->fn, sizeof c->cell->fn, "%s", c->fn);
+		}
 	}
 }
 

@@ -15,6 +15,7 @@ typedef struct LibCell {
 	double area;           /* in the library's area unit (µm² by custom) */
 	int nin, nout;         /* pins by direction */
 	char in0[32];          /* the first input pin */
+	char out0[32];         /* the first output pin */
 	char fn[128];          /* the first output's function, spaces removed */
 	double in0_cap;        /* the first input's capacitance (0: not given) */
 } LibCell;

@@ -92,7 +92,7 @@ void synth_write_netlist(FILE *f, const LibCell *buf, const char *out)
 	fprintf(f, "setundef -zero\nsplitnets -ports\nopt_clean -purge\n");
 	if (buf)
 		fprintf(f, "insbuf -buf %s %s %s\n", buf->name, buf->in0,
-		        buf->fn);
+		        buf->out0);
 	fprintf(f, "write_verilog -noattr -noexpr -nohex -nodec %s\n", out);
 }
 
