@@ -51,16 +51,27 @@ static void emit_mul(Out *o)
 }
 
 /* The sum along one accumulation chain: the words of the lane's PEs
- * whose mask bits are set.  A module of its own, so that synthesis maps
- * it once for all the lanes. */
+ * whose mask bits are set, added as a balanced binary tree (N padded to
+ * a power of two with zeros): log2 N adders deep instead of N - 1, the
+ * same sum (two's complement addition is associative).  16 words of 32
+ * bits between registers: 6.2 ns as a tree, 12.0 ns as a chain, and a
+ * carry-save tree with one final adder only 5.9 ns (OSU 0.18 um, as
+ * `tessera synth` maps it): the last adder's carry is most of it.  A
+ * module of its own, so that synthesis maps it once for all the lanes. */
 static void emit_sum(Out *o)
 {
-	P(o, "// A lane's partial sums added: the words whose mask bit is set.\n"
+	P(o, "// A lane's partial sums added: the words whose mask bit is set,\n"
+	  "// as a balanced tree of adders (t[0] the root, t[P-1+i] word i).\n"
 	  "module tessera_sum #(\n\tparameter integer N = 1, W = 32\n) (\n"
 	  "\tinput wire [N-1:0] m,\n\tinput wire [N*W-1:0] d,\n"
-	  "\toutput reg [W-1:0] s\n);\n\tinteger r;\n\talways @* begin\n"
-	  "\t\ts = {W{1'b0}};\n\t\tfor (r = 0; r < N; r = r + 1)\n"
-	  "\t\t\tif (m[r]) s = s + d[r*W +: W];\n\tend\nendmodule\n\n");
+	  "\toutput reg [W-1:0] s\n);\n"
+	  "\tlocalparam integer P = N > 1 ? 1 << $clog2(N) : 1;\n"
+	  "\treg [W-1:0] t [0:2*P-2];\n\tinteger i;\n\talways @* begin\n"
+	  "\t\tfor (i = 0; i < P; i = i + 1)\n"
+	  "\t\t\tt[P-1+i] = i < N && m[i] ? d[i*W +: W] : {W{1'b0}};\n"
+	  "\t\tfor (i = P - 2; i >= 0; i = i - 1)\n"
+	  "\t\t\tt[i] = t[2*i+1] + t[2*i+2];\n\t\ts = t[0];\n\tend\n"
+	  "endmodule\n\n");
 }
 
 /* One PE.  It registers what the array sends it (the step's valid bit,
