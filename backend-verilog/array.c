@@ -92,8 +92,10 @@ void emit_array(Out *o)
 {
 	const Hw *hw = o->hw;
 	const HwBuf *O = &hw->buf[hw->inner[T_OUT]];
+	fan_begin(o);
 	P(o, "\n\t// ---- the PE array: %ld PEs ----\n\tgenvar p;\n"
 	  "\tgenerate for (p = 0; p < NPE; p = p + 1) begin : pe\n", hw->npe);
+	fan_pe(o);
 	for (int j = 0; j < hw->np; j++)
 		if (hw->part[j].spatial)
 			P(o, "\t\tlocalparam [31:0] S%d = (p / 32'd%ld) %% 32'd%ld;  // %s\n",
@@ -141,8 +143,10 @@ void emit_array(Out *o)
 	if (O->per_pe)
 		P(o, "\t\tassign pinl[p] = LANE_o == e%d_ln;\n", hw->inner[T_OUT]);
 	P(o, "\t\ttessera_pe u (\n\t\t\t.clk(clk)");
-	if (O->per_pe)
-		P(o, ", .va(sta && oka), .firsta(first_a && CH0)");
+	if (O->per_pe) {
+		P(o, ", .va(%s && oka)", fan_net(o, 1, "sta"));
+		P(o, ", .firsta(%s && CH0)", fan_net(o, 1, "first_a"));
+	}
 	for (int t = 0; t < NTENSORS; t++) {
 		const HwBuf *B = &hw->buf[hw->inner[t]];
 		const char *n = tname(t);
@@ -151,7 +155,8 @@ void emit_array(Out *o)
 			if (t == T_OUT)
 				P(o, ",\n\t\t\t.prod(pprod[p])");
 			else if (hw->nlanes[t] == 1)
-				P(o, ",\n\t\t\t.x_%s(g%d_rd[%d +: %d])", n, hw->inner[t], w, w);
+				P(o, ",\n\t\t\t.x_%s(%s)", n,
+				  fan_net(o, w, "g%d_rd[%d +: %d]", hw->inner[t], w, w));
 			else
 				P(o, ",\n\t\t\t.x_%s(g%d_rd[(LANE_%s+1)*%d +: %d])", n,
 				  hw->inner[t], n, w, w);
@@ -165,20 +170,28 @@ void emit_array(Out *o)
 			ihalves_pe(o, t);
 			continue;
 		}
-		P(o, ",\n\t\t\t.ra_%s(ra_%s[%d:0]), .fw_%s(fwall_%s && LANE_%s == "
-		  "rsp_tag[63:32]%s", n, n, B->aw - 1, n, n, n,
+		P(o, ",\n\t\t\t.ra_%s(%s)", n,
+		  fan_net(o, B->aw, "ra_%s[%d:0]", n, B->aw - 1));
+		P(o, ", .fw_%s(fwall_%s && LANE_%s == rsp_tag[63:32]%s", n, n, n,
 		  t == T_OUT ? " && CH0" : "");
 		if (B->npar > 1)
-			P(o, " && pok%d[PAR_%s]),\n\t\t\t.fa_%s(rsp_tag[%d:0]), "
+			P(o, " && pok%d[PAR_%s]),\n\t\t\t.fa_%s(%s), "
 			  ".fd_%s(g%d_rd[(%ld+PAR_%s)*%d +: %d])", hw->inner[t], n, n,
-			  B->aw - 1, n, B->parent, 1 + step_lanes(hw, B->parent), n, w, w);
-		else
-			P(o, "),\n\t\t\t.fa_%s(rsp_tag[%d:0]), .fd_%s(rsp_data[%d:0])",
-			  n, B->aw - 1, n, w - 1);
-		if (t == T_OUT)
-			P(o, ",\n\t\t\t.clr_o(clro), .da_o(e%d_la[%d:0]), "
-			  ".dc_o(dcall && pinl[p]),\n\t\t\t.dv_o(pdv[p]), "
-			  ".dt_o(pdt[p])", hw->inner[T_OUT], B->aw - 1);
+			  fan_net(o, B->aw, "rsp_tag[%d:0]", B->aw - 1), n, B->parent,
+			  1 + step_lanes(hw, B->parent), n, w, w);
+		else {
+			P(o, "),\n\t\t\t.fa_%s(%s)", n,
+			  fan_net(o, B->aw, "rsp_tag[%d:0]", B->aw - 1));
+			P(o, ", .fd_%s(%s)", n, fan_net(o, w, "rsp_data[%d:0]", w - 1));
+		}
+		if (t == T_OUT) {
+			P(o, ",\n\t\t\t.clr_o(%s)", fan_net(o, 1, "clro"));
+			P(o, ", .da_o(%s)", fan_net(o, B->aw, "e%d_la[%d:0]",
+			                             hw->inner[T_OUT], B->aw - 1));
+			P(o, ", .dc_o(%s && pinl[p]),\n\t\t\t.dv_o(pdv[p]), "
+			  ".dt_o(pdt[p])", fan_net(o, 1, "dcall"));
+		}
 	}
 	P(o, "\n\t\t);\n\tend endgenerate\n");
+	fan_end(o);
 }

@@ -82,7 +82,10 @@ void hw_emit(FILE *f, const Hw *hw)
 	emit_job_mux(&o);
 	emit_array(&o);
 	emit_counters(&o);
-	P(&o, "endmodule\n\n`default_nettype wire\n");
+	P(&o, "endmodule\n\n");
+	if (o.fanned)
+		emit_fan_module(&o);
+	P(&o, "`default_nettype wire\n");
 }
 
 /* The design's Verilog as one malloc'd string (the caller frees it), for

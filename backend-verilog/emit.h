@@ -44,6 +44,9 @@ typedef struct Out {
 	unsigned char ih[MAX_BUFFERS]; /* the per-PE input buffers built as
 	                       two halves (ihalves.c) */
 	int nih;
+	struct Fan *fan;    /* the array's broadcast nets, while it is
+	                       written (fan.c) */
+	int fanned;         /* the array has fans: tessera_fan is written */
 } Out;
 
 static inline void P(Out *o, const char *fmt, ...)
@@ -214,6 +217,17 @@ void slot_terms(Out *o, int k, const char *v, int addr);
 /* array.c: a shared buffer's read port a lane; the PE array */
 void emit_lanes(Out *o, int k);
 void emit_array(Out *o);
+
+/* fan.c: the nets every PE takes, through a buffer a group of PEs:
+ * the PE block is written between fan_begin and fan_end, its first
+ * line fan_pe's; fan_net is what a PE pin takes for a broadcast net
+ * (printf-style: the net's text), good until fan_end */
+void fan_begin(Out *o);
+const char *fan_net(Out *o, int w, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void fan_pe(Out *o);
+void fan_end(Out *o);
+void emit_fan_module(Out *o);
 
 /* counters.c: the simulation-only counters and their report */
 void emit_counters(Out *o);

@@ -210,15 +210,15 @@ void emit_pe_halves(Out *o)
 	int k = o->oh;
 	const HwBuf *B = &hw->buf[k];
 	int aw = B->aw, w = hw->bits[T_OUT];
-	char ra[48], fa[48], da[48];   /* interleaved: {word, half} (half_aw) */
+	const char *ra, *fa, *da;   /* interleaved: {word, half} (half_aw) */
 	if (B->words == 1) {
-		snprintf(ra, sizeof ra, "hc");
-		snprintf(fa, sizeof fa, "ot_h");
-		snprintf(da, sizeof da, "eh%d", k);
+		ra = fan_net(o, 1, "hc");
+		fa = fan_net(o, 1, "ot_h");
+		da = fan_net(o, 1, "eh%d", k);
 	} else {
-		snprintf(ra, sizeof ra, "{ra_o[%d:0], hc}", aw - 1);
-		snprintf(fa, sizeof fa, "{ot_tag[%d:0], ot_h}", aw - 1);
-		snprintf(da, sizeof da, "{e%d_la[%d:0], eh%d}", k, aw - 1, k);
+		ra = fan_net(o, aw + 1, "{ra_o[%d:0], hc}", aw - 1);
+		fa = fan_net(o, aw + 1, "{ot_tag[%d:0], ot_h}", aw - 1);
+		da = fan_net(o, aw + 1, "{e%d_la[%d:0], eh%d}", k, aw - 1, k);
 	}
 	P(o, ",\n\t\t\t.ra_o(%s), .fw_o(ot_v && LANE_o == ot_tag[63:32] && CH0",
 	  ra);
@@ -227,8 +227,10 @@ void emit_pe_halves(Out *o)
 		  ".fd_o(g%d_rd[(%ld+PAR_o)*%d +: %d])", k, fa, B->parent,
 		  1 + step_lanes(hw, B->parent), w, w);
 	else
-		P(o, "),\n\t\t\t.fa_o(%s), .fd_o(g%d_rd[%d:0])", fa, B->parent,
-		  w - 1);
-	P(o, ",\n\t\t\t.clr_o(clro), .da_o(%s), .dc_o(dcall && pinl[p]),\n"
-	  "\t\t\t.dv_o(pdv[p]), .dt_o(pdt[p])", da);
+		P(o, "),\n\t\t\t.fa_o(%s), .fd_o(%s)", fa,
+		  fan_net(o, w, "g%d_rd[%d:0]", B->parent, w - 1));
+	P(o, ",\n\t\t\t.clr_o(%s)", fan_net(o, 1, "clro"));
+	P(o, ", .da_o(%s)", da);
+	P(o, ", .dc_o(%s && pinl[p]),\n\t\t\t.dv_o(pdv[p]), .dt_o(pdt[p])",
+	  fan_net(o, 1, "dcall"));
 }

@@ -150,19 +150,21 @@ void ihalves_pe(Out *o, int t)
 	const HwBuf *B = &hw->buf[k];
 	const char *n = tname(t);
 	if (B->words == 1)
-		P(o, ",\n\t\t\t.ra_%s(ic%d)", n, k);
+		P(o, ",\n\t\t\t.ra_%s(%s)", n, fan_net(o, 1, "ic%d", k));
 	else
-		P(o, ",\n\t\t\t.ra_%s({ra_%s[%d:0], ic%d})", n, n, B->aw - 1, k);
+		P(o, ",\n\t\t\t.ra_%s(%s)", n,
+		  fan_net(o, B->aw + 1, "{ra_%s[%d:0], ic%d}", n, B->aw - 1, k));
 	P(o, ", .fw_%s(ifv_%s && LANE_%s == ift_%s[63:32]", n, n, n, n);
 	if (B->npar > 1)
 		P(o, " && pok%d[PAR_%s]", k, n);
 	if (B->words == 1)
-		P(o, "),\n\t\t\t.fa_%s(ifh_%s)", n, n);
+		P(o, "),\n\t\t\t.fa_%s(%s)", n, fan_net(o, 1, "ifh_%s", n));
 	else
-		P(o, "),\n\t\t\t.fa_%s({ift_%s[%d:0], ifh_%s})", n, n, B->aw - 1, n);
+		P(o, "),\n\t\t\t.fa_%s(%s)", n,
+		  fan_net(o, B->aw + 1, "{ift_%s[%d:0], ifh_%s}", n, B->aw - 1, n));
 	if (B->npar > 1)
 		P(o, ", .fd_%s(g%d_rd[(%ld+PAR_%s)*%d +: %d])", n, B->parent,
 		  1 + step_lanes(hw, B->parent), n, w, w);
 	else
-		P(o, ", .fd_%s(ifd_%s)", n, n);
+		P(o, ", .fd_%s(%s)", n, fan_net(o, w, "ifd_%s", n));
 }

@@ -25,6 +25,12 @@
 #   synth/mac_ref_period  k_only's JSON: the bare MAC's period positive,
 #                         from a flip-flop to the MAC's accumulator (its
 #                         operands registered), the ratio period / it
+#   synth/fanned_array    test/hw/fan_ck.tsr, 64 PEs whose drain sums 8
+#                         words a lane: its period between the bare MAC's
+#                         and 1.3 times it (the drain's select and valid
+#                         bit each on one gate for all 64 PEs, and the
+#                         lane's words added in a chain, made it 2.01x),
+#                         through 8 tessera_fan groups
 #   synth/quickstart_...  examples/quickstart.tsr, the text report: the
 #                         bare MAC's period below the design's and equal
 #                         to k_only's (the same widths), the throughput
@@ -33,7 +39,8 @@
 #                         the message names mac_sta.log
 #   synth/mac-yosys-fails the same for yosys on the bare MAC (mac.ys):
 #                         mac_yosys.log
-# About 105 s: the six real runs take ~15 s each (quickstart ~20 s).
+# About 140 s: the six real runs take ~15 s each (quickstart ~20 s,
+# fan_ck ~35 s).
 
 SD=$OUT/synth
 rm -rf $SD
@@ -129,6 +136,24 @@ print('; '.join(bad))" $SD/k.json 2>&1)
 grep -q "^module tessera_mac_ref" $SD/default/mac_netlist.v ||
 	r="$r; no tessera_mac_ref in mac_netlist.v"
 if [ -z "$r" ]; then ok synth/mac_ref_period; else bad synth/mac_ref_period "$r"; fi
+
+# 64 PEs: the nets all of them take go through a buffer a group, and a
+# lane's drained words are added as a tree, so the period is the MAC's
+# give or take the drain's adder (below it would mean a PE lost its MAC)
+if $T synth test/hw/fan_ck.tsr --json -o $SD/fan >$SD/f.json 2>$SD/f.err; then
+	r=$(python3 -c "
+import json, sys
+s = json.load(open(sys.argv[1])); p = s['critical_path']['period_ns']
+mp = s['mac_ref_period_ns']
+if not mp <= p <= 1.3 * mp:
+    print('period %s ns, %.3f x the bare MAC (%s ns): not in [1, 1.3]' % (p, p / mp, mp))
+" $SD/f.json 2>&1)
+	n=$(grep -c '^  .*tessera_fan.*\\fan\[[0-9]*\]\.u ' $SD/fan/sta_netlist.v)
+	[ "$n" = 8 ] || r="$r; $n tessera_fan instances in the netlist, not 8"
+	if [ -z "$r" ]; then ok synth/fanned_array; else bad synth/fanned_array "$r"; fi
+else
+	bad synth/fanned_array "$(cat $SD/f.err)"
+fi
 
 # The quickstart, as text: the bare MAC's period below the design's,
 # and the throughput line's figures consistent

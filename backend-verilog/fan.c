@@ -1,0 +1,147 @@
+/* fan.c - the array's broadcast nets through a tree of buffers.
+ *
+ * A net that goes from the top module to the same pin of every PE (a
+ * register-file address, the fill bus, the drain's half) is, to the
+ * synthesis, one output of the top module: the PEs are modules of their
+ * own, mapped once, and ABC, mapping the top, sees one load where there
+ * are hundreds.  It leaves the driver unbuffered, and OpenSTA, which
+ * sees every pin, finds 256 PE pins on one small gate: 12.1 ns of
+ * AlexNet conv3's 27.55 ns period was one XNOR driving the drain's half
+ * select of 256 PEs.  So, above FAN_GROUP PEs, the array takes these
+ * nets from `tessera_fan` instances instead, one per group of at most
+ * FAN_GROUP PEs: a module whose outputs are its inputs, which the
+ * synthesis maps to a buffer a bit (`insbuf`), so that each net drives
+ * one buffer a group and each buffer the pins of its group.  In
+ * simulation it is a wire.
+ *
+ * The PE block is written into memory first (fan_begin), the nets it
+ * takes through fan_net gathered; fan_end then writes the groups' fans
+ * and the block after them.
+ */
+#include "emit.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define FAN_GROUP 16   /* PEs a buffer drives; a net, as many buffers */
+#define FAN_MAX 64     /* distinct nets */
+
+struct Fan {
+	FILE *real;      /* the design's file, while the block goes to mem */
+	char *mem;
+	size_t len;
+	long group;      /* PEs a group (0: no fans) */
+	int n, width;    /* nets, and their bits in all */
+	long bf_at, bf_end; /* where fan_pe's line is in mem */
+	char net[FAN_MAX][96];
+	int w[FAN_MAX], off[FAN_MAX];
+	char use[FAN_MAX][48];
+};
+
+/* The PEs a group: about the square root of the array, so that neither
+ * level drives more than FAN_GROUP loads up to 256 PEs; 0 (no fans) for
+ * an array of FAN_GROUP PEs or fewer. */
+static long fan_group(long npe)
+{
+	if (npe <= FAN_GROUP)
+		return 0;
+	long g = 1;
+	while (g * g < npe)
+		g++;
+	return g;
+}
+
+void fan_begin(Out *o)
+{
+	struct Fan *f = calloc(1, sizeof *f);
+	if (!f)
+		INTERNAL("out of memory");
+	f->group = fan_group(o->hw->npe);
+	f->real = o->f;
+	o->f = open_memstream(&f->mem, &f->len);
+	if (!o->f)
+		INTERNAL("out of memory");
+	o->fan = f;
+}
+
+const char *fan_net(Out *o, int w, const char *fmt, ...)
+{
+	struct Fan *f = o->fan;
+	char net[96];
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(net, sizeof net, fmt, ap);
+	va_end(ap);
+	ASSERT(f && n > 0 && (size_t)n < sizeof net);
+	int i = 0;
+	while (i < f->n && strcmp(f->net[i], net))
+		i++;
+	if (i == f->n) {
+		ASSERT(f->n < FAN_MAX);
+		memcpy(f->net[i], net, (size_t)n + 1);
+		f->w[i] = w;
+		f->off[i] = f->width;
+		f->width += w;
+		if (f->group)
+			snprintf(f->use[i], sizeof f->use[i], "bf[%d +: %d]", f->off[i],
+			         w);
+		else
+			memcpy(f->use[i], net, (size_t)n + 1);
+		f->n++;
+	}
+	ASSERT(f->w[i] == w);
+	return f->use[i];
+}
+
+/* The PE block's first line inside its generate loop: the group's
+ * fanned nets (nothing without fans). */
+void fan_pe(Out *o)
+{
+	struct Fan *f = o->fan;
+	f->bf_at = ftell(o->f);
+	if (f->group)
+		P(o, "\t\twire [FANW-1:0] bf = fo[p / %ld];  // this PE's group's "
+		  "buffers\n", f->group);
+	f->bf_end = ftell(o->f);
+}
+
+void fan_end(Out *o)
+{
+	struct Fan *f = o->fan;
+	fclose(o->f);
+	o->f = f->real;
+	if (f->group && f->n) {
+		long ng = (o->hw->npe + f->group - 1) / f->group;
+		P(o, "\n\t// ---- the nets every PE takes, through a buffer a group "
+		  "of %ld PEs ----\n\tlocalparam integer FANW = %d;\n"
+		  "\twire [FANW-1:0] fi = {", f->group, f->width);
+		for (int i = f->n - 1; i >= 0; i--)
+			P(o, "%s%s", f->net[i], i ? ", " : "};\n");
+		P(o, "\twire [FANW-1:0] fo [0:%ld];\n\tgenvar fg;\n"
+		  "\tgenerate for (fg = 0; fg < %ld; fg = fg + 1) begin : fan\n"
+		  "\t\ttessera_fan #(.W(FANW)) u (.fan_i(fi), .fan_o(fo[fg]));\n"
+		  "\tend endgenerate\n", ng - 1, ng);
+		o->fanned = 1;
+	}
+	if (f->n == 0)   /* no net to fan: no line for one */
+		memmove(f->mem + f->bf_at, f->mem + f->bf_end,
+		        f->len - (size_t)f->bf_end);
+	size_t len = f->len - (f->n ? 0 : (size_t)(f->bf_end - f->bf_at));
+	if (len)
+		fwrite(f->mem, 1, len, o->f);
+	free(f->mem);
+	free(f);
+	o->fan = NULL;
+}
+
+/* The module the fans are: its outputs are its inputs.  Written after
+ * the top module, when its array has fans. */
+void emit_fan_module(Out *o)
+{
+	P(o, "// The buffers of one group of PEs: its outputs are its inputs "
+	  "(a buffer a bit\n// once mapped, a wire in simulation).\n"
+	  "module tessera_fan #(\n\tparameter integer W = 1\n) (\n"
+	  "\tinput wire [W-1:0] fan_i,\n\toutput wire [W-1:0] fan_o\n);\n"
+	  "\tassign fan_o = fan_i;\nendmodule\n\n");
+}
