@@ -138,6 +138,72 @@ int synth_mac_yosys(SynthResult *r, const LibCell *buf, char *err,
 
 /* ---- OpenSTA ---- */
 
+/* After the report, the RTL names of the worst path's ends, a line
+ * "tessera-end startpoint|endpoint NAME" each: a cell with one output
+ * (a flip-flop) by the net on that output, which yosys names after the
+ * register; any other (an SRAM's port) by its pin. In a catch: a port
+ * of the top has no cell, and the names are a nicety, not the period. */
+static const char STA_NAMES[] =
+	"if {[catch {\n"
+	"  set pe [lindex [find_timing_paths -path_delay max] 0]\n"
+	"  foreach end {startpoint endpoint} {\n"
+	"    set pin [get_property $pe $end]\n"
+	"    set outs [get_pins -of_objects [get_cells -of_objects $pin] "
+	"-filter \"direction == output\"]\n"
+	"    if {[llength $outs] == 1} {\n"
+	"      set n [get_full_name [get_nets -of_objects [lindex $outs 0]]]\n"
+	"    } else {\n"
+	"      set n [get_full_name $pin]\n"
+	"    }\n"
+	"    puts \"tessera-end $end $n\"\n"
+	"  }\n"
+	"}]} { puts \"tessera-end none\" }\n";
+
+/* An anonymous name: its last component (past '/') is yosys' _N_, with
+ * or without a bit index. */
+static int anonymous(const char *s, size_t n)
+{
+	const char *b = s;
+	for (size_t i = 0; i < n; i++)
+		if (s[i] == '/')
+			b = s + i + 1;
+	size_t k = (size_t)(s + n - b);
+	if (k && b[k - 1] == ']') {   /* a bit: the name before it */
+		while (k && b[k - 1] != '[')
+			k--;
+		if (k)
+			k--;
+	}
+	if (k < 3 || b[0] != '_' || b[k - 1] != '_')
+		return 0;
+	for (size_t i = 1; i + 1 < k; i++)
+		if (b[i] < '0' || b[i] > '9')
+			return 0;
+	return 1;
+}
+
+/* dst (256 bytes): OpenSTA's "INSTANCE (what it is)" of a path's end
+ * as "NAME (INSTANCE, what it is)", NAME from the tessera-end line of
+ * `text`, when it has one that is not anonymous. */
+static void name_end(char *dst, const char *sta_line, const char *text,
+                     const char *end)
+{
+	char key[64];
+	snprintf(key, sizeof key, "\ntessera-end %s ", end);
+	const char *q = strstr(text, key);
+	size_t n = q ? strcspn(q + strlen(key), "\r\n") : 0;
+	size_t inst = strcspn(sta_line, " ");
+	if (!n || anonymous(q + strlen(key), n) || !sta_line[inst]) {
+		snprintf(dst, 256, "%s", sta_line);
+		return;
+	}
+	const char *what = sta_line + inst + 1;
+	if (*what == '(')
+		what++;
+	snprintf(dst, 256, "%.*s (%.*s, %s", (int)n, q + strlen(key),
+	         (int)inst, sta_line, what);
+}
+
 /* Times `top` of `netlist` with the script and log NAME.tcl and
  * NAME.log: the period (setup included) and the path's ends into
  * period, from and to (256 bytes each), its seconds into *secs; 0 and
@@ -165,8 +231,8 @@ static int sta(SynthResult *r, const Liberty *lib, const char *name,
 	        "set_input_delay 0 -clock clk [delete_from_list [all_inputs] "
 	        "[get_ports clk]]\n"
 	        "set_output_delay 0 -clock clk [all_outputs]\n"
-	        "report_checks -path_delay max -digits 4\n", netlist, top,
-	        STA_PERIOD / lib->ns);
+	        "report_checks -path_delay max -digits 4\n%s", netlist, top,
+	        STA_PERIOD / lib->ns, STA_NAMES);
 	fclose(f);
 	double t0 = clock_seconds();
 	char *const argv[] = {"sta", "-no_init", "-exit", tcl, NULL};
@@ -194,12 +260,15 @@ static int sta(SynthResult *r, const Liberty *lib, const char *name,
 	double slack = atof(b);
 	*period = (STA_PERIOD / lib->ns - slack) * lib->ns;
 	static const char *key[2] = {"Startpoint: ", "Endpoint: "};
+	static const char *end[2] = {"startpoint", "endpoint"};
 	char *dst[2] = {from, to};
 	for (int k = 0; k < 2; k++) {
 		const char *q = strstr(text, key[k]);
 		if (q) {
 			q += strlen(key[k]);
-			snprintf(dst[k], 256, "%.*s", (int)strcspn(q, "\n"), q);
+			char line[256];
+			snprintf(line, sizeof line, "%.*s", (int)strcspn(q, "\n"), q);
+			name_end(dst[k], line, text, end[k]);
 		}
 	}
 	free(text);

@@ -30,7 +30,9 @@
 #                         and 1.3 times it (the drain's select and valid
 #                         bit each on one gate for all 64 PEs, and the
 #                         lane's words added in a chain, made it 2.01x),
-#                         through 8 tessera_fan groups
+#                         through 8 tessera_fan groups; the path's ends
+#                         named by RTL signals (hbt, bank4_[0].m/wdata[63]),
+#                         not yosys' anonymous _N_
 #   synth/quickstart_...  examples/quickstart.tsr, the text report: the
 #                         bare MAC's period below the design's and equal
 #                         to k_only's (the same widths), the throughput
@@ -145,8 +147,15 @@ if $T synth test/hw/fan_ck.tsr --json -o $SD/fan >$SD/f.json 2>$SD/f.err; then
 import json, sys
 s = json.load(open(sys.argv[1])); p = s['critical_path']['period_ns']
 mp = s['mac_ref_period_ns']
+bad = []
 if not mp <= p <= 1.3 * mp:
-    print('period %s ns, %.3f x the bare MAC (%s ns): not in [1, 1.3]' % (p, p / mp, mp))
+    bad.append('period %s ns, %.3f x the bare MAC (%s ns): not in [1, 1.3]' % (p, p / mp, mp))
+import re
+for end in ('from', 'to'):   # NAME (INSTANCE, what it is), NAME the RTL's
+    m = re.match(r'([^ ]+) \(([^ ]+), .*flip-flop', s['critical_path'][end])
+    if not m or re.search(r'(^|/)_[0-9]+_($|\[)', m.group(1)):
+        bad.append('%s: %s, not named by an RTL signal' % (end, s['critical_path'][end]))
+print('; '.join(bad))
 " $SD/f.json 2>&1)
 	n=$(grep -c '^  .*tessera_fan.*\\fan\[[0-9]*\]\.u ' $SD/fan/sta_netlist.v)
 	[ "$n" = 8 ] || r="$r; $n tessera_fan instances in the netlist, not 8"
