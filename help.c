@@ -77,7 +77,7 @@ static const CmdHelp cmds[] = {
 	 "      --jobs N        builds and runs at once, 1 to 256 (default: the\n"
 	 "                      cores this process may use)\n"},
 	{"synth", "synth FILE.tsr [--json] [--liberty F.lib] [--node NM] "
-	 "[--sram-access NS] [-o DIR]\n"
+	 "[--sram-access NS] [--sim [--seed N] [--input T=F.npy]] [-o DIR]\n"
 	 "       tessera synth --network NET.tsr FILE.tsr... [--json] "
 	 "[--jobs N] [--liberty F.lib] ...",
 	 "  synth FILE          area (by module, SRAMs by model) and critical\n"
@@ -90,6 +90,10 @@ static const CmdHelp cmds[] = {
 	 "      --sram-access NS  SRAM read data this long after the clock\n"
 	 "                      edge in timing (default 0)\n"
 	 "      --json          the report as JSON\n"
+	 "      --sim           simulate the design first, as sim does, and\n"
+	 "                      take the throughput's cycles from the run\n"
+	 "                      (it must pass sim's checks); --seed, --input\n"
+	 "                      as for sim\n"
 	 "      -o DIR          keep the netlist, scripts and logs in DIR\n"
 	 "      --network NET.tsr  apply FILE's dataflow to every layer of NET\n"
 	 "                      and synthesize each distinct design once: its\n"

@@ -326,6 +326,45 @@ static int cmd_sim(const Opts *o, const LoopNest *ln)
 	return rc;
 }
 
+/* synth --sim: simulates the design on inputs as `sim` does and, when
+ * every check passes (the output bit for bit, the counts, the cycles
+ * within the model's bounds), gives m the simulated cycles and their
+ * utilization; else sim's exit status, with its messages. */
+static int synth_sim(const Opts *o, const LoopNest *ln, const Hw *hw,
+                     Model *m)
+{
+	const Layer *l = ln->layer;
+	Buf bufs[NTENSORS] = {0};
+	if (!load_inputs(o, l, bufs))
+		return EXIT_USER;
+	char err[1024];
+	SimOpts so = {0};
+	static SimCheck c;
+	int rc = sim_check(ln, hw, bufs, &so, "synth --sim", &c, err,
+	                   sizeof err);
+	for (int t = 0; t < NTENSORS; t++)
+		buf_free(&bufs[t]);
+	if (!c.ran) {
+		fprintf(stderr, "tessera: %s\n", err);
+		return rc;
+	}
+	fprintf(stderr, "synth: simulated %ld cycles (the model's %ld), "
+	        "output %s the CPU reference's\n", c.m.cycles, c.ht.cycles,
+	        c.verified ? "equal to" : "DIFFERENT from");
+	if (rc) {
+		fprintf(stderr, "tessera: synth --sim: the simulated design failed "
+		        "sim's checks:%s%s%s; tessera sim on it says more\n",
+		        c.verified ? "" : " its output",
+		        c.diffs ? " its counts" : "",
+		        c.cycles_ok ? "" : " its cycles");
+		return rc;
+	}
+	m->cycles = c.m.cycles;
+	m->utilization = m->cycles > 0 && m->pes > 0
+	                 ? (double)m->macs / ((double)m->pes * m->cycles) : 0;
+	return 0;
+}
+
 static int cmd_synth(const Opts *o, const LoopNest *ln)
 {
 	Hw *hw = plan(o, ln);
@@ -335,6 +374,11 @@ static int cmd_synth(const Opts *o, const LoopNest *ln)
 	if (model_eval(ln, &m, 0) != 1)
 		INTERNAL("a planned design without a model");
 	hardware_cycles(ln, &m);    /* the throughput's cycles: as `model` */
+	if (o->sim) {   /* the cycles of the design run, checked as sim does */
+		int rc = synth_sim(o, ln, hw, &m);
+		if (rc)
+			return rc;
+	}
 	SynthOpts so = {.liberty = o->liberty, .outdir = o->outdir,
 	                .node_nm = o->node_nm,
 	                .sram_access_ns = o->sram_access_ns};
@@ -345,6 +389,7 @@ static int cmd_synth(const Opts *o, const LoopNest *ln)
 		fprintf(stderr, "tessera: %s\n", err);
 		return rc == SYNTH_USER ? EXIT_USER : EXIT_TOOL;
 	}
+	r.simulated = o->sim;
 	if (o->json)
 		synth_report_json(stdout, hw, &r, &m);
 	else

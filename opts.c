@@ -22,7 +22,8 @@ static const OptDef optdefs[] = {
 	{"--html", 1, "model sim"},
 	{"--jobs", 1, "sim synth"},
 	{"--brute", 0, "model"}, {"--walk", 0, "model"},
-	{"--seed", 1, "run sim"}, {"--input", 1, "run sim"},
+	{"--seed", 1, "run sim synth"}, {"--input", 1, "run sim synth"},
+	{"--sim", 0, "synth"},
 	{"-o", 1, "run verilog sim synth import"}, {"--save-inputs", 0, "run"},
 	{"--naive", 0, "run"}, {"--trace", 1, "sim"}, {"--liberty", 1, "synth"},
 	{"--node", 1, "synth"}, {"--sram-access", 1, "synth"},
@@ -58,11 +59,14 @@ static void set_option(Opts *o, const OptDef *d, const char *v)
 		o->jobs = (int)arg_uint(a, v, 1, 256);
 	else if (!strcmp(a, "--brute"))
 		o->brute = 1;
+	else if (!strcmp(a, "--sim"))
+		o->sim = 1;
 	else if (!strcmp(a, "--walk"))
 		o->walk = 1;
-	else if (!strcmp(a, "--seed"))
+	else if (!strcmp(a, "--seed")) {
 		o->seed = arg_uint(a, v, 0, UINT64_MAX);
-	else if (!strcmp(a, "--input")) {
+		o->seed_set = 1;
+	} else if (!strcmp(a, "--input")) {
 		const char *eq = strchr(v, '=');
 		if (!eq || eq == v || !eq[1])
 			die_usage("--input needs TENSOR=FILE.npy, not '%s'", v);
@@ -161,4 +165,11 @@ void opts_parse(int argc, char **argv, Opts *o)
 	if (o->network && (o->vcd || o->ninputs || o->outdir))
 		die_usage("%s goes with one layer, not --network", o->vcd
 		          ? "--trace" : o->ninputs ? "--input" : "-o");
+	if (o->network && o->sim)
+		die_usage("synth --sim goes with one layer, not --network (sim "
+		          "--network simulates a network's layers)%s", "");
+	if (!strcmp(o->cmd ? o->cmd : "", "synth") && !o->sim &&
+	    (o->ninputs || o->seed_set))
+		die_usage("synth takes --input and --seed only with --sim (the "
+		          "inputs it simulates)%s", "");
 }

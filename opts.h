@@ -13,6 +13,7 @@ typedef struct Opts {
 	const char *input_names[NTENSORS];
 	int ninputs;
 	uint64_t seed;
+	int seed_set;              /* --seed was given */
 	const char *vcd;
 	const char *liberty;
 	double node_nm, sram_access_ns;
@@ -20,6 +21,8 @@ typedef struct Opts {
 	int jobs;                  /* --network: processes at once (0: the
 	                              cores) */
 	int emit_c, naive, save_inputs, json, brute, walk;
+	int sim;                   /* synth --sim: the throughput's cycles
+	                              simulated */
 	const char *html;          /* --html DIR: the page DIR/index.html */
 	int argc;                  /* the command line, for the page */
 	char **argv;

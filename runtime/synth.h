@@ -109,6 +109,9 @@ typedef struct SynthResult {
 	char mac_from[256], mac_to[256];
 	double sram_access_ns, node_nm;
 	double yosys_s, sta_s, mac_yosys_s, mac_sta_s;
+	int simulated;         /* the throughput's cycles are a simulation's
+	                          of the design, verified (synth --sim), not
+	                          the model's */
 } SynthResult;
 
 enum { SYNTH_OK = 0, SYNTH_USER = 1, SYNTH_TOOL = 3 };

@@ -33,11 +33,11 @@ static double mhz(double ns)
 	return ns > 0 ? 1e3 / ns : 0;
 }
 
-/* Where the cycles, and so the utilization, come from: `tessera synth`
- * runs no simulation, so the model's, with what they are the timing of. */
-static const char *cycles_of(const Model *m)
+/* Where the cycles, and so the utilization, come from: the model's,
+ * with what they are the timing of, or (--sim) the simulated RTL's. */
+static const char *cycles_of(const SynthResult *r, const Model *m)
 {
-	return m->hw_cycles > 0 ? "hardware" : "generic";
+	return r->simulated ? "rtl" : m->hw_cycles > 0 ? "hardware" : "generic";
 }
 
 static void timing_text(FILE *f, const SynthResult *r, const Model *m)
@@ -52,12 +52,14 @@ static void timing_text(FILE *f, const SynthResult *r, const Model *m)
 	        mhz(r->mac_period_ns), ratio(r->period_ns, r->mac_period_ns),
 	        r->mac_from, r->mac_to);
 	double tp = synth_macs_per_second(r, m);
-	fprintf(f, "throughput %.4g GMAC/s = %ld PEs x utilization %.4f (model, "
-	        "%s timing) x %.1f MHz\n  = %ld MACs / (%ld cycles x %.3f ns); "
+	fprintf(f, "throughput %.4g GMAC/s = %ld PEs x utilization %.4f (%s) "
+	        "x %.1f MHz\n  = %ld MACs / (%ld cycles x %.3f ns); "
 	        "at full utilization %.4g GMAC/s\n", tp / 1e9, m->pes,
-	        m->utilization, m->hw_cycles > 0 ? "the hardware's" : "the "
-	        "generic rules'", mhz(r->period_ns), m->macs, m->cycles,
-	        r->period_ns, (double)m->pes * mhz(r->period_ns) / 1e3);
+	        m->utilization, r->simulated ? "the RTL simulated, verified"
+	        : m->hw_cycles > 0 ? "model, the hardware's timing"
+	        : "model, the generic rules' timing", mhz(r->period_ns),
+	        m->macs, m->cycles, r->period_ns,
+	        (double)m->pes * mhz(r->period_ns) / 1e3);
 }
 
 void synth_report(FILE *f, const Hw *hw, const SynthResult *r,
@@ -209,11 +211,12 @@ void synth_report_json(FILE *f, const Hw *hw, const SynthResult *r,
 	        "  \"throughput\": {\n    \"macs\": %ld,\n    \"cycles\": %ld,\n"
 	        "    \"cycles_of\": \"%s\",\n    \"pes\": %ld,\n"
 	        "    \"utilization\": %.6f,\n"
-	        "    \"utilization_source\": \"model\",\n"
+	        "    \"utilization_source\": \"%s\",\n"
 	        "    \"clock_mhz\": %.4f,\n    \"macs_per_second\": %.6e,\n"
 	        "    \"peak_macs_per_second\": %.6e\n  },\n",
 	        ratio(r->period_ns, r->mac_period_ns), m->macs, m->cycles,
-	        cycles_of(m), m->pes, m->utilization, mhz(r->period_ns),
+	        cycles_of(r, m), m->pes, m->utilization,
+	        r->simulated ? "sim" : "model", mhz(r->period_ns),
 	        synth_macs_per_second(r, m),
 	        (double)m->pes * mhz(r->period_ns) * 1e6);
 	fprintf(f, "  \"seconds\": { \"yosys\": %.3f, \"sta\": %.3f, "

@@ -32,7 +32,12 @@
 #                         lane's words added in a chain, made it 2.01x),
 #                         through 8 tessera_fan groups; the path's ends
 #                         named by RTL signals (hbt, bank4_[0].m/wdata[63]),
-#                         not yosys' anonymous _N_
+#                         not yosys' anonymous _N_; with --sim --seed 7,
+#                         the throughput's cycles and utilization those of
+#                         `tessera sim --seed 7 --json`, "sim" its source
+#   synth/sim-fails...    --sim with a stand-in Verilator that fails: exit
+#                         3, sim's message, and no yosys run
+#   synth/seed-without-sim, synth/sim-with-network   usage errors
 #   synth/quickstart_...  examples/quickstart.tsr, the text report: the
 #                         bare MAC's period below the design's and equal
 #                         to k_only's (the same widths), the throughput
@@ -141,13 +146,24 @@ if [ -z "$r" ]; then ok synth/mac_ref_period; else bad synth/mac_ref_period "$r"
 
 # 64 PEs: the nets all of them take go through a buffer a group, and a
 # lane's drained words are added as a tree, so the period is the MAC's
-# give or take the drain's adder (below it would mean a PE lost its MAC)
-if $T synth test/hw/fan_ck.tsr --json -o $SD/fan >$SD/f.json 2>$SD/f.err; then
+# give or take the drain's adder (below it would mean a PE lost its MAC).
+# With --sim: the throughput's cycles those of `tessera sim` on the same
+# inputs (a seed other than the default)
+$T sim test/hw/fan_ck.tsr --seed 7 --json >$SD/fs.json 2>$SD/fs.err
+if $T synth test/hw/fan_ck.tsr --sim --seed 7 --json -o $SD/fan >$SD/f.json \
+	2>$SD/f.err; then
 	r=$(python3 -c "
 import json, sys
 s = json.load(open(sys.argv[1])); p = s['critical_path']['period_ns']
 mp = s['mac_ref_period_ns']
+t = s['throughput']; sim = json.load(open(sys.argv[2]))
 bad = []
+if (t['utilization_source'], t['cycles_of']) != ('sim', 'rtl'):
+    bad.append('utilization from %s, cycles of %s' % (t['utilization_source'], t['cycles_of']))
+if not sim['verified'] or t['cycles'] != sim['cycles']:
+    bad.append('cycles %s, sim %s (verified %s)' % (t['cycles'], sim['cycles'], sim['verified']))
+if abs(t['utilization'] - sim['macs'] / (sim['pes'] * sim['cycles'])) > 1e-6:
+    bad.append('utilization %s' % t['utilization'])
 if not mp <= p <= 1.3 * mp:
     bad.append('period %s ns, %.3f x the bare MAC (%s ns): not in [1, 1.3]' % (p, p / mp, mp))
 import re
@@ -156,7 +172,9 @@ for end in ('from', 'to'):   # NAME (INSTANCE, what it is), NAME the RTL's
     if not m or re.search(r'(^|/)_[0-9]+_($|\[)', m.group(1)):
         bad.append('%s: %s, not named by an RTL signal' % (end, s['critical_path'][end]))
 print('; '.join(bad))
-" $SD/f.json 2>&1)
+" $SD/f.json $SD/fs.json 2>&1)
+	grep -q "^synth: simulated [0-9]* cycles" $SD/f.err ||
+		r="$r; no 'synth: simulated' line"
 	n=$(grep -c '^  .*tessera_fan.*\\fan\[[0-9]*\]\.u ' $SD/fan/sta_netlist.v)
 	[ "$n" = 8 ] || r="$r; $n tessera_fan instances in the netlist, not 8"
 	if [ -z "$r" ]; then ok synth/fanned_array; else bad synth/fanned_array "$r"; fi
@@ -228,6 +246,21 @@ printf '#!/bin/sh\necho "stand-in" \nexit 5\n' >$SD/bin/sta
 chmod +x $SD/bin/yosys $SD/bin/sta
 expect synth/yosys-fails 3 "yosys failed (exit status 2); see $SD/y/yosys.log" -- \
 	env PATH="$(pwd)/$SD/bin:$PATH" $T synth $K -o $SD/y
+# --sim whose simulation cannot be built (a stand-in Verilator, a cache of
+# its own): sim's error and exit status, and no synthesis run
+printf '#!/bin/sh\necho "stand-in" >&2\nexit 1\n' >$SD/bin/verilator
+chmod +x $SD/bin/verilator
+expect synth/sim-fails 3 "the Verilator build (verilator) failed" -- \
+	env PATH="$(pwd)/$SD/bin:$PATH" TESSERA_SIM_CACHE=$(pwd)/$SD/simcache \
+	$T synth $K --sim -o $SD/sf
+if [ -e $SD/sf/yosys.log ] || [ -e $SD/sf/synth.ys ]; then
+	bad synth/sim-fails-no-synth "synthesis ran: $(ls $SD/sf)"
+else ok synth/sim-fails-no-synth; fi
+rm -f $SD/bin/verilator
+expect synth/seed-without-sim 2 "synth takes --input and --seed only with --sim" -- \
+	$T synth $K --seed 3
+expect synth/sim-with-network 2 "synth --sim goes with one layer, not --network" -- \
+	$T synth --network examples/networks/alexnet.tsr $K --sim
 # yosys not installed: said so, not a log that does not exist
 expect synth/yosys-missing 3 "yosys not found (install Debian's yosys package)" -- \
 	env PATH=/nonexistent $T synth $K -o $SD/none
