@@ -610,9 +610,8 @@ int study_main(int argc, char **argv)
 	sopts_default(&s->o);
 	hier_default(&s->h);
 	s->o.progress = isatty(2);
-	size_t k = (size_t)snprintf(s->cmd, sizeof s->cmd, "tessera study");
-	for (int i = 1; i < argc && k < sizeof s->cmd; i++)
-		k += (size_t)snprintf(s->cmd + k, sizeof s->cmd - k, " %s", argv[i]);
+	/* quoted where a shell would need it, so that it can be rerun */
+	html_cmdline(s->cmd, sizeof s->cmd, "tessera study", argc, argv);
 	if (argc < 2)
 		die_usage("study needs dataflows or hierarchy%s", "");
 	s->kind = argv[1];

@@ -332,6 +332,15 @@ if $T study dataflows $TN examples/taxonomy/ck_tpu.tsr \
 	grep -q '<rect' $OUT/study/dataflows.svg; then
 	ok search/study_dataflows
 else bad search/study_dataflows "$(cat $OUT/st.out)"; fi
+# ... its "Made by" line quoted as a shell needs: a file named with a
+# space and a quote comes out as one word (it was written bare)
+rm -rf $OUT/studyq
+cp $TN "$OUT/ti ny'net.tsr"
+$T study dataflows "$OUT/ti ny'net.tsr" examples/taxonomy/ck_tpu.tsr \
+	-o $OUT/studyq --quiet >$OUT/stq.out 2>&1
+if grep -qxF "tessera study dataflows '$OUT/ti ny'\\''net.tsr' examples/taxonomy/ck_tpu.tsr -o $OUT/studyq --quiet" \
+	$OUT/studyq/dataflows.md; then ok search/study_made_by_quoted
+else bad search/study_made_by_quoted "$(cat $OUT/stq.out; grep -A3 'Made by' $OUT/studyq/dataflows.md)"; fi
 # ... a layer that only one dataflow maps (spreadnet's fc c: X|Y has no
 # x or y to unroll) has no spread: it is left out of the mean spread,
 # counted and named, and the whole network's figures are over the two
