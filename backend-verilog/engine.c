@@ -358,14 +358,17 @@ void emit_par(Out *o, int k)
 	  "\t\tassign g%d_rap[v%d*%d +: %d] = pa[%d:0];\n", p, k, k, p, k, aw, aw,
 	  aw - 1);
 	long nr = hw->npe / B->npar;   /* PEs of a lane */
+	/* m: the lane's PEs drained; md, the words summed: the same but for
+	 * dcall, which every write of the sum has (di), so that the adder
+	 * does not wait for the sequencer's decode */
 	if (B->t == T_OUT)
 		P(o, "\t\twire [%d:0] s;  // this lane's partial sums, summed\n"
-		  "\t\twire [%ld:0] m;\n\t\twire [%ld:0] d;\n\t\tgenvar r;\n"
+		  "\t\twire [%ld:0] m, md;\n\t\twire [%ld:0] d;\n\t\tgenvar r;\n"
 		  "\t\tfor (r = 0; r < %ld; r = r + 1) begin : in\n"
-		  "\t\t\tassign m[r] = dcall && pinl[ppe_%d(v%d, r)] && "
-		  "pdt[ppe_%d(v%d, r)];\n"
+		  "\t\t\tassign md[r] = pinl[ppe_%d(v%d, r)] && "
+		  "pdt[ppe_%d(v%d, r)];\n\t\t\tassign m[r] = dcall && md[r];\n"
 		  "\t\t\tassign d[r*%d +: %d] = pdv[ppe_%d(v%d, r)];\n\t\tend\n"
-		  "\t\ttessera_sum #(.N(%ld), .W(%d)) sum (.m(m), .d(d), .s(s));\n"
+		  "\t\ttessera_sum #(.N(%ld), .W(%d)) sum (.m(md), .d(d), .s(s));\n"
 		  "\t\tassign g%d_wep[v%d] = di%d && |m;\n"
 		  "\t\tassign g%d_wap[v%d*%d +: %d] = pa[%d:0];\n"
 		  "\t\tassign g%d_wdp[v%d*%d +: %d] = s;\n"

@@ -113,7 +113,7 @@ void emit_halves_decl(Out *o)
 	  "the cycle after\n\treg [63:0] ot_tag;\n"
 	  "\twire hidle = !hbd && !hbt && !ot_v && !ot_v2;\n"
 	  "\twire hba = (hbd || hbt) && !hbs;  // the background walks\n"
-	  "\twire eh%d = hbd || hbt ? !hc : hc;  // the half engine %d works on\n"
+	  "\treg eh%d;  // the half engine %d works on: hbd || hbt ? !hc : hc\n"
 	  "\twire hshal, hgo_swap, hgo_sync;\n", k, k, k);
 }
 
@@ -183,22 +183,28 @@ void emit_halves(Out *o)
 			  "ds%d_%d} : hbt ? {%d'd0, pt%d_%d} : c%dx;\n",
 			  hw->part[j].width - 1, k, j, k, j, k, j, 32 - hw->part[j].width,
 			  k, j, 32 - hw->part[j].width, k, j, j);
+	/* the halves' state as next values, so that eh, the half the engine
+	 * works on, is a register of its own: it selects the drained word in
+	 * every PE, and a gate after the state's flops made it late */
+	P(o, "\twire hc_n = rst ? 1'b0 : hgo_swap ? !hc : hc;\n"
+	  "\twire hbd_n = rst ? 1'b0 : hgo_swap || hgo_sync ? hgo_swap :\n"
+	  "\t             hba && f%d_last && hbd ? 1'b0 : hbd;\n"
+	  "\twire hbt_n = rst ? 1'b0 : hgo_swap || hgo_sync ? "
+	  "!tl%d && !tdeep%d && tret%d :\n"
+	  "\t             hba && f%d_last && !hbd ? 1'b0 : hbt;\n", k, k, k, k,
+	  k);
 	P(o, "\talways @(posedge clk) begin\n\t\tot_v <= fi%d;\n"
 	  "\t\tot_v2 <= ot_v;\n\t\tot_tag <= {e%d_ln, e%d_la};\n"
-	  "\t\tot_h <= eh%d;\n\t\tif (rst) begin\n\t\t\thc <= 1'b0;\n"
-	  "\t\t\thbd <= 1'b0;\n\t\t\thbt <= 1'b0;\n\t\t\thbs <= 1'b0;\n"
-	  "\t\tend else if (hgo_swap || hgo_sync) begin\n"
-	  "\t\t\tif (hgo_swap) hc <= !hc;\n\t\t\thbs <= 1'b1;\n"
-	  "\t\t\thbd <= hgo_swap;\n\t\t\thbt <= !tl%d && !tdeep%d && tret%d;\n",
-	  k, k, k, k, k, k, k);
+	  "\t\tot_h <= eh%d;\n\t\thc <= hc_n;\n\t\thbd <= hbd_n;\n"
+	  "\t\thbt <= hbt_n;\n\t\teh%d <= hbd_n || hbt_n ? !hc_n : hc_n;\n"
+	  "\t\tif (rst) begin\n\t\t\thbs <= 1'b0;\n"
+	  "\t\tend else if (hgo_swap || hgo_sync) begin\n\t\t\thbs <= 1'b1;\n",
+	  k, k, k, k, k);
 	for (int j = 0; j < hw->np; j++)
 		if (refill_part(hw, B, j))
 			P(o, "\t\t\tds%d_%d <= c%d;\n\t\t\tpt%d_%d <= tn%d_%d[%d:0];\n", k,
 			  j, j, k, j, k, j, hw->part[j].width - 1);
-	P(o, "\t\tend else begin\n\t\t\thbs <= 1'b0;\n"
-	  "\t\t\tif (hba && f%d_last) begin\n"
-	  "\t\t\t\tif (hbd) hbd <= 1'b0;\n\t\t\t\telse hbt <= 1'b0;\n"
-	  "\t\t\tend\n\t\tend\n\tend\n", k);
+	P(o, "\t\tend else begin\n\t\t\thbs <= 1'b0;\n\t\tend\n\tend\n");
 }
 
 /* The output's ports of PE p (inside the array's generate block): the
