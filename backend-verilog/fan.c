@@ -8,8 +8,8 @@
  * sees every pin, finds 256 PE pins on one small gate: 12.1 ns of
  * AlexNet conv3's 27.55 ns period was one XNOR driving the drain's half
  * select of 256 PEs.  So, above FAN_GROUP PEs, the array takes these
- * nets from `tessera_fan` instances instead, one per group of at most
- * FAN_GROUP PEs: a module whose outputs are its inputs, which the
+ * nets from `tessera_fan` instances instead, one per group of about the
+ * square root of the PEs: a module whose outputs are its inputs, which the
  * synthesis maps to a buffer a bit (`insbuf`), so that each net drives
  * one buffer a group and each buffer the pins of its group.  In
  * simulation it is a wire.
@@ -36,7 +36,7 @@ struct Fan {
 	long bf_at, bf_end; /* where fan_pe's line is in mem */
 	char net[FAN_MAX][96];
 	int w[FAN_MAX], off[FAN_MAX];
-	char use[FAN_MAX][48];
+	char use[FAN_MAX][96];   /* what a pin takes: bf[..], or the net */
 };
 
 /* The PEs a group: about the square root of the array, so that neither
