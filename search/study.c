@@ -97,8 +97,9 @@ static FILE *out_open(const Study *s, const char *ext, Whole *w)
 }
 
 /* The study's DIR/NAME.md and DIR/NAME.svg, opened to be written whole,
- * the Markdown begun with its title and, while the study runs, the line
- * that says how much of it (done of all, `what`) is there; 0 when either
+ * the Markdown begun with its title, while the study runs the line
+ * that says how much of it (done of all, `what`) is there, and the
+ * command line that made it; 0 when either
  * cannot be opened (said on stderr, neither written). */
 static int files_open(const Study *s, Whole *wm, FILE **md, Whole *ws,
                       FILE **svg, const char *title, int done, int all,
@@ -118,6 +119,7 @@ static int files_open(const Study *s, Whole *wm, FILE **md, Whole *ws,
 		fprintf(*md, "partial: %d of %d %s done; the study was still "
 		        "running when this was written (`…`: not searched yet).\n\n",
 		        done, all, what);
+	fprintf(*md, "Made by:\n\n```\n%s\n```\n\n", s->cmd);
 	return 1;
 }
 
@@ -384,13 +386,12 @@ static int dataflows_files(Study *s, Grid *g)
 	if (!files_open(s, &wm, &md, &ws, &svg, "Dataflows with their best "
 	                "blocking", g->ndone, g->nrow, "layers"))
 		return 0;
-	fprintf(md, "Made by:\n\n```\n%s\n"
-	        "```\n\nEnergy in pJ/MAC of each layer's best schedule under each "
+	fprintf(md, "Energy in pJ/MAC of each layer's best schedule under each "
 	        "dataflow (the loops each file unrolls, on its architecture), "
 	        "utilization in brackets; `-` where the dataflow does not map the "
 	        "layer. The last column is the spread: the worst dataflow's energy "
 	        "over the best's, among the dataflows that map the layer (`-` "
-	        "when fewer than two do).\n\n", s->cmd);
+	        "when fewer than two do).\n\n");
 	char *summary = NULL;
 	size_t slen = 0;
 	FILE *sf = open_memstream(&summary, &slen);
@@ -534,12 +535,11 @@ static int hier_files(Study *s, const HierDone *h)
 	if (!files_open(s, &wm, &md, &ws, &svg, "Memory hierarchy at constant "
 	                "throughput", h->ndone, s->nnet, "networks"))
 		return 0;
-	fprintf(md, "Made by:\n\n```"
-	        "\n%s\n```\n\nEach layer's best schedule on the baseline (%s, "
+	fprintf(md, "Each layer's best schedule on the baseline (%s, "
 	        "dataflow %s), then on one memory hierarchy chosen for the whole "
 	        "network: one or two register-file levels per PE and a global "
 	        "buffer, sizes from the energy table's range, every layer at most "
-	        "as slow as on the baseline (docs/search.md).\n", s->cmd,
+	        "as slow as on the baseline (docs/search.md).\n",
 	        s->df[0].path, s->df[0].name);
 	for (int n = 0; n < s->nnet; n++)
 		if (n < h->ndone)
