@@ -275,10 +275,10 @@ static void emit_banks(Out *o, int k, long nb, long sz)
 	P(o, "\twire [%d:0] g%d_rb = bank%d(g%d_ra0), g%d_wb = bank%d(g%d_wa0);\n"
 	  "\treg [%d:0] g%d_rbq;  // the bank port 0 read last\n"
 	  "\talways @(posedge clk) if (g%d_re0) g%d_rbq <= g%d_rb;\n"
-	  "\twire [%ld:0] g%d_brd;  // every bank's read data, two words each\n"
-	  "\tassign g%d_rd[%d:0] = g%d_brd[g%d_rbq * %d +: %d];\n",
-	  bw - 1, k, k, k, k, k, k, bw - 1, k, k, k, k, nb * 2 * w - 1, k,
-	  k, w - 1, k, k, 2 * w, w);
+	  "\twire [%d:0] g%d_b0 [0:%ld];  // every bank's port 0 read data\n"
+	  "\tassign g%d_rd[%d:0] = g%d_b0[g%d_rbq];\n",
+	  bw - 1, k, k, k, k, k, k, bw - 1, k, k, k, k, w - 1, k, nb - 1,
+	  k, w - 1, k, k);
 	if (out && o->pf[k].slots && o->pf[k].wide)
 		P(o, "\twire [%ld:0] g%d_sbrd;  // every bank's drain slots' words\n",
 		  nb * o->pf[k].slots * w - 1, k);
@@ -353,8 +353,8 @@ static void emit_banks(Out *o, int k, long nb, long sz)
 		snprintf(we0, sizeof we0, "(g%d_we0 && g%d_wb == BI) || pw", k, k);
 		snprintf(w0, sizeof w0, "pw ? mem_rtag[%d:0] : w0[%d:0]", law - 1,
 		         law - 1);
-		snprintf(wd0, sizeof wd0, "pw ? psd[PS*%d +: %d] : g%d_wd0", hw->dw,
-		         w, k);
+		snprintf(wd0, sizeof wd0, "pw ? psd[PS[%d:0]*%d +: %d] : g%d_wd0",
+		         hw_bits(G - 1) - 1, hw->dw, w, k);
 	}
 	int R = inb && out ? G : 0;   /* a drain's slots' read ports */
 	P(o, "\t\ttessera_sram #(.W(%d), .D(b%d == %ld ? %ld : %ld), .AW(%d), "
@@ -394,26 +394,33 @@ static void emit_banks(Out *o, int k, long nb, long sz)
 		  law - 1, w0, k, g, k, w, w, wd0);
 	else if (G)   /* only the fill writes, a word per bank */
 		P(o, "\t\t\t.we(pw),\n\t\t\t.waddr(%smem_rtag[%d:0]%s),\n"
-		  "\t\t\t.wdata(psd[PS*%d +: %d]));\n", ob, law - 1, wh, hw->dw,
-		  w);
+		  "\t\t\t.wdata(psd[PS[%d:0]*%d +: %d]));\n", ob, law - 1, wh,
+		  hw_bits(G - 1) - 1, hw->dw, w);
 	else
 		P(o, "\t\t\t.we(%s),\n\t\t\t.waddr(%s%s%s),\n\t\t\t.wdata(%s));\n",
 		  we0, ob, w0, wh, wd0);
-	P(o, "\t\tassign g%d_brd[b%d*%d +: %d] = rd;\n"
+	P(o, "\t\tassign g%d_b0[b%d] = rd[%d:0];\n"
 	  "\t\tassign g%d_rd[(b%d+1)*%d +: %d] = rd[%d +: %d];\n"
-	  "\tend endgenerate\n", k, k, 2 * w, 2 * w, k, k, w, w, w, w);
+	  "\tend endgenerate\n", k, k, w - 1, k, k, w, w, w, w);
 	if (out && inb)   /* what the slots of the bank drained read */
 		P(o, "\twire [%d:0] g%d_sdd = g%d_sbrd[dp_bc * %d +: %d];\n",
 		  G * w - 1, k, k, G * w, G * w);
 	else if (out && G)   /* what a drain's slots read last cycle (port 0) */
+		/* each slot's bank by its number: a mux of nb words (as a
+		   shift of the banks' words yosys 0.23 takes minutes to map
+		   when there are many banks; by 32 bits, hours) */
 		P(o, "\treg [%d:0] g%d_sdd;  // slot q: bank dp_bc + %ld q's word\n"
+		  "\treg [%d:0] g%d_sx;  // its bank, where there is one\n"
 		  "\tinteger g%d_si;\n\talways @* begin\n\t\tg%d_sdd = %d'd0;\n"
+		  "\t\tg%d_sx = %d'd0;\n"
 		  "\t\tfor (g%d_si = 0; g%d_si < %d; g%d_si = g%d_si + 1)\n"
-		  "\t\t\tif (dp_bc + g%d_si * %ld < 32'd%ld)\n"
+		  "\t\t\tif (dp_bc + g%d_si * %ld < 32'd%ld) begin\n"
+		  "\t\t\t\tg%d_sx = dp_bc[%d:0] + g%d_si[%d:0] * %d'd%ld;\n"
 		  "\t\t\t\tg%d_sdd[g%d_si * %d +: %d] = "
-		  "g%d_brd[(dp_bc + g%d_si * %ld) * %d +: %d];\n\tend\n", G * w - 1,
-		  k, m, k, k, G * w, k, k, G, k, k, k, m, nb, k, k, w, w, k, k, m,
-		  2 * w, w);
+		  "g%d_b0[g%d_sx];\n\t\t\tend\n\tend\n", G * w - 1,
+		  k, m, bw - 1, k, k, k, G * w, k, bw, k, k, G, k, k, k, m, nb,
+		  k, bw - 1, k, bw - 1, bw, m & ((1L << bw) - 1), k, k, w, w, k,
+		  k);
 }
 
 
