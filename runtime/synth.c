@@ -215,8 +215,13 @@ static int sram_pass(const char *net, FILE *out, SynthResult *r, char *err,
 		/* tessera_sram #(\n .W(...),\n ... ) NAME ( */
 		const char *close = strstr(t, "\n  ) ");
 		if (!close || r->nsram == SYNTH_MAXSRAM) {
-			snprintf(err, errlen, "%s SRAM instances in the netlist",
-			         close ? "too many" : "unreadable");
+			if (close)
+				snprintf(err, errlen, "more than %d SRAM instances in "
+				         "the netlist: the most synth reports",
+				         SYNTH_MAXSRAM);
+			else
+				snprintf(err, errlen, "unreadable SRAM instances in the "
+				         "netlist");
 			return 0;
 		}
 		SynthSram *s = &r->sram[r->nsram++];

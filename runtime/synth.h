@@ -66,7 +66,9 @@ typedef struct SynthOpts {
 	double sram_access_ns; /* SRAM clock-to-read-data time in STA */
 } SynthOpts;
 
-enum { SYNTH_MAXMOD = 32, SYNTH_MAXSRAM = 64 };
+/* SYNTH_MAXSRAM: a 16x16 design banks a global buffer by lane, up to
+ * 256 banks each (taxonomy/k_1d: 258 SRAMs) */
+enum { SYNTH_MAXMOD = 32, SYNTH_MAXSRAM = 1024 };
 
 typedef struct SynthModule {
 	char name[96];

@@ -37,6 +37,13 @@
 #                         alone; with --sim --seed 7,
 #                         the throughput's cycles and utilization those of
 #                         `tessera sim --seed 7 --json`, "sim" its source
+#   synth/many_srams      test/hw/many_banks.tsr, 32 PEs in a row whose
+#                         weight and output buffers have a bank each per
+#                         PE: all 65 SRAMs in the report (synth stopped at
+#                         64), 32 of them the output's 2-read 2-write
+#                         banks; its drain reads its banks by number (a
+#                         shift of all their words took yosys minutes on
+#                         256 banks)
 #   synth/sim-fails...    --sim with a stand-in Verilator that fails: exit
 #                         3, sim's message, and no yosys run
 #   synth/seed-without-sim, synth/sim-with-network   usage errors
@@ -48,8 +55,8 @@
 #                         the message names mac_sta.log
 #   synth/mac-yosys-fails the same for yosys on the bare MAC (mac.ys):
 #                         mac_yosys.log
-# About 140 s: the six real runs take ~15 s each (quickstart ~20 s,
-# fan_ck ~35 s).
+# About 175 s: the six real runs take ~15 s each (quickstart ~20 s,
+# fan_ck ~35 s, many_banks ~35 s).
 
 SD=$OUT/synth
 rm -rf $SD
@@ -194,6 +201,24 @@ print('; '.join(bad))
 	if [ -z "$r" ]; then ok synth/fanned_array; else bad synth/fanned_array "$r"; fi
 else
 	bad synth/fanned_array "$(cat $SD/f.err)"
+fi
+
+# More SRAMs than the report used to hold (64): every one listed
+if $T synth test/hw/many_banks.tsr --json >$SD/mb.json 2>$SD/mb.err; then
+	r=$(python3 -c "
+import json, sys
+s = json.load(open(sys.argv[1])); m = s['srams']
+out = [x for x in m if (x['read_ports'], x['write_ports'], x['words']) == (2, 2, 4)]
+bad = []
+if len(m) != 65 or len(set(x['name'] for x in m)) != 65:
+    bad.append('%d SRAMs (%d names), not 65' % (len(m), len(set(x['name'] for x in m))))
+if len(out) != 32:
+    bad.append('%d output banks, not 32' % len(out))
+print('; '.join(bad))
+" $SD/mb.json 2>&1)
+	if [ -z "$r" ]; then ok synth/many_srams; else bad synth/many_srams "$r"; fi
+else
+	bad synth/many_srams "$(cat $SD/mb.err)"
 fi
 
 # The quickstart, as text: the bare MAC's period below the design's,
