@@ -229,16 +229,28 @@ int hw_dram_slots(const Hw *hw, int *writes)
 }
 
 /* The slot of a bank d banks past a group's first (the wire named d):
- * slot (the wire named s) d / m, when there is one (has). */
+ * slot (the wire named s) d / m, when there is one (has): G slots. */
 static void slot_of(Out *o, const char *d, int G, long m, const char *s,
                     const char *has)
 {
 	if (m == 1)
 		P(o, "\t\twire [31:0] %s = %s;\n\t\twire %s = %s < 32'd%d;\n", s,
 		  d, has, d, G);
-	else
-		P(o, "\t\twire [31:0] %s = %s / 32'd%ld;\n\t\twire %s = %s %% "
-		  "32'd%ld == 32'd0 && %s < 32'd%d;\n", s, d, m, has, d, m, s, G);
+	else {   /* d equal to q m for slot q: compared with each, not
+	            divided (yosys builds a 32-bit divider per bank) */
+		P(o, "\t\twire [%d:0] %s_q = {", G - 1, s);
+		for (int q = G - 1; q >= 0; q--)
+			P(o, "%s%s == 32'd%ld", q < G - 1 ? ", " : "", d, q * m);
+		P(o, "};\n\t\twire %s = |%s_q;\n\t\twire [31:0] %s = {%d'd0", has,
+		  s, s, 32 - hw_bits(G - 1));
+		for (int b = hw_bits(G - 1) - 1; b >= 0; b--) {
+			P(o, ", 1'b0");
+			for (int q = 0; q < G; q++)
+				if (q >> b & 1)
+					P(o, " | %s_q[%d]", s, q);
+		}
+		P(o, "};\n");
+	}
 }
 
 /* An answer's G slots in a bank: which hold a word (psv) and the words
