@@ -122,8 +122,12 @@ void emit_counters(Out *o)
 		P(o, "\t\t\tend\n");
 		if (B->t != T_OUT)
 			continue;
-		P(o, "\t\t\tif (di%d) begin\n\t\t\t\tk_wr%d_o <= k_wr%d_o + %s;\n",
-		  k, B->plevel, B->plevel, wr);
+		if (o->dreg[k])   /* its sums written a cycle after the drain */
+			P(o, "\t\t\tk_wr%d_o <= k_wr%d_o + %s;\n\t\t\tif (di%d) begin\n",
+			  B->plevel, B->plevel, wr, k);
+		else
+			P(o, "\t\t\tif (di%d) begin\n\t\t\t\tk_wr%d_o <= k_wr%d_o + %s;\n",
+			  k, B->plevel, B->plevel, wr);
 		if (B->per_pe && B->npar > 1)
 			P(o, "\t\t\t\tk_hop_o <= k_hop_o + pcs%d;\n", k);
 		else if (B->per_pe)

@@ -44,6 +44,14 @@ typedef struct Out {
 	unsigned char ih[MAX_BUFFERS]; /* the per-PE input buffers built as
 	                       two halves (ihalves.c) */
 	int nih;
+	unsigned char dreg[MAX_BUFFERS]; /* a per-PE output whose lanes' adder
+	                       trees have a register this many levels below
+	                       their roots (0: none): each sum is written a
+	                       cycle after its words are read (gbuf.c) */
+	unsigned char lfwd[MAX_BUFFERS]; /* a global buffer so written by its
+	                       child's lanes: a read of the word being written
+	                       gets the word written */
+	int sumq;           /* tessera_sum_q is written */
 	struct Fan *fan;    /* the array's broadcast nets, while it is
 	                       written (fan.c) */
 	int fanned;         /* the array has fans: tessera_fan is written */

@@ -368,16 +368,33 @@ void emit_par(Out *o, int k)
 		  "\t\t\tassign md[r] = pinl[ppe_%d(v%d, r)] && "
 		  "pdt[ppe_%d(v%d, r)];\n\t\t\tassign m[r] = dcall && md[r];\n"
 		  "\t\t\tassign d[r*%d +: %d] = pdv[ppe_%d(v%d, r)];\n\t\tend\n"
-		  "\t\ttessera_sum #(.N(%ld), .W(%d)) sum (.m(md), .d(d), .s(s));\n"
-		  "\t\tassign g%d_wep[v%d] = di%d && |m;\n"
-		  "\t\tassign g%d_wap[v%d*%d +: %d] = pa[%d:0];\n"
-		  "\t\tassign g%d_wdp[v%d*%d +: %d] = s;\n"
+		  "\t\ttessera_sum%s #(.N(%ld), .W(%d)", w - 1, nr - 1, nr * w - 1,
+		  nr, k, k, k, k, w, w, k, k, o->dreg[k] ? "_q" : "", nr, w);
+	if (B->t == T_OUT && o->dreg[k])
+		P(o, ", .D(%d)) sum (.clk(clk), ", o->dreg[k]);
+	else if (B->t == T_OUT)
+		P(o, ") sum (");
+	if (B->t == T_OUT)
+		P(o, ".m(md), .d(d), .s(s));\n");
+	if (B->t == T_OUT && o->dreg[k])   /* the sum comes a cycle later:
+	                                      so does its write */
+		P(o, "\t\treg wq;  // the sum's write, as s comes\n"
+		  "\t\treg [%d:0] waq;\n\t\talways @(posedge clk) begin\n"
+		  "\t\t\twq <= !rst && di%d && |m;\n\t\t\twaq <= pa[%d:0];\n"
+		  "\t\tend\n\t\tassign g%d_wep[v%d] = wq;\n"
+		  "\t\tassign g%d_wap[v%d*%d +: %d] = waq;\n", aw - 1, k, aw - 1, p,
+		  k, p, k, aw, aw);
+	else if (B->t == T_OUT)
+		P(o, "\t\tassign g%d_wep[v%d] = di%d && |m;\n"
+		  "\t\tassign g%d_wap[v%d*%d +: %d] = pa[%d:0];\n", p, k, k, p, k,
+		  aw, aw, aw - 1);
+	if (B->t == T_OUT)
+		P(o, "\t\tassign g%d_wdp[v%d*%d +: %d] = s;\n"
 		  "`ifndef SYNTHESIS\n\t\treg [31:0] cnt;  // PEs drained\n"
 		  "\t\tinteger q;\n\t\talways @* begin\n\t\t\tcnt = 32'd0;\n"
 		  "\t\t\tfor (q = 0; q < %ld; q = q + 1) cnt = cnt + {31'd0, m[q]};\n"
 		  "\t\tend\n\t\tassign pcnt%d[v%d*32 +: 32] = cnt;\n`endif\n",
-		  w - 1, nr - 1, nr * w - 1, nr, k, k, k, k, w, w, k, k, nr, w,
-		  p, k, k, p, k, aw, aw, aw - 1, p, k, w, w, nr, k, k);
+		  p, k, w, w, nr, k, k);
 	P(o, "\tend endgenerate\n");
 }
 

@@ -214,10 +214,41 @@ static void plan_pre(Out *o)
 	}
 }
 
+/* A per-PE output drained by lanes of more than 8 PEs into banks has a
+ * register in each lane's adder tree, 3 levels above its words (the rest
+ * of the tree below the root: one level on 16 PEs). The drained word's
+ * select and four levels took 7.05 ns on AlexNet conv3, where the bare
+ * MAC takes 5.73 ns; the select and three levels take 6.45 ns, and the
+ * level above them under 3 (docs/synthesis.md). The sum is written a
+ * cycle later, so each bank hands a read of the word being written the
+ * word written (emit_forward). One register only: over 64 PEs a lane,
+ * the tree above it is as long as the MAC. Not where a drain's slots
+ * share a bank (their read ports would need it too). */
+static void plan_dreg(Out *o)
+{
+	const Hw *hw = o->hw;
+	for (int k = 0; k < hw->nbuf; k++) {
+		const HwBuf *B = &hw->buf[k];
+		long sz;
+		int p = B->parent;
+		if (B->t != T_OUT || !B->per_pe || B->npar < 2 || !is_gb(hw, p) ||
+		    o->pre[p] || (o->pf[p].slots && o->pf[p].wide) ||
+		    !bank_plan(hw, p, &sz))
+			continue;
+		int levels = hw_bits(hw->npe / B->npar - 1);
+		if (levels < 4)
+			continue;
+		o->dreg[k] = (unsigned char)(levels - 3);
+		o->lfwd[p] = 1;
+		o->sumq = 1;
+	}
+}
+
 void gbuf_plan(Out *o)
 {
 	plan_pfill(o);
 	plan_pre(o);
+	plan_dreg(o);
 }
 
 int hw_dram_slots(const Hw *hw, int *writes)
@@ -264,6 +295,27 @@ static void slot_words(Out *o, int G)
 	if (G > 1)
 		P(o, "mem_xdata[%d:0], ", (G - 1) * o->hw->dw - 1);
 	P(o, "mem_rdata};\n");
+}
+
+/* A bank written by its lane a cycle after the lane's sum starts
+ * (plan_dreg): a read, by port 0 (re0, r0: its enable and address as
+ * the bank has them) or by the lane's port, of the word being written
+ * this cycle gets that word (the memory would give the old one), so the
+ * words read are those of a bank written when the sum starts. */
+static void emit_forward(Out *o, int k, const char *g, int law,
+                         const char *re0, const char *r0)
+{
+	int w = o->hw->bits[o->hw->buf[k].t];
+	P(o, "\t\t// a read of the word the lane writes this cycle gets it\n"
+	  "\t\treg [%d:0] fqd;  // that word\n\t\treg fq0, fq1;  // port 0, "
+	  "the lane's port read it\n\t\twire lw = g%d_we%s[b%d];\n"
+	  "\t\twire [%d:0] lwa = wa[%d:0];\n\t\talways @(posedge clk) begin\n"
+	  "\t\t\tfqd <= g%d_wd%s[b%d*%d +: %d];\n"
+	  "\t\t\tfq0 <= (%s) && lw && (%s[%d:0]) == lwa;\n"
+	  "\t\t\tfq1 <= g%d_re%s[b%d] && lw && ra[%d:0] == lwa;\n\t\tend\n"
+	  "\t\tassign rd = {fq1 ? fqd : rdm[%d:%d], fq0 ? fqd : rdm[%d:0]};\n",
+	  w - 1, k, g, k, law - 1, law - 1, k, g, k, w, w, re0, r0, law - 1, k,
+	  g, k, law - 1, 2 * w - 1, w, w - 1);
 }
 
 /* The banks of a shared buffer (bank_plan): port 0 goes to the bank its
@@ -369,6 +421,9 @@ static void emit_banks(Out *o, int k, long nb, long sz)
 		         hw_bits(G - 1) - 1, hw->dw, w, k);
 	}
 	int R = inb && out ? G : 0;   /* a drain's slots' read ports */
+	int fw = o->lfwd[k];   /* the lanes' writes forwarded */
+	if (fw)
+		P(o, "\t\twire [%d:0] rdm;  // as the memory reads\n", 2 * w - 1);
 	P(o, "\t\ttessera_sram #(.W(%d), .D(b%d == %ld ? %ld : %ld), .AW(%d), "
 	  ".NR(%d), .NW(%d)) m (\n\t\t\t.clk(clk),\n\t\t\t.re({", w, k,
 	  nb - 1, last << pre, sz << pre, aw2, 2 + R,
@@ -379,7 +434,7 @@ static void emit_banks(Out *o, int k, long nb, long sz)
 	for (int q = R - 1; q >= 0; q--)
 		P(o, "sa[%d:0] + %d'd%ld, ", law - 1, law, q * ls);
 	P(o, "%sra[%d:0]%s, %s%s[%d:0]%s}),\n\t\t\t.rdata(%s),\n", ob, law - 1,
-	  rh, ob, r0, law - 1, rh, R ? "{srd, rd}" : "rd");
+	  rh, ob, r0, law - 1, rh, R ? "{srd, rd}" : fw ? "rdm" : "rd");
 	if (inb) {   /* the slots' write ports, then (an output) the others */
 		P(o, "\t\t\t.we({{%d{ph}} & psv", G);
 		if (out)
@@ -411,6 +466,8 @@ static void emit_banks(Out *o, int k, long nb, long sz)
 	else
 		P(o, "\t\t\t.we(%s),\n\t\t\t.waddr(%s%s%s),\n\t\t\t.wdata(%s));\n",
 		  we0, ob, w0, wh, wd0);
+	if (fw)
+		emit_forward(o, k, g, law, re0, r0);
 	P(o, "\t\tassign g%d_b0[b%d] = rd[%d:0];\n"
 	  "\t\tassign g%d_rd[(b%d+1)*%d +: %d] = rd[%d +: %d];\n"
 	  "\tend endgenerate\n", k, k, w - 1, k, k, w, w, w, w);

@@ -74,6 +74,53 @@ static void emit_sum(Out *o)
 	  "endmodule\n\n");
 }
 
+/* Whether tessera_sum is instantiated: by a shared output's step lanes
+ * (array.c), by a per-PE output's drain one lane at a time (port.c) or
+ * by lanes whose trees have no register (engine.c). */
+static int uses_sum(const Out *o)
+{
+	const Hw *hw = o->hw;
+	for (int k = 0; k < hw->nbuf; k++) {
+		const HwBuf *B = &hw->buf[k];
+		if (B->t != T_OUT)
+			continue;
+		if ((step_lanes(hw, k) && is_gb(hw, k)) ||
+		    (B->npar > 1 && !o->dreg[k]) ||
+		    (B->per_pe && B->npar == 1))
+			return 1;
+	}
+	return 0;
+}
+
+/* The same tree with a register across it D levels below the root
+ * (plan_dreg in gbuf.c): the sum comes a cycle after its words, and
+ * neither half of the tree is longer than the bare MAC.  Written only
+ * where a design uses it. */
+static void emit_sum_q(Out *o)
+{
+	P(o, "// The same with the 2^D nodes D levels below the root registered:\n"
+	  "// the sum of the words of one cycle comes the next cycle.\n"
+	  "module tessera_sum_q #(\n\tparameter integer N = 2, W = 32, D = 1\n"
+	  ") (\n\tinput wire clk,\n\tinput wire [N-1:0] m,\n"
+	  "\tinput wire [N*W-1:0] d,\n\toutput reg [W-1:0] s\n);\n"
+	  "\tlocalparam integer P = 1 << $clog2(N), Q = 1 << D;\n"
+	  "\treg [W-1:0] t [0:2*P-2];  // up to the registered level\n"
+	  "\treg [W-1:0] q [0:Q-1];  // that level, registered\n"
+	  "\treg [W-1:0] u [0:2*Q-2];  // the rest of the tree\n"
+	  "\tinteger i;\n\talways @* begin\n"
+	  "\t\tfor (i = 0; i < P; i = i + 1)\n"
+	  "\t\t\tt[P-1+i] = i < N && m[i] ? d[i*W +: W] : {W{1'b0}};\n"
+	  "\t\tfor (i = P - 2; i >= 0; i = i - 1)\n"
+	  "\t\t\tt[i] = i >= Q - 1 ? t[2*i+1] + t[2*i+2] : {W{1'b0}};\n"
+	  "\tend\n\talways @(posedge clk)\n"
+	  "\t\tfor (i = 0; i < Q; i = i + 1) q[i] <= t[Q-1+i];\n"
+	  "\talways @* begin\n\t\tfor (i = 0; i < Q; i = i + 1)\n"
+	  "\t\t\tu[Q-1+i] = q[i];\n"
+	  "\t\tfor (i = Q - 2; i >= 0; i = i - 1)\n"
+	  "\t\t\tu[i] = u[2*i+1] + u[2*i+2];\n\t\ts = u[0];\n\tend\n"
+	  "endmodule\n\n");
+}
+
 /* One PE.  It registers what the array sends it (the step's valid bit,
  * first flag and register-file addresses, and the fill bus) in its own
  * flip-flops: each input pin then loads one flip-flop, so synthesis sees
@@ -170,6 +217,9 @@ static void emit_pe(Out *o)
 void emit_modules(Out *o)
 {
 	emit_sram(o);
-	emit_sum(o);
+	if (uses_sum(o))
+		emit_sum(o);
+	if (o->sumq)
+		emit_sum_q(o);
 	emit_pe(o);
 }

@@ -27,6 +27,10 @@
 #                         an input register file's two halves, the same
 #   split lanes           lanes_split.tsr fills 16 PEs' register files
 #                         a cycle (9 cycles a refill of 128 words)
+#   drain register        drain_forward.tsr's lanes of 16 PEs are
+#                         summed through a register (tessera_sum_q), its
+#                         banks forward the word being written; the
+#                         quickstart's lanes of 4 have no register
 #   window staircase      window_stair.tsr fills a 10-word window of 24
 #                         settings in 11 cycles a refill, and
 #                         window_stair_strided.tsr 17 words in 18
@@ -243,6 +247,19 @@ r=$($T sim test/hw/lanes_split.tsr 2>/dev/null |
 	awk '$1 == "fill" && $2 == "W@RF" { print $3 / $6 }')
 if [ "$r" = 9 ]; then ok hw/lanes_split/sixteen_at_once
 else bad hw/lanes_split/sixteen_at_once "W@RF fill: '$r' cycles a refill, not 9"; fi
+
+# A lane's adder tree with a register: test/hw/drain_forward.tsr's 16
+# PEs a lane are summed through tessera_sum_q (its simulation above is
+# right only if its banks forward the word being written); the
+# quickstart's 4 a lane through the plain tree
+rm -rf $OUT/dq $OUT/dq4
+$T verilog test/hw/drain_forward.tsr -o $OUT/dq >/dev/null 2>&1
+$T verilog examples/quickstart.tsr -o $OUT/dq4 >/dev/null 2>&1
+n=$(grep -c 'tessera_sum_q #(.N(16), .W(32), .D(1)) sum (.clk(clk)' $OUT/dq/tessera_top.v 2>/dev/null)
+f=$(grep -c 'assign rd = {fq1 ? fqd' $OUT/dq/tessera_top.v 2>/dev/null)
+q=$(grep -c 'tessera_sum_q' $OUT/dq4/tessera_top.v 2>/dev/null)
+if [ "$n" = 1 ] && [ "$f" = 1 ] && [ "$q" = 0 ]; then ok hw/drain_forward/registered
+else bad hw/drain_forward/registered "lanes through tessera_sum_q: $n (not 1), banks forwarding: $f (not 1), in the quickstart: $q (not 0)"; fi
 
 # A window's two terms walked as a staircase: test/hw/window_stair.tsr's
 # input register files take 10 words of 24 settings a refill, in 10
