@@ -20,6 +20,16 @@ void emit_lanes(Out *o, int k)
 	int w = hw->bits[B->t], aw = B->aw;
 	long lanes = step_lanes(hw, k);
 	const char *n = tname(B->t);
+	int E = B->t == T_OUT ? o->lq : 0;   /* the add's cycles after stage B */
+	if (E)   /* stage A's read, the first-block flag and the PEs' valid
+	            bits as the lanes' add needs them: E cycles on (sq, fq),
+	            a cycle on (pvq, as the products come) */
+		P(o, "\treg sq, fq%s;  // sta, fb, %d cycle%s on\n"
+		  "\treg [NPE-1:0] pvq;\n\talways @(posedge clk) begin\n%s"
+		  "\t\tsq <= %s;\n\t\tfq <= %s;\n\t\tpvq <= pv;\n\tend\n",
+		  E > 1 ? ", sq1, fq1" : "", E, E > 1 ? "s" : "",
+		  E > 1 ? "\t\tsq1 <= sta;\n\t\tfq1 <= fb;\n" : "",
+		  E > 1 ? "sq1" : "sta", E > 1 ? "fq1" : "fb");
 	P(o, "\tgenvar u%d;\n\tgenerate for (u%d = 0; u%d < %ld; u%d = u%d + 1) "
 	  "begin : lane%d\n", k, k, k, lanes, k, k, k);
 	int col = hw->collapsed[B->t];
@@ -51,9 +61,25 @@ void emit_lanes(Out *o, int k)
 			  j, k, hw->lmult[B->t][j], hw->part[j].p->extent);
 	P(o, "\t\twire [31:0] a = ");
 	sum(o, (Namer){V_LANE, 0, 0, 0}, B->acoef, 0);
-	P(o, ";\n\t\tassign g%d_rel[u%d] = sta;\n"
-	  "\t\tassign g%d_ral[u%d*%d +: %d] = a[%d:0];\n", k, k, k, k, aw, aw,
-	  aw - 1);
+	P(o, ";\n");
+	if (E) {   /* the partial sum read E cycles later, for the add */
+		char lv[32];
+		snprintf(lv, sizeof lv, "lv_%s[u%d]", n, k);
+		P(o, "\t\treg [%d:0] ar%s;  // a, E cycles on\n"
+		  "\t\treg lvd%s;  // %s, the same\n"
+		  "\t\talways @(posedge clk) begin\n", aw - 1,
+		  E > 1 ? ", a1" : "", E > 1 ? ", lv1" : "", lv);
+		if (E > 1)
+			P(o, "\t\t\ta1 <= a[%d:0];\n\t\t\tlv1 <= %s;\n"
+			  "\t\t\tar <= a1;\n\t\t\tlvd <= lv1;\n", aw - 1, lv);
+		else
+			P(o, "\t\t\tar <= a[%d:0];\n\t\t\tlvd <= %s;\n", aw - 1, lv);
+		P(o, "\t\tend\n\t\tassign g%d_rel[u%d] = sq;\n"
+		  "\t\tassign g%d_ral[u%d*%d +: %d] = ar;\n", k, k, k, k, aw, aw);
+	} else
+		P(o, "\t\tassign g%d_rel[u%d] = sta;\n"
+		  "\t\tassign g%d_ral[u%d*%d +: %d] = a[%d:0];\n", k, k, k, k, aw,
+		  aw, aw - 1);
 	if (col)   /* read when any of the lane's PEs works */
 		P(o, "\t\tassign lv_%s[u%d] = |(pv & lmask_%s(u%d));\n", n, k, n,
 		  k);
@@ -69,21 +95,42 @@ void emit_lanes(Out *o, int k)
 		  "\t\twire [%d:0] s;  // the lane's products, summed\n"
 		  "\t\twire [%ld:0] m;\n\t\twire [%ld:0] d;\n\t\tgenvar r;\n"
 		  "\t\tfor (r = 0; r < %ld; r = r + 1) begin : in\n"
-		  "\t\t\tassign m[r] = pv[pe_o(u%d, r)];\n"
-		  "\t\t\tassign d[r*%d +: %d] = pprod[pe_o(u%d, r)];\n\t\tend\n"
-		  "\t\ttessera_sum #(.N(%ld), .W(%d)) sum (.m(m), .d(d), .s(s));\n",
-		  aw - 1, w - 1, w - 1, nr - 1, nr * w - 1, nr, k, w, w, k, nr, w);
-		P(o, "\t\twire [%d:0] old = fb ? %d'd0 : fw ? fwd : "
+		  "\t\t\tassign m[r] = pv%s[pe_o(u%d, r)];\n"
+		  "\t\t\tassign d[r*%d +: %d] = pprod[pe_o(u%d, r)];\n\t\tend\n",
+		  aw - 1, w - 1, w - 1, nr - 1, nr * w - 1, nr, E ? "q" : "", k, w,
+		  w, k);
+		if (o->ldreg)
+			P(o, "\t\ttessera_sum_q #(.N(%ld), .W(%d), .D(%d)) sum (.clk(clk), "
+			  ".m(m), .d(d), .s(s));\n", nr, w, o->ldreg);
+		else if (nr > 1)
+			P(o, "\t\ttessera_sum #(.N(%ld), .W(%d)) sum (.m(m), .d(d), "
+			  ".s(s));\n", nr, w);
+		else   /* in the top, where synthesis sees all the lanes' loads
+		          of the valid bit (one flip-flop for every lane where
+		          the PEs have no guards) */
+			P(o, "\t\tassign s = m[0] ? d : %d'd0;\n", w);
+		/* stage A's read and address, fb and the lane's valid bit, E
+		   cycles on */
+		char sa[8] = "sta", ar[32], fb[8] = "fb", lv[32];
+		snprintf(ar, sizeof ar, "a[%d:0]", aw - 1);
+		snprintf(lv, sizeof lv, "lv_o[u%d]", k);
+		if (E) {
+			snprintf(sa, sizeof sa, "sq");
+			snprintf(ar, sizeof ar, "ar");
+			snprintf(fb, sizeof fb, "fq");
+			snprintf(lv, sizeof lv, "lvd");
+		}
+		P(o, "\t\twire [%d:0] old = %s ? %d'd0 : fw ? fwd : "
 		  "g%d_rd[(u%d+1)*%d +: %d];\n\t\twire [%d:0] nw = old + s;\n",
-		  w - 1, w, k, k, w, w, w - 1);
-		P(o, "\t\tassign g%d_wel[u%d] = lv_o[u%d];\n"
+		  w - 1, fb, w, k, k, w, w, w - 1);
+		P(o, "\t\tassign g%d_wel[u%d] = %s;\n"
 		  "\t\tassign g%d_wal[u%d*%d +: %d] = wab;\n"
-		  "\t\tassign g%d_wdl[u%d*%d +: %d] = nw;\n", k, k, k, k, k, aw, aw,
-		  k, k, w, w);
+		  "\t\tassign g%d_wdl[u%d*%d +: %d] = nw;\n", k, k, lv, k, k, aw,
+		  aw, k, k, w, w);
 		P(o, "\t\talways @(posedge clk) begin\n"
-		  "\t\t\tif (sta) wab <= a[%d:0];\n"
-		  "\t\t\tfw <= sta && lv_o[u%d] && a[%d:0] == wab;\n"
-		  "\t\t\tfwd <= nw;\n\t\tend\n", aw - 1, k, aw - 1);
+		  "\t\t\tif (%s) wab <= %s;\n"
+		  "\t\t\tfw <= %s && %s && %s == wab;\n"
+		  "\t\t\tfwd <= nw;\n\t\tend\n", sa, ar, sa, lv, ar);
 	}
 	P(o, "\tend endgenerate\n");
 }

@@ -52,6 +52,12 @@ typedef struct Out {
 	                       child's lanes: a read of the word being written
 	                       gets the word written */
 	int sumq;           /* tessera_sum_q is written */
+	int lq;             /* a shared output's lanes add a step's products
+	                       into it this many cycles after stage B (the
+	                       products registered, and a register in the
+	                       lanes' trees: gbuf.c); 0: in stage B */
+	int ldreg;          /* their trees' register: levels below the root
+	                       (0: none) */
 	struct Fan *fan;    /* the array's broadcast nets, while it is
 	                       written (fan.c) */
 	int fanned;         /* the array has fans: tessera_fan is written */

@@ -75,7 +75,7 @@ static void emit_sum(Out *o)
 }
 
 /* Whether tessera_sum is instantiated: by a shared output's step lanes
- * (array.c), by a per-PE output's drain one lane at a time (port.c) or
+ * of more than one PE whose trees have no register (array.c), by a per-PE output's drain one lane at a time (port.c) or
  * by lanes whose trees have no register (engine.c). */
 static int uses_sum(const Out *o)
 {
@@ -84,7 +84,8 @@ static int uses_sum(const Out *o)
 		const HwBuf *B = &hw->buf[k];
 		if (B->t != T_OUT)
 			continue;
-		if ((step_lanes(hw, k) && is_gb(hw, k)) ||
+		if ((step_lanes(hw, k) && is_gb(hw, k) && !o->ldreg &&
+		     hw->npe > step_lanes(hw, k)) ||
 		    (B->npar > 1 && !o->dreg[k]) ||
 		    (B->per_pe && B->npar == 1))
 			return 1;
@@ -183,8 +184,13 @@ static void emit_pe(Out *o)
 	}
 	emit_mul(o);
 	if (!O->per_pe) {
-		P(o, "\tassign prod = mul;  // summed in the global buffer\n"
-		  "endmodule\n\n");
+		if (o->lq)   /* a cycle for the multiply, the next for the sum */
+			P(o, "\treg [%d:0] prodq;\n\talways @(posedge clk) prodq <= mul;\n"
+			  "\tassign prod = prodq;  // summed in the global buffer\n"
+			  "endmodule\n\n", wo - 1);
+		else
+			P(o, "\tassign prod = mul;  // summed in the global buffer\n"
+			  "endmodule\n\n");
 		return;
 	}
 	P(o, "\treg v, first, clrb;\n\talways @(posedge clk) begin\n"

@@ -110,7 +110,8 @@ static void ievent(Out *o)
  * block of some buffers (or after the last step): their jobs (pnx,
  * with the last drains), unless the output's halves alone change and
  * swap (halves.c); a stall of one cycle (S_FLUSH) lets the step's
- * stage B write its partial sums before drains read them, and without
+ * stage B write its partial sums before drains read them (1 + o->lq
+ * cycles where a shared output's lanes write after stage B), and without
  * drains the first fill starts at once (evgo), the counters moving with
  * it. */
 static void emit_event(Out *o)
@@ -150,8 +151,8 @@ static void emit_evt(Out *o)
 	P(o, "\t\t\t\tpend <= pnx;\n\t\t\t\tending <= 1'b0;\n"
 	  "\t\t\t\tjob <= jf0;\n\t\t\t\tjst <= 1'b1;\n\t\t\t\tst <= S_JOB;\n"
 	  "\t\t\tend else begin\n\t\t\t\tpend <= pnx;\n"
-	  "\t\t\t\tending <= nlast;\n\t\t\t\tst <= S_FLUSH;\n\t\t\tend\n"
-	  "\t\tend\n\tendtask\n");
+	  "\t\t\t\tending <= nlast;\n\t\t\t\tst <= S_FLUSH;\n%s\t\t\tend\n"
+	  "\t\tend\n\tendtask\n", o->lq ? "\t\t\t\tfl <= 2'd0;\n" : "");
 }
 
 /* The steps: one a cycle; after a step that ends a block, the event
@@ -189,6 +190,10 @@ void emit_fsm(Out *o)
 	  "\treg ending;\n\treg jp, jrun;\n"
 	  "\twire jlast;  // a drain of the PEs walks its last setting\n",
 	  hw->nbuf - 1);
+	if (o->lq)   /* the flush waits for the shared output's lanes */
+		P(o, "\treg [1:0] fl;  // the flush's cycles gone\n"
+		  "\twire flend = fl == 2'd%d;  // its last: the lanes' last add\n",
+		  o->lq);
 	P(o, "\tlocalparam [%d:0] OBUFS = %d'b", hw->nbuf - 1, hw->nbuf);
 	for (int k = hw->nbuf - 1; k >= 0; k--)
 		P(o, "%d", hw->buf[k].t == T_OUT);
@@ -229,7 +234,7 @@ void emit_fsm(Out *o)
 	 * engine reads them only from the cycle after it starts, and ret%d,
 	 * read as it starts, looks at their new values then. */
 	emit_event(o);
-	P(o, "\twire jend = st == S_FLUSH || (st == S_JOB && jst && "
+	P(o, "\twire jend = st == S_FLUSH%s || (st == S_JOB && jst && "
 	  "(!jrun || jlast) && !jbusy);\n\twire [7:0] jfrom = st == S_FLUSH ? 8'd0 : job + 8'd1;\n"
 	  "\twire [7:0] jd = jfrom < 8'd%d ? nxt(jfrom, 8'd%d, pend) : 8'd255;\n"
 	  "\twire [7:0] jf = nxt(jfrom < 8'd%d ? 8'd%d : jfrom, 8'd%d, pend);\n"
@@ -240,7 +245,7 @@ void emit_fsm(Out *o)
 	  "jf != 8'd255));\n"
 	  "\twire jinit = jnow || evgo || (st == S_JOB && jp && !jst);\n"
 	  "\twire [7:0] ij = evgo ? jf0 : jnow ? (jd != 8'd255 ? jd : jf) : job;  "
-	  "// the job starting\n",
+	  "// the job starting\n", o->lq ? " && flend" : "",
 	  o->first_fill, o->first_fill, o->first_fill, o->first_fill, o->njobs,
 	  o->first_fill);
 	if (o->oh >= 0)   /* the jobs end and the steps resume */
@@ -269,9 +274,13 @@ void emit_fsm(Out *o)
 	P(o, "\t\tS_JOB: if (!jst) jst <= 1'b1;\n"
 	  "\t\t\telse if (jend) to_next;\n");
 	emit_step(o);
-	P(o, "\t\tS_FLUSH: begin\n\t\t\tst <= S_JOB;\n"
-	  "\t\t\tto_next;\n\t\tend\n"
-	  "\t\tS_DONE: if (!mem_req) done <= 1'b1;\n"
+	if (o->lq)
+		P(o, "\t\tS_FLUSH: if (!flend) fl <= fl + 2'd1;\n"
+		  "\t\telse begin\n\t\t\tst <= S_JOB;\n\t\t\tto_next;\n\t\tend\n");
+	else
+		P(o, "\t\tS_FLUSH: begin\n\t\t\tst <= S_JOB;\n"
+		  "\t\t\tto_next;\n\t\tend\n");
+	P(o, "\t\tS_DONE: if (!mem_req) done <= 1'b1;\n"
 	  "\t\tdefault: st <= S_IDLE;\n\t\tendcase\n\tend\n");
 }
 

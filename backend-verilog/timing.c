@@ -130,10 +130,11 @@ static void jobs(Timer *tm, const Block *b, const Block *pb, unsigned cut,
 		if (run[i])
 			lastjob = i;
 	}
-	if (drains) {   /* stage B of the last step */
-		t->flush += 1;
-		dram_free(tm, tm->now, tm->now + 1);
-		tm->now += 1;
+	if (drains) {   /* stage B of the last step, and a shared output's
+	                   lanes after it */
+		t->flush += 1 + o->lq;
+		dram_free(tm, tm->now, tm->now + 1 + o->lq);
+		tm->now += 1 + o->lq;
 	}
 	for (int i = 0; i < o->njobs; i++) {
 		if (!run[i])
