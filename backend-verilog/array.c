@@ -21,12 +21,12 @@ void emit_lanes(Out *o, int k)
 	long lanes = step_lanes(hw, k);
 	const char *n = tname(B->t);
 	int E = B->t == T_OUT ? o->lq : 0;   /* the add's cycles after stage B */
-	if (E)   /* stage A's read, the first-block flag and the PEs' valid
-	            bits as the lanes' add needs them: E cycles on (sq, fq),
-	            a cycle on (pvq, as the products come) */
+	if (E)   /* stage A's read and the first-block flag as the lanes'
+	            add needs them, E cycles on (the PEs' valid bits come
+	            with their products: ppv) */
 		P(o, "\treg sq, fq%s;  // sta, fb, %d cycle%s on\n"
-		  "\treg [NPE-1:0] pvq;\n\talways @(posedge clk) begin\n%s"
-		  "\t\tsq <= %s;\n\t\tfq <= %s;\n\t\tpvq <= pv;\n\tend\n",
+		  "\talways @(posedge clk) begin\n%s"
+		  "\t\tsq <= %s;\n\t\tfq <= %s;\n\tend\n",
 		  E > 1 ? ", sq1, fq1" : "", E, E > 1 ? "s" : "",
 		  E > 1 ? "\t\tsq1 <= sta;\n\t\tfq1 <= fb;\n" : "",
 		  E > 1 ? "sq1" : "sta", E > 1 ? "fq1" : "fb");
@@ -62,19 +62,28 @@ void emit_lanes(Out *o, int k)
 	P(o, "\t\twire [31:0] a = ");
 	sum(o, (Namer){V_LANE, 0, 0, 0}, B->acoef, 0);
 	P(o, ";\n");
-	if (E) {   /* the partial sum read E cycles later, for the add */
-		char lv[32];
-		snprintf(lv, sizeof lv, "lv_%s[u%d]", n, k);
-		P(o, "\t\treg [%d:0] ar%s;  // a, E cycles on\n"
-		  "\t\treg lvd%s;  // %s, the same\n"
-		  "\t\talways @(posedge clk) begin\n", aw - 1,
-		  E > 1 ? ", a1" : "", E > 1 ? ", lv1" : "", lv);
-		if (E > 1)
-			P(o, "\t\t\ta1 <= a[%d:0];\n\t\t\tlv1 <= %s;\n"
-			  "\t\t\tar <= a1;\n\t\t\tlvd <= lv1;\n", aw - 1, lv);
+	if (E) {   /* the partial sum read E cycles later, for the add;
+	              the lane's valid bit from the PEs' registered ones */
+		char lv[96];
+		if (col)
+			snprintf(lv, sizeof lv, "|(ppv & lmask_%s(u%d))", n, k);
+		else if (gaps)
+			snprintf(lv, sizeof lv, "HASPE[u%d] && ppv[pe_%s(u%d, 32'd0)]",
+			         k, n, k);
 		else
-			P(o, "\t\t\tar <= a[%d:0];\n\t\t\tlvd <= %s;\n", aw - 1, lv);
-		P(o, "\t\tend\n\t\tassign g%d_rel[u%d] = sq;\n"
+			snprintf(lv, sizeof lv, "ppv[pe_%s(u%d, 32'd0)]", n, k);
+		if (E > 1)
+			P(o, "\t\treg [%d:0] ar, a1;  // a, 2 cycles on\n"
+			  "\t\treg lvd;  // lv_%s[u%d], the same\n"
+			  "\t\talways @(posedge clk) begin\n\t\t\ta1 <= a[%d:0];\n"
+			  "\t\t\tar <= a1;\n\t\t\tlvd <= %s;\n\t\tend\n", aw - 1, n,
+			  k, aw - 1, lv);
+		else
+			P(o, "\t\treg [%d:0] ar;  // a, a cycle on\n"
+			  "\t\talways @(posedge clk) ar <= a[%d:0];\n"
+			  "\t\twire lvd = %s;  // lv_%s[u%d], the same\n", aw - 1, aw - 1,
+			  lv, n, k);
+		P(o, "\t\tassign g%d_rel[u%d] = sq;\n"
 		  "\t\tassign g%d_ral[u%d*%d +: %d] = ar;\n", k, k, k, k, aw, aw);
 	} else
 		P(o, "\t\tassign g%d_rel[u%d] = sta;\n"
@@ -95,9 +104,9 @@ void emit_lanes(Out *o, int k)
 		  "\t\twire [%d:0] s;  // the lane's products, summed\n"
 		  "\t\twire [%ld:0] m;\n\t\twire [%ld:0] d;\n\t\tgenvar r;\n"
 		  "\t\tfor (r = 0; r < %ld; r = r + 1) begin : in\n"
-		  "\t\t\tassign m[r] = pv%s[pe_o(u%d, r)];\n"
+		  "\t\t\tassign m[r] = %s[pe_o(u%d, r)];\n"
 		  "\t\t\tassign d[r*%d +: %d] = pprod[pe_o(u%d, r)];\n\t\tend\n",
-		  aw - 1, w - 1, w - 1, nr - 1, nr * w - 1, nr, E ? "q" : "", k, w,
+		  aw - 1, w - 1, w - 1, nr - 1, nr * w - 1, nr, E ? "ppv" : "pv", k, w,
 		  w, k);
 		if (o->ldreg)
 			P(o, "\t\ttessera_sum_q #(.N(%ld), .W(%d), .D(%d)) sum (.clk(clk), "
@@ -200,7 +209,9 @@ void emit_array(Out *o)
 		int w = hw->bits[t];
 		if (!B->per_pe) {
 			if (t == T_OUT)
-				P(o, ",\n\t\t\t.prod(pprod[p])");
+				P(o, ",\n\t\t\t.prod(pprod[p])%s%s%s", o->lq ? ", .vb(" : "",
+				  o->lq ? fan_net(o, 1, "stb") : "",
+				  o->lq ? " && ok), .vq(ppv[p])" : "");
 			else if (hw->nlanes[t] == 1)
 				P(o, ",\n\t\t\t.x_%s(%s)", n,
 				  fan_net(o, w, "g%d_rd[%d +: %d]", hw->inner[t], w, w));

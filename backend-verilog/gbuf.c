@@ -245,7 +245,7 @@ static void plan_dreg(Out *o)
 }
 
 /* A shared output's lanes (array.c) add the products of their PEs into
- * it. The PE's multiply and the lane's adder before the add took 9.14
+ * it. The PE's multiply and the lane's adder before the add took 9.05
  * ns on FX|FY's 25 PEs and 7.14 on a 4x4 K array, where the bare MAC
  * takes 5.73: the products are registered in the PEs, and lanes of more
  * than 8 PEs have a register in their trees, 3 levels above the products
@@ -326,7 +326,11 @@ static void slot_words(Out *o, int G)
  * (plan_dreg): a read, by port 0 (re0, r0: its enable and address as
  * the bank has them) or by the lane's port, of the word being written
  * this cycle gets that word (the memory would give the old one), so the
- * words read are those of a bank written when the sum starts. */
+ * words read are those of a bank written when the sum starts. The lane's
+ * port needs it (a partial sum returned just after its drain:
+ * test/hw/drain_forward); port 0's reads, a job's, came at least two
+ * cycles after a drain's last write in every design tried, and its
+ * compare is there for a schedule whose jobs would meet sooner. */
 static void emit_forward(Out *o, int k, const char *g, int law,
                          const char *re0, const char *r0)
 {

@@ -149,7 +149,9 @@ static void emit_pe(Out *o)
 		const char *n = tname(t);
 		if (!B->per_pe) {
 			if (t == T_OUT)
-				P(o, ",\n\toutput wire [%d:0] prod", wo - 1);
+				P(o, ",\n\toutput wire [%d:0] prod%s", wo - 1, o->lq ?
+				  ",\n\t// its valid bit (stage B), and the same with prod\n"
+				  "\tinput wire vb,\n\toutput wire vq" : "");
 			else
 				P(o, ",\n\tinput wire [%d:0] x_%s", w - 1, n);
 			continue;
@@ -184,8 +186,12 @@ static void emit_pe(Out *o)
 	}
 	emit_mul(o);
 	if (!O->per_pe) {
-		if (o->lq)   /* a cycle for the multiply, the next for the sum */
-			P(o, "\treg [%d:0] prodq;\n\talways @(posedge clk) prodq <= mul;\n"
+		if (o->lq)   /* a cycle for the multiply, the next for the sum;
+		                the valid bit registered here, one flip-flop a PE
+		                (in the top, yosys merges them into one for all) */
+			P(o, "\treg [%d:0] prodq;\n\treg vqr;\n"
+			  "\talways @(posedge clk) begin\n\t\tprodq <= mul;\n"
+			  "\t\tvqr <= vb;\n\tend\n\tassign vq = vqr;\n"
 			  "\tassign prod = prodq;  // summed in the global buffer\n"
 			  "endmodule\n\n", wo - 1);
 		else

@@ -83,7 +83,9 @@ void emit_datapath(Out *o)
 		  "\t\tfor (dq = 0; dq < NPE; dq = dq + 1) dcnt = dcnt + {31'd0, dm[dq]};\n"
 		  "\tend\n`endif\n", wo - 1, wo, wo, wo, wo);
 	else if (!O->per_pe)
-		P(o, "\treg clro, dcall;\n\twire [%d:0] pprod [0:NPE-1];\n", wo - 1);
+		P(o, "\treg clro, dcall;\n\twire [%d:0] pprod [0:NPE-1];\n%s", wo - 1,
+		  o->lq ? "\twire [NPE-1:0] ppv;  // the PEs' valid bits, registered "
+		  "with their products\n" : "");
 	for (int t = 0; t < NTENSORS; t++) {
 		const HwBuf *B = &hw->buf[hw->inner[t]];
 		if (!B->per_pe)
