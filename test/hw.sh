@@ -31,6 +31,9 @@
 #                         summed through a register (tessera_sum_q), its
 #                         banks forward the word being written; the
 #                         quickstart's lanes of 4 have no register
+#   shared lanes          fxfy_neuflow's lanes register their products
+#                         and their tree (flush 3 cycles), 4x4/k_1d's
+#                         their products (no tree, flush 2)
 #   window staircase      window_stair.tsr fills a 10-word window of 24
 #                         settings in 11 cycles a refill, and
 #                         window_stair_strided.tsr 17 words in 18
@@ -260,6 +263,26 @@ f=$(grep -c 'assign rd = {fq1 ? fqd' $OUT/dq/tessera_top.v 2>/dev/null)
 q=$(grep -c 'tessera_sum_q' $OUT/dq4/tessera_top.v 2>/dev/null)
 if [ "$n" = 1 ] && [ "$f" = 1 ] && [ "$q" = 0 ]; then ok hw/drain_forward/registered
 else bad hw/drain_forward/registered "lanes through tessera_sum_q: $n (not 1), banks forwarding: $f (not 1), in the quickstart: $q (not 0)"; fi
+
+# A shared output's lanes pipelined: FX|FY's 25 PEs a lane register
+# their products and sum them through tessera_sum_q, 2 cycles before
+# the add, so the flush before a drain is 1 + 2 cycles; the 4x4 K
+# array's lanes of one PE have no tree, 1 + 1 (their cycles are checked
+# against the model with the other designs)
+rm -rf $OUT/lq $OUT/lq1
+$T verilog examples/taxonomy/fxfy_neuflow.tsr -o $OUT/lq >/dev/null 2>&1
+$T verilog examples/taxonomy/4x4/k_1d.tsr -o $OUT/lq1 >/dev/null 2>&1
+r=
+grep -q 'tessera_sum_q #(.N(25), .W(32), .D(2)) sum (.clk(clk)' $OUT/lq/tessera_top.v 2>/dev/null ||
+	r="FX|FY: no registered tree;"
+for d in lq lq1; do
+	grep -q 'prodq <= mul;' $OUT/$d/tessera_top.v 2>/dev/null ||
+		r="$r $d: products not registered;"
+done
+grep -q "wire flend = fl == 2'd2;" $OUT/lq/tessera_top.v 2>/dev/null || r="$r FX|FY's flush not 3 cycles;"
+grep -q "wire flend = fl == 2'd1;" $OUT/lq1/tessera_top.v 2>/dev/null || r="$r 4x4 K's flush not 2 cycles;"
+grep -q 'tessera_sum' $OUT/lq1/tessera_top.v 2>/dev/null && r="$r 4x4 K has a tree;"
+if [ -z "$r" ]; then ok hw/shared_lanes/pipelined; else bad hw/shared_lanes/pipelined "$r"; fi
 
 # A window's two terms walked as a staircase: test/hw/window_stair.tsr's
 # input register files take 10 words of 24 settings a refill, in 10
