@@ -108,16 +108,7 @@ void emit_lanes(Out *o, int k)
 		  "\t\t\tassign d[r*%d +: %d] = pprod[pe_o(u%d, r)];\n\t\tend\n",
 		  aw - 1, w - 1, w - 1, nr - 1, nr * w - 1, nr, E ? "ppv" : "pv", k, w,
 		  w, k);
-		if (o->ldreg)
-			P(o, "\t\ttessera_sum_q #(.N(%ld), .W(%d), .D(%d)) sum (.clk(clk), "
-			  ".m(m), .d(d), .s(s));\n", nr, w, o->ldreg);
-		else if (nr > 1)
-			P(o, "\t\ttessera_sum #(.N(%ld), .W(%d)) sum (.m(m), .d(d), "
-			  ".s(s));\n", nr, w);
-		else   /* in the top, where synthesis sees all the lanes' loads
-		          of the valid bit (one flip-flop for every lane where
-		          the PEs have no guards) */
-			P(o, "\t\tassign s = m[0] ? d : %d'd0;\n", w);
+		emit_lane_tree(o, k, nr, "m");
 		/* stage A's read and address, fb and the lane's valid bit, E
 		   cycles on */
 		char sa[8] = "sta", ar[32], fb[8] = "fb", lv[32];

@@ -51,7 +51,6 @@ typedef struct Out {
 	unsigned char lfwd[MAX_BUFFERS]; /* a global buffer so written by its
 	                       child's lanes: a read of the word being written
 	                       gets the word written */
-	int sumq;           /* tessera_sum_q is written */
 	int lq;             /* a shared output's lanes add a step's products
 	                       into it this many cycles after stage B (the
 	                       products registered, and a register in the
@@ -242,6 +241,8 @@ const char *fan_net(Out *o, int w, const char *fmt, ...)
 void fan_pe(Out *o);
 void fan_end(Out *o);
 void emit_fan_module(Out *o);
+int lane_tree(const Out *o, int k);
+void emit_lane_tree(Out *o, int k, long n, const char *m);
 
 /* counters.c: the simulation-only counters and their report */
 void emit_counters(Out *o);

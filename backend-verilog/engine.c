@@ -312,13 +312,52 @@ void emit_engine(Out *o, int k)
 		emit_canon(o, k);
 }
 
+/* Lane v's drain (inside emit_par's generate block): the words of its
+ * PEs summed through the lane tree and written into the parent's port;
+ * with a register in the tree, the write a cycle later with its sum.
+ * m: the lane's PEs drained; md, the words summed: the same but for
+ * dcall, which every write of the sum has (di), so that the adder does
+ * not wait for the sequencer's decode. */
+static void emit_par_drain(Out *o, int k)
+{
+	const Hw *hw = o->hw;
+	const HwBuf *B = &hw->buf[k];
+	int p = B->parent, aw = hw->buf[p].aw, w = hw->bits[B->t];
+	long nr = hw->npe / B->npar;   /* PEs of a lane */
+	P(o, "\t\twire [%d:0] s;  // this lane's partial sums, summed\n"
+	  "\t\twire [%ld:0] m, md;\n\t\twire [%ld:0] d;\n\t\tgenvar r;\n"
+	  "\t\tfor (r = 0; r < %ld; r = r + 1) begin : in\n"
+	  "\t\t\tassign md[r] = pinl[ppe_%d(v%d, r)] && "
+	  "pdt[ppe_%d(v%d, r)];\n\t\t\tassign m[r] = dcall && md[r];\n"
+	  "\t\t\tassign d[r*%d +: %d] = pdv[ppe_%d(v%d, r)];\n\t\tend\n",
+	  w - 1, nr - 1, nr * w - 1, nr, k, k, k, k, w, w, k, k);
+	emit_lane_tree(o, k, nr, "md");
+	if (o->dreg[k])   /* the sum comes a cycle later: so does its write */
+		P(o, "\t\treg wq;  // the sum's write, as s comes\n"
+		  "\t\treg [%d:0] waq;\n\t\talways @(posedge clk) begin\n"
+		  "\t\t\twq <= !rst && di%d && |m;\n\t\t\twaq <= pa[%d:0];\n"
+		  "\t\tend\n\t\tassign g%d_wep[v%d] = wq;\n"
+		  "\t\tassign g%d_wap[v%d*%d +: %d] = waq;\n", aw - 1, k, aw - 1, p,
+		  k, p, k, aw, aw);
+	else
+		P(o, "\t\tassign g%d_wep[v%d] = di%d && |m;\n"
+		  "\t\tassign g%d_wap[v%d*%d +: %d] = pa[%d:0];\n", p, k, k, p, k,
+		  aw, aw, aw - 1);
+	P(o, "\t\tassign g%d_wdp[v%d*%d +: %d] = s;\n"
+	  "`ifndef SYNTHESIS\n\t\treg [31:0] cnt;  // PEs drained\n"
+	  "\t\tinteger q;\n\t\talways @* begin\n\t\t\tcnt = 32'd0;\n"
+	  "\t\t\tfor (q = 0; q < %ld; q = q + 1) cnt = cnt + {31'd0, m[q]};\n"
+	  "\t\tend\n\t\tassign pcnt%d[v%d*32 +: 32] = cnt;\n`endif\n",
+	  p, k, w, w, nr, k, k);
+}
+
 /* The lanes a per-PE buffer's engine serves at once: one port of the
  * parent each, for fills, returns and (outputs) drains. */
 void emit_par(Out *o, int k)
 {
 	const Hw *hw = o->hw;
 	const HwBuf *B = &hw->buf[k];
-	int p = B->parent, aw = hw->buf[p].aw, w = hw->bits[B->t];
+	int p = B->parent, aw = hw->buf[p].aw;
 	/* PE r of lane v: the lane fixes the parallel parts, r the others */
 	P(o, "\tfunction automatic [31:0] ppe_%d(input [31:0] v, input [31:0] r);"
 	  "\n\t\tppe_%d = 32'd0", k, k);
@@ -357,44 +396,8 @@ void emit_par(Out *o, int k)
 	P(o, ";\n\t\tassign g%d_rep[v%d] = fi%d && ok;\n"
 	  "\t\tassign g%d_rap[v%d*%d +: %d] = pa[%d:0];\n", p, k, k, p, k, aw, aw,
 	  aw - 1);
-	long nr = hw->npe / B->npar;   /* PEs of a lane */
-	/* m: the lane's PEs drained; md, the words summed: the same but for
-	 * dcall, which every write of the sum has (di), so that the adder
-	 * does not wait for the sequencer's decode */
 	if (B->t == T_OUT)
-		P(o, "\t\twire [%d:0] s;  // this lane's partial sums, summed\n"
-		  "\t\twire [%ld:0] m, md;\n\t\twire [%ld:0] d;\n\t\tgenvar r;\n"
-		  "\t\tfor (r = 0; r < %ld; r = r + 1) begin : in\n"
-		  "\t\t\tassign md[r] = pinl[ppe_%d(v%d, r)] && "
-		  "pdt[ppe_%d(v%d, r)];\n\t\t\tassign m[r] = dcall && md[r];\n"
-		  "\t\t\tassign d[r*%d +: %d] = pdv[ppe_%d(v%d, r)];\n\t\tend\n"
-		  "\t\ttessera_sum%s #(.N(%ld), .W(%d)", w - 1, nr - 1, nr * w - 1,
-		  nr, k, k, k, k, w, w, k, k, o->dreg[k] ? "_q" : "", nr, w);
-	if (B->t == T_OUT && o->dreg[k])
-		P(o, ", .D(%d)) sum (.clk(clk), ", o->dreg[k]);
-	else if (B->t == T_OUT)
-		P(o, ") sum (");
-	if (B->t == T_OUT)
-		P(o, ".m(md), .d(d), .s(s));\n");
-	if (B->t == T_OUT && o->dreg[k])   /* the sum comes a cycle later:
-	                                      so does its write */
-		P(o, "\t\treg wq;  // the sum's write, as s comes\n"
-		  "\t\treg [%d:0] waq;\n\t\talways @(posedge clk) begin\n"
-		  "\t\t\twq <= !rst && di%d && |m;\n\t\t\twaq <= pa[%d:0];\n"
-		  "\t\tend\n\t\tassign g%d_wep[v%d] = wq;\n"
-		  "\t\tassign g%d_wap[v%d*%d +: %d] = waq;\n", aw - 1, k, aw - 1, p,
-		  k, p, k, aw, aw);
-	else if (B->t == T_OUT)
-		P(o, "\t\tassign g%d_wep[v%d] = di%d && |m;\n"
-		  "\t\tassign g%d_wap[v%d*%d +: %d] = pa[%d:0];\n", p, k, k, p, k,
-		  aw, aw, aw - 1);
-	if (B->t == T_OUT)
-		P(o, "\t\tassign g%d_wdp[v%d*%d +: %d] = s;\n"
-		  "`ifndef SYNTHESIS\n\t\treg [31:0] cnt;  // PEs drained\n"
-		  "\t\tinteger q;\n\t\talways @* begin\n\t\t\tcnt = 32'd0;\n"
-		  "\t\t\tfor (q = 0; q < %ld; q = q + 1) cnt = cnt + {31'd0, m[q]};\n"
-		  "\t\tend\n\t\tassign pcnt%d[v%d*32 +: 32] = cnt;\n`endif\n",
-		  p, k, w, w, nr, k, k);
+		emit_par_drain(o, k);
 	P(o, "\tend endgenerate\n");
 }
 

@@ -240,7 +240,6 @@ static void plan_dreg(Out *o)
 			continue;
 		o->dreg[k] = (unsigned char)(levels - 3);
 		o->lfwd[p] = 1;
-		o->sumq = 1;
 	}
 }
 
@@ -263,7 +262,6 @@ static void plan_lanes(Out *o)
 	o->lq = 1;
 	if (levels >= 4) {
 		o->ldreg = levels - 3;
-		o->sumq = 1;
 		o->lq = 2;
 	}
 }

@@ -74,20 +74,52 @@ static void emit_sum(Out *o)
 	  "endmodule\n\n");
 }
 
-/* Whether tessera_sum is instantiated: by a shared output's step lanes
- * of more than one PE whose trees have no register (array.c), by a per-PE output's drain one lane at a time (port.c) or
- * by lanes whose trees have no register (engine.c). */
-static int uses_sum(const Out *o)
+/* The adder tree of buffer k's lanes (an output's: engine.c drains a
+ * per-PE one through it, array.c sums a shared one's products): 0 none
+ * (a shared output's lanes of one PE), 1 tessera_sum, 2 tessera_sum_q
+ * (a register, plan_dreg and plan_lanes in gbuf.c). */
+int lane_tree(const Out *o, int k)
+{
+	const Hw *hw = o->hw;
+	const HwBuf *B = &hw->buf[k];
+	if (B->per_pe)
+		return o->dreg[k] ? 2 : 1;
+	if (o->ldreg)
+		return 2;
+	return hw->npe > step_lanes(hw, k) ? 1 : 0;
+}
+
+/* Lane u's sum s of its words d, masked by m (declared by the caller),
+ * through buffer k's lane tree. */
+void emit_lane_tree(Out *o, int k, long n, const char *m)
+{
+	int w = o->hw->bits[T_OUT], t = lane_tree(o, k);
+	int D = o->hw->buf[k].per_pe ? o->dreg[k] : o->ldreg;
+	if (t == 2)
+		P(o, "\t\ttessera_sum_q #(.N(%ld), .W(%d), .D(%d)) sum (.clk(clk), "
+		  ".m(%s), .d(d), .s(s));\n", n, w, D, m);
+	else if (t == 1)
+		P(o, "\t\ttessera_sum #(.N(%ld), .W(%d)) sum (.m(%s), .d(d), "
+		  ".s(s));\n", n, w, m);
+	else   /* in the top: synthesis sees all its loads of the valid bit */
+		P(o, "\t\tassign s = %s[0] ? d : %d'd0;\n", m, w);
+}
+
+/* Whether tessera_sum (q: tessera_sum_q) is instantiated: by an
+ * output's lanes (lane_tree), or by a per-PE output's drain one lane at
+ * a time (port.c). */
+static int uses_sum(const Out *o, int q)
 {
 	const Hw *hw = o->hw;
 	for (int k = 0; k < hw->nbuf; k++) {
 		const HwBuf *B = &hw->buf[k];
 		if (B->t != T_OUT)
 			continue;
-		if ((step_lanes(hw, k) && is_gb(hw, k) && !o->ldreg &&
-		     hw->npe > step_lanes(hw, k)) ||
-		    (B->npar > 1 && !o->dreg[k]) ||
-		    (B->per_pe && B->npar == 1))
+		int lanes = B->per_pe ? B->npar > 1
+		                      : step_lanes(hw, k) && is_gb(hw, k);
+		if (lanes && lane_tree(o, k) == 1 + q)
+			return 1;
+		if (!q && B->per_pe && B->npar == 1)
 			return 1;
 	}
 	return 0;
@@ -229,9 +261,9 @@ static void emit_pe(Out *o)
 void emit_modules(Out *o)
 {
 	emit_sram(o);
-	if (uses_sum(o))
+	if (uses_sum(o, 0))
 		emit_sum(o);
-	if (o->sumq)
+	if (uses_sum(o, 1))
 		emit_sum_q(o);
 	emit_pe(o);
 }
