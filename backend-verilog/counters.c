@@ -92,7 +92,8 @@ void emit_counters(Out *o)
 		} else if (B->per_pe) {
 			P(o, "\t\t\t\tk_wr%d_o <= k_wr%d_o + $countones(pv);\n"
 			  "\t\t\t\tk_rd%d_o <= k_rd%d_o + $countones(pv & ~(fb ? pch0 : "
-			  "{NPE{1'b0}}));\n", lv, lv, lv, lv);
+			  "{NPE{1'b0}})%s);\n", lv, lv, lv, lv,
+			  hw->fresh ? " & ~(pfr & ~ptc)" : "");
 		} else {
 			P(o, "\t\t\t\tk_wr%d_o <= k_wr%d_o + $countones(lv_o);\n"
 			  "\t\t\t\tif (!fb) k_rd%d_o <= k_rd%d_o + $countones(lv_o);\n"

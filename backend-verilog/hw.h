@@ -100,6 +100,11 @@ typedef struct Hw {
 	long dbase[NTENSORS];            /* DRAM word address at all zero */
 	long dram_words;
 	int red[HW_MAXP];                /* the part does not move the output */
+	int tree[HW_MAXP];               /* and a reduction tree sums across
+	                                    it (no systolic()) */
+	int fresh;                       /* a per-PE output some of whose PEs
+	                                    start their own partial sums: a
+	                                    spatial part in tree[] */
 	int bits[NTENSORS];
 	int dw;                          /* DRAM word bits */
 } Hw;

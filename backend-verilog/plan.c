@@ -681,6 +681,10 @@ int hw_plan(const LoopNest *ln, Hw *hw, char *err, size_t errlen)
 				hw->index[t][j] |= L->t[t].idx[r].coef[p->dim] != 0;
 			if (t == T_OUT)
 				hw->red[j] = !hw->index[t][j];
+			if (t == T_OUT && hw->red[j] && hw->part[j].spatial) {
+				int d = ln->loop[hw->part[j].loop].array_dim;
+				hw->tree[j] = ln->net[T_OUT][d] == NET_TREE;
+			}
 		}
 		if (!plan_lanes(hw, t, err, errlen))
 			return 0;
@@ -688,6 +692,10 @@ int hw_plan(const LoopNest *ln, Hw *hw, char *err, size_t errlen)
 	hw->dram_words = dw;
 	if (dw >= (1L << 31))
 		return fail(err, errlen, "tensors over 2^31 words in DRAM");
-	return plan_buffers(hw, err, errlen) && too_wide(hw, err, errlen) &&
-	       !hw_double_refusal(hw, err, errlen);
+	if (!plan_buffers(hw, err, errlen) || !too_wide(hw, err, errlen) ||
+	    hw_double_refusal(hw, err, errlen))
+		return 0;
+	for (int j = 0; j < hw->np; j++)
+		hw->fresh |= hw->tree[j] && hw->buf[hw->inner[T_OUT]].per_pe;
+	return 1;
 }

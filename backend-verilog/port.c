@@ -49,7 +49,9 @@ void emit_datapath(Out *o)
 	const Hw *hw = o->hw;
 	int wo = hw->bits[T_OUT];
 	P(o, "\n\t// ---- step stage B registers, DRAM port, responses ----\n"
-	  "\treg stb, fb;\n\twire [NPE-1:0] pv, pch0;\n");
+	  "\treg stb, fb;\n\twire [NPE-1:0] pv, pch0;\n%s",
+	  hw->fresh ? "\twire [NPE-1:0] pfr, ptc;  // PEs that start their own "
+	  "sums, and whose sum is begun\n" : "");
 	for (int g = 0; g < o->ln->nguards; g++)
 		if (guard_spatial(o, g))
 			P(o, "\treg [31:0] sgb%d;\n\twire [31:0] sga%d;\n", g, g);

@@ -10,10 +10,10 @@
  * unrolled): an input is multicast.  Which PEs share is found by listing
  * the element each PE setting touches.  PEs in different rows and
  * columns can share too (a window across both dimensions, as in
- * row-stationary designs): that is marked as diagonal sharing.  The
- * hardware template keeps partial sums inside PEs only along accumulation
- * chains, so an output buffered per PE and summed by a tree cannot be
- * built.
+ * row-stationary designs): that is marked as diagonal sharing.  An
+ * output buffered per PE is summed across the PEs as its buffer drains,
+ * along a chain or by a tree (each PE then keeps partial sums of its
+ * own: docs/model.md).
  */
 #include "tessera.h"
 
@@ -93,38 +93,5 @@ int interconnect_infer(Diag *d, const Program *p, LoopNest *ln)
 		                  !injective(c, ln, t, 3);
 	}
 	counter_free(c);
-	for (int h = 0; h < ln->nholders[T_OUT]; h++) {
-		const Buffer *b = &ln->buf[ln->holder[T_OUT][h]];
-		if (!ln->arch->level[b->level].per_pe)
-			continue;
-		for (int dim = 0; dim < ln->arch->ndims; dim++) {
-			if (ln->net[T_OUT][dim] != NET_TREE)
-				continue;
-			const char *v = "";
-			for (int i = 0; i < ln->nloops; i++)
-				if (ln->loop[i].kind == LOOP_SPATIAL &&
-				    ln->loop[i].array_dim == dim &&
-				    !loop_indexes(ln, T_OUT, i))
-					v = ln->loop[i].name;
-			int shared = 0;
-			for (int lv = 0; lv < ln->arch->nlevels - 1; lv++)
-				shared |= !ln->arch->level[lv].per_pe;
-			char hint[128] = "";
-			if (*v)
-				snprintf(hint, sizeof hint, "; write %s.systolic(%s) for an "
-				         "accumulation chain through the PEs",
-				         p->layer.t[T_OUT].name, v);
-			diag_error(d, b->loc, "%s%s.in(%s) keeps partial sums in each "
-			           "PE, but %s is summed across array dimension %d by a "
-			           "reduction tree%s%s",
-			           b->implicit ? "the implicit buffer " : "",
-			           p->layer.t[T_OUT].name,
-			           ln->arch->level[b->level].name,
-			           p->layer.t[T_OUT].name, dim, hint,
-			           shared ? (*v ? ", or buffer it in a shared level"
-			                        : "; buffer it in a shared level") : "");
-			return 0;
-		}
-	}
 	return d->nerrors == errors;
 }

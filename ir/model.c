@@ -111,29 +111,59 @@ static void count_input(Counter *c, const LoopNest *ln, int t, Model *m)
 	}
 }
 
+/* The words of the output that start from zero in a PE, past the
+ * first contribution to each element: where a reduction tree sums it
+ * across PEs, each PE off the tree's first position keeps its own
+ * partial sums, begun afresh in every block of the outermost per-PE
+ * buffer (whose drain goes through the tree).  One per such PE (the
+ * first along every accumulation chain), element and block: the words
+ * with the tree's array dimensions told apart, less those without. */
+static long tree_starts(Counter *c, const LoopNest *ln)
+{
+	int H = -1;
+	for (int h = 0; h < ln->nholders[T_OUT] && per_pe(ln, holder_level(
+	                    ln, T_OUT, h)); h++)
+		H = h;
+	int tree = 0;
+	for (int d = 0; d < ln->arch->ndims; d++)
+		tree |= (ln->net[T_OUT][d] == NET_TREE) << d;
+	if (H < 0 || !tree)
+		return 0;
+	unsigned char mark[MAX_LOOPS];
+	mark_view(ln, T_OUT, H, 0, mark);
+	long uni = count_words(c, T_OUT, mark);
+	for (int i = 0; i < ln->nloops; i++)
+		if (ln->loop[i].kind == LOOP_SPATIAL &&
+		    (tree >> ln->loop[i].array_dim & 1))
+			mark[i] = 1;
+	return count_words(c, T_OUT, mark) - uni;
+}
+
 /* Partial sums of the output: written into a level as they arrive,
  * read back for every later contribution.  A per-PE level keeps them per
- * PE (along accumulation chains). */
+ * PE: along accumulation chains, or each PE its own for a tree. */
 static void count_output(Counter *c, const LoopNest *ln, Model *m)
 {
 	const int t = T_OUT;
 	long elems = layer_elements(ln->layer, t);
 	int inner = holder_level(ln, t, 0);
 	long w = words(c, ln, t, -1, per_pe(ln, inner));
+	long z = tree_starts(c, ln);   /* 0 unless inner is per PE */
 	m->writes[inner][t] += w;
-	m->reads[inner][t] += w - elems;
+	m->reads[inner][t] += w - elems - z;
 	if (!per_pe(ln, inner))
 		m->hops[t] += words(c, ln, t, -1, 1) + (w - elems);
 	for (int h = 0; h < ln->nholders[t]; h++) {
 		int lv = ln->buf[ln->holder[t][h]].level;
 		int parent = holder_level(ln, t, h + 1);
 		w = words(c, ln, t, h, per_pe(ln, parent));
+		long back = w - elems - (per_pe(ln, parent) ? z : 0);
 		m->writes[parent][t] += w;
-		m->reads[parent][t] += w - elems;
-		m->xfer_words[t][h] = w + (w - elems);
+		m->reads[parent][t] += back;
+		m->xfer_words[t][h] = w + back;
 		m->xfer_events[t][h] = refills(c, ln, t, h);
 		if (per_pe(ln, lv) && !per_pe(ln, parent))
-			m->hops[t] += words(c, ln, t, h, 1) + (w - elems);
+			m->hops[t] += words(c, ln, t, h, 1) + back;
 	}
 }
 

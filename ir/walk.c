@@ -16,7 +16,9 @@
  *    level, once per PE at a per-PE level, once per step at a shared one;
  *  - an output buffer writes its partial sums to its parent when its
  *    block changes and gets them back, when they exist, the first time it
- *    needs them again.
+ *    needs them again; where a reduction tree sums it across PEs, a PE
+ *    off the tree's first position (first along every chain) starts from
+ *    zero each time its outermost per-PE buffer's block changes.
  *
  * Nothing here uses ir/count.c, so the tests can hold model_eval and
  * model_walk equal.  It walks every MAC: for small layers only.
@@ -48,6 +50,9 @@ typedef struct Walk {
 	long step;                  /* steps so far, minus one */
 	long *stepstamp[NTENSORS];  /* step each element was last read in */
 	unsigned char *contributed;
+	unsigned char *fresh;       /* per PE: starts its own sums (tree) */
+	int tree_h;                 /* the outermost per-PE output holder,
+	                               with a tree; else -1 */
 	long leaves;
 } Walk;
 
@@ -96,8 +101,9 @@ static void read_operand(Walk *w, int t, long pe, long e)
 }
 
 /* The output element's first need in holder h this epoch: the partial
- * sum comes back from the parent if there is one. */
-static void touch_output(Walk *w, int h, long pe, long e)
+ * sum comes back from the parent if there is one (zero: this PE has none
+ * of its own to get back from a per-PE parent). */
+static void touch_output(Walk *w, int h, long pe, long e, int zero)
 {
 	Hold *H = &w->hold[T_OUT][h];
 	long slot = H->per_pe ? pe * w->elems[T_OUT] + e : e;
@@ -113,8 +119,8 @@ static void touch_output(Walk *w, int h, long pe, long e)
 	if (!H->parent_per_pe && !first)
 		return; /* the chain's first PE already got it */
 	if (!H->parent_dram)
-		touch_output(w, h + 1, pe, e);
-	if (w->contributed[e]) {
+		touch_output(w, h + 1, pe, e, zero);
+	if (w->contributed[e] && !(zero && H->parent_per_pe)) {
 		w->m->reads[H->parent_level][T_OUT]++;
 		w->m->xfer_words[T_OUT][h]++;
 		if (H->per_pe && !H->parent_per_pe)
@@ -136,9 +142,14 @@ static void drain_output(Walk *w, int h)
 static void accumulate(Walk *w, long pe, long e)
 {
 	const Hold *H = &w->hold[T_OUT][0];
-	touch_output(w, 0, pe, e);
+	int zero = 0;
+	if (w->tree_h >= 0 && w->fresh[pe]) {
+		const Hold *T = &w->hold[T_OUT][w->tree_h];
+		zero = T->stamp[pe * w->elems[T_OUT] + e] != T->epoch;
+	}
+	touch_output(w, 0, pe, e, zero);
 	if (H->per_pe) {
-		w->m->reads[H->level][T_OUT] += w->contributed[e];
+		w->m->reads[H->level][T_OUT] += w->contributed[e] && !zero;
 		w->m->writes[H->level][T_OUT]++;
 	} else {
 		w->m->hops[T_OUT]++; /* the product into the reduction */
@@ -266,6 +277,41 @@ static void timeline(Walk *w, int i)
 	}
 }
 
+/* The PEs that start their own partial sums: where the output's
+ * outermost per-PE buffer drains through a reduction tree, those first
+ * along every accumulation chain and not first along the tree (a loop
+ * that does not index the output at other than 0). */
+static void fresh_pes(Walk *w)
+{
+	const LoopNest *ln = w->ln;
+	w->tree_h = -1;
+	for (int h = 0; h < ln->nholders[T_OUT] && w->hold[T_OUT][h].per_pe; h++)
+		w->tree_h = h;
+	int tree = 0;
+	for (int d = 0; d < ln->arch->ndims; d++)
+		tree |= ln->net[T_OUT][d] == NET_TREE;
+	if (!tree)
+		w->tree_h = -1;
+	for (long pe = 0; w->tree_h >= 0 && pe < w->pes; pe++) {
+		long rest = pe;
+		int chain0 = 1, tree0 = 1;
+		for (int i = ln->nloops - 1; i >= 0; i--) {
+			const Loop *l = &ln->loop[i];
+			if (l->kind != LOOP_SPATIAL)
+				continue;
+			long c = rest % l->extent;
+			rest /= l->extent;
+			if (c == 0 || loop_indexes(ln, T_OUT, i))
+				continue;
+			if (ln->net[T_OUT][l->array_dim] == NET_TREE)
+				tree0 = 0;
+			else
+				chain0 = 0;
+		}
+		w->fresh[pe] = chain0 && !tree0;
+	}
+}
+
 static void setup(Walk *w)
 {
 	const LoopNest *ln = w->ln;
@@ -294,9 +340,11 @@ static void setup(Walk *w)
 		}
 	}
 	w->contributed = calloc((size_t)w->elems[T_OUT], 1);
-	if (!w->contributed)
+	w->fresh = calloc((size_t)w->pes, 1);
+	if (!w->contributed || !w->fresh)
 		die_oom("for the event walk (--walk)");
 	w->step = -1;
+	fresh_pes(w);
 }
 
 int model_walk(const LoopNest *ln, Model *m, char *err, size_t errlen)
@@ -339,6 +387,7 @@ int model_walk(const LoopNest *ln, Model *m, char *err, size_t errlen)
 		}
 	}
 	free(w->contributed);
+	free(w->fresh);
 	free(w);
 	model_finish(ln, m);
 	return 1;

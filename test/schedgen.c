@@ -9,7 +9,9 @@
  * splits, tile, fuse, reorder, unroll and replicate on 1-D and 2-D
  * arrays, accelerate, buffers at both on-chip levels, double buffering
  * (a register file's drawn from a stream of its own, so that the other
- * draws of a seed stay what they were) and systolic(); the DRAM has a
+ * draws of a seed stay what they were) and systolic() (a per-PE output
+ * is left to a reduction tree one time in three, drawn from a stream of
+ * its own too); the DRAM has a
  * bandwidth and a latency in two files of three.  The generator keeps to the rules the checker enforces,
  * so every file it writes must be accepted.
  */
@@ -42,6 +44,17 @@ static unsigned rnd_db(unsigned n)
 	rng_db ^= rng_db >> 7;
 	rng_db ^= rng_db << 17;
 	return (unsigned)(rng_db % n);
+}
+
+/* And one for summing partial sums kept per PE by a reduction tree
+ * rather than an accumulation chain. */
+static uint64_t rng_tree;
+static unsigned rnd_tree(unsigned n)
+{
+	rng_tree ^= rng_tree << 13;
+	rng_tree ^= rng_tree >> 7;
+	rng_tree ^= rng_tree << 17;
+	return (unsigned)(rng_tree % n);
 }
 
 typedef struct GLoop {
@@ -355,6 +368,7 @@ int main(int argc, char **argv)
 	const char *lseed = argv[argc - 1];
 	rng = strtoull(lseed, NULL, 10) * 0x9E3779B97F4A7C15ULL + 1;
 	rng_db = strtoull(argv[1], NULL, 10) * 0xA24BAED4963EE407ULL + 3;
+	rng_tree = strtoull(argv[1], NULL, 10) * 0x9FB21C651E98DF25ULL + 5;
 	for (int i = 0; i < 4; i++)
 		rnd(2);
 	Gen g = {0};
@@ -411,8 +425,9 @@ int main(int argc, char **argv)
 	free(chain);
 	if (accel >= 0) {
 		int o_rf = buffers(&g, f, accel, first_spatial);
-		/* partial sums kept per PE need an accumulation chain along
-		 * every array dimension that sums them */
+		/* partial sums kept per PE are summed along an accumulation
+		 * chain, or one time in three a reduction tree (its own
+		 * stream), along each array dimension that sums them */
 		int chained[2] = {0, 0};
 		for (int i = 0; i < g.n; i++) {
 			if (!g.l[i].spatial)
@@ -420,7 +435,8 @@ int main(int argc, char **argv)
 			int d = g.l[i].adim;
 			if (!(g.l[i].dims & g.idx[0]) && !chained[d] &&
 			    (o_rf || rnd(2))) {
-				fprintf(f, "  O.systolic(%s)\n", g.l[i].name);
+				if (!o_rf || rnd_tree(3))
+					fprintf(f, "  O.systolic(%s)\n", g.l[i].name);
 				chained[d] = 1;
 				continue;
 			}
