@@ -148,7 +148,7 @@ double lower_bound(Worker *w, int L, int part)
 	const SCtx *c = w->sh->c;
 	SPoint *p = &w->p;
 	double lb = w->base;
-	int known = L >= c->npe - 1 || (L == c->npe - 1 && part == NDIMS);
+	int known = L > c->npe - 1 || (L == c->npe - 1 && part == NDIMS);
 	unsigned outer[MAX_LEVELS] = {0}; /* loops with factors outside Lb */
 	for (int Lb = 0; Lb <= L && Lb < c->nl - 1; Lb++)
 		for (int d = 0; d < NDIMS; d++) {

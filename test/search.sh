@@ -41,6 +41,17 @@ if TESSERA_CHECK_BOUND=1 $T search test/search/fourlevel.tsr --quiet \
 	ok search/bound_checked_two_register_files
 else bad search/bound_checked_two_register_files "$(tail -3 $OUT/cb4.out)"; fi
 
+# ... and at every point of an exhaustive search on K|Y, whose window
+# (2*y+fy, y across the PEs) overlaps: a factor of the last register
+# file not chosen yet may still go to a shared level, outside the PEs,
+# so the unrolled y's stride is not known there (the bound that took it
+# as known was above points' energy)
+if TESSERA_CHECK_BOUND=1 $T search test/search/fourlevel.tsr --quiet \
+	--dataflow 'K|Y' --exhaustive >$OUT/cb4x.out 2>&1 &&
+	grep -q '^best:' $OUT/cb4x.out; then
+	ok search/bound_checked_exhaustive_window_two_register_files
+else bad search/bound_checked_exhaustive_window_two_register_files "$(head -3 $OUT/cb4x.out)"; fi
+
 # the whole space (any dataflow, bypass) with the bound checked at every
 # point the bound lets through
 if TESSERA_CHECK_BOUND=1 $T search $ST --quiet -o $OUT/best.tsr >$OUT/s.out 2>&1 &&
