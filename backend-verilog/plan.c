@@ -591,6 +591,20 @@ const char *hw_holder_refusal(const Arch *A, const int *lv, int n, int h)
 	return NULL;
 }
 
+const char *hw_chain_refusal(const Arch *A, const int *lv, int n)
+{
+	if (n == 0)
+		return "a tensor kept in no on-chip buffer (the outermost on-chip "
+		       "level's holds leave it out): the RTL reads operands and "
+		       "partial sums from an on-chip buffer, not from DRAM";
+	for (int h = 0; h < n; h++) {
+		const char *why = hw_holder_refusal(A, lv, n, h);
+		if (why)
+			return why;
+	}
+	return NULL;
+}
+
 int hw_plan_design(const Layer *L, const Arch *arch, char *err,
                    size_t errlen)
 {
@@ -622,6 +636,12 @@ int hw_plan(const LoopNest *ln, Hw *hw, char *err, size_t errlen)
 	const Layer *L = ln->layer;
 	if (!hw_plan_design(L, ln->arch, err, errlen))
 		return 0;
+	for (int t = 0; t < NTENSORS; t++)   /* each buffer: plan_buffers */
+		if (!ln->nholders[t]) {
+			snprintf(err, errlen, "%s: %s", L->t[t].name,
+			         hw_chain_refusal(ln->arch, NULL, 0));
+			return 0;
+		}
 	for (int t = 0; t < NTENSORS; t++) {
 		hw->bits[t] = L->t[t].type.bits;
 		if (hw->bits[t] > hw->dw)

@@ -251,16 +251,6 @@ int arch_holds_resolve(Diag *d, Program *p)
 			else
 				lv->holds |= 1u << t;
 		}
-		/* the buffers pass places every tensor in the outermost on-chip
-		 * level (where it comes onto the chip): no bypassing it */
-		int t = NTENSORS;
-		while (--t >= 0 && (!lv->nholds || lv->holds >> t & 1))
-			;
-		if (t >= 0 && d->nerrors == errors && i == p->arch.nlevels - 2)
-			diag_error(d, lv->holds_loc, "%s is the outermost on-chip "
-			           "level, which must hold every tensor (a tensor "
-			           "cannot bypass it yet): add %s to its holds, or drop "
-			           "the clause", lv->name, l->t[t].name);
 	}
 	return d->nerrors == errors;
 }

@@ -182,8 +182,9 @@ int buffers_place(Diag *d, const Program *p, LoopNest *ln)
 		return 1; /* no accelerator: nothing to place */
 	if (!model_limits(d, ln))
 		return 0;
-	for (int t = 0; t < NTENSORS; t++)
-		add_implicit(ln, t, ln->arch->nlevels - 2);
+	for (int t = 0; t < NTENSORS; t++)   /* unless its holds leave t out */
+		if (arch_holds(ln->arch, ln->arch->nlevels - 2, t))
+			add_implicit(ln, t, ln->arch->nlevels - 2);
 	chains(ln);
 	size_buffers(ln);
 	capacity(d, ln);

@@ -88,15 +88,19 @@ static void fetch_input(Walk *w, int t, int h, long pe, long e)
 static void read_operand(Walk *w, int t, long pe, long e)
 {
 	const Hold *H = &w->hold[t][0];
-	fetch_input(w, t, 0, pe, e);
-	if (H->per_pe) {
-		w->m->reads[H->level][t]++;
-		return;
+	int lv = w->ln->arch->nlevels - 1;   /* no on-chip buffer: DRAM */
+	if (w->ln->nholders[t]) {
+		fetch_input(w, t, 0, pe, e);
+		lv = H->level;
+		if (H->per_pe) {
+			w->m->reads[lv][t]++;
+			return;
+		}
 	}
 	w->m->hops[t]++;
 	if (w->stepstamp[t][e] != w->step) {
 		w->stepstamp[t][e] = w->step;
-		w->m->reads[H->level][t]++;
+		w->m->reads[lv][t]++;
 	}
 }
 
@@ -142,22 +146,24 @@ static void drain_output(Walk *w, int h)
 static void accumulate(Walk *w, long pe, long e)
 {
 	const Hold *H = &w->hold[T_OUT][0];
-	int zero = 0;
+	int zero = 0, held = w->ln->nholders[T_OUT] > 0;
+	int lv = held ? H->level : w->ln->arch->nlevels - 1;   /* or DRAM */
 	if (w->tree_h >= 0 && w->fresh[pe]) {
 		const Hold *T = &w->hold[T_OUT][w->tree_h];
 		zero = T->stamp[pe * w->elems[T_OUT] + e] != T->epoch;
 	}
-	touch_output(w, 0, pe, e, zero);
-	if (H->per_pe) {
-		w->m->reads[H->level][T_OUT] += w->contributed[e] && !zero;
-		w->m->writes[H->level][T_OUT]++;
+	if (held)
+		touch_output(w, 0, pe, e, zero);
+	if (held && H->per_pe) {
+		w->m->reads[lv][T_OUT] += w->contributed[e] && !zero;
+		w->m->writes[lv][T_OUT]++;
 	} else {
 		w->m->hops[T_OUT]++; /* the product into the reduction */
 		if (w->stepstamp[T_OUT][e] != w->step) {
 			w->stepstamp[T_OUT][e] = w->step;
-			w->m->reads[H->level][T_OUT] += w->contributed[e];
+			w->m->reads[lv][T_OUT] += w->contributed[e];
 			w->m->hops[T_OUT] += w->contributed[e];
-			w->m->writes[H->level][T_OUT]++;
+			w->m->writes[lv][T_OUT]++;
 		}
 	}
 	w->contributed[e] = 1;

@@ -195,9 +195,17 @@ double lower_bound(Worker *w, int L, int part)
 	}
 	for (int d = part; d < NDIMS; d++)
 		p->f[L][d] = saved[d];
-	if (L < c->nl - 2)
-		for (int t = 0; t < NTENSORS; t++)
+	/* DRAM's share, for each tensor whose refill from DRAM (that of its
+	 * outermost on-chip buffer) is outside the levels bounded above; a
+	 * tensor in no on-chip level has its DRAM reads in the job's base */
+	for (int t = 0; t < NTENSORS; t++) {
+		int Lo = -1;
+		for (int q = 0; q < c->nl - 1; q++)
+			if (p->buf[t][q])
+				Lo = q;
+		if (Lo > L)
 			lb += w->sh->dram_min[t];
+	}
 	return lb;
 }
 
@@ -211,8 +219,8 @@ double job_base(Worker *w)
 	                              c->bits[T_B] / 256.0);
 	double macs = (double)c->macs, elems = (double)c->out_elems;
 	for (int t = 0; t < NTENSORS; t++) {
-		int Li = 0;
-		while (!w->p.buf[t][Li])
+		int Li = 0;   /* DRAM where no on-chip level holds t */
+		while (Li < c->nl - 1 && !w->p.buf[t][Li])
 			Li++;
 		double wv = macs;
 		if (!per_pe(c, Li)) {

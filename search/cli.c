@@ -662,7 +662,9 @@ int search_main(int argc, char **argv)
 	}
 	if (!found) {
 		fprintf(stderr, "%s: error: no schedule satisfies the constraints "
-		        "(%ld evaluated)\n", cl.file, r.evaluated);
+		        "(%ld evaluated%s)\n", cl.file, r.evaluated,
+		        o.buildable && !r.jobs ? "; --buildable: the Verilog backend "
+		        "builds no placement of the tensors in these levels" : "");
 		arena_free(ar);
 		return EXIT_USER;
 	}

@@ -111,7 +111,8 @@ int hier_option(HierOpts *h, int argc, char **argv, int *i)
  * buffer of size g; energies from the table by size.  Per-PE level i
  * holds what the base's per-PE level i holds (its holds clause; the
  * base's outermost per-PE level's when it has fewer); the global
- * buffer, outermost on chip, holds every tensor. */
+ * buffer, outermost on chip, what the base's outermost on-chip level
+ * holds. */
 static void make_arch(Arch *a, const Arch *base, int npe, long s0, long s1,
                       long g)
 {
@@ -148,8 +149,9 @@ static void make_arch(Arch *a, const Arch *base, int npe, long s0, long s1,
 	G.bytes = g;
 	G.pj = arch_table_pj(base, 0, 0, g);
 	G.pj_given = 0;
-	G.nholds = 0;   /* the outermost on-chip level holds every tensor */
-	G.holds = 0;
+	const Level *bo = &base->level[base->nlevels - 2];
+	G.nholds = bo->per_pe ? 0 : bo->nholds;
+	G.holds = bo->per_pe ? 0 : bo->holds;
 	a->level[k++] = G;
 	a->level[k++] = base->level[base->nlevels - 1];
 	a->nlevels = k;

@@ -38,7 +38,7 @@ static int spatial_factors(const SCtx *c, const SOpts *o, int d, int a,
 }
 
 /* 1 when the Verilog backend builds every tensor's buffers in the levels
- * job j keeps it in (backend-verilog/plan.c, hw_holder_refusal): no
+ * job j keeps it in (backend-verilog/plan.c, hw_chain_refusal): no
  * point of the job is built otherwise, whatever its blocking. */
 static int job_builds(const SCtx *c, const Job *j)
 {
@@ -47,9 +47,8 @@ static int job_builds(const SCtx *c, const Job *j)
 		for (int L = 0; L < c->nl - 1; L++)
 			if (j->buf[t][L])
 				lv[n++] = L;
-		for (int h = 0; h < n; h++)
-			if (hw_holder_refusal(c->arch, lv, n, h))
-				return 0;
+		if (hw_chain_refusal(c->arch, lv, n))
+			return 0;
 	}
 	return 1;
 }
@@ -100,10 +99,11 @@ static void add_jobs(const SCtx *c, const SOpts *o, int check, Job *jobs,
 				jb->sdim[1] = c->arch->ndims > 1 ? sdim[1] : -1;
 				jb->sf[0] = sdim[0] >= 0 ? f0[i] : 1;
 				jb->sf[1] = jb->sdim[1] >= 0 ? f1[j] : 1;
-				for (int t = 0; t < NTENSORS; t++)
+				for (int t = 0; t < NTENSORS; t++)   /* the outermost
+				                                        level: as it holds */
 					for (int L = 0; L < c->nl - 1; L++)
-						jb->buf[t][L] = L >= inner ||
-						                !(m >> (t * inner + L) & 1);
+						jb->buf[t][L] = L >= inner ? arch_holds(c->arch, L, t)
+						              : !(m >> (t * inner + L) & 1);
 				/* --buildable: levels the backend does not build are
 				 * not searched; with `check` they are, and every point
 				 * they give must be refused */

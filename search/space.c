@@ -125,8 +125,8 @@ void spoint_random(const SCtx *c, uint64_t *seed, SPoint *p)
 	}
 	for (int t = 0; t < NTENSORS; t++)
 		for (int L = 0; L < c->nl - 1; L++)
-			p->buf[t][L] = L == c->nl - 2 ||
-			               ((rng_next(seed) & 1) && arch_holds(c->arch, L, t));
+			p->buf[t][L] = (L == c->nl - 2 || (rng_next(seed) & 1)) &&
+			               arch_holds(c->arch, L, t);
 	/* one draw: every buffer double-buffered, or those the backend
 	 * builds so (--double-buffer --buildable), or none */
 	uint64_t d = rng_next(seed) % 8;
