@@ -55,7 +55,8 @@ typedef struct SPoint {
 	signed char order[MAX_LEVELS][NDIMS]; /* loops per level, innermost
 	                                     first (a permutation of all) */
 	unsigned char buf[NTENSORS][MAX_LEVELS]; /* buffered in this on-chip
-	                                     level; the outermost always */
+	                                     level; the outermost unless
+	                                     its holds leave the tensor out */
 	unsigned char dbl;                /* 1: every buffer double-buffered;
 	                                     2: those the backend builds so
 	                                     (spoint_dbl) */
