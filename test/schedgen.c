@@ -26,13 +26,19 @@ enum { N, K, C, Y, X, FY, FX, NDIM };
 static const char *const up[NDIM] = {"N", "K", "C", "Y", "X", "FY", "FX"};
 static const char *const low[NDIM] = {"n", "k", "c", "y", "x", "fy", "fx"};
 
+/* xorshift64: one step of stream s, and a draw of 0 .. n-1 (0 if n is 0) */
+static unsigned draw(uint64_t *s, unsigned n)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 7;
+	*s ^= *s << 17;
+	return n ? (unsigned)(*s % n) : 0;
+}
+
 static uint64_t rng;
 static unsigned rnd(unsigned n) /* 0 .. n-1 */
 {
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return n ? (unsigned)(rng % n) : 0;
+	return draw(&rng, n);
 }
 
 /* A stream of its own for a register file's double_buffer(), so that
@@ -40,10 +46,7 @@ static unsigned rnd(unsigned n) /* 0 .. n-1 */
 static uint64_t rng_db;
 static unsigned rnd_db(unsigned n)
 {
-	rng_db ^= rng_db << 13;
-	rng_db ^= rng_db >> 7;
-	rng_db ^= rng_db << 17;
-	return (unsigned)(rng_db % n);
+	return draw(&rng_db, n);
 }
 
 /* And one for summing partial sums kept per PE by a reduction tree
@@ -51,10 +54,7 @@ static unsigned rnd_db(unsigned n)
 static uint64_t rng_tree;
 static unsigned rnd_tree(unsigned n)
 {
-	rng_tree ^= rng_tree << 13;
-	rng_tree ^= rng_tree >> 7;
-	rng_tree ^= rng_tree << 17;
-	return (unsigned)(rng_tree % n);
+	return draw(&rng_tree, n);
 }
 
 typedef struct GLoop {
