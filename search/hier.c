@@ -226,6 +226,25 @@ void hier_candidates(const Arch *base, const HierOpts *h, HierResult *r)
 				}
 }
 
+/* --progress-file: where the candidates are (the line written after
+ * each), and, in `what`, the same before a candidate's own progress
+ * line (a search of over 30 s writes one). */
+static void hier_note(const SOpts *so, char *what, size_t n, int done,
+                      int ncand, const char *stage, const HierResult *r,
+                      double t0)
+{
+	if (!so->progress_file)
+		return;
+	int k = snprintf(what, n, "%shierarchy: %d of %d candidates %s, best "
+	                 "%.4g pJ/MAC, %.0f s", so->progress_what ?
+	                 so->progress_what : "", done, ncand, stage,
+	                 r->found ? r->res.m.pj_per_mac : 0,
+	                 clock_seconds() - t0);
+	whole_note(so->progress_file, "%s\n", what);
+	if (k >= 0 && (size_t)k < n)
+		snprintf(what + k, n - (size_t)k, "; the next: ");
+}
+
 /* Exact (the default, h->exhaustive): every candidate is searched over
  * the whole space, from the best found so far.  With --refine K, the
  * heuristic: every candidate is searched without bypassing (every tensor
@@ -244,6 +263,9 @@ int hier_run(const Layer *l, const Arch *base, const HierOpts *h,
 	/* --fix names levels of the file's architecture: not searched here */
 	memset(o.fix, 0, sizeof o.fix);
 	hier_candidates(base, h, r);
+	char what[512];
+	hier_note(so, what, sizeof what, 0, r->ncand, "searched", r, t0);
+	o.progress_what = what;
 	SOpts quick = o;
 	quick.bypass = 0;
 	for (int k = 0; k < r->ncand; k++) {
@@ -251,6 +273,7 @@ int hier_run(const Layer *l, const Arch *base, const HierOpts *h,
 		/* ranking needs every candidate's own best: no shared bound */
 		try_cand(l, r, k, quick_only ? quick : o, !quick_only);
 		tell_best(l, so, r);
+		hier_note(so, what, sizeof what, k + 1, r->ncand, "searched", r, t0);
 		if (so->progress)
 			fprintf(stderr, "\r\033[Khierarchy: %d of %d candidates, best "
 			        "%.4g pJ/MAC, %.1f s", k + 1, r->ncand,
@@ -277,9 +300,13 @@ int hier_run(const Layer *l, const Arch *base, const HierOpts *h,
 				order[n++] = k;
 			refine = n;
 		}
+		hier_note(so, what, sizeof what, 0, refine < n ? refine : n,
+		          "refined", r, t0);
 		for (int i = 0; i < n && i < refine; i++) {
 			try_cand(l, r, order[i], o, 1);
 			tell_best(l, so, r);
+			hier_note(so, what, sizeof what, i + 1, refine < n ? refine : n,
+			          "refined", r, t0);
 		}
 	}
 	if (so->progress)

@@ -361,6 +361,18 @@ for nb in "" --no-bypass; do
 	then ok search/holds_hierarchy$nb
 	else bad search/holds_hierarchy$nb "$(cat $OUT/hh.out | head -3; grep -e '\.in(' -e level $OUT/hh.tsr)"; fi
 done
+# --hierarchy --progress-file: where the candidates are, written after
+# each (and the heuristic's refined ones), whatever stdout is
+for m in searched:6:-- refined:2:'--refine 2'; do
+	st=${m%%:*} n=${m#*:} n=${n%%:*} opt=${m##*:}
+	[ "$opt" = -- ] && opt=
+	rm -f $OUT/hp.prog
+	$T search test/search/holds.tsr --quiet --hierarchy $opt --pe-sizes 16,64,1K \
+		--shared-sizes 64KB --progress-file $OUT/hp.prog >/dev/null 2>&1
+	if grep -qx "hierarchy: $n of $n candidates $st, best [0-9.]* pJ/MAC, [0-9]* s" $OUT/hp.prog
+	then ok search/hierarchy_progress_file_$st
+	else bad search/hierarchy_progress_file_$st "$(cat $OUT/hp.prog 2>&1)"; fi
+done
 $T search $HO --quiet --hierarchy --pe-sizes 16,64,1K --shared-sizes 64KB \
 	-o $OUT/hoh.tsr >$OUT/hoh.out 2>&1
 if grep -q '^  level GB size [0-9]* B pj [0-9.]* bandwidth 4 latency 3 holds O, I$' $OUT/hoh.tsr &&
