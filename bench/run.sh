@@ -44,6 +44,13 @@
 #      each (bench/conv2_two_rf.tsr, every dataflow, about a minute
 #      alone; the best of two runs each, in turn): the same answer,
 #      and the speed-up                                       >= 1.8
+#   k. issue 19's searches, each stopped after SEARCH_CAP s (default
+#      90; a stopped one reports how far its progress file says it
+#      got), 2 threads:
+#      VGG-16 conv5 on an Eyeriss-like architecture, every dataflow
+#      (bench/vgg_conv5_eyeriss.tsr)                            <= 60 s
+#      AlexNet conv2, --hierarchy                               <= 60 s
+#      the same with --buildable                                <= 60 s
 #   d. the model of AlexNet conv3, in process                  < 50 us
 #   g. `tessera model --network` of AlexNet under every
 #      dataflow of examples/taxonomy, as a whole process       < 5 s
@@ -67,7 +74,7 @@ CC=${BENCH_CC:-gcc}
 RUNS=${BENCH_RUNS:-20}
 JIT_RUNS=${JIT_RUNS:-5}
 GCC_REPS=${GCC_REPS:-5}
-ROWS=$(echo "${BENCH_ROWS:-a b c d e f g h i j}" | tr ',' ' ')
+ROWS=$(echo "${BENCH_ROWS:-a b c d e f g h i j k}" | tr ',' ' ')
 LAYER=examples/alexnet_conv3.tsr
 OUT=bench/out
 NOTES=$OUT/notes.txt
@@ -301,6 +308,35 @@ if [ "${SEARCH_EXHAUSTIVE:-0}" = 1 ]; then
 		die "search $C2 --exhaustive"
 	c2x_pj=$(jnum pj_per_mac $OUT/c2x.json)
 fi
+fi
+
+if want k; then
+# k. issue 19's targets, each search stopped after SEARCH_CAP s: its time
+# when it ends, else where its progress file says it was
+CAP=${SEARCH_CAP:-90}
+capped() { # NAME ARGS...: the search's time, or "> CAP s (where)"
+	name=$1
+	shift
+	rm -f $OUT/k_$name.prog
+	t0=$(date +%s.%N)
+	timeout -s TERM "$CAP" "$T" search "$@" --quiet --threads 2 \
+		--progress-file $OUT/k_$name.prog >$OUT/k_$name.out 2>&1
+	st=$?
+	t1=$(date +%s.%N)
+	if [ $st = 0 ]; then
+		awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f\n", b - a }'
+	elif [ $st = 124 ]; then
+		echo "> $CAP s ($(tail -1 $OUT/k_$name.prog 2>/dev/null |
+			sed 's/; the next: .*//; s/, best [^,]*//; s/^hierarchy: //
+			     s/^[0-9]* s: //'))"
+	else
+		echo "the search $name failed: $(tail -2 $OUT/k_$name.out)" >>$NOTES
+		echo failed
+	fi
+}
+k_vgg=$(capped vgg bench/vgg_conv5_eyeriss.tsr --dataflow any)
+k_hier=$(capped hier examples/alexnet_conv2.tsr --hierarchy)
+k_hierb=$(capped hierb examples/alexnet_conv2.tsr --hierarchy --buildable)
 fi
 
 if want j; then
@@ -557,6 +593,14 @@ row "   16x16 C|K: search / exhaustive pJ/MAC" "$c2f_pj / $c2fx_pj" "equal" \
 row "   16x16 C|K exhaustive: schedules, time" "$c2fx_n, $(sec "$c2fx_s")" "" ""
 row "   whole C|K space exhaustive (SEARCH_EXHAUSTIVE=1)" "$c2x_pj" \
   "$c2_pj" ""
+fi
+if want k; then
+within60() { case "$1" in [0-9]*) atmost "$1" 60 ;; *) echo NO ;; esac; }
+row "k. VGG-16 conv5, Eyeriss-like, any dataflow (s)" "$k_vgg" "<= 60" \
+  "$(within60 "$k_vgg")"
+row "   AlexNet conv2 --hierarchy (s)" "$k_hier" "<= 60" \
+  "$(within60 "$k_hier")"
+row "   the same, --buildable (s)" "$k_hierb" "<= 60" "$(within60 "$k_hierb")"
 fi
 if want j; then
 row "j. conv2, two RFs, any dataflow: 1 process / 2 ranks" \
