@@ -170,9 +170,15 @@ void emit_array(Out *o)
 	for (int j = 0; j < hw->np; j++)
 		if (hw->part[j].spatial && hw->red[j])
 			P(o, " && S%d == 32'd0", j);
-	P(o, ";  // first of its accumulation chain\n");
+	P(o, ";  // first of its accumulation chain\n\t\twire ok = 1'b1");
+	spatial_guards(o, "sgb");
+	if (O->per_pe) {   /* the same, a cycle early, for the PE's register */
+		P(o, ";\n\t\twire oka = 1'b1");
+		spatial_guards(o, "sga");
+	}
+	P(o, ";\n\t\tassign pv[p] = stb && ok;\n\t\tassign pch0[p] = CH0;\n");
 	if (hw->fresh) {   /* first along the chains, not along the tree */
-		P(o, "\t\twire fr = 1'b1");
+		P(o, "`ifndef SYNTHESIS\n\t\tassign pfr[p] = 1'b1");
 		for (int j = 0; j < hw->np; j++)
 			if (hw->part[j].spatial && hw->red[j] && !hw->tree[j])
 				P(o, " && S%d == 32'd0", j);
@@ -180,16 +186,8 @@ void emit_array(Out *o)
 		for (int j = 0; j < hw->np; j++)
 			if (hw->tree[j])
 				P(o, " && S%d == 32'd0", j);
-		P(o, ");  // starts its own partial sums\n");
+		P(o, ");  // starts its own partial sums\n`endif\n");
 	}
-	P(o, "\t\twire ok = 1'b1");
-	spatial_guards(o, "sgb");
-	if (O->per_pe) {   /* the same, a cycle early, for the PE's register */
-		P(o, ";\n\t\twire oka = 1'b1");
-		spatial_guards(o, "sga");
-	}
-	P(o, ";\n\t\tassign pv[p] = stb && ok;\n\t\tassign pch0[p] = CH0;\n%s",
-	  hw->fresh ? "\t\tassign pfr[p] = fr;\n" : "");
 	for (int t = 0; t < NTENSORS; t++) {
 		int k = hw->inner[t];
 		if (!hw->buf[k].per_pe || t == T_OUT)
@@ -251,10 +249,11 @@ void emit_array(Out *o)
 			P(o, ", .da_o(%s)", fan_net(o, B->aw, "e%d_la[%d:0]",
 			                             hw->inner[T_OUT], B->aw - 1));
 			P(o, ", .dc_o(%s && pinl[p]),\n\t\t\t.dv_o(pdv[p]), "
-			  ".dt_o(pdt[p])%s", fan_net(o, 1, "dcall"),
-			  hw->fresh ? ", .tc_o(ptc[p])" : "");
+			  ".dt_o(pdt[p])", fan_net(o, 1, "dcall"));
 		}
 	}
+	if (hw->fresh)   /* the counters' alone */
+		P(o, "\n`ifndef SYNTHESIS\n\t\t\t, .tc_o(ptc[p])\n`endif");
 	P(o, "\n\t\t);\n\tend endgenerate\n");
 	fan_end(o);
 }

@@ -237,6 +237,6 @@ void emit_pe_halves(Out *o)
 		  fan_net(o, w, "g%d_rd[%d:0]", B->parent, w - 1));
 	P(o, ",\n\t\t\t.clr_o(%s)", fan_net(o, 1, "clro"));
 	P(o, ", .da_o(%s)", da);
-	P(o, ", .dc_o(%s && pinl[p]),\n\t\t\t.dv_o(pdv[p]), .dt_o(pdt[p])%s",
-	  fan_net(o, 1, "dcall"), o->hw->fresh ? ", .tc_o(ptc[p])" : "");
+	P(o, ", .dc_o(%s && pinl[p]),\n\t\t\t.dv_o(pdv[p]), .dt_o(pdt[p])",
+	  fan_net(o, 1, "dcall"));
 }

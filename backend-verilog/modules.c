@@ -194,10 +194,11 @@ static void emit_pe(Out *o)
 		if (t == T_OUT)
 			P(o, ",\n\tinput wire clr_o,\n\tinput wire [%d:0] da_o,\n"
 			  "\tinput wire dc_o,\n\toutput wire [%d:0] dv_o,\n"
-			  "\toutput wire dt_o%s", aw - 1, w - 1, hw->fresh ?
-			  ",\n\t// stage B: its partial sum is one of this block's\n"
-			  "\toutput wire tc_o" : "");
+			  "\toutput wire dt_o", aw - 1, w - 1);
 	}
+	if (hw->fresh)   /* the counters' alone */
+		P(o, "\n`ifndef SYNTHESIS\n\t// stage B: its partial sum is one of "
+		  "this block's\n\t, output wire tc_o\n`endif");
 	P(o, "\n);\n\t/* verilator no_inline_module */\n");
 	for (int t = 0; t < NTENSORS; t++) {
 		const HwBuf *B = &hw->buf[hw->inner[t]];
@@ -243,7 +244,8 @@ static void emit_pe(Out *o)
 	  "\t\tif (clrb) begin\n\t\t\ttch <= %ld'd0;\n"
 	  "\t\t\tfor (i = 0; i <= %ld; i = i + 1) rf_o[i] <= %d'd0;\n",
 	  wo - 1, words - 1, words - 1, wo - 1, wo,
-	  hw->fresh ? "\tassign tc_o = tch[rb_o];\n" : "", words, words - 1, wo);
+	  hw->fresh ? "`ifndef SYNTHESIS\n\tassign tc_o = tch[rb_o];\n`endif\n"
+	            : "", words, words - 1, wo);
 	if (half)   /* the steps write one half, a fill or a drain the other
 	               (a write port each); a drained word is cleared */
 		P(o, "\t\tend else begin\n\t\t\tif (v) begin\n"

@@ -50,8 +50,8 @@ void emit_datapath(Out *o)
 	int wo = hw->bits[T_OUT];
 	P(o, "\n\t// ---- step stage B registers, DRAM port, responses ----\n"
 	  "\treg stb, fb;\n\twire [NPE-1:0] pv, pch0;\n%s",
-	  hw->fresh ? "\twire [NPE-1:0] pfr, ptc;  // PEs that start their own "
-	  "sums, and whose sum is begun\n" : "");
+	  hw->fresh ? "`ifndef SYNTHESIS\n\twire [NPE-1:0] pfr, ptc;  // PEs that "
+	  "start their own sums, and whose sum is begun\n`endif\n" : "");
 	for (int g = 0; g < o->ln->nguards; g++)
 		if (guard_spatial(o, g))
 			P(o, "\treg [31:0] sgb%d;\n\twire [31:0] sga%d;\n", g, g);
