@@ -263,7 +263,7 @@ int hier_run(const Layer *l, const Arch *base, const HierOpts *h,
 	/* --fix names levels of the file's architecture: not searched here */
 	memset(o.fix, 0, sizeof o.fix);
 	hier_candidates(base, h, r);
-	char what[512];
+	char what[512] = "";
 	hier_note(so, what, sizeof what, 0, r->ncand, "searched", r, t0);
 	o.progress_what = what;
 	SOpts quick = o;

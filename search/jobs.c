@@ -38,7 +38,7 @@ static int spatial_factors(const SCtx *c, const SOpts *o, int d, int a,
 }
 
 /* 1 when the Verilog backend builds every tensor's buffers in the levels
- * job j keeps it in (backend-verilog/plan.c, hw_chain_refusal): no
+ * job j keeps it in (backend-verilog/rules.c, hw_chain_refusal): no
  * point of the job is built otherwise, whatever its blocking. */
 static int job_builds(const SCtx *c, const Job *j)
 {
