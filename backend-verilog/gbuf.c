@@ -214,16 +214,24 @@ static void plan_pre(Out *o)
 	}
 }
 
-/* A per-PE output drained by lanes of more than 8 PEs into banks has a
- * register in each lane's adder tree, 3 levels above its words (the rest
- * of the tree below the root: one level on 16 PEs). The drained word's
- * select and four levels took 7.05 ns on AlexNet conv3, where the bare
- * MAC takes 5.73 ns; the select and three levels take 6.45 ns, and the
- * level above them under 3 (docs/synthesis.md). The sum is written a
- * cycle later, so each bank hands a read of the word being written the
- * word written (emit_forward). One register only: over 64 PEs a lane,
- * the tree above it is as long as the MAC. Not where a drain's slots
- * share a bank (their read ports would need it too). */
+/* Where a lane's adder tree over n words has its register: levels below
+ * the root, 3 levels above the words, in a tree of more than 8 (0: no
+ * register). The drained word's select and four levels took 7.05 ns on
+ * AlexNet conv3, where the bare MAC takes 5.73 ns; the select and three
+ * levels take 6.45 ns, and the level above them under 3
+ * (docs/synthesis.md). One register only: over 64 words, the tree above
+ * it is as long as the MAC. */
+static int tree_register(long n)
+{
+	int levels = n > 1 ? hw_bits(n - 1) : 0;
+	return levels >= 4 ? levels - 3 : 0;
+}
+
+/* A per-PE output drained by lanes into banks has a register in each
+ * lane's adder tree where it has one (tree_register). The sum is written
+ * a cycle later, so each bank hands a read of the word being written
+ * the word written (emit_forward). Not where a drain's slots share a
+ * bank (their read ports would need it too). */
 static void plan_dreg(Out *o)
 {
 	const Hw *hw = o->hw;
@@ -235,10 +243,10 @@ static void plan_dreg(Out *o)
 		    o->pre[p] || (o->pf[p].slots && o->pf[p].wide) ||
 		    !bank_plan(hw, p, &sz))
 			continue;
-		int levels = hw_bits(hw->npe / B->npar - 1);
-		if (levels < 4)
+		int D = tree_register(hw->npe / B->npar);
+		if (!D)
 			continue;
-		o->dreg[k] = (unsigned char)(levels - 3);
+		o->dreg[k] = (unsigned char)D;
 		o->lfwd[p] = 1;
 	}
 }
@@ -246,24 +254,18 @@ static void plan_dreg(Out *o)
 /* A shared output's lanes (array.c) add the products of their PEs into
  * it. The PE's multiply and the lane's adder before the add took 9.05
  * ns on FX|FY's 25 PEs and 7.14 on a 4x4 K array, where the bare MAC
- * takes 5.73: the products are registered in the PEs, and lanes of more
- * than 8 PEs have a register in their trees, 3 levels above the products
- * (as plan_dreg's). The add, its read of the partial sum and its write move
- * that many cycles later (o->lq), and so does the flush after the last
- * step (seq.c, timing.c). */
+ * takes 5.73: the products are registered in the PEs, and the lanes' trees
+ * have their register (tree_register). The add, its read of the partial
+ * sum and its write move that many cycles later (o->lq), and so does the
+ * flush after the last step (seq.c, timing.c). */
 static void plan_lanes(Out *o)
 {
 	const Hw *hw = o->hw;
 	int k = hw->inner[T_OUT];
 	if (hw->buf[k].per_pe || !step_lanes(hw, k) || !is_gb(hw, k))
 		return;
-	long nr = hw->npe / step_lanes(hw, k);
-	int levels = nr > 1 ? hw_bits(nr - 1) : 0;
-	o->lq = 1;
-	if (levels >= 4) {
-		o->ldreg = levels - 3;
-		o->lq = 2;
-	}
+	o->ldreg = tree_register(hw->npe / step_lanes(hw, k));
+	o->lq = o->ldreg ? 2 : 1;
 }
 
 void gbuf_plan(Out *o)

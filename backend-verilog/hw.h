@@ -112,8 +112,9 @@ typedef struct Hw {
 /* 1 and a filled plan, or 0 with a message when the RTL cannot build
  * this schedule yet. */
 int hw_plan(const LoopNest *ln, Hw *hw, char *err, size_t errlen);
-/* What hw_plan refuses whatever the schedule: 1, or 0 with the message
- * (the output's indices, on-chip levels that state a port); and, for
+/* rules.c: what hw_plan refuses whatever the schedule: 1, or 0 with
+ * the message (the output's indices, on-chip levels that state a port);
+ * and, for
  * a tensor kept in levels lv[0..n-1] (inner to outer, DRAM left out),
  * whether the RTL builds its buffer h there (NULL) or why not. The
  * search prunes with both (--buildable). */
