@@ -23,8 +23,8 @@ static double hop(const SCtx *c, int t)
  * counted per PE when perpe), with the loops of the other tensors'
  * indices marked as much as they can be (full: every loop outside the
  * buffer steps; otherwise none does). */
-static long bound_words(Worker *w, int t, int Lb, int perpe, int full,
-                        int known)
+static long bound_words(Worker *w, int t, int Lb, int Lout, int perpe,
+                        int full, int known)
 {
 	const SCtx *c = w->sh->c;
 	const SPoint *p = &w->p;
@@ -33,7 +33,7 @@ static long bound_words(Worker *w, int t, int Lb, int perpe, int full,
 		if (!c->used[d] || (c->mask[t] >> d & 1))
 			continue;
 		long S = spatial_of(p, c, d), U = 1;
-		for (int q = 0; q <= Lb; q++)
+		for (int q = 0; q <= Lout; q++)
 			U *= p->f[q][d];
 		if (!perpe)
 			U *= S; /* the unrolled loops: one block across the PEs */
@@ -79,8 +79,10 @@ static long bound_words(Worker *w, int t, int Lb, int perpe, int full,
 	return total;
 }
 
-/* The energy of refilling t's buffer in level Lb from its parent. */
-static double bound_cost(Worker *w, int t, int Lb, int full, int known)
+/* The energy of refilling t's buffer in level Lb from its parent, the
+ * loops of the levels up to Lout inside its refill point. */
+static double bound_cost(Worker *w, int t, int Lb, int Lout, int full,
+                         int known)
 {
 	const SCtx *c = w->sh->c;
 	int Lp = c->nl - 1;
@@ -88,11 +90,11 @@ static double bound_cost(Worker *w, int t, int Lb, int full, int known)
 		if (w->p.buf[t][L])
 			Lp = L;
 	int view = per_pe(c, Lp);
-	double words = (double)bound_words(w, t, Lb, view, full, known);
+	double words = (double)bound_words(w, t, Lb, Lout, view, full, known);
 	double e, elems = (double)c->out_elems;
 	e = t == T_OUT ? (2 * words - elems) * pj(c, Lp, t) : words * pj(c, Lp, t);
 	if (per_pe(c, Lb) && !view) {
-		double wpe = (double)bound_words(w, t, Lb, 1, full, known);
+		double wpe = (double)bound_words(w, t, Lb, Lout, 1, full, known);
 		e += (t == T_OUT ? wpe + words - elems : wpe) * hop(c, t);
 	}
 	return e;
@@ -120,8 +122,8 @@ static void refill_bounds(Worker *w, int Lb, int L, int known,
 	}
 	for (int t = 0; t < NTENSORS; t++)
 		if (w->p.buf[t][Lb]) {
-			cf[t] = bound_cost(w, t, Lb, 1, known);
-			cm[t] = bound_cost(w, t, Lb, 0, known);
+			cf[t] = bound_cost(w, t, Lb, Lb, 1, known);
+			cm[t] = bound_cost(w, t, Lb, Lb, 0, known);
 		}
 	/* TESSERA_CHECK_BOUND: a kept bound must be the one made afresh */
 	for (int t = 0; hit && t < NTENSORS; t++)
@@ -136,6 +138,47 @@ static void refill_bounds(Worker *w, int Lb, int L, int known,
 		memcpy(b->cf, cf, sizeof b->cf);
 		memcpy(b->cm, cm, sizeof b->cm);
 	}
+}
+
+/* The refills of t's buffer in level Lb when the level that refills it
+ * is among those chosen (up to L, of which the loops from `part` on are
+ * not chosen yet): the first level outside Lb with a loop that indexes
+ * t.  Its loops that do not index t can all be inside the refill point,
+ * those of the levels between are, and everything outside it steps: the
+ * least refilling of any order.  0 when that level is not known yet. */
+static double refill_point_bound(Worker *w, int t, int Lb, int L, int part,
+                                 int known)
+{
+	const SCtx *c = w->sh->c;
+	int Ls = -1;
+	for (int q = Lb + 1; q <= L && q < c->nl && Ls < 0; q++)
+		for (int d = 0; d < (q == L ? part : NDIMS); d++)
+			if (w->p.f[q][d] > 1 && (c->mask[t] >> d & 1))
+				Ls = q;
+	if (Ls < 0)
+		return 0;
+	/* it depends on the factors up to Ls, and of every per-PE level
+	 * when the parent is shared (as refill_bounds' do): kept while
+	 * those stay */
+	int D = Ls < c->npe - 1 ? c->npe - 1 : Ls;
+	struct PCache *k = &w->pc[Lb][t];
+	size_t sz = sizeof k->f[0] * (size_t)(D + 1);
+	int hit = D < L && k->job == w->job && k->known == known &&
+	          k->Ls == Ls && !memcmp(k->f, w->p.f, sz);
+	if (hit && !w->check_bound)
+		return k->cost;
+	double cost = bound_cost(w, t, Lb, Ls, 1, known);
+	if (hit && cost != k->cost)   /* TESSERA_CHECK_BOUND */
+		INTERNAL("level %d's kept refill-point bound of tensor %d is "
+		         "%.17g, made afresh %.17g", Lb, t, k->cost, cost);
+	if (D < L) {
+		k->job = w->job;
+		k->known = known;
+		k->Ls = Ls;
+		memcpy(k->f, w->p.f, sz);
+		k->cost = cost;
+	}
+	return cost;
 }
 
 /* A lower bound on the energy of every completion of the levels up to L
@@ -181,6 +224,10 @@ double lower_bound(Worker *w, int L, int part)
 		refill_bounds(w, Lb, L, known, cf, cm);
 		if (!cand)
 			memcpy(cm, cf, sizeof cm);
+		for (int t = 0; cand && t < NTENSORS; t++)
+			if (p->buf[t][Lb])
+				cm[t] = fmax(cm[t], refill_point_bound(w, t, Lb, L, part,
+				                                       known));
 		for (int d = 0; d < NDIMS; d++) {
 			if (cand && !(cand >> d & 1))
 				continue;

@@ -81,10 +81,11 @@ static int better(double cost, double energy, int job, long seq,
 	return job < w->bjob || (job == w->bjob && seq < w->bseq);
 }
 
-static void offer(Worker *w, const Model *m, double cost)
+/* The point w->p, of model m, numbered seq in the job's enumeration;
+ * 1 when the backend refused it (a twin of its orders may be built). */
+static int offer(Worker *w, const Model *m, double cost, long seq)
 {
 	const SOpts *o = w->sh->o;
-	long seq = w->seq++;
 	if (w->sh->jobs[w->job].unbuildable) {   /* TESSERA_CHECK_BUILDABLE */
 		Model full;
 		int ok = 0;
@@ -96,20 +97,20 @@ static void offer(Worker *w, const Model *m, double cost)
 			INTERNAL("--buildable skips the levels of a schedule the "
 			         "backend builds:\n%s", text);
 		}
-		return;
+		return 1;
 	}
 	if (m->utilization < o->min_util ||
 	    (o->max_cycles && m->cycles > o->max_cycles))
-		return;
+		return 0;
 	if (!better(cost, m->e_total, w->job, seq, w))
-		return;
+		return 0;
 	if (o->buildable) {
 		Model full;
 		int ok = 0;
 		char err[256];
 		if (!spoint_relower(w->sh->c, &w->p, &full, &ok, err, sizeof err) ||
 		    !ok)
-			return;
+			return 1;
 	}
 	w->found = 1;
 	w->best = w->p;
@@ -133,39 +134,124 @@ static void offer(Worker *w, const Model *m, double cost)
 	if (w->sh->best_pjmac <= 0 || m->pj_per_mac < w->sh->best_pjmac)
 		w->sh->best_pjmac = m->pj_per_mac;
 	pthread_mutex_unlock(&w->sh->mu);
+	return 0;
 }
 
-static void orders_rec(Worker *w, int L, signed char (*ords)[S_MAXORDERS][NDIMS],
-                       const int *nord)
+/* The candidate orders of one blocking's levels.  Orders of a level
+ * that act alike (order_key) are twins: one, the first, stands for
+ * them all and is evaluated; the others are passed over, unless the
+ * search is exhaustive or checking (then each is evaluated and must
+ * equal it), or the backend refuses it (then its twins are tried in
+ * turn, as the enumeration would have reached them).  Each point keeps
+ * its number in the whole enumeration, so ties go as they did when
+ * every point was evaluated. */
+typedef struct Leaf {
+	signed char ords[MAX_LEVELS][S_MAXORDERS][NDIMS];
+	int nord[MAX_LEVELS];
+	int rep[MAX_LEVELS][S_MAXORDERS];  /* the first of each's twins */
+	long stride[MAX_LEVELS];           /* of its digit in the numbering */
+	long seq0;
+	int k[MAX_LEVELS];                 /* the orders being evaluated */
+	int twins;                         /* pass twins over */
+} Leaf;
+
+static long leaf_seq(const Worker *w, const Leaf *lf, const int *k)
+{
+	long seq = lf->seq0;
+	for (int L = 0; L < w->sh->c->nl; L++)
+		seq += k[L] * lf->stride[L];
+	return seq;
+}
+
+static void set_orders(Worker *w, const Leaf *lf, const int *k)
+{
+	for (int L = 0; L < w->sh->c->nl; L++)
+		memcpy(w->p.order[L], lf->ords[L][k[L]], NDIMS);
+}
+
+/* Offer the twins of the point lf->k (the first of its class) in the
+ * enumeration's order from level L on, while the backend refuses
+ * them; 1 when every one so far was refused. */
+static int offer_twins(Worker *w, const Leaf *lf, int *k, int L,
+                       const Model *m, double cost)
 {
 	const SCtx *c = w->sh->c;
-	if (L == c->nl && w->count_only) {
-		w->evaluated++;
-		return;
-	}
 	if (L == c->nl) {
-		SNest s;
-		Model m;
-		spoint_nest(c, &w->p, &s);
-		spoint_eval(c, &w->p, &s, &w->sc, &m);
-		w->evaluated++;
-		for (int q = 0; w->check_bound && q < c->nl * (NDIMS + 1); q++)
-			if (w->lbp[q / (NDIMS + 1)][q % (NDIMS + 1)] >
-			    m.e_total * (1 + 1e-9)) {
-				size_t len;
-				char *text = spoint_text(c, &w->p, &len);
-				INTERNAL("the bound at level %d, loop %d is %.17g, above the "
-				         "energy %.17g of\n%s", q / (NDIMS + 1), q % (NDIMS + 1),
-				         w->lbp[q / (NDIMS + 1)][q % (NDIMS + 1)], m.e_total,
-				         text);
+		set_orders(w, lf, k);
+		return offer(w, m, cost, leaf_seq(w, lf, k));
+	}
+	int first = k[L], refused = 1;
+	for (int i = first; refused && i < lf->nord[L]; i++)
+		if (lf->rep[L][i] == first) {
+			k[L] = i;
+			refused = offer_twins(w, lf, k, L + 1, m, cost);
+		}
+	k[L] = first;
+	return refused;
+}
+
+static void check_bounds(Worker *w, const Model *m)
+{
+	const SCtx *c = w->sh->c;
+	for (int q = 0; q < c->nl * (NDIMS + 1); q++)
+		if (w->lbp[q / (NDIMS + 1)][q % (NDIMS + 1)] >
+		    m->e_total * (1 + 1e-9)) {
+			size_t len;
+			char *text = spoint_text(c, &w->p, &len);
+			INTERNAL("the bound at level %d, loop %d is %.17g, above the "
+			         "energy %.17g of\n%s", q / (NDIMS + 1), q % (NDIMS + 1),
+			         w->lbp[q / (NDIMS + 1)][q % (NDIMS + 1)], m->e_total,
+			         text);
+		}
+}
+
+static void evaluate(Worker *w, Model *m)
+{
+	SNest s;
+	spoint_nest(w->sh->c, &w->p, &s);
+	spoint_eval(w->sh->c, &w->p, &s, &w->sc, m);
+	w->evaluated++;
+}
+
+static void orders_rec(Worker *w, Leaf *lf, int L)
+{
+	const SCtx *c = w->sh->c;
+	if (L < c->nl) {
+		for (int k = 0; k < lf->nord[L]; k++)
+			if (lf->rep[L][k] == k || !lf->twins || w->check_bound) {
+				lf->k[L] = k;
+				orders_rec(w, lf, L + 1);
 			}
-		offer(w, &m, spoint_cost(w->sh->o->obj, &m));
 		return;
 	}
-	for (int k = 0; k < nord[L]; k++) {
-		memcpy(w->p.order[L], ords[L][k], NDIMS);
-		orders_rec(w, L + 1, ords, nord);
+	Model m;
+	set_orders(w, lf, lf->k);
+	evaluate(w, &m);
+	if (w->check_bound)
+		check_bounds(w, &m);
+	int first[MAX_LEVELS], twin = 0;
+	for (int q = 0; q < c->nl; q++) {
+		first[q] = lf->twins ? lf->rep[q][lf->k[q]] : lf->k[q];
+		twin |= first[q] != lf->k[q];
 	}
+	if (twin) {   /* checking: it must equal the first of its twins */
+		Model r;
+		set_orders(w, lf, first);
+		evaluate(w, &r);
+		if (memcmp(&m, &r, sizeof m)) {
+			size_t len;
+			char *text = spoint_text(c, &w->p, &len);
+			INTERNAL("a twin of the orders of\n%s\nhas other figures "
+			         "(energy %.17g against %.17g)", text, m.e_total,
+			         r.e_total);
+		}
+		return;
+	}
+	double cost = spoint_cost(w->sh->o->obj, &m);
+	if (w->sh->o->buildable || w->sh->jobs[w->job].unbuildable)
+		offer_twins(w, lf, lf->k, 0, &m, cost);
+	else
+		offer(w, &m, cost, leaf_seq(w, lf, lf->k));
 }
 
 /* Every candidate order of the levels outside the innermost (the
@@ -174,12 +260,30 @@ static void orders_rec(Worker *w, int L, signed char (*ords)[S_MAXORDERS][NDIMS]
 static void leaf(Worker *w)
 {
 	const SCtx *c = w->sh->c;
-	signed char ords[MAX_LEVELS][S_MAXORDERS][NDIMS];
-	int nord[MAX_LEVELS];
-	for (int L = 0; L < c->nl; L++)
-		nord[L] = L == 0 ? (memcpy(ords[0][0], w->p.order[0], NDIMS), 1)
-		                 : level_orders(c, w->p.f[L], ords[L]);
-	orders_rec(w, 0, ords, nord);
+	Leaf lf;
+	lf.twins = !w->sh->o->exhaustive;
+	long total = 1;
+	for (int L = c->nl - 1; L >= 0; L--) {
+		int n = lf.nord[L] = L == 0
+		        ? (memcpy(lf.ords[0][0], w->p.order[0], NDIMS), 1)
+		        : level_orders(c, w->p.f[L], lf.ords[L]);
+		uint64_t key[S_MAXORDERS];
+		for (int k = 0; k < n; k++) {
+			key[k] = order_key(c, &w->p, L, lf.ords[L][k]);
+			lf.rep[L][k] = k;
+			for (int i = 0; i < k && lf.rep[L][k] == k; i++)
+				if (key[i] == key[k])
+					lf.rep[L][k] = i;
+		}
+		lf.stride[L] = total;
+		total *= n;
+	}
+	lf.seq0 = w->seq;
+	w->seq += total;
+	if (w->count_only)
+		w->evaluated += total;
+	else
+		orders_rec(w, &lf, 0);
 }
 
 static int prune(Worker *w, int L, int part)
@@ -280,8 +384,11 @@ static void run_job(Worker *w, int j)
 	}
 	w->job = j;
 	w->seq = 0;
-	for (int L = 0; L < MAX_LEVELS; L++)
+	for (int L = 0; L < MAX_LEVELS; L++) {
 		w->bc[L].job = -1;
+		for (int t = 0; t < NTENSORS; t++)
+			w->pc[L][t].job = -1;
+	}
 	w->base = job_base(w);
 	level_rec(w, 0, 0);
 }

@@ -305,6 +305,8 @@ void whole_note(const char *path, const char *fmt, ...)
 /* search/space.c */
 int divisors(long n, long *out, int max);   /* ascending */
 int level_orders(const SCtx *c, const long *f, signed char orders[][NDIMS]);
+uint64_t order_key(const SCtx *c, const SPoint *p, int L,
+                   const signed char *ord);
 void spoint_random(const SCtx *c, uint64_t *seed, SPoint *p);
 int spoint_selfcheck(const SCtx *c, uint64_t seed, int n, int *fitting,
                      char *err, size_t errlen);

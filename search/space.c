@@ -67,6 +67,43 @@ int level_orders(const SCtx *c, const long *f, signed char orders[][NDIMS])
 	return n;
 }
 
+/* What level L's order `ord` changes in a point's figures: a tensor's
+ * buffers are refilled at the innermost loop outside them that indexes
+ * it, so an order acts only on the tensors whose refill point lies in L
+ * (held inside L, with no loop of the levels between indexing them), and
+ * on each only through which of L's loops are inside that point.  The
+ * key holds, for each such tensor, those loops as a mask (8 bits a
+ * tensor); two orders of L with equal keys give the same counts, cycles
+ * and energy (docs/search.md, "Orders that act alike"). */
+uint64_t order_key(const SCtx *c, const SPoint *p, int L,
+                   const signed char *ord)
+{
+	uint64_t key = 0;
+	for (int t = 0; t < NTENSORS; t++) {
+		int lv = L - 1;
+		while (lv >= 0 && !p->buf[t][lv])
+			lv--;
+		int reached = lv >= 0;
+		for (int q = lv + 1; reached && q < L; q++)
+			for (int d = 0; d < NDIMS; d++)
+				if (p->f[q][d] > 1 && (c->mask[t] >> d & 1))
+					reached = 0;
+		if (!reached)
+			continue;
+		unsigned inside = 0;
+		for (int k = 0; k < NDIMS; k++) {   /* innermost first */
+			int d = ord[k];
+			if (p->f[L][d] <= 1)
+				continue;
+			if (c->mask[t] >> d & 1)
+				break;
+			inside |= 1u << d;
+		}
+		key |= (uint64_t)inside << (8 * t);
+	}
+	return key;
+}
+
 static uint64_t rng_next(uint64_t *s)
 {
 	/* splitmix64: deterministic for a seed */

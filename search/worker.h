@@ -59,6 +59,11 @@ typedef struct Worker {
 		long f[MAX_LEVELS][NDIMS]; /* the factors they depend on */
 		double cf[NTENSORS], cm[NTENSORS];
 	} bc[MAX_LEVELS];
+	struct PCache {                /* a buffer's refill-point bound */
+		int job, known, Ls;        /* Ls: the level that refills it */
+		long f[MAX_LEVELS][NDIMS]; /* the factors it depends on */
+		double cost;
+	} pc[MAX_LEVELS][NTENSORS];
 	int check_bound;
 	int count_only;                /* --count: the size of the space */
 } Worker;
