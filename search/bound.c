@@ -185,12 +185,24 @@ static double refill_point_bound(Worker *w, int t, int Lb, int L, int part,
  * (L = nl-1: the point itself, orders aside), of which the loops from
  * `part` on are not yet chosen at level L: for those, the bound takes the
  * whole remaining factor inside level L (blocks only shrink the words
- * refilled as they grow) and lets any loop be the one outside. */
-double lower_bound(Worker *w, int L, int part)
+ * refilled as they grow) and lets any loop be the one outside.  Once the
+ * sum passes `limit` it is returned as it is: a lower bound still. */
+double lower_bound(Worker *w, int L, int part, double limit)
 {
 	const SCtx *c = w->sh->c;
 	SPoint *p = &w->p;
 	double lb = w->base;
+	/* DRAM's share, for each tensor whose refill from DRAM (that of its
+	 * outermost on-chip buffer) is outside the levels bounded below; a
+	 * tensor in no on-chip level has its DRAM reads in the job's base */
+	for (int t = 0; t < NTENSORS; t++) {
+		int Lo = -1;
+		for (int q = 0; q < c->nl - 1; q++)
+			if (p->buf[t][q])
+				Lo = q;
+		if (Lo > L)
+			lb += w->sh->dram_min[t];
+	}
 	int known = L > c->npe - 1 || (L == c->npe - 1 && part == NDIMS);
 	unsigned outer[MAX_LEVELS] = {0}; /* loops with factors outside Lb */
 	for (int Lb = 0; Lb <= L && Lb < c->nl - 1; Lb++)
@@ -206,7 +218,9 @@ double lower_bound(Worker *w, int L, int part)
 		saved[d] = p->f[L][d];
 		p->f[L][d] = p->f[L][d] * w->rem[d];
 	}
-	for (int Lb = 0; Lb <= L && Lb < c->nl - 1; Lb++) {
+	/* every term is at least 0: past `limit`, the rest cannot matter
+	 * (the innermost levels' terms, mostly kept, come first) */
+	for (int Lb = 0; Lb <= L && Lb < c->nl - 1 && lb <= limit; Lb++) {
 		int any = 0;
 		for (int t = 0; t < NTENSORS; t++)
 			any |= p->buf[t][Lb];
@@ -242,17 +256,6 @@ double lower_bound(Worker *w, int L, int part)
 	}
 	for (int d = part; d < NDIMS; d++)
 		p->f[L][d] = saved[d];
-	/* DRAM's share, for each tensor whose refill from DRAM (that of its
-	 * outermost on-chip buffer) is outside the levels bounded above; a
-	 * tensor in no on-chip level has its DRAM reads in the job's base */
-	for (int t = 0; t < NTENSORS; t++) {
-		int Lo = -1;
-		for (int q = 0; q < c->nl - 1; q++)
-			if (p->buf[t][q])
-				Lo = q;
-		if (Lo > L)
-			lb += w->sh->dram_min[t];
-	}
 	return lb;
 }
 

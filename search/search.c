@@ -290,21 +290,26 @@ static int prune(Worker *w, int L, int part)
 {
 	const SOpts *o = w->sh->o;
 	if (w->check_bound)
-		w->lbp[L][part] = lower_bound(w, L, part);
+		w->lbp[L][part] = lower_bound(w, L, part, INFINITY);
 	if (o->exhaustive)
 		return 0;
 	double best = atomic_load(&w->sh->best);
 	if (!isfinite(best))
 		return 0;
-	double lb = lower_bound(w, L, part);
-	double cost = o->obj == OBJ_ENERGY ? lb
-	            : o->obj == OBJ_EDP ? lb * (double)w->compute
-	                                : (double)w->compute;
-	/* cycles: no point of the job runs faster than its compute cycles;
-	 * at the best cycles, energy breaks the tie */
-	int cut = cost > best * (1 + 1e-9) ||
-	          (o->obj == OBJ_CYCLES && cost == best &&
-	           lb > atomic_load(&w->sh->best_e) * (1 + 1e-9));
+	int cut;
+	if (o->obj == OBJ_CYCLES) {
+		/* no point of the job runs faster than its compute cycles; at
+		 * the best cycles, energy breaks the tie */
+		double cost = (double)w->compute,
+		       be = atomic_load(&w->sh->best_e) * (1 + 1e-9);
+		cut = cost > best * (1 + 1e-9) ||
+		      (cost == best && lower_bound(w, L, part, be) > be);
+	} else {
+		/* the bound stops adding once it is past the best */
+		double scale = o->obj == OBJ_EDP ? (double)w->compute : 1;
+		double lb = lower_bound(w, L, part, best * (1 + 1e-9) / scale);
+		cut = lb * scale > best * (1 + 1e-9);
+	}
 	if (cut)
 		w->pruned++;
 	return cut;

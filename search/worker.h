@@ -99,7 +99,7 @@ void ranks_answer(Shared *sh, const Worker *b, SResult *r);
 /* bound.c: a lower bound on the energy of every completion of the
  * levels up to L whose loops from `part` on are not chosen at level L;
  * the energy every point of the worker's job pays */
-double lower_bound(Worker *w, int L, int part);
+double lower_bound(Worker *w, int L, int part, double limit);
 double job_base(Worker *w);
 
 #endif
