@@ -140,6 +140,19 @@ static void refill_bounds(Worker *w, int Lb, int L, int known,
 	}
 }
 
+/* The level of the first loop outside t's buffer in level Lb that
+ * indexes t, among the chosen ones (up to L, from `part` on not yet at
+ * L); -1 when none is. */
+static int refill_level(const Worker *w, int t, int Lb, int L, int part)
+{
+	const SCtx *c = w->sh->c;
+	for (int q = Lb + 1; q <= L && q < c->nl; q++)
+		for (int d = 0; d < (q == L ? part : NDIMS); d++)
+			if (w->p.f[q][d] > 1 && (c->mask[t] >> d & 1))
+				return q;
+	return -1;
+}
+
 /* The refills of t's buffer in level Lb when the level that refills it
  * is among those chosen (up to L, of which the loops from `part` on are
  * not chosen yet): the first level outside Lb with a loop that indexes
@@ -150,11 +163,7 @@ static double refill_point_bound(Worker *w, int t, int Lb, int L, int part,
                                  int known)
 {
 	const SCtx *c = w->sh->c;
-	int Ls = -1;
-	for (int q = Lb + 1; q <= L && q < c->nl && Ls < 0; q++)
-		for (int d = 0; d < (q == L ? part : NDIMS); d++)
-			if (w->p.f[q][d] > 1 && (c->mask[t] >> d & 1))
-				Ls = q;
+	int Ls = refill_level(w, t, Lb, L, part);
 	if (Ls < 0)
 		return 0;
 	/* it depends on the factors up to Ls, and of every per-PE level
@@ -257,6 +266,64 @@ double lower_bound(Worker *w, int L, int part, double limit)
 	for (int d = part; d < NDIMS; d++)
 		p->f[L][d] = saved[d];
 	return lb;
+}
+
+/* A lower bound on the cycles of every completion of the same partial
+ * point as lower_bound's: the job's compute cycles, and the stalls of
+ * each buffer chosen that is not double-buffered, whose transfers stall
+ * the array (docs/model.md): at least its least words (as the energy
+ * bound takes them, a tensor at a time) at its parent's bandwidth.
+ * Latencies, double-buffered buffers and the levels' own bandwidth
+ * limits can only add. */
+double cycles_bound(Worker *w, int L, int part)
+{
+	const SCtx *c = w->sh->c;
+	SPoint *p = &w->p;
+	const Arch *a = c->arch;
+	int known = L > c->npe - 1 || (L == c->npe - 1 && part == NDIMS);
+	double pes = 1, stall = 0;
+	for (int k = 0; k < a->ndims; k++)
+		if (p->sdim[k] >= 0)
+			pes *= (double)p->sf[k];
+	long saved[NDIMS];
+	for (int d = part; d < NDIMS; d++) {
+		saved[d] = p->f[L][d];
+		p->f[L][d] = p->f[L][d] * w->rem[d];
+	}
+	for (int t = 0; t < NTENSORS; t++) {
+		double lanes = 1;
+		for (int k = 0; k < a->ndims; k++)
+			if (p->sdim[k] >= 0 && (c->mask[t] >> p->sdim[k] & 1))
+				lanes *= (double)p->sf[k];
+		int inner = -1;
+		for (int Lb = 0; Lb <= L && Lb < c->nl - 1; Lb++) {
+			if (!p->buf[t][Lb])
+				continue;
+			int first = inner < 0;
+			inner = first ? Lb : inner;
+			/* an output register file has two halves as built */
+			if (spoint_dbl(c, p, t, Lb) ||
+			    (t == T_OUT && first && per_pe(c, Lb)))
+				continue;
+			int Lp = Lb + 1;
+			while (Lp < c->nl - 1 && !p->buf[t][Lp])
+				Lp++;
+			const Level *P = &a->level[Lp];
+			double bw = (double)P->bandwidth * (P->per_pe ? pes : 1);
+			if (!P->bandwidth && !P->offchip)
+				bw = P->per_pe ? pes : !per_pe(c, Lb) ? 1
+				   : lanes < ONCHIP_LANES ? lanes : ONCHIP_LANES;
+			if (bw <= 0)
+				continue;
+			int Ls = refill_level(w, t, Lb, L, part);
+			double W = (double)bound_words(w, t, Lb, Ls < 0 ? Lb : Ls,
+			                               per_pe(c, Lp), Ls >= 0, known);
+			stall += (t == T_OUT ? 2 * W - (double)c->out_elems : W) / bw;
+		}
+	}
+	for (int d = part; d < NDIMS; d++)
+		p->f[L][d] = saved[d];
+	return (double)w->compute + stall;
 }
 
 /* Energy every point of the job pays: MACs, and each tensor's accesses

@@ -203,6 +203,25 @@ static void check_bounds(Worker *w, const Model *m)
 			         w->lbp[q / (NDIMS + 1)][q % (NDIMS + 1)], m->e_total,
 			         text);
 		}
+	for (int q = 0; q < c->nl * (NDIMS + 1); q++)
+		if (w->lbc[q / (NDIMS + 1)][q % (NDIMS + 1)] * (1 - 1e-9) - 1e-6 >
+		    (double)m->cycles) {
+			size_t len;
+			char *text = spoint_text(c, &w->p, &len);
+			INTERNAL("the cycles bound at level %d, loop %d is %.17g, above "
+			         "the %ld cycles of\n%s", q / (NDIMS + 1),
+			         q % (NDIMS + 1), w->lbc[q / (NDIMS + 1)][q % (NDIMS + 1)],
+			         m->cycles, text);
+		}
+}
+
+/* The worker's evaluations into the shared count, which the progress
+ * line shows: at the end of each job, and every 65,536 within one (a
+ * job can take minutes). */
+static void publish(Worker *w)
+{
+	atomic_fetch_add(&w->sh->evaluated, w->evaluated - w->published);
+	w->published = w->evaluated;
 }
 
 static void evaluate(Worker *w, Model *m)
@@ -210,7 +229,8 @@ static void evaluate(Worker *w, Model *m)
 	SNest s;
 	spoint_nest(w->sh->c, &w->p, &s);
 	spoint_eval(w->sh->c, &w->p, &s, &w->sc, m);
-	w->evaluated++;
+	if (!(++w->evaluated & 0xffff))
+		publish(w);
 }
 
 static void orders_rec(Worker *w, Leaf *lf, int L)
@@ -289,26 +309,37 @@ static void leaf(Worker *w)
 static int prune(Worker *w, int L, int part)
 {
 	const SOpts *o = w->sh->o;
-	if (w->check_bound)
+	const SCtx *c = w->sh->c;
+	if (w->check_bound) {
 		w->lbp[L][part] = lower_bound(w, L, part, INFINITY);
+		w->lbc[L][part] = cycles_bound(w, L, part);
+	}
 	if (o->exhaustive)
 		return 0;
 	double best = atomic_load(&w->sh->best);
-	if (!isfinite(best))
-		return 0;
-	int cut;
-	if (o->obj == OBJ_CYCLES) {
-		/* no point of the job runs faster than its compute cycles; at
-		 * the best cycles, energy breaks the tie */
-		double cost = (double)w->compute,
-		       be = atomic_load(&w->sh->best_e) * (1 + 1e-9);
-		cut = cost > best * (1 + 1e-9) ||
-		      (cost == best && lower_bound(w, L, part, be) > be);
-	} else {
-		/* the bound stops adding once it is past the best */
-		double scale = o->obj == OBJ_EDP ? (double)w->compute : 1;
-		double lb = lower_bound(w, L, part, best * (1 + 1e-9) / scale);
-		cut = lb * scale > best * (1 + 1e-9);
+	/* the most cycles a point may take (--max-cycles, --min-util) */
+	double most = o->max_cycles ? (double)o->max_cycles : INFINITY;
+	if (o->min_util > 0)
+		most = fmin(most, floor((double)c->macs / ((double)c->pes *
+		                        o->min_util) * (1 + 1e-6)) + 1);
+	/* the least whole cycles of any completion: the model's cycles are
+	 * its total rounded up, which can be 1e-6 below it */
+	double cyc = (double)w->compute;
+	if (isfinite(most) || (o->obj != OBJ_ENERGY && isfinite(best)))
+		cyc = fmax(cyc, ceil(cycles_bound(w, L, part) * (1 - 1e-9) - 1e-6));
+	int cut = cyc > most;
+	if (!cut && isfinite(best)) {
+		if (o->obj == OBJ_CYCLES) {
+			/* at the best cycles, energy breaks the tie */
+			double be = atomic_load(&w->sh->best_e) * (1 + 1e-9);
+			cut = cyc > best * (1 + 1e-9) ||
+			      (cyc == best && lower_bound(w, L, part, be) > be);
+		} else {
+			/* the bound stops adding once it is past the best */
+			double scale = o->obj == OBJ_EDP ? cyc : 1;
+			double lb = lower_bound(w, L, part, best * (1 + 1e-9) / scale);
+			cut = lb * scale > best * (1 + 1e-9);
+		}
 	}
 	if (cut)
 		w->pruned++;
@@ -339,7 +370,7 @@ static void level_rec(Worker *w, int L, int d)
 	for (int t = 0; t < NTENSORS; t++)
 		any |= p->buf[t][L];
 	p->f[L][d] = 1;
-	w->lbp[L][d + 1] = -INFINITY;
+	w->lbp[L][d + 1] = w->lbc[L][d + 1] = -INFINITY;
 	if (!c->used[d] || !any || w->rem[d] == 1) {
 		/* a level no tensor is buffered in would only repeat the orders
 		 * of the level outside it */
@@ -418,7 +449,7 @@ static void *worker_main(void *arg)
 			fprintf(stderr, ": %ld evaluated, %ld pruned\n", w->evaluated - e0,
 			        w->pruned - p0);
 		}
-		atomic_fetch_add(&sh->evaluated, w->evaluated - e0);
+		publish(w);
 		atomic_fetch_add(&sh->pruned, w->pruned - p0);
 		atomic_fetch_add(&sh->done, 1);
 	}

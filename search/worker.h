@@ -52,7 +52,9 @@ typedef struct Worker {
 	int bjob;
 	long bseq;
 	long evaluated, pruned;
-	double lbp[MAX_LEVELS][NDIMS + 1]; /* bounds on the path (checking) */
+	long published;                /* of evaluated, in Shared's count */
+	double lbp[MAX_LEVELS][NDIMS + 1]; /* bounds on the path (checking): */
+	double lbc[MAX_LEVELS][NDIMS + 1]; /* energy, cycles */
 	struct BCache {                /* a buffer level's refill bounds */
 		int job;                   /* valid for this job (-1: none) */
 		int known;                 /* the `known` they were made with */
@@ -100,6 +102,7 @@ void ranks_answer(Shared *sh, const Worker *b, SResult *r);
  * levels up to L whose loops from `part` on are not chosen at level L;
  * the energy every point of the worker's job pays */
 double lower_bound(Worker *w, int L, int part, double limit);
+double cycles_bound(Worker *w, int L, int part);
 double job_base(Worker *w);
 
 #endif
