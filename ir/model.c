@@ -176,19 +176,25 @@ static void count_output(Counter *c, const LoopNest *ln, Model *m)
  * into per-PE buffers a word for each of up to ONCHIP_LANES lanes (PEs
  * that hold different words; a word sent to several PEs, counted once
  * at the parent, goes to them at once). */
+double model_xfer_bw(const Arch *a, int parent, int level, double pes_used,
+                     double lanes)
+{
+	const Level *P = &a->level[parent];
+	if (P->bandwidth || P->offchip)
+		return (double)P->bandwidth * (P->per_pe ? pes_used : 1);
+	return P->per_pe ? pes_used
+	     : !a->level[level].per_pe ? 1
+	     : lanes < ONCHIP_LANES ? lanes : ONCHIP_LANES;
+}
+
 static double transfer_cycles(const Arch *a, const XferChain *ch,
                               const Model *m, int t, int h)
 {
 	const Level *P = &a->level[ch->parent[h]];
 	double words = (double)m->xfer_words[t][h];
 	double events = (double)m->xfer_events[t][h];
-	double bw = (double)P->bandwidth * (P->per_pe ? (double)m->pes_used : 1);
-	if (!P->bandwidth && !P->offchip) {
-		double lanes = (double)ch->lanes;
-		bw = P->per_pe ? (double)m->pes_used
-		   : !a->level[ch->level[h]].per_pe ? 1
-		   : lanes < ONCHIP_LANES ? lanes : ONCHIP_LANES;
-	}
+	double bw = model_xfer_bw(a, ch->parent[h], ch->level[h],
+	                          (double)m->pes_used, (double)ch->lanes);
 	double move = bw > 0 ? words / bw : 0;
 	if (bw > 0 && move < events)
 		move = events;

@@ -451,6 +451,11 @@ typedef struct XferChain {
 	                                   unrolled loops that index it */
 } XferChain;
 void model_time(const Arch *a, const XferChain ch[NTENSORS], Model *m);
+/* Words a cycle between a buffer in `level` and its `parent` level, as
+ * model_time charges them (0: unbounded DRAM); the search's cycles bound
+ * uses it too. */
+double model_xfer_bw(const Arch *a, int parent, int level, double pes_used,
+                     double lanes);
 void model_energy(const Arch *a, const Layer *l, Model *m);
 double model_pj(const LoopNest *ln, int level, int t);
 double model_hop_pj(const LoopNest *ln, int t);

@@ -140,6 +140,31 @@ static void refill_bounds(Worker *w, int Lb, int L, int known,
 	}
 }
 
+/* Whether the strides of every loop's digits are known at a partial
+ * point (levels up to L chosen, at L the loops before `part`): once
+ * every per-PE level is chosen (docs/search.md, "Branch and bound"). */
+static int strides_known(const SCtx *c, int L, int part)
+{
+	return L > c->npe - 1 || (L == c->npe - 1 && part == NDIMS);
+}
+
+/* The loops of level L not chosen yet (from `part` on) take their whole
+ * remaining factor there, the old factors kept in saved[]: blocks only
+ * grow, so the words refilled only shrink.  The caller puts them back. */
+static void widen(Worker *w, int L, int part, long saved[NDIMS])
+{
+	for (int d = part; d < NDIMS; d++) {
+		saved[d] = w->p.f[L][d];
+		w->p.f[L][d] *= w->rem[d];
+	}
+}
+
+static void unwiden(Worker *w, int L, int part, const long saved[NDIMS])
+{
+	for (int d = part; d < NDIMS; d++)
+		w->p.f[L][d] = saved[d];
+}
+
 /* The level of the first loop outside t's buffer in level Lb that
  * indexes t, among the chosen ones (up to L, from `part` on not yet at
  * L); -1 when none is. */
@@ -212,7 +237,7 @@ double lower_bound(Worker *w, int L, int part, double limit)
 		if (Lo > L)
 			lb += w->sh->dram_min[t];
 	}
-	int known = L > c->npe - 1 || (L == c->npe - 1 && part == NDIMS);
+	int known = strides_known(c, L, part);
 	unsigned outer[MAX_LEVELS] = {0}; /* loops with factors outside Lb */
 	for (int Lb = 0; Lb <= L && Lb < c->nl - 1; Lb++)
 		for (int d = 0; d < NDIMS; d++) {
@@ -223,10 +248,7 @@ double lower_bound(Worker *w, int L, int part, double limit)
 				outer[Lb] |= 1u << d;
 		}
 	long saved[NDIMS];
-	for (int d = part; d < NDIMS; d++) {
-		saved[d] = p->f[L][d];
-		p->f[L][d] = p->f[L][d] * w->rem[d];
-	}
+	widen(w, L, part, saved);
 	/* every term is at least 0: past `limit`, the rest cannot matter
 	 * (the innermost levels' terms, mostly kept, come first) */
 	for (int Lb = 0; Lb <= L && Lb < c->nl - 1 && lb <= limit; Lb++) {
@@ -263,8 +285,7 @@ double lower_bound(Worker *w, int L, int part, double limit)
 		}
 		lb += best;
 	}
-	for (int d = part; d < NDIMS; d++)
-		p->f[L][d] = saved[d];
+	unwiden(w, L, part, saved);
 	return lb;
 }
 
@@ -280,39 +301,30 @@ double cycles_bound(Worker *w, int L, int part)
 	const SCtx *c = w->sh->c;
 	SPoint *p = &w->p;
 	const Arch *a = c->arch;
-	int known = L > c->npe - 1 || (L == c->npe - 1 && part == NDIMS);
+	int known = strides_known(c, L, part);
 	double pes = 1, stall = 0;
 	for (int k = 0; k < a->ndims; k++)
 		if (p->sdim[k] >= 0)
 			pes *= (double)p->sf[k];
 	long saved[NDIMS];
-	for (int d = part; d < NDIMS; d++) {
-		saved[d] = p->f[L][d];
-		p->f[L][d] = p->f[L][d] * w->rem[d];
-	}
+	widen(w, L, part, saved);
 	for (int t = 0; t < NTENSORS; t++) {
 		double lanes = 1;
 		for (int k = 0; k < a->ndims; k++)
 			if (p->sdim[k] >= 0 && (c->mask[t] >> p->sdim[k] & 1))
 				lanes *= (double)p->sf[k];
-		int inner = -1;
+		int first = 1;
 		for (int Lb = 0; Lb <= L && Lb < c->nl - 1; Lb++) {
 			if (!p->buf[t][Lb])
 				continue;
-			int first = inner < 0;
-			inner = first ? Lb : inner;
-			/* an output register file has two halves as built */
-			if (spoint_dbl(c, p, t, Lb) ||
-			    (t == T_OUT && first && per_pe(c, Lb)))
+			int overlapped = spoint_overlapped(c, p, t, Lb, first);
+			first = 0;
+			if (overlapped)
 				continue;
 			int Lp = Lb + 1;
 			while (Lp < c->nl - 1 && !p->buf[t][Lp])
 				Lp++;
-			const Level *P = &a->level[Lp];
-			double bw = (double)P->bandwidth * (P->per_pe ? pes : 1);
-			if (!P->bandwidth && !P->offchip)
-				bw = P->per_pe ? pes : !per_pe(c, Lb) ? 1
-				   : lanes < ONCHIP_LANES ? lanes : ONCHIP_LANES;
+			double bw = model_xfer_bw(a, Lp, Lb, pes, lanes);
 			if (bw <= 0)
 				continue;
 			int Ls = refill_level(w, t, Lb, L, part);
@@ -321,8 +333,7 @@ double cycles_bound(Worker *w, int L, int part)
 			stall += (t == T_OUT ? 2 * W - (double)c->out_elems : W) / bw;
 		}
 	}
-	for (int d = part; d < NDIMS; d++)
-		p->f[L][d] = saved[d];
+	unwiden(w, L, part, saved);
 	return (double)w->compute + stall;
 }
 

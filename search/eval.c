@@ -370,10 +370,7 @@ void spoint_eval(const SCtx *c, const SPoint *p, const SNest *s,
 		for (int h = 0; h < ch[t].n; h++) {
 			xc[t].parent[h] = ch[t].level[h + 1];
 			xc[t].level[h] = ch[t].level[h];
-			/* an output register file has two halves as built */
-			xc[t].dbl[h] = spoint_dbl(c, p, t, ch[t].level[h]) ||
-			               (t == T_OUT && h == 0 &&
-			                          per_pe(c, ch[t].level[h]));
+			xc[t].dbl[h] = spoint_overlapped(c, p, t, ch[t].level[h], h == 0);
 		}
 	}
 	model_time(c->arch, xc, m);

@@ -127,6 +127,16 @@ static inline int spoint_dbl(const SCtx *c, const SPoint *p, int t, int L)
 			return 0;   /* filled from another on-chip buffer */
 	return 1;
 }
+/* Whether the transfers of t's buffer in level L overlap compute, as
+ * model_time times them: double-buffered, or the tensor's innermost
+ * buffer (`innermost`) an output register file, which has two halves
+ * as built. */
+static inline int spoint_overlapped(const SCtx *c, const SPoint *p, int t,
+                                    int L, int innermost)
+{
+	return spoint_dbl(c, p, t, L) ||
+	       (t == T_OUT && innermost && c->arch->level[L].per_pe);
+}
 int spoint_relower(const SCtx *c, const SPoint *p, Model *m, int *buildable,
                    char *err, size_t errlen);
 /* The same, keeping the lowered nest in arena a (NULL after an error). */
