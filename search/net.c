@@ -6,9 +6,11 @@
  * A network's energy is the sum over its layers of each layer's best
  * energy times its `repeat`.  The hierarchy search ranks the candidate
  * hierarchies by that total with every tensor in every level (fast),
- * then searches the best `refine` of them again with bypassing: the same
- * heuristic as for one layer (search/hier.c).  Each layer must run at
- * most as many cycles as its best schedule on the file's architecture.
+ * then searches the best `refine` of them again with bypassing, as the
+ * heuristic for one layer does (search/hier.c).  In that refinement
+ * each layer must run at most as many cycles as its best schedule on
+ * the file's architecture; the ranking leaves the cycles free (net_hier
+ * says why).
  */
 #include "search.h"
 
@@ -92,13 +94,15 @@ static double kth_total(const double *tot, int n, int K)
 	return m == K ? top[K - 1] : INFINITY;
 }
 
-/* The network's energy on arch a, every tensor in every level, or
- * INFINITY once it cannot be below `cut` (the K-th best so far: such a
- * candidate cannot be among the K searched again).  The largest layers
- * go first, and what is left of `cut` is each layer search's starting
- * bound, so hopeless candidates stop early. */
-static double rank_total(const Network *net, const Arch *a, const SOpts *q,
-                         const long *maxc, double cut)
+/* The network's energy on arch a under options q, or INFINITY when a
+ * layer has no schedule within maxc (when given) or once the total
+ * cannot be below `cut`.  The largest layers go first, and what is left
+ * of `cut` is each layer search's starting bound, so hopeless candidates
+ * stop early; that bound prunes only what costs more, so a candidate
+ * below `cut` has every layer's own best.  Each layer's result goes to
+ * out[] when given. */
+static double net_energy(const Network *net, const Arch *a, const SOpts *q,
+                         const long *maxc, double cut, NetBest *out)
 {
 	int order[256], n = net->nlayers < 256 ? net->nlayers : 256;
 	for (int i = 0; i < n; i++)
@@ -117,18 +121,20 @@ static double rank_total(const Network *net, const Arch *a, const SOpts *q,
 		const NetLayer *nl = &net->layer[order[k]];
 		double rep = (double)nl->repeat;
 		SOpts o = *q;
-		o.max_cycles = maxc[order[k]];
+		o.max_cycles = maxc ? maxc[order[k]] : 0;
 		if (isfinite(cut) && q->obj == OBJ_ENERGY)
 			o.incumbent = o.incumbent_e = (cut - sum) / rep;
 		if (isfinite(cut) && o.incumbent <= 0)
 			return INFINITY;
 		SCtx c;
-		SResult r;
+		NetBest b = {0};
 		sctx_init(&c, &nl->layer, a);
-		if (!search_run(&c, &o, &r) ||
-		    (o.incumbent > 0 && r.m.e_total > o.incumbent))
+		b.found = search_run(&c, &o, &b.r);
+		if (!b.found || (o.incumbent > 0 && b.r.m.e_total > o.incumbent))
 			return INFINITY;
-		sum += r.m.e_total * rep;
+		sum += b.r.m.e_total * rep;
+		if (out)
+			out[order[k]] = b;
 	}
 	return sum > cut ? INFINITY : sum;
 }
@@ -136,7 +142,15 @@ static double rank_total(const Network *net, const Arch *a, const SOpts *q,
 /* One hierarchy for the whole network (see the header).  base[] holds
  * each layer's best on the file's architecture (its cycles bound the
  * layer); the winner's per-layer results go to out[], its architecture
- * to *arch. */
+ * to *arch.
+ *
+ * The ranking searches each candidate without bypassing and without the
+ * cycles bound: without bypassing every tensor moves through every
+ * level, which on most candidates takes more cycles than the baseline's
+ * best with it, so a bound there would rank the few that keep up rather
+ * than those that spend least.  The refinement then searches the
+ * `refine` best with bypassing within the baseline's cycles, and goes on
+ * down the ranking while none of them maps every layer. */
 int net_hier(const Network *net, const Arch *a, const HierOpts *h,
              const SOpts *so, const NetBest *base, Arch *arch, NetBest *out,
              int *ncand)
@@ -156,29 +170,29 @@ int net_hier(const Network *net, const Arch *a, const HierOpts *h,
 	int best = -1, K = so->bypass && h->refine > 0 ? h->refine : 1;
 	double best_e = INFINITY;
 	for (int k = 0; k < cands->ncand; k++) {
-		tot[k] = rank_total(net, &cands->cand[k].arch, &quick, maxc,
-		                    kth_total(tot, k, K));
+		tot[k] = net_energy(net, &cands->cand[k].arch, &quick,
+		                    so->bypass ? NULL : maxc, kth_total(tot, k, K),
+		                    NULL);
 		if (so->progress)
 			fprintf(stderr, "\r\033[Knetwork hierarchy: %d of %d candidates",
 			        k + 1, cands->ncand);
 	}
-	/* the best `refine` totals, searched again over the whole space */
-	for (int pass = 0; pass < (so->bypass ? h->refine : 1); pass++) {
+	/* the best `refine` totals, searched again over the whole space, the
+	 * best so far each one's bound */
+	SOpts full = *so;
+	full.progress = 0;
+	for (int pass = 0; pass < K || best < 0; pass++) {
 		int k = -1;
 		for (int j = 0; j < cands->ncand; j++)
 			if (isfinite(tot[j]) && tot[j] >= 0 && (k < 0 || tot[j] < tot[k]))
 				k = j;
 		if (k < 0)
 			break;
-		NetSum s;
-		SOpts full = *so;
-		full.progress = 0;
-		int all = net_search(net, &cands->cand[k].arch, &full, maxc, tmp) ==
-		          net->nlayers;
-		net_total(net, tmp, &s);
 		tot[k] = -1; /* done */
-		if (all && s.energy < best_e) {
-			best_e = s.energy;
+		double e = net_energy(net, &cands->cand[k].arch, &full, maxc,
+		                      best_e, tmp);
+		if (e < best_e) {
+			best_e = e;
 			best = k;
 			*arch = cands->cand[k].arch;
 			memcpy(out, tmp, sizeof *out * (size_t)net->nlayers);

@@ -303,6 +303,26 @@ expect search_bad_sizes 2 "sizes such as" -- $T search $ST --hierarchy --pe-size
 expect search_network_no_hierarchy 1 "none of the 1 candidate hierarchies maps every layer of tinynet" -- \
 	$T search $ST --network $TN --dataflow 'K|C' --hierarchy --pe-sizes 8 \
 	--shared-sizes 64B --quiet
+# ... ranked without bounding the cycles: on test/search/net_hier.tsr's
+# layer every candidate's best without bypassing is slower than the
+# baseline's, and ranking within those cycles found none; with three
+# candidates, all refined, the network of that one layer gets the exact
+# one-layer hierarchy search's answer, below the baseline's energy and
+# no slower
+NH="test/search/net_hier.tsr --pe-sizes 16,128 --shared-sizes 128KB --quiet --threads 1 --json"
+$T search $NH --network test/search/net_hier_net.tsr --hierarchy >$OUT/nh.json 2>&1
+nrc=$?
+$T search $NH --hierarchy >$OUT/nh1.json 2>&1
+grep '"levels"' $OUT/nh.json >$OUT/nh.line
+grep '"total"' $OUT/nh.json >$OUT/nh.base
+np=$(json_num pj_per_mac $OUT/nh.line) nc=$(json_num cycles $OUT/nh.line)
+bp=$(json_num pj_per_mac $OUT/nh.base) bc=$(json_num cycles $OUT/nh.base)
+ep=$(sed -n 's/^  "pj_per_mac": *//p' $OUT/nh1.json)
+if [ $nrc = 0 ] && [ -n "$np" ] && [ "$np" = "$ep" ] &&
+	awk -v a="$np" -v b="$bp" 'BEGIN { exit !(a < b) }' && [ "$nc" -le "$bc" ] &&
+	grep -q '"levels": "RF0 16 B + RF1 128 B + GB 128 KB"' $OUT/nh.line
+then ok search/network_hierarchy_ranked_free
+else bad search/network_hierarchy_ranked_free "exit $nrc; network $np pJ/MAC $nc cycles, one layer $ep, baseline $bp $bc: $(head -c 600 $OUT/nh.json)"; fi
 # ... its -o holds the best hierarchy so far, a candidate at a time (the
 # quickstart's search takes about a minute; stopped after its first
 # write, it leaves a file tessera check accepts), and at the end the
