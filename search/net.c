@@ -73,9 +73,9 @@ void net_total(const Network *net, const NetBest *b, NetSum *s)
  * are finite). */
 static double kth_total(const double *tot, int n, int K)
 {
-	double top[64];
+	double top[HIER_MAXCAND];
 	int m = 0;
-	K = K < 64 ? K : 64;
+	K = K < HIER_MAXCAND ? K : HIER_MAXCAND;
 	for (int i = 0; i < n; i++) {
 		if (!isfinite(tot[i]))
 			continue;
@@ -94,28 +94,32 @@ static double kth_total(const double *tot, int n, int K)
 	return m == K ? top[K - 1] : INFINITY;
 }
 
+/* The network's layers, larger MACs x repeat first (ties in file
+ * order), in order[] (nlayers entries). */
+static void by_size(const Network *net, int *order)
+{
+	for (int i = 0; i < net->nlayers; i++) {
+		long w = net->layer[i].layer.macs * net->layer[i].repeat;
+		int j = i;
+		for (; j > 0 && net->layer[order[j - 1]].layer.macs *
+		                    net->layer[order[j - 1]].repeat < w; j--)
+			order[j] = order[j - 1];
+		order[j] = i;
+	}
+}
+
 /* The network's energy on arch a under options q, or INFINITY when a
  * layer has no schedule within maxc (when given) or once the total
- * cannot be below `cut`.  The largest layers go first, and what is left
- * of `cut` is each layer search's starting bound, so hopeless candidates
- * stop early; that bound prunes only what costs more, so a candidate
- * below `cut` has every layer's own best.  Each layer's result goes to
- * out[] when given. */
-static double net_energy(const Network *net, const Arch *a, const SOpts *q,
-                         const long *maxc, double cut, NetBest *out)
+ * cannot be below `cut`.  The layers go in `order` (by_size: the
+ * largest first), and what is left of `cut` is each layer search's
+ * starting bound, so hopeless candidates stop early; that bound prunes
+ * only what costs more, so a candidate below `cut` has every layer's own
+ * best.  Each layer's result goes to out[] when given. */
+static double net_energy(const Network *net, const int *order,
+                         const Arch *a, const SOpts *q, const long *maxc,
+                         double cut, NetBest *out)
 {
-	int order[256], n = net->nlayers < 256 ? net->nlayers : 256;
-	for (int i = 0; i < n; i++)
-		order[i] = i;
-	for (int i = 1; i < n; i++)
-		for (int j = i; j > 0 && net->layer[order[j - 1]].layer.macs *
-		                             net->layer[order[j - 1]].repeat <
-		                         net->layer[order[j]].layer.macs *
-		                             net->layer[order[j]].repeat; j--) {
-			int t = order[j];
-			order[j] = order[j - 1];
-			order[j - 1] = t;
-		}
+	int n = net->nlayers;
 	double sum = 0;
 	for (int k = 0; k < n; k++) {
 		const NetLayer *nl = &net->layer[order[k]];
@@ -158,9 +162,11 @@ int net_hier(const Network *net, const Arch *a, const HierOpts *h,
 	HierResult *cands = calloc(1, sizeof *cands);
 	NetBest *tmp = calloc((size_t)net->nlayers, sizeof *tmp);
 	long *maxc = calloc((size_t)net->nlayers, sizeof *maxc);
+	int *order = calloc((size_t)net->nlayers, sizeof *order);
 	double *tot = calloc(HIER_MAXCAND, sizeof *tot);
-	if (!cands || !tmp || !maxc || !tot)
+	if (!cands || !tmp || !maxc || !order || !tot)
 		die_oom("for the network's results");
+	by_size(net, order);
 	for (int i = 0; i < net->nlayers; i++)
 		maxc[i] = base[i].found ? base[i].r.m.cycles : 0;
 	hier_candidates(a, h, cands);
@@ -170,7 +176,7 @@ int net_hier(const Network *net, const Arch *a, const HierOpts *h,
 	int best = -1, K = so->bypass && h->refine > 0 ? h->refine : 1;
 	double best_e = INFINITY;
 	for (int k = 0; k < cands->ncand; k++) {
-		tot[k] = net_energy(net, &cands->cand[k].arch, &quick,
+		tot[k] = net_energy(net, order, &cands->cand[k].arch, &quick,
 		                    so->bypass ? NULL : maxc, kth_total(tot, k, K),
 		                    NULL);
 		if (so->progress)
@@ -189,8 +195,8 @@ int net_hier(const Network *net, const Arch *a, const HierOpts *h,
 		if (k < 0)
 			break;
 		tot[k] = -1; /* done */
-		double e = net_energy(net, &cands->cand[k].arch, &full, maxc,
-		                      best_e, tmp);
+		double e = net_energy(net, order, &cands->cand[k].arch, &full,
+		                      maxc, best_e, tmp);
 		if (e < best_e) {
 			best_e = e;
 			best = k;
@@ -204,6 +210,7 @@ int net_hier(const Network *net, const Arch *a, const HierOpts *h,
 	free(cands);
 	free(tmp);
 	free(maxc);
+	free(order);
 	free(tot);
 	return best >= 0;
 }

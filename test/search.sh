@@ -323,6 +323,19 @@ if [ $nrc = 0 ] && [ -n "$np" ] && [ "$np" = "$ep" ] &&
 	grep -q '"levels": "RF0 16 B + RF1 128 B + GB 128 KB"' $OUT/nh.line
 then ok search/network_hierarchy_ranked_free
 else bad search/network_hierarchy_ranked_free "exit $nrc; network $np pJ/MAC $nc cycles, one layer $ep, baseline $bp $bc: $(head -c 600 $OUT/nh.json)"; fi
+# ... every layer counts, however many: 300 copies of a layer choose
+# what the layer repeated 300 times does, with the same energy and
+# cycles (layers past the 256th were left out of the total)
+{ echo "network many {"; i=1; while [ $i -le 300 ]; do
+	echo "  l$i: fc N=4 K=16 C=8"; i=$((i + 1)); done; echo "}"; } >$OUT/many.tsr
+printf 'network one {\n  l1: fc N=4 K=16 C=8 repeat=300\n}\n' >$OUT/one.tsr
+for n in many one; do
+	$T search $ST --network $OUT/$n.tsr --hierarchy --pe-sizes 8,16 \
+		--shared-sizes 2KB --quiet --threads 1 2>&1 | grep '^hierarchy' >$OUT/$n.hier
+done
+if [ -s $OUT/many.hier ] && cmp -s $OUT/many.hier $OUT/one.hier
+then ok search/network_hierarchy_every_layer
+else bad search/network_hierarchy_every_layer "300 layers: $(cat $OUT/many.hier); one x 300: $(cat $OUT/one.hier)"; fi
 # ... its -o holds the best hierarchy so far, a candidate at a time (the
 # quickstart's search takes about a minute; stopped after its first
 # write, it leaves a file tessera check accepts), and at the end the
