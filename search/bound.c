@@ -32,7 +32,7 @@ static long bound_words(Worker *w, int t, int Lb, int Lout, int perpe,
 	for (int d = 0; d < NDIMS; d++) {
 		if (!c->used[d] || (c->mask[t] >> d & 1))
 			continue;
-		long S = spatial_of(p, c, d), U = 1;
+		long S = spatial_of(w, d), U = 1;
 		for (int q = 0; q <= Lout; q++)
 			U *= p->f[q][d];
 		if (!perpe)
@@ -54,7 +54,7 @@ static long bound_words(Worker *w, int t, int Lb, int Lout, int perpe,
 			for (int q = 0; q <= c->nl; q++) {
 				int L = q < c->npe ? q : q - 1;
 				int sp = q == c->npe;
-				long f = sp ? spatial_of(p, c, d) : p->f[L][d];
+				long f = sp ? spatial_of(w, d) : p->f[L][d];
 				int un = sp ? !perpe : L <= Lb;
 				if (f > 1 && un) {
 					SGen *last = n > first ? &g[n - 1] : NULL;
@@ -241,7 +241,7 @@ double lower_bound(Worker *w, int L, int part, double limit)
 	unsigned outer[MAX_LEVELS] = {0}; /* loops with factors outside Lb */
 	for (int Lb = 0; Lb <= L && Lb < c->nl - 1; Lb++)
 		for (int d = 0; d < NDIMS; d++) {
-			long in = spatial_of(p, c, d);
+			long in = spatial_of(w, d);
 			for (int q = 0; q <= Lb; q++)
 				in *= q == L && d >= part ? 1 : p->f[q][d];
 			if (c->ext[d] > in)
@@ -302,17 +302,14 @@ double cycles_bound(Worker *w, int L, int part)
 	SPoint *p = &w->p;
 	const Arch *a = c->arch;
 	int known = strides_known(c, L, part);
-	double pes = 1, stall = 0;
-	for (int k = 0; k < a->ndims; k++)
-		if (p->sdim[k] >= 0)
-			pes *= (double)p->sf[k];
+	double pes = (double)spoint_pes(p, a->ndims), stall = 0;
 	long saved[NDIMS];
 	widen(w, L, part, saved);
 	for (int t = 0; t < NTENSORS; t++) {
 		double lanes = 1;
-		for (int k = 0; k < a->ndims; k++)
-			if (p->sdim[k] >= 0 && (c->mask[t] >> p->sdim[k] & 1))
-				lanes *= (double)p->sf[k];
+		for (int d = 0; d < NDIMS; d++)
+			if (c->mask[t] >> d & 1)
+				lanes *= (double)spatial_of(w, d);
 		int first = 1;
 		for (int Lb = 0; Lb <= L && Lb < c->nl - 1; Lb++) {
 			if (!p->buf[t][Lb])
@@ -356,12 +353,12 @@ double job_base(Worker *w)
 			long n = 1;
 			for (int d = 0; d < NDIMS; d++)
 				if (c->used[d] && !(c->mask[t] >> d & 1))
-					n *= c->ext[d] / spatial_of(&w->p, c, d);
+					n *= c->ext[d] / spatial_of(w, d);
 			for (int r = 0; r < c->nidx[t]; r++) {
 				const struct SIdx *x = &c->idx[t][r];
 				long most = 1, mp = 1;
 				for (int i = 0; i < x->nd; i++) {
-					long S = spatial_of(&w->p, c, x->dim[i]);
+					long S = spatial_of(w, x->dim[i]);
 					mp *= c->ext[x->dim[i]] / S;
 					most = S > most ? S : most;
 				}

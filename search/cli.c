@@ -38,7 +38,8 @@ static int dim_named(const char *s, size_t n)
 	return -1;
 }
 
-/* "C|K,K|C": loops on array dimensions 0 and 1, '-' for none. */
+/* "C|K,K|C": loops on array dimensions 0 and 1, '-' for none; "C+Y|K":
+ * Y replicated beside C on dimension 0. */
 static void parse_dataflows(const char *v, SOpts *o)
 {
 	if (!strcmp(v, "any"))
@@ -46,21 +47,35 @@ static void parse_dataflows(const char *v, SOpts *o)
 	const char *s = v;
 	while (*s) {
 		const char *e = s + strcspn(s, ",");
-		signed char df[MAX_ARRAY_DIMS] = {-1, -1};
+		signed char df[MAX_ARRAY_DIMS] = {-1, -1}, rd[MAX_ARRAY_DIMS] = {-1, -1};
 		int a = 0;
 		for (const char *q = s; q < e && a < MAX_ARRAY_DIMS; a++) {
 			size_t n = strcspn(q, "|,");
 			if (q + n > e)
 				n = (size_t)(e - q);
-			int d = n == 1 && *q == '-' ? -1 : dim_named(q, n);
-			if (d < 0 && !(n == 1 && *q == '-'))
-				die_usage("--dataflow takes loops such as C|K or K, not "
-				            "'%s'", v);
-			df[a] = (signed char)d;
+			size_t n1 = strcspn(q, "+|,");
+			if (n1 > n)
+				n1 = n;
+			int d = n == 1 && *q == '-' ? -1 : dim_named(q, n1), r = -1;
+			if (n1 < n)
+				r = dim_named(q + n1 + 1, n - n1 - 1);
+			if ((d < 0 && !(n == 1 && *q == '-')) || (n1 < n && r < 0))
+				die_usage("--dataflow takes loops such as C|K, K or C+Y|K "
+				          "(Y replicated beside C), not '%s'", v);
+			if (r >= 0 && r == d)
+				die_usage("--dataflow: a loop shares a dimension with "
+				          "itself in '%s'", v);
+			df[a] = (signed char)(r >= 0 && r < d ? r : d);
+			rd[a] = (signed char)(r >= 0 && r < d ? d : r);
 			q += n + (q[n] == '|');
 		}
+		if (df[0] >= 0 && (df[0] == df[1] || df[0] == rd[1] ||
+		                   (rd[0] >= 0 && (rd[0] == df[1] || rd[0] == rd[1]))))
+			die_usage("--dataflow: a loop on both array dimensions in "
+			          "'%s'", v);
 		if (o->ndf == 64)
 			die_usage("too many dataflows in '%s'", v);
+		memcpy(o->rdf[o->ndf], rd, sizeof rd);
 		memcpy(o->df[o->ndf++], df, sizeof df);
 		s = *e ? e + 1 : e;
 	}
@@ -112,6 +127,8 @@ static void parse_args(int argc, char **argv, Cli *c)
 			                                 LONG_MAX);
 		} else if (!strcmp(a, "--no-bypass"))
 			c->o.bypass = 0;
+		else if (!strcmp(a, "--replicate"))
+			c->o.replicate = 1;
 		else if (!strcmp(a, "--double-buffer"))
 			c->o.dbl = 1;
 		else if (!strcmp(a, "--buildable"))
@@ -185,45 +202,81 @@ static void apply_fixes(Cli *cl, const SCtx *c)
 
 /* The file's unrolled loops fix the dataflow unless --dataflow is
  * given; what the canonical form cannot express is an error there. */
+static int loc_after(Loc a, Loc b)
+{
+	return a.line > b.line || (a.line == b.line && a.col > b.col);
+}
+
 int search_file_dataflow(Diag *dg, const LoopNest *ln, SOpts *o)
 {
-	signed char df[MAX_ARRAY_DIMS] = {-1, -1};
-	int any = 0;
+	signed char df[MAX_ARRAY_DIMS] = {-1, -1}, rd[MAX_ARRAY_DIMS] = {-1, -1};
+	int n[MAX_ARRAY_DIMS] = {0}, any = 0;
+	const Loop *bad = NULL, *last[MAX_ARRAY_DIMS] = {NULL, NULL};
 	for (int i = 0; i < ln->nloops; i++) {
 		const Loop *l = &ln->loop[i];
 		if (l->kind != LOOP_SPATIAL)
 			continue;
-		if (l->nparts > 1 || l->replicated ||
-		    (l->array_dim == 1 && df[0] == l->part[0].dim)) {
-			diag_error(dg, l->unroll_loc, "search takes one unrolled loop "
-			           "per array dimension, each of a different layer loop "
-			           "(no replicate, fuse or loop on both dimensions)");
-			return 0;
+		int a = l->array_dim, d = l->part[0].dim;
+		if (!last[a] || loc_after(l->unroll_loc, last[a]->unroll_loc))
+			last[a] = l;
+		n[a]++;
+		if (l->nparts > 1 || d == df[0] || d == df[1] || d == rd[0] ||
+		    d == rd[1]) {
+			bad = l;
+			continue;
 		}
-		df[l->array_dim] = (signed char)l->part[0].dim;
+		if (df[a] < 0)
+			df[a] = (signed char)d;
+		else
+			rd[a] = (signed char)d;
 		any = 1;
 	}
+	for (int a = 0; !bad && a < MAX_ARRAY_DIMS; a++)
+		if (n[a] > 2)
+			bad = last[a];   /* the third loop unrolled there */
+	if (bad) {
+		diag_error(dg, bad->unroll_loc, "search takes at most two unrolled "
+		           "loops per array dimension (unroll, then replicate), "
+		           "each of a different layer loop (no fuse or loop on "
+		           "two dimensions)");
+		return 0;
+	}
+	for (int a = 0; a < MAX_ARRAY_DIMS; a++)
+		if (rd[a] >= 0 && rd[a] < df[a]) {   /* the pair's other order */
+			signed char t = df[a];
+			df[a] = rd[a];
+			rd[a] = t;
+		}
 	if (any) {
 		memcpy(o->df[0], df, sizeof df);
+		memcpy(o->rdf[0], rd, sizeof rd);
 		o->ndf = 1;
 	}
 	return 1;
 }
 
 void search_dataflow_name(char *s, size_t n, const Arch *a,
-                          const signed char *sdim)
+                          const signed char *sdim, const signed char *rdim)
 {
-	snprintf(s, n, "%s", sdim[0] >= 0 ? dim_upper[(int)sdim[0]] : "-");
-	if (a->ndims > 1) {
-		size_t k = strlen(s);
-		snprintf(s + k, n - k, "|%s", sdim[1] >= 0 ? dim_upper[(int)sdim[1]]
-		                                           : "-");
+	size_t k = 0;
+	s[0] = 0;
+	for (int i = 0; i < a->ndims && k < n; i++) {
+		k += (size_t)snprintf(s + k, n - k, "%s%s", i ? "|" : "",
+		                      sdim[i] >= 0 ? dim_upper[(int)sdim[i]] : "-");
+		if (rdim && rdim[i] >= 0 && k < n)
+			k += (size_t)snprintf(s + k, n - k, "+%s",
+			                      dim_upper[(int)rdim[i]]);
 	}
 }
 
+/* The point's dataflow, its second loops only where they are unrolled
+ * (a factor of 2 or more). */
 static void dataflow_name(char *s, size_t n, const SCtx *c, const SPoint *p)
 {
-	search_dataflow_name(s, n, c->arch, p->sdim);
+	signed char rd[MAX_ARRAY_DIMS];
+	for (int a = 0; a < MAX_ARRAY_DIMS; a++)
+		rd[a] = p->rf[a] > 1 ? p->rdim[a] : -1;
+	search_dataflow_name(s, n, c->arch, p->sdim, rd);
 }
 
 /* One line per level: its factors, and the tensors buffered there. */
@@ -231,9 +284,15 @@ static void print_point(FILE *f, const SCtx *c, const SPoint *p)
 {
 	char df[32];
 	dataflow_name(df, sizeof df, c, p);
-	fprintf(f, "  dataflow %s (%ld", df, p->sf[0]);
-	if (c->arch->ndims > 1)
-		fprintf(f, " x %ld", p->sf[1]);
+	fputs("  dataflow ", f);
+	fputs(df, f);
+	for (int a = 0; a < c->arch->ndims; a++) {
+		fputs(a ? " x " : " (", f);
+		if (p->rf[a] > 1)
+			fprintf(f, "%ld*%ld", p->sf[a], p->rf[a]);
+		else
+			fprintf(f, "%ld", p->sf[a]);
+	}
 	fputs(" PEs)\n", f);
 	for (int L = c->nl - 1; L >= 0; L--) {
 		fprintf(f, "  %-6s", c->arch->level[L].name);

@@ -95,11 +95,15 @@ void spoint_nest(const SCtx *c, const SPoint *p, SNest *s)
 	for (int d = 0; d < NDIMS; d++)
 		spos[d] = -1, sfac[d] = 1;
 	for (int a = 0; a < c->arch->ndims; a++)
-		if (p->sdim[a] >= 0 && p->sf[a] > 1) {
-			s->dim[s->n] = p->sdim[a];
-			s->f[s->n] = p->sf[a];
-			spos[p->sdim[a]] = s->n++;
-			sfac[p->sdim[a]] = p->sf[a];
+		for (int r = 0; r < 2; r++) {
+			int d = r ? p->rdim[a] : p->sdim[a];
+			long f = r ? p->rf[a] : p->sf[a];
+			if (d < 0 || f <= 1)
+				continue;
+			s->dim[s->n] = (signed char)d;
+			s->f[s->n] = f;
+			spos[d] = s->n++;
+			sfac[d] = f;
 		}
 	/* digits lowest first: per-PE levels, the unrolled piece, the rest */
 	for (int d = 0; d < NDIMS; d++) {
@@ -352,10 +356,7 @@ void spoint_eval(const SCtx *c, const SPoint *p, const SNest *s,
 	chains(c, p, ch);
 	m->macs = c->macs;
 	m->pes = c->pes;
-	m->pes_used = 1;
-	for (int a = 0; a < c->arch->ndims; a++)
-		if (p->sdim[a] >= 0)
-			m->pes_used *= p->sf[a];
+	m->pes_used = spoint_pes(p, c->arch->ndims);
 	count_tensor(c, s, &ch[T_A], T_A, sc, m);
 	count_tensor(c, s, &ch[T_B], T_B, sc, m);
 	count_tensor(c, s, &ch[T_OUT], T_OUT, sc, m);
@@ -363,9 +364,9 @@ void spoint_eval(const SCtx *c, const SPoint *p, const SNest *s,
 	XferChain xc[NTENSORS];
 	for (int t = 0; t < NTENSORS; t++) {
 		xc[t].lanes = 1;
-		for (int a = 0; a < c->arch->ndims; a++)
-			if (p->sdim[a] >= 0 && (c->mask[t] >> p->sdim[a] & 1))
-				xc[t].lanes *= p->sf[a];
+		for (int d = 0; d < NDIMS; d++)
+			if (c->mask[t] >> d & 1)
+				xc[t].lanes *= spoint_spatial(p, c->arch->ndims, d);
 		xc[t].n = ch[t].n;
 		for (int h = 0; h < ch[t].n; h++) {
 			xc[t].parent[h] = ch[t].level[h + 1];

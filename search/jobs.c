@@ -20,6 +20,7 @@ void sopts_default(SOpts *o)
 	memset(o, 0, sizeof *o);
 	o->obj = OBJ_ENERGY;
 	o->bypass = 1;
+	memset(o->rdf, -1, sizeof o->rdf);
 	o->threads = proc_cores();
 }
 
@@ -53,20 +54,52 @@ static int job_builds(const SCtx *c, const Job *j)
 	return 1;
 }
 
-static void add_jobs(const SCtx *c, const SOpts *o, int check, Job *jobs,
-                     int *njobs, const signed char *sdim)
+/* The jobs being made: grown as needed. */
+typedef struct Jobs {
+	Job *v;
+	int n, cap;
+	int check;                      /* TESSERA_CHECK_BUILDABLE */
+} Jobs;
+
+/* The spatial factors of dataflow (sdim, rdim) on array dimension a:
+ * the first loop's, and for each the second's (1 without one), their
+ * product within the dimension.  Returns how many pairs. */
+static int dim_factors(const SCtx *c, const SOpts *o, int a, int d, int r,
+                       long *f, long *g)
 {
-	for (int d = 0; d < NDIMS; d++)
-		if (o->fix_pe[d] > 1 && sdim[0] != d &&
-		    !(c->arch->ndims > 1 && sdim[1] == d))
+	long fd[MAXDIV], fr[MAXDIV];
+	if (d < 0) {
+		f[0] = g[0] = 1;
+		return 1;
+	}
+	int nd = spatial_factors(c, o, d, a, fd), nr = 1, k = 0;
+	fr[0] = 1;
+	if (r >= 0)
+		nr = spatial_factors(c, o, r, a, fr);
+	for (int i = 0; i < nd; i++)
+		for (int j = 0; j < nr; j++)
+			if (fd[i] * fr[j] <= c->arch->dim[a] && k < MAXDIV) {
+				f[k] = fd[i];
+				g[k++] = fr[j];
+			}
+	return k;
+}
+
+static void add_jobs(const SCtx *c, const SOpts *o, Jobs *js,
+                     const signed char *sdim, const signed char *rdim)
+{
+	int nd = c->arch->ndims;
+	for (int d = 0; d < NDIMS; d++) {
+		int on = 0;
+		for (int a = 0; a < nd; a++)
+			on |= sdim[a] == d || rdim[a] == d;
+		if (o->fix_pe[d] > 1 && !on)
 			return; /* a fixed spatial factor needs the loop unrolled */
-	long f0[MAXDIV], f1[MAXDIV] = {1};
-	int n0 = 1, n1 = 1;
-	f0[0] = 1;
-	if (sdim[0] >= 0)
-		n0 = spatial_factors(c, o, sdim[0], 0, f0);
-	if (c->arch->ndims > 1 && sdim[1] >= 0)
-		n1 = spatial_factors(c, o, sdim[1], 1, f1);
+	}
+	long f0[MAXDIV], g0[MAXDIV], f1[MAXDIV] = {1}, g1[MAXDIV] = {1};
+	int n0 = dim_factors(c, o, 0, sdim[0], rdim[0], f0, g0), n1 = 1;
+	if (nd > 1)
+		n1 = dim_factors(c, o, 1, sdim[1], rdim[1], f1, g1);
 	int inner = c->nl - 2; /* levels that may be skipped: 0 .. inner-1 */
 	/* bit t * inner + L of a mask: tensor t skips level L; the levels
 	 * that do not hold it (a holds clause) it always skips, with
@@ -80,25 +113,34 @@ static void add_jobs(const SCtx *c, const SOpts *o, int check, Job *jobs,
 	int m1 = o->bypass ? 1 << (NTENSORS * inner) : skip + 1;
 	for (int i = 0; i < n0; i++)
 		for (int j = 0; j < n1; j++) {
-			double used = (double)f0[i] * (double)f1[j] / (double)c->pes;
-			if (used < o->min_util)
+			double pes = (double)f0[i] * (double)g0[i] * (double)f1[j] *
+			             (double)g1[j];
+			if (pes / (double)c->pes < o->min_util)
 				continue;
 			/* no schedule runs faster than its compute steps */
 			if (o->max_cycles &&
-			    (double)c->macs / ((double)f0[i] * (double)f1[j]) >
-			    (double)o->max_cycles)
+			    (double)c->macs / pes > (double)o->max_cycles)
 				continue;
 			for (int m = m0; m < m1; m++) {
 				if ((m & skip) != skip)
 					continue;
-				if (*njobs == MAXJOBS)
-					return;
-				Job *jb = &jobs[(*njobs)++];
+				if (js->n == js->cap) {
+					js->cap = js->cap ? 2 * js->cap : 1024;
+					js->v = realloc(js->v, (size_t)js->cap * sizeof(Job));
+					if (!js->v)
+						INTERNAL("out of memory");
+				}
+				Job *jb = &js->v[js->n++];
 				memset(jb, 0, sizeof *jb);
 				jb->sdim[0] = sdim[0];
-				jb->sdim[1] = c->arch->ndims > 1 ? sdim[1] : -1;
+				jb->sdim[1] = nd > 1 ? sdim[1] : -1;
 				jb->sf[0] = sdim[0] >= 0 ? f0[i] : 1;
 				jb->sf[1] = jb->sdim[1] >= 0 ? f1[j] : 1;
+				jb->rdim[0] = g0[i] > 1 ? rdim[0] : -1;
+				jb->rdim[1] = nd > 1 && g1[j] > 1 ? rdim[1] : -1;
+				jb->rf[0] = g0[i];
+				jb->rf[1] = nd > 1 ? g1[j] : 1;
+				jb->seq = js->n - 1;
 				for (int t = 0; t < NTENSORS; t++)   /* the outermost
 				                                        level: as it holds */
 					for (int L = 0; L < c->nl - 1; L++)
@@ -108,41 +150,64 @@ static void add_jobs(const SCtx *c, const SOpts *o, int check, Job *jobs,
 				 * not searched; with `check` they are, and every point
 				 * they give must be refused */
 				jb->unbuildable = o->buildable && !job_builds(c, jb);
-				if (jb->unbuildable && !check)
-					(*njobs)--;
+				if (jb->unbuildable && !js->check)
+					js->n--;
 			}
 		}
 }
 
 static double job_pes(const Job *j)
 {
-	return (double)j->sf[0] * (double)j->sf[1];
+	return (double)j->sf[0] * (double)j->sf[1] * (double)j->rf[0] *
+	       (double)j->rf[1];
 }
 
-/* Jobs that use more PEs first: a good point found early prunes more. */
+/* Jobs that use more PEs first: a good point found early prunes more;
+ * among equals, in the order made. */
 static int cmp_job(const void *a, const void *b)
 {
-	double x = job_pes(a), y = job_pes(b);
-	return (x < y) - (x > y);
+	const Job *x = a, *y = b;
+	double px = job_pes(x), py = job_pes(y);
+	if (px != py)
+		return (px < py) - (px > py);
+	return (x->seq > y->seq) - (x->seq < y->seq);
+}
+
+/* The loops that may share dimension a with its first loop d (none
+ * without --dataflow any's replication): -1 (none), then each loop
+ * after d (the pair's other order is the same point) that no other
+ * dimension takes. */
+static int second_loops(const SCtx *c, const SOpts *o, int d,
+                        const signed char *taken, int ntaken, signed char *r)
+{
+	int n = 0;
+	r[n++] = -1;
+	for (int x = d + 1; o->replicate && d >= 0 && x < NDIMS; x++) {
+		int used = c->ext[x] < 2;
+		for (int k = 0; k < ntaken; k++)
+			used |= taken[k] == x;
+		if (!used)
+			r[n++] = (signed char)x;
+	}
+	return n;
 }
 
 Job *search_jobs(const SCtx *c, const SOpts *o, int *njobs)
 {
-	Job *jobs = calloc(MAXJOBS, sizeof(Job));
-	if (!jobs)
-		INTERNAL("out of memory");
+	Jobs js = {0};
 	*njobs = 0;
 	char why[512];
 	if (o->buildable && !hw_plan_design(c->layer, c->arch, why, sizeof why))
-		return jobs;   /* the backend builds no schedule of it */
-	int check = getenv("TESSERA_CHECK_BUILDABLE") != NULL;
+		return calloc(1, sizeof(Job));   /* the backend builds no schedule */
+	js.check = getenv("TESSERA_CHECK_BUILDABLE") != NULL;
 	if (o->ndf) {
 		for (int k = 0; k < o->ndf; k++)
-			add_jobs(c, o, check, jobs, njobs, o->df[k]);
+			add_jobs(c, o, &js, o->df[k], o->rdf[k]);
 	} else {
-		int square = c->arch->ndims < 2 || c->arch->dim[0] == c->arch->dim[1];
+		int two = c->arch->ndims > 1;
+		int square = !two || c->arch->dim[0] == c->arch->dim[1];
 		for (int d0 = -1; d0 < NDIMS; d0++)
-			for (int d1 = -1; d1 < (c->arch->ndims > 1 ? NDIMS : 0); d1++) {
+			for (int d1 = -1; d1 < (two ? NDIMS : 0); d1++) {
 				if ((d0 >= 0 && c->ext[d0] < 2) || (d1 >= 0 && c->ext[d1] < 2))
 					continue;
 				if (d0 >= 0 && d0 == d1)
@@ -150,19 +215,28 @@ Job *search_jobs(const SCtx *c, const SOpts *o, int *njobs)
 				/* on a square array A|B and B|A cost the same */
 				if (square && d1 >= 0 && (d0 < 0 || d0 > d1))
 					continue;
-				signed char df[MAX_ARRAY_DIMS] = {(signed char)d0,
-				                                  (signed char)d1};
-				add_jobs(c, o, check, jobs, njobs, df);
+				signed char r0[NDIMS + 1], r1[NDIMS + 1];
+				signed char t0[2] = {(signed char)d0, (signed char)d1};
+				int n0 = second_loops(c, o, d0, t0, two ? 2 : 1, r0);
+				for (int i = 0; i < n0; i++) {
+					signed char t1[3] = {(signed char)d0, (signed char)d1,
+					                     r0[i]};
+					int n1 = two ? second_loops(c, o, d1, t1, 3, r1) : 1;
+					if (!two)
+						r1[0] = -1;
+					for (int j = 0; j < n1; j++) {
+						signed char df[MAX_ARRAY_DIMS] = {(signed char)d0,
+						                                  (signed char)d1};
+						signed char rd[MAX_ARRAY_DIMS] = {r0[i], r1[j]};
+						add_jobs(c, o, &js, df, rd);
+					}
+				}
 			}
 	}
-	/* a stable order: qsort is not stable, so sort by (pes, index) */
-	for (int i = 1; i < *njobs; i++)
-		for (int j = i; j > 0 && cmp_job(&jobs[j - 1], &jobs[j]) > 0; j--) {
-			Job t = jobs[j];
-			jobs[j] = jobs[j - 1];
-			jobs[j - 1] = t;
-		}
-	return jobs;
+	if (js.n > 1)
+		qsort(js.v, (size_t)js.n, sizeof(Job), cmp_job);
+	*njobs = js.n;
+	return js.v ? js.v : calloc(1, sizeof(Job));
 }
 
 /* Each tensor's elements fetched from DRAM once (written once for the

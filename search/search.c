@@ -49,9 +49,8 @@ static long level_block(const Worker *w, int t, int L)
 		P[d] = 1;
 		for (int q = 0; q <= L; q++)
 			P[d] *= w->p.f[q][d];
-		for (int a = 0; !per_pe(c, L) && a < c->arch->ndims; a++)
-			if (w->p.sdim[a] == d)
-				P[d] *= w->p.sf[a];
+		if (!per_pe(c, L))
+			P[d] *= spatial_of(w, d);
 	}
 	return sctx_words(c, (SScratch *)&w->sc, t, P);
 }
@@ -406,6 +405,8 @@ static void run_job(Worker *w, int j)
 	memset(p, 0, sizeof *p);
 	memcpy(p->sdim, job->sdim, sizeof p->sdim);
 	memcpy(p->sf, job->sf, sizeof p->sf);
+	memcpy(p->rdim, job->rdim, sizeof p->rdim);
+	memcpy(p->rf, job->rf, sizeof p->rf);
 	memcpy(p->buf, job->buf, sizeof p->buf);
 	p->dbl = (unsigned char)(w->sh->o->dbl ? 1 + w->sh->o->buildable : 0);
 	for (int L = 0; L < c->nl; L++)
@@ -415,7 +416,8 @@ static void run_job(Worker *w, int j)
 		}
 	w->compute = 1;
 	for (int d = 0; d < NDIMS; d++) {
-		w->rem[d] = c->ext[d] / spatial_of(p, c, d);
+		w->spf[d] = spoint_spatial(p, c->arch->ndims, d);
+		w->rem[d] = c->ext[d] / spatial_of(w, d);
 		w->compute *= w->rem[d];
 	}
 	w->job = j;

@@ -51,6 +51,11 @@ typedef struct SCtx {
 typedef struct SPoint {
 	signed char sdim[MAX_ARRAY_DIMS]; /* loop on each array dim; -1 none */
 	long sf[MAX_ARRAY_DIMS];          /* its spatial factor */
+	signed char rdim[MAX_ARRAY_DIMS]; /* a second loop sharing the dim
+	                                     (replicate); -1 none */
+	long rf[MAX_ARRAY_DIMS];          /* its spatial factor; none unless
+	                                     2 or more (a zeroed point has
+	                                     none) */
 	long f[MAX_LEVELS][NDIMS];        /* temporal factor per level */
 	signed char order[MAX_LEVELS][NDIMS]; /* loops per level, innermost
 	                                     first (a permutation of all) */
@@ -61,6 +66,27 @@ typedef struct SPoint {
 	                                     2: those the backend builds so
 	                                     (spoint_dbl) */
 } SPoint;
+
+/* The spatial factor of loop d in p (1: not unrolled). */
+static inline long spoint_spatial(const SPoint *p, int ndims, int d)
+{
+	for (int a = 0; a < ndims; a++) {
+		if (p->sdim[a] == d)
+			return p->sf[a];
+		if (p->rdim[a] == d && p->rf[a] > 1)
+			return p->rf[a];
+	}
+	return 1;
+}
+
+/* The PEs p works on. */
+static inline long spoint_pes(const SPoint *p, int ndims)
+{
+	long n = 1;
+	for (int a = 0; a < ndims; a++)
+		n *= (p->sdim[a] >= 0 ? p->sf[a] : 1) * (p->rf[a] > 1 ? p->rf[a] : 1);
+	return n;
+}
 
 /* The nest a point describes, as the evaluator walks it. */
 typedef struct SNest {
@@ -148,6 +174,10 @@ typedef struct SOpts {
 	Objective obj;
 	int ndf;                        /* allowed dataflows (0: any) */
 	signed char df[64][MAX_ARRAY_DIMS]; /* loop per array dim, -1 none */
+	signed char rdf[64][MAX_ARRAY_DIMS]; /* a second (replicated) loop on
+	                                   the dim, -1 none */
+	int replicate;                  /* a free dataflow may put a second
+	                                   loop on a dimension (--replicate) */
 	long fix[MAX_LEVELS][NDIMS];    /* a fixed factor per level (0: free) */
 	long fix_pe[NDIMS];             /* a fixed spatial factor (0: free) */
 	double min_util;                /* least utilization of the result */
@@ -188,12 +218,14 @@ int search_run(const SCtx *c, const SOpts *o, SResult *r);
 
 /* search/jobs.c: the jobs of a search, each a dataflow, its spatial
  * factors and the levels each tensor is kept in (buf[t][L]) */
-enum { MAXJOBS = 1 << 16 };
 typedef struct Job {
 	signed char sdim[MAX_ARRAY_DIMS];
 	long sf[MAX_ARRAY_DIMS];
+	signed char rdim[MAX_ARRAY_DIMS];   /* as in SPoint */
+	long rf[MAX_ARRAY_DIMS];
 	unsigned char buf[NTENSORS][MAX_LEVELS];
 	unsigned char unbuildable;      /* the backend builds none of it */
+	int seq;                        /* made seq-th (ties keep that order) */
 } Job;
 Job *search_jobs(const SCtx *c, const SOpts *o, int *njobs);
 /* each tensor's elements fetched from DRAM once (the output's written
@@ -293,8 +325,9 @@ void net_print_table(const Network *net, const Arch *arch,
 
 /* search/cli.c, search/study.c */
 int search_file_dataflow(Diag *dg, const LoopNest *ln, SOpts *o);
+/* "C|K", "C+Y|K" (Y replicated beside C); rdim NULL: none */
 void search_dataflow_name(char *s, size_t n, const Arch *a,
-                          const signed char *sdim);
+                          const signed char *sdim, const signed char *rdim);
 int study_main(int argc, char **argv);
 
 /* whole.c: a file written as PATH.part and renamed over PATH by

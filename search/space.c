@@ -141,6 +141,26 @@ void spoint_random(const SCtx *c, uint64_t *seed, SPoint *p)
 		p->sf[a] = pick(seed, dv, n);
 		rest[d] /= p->sf[a];
 	}
+	/* half the time, a second loop beside each dimension's first where
+	 * that leaves room (replicate) */
+	for (int a = 0; a < MAX_ARRAY_DIMS; a++) {
+		p->rdim[a] = -1;
+		p->rf[a] = 1;
+		long room = a < c->arch->ndims && p->sdim[a] >= 0 && p->sf[a] > 1
+		            ? c->arch->dim[a] / p->sf[a] : 1;
+		int d = (int)(rng_next(seed) % (2 * NDIMS));
+		if (room < 2 || d >= NDIMS || !c->used[d] || rest[d] < 2 ||
+		    p->sdim[0] == d || p->sdim[1] == d || p->rdim[0] == d)
+			continue;
+		int n = divisors(rest[d], dv, 256);
+		while (n > 1 && dv[n - 1] > room)
+			n--;
+		if (n < 2)
+			continue;
+		p->rdim[a] = (signed char)d;
+		p->rf[a] = dv[1 + rng_next(seed) % (uint64_t)(n - 1)];
+		rest[d] /= p->rf[a];
+	}
 	for (int L = 0; L < c->nl; L++)
 		for (int d = 0; d < NDIMS; d++) {
 			long f = rest[d];

@@ -74,7 +74,8 @@ static int load(Arena *a, Study *s, const char *path)
 	}
 	char df[32], bn[64];
 	if (f->o.ndf)
-		search_dataflow_name(df, sizeof df, &f->p->arch, f->o.df[0]);
+		search_dataflow_name(df, sizeof df, &f->p->arch, f->o.df[0],
+		                     f->o.rdf[0]);
 	else
 		snprintf(df, sizeof df, "any");
 	snprintf(f->name, sizeof f->name, "%s (%s)", df,
@@ -634,6 +635,8 @@ int study_main(int argc, char **argv)
 			s->o.threads = (int)arg_uint(x, argv[++i], 1, 256);
 		else if (!strcmp(x, "--no-bypass"))
 			s->o.bypass = 0;
+		else if (!strcmp(x, "--replicate"))
+			s->o.replicate = 1;
 		else if (!strcmp(x, "--buildable"))
 			s->o.buildable = 1;
 		else if (!strcmp(x, "--all-layers"))

@@ -68,6 +68,7 @@ typedef struct Worker {
 	} pc[MAX_LEVELS][NTENSORS];
 	int check_bound;
 	int count_only;                /* --count: the size of the space */
+	long spf[NDIMS];               /* the job's spatial factor per loop */
 } Worker;
 
 static inline int per_pe(const SCtx *c, int L)
@@ -75,12 +76,10 @@ static inline int per_pe(const SCtx *c, int L)
 	return c->arch->level[L].per_pe;
 }
 
-static inline long spatial_of(const SPoint *p, const SCtx *c, int d)
+/* The spatial factor of loop d in the job being searched. */
+static inline long spatial_of(const Worker *w, int d)
 {
-	for (int a = 0; a < c->arch->ndims; a++)
-		if (p->sdim[a] == d)
-			return p->sf[a];
-	return 1;
+	return w->spf[d];
 }
 
 /* ranks.c: the ranks of an MPI job.  A round of their exchange (each

@@ -31,9 +31,7 @@ static int pieces(const SCtx *c, const SPoint *p, int d, int keep_dram,
 		int L = q < c->npe ? q : q - 1;
 		long f = 1;
 		if (q == c->npe) {
-			for (int a = 0; a < c->arch->ndims; a++)
-				if (p->sdim[a] == d)
-					f = p->sf[a];
+			f = spoint_spatial(p, c->arch->ndims, d);
 		} else {
 			f = p->f[L][d];
 		}
@@ -60,7 +58,9 @@ typedef struct Names {
 	int n;
 	char name[S_MAXLOOPS + NDIMS][48];
 	int level[S_MAXLOOPS + NDIMS];   /* -1 unrolled */
-	int adim[S_MAXLOOPS + NDIMS];
+	int adim[S_MAXLOOPS + NDIMS];    /* unrolled: its array dimension */
+	int ldim[S_MAXLOOPS + NDIMS];    /* unrolled: its layer loop */
+	int repl[S_MAXLOOPS + NDIMS];    /* unrolled: the dim's second loop */
 } Names;
 
 static void split_chain(FILE *f, const Piece *pc, int n, int d, int *first)
@@ -195,20 +195,23 @@ static void nest_names(const SCtx *c, const SPoint *p, int anchor, Names *nm)
 			strcpy(nm->name[nm->n], buf);
 			nm->level[nm->n++] = L;
 		}
-	for (int a = 0; a < c->arch->ndims; a++) {
-		int d = p->sdim[a];
-		if (d < 0 || p->sf[a] <= 1)
-			continue;
-		Piece pc[MAX_LEVELS + 1];
-		int where[MAX_LEVELS + 1];
-		int n = pieces(c, p, d, d == anchor, pc, where);
-		for (int i = 0; i < n; i++)
-			if (where[i] < 0) {
-				strcpy(nm->name[nm->n], pc[i].name);
-				nm->adim[nm->n] = a;
-				nm->level[nm->n++] = -1;
-			}
-	}
+	for (int a = 0; a < c->arch->ndims; a++)
+		for (int r = 0; r < 2; r++) {
+			int d = r ? p->rdim[a] : p->sdim[a];
+			if (d < 0 || (r ? p->rf[a] : p->sf[a]) <= 1)
+				continue;
+			Piece pc[MAX_LEVELS + 1];
+			int where[MAX_LEVELS + 1];
+			int n = pieces(c, p, d, d == anchor, pc, where);
+			for (int i = 0; i < n; i++)
+				if (where[i] < 0) {
+					strcpy(nm->name[nm->n], pc[i].name);
+					nm->adim[nm->n] = a;
+					nm->ldim[nm->n] = d;
+					nm->repl[nm->n] = r;
+					nm->level[nm->n++] = -1;
+				}
+		}
 }
 
 /* The name of the loop a buffer of level L sits in: the innermost loop
@@ -249,7 +252,8 @@ static void write_schedule(FILE *f, const SCtx *c, const SPoint *p)
 	fputc(')', f);
 	for (int i = 0; i < nm.n; i++)
 		if (nm.level[i] < 0)
-			fprintf(f, "\n   .unroll(%s, %d)", nm.name[i], nm.adim[i]);
+			fprintf(f, "\n   .%s(%s, %d)", nm.repl[i] ? "replicate" : "unroll",
+			        nm.name[i], nm.adim[i]);
 	const char *accel = NULL;
 	for (int i = 0; i < nm.n; i++)
 		if (nm.level[i] == c->nl - 1)
@@ -270,7 +274,7 @@ static void write_schedule(FILE *f, const SCtx *c, const SPoint *p)
 	for (int L = 0; L < c->npe; L++)
 		perpe_out |= p->buf[T_OUT][L];
 	for (int i = 0; perpe_out && i < nm.n; i++)
-		if (nm.level[i] < 0 && !(c->mask[T_OUT] >> p->sdim[nm.adim[i]] & 1))
+		if (nm.level[i] < 0 && !(c->mask[T_OUT] >> nm.ldim[i] & 1))
 			fprintf(f, "  %s.systolic(%s)\n", c->layer->t[T_OUT].name,
 			        nm.name[i]);
 	fputs("}\n", f);
