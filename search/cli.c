@@ -29,58 +29,6 @@ typedef struct Cli {
 	char cmd[8192];      /* the command line, for the page */
 } Cli;
 
-static int dim_named(const char *s, size_t n)
-{
-	for (int d = 0; d < NDIMS; d++)
-		if (strlen(dim_lower[d]) == n && (!strncmp(s, dim_lower[d], n) ||
-		                                  !strncmp(s, dim_upper[d], n)))
-			return d;
-	return -1;
-}
-
-/* "C|K,K|C": loops on array dimensions 0 and 1, '-' for none; "C+Y|K":
- * Y replicated beside C on dimension 0. */
-static void parse_dataflows(const char *v, SOpts *o)
-{
-	if (!strcmp(v, "any"))
-		return;
-	const char *s = v;
-	while (*s) {
-		const char *e = s + strcspn(s, ",");
-		signed char df[MAX_ARRAY_DIMS] = {-1, -1}, rd[MAX_ARRAY_DIMS] = {-1, -1};
-		int a = 0;
-		for (const char *q = s; q < e && a < MAX_ARRAY_DIMS; a++) {
-			size_t n = strcspn(q, "|,");
-			if (q + n > e)
-				n = (size_t)(e - q);
-			size_t n1 = strcspn(q, "+|,");
-			if (n1 > n)
-				n1 = n;
-			int d = n == 1 && *q == '-' ? -1 : dim_named(q, n1), r = -1;
-			if (n1 < n)
-				r = dim_named(q + n1 + 1, n - n1 - 1);
-			if ((d < 0 && !(n == 1 && *q == '-')) || (n1 < n && r < 0))
-				die_usage("--dataflow takes loops such as C|K, K or C+Y|K "
-				          "(Y replicated beside C), not '%s'", v);
-			if (r >= 0 && r == d)
-				die_usage("--dataflow: a loop shares a dimension with "
-				          "itself in '%s'", v);
-			df[a] = (signed char)(r >= 0 && r < d ? r : d);
-			rd[a] = (signed char)(r >= 0 && r < d ? d : r);
-			q += n + (q[n] == '|');
-		}
-		if (df[0] >= 0 && (df[0] == df[1] || df[0] == rd[1] ||
-		                   (rd[0] >= 0 && (rd[0] == df[1] || rd[0] == rd[1]))))
-			die_usage("--dataflow: a loop on both array dimensions in "
-			          "'%s'", v);
-		if (o->ndf == 64)
-			die_usage("too many dataflows in '%s'", v);
-		memcpy(o->rdf[o->ndf], rd, sizeof rd);
-		memcpy(o->df[o->ndf++], df, sizeof df);
-		s = *e ? e + 1 : e;
-	}
-}
-
 static Objective objective(const char *v)
 {
 	if (!strcmp(v, "energy"))
@@ -115,7 +63,7 @@ static void parse_args(int argc, char **argv, Cli *c)
 			c->o.obj = objective(value(argc, argv, &i));
 		else if (!strcmp(a, "--dataflow")) {
 			c->dataflow_given = 1;
-			parse_dataflows(value(argc, argv, &i), &c->o);
+			search_parse_dataflows(value(argc, argv, &i), &c->o);
 		} else if (!strcmp(a, "--fix")) {
 			if (c->nfix == 64)
 				die_usage("too many --fix options%s", "");
@@ -179,7 +127,7 @@ static void apply_fixes(Cli *cl, const SCtx *c)
 	for (int k = 0; k < cl->nfix; k++) {
 		const char *v = cl->fix[k], *at = strchr(v, '@'),
 		           *eq = at ? strchr(at, '=') : NULL;
-		int d = at ? dim_named(v, (size_t)(at - v)) : -1;
+		int d = at ? search_dim_named(v, (size_t)(at - v)) : -1;
 		if (!at || !eq || d < 0)
 			die_usage("--fix takes LOOP@LEVEL=FACTOR, such as k@GB=16, not "
 			            "'%s'", v);
@@ -200,90 +148,11 @@ static void apply_fixes(Cli *cl, const SCtx *c)
 	}
 }
 
-/* The file's unrolled loops fix the dataflow unless --dataflow is
- * given; what the canonical form cannot express is an error there. */
-static int loc_after(Loc a, Loc b)
-{
-	return a.line > b.line || (a.line == b.line && a.col > b.col);
-}
-
-int search_file_dataflow(Diag *dg, const LoopNest *ln, SOpts *o)
-{
-	signed char df[MAX_ARRAY_DIMS] = {-1, -1}, rd[MAX_ARRAY_DIMS] = {-1, -1};
-	int n[MAX_ARRAY_DIMS] = {0}, any = 0;
-	const Loop *bad = NULL, *last[MAX_ARRAY_DIMS] = {NULL, NULL};
-	for (int i = 0; i < ln->nloops; i++) {
-		const Loop *l = &ln->loop[i];
-		if (l->kind != LOOP_SPATIAL)
-			continue;
-		int a = l->array_dim, d = l->part[0].dim;
-		if (!last[a] || loc_after(l->unroll_loc, last[a]->unroll_loc))
-			last[a] = l;
-		n[a]++;
-		if (l->nparts > 1 || d == df[0] || d == df[1] || d == rd[0] ||
-		    d == rd[1]) {
-			bad = l;
-			continue;
-		}
-		if (df[a] < 0)
-			df[a] = (signed char)d;
-		else
-			rd[a] = (signed char)d;
-		any = 1;
-	}
-	for (int a = 0; !bad && a < MAX_ARRAY_DIMS; a++)
-		if (n[a] > 2)
-			bad = last[a];   /* the third loop unrolled there */
-	if (bad) {
-		diag_error(dg, bad->unroll_loc, "search takes at most two unrolled "
-		           "loops per array dimension (unroll, then replicate), "
-		           "each of a different layer loop (no fuse or loop on "
-		           "two dimensions)");
-		return 0;
-	}
-	for (int a = 0; a < MAX_ARRAY_DIMS; a++)
-		if (rd[a] >= 0 && rd[a] < df[a]) {   /* the pair's other order */
-			signed char t = df[a];
-			df[a] = rd[a];
-			rd[a] = t;
-		}
-	if (any) {
-		memcpy(o->df[0], df, sizeof df);
-		memcpy(o->rdf[0], rd, sizeof rd);
-		o->ndf = 1;
-	}
-	return 1;
-}
-
-void search_dataflow_name(char *s, size_t n, const Arch *a,
-                          const signed char *sdim, const signed char *rdim)
-{
-	size_t k = 0;
-	s[0] = 0;
-	for (int i = 0; i < a->ndims && k < n; i++) {
-		k += (size_t)snprintf(s + k, n - k, "%s%s", i ? "|" : "",
-		                      sdim[i] >= 0 ? dim_upper[(int)sdim[i]] : "-");
-		if (rdim && rdim[i] >= 0 && k < n)
-			k += (size_t)snprintf(s + k, n - k, "+%s",
-			                      dim_upper[(int)rdim[i]]);
-	}
-}
-
-/* The point's dataflow, its second loops only where they are unrolled
- * (a factor of 2 or more). */
-static void dataflow_name(char *s, size_t n, const SCtx *c, const SPoint *p)
-{
-	signed char rd[MAX_ARRAY_DIMS];
-	for (int a = 0; a < MAX_ARRAY_DIMS; a++)
-		rd[a] = p->rf[a] > 1 ? p->rdim[a] : -1;
-	search_dataflow_name(s, n, c->arch, p->sdim, rd);
-}
-
 /* One line per level: its factors, and the tensors buffered there. */
 static void print_point(FILE *f, const SCtx *c, const SPoint *p)
 {
 	char df[32];
-	dataflow_name(df, sizeof df, c, p);
+	search_point_dataflow(df, sizeof df, c, p);
 	fputs("  dataflow ", f);
 	fputs(df, f);
 	for (int a = 0; a < c->arch->ndims; a++) {
@@ -359,7 +228,7 @@ static void write_partial(const SCtx *c, const SPoint *p, const Model *m,
 	if (pa->failed)
 		return;
 	char note[512], df[32];
-	dataflow_name(df, sizeof df, c, p);
+	search_point_dataflow(df, sizeof df, c, p);
 	snprintf(note, sizeof note, "# written by tessera search while it ran, "
 	         "the best so far (objective %s, dataflow %s): %.6f pJ/MAC, %ld "
 	         "cycles by the generic rules\n", obj_name(pa->cl->o.obj), df,
@@ -403,7 +272,7 @@ static int report(const Cli *cl, const SCtx *c, const SResult *r,
 		arena_free(a);
 		return EXIT_MISMATCH;
 	}
-	dataflow_name(df, sizeof df, c, &r->best);
+	search_point_dataflow(df, sizeof df, c, &r->best);
 	double rate = r->seconds > 0 ? r->evaluated / r->seconds : 0;
 	long hwc = hw_cycles_of(ln, HW_TIMING_QUICK);
 	if (cl->json) {
@@ -731,7 +600,7 @@ int search_main(int argc, char **argv)
 	            NULL);
 	if (!rc && cl.out) {
 		char note[512], df[32];
-		dataflow_name(df, sizeof df, &c, &r.best);
+		search_point_dataflow(df, sizeof df, &c, &r.best);
 		snprintf(note, sizeof note, "# written by tessera search (objective "
 		         "%s, dataflow %s): %.6f pJ/MAC, %ld cycles by the generic "
 		         "rules\n", obj_name(cl.o.obj), df, r.m.pj_per_mac,

@@ -323,11 +323,19 @@ void net_print_table(const Network *net, const Arch *arch,
                      const Arch *harch, const NetBest *opt,
                      const NetSum *so, const char *hdesc, int ncand);
 
-/* search/cli.c, search/study.c */
+/* search/dataflow.c: the dataflows ("C|K", "C+Y|K": Y replicated
+ * beside C) of --dataflow (a usage error when bad), of a file's unrolled
+ * loops (0 and a located error when the search cannot take them), and
+ * their names (rdim NULL: none; a point's: its second loops unrolled) */
+int search_dim_named(const char *s, size_t n);
+void search_parse_dataflows(const char *v, SOpts *o);
 int search_file_dataflow(Diag *dg, const LoopNest *ln, SOpts *o);
-/* "C|K", "C+Y|K" (Y replicated beside C); rdim NULL: none */
 void search_dataflow_name(char *s, size_t n, const Arch *a,
                           const signed char *sdim, const signed char *rdim);
+void search_point_dataflow(char *s, size_t n, const SCtx *c,
+                           const SPoint *p);
+
+/* search/study.c */
 int study_main(int argc, char **argv);
 
 /* whole.c: a file written as PATH.part and renamed over PATH by
