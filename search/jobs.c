@@ -163,10 +163,14 @@ static double job_pes(const Job *j)
 }
 
 /* Jobs that use more PEs first: a good point found early prunes more;
- * among equals, in the order made. */
+ * among equals, in the order made.  Jobs with a second loop on a
+ * dimension (--replicate) come after all the others. */
 static int cmp_job(const void *a, const void *b)
 {
 	const Job *x = a, *y = b;
+	int rx = x->rf[0] > 1 || x->rf[1] > 1, ry = y->rf[0] > 1 || y->rf[1] > 1;
+	if (rx != ry)
+		return rx - ry;
 	double px = job_pes(x), py = job_pes(y);
 	if (px != py)
 		return (px < py) - (px > py);

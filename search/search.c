@@ -368,6 +368,16 @@ static void level_rec(Worker *w, int L, int d)
 	int any = 0;
 	for (int t = 0; t < NTENSORS; t++)
 		any |= p->buf[t][L];
+	if (d == 0 && any) {
+		/* every factor taken by the levels inside: none is tried here,
+		 * so the loop below never checks the level's blocks (the whole
+		 * of what is inside), which must fit too */
+		int left = 0;
+		for (int e = 0; e < NDIMS; e++)
+			left |= c->used[e] && w->rem[e] > 1;
+		if (!left && !level_fits(w, L))
+			return;
+	}
 	p->f[L][d] = 1;
 	w->lbp[L][d + 1] = w->lbc[L][d + 1] = -INFINITY;
 	if (!c->used[d] || !any || w->rem[d] == 1) {

@@ -385,6 +385,14 @@ if [ $nrc = 0 ] && [ -n "$np" ] && [ "$np" = "$ep" ] &&
 	grep -q '"levels": "RF0 16 B + RF1 128 B + GB 128 KB"' $OUT/nh.line
 then ok search/network_hierarchy_ranked_free
 else bad search/network_hierarchy_ranked_free "exit $nrc; network $np pJ/MAC $nc cycles, one layer $ep, baseline $bp $bc: $(head -c 600 $OUT/nh.json)"; fi
+# a level whose every factor the levels inside took still has blocks
+# that must fit: for the fewest cycles on net_hier.tsr the search put
+# every loop in the register file, the output bypassing it, and wrote
+# O.in(GB) needing 802,816 B of 128 KB (an internal error)
+if $T search test/search/net_hier.tsr --objective cycles --quiet \
+	-o $OUT/lf.tsr >$OUT/lf.out 2>&1 && $T check $OUT/lf.tsr >/dev/null 2>&1
+then ok search/level_fits_without_factors
+else bad search/level_fits_without_factors "$(head -4 $OUT/lf.out)"; fi
 # ... every layer counts, however many: 300 copies of a layer choose
 # what the layer repeated 300 times does, with the same energy and
 # cycles (layers past the 256th were left out of the total)
