@@ -1,11 +1,13 @@
 /* net.c - search over a whole network: the best schedule of every layer
  * on one architecture (`tessera search FILE --network NET`), and one
  * memory hierarchy for all the layers of a network, chosen for the
- * network's total energy at constant throughput (with --hierarchy).
+ * network's total cost at constant throughput (with --hierarchy).
  *
- * A network's energy is the sum over its layers of each layer's best
- * energy times its `repeat`.  The hierarchy search ranks the candidate
- * hierarchies by that total with every tensor in every level (fast),
+ * A network's energy (cycles) is the sum over its layers of each
+ * layer's best schedule's energy (cycles) times its `repeat`; its cost
+ * is the objective's: energy, cycles, or their product.  The hierarchy
+ * search ranks the candidate hierarchies by that cost with every tensor
+ * in every level (fast),
  * then searches the best `refine` of them again with bypassing, as the
  * heuristic for one layer does (search/hier.c).  In that refinement
  * each layer must run at most as many cycles as its best schedule on
@@ -108,39 +110,72 @@ static void by_size(const Network *net, int *order)
 	}
 }
 
-/* The network's energy on arch a under options q, or INFINITY when a
- * layer has no schedule within maxc (when given) or once the total
- * cannot be below `cut`.  The layers go in `order` (by_size: the
- * largest first), and what is left of `cut` is each layer search's
- * starting bound, so hopeless candidates stop early; that bound prunes
- * only what costs more, so a candidate below `cut` has every layer's own
- * best.  Each layer's result goes to out[] when given. */
-static double net_energy(const Network *net, const int *order,
-                         const Arch *a, const SOpts *q, const long *maxc,
-                         double cut, NetBest *out)
+/* A network's totals (each layer `repeat` times) and its cost under
+ * objective o: energy, cycles (ties broken by energy: net_better) or
+ * their product. */
+typedef struct NetCost {
+	double e, c;
+} NetCost;
+
+static double net_cost(Objective o, NetCost t)
+{
+	return o == OBJ_CYCLES ? t.c : o == OBJ_EDP ? t.e * t.c : t.e;
+}
+
+/* Whether totals x cost less than y under o. */
+static int net_better(Objective o, NetCost x, NetCost y)
+{
+	double a = net_cost(o, x), b = net_cost(o, y);
+	return a < b || (o == OBJ_CYCLES && a == b && x.e < y.e);
+}
+
+/* The network's cost on arch a under options q (q->obj), or INFINITY
+ * when a layer has no schedule within maxc (when given) or once the
+ * cost is past `limit`.  The layers go in `order` (by_size: the largest
+ * first).  Energy and cycles only grow with each layer, so the cost of
+ * the layers so far bounds the network's: for energy and cycles what is
+ * left of `limit` is each layer search's starting bound, so hopeless
+ * candidates stop early, and that bound prunes only what costs more, so
+ * a candidate within `limit` has every layer's own best; for energy x
+ * delay the product of the sums so far stops it.  The totals go to
+ * *tot, each layer's result to out[], when given. */
+static double net_eval(const Network *net, const int *order,
+                       const Arch *a, const SOpts *q, const long *maxc,
+                       double limit, NetBest *out, NetCost *tot)
 {
 	int n = net->nlayers;
-	double sum = 0;
+	Objective obj = q->obj;
+	NetCost sum = {0, 0};
 	for (int k = 0; k < n; k++) {
 		const NetLayer *nl = &net->layer[order[k]];
 		double rep = (double)nl->repeat;
 		SOpts o = *q;
 		o.max_cycles = maxc ? maxc[order[k]] : 0;
-		if (isfinite(cut) && q->obj == OBJ_ENERGY)
-			o.incumbent = o.incumbent_e = (cut - sum) / rep;
-		if (isfinite(cut) && o.incumbent <= 0)
+		if (isfinite(limit) && obj == OBJ_ENERGY)
+			o.incumbent = o.incumbent_e = (limit - sum.e) / rep;
+		if (isfinite(limit) && obj == OBJ_CYCLES) {
+			/* the cycles left, any energy: a tie is broken below */
+			o.incumbent = (limit - sum.c) / rep;
+			o.incumbent_e = INFINITY;
+		}
+		if (isfinite(limit) && obj != OBJ_EDP && o.incumbent <= 0)
 			return INFINITY;
 		SCtx c;
 		NetBest b = {0};
 		sctx_init(&c, &nl->layer, a);
 		b.found = search_run(&c, &o, &b.r);
-		if (!b.found || (o.incumbent > 0 && b.r.m.e_total > o.incumbent))
+		if (!b.found || (o.incumbent > 0 && b.r.cost > o.incumbent))
 			return INFINITY;
-		sum += b.r.m.e_total * rep;
+		sum.e += b.r.m.e_total * rep;
+		sum.c += (double)b.r.m.cycles * rep;
+		if (net_cost(obj, sum) > limit)
+			return INFINITY;
 		if (out)
 			out[order[k]] = b;
 	}
-	return sum > cut ? INFINITY : sum;
+	if (tot)
+		*tot = sum;
+	return net_cost(obj, sum);
 }
 
 /* One hierarchy for the whole network (see the header).  base[] holds
@@ -174,11 +209,11 @@ int net_hier(const Network *net, const Arch *a, const HierOpts *h,
 	quick.bypass = 0;
 	quick.progress = 0;
 	int best = -1, K = so->bypass && h->refine > 0 ? h->refine : 1;
-	double best_e = INFINITY;
+	NetCost best_t = {INFINITY, INFINITY};
 	for (int k = 0; k < cands->ncand; k++) {
-		tot[k] = net_energy(net, order, &cands->cand[k].arch, &quick,
-		                    so->bypass ? NULL : maxc, kth_total(tot, k, K),
-		                    NULL);
+		tot[k] = net_eval(net, order, &cands->cand[k].arch, &quick,
+		                  so->bypass ? NULL : maxc, kth_total(tot, k, K),
+		                  NULL, NULL);
 		if (so->progress)
 			fprintf(stderr, "\r\033[Knetwork hierarchy: %d of %d candidates",
 			        k + 1, cands->ncand);
@@ -195,10 +230,11 @@ int net_hier(const Network *net, const Arch *a, const HierOpts *h,
 		if (k < 0)
 			break;
 		tot[k] = -1; /* done */
-		double e = net_energy(net, order, &cands->cand[k].arch, &full,
-		                      maxc, best_e, tmp);
-		if (e < best_e) {
-			best_e = e;
+		NetCost t;
+		if (isfinite(net_eval(net, order, &cands->cand[k].arch, &full,
+		                      maxc, net_cost(so->obj, best_t), tmp, &t)) &&
+		    net_better(so->obj, t, best_t)) {
+			best_t = t;
 			best = k;
 			*arch = cands->cand[k].arch;
 			memcpy(out, tmp, sizeof *out * (size_t)net->nlayers);

@@ -385,6 +385,45 @@ if [ $nrc = 0 ] && [ -n "$np" ] && [ "$np" = "$ep" ] &&
 	grep -q '"levels": "RF0 16 B + RF1 128 B + GB 128 KB"' $OUT/nh.line
 then ok search/network_hierarchy_ranked_free
 else bad search/network_hierarchy_ranked_free "exit $nrc; network $np pJ/MAC $nc cycles, one layer $ep, baseline $bp $bc: $(head -c 600 $OUT/nh.json)"; fi
+# ... for the fewest cycles, the network's hierarchy chosen by its
+# cycles (ties by energy): the one-layer network gets the exact
+# one-layer search's cycles and energy (before: exit 1, none of the 3
+# candidates mapped)
+$T search $NH --network test/search/net_hier_net.tsr --hierarchy \
+	--objective cycles >$OUT/nhc.json 2>&1
+nrc=$?
+$T search $NH --hierarchy --objective cycles >$OUT/nhc1.json 2>&1
+grep '"levels"' $OUT/nhc.json >$OUT/nhc.line
+np=$(json_num pj_per_mac $OUT/nhc.line) nc=$(json_num cycles $OUT/nhc.line)
+ep=$(sed -n 's/^  "pj_per_mac": *//p' $OUT/nhc1.json)
+ec=$(sed -n 's/^  "cycles": *\([0-9]*\).*/\1/p' $OUT/nhc1.json)
+if [ $nrc = 0 ] && [ -n "$np" ] && [ "$np" = "$ep" ] && [ -n "$nc" ] &&
+	[ "$nc" = "$ec" ]
+then ok search/network_hierarchy_cycles
+else bad search/network_hierarchy_cycles "exit $nrc; network $np pJ/MAC $nc cycles, one layer $ep $ec: $(head -c 600 $OUT/nhc.json)"; fi
+
+# ... and for the least energy x delay, by the product of the network's
+# energy and cycles, each refined candidate cut by the best product so
+# far (every candidate after the first refined one was cut before, and
+# after the first 4 ranked: RF 32 B + GB 512 KB, 5.2695 pJ/MAC); no
+# better than the exact one-layer search (RF0 16 B + RF1 128 B + GB
+# 512 KB, 4.692677 pJ/MAC at 519,657 cycles), which ranks every
+# candidate with bypassing
+NE="test/search/net_hier.tsr --pe-sizes 16,32,64,128,256 --shared-sizes 16KB,512KB --objective edp --quiet --json"
+$T search $NE --network test/search/net_hier_net.tsr --hierarchy \
+	>$OUT/nhe.json 2>&1
+$T search $NE --hierarchy >$OUT/nhe1.json 2>&1
+grep '"levels"' $OUT/nhe.json >$OUT/nhe.line
+np=$(json_num pj_per_mac $OUT/nhe.line) nc=$(json_num cycles $OUT/nhe.line)
+ep=$(sed -n 's/^  "pj_per_mac": *//p' $OUT/nhe1.json)
+ec=$(sed -n 's/^  "cycles": *\([0-9]*\).*/\1/p' $OUT/nhe1.json)
+if grep -q '"levels": "RF0 64 B + RF1 256 B + GB 512 KB"' $OUT/nhe.line &&
+	[ "$np" = 5.250836 ] && [ "$nc" = 519658 ] && [ -n "$ep" ] &&
+	awk -v a="$np" -v b="$nc" -v x="$ep" -v y="$ec" \
+		'BEGIN { exit !(a * b >= x * y) }'
+then ok search/network_hierarchy_edp
+else bad search/network_hierarchy_edp "network $np pJ/MAC $nc cycles, one layer $ep $ec: $(head -c 600 $OUT/nhe.line)"; fi
+
 # a level whose every factor the levels inside took still has blocks
 # that must fit: for the fewest cycles on net_hier.tsr the search put
 # every loop in the register file, the output bypassing it, and wrote
