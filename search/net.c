@@ -178,6 +178,16 @@ static double net_eval(const Network *net, const int *order,
 	return net_cost(obj, sum);
 }
 
+/* The candidate of least ranking cost not refined yet (-1: none). */
+static int next_ranked(const double *tot, int n)
+{
+	int k = -1;
+	for (int j = 0; j < n; j++)
+		if (isfinite(tot[j]) && tot[j] >= 0 && (k < 0 || tot[j] < tot[k]))
+			k = j;
+	return k;
+}
+
 /* One hierarchy for the whole network (see the header).  base[] holds
  * each layer's best on the file's architecture (its cycles bound the
  * layer); the winner's per-layer results go to out[], its architecture
@@ -189,7 +199,8 @@ static double net_eval(const Network *net, const int *order,
  * best with it, so a bound there would rank the few that keep up rather
  * than those that spend least.  The refinement then searches the
  * `refine` best with bypassing within the baseline's cycles, and goes on
- * down the ranking while none of them maps every layer. */
+ * down the ranking while none of them maps every layer, the candidates
+ * the ranking cut ranked in full once the others are done. */
 int net_hier(const Network *net, const Arch *a, const HierOpts *h,
              const SOpts *so, const NetBest *base, Arch *arch, NetBest *out,
              int *ncand)
@@ -222,11 +233,21 @@ int net_hier(const Network *net, const Arch *a, const HierOpts *h,
 	 * best so far each one's bound */
 	SOpts full = *so;
 	full.progress = 0;
+	int reranked = 0;
 	for (int pass = 0; pass < K || best < 0; pass++) {
-		int k = -1;
-		for (int j = 0; j < cands->ncand; j++)
-			if (isfinite(tot[j]) && tot[j] >= 0 && (k < 0 || tot[j] < tot[k]))
-				k = j;
+		int k = next_ranked(tot, cands->ncand);
+		if (k < 0 && best < 0 && !reranked) {
+			/* every candidate the ranking kept failed: those it cut
+			 * (past the K-th best, or with a layer it cannot map) are
+			 * ranked in full, and the refinement goes on down them */
+			reranked = 1;
+			for (int j = 0; j < cands->ncand; j++)
+				if (!isfinite(tot[j]))
+					tot[j] = net_eval(net, order, &cands->cand[j].arch,
+					                  &quick, so->bypass ? NULL : maxc,
+					                  INFINITY, NULL, NULL);
+			k = next_ranked(tot, cands->ncand);
+		}
 		if (k < 0)
 			break;
 		tot[k] = -1; /* done */

@@ -424,6 +424,22 @@ if grep -q '"levels": "RF0 64 B + RF1 256 B + GB 512 KB"' $OUT/nhe.line &&
 then ok search/network_hierarchy_edp
 else bad search/network_hierarchy_edp "network $np pJ/MAC $nc cycles, one layer $ep $ec: $(head -c 600 $OUT/nhe.line)"; fi
 
+# ... and when every candidate the ranking kept fails the baseline's
+# cycles, those it cut are ranked in full and refined in turn: with
+# --refine 1 for the least energy x delay over 12 candidates, the 3 kept
+# all fail (before: "none of the 12 candidate hierarchies maps", exit 1,
+# where --refine 40 finds one)
+$T search test/search/net_hier.tsr --network test/search/net_hier_net.tsr \
+	--hierarchy --pe-sizes 8,32,64 --shared-sizes 64KB,1024KB --objective edp \
+	--refine 1 --quiet --json >$OUT/nhr.json 2>&1
+nrc=$?
+grep '"levels"' $OUT/nhr.json >$OUT/nhr.line
+np=$(json_num pj_per_mac $OUT/nhr.line) nc=$(json_num cycles $OUT/nhr.line)
+if [ $nrc = 0 ] && grep -q '"levels": "RF 64 B + GB 1024 KB"' $OUT/nhr.line &&
+	[ "$np" = 6.849483 ] && [ "$nc" = 510698 ]
+then ok search/network_hierarchy_refine_past_cut
+else bad search/network_hierarchy_refine_past_cut "exit $nrc; $np pJ/MAC $nc cycles: $(head -c 600 $OUT/nhr.json)"; fi
+
 # a level whose every factor the levels inside took still has blocks
 # that must fit: for the fewest cycles on net_hier.tsr the search put
 # every loop in the register file, the output bypassing it, and wrote
