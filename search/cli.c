@@ -113,6 +113,8 @@ static void parse_args(int argc, char **argv, Cli *c)
 	}
 	if (!c->file)
 		die_usage("search needs a .tsr file%s", "");
+	if (c->network && c->hier)
+		hier_network_usage(&c->h);
 	if (c->html && !c->network)
 		die_usage("--html goes with --network: the page reports a "
 		          "network%s", "");

@@ -245,6 +245,16 @@ static void hier_note(const SOpts *so, char *what, size_t n, int done,
 		snprintf(what + k, n - (size_t)k, "; the next: ");
 }
 
+/* A network's hierarchy is the best of the candidates refined: --refine
+ * 0 (for one layer: the ranking's best) is a usage error there. */
+void hier_network_usage(const HierOpts *h)
+{
+	if (!h->exhaustive && h->refine == 0)
+		die_usage("--refine 0: a network's hierarchy is the best of the "
+		          "candidates searched again with bypassing, at least "
+		          "one%s", "");
+}
+
 /* Exact (the default, h->exhaustive): every candidate is searched over
  * the whole space, from the best found so far.  With --refine K, the
  * heuristic: every candidate is searched without bypassing (every tensor

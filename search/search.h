@@ -274,6 +274,7 @@ int hier_option(HierOpts *h, int argc, char **argv, int *i);
 int hier_run(const Layer *l, const Arch *base, const HierOpts *h,
              const SOpts *so, HierResult *r);
 void hier_describe(char *s, size_t n, const Arch *a);
+void hier_network_usage(const HierOpts *h);
 
 void hier_candidates(const Arch *base, const HierOpts *h, HierResult *r);
 

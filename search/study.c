@@ -658,6 +658,8 @@ int study_main(int argc, char **argv)
 	}
 	if (!s->out)
 		die_usage("study needs -o DIR%s", "");
+	if (!strcmp(s->kind, "hierarchy"))
+		hier_network_usage(&s->h);
 	if (!s->name)
 		s->name = s->kind;
 	for (int i = 0; i < nf; i++)

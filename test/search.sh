@@ -424,6 +424,13 @@ if grep -q '"levels": "RF0 64 B + RF1 256 B + GB 512 KB"' $OUT/nhe.line &&
 then ok search/network_hierarchy_edp
 else bad search/network_hierarchy_edp "network $np pJ/MAC $nc cycles, one layer $ep $ec: $(head -c 600 $OUT/nhe.line)"; fi
 
+# --refine 0 with a network: no candidate would be refined (it searched
+# one all the same): a usage error, for search and study
+expect search_network_refine_zero 2 "refine 0: a network's hierarchy" -- \
+	$T search $ST --network $TN --hierarchy --refine 0
+expect study_refine_zero 2 "refine 0: a network's hierarchy" -- \
+	$T study hierarchy $TN $ST -o $OUT/rz --refine 0
+
 # ... and when every candidate the ranking kept fails the baseline's
 # cycles, those it cut are ranked in full and refined in turn: with
 # --refine 1 for the least energy x delay over 12 candidates, the 3 kept
