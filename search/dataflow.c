@@ -61,13 +61,13 @@ void search_parse_dataflows(const char *v, SOpts *o)
 	}
 }
 
-/* The file's unrolled loops fix the dataflow unless --dataflow is
- * given; what the canonical form cannot express is an error there. */
 static int loc_after(Loc a, Loc b)
 {
 	return a.line > b.line || (a.line == b.line && a.col > b.col);
 }
 
+/* The file's unrolled loops fix the dataflow unless --dataflow is
+ * given; what the canonical form cannot express is an error there. */
 int search_file_dataflow(Diag *dg, const LoopNest *ln, SOpts *o)
 {
 	signed char df[MAX_ARRAY_DIMS] = {-1, -1}, rd[MAX_ARRAY_DIMS] = {-1, -1};

@@ -63,24 +63,27 @@ typedef struct Jobs {
 
 /* The spatial factors of dataflow (sdim, rdim) on array dimension a:
  * the first loop's, and for each the second's (1 without one), their
- * product within the dimension.  Returns how many pairs. */
+ * product within the dimension, into *f and *g (allocated; free
+ * them).  Returns how many pairs. */
 static int dim_factors(const SCtx *c, const SOpts *o, int a, int d, int r,
-                       long *f, long *g)
+                       long **f, long **g)
 {
 	long fd[MAXDIV], fr[MAXDIV];
-	if (d < 0) {
-		f[0] = g[0] = 1;
-		return 1;
-	}
-	int nd = spatial_factors(c, o, d, a, fd), nr = 1, k = 0;
-	fr[0] = 1;
-	if (r >= 0)
+	int nd = 1, nr = 1, k = 0;
+	fd[0] = fr[0] = 1;
+	if (d >= 0)
+		nd = spatial_factors(c, o, d, a, fd);
+	if (d >= 0 && r >= 0)
 		nr = spatial_factors(c, o, r, a, fr);
+	*f = malloc(sizeof **f * (size_t)(nd * nr + 1));
+	*g = malloc(sizeof **g * (size_t)(nd * nr + 1));
+	if (!*f || !*g)
+		die_oom("for the search's jobs");
 	for (int i = 0; i < nd; i++)
 		for (int j = 0; j < nr; j++)
-			if (fd[i] * fr[j] <= c->arch->dim[a] && k < MAXDIV) {
-				f[k] = fd[i];
-				g[k++] = fr[j];
+			if (d < 0 || fd[i] * fr[j] <= c->arch->dim[a]) {
+				(*f)[k] = fd[i];
+				(*g)[k++] = fr[j];
 			}
 	return k;
 }
@@ -96,10 +99,10 @@ static void add_jobs(const SCtx *c, const SOpts *o, Jobs *js,
 		if (o->fix_pe[d] > 1 && !on)
 			return; /* a fixed spatial factor needs the loop unrolled */
 	}
-	long f0[MAXDIV], g0[MAXDIV], f1[MAXDIV] = {1}, g1[MAXDIV] = {1};
-	int n0 = dim_factors(c, o, 0, sdim[0], rdim[0], f0, g0), n1 = 1;
-	if (nd > 1)
-		n1 = dim_factors(c, o, 1, sdim[1], rdim[1], f1, g1);
+	long *f0, *g0, *f1, *g1;
+	int n0 = dim_factors(c, o, 0, sdim[0], rdim[0], &f0, &g0);
+	int n1 = dim_factors(c, o, 1, nd > 1 ? sdim[1] : -1,
+	                     nd > 1 ? rdim[1] : -1, &f1, &g1);
 	int inner = c->nl - 2; /* levels that may be skipped: 0 .. inner-1 */
 	/* bit t * inner + L of a mask: tensor t skips level L; the levels
 	 * that do not hold it (a holds clause) it always skips, with
@@ -154,6 +157,10 @@ static void add_jobs(const SCtx *c, const SOpts *o, Jobs *js,
 					js->n--;
 			}
 		}
+	free(f0);
+	free(g0);
+	free(f1);
+	free(g1);
 }
 
 static double job_pes(const Job *j)
