@@ -428,7 +428,7 @@ if (cd $fl && verilator --cc tessera_top.v --top-module tessera_top -O3 \
 	--x-assign fast --x-initial fast --unroll-count 4096 --Mdir obj \
 	-Wno-fatal -Wno-lint -Wno-style &&
 	make -s -j2 -C obj -f Vtessera_top.mk Vtessera_top__ALL.a \
-		OPT_FAST=-O3 OPT_GLOBAL=-O3 &&
+		OPT_FAST=-O2 OPT_GLOBAL=-O3 &&
 	g++ -O2 -std=c++17 -Iobj -I$VI -I$VI/vltstd -I"$OLDPWD/runtime" \
 		-DTESSERA_DSLOTS=1 -DTESSERA_DW=32 -c "$OLDPWD/backend-verilog/shim.cpp" \
 		-o obj/shim.o &&
