@@ -16,6 +16,18 @@ int search_dim_named(const char *s, size_t n)
 	return -1;
 }
 
+/* A dimension's pair of loops the lower first (its two orders are one
+ * point: docs/search.md). */
+static void pair_order(signed char *df, signed char *rd)
+{
+	for (int a = 0; a < MAX_ARRAY_DIMS; a++)
+		if (rd[a] >= 0 && rd[a] < df[a]) {
+			signed char t = df[a];
+			df[a] = rd[a];
+			rd[a] = t;
+		}
+}
+
 /* "C|K,K|C": loops on array dimensions 0 and 1, '-' for none; "C+Y|K":
  * Y replicated beside C on dimension 0. */
 void search_parse_dataflows(const char *v, SOpts *o)
@@ -45,10 +57,11 @@ void search_parse_dataflows(const char *v, SOpts *o)
 			if (r >= 0 && r == d)
 				die_usage("--dataflow: a loop shares a dimension with "
 				          "itself in '%s'", v);
-			df[a] = (signed char)(r >= 0 && r < d ? r : d);
-			rd[a] = (signed char)(r >= 0 && r < d ? d : r);
+			df[a] = (signed char)d;
+			rd[a] = (signed char)r;
 			q += n + (q[n] == '|');
 		}
+		pair_order(df, rd);
 		if (df[0] >= 0 && (df[0] == df[1] || df[0] == rd[1] ||
 		                   (rd[0] >= 0 && (rd[0] == df[1] || rd[0] == rd[1]))))
 			die_usage("--dataflow: a loop on both array dimensions in "
@@ -102,12 +115,7 @@ int search_file_dataflow(Diag *dg, const LoopNest *ln, SOpts *o)
 		           "two dimensions)");
 		return 0;
 	}
-	for (int a = 0; a < MAX_ARRAY_DIMS; a++)
-		if (rd[a] >= 0 && rd[a] < df[a]) {   /* the pair's other order */
-			signed char t = df[a];
-			df[a] = rd[a];
-			rd[a] = t;
-		}
+	pair_order(df, rd);
 	if (any) {
 		memcpy(o->df[0], df, sizeof df);
 		memcpy(o->rdf[0], rd, sizeof rd);

@@ -91,7 +91,7 @@ void spoint_nest(const SCtx *c, const SPoint *p, SNest *s)
 	s->ntemp = s->n;
 	s->spatial_first = s->n;
 	int spos[NDIMS];
-	long sfac[NDIMS];
+	long *sfac = s->sfac;
 	for (int d = 0; d < NDIMS; d++)
 		spos[d] = -1, sfac[d] = 1;
 	for (int a = 0; a < c->arch->ndims; a++)
@@ -356,7 +356,9 @@ void spoint_eval(const SCtx *c, const SPoint *p, const SNest *s,
 	chains(c, p, ch);
 	m->macs = c->macs;
 	m->pes = c->pes;
-	m->pes_used = spoint_pes(p, c->arch->ndims);
+	m->pes_used = 1;
+	for (int d = 0; d < NDIMS; d++)
+		m->pes_used *= s->sfac[d];
 	count_tensor(c, s, &ch[T_A], T_A, sc, m);
 	count_tensor(c, s, &ch[T_B], T_B, sc, m);
 	count_tensor(c, s, &ch[T_OUT], T_OUT, sc, m);
@@ -366,7 +368,7 @@ void spoint_eval(const SCtx *c, const SPoint *p, const SNest *s,
 		xc[t].lanes = 1;
 		for (int d = 0; d < NDIMS; d++)
 			if (c->mask[t] >> d & 1)
-				xc[t].lanes *= spoint_spatial(p, c->arch->ndims, d);
+				xc[t].lanes *= s->sfac[d];
 		xc[t].n = ch[t].n;
 		for (int h = 0; h < ch[t].n; h++) {
 			xc[t].parent[h] = ch[t].level[h + 1];

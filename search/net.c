@@ -219,12 +219,13 @@ int net_hier(const Network *net, const Arch *a, const HierOpts *h,
 	SOpts quick = *so;
 	quick.bypass = 0;
 	quick.progress = 0;
+	/* without bypassing the ranking is the whole search: bounded too */
+	const long *rank_maxc = so->bypass ? NULL : maxc;
 	int best = -1, K = so->bypass && h->refine > 0 ? h->refine : 1;
 	NetCost best_t = {INFINITY, INFINITY};
 	for (int k = 0; k < cands->ncand; k++) {
 		tot[k] = net_eval(net, order, &cands->cand[k].arch, &quick,
-		                  so->bypass ? NULL : maxc, kth_total(tot, k, K),
-		                  NULL, NULL);
+		                  rank_maxc, kth_total(tot, k, K), NULL, NULL);
 		if (so->progress)
 			fprintf(stderr, "\r\033[Knetwork hierarchy: %d of %d candidates",
 			        k + 1, cands->ncand);
@@ -244,8 +245,8 @@ int net_hier(const Network *net, const Arch *a, const HierOpts *h,
 			for (int j = 0; j < cands->ncand; j++)
 				if (!isfinite(tot[j]))
 					tot[j] = net_eval(net, order, &cands->cand[j].arch,
-					                  &quick, so->bypass ? NULL : maxc,
-					                  INFINITY, NULL, NULL);
+					                  &quick, rank_maxc, INFINITY, NULL,
+					                  NULL);
 			k = next_ranked(tot, cands->ncand);
 		}
 		if (k < 0)

@@ -100,6 +100,7 @@ typedef struct SNest {
 	int dpos[NDIMS][MAX_LEVELS + 1];
 	long dfac[NDIMS][MAX_LEVELS + 1], dstr[NDIMS][MAX_LEVELS + 1];
 	int spatial_first;        /* nest position of the first unrolled loop */
+	long sfac[NDIMS];         /* each loop's spatial factor (1: none) */
 } SNest;
 
 /* Scratch of one evaluating thread (bitmaps for irregular windows). */
