@@ -3,7 +3,8 @@
  *
  *  - an input's global buffer filled from DRAM whose walk fetches each
  *    word once (gbuf.c: its next block is prefetched);
- *  - an input's register file filled from a global buffer (ihalves.c);
+ *  - an input's buffer filled from a global buffer, per PE or shared
+ *    (ihalves.c);
  *  - the output's register file (halves.c), which has two halves
  *    whether marked or not, unless two of its blocks in a row can hold
  *    the same element.
@@ -32,13 +33,11 @@ static const char *why_single(const Hw *hw, int k)
 		         "refill loop, or an edge tile cutting the loop that moves "
 		         "it to one value), so the partial sums of the next block "
 		         "cannot be fetched while the current one accumulates";
-	if (B->per_pe) {   /* filled from a global buffer: the halves */
+	if (B->per_pe || B->parent >= 0) {   /* filled from a global buffer:
+	                                        the halves */
 		ASSERT(ihalves_built(hw, k));
 		return NULL;
 	}
-	if (B->parent >= 0)
-		return "a global buffer filled from another on-chip buffer is "
-		       "built as one buffer, filled between the steps";
 	if (B->dedup)
 		return "its walk reaches some words more than once (a window "
 		       "the fill cannot walk as a box), and such a global buffer "
@@ -61,10 +60,9 @@ int hw_double_refusal(const Hw *hw, char *err, size_t errlen)
 		if (!why)
 			continue;
 		snprintf(err, errlen, "%s.in(%s).double_buffer() (line %d): %s; "
-		         "the backend builds double_buffer() on an input's global "
-		         "buffer filled from DRAM, an input's register file filled "
-		         "from a global buffer and the output's register file: "
-		         "remove it here to build the rest",
+		         "the backend builds double_buffer() on an input's buffer "
+		         "filled from DRAM or from a global buffer and on the "
+		         "output's register file: remove it here to build the rest",
 		         ln->layer->t[B->t].name,
 		         ln->arch->level[B->b->level].name, B->b->loc.line, why);
 		return 1;

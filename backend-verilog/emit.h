@@ -41,8 +41,8 @@ typedef struct Out {
 	int npre;
 	int oh;             /* the per-PE output buffer built as two halves
 	                       (halves.c), or -1 */
-	unsigned char ih[MAX_BUFFERS]; /* the per-PE input buffers built as
-	                       two halves (ihalves.c) */
+	unsigned char ih[MAX_BUFFERS]; /* the input buffers filled on chip
+	                       built as two halves (ihalves.c) */
 	int nih;
 	unsigned char dreg[MAX_BUFFERS]; /* a per-PE output whose lanes' adder
 	                       trees have a register this many levels below

@@ -347,6 +347,27 @@ static void emit_forward(Out *o, int k, const char *g, int law,
 	  g, k, law - 1, 2 * w - 1, w, w - 1);
 }
 
+/* Whether buffer k's memory holds its words twice, and the conditions
+ * under which a read (rs) and a write (wz: the upper half when false)
+ * are in the upper half: a prefetched buffer's steps read half hh and
+ * its prefetch writes the other; an input's halves filled on chip
+ * (ihalves.c) are read in half ic and written in the steps' half by
+ * its job, in the other (ibh) by its background. */
+static int halves_of(const Out *o, int k, char *rs, char *wz, size_t n)
+{
+	if (o->pre[k]) {
+		snprintf(rs, n, "hh%d", k);
+		snprintf(wz, n, "hh%d", k);
+		return 1;
+	}
+	if (o->ih[k] && !o->hw->buf[k].per_pe) {
+		snprintf(rs, n, "ic%d", k);
+		snprintf(wz, n, "(ibv%d ? !ibh%d : !ic%d)", k, k, k);
+		return 1;
+	}
+	return 0;
+}
+
 /* The banks of a shared buffer (bank_plan): port 0 goes to the bank its
  * address falls in (its read data come back from the bank read last),
  * lane i's port to bank i, addresses made local. */
@@ -386,7 +407,8 @@ static void emit_banks(Out *o, int k, long nb, long sz)
 	if (out)
 		P(o, "\t\twire [%d:0] wa = g%d_wa%s[b%d*%d +: %d] - BASE;\n", aw - 1,
 		  k, g, k, aw, aw);
-	int G = o->pf[k].slots, pre = o->pre[k];
+	char rs[48], wz[48];
+	int G = o->pf[k].slots, pre = halves_of(o, k, rs, wz, sizeof rs);
 	int inb = G && o->pf[k].wide;   /* the slots in one bank */
 	long m = o->pf[k].bstride, ls = o->pf[k].lstride;
 	if (inb) {   /* the group's bank (the tag names it) takes every
@@ -420,13 +442,13 @@ static void emit_banks(Out *o, int k, long nb, long sz)
 		}
 	}
 	/* double-buffered: two halves, the steps read one (rh), the
-	 * prefetch writes the other (wh) */
+	 * prefetch or the halves' background writes the other (wh) */
 	int aw2 = law + pre;
 	char rh[16] = "", wh[16] = "";
 	if (pre) {
 		P(o, "\t\tlocalparam [%d:0] BD = b%d == %ld ? %d'd%ld : %d'd%ld;\n"
-		  "\t\twire [%d:0] rh = hh%d ? BD : %d'd0, wh = hh%d ? %d'd0 : BD;\n",
-		  law, k, nb - 1, aw2, last, aw2, sz, law, k, aw2, k, aw2);
+		  "\t\twire [%d:0] rh = %s ? BD : %d'd0, wh = %s ? %d'd0 : BD;\n",
+		  law, k, nb - 1, aw2, last, aw2, sz, law, rs, aw2, wz, aw2);
 		snprintf(rh, sizeof rh, "} + rh");
 		snprintf(wh, sizeof wh, "} + wh");
 	}
@@ -581,11 +603,13 @@ void emit_gb(Out *o, int k)
 		return;
 	}
 	int G = o->pf[k].wide ? o->pf[k].slots : 0;
-	if (o->pre[k]) {   /* two halves: the steps read one, the prefetch
-	                      writes the other */
-		P(o, "\twire [%d:0] g%d_rh = hh%d ? %d'd%ld : %d'd0;\n"
-		  "\twire [%d:0] g%d_wh = hh%d ? %d'd0 : %d'd%ld;\n", aw, k, k,
-		  aw + 1, B->words, aw + 1, aw, k, k, aw + 1, aw + 1, B->words);
+	char rs[48], wz[48];
+	if (halves_of(o, k, rs, wz, sizeof rs)) {   /* two halves: the steps
+	                      read one, the prefetch (or background) writes
+	                      the other */
+		P(o, "\twire [%d:0] g%d_rh = %s ? %d'd%ld : %d'd0;\n"
+		  "\twire [%d:0] g%d_wh = %s ? %d'd0 : %d'd%ld;\n", aw, k, rs,
+		  aw + 1, B->words, aw + 1, aw, k, wz, aw + 1, aw + 1, B->words);
 		if (G)
 			emit_wide(o, k);
 		P(o, "\ttessera_sram #(.W(%d), .D(%ld), .AW(%d), .NR(%ld), .NW(%d)) "

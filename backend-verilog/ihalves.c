@@ -1,7 +1,9 @@
-/* ihalves.c - a per-PE input register file marked double_buffer(),
- * built as two halves so that its refills do not stop the array: the
- * steps read one half while a background walk of its engine fetches the
- * next block from the parent into the other (docs/hardware.md).
+/* ihalves.c - an input's buffer filled from a global buffer and marked
+ * double_buffer() (a per-PE register file, or a global buffer filled
+ * from another), built as two halves so that its refills do not stop
+ * the array: the steps (or the fills of the buffers it feeds) read one
+ * half while a background walk of its engine fetches the next block
+ * from the parent into the other (docs/hardware.md).
  *
  * Each time the register file's block changes (and as the layer
  * starts) a background is due; it starts in the first cycle the
@@ -13,10 +15,11 @@
  * the steps' half, as for any buffer.  The background reads the
  * parent's port 0 (or, lanes served at once, the lanes' ports), which
  * no other job uses while it runs, and sends its words to the PEs on a
- * path of its own (ibv, ibt, ibh: valid, lane and address, half), so
- * only an event that refills the register file, or ends the layer,
- * waits for it.  The inputs' and the weights' register files may both
- * be built so.
+ * path of its own (ibv, ibt, ibh: valid, lane and address, half), or,
+ * a global buffer, writes them by its port 0, which only its own fill
+ * job writes (gbuf.c puts them in the half ibh names); so only an event
+ * that refills the buffer, or ends the layer, waits for it.  The
+ * inputs' and the weights' buffers may both be built so.
  *
  * Assumes the sequencer's st, start, nlast, chg<k>, evok (seq.c), the
  * controller's counters and the buffer's engine (engine.c), whose
@@ -24,20 +27,20 @@
  */
 #include "emit.h"
 
-/* Buffer k is built as two halves: an input's innermost buffer, per PE,
- * marked double_buffer() and filled from a global buffer. */
+/* Buffer k is built as two halves: an input's buffer marked
+ * double_buffer() and filled from a global buffer, per PE (its
+ * innermost) or shared (a global buffer filled from another). */
 int ihalves_built(const Hw *hw, int k)
 {
 	const HwBuf *B = &hw->buf[k];
-	return B->t != T_OUT && hw->inner[B->t] == k && B->per_pe &&
+	return B->t != T_OUT && (!B->per_pe || hw->inner[B->t] == k) &&
 	       B->b->double_buffered && B->parent >= 0 && is_gb(hw, B->parent);
 }
 
 void ihalves_plan(Out *o)
 {
 	o->nih = 0;
-	for (int t = 0; t < NTENSORS; t++) {
-		int k = o->hw->inner[t];
+	for (int k = 0; k < o->hw->nbuf; k++) {
 		o->ih[k] = ihalves_built(o->hw, k);
 		o->nih += o->ih[k];
 	}
@@ -106,13 +109,17 @@ static void emit_one(Out *o, int k)
 	P(o, "\treg ibv%d, ibh%d;  // a word the background read last cycle, "
 	  "its half\n\treg [63:0] ibt%d;  // its lane and address\n"
 	  "\talways @(posedge clk) begin\n\t\tibv%d <= ib%d && fi%d;\n"
-	  "\t\tibh%d <= !ic%d;\n\t\tibt%d <= {e%d_ln, e%d_la};\n\tend\n"
-	  "\twire ifv_%s = fwall_%s || ibv%d;  // a word for the PEs: the "
+	  "\t\tibh%d <= !ic%d;\n\t\tibt%d <= {e%d_ln, e%d_la};\n\tend\n",
+	  k, k, k, k, k, k, k, k, k, k, k);
+	if (!B->per_pe)   /* a global buffer: the word is written by port 0
+	                     (ihalves_mux) into the half its writer names
+	                     (gbuf.c) */
+		return;
+	P(o, "\twire ifv_%s = fwall_%s || ibv%d;  // a word for the PEs: the "
 	  "job's or the background's\n"
 	  "\twire [63:0] ift_%s = ibv%d ? ibt%d : rsp_tag;\n"
 	  "\twire ifh_%s = ibv%d ? ibh%d : ic%d;  // the job fills the steps' "
-	  "half\n", k, k, k, k, k, k, k, k, k, k, k, n, n, k, n, k, k, n, k, k,
-	  k);
+	  "half\n", n, n, k, n, k, k, n, k, k, k);
 	if (B->npar == 1)
 		P(o, "\twire [%d:0] ifd_%s = ibv%d ? g%d_rd[%d:0] : rsp_data[%d:0];\n",
 		  w - 1, n, k, p, w - 1, w - 1);
@@ -126,17 +133,24 @@ void emit_ihalves(Out *o)
 }
 
 /* What the backgrounds drive (after the jobs' mux): the parent's port
- * 0, a lane at a time (the lanes' own ports: emit_par). */
+ * 0, a lane at a time (the lanes' own ports: emit_par); a global
+ * buffer's port 0, the word read the cycle before. */
 void ihalves_mux(Out *o)
 {
 	const Hw *hw = o->hw;
 	for (int k = 0; k < hw->nbuf; k++) {
-		int p = hw->buf[k].parent;
-		if (!o->ih[k] || hw->buf[k].npar > 1)
+		const HwBuf *B = &hw->buf[k];
+		int p = B->parent;
+		if (!o->ih[k] || B->npar > 1)
 			continue;
 		P(o, "\t\tif (ib%d && fi%d) begin  // the halves' background\n"
 		  "\t\t\tg%d_re0 = 1'b1;\n\t\t\tg%d_ra0 = e%d_pa[%d:0];\n\t\tend\n",
 		  k, k, p, p, k, hw->buf[p].aw - 1);
+		if (!B->per_pe)
+			P(o, "\t\tif (ibv%d) begin  // its word, into the other half\n"
+			  "\t\t\tg%d_we0 = 1'b1;\n\t\t\tg%d_wa0 = ibt%d[%d:0];\n"
+			  "\t\t\tg%d_wd0 = g%d_rd[%d:0];\n\t\tend\n", k, k, k, k,
+			  B->aw - 1, k, p, hw->bits[B->t] - 1);
 	}
 }
 

@@ -138,21 +138,14 @@ char *spoint_text(const SCtx *c, const SPoint *p, size_t *len);
  * message. */
 /* Whether point p double-buffers tensor t's buffer in level L: every
  * buffer when p->dbl is 1; when 2 (--double-buffer --buildable), an
- * input's register file and an input's outermost global buffer (filled
- * from DRAM), the buffers the backend builds double-buffered (an
- * output's register file has two halves unmarked). */
+ * input's, the buffers the backend builds double-buffered (an output's
+ * register file has two halves unmarked, and its global buffers are
+ * built as one). */
 static inline int spoint_dbl(const SCtx *c, const SPoint *p, int t, int L)
 {
-	if (p->dbl != 2)
-		return p->dbl;
-	if (t == T_OUT)
-		return 0;
-	if (L < c->npe)
-		return 1;
-	for (int up = L + 1; up < c->nl - 1; up++)
-		if (p->buf[t][up])
-			return 0;   /* filled from another on-chip buffer */
-	return 1;
+	(void)c;
+	(void)L;
+	return p->dbl != 2 ? p->dbl : t != T_OUT;
 }
 /* Whether the transfers of t's buffer in level L overlap compute, as
  * model_time times them: double-buffered, or the tensor's innermost

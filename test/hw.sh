@@ -24,7 +24,8 @@
 #                         long as dram_slots.tsr's (the same design
 #                         without double_buffer()); prefetch_unbanked.tsr
 #                         prefetches into one memory; timing_ihalves_*:
-#                         an input register file's two halves, the same
+#                         an input register file's two halves, or a
+#                         second-level global buffer's, the same
 #   split lanes           lanes_split.tsr fills 16 PEs' register files
 #                         a cycle (9 cycles a refill of 128 words)
 #   drain register        drain_forward.tsr's lanes of 16 PEs are
@@ -222,26 +223,31 @@ if $T verilog test/hw/prefetch_unbanked.tsr -o $OUT/pre >/dev/null 2>&1 &&
 	ok hw/prefetch/unbanked
 else bad hw/prefetch/unbanked "no prefetching engine, or banks"; fi
 
-# Input register files' halves: test/hw/timing_ihalves_w.tsr's
-# weights' register files, and timing_ihalves_window.tsr's inputs' and
+# Input buffers' halves: test/hw/timing_ihalves_w.tsr's weights'
+# register files, and timing_ihalves_window.tsr's inputs' and
 # weights', are double-buffered and built with two halves (`reg ic`,
-# one each); their fills stop the array under half as long as in the
-# same designs without double_buffer(), and not never (a refill the
-# parent shares is filled by its job).
-ihalves() { # NAME FILE TENSOR HALVES
+# one each); so are timing_ihalves_gb.tsr's inputs' and weights'
+# second-level global buffers (L2, filled from the global buffer), and
+# timing_ihalves_gb_rf.tsr's with the register files inside them. Their
+# fills stop the array under half as long as in the same designs
+# without double_buffer(), and not never (the first fill, and a refill
+# the parent shares, are filled by the job).
+ihalves() { # NAME FILE TENSOR@LEVEL HALVES
 	rm -rf $OUT/ih
 	sed 's/\.double_buffer()//' "$2" >$OUT/ih1.tsr
-	d=$($T sim "$2" 2>/dev/null | awk -v t="$3@RF" '$1 == "fill" && $2 == t { print $3 }')
-	s=$($T sim $OUT/ih1.tsr 2>/dev/null | awk -v t="$3@RF" '$1 == "fill" && $2 == t { print $3 }')
+	d=$($T sim "$2" 2>/dev/null | awk -v t="$3" '$1 == "fill" && $2 == t { print $3 }')
+	s=$($T sim $OUT/ih1.tsr 2>/dev/null | awk -v t="$3" '$1 == "fill" && $2 == t { print $3 }')
 	$T verilog "$2" -o $OUT/ih >/dev/null 2>&1
 	n=$(grep -c 'reg ic[0-9]*;' $OUT/ih/tessera_top.v 2>/dev/null)
 	if [ "${d:-0}" -gt 0 ] && [ $((2 * ${d:-0})) -lt "${s:-0}" ] &&
 		[ "$n" = "$4" ]; then ok "$1"
-	else bad "$1" "$3@RF fill cycles: ${d:-none} double-buffered, ${s:-none} not; halves built: $n, not $4"; fi
+	else bad "$1" "$3 fill cycles: ${d:-none} double-buffered, ${s:-none} not; halves built: $n, not $4"; fi
 }
-ihalves hw/ihalves/weights test/hw/timing_ihalves_w.tsr W 1
-ihalves hw/ihalves/window_inputs test/hw/timing_ihalves_window.tsr I 2
-ihalves hw/ihalves/window_weights test/hw/timing_ihalves_window.tsr W 2
+ihalves hw/ihalves/weights test/hw/timing_ihalves_w.tsr W@RF 1
+ihalves hw/ihalves/window_inputs test/hw/timing_ihalves_window.tsr I@RF 2
+ihalves hw/ihalves/window_weights test/hw/timing_ihalves_window.tsr W@RF 2
+ihalves hw/ihalves/gb_from_gb test/hw/timing_ihalves_gb.tsr I@L2 2
+ihalves hw/ihalves/gb_from_gb_rf test/hw/timing_ihalves_gb_rf.tsr I@L2 4
 
 # Lanes split: test/hw/lanes_split.tsr's 32 PEs each take 4 weights at
 # a refill, 16 PEs at once: 8 cycles and one to end, where 32 PEs one at

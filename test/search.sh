@@ -271,8 +271,7 @@ done
 expect search_hardware_cycles_line 0 "in the hardware tessera builds: [0-9]* cycles" -- \
 	$T search $ST --quiet --buildable
 # --double-buffer marks every buffer; with --buildable, those the backend
-# builds double-buffered (inputs' register files and global buffers
-# filled from DRAM), and the winner simulates
+# builds double-buffered (inputs' buffers), and the winner simulates
 $T search $ST --quiet --double-buffer -o $OUT/dball.tsr >/dev/null 2>&1
 $T search $ST --quiet --double-buffer --buildable -o $OUT/dbb.tsr >/dev/null 2>&1
 if grep -q 'O.in(GB).*double_buffer' $OUT/dball.tsr &&
@@ -282,6 +281,15 @@ if grep -q 'O.in(GB).*double_buffer' $OUT/dball.tsr &&
 	$T sim $OUT/dbb.tsr >$OUT/dbbsim.out 2>&1
 then ok search/double_buffer_buildable
 else bad search/double_buffer_buildable "$(grep 'in(' $OUT/dball.tsr $OUT/dbb.tsr; tail -3 $OUT/dbbsim.out)"; fi
+# with two shared levels, an input's second-level buffer (filled from
+# the global buffer) is double-buffered too, and the winner simulates
+$T search test/hw/timing_ihalves_gb.tsr --quiet --double-buffer --buildable \
+	-o $OUT/dbl2.tsr >/dev/null 2>&1
+if grep -q 'I.in(L2).*double_buffer' $OUT/dbl2.tsr &&
+	! grep -q 'O.in(.*double_buffer' $OUT/dbl2.tsr &&
+	$T sim $OUT/dbl2.tsr >$OUT/dbl2sim.out 2>&1
+then ok search/double_buffer_buildable_two_shared_levels
+else bad search/double_buffer_buildable_two_shared_levels "$(grep 'in(' $OUT/dbl2.tsr; tail -3 $OUT/dbl2sim.out)"; fi
 # the backend's refusal of a schedule the search wrote names --buildable;
 # the same schedule without the search's first line does not
 sed 1d $OUT/dball.tsr >$OUT/dbhand.tsr
