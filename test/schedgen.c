@@ -11,7 +11,8 @@
  * (a register file's drawn from a stream of its own, so that the other
  * draws of a seed stay what they were) and systolic() (a per-PE output
  * is left to a reduction tree one time in three, drawn from a stream of
- * its own too); the DRAM has a
+ * its own too); one arch in four has a second shared level, L2, whose
+ * buffers come from a stream of their own as well; the DRAM has a
  * bandwidth and a latency in two files of three.  The generator keeps to the rules the checker enforces,
  * so every file it writes must be accepted.
  */
@@ -57,6 +58,15 @@ static unsigned rnd_tree(unsigned n)
 	return draw(&rng_tree, n);
 }
 
+/* And one for a second shared level (L2, between the register files
+ * and the global buffer) in one design of four, its buffers' loops and
+ * their double_buffer(). */
+static uint64_t rng_l2;
+static unsigned rnd_l2(unsigned n)
+{
+	return draw(&rng_l2, n);
+}
+
 typedef struct GLoop {
 	char name[32];
 	int dims;      /* bit set of the layer loops it counts */
@@ -73,6 +83,7 @@ typedef struct Gen {
 	long adim[2];
 	int ndims;
 	long used[2];
+	int l2;             /* the arch has L2 (a second shared level) */
 } Gen;
 
 /* The loops of cand (in order) that the layer has; their number. */
@@ -347,12 +358,21 @@ static int buffers(Gen *g, FILE *f, int accel, int first_spatial)
 			fprintf(f, "  %s.in(GB).compute_at(O, %s)%s\n", tname(t),
 			        g->l[gb].name, db ? ".double_buffer()" : "");
 		}
+		int lo = gb >= 0 ? gb : accel, rf = -1;
 		if (rnd(2)) {
-			int lo = gb >= 0 ? gb : accel;
-			int rf = lo + (int)rnd((unsigned)(g->n - lo));
+			rf = lo + (int)rnd((unsigned)(g->n - lo));
 			fprintf(f, "  %s.in(RF).compute_at(O, %s)%s\n", tname(t),
 			        g->l[rf].name, rnd_db(2) ? ".double_buffer()" : "");
 			o_rf |= t == 0;
+		}
+		/* L2: inside the global buffer's loop, outside the array's
+		 * and the register file's */
+		if (g->l2 && rnd_l2(2)) {
+			int hi = rf >= 0 && rf < first_spatial ? rf : first_spatial - 1;
+			int l2 = lo + (int)rnd_l2((unsigned)(hi - lo + 1));
+			int db = (int)rnd_l2(2) && t != 0;
+			fprintf(f, "  %s.in(L2).compute_at(O, %s)%s\n", tname(t),
+			        g->l[l2].name, db ? ".double_buffer()" : "");
 		}
 	}
 	return o_rf;
@@ -369,6 +389,7 @@ int main(int argc, char **argv)
 	rng = strtoull(lseed, NULL, 10) * 0x9E3779B97F4A7C15ULL + 1;
 	rng_db = strtoull(argv[1], NULL, 10) * 0xA24BAED4963EE407ULL + 3;
 	rng_tree = strtoull(argv[1], NULL, 10) * 0x9FB21C651E98DF25ULL + 5;
+	rng_l2 = strtoull(argv[1], NULL, 10) * 0xBF58476D1CE4E5B9ULL + 9;
 	for (int i = 0; i < 4; i++)
 		rnd(2);
 	Gen g = {0};
@@ -423,6 +444,7 @@ int main(int argc, char **argv)
 	if (chain_len)
 		fprintf(f, "  O%s\n", chain);
 	free(chain);
+	g.l2 = rnd_l2(4) == 0;
 	if (accel >= 0) {
 		int o_rf = buffers(&g, f, accel, first_spatial);
 		/* partial sums kept per PE are summed along an accumulation
@@ -452,8 +474,8 @@ int main(int argc, char **argv)
 	if (g.ndims > 1)
 		fprintf(f, " x %ld", g.adim[1]);
 	/* memories large enough for any block of these small layers */
-	fputs("\n  level RF per_pe size 32 KB\n  level GB size 1 MB\n"
-	      "  level DRAM offchip", f);
+	fprintf(f, "\n  level RF per_pe size 32 KB\n%s  level GB size 1 MB\n"
+	        "  level DRAM offchip", g.l2 ? "  level L2 size 64 KB\n" : "");
 	/* a DRAM of some bandwidth and latency in two designs of three, so
 	 * that fills and drains contend for its words a cycle and wait for
 	 * its answers; drawn last, so that a seed's layer and schedule stay
