@@ -118,6 +118,18 @@ static long pick(uint64_t *s, const long *v, int n)
 	return v[rng_next(s) % (uint64_t)n];
 }
 
+/* Whether loop d is already unrolled on a dimension of p, as the
+ * random point is drawn: first on a dimension below a; for a second
+ * loop on a (second), first on any dimension or second below a. */
+static int unrolled(const SPoint *p, int a, int d, int second)
+{
+	for (int b = 0; b < MAX_ARRAY_DIMS; b++)
+		if ((p->sdim[b] == d && (second || b < a)) ||
+		    (second && p->rdim[b] == d && b < a))
+			return 1;
+	return 0;
+}
+
 /* A random point of the whole space (any dataflow, factors, orders,
  * buffers), whether or not it fits the memories. */
 void spoint_random(const SCtx *c, uint64_t *seed, SPoint *p)
@@ -132,7 +144,7 @@ void spoint_random(const SCtx *c, uint64_t *seed, SPoint *p)
 		if (a >= c->arch->ndims)
 			continue;
 		int d = (int)(rng_next(seed) % (NDIMS + 1));
-		if (d == NDIMS || !c->used[d] || (a == 1 && p->sdim[0] == d))
+		if (d == NDIMS || !c->used[d] || unrolled(p, a, d, 0))
 			continue;
 		int n = divisors(rest[d], dv, 256);
 		while (n > 1 && dv[n - 1] > c->arch->dim[a])
@@ -150,7 +162,7 @@ void spoint_random(const SCtx *c, uint64_t *seed, SPoint *p)
 		            ? c->arch->dim[a] / p->sf[a] : 1;
 		int d = (int)(rng_next(seed) % (2 * NDIMS));
 		if (room < 2 || d >= NDIMS || !c->used[d] || rest[d] < 2 ||
-		    p->sdim[0] == d || p->sdim[1] == d || p->rdim[0] == d)
+		    unrolled(p, a, d, 1))
 			continue;
 		int n = divisors(rest[d], dv, 256);
 		while (n > 1 && dv[n - 1] > room)
