@@ -329,7 +329,8 @@ fi
 # Clean RTL: lint, Icarus and yosys on designs of every kind.
 for f in examples/quickstart.tsr test/hw/fxfy_tree.tsr test/hw/k_only.tsr \
 	test/hw/dram_slots.tsr test/hw/prefetch.tsr \
-	test/hw/timing_ihalves_window.tsr test/hw/per_pe_tree.tsr; do
+	test/hw/timing_ihalves_window.tsr test/hw/per_pe_tree.tsr \
+	test/hw/timing_ihalves_gb_rf.tsr; do
 	name=hw/rtl/$(basename ${f%.tsr})
 	rm -rf $OUT/rtl
 	if ! $T verilog "$f" -o $OUT/rtl 2>$OUT/v.err; then
