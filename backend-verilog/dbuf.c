@@ -1,8 +1,8 @@
 /* dbuf.c - which double_buffer() marks the backend builds, and the
  * refusal of the others (docs/hardware.md, "Double buffering"):
  *
- *  - an input's global buffer filled from DRAM whose walk fetches each
- *    word once (gbuf.c: its next block is prefetched);
+ *  - an input's global buffer filled from DRAM (gbuf.c: its next block
+ *    is prefetched);
  *  - an input's buffer filled from a global buffer, per PE or shared
  *    (ihalves.c);
  *  - the output's register file (halves.c), which has two halves
@@ -38,10 +38,6 @@ static const char *why_single(const Hw *hw, int k)
 		ASSERT(ihalves_built(hw, k));
 		return NULL;
 	}
-	if (B->dedup)
-		return "its walk reaches some words more than once (a window "
-		       "the fill cannot walk as a box), and such a global buffer "
-		       "is filled between the steps";
 	return gbuf_prefetches(hw, k)
 	       ? NULL
 	       : "its DRAM address moves with a loop that neither lies in its "

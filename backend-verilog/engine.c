@@ -242,6 +242,11 @@ static void emit_shadow(Out *o, int k)
 	  "\treg pfi%d;  // one issued this cycle\n"
 	  "\treg hh%d;  // the half the steps read\n"
 	  "\twire e%d_run = pr%d_run || po%d != 32'd0;\n", k, k, k, k, k, k, k);
+	if (B->dedup)   /* its walk repeats words: it moves at a repeat too,
+	                   and holds the DRAM's cycle (prefetches after it
+	                   wait for the next one) */
+		P(o, "\treg pgo%d, prep%d;  // the walk moves this cycle, at a "
+		  "repeat\n", k, k);
 }
 
 void emit_engine(Out *o, int k)
@@ -470,11 +475,17 @@ static void emit_prefetch_regs(Out *o, int k)
 			P(o, "\t\t\t\tpc%d_%d <= pn%d_%d[%d:0];\n", k, j, k, j,
 			  hw->part[j].width - 1);
 	engine_step(o, k, 1, "\t\t\t\t");
-	P(o, "\t\t\t\tpr%d_run <= !pl%d;\n\t\t\tend else if (pfi%d) begin\n",
-	  k, k, k);
+	P(o, "\t\t\t\tpr%d_run <= !pl%d;\n\t\t\tend else if (p%s%d) begin\n",
+	  k, k, B->dedup ? "go" : "fi", k);
 	engine_step(o, k, 0, "\t\t\t\t");
-	P(o, "\t\t\t\tif (f%d_last) pr%d_run <= 1'b0;\n\t\t\tend\n\t\tend\n"
-	  "\tend\n", k, k);
+	P(o, "\t\t\t\tif (f%d_last) pr%d_run <= 1'b0;\n\t\t\tend\n\t\tend\n",
+	  k, k);
+	if (B->dedup)   /* the words of the block fetched so far */
+		P(o, "\t\tif (st == S_IDLE && start || st == S_JOB && jend && "
+		  "job == 8'd%d) sn%d <= %ld'd0;\n\t\telse if (pfi%d) "
+		  "sn%d[e%d_ln * 32'd%ld + e%d_la] <= 1'b1;\n", jf, k,
+		  B->lanes * B->words, k, k, k, B->words, k);
+	P(o, "\tend\n");
 }
 
 void emit_engine_regs(Out *o, int k)

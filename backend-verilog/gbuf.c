@@ -186,9 +186,9 @@ static void plan_pfill(Out *o)
 	}
 }
 
-/* double_buffer() of a global buffer filled from DRAM (an input whose
- * walk visits each word once): its next block is fetched while the
- * steps run.  Its DRAM address must come from its walk and its refill
+/* double_buffer() of a global buffer filled from DRAM (an input): its
+ * next block is fetched while the steps run (where its walk repeats a
+ * word, the repeat reads nothing).  Its DRAM address must come from its walk and its refill
  * parts alone (at a refill, every part inside the block is 0), or, when
  * it is refilled, from parts of one value (0).  (A buffer filled once
  * has no next block: such a one is built as one buffer, which its job
@@ -197,7 +197,7 @@ int gbuf_prefetches(const Hw *hw, int k)
 {
 	const HwBuf *B = &hw->buf[k];
 	int ok = B->b->double_buffered && !B->per_pe && B->parent < 0 &&
-	         B->t != T_OUT && !B->dedup;
+	         B->t != T_OUT;
 	for (int j = 0; ok && j < hw->np; j++)
 		if (hw->lin[B->t][j] && !B->eng[j] && !refill_part(hw, B, j) &&
 		    !(B->box && B->inb[j]) &&

@@ -11,6 +11,8 @@
  */
 #include "emit.h"
 
+#include <string.h>
+
 void emit_controller(Out *o)
 {
 	const Hw *hw = o->hw;
@@ -372,6 +374,9 @@ void emit_job_mux(Out *o)
 		if (o->pre[k])
 			P(o, "\t\tpfi%d = 1'b0;\n", k);
 	for (int k = 0; k < hw->nbuf; k++)
+		if (o->pre[k] && hw->buf[k].dedup)
+			P(o, "\t\tpgo%d = 1'b0;\n\t\tprep%d = 1'b0;\n", k, k);
+	for (int k = 0; k < hw->nbuf; k++)
 		if (o->pf[k].slots && hw->buf[k].t == T_OUT)
 			P(o, "\t\tg%d_sd = 1'b0;\n", k);
 	for (int t = 0; t < NTENSORS; t++)
@@ -477,13 +482,24 @@ void emit_job_mux(Out *o)
 		P(o, "\t\tend\n");
 	}
 	P(o, "\t\tdefault: ;\n\t\tendcase\n");
+	char held[256] = "";   /* prefetches before at a repeat */
 	for (int k = 0; k < hw->nbuf; k++) {
 		const HwBuf *B = &hw->buf[k];
 		if (B->per_pe || B->parent >= 0)
 			continue;
-		if (o->pre[k]) {
-			P(o, "\t\tif (pr%d_run && !rq_v) begin  // a free DRAM cycle: "
-			  "prefetch\n\t\t\tpfi%d = 1'b1;\n", k, k);
+		if (o->pre[k] && B->dedup) {   /* a word fetched already:
+		                                   the walk moves, no read */
+			P(o, "\t\tif (pr%d_run && !rq_v%s) begin  // a free DRAM cycle: "
+			  "prefetch\n\t\t\tpgo%d = 1'b1;\n"
+			  "\t\t\tif (!dup%d) begin\n\t\t\t\tpfi%d = 1'b1;\n", k,
+			  held, k, k, k);
+			emit_fetch(o, k, k + 1, "\t\t\t\t");
+			P(o, "\t\t\tend else prep%d = 1'b1;\n\t\tend\n", k);
+			size_t n = strlen(held);
+			snprintf(held + n, sizeof held - n, " && !prep%d", k);
+		} else if (o->pre[k]) {
+			P(o, "\t\tif (pr%d_run && !rq_v%s) begin  // a free DRAM cycle: "
+			  "prefetch\n\t\t\tpfi%d = 1'b1;\n", k, held, k);
 			emit_fetch(o, k, k + 1, "\t\t\t");
 			P(o, "\t\tend\n");
 		}

@@ -44,9 +44,12 @@ typedef struct Timer {
 	unsigned *seen, mark;           /* walk_reads' marks, a word each
 	                                   of the largest such buffer */
 	double now;                     /* cycles so far */
-	/* a prefetched buffer: its fetch's reads left, when its last answer
-	 * is in; the blocks ahead, to its next refill */
-	double left[MAX_BUFFERS], ready[MAX_BUFFERS];
+	/* a prefetched buffer: its fetch's settings left (a free DRAM cycle
+	 * each, a read unless a repeat), those after its last read (early),
+	 * when that read's answer is in (rdone), when the block is (ready);
+	 * the blocks ahead, to its next refill */
+	double left[MAX_BUFFERS], early[MAX_BUFFERS], rdone[MAX_BUFFERS];
+	double ready[MAX_BUFFERS];
 	Blocks ahead[MAX_BUFFERS];
 	double hidle;                   /* when the halves' background is idle */
 	Blocks hahead;                  /* the blocks ahead, to the halves'
@@ -60,8 +63,16 @@ typedef struct Timer {
 	int jfi[MAX_BUFFERS];
 } Timer;
 
+/* A prefetch's block is in when its walk has ended, seen a cycle later
+ * (walked: the cycle after its last setting), and its last read's answer
+ * is in (rdone). */
+static double block_in(double walked, double rdone)
+{
+	return walked + 1 > rdone ? walked + 1 : rdone;
+}
+
 /* The DRAM port is free of jobs from `from` to `to`: the prefetches
- * issue their reads there, the lowest buffer first. */
+ * walk their settings there, a cycle each, the lowest buffer first. */
 static void dram_free(Timer *tm, double from, double to)
 {
 	const Out *o = tm->o;
@@ -69,10 +80,13 @@ static void dram_free(Timer *tm, double from, double to)
 		if (!o->pre[k] || tm->left[k] <= 0)
 			continue;
 		double take = tm->left[k] < to - from ? tm->left[k] : to - from;
+		double before = tm->left[k];
 		from += take;
 		tm->left[k] -= take;
+		if (before > tm->early[k] && tm->left[k] <= tm->early[k])
+			tm->rdone[k] = from - (tm->early[k] - tm->left[k]) + tm->plat;
 		if (tm->left[k] <= 0)
-			tm->ready[k] = from + tm->plat;
+			tm->ready[k] = block_in(from, tm->rdone[k]);
 	}
 }
 
@@ -97,7 +111,24 @@ static double prefetched(const Timer *tm, int k, double at)
 	for (int b = 0; b <= k; b++)
 		if (o->pre[b] && tm->left[b] > 0)
 			at += tm->left[b];
-	return at + tm->plat;
+	return block_in(at, tm->left[k] > tm->early[k]   /* its last read is
+	                                                    still to come */
+	                    ? at - tm->early[k] + tm->plat : tm->rdone[k]);
+}
+
+/* Prefetched buffer k's fetch of the block of values val starts: its
+ * settings, and those after its last read (a walk that repeats words
+ * reads nothing at a repeat). */
+static void fetch_start(Timer *tm, int k, const long *val)
+{
+	tm->left[k] = walk_at(&tm->wk, k, val);
+	tm->early[k] = 0;
+	tm->rdone[k] = 0;
+	if (tm->o->hw->buf[k].dedup) {
+		double lastr;
+		walk_reads(&tm->wk, k, val, tm->seen, ++tm->mark, &lastr);
+		tm->early[k] = tm->left[k] - 1 - lastr;
+	}
 }
 
 /* A prefetched buffer's job ends (or the layer starts): the fetch of
@@ -106,7 +137,7 @@ static void prefetch_next(Timer *tm, int k)
 {
 	Block b;
 	if (next_refill(&tm->ahead[k], k, &b))
-		tm->left[k] = walk_at(&tm->wk, k, b.val);
+		fetch_start(tm, k, b.val);
 }
 
 /* The jobs of the buffers that change as block b starts (cut: the
@@ -317,7 +348,7 @@ int hw_timing(const Hw *hw, HwTime *t, long budget)
 	for (int k = 0; k < hw->nbuf; k++) {
 		const HwBuf *B = &hw->buf[k];
 		tm->dram[k] = !B->per_pe && B->parent < 0 && !o.pre[k];
-		if (tm->dram[k] && B->dedup && B->words > most)
+		if ((tm->dram[k] || o.pre[k]) && B->dedup && B->words > most)
 			most = B->words;
 	}
 	tm->seen = calloc((size_t)most + 1, sizeof *tm->seen);
@@ -341,7 +372,7 @@ int hw_timing(const Hw *hw, HwTime *t, long budget)
 	blocks_next(&bl, &cur);
 	for (int k = 0; k < hw->nbuf; k++)
 		if (o.pre[k]) {   /* the first block's fetch starts with the layer */
-			tm->left[k] = walk_at(&tm->wk, k, cur.val);
+			fetch_start(tm, k, cur.val);
 			tm->ahead[k] = bl;
 		}
 	tm->hahead = bl;

@@ -23,7 +23,9 @@
 #   double buffering      prefetch.tsr's input fills stall under half as
 #                         long as dram_slots.tsr's (the same design
 #                         without double_buffer()); prefetch_unbanked.tsr
-#                         prefetches into one memory; timing_ihalves_*:
+#                         prefetches into one memory;
+#                         timing_prefetch_window_gb.tsr prefetches a
+#                         walk that repeats words; timing_ihalves_*:
 #                         an input register file's two halves, or a
 #                         second-level global buffer's, the same
 #   split lanes           lanes_split.tsr fills 16 PEs' register files
@@ -222,6 +224,20 @@ if $T verilog test/hw/prefetch_unbanked.tsr -o $OUT/pre >/dev/null 2>&1 &&
 	! grep -q 'banked by lane' $OUT/pre/tessera_top.v; then
 	ok hw/prefetch/unbanked
 else bad hw/prefetch/unbanked "no prefetching engine, or banks"; fi
+
+# A prefetch whose walk repeats words: timing_prefetch_window_gb.tsr's
+# inputs' global buffer is built with a prefetching engine that moves at
+# a repeat (`reg pgo`), and its fills stop the array for fewer cycles
+# than the same design's without double_buffer().
+rm -rf $OUT/pw
+sed 's/\.double_buffer()//' test/hw/timing_prefetch_window_gb.tsr >$OUT/pw1.tsr
+d=$($T sim test/hw/timing_prefetch_window_gb.tsr 2>/dev/null | awk '$1 == "fill" && $2 == "I@GB" { print $3 }')
+s=$($T sim $OUT/pw1.tsr 2>/dev/null | awk '$1 == "fill" && $2 == "I@GB" { print $3 }')
+if $T verilog test/hw/timing_prefetch_window_gb.tsr -o $OUT/pw >/dev/null 2>&1 &&
+	grep -q 'reg pgo[0-9]*, prep' $OUT/pw/tessera_top.v &&
+	[ "${d:-0}" -gt 0 ] && [ "${d:-0}" -lt "${s:-0}" ]; then
+	ok hw/prefetch/repeats
+else bad hw/prefetch/repeats "I@GB fill cycles: ${d:-none} prefetched, ${s:-none} not"; fi
 
 # Input buffers' halves: test/hw/timing_ihalves_w.tsr's weights'
 # register files, and timing_ihalves_window.tsr's inputs' and
