@@ -188,11 +188,13 @@ static void plan_pfill(Out *o)
 
 /* double_buffer() of a global buffer filled from DRAM (an input): its
  * next block is fetched while the steps run (where its walk repeats a
- * word, the repeat reads nothing).  Its DRAM address must come from its walk and its refill
- * parts alone (at a refill, every part inside the block is 0), or, when
- * it is refilled, from parts of one value (0).  (A buffer filled once
- * has no next block: such a one is built as one buffer, which its job
- * fills sooner than a prefetch would.) */
+ * word, the repeat reads nothing).  Its DRAM address must come from its
+ * walk and its refill parts alone (at a refill, every part inside the
+ * block is 0), or, when it is refilled, from parts of one value (0).
+ * (A buffer filled once has no next block: unless its walk gives its
+ * whole DRAM address, when its one block is fetched from the layer's
+ * start, it is built as one buffer, which its job fills sooner than a
+ * prefetch would.) */
 int gbuf_prefetches(const Hw *hw, int k)
 {
 	const HwBuf *B = &hw->buf[k];

@@ -5,7 +5,7 @@
  * half while a background walk of its engine fetches the next block
  * from the parent into the other (docs/hardware.md).
  *
- * Each time the register file's block changes (and as the layer
+ * Each time the buffer's block changes (and as the layer
  * starts) a background is due; it starts in the first cycle the
  * sequencer runs the steps again and fetches the block after the
  * current one, if there is one and the parent keeps its block until

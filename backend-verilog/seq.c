@@ -496,6 +496,7 @@ void emit_job_mux(Out *o)
 			emit_fetch(o, k, k + 1, "\t\t\t\t");
 			P(o, "\t\t\tend else prep%d = 1'b1;\n\t\tend\n", k);
 			size_t n = strlen(held);
+			ASSERT(n + 16 < sizeof held);   /* inputs: two at most */
 			snprintf(held + n, sizeof held - n, " && !prep%d", k);
 		} else if (o->pre[k]) {
 			P(o, "\t\tif (pr%d_run && !rq_v%s) begin  // a free DRAM cycle: "
