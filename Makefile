@@ -37,7 +37,8 @@ RUNTIME = runtime/tensor.c runtime/naive.c runtime/emit_c.c runtime/jitload.c \
 VERILOG = backend-verilog/plan.c backend-verilog/emit.c backend-verilog/names.c \
 	backend-verilog/port.c backend-verilog/seq.c backend-verilog/engine.c \
 	backend-verilog/array.c backend-verilog/counters.c backend-verilog/modules.c \
-	backend-verilog/halves.c backend-verilog/fan.c backend-verilog/ihalves.c backend-verilog/blocks.c \
+	backend-verilog/halves.c backend-verilog/fan.c backend-verilog/ihalves.c \
+	backend-verilog/ghalves.c backend-verilog/blocks.c \
 	backend-verilog/timing.c \
 	backend-verilog/walks.c backend-verilog/gbuf.c backend-verilog/dbuf.c \
 	backend-verilog/rules.c

@@ -43,32 +43,44 @@ void emit_counters(Out *o)
 	  "\t\t\tif (jinit) k_jrun[ij[%d:0]] <= k_jrun[ij[%d:0]] + 64'd1;\n",
 	  hw_bits(o->njobs - 1) - 1, hw_bits(o->njobs - 1) - 1,
 	  hw_bits(o->njobs - 1) - 1, hw_bits(o->njobs - 1) - 1);
-	if (o->nih) {   /* the inputs' halves: their backgrounds' runs, and a
-	                   wait under the fill of the first in the way (else
-	                   the output's halves' drain, or the first's fill) */
-		int first = -1;
+	if (ev_waits(o)) {   /* the inputs' halves: their backgrounds' runs;
+	                        a wait under the output's global buffer's
+	                        drain while its background is in the way,
+	                        else the fill of the first input in the way
+	                        (else the output's halves' drain, or the
+	                        first input's fill, or the global buffer's
+	                        drain) */
+		int first = -1, chain = 0;
 		for (int k = 0; k < hw->nbuf; k++)
 			if (o->ih[k])
 				P(o, "\t\t\tif (igo%d && ifetch%d) k_jrun[%d] <= k_jrun[%d] + "
 				  "64'd1;\n", k, k, job_of(o, k, 0), job_of(o, k, 0));
+		if (o->og >= 0) {
+			int jd = job_of(o, o->og, 1);
+			P(o, "\t\t\tif (st == S_WAIT && (nlast || chg%d) && !ogidle)\n"
+			  "\t\t\t\tk_job[%d] <= k_job[%d] + 64'd1;\n", o->og, jd, jd);
+			chain = 1;
+		}
 		for (int k = 0; k < hw->nbuf; k++) {
 			if (!o->ih[k])
 				continue;
 			int jf = job_of(o, k, 0);
 			P(o, "\t\t\t%sif (st == S_WAIT && (nlast || chg%d) && !iidle%d)"
 			  "\n\t\t\t\tk_job[%d] <= k_job[%d] + 64'd1;\n",
-			  first < 0 ? "" : "else ", k, k, jf, jf);
+			  chain ? "else " : "", k, k, jf, jf);
+			chain = 1;
 			if (first < 0)
 				first = jf;
 		}
-		int jw = o->oh >= 0 ? job_of(o, o->oh, 1) : first;
+		int jw = o->oh >= 0 ? job_of(o, o->oh, 1)
+		       : first >= 0 ? first : job_of(o, o->og, 1);
 		P(o, "\t\t\telse if (st == S_WAIT) k_job[%d] <= k_job[%d] + 64'd1;\n",
 		  jw, jw);
 	}
 	if (o->oh >= 0) {   /* the halves: the steps wait for their background
 	                       (its drain's share), and its runs */
 		int jd = job_of(o, o->oh, 1), jf = job_of(o, o->oh, 0);
-		if (!o->nih)
+		if (!ev_waits(o))
 			P(o, "\t\t\tif (st == S_WAIT) k_job[%d] <= k_job[%d] + "
 			  "64'd1;\n", jd, jd);
 		P(o, "\t\t\tif (hgo_swap) k_jrun[%d] <= k_jrun[%d] + 64'd1;\n"
@@ -121,6 +133,10 @@ void emit_counters(Out *o)
 			  B->t == T_OUT ? rd : B->t == T_A ? "$countones(rcv_a)"
 			                                   : "$countones(rcv_b)");
 		P(o, "\t\t\tend\n");
+		if (o->og == k)   /* its background's reads and writes */
+			P(o, "\t\t\tif (ofi) k_rd%d_o <= k_rd%d_o + %s;\n"
+			  "\t\t\tif (ogr) k_wr%d_o <= k_wr%d_o + %s;\n", B->plevel,
+			  B->plevel, rd, B->plevel, B->plevel, wr);
 		if (B->t != T_OUT)
 			continue;
 		if (o->dreg[k])   /* its sums written a cycle after the drain */

@@ -7,7 +7,10 @@
  *    (ihalves.c);
  *  - the output's register file (halves.c), which has two halves
  *    whether marked or not, unless two of its blocks in a row can hold
- *    the same element.
+ *    the same element;
+ *  - the output's global buffer filled from DRAM (ghalves.c), unless two
+ *    of its blocks in a row can hold the same element, a buffer inside
+ *    it uses its port 0 or its walk is a box walk.
  *
  * (A register file is always filled from a global buffer: the plan
  * refuses one filled from DRAM whether marked or not.)
@@ -22,9 +25,8 @@
 static const char *why_single(const Hw *hw, int k)
 {
 	const HwBuf *B = &hw->buf[k];
-	if (B->t == T_OUT && !B->per_pe)
-		return "an output's global buffer is built as one buffer, "
-		       "drained and refilled between the steps";
+	if (B->t == T_OUT && !B->per_pe)   /* ghalves.c */
+		return ghalves_refusal(hw, k);
 	if (B->t == T_OUT)   /* filled from a global buffer (plan.c) */
 		return halves_buffer(hw) == k
 		       ? NULL
@@ -58,7 +60,7 @@ int hw_double_refusal(const Hw *hw, char *err, size_t errlen)
 		snprintf(err, errlen, "%s.in(%s).double_buffer() (line %d): %s; "
 		         "the backend builds double_buffer() on an input's buffer "
 		         "filled from DRAM or from a global buffer and on the "
-		         "output's register file: remove it here to build the rest",
+		         "output's buffers: remove it here to build the rest",
 		         ln->layer->t[B->t].name,
 		         ln->arch->level[B->b->level].name, B->b->loc.line, why);
 		return 1;

@@ -27,6 +27,7 @@ void hw_emit(FILE *f, const Hw *hw)
 {
 	Out o = {.f = f, .hw = hw, .ln = hw->ln};
 	o.oh = halves_buffer(hw);
+	o.og = ghalves_buffer(hw);
 	ihalves_plan(&o);
 	plan_jobs(&o);
 	gbuf_plan(&o);
@@ -67,6 +68,8 @@ void hw_emit(FILE *f, const Hw *hw)
 		emit_halves(&o);
 	if (o.nih)
 		emit_ihalves(&o);
+	if (o.og >= 0)
+		emit_ghalves(&o);
 	for (int k = 0; k < hw->nbuf; k++) {
 		if (is_gb(hw, k))
 			emit_gb(&o, k);

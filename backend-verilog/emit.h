@@ -41,6 +41,8 @@ typedef struct Out {
 	int npre;
 	int oh;             /* the per-PE output buffer built as two halves
 	                       (halves.c), or -1 */
+	int og;             /* the output's global buffer built as two halves
+	                       (ghalves.c), or -1 */
 	unsigned char ih[MAX_BUFFERS]; /* the input buffers filled on chip
 	                       built as two halves (ihalves.c) */
 	int nih;
@@ -129,8 +131,9 @@ static inline int refill_part(const Hw *hw, const HwBuf *B, int j)
 static inline int dram_parent(const Out *o, int k)
 {
 	const HwBuf *B = &o->hw->buf[k];
-	if (B->per_pe || B->parent >= 0 || o->pre[k])
-		return 0;
+	if (B->per_pe || B->parent >= 0 || o->pre[k] || o->og == k)
+		return 0;   /* (the output's global buffer's reads are its
+		               background's, in its other half) */
 	for (int c = 0; c < o->hw->nbuf; c++)
 		if (o->hw->buf[c].parent == k)
 			return 1;
@@ -218,6 +221,10 @@ int job_of(const Out *o, int k, int drain);
 void emit_fsm(Out *o);
 void emit_jlast(Out *o);
 void emit_job_mux(Out *o);
+/* In the job mux: a DRAM write of data (w bits) at addr (k >= 0: engine
+ * k's address named addr<k>_pa), and engine k's DRAM read (tag id) */
+void dram_write(Out *o, const char *addr, int k, const char *data, int w);
+void emit_fetch(Out *o, int k, int id, const char *in);
 
 /* engine.c: engine k's counters and addresses; its registers; the
  * lanes a per-PE buffer's engine serves at once; slots G-1..1 of
@@ -257,6 +264,8 @@ static inline int half_aw(const HwBuf *B)
 
 /* halves.c: the per-PE output buffer's two halves (Out.oh) */
 int halves_buffer(const Hw *hw); /* the buffer built so, or -1 */
+int blocks_share(const Hw *hw, int k); /* two blocks in a row of
+                                     output buffer k can hold an element */
 void emit_halves_decl(Out *o);   /* what the sequencer reads */
 void emit_halves(Out *o);        /* the background and its target */
 void emit_pe_halves(Out *o);     /* the output's ports of PE p */
@@ -271,10 +280,24 @@ void emit_ihalves(Out *o);        /* the backgrounds, their targets and
 void ihalves_mux(Out *o);         /* what the backgrounds drive */
 void ihalves_pe(Out *o, int t);   /* tensor t's ports of PE p */
 
+/* ghalves.c: the output's global buffer's two halves (Out.og) */
+const char *ghalves_refusal(const Hw *hw, int k); /* why not, or NULL */
+int ghalves_buffer(const Hw *hw); /* the buffer built so, or -1 */
+void emit_ghalves_decl(Out *o);   /* what the sequencer reads */
+void emit_ghalves(Out *o);        /* the swap and the background */
+void ghalves_mux(Out *o, const char *held); /* what the background drives */
+
 /* The sequencer has S_WAIT: the steps wait for a background. */
 static inline int has_wait(const Out *o)
 {
-	return o->oh >= 0 || o->nih > 0;
+	return o->oh >= 0 || o->nih > 0 || o->og >= 0;
+}
+
+/* An event waits (evwait) for the backgrounds of the inputs' halves or
+ * the output's global buffer's, and the output's halves' too then. */
+static inline int ev_waits(const Out *o)
+{
+	return o->nih > 0 || o->og >= 0;
 }
 
 /* tessera_sram, tessera_sum and tessera_pe (modules.c) */

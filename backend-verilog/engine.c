@@ -272,6 +272,9 @@ void emit_engine(Out *o, int k)
 		emit_shadow(o, k);
 	else
 		P(o, "\treg e%d_run;\n", k);
+	if (o->og == k)   /* its background's state, which the datapath and
+	                     the sequencer read */
+		emit_ghalves_decl(o);
 	if (B->box) {
 		emit_box(o, k);
 		return;
@@ -499,6 +502,7 @@ void emit_engine_regs(Out *o, int k)
 	}
 	int half = o->oh == k;   /* halves.c: the background walks too */
 	int ihalf = o->ih[k];    /* ihalves.c: the same */
+	int ghalf = o->og == k;  /* ghalves.c: the same */
 	P(o, "\twire jact%d = st == S_JOB && jst && e%d_run && (job == 8'd%d",
 	  k, k, jf);
 	if (jd >= 0)
@@ -511,7 +515,8 @@ void emit_engine_regs(Out *o, int k)
 		snprintf(bga, sizeof bga, " || hba");
 	else if (ihalf)
 		snprintf(bga, sizeof bga, " || ib%d", k);
-	P(o, ";\n\twire act%d = jact%d%s;\n", k, k, bga);
+	P(o, ";\n\twire act%d = jact%d%s%s;\n", k, k, bga,
+	  ghalf ? " || ogr || ofi" : "");
 	char skip[32] = "";
 	if (B->per_pe && hw->collapsed[B->t])   /* not its lane's first */
 		snprintf(skip, sizeof skip, " && !skip%d", k);
@@ -523,8 +528,9 @@ void emit_engine_regs(Out *o, int k)
 	if (jd >= 0) {
 		if (half)
 			P(o, "\twire di%d = dw%d && ", k, k);
-		else
-			P(o, "\twire di%d = act%d && job == 8'd%d && ", k, k, jd);
+		else   /* (the output's global buffer's background: ogr) */
+			P(o, "\twire di%d = %sact%d && job == 8'd%d && ", k,
+			  ghalf ? "j" : "", k, jd);
 		if (B->per_pe && B->npar > 1)
 			P(o, "1'b1;  // drain: every lane at once\n");
 		else if (B->per_pe)
@@ -533,15 +539,25 @@ void emit_engine_regs(Out *o, int k)
 		          word it visits was written this refill */
 			P(o, "1'b1;  // drain\n");
 	}
-	if (B->t == T_OUT)
+	if (B->t == T_OUT && !ghalf)   /* its background returns them */
 		emit_ret(o, k);
-	P(o, "\talways @(posedge clk) begin\n"
-	  "\t\tif (jinit && (ij == 8'd%d", jf);
-	if (jd >= 0)
-		P(o, " || ij == 8'd%d", jd);
-	P(o, ")) begin\n");
-	engine_step(o, k, 1, "\t\t\t");
-	if (B->t == T_OUT)
+	if (ghalf) {   /* the last drain walks; a swap, a fill: a cycle, the
+	                  fill leaving the background's counters alone */
+		P(o, "\talways @(posedge clk) begin\n"
+		  "\t\tif (jinit && ij == 8'd%d) begin\n", jd);
+		engine_step(o, k, 1, "\t\t\t");
+		P(o, "\t\t\te%d_run <= ending;\n", k);
+	} else {
+		P(o, "\talways @(posedge clk) begin\n"
+		  "\t\tif (jinit && (ij == 8'd%d", jf);
+		if (jd >= 0)
+			P(o, " || ij == 8'd%d", jd);
+		P(o, ")) begin\n");
+		engine_step(o, k, 1, "\t\t\t");
+	}
+	if (ghalf)
+		;
+	else if (B->t == T_OUT)
 		P(o, "\t\t\te%d_run <= ij != 8'd%d || ret%d;\n", k, jf, k);
 	else
 		P(o, "\t\t\te%d_run <= 1'b1;\n", k);
@@ -552,10 +568,15 @@ void emit_engine_regs(Out *o, int k)
 	} else if (ihalf) {   /* the background starts */
 		P(o, "\t\tend else if (igo%d) begin\n", k);
 		engine_step(o, k, 1, "\t\t\t");
+	} else if (ghalf) {   /* it goes from drain to return */
+		P(o, "\t\tend else if (ogr && f%d_last) begin\n", k);
+		engine_step(o, k, 1, "\t\t\t");
 	}
 	P(o, "\t\tend else if (act%d) begin\n", k);
 	engine_step(o, k, 0, "\t\t\t");
 	P(o, "\t\t\tif (f%d_last) e%d_run <= 1'b0;\n\t\tend\n", k, k);
+	if (ghalf)   /* its fill: a cycle, the background walking on */
+		P(o, "\t\tif (jinit && ij == 8'd%d) e%d_run <= 1'b0;\n", jf, k);
 	if (dram_parent(o, k))
 		P(o, "\t\tif (rst) ou%d <= 32'd0;\n\t\telse ou%d <= ou%d + {31'd0, "
 		  "fi%d} - {31'd0, ra%d};\n", k, k, k, k, k);

@@ -242,7 +242,7 @@ static void plan_dreg(Out *o)
 		long sz;
 		int p = B->parent;
 		if (B->t != T_OUT || !B->per_pe || B->npar < 2 || !is_gb(hw, p) ||
-		    o->pre[p] || (o->pf[p].slots && o->pf[p].wide) ||
+		    o->pre[p] || o->og == p || (o->pf[p].slots && o->pf[p].wide) ||
 		    !bank_plan(hw, p, &sz))
 			continue;
 		int D = tree_register(hw->npe / B->npar);
@@ -280,7 +280,7 @@ void gbuf_plan(Out *o)
 
 int hw_dram_slots(const Hw *hw, int *writes)
 {
-	Out o = {.hw = hw, .ln = hw->ln};
+	Out o = {.hw = hw, .ln = hw->ln, .oh = -1, .og = -1};
 	plan_pfill(&o);
 	*writes = o.wslots;
 	return o.dslots;
@@ -350,21 +350,35 @@ static void emit_forward(Out *o, int k, const char *g, int law,
 }
 
 /* Whether buffer k's memory holds its words twice, and the conditions
- * under which a read (rs) and a write (wz: the upper half when false)
- * are in the upper half: a prefetched buffer's steps read half hh and
- * its prefetch writes the other; an input's halves filled on chip
- * (ihalves.c) are read in half ic and written in the steps' half by
- * its job, in the other (ibh) by its background. */
-static int halves_of(const Out *o, int k, char *rs, char *wz, size_t n)
+ * under which an access is in the upper half: rs, the lanes' ports'
+ * (and, es equal to it, every read); es, port 0's and the slots'
+ * reads; wz, port 0's and the slots' writes, in the upper half when
+ * false.  A prefetched buffer's steps read half hh and its prefetch
+ * writes the other; an input's halves filled on chip (ihalves.c) are
+ * read in half ic and written in the steps' half by its job, in the
+ * other (ibh) by its background; the output's global buffer's
+ * (ghalves.c) are read and written in half ogc by the steps and the
+ * buffers inside it, read by its engine in half ogeh, and written by
+ * its returns in the other. */
+static int halves_of(const Out *o, int k, char *rs, char *es, char *wz,
+                     size_t n)
 {
 	if (o->pre[k]) {
 		snprintf(rs, n, "hh%d", k);
+		snprintf(es, n, "hh%d", k);
 		snprintf(wz, n, "hh%d", k);
 		return 1;
 	}
 	if (o->ih[k] && !o->hw->buf[k].per_pe) {
 		snprintf(rs, n, "ic%d", k);
+		snprintf(es, n, "ic%d", k);
 		snprintf(wz, n, "(ibv%d ? !ibh%d : !ic%d)", k, k, k);
+		return 1;
+	}
+	if (o->og == k) {
+		snprintf(rs, n, "ogc");
+		snprintf(es, n, "ogeh");
+		snprintf(wz, n, "ogc");
 		return 1;
 	}
 	return 0;
@@ -409,8 +423,8 @@ static void emit_banks(Out *o, int k, long nb, long sz)
 	if (out)
 		P(o, "\t\twire [%d:0] wa = g%d_wa%s[b%d*%d +: %d] - BASE;\n", aw - 1,
 		  k, g, k, aw, aw);
-	char rs[48], wz[48];
-	int G = o->pf[k].slots, pre = halves_of(o, k, rs, wz, sizeof rs);
+	char rs[48], wz[48], es[48];
+	int G = o->pf[k].slots, pre = halves_of(o, k, rs, es, wz, sizeof rs);
 	int inb = G && o->pf[k].wide;   /* the slots in one bank */
 	long m = o->pf[k].bstride, ls = o->pf[k].lstride;
 	if (inb) {   /* the group's bank (the tag names it) takes every
@@ -446,13 +460,19 @@ static void emit_banks(Out *o, int k, long nb, long sz)
 	/* double-buffered: two halves, the steps read one (rh), the
 	 * prefetch or the halves' background writes the other (wh) */
 	int aw2 = law + pre;
-	char rh[16] = "", wh[16] = "";
+	char rh[16] = "", wh[16] = "", eh[16] = "";
 	if (pre) {
 		P(o, "\t\tlocalparam [%d:0] BD = b%d == %ld ? %d'd%ld : %d'd%ld;\n"
 		  "\t\twire [%d:0] rh = %s ? BD : %d'd0, wh = %s ? %d'd0 : BD;\n",
 		  law, k, nb - 1, aw2, last, aw2, sz, law, rs, aw2, wz, aw2);
 		snprintf(rh, sizeof rh, "} + rh");
 		snprintf(wh, sizeof wh, "} + wh");
+		snprintf(eh, sizeof eh, "} + rh");
+		if (strcmp(es, rs)) {   /* the engine's reads in a half of their
+		                           own */
+			P(o, "\t\twire [%d:0] eh = %s ? BD : %d'd0;\n", law, es, aw2);
+			snprintf(eh, sizeof eh, "} + eh");
+		}
 	}
 	const char *ob = pre ? "{1'b0, " : "";   /* opens what rh, wh close */
 	/* port 0: the engines', at the bank its address falls in; an
@@ -485,9 +505,9 @@ static void emit_banks(Out *o, int k, long nb, long sz)
 		P(o, "{%d{psr}} & e%d_sv, ", G, k);
 	P(o, "g%d_re%s[b%d], %s}),\n\t\t\t.raddr({", k, g, k, re0);
 	for (int q = R - 1; q >= 0; q--)
-		P(o, "sa[%d:0] + %d'd%ld, ", law - 1, law, q * ls);
+		P(o, "%ssa[%d:0] + %d'd%ld%s, ", ob, law - 1, law, q * ls, eh);
 	P(o, "%sra[%d:0]%s, %s%s[%d:0]%s}),\n\t\t\t.rdata(%s),\n", ob, law - 1,
-	  rh, ob, r0, law - 1, rh, R ? "{srd, rd}" : fw ? "rdm" : "rd");
+	  rh, ob, r0, law - 1, eh, R ? "{srd, rd}" : fw ? "rdm" : "rd");
 	if (inb) {   /* the slots' write ports, then (an output) the others */
 		P(o, "\t\t\t.we({{%d{ph}} & psv", G);
 		if (out)
@@ -497,7 +517,7 @@ static void emit_banks(Out *o, int k, long nb, long sz)
 			P(o, "%s%sta[%d:0] + %d'd%ld%s", q < G - 1 ? ", " : "", ob,
 			  law - 1, law, q * ls, wh);
 		if (out)
-			P(o, ", wa[%d:0], %s", law - 1, w0);
+			P(o, ", %swa[%d:0]%s, %s%s%s", ob, law - 1, rh, ob, w0, wh);
 		P(o, "}),\n\t\t\t.wdata({");
 		for (int q = G - 1; q >= 0; q--)
 			P(o, "%spsd[%d +: %d]", q < G - 1 ? ", " : "", q * hw->dw, w);
@@ -509,9 +529,9 @@ static void emit_banks(Out *o, int k, long nb, long sz)
 			  R * w);
 	} else if (out)
 		P(o, "\t\t\t.we({g%d_we%s[b%d], %s}),\n"
-		  "\t\t\t.waddr({wa[%d:0], %s}),\n"
+		  "\t\t\t.waddr({%swa[%d:0]%s, %s%s%s}),\n"
 		  "\t\t\t.wdata({g%d_wd%s[b%d*%d +: %d], %s}));\n", k, g, k, we0,
-		  law - 1, w0, k, g, k, w, w, wd0);
+		  ob, law - 1, rh, ob, w0, wh, k, g, k, w, w, wd0);
 	else if (G)   /* only the fill writes, a word per bank */
 		P(o, "\t\t\t.we(pw),\n\t\t\t.waddr(%smem_rtag[%d:0]%s),\n"
 		  "\t\t\t.wdata(psd[PS[%d:0]*%d +: %d]));\n", ob, law - 1, wh,
@@ -524,9 +544,14 @@ static void emit_banks(Out *o, int k, long nb, long sz)
 	P(o, "\t\tassign g%d_b0[b%d] = rd[%d:0];\n"
 	  "\t\tassign g%d_rd[(b%d+1)*%d +: %d] = rd[%d +: %d];\n"
 	  "\tend endgenerate\n", k, k, w - 1, k, k, w, w, w, w);
+	char bc[16] = "dp_bc";   /* the group read's first bank */
+	if (out && G && o->og == k) {   /* its background's, or the job's */
+		P(o, "\twire [31:0] g%d_sbc = ogv ? ogbc : dp_bc;\n", k);
+		snprintf(bc, sizeof bc, "g%d_sbc", k);
+	}
 	if (out && inb)   /* what the slots of the bank drained read */
-		P(o, "\twire [%d:0] g%d_sdd = g%d_sbrd[dp_bc * %d +: %d];\n",
-		  G * w - 1, k, k, G * w, G * w);
+		P(o, "\twire [%d:0] g%d_sdd = g%d_sbrd[%s * %d +: %d];\n",
+		  G * w - 1, k, k, bc, G * w, G * w);
 	else if (out && G)   /* what a drain's slots read last cycle (port 0) */
 		/* each slot's bank by its number: a mux of nb words (as a
 		   shift of the banks' words yosys 0.23 takes minutes to map
@@ -536,12 +561,12 @@ static void emit_banks(Out *o, int k, long nb, long sz)
 		  "\tinteger g%d_si;\n\talways @* begin\n\t\tg%d_sdd = %d'd0;\n"
 		  "\t\tg%d_sx = %d'd0;\n"
 		  "\t\tfor (g%d_si = 0; g%d_si < %d; g%d_si = g%d_si + 1)\n"
-		  "\t\t\tif (dp_bc + g%d_si * %ld < 32'd%ld) begin\n"
-		  "\t\t\t\tg%d_sx = dp_bc[%d:0] + g%d_si[%d:0] * %d'd%ld;\n"
+		  "\t\t\tif (%s + g%d_si * %ld < 32'd%ld) begin\n"
+		  "\t\t\t\tg%d_sx = %s[%d:0] + g%d_si[%d:0] * %d'd%ld;\n"
 		  "\t\t\t\tg%d_sdd[g%d_si * %d +: %d] = "
 		  "g%d_b0[g%d_sx];\n\t\t\tend\n\tend\n", G * w - 1,
-		  k, m, bw - 1, k, k, k, G * w, k, bw, k, k, G, k, k, k, m, nb,
-		  k, bw - 1, k, bw - 1, bw, m & ((1L << bw) - 1), k, k, w, w, k,
+		  k, m, bw - 1, k, k, k, G * w, k, bw, k, k, G, k, k, bc, k, m, nb,
+		  k, bc, bw - 1, k, bw - 1, bw, m & ((1L << bw) - 1), k, k, w, w, k,
 		  k);
 }
 
@@ -553,7 +578,8 @@ static void emit_wide(Out *o, int k)
 {
 	const Hw *hw = o->hw;
 	const HwBuf *B = &hw->buf[k];
-	int G = o->pf[k].slots, w = hw->bits[B->t], pre = o->pre[k];
+	int G = o->pf[k].slots, w = hw->bits[B->t];
+	int pre = o->pre[k] || o->og == k;   /* into the half g<k>_wh names */
 	int aw = B->aw + pre, dw = hw->dw;
 	P(o, "\t// filled %d words a cycle, %ld apart, a write port each\n"
 	  "\twire [%d:0] g%d_swe = {%d{", G, o->pf[k].lstride, G - 1, k, G);
@@ -573,6 +599,77 @@ static void emit_wide(Out *o, int k)
 	  "\twire [%d:0] g%d_swd = {", o->dslots * dw - 1, k, dw, G * w - 1, k);
 	for (int q = G - 1; q >= 0; q--)
 		P(o, "g%d_swx[%d:%d]%s", k, q * dw + w - 1, q * dw, q ? ", " : "};\n");
+}
+
+/* The output's global buffer in two halves (ghalves.c), one memory:
+ * the lanes' ports in the steps' half (g<k>_rh), port 0's and the drain
+ * slots' reads in the engine's (g<k>_eh), port 0's and the fill slots'
+ * writes, the returns', in the other (g<k>_wh). */
+static void emit_gb_ghalves(Out *o, int k, int G)
+{
+	const Hw *hw = o->hw;
+	const HwBuf *B = &hw->buf[k];
+	int w = hw->bits[B->t], aw = B->aw, R = o->pf[k].slots;
+	long lanes = step_lanes(hw, k), pl = par_ports(hw, k);
+	long nr = 1 + lanes + pl, nw = 1 + lanes + pl, W = B->words;
+	static const char *const grp[2] = {"l", "p"};
+	long cnt[2] = {lanes, pl};
+	P(o, "\twire [%d:0] g%d_rh = ogc ? %d'd%ld : %d'd0;\n"
+	  "\twire [%d:0] g%d_eh = ogeh ? %d'd%ld : %d'd0;\n"
+	  "\twire [%d:0] g%d_wh = ogc ? %d'd0 : %d'd%ld;\n", aw, k, aw + 1, W,
+	  aw + 1, aw, k, aw + 1, W, aw + 1, aw, k, aw + 1, aw + 1, W);
+	if (G)
+		emit_wide(o, k);
+	if (R) {
+		P(o, "\t// drained %d words a cycle, %ld apart, a read port each\n"
+		  "\twire [%d:0] g%d_sre = {%d{g%d_sd}} & e%d_sv;\n"
+		  "\twire [%d:0] g%d_sra = {", R, o->pf[k].lstride, R - 1, k, R, k,
+		  k, R * (aw + 1) - 1, k);
+		for (int q = R - 1; q >= 0; q--)
+			P(o, "{1'b0, e%d_la[%d:0] + %d'd%ld} + g%d_eh%s", k, aw - 1, aw,
+			  q * o->pf[k].lstride, k, q ? ", " : "};\n");
+		P(o, "\twire [%d:0] g%d_sdd;  // slot q's word, read last cycle\n",
+		  R * w - 1, k);
+	}
+	P(o, "\ttessera_sram #(.W(%d), .D(%ld), .AW(%d), .NR(%ld), .NW(%ld)) "
+	  "gb%d (\n\t\t.clk(clk),\n\t\t.re({", w, 2 * W, aw + 1, nr + R,
+	  nw + G, k);
+	if (R)
+		P(o, "g%d_sre, ", k);
+	for (int i = 1; i >= 0; i--)
+		if (cnt[i])
+			P(o, "g%d_re%s, ", k, grp[i]);
+	P(o, "g%d_re0}),\n\t\t.raddr({", k);
+	if (R)
+		P(o, "g%d_sra, ", k);
+	for (int i = 1; i >= 0; i--)
+		for (long q = cnt[i] - 1; q >= 0; q--)
+			P(o, "{1'b0, g%d_ra%s[%ld +: %d]} + g%d_rh, ", k, grp[i], q * aw,
+			  aw, k);
+	P(o, "{1'b0, g%d_ra0} + g%d_eh}),\n\t\t.rdata(", k, k);
+	if (R)
+		P(o, "{g%d_sdd, g%d_rd}),\n\t\t.we({", k, k);
+	else
+		P(o, "g%d_rd),\n\t\t.we({", k);
+	if (G)
+		P(o, "g%d_swe, ", k);
+	for (int i = 1; i >= 0; i--)
+		if (cnt[i])
+			P(o, "g%d_we%s, ", k, grp[i]);
+	P(o, "g%d_we0}),\n\t\t.waddr({", k);
+	if (G)
+		P(o, "g%d_swa, ", k);
+	for (int i = 1; i >= 0; i--)
+		for (long q = cnt[i] - 1; q >= 0; q--)
+			P(o, "{1'b0, g%d_wa%s[%ld +: %d]} + g%d_rh, ", k, grp[i], q * aw,
+			  aw, k);
+	P(o, "{1'b0, g%d_wa0} + g%d_wh}),\n\t\t.wdata({", k, k);
+	if (G)
+		P(o, "g%d_swd, ", k);
+	for (int i = 1; i >= 0; i--)
+		if (cnt[i])
+			P(o, "g%d_wd%s, ", k, grp[i]);
+	P(o, "g%d_wd0}));\n", k);
 }
 
 void emit_gb(Out *o, int k)
@@ -605,10 +702,14 @@ void emit_gb(Out *o, int k)
 		return;
 	}
 	int G = o->pf[k].wide ? o->pf[k].slots : 0;
-	char rs[48], wz[48];
-	if (halves_of(o, k, rs, wz, sizeof rs)) {   /* two halves: the steps
-	                      read one, the prefetch (or background) writes
-	                      the other */
+	char rs[48], wz[48], es[48];
+	if (o->og == k) {
+		emit_gb_ghalves(o, k, G);
+		return;
+	}
+	if (halves_of(o, k, rs, es, wz, sizeof rs)) {   /* two halves: the
+	                      steps read one, the prefetch (or background)
+	                      writes the other */
 		P(o, "\twire [%d:0] g%d_rh = %s ? %d'd%ld : %d'd0;\n"
 		  "\twire [%d:0] g%d_wh = %s ? %d'd0 : %d'd%ld;\n", aw, k, rs,
 		  aw + 1, B->words, aw + 1, aw, k, wz, aw + 1, aw + 1, B->words);

@@ -74,30 +74,36 @@ static int cut_part(const Hw *hw, const Part *p)
 	return 0;
 }
 
-/* The per-PE output buffer built as two halves, or -1: the output's
- * innermost buffer when it is per PE, unless two of its blocks in a row
- * can hold the same element (the fastest part that refills it does not
- * move the output: a reduction fused into, or inside, its refill loop;
- * or the parts faster than such a reduction may all be cut to one value
- * by edge tiles). The background returns the partial sums of the block
- * after the next while the steps still accumulate the next one: it would
+/* Whether two blocks in a row of output buffer k can hold the same
+ * element: the fastest part that refills it does not move the output (a
+ * reduction fused into, or inside, its refill loop), or the parts
+ * faster than such a reduction may all be cut to one value by edge
+ * tiles. Halves whose background returns the partial sums of the block
+ * after the next while the steps still accumulate the next one would
  * return a sum the steps have not finished (schedgen seeds 317, 749,
- * 1456). Such a buffer is drained and refilled by the jobs. */
-int halves_buffer(const Hw *hw)
+ * 1456). */
+int blocks_share(const Hw *hw, int k)
 {
-	int k = hw->inner[T_OUT];
 	const HwBuf *B = &hw->buf[k];
-	if (!B->per_pe)
-		return -1;
 	for (int j = 0; j < hw->np; j++) {   /* fastest first */
 		if (!refill_part(hw, B, j) || hw->part[j].p->extent < 2)
 			continue;
 		if (hw->red[j])
-			return -1;
+			return 1;
 		if (!cut_part(hw, hw->part[j].p))
-			return k;   /* it moves the output at every refill */
+			return 0;   /* it moves the output at every refill */
 	}
-	return k;
+	return 0;
+}
+
+/* The per-PE output buffer built as two halves, or -1: the output's
+ * innermost buffer when it is per PE, unless two of its blocks in a row
+ * can hold the same element (blocks_share). Such a buffer is drained
+ * and refilled by the jobs. */
+int halves_buffer(const Hw *hw)
+{
+	int k = hw->inner[T_OUT];
+	return hw->buf[k].per_pe && !blocks_share(hw, k) ? k : -1;
 }
 
 /* The registers and wires the sequencer reads, declared before it. */
@@ -118,11 +124,13 @@ void emit_halves_decl(Out *o)
 }
 
 /* The block after the one halves k start on (tx<k>_<j>x: at a swap
- * the controller's next block when `swap`, else its block), for the
- * output's halves here and an input's (ihalves.c): the odometer of the
- * buffer's refill parts (tn<k>_<j>), whether that block exists (tl<k>:
- * not), and whether the parent's block changes on the way (tdeep<k>:
- * then the jobs fill it), the line left open after tdeep's comment. */
+ * the controller's next block when `swap` is 1, else its block; 2: its
+ * next block, as the event's drains run), for the output's halves here,
+ * an input's (ihalves.c) and the output's global buffer's (ghalves.c):
+ * the odometer of the buffer's refill parts (tn<k>_<j>), whether that
+ * block exists (tl<k>: not), and whether the parent's block changes on
+ * the way (tdeep<k>: then the jobs fill it; never for DRAM), the line
+ * left open after tdeep's comment. */
 void emit_next_block(Out *o, int k, int swap)
 {
 	const Hw *hw = o->hw;
@@ -131,7 +139,10 @@ void emit_next_block(Out *o, int k, int swap)
 	unsigned char use[HW_MAXP];
 	for (int j = 0; j < hw->np; j++) {
 		use[j] = refill_part(hw, B, j);
-		if (use[j] && swap)
+		if (use[j] && swap == 2)
+			P(o, "\twire [31:0] tx%d_%dx = nx%d;\n\treg [31:0] tn%d_%d;\n", k,
+			  j, j, k, j);
+		else if (use[j] && swap)
 			P(o, "\twire [31:0] tx%d_%dx = hgo_swap ? n%d : jcommit ? nx%d : "
 			  "c%dx;\n\treg [31:0] tn%d_%d;\n", k, j, j, j, j, k, j);
 		else if (use[j])
@@ -143,7 +154,7 @@ void emit_next_block(Out *o, int k, int swap)
 	odometer(o, use, (Namer){V_HX, k, 0, 0}, (Namer){V_HN, k, 0, 0}, last,
 	         -1, 1, NULL, NULL);
 	P(o, "\twire tdeep%d = 1'b0", k);
-	for (int j = 0; j < hw->np; j++)
+	for (int j = 0; p >= 0 && j < hw->np; j++)
 		if (use[j] && refill_part(hw, &hw->buf[p], j))
 			P(o, " || tn%d_%d != tx%d_%dx", k, j, k, j);
 	P(o, ";  // the parent's block changes\n");
@@ -169,7 +180,7 @@ void emit_halves(Out *o)
 	const HwBuf *B = &hw->buf[k];
 	P(o, "\tassign hshal = chg%d && !chg%d && !nlast;  // a refill of the "
 	  "halves alone\n", k, p);
-	if (o->nih)   /* the event may wait for the inputs' halves too */
+	if (ev_waits(o))   /* the event may wait for other backgrounds too */
 		P(o, "\tassign hgo_swap = evok && hshal;\n");
 	else
 		P(o, "\tassign hgo_swap = (st == S_STEP || st == S_WAIT) && hshal && "

@@ -27,7 +27,7 @@ static const char *val(const Out *o, Namer n, int j, char *s, size_t len)
 			snprintf(s, len, "S%d", j);
 			return s;
 		}
-		if ((o->oh == n.k || o->ih[n.k]) && !P->spatial) {
+		if ((o->oh == n.k || o->ih[n.k] || o->og == n.k) && !P->spatial) {
 			/* the halves' engine works on the block it drains or
 			 * prepares (halves.c): its refill parts from there, and
 			 * the loops between them and the block at 0, as at a

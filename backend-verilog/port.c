@@ -133,7 +133,8 @@ void emit_datapath(Out *o)
 	 * send their reads back to back */
 	P(o, "\twire mjv = 1'b0");
 	for (int k = 0; k < hw->nbuf; k++)
-		if (!hw->buf[k].per_pe && hw->buf[k].parent < 0 && !o->pre[k])
+		if (!hw->buf[k].per_pe && hw->buf[k].parent < 0 && !o->pre[k] &&
+		    o->og != k)
 			P(o, " || ra%d", k);
 	P(o, ";\n\twire rsp_v = gp_v;  // an answer from a global buffer\n"
 	  "\twire [63:0] rsp_tag = gp_tag;\n\twire [%d:0] rsp_data = gp_data;\n",
@@ -147,5 +148,7 @@ void emit_datapath(Out *o)
 	for (int k = 0; k < hw->nbuf; k++)
 		if (o->pre[k])
 			P(o, " && !pfi%d", k);
+	if (o->og >= 0)   /* nor the output's background's */
+		P(o, " && !ofi");
 	P(o, "} - {31'd0, mjv};\n\tend\n");
 }

@@ -102,6 +102,8 @@ static void ievent(Out *o)
 			P(o, " || (nlast || chg%d) && !iidle%d", k, k);
 	if (o->oh >= 0)
 		P(o, " || (nlast || chg%d) && !hidle", o->oh);
+	if (o->og >= 0)
+		P(o, " || (nlast || chg%d) && !ogidle", o->og);
 	P(o, ";\n\twire evok = (st == S_STEP && (nlast || chg != %d'd0) || "
 	  "st == S_WAIT) && !evwait;\n\twire evact = evok;\n"
 	  "\twire evgo = evact && (pnx & OBUFS) == %d'd0 && pnx != %d'd0;  "
@@ -120,7 +122,7 @@ static void emit_event(Out *o)
 {
 	const Hw *hw = o->hw;
 	int n = hw->nbuf;
-	if (o->nih) {
+	if (ev_waits(o)) {
 		ievent(o);
 		return;
 	}
@@ -167,7 +169,7 @@ static void emit_step(Out *o)
 	for (int j = 0; j < hw->np; j++)
 		if (temporal(hw, j))
 			P(o, "\t\t\tnx%d <= n%d;\n", j, j);
-	if (o->nih)
+	if (ev_waits(o))
 		P(o, "\t\t\tif (evwait) st <= S_WAIT;\n\t\t\telse evt;\n");
 	else if (o->oh >= 0)
 		P(o, "\t\t\tif ((nlast || chg%d) && !hidle) st <= S_WAIT;\n"
@@ -177,7 +179,7 @@ static void emit_step(Out *o)
 	P(o, "\t\tend else begin\n");
 	emit_advance(o, "\t\t\t");
 	P(o, "\t\tend\n");
-	if (o->nih)
+	if (ev_waits(o))
 		P(o, "\t\tS_WAIT: if (!evwait) evt;\n");
 	else if (o->oh >= 0)
 		P(o, "\t\tS_WAIT: if (hidle) evt;\n");
@@ -300,8 +302,7 @@ void emit_jlast(Out *o)
 }
 
 /* A DRAM write of `data` (w bits) at e<k>_pa, or at `addr` when k < 0. */
-static void dram_write(Out *o, const char *addr, int k, const char *data,
-                       int w)
+void dram_write(Out *o, const char *addr, int k, const char *data, int w)
 {
 	P(o, "\t\t\t\trq_v = 1'b1;\n\t\t\t\trq_we = 1'b1;\n\t\t\t\trq_addr = ");
 	if (k >= 0)
@@ -316,7 +317,7 @@ static void dram_write(Out *o, const char *addr, int k, const char *data,
 /* A DRAM read of engine k's word, and of its slots' when it fills a
  * word per bank.  The tag's top byte is `id`: 0 for a job's read, the
  * buffer + 1 for a prefetch, whose answers bypass the jobs. */
-static void emit_fetch(Out *o, int k, int id, const char *in)
+void emit_fetch(Out *o, int k, int id, const char *in)
 {
 	int G = o->pf[k].slots;
 	P(o, "%srq_v = 1'b1;\n%srq_addr = e%d_pa;\n", in, in, k);
@@ -376,6 +377,8 @@ void emit_job_mux(Out *o)
 	for (int k = 0; k < hw->nbuf; k++)
 		if (o->pre[k] && hw->buf[k].dedup)
 			P(o, "\t\tpgo%d = 1'b0;\n\t\tprep%d = 1'b0;\n", k, k);
+	if (o->og >= 0)
+		P(o, "\t\togw = 1'b0;\n\t\togr = 1'b0;\n\t\tofi = 1'b0;\n");
 	for (int k = 0; k < hw->nbuf; k++)
 		if (o->pf[k].slots && hw->buf[k].t == T_OUT)
 			P(o, "\t\tg%d_sd = 1'b0;\n", k);
@@ -503,7 +506,8 @@ void emit_job_mux(Out *o)
 			  "prefetch\n\t\t\tpfi%d = 1'b1;\n", k, held, k);
 			emit_fetch(o, k, k + 1, "\t\t\t");
 			P(o, "\t\tend\n");
-		}
+		} else if (o->og == k)
+			ghalves_mux(o, held);
 		/* a fill's answers, job or prefetch, at the tag's address (the
 		 * banks and the slots' ports take theirs themselves) */
 		if (!o->pf[k].slots)

@@ -61,6 +61,15 @@ typedef struct Timer {
 	double iidle[MAX_BUFFERS];
 	Blocks iahead[MAX_BUFFERS];
 	int jfi[MAX_BUFFERS];
+	/* the output's global buffer's halves (ghalves.c): its background's
+	 * DRAM cycles left (the drain's writes, then the returns' reads),
+	 * the reads among them, the first cycle it may take, the cycle after
+	 * its last write, when it is idle; the blocks ahead and the next
+	 * refill of the buffer; its drain job */
+	double oleft, oreads, ostart, owend, oidle;
+	Blocks oahead;
+	Block onext;
+	int jdg;
 } Timer;
 
 /* A prefetch's block is in when its walk has ended, seen a cycle later
@@ -71,12 +80,48 @@ static double block_in(double walked, double rdone)
 	return walked + 1 > rdone ? walked + 1 : rdone;
 }
 
+/* The output's global buffer's background takes the DRAM cycles from
+ * `from` on, at most to `to`: it is idle, after its last write, a
+ * cycle later, after its last read once the answer is in. Returns
+ * where it stopped. */
+static double obackground(Timer *tm, double from, double to)
+{
+	double take = tm->oleft < to - from ? tm->oleft : to - from;
+	double before = tm->oleft;
+	from += take;
+	tm->oleft -= take;
+	if (before > tm->oreads && tm->oleft <= tm->oreads)
+		tm->owend = from - (tm->oreads - tm->oleft);
+	if (tm->oleft <= 0)
+		tm->oidle = tm->oreads > 0 ? from + tm->plat - 1 : tm->owend;
+	return from;
+}
+
+static void dram_free_from(Timer *tm, int k0, double from, double to);
+
 /* The DRAM port is free of jobs from `from` to `to`: the prefetches
- * walk their settings there, a cycle each, the lowest buffer first. */
+ * walk their settings there, a cycle each, and the output's global
+ * buffer's background takes its cycles, the lowest buffer first. */
 static void dram_free(Timer *tm, double from, double to)
 {
+	dram_free_from(tm, 0, from, to);
+}
+
+static void dram_free_from(Timer *tm, int k0, double from, double to)
+{
 	const Out *o = tm->o;
-	for (int k = 0; k < o->hw->nbuf && from < to; k++) {
+	for (int k = k0; k < o->hw->nbuf && from < to; k++) {
+		if (k == o->og && tm->oleft > 0) {
+			if (tm->ostart > from) {   /* not yet: those after it take
+			                              these */
+				double mid = tm->ostart < to ? tm->ostart : to;
+				dram_free_from(tm, k + 1, from, mid);
+				from = mid;
+			}
+			if (from < to)
+				from = obackground(tm, from, to);
+			continue;
+		}
 		if (!o->pre[k] || tm->left[k] <= 0)
 			continue;
 		double take = tm->left[k] < to - from ? tm->left[k] : to - from;
@@ -101,19 +146,58 @@ static int next_refill(Blocks *ahead, int k, Block *b)
 	return 0;
 }
 
+/* When the output's global buffer's background is idle, the DRAM free
+ * of jobs from `at` on: the prefetches before it take their cycles
+ * first. */
+static double oidle_at(const Timer *tm, double at)
+{
+	if (tm->oleft <= 0)
+		return tm->oidle;
+	double lower = 0;
+	for (int b = 0; b < tm->o->og; b++)
+		if (tm->o->pre[b] && tm->left[b] > 0)
+			lower += tm->left[b];
+	double s = at + lower > tm->ostart ? at + lower : tm->ostart;
+	return s + tm->oleft + (tm->oreads > 0 ? tm->plat - 1 : 0);
+}
+
+/* The output's global buffer's halves swap in the job starting now:
+ * from the cycle after, its background writes the w settings drained
+ * to DRAM, then reads the partial sums of its next refill's block, if
+ * they exist. */
+static void oswap(Timer *tm, double w)
+{
+	int k = tm->o->og;
+	next_refill(&tm->oahead, k, &tm->onext);
+	const Block *nb = &tm->onext;
+	tm->oreads = nb->valid && nb->ret[k] ? walk_at(&tm->wk, k, nb->val) : 0;
+	tm->oleft = w + tm->oreads;
+	tm->ostart = tm->now + 1;
+	tm->oidle = 1e300;   /* until it has taken its cycles */
+}
+
 /* When prefetched buffer k's block is in, its reads going on from `at`
- * (its job waits): the reads of the lower buffers' fetches go first. */
+ * (its job waits): the reads of the lower buffers' fetches go first,
+ * and the cycles of the output's global buffer's background, if it is
+ * lower and may start before k's fetch ends. */
 static double prefetched(const Timer *tm, int k, double at)
 {
 	const Out *o = tm->o;
 	if (tm->left[k] <= 0)
 		return tm->ready[k];
+	double end = at, lastr;
 	for (int b = 0; b <= k; b++)
 		if (o->pre[b] && tm->left[b] > 0)
-			at += tm->left[b];
-	return block_in(at, tm->left[k] > tm->early[k]   /* its last read is
-	                                                    still to come */
-	                    ? at - tm->early[k] + tm->plat : tm->rdone[k]);
+			end += tm->left[b];
+	lastr = end - tm->early[k];
+	if (o->og >= 0 && o->og < k && tm->oleft > 0 && tm->ostart < end) {
+		if (tm->ostart < lastr)
+			lastr += tm->oleft;
+		end += tm->oleft;
+	}
+	return block_in(end, tm->left[k] > tm->early[k]   /* its last read is
+	                                                     still to come */
+	                     ? lastr + tm->plat : tm->rdone[k]);
 }
 
 /* Prefetched buffer k's fetch of the block of values val starts: its
@@ -175,9 +259,14 @@ static void jobs(Timer *tm, const Block *b, const Block *pb, unsigned cut,
 		double c, busy = 0;   /* busy: its DRAM cycles */
 		double early = 0;     /* settings after its last read */
 		double w = o->pre[k] ? 0 : walk_at(&tm->wk, k, d ? pb->val : b->val);
-		double ret = B->t == T_OUT && b->ret[k];
-		if (d) {   /* its walk, and from a shared buffer the write after
-		              the last read and the cycle that sees it */
+		double ret = B->t == T_OUT && b->ret[k] && k != o->og;
+		if (k == o->og && d && !last) {   /* the halves swap, and the
+		                                     background starts */
+			c = 1;
+			oswap(tm, w);
+		} else if (d) {   /* its walk, and from a shared buffer the write
+		                     after the last read and the cycle that sees
+		                     it */
 			c = w + (B->per_pe ? 0 : 2);
 			busy = tm->dram[k] ? w : 0;
 		} else if (o->pre[k]) {   /* the block is in unless the steps were
@@ -288,9 +377,14 @@ static void ibackground(Timer *tm, int k)
 static void halves_wait(Timer *tm, const Block *b, int last)
 {
 	const Out *o = tm->o;
-	double t0 = tm->now - 1, w = 0;
+	double t0 = tm->now - 1, w = 0, oi = -1;
 	if (o->oh >= 0 && (last || b->in[o->oh]) && tm->hidle - t0 > w)
 		w = tm->hidle - t0;
+	if (o->og >= 0 && (last || b->in[o->og])) {
+		oi = oidle_at(tm, tm->now);
+		if (oi - t0 > w)
+			w = oi - t0;
+	}
 	int first = -1;
 	for (int k = 0; k < o->hw->nbuf; k++)
 		if (o->ih[k]) {
@@ -301,9 +395,15 @@ static void halves_wait(Timer *tm, const Block *b, int last)
 		}
 	if (w <= 0)
 		return;
-	/* the waiting cycles are t0 + 1 .. t0 + w; an input's background
-	 * runs in those before its iidle */
+	/* the waiting cycles are t0 + 1 .. t0 + w; the output's global
+	 * buffer's background runs in those before its idle, an input's
+	 * in those before its iidle */
 	double from = t0 + 1, end = t0 + w + 1;
+	if (oi > from) {
+		double to = oi < end ? oi : end;
+		tm->t->job[tm->jdg] += to - from;
+		from = to;
+	}
 	for (int k = 0; k < o->hw->nbuf; k++)
 		if (o->ih[k] && (last || b->in[k]) && tm->iidle[k] > from) {
 			double to = tm->iidle[k] < end ? tm->iidle[k] : end;
@@ -311,7 +411,8 @@ static void halves_wait(Timer *tm, const Block *b, int last)
 			from = to;
 		}
 	if (end > from)
-		tm->t->job[o->oh >= 0 ? tm->jdh : first] += end - from;
+		tm->t->job[o->oh >= 0 ? tm->jdh : first >= 0 ? first : tm->jdg] +=
+			end - from;
 	dram_free(tm, tm->now, tm->now + w);
 	tm->now += w;
 }
@@ -331,12 +432,14 @@ int hw_timing(const Hw *hw, HwTime *t, long budget)
 		die_oom("timing the hardware");
 	Out o = {.hw = hw, .ln = ln};
 	o.oh = halves_buffer(hw);
+	o.og = ghalves_buffer(hw);
 	ihalves_plan(&o);
 	plan_jobs(&o);
 	gbuf_plan(&o);
 	tm->o = tm->wk.o = &o;
 	tm->t = t;
 	tm->hidle = -1;
+	tm->oidle = -1;
 	for (int g = 0; g < ln->nguards; g++)
 		guard_coefs(hw, g, tm->wk.gc[g]);
 	tm->lat = (double)ln->arch->level[ln->arch->nlevels - 1].latency;
@@ -362,6 +465,7 @@ int hw_timing(const Hw *hw, HwTime *t, long budget)
 	}
 	int oh = o.oh, p = oh >= 0 ? hw->buf[oh].parent : -1;
 	tm->jdh = oh >= 0 ? job_of(&o, oh, 1) : -1;
+	tm->jdg = o.og >= 0 ? job_of(&o, o.og, 1) : -1;
 	tm->jfh = oh >= 0 ? job_of(&o, oh, 0) : -1;
 	for (int k = 0; k < hw->nbuf; k++)
 		tm->jfi[k] = o.ih[k] ? job_of(&o, k, 0) : -1;
@@ -376,6 +480,9 @@ int hw_timing(const Hw *hw, HwTime *t, long budget)
 			tm->ahead[k] = bl;
 		}
 	tm->hahead = bl;
+	tm->oahead = bl;
+	if (o.og >= 0)   /* its first refill: the block its first swap starts */
+		next_refill(&tm->oahead, o.og, &tm->onext);
 	jobs(tm, &cur, &cur, 0, 0);   /* the first fills */
 	if (oh >= 0)
 		background(tm, 0, &cur);

@@ -25,7 +25,10 @@
 #                         without double_buffer()); prefetch_unbanked.tsr
 #                         prefetches into one memory;
 #                         timing_prefetch_window_gb.tsr prefetches a
-#                         walk that repeats words; timing_ihalves_*:
+#                         walk that repeats words; timing_ghalves*.tsr:
+#                         the output's global buffer's two halves, its
+#                         drains and returns in the background;
+#                         timing_ihalves_*:
 #                         an input register file's two halves, or a
 #                         second-level global buffer's, the same
 #   split lanes           lanes_split.tsr fills 16 PEs' register files
@@ -239,6 +242,24 @@ if $T verilog test/hw/timing_prefetch_window_gb.tsr -o $OUT/pw >/dev/null 2>&1 &
 	ok hw/prefetch/repeats
 else bad hw/prefetch/repeats "I@GB fill cycles: ${d:-none} prefetched, ${s:-none} not"; fi
 
+# The output's global buffer's halves: timing_ghalves_returns.tsr's is
+# built with two halves (`reg ogc`), and its drains and fills stop the
+# array for under half the cycles of the same design without
+# double_buffer() (its last drain and a cycle each at its refills).
+rm -rf $OUT/og
+sed 's/\.double_buffer()//' test/hw/timing_ghalves_returns.tsr >$OUT/og1.tsr
+ogb() { # FILE: its O@GB drain and fill cycles
+	$T sim "$1" 2>/dev/null |
+		awk '$2 == "O@GB" { s += $3 } END { print s + 0 }'
+}
+d=$(ogb test/hw/timing_ghalves_returns.tsr)
+s=$(ogb $OUT/og1.tsr)
+if $T verilog test/hw/timing_ghalves_returns.tsr -o $OUT/og >/dev/null 2>&1 &&
+	grep -q 'reg ogc;' $OUT/og/tessera_top.v &&
+	[ "$d" -gt 0 ] && [ $((2 * d)) -lt "$s" ]; then
+	ok hw/ghalves/overlap
+else bad hw/ghalves/overlap "O@GB cycles: $d double-buffered, $s not"; fi
+
 # Input buffers' halves: test/hw/timing_ihalves_w.tsr's weights'
 # register files, and timing_ihalves_window.tsr's inputs' and
 # weights', are double-buffered and built with two halves (`reg ic`,
@@ -346,7 +367,7 @@ fi
 for f in examples/quickstart.tsr test/hw/fxfy_tree.tsr test/hw/k_only.tsr \
 	test/hw/dram_slots.tsr test/hw/prefetch.tsr \
 	test/hw/timing_ihalves_window.tsr test/hw/per_pe_tree.tsr \
-	test/hw/timing_ihalves_gb_rf.tsr; do
+	test/hw/timing_ihalves_gb_rf.tsr test/hw/timing_ghalves_returns.tsr; do
 	name=hw/rtl/$(basename ${f%.tsr})
 	rm -rf $OUT/rtl
 	if ! $T verilog "$f" -o $OUT/rtl 2>$OUT/v.err; then
