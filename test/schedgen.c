@@ -12,7 +12,8 @@
  * draws of a seed stay what they were) and systolic() (a per-PE output
  * is left to a reduction tree one time in three, drawn from a stream of
  * its own too); one arch in four has a second shared level, L2, whose
- * buffers come from a stream of their own as well; the DRAM has a
+ * buffers come from a stream of their own as well, and so does the
+ * output's global buffer's double_buffer(); the DRAM has a
  * bandwidth and a latency in two files of three.  The generator keeps to the rules the checker enforces,
  * so every file it writes must be accepted.
  */
@@ -56,6 +57,13 @@ static uint64_t rng_tree;
 static unsigned rnd_tree(unsigned n)
 {
 	return draw(&rng_tree, n);
+}
+
+/* And one for the output's global buffer's double_buffer(). */
+static uint64_t rng_og;
+static unsigned rnd_og(unsigned n)
+{
+	return draw(&rng_og, n);
 }
 
 /* And one for a second shared level (L2, between the register files
@@ -352,9 +360,11 @@ static int buffers(Gen *g, FILE *f, int accel, int first_spatial)
 		int gb = -1;
 		if (rnd(3)) {
 			gb = accel + (int)rnd((unsigned)(first_spatial - accel));
-			/* the output's global buffer is never double-buffered:
-			 * the backend refuses it (the draw is made all the same) */
-			int db = (int)rnd(2) && t != 0;
+			/* the output's global buffer's double_buffer() from a
+			 * stream of its own (the draw is made all the same) */
+			int db = (int)rnd(2);
+			if (t == 0)
+				db = (int)rnd_og(2);
 			fprintf(f, "  %s.in(GB).compute_at(O, %s)%s\n", tname(t),
 			        g->l[gb].name, db ? ".double_buffer()" : "");
 		}
@@ -390,6 +400,7 @@ int main(int argc, char **argv)
 	rng_db = strtoull(argv[1], NULL, 10) * 0xA24BAED4963EE407ULL + 3;
 	rng_tree = strtoull(argv[1], NULL, 10) * 0x9FB21C651E98DF25ULL + 5;
 	rng_l2 = strtoull(argv[1], NULL, 10) * 0xBF58476D1CE4E5B9ULL + 9;
+	rng_og = strtoull(argv[1], NULL, 10) * 0x94D049BB133111EBULL + 11;
 	for (int i = 0; i < 4; i++)
 		rnd(2);
 	Gen g = {0};
