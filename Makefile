@@ -40,7 +40,8 @@ VERILOG = backend-verilog/plan.c backend-verilog/emit.c backend-verilog/names.c 
 	backend-verilog/halves.c backend-verilog/fan.c backend-verilog/ihalves.c \
 	backend-verilog/ghalves.c backend-verilog/blocks.c \
 	backend-verilog/timing.c \
-	backend-verilog/walks.c backend-verilog/gbuf.c backend-verilog/dbuf.c \
+	backend-verilog/walks.c backend-verilog/gbuf.c backend-verilog/gmem.c \
+	backend-verilog/dbuf.c \
 	backend-verilog/rules.c
 SEARCH = search/eval.c search/write.c search/space.c search/jobs.c \
          search/search.c search/bound.c search/hier.c search/net.c \

@@ -5,7 +5,7 @@
  * products and writes back a cycle later).  Assumes the step stage's
  * signals and the PEs' buses (stb, fb, pv, lv_*, ra_*, rsp_*, fwall_*,
  * dcall: port.c; sta, first_a: seq.c), the engines' (e<k>_ln, e<k>_la,
- * eg<k>_<g>, pok<k>: engine.c) and the memories' ports (gbuf.c).
+ * eg<k>_<g>, pok<k>: engine.c) and the memories' ports (gmem.c).
  */
 #include "emit.h"
 

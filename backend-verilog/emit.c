@@ -8,7 +8,7 @@
  * ports and the DRAM port, seq.c the controller (one counter per
  * temporal loop part, in nest order, cut at edge tiles by the guards)
  * and the sequencer, engine.c an engine per buffer that fills and
- * drains it, gbuf.c the global buffers' memories, array.c the PE array
+ * drains it, gmem.c the global buffers' memories, array.c the PE array
  * with its buses, counters.c the counters; names.c the expressions
  * they share.  This file writes the header and calls them in order.
  * The controller runs one step of the temporal loops per cycle (all PEs

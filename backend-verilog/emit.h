@@ -304,8 +304,10 @@ static inline int ev_waits(const Out *o)
 void emit_modules(Out *o);
 
 /* gbuf.c: which global buffers take a word per bank and which prefetch
- * (Out.pf, Out.pre, Out.dslots); a global buffer's memory */
+ * (Out.pf, Out.pre, Out.dslots); gmem.c: a global buffer's memory */
 int gbuf_prefetches(const Hw *hw, int k); /* buffer k prefetches */
+long bank_plan(const Hw *hw, int k, long *size); /* its banks (0: one
+                                                  memory), their size */
 void gbuf_plan(Out *o);
 void emit_gb(Out *o, int k);
 

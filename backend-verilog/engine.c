@@ -8,7 +8,7 @@
  * fetches or drains.  Assumes the controller's counters and the
  * sequencer's st, job, jinit, ij, jcommit, jend (seq.c), the PEs' drain
  * buses (dcall, pinl, pdt, pdv: port.c) and the ports of the parent's
- * memory (gbuf.c); the job mux (seq.c) puts its addresses on the DRAM
+ * memory (gmem.c); the job mux (seq.c) puts its addresses on the DRAM
  * request or the parent's port.
  */
 #include "emit.h"

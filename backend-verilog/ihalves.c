@@ -17,7 +17,7 @@
  * no other job uses while it runs, and sends its words to the PEs on a
  * path of its own (ibv, ibt, ibh: valid, lane and address, half), or,
  * a global buffer, writes them by its port 0, which only its own fill
- * job writes (gbuf.c puts them in the half ibh names); so only an event
+ * job writes (gmem.c puts them in the half ibh names); so only an event
  * that refills the buffer, or ends the layer, waits for it.  The
  * inputs' and the weights' buffers may both be built so.
  *
@@ -113,7 +113,7 @@ static void emit_one(Out *o, int k)
 	  k, k, k, k, k, k, k, k, k, k, k);
 	if (!B->per_pe)   /* a global buffer: the word is written by port 0
 	                     (ihalves_mux) into the half its writer names
-	                     (gbuf.c) */
+	                     (gmem.c) */
 		return;
 	P(o, "\twire ifv_%s = fwall_%s || ibv%d;  // a word for the PEs: the "
 	  "job's or the background's\n"
