@@ -270,6 +270,8 @@ void emit_halves_decl(Out *o);   /* what the sequencer reads */
 void emit_halves(Out *o);        /* the background and its target */
 void emit_pe_halves(Out *o);     /* the output's ports of PE p */
 void emit_next_block(Out *o, int k, int swap); /* halves k's next block */
+void emit_bg_block(Out *o, int k, const char *dr, const char *rt); /* the
+                                     blocks a background works on */
 
 /* ihalves.c: the per-PE input buffers' two halves (Out.ih) */
 int ihalves_built(const Hw *hw, int k); /* buffer k is built so */

@@ -104,13 +104,7 @@ void emit_ghalves(Out *o)
 		if (refill_part(hw, B, j) && B->ret[j])
 			P(o, " || tn%d_%d != 32'd0", k, j);
 	P(o, ";  // its partial sums come back\n");
-	for (int j = 0; j < hw->np; j++)
-		if (refill_part(hw, B, j))
-			P(o, "\treg [%d:0] ds%d_%d, pt%d_%d;  // the block drained, "
-			  "the block prepared\n\twire [31:0] ob%d_%dx = ogd ? {%d'd0, "
-			  "ds%d_%d} : ogt ? {%d'd0, pt%d_%d} : c%dx;\n",
-			  hw->part[j].width - 1, k, j, k, j, k, j, 32 - hw->part[j].width,
-			  k, j, 32 - hw->part[j].width, k, j, j);
+	emit_bg_block(o, k, "ogd", "ogt");
 	P(o, "\talways @(posedge clk) begin\n\t\tif (rst) begin\n"
 	  "\t\t\togc <= 1'b0;\n\t\t\togd <= 1'b0;\n\t\t\togt <= 1'b0;\n"
 	  "\t\t\togv <= 1'b0;\n\t\t\too <= 32'd0;\n\t\tend else begin\n"

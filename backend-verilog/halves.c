@@ -160,6 +160,23 @@ void emit_next_block(Out *o, int k, int swap)
 	P(o, ";  // the parent's block changes\n");
 }
 
+/* Buffer k's refill parts as a background works on them (ob<k>_<j>x,
+ * which its engine reads): the block drained while `dr` holds
+ * (ds<k>_<j>), the block prepared while `rt` does (pt<k>_<j>), else
+ * the controller's. */
+void emit_bg_block(Out *o, int k, const char *dr, const char *rt)
+{
+	const Hw *hw = o->hw;
+	for (int j = 0; j < hw->np; j++)
+		if (refill_part(hw, &hw->buf[k], j))
+			P(o, "\treg [%d:0] ds%d_%d, pt%d_%d;  // the block drained, "
+			  "the block prepared\n\twire [31:0] ob%d_%dx = %s ? {%d'd0, "
+			  "ds%d_%d} : %s ? {%d'd0, pt%d_%d} : c%dx;\n",
+			  hw->part[j].width - 1, k, j, k, j, k, j, dr,
+			  32 - hw->part[j].width, k, j, rt, 32 - hw->part[j].width, k,
+			  j, j);
+}
+
 /* ... and whether the output's partial sums come back into it. */
 static void emit_target(Out *o)
 {
@@ -187,13 +204,7 @@ void emit_halves(Out *o)
 		  "hidle;\n");
 	P(o, "\tassign hgo_sync = hstep && pend[%d];  // its jobs ran\n", k);
 	emit_target(o);
-	for (int j = 0; j < hw->np; j++)
-		if (refill_part(hw, B, j))
-			P(o, "\treg [%d:0] ds%d_%d, pt%d_%d;  // the block drained, "
-			  "the block prepared\n\twire [31:0] ob%d_%dx = hbd ? {%d'd0, "
-			  "ds%d_%d} : hbt ? {%d'd0, pt%d_%d} : c%dx;\n",
-			  hw->part[j].width - 1, k, j, k, j, k, j, 32 - hw->part[j].width,
-			  k, j, 32 - hw->part[j].width, k, j, j);
+	emit_bg_block(o, k, "hbd", "hbt");
 	/* the halves' state as next values, so that eh, the half the engine
 	 * works on, is a register of its own: it selects the drained word in
 	 * every PE, and a gate after the state's flops made it late */
