@@ -15,10 +15,12 @@
  * same cycle; the memory's read register holds a group until it is
  * written.  Its reads of the partial sums go out on the DRAM cycles
  * after its last write, and their answers are written into its half.
- * The memory's port 0 and slot ports are its own: the buffers inside
- * this one reach it through their lanes' ports (dbuf.c refuses the
- * rest).  After the last step the jobs drain the steps' half as for any
- * buffer.
+ * Where the DRAM's words move through slot ports of their own
+ * (gbuf_slot_ports), those are the background's and port 0 is the
+ * steps' half's, which the buffers inside may use; else port 0 is the
+ * background's too, and the buffers inside must reach this one through
+ * their lanes' ports (ghalves_refusal).  After the last step the jobs
+ * drain the steps' half as for any buffer.
  *
  * Assumes the sequencer's st, jinit, ij, ending, nx<j> (seq.c), the
  * controller's counters and the buffer's engine (engine.c), whose
@@ -38,13 +40,16 @@ const char *ghalves_refusal(const Hw *hw, int k)
 	if (B->box)
 		return "its walk is by index position (a box walk), which its "
 		       "background does not make";
-	for (int c = 0; c < hw->nbuf; c++)
+	for (int c = 0; c < hw->nbuf && !gbuf_slot_ports(hw, k); c++)
 		if (hw->buf[c].parent == k &&
 		    !(hw->buf[c].per_pe && hw->buf[c].npar > 1))
 			return "a buffer inside it drains into it and is filled from "
-			       "it through its port 0, which its background needs (a "
-			       "register file whose lanes are served one at a time, "
-			       "or a global buffer)";
+			       "it through its port 0 (a register file whose lanes "
+			       "are served one at a time, or a global buffer), which "
+			       "its background needs as it moves a word a cycle "
+			       "(several, through ports of their own, where the DRAM's "
+			       "bandwidth is 2 or more and the buffer's layout allows "
+			       "it)";
 	if (blocks_share(hw, k))
 		return "two of its blocks in a row can hold the same element (a "
 		       "reduction in or inside its refill loop, or an edge tile "

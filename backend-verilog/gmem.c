@@ -197,6 +197,12 @@ static void emit_banks(Out *o, int k, long nb, long sz)
 		}
 	}
 	const char *ob = pre ? "{1'b0, " : "";   /* opens what rh, wh close */
+	/* port 0's halves: the engine's reads and the fill's writes; the
+	 * steps' where the output's global buffer's background has ports of
+	 * its own (a buffer inside it may use port 0) */
+	const char *p0r = eh, *p0w = wh;
+	if (o->og == k && inb)
+		p0r = p0w = rh;
 	/* port 0: the engines', at the bank its address falls in; an
 	 * output's slots share it (never prefetched): a drain's read (psr),
 	 * a fill's write (pw) */
@@ -229,7 +235,7 @@ static void emit_banks(Out *o, int k, long nb, long sz)
 	for (int q = R - 1; q >= 0; q--)
 		P(o, "%ssa[%d:0] + %d'd%ld%s, ", ob, law - 1, law, q * ls, eh);
 	P(o, "%sra[%d:0]%s, %s%s[%d:0]%s}),\n\t\t\t.rdata(%s),\n", ob, law - 1,
-	  rh, ob, r0, law - 1, eh, R ? "{srd, rd}" : fw ? "rdm" : "rd");
+	  rh, ob, r0, law - 1, p0r, R ? "{srd, rd}" : fw ? "rdm" : "rd");
 	if (inb) {   /* the slots' write ports, then (an output) the others */
 		P(o, "\t\t\t.we({{%d{ph}} & psv", G);
 		if (out)
@@ -239,7 +245,7 @@ static void emit_banks(Out *o, int k, long nb, long sz)
 			P(o, "%s%sta[%d:0] + %d'd%ld%s", q < G - 1 ? ", " : "", ob,
 			  law - 1, law, q * ls, wh);
 		if (out)
-			P(o, ", %swa[%d:0]%s, %s%s%s", ob, law - 1, rh, ob, w0, wh);
+			P(o, ", %swa[%d:0]%s, %s%s%s", ob, law - 1, rh, ob, w0, p0w);
 		P(o, "}),\n\t\t\t.wdata({");
 		for (int q = G - 1; q >= 0; q--)
 			P(o, "%spsd[%d +: %d]", q < G - 1 ? ", " : "", q * hw->dw, w);
@@ -368,7 +374,10 @@ static void emit_gb_ghalves(Out *o, int k, int G)
 		for (long q = cnt[i] - 1; q >= 0; q--)
 			P(o, "{1'b0, g%d_ra%s[%ld +: %d]} + g%d_rh, ", k, grp[i], q * aw,
 			  aw, k);
-	P(o, "{1'b0, g%d_ra0} + g%d_eh}),\n\t\t.rdata(", k, k);
+	/* port 0: the steps' half where the slots have ports of their own
+	 * (a buffer inside it may use port 0), else the background's */
+	const char *p0r = G ? "rh" : "eh", *p0w = G ? "rh" : "wh";
+	P(o, "{1'b0, g%d_ra0} + g%d_%s}),\n\t\t.rdata(", k, k, p0r);
 	if (R)
 		P(o, "{g%d_sdd, g%d_rd}),\n\t\t.we({", k, k);
 	else
@@ -385,7 +394,7 @@ static void emit_gb_ghalves(Out *o, int k, int G)
 		for (long q = cnt[i] - 1; q >= 0; q--)
 			P(o, "{1'b0, g%d_wa%s[%ld +: %d]} + g%d_rh, ", k, grp[i], q * aw,
 			  aw, k);
-	P(o, "{1'b0, g%d_wa0} + g%d_wh}),\n\t\t.wdata({", k, k);
+	P(o, "{1'b0, g%d_wa0} + g%d_%s}),\n\t\t.wdata({", k, k, p0w);
 	if (G)
 		P(o, "g%d_swd, ", k);
 	for (int i = 1; i >= 0; i--)
