@@ -189,12 +189,12 @@ static void plan_pfill(Out *o)
 }
 
 /* Whether buffer k, filled (an output: and drained) from DRAM several
- * words a cycle, moves them through ports of its own, a port a slot
- * (wide), leaving its port 0 to the buffers inside it. */
-int gbuf_slot_ports(const Hw *hw, int k)
+ * words a cycle, moves them through its banks' port 0, a slot a bank
+ * (not wide: the others have ports of their own). */
+int gbuf_bank_slots(const Hw *hw, int k)
 {
 	Out o = {.hw = hw, .ln = hw->ln, .oh = -1, .og = -1};
-	return pfill_plan(&o, k) && o.pf[k].wide;
+	return pfill_plan(&o, k) && !o.pf[k].wide;
 }
 
 /* double_buffer() of a global buffer filled from DRAM (an input): its

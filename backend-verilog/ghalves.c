@@ -15,10 +15,11 @@
  * same cycle; the memory's read register holds a group until it is
  * written.  Its reads of the partial sums go out on the DRAM cycles
  * after its last write, and their answers are written into its half.
- * Where the DRAM's words move through slot ports of their own
- * (gbuf_slot_ports), those are the background's and port 0 is the
- * steps' half's, which the buffers inside may use; else port 0 is the
- * background's too, and the buffers inside must reach this one through
+ * The background has ports of its own, a read and a write port, or
+ * the slots' ports where the DRAM moves several words a cycle (gmem.c),
+ * and port 0 is the steps' half's, which the buffers inside may use;
+ * but where the slots are a word per bank through the banks' port 0
+ * (gbuf_bank_slots), the buffers inside must reach this one through
  * their lanes' ports (ghalves_refusal).  After the last step the jobs
  * drain the steps' half as for any buffer.
  *
@@ -40,16 +41,14 @@ const char *ghalves_refusal(const Hw *hw, int k)
 	if (B->box)
 		return "its walk is by index position (a box walk), which its "
 		       "background does not make";
-	for (int c = 0; c < hw->nbuf && !gbuf_slot_ports(hw, k); c++)
+	for (int c = 0; c < hw->nbuf && gbuf_bank_slots(hw, k); c++)
 		if (hw->buf[c].parent == k &&
 		    !(hw->buf[c].per_pe && hw->buf[c].npar > 1))
 			return "a buffer inside it drains into it and is filled from "
 			       "it through its port 0 (a register file whose lanes "
 			       "are served one at a time, or a global buffer), which "
-			       "its background needs as it moves a word a cycle "
-			       "(several, through ports of their own, where the DRAM's "
-			       "bandwidth is 2 or more and the buffer's layout allows "
-			       "it)";
+			       "its background needs as it moves a word into each of "
+			       "several banks a cycle";
 	if (blocks_share(hw, k))
 		return "two of its blocks in a row can hold the same element (a "
 		       "reduction in or inside its refill loop, or an edge tile "
@@ -139,11 +138,10 @@ void ghalves_mux(Out *o, const char *held)
 {
 	const Hw *hw = o->hw;
 	int k = o->og, G = o->pf[k].slots, w = hw->bits[T_OUT];
-	const HwBuf *B = &hw->buf[k];
 	P(o, "\t\tif (ogv && !rq_v%s) begin  // the group read: to DRAM\n"
 	  "\t\t\togw = 1'b1;\n", held);
 	char e[48];
-	snprintf(e, sizeof e, "g%d_%s[%d:0]", k, G ? "sdd" : "rd", w - 1);
+	snprintf(e, sizeof e, "g%d_%s[%d:0]", k, G ? "sdd" : "ord", w - 1);
 	dram_write(o, "oga", -1, e, w);
 	if (G) {   /* the slots: from the group read */
 		P(o, "\t\t\trq_xv[%d:0] = ogsv[%d:1];\n\t\t\trq_xaddr[%d:0] = {",
@@ -162,9 +160,6 @@ void ghalves_mux(Out *o, const char *held)
 	  "\t\t\togr = 1'b1;\n");
 	if (G)
 		P(o, "\t\t\tg%d_sd = 1'b1;\n", k);
-	else
-		P(o, "\t\t\tg%d_re0 = 1'b1;\n\t\t\tg%d_ra0 = e%d_la[%d:0];\n", k, k,
-		  k, B->aw - 1);
 	P(o, "\t\tend else if (ogt && !ogv && !rq_v%s) begin  // a return's "
 	  "read\n\t\t\tofi = 1'b1;\n", held);
 	emit_fetch(o, k, k + 1, "\t\t\t");

@@ -134,6 +134,12 @@ static void emit_banks(Out *o, int k, long nb, long sz)
 	if (out && o->pf[k].slots && o->pf[k].wide)
 		P(o, "\twire [%ld:0] g%d_sbrd;  // every bank's drain slots' words\n",
 		  nb * o->pf[k].slots * w - 1, k);
+	if (o->og == k && !o->pf[k].slots)   /* the background's port */
+		P(o, "\treg [%d:0] g%d_obq;  // the bank it read last\n"
+		  "\talways @(posedge clk) if (ogr) g%d_obq <= bank%d(e%d_la[%d:0]);\n"
+		  "\twire [%d:0] g%d_ob [0:%ld];  // every bank's word for it\n"
+		  "\twire [%d:0] g%d_ord = g%d_ob[g%d_obq];\n", bw - 1, k, k, k, k,
+		  aw - 1, w - 1, k, nb - 1, w - 1, k, k, k);
 	P(o, "\tgenvar b%d;\n\tgenerate for (b%d = 0; b%d < %ld; b%d = b%d + 1) "
 	  "begin : bank%d_\n\t\tlocalparam [%d:0] BI = b%d;\n"
 	  "\t\tlocalparam [%d:0] BASE = b%d * %ld;\n"
@@ -201,8 +207,14 @@ static void emit_banks(Out *o, int k, long nb, long sz)
 	 * steps' where the output's global buffer's background has ports of
 	 * its own (a buffer inside it may use port 0) */
 	const char *p0r = eh, *p0w = wh;
-	if (o->og == k && inb)
+	int own = o->og == k && !G;   /* the background's read and write port,
+	                                 a word a cycle */
+	if (o->og == k && (inb || own))
 		p0r = p0w = rh;
+	if (own)   /* the word its background reads, the answers it writes */
+		P(o, "\t\twire [%d:0] rbg = e%d_la[%d:0] - BASE, "
+		  "wbg = mem_rtag[%d:0] - BASE;\n\t\twire [%d:0] rdbg;\n",
+		  aw - 1, k, aw - 1, aw - 1, w - 1);
 	/* port 0: the engines', at the bank its address falls in; an
 	 * output's slots share it (never prefetched): a drain's read (psr),
 	 * a fill's write (pw) */
@@ -227,15 +239,20 @@ static void emit_banks(Out *o, int k, long nb, long sz)
 		P(o, "\t\twire [%d:0] rdm;  // as the memory reads\n", 2 * w - 1);
 	P(o, "\t\ttessera_sram #(.W(%d), .D(b%d == %ld ? %ld : %ld), .AW(%d), "
 	  ".NR(%d), .NW(%d)) m (\n\t\t\t.clk(clk),\n\t\t\t.re({", w, k,
-	  nb - 1, last << pre, sz << pre, aw2, 2 + R,
-	  (out ? 2 : 1) + (inb ? G - !out : 0));
+	  nb - 1, last << pre, sz << pre, aw2, 2 + R + own,
+	  (out ? 2 : 1) + (inb ? G - !out : 0) + own);
 	if (R)
 		P(o, "{%d{psr}} & e%d_sv, ", G, k);
+	if (own)
+		P(o, "ogr && bank%d(e%d_la[%d:0]) == BI, ", k, k, aw - 1);
 	P(o, "g%d_re%s[b%d], %s}),\n\t\t\t.raddr({", k, g, k, re0);
 	for (int q = R - 1; q >= 0; q--)
 		P(o, "%ssa[%d:0] + %d'd%ld%s, ", ob, law - 1, law, q * ls, eh);
+	if (own)
+		P(o, "%srbg[%d:0]%s, ", ob, law - 1, eh);
 	P(o, "%sra[%d:0]%s, %s%s[%d:0]%s}),\n\t\t\t.rdata(%s),\n", ob, law - 1,
-	  rh, ob, r0, law - 1, p0r, R ? "{srd, rd}" : fw ? "rdm" : "rd");
+	  rh, ob, r0, law - 1, p0r,
+	  R ? "{srd, rd}" : own ? "{rdbg, rd}" : fw ? "rdm" : "rd");
 	if (inb) {   /* the slots' write ports, then (an output) the others */
 		P(o, "\t\t\t.we({{%d{ph}} & psv", G);
 		if (out)
@@ -255,7 +272,15 @@ static void emit_banks(Out *o, int k, long nb, long sz)
 		if (R)
 			P(o, "\t\tassign g%d_sbrd[b%d*%d +: %d] = srd;\n", k, k, R * w,
 			  R * w);
-	} else if (out)
+	} else if (own)   /* its answers by a port of their own */
+		P(o, "\t\t\t.we({ra%d && bank%d(mem_rtag[%d:0]) == BI, "
+		  "g%d_we%s[b%d], %s}),\n"
+		  "\t\t\t.waddr({%swbg[%d:0]%s, %swa[%d:0]%s, %s%s%s}),\n"
+		  "\t\t\t.wdata({mem_rdata[%d:0], g%d_wd%s[b%d*%d +: %d], %s}));\n"
+		  "\t\tassign g%d_ob[b%d] = rdbg;\n", k, k, aw - 1, k, g, k, we0,
+		  ob, law - 1, wh, ob, law - 1, rh, ob, w0, p0w, w - 1, k, g, k, w, w,
+		  wd0, k, k);
+	else if (out)
 		P(o, "\t\t\t.we({g%d_we%s[b%d], %s}),\n"
 		  "\t\t\t.waddr({%swa[%d:0]%s, %s%s%s}),\n"
 		  "\t\t\t.wdata({g%d_wd%s[b%d*%d +: %d], %s}));\n", k, g, k, we0,
@@ -359,44 +384,57 @@ static void emit_gb_ghalves(Out *o, int k, int G)
 		P(o, "\twire [%d:0] g%d_sdd;  // slot q's word, read last cycle\n",
 		  R * w - 1, k);
 	}
+	int own = !G;   /* the background's read and write port, a word a
+	                   cycle (else its slots') */
+	if (own)
+		P(o, "\twire [%d:0] g%d_ord;  // the word its background read\n",
+		  w - 1, k);
 	P(o, "\ttessera_sram #(.W(%d), .D(%ld), .AW(%d), .NR(%ld), .NW(%ld)) "
-	  "gb%d (\n\t\t.clk(clk),\n\t\t.re({", w, 2 * W, aw + 1, nr + R,
-	  nw + G, k);
+	  "gb%d (\n\t\t.clk(clk),\n\t\t.re({", w, 2 * W, aw + 1,
+	  nr + R + own, nw + G + own, k);
 	if (R)
 		P(o, "g%d_sre, ", k);
+	if (own)
+		P(o, "ogr, ");
 	for (int i = 1; i >= 0; i--)
 		if (cnt[i])
 			P(o, "g%d_re%s, ", k, grp[i]);
 	P(o, "g%d_re0}),\n\t\t.raddr({", k);
 	if (R)
 		P(o, "g%d_sra, ", k);
+	if (own)
+		P(o, "{1'b0, e%d_la[%d:0]} + g%d_eh, ", k, aw - 1, k);
 	for (int i = 1; i >= 0; i--)
 		for (long q = cnt[i] - 1; q >= 0; q--)
 			P(o, "{1'b0, g%d_ra%s[%ld +: %d]} + g%d_rh, ", k, grp[i], q * aw,
 			  aw, k);
-	/* port 0: the steps' half where the slots have ports of their own
-	 * (a buffer inside it may use port 0), else the background's */
-	const char *p0r = G ? "rh" : "eh", *p0w = G ? "rh" : "wh";
-	P(o, "{1'b0, g%d_ra0} + g%d_%s}),\n\t\t.rdata(", k, k, p0r);
+	/* port 0: the steps' half (a buffer inside it may use it) */
+	P(o, "{1'b0, g%d_ra0} + g%d_rh}),\n\t\t.rdata(", k, k);
 	if (R)
 		P(o, "{g%d_sdd, g%d_rd}),\n\t\t.we({", k, k);
 	else
-		P(o, "g%d_rd),\n\t\t.we({", k);
+		P(o, "{g%d_ord, g%d_rd}),\n\t\t.we({", k, k);
 	if (G)
 		P(o, "g%d_swe, ", k);
+	if (own)
+		P(o, "ra%d, ", k);
 	for (int i = 1; i >= 0; i--)
 		if (cnt[i])
 			P(o, "g%d_we%s, ", k, grp[i]);
 	P(o, "g%d_we0}),\n\t\t.waddr({", k);
 	if (G)
 		P(o, "g%d_swa, ", k);
+	if (own)
+		P(o, "{1'b0, mem_rtag[%d:0]} + g%d_wh, ", aw - 1, k);
 	for (int i = 1; i >= 0; i--)
 		for (long q = cnt[i] - 1; q >= 0; q--)
 			P(o, "{1'b0, g%d_wa%s[%ld +: %d]} + g%d_rh, ", k, grp[i], q * aw,
 			  aw, k);
-	P(o, "{1'b0, g%d_wa0} + g%d_%s}),\n\t\t.wdata({", k, k, p0w);
+	P(o, "{1'b0, g%d_wa0} + g%d_rh}),\n\t\t.wdata({", k, k);
 	if (G)
 		P(o, "g%d_swd, ", k);
+	if (own)
+		P(o, "mem_rdata[%d:0], ", w - 1);
 	for (int i = 1; i >= 0; i--)
 		if (cnt[i])
 			P(o, "g%d_wd%s, ", k, grp[i]);

@@ -509,8 +509,9 @@ void emit_job_mux(Out *o)
 		} else if (o->og == k)
 			ghalves_mux(o, held);
 		/* a fill's answers, job or prefetch, at the tag's address (the
-		 * banks and the slots' ports take theirs themselves) */
-		if (!o->pf[k].slots)
+		 * banks and the slots' ports, and the output's global buffer's
+		 * background's port, take theirs themselves) */
+		if (!o->pf[k].slots && o->og != k)
 			P(o, "\t\tif (ra%d) begin\n\t\t\tg%d_we0 = 1'b1;\n"
 			  "\t\t\tg%d_wa0 = mem_rtag[%d:0];\n"
 			  "\t\t\tg%d_wd0 = mem_rdata[%d:0];\n\t\tend\n", k, k, k,
