@@ -9,9 +9,8 @@
  *    whether marked or not, unless two of its blocks in a row can hold
  *    the same element;
  *  - the output's global buffer filled from DRAM (ghalves.c), unless two
- *    of its blocks in a row can hold the same element, a buffer inside
- *    it uses its port 0 while the DRAM's words go through the banks'
- *    port 0 a slot a bank, or its walk is a box walk.
+ *    of its blocks in a row can hold the same element or its walk is a
+ *    box walk.
  *
  * (A register file is always filled from a global buffer: the plan
  * refuses one filled from DRAM whether marked or not.)

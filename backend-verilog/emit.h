@@ -308,8 +308,6 @@ void emit_modules(Out *o);
 /* gbuf.c: which global buffers take a word per bank and which prefetch
  * (Out.pf, Out.pre, Out.dslots); gmem.c: a global buffer's memory */
 int gbuf_prefetches(const Hw *hw, int k); /* buffer k prefetches */
-int gbuf_bank_slots(const Hw *hw, int k); /* its DRAM slots go through
-                                            its banks' port 0 */
 long bank_plan(const Hw *hw, int k, long *size); /* its banks (0: one
                                                   memory), their size */
 void gbuf_plan(Out *o);

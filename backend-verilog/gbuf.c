@@ -188,15 +188,6 @@ static void plan_pfill(Out *o)
 	}
 }
 
-/* Whether buffer k, filled (an output: and drained) from DRAM several
- * words a cycle, moves them through its banks' port 0, a slot a bank
- * (not wide: the others have ports of their own). */
-int gbuf_bank_slots(const Hw *hw, int k)
-{
-	Out o = {.hw = hw, .ln = hw->ln, .oh = -1, .og = -1};
-	return pfill_plan(&o, k) && !o.pf[k].wide;
-}
-
 /* double_buffer() of a global buffer filled from DRAM (an input): its
  * next block is fetched while the steps run (where its walk repeats a
  * word, the repeat reads nothing).  Its DRAM address must come from its

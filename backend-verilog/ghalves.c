@@ -16,11 +16,13 @@
  * written.  Its reads of the partial sums go out on the DRAM cycles
  * after its last write, and their answers are written into its half.
  * The background has ports of its own, a read and a write port, or
- * the slots' ports where the DRAM moves several words a cycle (gmem.c),
- * and port 0 is the steps' half's, which the buffers inside may use;
- * but where the slots are a word per bank through the banks' port 0
- * (gbuf_bank_slots), the buffers inside must reach this one through
- * their lanes' ports (ghalves_refusal).  After the last step the jobs
+ * the slots' ports where the DRAM moves several words a cycle into one
+ * memory or bank (gmem.c), and port 0 is the steps' half's, which the
+ * buffers inside may use.  Where the slots are a word per bank, through
+ * the banks' port 0, the background uses port 0: the memory is banked
+ * only for lanes that reach it through ports of their own (the steps',
+ * or a register file's served lanes at once), so no buffer inside uses
+ * port 0 then.  After the last step the jobs
  * drain the steps' half as for any buffer.
  *
  * Assumes the sequencer's st, jinit, ij, ending, nx<j> (seq.c), the
@@ -41,14 +43,6 @@ const char *ghalves_refusal(const Hw *hw, int k)
 	if (B->box)
 		return "its walk is by index position (a box walk), which its "
 		       "background does not make";
-	for (int c = 0; c < hw->nbuf && gbuf_bank_slots(hw, k); c++)
-		if (hw->buf[c].parent == k &&
-		    !(hw->buf[c].per_pe && hw->buf[c].npar > 1))
-			return "a buffer inside it drains into it and is filled from "
-			       "it through its port 0 (a register file whose lanes "
-			       "are served one at a time, or a global buffer), which "
-			       "its background needs as it moves a word into each of "
-			       "several banks a cycle";
 	if (blocks_share(hw, k))
 		return "two of its blocks in a row can hold the same element (a "
 		       "reduction in or inside its refill loop, or an edge tile "
