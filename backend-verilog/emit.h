@@ -224,6 +224,9 @@ void emit_job_mux(Out *o);
 /* In the job mux: a DRAM write of data (w bits) at addr (k >= 0: engine
  * k's address named addr<k>_pa), and engine k's DRAM read (tag id) */
 void dram_write(Out *o, const char *addr, int k, const char *data, int w);
+void dram_write_group(Out *o, int k, const char *addr, const char *sv,
+                      const char *first);   /* and a drained group's
+                                               slots */
 void emit_fetch(Out *o, int k, int id, const char *in);
 
 /* engine.c: engine k's counters and addresses; its registers; the

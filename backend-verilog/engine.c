@@ -541,26 +541,23 @@ void emit_engine_regs(Out *o, int k)
 	}
 	if (B->t == T_OUT && !ghalf)   /* its background returns them */
 		emit_ret(o, k);
+	P(o, "\talways @(posedge clk) begin\n");
 	if (ghalf) {   /* the last drain walks; a swap, a fill: a cycle, the
 	                  fill leaving the background's counters alone */
-		P(o, "\talways @(posedge clk) begin\n"
-		  "\t\tif (jinit && ij == 8'd%d) begin\n", jd);
+		P(o, "\t\tif (jinit && ij == 8'd%d) begin\n", jd);
 		engine_step(o, k, 1, "\t\t\t");
 		P(o, "\t\t\te%d_run <= ending;\n", k);
 	} else {
-		P(o, "\talways @(posedge clk) begin\n"
-		  "\t\tif (jinit && (ij == 8'd%d", jf);
+		P(o, "\t\tif (jinit && (ij == 8'd%d", jf);
 		if (jd >= 0)
 			P(o, " || ij == 8'd%d", jd);
 		P(o, ")) begin\n");
 		engine_step(o, k, 1, "\t\t\t");
+		if (B->t == T_OUT)
+			P(o, "\t\t\te%d_run <= ij != 8'd%d || ret%d;\n", k, jf, k);
+		else
+			P(o, "\t\t\te%d_run <= 1'b1;\n", k);
 	}
-	if (ghalf)
-		;
-	else if (B->t == T_OUT)
-		P(o, "\t\t\te%d_run <= ij != 8'd%d || ret%d;\n", k, jf, k);
-	else
-		P(o, "\t\t\te%d_run <= 1'b1;\n", k);
 	if (half) {   /* the background starts, or goes from drain to return */
 		P(o, "\t\tend else if (hgo_swap || hgo_sync || hba && hbd && "
 		  "f%d_last) begin\n", k);

@@ -136,20 +136,7 @@ void ghalves_mux(Out *o, const char *held)
 	  "\t\t\togw = 1'b1;\n", held);
 	char e[48];
 	snprintf(e, sizeof e, "g%d_%s[%d:0]", k, G ? "sdd" : "ord", w - 1);
-	dram_write(o, "oga", -1, e, w);
-	if (G) {   /* the slots: from the group read */
-		P(o, "\t\t\trq_xv[%d:0] = ogsv[%d:1];\n\t\t\trq_xaddr[%d:0] = {",
-		  G - 2, G - 1, (G - 1) * 32 - 1);
-		slot_terms(o, k, "oga", 1);
-		P(o, "};\n");
-		for (int q = 1; q < G; q++) {
-			snprintf(e, sizeof e, "g%d_sdd[%d:%d]", k, (q + 1) * w - 1,
-			         q * w);
-			P(o, "\t\t\trq_xwd[%d:%d] = ", q * hw->dw - 1, (q - 1) * hw->dw);
-			zext(o, e, w, hw->dw);
-			P(o, ";\n");
-		}
-	}
+	dram_write_group(o, k, "oga", "ogsv", e);
 	P(o, "\t\tend\n\t\tif (ogd && (!ogv || ogw)) begin  // the next group\n"
 	  "\t\t\togr = 1'b1;\n");
 	if (G)

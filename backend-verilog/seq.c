@@ -314,6 +314,30 @@ void dram_write(Out *o, const char *addr, int k, const char *data, int w)
 	P(o, ";\n");
 }
 
+/* The DRAM write of output buffer k's group read the cycle before, at
+ * addr: its first word `first`, and where it drains a word per bank or
+ * slot, the slots' words (g<k>_sdd), those whose bit of sv is set. */
+void dram_write_group(Out *o, int k, const char *addr, const char *sv,
+                      const char *first)
+{
+	const Hw *hw = o->hw;
+	int G = o->pf[k].slots, w = hw->bits[hw->buf[k].t];
+	dram_write(o, addr, -1, first, w);
+	if (!G)
+		return;
+	P(o, "\t\t\t\trq_xv[%d:0] = %s[%d:1];  // as read\n"
+	  "\t\t\t\trq_xaddr[%d:0] = {", G - 2, sv, G - 1, (G - 1) * 32 - 1);
+	slot_terms(o, k, addr, 1);
+	P(o, "};\n");
+	for (int q = 1; q < G; q++) {
+		char e[48];
+		snprintf(e, sizeof e, "g%d_sdd[%d:%d]", k, (q + 1) * w - 1, q * w);
+		P(o, "\t\t\t\trq_xwd[%d:%d] = ", q * hw->dw - 1, (q - 1) * hw->dw);
+		zext(o, e, w, hw->dw);
+		P(o, ";\n");
+	}
+}
+
 /* A DRAM read of engine k's word, and of its slots' when it fills a
  * word per bank.  The tag's top byte is `id`: 0 for a job's read, the
  * buffer + 1 for a prefetch, whose answers bypass the jobs. */
@@ -461,25 +485,11 @@ void emit_job_mux(Out *o)
 			P(o, "\t\t\t\tdp_go = 1'b1;\n\t\t\t\tdp_an = e%d_pa;\n\t\t\tend\n"
 			  "\t\t\tif (dp_v) begin\n", k);
 			if (p < 0)
-				dram_write(o, "dp_a", -1, e, w);
+				dram_write_group(o, k, "dp_a", "dp_sv", e);
 			else
 				P(o, "\t\t\t\tg%d_we0 = 1'b1;\n\t\t\t\tg%d_wa0 = dp_a[%d:0];\n"
 				  "\t\t\t\tg%d_wd0 = g%d_rd[%d:0];\n", p, p, hw->buf[p].aw - 1,
 				  p, k, w - 1);
-			if (G) {   /* the slots: from the group read last cycle */
-				P(o, "\t\t\t\trq_xv[%d:0] = dp_sv[%d:1];  // as read\n"
-				  "\t\t\t\trq_xaddr[%d:0] = {", G - 2, G - 1, (G - 1) * 32 - 1);
-				slot_terms(o, k, "dp_a", 1);
-				P(o, "};\n");
-				for (int q = 1; q < G; q++) {
-					snprintf(e, sizeof e, "g%d_sdd[%d:%d]", k, (q + 1) * w - 1,
-					         q * w);
-					P(o, "\t\t\t\trq_xwd[%d:%d] = ", q * hw->dw - 1,
-					  (q - 1) * hw->dw);
-					zext(o, e, w, hw->dw);
-					P(o, ";\n");
-				}
-			}
 			P(o, "\t\t\tend\n");
 		}
 		P(o, "\t\tend\n");

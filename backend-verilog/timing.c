@@ -64,11 +64,10 @@ typedef struct Timer {
 	/* the output's global buffer's halves (ghalves.c): its background's
 	 * DRAM cycles left (the drain's writes, then the returns' reads),
 	 * the reads among them, the first cycle it may take, the cycle after
-	 * its last write, when it is idle; the blocks ahead and the next
-	 * refill of the buffer; its drain job */
+	 * its last write, when it is idle; the blocks ahead, to its next
+	 * refill; its drain job */
 	double oleft, oreads, ostart, owend, oidle;
 	Blocks oahead;
-	Block onext;
 	int jdg;
 } Timer;
 
@@ -168,9 +167,9 @@ static double oidle_at(const Timer *tm, double at)
 static void oswap(Timer *tm, double w)
 {
 	int k = tm->o->og;
-	next_refill(&tm->oahead, k, &tm->onext);
-	const Block *nb = &tm->onext;
-	tm->oreads = nb->valid && nb->ret[k] ? walk_at(&tm->wk, k, nb->val) : 0;
+	Block nb;
+	next_refill(&tm->oahead, k, &nb);
+	tm->oreads = nb.valid && nb.ret[k] ? walk_at(&tm->wk, k, nb.val) : 0;
 	tm->oleft = w + tm->oreads;
 	tm->ostart = tm->now + 1;
 	tm->oidle = 1e300;   /* until it has taken its cycles */
@@ -481,8 +480,9 @@ int hw_timing(const Hw *hw, HwTime *t, long budget)
 		}
 	tm->hahead = bl;
 	tm->oahead = bl;
+	Block b1;
 	if (o.og >= 0)   /* its first refill: the block its first swap starts */
-		next_refill(&tm->oahead, o.og, &tm->onext);
+		next_refill(&tm->oahead, o.og, &b1);
 	jobs(tm, &cur, &cur, 0, 0);   /* the first fills */
 	if (oh >= 0)
 		background(tm, 0, &cur);
