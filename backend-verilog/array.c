@@ -21,7 +21,10 @@ void emit_lanes(Out *o, int k)
 	long lanes = step_lanes(hw, k);
 	const char *n = tname(B->t);
 	int E = B->t == T_OUT ? o->lq : 0;   /* the add's cycles after stage B */
-	if (E)   /* stage A's read and the first-block flag as the lanes'
+	int sk = E && o->skd;   /* skewed: skew.c adds */
+	if (sk)
+		skew_lanes_head(o);
+	else if (E)   /* stage A's read and the first-block flag as the lanes'
 	            add needs them, E cycles on (the PEs' valid bits come
 	            with their products: ppv) */
 		P(o, "\treg sq, fq%s;  // sta, fb, %d cycle%s on\n"
@@ -62,7 +65,7 @@ void emit_lanes(Out *o, int k)
 	P(o, "\t\twire [31:0] a = ");
 	sum(o, (Namer){V_LANE, 0, 0, 0}, B->acoef, 0);
 	P(o, ";\n");
-	if (E) {   /* the partial sum read E cycles later, for the add;
+	if (E && !sk) {   /* the partial sum read E cycles later, for the add;
 	              the lane's valid bit from the PEs' registered ones */
 		char lv[96];
 		if (col)
@@ -85,7 +88,7 @@ void emit_lanes(Out *o, int k)
 			  lv, n, k);
 		P(o, "\t\tassign g%d_rel[u%d] = sq;\n"
 		  "\t\tassign g%d_ral[u%d*%d +: %d] = ar;\n", k, k, k, k, aw, aw);
-	} else
+	} else if (!sk)
 		P(o, "\t\tassign g%d_rel[u%d] = sta;\n"
 		  "\t\tassign g%d_ral[u%d*%d +: %d] = a[%d:0];\n", k, k, k, k, aw,
 		  aw, aw - 1);
@@ -98,7 +101,9 @@ void emit_lanes(Out *o, int k)
 	else
 		P(o, "\t\tassign lv_%s[u%d] = pv[pe_%s(u%d, 32'd0)];\n", n, k, n,
 		  k);
-	if (B->t == T_OUT) {
+	if (sk)
+		skew_lane(o, k, hw->npe / lanes);
+	else if (B->t == T_OUT) {
 		long nr = hw->npe / lanes;
 		P(o, "\t\treg [%d:0] wab;\n\t\treg fw;\n\t\treg [%d:0] fwd;\n"
 		  "\t\twire [%d:0] s;  // the lane's products, summed\n"
@@ -133,6 +138,29 @@ void emit_lanes(Out *o, int k)
 		  "\t\t\tfwd <= nw;\n\t\tend\n", sa, ar, sa, lv, ar);
 	}
 	P(o, "\tend endgenerate\n");
+}
+
+/* What a PE of buffer k's lane PAR takes of its parallel ports: the
+ * port's bit "read last cycle" and the parent's word on it. */
+const char *pe_pok(Out *o, int k)
+{
+	const HwBuf *B = &o->hw->buf[k];
+	char vec[16], at[16];
+	snprintf(vec, sizeof vec, "pok%d", k);
+	snprintf(at, sizeof at, "PAR_%s", tname(B->t));
+	return pe_sel(o, 1, vec, 0, B->npar - 1, at);
+}
+
+const char *pe_par(Out *o, int k)
+{
+	const Hw *hw = o->hw;
+	const HwBuf *B = &hw->buf[k];
+	int w = hw->bits[B->t];
+	long sl = 1 + step_lanes(hw, B->parent);
+	char vec[16], at[48];
+	snprintf(vec, sizeof vec, "g%d_rd", B->parent);
+	snprintf(at, sizeof at, "(%ld+PAR_%s)*%d", sl, tname(B->t), w);
+	return pe_sel(o, w, vec, sl * w, (sl + B->npar) * w - 1, at);
 }
 
 void emit_array(Out *o)
@@ -176,6 +204,10 @@ void emit_array(Out *o)
 		P(o, ";\n\t\twire oka = 1'b1");
 		spatial_guards(o, "sga");
 	}
+	if (o->skd) {   /* the same as the PE sees it, DP cycles late */
+		P(o, ";\n\t\twire okk = 1'b1");
+		spatial_guards_pe(o, "sgb");
+	}
 	P(o, ";\n\t\tassign pv[p] = stb && ok;\n\t\tassign pch0[p] = CH0;\n");
 	if (hw->fresh) {   /* first along the chains, not along the tree */
 		P(o, "`ifndef SYNTHESIS\n\t\tassign pfr[p] = 1'b1");
@@ -213,13 +245,18 @@ void emit_array(Out *o)
 			if (t == T_OUT)
 				P(o, ",\n\t\t\t.prod(pprod[p])%s%s%s", o->lq ? ", .vb(" : "",
 				  o->lq ? fan_net(o, 1, "stb") : "",
-				  o->lq ? " && ok), .vq(ppv[p])" : "");
+				  !o->lq ? "" : o->skd ? " && okk), .vq(ppv[p])"
+				  : " && ok), .vq(ppv[p])");
 			else if (hw->nlanes[t] == 1)
 				P(o, ",\n\t\t\t.x_%s(%s)", n,
 				  fan_net(o, w, "g%d_rd[%d +: %d]", hw->inner[t], w, w));
-			else
-				P(o, ",\n\t\t\t.x_%s(g%d_rd[(LANE_%s+1)*%d +: %d])", n,
-				  hw->inner[t], n, w, w);
+			else {
+				char vec[16], at[48];
+				snprintf(vec, sizeof vec, "g%d_rd", hw->inner[t]);
+				snprintf(at, sizeof at, "(LANE_%s+1)*%d", n, w);
+				P(o, ",\n\t\t\t.x_%s(%s)", n, pe_sel(o, w, vec, w,
+				  (hw->nlanes[t] + 1) * w - 1, at));
+			}
 			continue;
 		}
 		if (t == T_OUT && o->oh >= 0) {
@@ -232,14 +269,14 @@ void emit_array(Out *o)
 		}
 		P(o, ",\n\t\t\t.ra_%s(%s)", n,
 		  fan_net(o, B->aw, "ra_%s[%d:0]", n, B->aw - 1));
-		P(o, ", .fw_%s(fwall_%s && LANE_%s == rsp_tag[63:32]%s", n, n, n,
+		P(o, ", .fw_%s(%s && LANE_%s == %s%s", n,
+		  pe_net(o, 1, "fwall_%s", n), n, pe_net(o, 32, "rsp_tag[63:32]"),
 		  t == T_OUT ? " && CH0" : "");
-		if (B->npar > 1)
-			P(o, " && pok%d[PAR_%s]),\n\t\t\t.fa_%s(%s), "
-			  ".fd_%s(g%d_rd[(%ld+PAR_%s)*%d +: %d])", hw->inner[t], n, n,
-			  fan_net(o, B->aw, "rsp_tag[%d:0]", B->aw - 1), n, B->parent,
-			  1 + step_lanes(hw, B->parent), n, w, w);
-		else {
+		if (B->npar > 1) {
+			P(o, " && %s),\n\t\t\t.fa_%s(%s), ", pe_pok(o, hw->inner[t]), n,
+			  fan_net(o, B->aw, "rsp_tag[%d:0]", B->aw - 1));
+			P(o, ".fd_%s(%s)", n, pe_par(o, hw->inner[t]));
+		} else {
 			P(o, "),\n\t\t\t.fa_%s(%s)", n,
 			  fan_net(o, B->aw, "rsp_tag[%d:0]", B->aw - 1));
 			P(o, ", .fd_%s(%s)", n, fan_net(o, w, "rsp_data[%d:0]", w - 1));

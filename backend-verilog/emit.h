@@ -59,6 +59,8 @@ typedef struct Out {
 	                       lanes' trees: gbuf.c); 0: in stage B */
 	int ldreg;          /* their trees' register: levels below the root
 	                       (0: none) */
+	int skd;            /* the array is skewed (skew.c): the largest
+	                       delay of a PE, in cycles (0: not skewed) */
 	struct Fan *fan;    /* the array's broadcast nets, while it is
 	                       written (fan.c) */
 	int fanned;         /* the array has fans: tessera_fan is written */
@@ -203,6 +205,7 @@ void lane_tables(Out *o, int t);
 int guard_spatial(const Out *o, int g);
 /* " && (PRE<g> + spatial terms < limit)" for every such guard */
 void spatial_guards(Out *o, const char *pre);
+void spatial_guards_pe(Out *o, const char *pre);
 
 /* ---- the units of tessera_top ---- */
 
@@ -240,6 +243,8 @@ void slot_terms(Out *o, int k, const char *v, int addr);
 /* array.c: a shared buffer's read port a lane; the PE array */
 void emit_lanes(Out *o, int k);
 void emit_array(Out *o);
+const char *pe_pok(Out *o, int k);
+const char *pe_par(Out *o, int k);
 
 /* fan.c: the nets every PE takes, through a buffer a group of PEs:
  * the PE block is written between fan_begin and fan_end, its first
@@ -250,9 +255,29 @@ const char *fan_net(Out *o, int w, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void fan_pe(Out *o);
 void fan_end(Out *o);
+/* A net (w bits) that a PE pin takes, which the array wires straight to
+ * every PE: the net itself, or when skewed the same DP cycles late
+ * (good until the next seven calls); and the w bits at offset `at` (an
+ * expression of the PE's localparams) of vec, whose bits lo..hi the PEs
+ * take */
+const char *pe_net(Out *o, int w, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+const char *pe_sel(Out *o, int w, const char *vec, long lo, long hi,
+                   const char *at);
 void emit_fan_module(Out *o);
 int lane_tree(const Out *o, int k);
 void emit_lane_tree(Out *o, int k, long n, const char *m);
+
+/* skew.c: systolic() as written where the output is kept in a shared
+ * buffer: the skewed parts, the delay, the chain's part (or -1), a PE's
+ * delay as a sum over PE number var, an output lane's sum and add, and
+ * the lanes' delayed step signals */
+int skew_part(const Hw *hw, int j);
+long skew_depth(const Hw *hw);
+int skew_chain(const Hw *hw);
+void skew_delay(Out *o, const char *var);
+void skew_lane(Out *o, int k, long nr);
+void skew_lanes_head(Out *o);
 
 /* counters.c: the simulation-only counters and their report */
 void emit_counters(Out *o);

@@ -17,6 +17,12 @@
  * The PE block is written into memory first (fan_begin), the nets it
  * takes through fan_net gathered; fan_end then writes the groups' fans
  * and the block after them.
+ *
+ * A skewed array (skew.c) takes the same nets, and every other net the
+ * PEs take from the top (pe_net, pe_sel), through a line of registers
+ * instead, one a cycle: PE p takes them DP cycles late, from the
+ * register that many cycles down the line, which drives only the PEs of
+ * that delay (or, at 0, the nets themselves).
  */
 #include "emit.h"
 
@@ -25,13 +31,14 @@
 #include <string.h>
 
 #define FAN_GROUP 16   /* PEs a buffer drives; a net, as many buffers */
-#define FAN_MAX 64     /* distinct nets */
+#define FAN_MAX 128    /* distinct nets */
 
 struct Fan {
 	FILE *real;      /* the design's file, while the block goes to mem */
 	char *mem;
 	size_t len;
 	long group;      /* PEs a group (0: no fans) */
+	long skew;       /* the skew's registers (0: not skewed) */
 	int n, width;    /* nets, and their bits in all */
 	long bf_at, bf_end; /* where fan_pe's line is in mem */
 	char net[FAN_MAX][96];
@@ -57,7 +64,8 @@ void fan_begin(Out *o)
 	struct Fan *f = calloc(1, sizeof *f);
 	if (!f)
 		INTERNAL("out of memory");
-	f->group = fan_group(o->hw->npe);
+	f->skew = o->skd;
+	f->group = f->skew ? 0 : fan_group(o->hw->npe);
 	f->real = o->f;
 	o->f = open_memstream(&f->mem, &f->len);
 	if (!o->f)
@@ -83,7 +91,7 @@ const char *fan_net(Out *o, int w, const char *fmt, ...)
 		f->w[i] = w;
 		f->off[i] = f->width;
 		f->width += w;
-		if (f->group)
+		if (f->group || f->skew)
 			snprintf(f->use[i], sizeof f->use[i], "bf[%d +: %d]", f->off[i],
 			         w);
 		else
@@ -103,7 +111,52 @@ void fan_pe(Out *o)
 	if (f->group)
 		P(o, "\t\twire [FANW-1:0] bf = fo[p / %ld];  // this PE's group's "
 		  "buffers\n", f->group);
+	if (f->skew) {
+		P(o, "\t\tlocalparam integer DP = ");
+		skew_delay(o, "p");
+		P(o, ";  // its delay\n\t\twire [FANW-1:0] bf = DP == 0 ? fi : "
+		  "fsk[DP == 0 ? 1 : DP];  // the nets, DP cycles on\n");
+	}
 	f->bf_end = ftell(o->f);
+}
+
+/* The offset in the fanned nets of net (w bits), added if new. */
+static int fan_at(Out *o, int w, const char *net)
+{
+	const char *u = fan_net(o, w, "%s", net);
+	return atoi(u + 3);   /* "bf[" */
+}
+
+const char *pe_net(Out *o, int w, const char *fmt, ...)
+{
+	static char ring[8][96];
+	static int at;
+	char *net = ring[at++ % 8];
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(net, 96, fmt, ap);
+	va_end(ap);
+	ASSERT(n > 0 && n < 96);
+	return o->skd ? fan_net(o, w, "%s", net) : net;
+}
+
+const char *pe_sel(Out *o, int w, const char *vec, long lo, long hi,
+                   const char *at)
+{
+	static char ring[8][160];
+	static int i;
+	char *r = ring[i++ % 8];
+	if (!o->skd && w == 1)
+		snprintf(r, 160, "%s[%s]", vec, at);
+	else if (!o->skd)
+		snprintf(r, 160, "%s[%s +: %d]", vec, at, w);
+	else {
+		char net[96];
+		snprintf(net, sizeof net, "%s[%ld:%ld]", vec, hi, lo);
+		snprintf(r, 160, "bf[%d + %s - %ld +: %d]",
+		         fan_at(o, (int)(hi - lo + 1), net), at, lo, w);
+	}
+	return r;
 }
 
 void fan_end(Out *o)
@@ -111,6 +164,18 @@ void fan_end(Out *o)
 	struct Fan *f = o->fan;
 	fclose(o->f);
 	o->f = f->real;
+	if (f->skew && f->n)
+		P(o, "\n\t// ---- the nets every PE takes, a register a cycle: a PE "
+		  "takes them\n\t// as many cycles late as its delay ----\n"
+		  "\tlocalparam integer FANW = %d;\n\twire [FANW-1:0] fi = {",
+		  f->width);
+	for (int i = f->n - 1; f->skew && i >= 0; i--)
+		P(o, "%s%s", f->net[i], i ? ", " : "};\n");
+	if (f->skew && f->n)
+		P(o, "\treg [FANW-1:0] fsk [1:%ld];\n\tinteger fsq;\n"
+		  "\talways @(posedge clk) begin\n\t\tfsk[1] <= fi;\n"
+		  "\t\tfor (fsq = 2; fsq <= %ld; fsq = fsq + 1) fsk[fsq] <= "
+		  "fsk[fsq-1];\n\tend\n", f->skew, f->skew);
 	if (f->group && f->n) {
 		long ng = (o->hw->npe + f->group - 1) / f->group;
 		P(o, "\n\t// ---- the nets every PE takes, through a buffer a group "

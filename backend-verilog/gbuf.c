@@ -270,6 +270,15 @@ static void plan_lanes(Out *o)
 		return;
 	o->ldreg = tree_register(hw->npe / step_lanes(hw, k));
 	o->lq = o->ldreg ? 2 : 1;
+	if (!hw_skewed(hw))
+		return;
+	/* skewed (skew.c): D cycles more, and a chain a register a PE */
+	o->skd = (int)skew_depth(hw);
+	if (skew_chain(hw) >= 0) {
+		o->ldreg = 0;
+		o->lq = 2;
+	}
+	o->lq += o->skd;
 }
 
 void gbuf_plan(Out *o)

@@ -160,6 +160,12 @@ long hw_cycles_of(const LoopNest *ln, long budget);
 /* dbuf.c: 1 (and why in err) when a buffer marked double_buffer()
  * would be built as one buffer. */
 int hw_double_refusal(const Hw *hw, char *err, size_t errlen);
+/* skew.c: whether systolic() is built as written (a shared output with
+ * lanes, and an array dimension a tensor moves along systolically), and
+ * why not where such a design is not built (NULL: it is, or it is not
+ * skewed; why holds n bytes). */
+int hw_skewed(const Hw *hw);
+const char *skew_refusal(const Hw *hw, char *why, size_t n);
 
 enum { HW_PORTS = ONCHIP_LANES }; /* most lanes an engine serves at once
                                      (the model charges so) */

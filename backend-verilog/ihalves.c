@@ -168,17 +168,17 @@ void ihalves_pe(Out *o, int t)
 	else
 		P(o, ",\n\t\t\t.ra_%s(%s)", n,
 		  fan_net(o, B->aw + 1, "{ra_%s[%d:0], ic%d}", n, B->aw - 1, k));
-	P(o, ", .fw_%s(ifv_%s && LANE_%s == ift_%s[63:32]", n, n, n, n);
+	P(o, ", .fw_%s(%s && LANE_%s == %s", n, pe_net(o, 1, "ifv_%s", n), n,
+	  pe_net(o, 32, "ift_%s[63:32]", n));
 	if (B->npar > 1)
-		P(o, " && pok%d[PAR_%s]", k, n);
+		P(o, " && %s", pe_pok(o, k));
 	if (B->words == 1)
 		P(o, "),\n\t\t\t.fa_%s(%s)", n, fan_net(o, 1, "ifh_%s", n));
 	else
 		P(o, "),\n\t\t\t.fa_%s(%s)", n,
 		  fan_net(o, B->aw + 1, "{ift_%s[%d:0], ifh_%s}", n, B->aw - 1, n));
 	if (B->npar > 1)
-		P(o, ", .fd_%s(g%d_rd[(%ld+PAR_%s)*%d +: %d])", n, B->parent,
-		  1 + step_lanes(hw, B->parent), n, w, w);
+		P(o, ", .fd_%s(%s)", n, pe_par(o, k));
 	else
 		P(o, ", .fd_%s(%s)", n, fan_net(o, w, "ifd_%s", n));
 }

@@ -84,6 +84,8 @@ int lane_tree(const Out *o, int k)
 	const HwBuf *B = &hw->buf[k];
 	if (B->per_pe)
 		return o->dreg[k] ? 2 : 1;
+	if (o->skd && skew_chain(hw) >= 0)   /* skew.c: PE to PE */
+		return 0;
 	if (o->ldreg)
 		return 2;
 	return hw->npe > step_lanes(hw, k) ? 1 : 0;

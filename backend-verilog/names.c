@@ -253,6 +253,18 @@ int guard_spatial(const Out *o, int g)
 	return 0;
 }
 
+/* The same with PRE<g> as a PE takes it (pe_net: DP cycles late where
+ * the array is skewed). */
+void spatial_guards_pe(Out *o, const char *pre)
+{
+	for (int g = 0; g < o->ln->nguards; g++)
+		if (guard_spatial(o, g)) {
+			const char *base = pe_net(o, 32, "%s%d", pre, g);
+			P(o, " && ");
+			guard_terms(o, g, base);
+		}
+}
+
 /* " && (PRE<g> + spatial terms < limit)" for every guard that involves
  * spatial parts: PRE<g> holds its temporal terms. */
 void spatial_guards(Out *o, const char *pre)

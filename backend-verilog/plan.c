@@ -643,6 +643,8 @@ int hw_plan(const LoopNest *ln, Hw *hw, char *err, size_t errlen)
 	if (!plan_buffers(hw, err, errlen) || !too_wide(hw, err, errlen) ||
 	    hw_double_refusal(hw, err, errlen))
 		return 0;
+	if (skew_refusal(hw, err, errlen))
+		return 0;
 	for (int j = 0; j < hw->np; j++)
 		hw->fresh |= hw->tree[j] && hw->buf[hw->inner[T_OUT]].per_pe;
 	return 1;

@@ -142,9 +142,19 @@ static void emit_event(Out *o)
 	  "// fills only\n", n, n);
 }
 
+/* The bits of the flush's count of cycles (seq.c's fl): 2 but where
+ * a skewed array's lanes take more (skew.c). */
+static int fl_bits(const Out *o)
+{
+	return o->lq < 4 ? 2 : hw_bits(o->lq);
+}
+
 /* hevt: the sequencer acts on the event (emit_event). */
 static void emit_evt(Out *o)
 {
+	char fl0[32] = "";
+	if (o->lq)
+		snprintf(fl0, sizeof fl0, "\t\t\t\tfl <= %d'd0;\n", fl_bits(o));
 	P(o, "\ttask evt;\n\t\tbegin\n\t\t\tif (pnx == %d'd0) begin  "
 	  "// the halves alone: they swap\n", o->hw->nbuf);
 	emit_advance(o, "\t\t\t\t");
@@ -156,7 +166,7 @@ static void emit_evt(Out *o)
 	  "\t\t\t\tjob <= jf0;\n\t\t\t\tjst <= 1'b1;\n\t\t\t\tst <= S_JOB;\n"
 	  "\t\t\tend else begin\n\t\t\t\tpend <= pnx;\n"
 	  "\t\t\t\tending <= nlast;\n\t\t\t\tst <= S_FLUSH;\n%s\t\t\tend\n"
-	  "\t\tend\n\tendtask\n", o->lq ? "\t\t\t\tfl <= 2'd0;\n" : "");
+	  "\t\tend\n\tendtask\n", fl0);
 }
 
 /* The steps: one a cycle; after a step that ends a block, the event
@@ -194,10 +204,11 @@ void emit_fsm(Out *o)
 	  "\treg ending;\n\treg jp, jrun;\n"
 	  "\twire jlast;  // a drain of the PEs walks its last setting\n",
 	  hw->nbuf - 1);
+	int fb = fl_bits(o);
 	if (o->lq)   /* the flush waits for the shared output's lanes */
-		P(o, "\treg [1:0] fl;  // the flush's cycles gone\n"
-		  "\twire flend = fl == 2'd%d;  // its last: the lanes' last add\n",
-		  o->lq);
+		P(o, "\treg [%d:0] fl;  // the flush's cycles gone\n"
+		  "\twire flend = fl == %d'd%d;  // its last: the lanes' last add\n",
+		  fb - 1, fb, o->lq);
 	P(o, "\tlocalparam [%d:0] OBUFS = %d'b", hw->nbuf - 1, hw->nbuf);
 	for (int k = hw->nbuf - 1; k >= 0; k--)
 		P(o, "%d", hw->buf[k].t == T_OUT);
@@ -279,8 +290,9 @@ void emit_fsm(Out *o)
 	  "\t\t\telse if (jend) to_next;\n");
 	emit_step(o);
 	if (o->lq)
-		P(o, "\t\tS_FLUSH: if (!flend) fl <= fl + 2'd1;\n"
-		  "\t\telse begin\n\t\t\tst <= S_JOB;\n\t\t\tto_next;\n\t\tend\n");
+		P(o, "\t\tS_FLUSH: if (!flend) fl <= fl + %d'd1;\n"
+		  "\t\telse begin\n\t\t\tst <= S_JOB;\n\t\t\tto_next;\n\t\tend\n",
+		  fb);
 	else
 		P(o, "\t\tS_FLUSH: begin\n\t\t\tst <= S_JOB;\n"
 		  "\t\t\tto_next;\n\t\tend\n");
