@@ -38,7 +38,8 @@ VERILOG = backend-verilog/plan.c backend-verilog/emit.c backend-verilog/names.c 
 	backend-verilog/port.c backend-verilog/seq.c backend-verilog/engine.c \
 	backend-verilog/array.c backend-verilog/counters.c backend-verilog/modules.c \
 	backend-verilog/halves.c backend-verilog/fan.c backend-verilog/ihalves.c \
-	backend-verilog/ghalves.c backend-verilog/skew.c backend-verilog/blocks.c \
+	backend-verilog/ghalves.c backend-verilog/skew.c backend-verilog/skewline.c \
+	backend-verilog/blocks.c \
 	backend-verilog/timing.c \
 	backend-verilog/walks.c backend-verilog/gbuf.c backend-verilog/gmem.c \
 	backend-verilog/dbuf.c \

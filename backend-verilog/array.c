@@ -148,7 +148,7 @@ const char *pe_pok(Out *o, int k)
 	char vec[16], at[16];
 	snprintf(vec, sizeof vec, "pok%d", k);
 	snprintf(at, sizeof at, "PAR_%s", tname(B->t));
-	return pe_sel(o, 1, vec, 0, B->npar - 1, at);
+	return pe_sel(o, 1, vec, 0, B->npar, at, at, 2, k);
 }
 
 const char *pe_par(Out *o, int k)
@@ -157,10 +157,30 @@ const char *pe_par(Out *o, int k)
 	const HwBuf *B = &hw->buf[k];
 	int w = hw->bits[B->t];
 	long sl = 1 + step_lanes(hw, B->parent);
-	char vec[16], at[48];
+	char vec[16], at[48], idx[16];
 	snprintf(vec, sizeof vec, "g%d_rd", B->parent);
 	snprintf(at, sizeof at, "(%ld+PAR_%s)*%d", sl, tname(B->t), w);
-	return pe_sel(o, w, vec, sl * w, (sl + B->npar) * w - 1, at);
+	snprintf(idx, sizeof idx, "PAR_%s", tname(B->t));
+	return pe_sel(o, w, vec, sl, B->npar, at, idx, 2, k);
+}
+
+/* The lane number of buffer k's lanes in bits lo + 31 .. lo of net (a
+ * fill's tag, an engine's lane), as a PE compares it with its LANE:
+ * skewed, only the bits a lane number has go down the lines. */
+const char *pe_lane_no(Out *o, int k, const char *net, int lo)
+{
+	static char ring[4][96];
+	static int i;
+	char *r = ring[i++ % 4];
+	int lb = hw_bits(o->hw->buf[k].lanes - 1);
+	if (!o->skd)
+		snprintf(r, 96, "%s[%d:%d]", net, lo + 31, lo);
+	else if (lb >= 32)
+		snprintf(r, 96, "%s", pe_net(o, 32, "%s[%d:%d]", net, lo + 31, lo));
+	else
+		snprintf(r, 96, "{%d'd0, %s}", 32 - lb,
+		         pe_net(o, lb, "%s[%d:%d]", net, lo + lb - 1, lo));
+	return r;
 }
 
 void emit_array(Out *o)
@@ -204,6 +224,13 @@ void emit_array(Out *o)
 		P(o, ";\n\t\twire oka = 1'b1");
 		spatial_guards(o, "sga");
 	}
+	if (O->per_pe && o->skd) {   /* as the PE sees it, DP cycles late
+	                                (registered: a cycle more) */
+		P(o, ";\n\t\twire okak = 1'b1");
+		fan_late(o, 1);
+		spatial_guards_pe(o, "sga");
+		fan_late(o, 0);
+	}
 	if (o->skd) {   /* the same as the PE sees it, DP cycles late */
 		P(o, ";\n\t\twire okk = 1'b1");
 		spatial_guards_pe(o, "sgb");
@@ -232,10 +259,20 @@ void emit_array(Out *o)
 	}
 	if (O->per_pe)
 		P(o, "\t\tassign pinl[p] = LANE_o == e%d_ln;\n", hw->inner[T_OUT]);
+	if (O->per_pe && o->skd) {   /* the same, and the drain's select, DP
+	                                cycles late (skew.c) */
+		char ln[16];
+		snprintf(ln, sizeof ln, "e%d_ln", hw->inner[T_OUT]);
+		P(o, "\t\twire pinlk = LANE_o == %s;\n"
+		  "\t\tassign pdc[p] = %s && pinlk;\n",
+		  pe_lane_no(o, hw->inner[T_OUT], ln, 0), fan_net(o, 1, "dcall"));
+	}
 	P(o, "\t\ttessera_pe u (\n\t\t\t.clk(clk)");
 	if (O->per_pe) {
-		P(o, ", .va(%s && oka)", fan_net(o, 1, "sta"));
+		fan_late(o, 1);   /* registered in the PE (skewed: the line's) */
+		P(o, ", .va(%s && %s)", fan_net(o, 1, "sta"), o->skd ? "okak" : "oka");
 		P(o, ", .firsta(%s && CH0)", fan_net(o, 1, "first_a"));
+		fan_late(o, 0);
 	}
 	for (int t = 0; t < NTENSORS; t++) {
 		const HwBuf *B = &hw->buf[hw->inner[t]];
@@ -251,11 +288,12 @@ void emit_array(Out *o)
 				P(o, ",\n\t\t\t.x_%s(%s)", n,
 				  fan_net(o, w, "g%d_rd[%d +: %d]", hw->inner[t], w, w));
 			else {
-				char vec[16], at[48];
+				char vec[16], at[48], idx[16];
 				snprintf(vec, sizeof vec, "g%d_rd", hw->inner[t]);
 				snprintf(at, sizeof at, "(LANE_%s+1)*%d", n, w);
-				P(o, ",\n\t\t\t.x_%s(%s)", n, pe_sel(o, w, vec, w,
-				  (hw->nlanes[t] + 1) * w - 1, at));
+				snprintf(idx, sizeof idx, "LANE_%s", n);
+				P(o, ",\n\t\t\t.x_%s(%s)", n, pe_sel(o, w, vec, 1,
+				  hw->nlanes[t], at, idx, 1, t));
 			}
 			continue;
 		}
@@ -263,14 +301,20 @@ void emit_array(Out *o)
 			emit_pe_halves(o);
 			continue;
 		}
+		fan_late(o, 1);   /* registered in the PE (skewed: the line's) */
 		if (o->ih[hw->inner[t]]) {
 			ihalves_pe(o, t);
+			fan_late(o, 0);
 			continue;
 		}
+		fan_late(o, 0);   /* the PE registers its read address itself */
 		P(o, ",\n\t\t\t.ra_%s(%s)", n,
 		  fan_net(o, B->aw, "ra_%s[%d:0]", n, B->aw - 1));
+		fan_late(o, 1);
+		fan_ch0(o, t == T_OUT);   /* partial sums come back to CH0 */
 		P(o, ", .fw_%s(%s && LANE_%s == %s%s", n,
-		  pe_net(o, 1, "fwall_%s", n), n, pe_net(o, 32, "rsp_tag[63:32]"),
+		  pe_net(o, 1, "fwall_%s", n), n,
+		  pe_lane_no(o, hw->inner[t], "rsp_tag", 32),
 		  t == T_OUT ? " && CH0" : "");
 		if (B->npar > 1) {
 			P(o, " && %s),\n\t\t\t.fa_%s(%s), ", pe_pok(o, hw->inner[t]), n,
@@ -281,12 +325,20 @@ void emit_array(Out *o)
 			  fan_net(o, B->aw, "rsp_tag[%d:0]", B->aw - 1));
 			P(o, ", .fd_%s(%s)", n, fan_net(o, w, "rsp_data[%d:0]", w - 1));
 		}
+		fan_ch0(o, 0);
+		if (t != T_OUT)
+			fan_late(o, 0);
 		if (t == T_OUT) {
 			P(o, ",\n\t\t\t.clr_o(%s)", fan_net(o, 1, "clro"));
+			fan_late(o, 0);
 			P(o, ", .da_o(%s)", fan_net(o, B->aw, "e%d_la[%d:0]",
 			                             hw->inner[T_OUT], B->aw - 1));
-			P(o, ", .dc_o(%s && pinl[p]),\n\t\t\t.dv_o(pdv[p]), "
-			  ".dt_o(pdt[p])", fan_net(o, 1, "dcall"));
+			if (o->skd)
+				P(o, ", .dc_o(pdc[p]),\n\t\t\t.dv_o(pdv[p]), "
+				  ".dt_o(pdt[p])");
+			else
+				P(o, ", .dc_o(%s && pinl[p]),\n\t\t\t.dv_o(pdv[p]), "
+				  ".dt_o(pdt[p])", fan_net(o, 1, "dcall"));
 		}
 	}
 	if (hw->fresh)   /* the counters' alone */

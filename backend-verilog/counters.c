@@ -18,6 +18,9 @@ void emit_counters(Out *o)
 		for (int lv = 0; lv < A->nlevels; lv++)
 			P(o, ", k_rd%d_%s, k_wr%d_%s", lv, tname(t), lv, tname(t));
 	}
+	int hsk = o->skd && hw->buf[hw->inner[T_OUT]].per_pe;
+	if (hsk)   /* a skewed output's drained PEs, as each is (skew.c) */
+		P(o, ", k_hsk");
 	P(o, ";\n\treg [63:0] k_step, k_flush, k_end;  // cycles by state\n"
 	  "\treg [63:0] k_job [0:%d];  // cycles by job\n"
 	  "\treg [63:0] k_jrun [0:%d];  // runs of each job\n"
@@ -28,6 +31,8 @@ void emit_counters(Out *o)
 	  "\t\t\tk_end <= 64'd0;\n\t\t\tfor (kj = 0; kj < %d; kj = kj + 1) "
 	  "begin\n\t\t\t\tk_job[kj] <= 64'd0;\n\t\t\t\tk_jrun[kj] <= 64'd0;\n"
 	  "\t\t\tend\n", o->njobs);
+	if (hsk)
+		P(o, "\t\t\tk_hsk <= 64'd0;\n");
 	for (int t = 0; t < NTENSORS; t++) {
 		P(o, "\t\t\tk_hop_%s <= 64'd0;\n", tname(t));
 		for (int lv = 0; lv < A->nlevels; lv++)
@@ -139,6 +144,14 @@ void emit_counters(Out *o)
 			  B->plevel, rd, B->plevel, B->plevel, wr);
 		if (B->t != T_OUT)
 			continue;
+		if (B->per_pe && o->skd) {   /* its sums written L cycles after
+		                                the drain, its PEs drained as
+		                                each sees it (skew.c) */
+			P(o, "\t\t\tk_wr%d_o <= k_wr%d_o + %s;\n"
+			  "\t\t\tk_hsk <= k_hsk + $countones(pdc & pdt);\n",
+			  B->plevel, B->plevel, wr);
+			continue;
+		}
 		if (o->dreg[k])   /* its sums written a cycle after the drain */
 			P(o, "\t\t\tk_wr%d_o <= k_wr%d_o + %s;\n\t\t\tif (di%d) begin\n",
 			  B->plevel, B->plevel, wr, k);
@@ -160,8 +173,8 @@ void emit_counters(Out *o)
 		  "k_job[%d], k_jrun[%d]);\n", o->job_buf[i], o->job_drain[i], i, i);
 	P(o, "\t\t\t$display(\"tessera-count macs %%0d\", k_mac);\n");
 	for (int t = 0; t < NTENSORS; t++) {
-		P(o, "\t\t\t$display(\"tessera-count hops %d %%0d\", k_hop_%s);\n",
-		  t, tname(t));
+		P(o, "\t\t\t$display(\"tessera-count hops %d %%0d\", k_hop_%s%s);\n",
+		  t, tname(t), t == T_OUT && hsk ? " + k_hsk" : "");
 		for (int lv = 0; lv < A->nlevels; lv++)
 			P(o, "\t\t\t$display(\"tessera-count access %d %d %%0d %%0d\", "
 			  "k_rd%d_%s, k_wr%d_%s);\n", lv, t, lv, tname(t), lv, tname(t));

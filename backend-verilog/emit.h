@@ -59,11 +59,13 @@ typedef struct Out {
 	                       lanes' trees: gbuf.c); 0: in stage B */
 	int ldreg;          /* their trees' register: levels below the root
 	                       (0: none) */
+	struct Skew *sk;    /* its lines, while the array is written */
 	int skd;            /* the array is skewed (skew.c): the largest
 	                       delay of a PE, in cycles (0: not skewed) */
 	struct Fan *fan;    /* the array's broadcast nets, while it is
 	                       written (fan.c) */
 	int fanned;         /* the array has fans: tessera_fan is written */
+	long skew_bits;     /* its lines' registers' bits (skewline.c) */
 } Out;
 
 static inline void P(Out *o, const char *fmt, ...)
@@ -245,6 +247,7 @@ void emit_lanes(Out *o, int k);
 void emit_array(Out *o);
 const char *pe_pok(Out *o, int k);
 const char *pe_par(Out *o, int k);
+const char *pe_lane_no(Out *o, int k, const char *net, int lo);
 
 /* fan.c: the nets every PE takes, through a buffer a group of PEs:
  * the PE block is written between fan_begin and fan_end, its first
@@ -258,12 +261,18 @@ void fan_end(Out *o);
 /* A net (w bits) that a PE pin takes, which the array wires straight to
  * every PE: the net itself, or when skewed the same DP cycles late
  * (good until the next seven calls); and the w bits at offset `at` (an
- * expression of the PE's localparams) of vec, whose bits lo..hi the PEs
- * take */
+ * expression of the PE's localparams) of vec, where the PEs take lane
+ * idx (kind 1: tensor which's LANE, 2: buffer which's PAR) of the nl
+ * lanes of w bits from lane base on */
 const char *pe_net(Out *o, int w, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-const char *pe_sel(Out *o, int w, const char *vec, long lo, long hi,
-                   const char *at);
+const char *pe_sel(Out *o, int w, const char *vec, long base, long nl,
+                   const char *at, const char *idx, int kind, int which);
+/* the nets taken from now on are for the chains' first PEs alone; are
+ * registered by an unskewed PE as they come (skewed, the line's next
+ * register is taken instead) */
+void fan_ch0(Out *o, int on);
+void fan_late(Out *o, int on);
 void emit_fan_module(Out *o);
 int lane_tree(const Out *o, int k);
 void emit_lane_tree(Out *o, int k, long n, const char *m);
@@ -278,6 +287,16 @@ int skew_chain(const Hw *hw);
 void skew_delay(Out *o, const char *var);
 void skew_lane(Out *o, int k, long nr);
 void skew_lanes_head(Out *o);
+void skew_par_head(Out *o, int k);
+void skew_par_drain(Out *o, int k);
+long skew_step(const Hw *hw, int j);
+/* skewline.c: the lines of registers of a skewed array's nets (between
+ * skew_begin and skew_end, fan.c calls them): what a PE takes */
+void skew_begin(Out *o);
+const char *skew_take(Out *o, int w, const char *vec, long base, long nl,
+                      const char *idx, int kind, int which, int ch0,
+                      int late);
+void skew_end(Out *o);
 
 /* counters.c: the simulation-only counters and their report */
 void emit_counters(Out *o);

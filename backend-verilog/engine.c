@@ -381,7 +381,7 @@ void emit_par(Out *o, int k)
 	}
 	P(o, ";\n\tendfunction\n\treg [%ld:0] pok%d;  // lanes read last cycle\n"
 	  "\talways @(posedge clk) pok%d <= g%d_rep;\n", B->npar - 1, k, k, p);
-	if (B->t == T_OUT)
+	if (B->t == T_OUT && !o->skd)   /* (skewed: counters.c counts pdc) */
 		P(o, "`ifndef SYNTHESIS\n\twire [%ld:0] pcnt%d;\n"
 		  "\treg [63:0] pcs%d;  // PEs drained\n"
 		  "\tinteger pq%d;\n\talways @* begin\n\t\tpcs%d = 64'd0;\n"
@@ -389,6 +389,8 @@ void emit_par(Out *o, int k)
 		  "\t\t\tpcs%d = pcs%d + {32'd0, pcnt%d[pq%d*32 +: 32]};\n\tend\n"
 		  "`endif\n",
 		  B->npar * 32 - 1, k, k, k, k, k, k, B->npar, k, k, k, k, k, k);
+	if (B->t == T_OUT && o->skd)
+		skew_par_head(o, k);
 	P(o, "\tgenvar v%d;\n\tgenerate for (v%d = 0; v%d < %ld; v%d = v%d + 1) "
 	  "begin : par%d\n", k, k, k, B->npar, k, k, k);
 	for (int j = 0; j < hw->np; j++)
@@ -404,7 +406,9 @@ void emit_par(Out *o, int k)
 	P(o, ";\n\t\tassign g%d_rep[v%d] = fi%d && ok;\n"
 	  "\t\tassign g%d_rap[v%d*%d +: %d] = pa[%d:0];\n", p, k, k, p, k, aw, aw,
 	  aw - 1);
-	if (B->t == T_OUT)
+	if (B->t == T_OUT && o->skd)
+		skew_par_drain(o, k);
+	else if (B->t == T_OUT)
 		emit_par_drain(o, k);
 	P(o, "\tend endgenerate\n");
 }

@@ -38,7 +38,9 @@ struct Fan {
 	char *mem;
 	size_t len;
 	long group;      /* PEs a group (0: no fans) */
-	long skew;       /* the skew's registers (0: not skewed) */
+	long skew;       /* skewed (skewline.c takes the nets), or 0 */
+	int ch0;         /* the nets taken now are for the chains' first PEs */
+	int late;        /* and a cycle late: registered in an unskewed PE */
 	int n, width;    /* nets, and their bits in all */
 	long bf_at, bf_end; /* where fan_pe's line is in mem */
 	char net[FAN_MAX][96];
@@ -66,6 +68,8 @@ void fan_begin(Out *o)
 		INTERNAL("out of memory");
 	f->skew = o->skd;
 	f->group = f->skew ? 0 : fan_group(o->hw->npe);
+	if (f->skew)
+		skew_begin(o);
 	f->real = o->f;
 	o->f = open_memstream(&f->mem, &f->len);
 	if (!o->f)
@@ -82,6 +86,8 @@ const char *fan_net(Out *o, int w, const char *fmt, ...)
 	int n = vsnprintf(net, sizeof net, fmt, ap);
 	va_end(ap);
 	ASSERT(f && n > 0 && (size_t)n < sizeof net);
+	if (f->skew)
+		return skew_take(o, w, net, 0, 1, NULL, 0, 0, f->ch0, f->late);
 	int i = 0;
 	while (i < f->n && strcmp(f->net[i], net))
 		i++;
@@ -91,7 +97,7 @@ const char *fan_net(Out *o, int w, const char *fmt, ...)
 		f->w[i] = w;
 		f->off[i] = f->width;
 		f->width += w;
-		if (f->group || f->skew)
+		if (f->group)
 			snprintf(f->use[i], sizeof f->use[i], "bf[%d +: %d]", f->off[i],
 			         w);
 		else
@@ -100,6 +106,16 @@ const char *fan_net(Out *o, int w, const char *fmt, ...)
 	}
 	ASSERT(f->w[i] == w);
 	return f->use[i];
+}
+
+void fan_ch0(Out *o, int on)
+{
+	o->fan->ch0 = on;
+}
+
+void fan_late(Out *o, int on)
+{
+	o->fan->late = on;
 }
 
 /* The PE block's first line inside its generate loop: the group's
@@ -114,17 +130,9 @@ void fan_pe(Out *o)
 	if (f->skew) {
 		P(o, "\t\tlocalparam integer DP = ");
 		skew_delay(o, "p");
-		P(o, ";  // its delay\n\t\twire [FANW-1:0] bf = DP == 0 ? fi : "
-		  "fsk[DP == 0 ? 1 : DP];  // the nets, DP cycles on\n");
+		P(o, ";  // its delay: it takes its nets from the lines at DP\n");
 	}
 	f->bf_end = ftell(o->f);
-}
-
-/* The offset in the fanned nets of net (w bits), added if new. */
-static int fan_at(Out *o, int w, const char *net)
-{
-	const char *u = fan_net(o, w, "%s", net);
-	return atoi(u + 3);   /* "bf[" */
 }
 
 const char *pe_net(Out *o, int w, const char *fmt, ...)
@@ -140,22 +148,19 @@ const char *pe_net(Out *o, int w, const char *fmt, ...)
 	return o->skd ? fan_net(o, w, "%s", net) : net;
 }
 
-const char *pe_sel(Out *o, int w, const char *vec, long lo, long hi,
-                   const char *at)
+const char *pe_sel(Out *o, int w, const char *vec, long base, long nl,
+                   const char *at, const char *idx, int kind, int which)
 {
 	static char ring[8][160];
 	static int i;
 	char *r = ring[i++ % 8];
-	if (!o->skd && w == 1)
+	if (o->skd)
+		return skew_take(o, w, vec, base, nl, idx, kind, which,
+		                 o->fan->ch0, o->fan->late);
+	if (w == 1)
 		snprintf(r, 160, "%s[%s]", vec, at);
-	else if (!o->skd)
+	else
 		snprintf(r, 160, "%s[%s +: %d]", vec, at, w);
-	else {
-		char net[96];
-		snprintf(net, sizeof net, "%s[%ld:%ld]", vec, hi, lo);
-		snprintf(r, 160, "bf[%d + %s - %ld +: %d]",
-		         fan_at(o, (int)(hi - lo + 1), net), at, lo, w);
-	}
 	return r;
 }
 
@@ -164,18 +169,8 @@ void fan_end(Out *o)
 	struct Fan *f = o->fan;
 	fclose(o->f);
 	o->f = f->real;
-	if (f->skew && f->n)
-		P(o, "\n\t// ---- the nets every PE takes, a register a cycle: a PE "
-		  "takes them\n\t// as many cycles late as its delay ----\n"
-		  "\tlocalparam integer FANW = %d;\n\twire [FANW-1:0] fi = {",
-		  f->width);
-	for (int i = f->n - 1; f->skew && i >= 0; i--)
-		P(o, "%s%s", f->net[i], i ? ", " : "};\n");
-	if (f->skew && f->n)
-		P(o, "\treg [FANW-1:0] fsk [1:%ld];\n\tinteger fsq;\n"
-		  "\talways @(posedge clk) begin\n\t\tfsk[1] <= fi;\n"
-		  "\t\tfor (fsq = 2; fsq <= %ld; fsq = fsq + 1) fsk[fsq] <= "
-		  "fsk[fsq-1];\n\tend\n", f->skew, f->skew);
+	if (f->skew)
+		skew_end(o);
 	if (f->group && f->n) {
 		long ng = (o->hw->npe + f->group - 1) / f->group;
 		P(o, "\n\t// ---- the nets every PE takes, through a buffer a group "
@@ -189,10 +184,11 @@ void fan_end(Out *o)
 		  "\tend endgenerate\n", ng - 1, ng);
 		o->fanned = 1;
 	}
-	if (f->n == 0)   /* no net to fan: no line for one */
+	int keep = f->n || f->skew;   /* a line for the fans or the delay */
+	if (!keep)   /* no net to fan: no line for one */
 		memmove(f->mem + f->bf_at, f->mem + f->bf_end,
 		        f->len - (size_t)f->bf_end);
-	size_t len = f->len - (f->n ? 0 : (size_t)(f->bf_end - f->bf_at));
+	size_t len = f->len - (keep ? 0 : (size_t)(f->bf_end - f->bf_at));
 	if (len)
 		fwrite(f->mem, 1, len, o->f);
 	free(f->mem);

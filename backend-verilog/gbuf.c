@@ -244,6 +244,7 @@ static void plan_dreg(Out *o)
 		long sz;
 		int p = B->parent;
 		if (B->t != T_OUT || !B->per_pe || B->npar < 2 || !is_gb(hw, p) ||
+		    o->skd ||   /* skewed: its chain's registers (skew.c) */
 		    o->pre[p] || o->og == p || (o->pf[p].slots && o->pf[p].wide) ||
 		    !bank_plan(hw, p, &sz))
 			continue;
@@ -270,10 +271,9 @@ static void plan_lanes(Out *o)
 		return;
 	o->ldreg = tree_register(hw->npe / step_lanes(hw, k));
 	o->lq = o->ldreg ? 2 : 1;
-	if (!hw_skewed(hw))
+	if (!o->skd)
 		return;
 	/* skewed (skew.c): D cycles more, and a chain a register a PE */
-	o->skd = (int)skew_depth(hw);
 	if (skew_chain(hw) >= 0) {
 		o->ldreg = 0;
 		o->lq = 2;
@@ -283,6 +283,7 @@ static void plan_lanes(Out *o)
 
 void gbuf_plan(Out *o)
 {
+	o->skd = (int)skew_depth(o->hw);
 	plan_lanes(o);
 	plan_pfill(o);
 	plan_pre(o);

@@ -238,27 +238,47 @@ void emit_pe_halves(Out *o)
 	int k = o->oh;
 	const HwBuf *B = &hw->buf[k];
 	int aw = B->aw, w = hw->bits[T_OUT];
-	const char *ra, *fa, *da;   /* interleaved: {word, half} (half_aw) */
-	if (B->words == 1) {
+	const char *ra, *fa = NULL, *da;   /* interleaved: {word, half}
+	                                      (half_aw) */
+	int sk = o->skd != 0;   /* fa: taken for CH0 alone, below */
+	if (B->words == 1) {   /* the PE registers ra itself; fa a cycle
+	                          late (skewed: the line's register) */
 		ra = fan_net(o, 1, "hc");
-		fa = fan_net(o, 1, "ot_h");
+		fan_late(o, 1);
+		if (!sk)
+			fa = fan_net(o, 1, "ot_h");
+		fan_late(o, 0);
 		da = fan_net(o, 1, "eh%d", k);
 	} else {
 		ra = fan_net(o, aw + 1, "{ra_o[%d:0], hc}", aw - 1);
-		fa = fan_net(o, aw + 1, "{ot_tag[%d:0], ot_h}", aw - 1);
+		fan_late(o, 1);
+		if (!sk)
+			fa = fan_net(o, aw + 1, "{ot_tag[%d:0], ot_h}", aw - 1);
+		fan_late(o, 0);
 		da = fan_net(o, aw + 1, "{e%d_la[%d:0], eh%d}", k, aw - 1, k);
 	}
-	P(o, ",\n\t\t\t.ra_o(%s), .fw_o(ot_v && LANE_o == ot_tag[63:32] && CH0",
-	  ra);
-	if (B->npar > 1)   /* this lane's port read last cycle */
-		P(o, " && pok%d[PAR_o]),\n\t\t\t.fa_o(%s), "
-		  ".fd_o(g%d_rd[(%ld+PAR_o)*%d +: %d])", k, fa, B->parent,
-		  1 + step_lanes(hw, B->parent), w, w);
-	else
+	fan_late(o, 1);
+	P(o, ",\n\t\t\t.ra_o(%s)", ra);
+	fan_ch0(o, 1);   /* partial sums come back to CH0 */
+	if (sk && B->words == 1)
+		fa = fan_net(o, 1, "ot_h");
+	else if (sk)
+		fa = fan_net(o, aw + 1, "{ot_tag[%d:0], ot_h}", aw - 1);
+	P(o, ", .fw_o(%s && LANE_o == %s && CH0", pe_net(o, 1, "ot_v"),
+	  pe_lane_no(o, k, "ot_tag", 32));
+	if (B->npar > 1) {   /* this lane's port read last cycle */
+		P(o, " && %s),\n\t\t\t.fa_o(%s), ", pe_pok(o, k), fa);
+		P(o, ".fd_o(%s)", pe_par(o, k));
+	} else
 		P(o, "),\n\t\t\t.fa_o(%s), .fd_o(%s)", fa,
 		  fan_net(o, w, "g%d_rd[%d:0]", B->parent, w - 1));
+	fan_ch0(o, 0);
 	P(o, ",\n\t\t\t.clr_o(%s)", fan_net(o, 1, "clro"));
+	fan_late(o, 0);
 	P(o, ", .da_o(%s)", da);
-	P(o, ", .dc_o(%s && pinl[p]),\n\t\t\t.dv_o(pdv[p]), .dt_o(pdt[p])",
-	  fan_net(o, 1, "dcall"));
+	if (o->skd)   /* (skew.c) */
+		P(o, ", .dc_o(pdc[p]),\n\t\t\t.dv_o(pdv[p]), .dt_o(pdt[p])");
+	else
+		P(o, ", .dc_o(%s && pinl[p]),\n\t\t\t.dv_o(pdv[p]), .dt_o(pdt[p])",
+		  fan_net(o, 1, "dcall"));
 }

@@ -163,13 +163,17 @@ void ihalves_pe(Out *o, int t)
 	int k = hw->inner[t], w = hw->bits[t];
 	const HwBuf *B = &hw->buf[k];
 	const char *n = tname(t);
+	fan_late(o, 0);   /* the PE registers its read address itself */
 	if (B->words == 1)
 		P(o, ",\n\t\t\t.ra_%s(%s)", n, fan_net(o, 1, "ic%d", k));
 	else
 		P(o, ",\n\t\t\t.ra_%s(%s)", n,
 		  fan_net(o, B->aw + 1, "{ra_%s[%d:0], ic%d}", n, B->aw - 1, k));
+	fan_late(o, 1);
+	char tag[16];
+	snprintf(tag, sizeof tag, "ift_%s", n);
 	P(o, ", .fw_%s(%s && LANE_%s == %s", n, pe_net(o, 1, "ifv_%s", n), n,
-	  pe_net(o, 32, "ift_%s[63:32]", n));
+	  pe_lane_no(o, k, tag, 32));
 	if (B->npar > 1)
 		P(o, " && %s", pe_pok(o, k));
 	if (B->words == 1)

@@ -82,10 +82,11 @@ int lane_tree(const Out *o, int k)
 {
 	const Hw *hw = o->hw;
 	const HwBuf *B = &hw->buf[k];
+	if (o->skd && (B->per_pe || skew_chain(hw) >= 0))   /* skew.c: PE
+	                                                       to PE */
+		return 0;
 	if (B->per_pe)
 		return o->dreg[k] ? 2 : 1;
-	if (o->skd && skew_chain(hw) >= 0)   /* skew.c: PE to PE */
-		return 0;
 	if (o->ldreg)
 		return 2;
 	return hw->npe > step_lanes(hw, k) ? 1 : 0;
@@ -209,11 +210,19 @@ static void emit_pe(Out *o)
 		const char *n = tname(t);
 		if (!B->per_pe)
 			continue;
-		P(o, "\treg [%d:0] rb_%s, fab_%s;\n\treg [%d:0] fdb_%s;\n"
-		  "\treg fwb_%s;\n\talways @(posedge clk) begin\n"
-		  "\t\trb_%s <= ra_%s;\n\t\tfwb_%s <= fw_%s;\n\t\tfab_%s <= fa_%s;\n"
-		  "\t\tfdb_%s <= fd_%s;\n\tend\n", aw - 1, n, n, w - 1, n, n, n, n,
-		  n, n, n, n, n, n);
+		if (o->skd)   /* registered already: the skew's line (skew.c),
+		                 but for the read address, which starts the
+		                 multiply-accumulate's path */
+			P(o, "\treg [%d:0] rb_%s;\n\talways @(posedge clk) rb_%s <= "
+			  "ra_%s;\n\twire [%d:0] fab_%s = fa_%s;\n"
+			  "\twire [%d:0] fdb_%s = fd_%s;\n\twire fwb_%s = fw_%s;\n",
+			  aw - 1, n, n, n, aw - 1, n, n, w - 1, n, n, n, n);
+		else
+			P(o, "\treg [%d:0] rb_%s, fab_%s;\n\treg [%d:0] fdb_%s;\n"
+			  "\treg fwb_%s;\n\talways @(posedge clk) begin\n"
+			  "\t\trb_%s <= ra_%s;\n\t\tfwb_%s <= fw_%s;\n"
+			  "\t\tfab_%s <= fa_%s;\n\t\tfdb_%s <= fd_%s;\n\tend\n",
+			  aw - 1, n, n, w - 1, n, n, n, n, n, n, n, n, n, n);
 		if (t == T_OUT)
 			continue;
 		P(o, "\treg [%d:0] rf_%s [0:%ld];\n\twire [%d:0] x_%s = rf_%s[rb_%s];"
@@ -236,8 +245,12 @@ static void emit_pe(Out *o)
 			  "endmodule\n\n");
 		return;
 	}
-	P(o, "\treg v, first, clrb;\n\talways @(posedge clk) begin\n"
-	  "\t\tv <= va;\n\t\tfirst <= firsta;\n\t\tclrb <= clr_o;\n\tend\n");
+	if (o->skd)   /* registered already: the skew's line (skew.c) */
+		P(o, "\twire v = va, first = firsta, clrb = clr_o;\n");
+	else
+		P(o, "\treg v, first, clrb;\n\talways @(posedge clk) begin\n"
+		  "\t\tv <= va;\n\t\tfirst <= firsta;\n\t\tclrb <= clr_o;\n"
+		  "\tend\n");
 	long words = O->words << half;
 	P(o, "\treg [%d:0] rf_o [0:%ld];\n\treg [%ld:0] tch;\n"
 	  "\twire [%d:0] psum = first ? %d'd0 : rf_o[rb_o];\n"

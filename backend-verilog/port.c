@@ -70,6 +70,9 @@ void emit_datapath(Out *o)
 		P(o, "\treg fwall_o, clro, dcall;\n\twire [NPE-1:0] pinl, pdt;\n"
 		  "\twire [%d:0] pdv [0:NPE-1];  // one word a PE (an array, not a bus)\n",
 		  wo - 1);
+	if (O->per_pe && o->skd)
+		P(o, "\twire [NPE-1:0] pdc;  // each PE's drain select, as it "
+		  "sees it\n");
 	if (O->per_pe && O->npar == 1)   /* drained one lane at a time */
 		P(o, "\twire [%d:0] dsum;  // the drained lane, summed\n"
 		  "\twire [NPE-1:0] dm = {NPE{dcall}} & pinl & pdt;\n"

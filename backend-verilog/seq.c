@@ -142,6 +142,20 @@ static void emit_event(Out *o)
 	  "// fills only\n", n, n);
 }
 
+/* " || job == <the skewed per-PE output's drain> && opipe": that job
+ * ends once its sums have reached the parent (skew.c); "" elsewhere. */
+static const char *opipe_wait(const Out *o)
+{
+	static char s[48];
+	const Hw *hw = o->hw;
+	int k = hw->inner[T_OUT];
+	s[0] = 0;
+	for (int i = 0; i < o->njobs && o->skd && hw->buf[k].per_pe; i++)
+		if (o->job_buf[i] == k && o->job_drain[i])
+			snprintf(s, sizeof s, " || job == 8'd%d && opipe", i);
+	return s;
+}
+
 /* The bits of the flush's count of cycles (seq.c's fl): 2 but where
  * a skewed array's lanes take more (skew.c). */
 static int fl_bits(const Out *o)
@@ -253,7 +267,7 @@ void emit_fsm(Out *o)
 	  "(!jrun || jlast) && !jbusy);\n\twire [7:0] jfrom = st == S_FLUSH ? 8'd0 : job + 8'd1;\n"
 	  "\twire [7:0] jd = jfrom < 8'd%d ? nxt(jfrom, 8'd%d, pend) : 8'd255;\n"
 	  "\twire [7:0] jf = nxt(jfrom < 8'd%d ? 8'd%d : jfrom, 8'd%d, pend);\n"
-	  "\tassign jbusy = dp_v || (jd == 8'd255 && jf == 8'd255 && "
+	  "\tassign jbusy = dp_v%s || (jd == 8'd255 && jf == 8'd255 && "
 	  "outst != {31'd0, mjv});\n"
 	  "\twire jcommit = jend && jd == 8'd255 && jfrom <= 8'd%d;\n"
 	  "\twire jnow = jend && (jd != 8'd255 || (!(jcommit && ending) && "
@@ -262,7 +276,7 @@ void emit_fsm(Out *o)
 	  "\twire [7:0] ij = evgo ? jf0 : jnow ? (jd != 8'd255 ? jd : jf) : job;  "
 	  "// the job starting\n", o->lq ? " && flend" : "",
 	  o->first_fill, o->first_fill, o->first_fill, o->first_fill, o->njobs,
-	  o->first_fill);
+	  opipe_wait(o), o->first_fill);
 	if (o->oh >= 0)   /* the jobs end and the steps resume */
 		P(o, "\twire hstep = jend && jd == 8'd255 && jf == 8'd255 && "
 		  "!(jcommit && ending);\n");

@@ -1,30 +1,33 @@
-/* skew.c - systolic() as written, where the output is kept in a shared
- * buffer (docs/hardware.md, "Systolic arrays").
+/* skew.c - systolic() as written (docs/systolic.md).
  *
- * An array dimension that some tensor moves along systolically
- * (`T.systolic(v)`) is skewed: the PE at position s along it works s
- * cycles after the PE at 0, and a PE's delay, DP, is the sum of its
- * positions along the skewed dimensions.  Everything a PE takes from the
- * top (the step's addresses and valid bit, a fill's word and address,
- * an operand's lane) reaches it through a line of registers, one a cycle,
- * tapped at DP (fan.c): an operand that does not move with a dimension
- * passes one register a hop along it, as the directive says, and a PE
- * does exactly what it did unskewed, DP cycles later.  An output summed
- * along a skewed dimension is summed PE to PE through a register a PE
- * (one adder between registers); each lane's sum then waits in registers
- * until the lane that ends last has its own (the skew undone), and is
- * added into the buffer D cycles later than without the skew, D the
- * largest delay: the lanes' pipeline (o->lq) is D cycles deeper, so the
- * flush before a drain and the model's cycles (timing.c) take D more.
+ * Each unrolled loop along whose array dimension a tensor that it does
+ * not index moves systolically (`T.systolic(v)`) is skewed: the PE at
+ * step s along it works s cycles after the PE at 0, and a PE's delay,
+ * DP, is the sum over the skewed loops (on a dimension of two loops, the
+ * outer's step is the inner skewed loop's PEs).  Everything a PE takes
+ * from the top reaches it through a line of registers, one a cycle,
+ * tapped at DP (skewline.c): an operand that does not move with a loop
+ * passes one register a step along it, as the directive says, and a PE
+ * does exactly what it did unskewed, DP cycles later.  The output:
+ *  - kept in a shared buffer: summed along a skewed loop PE to PE
+ *    through a register a place (one adder between registers); each
+ *    lane's sum waits until the lane that ends last has its own, and is
+ *    added into the buffer D cycles later than without the skew (D the
+ *    largest delay): the lanes' pipeline (o->lq) is D cycles deeper, so
+ *    the flush before a drain and the model's cycles (timing.c) take D
+ *    more;
+ *  - kept per PE, drained a lane to a port: each PE's word, read as it
+ *    sees the drain, is added PE to PE along the chain, and each lane
+ *    writes its sum as its last place has it, at most D + 1 cycles
+ *    after the drain's issue; a drain job ends once every sum is in
+ *    (seq.c's opipe, timing.c).
  *
- * A dimension of two loops (replicated, or a fused loop's parts) is
- * skewed by the PE's position along it, the inner loop's a step each.
- *
- * Not built so yet: an output kept per PE (its drains are still summed
- * as a lane, with systolic() as a bus); an output summed along a skewed
- * dimension but not marked systolic() along it, or along the outer loop
- * of its dimension, or along two loops of the array one of them skewed.
- * The first is built as before; the others are refused (skew_refusal).
+ * Not built so yet: an output kept per PE drained a lane at a time, or
+ * summed by a tree beside the chain, or moved by a skewed loop whose
+ * lanes drain one after another, or whose halves' returns could read a
+ * sum still on its way (per_pe_skewable): systolic() stays a bus there.
+ * Refused (skew_refusal): an output systolic() along two loops that both
+ * sum it, or along the outer of two skewed loops on its dimension.
  */
 #include "emit.h"
 
@@ -46,10 +49,101 @@ static int moves_systolic(const Hw *hw, int j)
 	return 0;
 }
 
+/* A PE's delay grows by this much a step of skewed part j: the steps
+ * of the skewed parts inside it on its array dimension (of smaller sdiv:
+ * a replicated or fused loop's inner part). */
+long skew_step(const Hw *hw, int j)
+{
+	long m = 1;
+	for (int i = 0; i < hw->np; i++)
+		if (moves_systolic(hw, i) && part_dim(hw, i) == part_dim(hw, j) &&
+		    hw->part[i].sdiv < hw->part[j].sdiv)
+			m *= hw->part[i].p->extent;
+	return m;
+}
+
+/* The largest delay of a PE were the array skewed. */
+static long depth_of(const Hw *hw)
+{
+	long D = 0;
+	for (int j = 0; j < hw->np; j++)
+		if (moves_systolic(hw, j))
+			D += (hw->part[j].p->extent - 1) * skew_step(hw, j);
+	return D;
+}
+
+long skew_depth(const Hw *hw)
+{
+	return hw_skewed(hw) ? depth_of(hw) : 0;
+}
+
+/* Loop i moves the output. */
+static int loop_moves_output(const LoopNest *ln, int i)
+{
+	const Tensor *O = &ln->layer->t[T_OUT];
+	for (int q = 0; q < ln->loop[i].nparts; q++)
+		for (int r = 0; r < O->rank; r++)
+			if (O->idx[r].coef[ln->loop[i].part[q].dim])
+				return 1;
+	return 0;
+}
+
+/* A per-PE output's halves (halves.c) return the partial sums of the
+ * block after next while the drains of the blocks before are still
+ * on their way to the parent (D + 1 cycles): 1 when no return can read
+ * a word so late, its element last drained at least (R - 2) blocks
+ * before, R the blocks before an element recurs (the product of the
+ * output's loops from the refill loop out to the first reduction loop
+ * inside the parent's block; none: no return), each at least `steps`
+ * long (edge tiles counted as one). */
+static int returns_clear(const Hw *hw, int k, long L)
+{
+	const LoopNest *ln = hw->ln;
+	const HwBuf *B = &hw->buf[k], *P = &hw->buf[B->parent];
+	int rf = B->b->refill, pf = P->b->refill;
+	long R = 1, steps = 1;
+	for (int i = rf + 1; i < ln->nloops; i++)
+		if (ln->loop[i].kind != LOOP_SPATIAL)
+			steps *= ln->loop[i].edge ? 1 : ln->loop[i].extent;
+	for (int i = rf; i > pf && i >= 0; i--) {
+		const Loop *l = &ln->loop[i];
+		if (l->kind == LOOP_SPATIAL)
+			continue;
+		if (!loop_moves_output(ln, i))
+			return R > 2 &&
+			       (R - 2) * steps >= L + B->words * B->lanes / B->npar;
+		R *= l->edge ? 1 : l->extent;
+	}
+	return 1;   /* no reduction inside the parent's block: no return */
+}
+
+/* An output kept per PE is skewed where its lanes drain at once (one
+ * port each), each with one delay: the skewed loops that move it are
+ * those served at once; its sums go PE to PE along one loop alone, no
+ * tree beside; and its halves' returns cannot overtake its drains. */
+static int per_pe_skewable(const Hw *hw, int k)
+{
+	const HwBuf *B = &hw->buf[k];
+	if (B->npar < 2 || !is_gb(hw, B->parent) || B->b->refill < 0)
+		return 0;
+	for (int j = 0; j < hw->np; j++) {
+		if (!hw->part[j].spatial)
+			continue;
+		int m = moves_systolic(hw, j);
+		if (m && hw->index[T_OUT][j] && !B->par[j])
+			return 0;
+		if (hw->red[j] && !m)
+			return 0;   /* a tree */
+	}
+	return returns_clear(hw, k, depth_of(hw) + 1);
+}
+
 int hw_skewed(const Hw *hw)
 {
 	int k = hw->inner[T_OUT];
-	if (hw->buf[k].per_pe || !step_lanes(hw, k) || !is_gb(hw, k))
+	const HwBuf *B = &hw->buf[k];
+	if (B->per_pe ? !per_pe_skewable(hw, k)
+	              : !step_lanes(hw, k) || !is_gb(hw, k))
 		return 0;
 	for (int j = 0; j < hw->np; j++)
 		if (moves_systolic(hw, j))
@@ -60,28 +154,6 @@ int hw_skewed(const Hw *hw)
 int skew_part(const Hw *hw, int j)
 {
 	return moves_systolic(hw, j) && hw_skewed(hw);
-}
-
-/* A PE's delay grows by this much a step of skewed part j: the steps
- * of the skewed parts inside it on its array dimension (of smaller sdiv:
- * a replicated or fused loop's inner part). */
-static long skew_step(const Hw *hw, int j)
-{
-	long m = 1;
-	for (int i = 0; i < hw->np; i++)
-		if (skew_part(hw, i) && part_dim(hw, i) == part_dim(hw, j) &&
-		    hw->part[i].sdiv < hw->part[j].sdiv)
-			m *= hw->part[i].p->extent;
-	return m;
-}
-
-long skew_depth(const Hw *hw)
-{
-	long D = 0;
-	for (int j = 0; j < hw->np; j++)
-		if (skew_part(hw, j))
-			D += (hw->part[j].p->extent - 1) * skew_step(hw, j);
-	return D;
 }
 
 /* The spatial part along which the output's lanes sum PE to PE, or -1
@@ -228,4 +300,93 @@ void skew_lanes_head(Out *o)
 	  "\talways @(posedge clk) begin\n\t\tsqd <= {sqd[%d:1], sta};\n"
 	  "\t\tfqd <= {fqd[%d:1], fb};\n\tend\n"
 	  "\twire sq = sqd[%d], fq = fqd[%d];\n", E, E - 1, E - 1, E, E);
+}
+
+
+/* Before a skewed per-PE output's lanes (emit_par): the drain's issue
+ * and address, L = D + 1 cycles on, as its sums reach the parent, and
+ * whether a sum is still on its way (opipe: the sequencer's drain job
+ * ends when none is, seq.c). */
+void skew_par_head(Out *o, int k)
+{
+	int L = o->skd + 1;
+	P(o, "\treg [%d:1] did%d;  // di%d, i cycles on\n"
+	  "\treg [31:0] ped%d [1:%d];  // e%d_pa, the same\n\tinteger pdi%d;\n"
+	  "\talways @(posedge clk) begin\n"
+	  "\t\tdid%d <= {did%d[%d:1], !rst && di%d};\n\t\tped%d[1] <= e%d_pa;\n"
+	  "\t\tfor (pdi%d = 2; pdi%d <= %d; pdi%d = pdi%d + 1)\n"
+	  "\t\t\tped%d[pdi%d] <= ped%d[pdi%d-1];\n\tend\n"
+	  "\twire opipe = |did%d || di%d;  // a sum on its way\n",
+	  L, k, k, k, L, k, k, k, k, L - 1, k, k, k, k, k, L, k, k, k, k, k, k,
+	  k, k);
+}
+
+/* Lane v<k> of a skewed per-PE output drains (inside emit_par's
+ * generate block): place q of the chain adds the word of its PE in the
+ * lane being drained, as that PE sees the drain (pdc), to the sum of
+ * the places before it, a register a place; the lane writes its sum
+ * through its own port as the last place has it, DS cycles after the
+ * drain's issue (did, ped), at most L = D + 1. */
+void skew_par_drain(Out *o, int k)
+{
+	const Hw *hw = o->hw;
+	const HwBuf *B = &hw->buf[k];
+	int p = B->parent, aw = hw->buf[p].aw, w = hw->bits[T_OUT];
+	int c = skew_chain(hw);
+	long nr = hw->npe / B->npar, q = c >= 0 ? hw->part[c].p->extent : 1;
+	long rc = 1;   /* ppe's r: the parts not served at once, in order */
+	for (int j = 0; j < c; j++)
+		if (hw->part[j].spatial && !B->par[j])
+			rc *= hw->part[j].p->extent;
+	P(o, "\t\twire [%ld:0] md;\n\t\tgenvar r;\n"
+	  "\t\tfor (r = 0; r < %ld; r = r + 1) begin : in\n"
+	  "\t\t\tassign md[r] = pdc[ppe_%d(v%d, r)] && pdt[ppe_%d(v%d, r)];\n"
+	  "\t\tend\n", nr - 1, nr, k, k, k, k);
+	char cs0[96], csi[96], ca0[32], cai[32];
+	if (q < nr) {   /* the words of each place summed first */
+		P(o, "\t\treg [%d:0] cs [0:%ld];  // the words of each place, as "
+		  "drained\n\t\treg [%ld:0] ca;  // and whether any\n"
+		  "\t\tinteger h;\n\t\talways @* begin\n"
+		  "\t\t\tfor (h = 0; h < %ld; h = h + 1) begin\n"
+		  "\t\t\t\tcs[h] = %d'd0;\n\t\t\t\tca[h] = 1'b0;\n\t\t\tend\n"
+		  "\t\t\tfor (h = 0; h < %ld; h = h + 1)\n\t\t\t\tif (md[h]) begin\n"
+		  "\t\t\t\t\tcs[(h / %ld) %% %ld] = cs[(h / %ld) %% %ld] + "
+		  "pdv[ppe_%d(v%d, h)];\n"
+		  "\t\t\t\t\tca[(h / %ld) %% %ld] = 1'b1;\n\t\t\t\tend\n\t\tend\n",
+		  w - 1, q - 1, q - 1, q, w, nr, rc, q, rc, q, k, k, rc, q);
+		snprintf(cs0, sizeof cs0, "cs[0]");
+		snprintf(csi, sizeof csi, "cs[i]");
+		snprintf(ca0, sizeof ca0, "ca[0]");
+		snprintf(cai, sizeof cai, "ca[i]");
+	} else {   /* a PE a place: r is the place */
+		snprintf(cs0, sizeof cs0, "(md[0] ? pdv[ppe_%d(v%d, 32'd0)] : %d'd0)",
+		         k, k, w);
+		snprintf(csi, sizeof csi, "(md[i] ? pdv[ppe_%d(v%d, i)] : %d'd0)", k,
+		         k, w);
+		snprintf(ca0, sizeof ca0, "md[0]");
+		snprintf(cai, sizeof cai, "md[i]");
+	}
+	P(o, "\t\treg [%d:0] ch [0:%ld];  // PE to PE, a register a place\n"
+	  "\t\treg [%ld:0] an;\n\t\tinteger i;\n"
+	  "\t\talways @(posedge clk) begin\n\t\t\tch[0] <= %s;\n"
+	  "\t\t\tan[0] <= %s;\n\t\t\tfor (i = 1; i < %ld; i = i + 1) begin\n"
+	  "\t\t\t\tch[i] <= ch[i-1] + %s;\n\t\t\t\tan[i] <= an[i-1] || %s;\n"
+	  "\t\t\tend\n\t\tend\n", w - 1, q - 1, q - 1, cs0, ca0, q, csi, cai);
+	/* the lane's last place adds its word DS - 1 cycles after the
+	 * drain's issue, DS its delay and the chain's register: the lane
+	 * writes then, through its own port */
+	P(o, "\t\tlocalparam integer DS = 32'd%ld", q);
+	for (int j = 0; j < hw->np; j++)
+		if (skew_part(hw, j) && hw->index[T_OUT][j])
+			P(o, " + S%d * 32'd%ld", j, skew_step(hw, j));
+	P(o, ";  // when the lane's sum is written, after the issue\n");
+	P(o, "\t\twire [31:0] pad = ped%d[DS]", k);
+	for (int j = 0; j < hw->np; j++)
+		if (B->par[j] && hw->buf[p].acoef[j])
+			P(o, " + S%d * 32'd%ld", j, hw->buf[p].acoef[j]);
+	P(o, ";  // pa, DS cycles on\n"
+	  "\t\tassign g%d_wep[v%d] = did%d[DS] && an[%ld];\n"
+	  "\t\tassign g%d_wap[v%d*%d +: %d] = pad[%d:0];\n"
+	  "\t\tassign g%d_wdp[v%d*%d +: %d] = ch[%ld];\n",
+	  p, k, k, q - 1, p, k, aw, aw, aw - 1, p, k, w, w, q - 1);
 }

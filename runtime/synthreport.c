@@ -5,9 +5,34 @@
  */
 #include "synth.h"
 
+#include <stdlib.h>
+#include <string.h>
+
 static double nand2(const SynthResult *r, double a)
 {
 	return r->nand2_area > 0 ? a / r->nand2_area : 0;
+}
+
+/* The bits of a skewed (systolic) array's lines of registers, as its
+ * Verilog states them (0: not skewed), and their area as the library's
+ * DFFPOSX1 each (0 where it has none): *area. */
+static long skew_bits(const Hw *hw, const SynthResult *r, double *area)
+{
+	size_t n;
+	long bits = 0;
+	char *v = hw_verilog(hw, &n), err[256];
+	const char *at = v ? strstr(v, "(skew registers: ") : NULL;
+	if (at)
+		bits = strtol(at + 17, NULL, 10);
+	free(v);
+	*area = 0;
+	Liberty lib;
+	if (bits && liberty_read(r->liberty, &lib, err, sizeof err)) {
+		const LibCell *c = liberty_cell(&lib, "DFFPOSX1");
+		*area = c ? c->area * (double)bits : 0;
+		liberty_free(&lib);
+	}
+	return bits;
 }
 
 static void area_row(FILE *f, const SynthResult *r, const char *what,
@@ -108,6 +133,12 @@ void synth_report(FILE *f, const Hw *hw, const SynthResult *r,
 	area_row(f, r, "controller (top's own cells)", r->controller);
 	if (r->other != 0)
 		area_row(f, r, "other modules", r->other);
+	double sa;
+	long sb = skew_bits(hw, r, &sa);
+	if (sb) {   /* a systolic array's lines (in the controller's) */
+		snprintf(what, sizeof what, "  skew registers (%ld bits)", sb);
+		area_row(f, r, what, sa);
+	}
 	area_row(f, r, "logic", r->logic);
 	snprintf(what, sizeof what, "buffers (model, %g nm)", r->node_nm);
 	area_row(f, r, what, r->sram_area);
@@ -185,6 +216,10 @@ void synth_report_json(FILE *f, const Hw *hw, const SynthResult *r,
 	json_area(f, r, "interconnect", r->array - r->pes, 0);
 	json_area(f, r, "controller", r->controller, 0);
 	json_area(f, r, "other", r->other, 0);
+	double sa;
+	long sb = skew_bits(hw, r, &sa);
+	fprintf(f, "    \"skew_bits\": %ld,\n", sb);
+	json_area(f, r, "skew", sa, 0);
 	json_area(f, r, "logic", r->logic, 0);
 	json_area(f, r, "sram", r->sram_area, 0);
 	json_area(f, r, "total", r->total, 0);

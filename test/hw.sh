@@ -368,7 +368,8 @@ for f in examples/quickstart.tsr test/hw/fxfy_tree.tsr test/hw/k_only.tsr \
 	test/hw/dram_slots.tsr test/hw/prefetch.tsr \
 	test/hw/timing_ihalves_window.tsr test/hw/per_pe_tree.tsr \
 	test/hw/timing_ihalves_gb_rf.tsr test/hw/timing_ghalves_returns.tsr \
-	test/hw/timing_systolic_tpu.tsr test/hw/timing_systolic_place_tree.tsr; do
+	test/hw/timing_systolic_tpu.tsr test/hw/timing_systolic_place_tree.tsr \
+	test/hw/timing_systolic_per_pe.tsr; do
 	name=hw/rtl/$(basename ${f%.tsr})
 	rm -rf $OUT/rtl
 	if ! $T verilog "$f" -o $OUT/rtl 2>$OUT/v.err; then

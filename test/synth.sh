@@ -51,6 +51,9 @@
 #                         bare MAC's period below the design's and equal
 #                         to k_only's (the same widths), the throughput
 #                         line = MACs / (cycles x period)
+#   synth/skew_registers  the quickstart's (systolic) skew registers: the
+#                         bits its Verilog states, 96 um2 each (OSU's
+#                         DFFPOSX1); none for k_only
 #   synth/mac-sta-fails   OpenSTA failing on the bare MAC alone: exit 3,
 #                         the message names mac_sta.log
 #   synth/mac-yosys-fails the same for yosys on the bare MAC (mac.ys):
@@ -241,8 +244,22 @@ if $T synth examples/quickstart.tsr >$SD/q.txt 2>$SD/q.err; then
 	}' $SD/q.txt)
 	if [ -z "$r" ]; then ok synth/quickstart_mac_and_throughput
 	else bad synth/quickstart_mac_and_throughput "$r"; fi
+	# its systolic array's skew registers: the Verilog's bits, each the
+	# library's DFFPOSX1 (96 um2); k_only, not skewed, has none
+	$T verilog examples/quickstart.tsr -o $SD/qv >/dev/null 2>&1
+	vb=$(sed -n 's/.*(skew registers: \([0-9]*\) bits).*/\1/p' $SD/qv/tessera_top.v)
+	r=$(awk -v vb="${vb:-0}" -v kb="$(json_num $SD/k.json skew_bits)" '
+	/^  skew registers \(/ { b = substr($3, 2); a = $5 }
+	END {
+		if (!(vb > 0 && b == vb)) print "report " b " bits, Verilog " vb
+		if (a != b * 96) print a " um2 for " b " bits, not 96 each"
+		if (kb != "0") print "k_only: " kb " skew bits"
+	}' $SD/q.txt)
+	if [ -z "$r" ]; then ok synth/skew_registers
+	else bad synth/skew_registers "$r"; fi
 else
 	bad synth/quickstart_mac_and_throughput "$(cat $SD/q.err)"
+	bad synth/skew_registers "$(cat $SD/q.err)"
 fi
 
 cp /usr/share/qflow/tech/osu018/osu018_stdcells.lib $SD/my.lib 2>/dev/null

@@ -1,0 +1,189 @@
+/* skewline.c - the lines of registers a skewed array's PEs take their
+ * nets from (skew.c, docs/systolic.md).
+ *
+ * Each net a PE takes from the top gets a line: its entry 0 is the net,
+ * and entry j the same j cycles on, a register each; PE p takes entry
+ * DP, its own delay, or DP + 1 for what an unskewed PE registers itself
+ * as it comes (a skewed PE's register is the line's).  A net of lanes (a
+ * global buffer's read ports, a port each of the lanes a fill serves at
+ * once) has a line a lane, as long as the largest delay of the PEs that
+ * take that lane.  So no register is kept that no PE reads, and the PEs
+ * of one delay share each register.  The nets are gathered while the PE
+ * block is written (fan.c), and the lines written before it, with the
+ * count of their registers' bits (synthesis reports it).
+ */
+#include "emit.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+enum { SK_MAX = 128 };
+
+typedef struct SkNet {
+	char net[96];   /* the net, or the vector of lanes */
+	int w;          /* bits a lane */
+	long base, nl;  /* lane 0 is the vector's lane `base`; lanes */
+	long *m;        /* per lane: the largest delay a PE takes it at */
+} SkNet;
+
+struct Skew {
+	int n;
+	SkNet net[SK_MAX];
+};
+
+/* PE p's delay: the sum over the skewed parts of its step along each. */
+static long pe_delay(const Hw *hw, long p)
+{
+	long d = 0;
+	for (int j = 0; j < hw->np; j++)
+		if (skew_part(hw, j))
+			d += (p / hw->part[j].sdiv) % hw->part[j].p->extent *
+			     skew_step(hw, j);
+	return d;
+}
+
+/* The lane PE p takes (kind: 0 one lane, 1 tensor `which`'s LANE, 2
+ * buffer `which`'s PAR), as array.c's localparams give it. */
+static long pe_lane(const Hw *hw, long p, int kind, int which)
+{
+	if (kind == 0)
+		return 0;
+	const HwBuf *B = &hw->buf[kind == 1 ? hw->inner[which] : which];
+	long u = 0;
+	for (int j = 0; j < hw->np; j++) {
+		const HwPart *q = &hw->part[j];
+		long s = (p / q->sdiv) % q->p->extent;
+		if (!q->spatial)
+			continue;
+		if (kind == 1 && hw->index[which][j] && !B->par[j])
+			u += s * hw->lmult[which][j];
+		if (kind == 2 && B->par[j])
+			u += s * B->pmult[j];
+	}
+	return u;
+}
+
+/* PE p is first along the output's chains (array.c's CH0). */
+static int pe_ch0(const Hw *hw, long p)
+{
+	for (int j = 0; j < hw->np; j++)
+		if (hw->part[j].spatial && hw->red[j] &&
+		    (p / hw->part[j].sdiv) % hw->part[j].p->extent)
+			return 0;
+	return 1;
+}
+
+void skew_begin(Out *o)
+{
+	o->sk = calloc(1, sizeof *o->sk);
+	if (!o->sk)
+		INTERNAL("out of memory");
+}
+
+const char *skew_take(Out *o, int w, const char *vec, long base, long nl,
+                      const char *idx, int kind, int which, int ch0, int late)
+{
+	static char ring[32][160];   /* (a caller may hold several) */
+	static int at;
+	struct Skew *s = o->sk;
+	const Hw *hw = o->hw;
+	int i = 0;
+	while (i < s->n && !(strcmp(s->net[i].net, vec) == 0 &&
+	                     s->net[i].base == base))
+		i++;
+	if (i == s->n) {
+		ASSERT(s->n < SK_MAX && strlen(vec) < sizeof s->net[i].net);
+		SkNet *N = &s->net[s->n++];
+		strcpy(N->net, vec);
+		N->w = w;
+		N->base = base;
+		N->nl = nl;
+		N->m = calloc((size_t)nl, sizeof *N->m);
+		if (!N->m)
+			INTERNAL("out of memory");
+	}
+	SkNet *N = &s->net[i];
+	ASSERT(N->w == w && N->nl == nl);
+	for (long p = 0; p < hw->npe; p++) {
+		if (ch0 && !pe_ch0(hw, p))
+			continue;
+		long u = pe_lane(hw, p, kind, which), d = pe_delay(hw, p) + late;
+		ASSERT(u >= 0 && u < nl);
+		if (d > N->m[u])
+			N->m[u] = d;
+	}
+	char *r = ring[at++ % 32], e[128];
+	const char *dp = ch0 ? (late ? "(CH0 ? DP + 1 : 0)" : "(CH0 ? DP : 0)")
+	                 : late ? "DP + 1" : "DP";   /* (in range for all) */
+	if (nl == 1)
+		snprintf(e, sizeof e, "fk%d[%s]", i, dp);
+	else
+		snprintf(e, sizeof e, "fk%d[fb%d(%s) + %s]", i, i, idx, dp);
+	if (ch0)   /* the other PEs take nothing: no load on the line */
+		snprintf(r, 160, "(CH0 ? %s : %d'd0)", e, w);
+	else
+		snprintf(r, 160, "%s", e);
+	return r;
+}
+
+/* The lines, before the PE block that takes from them: fk<i>, lane u's
+ * from entry fb<i>(u) on, entry j j cycles on. */
+void skew_end(Out *o)
+{
+	struct Skew *s = o->sk;
+	long bits = 0;
+	for (int i = 0; i < s->n; i++)
+		for (long u = 0; u < s->net[i].nl; u++)
+			bits += s->net[i].m[u] * s->net[i].w;
+	if (s->n)
+		P(o, "\n\t// ---- the nets the PEs take, fk<i>[j] j cycles on, a "
+		  "register a cycle:\n\t// a PE takes them as many cycles late as "
+		  "its delay (skew registers: %ld bits) ----\n", bits);
+	o->skew_bits = bits;
+	for (int i = 0; i < s->n; i++) {
+		SkNet *N = &s->net[i];
+		long tot = 0;
+		for (long u = 0; u < N->nl; u++)
+			tot += 1 + N->m[u];
+		P(o, "\twire [%d:0] fk%d [0:%ld];  // %s\n", N->w - 1, i, tot - 1,
+		  N->net);
+		if (N->nl == 1) {
+			P(o, "\tassign fk%d[0] = %s;\n", i, N->net);
+			if (N->m[0])
+				P(o, "\tgenvar fj%d;\n\tgenerate for (fj%d = 1; fj%d <= %ld; "
+				  "fj%d = fj%d + 1) begin : fl%d\n\t\treg [%d:0] r;\n"
+				  "\t\talways @(posedge clk) r <= fk%d[fj%d-1];\n"
+				  "\t\tassign fk%d[fj%d] = r;\n\tend endgenerate\n", i, i, i,
+				  N->m[0], i, i, i, N->w - 1, i, i, i, i);
+			continue;
+		}
+		/* lane u's first entry, and its delays */
+		P(o, "\tfunction automatic [31:0] fb%d(input [31:0] u);\n"
+		  "\t\tcase (u)\n", i);
+		long b = 0;
+		for (long u = 0; u < N->nl; u++) {
+			P(o, "\t\t32'd%ld: fb%d = 32'd%ld;\n", u, i, b);
+			b += 1 + N->m[u];
+		}
+		P(o, "\t\tdefault: fb%d = 32'd0;\n\t\tendcase\n\tendfunction\n"
+		  "\tfunction automatic [31:0] fm%d(input [31:0] u);\n\t\tcase (u)\n",
+		  i, i);
+		for (long u = 0; u < N->nl; u++)
+			P(o, "\t\t32'd%ld: fm%d = 32'd%ld;\n", u, i, N->m[u]);
+		P(o, "\t\tdefault: fm%d = 32'd0;\n\t\tendcase\n\tendfunction\n"
+		  "\tgenvar fu%d, fj%d;\n\tgenerate for (fu%d = 0; fu%d < %ld; "
+		  "fu%d = fu%d + 1) begin : fl%d\n"
+		  "\t\tassign fk%d[fb%d(fu%d)] = %s[(%ld+fu%d)*%d +: %d];\n"
+		  "\t\tfor (fj%d = 1; fj%d <= fm%d(fu%d); fj%d = fj%d + 1) "
+		  "begin : d\n\t\t\treg [%d:0] r;\n"
+		  "\t\t\talways @(posedge clk) r <= fk%d[fb%d(fu%d) + fj%d - 1];\n"
+		  "\t\t\tassign fk%d[fb%d(fu%d) + fj%d] = r;\n\t\tend\n"
+		  "\tend endgenerate\n",
+		  i, i, i, i, i, N->nl, i, i, i, i, i, i, N->net, N->base, i, N->w,
+		  N->w, i, i, i, i, i, i, N->w - 1, i, i, i, i, i, i, i, i);
+	}
+	for (int i = 0; i < s->n; i++)
+		free(s->net[i].m);
+	free(s);
+	o->sk = NULL;
+}
