@@ -88,6 +88,8 @@ void hw_emit(FILE *f, const Hw *hw)
 	P(&o, "endmodule\n\n");
 	if (o.fanned)
 		emit_fan_module(&o);
+	if (o.chained)
+		emit_chain_module(&o);
 	P(&o, "`default_nettype wire\n");
 }
 

@@ -66,6 +66,7 @@ typedef struct Out {
 	                       written (fan.c) */
 	int fanned;         /* the array has fans: tessera_fan is written */
 	long skew_bits;     /* its lines' registers' bits (skewline.c) */
+	int chained;        /* its chains: tessera_chain is written (skew.c) */
 } Out;
 
 static inline void P(Out *o, const char *fmt, ...)
@@ -289,6 +290,7 @@ void skew_lane(Out *o, int k, long nr);
 void skew_lanes_head(Out *o);
 void skew_par_head(Out *o, int k);
 void skew_par_drain(Out *o, int k);
+void emit_chain_module(Out *o);
 long skew_step(const Hw *hw, int j);
 /* skewline.c: the lines of registers of a skewed array's nets (between
  * skew_begin and skew_end, fan.c calls them): what a PE takes */

@@ -205,18 +205,6 @@ void skew_delay(Out *o, const char *var)
 			  hw->part[j].sdiv, hw->part[j].p->extent, skew_step(hw, j));
 }
 
-/* PE r of lane u<k>'s product, 0 where it does not work (good until
- * the next two calls) */
-static const char *skew_prod(int k, const char *r, int w)
-{
-	static char ring[2][128];
-	static int i;
-	char *b = ring[i++ % 2];
-	snprintf(b, 128, "(ppv[pe_o(u%d, %s)] ? pprod[pe_o(u%d, %s)] : %d'd0)",
-	         k, r, k, r, w);
-	return b;
-}
-
 /* The lanes' sums of the output's products (inside emit_lanes' generate
  * block for lane u<k>, after its address `a`): summed PE to PE along the
  * chain (one register a PE), or by the lane's tree; s, the lane's sum,
@@ -257,14 +245,22 @@ void skew_lane(Out *o, int k, long nr)
 		  "\t\t\t\tif (ppv[pe_o(u%d, h)]) cs[(h / %ld) %% %ld] = "
 		  "cs[(h / %ld) %% %ld] + pprod[pe_o(u%d, h)];\n\t\tend\n",
 		  w - 1, q - 1, q, w, nr, k, rc, q, rc, q, k);
-	if (c >= 0)   /* place r adds its products to the sum of those before */
-		P(o, "\t\treg [%d:0] ch [0:%ld];  // PE to PE, a register each\n"
-		  "\t\talways @(posedge clk) begin\n\t\t\tch[0] <= %s;\n"
-		  "\t\t\tfor (i = 1; i < %ld; i = i + 1)\n"
-		  "\t\t\t\tch[i] <= ch[i-1] + %s;\n\t\tend\n"
-		  "\t\tassign s = ch[%ld];\n", w - 1, q - 1, q < nr ? "cs[0]"
-		  : skew_prod(k, "32'd0", w), q, q < nr ? "cs[i]"
-		  : skew_prod(k, "i", w), q - 1);
+	if (c >= 0) {   /* place r adds its products to the sum of those
+	                   before (tessera_chain) */
+		P(o, "\t\twire [%ld:0] cd;\n\t\twire [%ld:0] cm;\n\t\twire ca;\n"
+		  "\t\tgenvar r;\n\t\tfor (r = 0; r < %ld; r = r + 1) begin : pl\n",
+		  q * w - 1, q - 1, q);
+		if (q < nr)
+			P(o, "\t\t\tassign cd[r*%d +: %d] = cs[r];\n"
+			  "\t\t\tassign cm[r] = 1'b1;\n", w, w);
+		else
+			P(o, "\t\t\tassign cd[r*%d +: %d] = ppv[pe_o(u%d, r)] ? "
+			  "pprod[pe_o(u%d, r)] : %d'd0;\n"
+			  "\t\t\tassign cm[r] = ppv[pe_o(u%d, r)];\n", w, w, k, k, w, k);
+		P(o, "\t\tend\n\t\ttessera_chain #(.Q(%ld), .W(%d)) chn (.clk(clk), "
+		  ".d(cd), .m(cm), .s(s), .a(ca));\n", q, w);
+		o->chained = 1;
+	}
 	else {
 		P(o, "\t\twire [%ld:0] m;\n\t\twire [%ld:0] d;\n\t\tgenvar r;\n"
 		  "\t\tfor (r = 0; r < %ld; r = r + 1) begin : in\n"
@@ -273,17 +269,22 @@ void skew_lane(Out *o, int k, long nr)
 		  nr - 1, nr * w - 1, nr, k, w, w, k);
 		emit_lane_tree(o, k, nr, "m");
 	}
-	P(o, "\t\twire [%d:0] sk;  // s, DL cycles on\n"
+	if (c < 0)   /* a tree: whether any PE worked is the lane's valid */
+		P(o, "\t\twire ca = 1'b1;\n");
+	P(o, "\t\twire [%d:0] sk;  // s and ca, DL cycles on\n"
+	  "\t\twire ak;\n"
 	  "\t\tif (DL == 0) begin : nod\n\t\t\tassign sk = s;\n"
+	  "\t\t\tassign ak = ca;\n"
 	  "\t\tend else begin : del\n\t\t\treg [%d:0] q [1:DL];\n"
 	  "\t\t\tinteger j;\n\t\t\talways @(posedge clk) begin\n"
-	  "\t\t\t\tq[1] <= s;\n"
+	  "\t\t\t\tq[1] <= {ca, s};\n"
 	  "\t\t\t\tfor (j = 2; j <= DL; j = j + 1) q[j] <= q[j-1];\n"
-	  "\t\t\tend\n\t\t\tassign sk = q[DL];\n\t\tend\n", w - 1, w - 1);
+	  "\t\t\tend\n\t\t\tassign sk = q[DL][%d:0];\n"
+	  "\t\t\tassign ak = q[DL][%d];\n\t\tend\n", w - 1, w, w - 1, w);
 	P(o, "\t\treg [%d:0] wab;\n\t\treg fw;\n\t\treg [%d:0] fwd;\n"
 	  "\t\twire [%d:0] old = fq ? %d'd0 : fw ? fwd : "
 	  "g%d_rd[(u%d+1)*%d +: %d];\n\t\twire [%d:0] nw = old + sk;\n"
-	  "\t\tassign g%d_wel[u%d] = lvd;\n"
+	  "\t\tassign g%d_wel[u%d] = lvd && ak;\n"
 	  "\t\tassign g%d_wal[u%d*%d +: %d] = wab;\n"
 	  "\t\tassign g%d_wdl[u%d*%d +: %d] = nw;\n"
 	  "\t\talways @(posedge clk) begin\n\t\t\tif (sq) wab <= ar;\n"
@@ -342,8 +343,7 @@ void skew_par_drain(Out *o, int k)
 	  "\t\tfor (r = 0; r < %ld; r = r + 1) begin : in\n"
 	  "\t\t\tassign md[r] = pdc[ppe_%d(v%d, r)] && pdt[ppe_%d(v%d, r)];\n"
 	  "\t\tend\n", nr - 1, nr, k, k, k, k);
-	char cs0[96], csi[96], ca0[32], cai[32];
-	if (q < nr) {   /* the words of each place summed first */
+	if (q < nr)   /* the words of each place summed first */
 		P(o, "\t\treg [%d:0] cs [0:%ld];  // the words of each place, as "
 		  "drained\n\t\treg [%ld:0] ca;  // and whether any\n"
 		  "\t\tinteger h;\n\t\talways @* begin\n"
@@ -354,24 +354,20 @@ void skew_par_drain(Out *o, int k)
 		  "pdv[ppe_%d(v%d, h)];\n"
 		  "\t\t\t\t\tca[(h / %ld) %% %ld] = 1'b1;\n\t\t\t\tend\n\t\tend\n",
 		  w - 1, q - 1, q - 1, q, w, nr, rc, q, rc, q, k, k, rc, q);
-		snprintf(cs0, sizeof cs0, "cs[0]");
-		snprintf(csi, sizeof csi, "cs[i]");
-		snprintf(ca0, sizeof ca0, "ca[0]");
-		snprintf(cai, sizeof cai, "ca[i]");
-	} else {   /* a PE a place: r is the place */
-		snprintf(cs0, sizeof cs0, "(md[0] ? pdv[ppe_%d(v%d, 32'd0)] : %d'd0)",
-		         k, k, w);
-		snprintf(csi, sizeof csi, "(md[i] ? pdv[ppe_%d(v%d, i)] : %d'd0)", k,
-		         k, w);
-		snprintf(ca0, sizeof ca0, "md[0]");
-		snprintf(cai, sizeof cai, "md[i]");
-	}
-	P(o, "\t\treg [%d:0] ch [0:%ld];  // PE to PE, a register a place\n"
-	  "\t\treg [%ld:0] an;\n\t\tinteger i;\n"
-	  "\t\talways @(posedge clk) begin\n\t\t\tch[0] <= %s;\n"
-	  "\t\t\tan[0] <= %s;\n\t\t\tfor (i = 1; i < %ld; i = i + 1) begin\n"
-	  "\t\t\t\tch[i] <= ch[i-1] + %s;\n\t\t\t\tan[i] <= an[i-1] || %s;\n"
-	  "\t\t\tend\n\t\tend\n", w - 1, q - 1, q - 1, cs0, ca0, q, csi, cai);
+	/* place r adds its word to the sum of those before (tessera_chain) */
+	P(o, "\t\twire [%ld:0] cd;\n\t\twire [%ld:0] cm;\n"
+	  "\t\twire [%d:0] chs;\n\t\twire cha;  // the sum, and whether any\n"
+	  "\t\tfor (r = 0; r < %ld; r = r + 1) begin : pl\n", q * w - 1, q - 1,
+	  w - 1, q);
+	if (q < nr)
+		P(o, "\t\t\tassign cd[r*%d +: %d] = cs[r];\n"
+		  "\t\t\tassign cm[r] = ca[r];\n", w, w);
+	else   /* a PE a place: r is the place */
+		P(o, "\t\t\tassign cd[r*%d +: %d] = md[r] ? pdv[ppe_%d(v%d, r)] : "
+		  "%d'd0;\n\t\t\tassign cm[r] = md[r];\n", w, w, k, k, w);
+	P(o, "\t\tend\n\t\ttessera_chain #(.Q(%ld), .W(%d)) chn (.clk(clk), "
+	  ".d(cd), .m(cm), .s(chs), .a(cha));\n", q, w);
+	o->chained = 1;
 	/* the lane's last place adds its word DS - 1 cycles after the
 	 * drain's issue, DS its delay and the chain's register: the lane
 	 * writes then, through its own port */
@@ -385,8 +381,28 @@ void skew_par_drain(Out *o, int k)
 		if (B->par[j] && hw->buf[p].acoef[j])
 			P(o, " + S%d * 32'd%ld", j, hw->buf[p].acoef[j]);
 	P(o, ";  // pa, DS cycles on\n"
-	  "\t\tassign g%d_wep[v%d] = did%d[DS] && an[%ld];\n"
+	  "\t\tassign g%d_wep[v%d] = did%d[DS] && cha;\n"
 	  "\t\tassign g%d_wap[v%d*%d +: %d] = pad[%d:0];\n"
-	  "\t\tassign g%d_wdp[v%d*%d +: %d] = ch[%ld];\n",
-	  p, k, k, q - 1, p, k, aw, aw, aw - 1, p, k, w, w, q - 1);
+	  "\t\tassign g%d_wdp[v%d*%d +: %d] = chs;\n",
+	  p, k, k, p, k, aw, aw, aw - 1, p, k, w, w);
+}
+
+/* The chain of a lane (skew_lane, skew_par_drain): place i adds its word
+ * d[i] to the sum of the places before, a register a place, and carries
+ * whether any place had one (m); s and a are the last place's.  A module
+ * of its own, mapped once for all the lanes.  Written after the top. */
+void emit_chain_module(Out *o)
+{
+	P(o, "// A chain of Q places: place i adds d[i] to the sum of those "
+	  "before it,\n// a register a place (one adder between registers).\n"
+	  "module tessera_chain #(\n\tparameter integer Q = 1, W = 32\n) (\n"
+	  "\tinput wire clk,\n\tinput wire [Q*W-1:0] d,\n"
+	  "\tinput wire [Q-1:0] m,\n\toutput wire [W-1:0] s,\n"
+	  "\toutput wire a\n);\n\treg [W-1:0] ch [0:Q-1];\n\treg [Q-1:0] an;\n"
+	  "\tinteger i;\n\talways @(posedge clk) begin\n"
+	  "\t\tch[0] <= d[W-1:0];\n\t\tan[0] <= m[0];\n"
+	  "\t\tfor (i = 1; i < Q; i = i + 1) begin\n"
+	  "\t\t\tch[i] <= ch[i-1] + d[i*W +: W];\n"
+	  "\t\t\tan[i] <= an[i-1] || m[i];\n\t\tend\n\tend\n"
+	  "\tassign s = ch[Q-1];\n\tassign a = an[Q-1];\nendmodule\n\n");
 }
