@@ -263,7 +263,7 @@ void fan_end(Out *o);
  * every PE: the net itself, or when skewed the same DP cycles late
  * (good until the next seven calls); and the w bits at offset `at` (an
  * expression of the PE's localparams) of vec, where the PEs take lane
- * idx (kind 1: tensor which's LANE, 2: buffer which's PAR) of the nl
+ * idx (kind 1: shared tensor which's LANE, 2: buffer which's PAR) of the nl
  * lanes of w bits from lane base on */
 const char *pe_net(Out *o, int w, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

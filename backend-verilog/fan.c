@@ -31,7 +31,7 @@
 #include <string.h>
 
 #define FAN_GROUP 16   /* PEs a buffer drives; a net, as many buffers */
-#define FAN_MAX 128    /* distinct nets */
+#define FAN_MAX 64     /* distinct nets (a skewed array's: skewline.c) */
 
 struct Fan {
 	FILE *real;      /* the design's file, while the block goes to mem */

@@ -42,23 +42,17 @@ static long pe_delay(const Hw *hw, long p)
 	return d;
 }
 
-/* The lane PE p takes (kind: 0 one lane, 1 tensor `which`'s LANE, 2
- * buffer `which`'s PAR), as array.c's localparams give it. */
+/* The lane PE p takes (kind: 0 one lane, 1 shared tensor `which`'s
+ * LANE, 2 buffer `which`'s PAR), as array.c's localparams give it. */
 static long pe_lane(const Hw *hw, long p, int kind, int which)
 {
-	if (kind == 0)
-		return 0;
-	const HwBuf *B = &hw->buf[kind == 1 ? hw->inner[which] : which];
+	if (kind == 1)
+		return lane_of(hw, which, p);
 	long u = 0;
-	for (int j = 0; j < hw->np; j++) {
+	for (int j = 0; kind == 2 && j < hw->np; j++) {
 		const HwPart *q = &hw->part[j];
-		long s = (p / q->sdiv) % q->p->extent;
-		if (!q->spatial)
-			continue;
-		if (kind == 1 && hw->index[which][j] && !B->par[j])
-			u += s * hw->lmult[which][j];
-		if (kind == 2 && B->par[j])
-			u += s * B->pmult[j];
+		if (q->spatial && hw->buf[which].par[j])
+			u += (p / q->sdiv) % q->p->extent * hw->buf[which].pmult[j];
 	}
 	return u;
 }
