@@ -31,7 +31,7 @@ IR = ir/util.c ir/arch.c ir/schedule.c ir/print.c ir/verify.c ir/passes.c \
      ir/model.c ir/walk.c ir/network.c ir/sumset.c
 RUNTIME = runtime/tensor.c runtime/naive.c runtime/emit_c.c runtime/jitload.c \
           runtime/report.c runtime/netreport.c runtime/sim.c \
-          runtime/synth.c runtime/synthsta.c runtime/synthreport.c \
+          runtime/synth.c runtime/synthstat.c runtime/synthsta.c runtime/synthreport.c \
           runtime/liberty.c runtime/proc.c runtime/simcheck.c \
           runtime/svg.c runtime/html.c runtime/netpage.c
 VERILOG = backend-verilog/plan.c backend-verilog/emit.c backend-verilog/names.c \

@@ -123,6 +123,16 @@ enum { SYNTH_OK = 0, SYNTH_USER = 1, SYNTH_TOOL = 3 };
 int synth_run(const Hw *hw, const SynthOpts *o, SynthResult *r, char *err,
               size_t errlen);
 
+/* ---- synthstat.c: the areas ---- */
+
+/* Reads r->work/stat.json and mac_stat.json (yosys' `stat -json`) and
+ * prices them with lib: the MAC, the modules (top first), the PE, the
+ * array, the controller, the other modules, the logic and the total,
+ * the SRAMs (read from the netlist before) with the model's areas; 0
+ * with a message when a file is missing or a cell is not in lib. */
+int synth_areas(SynthResult *r, const Liberty *lib, char *err,
+                size_t errlen);
+
 /* ---- synthsta.c: the timing, and the flow's shared parts ---- */
 
 /* Runs a tool in `dir` with its output in dir/log; its exit status or a

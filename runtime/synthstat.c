@@ -1,0 +1,250 @@
+/* synthstat.c - the areas of `tessera synth` (runtime/synth.c): yosys'
+ * `stat -json` read, each module's cells priced with the liberty's
+ * areas, and summed by module, instances and SRAMs into the PE, the
+ * array, the controller and the rest (docs/synthesis.md).
+ */
+#include "synth.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+/* ---- reading yosys' stat -json ---- */
+
+typedef struct StatMod {
+	char name[96];
+	long cells;
+	int ntypes;
+	char type[64][96];
+	long count[64];
+} StatMod;
+
+static const char *skip_ws(const char *p)
+{
+	while (*p == ' ' || *p == '\n' || *p == '\t' || *p == '\r')
+		p++;
+	return p;
+}
+
+/* A JSON string at p into out (unescaped, a leading backslash of a
+ * yosys identifier dropped); the position after it. */
+static const char *json_str(const char *p, char *out, size_t n)
+{
+	size_t k = 0;
+	p++;
+	while (*p && *p != '"') {
+		if (*p == '\\' && p[1])
+			p++;
+		if (k + 1 < n)
+			out[k++] = *p;
+		p++;
+	}
+	out[k] = 0;
+	if (out[0] == '\\')
+		memmove(out, out + 1, k);
+	return *p ? p + 1 : p;
+}
+
+/* The position after the brace that closes the one at p. */
+static const char *match_brace(const char *p)
+{
+	int depth = 0;
+	for (; *p; p++) {
+		if (*p == '"') {
+			for (p++; *p && *p != '"'; p++)
+				if (*p == '\\' && p[1])
+					p++;
+			if (!*p)
+				break;
+		} else if (*p == '{') {
+			depth++;
+		} else if (*p == '}' && --depth == 0) {
+			return p + 1;
+		}
+	}
+	return p;
+}
+
+/* The modules of a `stat -json` file; their number, or -1. */
+static int read_stat(const char *path, StatMod *m, int max)
+{
+	char *text = file_read(path, NULL);
+	if (!text)
+		return -1;
+	const char *p = strstr(text, "\"modules\"");
+	int n = -1;
+	if (p && (p = strchr(p, '{'))) {
+		const char *mods_end = match_brace(p);
+		n = 0;
+		for (p = skip_ws(p + 1); *p == '"' && p < mods_end && n < max;) {
+			StatMod *mod = &m[n++];
+			memset(mod, 0, sizeof *mod);
+			p = json_str(p, mod->name, sizeof mod->name);
+			const char *body = strchr(p, '{');
+			if (!body)
+				break;
+			const char *end = match_brace(body);
+			const char *q = strstr(body, "\"num_cells\":");
+			if (q && q < end)
+				mod->cells = atol(q + 12);
+			q = strstr(body, "\"num_cells_by_type\":");
+			if (q && q < end && (q = strchr(q, '{'))) {
+				const char *tend = match_brace(q);
+				for (q = skip_ws(q + 1); *q == '"' && q < tend &&
+				     mod->ntypes < 64;) {
+					q = json_str(q, mod->type[mod->ntypes],
+					             sizeof mod->type[0]);
+					q = skip_ws(q);
+					if (*q == ':')
+						q++;
+					mod->count[mod->ntypes++] = strtol(q, (char **)&q, 10);
+					q = skip_ws(q);
+					if (*q == ',')
+						q = skip_ws(q + 1);
+				}
+			}
+			p = skip_ws(end);
+			if (*p == ',')
+				p = skip_ws(p + 1);
+		}
+	}
+	free(text);
+	return n;
+}
+/* ---- areas by module ---- */
+
+static int find_mod(const StatMod *m, int n, const char *name)
+{
+	for (int i = 0; i < n; i++)
+		if (!strcmp(m[i].name, name))
+			return i;
+	return -1;
+}
+
+/* A module's area with its submodules and SRAMs (depth-limited: the
+ * hierarchy is a tree of a few levels). */
+static double total_of(const StatMod *m, int n, const double *own, int i,
+                       const SynthResult *r, int depth)
+{
+	if (depth > 16)
+		INTERNAL("module hierarchy too deep");
+	double t = own[i];
+	for (int k = 0; k < m[i].ntypes; k++) {
+		int j = find_mod(m, n, m[i].type[k]);
+		if (j >= 0)
+			t += (double)m[i].count[k] * total_of(m, n, own, j, r, depth + 1);
+	}
+	for (int s = 0; s < r->nsram; s++)
+		if (!strcmp(r->sram[s].module, m[i].name))
+			t += r->sram[s].shape.area;
+	return t;
+}
+
+static void count_instances(const StatMod *m, int n, long *inst, int i,
+                            long mult, int depth)
+{
+	if (depth > 16)
+		INTERNAL("module hierarchy too deep");
+	inst[i] += mult;
+	for (int k = 0; k < m[i].ntypes; k++) {
+		int j = find_mod(m, n, m[i].type[k]);
+		if (j >= 0)
+			count_instances(m, n, inst, j, mult * m[i].count[k], depth + 1);
+	}
+}
+
+/* Prices every module's own cells; 0 and a message when a cell is
+ * neither in the liberty nor a module nor an SRAM. */
+static int price(const StatMod *m, int n, const Liberty *lib, double *own,
+                 char *err, size_t errlen)
+{
+	for (int i = 0; i < n; i++) {
+		own[i] = 0;
+		for (int k = 0; k < m[i].ntypes; k++) {
+			const char *t = m[i].type[k];
+			const LibCell *c = liberty_cell(lib, t);
+			if (c)
+				own[i] += (double)m[i].count[k] * c->area;
+			else if (find_mod(m, n, t) < 0 && strncmp(t, "tessera_sram", 12)) {
+				snprintf(err, errlen, "yosys left %ld cells of type %s in "
+				         "module %s unmapped: the liberty has no cell for "
+				         "them", m[i].count[k], t, m[i].name);
+				return 0;
+			}
+		}
+	}
+	return 1;
+}
+
+int synth_areas(SynthResult *r, const Liberty *lib, char *err,
+                 size_t errlen)
+{
+	char stat[4200], macstat[4200];
+	snprintf(stat, sizeof stat, "%s/stat.json", r->work);
+	snprintf(macstat, sizeof macstat, "%s/mac_stat.json", r->work);
+	static StatMod m[SYNTH_MAXMOD];
+	double own[SYNTH_MAXMOD];
+	long inst[SYNTH_MAXMOD] = {0};
+	int n = read_stat(macstat, m, SYNTH_MAXMOD);
+	if (n < 1 || !price(m, n, lib, own, err, errlen)) {
+		if (n < 1)
+			snprintf(err, errlen, "cannot read %s/mac_stat.json", r->dir);
+		return 0;
+	}
+	r->mac = own[0];
+	n = read_stat(stat, m, SYNTH_MAXMOD);
+	int top = n > 0 ? find_mod(m, n, "tessera_top") : -1;
+	if (top < 0) {
+		snprintf(err, errlen, "no tessera_top in %s/stat.json", r->dir);
+		return 0;
+	}
+	if (!price(m, n, lib, own, err, errlen))
+		return 0;
+	for (int s = 0; s < r->nsram; s++) {
+		SynthSram *x = &r->sram[s];
+		sram_model(x->width, x->words, x->nr, x->nw, r->node_nm, lib,
+		           &x->shape);
+		r->sram_area += x->shape.area;
+	}
+	count_instances(m, n, inst, top, 1, 0);
+	/* the top first, then the others in yosys' order */
+	r->nmod = 0;
+	for (int pass = 0; pass < 2; pass++)
+		for (int i = 0; i < n; i++) {
+			if ((i == top) != (pass == 0) || !inst[i])
+				continue;
+			SynthModule *x = &r->mod[r->nmod++];
+			/* "$paramod$HASH\\tessera_sum": the module's own name, and
+			 * its parameters when it has several versions */
+			const char *base = strrchr(m[i].name, '\\');
+			base = base && !strncmp(m[i].name, "$paramod", 8) ? base + 1
+			                                                   : m[i].name;
+			int same = 0;
+			for (int q = 0; q < r->nmod - 1; q++)
+				same += !strncmp(r->mod[q].name, base, strlen(base));
+			if (same)
+				snprintf(x->name, sizeof x->name, "%.70s (version %d)", base,
+				         same + 1);
+			else
+				snprintf(x->name, sizeof x->name, "%.95s", base);
+			x->instances = inst[i];
+			x->cells = m[i].cells;
+			x->own = own[i];
+			x->total = total_of(m, n, own, i, r, 0);
+		}
+	r->total = r->mod[0].total;
+	r->logic = r->total - r->sram_area;
+	r->controller = own[top];
+	int pe = find_mod(m, n, "tessera_pe"), arr = find_mod(m, n,
+	                                                      "tessera_array");
+	r->npe = pe >= 0 ? inst[pe] : 0;
+	r->pe = pe >= 0 ? total_of(m, n, own, pe, r, 0) : 0;
+	r->pes = r->pe * (double)r->npe;
+	r->has_array = arr >= 0 && inst[arr] > 0;
+	r->array = r->has_array ? (double)inst[arr] * total_of(m, n, own, arr,
+	                                                      r, 0) : r->pes;
+	/* what is neither the controller, the array nor an SRAM */
+	r->other = r->logic - r->controller - r->array;
+	if (fabs(r->other) < 1e-6 * r->total)
+		r->other = 0;
+	return 1;
+}
