@@ -90,6 +90,8 @@ void hw_emit(FILE *f, const Hw *hw)
 		emit_fan_module(&o);
 	if (o.chained)
 		emit_chain_module(&o);
+	if (o.lined)
+		emit_line_module(&o);
 	P(&o, "`default_nettype wire\n");
 }
 

@@ -67,6 +67,7 @@ typedef struct Out {
 	int fanned;         /* the array has fans: tessera_fan is written */
 	long skew_bits;     /* its lines' registers' bits (skewline.c) */
 	int chained;        /* its chains: tessera_chain is written (skew.c) */
+	int lined;          /* its lines: tessera_line is written (skewline.c) */
 } Out;
 
 static inline void P(Out *o, const char *fmt, ...)
@@ -291,6 +292,7 @@ void skew_lanes_head(Out *o);
 void skew_par_head(Out *o, int k);
 void skew_par_drain(Out *o, int k);
 void emit_chain_module(Out *o);
+void emit_line_module(Out *o);
 long skew_step(const Hw *hw, int j);
 /* skewline.c: the lines of registers of a skewed array's nets (between
  * skew_begin and skew_end, fan.c calls them): what a PE takes */

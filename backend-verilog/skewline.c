@@ -121,7 +121,8 @@ const char *skew_take(Out *o, int w, const char *vec, long base, long nl,
 }
 
 /* The lines, before the PE block that takes from them: fk<i>, lane u's
- * from entry fb<i>(u) on, entry j j cycles on. */
+ * from entry fb<i>(u) on (the net itself), entry j of it j cycles on,
+ * the registers of a lane a tessera_line. */
 void skew_end(Out *o)
 {
 	struct Skew *s = o->sk;
@@ -131,9 +132,11 @@ void skew_end(Out *o)
 			bits += s->net[i].m[u] * s->net[i].w;
 	if (s->n)
 		P(o, "\n\t// ---- the nets the PEs take, fk<i>[j] j cycles on, a "
-		  "register a cycle:\n\t// a PE takes them as many cycles late as "
-		  "its delay (skew registers: %ld bits) ----\n", bits);
+		  "register a cycle\n\t// (tessera_line): a PE takes them as many "
+		  "cycles late as its delay\n\t// (skew registers: %ld bits) ----\n",
+		  bits);
 	o->skew_bits = bits;
+	o->lined |= bits > 0;
 	for (int i = 0; i < s->n; i++) {
 		SkNet *N = &s->net[i];
 		long tot = 0;
@@ -144,11 +147,14 @@ void skew_end(Out *o)
 		if (N->nl == 1) {
 			P(o, "\tassign fk%d[0] = %s;\n", i, N->net);
 			if (N->m[0])
-				P(o, "\tgenvar fj%d;\n\tgenerate for (fj%d = 1; fj%d <= %ld; "
-				  "fj%d = fj%d + 1) begin : fl%d\n\t\treg [%d:0] r;\n"
-				  "\t\talways @(posedge clk) r <= fk%d[fj%d-1];\n"
-				  "\t\tassign fk%d[fj%d] = r;\n\tend endgenerate\n", i, i, i,
-				  N->m[0], i, i, i, N->w - 1, i, i, i, i);
+				P(o, "\twire [%ld:0] fq%d;\n\ttessera_line #(.W(%d), .N(%ld)) "
+				  "fl%d (.clk(clk), .d(fk%d[0]), .q(fq%d));\n"
+				  "\tgenvar fj%d;\n\tgenerate for (fj%d = 1; fj%d <= %ld; "
+				  "fj%d = fj%d + 1) begin : fe%d\n"
+				  "\t\tassign fk%d[fj%d] = fq%d[(fj%d-1)*%d +: %d];\n"
+				  "\tend endgenerate\n", N->m[0] * N->w - 1, i, N->w,
+				  N->m[0], i, i, i, i, i, i, N->m[0], i, i, i, i, i, i, i,
+				  N->w, N->w);
 			continue;
 		}
 		/* lane u's first entry, and its delays */
@@ -167,17 +173,32 @@ void skew_end(Out *o)
 		P(o, "\t\tdefault: fm%d = 32'd0;\n\t\tendcase\n\tendfunction\n"
 		  "\tgenvar fu%d, fj%d;\n\tgenerate for (fu%d = 0; fu%d < %ld; "
 		  "fu%d = fu%d + 1) begin : fl%d\n"
-		  "\t\tassign fk%d[fb%d(fu%d)] = %s[(%ld+fu%d)*%d +: %d];\n"
-		  "\t\tfor (fj%d = 1; fj%d <= fm%d(fu%d); fj%d = fj%d + 1) "
-		  "begin : d\n\t\t\treg [%d:0] r;\n"
-		  "\t\t\talways @(posedge clk) r <= fk%d[fb%d(fu%d) + fj%d - 1];\n"
-		  "\t\t\tassign fk%d[fb%d(fu%d) + fj%d] = r;\n\t\tend\n"
-		  "\tend endgenerate\n",
-		  i, i, i, i, i, N->nl, i, i, i, i, i, i, N->net, N->base, i, N->w,
-		  N->w, i, i, i, i, i, i, N->w - 1, i, i, i, i, i, i, i, i);
+		  "\t\tlocalparam integer B = fb%d(fu%d), M = fm%d(fu%d);\n"
+		  "\t\tassign fk%d[B] = %s[(%ld+fu%d)*%d +: %d];\n"
+		  "\t\tif (M > 0) begin : d\n\t\t\twire [M*%d-1:0] q;\n"
+		  "\t\t\ttessera_line #(.W(%d), .N(M)) l (.clk(clk), "
+		  ".d(fk%d[B]), .q(q));\n"
+		  "\t\t\tfor (fj%d = 1; fj%d <= M; fj%d = fj%d + 1) begin : e\n"
+		  "\t\t\t\tassign fk%d[B + fj%d] = q[(fj%d-1)*%d +: %d];\n"
+		  "\t\t\tend\n\t\tend\n\tend endgenerate\n",
+		  i, i, i, i, i, N->nl, i, i, i, i, i, i, i,
+		  i, N->net, N->base, i, N->w, N->w, N->w, N->w, i,
+		  i, i, i, i, i, i, i, N->w, N->w);
 	}
 	for (int i = 0; i < s->n; i++)
 		free(s->net[i].m);
 	free(s);
 	o->sk = NULL;
+}
+
+/* A line of N registers of W bits: q's entry j - 1 is d j cycles on. */
+void emit_line_module(Out *o)
+{
+	P(o, "// A line of N registers of W bits: q[(j-1)*W +: W] is d, j cycles "
+	  "on.\nmodule tessera_line #(\n\tparameter integer W = 1, N = 1\n) (\n"
+	  "\tinput wire clk,\n\tinput wire [W-1:0] d,\n"
+	  "\toutput reg [N*W-1:0] q\n);\n\tgenerate if (N == 1) begin : one\n"
+	  "\t\talways @(posedge clk) q <= d;\n\tend else begin : more\n"
+	  "\t\talways @(posedge clk) q <= {q[(N-1)*W-1:0], d};\n"
+	  "\tend endgenerate\nendmodule\n\n");
 }

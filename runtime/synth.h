@@ -73,7 +73,9 @@ enum { SYNTH_MAXMOD = 32, SYNTH_MAXSRAM = 1024 };
 typedef struct SynthModule {
 	char name[96];
 	long instances;        /* in the whole hierarchy */
-	long cells;            /* its own cells, submodules as one each */
+	int versions;          /* its versions (parameters) in the row */
+	long cells;            /* its own cells, submodules as one each (a
+	                          row of versions: the mean of an instance) */
 	double own;            /* area of its own standard cells, µm² */
 	double total;          /* with its submodules and SRAMs, µm² */
 } SynthModule;
@@ -102,6 +104,8 @@ typedef struct SynthResult {
 	double array;          /* the array (its PEs included), or pes */
 	double controller;     /* tessera_top's own cells */
 	double other;          /* other modules outside the array */
+	long skew_bits;        /* a skewed array's lines' flops (tessera_line) */
+	double skew_area;      /* and their area, µm² */
 	double sram_area, logic, total;
 	double mac;            /* one bare MAC of the same widths */
 	double period_ns;      /* critical path (setup included) */

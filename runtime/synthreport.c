@@ -13,28 +13,6 @@ static double nand2(const SynthResult *r, double a)
 	return r->nand2_area > 0 ? a / r->nand2_area : 0;
 }
 
-/* The bits of a skewed (systolic) array's lines of registers, as its
- * Verilog states them (0: not skewed), and their area as the library's
- * DFFPOSX1 each (0 where it has none): *area. */
-static long skew_bits(const Hw *hw, const SynthResult *r, double *area)
-{
-	size_t n;
-	long bits = 0;
-	char *v = hw_verilog(hw, &n), err[256];
-	const char *at = v ? strstr(v, "(skew registers: ") : NULL;
-	if (at)
-		bits = strtol(at + 17, NULL, 10);
-	free(v);
-	*area = 0;
-	Liberty lib;
-	if (bits && liberty_read(r->liberty, &lib, err, sizeof err)) {
-		const LibCell *c = liberty_cell(&lib, "DFFPOSX1");
-		*area = c ? c->area * (double)bits : 0;
-		liberty_free(&lib);
-	}
-	return bits;
-}
-
 static void area_row(FILE *f, const SynthResult *r, const char *what,
                      double a)
 {
@@ -96,11 +74,11 @@ void synth_report(FILE *f, const Hw *hw, const SynthResult *r,
 	if (r->nand2[0])
 		fprintf(f, " (NAND2 equivalent: %s, %.2f um2)", r->nand2,
 		        r->nand2_area);
-	fprintf(f, "\n\n%-20s %9s %8s %14s %14s %12s\n", "module", "instances",
-	        "cells", "um2 each", "um2 all", "NAND2 eq all");
+	fprintf(f, "\n\n%-27s %9s %8s %14s %14s %12s\n", "module",
+	        "instances", "cells", "um2 each", "um2 all", "NAND2 eq all");
 	for (int i = 0; i < r->nmod; i++) {
 		const SynthModule *mo = &r->mod[i];
-		fprintf(f, "%-20s %9ld %8ld %14.1f %14.1f %12.1f\n", mo->name,
+		fprintf(f, "%-27s %9ld %8ld %14.1f %14.1f %12.1f\n", mo->name,
 		        mo->instances, mo->cells, mo->total,
 		        mo->total * (double)mo->instances,
 		        nand2(r, mo->total * (double)mo->instances));
@@ -133,11 +111,10 @@ void synth_report(FILE *f, const Hw *hw, const SynthResult *r,
 	area_row(f, r, "controller (top's own cells)", r->controller);
 	if (r->other != 0)
 		area_row(f, r, "other modules", r->other);
-	double sa;
-	long sb = skew_bits(hw, r, &sa);
-	if (sb) {   /* a systolic array's lines (in the controller's) */
-		snprintf(what, sizeof what, "  skew registers (%ld bits)", sb);
-		area_row(f, r, what, sa);
+	if (r->skew_bits) {   /* a systolic array's lines, of the others */
+		snprintf(what, sizeof what, "  skew registers (%ld bits)",
+		         r->skew_bits);
+		area_row(f, r, what, r->skew_area);
 	}
 	area_row(f, r, "logic", r->logic);
 	snprintf(what, sizeof what, "buffers (model, %g nm)", r->node_nm);
@@ -192,10 +169,11 @@ void synth_report_json(FILE *f, const Hw *hw, const SynthResult *r,
 	        "  \"modules\": [\n", r->nand2, r->nand2_area);
 	for (int i = 0; i < r->nmod; i++) {
 		const SynthModule *mo = &r->mod[i];
-		fprintf(f, "    { \"name\": \"%s\", \"instances\": %ld, \"cells\": "
-		        "%ld, \"own_um2\": %.3f, \"um2\": %.3f, \"nand2\": %.3f }%s\n",
-		        mo->name, mo->instances, mo->cells, mo->own, mo->total,
-		        nand2(r, mo->total), i + 1 < r->nmod ? "," : "");
+		fprintf(f, "    { \"name\": \"%s\", \"versions\": %d, \"instances\": "
+		        "%ld, \"cells\": %ld, \"own_um2\": %.3f, \"um2\": %.3f, "
+		        "\"nand2\": %.3f }%s\n", mo->name, mo->versions, mo->instances,
+		        mo->cells, mo->own, mo->total, nand2(r, mo->total),
+		        i + 1 < r->nmod ? "," : "");
 	}
 	fprintf(f, "  ],\n  \"srams\": [\n");
 	for (int i = 0; i < r->nsram; i++) {
@@ -216,10 +194,8 @@ void synth_report_json(FILE *f, const Hw *hw, const SynthResult *r,
 	json_area(f, r, "interconnect", r->array - r->pes, 0);
 	json_area(f, r, "controller", r->controller, 0);
 	json_area(f, r, "other", r->other, 0);
-	double sa;
-	long sb = skew_bits(hw, r, &sa);
-	fprintf(f, "    \"skew_bits\": %ld,\n", sb);
-	json_area(f, r, "skew", sa, 0);
+	fprintf(f, "    \"skew_bits\": %ld,\n", r->skew_bits);
+	json_area(f, r, "skew", r->skew_area, 0);
 	json_area(f, r, "logic", r->logic, 0);
 	json_area(f, r, "sram", r->sram_area, 0);
 	json_area(f, r, "total", r->total, 0);

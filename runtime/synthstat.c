@@ -14,9 +14,18 @@ typedef struct StatMod {
 	char name[96];
 	long cells;
 	int ntypes;
-	char type[64][96];
-	long count[64];
+	char (*type)[96];   /* malloc'd, ntypes each: a cell or a module */
+	long *count;
 } StatMod;
+
+static void free_stat(StatMod *m, int n)
+{
+	for (int i = 0; i < n; i++) {
+		free(m[i].type);
+		free(m[i].count);
+	}
+	free(m);
+}
 
 static const char *skip_ws(const char *p)
 {
@@ -64,18 +73,49 @@ static const char *match_brace(const char *p)
 	return p;
 }
 
-/* The modules of a `stat -json` file; their number, or -1. */
-static int read_stat(const char *path, StatMod *m, int max)
+/* The type and count at q (`"NAME": COUNT`) added to mod; the position
+ * after them. */
+static const char *add_type(StatMod *mod, const char *q)
 {
+	if (!(mod->ntypes & (mod->ntypes - 1))) {   /* 0, 1, 2, 4...: grow */
+		size_t cap = mod->ntypes ? 2 * (size_t)mod->ntypes : 1;
+		void *t = realloc(mod->type, cap * sizeof *mod->type);
+		void *c = t ? realloc(mod->count, cap * sizeof *mod->count) : NULL;
+		if (t)
+			mod->type = t;
+		if (!c)
+			INTERNAL("out of memory");
+		mod->count = c;
+	}
+	q = json_str(q, mod->type[mod->ntypes], sizeof mod->type[0]);
+	q = skip_ws(q);
+	if (*q == ':')
+		q++;
+	mod->count[mod->ntypes++] = strtol(q, (char **)&q, 10);
+	return q;
+}
+
+/* The modules of a `stat -json` file, malloc'd into *out (free_stat);
+ * their number, or -1. */
+static int read_stat(const char *path, StatMod **out)
+{
+	*out = NULL;
 	char *text = file_read(path, NULL);
 	if (!text)
 		return -1;
 	const char *p = strstr(text, "\"modules\"");
-	int n = -1;
+	int n = -1, cap = 0;
+	StatMod *m = NULL;
 	if (p && (p = strchr(p, '{'))) {
 		const char *mods_end = match_brace(p);
 		n = 0;
-		for (p = skip_ws(p + 1); *p == '"' && p < mods_end && n < max;) {
+		for (p = skip_ws(p + 1); *p == '"' && p < mods_end;) {
+			if (n == cap) {
+				cap = cap ? 2 * cap : 16;
+				m = realloc(m, (size_t)cap * sizeof *m);
+				if (!m)
+					INTERNAL("out of memory");
+			}
 			StatMod *mod = &m[n++];
 			memset(mod, 0, sizeof *mod);
 			p = json_str(p, mod->name, sizeof mod->name);
@@ -89,15 +129,8 @@ static int read_stat(const char *path, StatMod *m, int max)
 			q = strstr(body, "\"num_cells_by_type\":");
 			if (q && q < end && (q = strchr(q, '{'))) {
 				const char *tend = match_brace(q);
-				for (q = skip_ws(q + 1); *q == '"' && q < tend &&
-				     mod->ntypes < 64;) {
-					q = json_str(q, mod->type[mod->ntypes],
-					             sizeof mod->type[0]);
-					q = skip_ws(q);
-					if (*q == ':')
-						q++;
-					mod->count[mod->ntypes++] = strtol(q, (char **)&q, 10);
-					q = skip_ws(q);
+				for (q = skip_ws(q + 1); *q == '"' && q < tend;) {
+					q = skip_ws(add_type(mod, q));
 					if (*q == ',')
 						q = skip_ws(q + 1);
 				}
@@ -108,8 +141,10 @@ static int read_stat(const char *path, StatMod *m, int max)
 		}
 	}
 	free(text);
+	*out = m;
 	return n;
 }
+
 /* ---- areas by module ---- */
 
 static int find_mod(const StatMod *m, int n, const char *name)
@@ -175,49 +210,48 @@ static int price(const StatMod *m, int n, const Liberty *lib, double *own,
 	return 1;
 }
 
-int synth_areas(SynthResult *r, const Liberty *lib, char *err,
-                 size_t errlen)
+/* A module's own name: "$paramod$HASH\\tessera_sum" is tessera_sum. */
+static const char *base_name(const char *name)
 {
-	char stat[4200], macstat[4200];
-	snprintf(stat, sizeof stat, "%s/stat.json", r->work);
-	snprintf(macstat, sizeof macstat, "%s/mac_stat.json", r->work);
-	static StatMod m[SYNTH_MAXMOD];
-	double own[SYNTH_MAXMOD];
-	long inst[SYNTH_MAXMOD] = {0};
-	int n = read_stat(macstat, m, SYNTH_MAXMOD);
-	if (n < 1 || !price(m, n, lib, own, err, errlen)) {
-		if (n < 1)
-			snprintf(err, errlen, "cannot read %s/mac_stat.json", r->dir);
-		return 0;
-	}
-	r->mac = own[0];
-	n = read_stat(stat, m, SYNTH_MAXMOD);
-	int top = n > 0 ? find_mod(m, n, "tessera_top") : -1;
-	if (top < 0) {
-		snprintf(err, errlen, "no tessera_top in %s/stat.json", r->dir);
-		return 0;
-	}
-	if (!price(m, n, lib, own, err, errlen))
-		return 0;
-	for (int s = 0; s < r->nsram; s++) {
-		SynthSram *x = &r->sram[s];
-		sram_model(x->width, x->words, x->nr, x->nw, r->node_nm, lib,
-		           &x->shape);
-		r->sram_area += x->shape.area;
-	}
-	count_instances(m, n, inst, top, 1, 0);
-	/* the top first, then the others in yosys' order */
+	const char *b = strrchr(name, '\\');
+	return b && !strncmp(name, "$paramod", 8) ? b + 1 : name;
+}
+
+/* The rows of the report, the top first, then the others in yosys'
+ * order: a module's versions (its parameters) a row each, except a
+ * skewed array's lines (tessera_line), one row for all, whose cells
+ * (all flops) are the skew registers' bits.  0 and a message when the
+ * rows do not fit. */
+static int rows(SynthResult *r, const StatMod *m, int n, const double *own,
+                const long *inst, int top, char *err, size_t errlen)
+{
 	r->nmod = 0;
+	int lines = -1;
 	for (int pass = 0; pass < 2; pass++)
 		for (int i = 0; i < n; i++) {
 			if ((i == top) != (pass == 0) || !inst[i])
 				continue;
+			const char *base = base_name(m[i].name);
+			double t = total_of(m, n, own, i, r, 0);
+			if (!strcmp(base, "tessera_line")) {
+				r->skew_bits += m[i].cells * inst[i];
+				r->skew_area += t * (double)inst[i];
+				if (lines >= 0) {
+					SynthModule *x = &r->mod[lines];
+					x->versions++;
+					x->instances += inst[i];
+					x->cells += m[i].cells * inst[i];
+					x->own += own[i] * (double)inst[i];
+					x->total += t * (double)inst[i];
+					continue;
+				}
+			}
+			if (r->nmod == SYNTH_MAXMOD) {
+				snprintf(err, errlen, "more than %d modules in %s/stat.json",
+				         SYNTH_MAXMOD, r->dir);
+				return 0;
+			}
 			SynthModule *x = &r->mod[r->nmod++];
-			/* "$paramod$HASH\\tessera_sum": the module's own name, and
-			 * its parameters when it has several versions */
-			const char *base = strrchr(m[i].name, '\\');
-			base = base && !strncmp(m[i].name, "$paramod", 8) ? base + 1
-			                                                   : m[i].name;
 			int same = 0;
 			for (int q = 0; q < r->nmod - 1; q++)
 				same += !strncmp(r->mod[q].name, base, strlen(base));
@@ -226,11 +260,69 @@ int synth_areas(SynthResult *r, const Liberty *lib, char *err,
 				         same + 1);
 			else
 				snprintf(x->name, sizeof x->name, "%.95s", base);
+			x->versions = 1;
 			x->instances = inst[i];
 			x->cells = m[i].cells;
 			x->own = own[i];
-			x->total = total_of(m, n, own, i, r, 0);
+			x->total = t;
+			if (!strcmp(base, "tessera_line")) {   /* the sums, so far */
+				lines = r->nmod - 1;
+				x->cells *= inst[i];
+				x->own *= (double)inst[i];
+				x->total *= (double)inst[i];
+			}
 		}
+	if (lines >= 0) {   /* each: the mean of the versions' instances */
+		SynthModule *x = &r->mod[lines];
+		snprintf(x->name, sizeof x->name, "tessera_line (%d versions)",
+		         x->versions);
+		x->cells /= x->instances;
+		x->own /= (double)x->instances;
+		x->total /= (double)x->instances;
+	}
+	return 1;
+}
+
+int synth_areas(SynthResult *r, const Liberty *lib, char *err,
+                size_t errlen)
+{
+	char stat[4200], macstat[4200];
+	snprintf(stat, sizeof stat, "%s/stat.json", r->work);
+	snprintf(macstat, sizeof macstat, "%s/mac_stat.json", r->work);
+	StatMod *m;
+	int n = read_stat(macstat, &m), ok = 0;
+	double *own = calloc(n > 0 ? (size_t)n : 1, sizeof *own);
+	if (!own)
+		INTERNAL("out of memory");
+	if (n < 1 || !price(m, n, lib, own, err, errlen)) {
+		if (n < 1)
+			snprintf(err, errlen, "cannot read %s/mac_stat.json", r->dir);
+		goto out;
+	}
+	r->mac = own[0];
+	free_stat(m, n);
+	free(own);
+	n = read_stat(stat, &m);
+	own = calloc(n > 0 ? (size_t)n : 1, sizeof *own);
+	long *inst = calloc(n > 0 ? (size_t)n : 1, sizeof *inst);
+	if (!own || !inst)
+		INTERNAL("out of memory");
+	int top = n > 0 ? find_mod(m, n, "tessera_top") : -1;
+	if (top < 0) {
+		snprintf(err, errlen, "no tessera_top in %s/stat.json", r->dir);
+		goto out_inst;
+	}
+	if (!price(m, n, lib, own, err, errlen))
+		goto out_inst;
+	for (int s = 0; s < r->nsram; s++) {
+		SynthSram *x = &r->sram[s];
+		sram_model(x->width, x->words, x->nr, x->nw, r->node_nm, lib,
+		           &x->shape);
+		r->sram_area += x->shape.area;
+	}
+	count_instances(m, n, inst, top, 1, 0);
+	if (!rows(r, m, n, own, inst, top, err, errlen))
+		goto out_inst;
 	r->total = r->mod[0].total;
 	r->logic = r->total - r->sram_area;
 	r->controller = own[top];
@@ -246,5 +338,11 @@ int synth_areas(SynthResult *r, const Liberty *lib, char *err,
 	r->other = r->logic - r->controller - r->array;
 	if (fabs(r->other) < 1e-6 * r->total)
 		r->other = 0;
-	return 1;
+	ok = 1;
+out_inst:
+	free(inst);
+out:
+	free_stat(m, n > 0 ? n : 0);
+	free(own);
+	return ok;
 }

@@ -37,6 +37,11 @@
 #                         alone; with --sim --seed 7,
 #                         the throughput's cycles and utilization those of
 #                         `tessera sim --seed 7 --json`, "sim" its source
+#   synth/systolic_long_chain  test/hw/systolic_long_chain.tsr, partial
+#                         sums PE to PE down a column of 16 into the
+#                         global buffer: with --sim, its period in
+#                         [0.9, 1.3] x the bare MAC's, skew registers and
+#                         a tessera_chain in the report
 #   synth/many_srams      test/hw/many_banks.tsr, 32 PEs in a row whose
 #                         weight and output buffers have a bank each per
 #                         PE: all 65 SRAMs in the report (synth stopped at
@@ -52,14 +57,16 @@
 #                         to k_only's (the same widths), the throughput
 #                         line = MACs / (cycles x period)
 #   synth/skew_registers  the quickstart's (systolic) skew registers: the
-#                         bits its Verilog states, 96 um2 each (OSU's
-#                         DFFPOSX1); none for k_only
+#                         flops yosys maps in its lines (tessera_line)
+#                         equal the bits its Verilog states, 96 um2 each
+#                         (OSU's DFFPOSX1), the module table's
+#                         tessera_line row the same area; none for k_only
 #   synth/mac-sta-fails   OpenSTA failing on the bare MAC alone: exit 3,
 #                         the message names mac_sta.log
 #   synth/mac-yosys-fails the same for yosys on the bare MAC (mac.ys):
 #                         mac_yosys.log
-# About 175 s: the six real runs take ~15 s each (quickstart ~20 s,
-# fan_ck ~35 s, many_banks ~35 s).
+# About 195 s: the seven real runs take ~15 s each (quickstart ~20 s,
+# systolic_long_chain ~20 s, fan_ck ~35 s, many_banks ~35 s).
 
 SD=$OUT/synth
 rm -rf $SD
@@ -206,6 +213,33 @@ else
 	bad synth/fanned_array "$(cat $SD/f.err)"
 fi
 
+# A systolic chain of 16 places (issue 17): built as written, one adder
+# between registers, its period near the bare MAC's whatever the chain's
+# length (summed in one cycle, the 16 places made conv3's 15.9 ns);
+# simulated and verified (--sim), its lines there
+if $T synth test/hw/systolic_long_chain.tsr --sim --json -o $SD/lc \
+	>$SD/lc.json 2>$SD/lc.err; then
+	r=$(python3 -c "
+import json, sys
+s = json.load(open(sys.argv[1])); p = s['critical_path']['period_ns']
+mp = s['mac_ref_period_ns']; t = s['throughput']
+bad = []
+if not 0.9 * mp <= p <= 1.3 * mp:
+    bad.append('period %s ns, %.3f x the bare MAC (%s ns): not in [0.9, 1.3]' % (p, p / mp, mp))
+if t['cycles_of'] != 'rtl':
+    bad.append('cycles of %s, not the simulation' % t['cycles_of'])
+if not s['area']['skew_bits'] > 0:
+    bad.append('no skew registers: not built systolic')
+if not any(m['name'].startswith('tessera_chain') for m in s['modules']):
+    bad.append('no tessera_chain')
+print('; '.join(bad))
+" $SD/lc.json 2>&1)
+	if [ -z "$r" ]; then ok synth/systolic_long_chain
+	else bad synth/systolic_long_chain "$r"; fi
+else
+	bad synth/systolic_long_chain "$(tail -3 $SD/lc.err)"
+fi
+
 # More SRAMs than the report used to hold (64): every one listed
 if $T synth test/hw/many_banks.tsr --json >$SD/mb.json 2>$SD/mb.err; then
 	r=$(python3 -c "
@@ -244,15 +278,19 @@ if $T synth examples/quickstart.tsr >$SD/q.txt 2>$SD/q.err; then
 	}' $SD/q.txt)
 	if [ -z "$r" ]; then ok synth/quickstart_mac_and_throughput
 	else bad synth/quickstart_mac_and_throughput "$r"; fi
-	# its systolic array's skew registers: the Verilog's bits, each the
-	# library's DFFPOSX1 (96 um2); k_only, not skewed, has none
+	# its systolic array's skew registers: the flops of its lines as
+	# yosys maps them, the bits the Verilog states (two counts, one the
+	# generator's, one the netlist's), each the library's DFFPOSX1
+	# (96 um2); k_only, not skewed, has none
 	$T verilog examples/quickstart.tsr -o $SD/qv >/dev/null 2>&1
 	vb=$(sed -n 's/.*(skew registers: \([0-9]*\) bits).*/\1/p' $SD/qv/tessera_top.v)
 	r=$(awk -v vb="${vb:-0}" -v kb="$(json_num $SD/k.json skew_bits)" '
 	/^  skew registers \(/ { b = substr($3, 2); a = $5 }
+	/^tessera_line \([0-9]+ versions\) / { la = $7 }
 	END {
 		if (!(vb > 0 && b == vb)) print "report " b " bits, Verilog " vb
 		if (a != b * 96) print a " um2 for " b " bits, not 96 each"
+		if (la != a) print "tessera_line row " la " um2, skew registers " a
 		if (kb != "0") print "k_only: " kb " skew bits"
 	}' $SD/q.txt)
 	if [ -z "$r" ]; then ok synth/skew_registers
