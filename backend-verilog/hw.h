@@ -105,6 +105,9 @@ typedef struct Hw {
 	int fresh;                       /* a per-PE output some of whose PEs
 	                                    start their own partial sums: a
 	                                    spatial part in tree[] */
+	int skewed;                      /* systolic() built as written: the
+	                                    array skewed (skew.c, set once
+	                                    planned) */
 	int bits[NTENSORS];
 	int dw;                          /* DRAM word bits */
 } Hw;
@@ -161,9 +164,9 @@ long hw_cycles_of(const LoopNest *ln, long budget);
  * would be built as one buffer. */
 int hw_double_refusal(const Hw *hw, char *err, size_t errlen);
 /* skew.c: whether systolic() is built as written (a shared output with
- * lanes, and an array dimension a tensor moves along systolically), and
- * why not where such a design is not built (NULL: it is, or it is not
- * skewed; why holds n bytes). */
+ * lanes, and an array dimension a tensor moves along systolically; what
+ * hw_plan keeps in hw->skewed), and why not where such a design is not
+ * built (NULL: it is, or it is not skewed; why holds n bytes). */
 int hw_skewed(const Hw *hw);
 const char *skew_refusal(const Hw *hw, char *why, size_t n);
 

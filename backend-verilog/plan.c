@@ -643,6 +643,7 @@ int hw_plan(const LoopNest *ln, Hw *hw, char *err, size_t errlen)
 	if (!plan_buffers(hw, err, errlen) || !too_wide(hw, err, errlen) ||
 	    hw_double_refusal(hw, err, errlen))
 		return 0;
+	hw->skewed = hw_skewed(hw);
 	if (skew_refusal(hw, err, errlen))
 		return 0;
 	for (int j = 0; j < hw->np; j++)

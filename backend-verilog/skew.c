@@ -74,7 +74,7 @@ static long depth_of(const Hw *hw)
 
 long skew_depth(const Hw *hw)
 {
-	return hw_skewed(hw) ? depth_of(hw) : 0;
+	return hw->skewed ? depth_of(hw) : 0;
 }
 
 /* Loop i moves the output. */
@@ -153,7 +153,7 @@ int hw_skewed(const Hw *hw)
 
 int skew_part(const Hw *hw, int j)
 {
-	return moves_systolic(hw, j) && hw_skewed(hw);
+	return moves_systolic(hw, j) && hw->skewed;
 }
 
 /* The spatial part along which the output's lanes sum PE to PE, or -1
