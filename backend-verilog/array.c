@@ -231,7 +231,9 @@ void emit_array(Out *o)
 		spatial_guards_pe(o, "sga");
 		fan_late(o, 0);
 	}
-	if (o->skd) {   /* the same as the PE sees it, DP cycles late */
+	if (o->skd && !O->per_pe) {   /* the same as the PE sees it, DP
+	                                 cycles late, for its product's
+	                                 valid bit */
 		P(o, ";\n\t\twire okk = 1'b1");
 		spatial_guards_pe(o, "sgb");
 	}

@@ -148,8 +148,8 @@ void emit_counters(Out *o)
 		                                the drain, its PEs drained as
 		                                each sees it (skew.c) */
 			P(o, "\t\t\tk_wr%d_o <= k_wr%d_o + %s;\n"
-			  "\t\t\tk_hsk <= k_hsk + $countones(pdc & pdt);\n",
-			  B->plevel, B->plevel, wr);
+			  "\t\t\tk_hsk <= k_hsk + $countones(%spdt);\n",
+			  B->plevel, B->plevel, wr, o->sdq ? "" : "pdc & ");
 			continue;
 		}
 		if (o->dreg[k])   /* its sums written a cycle after the drain */

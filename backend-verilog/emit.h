@@ -62,6 +62,9 @@ typedef struct Out {
 	struct Skew *sk;    /* its lines, while the array is written */
 	int skd;            /* the array is skewed (skew.c): the largest
 	                       delay of a PE, in cycles (0: not skewed) */
+	int sdq;            /* and its per-PE output's PEs register the word
+	                       they drain before the chain adds it: a cycle
+	                       more (skew_drain_q) */
 	struct Fan *fan;    /* the array's broadcast nets, while it is
 	                       written (fan.c) */
 	int fanned;         /* the array has fans: tessera_fan is written */
@@ -285,6 +288,7 @@ void emit_lane_tree(Out *o, int k, long n, const char *m);
  * the lanes' delayed step signals */
 int skew_part(const Hw *hw, int j);
 long skew_depth(const Hw *hw);
+int skew_drain_q(const Hw *hw);
 int skew_chain(const Hw *hw);
 void skew_delay(Out *o, const char *var);
 void skew_lane(Out *o, int k, long nr);

@@ -284,6 +284,7 @@ static void plan_lanes(Out *o)
 void gbuf_plan(Out *o)
 {
 	o->skd = (int)skew_depth(o->hw);
+	o->sdq = o->skd && skew_drain_q(o->hw);
 	plan_lanes(o);
 	plan_pfill(o);
 	plan_pre(o);

@@ -252,13 +252,22 @@ static void emit_pe(Out *o)
 		  "\t\tv <= va;\n\t\tfirst <= firsta;\n\t\tclrb <= clr_o;\n"
 		  "\tend\n");
 	long words = O->words << half;
+	char dq[200];
+	if (o->sdq)   /* the drained word registered before the chain's add,
+	                 with the drain's select (skew.c) */
+		snprintf(dq, sizeof dq, "\treg [%d:0] dvq;\n\treg dtq;\n"
+		         "\talways @(posedge clk) begin\n\t\tdvq <= rf_o[da_o];\n"
+		         "\t\tdtq <= dc_o && tch[da_o];\n\tend\n"
+		         "\tassign dv_o = dvq;\n\tassign dt_o = dtq;\n", wo - 1);
+	else
+		snprintf(dq, sizeof dq, "\tassign dv_o = rf_o[da_o];\n"
+		         "\tassign dt_o = tch[da_o];\n");
 	P(o, "\treg [%d:0] rf_o [0:%ld];\n\treg [%ld:0] tch;\n"
-	  "\twire [%d:0] psum = first ? %d'd0 : rf_o[rb_o];\n"
-	  "\tassign dv_o = rf_o[da_o];\n\tassign dt_o = tch[da_o];\n%s"
+	  "\twire [%d:0] psum = first ? %d'd0 : rf_o[rb_o];\n%s%s"
 	  "\tinteger i;\n\talways @(posedge clk) begin\n"
 	  "\t\tif (clrb) begin\n\t\t\ttch <= %ld'd0;\n"
 	  "\t\t\tfor (i = 0; i <= %ld; i = i + 1) rf_o[i] <= %d'd0;\n",
-	  wo - 1, words - 1, words - 1, wo - 1, wo,
+	  wo - 1, words - 1, words - 1, wo - 1, wo, dq,
 	  hw->fresh ? "`ifndef SYNTHESIS\n\tassign tc_o = tch[rb_o];\n`endif\n"
 	            : "", words, words - 1, wo);
 	if (half)   /* the steps write one half, a fill or a drain the other

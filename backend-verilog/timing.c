@@ -268,10 +268,11 @@ static void jobs(Timer *tm, const Block *b, const Block *pb, unsigned cut,
 		                     it */
 			c = w + (B->per_pe ? 0 : 2);
 			if (B->per_pe && o->skd)   /* its last sum's way through
-			                              the chain and the skew, and
-			                              the cycle it is written in
-			                              (skew.c) */
-				c += o->skd + 2;
+			                              the chain and the skew (and
+			                              the PEs' register of the
+			                              word), and the cycle it is
+			                              written in (skew.c) */
+				c += o->skd + 2 + o->sdq;
 			busy = tm->dram[k] ? w : 0;
 		} else if (o->pre[k]) {   /* the block is in unless the steps were
 		                             quicker than its fetch */
