@@ -165,8 +165,9 @@ long hw_cycles_of(const LoopNest *ln, long budget);
 int hw_double_refusal(const Hw *hw, char *err, size_t errlen);
 /* skew.c: whether systolic() is built as written (a shared output with
  * lanes, and an array dimension a tensor moves along systolically; what
- * hw_plan keeps in hw->skewed), and why not where such a design is not
- * built (NULL: it is, or it is not skewed; why holds n bytes). */
+ * hw_plan keeps in hw->skewed), and why a design is refused: a
+ * systolic() it cannot build as written, or a form of the skew it does
+ * not build (NULL: built; why holds n bytes). */
 int hw_skewed(const Hw *hw);
 const char *skew_refusal(const Hw *hw, char *why, size_t n);
 

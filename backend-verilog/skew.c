@@ -163,6 +163,51 @@ int hw_skewed(const Hw *hw)
 	return 0;
 }
 
+/* Why a design some of whose tensors move systolic() is not skewed (a
+ * broadcast bus, docs/systolic.md), or NULL: skewed, or none moves. */
+static const char *bus_why(const Hw *hw)
+{
+	int k = hw->inner[T_OUT];
+	const HwBuf *B = &hw->buf[k];
+	if (!B->per_pe)
+		return "its output is not added into a global buffer by lanes of "
+		       "its own";
+	if (B->npar < 2)
+		return "its output's register files drain one lane at a time";
+	if (!is_gb(hw, B->parent) || B->b->refill < 0)
+		return "its output's register files do not drain into a global "
+		       "buffer";
+	for (int j = 0; j < hw->np; j++) {
+		if (!hw->part[j].spatial)
+			continue;
+		if (moves_systolic(hw, j) && hw->index[T_OUT][j] && !B->par[j])
+			return "the lanes of a skewed loop would drain one after "
+			       "another";
+		if (hw->red[j] && !moves_systolic(hw, j))
+			return "a tree also sums its output, along another array "
+			       "dimension";
+	}
+	return "a partial sum coming back could be read before the sum "
+	       "drained into its word had reached it";
+}
+
+/* The systolic() directives of a design that moves some tensor
+ * systolically ("O.systolic(ci), I.systolic(ki)") in buf; 0: none. */
+static int systolic_dirs(const Hw *hw, char *buf, size_t n)
+{
+	size_t at = 0;
+	buf[0] = 0;
+	for (int j = 0; j < hw->np; j++)
+		for (int t = 0; t < NTENSORS && moves_systolic(hw, j); t++)
+			if (hw->ln->systolic[t][part_dim(hw, j)] && !hw->index[t][j] &&
+			    at < n)
+				at += (size_t)snprintf(buf + at, n - at, "%s%s.systolic(%s)",
+				                       at ? ", " : "",
+				                       hw->ln->layer->t[t].name,
+				                       hw->ln->loop[hw->part[j].loop].name);
+	return buf[0] != 0;
+}
+
 int skew_part(const Hw *hw, int j)
 {
 	return moves_systolic(hw, j) && hw->skewed;
@@ -180,6 +225,14 @@ int skew_chain(const Hw *hw)
 
 const char *skew_refusal(const Hw *hw, char *why, size_t n)
 {
+	char d[160];
+	if (!hw->skewed && systolic_dirs(hw, d, sizeof d)) {
+		snprintf(why, n, "%s: the backend cannot build it as written, PE to "
+		         "PE through registers, here: %s; leave systolic() out to "
+		         "build a broadcast bus (a reduction tree for the output), "
+		         "which the model then counts", d, bus_why(hw));
+		return why;
+	}
 	int c = skew_chain(hw);
 	if (c < 0)
 		return NULL;
