@@ -363,9 +363,9 @@ void skew_lanes_head(Out *o)
 {
 	int E = o->lq;
 	P(o, "\treg [%d:1] sqd, fqd;  // sta, fb, i cycles on\n"
-	  "\talways @(posedge clk) begin\n\t\tsqd <= {sqd[%d:1], sta};\n"
+	  "\talways @(posedge clk) begin\n\t\tsqd <= rst ? %d'd0 : {sqd[%d:1], sta};\n"
 	  "\t\tfqd <= {fqd[%d:1], fb};\n\tend\n"
-	  "\twire sq = sqd[%d], fq = fqd[%d];\n", E, E - 1, E - 1, E, E);
+	  "\twire sq = sqd[%d], fq = fqd[%d];\n", E, E, E - 1, E - 1, E, E);
 }
 
 
@@ -380,12 +380,13 @@ void skew_par_head(Out *o, int k)
 	P(o, "\treg [%d:1] did%d;  // di%d, i cycles on\n"
 	  "\treg [31:0] ped%d [1:%d];  // e%d_pa, the same\n\tinteger pdi%d;\n"
 	  "\talways @(posedge clk) begin\n"
-	  "\t\tdid%d <= {did%d[%d:1], !rst && di%d};\n\t\tped%d[1] <= e%d_pa;\n"
+	  "\t\tdid%d <= rst ? %d'd0 : {did%d[%d:1], di%d};\n"
+	  "\t\tped%d[1] <= e%d_pa;\n"
 	  "\t\tfor (pdi%d = 2; pdi%d <= %d; pdi%d = pdi%d + 1)\n"
 	  "\t\t\tped%d[pdi%d] <= ped%d[pdi%d-1];\n\tend\n"
 	  "\twire opipe = |did%d || di%d;  // a sum on its way\n",
-	  L, k, k, k, L, k, k, k, k, L - 1, k, k, k, k, k, L, k, k, k, k, k, k,
-	  k, k);
+	  L, k, k, k, L, k, k, k, L, k, L - 1, k, k, k, k, k, L, k, k, k, k, k,
+	  k, k, k);
 }
 
 /* Lane v<k> of a skewed per-PE output drains (inside emit_par's

@@ -147,14 +147,15 @@ void skew_end(Out *o)
 		if (N->nl == 1) {
 			P(o, "\tassign fk%d[0] = %s;\n", i, N->net);
 			if (N->m[0])
-				P(o, "\twire [%ld:0] fq%d;\n\ttessera_line #(.W(%d), .N(%ld)) "
-				  "fl%d (.clk(clk), .d(fk%d[0]), .q(fq%d));\n"
+				P(o, "\twire [%ld:0] fq%d;\n\ttessera_line #(.W(%d), .N(%ld), "
+				  ".R(%d)) fl%d (.clk(clk), .rst(rst), .d(fk%d[0]), "
+				  ".q(fq%d));\n"
 				  "\tgenvar fj%d;\n\tgenerate for (fj%d = 1; fj%d <= %ld; "
 				  "fj%d = fj%d + 1) begin : fe%d\n"
 				  "\t\tassign fk%d[fj%d] = fq%d[(fj%d-1)*%d +: %d];\n"
 				  "\tend endgenerate\n", N->m[0] * N->w - 1, i, N->w,
-				  N->m[0], i, i, i, i, i, i, N->m[0], i, i, i, i, i, i, i,
-				  N->w, N->w);
+				  N->m[0], N->w == 1, i, i, i, i, i, i, N->m[0], i, i, i, i,
+				  i, i, i, N->w, N->w);
 			continue;
 		}
 		/* lane u's first entry, and its delays */
@@ -176,13 +177,13 @@ void skew_end(Out *o)
 		  "\t\tlocalparam integer B = fb%d(fu%d), M = fm%d(fu%d);\n"
 		  "\t\tassign fk%d[B] = %s[(%ld+fu%d)*%d +: %d];\n"
 		  "\t\tif (M > 0) begin : d\n\t\t\twire [M*%d-1:0] q;\n"
-		  "\t\t\ttessera_line #(.W(%d), .N(M)) l (.clk(clk), "
-		  ".d(fk%d[B]), .q(q));\n"
+		  "\t\t\ttessera_line #(.W(%d), .N(M), .R(%d)) l (.clk(clk), "
+		  ".rst(rst), .d(fk%d[B]), .q(q));\n"
 		  "\t\t\tfor (fj%d = 1; fj%d <= M; fj%d = fj%d + 1) begin : e\n"
 		  "\t\t\t\tassign fk%d[B + fj%d] = q[(fj%d-1)*%d +: %d];\n"
 		  "\t\t\tend\n\t\tend\n\tend endgenerate\n",
 		  i, i, i, i, i, N->nl, i, i, i, i, i, i, i,
-		  i, N->net, N->base, i, N->w, N->w, N->w, N->w, i,
+		  i, N->net, N->base, i, N->w, N->w, N->w, N->w, N->w == 1, i,
 		  i, i, i, i, i, i, i, N->w, N->w);
 	}
 	for (int i = 0; i < s->n; i++)
@@ -191,14 +192,18 @@ void skew_end(Out *o)
 	o->sk = NULL;
 }
 
-/* A line of N registers of W bits: q's entry j - 1 is d j cycles on. */
+/* A line of N registers of W bits: q's entry j - 1 is d j cycles on;
+ * with R, cleared by rst (the lines of 1 bit, the PEs' enables and
+ * valid bits: known once rst has been held, however long the line). */
 void emit_line_module(Out *o)
 {
 	P(o, "// A line of N registers of W bits: q[(j-1)*W +: W] is d, j cycles "
-	  "on.\nmodule tessera_line #(\n\tparameter integer W = 1, N = 1\n) (\n"
-	  "\tinput wire clk,\n\tinput wire [W-1:0] d,\n"
+	  "on;\n// with R, rst clears them.\nmodule tessera_line #(\n"
+	  "\tparameter integer W = 1, N = 1, R = 0\n) (\n"
+	  "\tinput wire clk,\n\tinput wire rst,\n\tinput wire [W-1:0] d,\n"
 	  "\toutput reg [N*W-1:0] q\n);\n\tgenerate if (N == 1) begin : one\n"
-	  "\t\talways @(posedge clk) q <= d;\n\tend else begin : more\n"
-	  "\t\talways @(posedge clk) q <= {q[(N-1)*W-1:0], d};\n"
-	  "\tend endgenerate\nendmodule\n\n");
+	  "\t\talways @(posedge clk) q <= R != 0 && rst ? {W{1'b0}} : d;\n"
+	  "\tend else begin : more\n"
+	  "\t\talways @(posedge clk)\n\t\t\tq <= R != 0 && rst ? {N*W{1'b0}} "
+	  ": {q[(N-1)*W-1:0], d};\n\tend endgenerate\nendmodule\n\n");
 }

@@ -123,6 +123,9 @@ static void open_group(Ctx *c, const char *group, const char *arg)
 		c->cell = &c->lib->cell[c->lib->ncell++];
 		memset(c->cell, 0, sizeof *c->cell);
 		snprintf(c->cell->name, sizeof c->cell->name, "%s", arg);
+	} else if ((!strcmp(group, "ff") || !strcmp(group, "latch")) &&
+	           c->cell) {
+		c->cell->seq = 1;
 	} else if (!strcmp(group, "pin")) {
 		c->pin_dir = 0;
 		c->fn[0] = 0;

@@ -18,6 +18,7 @@ typedef struct LibCell {
 	char out0[32];         /* the first output pin */
 	char fn[128];          /* the first output's function, spaces removed */
 	double in0_cap;        /* the first input's capacitance (0: not given) */
+	int seq;               /* a flip-flop or a latch (an ff or latch group) */
 } LibCell;
 
 typedef struct Liberty {

@@ -217,13 +217,25 @@ static const char *base_name(const char *name)
 	return b && !strncmp(name, "$paramod", 8) ? b + 1 : name;
 }
 
+/* The flip-flops among module m's own cells (lib's sequential cells). */
+static long flops(const StatMod *m, const Liberty *lib)
+{
+	long f = 0;
+	for (int k = 0; k < m->ntypes; k++) {
+		const LibCell *c = liberty_cell(lib, m->type[k]);
+		if (c && c->seq)
+			f += m->count[k];
+	}
+	return f;
+}
+
 /* The rows of the report, the top first, then the others in yosys'
  * order: a module's versions (its parameters) a row each, except a
- * skewed array's lines (tessera_line), one row for all, whose cells
- * (all flops) are the skew registers' bits.  0 and a message when the
- * rows do not fit. */
+ * skewed array's lines (tessera_line), one row for all, whose flops are
+ * the skew registers' bits.  0 and a message when the rows do not fit. */
 static int rows(SynthResult *r, const StatMod *m, int n, const double *own,
-                const long *inst, int top, char *err, size_t errlen)
+                const long *inst, int top, const Liberty *lib, char *err,
+                size_t errlen)
 {
 	r->nmod = 0;
 	int lines = -1;
@@ -234,7 +246,7 @@ static int rows(SynthResult *r, const StatMod *m, int n, const double *own,
 			const char *base = base_name(m[i].name);
 			double t = total_of(m, n, own, i, r, 0);
 			if (!strcmp(base, "tessera_line")) {
-				r->skew_bits += m[i].cells * inst[i];
+				r->skew_bits += flops(&m[i], lib) * inst[i];
 				r->skew_area += t * (double)inst[i];
 				if (lines >= 0) {
 					SynthModule *x = &r->mod[lines];
@@ -321,7 +333,7 @@ int synth_areas(SynthResult *r, const Liberty *lib, char *err,
 		r->sram_area += x->shape.area;
 	}
 	count_instances(m, n, inst, top, 1, 0);
-	if (!rows(r, m, n, own, inst, top, err, errlen))
+	if (!rows(r, m, n, own, inst, top, lib, err, errlen))
 		goto out_inst;
 	r->total = r->mod[0].total;
 	r->logic = r->total - r->sram_area;

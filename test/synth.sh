@@ -58,9 +58,11 @@
 #                         line = MACs / (cycles x period)
 #   synth/skew_registers  the quickstart's (systolic) skew registers: the
 #                         flops yosys maps in its lines (tessera_line)
-#                         equal the bits its Verilog states, 96 um2 each
-#                         (OSU's DFFPOSX1), the module table's
-#                         tessera_line row the same area; none for k_only
+#                         equal the bits its Verilog states; their area
+#                         from 96 um2 each (OSU's DFFPOSX1) to 1.5 times
+#                         that (the one-bit lines' reset), the module
+#                         table's tessera_line row the same; none for
+#                         k_only
 #   synth/mac-sta-fails   OpenSTA failing on the bare MAC alone: exit 3,
 #                         the message names mac_sta.log
 #   synth/mac-yosys-fails the same for yosys on the bare MAC (mac.ys):
@@ -281,7 +283,8 @@ if $T synth examples/quickstart.tsr >$SD/q.txt 2>$SD/q.err; then
 	# its systolic array's skew registers: the flops of its lines as
 	# yosys maps them, the bits the Verilog states (two counts, one the
 	# generator's, one the netlist's), each the library's DFFPOSX1
-	# (96 um2); k_only, not skewed, has none
+	# (96 um2) and the reset of the one-bit lines; k_only, not skewed,
+	# has none
 	$T verilog examples/quickstart.tsr -o $SD/qv >/dev/null 2>&1
 	vb=$(sed -n 's/.*(skew registers: \([0-9]*\) bits).*/\1/p' $SD/qv/tessera_top.v)
 	r=$(awk -v vb="${vb:-0}" -v kb="$(json_num $SD/k.json skew_bits)" '
@@ -289,7 +292,7 @@ if $T synth examples/quickstart.tsr >$SD/q.txt 2>$SD/q.err; then
 	/^tessera_line \([0-9]+ versions\) / { la = $7 }
 	END {
 		if (!(vb > 0 && b == vb)) print "report " b " bits, Verilog " vb
-		if (a != b * 96) print a " um2 for " b " bits, not 96 each"
+		if (!(a >= b * 96 && a <= b * 144)) print a " um2 for " b " bits, not 96 to 144 each"
 		if (la != a) print "tessera_line row " la " um2, skew registers " a
 		if (kb != "0") print "k_only: " kb " skew bits"
 	}' $SD/q.txt)
