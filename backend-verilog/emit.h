@@ -68,7 +68,6 @@ typedef struct Out {
 	struct Fan *fan;    /* the array's broadcast nets, while it is
 	                       written (fan.c) */
 	int fanned;         /* the array has fans: tessera_fan is written */
-	long skew_bits;     /* its lines' registers' bits (skewline.c) */
 	int chained;        /* its chains: tessera_chain is written (skew.c) */
 	int lined;          /* its lines: tessera_line is written (skewline.c) */
 } Out;

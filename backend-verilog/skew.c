@@ -163,8 +163,8 @@ int hw_skewed(const Hw *hw)
 	return 0;
 }
 
-/* Why a design some of whose tensors move systolic() is not skewed (a
- * broadcast bus, docs/systolic.md), or NULL: skewed, or none moves. */
+/* Why a design some of whose tensors move systolically is not skewed
+ * (skew_refusal's reason; asked only of such a design). */
 static const char *bus_why(const Hw *hw)
 {
 	int k = hw->inner[T_OUT];
@@ -363,7 +363,8 @@ void skew_lanes_head(Out *o)
 {
 	int E = o->lq;
 	P(o, "\treg [%d:1] sqd, fqd;  // sta, fb, i cycles on\n"
-	  "\talways @(posedge clk) begin\n\t\tsqd <= rst ? %d'd0 : {sqd[%d:1], sta};\n"
+	  "\talways @(posedge clk) begin\n"
+	  "\t\tsqd <= rst ? %d'd0 : {sqd[%d:1], sta};\n"
 	  "\t\tfqd <= {fqd[%d:1], fb};\n\tend\n"
 	  "\twire sq = sqd[%d], fq = fqd[%d];\n", E, E, E - 1, E - 1, E, E);
 }

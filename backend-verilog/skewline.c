@@ -9,8 +9,10 @@
  * once) has a line a lane, as long as the largest delay of the PEs that
  * take that lane.  So no register is kept that no PE reads, and the PEs
  * of one delay share each register.  The nets are gathered while the PE
- * block is written (fan.c), and the lines written before it, with the
- * count of their registers' bits (synthesis reports it).
+ * block is written (fan.c), and the lines written before it, each lane's
+ * registers a tessera_line (its one-bit lines cleared by rst), with the
+ * count of their bits in a comment (synthesis counts the lines' flops
+ * itself, and the test holds the two equal).
  */
 #include "emit.h"
 
@@ -135,7 +137,6 @@ void skew_end(Out *o)
 		  "register a cycle\n\t// (tessera_line): a PE takes them as many "
 		  "cycles late as its delay\n\t// (skew registers: %ld bits) ----\n",
 		  bits);
-	o->skew_bits = bits;
 	o->lined |= bits > 0;
 	for (int i = 0; i < s->n; i++) {
 		SkNet *N = &s->net[i];
