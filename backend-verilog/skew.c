@@ -22,12 +22,14 @@
  *    after the drain's issue; a drain job ends once every sum is in
  *    (seq.c's opipe, timing.c).
  *
- * Not built so yet: an output kept per PE drained a lane at a time, or
- * summed by a tree beside the chain, or moved by a skewed loop whose
- * lanes drain one after another, or whose halves' returns could read a
- * sum still on its way (per_pe_skewable): systolic() stays a bus there.
- * Refused (skew_refusal): an output systolic() along two loops that both
- * sum it, or along the outer of two skewed loops on its dimension.
+ * Refused (skew_refusal), with the reason: a systolic() where the array
+ * cannot be skewed (unskewable: an output kept per PE drained a lane at
+ * a time, or not into a global buffer, or summed by a tree beside the
+ * chain, or moved by a skewed loop whose lanes drain one after another,
+ * or whose halves' returns could read a sum still on its way; a shared
+ * output without lanes of its own); an output systolic() along two
+ * loops that both sum it, or along the outer of two skewed loops on its
+ * dimension.
  */
 #include "emit.h"
 
@@ -89,17 +91,6 @@ int skew_drain_q(const Hw *hw)
 	return B->per_pe && (B->words << (halves_buffer(hw) == k)) > 2;
 }
 
-/* Loop i moves the output. */
-static int loop_moves_output(const LoopNest *ln, int i)
-{
-	const Tensor *O = &ln->layer->t[T_OUT];
-	for (int q = 0; q < ln->loop[i].nparts; q++)
-		for (int r = 0; r < O->rank; r++)
-			if (O->idx[r].coef[ln->loop[i].part[q].dim])
-				return 1;
-	return 0;
-}
-
 /* A per-PE output's halves (halves.c) return the partial sums of the
  * block after next while the drains of the blocks before are still
  * on their way to the parent (D + 1 cycles): 1 when no return can read
@@ -121,7 +112,7 @@ static int returns_clear(const Hw *hw, int k, long L)
 		const Loop *l = &ln->loop[i];
 		if (l->kind == LOOP_SPATIAL)
 			continue;
-		if (!loop_moves_output(ln, i))
+		if (!loop_indexes(ln, T_OUT, i))
 			return R > 2 &&
 			       (R - 2) * steps >= L + B->words * B->lanes / B->npar;
 		R *= l->edge ? 1 : l->extent;
@@ -129,49 +120,20 @@ static int returns_clear(const Hw *hw, int k, long L)
 	return 1;   /* no reduction inside the parent's block: no return */
 }
 
-/* An output kept per PE is skewed where its lanes drain at once (one
- * port each), each with one delay: the skewed loops that move it are
- * those served at once; its sums go PE to PE along one loop alone, no
- * tree beside; and its halves' returns cannot overtake its drains. */
-static int per_pe_skewable(const Hw *hw, int k)
-{
-	const HwBuf *B = &hw->buf[k];
-	if (B->npar < 2 || !is_gb(hw, B->parent) || B->b->refill < 0)
-		return 0;
-	for (int j = 0; j < hw->np; j++) {
-		if (!hw->part[j].spatial)
-			continue;
-		int m = moves_systolic(hw, j);
-		if (m && hw->index[T_OUT][j] && !B->par[j])
-			return 0;
-		if (hw->red[j] && !m)
-			return 0;   /* a tree */
-	}
-	return returns_clear(hw, k, depth_of(hw) + 1 + skew_drain_q(hw));
-}
-
-int hw_skewed(const Hw *hw)
-{
-	int k = hw->inner[T_OUT];
-	const HwBuf *B = &hw->buf[k];
-	if (B->per_pe ? !per_pe_skewable(hw, k)
-	              : !step_lanes(hw, k) || !is_gb(hw, k))
-		return 0;
-	for (int j = 0; j < hw->np; j++)
-		if (moves_systolic(hw, j))
-			return 1;
-	return 0;
-}
-
-/* Why a design some of whose tensors move systolically is not skewed
- * (skew_refusal's reason; asked only of such a design). */
-static const char *bus_why(const Hw *hw)
+/* Why the array could not be skewed, or NULL: it could.  A shared
+ * output must be added into a global buffer by lanes of its own; one
+ * kept per PE must drain its lanes at once (one port each), each with
+ * one delay (the skewed loops that move it are those served at once),
+ * into a global buffer, its sums going PE to PE along one loop alone
+ * (no tree beside), its halves' returns unable to overtake its drains. */
+static const char *unskewable(const Hw *hw)
 {
 	int k = hw->inner[T_OUT];
 	const HwBuf *B = &hw->buf[k];
 	if (!B->per_pe)
-		return "its output is not added into a global buffer by lanes of "
-		       "its own";
+		return step_lanes(hw, k) && is_gb(hw, k) ? NULL
+		       : "its output is not added into a global buffer by lanes "
+		         "of its own";
 	if (B->npar < 2)
 		return "its output's register files drain one lane at a time";
 	if (!is_gb(hw, B->parent) || B->b->refill < 0)
@@ -187,8 +149,20 @@ static const char *bus_why(const Hw *hw)
 			return "a tree also sums its output, along another array "
 			       "dimension";
 	}
-	return "a partial sum coming back could be read before the sum "
-	       "drained into its word had reached it";
+	if (!returns_clear(hw, k, depth_of(hw) + 1 + skew_drain_q(hw)))
+		return "a partial sum coming back could be read before the sum "
+		       "drained into its word had reached it";
+	return NULL;
+}
+
+int hw_skewed(const Hw *hw)
+{
+	if (unskewable(hw))
+		return 0;
+	for (int j = 0; j < hw->np; j++)
+		if (moves_systolic(hw, j))
+			return 1;
+	return 0;
 }
 
 /* The systolic() directives of a design that moves some tensor
@@ -226,11 +200,12 @@ int skew_chain(const Hw *hw)
 const char *skew_refusal(const Hw *hw, char *why, size_t n)
 {
 	char d[160];
-	if (!hw->skewed && systolic_dirs(hw, d, sizeof d)) {
+	const char *no = unskewable(hw);
+	if (no && systolic_dirs(hw, d, sizeof d)) {
 		snprintf(why, n, "%s: the backend cannot build it as written, PE to "
 		         "PE through registers, here: %s; leave systolic() out to "
 		         "build a broadcast bus (a reduction tree for the output), "
-		         "which the model then counts", d, bus_why(hw));
+		         "which the model then counts", d, no);
 		return why;
 	}
 	int c = skew_chain(hw);
