@@ -100,7 +100,8 @@ typedef struct SynthResult {
 	int nsram;
 	SynthSram sram[SYNTH_MAXSRAM];
 	long npe;
-	double pe, pes;        /* one PE; all of them */
+	int pe_versions;       /* the PE's versions (its HEAD parameter) */
+	double pe, pes;        /* one PE (the mean of the versions); all */
 	int has_array;         /* a tessera_array module exists */
 	double array;          /* the array (its PEs included), or pes */
 	double controller;     /* tessera_top's own cells */

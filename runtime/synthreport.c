@@ -100,8 +100,13 @@ void synth_report(FILE *f, const Hw *hw, const SynthResult *r,
 	}
 	fprintf(f, "\n%-30s %14s %12s %7s\n", "area", "um2", "NAND2 eq",
 	        "share");
-	fprintf(f, "%-30s %14.1f %12.1f\n", "PE (one)", r->pe, nand2(r, r->pe));
 	char what[64];
+	if (r->pe_versions > 1)
+		snprintf(what, sizeof what, "PE (the mean of %d versions)",
+		         r->pe_versions);
+	else
+		snprintf(what, sizeof what, "PE (one)");
+	fprintf(f, "%-30s %14.1f %12.1f\n", what, r->pe, nand2(r, r->pe));
 	snprintf(what, sizeof what, "PEs (%ld)", r->npe);
 	area_row(f, r, what, r->pes);
 	if (r->has_array) {

@@ -211,11 +211,27 @@ static int price(const StatMod *m, int n, const Liberty *lib, double *own,
 	return 1;
 }
 
-/* A module's own name: "$paramod$HASH\\tessera_sum" is tessera_sum. */
-static const char *base_name(const char *name)
+/* A module's own name: "$paramod$HASH\\tessera_sum" is tessera_sum,
+ * "$paramod\\tessera_pe\\HEAD=1'0" tessera_pe (into buf). */
+static const char *base_name(const char *name, char *buf, size_t n)
 {
-	const char *b = strrchr(name, '\\');
-	return b && !strncmp(name, "$paramod", 8) ? b + 1 : name;
+	const char *b = strchr(name, '\\');
+	if (!b || strncmp(name, "$paramod", 8))
+		return name;
+	const char *e = strchr(b + 1, '\\');
+	if (!e)
+		return b + 1;
+	snprintf(buf, n, "%.*s", (int)(e - b - 1), b + 1);
+	return buf;
+}
+
+/* Its parameters where yosys names them ("HEAD=1'0"), or "". */
+static const char *params_of(const char *name)
+{
+	const char *b = strchr(name, '\\');
+	const char *e = b && !strncmp(name, "$paramod", 8) ? strchr(b + 1, '\\')
+	                                                  : NULL;
+	return e ? e + 1 : "";
 }
 
 /* The flip-flops among module m's own cells (lib's sequential cells). */
@@ -244,7 +260,8 @@ static int rows(SynthResult *r, const StatMod *m, int n, const double *own,
 		for (int i = 0; i < n; i++) {
 			if ((i == top) != (pass == 0) || !inst[i])
 				continue;
-			const char *base = base_name(m[i].name);
+			char bb[96];
+			const char *base = base_name(m[i].name, bb, sizeof bb);
 			double t = total_of(m, n, own, i, r, 0);
 			if (!strcmp(base, "tessera_line")) {
 				r->skew_bits += flops(&m[i], lib) * inst[i];
@@ -268,7 +285,10 @@ static int rows(SynthResult *r, const StatMod *m, int n, const double *own,
 			int same = 0;
 			for (int q = 0; q < r->nmod - 1; q++)
 				same += !strncmp(r->mod[q].name, base, strlen(base));
-			if (same)
+			if (*params_of(m[i].name))   /* named by its parameters */
+				snprintf(x->name, sizeof x->name, "%.60s (%.30s)", base,
+				         params_of(m[i].name));
+			else if (same)
 				snprintf(x->name, sizeof x->name, "%.70s (version %d)", base,
 				         same + 1);
 			else
@@ -339,11 +359,20 @@ int synth_areas(SynthResult *r, const Liberty *lib, char *err,
 	r->total = r->mod[0].total;
 	r->logic = r->total - r->sram_area;
 	r->controller = own[top];
-	int pe = find_mod(m, n, "tessera_pe"), arr = find_mod(m, n,
-	                                                      "tessera_array");
-	r->npe = pe >= 0 ? inst[pe] : 0;
-	r->pe = pe >= 0 ? total_of(m, n, own, pe, r, 0) : 0;
-	r->pes = r->pe * (double)r->npe;
+	int arr = find_mod(m, n, "tessera_array");
+	r->npe = 0;   /* the PEs of every version (the PE's HEAD) */
+	r->pe_versions = 0;
+	r->pes = 0;
+	for (int i = 0; i < n; i++) {
+		char bb[96];
+		if (!inst[i] || strcmp(base_name(m[i].name, bb, sizeof bb),
+		                       "tessera_pe"))
+			continue;
+		r->npe += inst[i];
+		r->pe_versions++;
+		r->pes += total_of(m, n, own, i, r, 0) * (double)inst[i];
+	}
+	r->pe = r->npe ? r->pes / (double)r->npe : 0;   /* their mean */
 	r->has_array = arr >= 0 && inst[arr] > 0;
 	r->array = r->has_array ? (double)inst[arr] * total_of(m, n, own, arr,
 	                                                      r, 0) : r->pes;
