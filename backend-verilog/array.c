@@ -269,7 +269,8 @@ void emit_array(Out *o)
 		  "\t\tassign pdc[p] = %s && pinlk;\n",
 		  pe_lane_no(o, hw->inner[T_OUT], ln, 0), fan_net(o, 1, "dcall"));
 	}
-	P(o, "\t\ttessera_pe u (\n\t\t\t.clk(clk)");
+	P(o, "\t\ttessera_pe %su (\n\t\t\t.clk(clk)",
+	  pe_headed(hw) ? "#(.HEAD(CH0)) " : "");
 	if (O->per_pe) {
 		fan_late(o, 1);   /* registered in the PE (skewed: the line's) */
 		P(o, ", .va(%s && %s)", fan_net(o, 1, "sta"), o->skd ? "okak" : "oka");

@@ -358,6 +358,7 @@ static inline int ev_waits(const Out *o)
 
 /* tessera_sram, tessera_sum and tessera_pe (modules.c) */
 void emit_modules(Out *o);
+int pe_headed(const Hw *hw);   /* the PE has HEAD (modules.c) */
 
 /* gbuf.c: which global buffers take a word per bank and which prefetch
  * (Out.pf, Out.pre, Out.dslots); gmem.c: a global buffer's memory */

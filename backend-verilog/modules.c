@@ -171,9 +171,16 @@ static void emit_pe(Out *o)
 	int wo = hw->bits[T_OUT];
 	const HwBuf *O = &hw->buf[hw->inner[T_OUT]];
 	int half = o->oh >= 0;   /* the output's words twice: two halves */
+	int head = pe_headed(hw);
 	P(o, "// One PE: a %d x %d -> %d bit multiply-accumulate and its "
-	  "register files.\nmodule tessera_pe (\n\tinput wire clk", hw->bits[T_A],
-	  hw->bits[T_B], wo);
+	  "register files.\n", hw->bits[T_A], hw->bits[T_B], wo);
+	if (head)
+		P(o, "// HEAD: first along its output's chains, the only PEs that "
+		  "take partial\n// sums back (fw_o); the others are built without "
+		  "that logic.\nmodule tessera_pe #(\n\tparameter [0:0] HEAD = 1'b1\n"
+		  ") (\n\tinput wire clk");
+	else
+		P(o, "module tessera_pe (\n\tinput wire clk");
 	if (O->per_pe)
 		P(o, ",\n\t// stage A: it computes next cycle, the first term of its "
 		  "sum\n\tinput wire va,\n\tinput wire firsta");
@@ -210,19 +217,20 @@ static void emit_pe(Out *o)
 		const char *n = tname(t);
 		if (!B->per_pe)
 			continue;
+		const char *hd = t == T_OUT && head ? "HEAD && " : "";
 		if (o->skd)   /* registered already: the skew's line (skew.c),
 		                 but for the read address, which starts the
 		                 multiply-accumulate's path */
 			P(o, "\treg [%d:0] rb_%s;\n\talways @(posedge clk) rb_%s <= "
 			  "ra_%s;\n\twire [%d:0] fab_%s = fa_%s;\n"
-			  "\twire [%d:0] fdb_%s = fd_%s;\n\twire fwb_%s = fw_%s;\n",
-			  aw - 1, n, n, n, aw - 1, n, n, w - 1, n, n, n, n);
+			  "\twire [%d:0] fdb_%s = fd_%s;\n\twire fwb_%s = %sfw_%s;\n",
+			  aw - 1, n, n, n, aw - 1, n, n, w - 1, n, n, n, hd, n);
 		else
 			P(o, "\treg [%d:0] rb_%s, fab_%s;\n\treg [%d:0] fdb_%s;\n"
 			  "\treg fwb_%s;\n\talways @(posedge clk) begin\n"
-			  "\t\trb_%s <= ra_%s;\n\t\tfwb_%s <= fw_%s;\n"
+			  "\t\trb_%s <= ra_%s;\n\t\tfwb_%s <= %sfw_%s;\n"
 			  "\t\tfab_%s <= fa_%s;\n\t\tfdb_%s <= fd_%s;\n\tend\n",
-			  aw - 1, n, n, w - 1, n, n, n, n, n, n, n, n, n, n);
+			  aw - 1, n, n, w - 1, n, n, n, n, n, hd, n, n, n, n, n);
 		if (t == T_OUT)
 			continue;
 		P(o, "\treg [%d:0] rf_%s [0:%ld];\n\twire [%d:0] x_%s = rf_%s[rb_%s];"
@@ -285,6 +293,20 @@ static void emit_pe(Out *o)
 		  "\t\t\trf_o[rb_o] <= psum + mul;\n\t\t\ttch[rb_o] <= 1'b1;\n"
 		  "\t\tend else if (dc_o) begin\n\t\t\ttch[da_o] <= 1'b0;\n\t\tend\n"
 		  "\tend\nendmodule\n\n");
+}
+
+/* A per-PE output summed along an array dimension (a chain): only the
+ * PEs first along it (array.c's CH0) take partial sums back, so the PE
+ * has a parameter, HEAD, that leaves the fill's logic out of the others
+ * (synthesis maps each version once). */
+int pe_headed(const Hw *hw)
+{
+	if (!hw->buf[hw->inner[T_OUT]].per_pe)
+		return 0;
+	for (int j = 0; j < hw->np; j++)
+		if (hw->part[j].spatial && hw->red[j])
+			return 1;
+	return 0;
 }
 
 void emit_modules(Out *o)

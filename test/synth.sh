@@ -63,6 +63,13 @@
 #                         that (the one-bit lines' reset), the module
 #                         table's tessera_line row the same; none for
 #                         k_only
+#   synth/pe_versions     the quickstart's PE in two versions (HEAD: the
+#                         PEs first along its output's chains, which take
+#                         partial sums back, and the others): a module row
+#                         each, their instances the 16 PEs, their areas
+#                         summed the PEs' row and its mean the one PE's,
+#                         the others smaller (the returns' logic left
+#                         out); k_only, without a chain, one version
 #   synth/mac-sta-fails   OpenSTA failing on the bare MAC alone: exit 3,
 #                         the message names mac_sta.log
 #   synth/mac-yosys-fails the same for yosys on the bare MAC (mac.ys):
@@ -298,9 +305,28 @@ if $T synth examples/quickstart.tsr >$SD/q.txt 2>$SD/q.err; then
 	}' $SD/q.txt)
 	if [ -z "$r" ]; then ok synth/skew_registers
 	else bad synth/skew_registers "$r"; fi
+	# its PE's versions (HEAD) and the PEs' rows
+	r=$(awk -v kv="$(grep -c '"name": "tessera_pe' $SD/k.json)" '
+	function near(a, b) { return a - b <= 0.5 && b - a <= 0.5 }
+	/^layer / { npe = $3 }
+	/^tessera_pe \(HEAD=/ { v++; n += $3; all += $6; each[substr($2, 9, 1)] = $5 }
+	/^PE \(the mean of 2 versions\) / { pe = $7 }
+	/^PEs \([0-9]+\) / { pes = $3 }
+	END {
+		if (v != 2) print v " versions of tessera_pe, not 2"
+		if (!(npe == 16 && n == npe)) print n " PEs in the versions, " npe " in all"
+		if (!near(all, pes)) print "the versions " all " um2, the PEs " pes
+		if (!(pe > 0 && near(pe * npe / 2, pes / 2))) print "one PE " pe " um2, the PEs " pes
+		if (!(each[0] < each[1]))
+			print "without the returns " each[0] " um2, with " each[1]
+		if (kv != 1) print "k_only: " kv " versions of tessera_pe"
+	}' $SD/q.txt)
+	if [ -z "$r" ]; then ok synth/pe_versions
+	else bad synth/pe_versions "$r"; fi
 else
 	bad synth/quickstart_mac_and_throughput "$(cat $SD/q.err)"
 	bad synth/skew_registers "$(cat $SD/q.err)"
+	bad synth/pe_versions "$(cat $SD/q.err)"
 fi
 
 cp /usr/share/qflow/tech/osu018/osu018_stdcells.lib $SD/my.lib 2>/dev/null
