@@ -140,6 +140,20 @@ void emit_lanes(Out *o, int k)
 	P(o, "\tend endgenerate\n");
 }
 
+/* A chain's first PE's lane of a port read as late as the PE takes it
+ * (Out.rlate): the net itself; the other PEs take nothing. */
+static const char *ret_sel(int w, const char *vec, const char *at)
+{
+	static char ring[4][160];
+	static int i;
+	char *r = ring[i++ % 4];
+	if (w == 1)
+		snprintf(r, 160, "(CH0 ? %s[%s] : 1'd0)", vec, at);
+	else
+		snprintf(r, 160, "(CH0 ? %s[%s +: %d] : %d'd0)", vec, at, w, w);
+	return r;
+}
+
 /* What a PE of buffer k's lane PAR takes of its parallel ports: the
  * port's bit "read last cycle" and the parent's word on it. */
 const char *pe_pok(Out *o, int k)
@@ -148,6 +162,8 @@ const char *pe_pok(Out *o, int k)
 	char vec[16], at[16];
 	snprintf(vec, sizeof vec, "pok%d", k);
 	snprintf(at, sizeof at, "PAR_%s", tname(B->t));
+	if (ret_late_at(o, k))   /* read as late as taken */
+		return ret_sel(1, vec, at);
 	return pe_sel(o, 1, vec, 0, B->npar, at, at, 2, k);
 }
 
@@ -161,6 +177,8 @@ const char *pe_par(Out *o, int k)
 	snprintf(vec, sizeof vec, "g%d_rd", B->parent);
 	snprintf(at, sizeof at, "(%ld+PAR_%s)*%d", sl, tname(B->t), w);
 	snprintf(idx, sizeof idx, "PAR_%s", tname(B->t));
+	if (ret_late_at(o, k))   /* read as late as taken */
+		return ret_sel(w, vec, at);
 	return pe_sel(o, w, vec, sl, B->npar, at, idx, 2, k);
 }
 

@@ -131,8 +131,12 @@ void emit_counters(Out *o)
 			snprintf(rd, sizeof rd, "$countones(g%d_rep)", B->parent);
 			snprintf(wr, sizeof wr, "$countones(g%d_wep)", B->parent);
 		}
-		P(o, "\t\t\tif (fi%d) begin\n\t\t\t\tk_rd%d_%s <= k_rd%d_%s + %s;\n",
-		  k, B->plevel, n, B->plevel, n, rd);
+		if (ret_late_at(o, k))   /* reads put off */
+			P(o, "\t\t\tbegin\n\t\t\t\tk_rd%d_%s <= k_rd%d_%s + %s;\n",
+			  B->plevel, n, B->plevel, n, rd);
+		else
+			P(o, "\t\t\tif (fi%d) begin\n\t\t\t\tk_rd%d_%s <= k_rd%d_%s + "
+			  "%s;\n", k, B->plevel, n, B->plevel, n, rd);
 		if (B->per_pe)
 			P(o, "\t\t\t\tk_hop_%s <= k_hop_%s + %s;\n", n, n,
 			  B->t == T_OUT ? rd : B->t == T_A ? "$countones(rcv_a)"

@@ -93,6 +93,7 @@ void hw_emit(FILE *f, const Hw *hw)
 	if (o.lined)
 		emit_line_module(&o);
 	P(&o, "`default_nettype wire\n");
+	free(o.rlate);
 }
 
 /* The design's Verilog as one malloc'd string (the caller frees it), for

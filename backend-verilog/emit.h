@@ -70,6 +70,11 @@ typedef struct Out {
 	int fanned;         /* the array has fans: tessera_fan is written */
 	int chained;        /* its chains: tessera_chain is written (skew.c) */
 	int lined;          /* its lines: tessera_line is written (skewline.c) */
+	long *rlate;        /* per port of a skewed per-PE output's parent:
+	                       the cycles its reads are put off, so that the
+	                       words come back as the chains' first PEs take
+	                       them (skew_ret_late), or NULL */
+	long rbits;         /* the bits of those reads' registers */
 } Out;
 
 static inline void P(Out *o, const char *fmt, ...)
@@ -304,6 +309,7 @@ const char *skew_take(Out *o, int w, const char *vec, long base, long nl,
                       const char *idx, int kind, int which, int ch0,
                       int late);
 void skew_end(Out *o);
+long *skew_ret_late(const Hw *hw);
 
 /* counters.c: the simulation-only counters and their report */
 void emit_counters(Out *o);
@@ -354,6 +360,13 @@ static inline int has_wait(const Out *o)
 static inline int ev_waits(const Out *o)
 {
 	return o->nih > 0 || o->og >= 0;
+}
+
+/* Buffer k's parent's ports read as late as its PEs take the words
+ * (Out.rlate) */
+static inline int ret_late_at(const Out *o, int k)
+{
+	return o->rlate && k == o->hw->inner[T_OUT];
 }
 
 /* tessera_sram, tessera_sum and tessera_pe (modules.c) */

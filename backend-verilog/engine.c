@@ -359,6 +359,50 @@ static void emit_par_drain(Out *o, int k)
 	  p, k, w, w, nr, k, k);
 }
 
+/* A skewed per-PE output's returns read late (Out.rlate,
+ * skew_ret_late): port v's reads put off by frd(v) cycles, the engine's
+ * address through one line of registers for every port (rqa, entry i i
+ * cycles on) and each port's enable through its own (ret_late, inside
+ * emit_par's generate block), each register a tessera_line (the skew's
+ * registers). */
+static void ret_late_head(Out *o, int k)
+{
+	const HwBuf *B = &o->hw->buf[k];
+	int aw = o->hw->buf[B->parent].aw;
+	long n = 0;
+	P(o, "\tfunction automatic [31:0] frd%d(input [31:0] v);\n\t\tcase (v)\n",
+	  k);
+	for (long v = 0; v < B->npar; v++) {
+		P(o, "\t\t32'd%ld: frd%d = 32'd%ld;\n", v, k, o->rlate[v]);
+		o->rbits += o->rlate[v];
+		if (o->rlate[v] > n)
+			n = o->rlate[v];
+	}
+	o->rbits += n * aw;
+	o->lined = 1;
+	P(o, "\t\tdefault: frd%d = 32'd1;\n\t\tendcase\n\tendfunction\n"
+	  "\twire [%d:0] rqa%d [0:%ld];  // e%d_pa, i cycles on: the returns' "
+	  "reads put off\n\tassign rqa%d[0] = e%d_pa[%d:0];\n\tgenvar rj%d;\n"
+	  "\tgenerate for (rj%d = 1; rj%d <= %ld; rj%d = rj%d + 1) begin : rl%d\n"
+	  "\t\ttessera_line #(.W(%d), .N(1), .R(0)) a (.clk(clk), .rst(rst), "
+	  ".d(rqa%d[rj%d-1]), .q(rqa%d[rj%d]));\n\tend endgenerate\n",
+	  k, aw - 1, k, n, k, k, k, aw - 1, k, k, k, n, k, k, k, aw, k, k, k, k);
+}
+
+/* Port v<k>'s enable, its reads put off by RD cycles (ret_late_head). */
+static void ret_late(Out *o, int k)
+{
+	const HwBuf *B = &o->hw->buf[k];
+	int p = B->parent, aw = o->hw->buf[p].aw;
+	P(o, ";\n\t\twire rqv [0:RD];\n\t\tassign rqv[0] = fi%d && ok;\n"
+	  "\t\tgenvar rj;\n\t\tfor (rj = 1; rj <= RD; rj = rj + 1) begin : rl\n"
+	  "\t\t\ttessera_line #(.W(1), .N(1), .R(1)) v (.clk(clk), .rst(rst), "
+	  ".d(rqv[rj-1]), .q(rqv[rj]));\n\t\tend\n"
+	  "\t\tassign g%d_rep[v%d] = rqv[RD];\n"
+	  "\t\tassign g%d_rap[v%d*%d +: %d] = pa[%d:0];\n", k, p, k, p, k, aw,
+	  aw, aw - 1);
+}
+
 /* The lanes a per-PE buffer's engine serves at once: one port of the
  * parent each, for fills, returns and (outputs) drains. */
 void emit_par(Out *o, int k)
@@ -391,6 +435,8 @@ void emit_par(Out *o, int k)
 		  B->npar * 32 - 1, k, k, k, k, k, k, B->npar, k, k, k, k, k, k);
 	if (B->t == T_OUT && o->skd)
 		skew_par_head(o, k);
+	if (ret_late_at(o, k))
+		ret_late_head(o, k);
 	P(o, "\tgenvar v%d;\n\tgenerate for (v%d = 0; v%d < %ld; v%d = v%d + 1) "
 	  "begin : par%d\n", k, k, k, B->npar, k, k, k);
 	for (int j = 0; j < hw->np; j++)
@@ -399,13 +445,21 @@ void emit_par(Out *o, int k)
 			  j, k, B->pmult[j], hw->part[j].p->extent);
 	P(o, "\t\twire ok = ");
 	guards_ok(o, (Namer){V_ENG, k, 0, 1});
-	P(o, ";\n\t\twire [31:0] pa = e%d_pa", k);
+	if (ret_late_at(o, k))   /* its address as late as its read */
+		P(o, ";\n\t\tlocalparam integer RD = frd%d(v%d);  // its chains' "
+		  "first PEs take the words this late\n\t\twire [31:0] pa = "
+		  "{%d'd0, rqa%d[RD]}", k, k, 32 - aw, k);
+	else
+		P(o, ";\n\t\twire [31:0] pa = e%d_pa", k);
 	for (int j = 0; j < hw->np; j++)
 		if (B->par[j] && hw->buf[p].acoef[j])
 			P(o, " + S%d * 32'd%ld", j, hw->buf[p].acoef[j]);
-	P(o, ";\n\t\tassign g%d_rep[v%d] = fi%d && ok;\n"
-	  "\t\tassign g%d_rap[v%d*%d +: %d] = pa[%d:0];\n", p, k, k, p, k, aw, aw,
-	  aw - 1);
+	if (ret_late_at(o, k))
+		ret_late(o, k);
+	else
+		P(o, ";\n\t\tassign g%d_rep[v%d] = fi%d && ok;\n"
+		  "\t\tassign g%d_rap[v%d*%d +: %d] = pa[%d:0];\n", p, k, k, p, k,
+		  aw, aw, aw - 1);
 	if (B->t == T_OUT && o->skd)
 		skew_par_drain(o, k);
 	else if (B->t == T_OUT)

@@ -285,6 +285,7 @@ void gbuf_plan(Out *o)
 {
 	o->skd = (int)skew_depth(o->hw);
 	o->sdq = o->skd && skew_drain_q(o->hw);
+	o->rlate = o->skd ? skew_ret_late(o->hw) : NULL;
 	plan_lanes(o);
 	plan_pfill(o);
 	plan_pre(o);

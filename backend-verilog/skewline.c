@@ -122,13 +122,51 @@ const char *skew_take(Out *o, int w, const char *vec, long base, long nl,
 	return r;
 }
 
+/* A skewed per-PE output's returns: the chains' first PEs take the
+ * partial sums its parent's port v reads at one delay each, DP + 1 (a
+ * cycle late: the PE does not register them).  Then port v's reads are
+ * put off by as many cycles (emit_par), and the words go to the PEs
+ * with no line: the request (an enable and an address) waits in
+ * registers rather than the word, and no read moves past a write of
+ * its word (the chains write a lane's sums DS cycles after its reads,
+ * the global buffer is drained or refilled only once they have).  The
+ * delay of each port (malloc'd), or NULL: not such an output, or a
+ * port whose PEs take its words at more than one delay. */
+long *skew_ret_late(const Hw *hw)
+{
+	int k = hw->inner[T_OUT];
+	const HwBuf *B = &hw->buf[k];
+	if (!B->per_pe || B->npar < 2)
+		return NULL;
+	long *d = calloc((size_t)B->npar, sizeof *d);
+	if (!d)
+		INTERNAL("out of memory");
+	for (long p = 0; p < hw->npe; p++) {
+		if (!pe_ch0(hw, p))
+			continue;
+		long u = pe_lane(hw, p, 2, k), dd = pe_delay(hw, p) + 1;
+		ASSERT(u >= 0 && u < B->npar);
+		if (d[u] && d[u] != dd) {
+			free(d);
+			return NULL;
+		}
+		d[u] = dd;
+	}
+	for (long u = 0; u < B->npar; u++)
+		if (!d[u]) {
+			free(d);
+			return NULL;
+		}
+	return d;
+}
+
 /* The lines, before the PE block that takes from them: fk<i>, lane u's
  * from entry fb<i>(u) on (the net itself), entry j of it j cycles on,
  * the registers of a lane a tessera_line. */
 void skew_end(Out *o)
 {
 	struct Skew *s = o->sk;
-	long bits = 0;
+	long bits = o->rbits;   /* the returns' reads put off (emit_par) */
 	for (int i = 0; i < s->n; i++)
 		for (long u = 0; u < s->net[i].nl; u++)
 			bits += s->net[i].m[u] * s->net[i].w;
