@@ -410,7 +410,16 @@ void skew_par_drain(Out *o, int k)
 	if (q < nr)
 		P(o, "\t\t\tassign cd[r*%d +: %d] = cs[r];\n"
 		  "\t\t\tassign cm[r] = ca[r];\n", w, w);
-	else   /* a PE a place: r is the place */
+	else if (!o->sdq)   /* a PE a place: r is the place.  Its word
+	                       masked by its touched bit alone: the drain's
+	                       select (pdc) is the same at every place of a
+	                       sum the lane writes (cm, cha), and what the
+	                       chain carries between them is not written;
+	                       the select stays off the words' path */
+		P(o, "\t\t\tassign cd[r*%d +: %d] = pdt[ppe_%d(v%d, r)] ? "
+		  "pdv[ppe_%d(v%d, r)] : %d'd0;\n\t\t\tassign cm[r] = md[r];\n",
+		  w, w, k, k, k, k, w);
+	else
 		P(o, "\t\t\tassign cd[r*%d +: %d] = md[r] ? pdv[ppe_%d(v%d, r)] : "
 		  "%d'd0;\n\t\t\tassign cm[r] = md[r];\n", w, w, k, k, w);
 	P(o, "\t\tend\n\t\ttessera_chain #(.Q(%ld), .W(%d)) chn (.clk(clk), "
