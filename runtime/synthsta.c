@@ -141,8 +141,11 @@ int synth_mac_yosys(SynthResult *r, const LibCell *buf, char *err,
 /* After the report, the RTL names of the worst path's ends, a line
  * "tessera-end startpoint|endpoint NAME" each: a cell with one output
  * (a flip-flop) by the net on that output, which yosys names after the
- * register; any other (an SRAM's port) by its pin. In a catch: a port
- * of the top has no cell, and the names are a nicety, not the period. */
+ * register; any other (an SRAM's port) by its pin.  A flip-flop's D
+ * net too ("tessera-end startpoint-d NAME"): where yosys kept no name
+ * on the register (opt_clean -purge), the signal it registers may
+ * have one.  In a catch: a port of the top has no cell, and the names
+ * are a nicety, not the period. */
 static const char STA_NAMES[] =
 	"if {[catch {\n"
 	"  set pe [lindex [find_timing_paths -path_delay max] 0]\n"
@@ -152,6 +155,13 @@ static const char STA_NAMES[] =
 	"-filter \"direction == output\"]\n"
 	"    if {[llength $outs] == 1} {\n"
 	"      set n [get_full_name [get_nets -of_objects [lindex $outs 0]]]\n"
+	"      foreach p [get_pins -of_objects [get_cells -of_objects $pin] "
+	"-filter \"direction == input\"] {\n"
+	"        if {[string match */D [get_full_name $p]]} {\n"
+	"          puts \"tessera-end $end-d [get_full_name [get_nets "
+	"-of_objects $p]]\"\n"
+	"        }\n"
+	"      }\n"
 	"    } else {\n"
 	"      set n [get_full_name $pin]\n"
 	"    }\n"
@@ -182,26 +192,43 @@ static int anonymous(const char *s, size_t n)
 	return 1;
 }
 
-/* dst (256 bytes): OpenSTA's "INSTANCE (what it is)" of a path's end
- * as "NAME (INSTANCE, what it is)", NAME from the tessera-end line of
- * `text`, when it has one that is not anonymous. */
-static void name_end(char *dst, const char *sta_line, const char *text,
-                     const char *end)
+/* The name on the tessera-end line of `text` for `end` ("startpoint",
+ * "endpoint-d"...), its length into *n; NULL where there is none or it
+ * is anonymous. */
+static const char *end_name(const char *text, const char *end, size_t *n)
 {
 	char key[64];
 	snprintf(key, sizeof key, "\ntessera-end %s ", end);
 	const char *q = strstr(text, key);
-	size_t n = q ? strcspn(q + strlen(key), "\r\n") : 0;
-	size_t inst = strcspn(sta_line, " ");
-	if (!n || anonymous(q + strlen(key), n) || !sta_line[inst]) {
+	if (!q)
+		return NULL;
+	q += strlen(key);
+	*n = strcspn(q, "\r\n");
+	return *n && !anonymous(q, *n) ? q : NULL;
+}
+
+/* dst (256 bytes): OpenSTA's "INSTANCE (what it is)" of a path's end
+ * as "NAME (INSTANCE, what it is)", NAME from the tessera-end lines of
+ * `text`: the register's, or else "the register of D" (the signal it
+ * registers), when one is not anonymous. */
+static void name_end(char *dst, const char *sta_line, const char *text,
+                     const char *end)
+{
+	char dkey[64];
+	snprintf(dkey, sizeof dkey, "%s-d", end);
+	size_t n = 0, inst = strcspn(sta_line, " ");
+	const char *q = end_name(text, end, &n), *pre = "";
+	if (!q && (q = end_name(text, dkey, &n)) != NULL)
+		pre = "the register of ";
+	if (!q || !sta_line[inst]) {
 		snprintf(dst, 256, "%s", sta_line);
 		return;
 	}
 	const char *what = sta_line + inst + 1;
 	if (*what == '(')
 		what++;
-	snprintf(dst, 256, "%.*s (%.*s, %s", (int)n, q + strlen(key),
-	         (int)inst, sta_line, what);
+	snprintf(dst, 256, "%s%.*s (%.*s, %s", pre, (int)n, q, (int)inst,
+	         sta_line, what);
 }
 
 /* Times `top` of `netlist` with the script and log NAME.tcl and

@@ -70,6 +70,9 @@
 #                         summed the PEs' row and its mean the one PE's,
 #                         the others smaller (the returns' logic left
 #                         out); k_only, without a chain, one version
+#   synth/path_named      the quickstart's path's ends named in RTL: by the
+#                         register, or "the register of" the signal it
+#                         takes, not yosys' anonymous _N_ alone
 #   synth/mac-sta-fails   OpenSTA failing on the bare MAC alone: exit 3,
 #                         the message names mac_sta.log
 #   synth/mac-yosys-fails the same for yosys on the bare MAC (mac.ys):
@@ -196,16 +199,17 @@ if not mp <= p <= 1.3 * mp:
     bad.append('period %s ns, %.3f x the bare MAC (%s ns): not in [1, 1.3]' % (p, p / mp, mp))
 import re
 # a path's end: NAME (INSTANCE, what it is), NAME the register's RTL
-# name; OpenSTA's INSTANCE (what it is) alone where yosys left the
-# register an anonymous net (design-dependent). The bare MAC's ends are
-# always its operand and accumulator registers.
+# name, or "the register of NAME", the signal it registers, where
+# yosys kept no name on the register; OpenSTA's INSTANCE (what it is)
+# alone where neither has one (design-dependent). The bare MAC's ends
+# are always its operand and accumulator registers, by their names.
 anon = r'(^|/)_[0-9]+_($|\[)'
-def named(e, want=None):
-    m = re.match(r'([^ ]+) \(([^ ]+), .*flip-flop', e)
-    return m and not re.search(anon, m.group(1)) and re.search(anon, m.group(2)) \
-        and (want is None or re.match(want, m.group(1)))
+def named(e, want=None, d=True):
+    m = re.match(r'(the register of )?([^ ]+) \(([^ ]+), .*flip-flop', e)
+    return m and (d or not m.group(1)) and not re.search(anon, m.group(2)) \
+        and re.search(anon, m.group(3)) and (want is None or re.match(want, m.group(2)))
 for key, want in (('mac_ref_from', r'r[ab]\[[0-9]+\]$'), ('mac_ref_to', r'mac/acc\[[0-9]+\]$')):
-    if not named(s[key], want):
+    if not named(s[key], want, False):
         bad.append('%s: %s, not named by its register' % (key, s[key]))
 for end in ('from', 'to'):
     e = s['critical_path'][end]
@@ -323,10 +327,25 @@ if $T synth examples/quickstart.tsr >$SD/q.txt 2>$SD/q.err; then
 	}' $SD/q.txt)
 	if [ -z "$r" ]; then ok synth/pe_versions
 	else bad synth/pe_versions "$r"; fi
+	# its path's ends named in RTL: a register, or the signal a register
+	# takes where yosys left the register itself no name (its PE's read
+	# address: "the register of pe[N].u/ra_b[i]")
+	r=$(awk '/^critical path / { getline f; getline t
+		for (i = 0; i < 2; i++) {
+			e = i ? t : f; sub(/^  (from|to) +/, "", e)
+			sub(/^the register of /, "", e)
+			split(e, w, " ")
+			if (w[1] ~ /(^|\/)_[0-9]+_($|\[)/ || w[2] !~ /^\(/)
+				print (i ? "to" : "from") ": " e ", not named"
+		}
+	}' $SD/q.txt)
+	if [ -z "$r" ]; then ok synth/path_named
+	else bad synth/path_named "$r"; fi
 else
 	bad synth/quickstart_mac_and_throughput "$(cat $SD/q.err)"
 	bad synth/skew_registers "$(cat $SD/q.err)"
 	bad synth/pe_versions "$(cat $SD/q.err)"
+	bad synth/path_named "$(cat $SD/q.err)"
 fi
 
 cp /usr/share/qflow/tech/osu018/osu018_stdcells.lib $SD/my.lib 2>/dev/null
