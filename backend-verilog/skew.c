@@ -410,12 +410,17 @@ void skew_par_drain(Out *o, int k)
 	if (q < nr)
 		P(o, "\t\t\tassign cd[r*%d +: %d] = cs[r];\n"
 		  "\t\t\tassign cm[r] = ca[r];\n", w, w);
-	else if (!o->sdq)   /* a PE a place: r is the place.  Its word
-	                       masked by its touched bit alone: the drain's
-	                       select (pdc) is the same at every place of a
-	                       sum the lane writes (cm, cha), and what the
-	                       chain carries between them is not written;
-	                       the select stays off the words' path */
+	else if (!o->sdq && o->oh == k)   /* a PE a place, r the place, and
+	                       its words in two halves: its word as it is.
+	                       The drain's select (pdc) is the same at every
+	                       place of a sum the lane writes (cm, cha), and
+	                       what the chain carries between those sums is
+	                       not written; a word not touched is 0 (a drain
+	                       clears it with its touched bit, halves.c) */
+		P(o, "\t\t\tassign cd[r*%d +: %d] = pdv[ppe_%d(v%d, r)];\n"
+		  "\t\t\tassign cm[r] = md[r];\n", w, w, k, k);
+	else if (!o->sdq)   /* the same, but a drained word is not cleared:
+	                       masked by its touched bit alone */
 		P(o, "\t\t\tassign cd[r*%d +: %d] = pdt[ppe_%d(v%d, r)] ? "
 		  "pdv[ppe_%d(v%d, r)] : %d'd0;\n\t\t\tassign cm[r] = md[r];\n",
 		  w, w, k, k, k, k, w);
