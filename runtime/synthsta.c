@@ -262,13 +262,7 @@ static int sta(SynthResult *r, const Liberty *lib, const char *name,
 	        STA_PERIOD / lib->ns, STA_NAMES);
 	fclose(f);
 	double t0 = clock_seconds();
-	/* a thread a core this process may use: the same paths, sooner
-	 * (conv3: 16.8 s on one thread, 13.3 s on two; this OpenSTA's
-	 * "-threads max" runs one) */
-	char threads[16];
-	snprintf(threads, sizeof threads, "%d", proc_cores());
-	char *const argv[] = {"sta", "-no_init", "-threads", threads, "-exit",
-	                      tcl, NULL};
+	char *const argv[] = {"sta", "-no_init", "-exit", tcl, NULL};
 	int st = synth_tool_run(r->work, argv, log);
 	*secs = clock_seconds() - t0;
 	if (st < 0) {

@@ -422,8 +422,8 @@ else ok synth/bad-output-dir-not-liberty; fi
 printf '#!/bin/sh\nexec %s "$@"\n' "$(command -v yosys)" >$SD/bin/yosys
 expect synth/sta-fails 3 "OpenSTA failed (exit status 5.*see $SD/s/sta.log" -- \
 	env PATH="$(pwd)/$SD/bin:$PATH" $T synth $K -o $SD/s
-# OpenSTA failing on the bare MAC alone (its script is argument 5)
-printf '#!/bin/sh\n[ "$5" = mac_sta.tcl ] && exit 6\nexec %s "$@"\n' \
+# OpenSTA failing on the bare MAC alone (its script is argument 3)
+printf '#!/bin/sh\n[ "$3" = mac_sta.tcl ] && exit 6\nexec %s "$@"\n' \
 	"$(command -v sta)" >$SD/bin/sta
 expect synth/mac-sta-fails 3 "OpenSTA failed (exit status 6.*see $SD/m/mac_sta.log" -- \
 	env PATH="$(pwd)/$SD/bin:$PATH" $T synth $K -o $SD/m
