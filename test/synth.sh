@@ -199,7 +199,7 @@ if not mp <= p <= 1.3 * mp:
     bad.append('period %s ns, %.3f x the bare MAC (%s ns): not in [1, 1.3]' % (p, p / mp, mp))
 import re
 # a path's end: NAME (INSTANCE, what it is), NAME the register's RTL
-# name, or "the register of NAME", the signal it registers, where
+# name, or 'the register of NAME', the signal it registers, where
 # yosys kept no name on the register; OpenSTA's INSTANCE (what it is)
 # alone where neither has one (design-dependent). The bare MAC's ends
 # are always its operand and accumulator registers, by their names.
