@@ -410,23 +410,24 @@ void skew_par_drain(Out *o, int k)
 	if (q < nr)
 		P(o, "\t\t\tassign cd[r*%d +: %d] = cs[r];\n"
 		  "\t\t\tassign cm[r] = ca[r];\n", w, w);
-	else if (!o->sdq && o->oh == k)   /* a PE a place, r the place, and
-	                       its words in two halves: its word as it is.
-	                       The drain's select (pdc) is the same at every
-	                       place of a sum the lane writes (cm, cha), and
-	                       what the chain carries between those sums is
-	                       not written; a word not touched is 0 (a drain
-	                       clears it with its touched bit, halves.c) */
-		P(o, "\t\t\tassign cd[r*%d +: %d] = pdv[ppe_%d(v%d, r)];\n"
-		  "\t\t\tassign cm[r] = md[r];\n", w, w, k, k);
-	else if (!o->sdq)   /* the same, but a drained word is not cleared:
-	                       masked by its touched bit alone */
-		P(o, "\t\t\tassign cd[r*%d +: %d] = pdt[ppe_%d(v%d, r)] ? "
-		  "pdv[ppe_%d(v%d, r)] : %d'd0;\n\t\t\tassign cm[r] = md[r];\n",
-		  w, w, k, k, k, k, w);
-	else
-		P(o, "\t\t\tassign cd[r*%d +: %d] = md[r] ? pdv[ppe_%d(v%d, r)] : "
-		  "%d'd0;\n\t\t\tassign cm[r] = md[r];\n", w, w, k, k, w);
+	else {   /* a PE a place, r the place: its word masked.  The drain's
+	            select (pdc) is the same at every place of a sum the lane
+	            writes (cm, cha), and what the chain carries between those
+	            sums is not written, so the mask is the word's touched bit
+	            alone; with the words in two halves, none (a drain clears
+	            the word with its touched bit: one not touched is 0,
+	            halves.c).  Where the PE registers the word (sdq), md is
+	            its registered touched bit and select. */
+		char m[48] = "", z[16] = "";
+		if (o->sdq)
+			snprintf(m, sizeof m, "md[r] ? ");
+		else if (o->oh != k)
+			snprintf(m, sizeof m, "pdt[ppe_%d(v%d, r)] ? ", k, k);
+		if (*m)
+			snprintf(z, sizeof z, " : %d'd0", w);
+		P(o, "\t\t\tassign cd[r*%d +: %d] = %spdv[ppe_%d(v%d, r)]%s;\n"
+		  "\t\t\tassign cm[r] = md[r];\n", w, w, m, k, k, z);
+	}
 	P(o, "\t\tend\n\t\ttessera_chain #(.Q(%ld), .W(%d)) chn (.clk(clk), "
 	  ".d(cd), .m(cm), .s(chs), .a(cha));\n", q, w);
 	o->chained = 1;

@@ -7,12 +7,14 @@
  * as it comes (a skewed PE's register is the line's).  A net of lanes (a
  * global buffer's read ports, a port each of the lanes a fill serves at
  * once) has a line a lane, as long as the largest delay of the PEs that
- * take that lane.  So no register is kept that no PE reads, and the PEs
- * of one delay share each register.  The nets are gathered while the PE
- * block is written (fan.c), and the lines written before it, each lane's
- * registers a tessera_line (its one-bit lines cleared by rst), with the
- * count of their bits in a comment (synthesis counts the lines' flops
- * itself, and the test holds the two equal).
+ * take that lane (but a per-PE output's returns, whose ports read as
+ * late as their PEs take the words: skew_ret_late).  So no register is
+ * kept that no PE reads, and the PEs of one delay share each register.
+ * The nets are gathered while the PE block is written (fan.c), and the
+ * lines written before it, each lane's registers a tessera_line (its
+ * one-bit lines cleared by rst), with the count of their bits in a
+ * comment (synthesis counts the lines' flops itself, and the test holds
+ * the two equal).
  */
 #include "emit.h"
 

@@ -212,26 +212,23 @@ static int price(const StatMod *m, int n, const Liberty *lib, double *own,
 }
 
 /* A module's own name: "$paramod$HASH\\tessera_sum" is tessera_sum,
- * "$paramod\\tessera_pe\\HEAD=1'0" tessera_pe (into buf). */
-static const char *base_name(const char *name, char *buf, size_t n)
-{
-	const char *b = strchr(name, '\\');
-	if (!b || strncmp(name, "$paramod", 8))
-		return name;
-	const char *e = strchr(b + 1, '\\');
-	if (!e)
-		return b + 1;
-	snprintf(buf, n, "%.*s", (int)(e - b - 1), b + 1);
-	return buf;
-}
-
-/* Its parameters where yosys names them ("HEAD=1'0"), or "". */
-static const char *params_of(const char *name)
+ * "$paramod\\tessera_pe\\HEAD=1'0" tessera_pe (into buf); *params
+ * (where params is not NULL) its parameters where yosys names them
+ * ("HEAD=1'0"), or "". */
+static const char *base_name(const char *name, char *buf, size_t n,
+                             const char **params)
 {
 	const char *b = strchr(name, '\\');
 	const char *e = b && !strncmp(name, "$paramod", 8) ? strchr(b + 1, '\\')
 	                                                  : NULL;
-	return e ? e + 1 : "";
+	if (params)
+		*params = e ? e + 1 : "";
+	if (!b || strncmp(name, "$paramod", 8))
+		return name;
+	if (!e)
+		return b + 1;
+	snprintf(buf, n, "%.*s", (int)(e - b - 1), b + 1);
+	return buf;
 }
 
 /* The flip-flops among module m's own cells (lib's sequential cells). */
@@ -261,7 +258,8 @@ static int rows(SynthResult *r, const StatMod *m, int n, const double *own,
 			if ((i == top) != (pass == 0) || !inst[i])
 				continue;
 			char bb[96];
-			const char *base = base_name(m[i].name, bb, sizeof bb);
+			const char *par, *base = base_name(m[i].name, bb, sizeof bb,
+			                                   &par);
 			double t = total_of(m, n, own, i, r, 0);
 			if (!strcmp(base, "tessera_line")) {
 				r->skew_bits += flops(&m[i], lib) * inst[i];
@@ -285,9 +283,8 @@ static int rows(SynthResult *r, const StatMod *m, int n, const double *own,
 			int same = 0;
 			for (int q = 0; q < r->nmod - 1; q++)
 				same += !strncmp(r->mod[q].name, base, strlen(base));
-			if (*params_of(m[i].name))   /* named by its parameters */
-				snprintf(x->name, sizeof x->name, "%.60s (%.30s)", base,
-				         params_of(m[i].name));
+			if (*par)   /* named by its parameters */
+				snprintf(x->name, sizeof x->name, "%.60s (%.30s)", base, par);
 			else if (same)
 				snprintf(x->name, sizeof x->name, "%.70s (version %d)", base,
 				         same + 1);
@@ -365,7 +362,7 @@ int synth_areas(SynthResult *r, const Liberty *lib, char *err,
 	r->pes = 0;
 	for (int i = 0; i < n; i++) {
 		char bb[96];
-		if (!inst[i] || strcmp(base_name(m[i].name, bb, sizeof bb),
+		if (!inst[i] || strcmp(base_name(m[i].name, bb, sizeof bb, NULL),
 		                       "tessera_pe"))
 			continue;
 		r->npe += inst[i];
