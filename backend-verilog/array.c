@@ -337,6 +337,8 @@ void emit_array(Out *o)
 		  pe_net(o, 1, "fwall_%s", n), n,
 		  pe_lane_no(o, hw->inner[t], "rsp_tag", 32),
 		  t == T_OUT ? " && CH0" : "");
+		if (t != T_OUT)
+			fill_guards_pe(o, "rsp_tag");
 		if (B->npar > 1) {
 			P(o, " && %s),\n\t\t\t.fa_%s(%s), ", pe_pok(o, hw->inner[t]), n,
 			  fan_net(o, B->aw, "rsp_tag[%d:0]", B->aw - 1));

@@ -96,18 +96,6 @@ static inline const char *tname(int t)
 
 /* ---- small functions of the plan, for the writer's files ---- */
 
-/* c[j]: part j's coefficient in guard g's sum */
-static inline void guard_coefs(const Hw *hw, int g, long *c)
-{
-	for (int j = 0; j < hw->np; j++) {
-		c[j] = 0;
-		const Part *p = hw->part[j].p;
-		for (int k = 0; k < p->nguards; k++)
-			if (p->guard[k] == g)
-				c[j] += p->gstride[k];
-	}
-}
-
 static inline int temporal(const Hw *hw, int j)
 {
 	return !hw->part[j].spatial;
@@ -217,6 +205,10 @@ int guard_spatial(const Out *o, int g);
 /* " && (PRE<g> + spatial terms < limit)" for every such guard */
 void spatial_guards(Out *o, const char *pre);
 void spatial_guards_pe(Out *o, const char *pre);
+void fill_guards_pe(Out *o, const char *tag);
+/* The tag of a request that fills buffer k from a global buffer: its
+ * lane, the guards' parts (hw_fill_guard_at), its local address. */
+const char *fill_tag(Out *o, int k);
 
 /* ---- the units of tessera_top ---- */
 

@@ -306,7 +306,11 @@ void emit_engine(Out *o, int k)
 				guard_coefs(hw, g, c);
 				P(o, "\twire [31:0] eg%d_%d = ", k, g);
 				sum(o, (Namer){V_ENG, k, 1, 0}, c, 0);
-				P(o, ";\n");
+				long lim = o->ln->guard[g].limit;
+				int b = hw_bits(lim);
+				P(o, ";\n\twire [%d:0] fg%d_%d = eg%d_%d >= 32'd%ld ? %d'd%ld "
+				  ": eg%d_%d[%d:0];  // as the fill's tag carries it\n",
+				  b - 1, k, g, k, g, lim, b, lim, k, g, b - 1);
 			}
 	if (B->dedup) {
 		P(o, "\treg [%ld:0] sn%d;  // words already fetched this refill\n",

@@ -174,4 +174,26 @@ const char *skew_refusal(const Hw *hw, char *why, size_t n);
 enum { HW_PORTS = ONCHIP_LANES }; /* most lanes an engine serves at once
                                      (the model charges so) */
 
+/* c[j]: part j's coefficient in guard g's sum */
+static inline void guard_coefs(const Hw *hw, int g, long *c)
+{
+	for (int j = 0; j < hw->np; j++) {
+		c[j] = 0;
+		const Part *p = hw->part[j].p;
+		for (int k = 0; k < p->nguards; k++)
+			if (p->guard[k] == g)
+				c[j] += p->gstride[k];
+	}
+}
+/* Guard g involves spatial parts (and is not trivial). */
+int hw_guard_spatial(const Hw *hw, int g);
+/* Where an edge tile leaves some PEs of a lane idle, a register file's
+ * fill writes only the PEs that need the word: the temporal part of each
+ * spatial guard, held at the guard's limit, travels with the request in
+ * the tag's bits 16 to 31 (the local address below them, the lane
+ * above).  The bit where guard g's starts (its width: the limit's bits),
+ * or -1 where g is not spatial; HW_FILL_GUARD_END where they end. */
+enum { HW_FILL_GUARD_AT = 16, HW_FILL_GUARD_END = 32 };
+int hw_fill_guard_at(const Hw *hw, int g);
+
 #endif

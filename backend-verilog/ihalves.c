@@ -107,10 +107,10 @@ static void emit_one(Out *o, int k)
 	P(o, "\t\tend else if (ib%d && f%d_last) begin\n\t\t\tib%d <= 1'b0;\n"
 	  "\t\tend\n\tend\n", k, k, k);
 	P(o, "\treg ibv%d, ibh%d;  // a word the background read last cycle, "
-	  "its half\n\treg [63:0] ibt%d;  // its lane and address\n"
+	  "its half\n\treg [63:0] ibt%d;  // its tag (fill_tag)\n"
 	  "\talways @(posedge clk) begin\n\t\tibv%d <= ib%d && fi%d;\n"
-	  "\t\tibh%d <= !ic%d;\n\t\tibt%d <= {e%d_ln, e%d_la};\n\tend\n",
-	  k, k, k, k, k, k, k, k, k, k, k);
+	  "\t\tibh%d <= !ic%d;\n\t\tibt%d <= %s;\n\tend\n",
+	  k, k, k, k, k, k, k, k, k, fill_tag(o, k));
 	if (!B->per_pe)   /* a global buffer: the word is written by port 0
 	                     (ihalves_mux) into the half its writer names
 	                     (gmem.c) */
@@ -174,6 +174,7 @@ void ihalves_pe(Out *o, int t)
 	snprintf(tag, sizeof tag, "ift_%s", n);
 	P(o, ", .fw_%s(%s && LANE_%s == %s", n, pe_net(o, 1, "ifv_%s", n), n,
 	  pe_lane_no(o, k, tag, 32));
+	fill_guards_pe(o, tag);
 	if (B->npar > 1)
 		P(o, " && %s", pe_pok(o, k));
 	if (B->words == 1)

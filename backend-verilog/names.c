@@ -243,14 +243,24 @@ static void guard_terms(Out *o, int g, const char *base)
 
 int guard_spatial(const Out *o, int g)
 {
-	long c[HW_MAXP];
-	if (o->ln->guard[g].trivial)
-		return 0;
-	guard_coefs(o->hw, g, c);
-	for (int j = 0; j < o->hw->np; j++)
-		if (c[j] && o->hw->part[j].spatial)
-			return 1;
-	return 0;
+	return hw_guard_spatial(o->hw, g);
+}
+
+/* The same for a PE's fill of a register file: the guards' temporal parts
+ * from the request's tag (hw_fill_guard_at), as the PE takes it. */
+void fill_guards_pe(Out *o, const char *tag)
+{
+	for (int g = 0; g < o->ln->nguards; g++) {
+		int at = hw_fill_guard_at(o->hw, g);
+		if (at < 0)
+			continue;
+		int b = hw_bits(o->ln->guard[g].limit);
+		char base[128];
+		snprintf(base, sizeof base, "{%d'd0, %s}", 32 - b,
+		         pe_net(o, b, "%s[%d:%d]", tag, at + b - 1, at));
+		P(o, " && ");
+		guard_terms(o, g, base);
+	}
 }
 
 /* The same with PRE<g> as a PE takes it (pe_net: DP cycles late where
@@ -276,4 +286,28 @@ void spatial_guards(Out *o, const char *pre)
 			P(o, " && ");
 			guard_terms(o, g, base);
 		}
+}
+
+const char *fill_tag(Out *o, int k)
+{
+	static char r[512];
+	const HwBuf *B = &o->hw->buf[k];
+	int end = HW_FILL_GUARD_AT;
+	for (int g = 0; g < o->ln->nguards && B->per_pe && B->t != T_OUT; g++)
+		if (hw_fill_guard_at(o->hw, g) >= 0)
+			end = hw_fill_guard_at(o->hw, g) + hw_bits(o->ln->guard[g].limit);
+	if (end == HW_FILL_GUARD_AT) {
+		snprintf(r, sizeof r, "{e%d_ln, e%d_la}", k, k);
+		return r;
+	}
+	size_t n = (size_t)snprintf(r, sizeof r, "{e%d_ln", k);
+	if (end < HW_FILL_GUARD_END)
+		n += (size_t)snprintf(r + n, sizeof r - n, ", %d'd0",
+		                      HW_FILL_GUARD_END - end);
+	for (int g = o->ln->nguards - 1; g >= 0; g--)
+		if (hw_fill_guard_at(o->hw, g) >= 0 && n < sizeof r)
+			n += (size_t)snprintf(r + n, sizeof r - n, ", fg%d_%d", k, g);
+	ASSERT(n < sizeof r);
+	snprintf(r + n, sizeof r - n, ", e%d_la[%d:0]}", k, HW_FILL_GUARD_AT - 1);
+	return r;
 }

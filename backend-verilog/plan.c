@@ -554,6 +554,28 @@ static int too_wide(const Hw *hw, char *err, size_t errlen)
 	return 1;
 }
 
+/* A register file's fill carries the guards' parts in its tag
+ * (hw_fill_guard_at): they must fit, and so must its local address. */
+static int fill_guards_fit(const Hw *hw, char *err, size_t errlen)
+{
+	int end = HW_FILL_GUARD_AT;
+	for (int g = 0; g < hw->ln->nguards; g++)
+		if (hw_guard_spatial(hw, g))
+			end = hw_fill_guard_at(hw, g) + hw_bits(hw->ln->guard[g].limit);
+	if (end == HW_FILL_GUARD_AT)
+		return 1;
+	for (int t = 0; t < NTENSORS; t++) {
+		const HwBuf *B = &hw->buf[hw->inner[t]];
+		if (t == T_OUT || !B->per_pe)
+			continue;
+		if (end > HW_FILL_GUARD_END || B->aw > HW_FILL_GUARD_AT)
+			return fail(err, errlen, "edge tiles on the unrolled loops "
+			            "whose bounds, with a register file's address, need "
+			            "more than 32 bits in a fill's tag");
+	}
+	return 1;
+}
+
 int hw_plan(const LoopNest *ln, Hw *hw, char *err, size_t errlen)
 {
 	memset(hw, 0, sizeof *hw);
@@ -648,5 +670,28 @@ int hw_plan(const LoopNest *ln, Hw *hw, char *err, size_t errlen)
 		return 0;
 	for (int j = 0; j < hw->np; j++)
 		hw->fresh |= hw->tree[j] && hw->buf[hw->inner[T_OUT]].per_pe;
-	return 1;
+	return fill_guards_fit(hw, err, errlen);
+}
+
+int hw_guard_spatial(const Hw *hw, int g)
+{
+	long c[HW_MAXP];
+	if (hw->ln->guard[g].trivial)
+		return 0;
+	guard_coefs(hw, g, c);
+	for (int j = 0; j < hw->np; j++)
+		if (c[j] && hw->part[j].spatial)
+			return 1;
+	return 0;
+}
+
+int hw_fill_guard_at(const Hw *hw, int g)
+{
+	if (!hw_guard_spatial(hw, g))
+		return -1;
+	int at = HW_FILL_GUARD_AT;
+	for (int i = 0; i < g; i++)
+		if (hw_guard_spatial(hw, i))
+			at += hw_bits(hw->ln->guard[i].limit);
+	return at;
 }

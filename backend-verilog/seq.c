@@ -459,13 +459,13 @@ void emit_job_mux(Out *o)
 			P(o, "\t\t\tif (fi%d) begin\n", k);
 			if (B->npar > 1)
 				P(o, "\t\t\t\tgp_go = 1'b1;  // every lane's port reads\n"
-				  "\t\t\t\tgp_tn = {e%d_ln, e%d_la};\n", k, k);
+				  "\t\t\t\tgp_tn = %s;\n", fill_tag(o, k));
 			else if (p < 0)
 				emit_fetch(o, k, k + 1, "\t\t\t\t");
 			else
 				P(o, "\t\t\t\tg%d_re0 = 1'b1;\n\t\t\t\tg%d_ra0 = e%d_pa[%d:0];\n"
-				  "\t\t\t\tgp_go = 1'b1;\n\t\t\t\tgp_tn = {e%d_ln, e%d_la};\n",
-				  p, p, k, hw->buf[p].aw - 1, k, k);
+				  "\t\t\t\tgp_go = 1'b1;\n\t\t\t\tgp_tn = %s;\n",
+				  p, p, k, hw->buf[p].aw - 1, fill_tag(o, k));
 			P(o, "\t\t\tend\n");
 			if (p >= 0 && B->npar == 1) {
 				char e[48];
