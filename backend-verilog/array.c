@@ -366,6 +366,10 @@ void emit_array(Out *o)
 	}
 	if (hw->fresh)   /* the counters' alone */
 		P(o, "\n`ifndef SYNTHESIS\n\t\t\t, .tc_o(ptc[p])\n`endif");
+	for (int t = 0; t < NTENSORS; t++)   /* the counters' alone */
+		if (hw->buf[hw->inner[t]].per_pe)
+			P(o, "\n`ifndef SYNTHESIS\n\t\t\t, .fc_%s(pfc_%s[p])\n`endif",
+			  tname(t), tname(t));
 	P(o, "\n\t\t);\n\tend endgenerate\n");
 	fan_end(o);
 }

@@ -4,8 +4,43 @@
  * simulator compares with the model (runtime/sim.c).  Assumes the step
  * stage's signals (stb, pv, lv_*, fb: port.c), the engines' (fi, di,
  * e<k>_sv: engine.c) and the sequencer's (st, job, jinit, ij: seq.c).
+ * Fills are counted where they land: a PE's by its register file's
+ * fill write (fc_<t>, modules.c), a global buffer's as the words its
+ * memories write (each tessera_sram's k_w) less its updates.
  */
 #include "emit.h"
+
+#include <string.h>
+
+/* The words written into tensor t's buffer in level lv from its parent,
+ * as a Verilog expression, into e. */
+static void fills_of(Out *o, int lv, int t, char *e, size_t n)
+{
+	const Hw *hw = o->hw;
+	snprintf(e, n, "64'd0");
+	for (int k = 0; k < hw->nbuf; k++) {
+		const HwBuf *B = &hw->buf[k];
+		if (B->t != t || B->b->level != lv)
+			continue;
+		if (B->per_pe) {
+			if (k != hw->inner[t])
+				INTERNAL("a per-PE buffer of %s inside another", tname(t));
+			snprintf(e, n, "k_fl%d_%s", lv, tname(t));
+			return;
+		}
+		long sz, nb = bank_plan(hw, k, &sz);
+		size_t u = (size_t)snprintf(e, n, "(");
+		if (!nb)
+			u += (size_t)snprintf(e + u, n - u, "gb%d.k_w", k);
+		for (long b = 0; b < nb && u < n; b++)
+			u += (size_t)snprintf(e + u, n - u, "%sbank%d_[%ld].m.k_w",
+			                      b ? " + " : "", k, b);
+		if (u >= n || (size_t)snprintf(e + u, n - u, " - k_wr%d_%s)", lv,
+		                                 tname(t)) >= n - u)
+			INTERNAL("the fills of %s's %ld banks", tname(t), nb);
+		return;
+	}
+}
 
 void emit_counters(Out *o)
 {
@@ -17,6 +52,8 @@ void emit_counters(Out *o)
 		P(o, ", k_hop_%s", tname(t));
 		for (int lv = 0; lv < A->nlevels; lv++)
 			P(o, ", k_rd%d_%s, k_wr%d_%s", lv, tname(t), lv, tname(t));
+		if (hw->buf[hw->inner[t]].per_pe)
+			P(o, ", k_fl%d_%s", hw->buf[hw->inner[t]].b->level, tname(t));
 	}
 	int hsk = o->skd && hw->buf[hw->inner[T_OUT]].per_pe;
 	if (hsk)   /* a skewed output's drained PEs, as each is (skew.c) */
@@ -38,6 +75,9 @@ void emit_counters(Out *o)
 		for (int lv = 0; lv < A->nlevels; lv++)
 			P(o, "\t\t\tk_rd%d_%s <= 64'd0;\n\t\t\tk_wr%d_%s <= 64'd0;\n",
 			  lv, tname(t), lv, tname(t));
+		if (hw->buf[hw->inner[t]].per_pe)
+			P(o, "\t\t\tk_fl%d_%s <= 64'd0;\n",
+			  hw->buf[hw->inner[t]].b->level, tname(t));
 	}
 	P(o, "\t\tend else begin\n"
 	  "\t\t\tif (st != S_IDLE && !done) k_cyc <= k_cyc + 64'd1;\n"
@@ -93,6 +133,11 @@ void emit_counters(Out *o)
 		  "\t\t\t\tk_jrun[%d] <= k_jrun[%d] + 64'd1;\n", jd, jd,
 		  o->oh, o->oh, o->oh, jf, jf);
 	}
+	for (int t = 0; t < NTENSORS; t++)
+		if (hw->buf[hw->inner[t]].per_pe)
+			P(o, "\t\t\tk_fl%d_%s <= k_fl%d_%s + $countones(pfc_%s);\n",
+			  hw->buf[hw->inner[t]].b->level, tname(t),
+			  hw->buf[hw->inner[t]].b->level, tname(t), tname(t));
 	P(o, "\t\t\tif (stb) begin\n\t\t\t\tk_mac <= k_mac + $countones(pv);\n");
 	for (int t = 0; t < NTENSORS; t++) {
 		const HwBuf *B = &hw->buf[hw->inner[t]];
@@ -179,9 +224,13 @@ void emit_counters(Out *o)
 	for (int t = 0; t < NTENSORS; t++) {
 		P(o, "\t\t\t$display(\"tessera-count hops %d %%0d\", k_hop_%s%s);\n",
 		  t, tname(t), t == T_OUT && hsk ? " + k_hsk" : "");
-		for (int lv = 0; lv < A->nlevels; lv++)
-			P(o, "\t\t\t$display(\"tessera-count access %d %d %%0d %%0d\", "
-			  "k_rd%d_%s, k_wr%d_%s);\n", lv, t, lv, tname(t), lv, tname(t));
+		for (int lv = 0; lv < A->nlevels; lv++) {
+			char fl[16384];
+			fills_of(o, lv, t, fl, sizeof fl);
+			P(o, "\t\t\t$display(\"tessera-count access %d %d %%0d %%0d "
+			  "%%0d\", k_rd%d_%s, %s, k_wr%d_%s);\n", lv, t, lv, tname(t), fl,
+			  lv, tname(t));
+		}
 	}
 	P(o, "\t\tend\n\tend\n`endif\n");
 }

@@ -21,7 +21,12 @@ static void emit_sram(Out *o)
 	  "\t\t\tif (re[i]) rdata[i*W +: W] <= mem[raddr[i*AW +: AW]];\n"
 	  "\t\tfor (i = 0; i < NW; i = i + 1)\n"
 	  "\t\t\tif (we[i]) mem[waddr[i*AW +: AW]] <= wdata[i*W +: W];\n"
-	  "\tend\nendmodule\n\n");
+	  "\tend\n`ifndef SYNTHESIS\n"
+	  "\t// the words written, whatever the port: the top reads it as its\n"
+	  "\t// buffer's fills and updates (simulation only)\n"
+	  "\treg [63:0] k_w = 64'd0;\n"
+	  "\talways @(posedge clk) k_w <= k_w + $countones(we);\n"
+	  "`endif\nendmodule\n\n");
 }
 
 /* The PE's product, cut or sign-extended to the accumulator's width.
@@ -209,6 +214,10 @@ static void emit_pe(Out *o)
 	if (hw->fresh)   /* the counters' alone */
 		P(o, "\n`ifndef SYNTHESIS\n\t// stage B: its partial sum is one of "
 		  "this block's\n\t, output wire tc_o\n`endif");
+	for (int t = 0; t < NTENSORS; t++)   /* the counters' alone */
+		if (hw->buf[hw->inner[t]].per_pe)
+			P(o, "\n`ifndef SYNTHESIS\n\t// a fill writes a word of %s here "
+			  "this cycle\n\t, output wire fc_%s\n`endif", tname(t), tname(t));
 	P(o, "\n);\n\t/* verilator no_inline_module */\n");
 	for (int t = 0; t < NTENSORS; t++) {
 		const HwBuf *B = &hw->buf[hw->inner[t]];
@@ -233,6 +242,7 @@ static void emit_pe(Out *o)
 			  aw - 1, n, n, w - 1, n, n, n, n, n, hd, n, n, n, n, n);
 		if (t == T_OUT)
 			continue;
+		P(o, "`ifndef SYNTHESIS\n\tassign fc_%s = fwb_%s;\n`endif\n", n, n);
 		P(o, "\treg [%d:0] rf_%s [0:%ld];\n\twire [%d:0] x_%s = rf_%s[rb_%s];"
 		  "\n\talways @(posedge clk)\n\t\tif (fwb_%s) rf_%s[fab_%s] <= fdb_%s;\n",
 		  w - 1, n, (B->words << o->ih[hw->inner[t]]) - 1, w - 1, n, n, n, n,
@@ -259,6 +269,8 @@ static void emit_pe(Out *o)
 		P(o, "\treg v, first, clrb;\n\talways @(posedge clk) begin\n"
 		  "\t\tv <= va;\n\t\tfirst <= firsta;\n\t\tclrb <= clr_o;\n"
 		  "\tend\n");
+	P(o, "`ifndef SYNTHESIS\n\tassign fc_o = fwb_o && !clrb;  // as written "
+	  "below\n`endif\n");
 	long words = O->words << half;
 	char dq[200];
 	if (o->sdq)   /* the drained word registered before the chain's add,

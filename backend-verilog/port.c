@@ -52,6 +52,10 @@ void emit_datapath(Out *o)
 	  "\treg stb, fb;\n\twire [NPE-1:0] pv, pch0;\n%s",
 	  hw->fresh ? "`ifndef SYNTHESIS\n\twire [NPE-1:0] pfr, ptc;  // PEs that "
 	  "start their own sums, and whose sum is begun\n`endif\n" : "");
+	for (int t = 0; t < NTENSORS; t++)
+		if (hw->buf[hw->inner[t]].per_pe)
+			P(o, "`ifndef SYNTHESIS\n\twire [NPE-1:0] pfc_%s;  // PEs whose "
+			  "fill writes a word of %s\n`endif\n", tname(t), tname(t));
 	for (int g = 0; g < o->ln->nguards; g++)
 		if (guard_spatial(o, g))
 			P(o, "\treg [31:0] sgb%d;\n\twire [31:0] sga%d;\n", g, g);

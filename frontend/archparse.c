@@ -3,6 +3,7 @@
  *   arch     := 'arch' [NAME] '{' { arch-item } '}'
  *   arch-item := 'pe_array' INT ['x' INT] | 'level' NAME { level-attr }
  *              | 'hop_pj' NUMBER | 'mac_pj' NUMBER | 'energy' ...
+ *              | 'fills' ( 'charged' | 'free' )
  *
  * Levels are listed innermost first; their order, sizes and energies
  * are checked once the block is complete (arch_check).  Uses the token
@@ -74,7 +75,7 @@ static int arch_word(const Parser *ps)
 {
 	static const char *const words[] = {
 		"per_pe", "offchip", "size", "pj", "bandwidth", "latency", "holds",
-		"pe_array", "level", "hop_pj", "mac_pj", "energy",
+		"pe_array", "level", "hop_pj", "mac_pj", "energy", "fills",
 	};
 	for (size_t i = 0; i < sizeof words / sizeof *words; i++)
 		if (ps_is_word(ps, words[i]))
@@ -347,8 +348,17 @@ void ps_arch(Parser *ps, Program *p)
 		} else if (ps_is_word(ps, "energy")) {
 			energy_table(ps, a);
 			user_table = 1;
+		} else if (ps_is_word(ps, "fills")) {
+			ps_next(ps);
+			if (ps_is_word(ps, "free") || ps_is_word(ps, "charged")) {
+				a->fills_free = ps_is_word(ps, "free");
+				ps_next(ps);
+			} else {
+				ps_syntax_error(ps, "charged or free");
+			}
 		} else {
-			ps_syntax_error(ps, "pe_array, level, energy, hop_pj or mac_pj");
+			ps_syntax_error(ps, "pe_array, level, energy, fills, hop_pj or "
+			                "mac_pj");
 		}
 	}
 	ps_expect(ps, TK_RBRACE);

@@ -3,13 +3,15 @@
  * simulated hardware counts the same events).
  *
  * Every tensor lives in a chain of buffers (innermost first) ending in
- * DRAM.  A transfer between two levels is charged to the outer one: a
- * refill of an inner buffer is reads of its parent, a drain of output
- * partial sums is writes to its parent.  The MAC reads its operands and
- * reads-and-writes its partial sum at the tensor's innermost level; the
- * first contribution to an output element reads nothing, so at every
- * output level reads = writes - |O|.  Words read from a shared level go
- * once to every PE that needs them; a per-PE level serves its own PE.
+ * DRAM.  A refill of an inner buffer is reads of its parent and fills
+ * of the buffer (one per instance that receives a word); a drain of
+ * output partial sums is updates of its parent, and the sums that come
+ * back are reads of the parent and fills of the buffer.  The MAC reads
+ * its operands and reads-and-updates its partial sum at the tensor's
+ * innermost level; the first contribution to an output element reads
+ * nothing, so at every output level reads = updates - |O|.  Words read
+ * from a shared level go once to every PE that needs them; a per-PE
+ * level serves its own PE.
  */
 #include "tessera.h"
 
@@ -104,6 +106,8 @@ static void count_input(Counter *c, const LoopNest *ln, int t, Model *m)
 		int parent = holder_level(ln, t, h + 1);
 		long w = words(c, ln, t, h, per_pe(ln, parent));
 		m->reads[parent][t] += w;
+		m->fills[lv][t] += per_pe(ln, lv) == per_pe(ln, parent) ? w
+		                 : words(c, ln, t, h, per_pe(ln, lv));
 		m->xfer_words[t][h] = w;
 		m->xfer_events[t][h] = refills(c, ln, t, h);
 		if (per_pe(ln, lv) && !per_pe(ln, parent))
@@ -149,7 +153,7 @@ static void count_output(Counter *c, const LoopNest *ln, Model *m)
 	int inner = holder_level(ln, t, 0);
 	long w = words(c, ln, t, -1, per_pe(ln, inner));
 	long z = tree_starts(c, ln);   /* 0 unless inner is per PE */
-	m->writes[inner][t] += w;
+	m->updates[inner][t] += w;
 	m->reads[inner][t] += w - elems - z;
 	if (!per_pe(ln, inner))
 		m->hops[t] += words(c, ln, t, -1, 1) + (w - elems);
@@ -158,8 +162,9 @@ static void count_output(Counter *c, const LoopNest *ln, Model *m)
 		int parent = holder_level(ln, t, h + 1);
 		w = words(c, ln, t, h, per_pe(ln, parent));
 		long back = w - elems - (per_pe(ln, parent) ? z : 0);
-		m->writes[parent][t] += w;
+		m->updates[parent][t] += w;
 		m->reads[parent][t] += back;
+		m->fills[lv][t] += back;   /* each to one PE: the chain's first */
 		m->xfer_words[t][h] = w + back;
 		m->xfer_events[t][h] = refills(c, ln, t, h);
 		if (per_pe(ln, lv) && !per_pe(ln, parent))
@@ -208,8 +213,9 @@ static double transfer_cycles(const Arch *a, const XferChain *ch,
  *    overlap it with) and for whatever the others take beyond the
  *    compute time;
  *  - no level can move more words than its bandwidth allows, whoever
- *    asks: the run takes at least (reads + writes) / bandwidth cycles of
- *    every level with a bandwidth.
+ *    asks: the run takes at least (reads + updates) / bandwidth cycles
+ *    of every level with a bandwidth (its fills are its parent's reads,
+ *    charged to the parent's).
  * Needs the counts, compute_cycles and pes_used in m; the search's
  * evaluator (search/eval.c) calls it with chains of its own. */
 void model_time(const Arch *a, const XferChain ch[NTENSORS], Model *m)
@@ -233,7 +239,7 @@ void model_time(const Arch *a, const XferChain ch[NTENSORS], Model *m)
 			continue;
 		double words = 0;
 		for (int t = 0; t < NTENSORS; t++)
-			words += (double)(m->reads[lv][t] + m->writes[lv][t]);
+			words += (double)(m->reads[lv][t] + m->updates[lv][t]);
 		double busy = words / ((double)L->bandwidth *
 		                       (L->per_pe ? (double)m->pes_used : 1));
 		if (busy > total)
@@ -250,7 +256,8 @@ void model_time(const Arch *a, const XferChain ch[NTENSORS], Model *m)
 
 /* Stalls, utilization and energy from the counts and m->cycles, whoever
  * measured them (the model, the search's evaluator, or the simulated
- * hardware). */
+ * hardware).  Every read, fill and update costs the level's energy per
+ * access; fills cost nothing under `fills free`. */
 void model_energy(const Arch *a, const Layer *l, Model *m)
 {
 	m->stall_cycles = m->cycles - m->compute_cycles;
@@ -259,8 +266,10 @@ void model_energy(const Arch *a, const Layer *l, Model *m)
 	for (int lv = 0; lv < a->nlevels; lv++) {
 		m->e_level[lv] = 0;
 		for (int t = 0; t < NTENSORS; t++) {
-			double e = (double)(m->reads[lv][t] + m->writes[lv][t]) *
-			           level_pj(a, l, lv, t);
+			double n = (double)(m->reads[lv][t] + m->updates[lv][t]);
+			if (!a->fills_free)
+				n += (double)m->fills[lv][t];
+			double e = n * level_pj(a, l, lv, t);
 			m->e_level_tensor[lv][t] = e;
 			m->e_level[lv] += e;
 			m->e_tensor[t] += e;

@@ -89,6 +89,8 @@ static void print_header(FILE *f, const LoopNest *ln)
 				fprintf(f, "%s %s", n++ ? "," : " holds",
 				        ln->layer->t[t].name);
 	}
+	if (a->fills_free)
+		fputs("; fills free", f);
 	fputc('\n', f);
 }
 

@@ -182,6 +182,9 @@ typedef struct Arch {
 	double hop_pj;              /* one PE-to-PE transfer */
 	double mac_pj;              /* one multiply-accumulate */
 	EnergyTable table[MEM_KINDS]; /* for levels without their own pj */
+	int fills_free;             /* `fills free`: a fill costs no energy,
+	                               as the Interstellar artifact counts
+	                               (0: it costs an access, as a read) */
 } Arch;
 
 void arch_default(Arch *a);
@@ -422,8 +425,14 @@ typedef struct Model {
 	                             -1: it builds it, but has too many
 	                             blocks to time in `model` */
 	double utilization;       /* macs / (pes * cycles) */
+	/* Accesses of each level by tensor (docs/model.md): reads; fills,
+	 * words written in from the parent level, into each instance that
+	 * receives them; updates, partial sums written in from below (the
+	 * MAC, or a drain of an inner buffer).  "writes" in the reports is
+	 * fills + updates. */
 	long reads[MAX_LEVELS][NTENSORS];
-	long writes[MAX_LEVELS][NTENSORS];
+	long fills[MAX_LEVELS][NTENSORS];
+	long updates[MAX_LEVELS][NTENSORS];
 	long xfer_words[NTENSORS][MAX_LEVELS];  /* per buffer (holder order): */
 	long xfer_events[NTENSORS][MAX_LEVELS]; /* words to/from its parent,
 	                                            refills */

@@ -73,6 +73,7 @@ static void fetch_input(Walk *w, int t, int h, long pe, long e)
 	if (H->stamp[slot] == H->epoch)
 		return;
 	H->stamp[slot] = H->epoch;
+	w->m->fills[H->level][t]++;     /* written into this instance */
 	if (H->per_pe && !H->parent_per_pe) {
 		w->m->hops[t]++;            /* delivered to this PE */
 		if (H->ustamp[e] == H->epoch)
@@ -126,6 +127,7 @@ static void touch_output(Walk *w, int h, long pe, long e, int zero)
 		touch_output(w, h + 1, pe, e, zero);
 	if (w->contributed[e] && !(zero && H->parent_per_pe)) {
 		w->m->reads[H->parent_level][T_OUT]++;
+		w->m->fills[H->level][T_OUT]++;
 		w->m->xfer_words[T_OUT][h]++;
 		if (H->per_pe && !H->parent_per_pe)
 			w->m->hops[T_OUT]++;
@@ -136,7 +138,7 @@ static void drain_output(Walk *w, int h)
 {
 	Hold *H = &w->hold[T_OUT][h];
 	long words = H->parent_per_pe ? H->perpe : H->uni;
-	w->m->writes[H->parent_level][T_OUT] += words;
+	w->m->updates[H->parent_level][T_OUT] += words;
 	w->m->xfer_words[T_OUT][h] += words;
 	if (H->per_pe && !H->parent_per_pe)
 		w->m->hops[T_OUT] += H->perpe;
@@ -156,14 +158,14 @@ static void accumulate(Walk *w, long pe, long e)
 		touch_output(w, 0, pe, e, zero);
 	if (held && H->per_pe) {
 		w->m->reads[lv][T_OUT] += w->contributed[e] && !zero;
-		w->m->writes[lv][T_OUT]++;
+		w->m->updates[lv][T_OUT]++;
 	} else {
 		w->m->hops[T_OUT]++; /* the product into the reduction */
 		if (w->stepstamp[T_OUT][e] != w->step) {
 			w->stepstamp[T_OUT][e] = w->step;
 			w->m->reads[lv][T_OUT] += w->contributed[e];
 			w->m->hops[T_OUT] += w->contributed[e];
-			w->m->writes[lv][T_OUT]++;
+			w->m->updates[lv][T_OUT]++;
 		}
 	}
 	w->contributed[e] = 1;

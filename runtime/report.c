@@ -1,7 +1,8 @@
 /* report.c - the figures of the model (and of the simulated hardware)
  * as a readable table or as JSON, in the form docs/model.md states:
- * accesses per tensor per level, reads and writes apart, in words of
- * each tensor's type, totals over instances.
+ * accesses per tensor per level, reads, fills and updates apart (the
+ * JSON's "writes" is fills + updates), in words of each tensor's type,
+ * totals over instances.
  * A level's pj_per_access is its figure for a 16-bit word; each tensor
  * entry's "pj" is what one access of that tensor's word costs.
  */
@@ -40,8 +41,9 @@ void report_table(FILE *f, const LoopNest *ln, const Model *m)
 		fprintf(f, "  (the generic rules: too many blocks to time the "
 		        "hardware here; `tessera sim` times it)\n");
 	fputc('\n', f);
-	fprintf(f, "%-6s %-12s %7s  %-6s %14s %14s %16s\n", "level", "size",
-	        "pJ/acc", "tensor", "reads", "writes", "energy pJ");
+	fprintf(f, "%-6s %-12s %7s  %-6s %14s %12s %14s %16s\n", "level",
+	        "size", "pJ/acc", "tensor", "reads", "fills", "updates",
+	        "energy pJ");
 	for (int lv = 0; lv < a->nlevels; lv++) {
 		const Level *L = &a->level[lv];
 		char sz[48], size[64];
@@ -52,28 +54,30 @@ void report_table(FILE *f, const LoopNest *ln, const Model *m)
 			snprintf(size, sizeof size, "%s", sz);
 		int first = 1;
 		for (int t = 0; t < NTENSORS; t++) {
-			if (!m->reads[lv][t] && !m->writes[lv][t])
+			if (!m->reads[lv][t] && !m->fills[lv][t] && !m->updates[lv][t])
 				continue;
-			fprintf(f, "%-6s %-12s %7.4g  %-6s %14ld %14ld %16.2f\n",
+			fprintf(f, "%-6s %-12s %7.4g  %-6s %14ld %12ld %14ld %16.2f\n",
 			        first ? L->name : "", first ? size : "",
 			        model_pj(ln, lv, t), l->t[t].name, m->reads[lv][t],
-			        m->writes[lv][t], m->e_level_tensor[lv][t]);
+			        m->fills[lv][t], m->updates[lv][t],
+			        m->e_level_tensor[lv][t]);
 			first = 0;
 		}
 		if (!first)
-			fprintf(f, "%-6s %-12s %7s  %-6s %14s %14s %16.2f\n", "", "", "",
-			        "all", "", "", m->e_level[lv]);
+			fprintf(f, "%-6s %-12s %7s  %-6s %14s %12s %14s %16.2f\n", "",
+			        "", "", "all", "", "", "", m->e_level[lv]);
 	}
 	for (int t = 0; t < NTENSORS; t++)
-		fprintf(f, "%-6s %-12s %7.4g  %-6s %14ld %14s %16.2f\n",
+		fprintf(f, "%-6s %-12s %7.4g  %-6s %14ld %12s %14s %16.2f\n",
 		        t ? "" : "NoC", t ? "" : "hops", model_hop_pj(ln, t),
-		        l->t[t].name, m->hops[t], "",
+		        l->t[t].name, m->hops[t], "", "",
 		        (double)m->hops[t] * model_hop_pj(ln, t));
-	fprintf(f, "%-6s %-12s %7.4g  %-6s %14ld %14s %16.2f\n", "MAC", "",
-	        model_mac_pj(ln), "", m->macs, "", m->e_mac);
-	fprintf(f, "\nenergy %.2f pJ, %.4f pJ/MAC (%.4f without MACs); by "
+	fprintf(f, "%-6s %-12s %7.4g  %-6s %14ld %12s %14s %16.2f\n", "MAC", "",
+	        model_mac_pj(ln), "", m->macs, "", "", m->e_mac);
+	fprintf(f, "\nenergy %.2f pJ, %.4f pJ/MAC (%.4f without MACs%s); by "
 	        "tensor:", m->e_total, m->pj_per_mac,
-	        (m->e_total - m->e_mac) / (double)m->macs);
+	        (m->e_total - m->e_mac) / (double)m->macs,
+	        a->fills_free ? "; fills free" : "");
 	for (int t = 0; t < NTENSORS; t++)
 		fprintf(f, " %s %.2f", l->t[t].name,
 		        m->e_tensor[t] + (double)m->hops[t] * model_hop_pj(ln, t));
@@ -116,8 +120,10 @@ void report_json_open(FILE *f, const LoopNest *ln, const Model *m,
 		        L->name, L->bytes, instances(ln, lv), L->pj);
 		for (int t = 0; t < NTENSORS; t++)
 			fprintf(f, "%s\"%s\": { \"reads\": %ld, \"writes\": %ld, "
-			        "\"pj\": %.6g }", t ? ", " : "", l->t[t].name,
-			        m->reads[lv][t], m->writes[lv][t], model_pj(ln, lv, t));
+			        "\"fills\": %ld, \"updates\": %ld, \"pj\": %.6g }",
+			        t ? ", " : "", l->t[t].name, m->reads[lv][t],
+			        m->fills[lv][t] + m->updates[lv][t], m->fills[lv][t],
+			        m->updates[lv][t], model_pj(ln, lv, t));
 		fprintf(f, " } }%s\n", lv + 1 < a->nlevels ? "," : "");
 	}
 	fprintf(f, "  ],\n  \"noc_transfers\": %ld,\n  \"noc_by_tensor\": { ",
@@ -132,7 +138,8 @@ void report_json_open(FILE *f, const LoopNest *ln, const Model *m,
 	for (int t = 0; t < NTENSORS; t++)
 		fprintf(f, "%s\"%s\": %.4f", t ? ", " : "", l->t[t].name,
 		        m->e_tensor[t] + (double)m->hops[t] * model_hop_pj(ln, t));
-	fprintf(f, " },\n  \"pj_per_mac\": %.6f", m->pj_per_mac);
+	fprintf(f, " },\n  \"pj_per_mac\": %.6f,\n  \"fills_charged\": %s",
+	        m->pj_per_mac, a->fills_free ? "false" : "true");
 	if (verified >= 0)
 		fprintf(f, ",\n  \"verified\": %s", verified ? "true" : "false");
 }

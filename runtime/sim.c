@@ -293,12 +293,13 @@ static int build(const char *verilog, size_t len, int trace, const Hw *hw,
 
 static void parse_line(const char *line, SimResult *r)
 {
-	long a, b, c, d;
-	if (sscanf(line, "tessera-count access %ld %ld %ld %ld", &a, &b, &c,
-	           &d) == 4 && a >= 0 && a < MAX_LEVELS && b >= 0 &&
+	long a, b, c, d, e;
+	if (sscanf(line, "tessera-count access %ld %ld %ld %ld %ld", &a, &b, &c,
+	           &d, &e) == 5 && a >= 0 && a < MAX_LEVELS && b >= 0 &&
 	    b < NTENSORS) {
 		r->m.reads[a][b] = c;
-		r->m.writes[a][b] = d;
+		r->m.fills[a][b] = d;
+		r->m.updates[a][b] = e;
 		r->counted++;
 	} else if (sscanf(line, "tessera-count hops %ld %ld", &a, &b) == 2 &&
 	           a >= 0 && a < NTENSORS) {

@@ -22,18 +22,19 @@ static int compare_counts(const LoopNest *ln, const Model *sim,
 	for (int lv = 0; lv < A->nlevels; lv++)
 		for (int t = 0; t < NTENSORS; t++) {
 			const char *name = ln->layer->t[t].name;
-			if (sim->reads[lv][t] != mod->reads[lv][t]) {
-				fprintf(stderr, "  %s%s%s %s reads: hardware %ld, model "
-				        "%ld\n", who, sep, A->level[lv].name, name,
-				        sim->reads[lv][t], mod->reads[lv][t]);
-				diffs++;
-			}
-			if (sim->writes[lv][t] != mod->writes[lv][t]) {
-				fprintf(stderr, "  %s%s%s %s writes: hardware %ld, model "
-				        "%ld\n", who, sep, A->level[lv].name, name,
-				        sim->writes[lv][t], mod->writes[lv][t]);
-				diffs++;
-			}
+			const long *hw[3] = {sim->reads[lv], sim->fills[lv],
+			                     sim->updates[lv]};
+			const long *md[3] = {mod->reads[lv], mod->fills[lv],
+			                     mod->updates[lv]};
+			static const char *const what[3] = {"reads", "fills",
+			                                    "updates"};
+			for (int k = 0; k < 3; k++)
+				if (hw[k][t] != md[k][t]) {
+					fprintf(stderr, "  %s%s%s %s %s: hardware %ld, model "
+					        "%ld\n", who, sep, A->level[lv].name, name,
+					        what[k], hw[k][t], md[k][t]);
+					diffs++;
+				}
 		}
 	for (int t = 0; t < NTENSORS; t++)
 		if (sim->hops[t] != mod->hops[t]) {

@@ -80,7 +80,8 @@ static long bound_words(Worker *w, int t, int Lb, int Lout, int perpe,
 }
 
 /* The energy of refilling t's buffer in level Lb from its parent, the
- * loops of the levels up to Lout inside its refill point. */
+ * loops of the levels up to Lout inside its refill point: the parent's
+ * reads (and updates), the hops, and the buffer's fills. */
 static double bound_cost(Worker *w, int t, int Lb, int Lout, int full,
                          int known)
 {
@@ -93,10 +94,15 @@ static double bound_cost(Worker *w, int t, int Lb, int Lout, int full,
 	double words = (double)bound_words(w, t, Lb, Lout, view, full, known);
 	double e, elems = (double)c->out_elems;
 	e = t == T_OUT ? (2 * words - elems) * pj(c, Lp, t) : words * pj(c, Lp, t);
+	double fills = t == T_OUT ? words - elems : words;
 	if (per_pe(c, Lb) && !view) {
 		double wpe = (double)bound_words(w, t, Lb, Lout, 1, full, known);
 		e += (t == T_OUT ? wpe + words - elems : wpe) * hop(c, t);
+		if (t != T_OUT)
+			fills = wpe;   /* one in every PE that receives the word */
 	}
+	if (!c->arch->fills_free)
+		e += fills * pj(c, Lb, t);
 	return e;
 }
 

@@ -323,7 +323,7 @@ static void count_tensor(const SCtx *c, const SNest *s, const Chain *ch,
 	int inner = ch->level[0];
 	long w = words(c, s, t, jall, per_pe(c, inner), sc);
 	if (out) {
-		m->writes[inner][t] += w;
+		m->updates[inner][t] += w;
 		m->reads[inner][t] += w - elems;
 	} else {
 		m->reads[inner][t] += w;
@@ -335,11 +335,14 @@ static void count_tensor(const SCtx *c, const SNest *s, const Chain *ch,
 		int j = refill_point(c, s, t, lv);
 		w = words(c, s, t, j, per_pe(c, parent), sc);
 		if (out) {
-			m->writes[parent][t] += w;
+			m->updates[parent][t] += w;
 			m->reads[parent][t] += w - elems;
+			m->fills[lv][t] += w - elems;
 			m->xfer_words[t][h] = w + (w - elems);
 		} else {
 			m->reads[parent][t] += w;
+			m->fills[lv][t] += per_pe(c, lv) == per_pe(c, parent) ? w
+			                 : words(c, s, t, j, per_pe(c, lv), sc);
 			m->xfer_words[t][h] = w;
 		}
 		m->xfer_events[t][h] = events(s, j);

@@ -224,7 +224,8 @@ static int model_diff(const SCtx *c, const Model *a, const Model *b,
 	for (int L = 0; L < c->nl; L++)
 		for (int t = 0; t < NTENSORS; t++) {
 			CMP(reads[L][t], "%ld");
-			CMP(writes[L][t], "%ld");
+			CMP(fills[L][t], "%ld");
+			CMP(updates[L][t], "%ld");
 			CMP(e_level_tensor[L][t], "%.17g");
 		}
 	for (int t = 0; t < NTENSORS; t++) {

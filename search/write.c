@@ -175,6 +175,8 @@ static void write_arch(FILE *f, const Arch *a, const Layer *l)
 	put_double(f, a->hop_pj);
 	fputs("\n  mac_pj ", f);
 	put_double(f, a->mac_pj);
+	if (a->fills_free)
+		fputs("\n  fills free", f);
 	fputs("\n}\n", f);
 }
 

@@ -348,3 +348,25 @@ if grep -q ' holds W, O$' $OUT/qholds.tsr && grep -q '"pj_per_mac"' $OUT/qh0.jso
 	$T ir $OUT/qholds.tsr | grep -q '^arch small: .*; RF 64 B per PE 0.12 pJ holds O, W; GB '
 then ok cli/holds_models_the_same
 else bad cli/holds_models_the_same "$(diff $OUT/qh0.json $OUT/qh1.json | head -5; $T ir $OUT/qholds.tsr 2>&1 | sed -n 4p)"; fi
+
+# fills free: the quickstart as the Interstellar artifact counts it (a
+# fill costs nothing) costs exactly the fills' energy less, every fill at
+# its level's energy per access, and says so (`tessera ir`, the JSON)
+sed '/^arch/,$s/^}/  fills free\n}/' $Q >$OUT/qfree.tsr
+$T model $Q --json >$OUT/qf0.json 2>&1
+$T model $OUT/qfree.tsr --json >$OUT/qf1.json 2>&1
+fe=$(awk '{ s = $0
+	while (match(s, /"fills": [0-9]+, "updates": [0-9]+, "pj": [0-9.e+-]+/)) {
+		n = split(substr(s, RSTART, RLENGTH), a, /[": ,]+/)
+		e += a[3] * a[7]; s = substr(s, RSTART + RLENGTH) } }
+	END { printf "%.4f", e }' $OUT/qf0.json)
+d=$(awk 'FNR == 1 { f++ } /"energy_pj":/ { sub(/.*"total": /, ""); t[f] = $0 + 0 }
+	END { printf "%.4f", t[1] - t[2] }' $OUT/qf0.json $OUT/qf1.json)
+if [ "$fe" = "$d" ] && [ "$fe" != 0.0000 ] && grep -q '"fills_charged": true' $OUT/qf0.json &&
+	grep -q '"fills_charged": false' $OUT/qf1.json &&
+	$T ir $OUT/qfree.tsr | grep -q '^arch small: .*; fills free$' &&
+	$T model $OUT/qfree.tsr | grep -q '(.* without MACs; fills free)'
+then ok cli/fills_free
+else bad cli/fills_free "fills' energy $fe, the difference $d: $(grep fills_charged $OUT/qf0.json $OUT/qf1.json)"; fi
+expect fills_bad_word 1 "qfills.tsr:.*expected charged or free" -- \
+	sh -c "sed '/^arch/,\$s/^}/  fills maybe\n}/' $Q >$OUT/qfills.tsr && $T check $OUT/qfills.tsr"

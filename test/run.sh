@@ -15,7 +15,8 @@
 #   one layer, many       8 random schedules of each of 6 random layers
 #   schedules             must all give the naive reference's bits
 #   test/model/NAME.tsr   `tessera model --json` must contain every line
-#                         of NAME.expect (flattened by counts.awk); with a
+#                         of NAME.expect (flattened by counts.awk), and
+#                         its writes must be fills + updates; with a
 #                         line "# check: agrees", --brute and --walk must
 #                         give the same JSON
 #   random schedules      build/schedgen makes TESSERA_RANDOM (default
@@ -108,6 +109,7 @@ for f in test/model/*.tsr; do
 	missing=$(grep -v '^#' "$n.expect" | grep -v '^$' | while read -r line; do
 		grep -qxF "$line" $OUT/model.counts || echo "expected: $line"
 	done)
+	missing="$missing$(grep '^writes ' $OUT/model.counts)"
 	if grep -q '^# check: agrees' "$f" && ! r=$(model_agrees "$f" 2>&1); then
 		missing="$missing
 model, --brute and --walk differ: $r"

@@ -1,5 +1,7 @@
 # counts.awk - flattens `tessera model --json` into lines
-#   LEVEL TENSOR READS WRITES      one per level and tensor
+#   LEVEL TENSOR READS UPDATES     one per level and tensor
+#   fills LEVEL TENSOR FILLS       one per level and tensor (the JSON's
+#                                  writes are fills + updates)
 #   noc TENSOR HOPS                one per tensor
 #   macs, pes_used, cycles, generic_cycles, compute_cycles N   the
 #                                  headline figures
@@ -9,11 +11,14 @@
 }
 /"tensors":/ {
 	s = $0
-	while (match(s, /"[A-Za-z_][A-Za-z0-9_]*": \{ "reads": -?[0-9]+, "writes": -?[0-9]+/)) {
+	while (match(s, /"[A-Za-z_][A-Za-z0-9_]*": \{ "reads": -?[0-9]+, "writes": -?[0-9]+, "fills": -?[0-9]+, "updates": -?[0-9]+/)) {
 		m = substr(s, RSTART, RLENGTH)
 		s = substr(s, RSTART + RLENGTH)
 		n = split(m, a, /[": {},]+/)
-		print level, a[2], a[4], a[6]
+		if (a[6] != a[8] + a[10])
+			print "writes", level, a[2], "not fills + updates"
+		print level, a[2], a[4], a[10]
+		print "fills", level, a[2], a[8]
 	}
 }
 /"noc_by_tensor":/ {
