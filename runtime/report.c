@@ -138,8 +138,8 @@ void report_json_open(FILE *f, const LoopNest *ln, const Model *m,
 	for (int t = 0; t < NTENSORS; t++)
 		fprintf(f, "%s\"%s\": %.4f", t ? ", " : "", l->t[t].name,
 		        m->e_tensor[t] + (double)m->hops[t] * model_hop_pj(ln, t));
-	fprintf(f, " },\n  \"pj_per_mac\": %.6f,\n  \"fills_charged\": %s",
-	        m->pj_per_mac, a->fills_free ? "false" : "true");
+	fprintf(f, " },\n  \"fills_charged\": %s,\n  \"pj_per_mac\": %.6f",
+	        a->fills_free ? "false" : "true", m->pj_per_mac);
 	if (verified >= 0)
 		fprintf(f, ",\n  \"verified\": %s", verified ? "true" : "false");
 }
