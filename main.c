@@ -185,8 +185,7 @@ static void timed_cycles(const LoopNest *ln, Model *m, long budget)
 	m->generic_cycles = m->cycles;
 	m->hw_cycles = 1;
 	m->cycles = c;
-	m->stall_cycles = m->cycles - m->compute_cycles;
-	m->utilization = (double)m->macs / ((double)m->pes * (double)m->cycles);
+	model_account(ln, m);   /* stalls, utilization, leakage */
 }
 
 /* One layer: a fraction of a second at most. */
@@ -360,8 +359,7 @@ static int synth_sim(const Opts *o, const LoopNest *ln, const Hw *hw,
 		return rc;
 	}
 	m->cycles = c.m.cycles;
-	m->utilization = m->cycles > 0 && m->pes > 0
-	                 ? (double)m->macs / ((double)m->pes * m->cycles) : 0;
+	model_account(ln, m);   /* utilization, leakage at those cycles */
 	return 0;
 }
 

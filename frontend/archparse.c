@@ -2,7 +2,10 @@
  *
  *   arch     := 'arch' [NAME] '{' { arch-item } '}'
  *   arch-item := 'pe_array' INT ['x' INT] | 'level' NAME { level-attr }
- *              | 'hop_pj' NUMBER | 'mac_pj' NUMBER | 'energy' ...
+ *   level-attr := ... | ('read_pj' | 'fill_pj' | 'update_pj') [NAME] NUMBER
+ *              | 'leak_pj' NUMBER
+ *              | 'hop_pj' ['neighbour' | 'bus' | 'global'] NUMBER
+ *              | 'mac_pj' NUMBER | 'energy' ...
  *              | 'fills' ( 'charged' | 'free' )
  *
  * Levels are listed innermost first; their order, sizes and energies
@@ -75,6 +78,7 @@ static int arch_word(const Parser *ps)
 {
 	static const char *const words[] = {
 		"per_pe", "offchip", "size", "pj", "bandwidth", "latency", "holds",
+		"read_pj", "fill_pj", "update_pj", "leak_pj",
 		"pe_array", "level", "hop_pj", "mac_pj", "energy", "fills",
 	};
 	for (size_t i = 0; i < sizeof words / sizeof *words; i++)
@@ -136,6 +140,33 @@ static void holds(Parser *ps, Level *lv)
 		                "W, O)");
 }
 
+/* read_pj|fill_pj|update_pj [TENSOR] PJ: an action's energy at the
+ * level, for every tensor or for one (resolved by arch_holds_resolve). */
+static void action_pj(Parser *ps, Level *lv, int action)
+{
+	static const char *const what[NACTIONS] = {"read_pj", "fill_pj",
+	                                           "update_pj"};
+	struct LevelAct a = {.action = action, .loc = ps->tok.loc};
+	ps_next(ps);
+	if (ps_is(ps, TK_IDENT) && !arch_word(ps))
+		a.tname = ps_ident(ps, "a tensor of the layer", &a.loc);
+	a.pj = number(ps, "energy per access in pJ");
+	if (ps->failed)
+		return;
+	for (int i = 0; i < lv->nacts; i++)
+		if (lv->act[i].action == action &&
+		    (lv->act[i].tname == a.tname ||
+		     (lv->act[i].tname && a.tname &&
+		      !strcmp(lv->act[i].tname, a.tname)))) {
+			diag_error(ps->diag, a.loc, "%s%s%s is given twice for level %s",
+			           what[action], a.tname ? " " : "",
+			           a.tname ? a.tname : "", lv->name);
+			ps->failed = 1;
+			return;
+		}
+	lv->act[lv->nacts++] = a;
+}
+
 static void level(Parser *ps, Arch *a, int *user_levels)
 {
 	ps_next(ps);
@@ -145,8 +176,8 @@ static void level(Parser *ps, Arch *a, int *user_levels)
 	}
 	Level lv = {0};
 	lv.name = ps_ident(ps, "the level's name", &lv.loc);
-	static const char *const reserved[] = {"total", "mac", "noc"};
-	for (int i = 0; !ps->failed && i < 3; i++)
+	static const char *const reserved[] = {"total", "mac", "noc", "leak"};
+	for (int i = 0; !ps->failed && i < 4; i++)
 		if (!strcmp(lv.name, reserved[i])) {
 			diag_error(ps->diag, lv.loc, "'%s' names a line of the energy "
 			           "report; choose another level name", lv.name);
@@ -184,6 +215,15 @@ static void level(Parser *ps, Arch *a, int *user_levels)
 			lv.latency = bounded(ps, "cycles", 1L << 20);
 		} else if (ps_is_word(ps, "holds")) {
 			holds(ps, &lv);
+		} else if (ps_is_word(ps, "read_pj")) {
+			action_pj(ps, &lv, ACT_READ);
+		} else if (ps_is_word(ps, "fill_pj")) {
+			action_pj(ps, &lv, ACT_FILL);
+		} else if (ps_is_word(ps, "update_pj")) {
+			action_pj(ps, &lv, ACT_UPDATE);
+		} else if (ps_is_word(ps, "leak_pj")) {
+			ps_next(ps);
+			lv.leak_pj = number(ps, "energy per cycle in pJ");
 		} else {
 			break;
 		}
@@ -231,14 +271,54 @@ static void arch_check(Parser *ps, Arch *a, Loc loc, int user_table)
 		ps->failed = 1;
 }
 
+/* A tensor of the layer by name; -1 after reporting one it does not
+ * have. */
+static int tensor_named(Diag *d, const Layer *l, const char *name, Loc loc)
+{
+	int t = NTENSORS;
+	while (--t >= 0 && strcmp(l->t[t].name, name))
+		;
+	if (t < 0)
+		diag_error(d, loc, "unknown tensor %s (the layer's tensors: %s, %s, "
+		           "%s)", name, l->t[T_OUT].name, l->t[T_A].name,
+		           l->t[T_B].name);
+	return t;
+}
+
+/* Each level's energies per action (a tensor's own over the level's):
+ * into act_pj and act_given. */
+static void actions_resolve(Diag *d, const Layer *l, Level *lv)
+{
+	memset(lv->act_given, 0, sizeof lv->act_given);
+	for (int named = 0; named < 2; named++)
+		for (int i = 0; i < lv->nacts; i++) {
+			const struct LevelAct *a = &lv->act[i];
+			if (!!a->tname != named)
+				continue;
+			int t0 = 0, t1 = NTENSORS;
+			if (a->tname) {
+				t0 = tensor_named(d, l, a->tname, a->loc);
+				if (t0 < 0)
+					continue;
+				t1 = t0 + 1;
+			}
+			for (int t = t0; t < t1; t++) {
+				lv->act_pj[a->action][t] = a->pj;
+				lv->act_given[a->action][t] = 1;
+			}
+		}
+}
+
 /* The tensors of each level's holds clause, by name in the layer, into
- * its `holds` bits: 0 after reporting a name the layer does not have. */
+ * its `holds` bits, and its energies per action: 0 after reporting a
+ * name the layer does not have. */
 int arch_holds_resolve(Diag *d, Program *p)
 {
 	int errors = d->nerrors;
 	const Layer *l = &p->layer;
 	for (int i = 0; i < p->arch.nlevels; i++) {
 		Level *lv = &p->arch.level[i];
+		actions_resolve(d, l, lv);
 		lv->holds = 0;
 		for (int k = 0; k < lv->nholds; k++) {
 			int t = NTENSORS;
@@ -341,7 +421,16 @@ void ps_arch(Parser *ps, Program *p)
 			level(ps, a, &user_levels);
 		} else if (ps_is_word(ps, "hop_pj")) {
 			ps_next(ps);
-			a->hop_pj = number(ps, "energy of one hop in pJ");
+			int k = HOP_KINDS;
+			while (--k >= 0 && !ps_is_word(ps, hop_kind_name[k]))
+				;
+			if (k < 0) {
+				a->hop_pj = number(ps, "energy of one hop in pJ");
+			} else {
+				ps_next(ps);
+				a->hop_kind_pj[k] = number(ps, "energy of one hop in pJ");
+				a->hop_given[k] = 1;
+			}
 		} else if (ps_is_word(ps, "mac_pj")) {
 			ps_next(ps);
 			a->mac_pj = number(ps, "energy of one MAC in pJ");

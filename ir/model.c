@@ -29,10 +29,24 @@ static double level_pj(const Arch *a, const Layer *l, int level, int t)
 	return a->level[level].pj * l->t[t].type.bits / 16.0;
 }
 
-/* A hop moves one word of tensor t: the table's figure is for 16 bits. */
-static double hop_pj(const Arch *a, const Layer *l, int t)
+double model_act_pj(const Arch *a, const Layer *l, int level, int t,
+                    int action)
 {
-	return a->hop_pj * l->t[t].type.bits / 16.0;
+	const Level *L = &a->level[level];
+	if (action == ACT_FILL && a->fills_free)
+		return 0;
+	double pj = L->act_given[action][t] ? L->act_pj[action][t] : L->pj;
+	return pj * l->t[t].type.bits / 16.0;
+}
+
+const char *const hop_kind_name[HOP_KINDS] = {"neighbour", "bus", "global"};
+
+/* A hop moves one word of tensor t, at its kind's figure or hop_pj: the
+ * figure is for 16 bits. */
+double model_hop_kind_pj(const Arch *a, const Layer *l, int kind, int t)
+{
+	double pj = a->hop_given[kind] ? a->hop_kind_pj[kind] : a->hop_pj;
+	return pj * l->t[t].type.bits / 16.0;
 }
 
 /* A multiplier's energy grows with the product of its operand widths;
@@ -47,9 +61,9 @@ double model_pj(const LoopNest *ln, int level, int t)
 	return level_pj(ln->arch, ln->layer, level, t);
 }
 
-double model_hop_pj(const LoopNest *ln, int t)
+double model_hop_pj(const LoopNest *ln, const Model *m, int t)
 {
-	return hop_pj(ln->arch, ln->layer, t);
+	return model_hop_kind_pj(ln->arch, ln->layer, m->hop_kind[t], t);
 }
 
 double model_mac_pj(const LoopNest *ln)
@@ -256,35 +270,63 @@ void model_time(const Arch *a, const XferChain ch[NTENSORS], Model *m)
 
 /* Stalls, utilization and energy from the counts and m->cycles, whoever
  * measured them (the model, the search's evaluator, or the simulated
- * hardware).  Every read, fill and update costs the level's energy per
- * access; fills cost nothing under `fills free`. */
+ * hardware).  Every read, fill and update costs the level's energy for
+ * that action (model_act_pj); fills cost nothing under `fills free`;
+ * a level that leaks costs its leakage every cycle in every instance. */
 void model_energy(const Arch *a, const Layer *l, Model *m)
 {
 	m->stall_cycles = m->cycles - m->compute_cycles;
 	m->utilization = (double)m->macs / ((double)m->pes * (double)m->cycles);
 	m->e_total = 0;
+	for (int t = 0; t < NTENSORS; t++)
+		m->e_tensor[t] = 0;
 	for (int lv = 0; lv < a->nlevels; lv++) {
 		m->e_level[lv] = 0;
 		for (int t = 0; t < NTENSORS; t++) {
-			double n = (double)(m->reads[lv][t] + m->updates[lv][t]);
-			if (!a->fills_free)
-				n += (double)m->fills[lv][t];
-			double e = n * level_pj(a, l, lv, t);
+			double e =
+			    (double)m->reads[lv][t] * model_act_pj(a, l, lv, t, ACT_READ) +
+			    (double)m->fills[lv][t] * model_act_pj(a, l, lv, t, ACT_FILL) +
+			    (double)m->updates[lv][t] *
+			        model_act_pj(a, l, lv, t, ACT_UPDATE);
 			m->e_level_tensor[lv][t] = e;
 			m->e_level[lv] += e;
 			m->e_tensor[t] += e;
 		}
+		/* leakage: every instance, every cycle */
+		m->e_leak[lv] = a->level[lv].leak_pj * (double)m->cycles *
+		                (a->level[lv].per_pe ? (double)m->pes : 1.0);
+		m->e_level[lv] += m->e_leak[lv];
 		m->e_total += m->e_level[lv];
 	}
 	m->noc = 0;
 	m->e_noc = 0;
 	for (int t = 0; t < NTENSORS; t++) {
 		m->noc += m->hops[t];
-		m->e_noc += (double)m->hops[t] * hop_pj(a, l, t);
+		m->e_noc += (double)m->hops[t] *
+		            model_hop_kind_pj(a, l, m->hop_kind[t], t);
 	}
 	m->e_mac = (double)m->macs * mac_pj(a, l);
 	m->e_total += m->e_noc + m->e_mac;
 	m->pj_per_mac = m->e_total / (double)m->macs;
+}
+
+/* How tensor t's hops move: from a neighbour where it moves PE to PE
+ * along some array dimension (systolic(), a chain); over a bus where
+ * PEs share it (an input: two PEs take the same word in a step; the
+ * output: a reduction tree); else each word to its own PE. */
+static int hop_kind(Counter *c, const LoopNest *ln, int t)
+{
+	int tree = 0;
+	for (int d = 0; d < ln->arch->ndims; d++) {
+		NetKind k = ln->net[t][d];
+		if (k == NET_SYSTOLIC || k == NET_CHAIN)
+			return HOP_NEIGHBOUR;
+		tree |= k == NET_TREE;
+	}
+	if (t == T_OUT)
+		return tree ? HOP_BUS : HOP_GLOBAL;
+	return words(c, ln, t, -1, 1) == words(c, ln, t, -1, 0) ? HOP_GLOBAL
+	                                                       : HOP_BUS;
 }
 
 /* Evaluates the model on a lowered nest; 0 when the nest has no
@@ -337,6 +379,10 @@ void model_finish(const LoopNest *ln, Model *m)
 		}
 	}
 	model_time(ln->arch, ch, m);
+	Counter *c = counter_new(ln);
+	for (int t = 0; t < NTENSORS; t++)
+		m->hop_kind[t] = hop_kind(c, ln, t);
+	counter_free(c);
 	model_account(ln, m);
 }
 

@@ -88,6 +88,13 @@ static void print_header(FILE *f, const LoopNest *ln)
 			if (arch_holds(a, i, t))
 				fprintf(f, "%s %s", n++ ? "," : " holds",
 				        ln->layer->t[t].name);
+		static const char *const act[NACTIONS] = {"read", "fill", "update"};
+		for (int k = 0; k < lv->nacts; k++)
+			fprintf(f, " %s%s%s %.4g pJ", act[lv->act[k].action],
+			        lv->act[k].tname ? " " : "",
+			        lv->act[k].tname ? lv->act[k].tname : "", lv->act[k].pj);
+		if (lv->leak_pj)
+			fprintf(f, " leak %.4g pJ", lv->leak_pj);
 	}
 	if (a->fills_free)
 		fputs("; fills free", f);

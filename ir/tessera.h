@@ -138,6 +138,16 @@ typedef struct Layer {
 
 /* ---- the architecture ---- */
 
+/* How a word reaches a PE (docs/model.md, "Energy"): from a neighbour
+ * (systolic(), an accumulation chain), over a bus that PEs share
+ * (broadcast, multicast, a reduction tree), or on its own from the
+ * edge of the array (unicast). */
+enum { HOP_NEIGHBOUR, HOP_BUS, HOP_GLOBAL, HOP_KINDS };
+extern const char *const hop_kind_name[HOP_KINDS];
+
+/* What an access of a level does (Timeloop's read, fill and update). */
+enum { ACT_READ, ACT_FILL, ACT_UPDATE, NACTIONS };
+
 typedef struct Level {
 	const char *name;
 	Loc loc;
@@ -161,6 +171,20 @@ typedef struct Level {
 	Loc holds_name_loc[NTENSORS];
 	Loc holds_loc;     /* the word `holds` */
 	unsigned holds;
+	/* Energies per action (docs/dsl.md): `read_pj`, `fill_pj`,
+	 * `update_pj`, each for every tensor or for one by name (resolved
+	 * with the holds clause); an action without its own figure costs
+	 * `pj`.  `leak_pj`: each instance's energy per cycle. */
+	int nacts;
+	struct LevelAct {
+		int action;          /* ACT_READ, ACT_FILL, ACT_UPDATE */
+		const char *tname;   /* NULL: every tensor */
+		Loc loc;
+		double pj;
+	} act[NACTIONS * (NTENSORS + 1)];
+	double act_pj[NACTIONS][NTENSORS];  /* resolved (arch_holds_resolve) */
+	unsigned char act_given[NACTIONS][NTENSORS];
+	double leak_pj;
 } Level;
 
 /* Energy per 16-bit access by memory size, for one kind of memory
@@ -182,6 +206,10 @@ typedef struct Arch {
 	double hop_pj;              /* one PE-to-PE transfer */
 	double mac_pj;              /* one multiply-accumulate */
 	EnergyTable table[MEM_KINDS]; /* for levels without their own pj */
+	/* `hop_pj neighbour|bus|global PJ`: a hop's energy by how the word
+	 * reaches the PE (HOP_*: model_hop_kind); 0 in hop_given: hop_pj */
+	double hop_kind_pj[HOP_KINDS];
+	unsigned char hop_given[HOP_KINDS];
 	int fills_free;             /* `fills free`: a fill costs no energy,
 	                               as the Interstellar artifact counts
 	                               (0: it costs an access, as a read) */
@@ -437,8 +465,10 @@ typedef struct Model {
 	long xfer_events[NTENSORS][MAX_LEVELS]; /* words to/from its parent,
 	                                            refills */
 	long hops[NTENSORS];      /* PE-to-PE and edge-to-PE transfers */
+	int hop_kind[NTENSORS];   /* how they move (HOP_*) */
 	long noc;
 	double e_level[MAX_LEVELS], e_level_tensor[MAX_LEVELS][NTENSORS];
+	double e_leak[MAX_LEVELS];  /* leakage, in e_level (not by tensor) */
 	double e_tensor[NTENSORS], e_mac, e_noc, e_total, pj_per_mac;
 } Model;
 
@@ -467,7 +497,14 @@ double model_xfer_bw(const Arch *a, int parent, int level, double pes_used,
                      double lanes);
 void model_energy(const Arch *a, const Layer *l, Model *m);
 double model_pj(const LoopNest *ln, int level, int t);
-double model_hop_pj(const LoopNest *ln, int t);
+/* What one access of an action (ACT_READ, ...) of tensor t's word costs
+ * at a level: its own figure or the level's pj, scaled to the word's
+ * width; a fill under `fills free` costs nothing. */
+double model_act_pj(const Arch *a, const Layer *l, int level, int t,
+                    int action);
+/* What one hop of tensor t costs (by its kind in m). */
+double model_hop_pj(const LoopNest *ln, const Model *m, int t);
+double model_hop_kind_pj(const Arch *a, const Layer *l, int kind, int t);
 double model_mac_pj(const LoopNest *ln);
 
 /* ---- sumset.c: the size of a sum of sets, exactly ----

@@ -58,20 +58,30 @@ void report_table(FILE *f, const LoopNest *ln, const Model *m)
 				continue;
 			fprintf(f, "%-6s %-12s %7.4g  %-6s %14ld %12ld %14ld %16.2f\n",
 			        first ? L->name : "", first ? size : "",
-			        model_pj(ln, lv, t), l->t[t].name, m->reads[lv][t],
-			        m->fills[lv][t], m->updates[lv][t],
+			        model_act_pj(a, l, lv, t, ACT_READ), l->t[t].name,
+			        m->reads[lv][t], m->fills[lv][t], m->updates[lv][t],
 			        m->e_level_tensor[lv][t]);
 			first = 0;
+			double fp = model_act_pj(a, l, lv, t, ACT_FILL),
+			       up = model_act_pj(a, l, lv, t, ACT_UPDATE),
+			       rp = model_act_pj(a, l, lv, t, ACT_READ);
+			if ((fp != rp && !a->fills_free) || up != rp)
+				fprintf(f, "%-6s %-12s %7s  %-6s (pJ: read %.4g, fill %.4g, "
+				        "update %.4g)\n", "", "", "", "", rp, fp, up);
 		}
+		if (m->e_leak[lv] > 0)
+			fprintf(f, "%-6s %-12s %7.4g  %-6s %14s %12s %14s %16.2f\n", "",
+			        "", L->leak_pj, "leak", "", "", "", m->e_leak[lv]);
 		if (!first)
 			fprintf(f, "%-6s %-12s %7s  %-6s %14s %12s %14s %16.2f\n", "",
 			        "", "", "all", "", "", "", m->e_level[lv]);
 	}
 	for (int t = 0; t < NTENSORS; t++)
-		fprintf(f, "%-6s %-12s %7.4g  %-6s %14ld %12s %14s %16.2f\n",
-		        t ? "" : "NoC", t ? "" : "hops", model_hop_pj(ln, t),
+		fprintf(f, "%-6s %-12s %7.4g  %-6s %14ld %12s %14s %16.2f  %s\n",
+		        t ? "" : "NoC", t ? "" : "hops", model_hop_pj(ln, m, t),
 		        l->t[t].name, m->hops[t], "", "",
-		        (double)m->hops[t] * model_hop_pj(ln, t));
+		        (double)m->hops[t] * model_hop_pj(ln, m, t),
+		        hop_kind_name[m->hop_kind[t]]);
 	fprintf(f, "%-6s %-12s %7.4g  %-6s %14ld %12s %14s %16.2f\n", "MAC", "",
 	        model_mac_pj(ln), "", m->macs, "", "", m->e_mac);
 	fprintf(f, "\nenergy %.2f pJ, %.4f pJ/MAC (%.4f without MACs%s); by "
@@ -80,7 +90,7 @@ void report_table(FILE *f, const LoopNest *ln, const Model *m)
 	        a->fills_free ? "; fills free" : "");
 	for (int t = 0; t < NTENSORS; t++)
 		fprintf(f, " %s %.2f", l->t[t].name,
-		        m->e_tensor[t] + (double)m->hops[t] * model_hop_pj(ln, t));
+		        m->e_tensor[t] + (double)m->hops[t] * model_hop_pj(ln, m, t));
 	fputc('\n', f);
 }
 
@@ -116,28 +126,41 @@ void report_json_open(FILE *f, const LoopNest *ln, const Model *m,
 	for (int lv = 0; lv < a->nlevels; lv++) {
 		const Level *L = &a->level[lv];
 		fprintf(f, "    { \"name\": \"%s\", \"bytes\": %ld, \"instances\": "
-		        "%ld, \"pj_per_access\": %.6g,\n      \"tensors\": { ",
-		        L->name, L->bytes, instances(ln, lv), L->pj);
+		        "%ld, \"pj_per_access\": %.6g, \"leak_pj\": %.6g,\n"
+		        "      \"tensors\": { ", L->name, L->bytes, instances(ln, lv),
+		        L->pj, L->leak_pj);
 		for (int t = 0; t < NTENSORS; t++)
 			fprintf(f, "%s\"%s\": { \"reads\": %ld, \"writes\": %ld, "
-			        "\"fills\": %ld, \"updates\": %ld, \"pj\": %.6g }",
+			        "\"fills\": %ld, \"updates\": %ld, \"pj\": %.6g, "
+			        "\"pj_read\": %.6g, \"pj_fill\": %.6g, \"pj_update\": %.6g }",
 			        t ? ", " : "", l->t[t].name, m->reads[lv][t],
 			        m->fills[lv][t] + m->updates[lv][t], m->fills[lv][t],
-			        m->updates[lv][t], model_pj(ln, lv, t));
+			        m->updates[lv][t], model_pj(ln, lv, t),
+			        model_act_pj(a, l, lv, t, ACT_READ),
+			        model_act_pj(a, l, lv, t, ACT_FILL),
+			        model_act_pj(a, l, lv, t, ACT_UPDATE));
 		fprintf(f, " } }%s\n", lv + 1 < a->nlevels ? "," : "");
 	}
 	fprintf(f, "  ],\n  \"noc_transfers\": %ld,\n  \"noc_by_tensor\": { ",
 	        m->noc);
 	for (int t = 0; t < NTENSORS; t++)
 		fprintf(f, "%s\"%s\": %ld", t ? ", " : "", l->t[t].name, m->hops[t]);
+	fputs(" },\n  \"hop_kind_by_tensor\": { ", f);
+	for (int t = 0; t < NTENSORS; t++)
+		fprintf(f, "%s\"%s\": \"%s\"", t ? ", " : "", l->t[t].name,
+		        hop_kind_name[m->hop_kind[t]]);
 	fprintf(f, " },\n  \"energy_pj\": { \"total\": %.4f, \"mac\": %.4f, "
 	        "\"noc\": %.4f", m->e_total, m->e_mac, m->e_noc);
-	for (int lv = 0; lv < a->nlevels; lv++)
+	double leak = 0;
+	for (int lv = 0; lv < a->nlevels; lv++) {
 		fprintf(f, ", \"%s\": %.4f", a->level[lv].name, m->e_level[lv]);
+		leak += m->e_leak[lv];
+	}
+	fprintf(f, ", \"leak\": %.4f", leak);
 	fputs(" },\n  \"energy_by_tensor_pj\": { ", f);
 	for (int t = 0; t < NTENSORS; t++)
 		fprintf(f, "%s\"%s\": %.4f", t ? ", " : "", l->t[t].name,
-		        m->e_tensor[t] + (double)m->hops[t] * model_hop_pj(ln, t));
+		        m->e_tensor[t] + (double)m->hops[t] * model_hop_pj(ln, m, t));
 	fprintf(f, " },\n  \"fills_charged\": %s,\n  \"pj_per_mac\": %.6f",
 	        a->fills_free ? "false" : "true", m->pj_per_mac);
 	if (verified >= 0)

@@ -9,14 +9,21 @@
 #include <stdlib.h>
 #include <string.h>
 
-static double pj(const SCtx *c, int L, int t)
+/* What an action of t costs at level L (as ir/model.c charges it). */
+static double pj(const SCtx *c, int L, int t, int action)
 {
-	return c->arch->level[L].pj * c->bits[t] / 16.0;
+	return model_act_pj(c->arch, c->layer, L, t, action);
 }
 
+/* The least a hop of t costs, whatever its kind. */
 static double hop(const SCtx *c, int t)
 {
-	return c->arch->hop_pj * c->bits[t] / 16.0;
+	double least = model_hop_kind_pj(c->arch, c->layer, 0, t);
+	for (int k = 1; k < HOP_KINDS; k++) {
+		double e = model_hop_kind_pj(c->arch, c->layer, k, t);
+		least = e < least ? e : least;
+	}
+	return least;
 }
 
 /* Words of t refilled into its buffer of level Lb (whose parent is
@@ -93,7 +100,9 @@ static double bound_cost(Worker *w, int t, int Lb, int Lout, int full,
 	int view = per_pe(c, Lp);
 	double words = (double)bound_words(w, t, Lb, Lout, view, full, known);
 	double e, elems = (double)c->out_elems;
-	e = t == T_OUT ? (2 * words - elems) * pj(c, Lp, t) : words * pj(c, Lp, t);
+	e = words * pj(c, Lp, t, t == T_OUT ? ACT_UPDATE : ACT_READ);
+	if (t == T_OUT)
+		e += (words - elems) * pj(c, Lp, t, ACT_READ);
 	double fills = t == T_OUT ? words - elems : words;
 	if (per_pe(c, Lb) && !view) {
 		double wpe = (double)bound_words(w, t, Lb, Lout, 1, full, known);
@@ -101,8 +110,7 @@ static double bound_cost(Worker *w, int t, int Lb, int Lout, int full,
 		if (t != T_OUT)
 			fills = wpe;   /* one in every PE that receives the word */
 	}
-	if (!c->arch->fills_free)
-		e += fills * pj(c, Lb, t);
+	e += fills * pj(c, Lb, t, ACT_FILL);
 	return e;
 }
 
@@ -373,7 +381,12 @@ double job_base(Worker *w)
 			wv = (double)n;
 			e += (t == T_OUT ? macs + wv - elems : macs) * hop(c, t);
 		}
-		e += (t == T_OUT ? 2 * wv - elems : wv) * pj(c, Li, t);
+		if (t == T_OUT)   /* every contribution updates, all but the
+		                     first of each element reads */
+			e += wv * pj(c, Li, t, ACT_UPDATE) +
+			     (wv - elems) * pj(c, Li, t, ACT_READ);
+		else
+			e += wv * pj(c, Li, t, ACT_READ);
 	}
 	return e;
 }

@@ -351,6 +351,25 @@ static void count_tensor(const SCtx *c, const SNest *s, const Chain *ch,
 	}
 }
 
+/* How each tensor's hops move, as ir/model.c's hop_kind has it for the
+ * schedule spoint_write writes: the output along chains where a per-PE
+ * level holds it and PEs share its elements (write.c writes systolic()
+ * there), else by a tree; an input over a bus where two PEs take the
+ * same word in a step. */
+static void hop_kinds(const SCtx *c, const SPoint *p, const SNest *s,
+                      SScratch *sc, Model *m)
+{
+	int jall = s->ntemp - 1, red = 0, perpe = 0;
+	for (int d = 0; d < NDIMS; d++)
+		red |= s->sfac[d] > 1 && !(c->mask[T_OUT] >> d & 1);
+	for (int L = 0; L < c->npe; L++)
+		perpe |= p->buf[T_OUT][L];
+	m->hop_kind[T_OUT] = !red ? HOP_GLOBAL : perpe ? HOP_NEIGHBOUR : HOP_BUS;
+	for (int t = T_A; t <= T_B; t++)
+		m->hop_kind[t] = words(c, s, t, jall, 1, sc) ==
+		                 words(c, s, t, jall, 0, sc) ? HOP_GLOBAL : HOP_BUS;
+}
+
 void spoint_eval(const SCtx *c, const SPoint *p, const SNest *s,
                  SScratch *sc, Model *m)
 {
@@ -365,6 +384,7 @@ void spoint_eval(const SCtx *c, const SPoint *p, const SNest *s,
 	count_tensor(c, s, &ch[T_A], T_A, sc, m);
 	count_tensor(c, s, &ch[T_B], T_B, sc, m);
 	count_tensor(c, s, &ch[T_OUT], T_OUT, sc, m);
+	hop_kinds(c, p, s, sc, m);
 	m->compute_cycles = events(s, s->ntemp - 1);
 	XferChain xc[NTENSORS];
 	for (int t = 0; t < NTENSORS; t++) {

@@ -106,6 +106,16 @@ int hier_option(HierOpts *h, int argc, char **argv, int *i)
 	return 1;
 }
 
+
+/* A level given a candidate's size costs what the energy table gives
+ * for it: the figures the file gives its own size (pj, per action,
+ * leakage) do not carry over. */
+static void level_priced_by_size(Level *L)
+{
+	L->nacts = 0;
+	memset(L->act_given, 0, sizeof L->act_given);
+	L->leak_pj = 0;
+}
 /* The architecture of one candidate: the base's array, DRAM, hop and MAC
  * energy and energy tables; per-PE levels of sizes s0 (< s1), a global
  * buffer of size g; energies from the table by size.  Per-PE level i
@@ -134,6 +144,7 @@ static void make_arch(Arch *a, const Arch *base, int npe, long s0, long s1,
 		L.bytes = i == 0 ? s0 : s1;
 		L.pj = arch_table_pj(base, 1, 0, L.bytes);
 		L.pj_given = 0;
+		level_priced_by_size(&L);
 		/* the holds of the base's per-PE level in the same place, or of
 		 * its outermost one when it has fewer */
 		for (int b = bpe; b >= 0 && b < base->nlevels &&
@@ -149,6 +160,7 @@ static void make_arch(Arch *a, const Arch *base, int npe, long s0, long s1,
 	G.bytes = g;
 	G.pj = arch_table_pj(base, 0, 0, g);
 	G.pj_given = 0;
+	level_priced_by_size(&G);
 	const Level *bo = &base->level[base->nlevels - 2];
 	G.nholds = bo->per_pe ? 0 : bo->nholds;
 	G.holds = bo->per_pe ? 0 : bo->holds;

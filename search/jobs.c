@@ -257,6 +257,7 @@ void search_dram_min(const SCtx *c, double *out)
 	SScratch sc = {0};
 	for (int t = 0; t < NTENSORS; t++)
 		out[t] = (double)sctx_words(c, &sc, t, c->ext) *
-		         (c->arch->level[c->nl - 1].pj * c->bits[t] / 16.0);
+		         model_act_pj(c->arch, c->layer, c->nl - 1, t,
+		                      t == T_OUT ? ACT_UPDATE : ACT_READ);
 	sscratch_free(&sc);
 }

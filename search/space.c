@@ -237,6 +237,8 @@ static int model_diff(const SCtx *c, const Model *a, const Model *b,
 		}
 	}
 	CMP(e_noc, "%.17g");
+	for (int t = 0; t < NTENSORS; t++)
+		CMP(hop_kind[t], "%d");
 	CMP(e_mac, "%.17g");
 	CMP(e_total, "%.17g");
 	CMP(pj_per_mac, "%.17g");

@@ -169,10 +169,27 @@ static void write_arch(FILE *f, const Arch *a, const Layer *l)
 		for (int t = 0, n = 0; t < NTENSORS && L->nholds; t++)
 			if (arch_holds(a, i, t))
 				fprintf(f, "%s %s", n++ ? "," : " holds", l->t[t].name);
+		static const char *const act[NACTIONS] = {"read_pj", "fill_pj",
+		                                          "update_pj"};
+		for (int k = 0; k < L->nacts; k++) {
+			fprintf(f, " %s%s%s ", act[L->act[k].action],
+			        L->act[k].tname ? " " : "",
+			        L->act[k].tname ? L->act[k].tname : "");
+			put_double(f, L->act[k].pj);
+		}
+		if (L->leak_pj) {
+			fputs(" leak_pj ", f);
+			put_double(f, L->leak_pj);
+		}
 		fputc('\n', f);
 	}
 	fputs("  hop_pj ", f);
 	put_double(f, a->hop_pj);
+	for (int k = 0; k < HOP_KINDS; k++)
+		if (a->hop_given[k]) {
+			fprintf(f, "\n  hop_pj %s ", hop_kind_name[k]);
+			put_double(f, a->hop_kind_pj[k]);
+		}
 	fputs("\n  mac_pj ", f);
 	put_double(f, a->mac_pj);
 	if (a->fills_free)

@@ -356,9 +356,9 @@ sed '/^arch/,$s/^}/  fills free\n}/' $Q >$OUT/qfree.tsr
 $T model $Q --json >$OUT/qf0.json 2>&1
 $T model $OUT/qfree.tsr --json >$OUT/qf1.json 2>&1
 fe=$(awk '{ s = $0
-	while (match(s, /"fills": [0-9]+, "updates": [0-9]+, "pj": [0-9.e+-]+/)) {
+	while (match(s, /"fills": [0-9]+, "updates": [0-9]+, "pj": [0-9.e+-]+, "pj_read": [0-9.e+-]+, "pj_fill": [0-9.e+-]+/)) {
 		n = split(substr(s, RSTART, RLENGTH), a, /[": ,]+/)
-		e += a[3] * a[7]; s = substr(s, RSTART + RLENGTH) } }
+		e += a[3] * a[11]; s = substr(s, RSTART + RLENGTH) } }
 	END { printf "%.4f", e }' $OUT/qf0.json)
 d=$(awk 'FNR == 1 { f++ } /"energy_pj":/ { sub(/.*"total": /, ""); t[f] = $0 + 0 }
 	END { printf "%.4f", t[1] - t[2] }' $OUT/qf0.json $OUT/qf1.json)
@@ -370,3 +370,14 @@ then ok cli/fills_free
 else bad cli/fills_free "fills' energy $fe, the difference $d: $(grep fills_charged $OUT/qf0.json $OUT/qf1.json)"; fi
 expect fills_bad_word 1 "qfills.tsr:.*expected charged or free" -- \
 	sh -c "sed '/^arch/,\$s/^}/  fills maybe\n}/' $Q >$OUT/qfills.tsr && $T check $OUT/qfills.tsr"
+
+# energies per action: each given once per level and tensor, for a
+# tensor of the layer; "leak" names a line of the energy report
+A=test/model/actions.tsr
+expect action_twice 1 "actions.tsr:.*fill_pj is given twice for level RF" -- \
+	sh -c "sed 's/fill_pj 2/fill_pj 2 fill_pj 3/' $A >$OUT/actions.tsr && $T check $OUT/actions.tsr"
+expect action_tensor_unknown 1 "actions.tsr:.*unknown tensor Q" -- \
+	sh -c "sed 's/read_pj W/read_pj Q/' $A >$OUT/actions.tsr && $T check $OUT/actions.tsr"
+expect level_named_leak 1 "'leak' names a line of the energy report" -- \
+	sh -c "sed 's/level GB size/level leak size/' $A >$OUT/actions.tsr && $T check $OUT/actions.tsr"
+expect action_ir 0 "RF 64 B per PE 0.5 pJ fill 2 pJ read W 0.25 pJ leak 0.01 pJ; GB 4096 B 10 pJ update 30 pJ;" -- $T ir $A

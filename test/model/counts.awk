@@ -3,6 +3,8 @@
 #   fills LEVEL TENSOR FILLS       one per level and tensor (the JSON's
 #                                  writes are fills + updates)
 #   noc TENSOR HOPS                one per tensor
+#   energy NAME PJ                 total, mac, noc, each level (its
+#                                  leakage included), leak
 #   macs, pes_used, cycles, generic_cycles, compute_cycles N   the
 #                                  headline figures
 /"name":/ {
@@ -19,6 +21,16 @@
 			print "writes", level, a[2], "not fills + updates"
 		print level, a[2], a[4], a[10]
 		print "fills", level, a[2], a[8]
+	}
+}
+/"energy_pj":/ {
+	s = $0
+	sub(/.*"energy_pj": \{ /, "", s)
+	while (match(s, /"[A-Za-z_][A-Za-z0-9_]*": -?[0-9.]+/)) {
+		m = substr(s, RSTART, RLENGTH)
+		s = substr(s, RSTART + RLENGTH)
+		split(m, a, /[": ]+/)
+		print "energy", a[2], a[3]
 	}
 }
 /"noc_by_tensor":/ {
