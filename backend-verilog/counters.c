@@ -135,7 +135,8 @@ void emit_counters(Out *o)
 	}
 	for (int t = 0; t < NTENSORS; t++)
 		if (hw->buf[hw->inner[t]].per_pe)
-			P(o, "\t\t\tk_fl%d_%s <= k_fl%d_%s + $countones(pfc_%s);\n",
+			P(o, "\t\t\tif (|pfc_%s) k_fl%d_%s <= k_fl%d_%s + "
+			  "$countones(pfc_%s);\n", tname(t),
 			  hw->buf[hw->inner[t]].b->level, tname(t),
 			  hw->buf[hw->inner[t]].b->level, tname(t), tname(t));
 	P(o, "\t\t\tif (stb) begin\n\t\t\t\tk_mac <= k_mac + $countones(pv);\n");

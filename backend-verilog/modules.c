@@ -25,7 +25,7 @@ static void emit_sram(Out *o)
 	  "\t// the words written, whatever the port: the top reads it as its\n"
 	  "\t// buffer's fills and updates (simulation only)\n"
 	  "\treg [63:0] k_w = 64'd0;\n"
-	  "\talways @(posedge clk) k_w <= k_w + $countones(we);\n"
+	  "\talways @(posedge clk) if (|we) k_w <= k_w + $countones(we);\n"
 	  "`endif\nendmodule\n\n");
 }
 
