@@ -104,7 +104,7 @@ rm -f $D/.pj
 
 ## Why Tessera's figures differ from the artifact's
 
-Three conventions, none of them a difference in the space searched:
+Four conventions, none of them a difference in the space searched:
 
 1. **Partial sums are 32-bit in Tessera** (an i32 accumulator, the
    default output type), 16-bit words in the artifact, which has one
@@ -120,6 +120,10 @@ Three conventions, none of them a difference in the space searched:
    its memories hold twice the bytes Tessera gives a "512 B" register
    file; the energy per access is still the table's for "512". The
    `_as_artifact` files state that.
+4. **Fills are charged in Tessera**: a word written into a buffer from
+   its parent costs the buffer's energy per access (as Timeloop counts
+   it), where the artifact charges a transfer to the outer level alone.
+   The `_as_artifact` files say `fills free` (`docs/model.md`).
 
 With the artifact's conventions Tessera's best is *below* the artifact's
 figures (baseline 4.77 against 5.51 pJ/MAC, 4-level 1.35 against 1.46),
