@@ -10,8 +10,6 @@
  */
 #include "emit.h"
 
-#include <string.h>
-
 /* The words written into tensor t's buffer in level lv from its parent,
  * as a Verilog expression, into e. */
 static void fills_of(Out *o, int lv, int t, char *e, size_t n)

@@ -195,5 +195,6 @@ int hw_guard_spatial(const Hw *hw, int g);
  * or -1 where g is not spatial; HW_FILL_GUARD_END where they end. */
 enum { HW_FILL_GUARD_AT = 16, HW_FILL_GUARD_END = 32 };
 int hw_fill_guard_at(const Hw *hw, int g);
+int hw_fill_guard_end(const Hw *hw);
 
 #endif

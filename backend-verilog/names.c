@@ -292,10 +292,8 @@ const char *fill_tag(Out *o, int k)
 {
 	static char r[512];
 	const HwBuf *B = &o->hw->buf[k];
-	int end = HW_FILL_GUARD_AT;
-	for (int g = 0; g < o->ln->nguards && B->per_pe && B->t != T_OUT; g++)
-		if (hw_fill_guard_at(o->hw, g) >= 0)
-			end = hw_fill_guard_at(o->hw, g) + hw_bits(o->ln->guard[g].limit);
+	int end = B->per_pe && B->t != T_OUT ? hw_fill_guard_end(o->hw)
+	                                     : HW_FILL_GUARD_AT;
 	if (end == HW_FILL_GUARD_AT) {
 		snprintf(r, sizeof r, "{e%d_ln, e%d_la}", k, k);
 		return r;

@@ -558,10 +558,7 @@ static int too_wide(const Hw *hw, char *err, size_t errlen)
  * (hw_fill_guard_at): they must fit, and so must its local address. */
 static int fill_guards_fit(const Hw *hw, char *err, size_t errlen)
 {
-	int end = HW_FILL_GUARD_AT;
-	for (int g = 0; g < hw->ln->nguards; g++)
-		if (hw_guard_spatial(hw, g))
-			end = hw_fill_guard_at(hw, g) + hw_bits(hw->ln->guard[g].limit);
+	int end = hw_fill_guard_end(hw);
 	if (end == HW_FILL_GUARD_AT)
 		return 1;
 	for (int t = 0; t < NTENSORS; t++) {
@@ -683,6 +680,15 @@ int hw_guard_spatial(const Hw *hw, int g)
 		if (c[j] && hw->part[j].spatial)
 			return 1;
 	return 0;
+}
+
+int hw_fill_guard_end(const Hw *hw)
+{
+	int end = HW_FILL_GUARD_AT;
+	for (int g = 0; g < hw->ln->nguards; g++)
+		if (hw_guard_spatial(hw, g))
+			end = hw_fill_guard_at(hw, g) + hw_bits(hw->ln->guard[g].limit);
+	return end;
 }
 
 int hw_fill_guard_at(const Hw *hw, int g)

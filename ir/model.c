@@ -119,13 +119,16 @@ static void count_input(Counter *c, const LoopNest *ln, int t, Model *m)
 		int lv = ln->buf[ln->holder[t][h]].level;
 		int parent = holder_level(ln, t, h + 1);
 		long w = words(c, ln, t, h, per_pe(ln, parent));
+		/* a shared parent's word goes to every PE that needs it: a fill
+		 * and a hop in each */
+		int spread = per_pe(ln, lv) && !per_pe(ln, parent);
+		long into = spread ? words(c, ln, t, h, 1) : w;
 		m->reads[parent][t] += w;
-		m->fills[lv][t] += per_pe(ln, lv) == per_pe(ln, parent) ? w
-		                 : words(c, ln, t, h, per_pe(ln, lv));
+		m->fills[lv][t] += into;
 		m->xfer_words[t][h] = w;
 		m->xfer_events[t][h] = refills(c, ln, t, h);
-		if (per_pe(ln, lv) && !per_pe(ln, parent))
-			m->hops[t] += words(c, ln, t, h, 1);
+		if (spread)
+			m->hops[t] += into;
 	}
 }
 

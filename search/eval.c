@@ -334,6 +334,9 @@ static void count_tensor(const SCtx *c, const SNest *s, const Chain *ch,
 		int lv = ch->level[h], parent = ch->level[h + 1];
 		int j = refill_point(c, s, t, lv);
 		w = words(c, s, t, j, per_pe(c, parent), sc);
+		/* into a register file from a shared parent: per PE */
+		int spread = per_pe(c, lv) && !per_pe(c, parent);
+		long wpe = spread ? words(c, s, t, j, 1, sc) : w;
 		if (out) {
 			m->updates[parent][t] += w;
 			m->reads[parent][t] += w - elems;
@@ -341,13 +344,12 @@ static void count_tensor(const SCtx *c, const SNest *s, const Chain *ch,
 			m->xfer_words[t][h] = w + (w - elems);
 		} else {
 			m->reads[parent][t] += w;
-			m->fills[lv][t] += per_pe(c, lv) == per_pe(c, parent) ? w
-			                 : words(c, s, t, j, per_pe(c, lv), sc);
+			m->fills[lv][t] += wpe;
 			m->xfer_words[t][h] = w;
 		}
 		m->xfer_events[t][h] = events(s, j);
-		if (per_pe(c, lv) && !per_pe(c, parent))
-			m->hops[t] += words(c, s, t, j, 1, sc) + (out ? w - elems : 0);
+		if (spread)
+			m->hops[t] += wpe + (out ? w - elems : 0);
 	}
 }
 
