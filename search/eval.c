@@ -315,6 +315,21 @@ static int per_pe(const SCtx *c, int L)
 	return c->arch->level[L].per_pe;
 }
 
+/* An input's hops go over a bus where two PEs take the same word in a
+ * step (ir/model.c's hop_kind): surely where an unrolled loop does not
+ * index it, else where the step's words with the PEs told apart (wpe)
+ * outnumber those without (counted here unless the inner level is
+ * shared, where w is that count already). */
+static int input_hop_kind(const SCtx *c, const SNest *s, int t, int jall,
+                          long wpe, long w, int inner, SScratch *sc)
+{
+	for (int d = 0; d < NDIMS; d++)
+		if (s->sfac[d] > 1 && !(c->mask[t] >> d & 1))
+			return HOP_BUS;
+	long shared = per_pe(c, inner) ? words(c, s, t, jall, 0, sc) : w;
+	return wpe == shared ? HOP_GLOBAL : HOP_BUS;
+}
+
 static void count_tensor(const SCtx *c, const SNest *s, const Chain *ch,
                          int t, SScratch *sc, Model *m)
 {
@@ -322,14 +337,17 @@ static void count_tensor(const SCtx *c, const SNest *s, const Chain *ch,
 	long elems = c->out_elems;
 	int inner = ch->level[0];
 	long w = words(c, s, t, jall, per_pe(c, inner), sc);
+	/* the words of a step with the PEs told apart, and without */
+	long step_pe = per_pe(c, inner) ? w : words(c, s, t, jall, 1, sc);
 	if (out) {
 		m->updates[inner][t] += w;
 		m->reads[inner][t] += w - elems;
 	} else {
 		m->reads[inner][t] += w;
+		m->hop_kind[t] = input_hop_kind(c, s, t, jall, step_pe, w, inner, sc);
 	}
 	if (!per_pe(c, inner))
-		m->hops[t] += words(c, s, t, jall, 1, sc) + (out ? w - elems : 0);
+		m->hops[t] += step_pe + (out ? w - elems : 0);
 	for (int h = 0; h < ch->n; h++) {
 		int lv = ch->level[h], parent = ch->level[h + 1];
 		int j = refill_point(c, s, t, lv);
@@ -353,23 +371,19 @@ static void count_tensor(const SCtx *c, const SNest *s, const Chain *ch,
 	}
 }
 
-/* How each tensor's hops move, as ir/model.c's hop_kind has it for the
- * schedule spoint_write writes: the output along chains where a per-PE
- * level holds it and PEs share its elements (write.c writes systolic()
- * there), else by a tree; an input over a bus where two PEs take the
- * same word in a step. */
+/* How the output's hops move, as ir/model.c's hop_kind has it for the
+ * schedule spoint_write writes: along chains where a per-PE level holds
+ * it and PEs share its elements (write.c writes systolic() there), else
+ * by a tree (the inputs': count_tensor). */
 static void hop_kinds(const SCtx *c, const SPoint *p, const SNest *s,
-                      SScratch *sc, Model *m)
+                      Model *m)
 {
-	int jall = s->ntemp - 1, red = 0, perpe = 0;
+	int red = 0, perpe = 0;
 	for (int d = 0; d < NDIMS; d++)
 		red |= s->sfac[d] > 1 && !(c->mask[T_OUT] >> d & 1);
 	for (int L = 0; L < c->npe; L++)
 		perpe |= p->buf[T_OUT][L];
 	m->hop_kind[T_OUT] = !red ? HOP_GLOBAL : perpe ? HOP_NEIGHBOUR : HOP_BUS;
-	for (int t = T_A; t <= T_B; t++)
-		m->hop_kind[t] = words(c, s, t, jall, 1, sc) ==
-		                 words(c, s, t, jall, 0, sc) ? HOP_GLOBAL : HOP_BUS;
 }
 
 void spoint_eval(const SCtx *c, const SPoint *p, const SNest *s,
@@ -386,7 +400,7 @@ void spoint_eval(const SCtx *c, const SPoint *p, const SNest *s,
 	count_tensor(c, s, &ch[T_A], T_A, sc, m);
 	count_tensor(c, s, &ch[T_B], T_B, sc, m);
 	count_tensor(c, s, &ch[T_OUT], T_OUT, sc, m);
-	hop_kinds(c, p, s, sc, m);
+	hop_kinds(c, p, s, m);
 	m->compute_cycles = events(s, s->ntemp - 1);
 	XferChain xc[NTENSORS];
 	for (int t = 0; t < NTENSORS; t++) {
