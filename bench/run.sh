@@ -15,6 +15,9 @@
 #      bench/pe_floor.v, 256 PEs that only multiply-accumulate (the
 #      most a 16x16 array can reach under this Verilator and
 #      harness): conv3's rate over the floor's                  >= 50%
+#      and, reported, two floors between: bench/pe_floor_rf.v (a
+#      register file in each PE) and bench/pe_alone.v (conv3's
+#      generated PE, without the rest of the design)
 #      utilization in simulation of bench/vgg_conv4_2.tsr, a
 #      compute-bound schedule (global buffers double-buffered) >= 0.9
 #      and, reported: conv3's, bench/conv3_double.tsr's, and the
@@ -418,28 +421,39 @@ set -- $(sim_line bench/conv3_double.tsr) - - - - - -
 c3d_cycles=$4 c3d_util=$6
 set -- $(sim_line bench/vgg_conv4_2.tsr) - - - - - -
 vgg_s=$1 vgg_cycles=$4 vgg_rate=$5 vgg_util=$6
-# The floor: bench/pe_floor.v, 256 PEs with nothing but a registered MAC,
-# built with runtime/sim.c's Verilator flags and run by the same harness
-# and shim, a million cycles.  No generated 16x16 design can beat it.
-fl=$simcache/floor VI=/usr/share/verilator/include
-mkdir -p $fl && cp bench/pe_floor.v $fl/tessera_top.v && head -c 8 /dev/zero >$fl/d.bin
-floor_rate=-
-if (cd $fl && verilator --cc tessera_top.v --top-module tessera_top -O3 \
-	--x-assign fast --x-initial fast --unroll-count 4096 --Mdir obj \
-	-Wno-fatal -Wno-lint -Wno-style &&
-	make -s -j2 -C obj -f Vtessera_top.mk Vtessera_top__ALL.a \
-		OPT_FAST=-O2 OPT_GLOBAL=-O3 &&
-	g++ -O2 -std=c++17 -Iobj -I$VI -I$VI/vltstd -I"$OLDPWD/runtime" \
-		-DTESSERA_DSLOTS=1 -DTESSERA_DW=32 -c "$OLDPWD/backend-verilog/shim.cpp" \
-		-o obj/shim.o &&
-	g++ -o sim obj/shim.o "$OLDPWD/build/vlt/harness.o" obj/Vtessera_top__ALL.a \
-		"$OLDPWD/build/vlt/verilated.o" "$OLDPWD/build/vlt/verilated_threads.o" \
-		-lpthread) >$fl/build.log 2>&1 &&
-	$fl/sim $fl/d.bin $fl/o.bin 1 0 2000000 >$fl/run.out 2>&1; then
-	floor_rate=$(awk '/^tessera-sim cycles/ { printf "%.2f", $3 / $5 / 1e6 }' $fl/run.out)
-else
-	echo "the floor design failed: $(tail -3 $fl/build.log $fl/run.out 2>/dev/null)" >>$NOTES
-fi
+# The floors: 256 PEs built with runtime/sim.c's Verilator flags and run
+# by the same harness and shim, a million cycles each.  bench/pe_floor.v
+# has nothing but a registered MAC: no generated 16x16 design can beat
+# it.  bench/pe_floor_rf.v adds a 9-word register file read every cycle.
+# bench/pe_alone.v runs the PE that `tessera verilog` generates for
+# conv3, alone: what the design's PEs cost without the rest of it.
+VI=/usr/share/verilator/include
+floor_run() { # NAME FILE... -> that floor's M cycles/s, or "-"
+	_fl=$simcache/$1; shift
+	mkdir -p $_fl && cat "$@" >$_fl/tessera_top.v && head -c 8 /dev/zero >$_fl/d.bin
+	if (cd $_fl && verilator --cc tessera_top.v --top-module tessera_top -O3 \
+		--x-assign fast --x-initial fast --unroll-count 4096 --Mdir obj \
+		-Wno-fatal -Wno-lint -Wno-style &&
+		make -s -j2 -C obj -f Vtessera_top.mk Vtessera_top__ALL.a \
+			OPT_FAST=-O2 OPT_GLOBAL=-O3 &&
+		g++ -O2 -std=c++17 -Iobj -I$VI -I$VI/vltstd -I"$OLDPWD/runtime" \
+			-DTESSERA_DSLOTS=1 -DTESSERA_DW=32 -c "$OLDPWD/backend-verilog/shim.cpp" \
+			-o obj/shim.o &&
+		g++ -o sim obj/shim.o "$OLDPWD/build/vlt/harness.o" obj/Vtessera_top__ALL.a \
+			"$OLDPWD/build/vlt/verilated.o" "$OLDPWD/build/vlt/verilated_threads.o" \
+			-lpthread) >$_fl/build.log 2>&1 &&
+		$_fl/sim $_fl/d.bin $_fl/o.bin 1 0 2000000 >$_fl/run.out 2>&1; then
+		awk '/^tessera-sim cycles/ { printf "%.2f", $3 / $5 / 1e6 }' $_fl/run.out
+	else
+		echo "the floor $_fl failed: $(tail -3 $_fl/build.log $_fl/run.out 2>/dev/null)" >>$NOTES
+		echo -
+	fi
+}
+$T verilog examples/alexnet_conv3.tsr -o $simcache/c3v >/dev/null 2>&1
+sed -n '/^module tessera_pe /,/^endmodule/p' $simcache/c3v/tessera_top.v >$simcache/c3pe.v
+floor_rate=$(floor_run floor bench/pe_floor.v)
+floor_rf_rate=$(floor_run floor_rf bench/pe_floor_rf.v)
+pe_alone_rate=$(floor_run pe_alone bench/pe_alone.v $simcache/c3pe.v)
 rm -rf $simcache
 fi
 
@@ -549,8 +563,13 @@ row "e. tessera sim conv3, 16x16, clean build (build+run+verify)" \
 row "   Verilator build / simulated run" "$conv3_build s / $conv3_run s" "" ""
 row "   simulated cycles per second, 16x16" "$conv3_rate M" "" ""
 row "   floor: 256 bare MAC PEs, bench/pe_floor.v" "$floor_rate M" "" ""
-floor_pct=$(awk -v a="$conv3_rate" -v b="$floor_rate" \
-	'BEGIN { if (b + 0 > 0) printf "%.0f", 100 * a / b; else print "-" }')
+pct() { awk -v a="$1" -v b="$floor_rate" \
+	'BEGIN { if (a + 0 > 0 && b + 0 > 0) printf "%.0f", 100 * a / b; else print "-" }'; }
+row "   with a 9-word register file, bench/pe_floor_rf.v" \
+  "$floor_rf_rate M, $(pct "$floor_rf_rate")%" "" ""
+row "   conv3's generated PE alone, bench/pe_alone.v" \
+  "$pe_alone_rate M, $(pct "$pe_alone_rate")%" "" ""
+floor_pct=$(pct "$conv3_rate")
 row "   conv3's rate / the floor's" "$floor_pct%" ">= 50%" \
   "$(atmost 50 "$floor_pct")"
 row "   utilization in simulation: conv3" "$conv3_util" "" ""
