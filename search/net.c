@@ -17,8 +17,31 @@
 #include "search.h"
 
 #include <math.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* --progress-file: where a network's search is, written after each
+ * layer of the baseline and each candidate of the hierarchy (a layer's
+ * own search writes its line only past 30 s, which most never reach).
+ * `what` gets the same, ending "; the next: ", for the searches below
+ * to put before their own line. */
+static void net_note(const SOpts *so, char *what, size_t n, double t0,
+                     const char *fmt, ...)
+{
+	if (!so->progress_file)
+		return;
+	char stage[160];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(stage, sizeof stage, fmt, ap);
+	va_end(ap);
+	int k = snprintf(what, n, "%s%s, %.0f s", so->progress_what ?
+	                 so->progress_what : "", stage, clock_seconds() - t0);
+	whole_note(so->progress_file, "%s\n", what);
+	if (k >= 0 && (size_t)k < n)
+		snprintf(what + k, n - (size_t)k, "; the next: ");
+}
 
 /* Every layer's best on arch `a`; returns the number found.  max_cycles,
  * when given, bounds each layer (one entry per layer). */
@@ -26,15 +49,22 @@ int net_search(const Network *net, const Arch *a, const SOpts *so,
                const long *max_cycles, NetBest *out)
 {
 	int found = 0;
+	double t0 = clock_seconds();
+	char what[512] = "";
+	SOpts o = *so;
+	o.progress = 0;
+	o.progress_what = what;
+	net_note(so, what, sizeof what, t0, "layers: 0 of %d searched",
+	         net->nlayers);
 	for (int i = 0; i < net->nlayers; i++) {
 		SCtx c;
-		SOpts o = *so;
-		o.progress = 0;
 		if (max_cycles)
 			o.max_cycles = max_cycles[i];
 		sctx_init(&c, &net->layer[i].layer, a);
 		out[i].found = search_run(&c, &o, &out[i].r);
 		found += out[i].found;
+		net_note(so, what, sizeof what, t0, "layers: %d of %d searched",
+		         i + 1, net->nlayers);
 	}
 	return found;
 }
@@ -216,9 +246,14 @@ int net_hier(const Network *net, const Arch *a, const HierOpts *h,
 	for (int i = 0; i < net->nlayers; i++)
 		maxc[i] = base[i].found ? base[i].r.m.cycles : 0;
 	hier_candidates(a, h, cands);
+	double t0 = clock_seconds();
+	char what[512] = "";
 	SOpts quick = *so;
 	quick.bypass = 0;
 	quick.progress = 0;
+	quick.progress_what = what;
+	net_note(so, what, sizeof what, t0, "hierarchy: 0 of %d candidates "
+	         "ranked", cands->ncand);
 	/* without bypassing the ranking is the whole search: bounded too */
 	const long *rank_maxc = so->bypass ? NULL : maxc;
 	int best = -1, K = so->bypass && h->refine > 0 ? h->refine : 1;
@@ -229,11 +264,15 @@ int net_hier(const Network *net, const Arch *a, const HierOpts *h,
 		if (so->progress)
 			fprintf(stderr, "\r\033[Knetwork hierarchy: %d of %d candidates",
 			        k + 1, cands->ncand);
+		net_note(so, what, sizeof what, t0, "hierarchy: %d of %d "
+		         "candidates ranked", k + 1, cands->ncand);
 	}
 	/* the best `refine` totals, searched again over the whole space, the
 	 * best so far each one's bound */
 	SOpts full = *so;
 	full.progress = 0;
+	full.progress_what = what;
+	int refined = 0;
 	int reranked = 0;
 	for (int pass = 0; pass < K || best < 0; pass++) {
 		int k = next_ranked(tot, cands->ncand);
@@ -261,6 +300,8 @@ int net_hier(const Network *net, const Arch *a, const HierOpts *h,
 			*arch = cands->cand[k].arch;
 			memcpy(out, tmp, sizeof *out * (size_t)net->nlayers);
 		}
+		net_note(so, what, sizeof what, t0, "hierarchy: %d of %d candidates "
+		         "ranked, %d refined", cands->ncand, cands->ncand, ++refined);
 	}
 	if (so->progress)
 		fprintf(stderr, "\r\033[K");

@@ -396,6 +396,15 @@ NH="test/search/net_hier.tsr --pe-sizes 16,128 --shared-sizes 128KB --quiet --th
 $T search $NH --network test/search/net_hier_net.tsr --hierarchy >$OUT/nh.json 2>&1
 nrc=$?
 $T search $NH --hierarchy >$OUT/nh1.json 2>&1
+# ... --progress-file: where the network's search is, after each layer
+# and candidate (it was written only by a layer's search past 30 s: a
+# network of short layers left no file)
+rm -f $OUT/nhp.prog
+$T search $NH --network test/search/net_hier_net.tsr --hierarchy \
+	--progress-file $OUT/nhp.prog >/dev/null 2>&1
+if grep -qx "hierarchy: 3 of 3 candidates ranked, 3 refined, [0-9]* s" $OUT/nhp.prog
+then ok search/network_hierarchy_progress_file
+else bad search/network_hierarchy_progress_file "$(cat $OUT/nhp.prog 2>&1)"; fi
 grep '"levels"' $OUT/nh.json >$OUT/nh.line
 grep '"total"' $OUT/nh.json >$OUT/nh.base
 np=$(json_num pj_per_mac $OUT/nh.line) nc=$(json_num cycles $OUT/nh.line)
