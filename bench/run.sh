@@ -15,9 +15,9 @@
 #      bench/pe_floor.v, 256 PEs that only multiply-accumulate (the
 #      most a 16x16 array can reach under this Verilator and
 #      harness): conv3's rate over the floor's                  >= 50%
-#      and, reported, two floors between: bench/pe_floor_rf.v (a
-#      register file in each PE) and bench/pe_alone.v (conv3's
-#      generated PE, without the rest of the design)
+#      and, reported, two floors between, from the same file: a
+#      register file in each PE, and conv3's generated PE without the
+#      rest of the design
 #      utilization in simulation of bench/vgg_conv4_2.tsr, a
 #      compute-bound schedule (global buffers double-buffered) >= 0.9
 #      and, reported: conv3's, bench/conv3_double.tsr's, and the
@@ -422,16 +422,17 @@ c3d_cycles=$4 c3d_util=$6
 set -- $(sim_line bench/vgg_conv4_2.tsr) - - - - - -
 vgg_s=$1 vgg_cycles=$4 vgg_rate=$5 vgg_util=$6
 # The floors: 256 PEs built with runtime/sim.c's Verilator flags and run
-# by the same harness and shim, a million cycles each.  bench/pe_floor.v
-# has nothing but a registered MAC: no generated 16x16 design can beat
-# it.  bench/pe_floor_rf.v adds a 9-word register file read every cycle.
-# bench/pe_alone.v runs the PE that `tessera verilog` generates for
+# by the same harness and shim, a million cycles each, all three from
+# bench/pe_floor.v.  Bare, nothing but a registered MAC: no generated
+# 16x16 design can beat it.  FLOOR_RF adds a 9-word register file read
+# every cycle; PE_ALONE runs the PE that `tessera verilog` generates for
 # conv3, alone: what the design's PEs cost without the rest of it.
 VI=/usr/share/verilator/include
-floor_run() { # NAME FILE... -> that floor's M cycles/s, or "-"
-	_fl=$simcache/$1; shift
+floor_run() { # NAME DEFINE FILE... -> that floor's M cycles/s, or "-"
+	_fl=$simcache/$1 _def=$2; shift 2
 	mkdir -p $_fl && cat "$@" >$_fl/tessera_top.v && head -c 8 /dev/zero >$_fl/d.bin
 	if (cd $_fl && verilator --cc tessera_top.v --top-module tessera_top -O3 \
+		+define+$_def \
 		--x-assign fast --x-initial fast --unroll-count 4096 --Mdir obj \
 		-Wno-fatal -Wno-lint -Wno-style &&
 		make -s -j2 -C obj -f Vtessera_top.mk Vtessera_top__ALL.a \
@@ -451,9 +452,9 @@ floor_run() { # NAME FILE... -> that floor's M cycles/s, or "-"
 }
 $T verilog examples/alexnet_conv3.tsr -o $simcache/c3v >/dev/null 2>&1
 sed -n '/^module tessera_pe /,/^endmodule/p' $simcache/c3v/tessera_top.v >$simcache/c3pe.v
-floor_rate=$(floor_run floor bench/pe_floor.v)
-floor_rf_rate=$(floor_run floor_rf bench/pe_floor_rf.v)
-pe_alone_rate=$(floor_run pe_alone bench/pe_alone.v $simcache/c3pe.v)
+floor_rate=$(floor_run floor BARE bench/pe_floor.v)
+floor_rf_rate=$(floor_run floor_rf FLOOR_RF bench/pe_floor.v)
+pe_alone_rate=$(floor_run pe_alone PE_ALONE bench/pe_floor.v $simcache/c3pe.v)
 rm -rf $simcache
 fi
 
@@ -565,9 +566,9 @@ row "   simulated cycles per second, 16x16" "$conv3_rate M" "" ""
 row "   floor: 256 bare MAC PEs, bench/pe_floor.v" "$floor_rate M" "" ""
 pct() { awk -v a="$1" -v b="$floor_rate" \
 	'BEGIN { if (a + 0 > 0 && b + 0 > 0) printf "%.0f", 100 * a / b; else print "-" }'; }
-row "   with a 9-word register file, bench/pe_floor_rf.v" \
+row "   with a 9-word register file (FLOOR_RF)" \
   "$floor_rf_rate M, $(pct "$floor_rf_rate")%" "" ""
-row "   conv3's generated PE alone, bench/pe_alone.v" \
+row "   conv3's generated PE alone (PE_ALONE)" \
   "$pe_alone_rate M, $(pct "$pe_alone_rate")%" "" ""
 floor_pct=$(pct "$conv3_rate")
 row "   conv3's rate / the floor's" "$floor_pct%" ">= 50%" \
