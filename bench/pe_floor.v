@@ -29,36 +29,19 @@ module floor_pe (
 	input wire v_i,
 	input wire [15:0] a_i,
 	input wire [15:0] b_i,
-	output wire [31:0] acc_o
-);
-	/* verilator no_inline_module */
-	reg v;
-	reg signed [15:0] a, b;
-	reg signed [31:0] acc;
-	always @(posedge clk) begin
-		v <= v_i;
-		a <= a_i;
-		b <= b_i;
-		if (v) acc <= acc + a * b;
-	end
-	assign acc_o = acc;
-endmodule
-
-module floor_rf_pe (
-	input wire clk,
-	input wire v_i,
-	input wire [15:0] a_i,
-	input wire [15:0] b_i,
+`ifdef FLOOR_RF
 	input wire [3:0] ra_i,
 	input wire fw_i,
+`endif
 	output wire [31:0] acc_o
 );
 	/* verilator no_inline_module */
 	reg v;
 	reg signed [15:0] a;
+	reg signed [31:0] acc;
+`ifdef FLOOR_RF
 	reg [3:0] ra;
 	reg signed [15:0] rf [0:8];
-	reg signed [31:0] acc;
 	always @(posedge clk) begin
 		v <= v_i;
 		a <= a_i;
@@ -66,6 +49,15 @@ module floor_rf_pe (
 		if (fw_i) rf[ra_i] <= b_i;
 		if (v) acc <= acc + a * rf[ra];
 	end
+`else
+	reg signed [15:0] b;
+	always @(posedge clk) begin
+		v <= v_i;
+		a <= a_i;
+		b <= b_i;
+		if (v) acc <= acc + a * b;
+	end
+`endif
 	assign acc_o = acc;
 endmodule
 
@@ -141,8 +133,8 @@ module tessera_top #(parameter CYCLES = 1000000) (
 		    .x_a(x[p % 16]), .ra_b(ra), .fw_b(fw), .fa_b(ra), .fd_b(w[p / 16]),
 		    .fc_o(fco), .fc_b(fcb));
 `elsif FLOOR_RF
-		floor_rf_pe u (.clk(clk), .v_i(run), .a_i(x[p % 16]), .b_i(w[p / 16]),
-		               .ra_i(ra), .fw_i(fw), .acc_o(acc[p]));
+		floor_pe u (.clk(clk), .v_i(run), .a_i(x[p % 16]), .b_i(w[p / 16]),
+		            .ra_i(ra), .fw_i(fw), .acc_o(acc[p]));
 `else
 		floor_pe u (.clk(clk), .v_i(run), .a_i(x[p % 16]), .b_i(w[p / 16]),
 		            .acc_o(acc[p]));
