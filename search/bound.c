@@ -9,43 +9,88 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* What an action of t costs at level L (as ir/model.c charges it). */
-static double pj(const SCtx *c, int L, int t, int action)
+/* Each action's energy per level and tensor, each tensor's least hop
+ * energy and the tensors each loop indexes, looked up once per search
+ * rather than at every bound. */
+void bound_energies(Shared *sh)
 {
-	return model_act_pj(c->arch, c->layer, L, t, action);
+	const SCtx *c = sh->c;
+	for (int L = 0; L < c->nl; L++)
+		for (int t = 0; t < NTENSORS; t++)
+			for (int a = 0; a < NACTIONS; a++)
+				sh->act_pj[L][t][a] = model_act_pj(c->arch, c->layer, L, t, a);
+	for (int t = 0; t < NTENSORS; t++) {
+		double least = model_hop_kind_pj(c->arch, c->layer, 0, t);
+		for (int k = 1; k < HOP_KINDS; k++) {
+			double e = model_hop_kind_pj(c->arch, c->layer, k, t);
+			least = e < least ? e : least;
+		}
+		sh->hop_pj[t] = least;
+	}
+	for (int d = 0; d < NDIMS; d++) {
+		sh->indexes[d] = 0;
+		for (int t = 0; t < NTENSORS; t++)
+			sh->indexes[d] |= (unsigned char)((c->mask[t] >> d & 1) << t);
+	}
+}
+
+/* What an action of t costs at level L (as ir/model.c charges it). */
+static double pj(const Worker *w, int L, int t, int action)
+{
+	return w->sh->act_pj[L][t][action];
 }
 
 /* The least a hop of t costs, whatever its kind. */
-static double hop(const SCtx *c, int t)
+static double hop(const Worker *w, int t)
 {
-	double least = model_hop_kind_pj(c->arch, c->layer, 0, t);
-	for (int k = 1; k < HOP_KINDS; k++) {
-		double e = model_hop_kind_pj(c->arch, c->layer, k, t);
-		least = e < least ? e : least;
-	}
-	return least;
+	return w->sh->hop_pj[t];
 }
 
-/* Words of t refilled into its buffer of level Lb (whose parent is
- * counted per PE when perpe), with the loops of the other tensors'
- * indices marked as much as they can be (full: every loop outside the
- * buffer steps; otherwise none does). */
-static long bound_words(Worker *w, int t, int Lb, int Lout, int perpe,
-                        int full, int known)
+/* How many blocks of t (in one PE when perpe; otherwise one block across
+ * the PEs) are refilled by the loops that do not index t: with the loops
+ * of the levels up to Lout inside the refill point, as many as the rest
+ * can make (full: every loop outside steps; otherwise none does). */
+static long refill_blocks(const Worker *w, int t, int Lout, int perpe,
+                          int full)
 {
 	const SCtx *c = w->sh->c;
-	const SPoint *p = &w->p;
 	long total = 1;
 	for (int d = 0; d < NDIMS; d++) {
 		if (!c->used[d] || (c->mask[t] >> d & 1))
 			continue;
-		long S = spatial_of(w, d), U = 1;
-		for (int q = 0; q <= Lout; q++)
-			U *= p->f[q][d];
+		long S = spatial_of(w, d);
+		if (!full) {
+			total *= perpe ? S : 1;
+			continue;
+		}
+		long U = w->inner[Lout][d];
 		if (!perpe)
 			U *= S; /* the unrolled loops: one block across the PEs */
-		total *= full ? c->ext[d] / U : (perpe ? S : 1);
+		total *= c->ext[d] / U;
 	}
+	return total;
+}
+
+/* Each loop's factors multiplied up to each level (refill_blocks' U),
+ * made once per bound: the factors do not change while it is made. */
+static void inner_factors(Worker *w)
+{
+	const SCtx *c = w->sh->c;
+	for (int d = 0; d < NDIMS; d++) {
+		long U = 1;
+		for (int q = 0; q < c->nl; q++)
+			w->inner[q][d] = U *= w->p.f[q][d];
+	}
+}
+
+/* The words of t that every block of its buffer of level Lb takes in
+ * all, over the loops that index t (in one PE when perpe; otherwise
+ * across the PEs): a refill's words are refill_blocks() of these. */
+static long block_words(Worker *w, int t, int Lb, int perpe, int known)
+{
+	const SCtx *c = w->sh->c;
+	const SPoint *p = &w->p;
+	long total = 1;
 	for (int r = 0; r < c->nidx[t]; r++) {
 		const struct SIdx *x = &c->idx[t][r];
 		if (x->nd == 1) {
@@ -86,31 +131,42 @@ static long bound_words(Worker *w, int t, int Lb, int Lout, int perpe,
 	return total;
 }
 
+/* The refill of t's buffer in level Lb (worker.h's struct Refill). */
+static void refill_of(Worker *w, int t, int Lb, int known, struct Refill *r)
+{
+	const SCtx *c = w->sh->c;
+	r->Lp = c->nl - 1;
+	for (int L = c->nl - 2; L > Lb; L--)
+		if (w->p.buf[t][L])
+			r->Lp = L;
+	r->view = per_pe(c, r->Lp);
+	r->hops = per_pe(c, Lb) && !r->view;
+	r->blk = block_words(w, t, Lb, r->view, known);
+	r->blk_pe = r->hops ? block_words(w, t, Lb, 1, known) : r->blk;
+}
+
 /* The energy of refilling t's buffer in level Lb from its parent, the
  * loops of the levels up to Lout inside its refill point: the parent's
  * reads (and updates), the hops, and the buffer's fills. */
 static double bound_cost(Worker *w, int t, int Lb, int Lout, int full,
-                         int known)
+                         const struct Refill *r)
 {
 	const SCtx *c = w->sh->c;
-	int Lp = c->nl - 1;
-	for (int L = c->nl - 2; L > Lb; L--)
-		if (w->p.buf[t][L])
-			Lp = L;
-	int view = per_pe(c, Lp);
-	double words = (double)bound_words(w, t, Lb, Lout, view, full, known);
+	double words = (double)(refill_blocks(w, t, Lout, r->view, full) *
+	                        r->blk);
 	double e, elems = (double)c->out_elems;
-	e = words * pj(c, Lp, t, t == T_OUT ? ACT_UPDATE : ACT_READ);
+	e = words * pj(w, r->Lp, t, t == T_OUT ? ACT_UPDATE : ACT_READ);
 	if (t == T_OUT)
-		e += (words - elems) * pj(c, Lp, t, ACT_READ);
+		e += (words - elems) * pj(w, r->Lp, t, ACT_READ);
 	double fills = t == T_OUT ? words - elems : words;
-	if (per_pe(c, Lb) && !view) {
-		double wpe = (double)bound_words(w, t, Lb, Lout, 1, full, known);
-		e += (t == T_OUT ? wpe + words - elems : wpe) * hop(c, t);
+	if (r->hops) {
+		double wpe = (double)(refill_blocks(w, t, Lout, 1, full) *
+		                      r->blk_pe);
+		e += (t == T_OUT ? wpe + words - elems : wpe) * hop(w, t);
 		if (t != T_OUT)
 			fills = wpe;   /* one in every PE that receives the word */
 	}
-	e += fills * pj(c, Lb, t, ACT_FILL);
+	e += fills * pj(w, Lb, t, ACT_FILL);
 	return e;
 }
 
@@ -119,39 +175,43 @@ static double bound_cost(Worker *w, int t, int Lb, int Lout, int full,
  * up to Lb, and of every per-PE level when the parent is shared (the
  * unrolled digit's stride), so while the search chooses the factors of a
  * level outside those they stay the same: they are kept per level and
- * made again only when a factor they depend on has changed. */
-static void refill_bounds(Worker *w, int Lb, int L, int known,
-                          double *cf, double *cm)
+ * made again only when a factor they depend on has changed (and at one
+ * partial point, cycles_bound's are lower_bound's). */
+static void refill_bounds(Worker *w, int Lb, int known,
+                          double *cf, double *cm, struct Refill *r)
 {
 	const SCtx *c = w->sh->c;
 	int D = Lb < c->npe - 1 ? c->npe - 1 : Lb;
 	struct BCache *b = &w->bc[Lb];
 	size_t sz = sizeof b->f[0] * (size_t)(D + 1);
-	int hit = D < L && b->job == w->job && b->known == known &&
+	int hit = b->job == w->job && b->known == known &&
 	          !memcmp(b->f, w->p.f, sz);
 	if (hit && !w->check_bound) {
 		memcpy(cf, b->cf, sizeof b->cf);
 		memcpy(cm, b->cm, sizeof b->cm);
+		memcpy(r, b->r, sizeof b->r);
 		return;
 	}
-	for (int t = 0; t < NTENSORS; t++)
+	for (int t = 0; t < NTENSORS; t++) {
+		cf[t] = cm[t] = 0;   /* a tensor without a buffer here */
 		if (w->p.buf[t][Lb]) {
-			cf[t] = bound_cost(w, t, Lb, Lb, 1, known);
-			cm[t] = bound_cost(w, t, Lb, Lb, 0, known);
+			refill_of(w, t, Lb, known, &r[t]);
+			cf[t] = bound_cost(w, t, Lb, Lb, 1, &r[t]);
+			cm[t] = bound_cost(w, t, Lb, Lb, 0, &r[t]);
 		}
+	}
 	/* TESSERA_CHECK_BOUND: a kept bound must be the one made afresh */
 	for (int t = 0; hit && t < NTENSORS; t++)
 		if (cf[t] != b->cf[t] || cm[t] != b->cm[t])
 			INTERNAL("level %d's kept refill bound of tensor %d is %.17g "
 			         "(%.17g), made afresh %.17g (%.17g)", Lb, t, b->cf[t],
 			         b->cm[t], cf[t], cm[t]);
-	if (D < L) {
-		b->job = w->job;
-		b->known = known;
-		memcpy(b->f, w->p.f, sz);
-		memcpy(b->cf, cf, sizeof b->cf);
-		memcpy(b->cm, cm, sizeof b->cm);
-	}
+	b->job = w->job;
+	b->known = known;
+	memcpy(b->f, w->p.f, sz);
+	memcpy(b->cf, cf, sizeof b->cf);
+	memcpy(b->cm, cm, sizeof b->cm);
+	memcpy(b->r, r, sizeof b->r);
 }
 
 /* Whether the strides of every loop's digits are known at a partial
@@ -199,7 +259,7 @@ static int refill_level(const Worker *w, int t, int Lb, int L, int part)
  * those of the levels between are, and everything outside it steps: the
  * least refilling of any order.  0 when that level is not known yet. */
 static double refill_point_bound(Worker *w, int t, int Lb, int L, int part,
-                                 int known)
+                                 int known, const struct Refill *r)
 {
 	const SCtx *c = w->sh->c;
 	int Ls = refill_level(w, t, Lb, L, part);
@@ -207,25 +267,23 @@ static double refill_point_bound(Worker *w, int t, int Lb, int L, int part,
 		return 0;
 	/* it depends on the factors up to Ls, and of every per-PE level
 	 * when the parent is shared (as refill_bounds' do): kept while
-	 * those stay */
+	 * those stay the same */
 	int D = Ls < c->npe - 1 ? c->npe - 1 : Ls;
 	struct PCache *k = &w->pc[Lb][t];
 	size_t sz = sizeof k->f[0] * (size_t)(D + 1);
-	int hit = D < L && k->job == w->job && k->known == known &&
+	int hit = k->job == w->job && k->known == known &&
 	          k->Ls == Ls && !memcmp(k->f, w->p.f, sz);
 	if (hit && !w->check_bound)
 		return k->cost;
-	double cost = bound_cost(w, t, Lb, Ls, 1, known);
+	double cost = bound_cost(w, t, Lb, Ls, 1, r);
 	if (hit && cost != k->cost)   /* TESSERA_CHECK_BOUND */
 		INTERNAL("level %d's kept refill-point bound of tensor %d is "
 		         "%.17g, made afresh %.17g", Lb, t, k->cost, cost);
-	if (D < L) {
-		k->job = w->job;
-		k->known = known;
-		k->Ls = Ls;
-		memcpy(k->f, w->p.f, sz);
-		k->cost = cost;
-	}
+	k->job = w->job;
+	k->known = known;
+	k->Ls = Ls;
+	memcpy(k->f, w->p.f, sz);
+	k->cost = cost;
 	return cost;
 }
 
@@ -252,17 +310,9 @@ double lower_bound(Worker *w, int L, int part, double limit)
 			lb += w->sh->dram_min[t];
 	}
 	int known = strides_known(c, L, part);
-	unsigned outer[MAX_LEVELS] = {0}; /* loops with factors outside Lb */
-	for (int Lb = 0; Lb <= L && Lb < c->nl - 1; Lb++)
-		for (int d = 0; d < NDIMS; d++) {
-			long in = spatial_of(w, d);
-			for (int q = 0; q <= Lb; q++)
-				in *= q == L && d >= part ? 1 : p->f[q][d];
-			if (c->ext[d] > in)
-				outer[Lb] |= 1u << d;
-		}
 	long saved[NDIMS];
 	widen(w, L, part, saved);
+	inner_factors(w);
 	/* every term is at least 0: past `limit`, the rest cannot matter
 	 * (the innermost levels' terms, mostly kept, come first) */
 	for (int Lb = 0; Lb <= L && Lb < c->nl - 1 && lb <= limit; Lb++) {
@@ -277,25 +327,37 @@ double lower_bound(Worker *w, int L, int part, double limit)
 			for (int d = 0; d < NDIMS; d++)
 				if (p->f[q][d] > 1)
 					cand |= 1u << d;
+		/* or else, the loops with factors outside Lb (those of level L
+		 * not chosen yet taken as 1: inner[] has them widened) */
 		if (!cand && (L < c->nl - 1 || part < NDIMS))
-			cand = outer[Lb];
-		double cf[NTENSORS] = {0}, cm[NTENSORS] = {0}, best = INFINITY;
-		refill_bounds(w, Lb, L, known, cf, cm);
+			for (int d = 0; d < NDIMS; d++) {
+				long in = Lb < L || d < part ? w->inner[Lb][d]
+				          : Lb ? w->inner[Lb - 1][d] : 1;
+				if (c->ext[d] > spatial_of(w, d) * in)
+					cand |= 1u << d;
+			}
+		double cf[NTENSORS], cm[NTENSORS], best = INFINITY;
+		struct Refill r[NTENSORS];   /* those of the buffers at Lb */
+		refill_bounds(w, Lb, known, cf, cm, r);
 		if (!cand)
 			memcpy(cm, cf, sizeof cm);
 		for (int t = 0; cand && t < NTENSORS; t++)
 			if (p->buf[t][Lb])
 				cm[t] = fmax(cm[t], refill_point_bound(w, t, Lb, L, part,
-				                                       known));
-		for (int d = 0; d < NDIMS; d++) {
-			if (cand && !(cand >> d & 1))
+				                                       known, &r[t]));
+		/* the loops that index the same tensors give the same sum: one
+		 * sum for each such set among the candidates */
+		unsigned sets = cand ? 0 : 1u << ((1u << NTENSORS) - 1);
+		for (int d = 0; d < NDIMS; d++)
+			if (cand >> d & 1)
+				sets |= 1u << w->sh->indexes[d];
+		for (unsigned m = 0; m < 1u << NTENSORS; m++) {
+			if (!(sets >> m & 1))
 				continue;
 			double s = 0;
 			for (int t = 0; t < NTENSORS; t++)
-				s += (c->mask[t] >> d & 1) || !cand ? cf[t] : cm[t];
+				s += m >> t & 1 ? cf[t] : cm[t];
 			best = s < best ? s : best;
-			if (!cand)
-				break;
 		}
 		lb += best;
 	}
@@ -319,6 +381,9 @@ double cycles_bound(Worker *w, int L, int part)
 	double pes = (double)spoint_pes(p, a->ndims), stall = 0;
 	long saved[NDIMS];
 	widen(w, L, part, saved);
+	inner_factors(w);
+	struct Refill r[MAX_LEVELS][NTENSORS];
+	unsigned made = 0;   /* the levels whose refills are in r */
 	for (int t = 0; t < NTENSORS; t++) {
 		double lanes = 1;
 		for (int d = 0; d < NDIMS; d++)
@@ -338,9 +403,15 @@ double cycles_bound(Worker *w, int L, int part)
 			double bw = model_xfer_bw(a, Lp, Lb, pes, lanes);
 			if (bw <= 0)
 				continue;
+			if (!(made >> Lb & 1)) {
+				double cf[NTENSORS], cm[NTENSORS];
+				refill_bounds(w, Lb, known, cf, cm, r[Lb]);
+				made |= 1u << Lb;
+			}
 			int Ls = refill_level(w, t, Lb, L, part);
-			double W = (double)bound_words(w, t, Lb, Ls < 0 ? Lb : Ls,
-			                               per_pe(c, Lp), Ls >= 0, known);
+			double W = (double)(refill_blocks(w, t, Ls < 0 ? Lb : Ls,
+			                                  r[Lb][t].view, Ls >= 0) *
+			                    r[Lb][t].blk);
 			stall += (t == T_OUT ? 2 * W - (double)c->out_elems : W) / bw;
 		}
 	}
@@ -379,14 +450,14 @@ double job_base(Worker *w)
 				n *= x->nd == 1 ? c->ext[x->dim[0]] : mp * most;
 			}
 			wv = (double)n;
-			e += (t == T_OUT ? macs + wv - elems : macs) * hop(c, t);
+			e += (t == T_OUT ? macs + wv - elems : macs) * hop(w, t);
 		}
 		if (t == T_OUT)   /* every contribution updates, all but the
 		                     first of each element reads */
-			e += wv * pj(c, Li, t, ACT_UPDATE) +
-			     (wv - elems) * pj(c, Li, t, ACT_READ);
+			e += wv * pj(w, Li, t, ACT_UPDATE) +
+			     (wv - elems) * pj(w, Li, t, ACT_READ);
 		else
-			e += wv * pj(c, Li, t, ACT_READ);
+			e += wv * pj(w, Li, t, ACT_READ);
 	}
 	return e;
 }

@@ -547,6 +547,7 @@ static int search_space(const SCtx *c, const SOpts *o, SResult *r)
 	for (int d = 0; d < NDIMS; d++)
 		sh.ndiv[d] = divisors(c->ext[d], sh.div[d], MAXDIV);
 	search_dram_min(c, sh.dram_min);
+	bound_energies(&sh);
 	sh.jobs = search_jobs(c, o, &sh.njobs);
 	int nt = o->threads > 0 ? o->threads : 1;
 	sh.rank = cluster_rank();

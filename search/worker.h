@@ -29,12 +29,24 @@ typedef struct Shared {
 	int ndiv[NDIMS];
 	long div[NDIMS][MAXDIV];       /* divisors of each extent */
 	double dram_min[NTENSORS];     /* energy of fetching each element once */
+	double act_pj[MAX_LEVELS][NTENSORS][NACTIONS]; /* bound.c's look-ups: */
+	double hop_pj[NTENSORS];       /* each action's energy, least hop's */
+	unsigned char indexes[NDIMS];  /* the tensors each loop indexes (bits) */
 	pthread_mutex_t mu;
 	double best_pjmac;             /* for the progress line */
 	SPoint bestp;                  /* the best so far and its model, */
 	Model bestm;                   /* for SOpts.improved */
 	long bver;                     /* how often it changed */
 } Shared;
+
+/* bound.c: a refill of a tensor's buffer: its parent level Lp, whether
+ * the parent counts per PE (view), whether the words hop from a shared
+ * parent to per-PE buffers, and the words of a block in each view (across
+ * the PEs as the parent sees them, in one PE). */
+struct Refill {
+	int Lp, view, hops;
+	long blk, blk_pe;
+};
 
 typedef struct Worker {
 	Shared *sh;
@@ -60,6 +72,7 @@ typedef struct Worker {
 		int known;                 /* the `known` they were made with */
 		long f[MAX_LEVELS][NDIMS]; /* the factors they depend on */
 		double cf[NTENSORS], cm[NTENSORS];
+		struct Refill r[NTENSORS]; /* the refills they were made of */
 	} bc[MAX_LEVELS];
 	struct PCache {                /* a buffer's refill-point bound */
 		int job, known, Ls;        /* Ls: the level that refills it */
@@ -69,6 +82,7 @@ typedef struct Worker {
 	int check_bound;
 	int count_only;                /* --count: the size of the space */
 	long spf[NDIMS];               /* the job's spatial factor per loop */
+	long inner[MAX_LEVELS][NDIMS]; /* bound.c: factors up to each level */
 } Worker;
 
 static inline int per_pe(const SCtx *c, int L)
@@ -103,5 +117,6 @@ void ranks_answer(Shared *sh, const Worker *b, SResult *r);
 double lower_bound(Worker *w, int L, int part, double limit);
 double cycles_bound(Worker *w, int L, int part);
 double job_base(Worker *w);
+void bound_energies(Shared *sh);
 
 #endif
