@@ -279,11 +279,12 @@ static int report(const Cli *cl, const SCtx *c, const SResult *r,
 	long hwc = hw_cycles_of(ln, HW_TIMING_QUICK);
 	if (cl->json) {
 		printf("{\n  \"search\": { \"objective\": \"%s\", \"evaluated\": %ld, "
-		       "\"pruned\": %ld, \"jobs\": %d, \"seconds\": %.3f, "
+		       "\"pruned\": %ld, \"jobs\": %d, \"mirrored\": %d, "
+		       "\"seconds\": %.3f, "
 		       "\"per_second\": %.0f, \"threads\": %d, \"ranks\": %d, "
 		       "\"exhaustive\": %s, \"dataflow\": \"%s\"",
 		       obj_name(cl->o.obj), r->evaluated, r->pruned, r->jobs,
-		       r->seconds, rate, cl->o.threads, cluster_size(),
+		       r->mirrored, r->seconds, rate, cl->o.threads, cluster_size(),
 		       cl->o.exhaustive ? "true" : "false", df);
 		if (start)
 			printf(", \"given_pj_per_mac\": %.6f", start->pj_per_mac);

@@ -184,6 +184,68 @@ static int cmp_job(const void *a, const void *b)
 	return (x->seq > y->seq) - (x->seq < y->seq);
 }
 
+/* Jobs told apart by what they search, for mark_mirrors. */
+static int cmp_content(const Job *x, const Job *y)
+{
+	int r = memcmp(x->sdim, y->sdim, sizeof x->sdim);
+	if (!r)
+		r = memcmp(x->sf, y->sf, sizeof x->sf);
+	if (!r)
+		r = memcmp(x->rdim, y->rdim, sizeof x->rdim);
+	if (!r)
+		r = memcmp(x->rf, y->rf, sizeof x->rf);
+	if (!r)
+		r = memcmp(x->buf, y->buf, sizeof x->buf);
+	return r;
+}
+
+static int cmp_index(const void *a, const void *b, void *jobs)
+{
+	const Job *v = jobs;
+	return cmp_content(&v[*(const int *)a], &v[*(const int *)b]);
+}
+
+/* Each job whose mirror (the loops and factors of the two array
+ * dimensions swapped) comes earlier: the model does not tell the array's
+ * dimensions apart (only their sizes, which both fit), so every point of
+ * the job costs what its mirror point does, and the earlier job wins
+ * every tie: the search skips it (docs/search.md; TESSERA_CHECK_BOUND
+ * compares the two at every point).  Not under --buildable, whose
+ * backend does tell them apart. */
+static void mark_mirrors(const SCtx *c, const SOpts *o, Job *v, int n)
+{
+	for (int i = 0; i < n; i++)
+		v[i].mirror = -1;
+	if (c->arch->ndims < 2 || o->buildable || n < 2)
+		return;
+	int *ix = malloc(sizeof *ix * (size_t)n);
+	if (!ix)
+		die_oom("for the search's jobs");
+	for (int i = 0; i < n; i++)
+		ix[i] = i;
+	qsort_r(ix, (size_t)n, sizeof *ix, cmp_index, v);
+	for (int i = 0; i < n; i++) {
+		Job m = v[i];
+		for (int a = 0; a < 2; a++) {
+			m.sdim[a] = v[i].sdim[1 - a];
+			m.sf[a] = v[i].sf[1 - a];
+			m.rdim[a] = v[i].rdim[1 - a];
+			m.rf[a] = v[i].rf[1 - a];
+		}
+		int lo = 0, hi = n;   /* the first not below m */
+		while (lo < hi) {
+			int mid = (lo + hi) / 2;
+			if (cmp_content(&v[ix[mid]], &m) < 0)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		if (lo < n && !cmp_content(&v[ix[lo]], &m) && ix[lo] < i)
+			v[i].mirror = ix[lo];
+	}
+	free(ix);
+}
+
 /* The loops that may share dimension a with its first loop d (none
  * without --dataflow any's replication): -1 (none), then each loop
  * after d (the pair's other order is the same point) that no other
@@ -246,6 +308,7 @@ Job *search_jobs(const SCtx *c, const SOpts *o, int *njobs)
 	}
 	if (js.n > 1)
 		qsort(js.v, (size_t)js.n, sizeof(Job), cmp_job);
+	mark_mirrors(c, o, js.v, js.n);
 	*njobs = js.n;
 	return js.v ? js.v : calloc(1, sizeof(Job));
 }

@@ -232,6 +232,30 @@ static void evaluate(Worker *w, Model *m)
 		publish(w);
 }
 
+/* Checking: the point with its array dimensions swapped (the same point
+ * of the job's mirror, jobs.c) must have the same figures. */
+static void check_mirror(Worker *w, const Model *m)
+{
+	SPoint *p = &w->p, keep = *p;
+	for (int a = 0; a < 2; a++) {
+		p->sdim[a] = keep.sdim[1 - a];
+		p->sf[a] = keep.sf[1 - a];
+		p->rdim[a] = keep.rdim[1 - a];
+		p->rf[a] = keep.rf[1 - a];
+	}
+	Model r;
+	evaluate(w, &r);
+	*p = keep;
+	if (memcmp(m, &r, sizeof r)) {
+		size_t len;
+		char *text = spoint_text(w->sh->c, p, &len);
+		INTERNAL("the point with its array dimensions swapped has other "
+		         "figures than\n%s\n(energy %.17g against %.17g, cycles %ld "
+		         "against %ld)", text, r.e_total, m->e_total, r.cycles,
+		         m->cycles);
+	}
+}
+
 static void orders_rec(Worker *w, Leaf *lf, int L)
 {
 	const SCtx *c = w->sh->c;
@@ -248,6 +272,8 @@ static void orders_rec(Worker *w, Leaf *lf, int L)
 	evaluate(w, &m);
 	if (w->check_bound)
 		check_bounds(w, &m);
+	if (w->check_bound && w->sh->jobs[w->job].mirror >= 0)
+		check_mirror(w, &m);
 	int first[MAX_LEVELS], twin = 0;
 	for (int q = 0; q < c->nl; q++) {
 		first[q] = lf->twins ? lf->rep[q][lf->k[q]] : lf->k[q];
@@ -451,7 +477,8 @@ static void *worker_main(void *arg)
 		if (j < 0 || j >= sh->njobs)
 			break;
 		long e0 = w->evaluated, p0 = w->pruned;
-		run_job(w, j);
+		if (sh->jobs[j].mirror < 0 || !sh->skip_mirrors)
+			run_job(w, j);
 		if (getenv("TESSERA_JOB_STATS") && w->evaluated - e0 > 100000) {
 			const Job *jb = &sh->jobs[j];
 			fprintf(stderr, "job %d sf %ld %ld buf", j, jb->sf[0], jb->sf[1]);
@@ -549,6 +576,9 @@ static int search_space(const SCtx *c, const SOpts *o, SResult *r)
 	search_dram_min(c, sh.dram_min);
 	bound_energies(&sh);
 	sh.jobs = search_jobs(c, o, &sh.njobs);
+	/* checking searches each mirror and compares it point by point */
+	sh.skip_mirrors = !o->exhaustive && !o->count_only &&
+	                  !getenv("TESSERA_CHECK_BOUND");
 	int nt = o->threads > 0 ? o->threads : 1;
 	sh.rank = cluster_rank();
 	sh.size = cluster_size();
@@ -613,6 +643,9 @@ static int search_space(const SCtx *c, const SOpts *o, SResult *r)
 	if (sh.size > 1)
 		ranks_answer(&sh, b, r);
 	r->jobs = sh.njobs;
+	r->mirrored = 0;
+	for (int j = 0; sh.skip_mirrors && j < sh.njobs; j++)
+		r->mirrored += sh.jobs[j].mirror >= 0;
 	r->seconds = now() - t0;
 	for (int i = 0; i < nt; i++)
 		sscratch_free(&w[i].sc);

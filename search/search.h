@@ -204,6 +204,7 @@ typedef struct SResult {
 	double cost;
 	long evaluated, pruned;
 	int jobs;
+	int mirrored;                   /* of them, skipped for their mirror */
 	double seconds;
 } SResult;
 
@@ -220,6 +221,9 @@ typedef struct Job {
 	unsigned char buf[NTENSORS][MAX_LEVELS];
 	unsigned char unbuildable;      /* the backend builds none of it */
 	int seq;                        /* made seq-th (ties keep that order) */
+	int mirror;                     /* an earlier job, its array dimensions
+	                                   swapped (every point costs the same
+	                                   there), or -1 */
 } Job;
 Job *search_jobs(const SCtx *c, const SOpts *o, int *njobs);
 /* each tensor's elements fetched from DRAM once (the output's written

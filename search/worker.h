@@ -26,6 +26,7 @@ typedef struct Shared {
 	_Atomic double best;           /* best cost so far, for pruning */
 	_Atomic double best_e;         /* its energy (written first) */
 	atomic_long evaluated, pruned;
+	int skip_mirrors;              /* jobs whose mirror is searched */
 	int ndiv[NDIMS];
 	long div[NDIMS][MAXDIV];       /* divisors of each extent */
 	double dram_min[NTENSORS];     /* energy of fetching each element once */

@@ -111,6 +111,27 @@ if TESSERA_CHECK_BOUND=1 $T search test/search/fourlevel.tsr --quiet \
 	ok search/bound_checked_two_register_files
 else bad search/bound_checked_two_register_files "$(tail -3 $OUT/cb4.out)"; fi
 
+# a job whose mirror (the two array dimensions' loops and factors
+# swapped) comes earlier is skipped on a 4 x 3 array: the same answer,
+# point for point, as the checking search, which searches every mirror
+# and compares each of its points with the mirror's (an internal error
+# if they differ); on a square array the mirrors are never made
+$T search test/search/fourlevel.tsr --quiet --threads 1 --json \
+	>$OUT/mir.json 2>&1
+TESSERA_CHECK_BOUND=1 $T search test/search/fourlevel.tsr --quiet \
+	--threads 1 --json >$OUT/mirc.json 2>&1
+$T search test/search/actions.tsr --quiet --threads 1 --json \
+	>$OUT/mirsq.json 2>&1
+m=$(json_num mirrored $OUT/mir.json) mc=$(json_num mirrored $OUT/mirc.json)
+msq=$(json_num mirrored $OUT/mirsq.json)
+for f in mir mirc; do   # the best point and its dataflow
+	sed -n '2s/.*"dataflow"//p; 3,$p' $OUT/$f.json >$OUT/$f.best
+done
+if [ "${m:-0}" -gt 0 ] && [ "$mc" = 0 ] && [ "$msq" = 0 ] &&
+	d=$(diff $OUT/mir.best $OUT/mirc.best); then
+	ok search/mirror_jobs_skipped
+else bad search/mirror_jobs_skipped "mirrored $m, checking $mc, square $msq; $d; $(head -3 $OUT/mirc.json)"; fi
+
 # ... and at every point of an exhaustive search on K|Y, whose window
 # (2*y+fy, y across the PEs) overlaps: a factor of the last register
 # file not chosen yet may still go to a shared level, outside the PEs,
