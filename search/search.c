@@ -38,10 +38,10 @@ static double now(void)
 
 /* ---- capacity ---- */
 
-/* Words of the largest block of t in level L: its digits are the lowest
- * ones of each loop (levels up to L, and the unrolled piece when L is
- * shared), one run from stride 1. */
-static long level_block(const Worker *w, int t, int L)
+/* Whether the largest blocks of the tensors kept in level L fit it:
+ * their digits are the lowest ones of each loop (levels up to L, and the
+ * unrolled piece when L is shared), one run from stride 1. */
+static int level_fits(const Worker *w, int L)
 {
 	const SCtx *c = w->sh->c;
 	long P[NDIMS];
@@ -52,17 +52,11 @@ static long level_block(const Worker *w, int t, int L)
 		if (!per_pe(c, L))
 			P[d] *= spatial_of(w, d);
 	}
-	return sctx_words(c, (SScratch *)&w->sc, t, P);
-}
-
-static int level_fits(const Worker *w, int L)
-{
-	const SCtx *c = w->sh->c;
 	long used = 0;
 	for (int t = 0; t < NTENSORS; t++)
 		if (w->p.buf[t][L])
-			used += (level_block(w, t, L) * c->bits[t] + 7) / 8 *
-			        (spoint_dbl(c, &w->p, t, L) ? 2 : 1);
+			used += (sctx_words(c, (SScratch *)&w->sc, t, P) * c->bits[t] +
+			         7) / 8 * (spoint_dbl(c, &w->p, t, L) ? 2 : 1);
 	return used <= c->arch->level[L].bytes;
 }
 
