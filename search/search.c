@@ -570,9 +570,9 @@ static int search_space(const SCtx *c, const SOpts *o, SResult *r)
 	search_dram_min(c, sh.dram_min);
 	bound_energies(&sh);
 	sh.jobs = search_jobs(c, o, &sh.njobs);
+	int check = getenv("TESSERA_CHECK_BOUND") != NULL;
 	/* checking searches each mirror and compares it point by point */
-	sh.skip_mirrors = !o->exhaustive && !o->count_only &&
-	                  !getenv("TESSERA_CHECK_BOUND");
+	sh.skip_mirrors = !o->exhaustive && !o->count_only && !check;
 	int nt = o->threads > 0 ? o->threads : 1;
 	sh.rank = cluster_rank();
 	sh.size = cluster_size();
@@ -583,7 +583,7 @@ static int search_space(const SCtx *c, const SOpts *o, SResult *r)
 		INTERNAL("out of memory");
 	for (int i = 0; i < nt; i++) {
 		w[i].sh = &sh;
-		w[i].check_bound = getenv("TESSERA_CHECK_BOUND") != NULL;
+		w[i].check_bound = check;
 		w[i].count_only = o->count_only;
 		if (pthread_create(&th[i], NULL, worker_main, &w[i]))
 			INTERNAL("cannot start a thread");
