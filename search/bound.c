@@ -222,14 +222,15 @@ static int strides_known(const SCtx *c, int L, int part)
 	return L > c->npe - 1 || (L == c->npe - 1 && part == NDIMS);
 }
 
-/* The loops of level L not chosen yet (from `part` on) take their whole
- * remaining factor there, the old factors kept in saved[]: blocks only
+/* The loops of level L not chosen yet (from `part` on) take there the
+ * largest factor any completion can give them (the level still fitting:
+ * search.c's level_caps), the old factors kept in saved[]: blocks only
  * grow, so the words refilled only shrink.  The caller puts them back. */
 static void widen(Worker *w, int L, int part, long saved[NDIMS])
 {
 	for (int d = part; d < NDIMS; d++) {
 		saved[d] = w->p.f[L][d];
-		w->p.f[L][d] *= w->rem[d];
+		w->p.f[L][d] *= w->sh->div[d][w->capi[L][part][d]];
 	}
 }
 

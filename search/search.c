@@ -60,6 +60,33 @@ static int level_fits(const Worker *w, int L)
 	return used <= c->arch->level[L].bytes;
 }
 
+/* The largest factor each loop not chosen yet at level L (from `part`
+ * on) can take there, the level still fitting with the others at 1:
+ * that of every completion is at most this (blocks only grow), so the
+ * bounds widen the loops to these rather than to all that remains
+ * (docs/search.md, "Branch and bound").  As indexes into div[], found
+ * from from[] down: the factors above those did not fit at a point
+ * whose blocks were no larger. */
+static void level_caps(Worker *w, int L, int part, const int *from)
+{
+	const Shared *sh = w->sh;
+	int *ci = w->capi[L][part];
+	for (int e = part; e < NDIMS; e++) {
+		int i = from[e];
+		for (; i > 0; i--) {
+			long f = sh->div[e][i];
+			if (f > w->rem[e] || w->rem[e] % f)
+				continue;
+			w->p.f[L][e] = f;   /* it is 1 while not chosen */
+			int fits = level_fits(w, L);
+			w->p.f[L][e] = 1;
+			if (fits)
+				break;
+		}
+		ci[e] = i;
+	}
+}
+
 /* ---- evaluating a complete blocking ---- */
 
 static int better(double cost, double energy, int job, long seq,
@@ -398,9 +425,13 @@ static void level_rec(Worker *w, int L, int d)
 		if (!left && !level_fits(w, L))
 			return;
 	}
+	if (d == 0)   /* no factor chosen at L: every one may fit */
+		for (int e = 0; e < NDIMS; e++)
+			w->capi[L][0][e] = w->sh->ndiv[e] - 1;
 	p->f[L][d] = 1;
 	w->lbp[L][d + 1] = w->lbc[L][d + 1] = -INFINITY;
 	if (!c->used[d] || !any || w->rem[d] == 1) {
+		memcpy(w->capi[L][d + 1], w->capi[L][d], sizeof w->capi[L][d]);
 		/* a level no tensor is buffered in would only repeat the orders
 		 * of the level outside it */
 		if (!o->fix[L][d] || o->fix[L][d] == 1)
@@ -408,6 +439,9 @@ static void level_rec(Worker *w, int L, int d)
 		return;
 	}
 	const Shared *sh = w->sh;
+	/* the caps of the loops after d: a larger factor of d only makes
+	 * them smaller, so each is found from the one before */
+	const int *from = w->capi[L][d];
 	for (int i = 0; i < sh->ndiv[d]; i++) {
 		long f = sh->div[d][i];
 		if (f > w->rem[d])
@@ -417,6 +451,10 @@ static void level_rec(Worker *w, int L, int d)
 		p->f[L][d] = f;
 		w->rem[d] /= f;
 		int fits = level_fits(w, L);
+		if (fits && d + 1 < NDIMS) {
+			level_caps(w, L, d + 1, from);
+			from = w->capi[L][d + 1];
+		}
 		/* the bound of the loops chosen so far, where it can cut */
 		if (fits && (d + 1 == NDIMS || !prune(w, L, d + 1)))
 			level_rec(w, L, d + 1);
