@@ -29,7 +29,8 @@ $T study dataflows examples/networks/resnet50.tsr \
 	-o $D --name resnet50 --threads $TH --quiet
 # The baseline (16x16 C|K, 512 B register file, 128 KB global buffer)
 # against one memory hierarchy per network at constant throughput
-# (29 minutes on 2 threads, 24 of them VGG-16's).
+# (29 minutes on 2 threads, 3 of them AlexNet's, most of the rest
+# VGG-16's).
 $T study hierarchy examples/networks/alexnet.tsr examples/networks/vgg16.tsr \
 	examples/networks/lstm500.tsr examples/networks/lstm1000.tsr \
 	examples/networks/mlp_s.tsr examples/networks/mlp_l.tsr \
