@@ -38,13 +38,12 @@ static double now(void)
 
 /* ---- capacity ---- */
 
-/* Whether the largest blocks of the tensors kept in level L fit it:
- * their digits are the lowest ones of each loop (levels up to L, and the
- * unrolled piece when L is shared), one run from stride 1. */
-static int level_fits(const Worker *w, int L)
+/* The extents of the largest blocks of level L: the lowest digits of
+ * each loop (levels up to L, and the unrolled piece when L is shared),
+ * one run from stride 1. */
+static void level_extents(const Worker *w, int L, long P[NDIMS])
 {
 	const SCtx *c = w->sh->c;
-	long P[NDIMS];
 	for (int d = 0; d < NDIMS; d++) {
 		P[d] = 1;
 		for (int q = 0; q <= L; q++)
@@ -52,12 +51,51 @@ static int level_fits(const Worker *w, int L)
 		if (!per_pe(c, L))
 			P[d] *= spatial_of(w, d);
 	}
-	long used = 0;
+}
+
+/* The bytes each tensor's largest block takes in level L (both copies
+ * when double-buffered; 0 for a tensor not kept there), at extents P. */
+static void level_bytes(const Worker *w, int L, const long *P,
+                        long bytes[NTENSORS])
+{
+	const SCtx *c = w->sh->c;
 	for (int t = 0; t < NTENSORS; t++)
-		if (w->p.buf[t][L])
-			used += (sctx_words(c, (SScratch *)&w->sc, t, P) * c->bits[t] +
-			         7) / 8 * (spoint_dbl(c, &w->p, t, L) ? 2 : 1);
+		bytes[t] = !w->p.buf[t][L] ? 0 :
+		           (sctx_words(c, (SScratch *)&w->sc, t, P) * c->bits[t] +
+		            7) / 8 * (spoint_dbl(c, &w->p, t, L) ? 2 : 1);
+}
+
+/* Whether level L fits with loop e's extent P[e] multiplied by f, the
+ * rest as in P; bytes[] are those at P, of which only the tensors e
+ * indexes change.  Q and qbytes: the extents and bytes with f. */
+static int fits_with(const Worker *w, int L, const long *P,
+                     const long bytes[NTENSORS], int e, long f,
+                     long Q[NDIMS], long qbytes[NTENSORS])
+{
+	const SCtx *c = w->sh->c;
+	long used = 0;
+	memcpy(Q, P, sizeof(long) * NDIMS);
+	Q[e] *= f;
+	for (int t = 0; t < NTENSORS; t++) {
+		qbytes[t] = bytes[t];
+		if (w->p.buf[t][L] && (c->mask[t] >> e & 1))
+			qbytes[t] = (sctx_words(c, (SScratch *)&w->sc, t, Q) *
+			             c->bits[t] + 7) / 8 *
+			            (spoint_dbl(c, &w->p, t, L) ? 2 : 1);
+		used += qbytes[t];
+	}
 	return used <= c->arch->level[L].bytes;
+}
+
+/* Whether the largest blocks of the tensors kept in level L fit it. */
+static int level_fits(const Worker *w, int L)
+{
+	long P[NDIMS], bytes[NTENSORS], used = 0;
+	level_extents(w, L, P);
+	level_bytes(w, L, P, bytes);
+	for (int t = 0; t < NTENSORS; t++)
+		used += bytes[t];
+	return used <= w->sh->c->arch->level[L].bytes;
 }
 
 /* The largest factor each loop not chosen yet at level L (from `part`
@@ -66,21 +104,20 @@ static int level_fits(const Worker *w, int L)
  * bounds widen the loops to these rather than to all that remains
  * (docs/search.md, "Branch and bound").  As indexes into div[], found
  * from from[] down: the factors above those did not fit at a point
- * whose blocks were no larger. */
-static void level_caps(Worker *w, int L, int part, const int *from)
+ * whose blocks were no larger.  P and bytes: the level's blocks now. */
+static void level_caps(Worker *w, int L, int part, const int *from,
+                       const long *P, const long bytes[NTENSORS])
 {
 	const Shared *sh = w->sh;
 	int *ci = w->capi[L][part];
+	long Q[NDIMS], qbytes[NTENSORS];
 	for (int e = part; e < NDIMS; e++) {
 		int i = from[e];
 		for (; i > 0; i--) {
 			long f = sh->div[e][i];
 			if (f > w->rem[e] || w->rem[e] % f)
 				continue;
-			w->p.f[L][e] = f;   /* it is 1 while not chosen */
-			int fits = level_fits(w, L);
-			w->p.f[L][e] = 1;
-			if (fits)
+			if (fits_with(w, L, P, bytes, e, f, Q, qbytes))
 				break;
 		}
 		ci[e] = i;
@@ -442,6 +479,9 @@ static void level_rec(Worker *w, int L, int d)
 	/* the caps of the loops after d: a larger factor of d only makes
 	 * them smaller, so each is found from the one before */
 	const int *from = w->capi[L][d];
+	long P[NDIMS], bytes[NTENSORS];   /* the level's blocks, d at 1 */
+	level_extents(w, L, P);
+	level_bytes(w, L, P, bytes);
 	for (int i = 0; i < sh->ndiv[d]; i++) {
 		long f = sh->div[d][i];
 		if (f > w->rem[d])
@@ -450,9 +490,10 @@ static void level_rec(Worker *w, int L, int d)
 			continue;
 		p->f[L][d] = f;
 		w->rem[d] /= f;
-		int fits = level_fits(w, L);
+		long Q[NDIMS], qbytes[NTENSORS];
+		int fits = fits_with(w, L, P, bytes, d, f, Q, qbytes);
 		if (fits && d + 1 < NDIMS) {
-			level_caps(w, L, d + 1, from);
+			level_caps(w, L, d + 1, from, Q, qbytes);
 			from = w->capi[L][d + 1];
 		}
 		/* the bound of the loops chosen so far, where it can cut */
