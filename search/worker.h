@@ -116,6 +116,20 @@ int ranks_take(Shared *sh);       /* a worker's next job, -1: none left */
 /* the best of the ranks' bests, on every rank; counts summed */
 void ranks_answer(Shared *sh, const Worker *b, SResult *r);
 
+/* capacity.c: a level's largest blocks (extents P, and each tensor's
+ * bytes at them); whether it fits with loop e's extent multiplied by f
+ * (and the extents and bytes then); whether it fits now; the caps of
+ * the loops from `part` on (w->capi[L][part]), from from[] down */
+void level_extents(const Worker *w, int L, long P[NDIMS]);
+void level_bytes(const Worker *w, int L, const long *P,
+                 long bytes[NTENSORS]);
+int fits_with(const Worker *w, int L, const long *P,
+              const long bytes[NTENSORS], int e, long f,
+              long Q[NDIMS], long qbytes[NTENSORS]);
+int level_fits(const Worker *w, int L);
+void level_caps(Worker *w, int L, int part, const int *from,
+                const long *P, const long bytes[NTENSORS]);
+
 /* bound.c: a lower bound on the energy of every completion of the
  * levels up to L whose loops from `part` on are not chosen at level L;
  * the energy every point of the worker's job pays */
