@@ -224,7 +224,7 @@ static int strides_known(const SCtx *c, int L, int part)
 
 /* The loops of level L not chosen yet (from `part` on) take there the
  * largest factor any completion can give them (the level still fitting:
- * search.c's level_caps), the old factors kept in saved[]: blocks only
+ * capacity.c's level_caps), the old factors kept in saved[]: blocks only
  * grow, so the words refilled only shrink.  The caller puts them back. */
 static void widen(Worker *w, int L, int part, long saved[NDIMS])
 {

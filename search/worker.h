@@ -85,7 +85,7 @@ typedef struct Worker {
 	long spf[NDIMS];               /* the job's spatial factor per loop */
 	long inner[MAX_LEVELS][NDIMS]; /* bound.c: factors up to each level */
 	/* the largest factor each loop not chosen yet at level L can take
-	 * there, as an index into div[] (search.c's level_caps; bound.c
+	 * there, as an index into div[] (capacity.c's level_caps; bound.c
 	 * widens the loops to them): at the partial point (L, part) */
 	int capi[MAX_LEVELS][NDIMS + 1][NDIMS];
 } Worker;
