@@ -21,16 +21,23 @@ void level_extents(const Worker *w, int L, long P[NDIMS])
 	}
 }
 
-/* The bytes each tensor's largest block takes in level L (both copies
- * when double-buffered; 0 for a tensor not kept there), at extents P. */
+/* The bytes t's largest block takes in level L at extents P (both
+ * copies when double-buffered; 0 when t is not kept there). */
+static long tensor_bytes(const Worker *w, int L, int t, const long *P)
+{
+	const SCtx *c = w->sh->c;
+	if (!w->p.buf[t][L])
+		return 0;
+	return (sctx_words(c, (SScratch *)&w->sc, t, P) * c->bits[t] + 7) / 8 *
+	       (spoint_dbl(c, &w->p, t, L) ? 2 : 1);
+}
+
+/* The bytes of each tensor's largest block in level L, at extents P. */
 void level_bytes(const Worker *w, int L, const long *P,
                  long bytes[NTENSORS])
 {
-	const SCtx *c = w->sh->c;
 	for (int t = 0; t < NTENSORS; t++)
-		bytes[t] = !w->p.buf[t][L] ? 0 :
-		           (sctx_words(c, (SScratch *)&w->sc, t, P) * c->bits[t] +
-		            7) / 8 * (spoint_dbl(c, &w->p, t, L) ? 2 : 1);
+		bytes[t] = tensor_bytes(w, L, t, P);
 }
 
 /* Whether level L fits with loop e's extent P[e] multiplied by f, the
@@ -45,11 +52,8 @@ int fits_with(const Worker *w, int L, const long *P,
 	memcpy(Q, P, sizeof(long) * NDIMS);
 	Q[e] *= f;
 	for (int t = 0; t < NTENSORS; t++) {
-		qbytes[t] = bytes[t];
-		if (w->p.buf[t][L] && (c->mask[t] >> e & 1))
-			qbytes[t] = (sctx_words(c, (SScratch *)&w->sc, t, Q) *
-			             c->bits[t] + 7) / 8 *
-			            (spoint_dbl(c, &w->p, t, L) ? 2 : 1);
+		qbytes[t] = c->mask[t] >> e & 1 ? tensor_bytes(w, L, t, Q)
+		                                 : bytes[t];
 		used += qbytes[t];
 	}
 	return used <= c->arch->level[L].bytes;
@@ -66,28 +70,41 @@ int level_fits(const Worker *w, int L)
 	return used <= w->sh->c->arch->level[L].bytes;
 }
 
+/* The largest factor of what remains of loop e that level L still fits
+ * with (extents P, bytes), from the divisor of index i down: its index. */
+static int cap_from(const Worker *w, int L, const long *P,
+                    const long bytes[NTENSORS], int e, int i)
+{
+	const Shared *sh = w->sh;
+	long Q[NDIMS], qbytes[NTENSORS];
+	for (; i > 0; i--) {
+		long f = sh->div[e][i];
+		if (f <= w->rem[e] && w->rem[e] % f == 0 &&
+		    fits_with(w, L, P, bytes, e, f, Q, qbytes))
+			break;
+	}
+	return i;
+}
+
 /* The largest factor each loop not chosen yet at level L (from `part`
  * on) can take there, the level still fitting with the others at 1:
  * that of every completion is at most this (blocks only grow), so the
  * bounds widen the loops to these rather than to all that remains
  * (docs/search.md, "Branch and bound").  As indexes into div[], found
  * from from[] down: the factors above those did not fit at a point
- * whose blocks were no larger.  P and bytes: the level's blocks now. */
+ * whose blocks were no larger (with TESSERA_CHECK_BOUND, each is also
+ * found from the largest divisor and must be the same).  P and bytes:
+ * the level's blocks now. */
 void level_caps(Worker *w, int L, int part, const int *from,
                 const long *P, const long bytes[NTENSORS])
 {
-	const Shared *sh = w->sh;
 	int *ci = w->capi[L][part];
-	long Q[NDIMS], qbytes[NTENSORS];
 	for (int e = part; e < NDIMS; e++) {
-		int i = from[e];
-		for (; i > 0; i--) {
-			long f = sh->div[e][i];
-			if (f > w->rem[e] || w->rem[e] % f)
-				continue;
-			if (fits_with(w, L, P, bytes, e, f, Q, qbytes))
-				break;
-		}
-		ci[e] = i;
+		ci[e] = cap_from(w, L, P, bytes, e, from[e]);
+		int afresh = w->check_bound ?
+		             cap_from(w, L, P, bytes, e, w->sh->ndiv[e] - 1) : ci[e];
+		if (afresh != ci[e])
+			INTERNAL("level %d's cap of loop %d is %ld, found afresh %ld",
+			         L, e, w->sh->div[e][ci[e]], w->sh->div[e][afresh]);
 	}
 }
