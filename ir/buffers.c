@@ -154,12 +154,12 @@ static void capacity(Diag *d, const LoopNest *ln)
 static int model_limits(Diag *d, const LoopNest *ln)
 {
 	const Layer *l = ln->layer;
-	enum { MAX_EXTENT = 1 << 24, MAX_INDEX = 1 << 26 };
+	enum { MAX_INDEX = 1 << 26 };
 	for (int dim = 0; dim < NDIMS; dim++)
-		if (l->extent[dim] > MAX_EXTENT) {
+		if (l->extent[dim] > MODEL_MAX_EXTENT) {
 			diag_error(d, l->extent_loc[dim], "extent %s=%ld is larger than "
 			           "the accelerator model handles (%d)", dim_upper[dim],
-			           l->extent[dim], MAX_EXTENT);
+			           l->extent[dim], MODEL_MAX_EXTENT);
 			return 0;
 		}
 	for (int t = 0; t < NTENSORS; t++)

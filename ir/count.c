@@ -614,6 +614,59 @@ long count_events(Counter *c, const unsigned char *mark)
 	return total;
 }
 
+/* The settings of the marked parts of layer loop d in nest order, each
+ * cut at its trip count in time (loop_trips: padding cuts none), the
+ * other parts at 0. */
+static long dim_steps(const LoopNest *ln, int d, const unsigned char *mark,
+                      int i, long *gpart)
+{
+	while (i < ln->nloops && !(mark[i] && ln->loop[i].part[0].dim == d &&
+	                           ln->loop[i].nparts == 1))
+		i++;
+	if (i == ln->nloops)
+		return 1;
+	const Part *p = &ln->loop[i].part[0];
+	long bound = loop_trips(ln, i, gpart), n = 0;
+	for (long c = 0; c < bound; c++) {
+		for (int k = 0; k < p->nguards; k++)
+			gpart[p->guard[k]] += c * p->gstride[k];
+		n += dim_steps(ln, d, mark, i + 1, gpart);
+		for (int k = 0; k < p->nguards; k++)
+			gpart[p->guard[k]] -= c * p->gstride[k];
+	}
+	return n;
+}
+
+long count_steps(Counter *c, const unsigned char *mark)
+{
+	const LoopNest *ln = c->ln;
+	int padded = 0;
+	for (int g = 0; g < ln->nguards; g++)
+		padded |= ln->guard[g].padded && !ln->guard[g].trivial;
+	if (!padded)
+		return count_events(c, mark);
+	if (c->brute)
+		return brute(ln, 0, mark, 3);
+	long total = 1;
+	for (int d = 0; d < NDIMS; d++) {
+		if (!ln->layer->extent[d])
+			continue;
+		if (!ln->guard[d].padded || ln->guard[d].trivial) {
+			total *= group(c, d, mark);
+			continue;
+		}
+		long gpart[MAX_GUARDS] = {0};
+		total *= dim_steps(ln, d, mark, 0, gpart);
+		/* a fused loop is never cut: its parts of d count whole */
+		for (int i = 0; i < ln->nloops; i++)
+			for (int q = 0; mark[i] && ln->loop[i].nparts > 1 &&
+			                q < ln->loop[i].nparts; q++)
+				if (ln->loop[i].part[q].dim == d)
+					total *= ln->loop[i].part[q].extent;
+	}
+	return total;
+}
+
 /* ---- brute force: the same counts by walking every iteration ----
  *
  * For testing the grouping above (`tessera model --brute`): visit each
@@ -631,6 +684,7 @@ typedef struct Walk {
 	const LoopNest *ln;
 	int t;
 	const unsigned char *mark;
+	int time;           /* cut the loops as time does (loop_trips) */
 	long ctr[MAX_LOOPS];
 	long gpart[MAX_GUARDS];
 	long dimval[NDIMS];
@@ -664,7 +718,8 @@ static void walk(Walk *w, int i)
 		return;
 	}
 	const Loop *l = &ln->loop[i];
-	long bound = loop_bound(ln, i, w->gpart);
+	long bound = w->time ? loop_trips(ln, i, w->gpart)
+	                     : loop_bound(ln, i, w->gpart);
 	for (long c = 0; c < bound; c++) {
 		long div = 1;
 		w->ctr[i] = c;
@@ -697,11 +752,13 @@ static int cmp_pair(const void *a, const void *b)
 	return (x->elem > y->elem) - (x->elem < y->elem);
 }
 
-/* what: 0 distinct pairs, 1 largest block, 2 distinct settings. */
+/* what: 0 distinct pairs, 1 largest block, 2 distinct settings, 3
+ * distinct settings in time (padding's idle steps too). */
 static long brute(const LoopNest *ln, int t, const unsigned char *mark,
                   int what)
 {
-	Walk w = {.ln = ln, .t = what == 2 ? -1 : t, .mark = mark};
+	Walk w = {.ln = ln, .t = what >= 2 ? -1 : t, .mark = mark,
+	          .time = what == 3};
 	walk(&w, 0);
 	qsort(w.pairs, (size_t)w.n, sizeof(Pair), cmp_pair);
 	long distinct = 0, keys = 0, best = 0, run = 0;

@@ -349,7 +349,7 @@ int model_eval(const LoopNest *ln, Model *m, int brute)
 	count_output(c, ln, m);
 	unsigned char mark[MAX_LOOPS] = {0};
 	mark_temporal(ln, mark);
-	m->compute_cycles = count_events(c, mark);
+	m->compute_cycles = count_steps(c, mark);
 	counter_free(c);
 	model_finish(ln, m);
 	return 1;

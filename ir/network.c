@@ -14,7 +14,8 @@
  *    loop outside it that exists, which leaves the same loops inside;
  *  - a replicate() whose dimension lost its first loop becomes unroll();
  *    systolic(v) is dropped when the layer's tensor is indexed by v;
- *  - every unroll names the array dimension the template's nest gave it.
+ *  - every unroll names the array dimension the template's nest gave it;
+ *  - pad() is dropped (a padded extent is one layer's).
  * The layer takes the template's tensor names and element types (the
  * datapath is part of the hardware).  Whatever then fails the normal
  * checks (a buffer that no longer fits its level, an unroll larger than
@@ -327,6 +328,12 @@ static int loop_dir(Rt *r, const Directive *d, Directive **out)
 		*out = c;
 		return 1;
 	}
+	case DIR_PAD:   /* a padded extent is one layer's */
+		if (d->nargs != 2)
+			break;
+		note(r, "pad(%s, %ld) dropped", a[0].name ? a[0].name : "?",
+		     a[1].value);
+		return 0;
 	default:
 		break;
 	}

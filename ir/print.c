@@ -129,7 +129,8 @@ static void print_guards(FILE *f, const LoopNest *ln)
 				parts[b - 1] = tp;
 				strides[b - 1] = ts;
 			}
-		if (n == 0 || (n == 1 && strides[0] == 1 && !strcmp(parts[0]->name, ln->guard[g].var)))
+		if (n == 0 || (n == 1 && strides[0] == 1 && !ln->guard[g].padded &&
+		               !strcmp(parts[0]->name, ln->guard[g].var)))
 			continue;
 		fprintf(f, "where %s = ", ln->guard[g].var);
 		for (int k = 0; k < n; k++) {
@@ -140,7 +141,8 @@ static void print_guards(FILE *f, const LoopNest *ln)
 			fputs(parts[k]->name, f);
 		}
 		fprintf(f, " < %ld%s\n", ln->guard[g].limit,
-		        ln->guard[g].trivial ? "" : " (edge tiles)");
+		        ln->guard[g].trivial ? "" : ln->guard[g].padded
+		        ? " (padding tiles: idle steps beyond)" : " (edge tiles)");
 	}
 }
 
@@ -161,7 +163,7 @@ static void print_loop(FILE *f, const LoopNest *ln, int i)
 			        l->part[p].extent);
 	}
 	if (l->edge)
-		fputs(" edge", f);
+		fputs(loop_edge_padded(ln, i) ? " padded" : " edge", f);
 	if (l->kind == LOOP_SPATIAL)
 		fprintf(f, " dim %d%s", l->array_dim,
 		        l->replicated ? " replicated" : "");

@@ -142,7 +142,8 @@ static int add_guard(Ctx *c, const char *var, long limit, Loc loc)
 		           MAX_GUARDS - NDIMS);
 		return -1;
 	}
-	c->ln->guard[c->ln->nguards] = (Guard){var, limit, 0, loc};
+	c->ln->guard[c->ln->nguards] = (Guard){.var = var, .limit = limit,
+	                                       .uneven_loc = loc};
 	return c->ln->nguards++;
 }
 
@@ -210,6 +211,52 @@ static int split(Ctx *c, const Arg *a, Loc loc, const Directive *dir)
 	if (strcmp(old.name, outer.name))
 		retire(c, old.name, "split", loc);
 	return i;
+}
+
+/* pad(v, E): layer loop v, not yet split, runs E iterations; those at
+ * or beyond its extent are padding, idle steps (docs/dsl.md). */
+static void pad(Ctx *c, const Directive *dir)
+{
+	if (!nargs_ok(c, dir, 2, 2, "(loop, padded extent)"))
+		return;
+	const Arg *a = dir->args;
+	int i = loop_arg(c, &a[0]);
+	if (i < 0 || !movable(c, i, dir))
+		return;
+	Loop *l = &c->ln->loop[i];
+	const Part *p = &l->part[0];
+	long ext = c->p->layer.extent[p->dim];
+	Guard *g = &c->ln->guard[p->dim];
+	if (g->padded && l->nparts == 1 && !strcmp(l->name, dim_lower[p->dim])) {
+		diag_error(c->d, dir->loc, "%s is already padded (line %d)",
+		           l->name, g->pad_loc.line);
+		return;
+	}
+	if (l->nparts > 1 || p->stride != 1 || p->nguards != 1 ||
+	    p->guard[0] != p->dim || p->extent != ext) {
+		diag_error(c->d, a[0].loc, "pad applies to a layer loop before it "
+		           "is split or fused; %s is not one (pad %s before "
+		           "splitting it)", l->name, dim_lower[p->dim]);
+		return;
+	}
+	if (a[1].name) {
+		diag_error(c->d, a[1].loc, "the padded extent must be an integer, "
+		           "found %s", a[1].name);
+		return;
+	}
+	if (a[1].value < ext || a[1].value > MODEL_MAX_EXTENT) {
+		if (a[1].value < ext)
+			diag_error(c->d, a[1].loc, "the padded extent %ld is less "
+			           "than %s's extent %ld", a[1].value, l->name, ext);
+		else
+			diag_error(c->d, a[1].loc, "the padded extent %ld is larger "
+			           "than the accelerator model handles (%d)",
+			           a[1].value, MODEL_MAX_EXTENT);
+		return;
+	}
+	g->padded = 1;
+	g->pad_loc = dir->loc;
+	l->extent = l->part[0].extent = a[1].value;
 }
 
 /* Moves the loops `idx` (innermost first) into the positions they hold,
@@ -428,6 +475,7 @@ static void loop_directive(Ctx *c, const Directive *dir)
 	case DIR_FUSE: fuse(c, dir); break;
 	case DIR_UNROLL: unroll(c, dir, 0); break;
 	case DIR_REPLICATE: unroll(c, dir, 1); break;
+	case DIR_PAD: pad(c, dir); break;
 	case DIR_ACCELERATE:
 		if (c->accel)
 			diag_error(c->d, dir->loc, "accelerate is given twice (first "
@@ -705,6 +753,13 @@ static void edges(Ctx *c)
 				int g = l->part[p].guard[k];
 				if (ln->guard[g].trivial)
 					continue;
+				if (l->nparts > 1 && ln->guard[g].padded) {
+					diag_error(c->d, c->fuse_loc[i], "cannot fuse into %s: "
+					           "%s has padding tiles (pad at line %d)",
+					           l->name, ln->guard[g].var,
+					           ln->guard[g].pad_loc.line);
+					return;
+				}
 				if (l->nparts > 1) {
 					diag_error(c->d, c->fuse_loc[i], "cannot fuse into %s: "
 					           "%s has edge tiles (the split at line %d "
@@ -723,17 +778,25 @@ static void edges(Ctx *c)
 			continue;
 		for (int u = 0; u < i; u++) {
 			const Loop *s = &ln->loop[u];
-			int shared = 0;
+			int shared = -1;
 			for (int a = 0; a < t->part[0].nguards; a++)
 				for (int b = 0; b < s->part[0].nguards; b++)
-					shared |= t->part[0].guard[a] == s->part[0].guard[b] &&
-					          !ln->guard[t->part[0].guard[a]].trivial;
-			if (s->kind == LOOP_SPATIAL && s->nparts == 1 && shared) {
+					if (t->part[0].guard[a] == s->part[0].guard[b] &&
+					    !ln->guard[t->part[0].guard[a]].trivial)
+						shared = t->part[0].guard[a];
+			if (s->kind == LOOP_SPATIAL && s->nparts == 1 && shared >= 0) {
+				char why[64];
+				if (ln->guard[shared].padded)
+					snprintf(why, sizeof why, "%s padded at line %d",
+					         dim_lower[t->part[0].dim],
+					         ln->guard[shared].pad_loc.line);
+				else
+					snprintf(why, sizeof why, "an uneven split of %s",
+					         dim_lower[t->part[0].dim]);
 				diag_error(c->d, s->unroll_loc, "cannot unroll %s: the "
 				           "extent of loop %s inside it is not constant "
-				           "across PEs (an uneven split of %s), so PEs "
-				           "would run different trip counts", s->name,
-				           t->name, dim_lower[t->part[0].dim]);
+				           "across PEs (%s), so PEs would run different "
+				           "trip counts", s->name, t->name, why);
 				return;
 			}
 		}
@@ -795,8 +858,8 @@ static void initial_nest(Ctx *c)
 		l->level = -1;
 	}
 	for (int d = 0; d < NDIMS; d++)
-		ln->guard[d] = (Guard){dim_lower[d], ly->extent[d] ? ly->extent[d]
-		                                                   : 1, 0, {0}};
+		ln->guard[d] = (Guard){.var = dim_lower[d],
+		                       .limit = ly->extent[d] ? ly->extent[d] : 1};
 	ln->nguards = NDIMS;
 }
 
@@ -840,7 +903,9 @@ int schedule_apply(Diag *d, const Program *p, LoopNest *ln)
 	return d->nerrors == errors;
 }
 
-long loop_bound(const LoopNest *ln, int i, const long *gpartial)
+/* Loop i's trip count at the guards' partial sums: cut where a guard
+ * binds (time: where a guard other than padding binds). */
+static long cut(const LoopNest *ln, int i, const long *gpartial, int time)
 {
 	const Loop *l = &ln->loop[i];
 	if (!l->edge)
@@ -849,10 +914,38 @@ long loop_bound(const LoopNest *ln, int i, const long *gpartial)
 	const Part *p = &l->part[0];
 	for (int k = 0; k < p->nguards; k++) {
 		const Guard *g = &ln->guard[p->guard[k]];
+		if (time && g->padded)
+			continue;
 		long room = g->limit - 1 - gpartial[p->guard[k]];
 		long b = room < 0 ? 0 : room / p->gstride[k] + 1;
 		if (b < bound)
 			bound = b;
 	}
 	return bound;
+}
+
+long loop_bound(const LoopNest *ln, int i, const long *gpartial)
+{
+	return cut(ln, i, gpartial, 0);
+}
+
+long loop_trips(const LoopNest *ln, int i, const long *gpartial)
+{
+	return cut(ln, i, gpartial, 1);
+}
+
+int loop_edge_padded(const LoopNest *ln, int i)
+{
+	const Loop *l = &ln->loop[i];
+	int padded = 0;
+	for (int p = 0; p < l->nparts; p++)
+		for (int k = 0; k < l->part[p].nguards; k++) {
+			const Guard *g = &ln->guard[l->part[p].guard[k]];
+			if (g->trivial)
+				continue;
+			if (!g->padded)
+				return 0;
+			padded = 1;
+		}
+	return padded;
 }

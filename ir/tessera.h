@@ -232,7 +232,7 @@ long arch_pes(const Arch *a);
 	X(FUSE, "fuse", 1) X(UNROLL, "unroll", 1) X(REPLICATE, "replicate", 1) \
 	X(ACCELERATE, "accelerate", 1) X(IN, "in", 0) \
 	X(COMPUTE_AT, "compute_at", 0) X(DOUBLE_BUFFER, "double_buffer", 0) \
-	X(SYSTOLIC, "systolic", 0)
+	X(SYSTOLIC, "systolic", 0) X(PAD, "pad", 1)
 typedef enum {
 #define X(e, s, o) DIR_##e,
 	DIRECTIVES(X)
@@ -327,6 +327,8 @@ int source_is_network(const Source *src);
 /* ---- the loop IR ---- */
 
 enum { MAX_GUARDS = 32, MAX_PART_GUARDS = 6 };
+/* the largest extent of a layer loop (padded too) the model handles */
+enum { MODEL_MAX_EXTENT = 1 << 24 };
 
 /* One counter of a loop: it steps dimension `dim` by `stride`, and
  * weighs `gstride[i]` in guard `guard[i]`. */
@@ -349,6 +351,10 @@ typedef struct Guard {
 	long limit;
 	int trivial;       /* never binds: every tile is full */
 	Loc uneven_loc;    /* the first split of it that does not divide */
+	int padded;        /* pad(): the tiles cover more than `limit`, and
+	                      the steps beyond it run idle (they take time
+	                      but no iteration); cuts no trip count in time */
+	Loc pad_loc;
 } Guard;
 
 #define LOOP_KINDS(X) X(SERIAL, "for") X(TEMPORAL, "for") X(SPATIAL, "spatial")
@@ -541,6 +547,8 @@ void counter_free(Counter *c);
 long count_words(Counter *c, int t, const unsigned char *mark);
 long count_max_block(Counter *c, int t, const unsigned char *mark);
 long count_events(Counter *c, const unsigned char *mark);
+/* count_events in time: with padding (pad()), its idle steps too */
+long count_steps(Counter *c, const unsigned char *mark);
 void counter_set_brute(Counter *c, int on);
 void mark_events(const LoopNest *ln, int t, int at, unsigned char *mark);
 void mark_temporal(const LoopNest *ln, unsigned char *mark);
@@ -548,6 +556,11 @@ void mark_spatial(const LoopNest *ln, unsigned char *mark);
 void loopnest_print(FILE *f, const LoopNest *ln);
 void loopnest_verify(const LoopNest *ln);
 long loop_bound(const LoopNest *ln, int i, const long *gpartial);
+/* The trip count in time: loop_bound but for padding (pad()), whose
+ * steps beyond the extent run idle. */
+long loop_trips(const LoopNest *ln, int i, const long *gpartial);
+/* 1 when only padding can cut loop i (no edge tile of a split does). */
+int loop_edge_padded(const LoopNest *ln, int i);
 void layer_print_stmt(FILE *f, const Layer *l);
 
 /* The lowering passes, in order; `tessera ir --after NAME` dumps after

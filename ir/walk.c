@@ -229,16 +229,20 @@ static void move(Walk *w, int i, long c, int sign)
 	}
 }
 
-static int valid(const Walk *w)
+/* The guards hold (time: all but padding's, whose steps run idle). */
+static int valid(const Walk *w, int time)
 {
 	for (int g = 0; g < w->ln->nguards; g++)
-		if (w->gpart[g] >= w->ln->guard[g].limit)
+		if (w->gpart[g] >= w->ln->guard[g].limit &&
+		    !(time && w->ln->guard[g].padded))
 			return 0;
 	return 1;
 }
 
 /* One step of the temporal loops: every PE, in PE order; a setting runs
- * when all guards hold (which is what the nest's bounds allow). */
+ * when all guards hold (which is what the nest's bounds allow).  A step
+ * where none does but for padding is idle: it takes its cycle, no
+ * more. */
 static void step(Walk *w)
 {
 	const LoopNest *ln = w->ln;
@@ -246,7 +250,7 @@ static void step(Walk *w)
 	for (int i = 0; i < ln->nloops; i++)
 		if (ln->loop[i].kind == LOOP_SPATIAL)
 			sp[ns++] = i;
-	int started = 0;
+	int started = 0, idle = 0;
 	for (long pe = 0; pe < w->pes; pe++) {
 		long rest = pe;
 		for (int k = ns - 1; k >= 0; k--) {
@@ -254,15 +258,19 @@ static void step(Walk *w)
 			rest /= ln->loop[sp[k]].extent;
 			move(w, sp[k], w->ctr[sp[k]], 1);
 		}
-		if (valid(w)) {
+		if (valid(w, 0)) {
 			if (!started)
 				events(w);
 			started = 1;
 			leaf(w, pe);
+		} else if (valid(w, 1)) {
+			idle = 1;
 		}
 		for (int k = 0; k < ns; k++)
 			move(w, sp[k], w->ctr[sp[k]], -1);
 	}
+	if (idle && !started)
+		w->step++;
 }
 
 /* The temporal loops in nest order, each over its full extent: time. */

@@ -220,6 +220,12 @@ expect net_two_files_without_network 2 "unexpected argument" -- \
 expect net_table 0 "^total  *4  *791040 " -- $T model --network $NET $CK
 expect net_notes 0 "O is indexed by ci here: O.systolic dropped" -- \
 	$T model --network $NET $CK
+expect net_pad_dropped 0 "fc1: pad(k, 12) dropped" -- \
+	$T model --network examples/networks/mlp_s.tsr test/cli/net_pad.tsr
+expect pad_ir 0 "where k = 4\*ko + ki < 10 (padding tiles: idle steps beyond)" -- \
+	$T ir test/model/padding_tiles.tsr
+expect pad_ir_loop 0 "for co \[3\] padded @RF" -- \
+	$T ir test/model/padding_tiles.tsr
 expect net_dataflow_error 1 "test/errors/split_factor_zero.tsr:" -- \
 	$T model --network $NET test/errors/split_factor_zero.tsr
 # A layer that does not map: reported with its reason, the rest still
