@@ -64,7 +64,54 @@ void blocks_init(Blocks *bl, const Hw *hw, long *work)
 		                   ln->loop[l].edge;
 }
 
-/* The next block into *b; 0 after the last. */
+/* The odometer over the loops up to R: the innermost loop that can
+ * step does; 0 after the last. */
+static int advance(Blocks *bl)
+{
+	const LoopNest *ln = bl->hw->ln;
+	for (int l = bl->R; l >= 0; l--) {
+		if (!event_loop(ln, l, bl->R))
+			continue;
+		guard_share(ln, l, bl->ctr[l], -1, bl->gpart);
+		if (bl->ctr[l] + 1 < loop_bound(ln, l, bl->gpart)) {
+			bl->ctr[l]++;
+			guard_share(ln, l, bl->ctr[l], 1, bl->gpart);
+			return 1;
+		}
+		bl->ctr[l] = 0;
+	}
+	return 0;
+}
+
+/* Padding tiles (hw->padded): the odometer's place among the blocks of
+ * the full trip counts (no edge tile cuts a temporal loop there). */
+static double block_place(const Blocks *bl)
+{
+	const LoopNest *ln = bl->hw->ln;
+	double v = 0;
+	for (int l = 0; l <= bl->R; l++)
+		if (event_loop(ln, l, bl->R))
+			v = v * (double)ln->loop[l].extent + (double)bl->ctr[l];
+	return v;
+}
+
+/* The steps of the odometer's block: with padding tiles, of a full
+ * block (the idle steps too). */
+static double block_steps(Blocks *bl)
+{
+	const LoopNest *ln = bl->hw->ln;
+	if (bl->edge_inside && !bl->hw->padded)
+		return inner_steps(ln, bl->R + 1, bl->gpart, bl->work);
+	double n = 1;
+	for (int l = bl->R + 1; l < ln->nloops; l++)
+		if (ln->loop[l].kind != LOOP_SPATIAL)
+			n *= (double)ln->loop[l].extent;
+	return n;
+}
+
+/* The next block into *b; 0 after the last.  With padding tiles its
+ * steps take in the idle ones up to the next block (or the end): the
+ * controller idles through them after its last step (seq.c). */
 int blocks_next(Blocks *bl, Block *b)
 {
 	const Hw *hw = bl->hw;
@@ -77,23 +124,9 @@ int blocks_next(Blocks *bl, Block *b)
 		bl->started = 1;
 		b->first = 1;
 		memset(b->in, 1, sizeof b->in);
-	} else {   /* the odometer: the innermost loop that can step does */
-		int l = bl->R;
-		for (; l >= 0; l--) {
-			if (!event_loop(ln, l, bl->R))
-				continue;
-			guard_share(ln, l, bl->ctr[l], -1, bl->gpart);
-			if (bl->ctr[l] + 1 < loop_bound(ln, l, bl->gpart)) {
-				bl->ctr[l]++;
-				guard_share(ln, l, bl->ctr[l], 1, bl->gpart);
-				break;
-			}
-			bl->ctr[l] = 0;
-		}
-		if (l < 0) {
-			b->valid = 0;
-			return 0;
-		}
+	} else if (bl->ended) {
+		b->valid = 0;
+		return 0;
 	}
 	for (int j = 0; j < hw->np; j++) {
 		const HwPart *P = &hw->part[j];
@@ -111,13 +144,18 @@ int blocks_next(Blocks *bl, Block *b)
 		bl->val[j] = v;
 	}
 	memcpy(b->val, bl->val, sizeof b->val[0] * (size_t)hw->np);
-	if (bl->edge_inside) {
-		b->steps = inner_steps(ln, bl->R + 1, bl->gpart, bl->work);
-	} else {
-		b->steps = 1;
-		for (int l = bl->R + 1; l < ln->nloops; l++)
-			if (ln->loop[l].kind != LOOP_SPATIAL)
-				b->steps *= (double)ln->loop[l].extent;
+	b->steps = block_steps(bl);
+	double place = hw->padded ? block_place(bl) : 0;
+	bl->ended = !advance(bl);
+	if (hw->padded) {   /* to the next block, or to the end */
+		double next = 1;
+		if (bl->ended)
+			for (int l = 0; l <= bl->R; l++)
+				next *= event_loop(ln, l, bl->R) ? (double)ln->loop[l].extent
+				                                 : 1;
+		else
+			next = block_place(bl);
+		b->steps *= next - place;
 	}
 	b->valid = 1;
 	return 1;

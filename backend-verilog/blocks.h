@@ -21,8 +21,9 @@ typedef struct Block {
 typedef struct Blocks {
 	const Hw *hw;
 	int R;                  /* the innermost refill point (-1: none) */
-	int started;
-	long ctr[MAX_LOOPS];    /* counters of the loops up to R */
+	int started, ended;
+	long ctr[MAX_LOOPS];    /* counters of the loops up to R: the next
+	                           block's once blocks_next returns */
 	long gpart[MAX_GUARDS]; /* their share of each guard's sum */
 	long val[HW_MAXP];      /* the temporal parts' values */
 	int edge_inside;        /* a loop inside R can be cut short */

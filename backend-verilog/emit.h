@@ -223,6 +223,9 @@ void emit_datapath(Out *o);
  * active job drives */
 void emit_controller(Out *o);
 void plan_jobs(Out *o);
+/* "st == S_STEP", or where padding tiles idle after a step, "sdec":
+ * the cycle the sequencer decides what follows the step. */
+const char *step_decides(const Out *o);
 int job_of(const Out *o, int k, int drain);
 void emit_fsm(Out *o);
 void emit_jlast(Out *o);

@@ -200,8 +200,8 @@ void emit_halves(Out *o)
 	if (ev_waits(o))   /* the event may wait for other backgrounds too */
 		P(o, "\tassign hgo_swap = evok && hshal;\n");
 	else
-		P(o, "\tassign hgo_swap = (st == S_STEP || st == S_WAIT) && hshal && "
-		  "hidle;\n");
+		P(o, "\tassign hgo_swap = (%s || st == S_WAIT) && hshal && "
+		  "hidle;\n", step_decides(o));
 	P(o, "\tassign hgo_sync = hstep && pend[%d];  // its jobs ran\n", k);
 	emit_target(o);
 	emit_bg_block(o, k, "hbd", "hbt");

@@ -110,6 +110,9 @@ typedef struct Hw {
 	                                    planned) */
 	int bits[NTENSORS];
 	int dw;                          /* DRAM word bits */
+	int padded;                      /* pad() leaves padding tiles: the
+	                                    controller idles through their
+	                                    steps (seq.c) */
 } Hw;
 
 /* 1 and a filled plan, or 0 with a message when the RTL cannot build

@@ -573,6 +573,41 @@ static int fill_guards_fit(const Hw *hw, char *err, size_t errlen)
 	return 1;
 }
 
+/* Padding tiles (pad()): the controller steps as for edge tiles and
+ * idles, after each step, for the padded steps before the next one,
+ * which it counts from the full trip counts (seq.c).  So no temporal
+ * loop may be cut by a split's edge tile as well. */
+static int padding_plan(const LoopNest *ln, Hw *hw, char *err,
+                        size_t errlen)
+{
+	int pad = -1;
+	for (int g = 0; g < ln->nguards; g++)
+		if (ln->guard[g].padded && !ln->guard[g].trivial)
+			pad = g;
+	if (pad < 0)
+		return 1;
+	for (int i = 0; i < ln->nloops; i++) {
+		const Loop *l = &ln->loop[i];
+		if (l->kind == LOOP_SPATIAL || !l->edge || loop_edge_padded(ln, i))
+			continue;
+		for (int k = 0; k < l->part[0].nguards; k++) {
+			const Guard *g = &ln->guard[l->part[0].guard[k]];
+			if (g->padded || g->trivial)
+				continue;
+			snprintf(err, errlen, "padding tiles (pad at line %d) beside "
+			         "edge tiles of a temporal loop, %s (the split of %s "
+			         "at line %d does not divide): the controller counts "
+			         "the padded steps from full trip counts; pad %s to "
+			         "a multiple of its tiles too", ln->guard[pad].pad_loc.line,
+			         l->name, g->var, g->uneven_loc.line,
+			         dim_lower[l->part[0].dim]);
+			return 0;
+		}
+	}
+	hw->padded = 1;
+	return 1;
+}
+
 int hw_plan(const LoopNest *ln, Hw *hw, char *err, size_t errlen)
 {
 	memset(hw, 0, sizeof *hw);
@@ -582,6 +617,8 @@ int hw_plan(const LoopNest *ln, Hw *hw, char *err, size_t errlen)
 		            "is no accelerator to build");
 	const Layer *L = ln->layer;
 	if (!hw_plan_design(L, ln->arch, err, errlen))
+		return 0;
+	if (!padding_plan(ln, hw, err, errlen))
 		return 0;
 	for (int t = 0; t < NTENSORS; t++)   /* each buffer: plan_buffers */
 		if (!ln->nholders[t]) {

@@ -40,8 +40,9 @@ void emit_ports(Out *o)
 		  "\toutput reg [%d:0] mem_xwdata", o->wslots - 1,
 		  (o->wslots - 1) * hw->dw - 1);
 	P(o, "\n);\n");
-	P(o, "\tlocalparam [2:0] %s%s;\n\tlocalparam integer NPE = %ld;\n",
-	  S_NAMES, has_wait(o) ? ", S_WAIT = 3'd5" : "", hw->npe);
+	P(o, "\tlocalparam [2:0] %s%s%s;\n\tlocalparam integer NPE = %ld;\n",
+	  S_NAMES, has_wait(o) ? ", S_WAIT = 3'd5" : "",
+	  hw->padded ? ", S_PAD = 3'd6" : "", hw->npe);
 }
 
 void emit_datapath(Out *o)

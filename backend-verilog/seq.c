@@ -45,6 +45,43 @@ void emit_controller(Out *o)
 	P(o, ";  // no reduction loop has moved: no partial sum yet\n");
 }
 
+/* The cycle the sequencer decides what follows a step: every step's
+ * but where padding tiles (pad()) idle after it first (pad_steps). */
+const char *step_decides(const Out *o)
+{
+	return o->hw->padded ? "sdec" : "st == S_STEP";
+}
+
+/* Padding tiles: after a step, the steps the edge tiles cut before the
+ * next one (or the end) run idle: `gap` of them, the difference of the
+ * two steps' places in the full trip counts' order, less one; the
+ * first idle cycle is S_STEP's own (pdone set, no step issued), the
+ * others S_PAD's, and the last of them decides (sdec). */
+static void pad_steps(Out *o)
+{
+	const Hw *hw = o->hw;
+	long total = 1;
+	P(o, "\t// padding tiles: the steps they leave run idle\n"
+	  "\twire [63:0] plin = 64'd0");
+	for (int j = 0; j < hw->np; j++)
+		if (temporal(hw, j)) {
+			P(o, " + {32'd0, c%dx} * 64'd%ld", j, total);
+			total *= hw->part[j].p->extent;
+		}
+	P(o, ";\n\twire [63:0] pnlin = 64'd0");
+	total = 1;
+	for (int j = 0; j < hw->np; j++)
+		if (temporal(hw, j)) {
+			P(o, " + {32'd0, n%d} * 64'd%ld", j, total);
+			total *= hw->part[j].p->extent;
+		}
+	P(o, ";\n\twire [63:0] gap = nlast ? 64'd%ld - plin : pnlin - plin - "
+	  "64'd1;\n\treg [63:0] pgap;  // idle cycles left in S_PAD\n"
+	  "\treg pdone;  // the step ran: S_STEP idles, or decides\n"
+	  "\twire sdec = st == S_STEP && (pdone || gap == 64'd0);\n",
+	  total - 1);
+}
+
 /* The jobs: drains of the outputs inner to outer, then refills outer to
  * inner. */
 void plan_jobs(Out *o)
@@ -104,10 +141,10 @@ static void ievent(Out *o)
 		P(o, " || (nlast || chg%d) && !hidle", o->oh);
 	if (o->og >= 0)
 		P(o, " || (nlast || chg%d) && !ogidle", o->og);
-	P(o, ";\n\twire evok = (st == S_STEP && (nlast || chg != %d'd0) || "
+	P(o, ";\n\twire evok = (%s && (nlast || chg != %d'd0) || "
 	  "st == S_WAIT) && !evwait;\n\twire evact = evok;\n"
 	  "\twire evgo = evact && (pnx & OBUFS) == %d'd0 && pnx != %d'd0;  "
-	  "// fills only\n", n, n, n);
+	  "// fills only\n", step_decides(o), n, n, n);
 }
 
 /* What the sequencer does after a step whose next one is another
@@ -133,11 +170,12 @@ static void emit_event(Out *o)
 	  "\twire [7:0] jf0 = nxt(8'd%d, 8'd%d, pnx);\n", n - 1,
 	  o->oh >= 0 ? "hshal ? chg & ~HK : " : "", o->first_fill, o->njobs);
 	if (o->oh >= 0)   /* the halves must be ready when they change */
-		P(o, "\twire evact = st == S_STEP && (nlast || chg != %d'd0) && "
-		  "!((nlast || chg%d) && !hidle) || st == S_WAIT && hidle;\n", n,
-		  o->oh);
+		P(o, "\twire evact = %s && (nlast || chg != %d'd0) && "
+		  "!((nlast || chg%d) && !hidle) || st == S_WAIT && hidle;\n",
+		  step_decides(o), n, o->oh);
 	else
-		P(o, "\twire evact = st == S_STEP && (nlast || chg != %d'd0);\n", n);
+		P(o, "\twire evact = %s && (nlast || chg != %d'd0);\n",
+		  step_decides(o), n);
 	P(o, "\twire evgo = evact && (pnx & OBUFS) == %d'd0 && pnx != %d'd0;  "
 	  "// fills only\n", n, n);
 }
@@ -189,7 +227,14 @@ static void emit_evt(Out *o)
 static void emit_step(Out *o)
 {
 	const Hw *hw = o->hw;
-	P(o, "\t\tS_STEP: if (nlast || chg != %d'd0) begin\n", hw->nbuf);
+	if (hw->padded)
+		P(o, "\t\tS_STEP: if (!pdone && gap != 64'd0) begin\n"
+		  "\t\t\tpdone <= 1'b1;\n\t\t\tpgap <= gap - 64'd1;\n"
+		  "\t\t\tif (gap != 64'd1) st <= S_PAD;\n"
+		  "\t\tend else if (nlast || chg != %d'd0) begin\n"
+		  "\t\t\tpdone <= 1'b0;\n", hw->nbuf);
+	else
+		P(o, "\t\tS_STEP: if (nlast || chg != %d'd0) begin\n", hw->nbuf);
 	for (int j = 0; j < hw->np; j++)
 		if (temporal(hw, j))
 			P(o, "\t\t\tnx%d <= n%d;\n", j, j);
@@ -202,7 +247,12 @@ static void emit_step(Out *o)
 		P(o, "\t\t\tevt;\n");
 	P(o, "\t\tend else begin\n");
 	emit_advance(o, "\t\t\t");
+	if (hw->padded)
+		P(o, "\t\t\tpdone <= 1'b0;\n");
 	P(o, "\t\tend\n");
+	if (hw->padded)
+		P(o, "\t\tS_PAD: begin\n\t\t\tpgap <= pgap - 64'd1;\n"
+		  "\t\t\tif (pgap == 64'd1) st <= S_STEP;\n\t\tend\n");
 	if (ev_waits(o))
 		P(o, "\t\tS_WAIT: if (!evwait) evt;\n");
 	else if (o->oh >= 0)
@@ -218,6 +268,8 @@ void emit_fsm(Out *o)
 	  "\treg ending;\n\treg jp, jrun;\n"
 	  "\twire jlast;  // a drain of the PEs walks its last setting\n",
 	  hw->nbuf - 1);
+	if (hw->padded)
+		pad_steps(o);
 	int fb = fl_bits(o);
 	if (o->lq)   /* the flush waits for the shared output's lanes */
 		P(o, "\treg [%d:0] fl;  // the flush's cycles gone\n"
@@ -241,7 +293,8 @@ void emit_fsm(Out *o)
 	 * (dp_v) still needs the job */
 	P(o, "\t\tdefault: ;\n\t\tendcase\n\tend\n"
 	  "\twire jbusy;  // the job may not end yet\n"
-	  "\twire sta = st == S_STEP;  // step stage A: addresses, reads\n");
+	  "\twire sta = st == S_STEP%s;  // step stage A: addresses, reads\n",
+	  hw->padded ? " && !pdone" : "");
 	/* the first pending job in [from, to), or 255 */
 	P(o, "\tfunction automatic [7:0] nxt(input [7:0] from, input [7:0] to,\n"
 	  "\t\t\tinput [%d:0] pd);\n\t\tinteger i;\n\t\tbegin\n"
@@ -297,6 +350,8 @@ void emit_fsm(Out *o)
 	for (int j = 0; j < hw->np; j++)
 		if (temporal(hw, j))
 			P(o, "\t\t\tc%d <= %d'd0;\n", j, hw->part[j].width);
+	if (hw->padded)
+		P(o, "\t\t\tpdone <= 1'b0;\n");
 	P(o, "\t\t\tpend <= {%d{1'b1}};\n\t\t\tending <= 1'b0;\n"
 	  "\t\t\tjob <= 8'd%d;\n\t\t\tjst <= 1'b0;\n\t\t\tst <= S_JOB;\n"
 	  "\t\tend\n", hw->nbuf, o->first_fill);
