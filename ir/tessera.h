@@ -550,6 +550,11 @@ long count_events(Counter *c, const unsigned char *mark);
 /* count_events in time: with padding (pad()), its idle steps too */
 long count_steps(Counter *c, const unsigned char *mark);
 void counter_set_brute(Counter *c, int on);
+/* brute.c: the counts by walking every iteration (what: 0 distinct
+ * (setting, element) pairs, 1 the largest block, 2 distinct settings,
+ * 3 distinct settings in time, padding's idle steps too) */
+long count_brute(const LoopNest *ln, int t, const unsigned char *mark,
+                 int what);
 void mark_events(const LoopNest *ln, int t, int at, unsigned char *mark);
 void mark_temporal(const LoopNest *ln, unsigned char *mark);
 void mark_spatial(const LoopNest *ln, unsigned char *mark);
