@@ -28,7 +28,7 @@ DEB_PKGS = llvm-dev clang libclang-rt-14-dev verilator yosys iverilog \
 FRONT = frontend/lex.c frontend/parse.c frontend/archparse.c frontend/check.c frontend/load.c
 IR = ir/util.c ir/arch.c ir/schedule.c ir/print.c ir/verify.c ir/passes.c \
      ir/count.c ir/spatial.c ir/buffers.c ir/interconnect.c ir/control.c \
-     ir/model.c ir/walk.c ir/network.c ir/sumset.c ir/brute.c
+     ir/model.c ir/walk.c ir/network.c ir/sumset.c ir/brute.c ir/edges.c ir/late.c
 RUNTIME = runtime/tensor.c runtime/naive.c runtime/emit_c.c runtime/jitload.c \
           runtime/report.c runtime/netreport.c runtime/sim.c \
           runtime/synth.c runtime/synthstat.c runtime/synthsta.c runtime/synthreport.c \
@@ -54,7 +54,7 @@ CORE = $(FRONT) $(IR) $(RUNTIME) $(VERILOG) $(SEARCH)
 # onnx.proto is generated into $(B)/onnx at build time (not committed).
 IMPORT = frontend/onnx.c frontend/shapes.c frontend/layout.c frontend/import.c
 ONNX_PROTO = /usr/include/onnx/onnx.proto
-HDRS = ir/tessera.h frontend/frontend.h backend-verilog/hw.h backend-verilog/emit.h backend-verilog/blocks.h runtime/synth.h \
+HDRS = ir/tessera.h ir/schedule.h frontend/frontend.h backend-verilog/hw.h backend-verilog/emit.h backend-verilog/blocks.h runtime/synth.h \
        runtime/sim.h runtime/proc.h runtime/netsim.h runtime/svg.h runtime/html.h cmds.h \
        search/search.h search/study.h search/worker.h help.h opts.h frontend/onnx.h
 

@@ -560,6 +560,10 @@ void mark_temporal(const LoopNest *ln, unsigned char *mark);
 void mark_spatial(const LoopNest *ln, unsigned char *mark);
 void loopnest_print(FILE *f, const LoopNest *ln);
 void loopnest_verify(const LoopNest *ln);
+/* edges.c: after the directives, which guards bind and which loops can
+ * be cut short; errors where a cut would split a fused loop or differ
+ * between PEs (fuse_loc: each loop's fuse) */
+void schedule_edges(Diag *d, LoopNest *ln, const Loc *fuse_loc);
 long loop_bound(const LoopNest *ln, int i, const long *gpartial);
 /* The trip count in time: loop_bound but for padding (pad()), whose
  * steps beyond the extent run idle. */
