@@ -11,7 +11,10 @@
 #   random schedules      build/schedgen layers and schedules, the first
 #                         TESSERA_HW_RANDOM (default 12) that accelerate
 #                         and that the backend builds: CPU reference,
-#                         model and simulation must all agree
+#                         model and simulation must all agree; and the
+#                         first TESSERA_HW_RANDOM_PAD (default 4) whose
+#                         `schedgen --pad` file has padding tiles, the
+#                         same
 #   refusals              a case the backend does not build counts as
 #                         refused only on exit 1 with the refusal
 #                         message; any other failure of `tessera verilog`
@@ -146,6 +149,29 @@ if [ -x build/schedgen ]; then
 			fi
 		fi
 		seed=$((seed + 1))
+	done
+	# padding tiles: the first TESSERA_HW_RANDOM_PAD (default 4) seeds
+	# whose `schedgen --pad` file has some and that the backend builds
+	found=0
+	seed=1
+	while [ $found -lt "${TESSERA_HW_RANDOM_PAD:-4}" ] && [ $seed -le 400 ]; do
+		build/schedgen --pad $seed >$OUT/hwpad.tsr
+		seed=$((seed + 1))
+		$T ir $OUT/hwpad.tsr 2>/dev/null | grep -q "(padding tiles" || continue
+		hw_buildable $OUT/hwpad.tsr
+		b=$?
+		s=$((seed - 1))
+		if [ $b -eq 2 ]; then
+			cp $OUT/hwpad.tsr $OUT/hwpad-fail-$s.tsr
+			bad "hw/random_pad/$s" "$(cat $OUT/v.err) (kept as $OUT/hwpad-fail-$s.tsr)"
+		elif [ $b -eq 0 ]; then
+			found=$((found + 1))
+			if r=$(hw_sim $OUT/hwpad.tsr 2>&1); then ok "hw/random_pad/$s"
+			else
+				cp $OUT/hwpad.tsr $OUT/hwpad-fail-$s.tsr
+				bad "hw/random_pad/$s" "$r (kept as $OUT/hwpad-fail-$s.tsr)"
+			fi
+		fi
 	done
 fi
 

@@ -14,7 +14,10 @@
  * its own too); one arch in four has a second shared level, L2, whose
  * buffers come from a stream of their own as well, and so does the
  * output's global buffer's double_buffer(); the DRAM has a
- * bandwidth and a latency in two files of three.  The generator keeps to the rules the checker enforces,
+ * bandwidth and a latency in two files of three.  `schedgen --pad SEED`
+ * writes SEED's file with padding tiles in place of the edge tiles of
+ * its layer loops' first splits (pad() to the tiles' extent, nothing
+ * else drawn otherwise).  The generator keeps to the rules the checker enforces,
  * so every file it writes must be accepted.
  */
 #define _GNU_SOURCE
@@ -205,6 +208,10 @@ static int dim_of(const GLoop *l)
 	return -1;
 }
 
+/* --pad: a layer loop split by a factor that does not divide is padded
+ * to the tiles' extent first (padding tiles in place of edge tiles) */
+static int pad_mode;
+
 /* split: loop i becomes outer (at i) and inner (at i+1). */
 static void split(Gen *g, FILE *f, int i)
 {
@@ -212,6 +219,9 @@ static void split(Gen *g, FILE *f, int i)
 	long fct = 1 + rnd((unsigned)old.ext + 1);
 	GLoop o = old, in = old;
 	int id = g->names++;
+	if (pad_mode && old.ext % fct && !strcmp(old.name, low[dim_of(&old)]))
+		fprintf(f, "\n   .pad(%s, %ld)", old.name,
+		        (old.ext + fct - 1) / fct * fct);
 	snprintf(o.name, sizeof o.name, "%s%do", low[dim_of(&old)], id);
 	snprintf(in.name, sizeof in.name, "%s%di", low[dim_of(&old)], id);
 	o.ext = (old.ext + fct - 1) / fct;
@@ -390,8 +400,13 @@ static int buffers(Gen *g, FILE *f, int accel, int first_spatial)
 
 int main(int argc, char **argv)
 {
+	if (argc > 1 && !strcmp(argv[1], "--pad")) {
+		pad_mode = 1;
+		argv++;
+		argc--;
+	}
 	if (argc != 2 && argc != 3) {
-		fprintf(stderr, "usage: schedgen SEED [LAYER-SEED]\n");
+		fprintf(stderr, "usage: schedgen [--pad] SEED [LAYER-SEED]\n");
 		return 2;
 	}
 	/* the layer comes from LAYER-SEED when given, the schedule from SEED */
@@ -405,8 +420,9 @@ int main(int argc, char **argv)
 		rnd(2);
 	Gen g = {0};
 	FILE *f = stdout;
-	fprintf(f, "# random layer and schedule, schedgen %s%s%s\n", argv[1],
-	        argc == 3 ? " " : "", argc == 3 ? argv[2] : "");
+	fprintf(f, "# random layer and schedule, schedgen %s%s%s%s\n",
+	        pad_mode ? "--pad " : "", argv[1], argc == 3 ? " " : "",
+	        argc == 3 ? argv[2] : "");
 	layer(&g, f);
 	if (argc == 3) {
 		rng = strtoull(argv[1], NULL, 10) * 0xD1B54A32D192ED03ULL + 7;
