@@ -580,12 +580,11 @@ static int fill_guards_fit(const Hw *hw, char *err, size_t errlen)
 static int padding_plan(const LoopNest *ln, Hw *hw, char *err,
                         size_t errlen)
 {
-	int pad = -1;
-	for (int g = 0; g < ln->nguards; g++)
-		if (ln->guard[g].padded && !ln->guard[g].trivial)
-			pad = g;
-	if (pad < 0)
+	if (!nest_padded(ln))
 		return 1;
+	int pad = 0;
+	while (!ln->guard[pad].padded || ln->guard[pad].trivial)
+		pad++;
 	for (int i = 0; i < ln->nloops; i++) {
 		const Loop *l = &ln->loop[i];
 		if (l->kind == LOOP_SPATIAL || !l->edge || loop_edge_padded(ln, i))

@@ -638,10 +638,7 @@ static long dim_steps(const LoopNest *ln, int d, const unsigned char *mark,
 long count_steps(Counter *c, const unsigned char *mark)
 {
 	const LoopNest *ln = c->ln;
-	int padded = 0;
-	for (int g = 0; g < ln->nguards; g++)
-		padded |= ln->guard[g].padded && !ln->guard[g].trivial;
-	if (!padded)
+	if (!nest_padded(ln))
 		return count_events(c, mark);
 	if (c->brute)
 		return count_brute(ln, 0, mark, 3);

@@ -132,3 +132,11 @@ int loop_edge_padded(const LoopNest *ln, int i)
 		}
 	return padded;
 }
+
+int nest_padded(const LoopNest *ln)
+{
+	for (int g = 0; g < ln->nguards; g++)
+		if (ln->guard[g].padded && !ln->guard[g].trivial)
+			return 1;
+	return 0;
+}

@@ -350,6 +350,8 @@ int model_eval(const LoopNest *ln, Model *m, int brute)
 	unsigned char mark[MAX_LOOPS] = {0};
 	mark_temporal(ln, mark);
 	m->compute_cycles = count_steps(c, mark);
+	if (nest_padded(ln))
+		m->idle_cycles = m->compute_cycles - count_events(c, mark);
 	counter_free(c);
 	model_finish(ln, m);
 	return 1;

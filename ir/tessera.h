@@ -449,6 +449,7 @@ typedef struct Model {
 	long pes;                 /* PEs of the array */
 	long pes_used;            /* PE slots the unrolled loops occupy */
 	long compute_cycles;      /* temporal steps of the nest */
+	long idle_cycles;         /* of them, steps idle on padding tiles */
 	long stall_cycles;        /* refills that compute could not hide */
 	long cycles;
 	long generic_cycles;      /* hw_cycles: what the generic rules of
@@ -570,6 +571,8 @@ long loop_bound(const LoopNest *ln, int i, const long *gpartial);
 long loop_trips(const LoopNest *ln, int i, const long *gpartial);
 /* 1 when only padding can cut loop i (no edge tile of a split does). */
 int loop_edge_padded(const LoopNest *ln, int i);
+/* 1 when padding leaves some steps idle (a padded guard binds). */
+int nest_padded(const LoopNest *ln);
 void layer_print_stmt(FILE *f, const Layer *l);
 
 /* The lowering passes, in order; `tessera ir --after NAME` dumps after

@@ -269,8 +269,10 @@ static void step(Walk *w)
 		for (int k = 0; k < ns; k++)
 			move(w, sp[k], w->ctr[sp[k]], -1);
 	}
-	if (idle && !started)
+	if (idle && !started) {
 		w->step++;
+		w->m->idle_cycles++;
+	}
 }
 
 /* The temporal loops in nest order, each over its full extent: time. */

@@ -34,6 +34,9 @@ void report_table(FILE *f, const LoopNest *ln, const Model *m)
 	fprintf(f, "cycles %ld = %ld compute + %ld stalls; utilization "
 	        "%.1f%%\n", m->cycles, m->compute_cycles, m->stall_cycles,
 	        100.0 * m->utilization);
+	if (m->idle_cycles > 0)
+		fprintf(f, "  (%ld of the compute cycles idle on padding tiles)\n",
+		        m->idle_cycles);
 	if (m->hw_cycles > 0)
 		fprintf(f, "  (the timing of the hardware tessera builds; the "
 		        "generic rules give %ld)\n", m->generic_cycles);

@@ -76,6 +76,7 @@ static void judge(const LoopNest *ln, const Buf *out, const Buf *ref,
 	m->pes = c->mod.pes;
 	m->pes_used = c->mod.pes_used;
 	m->compute_cycles = c->mod.compute_cycles;
+	m->idle_cycles = c->mod.idle_cycles;
 	memcpy(m->hop_kind, c->mod.hop_kind, sizeof m->hop_kind);
 	m->hw_cycles = 1;   /* measured, beside the generic rules' */
 	m->generic_cycles = c->mod.cycles;

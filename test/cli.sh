@@ -224,6 +224,8 @@ expect net_pad_dropped 0 "fc1: pad(k, 12) dropped" -- \
 	$T model --network examples/networks/mlp_s.tsr test/cli/net_pad.tsr
 expect pad_ir 0 "where k = 4\*ko + ki < 10 (padding tiles: idle steps beyond)" -- \
 	$T ir test/model/padding_tiles.tsr
+expect pad_idle 0 "^  (126 of the compute cycles idle on padding tiles)" -- \
+	$T model test/model/padding_tiles.tsr
 expect pad_ir_loop 0 "for co \[3\] padded @RF" -- \
 	$T ir test/model/padding_tiles.tsr
 expect net_dataflow_error 1 "test/errors/split_factor_zero.tsr:" -- \
