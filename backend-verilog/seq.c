@@ -52,30 +52,35 @@ const char *step_decides(const Out *o)
 	return o->hw->padded ? "sdec" : "st == S_STEP";
 }
 
-/* Padding tiles: after a step, the steps the edge tiles cut before the
- * next one (or the end) run idle: `gap` of them, the difference of the
- * two steps' places in the full trip counts' order, less one; the
- * first idle cycle is S_STEP's own (pdone set, no step issued), the
- * others S_PAD's, and the last of them decides (sdec). */
-static void pad_steps(Out *o)
+/* A step's place in the order of the full trip counts, as wire `name`
+ * of the temporal parts' values (fmt: "c%dx", "n%d"); the steps in all. */
+static long pad_place(Out *o, const char *name, const char *fmt)
 {
 	const Hw *hw = o->hw;
 	long total = 1;
-	P(o, "\t// padding tiles: the steps they leave run idle\n"
-	  "\twire [63:0] plin = 64'd0");
+	P(o, "\twire [63:0] %s = 64'd0", name);
 	for (int j = 0; j < hw->np; j++)
 		if (temporal(hw, j)) {
-			P(o, " + {32'd0, c%dx} * 64'd%ld", j, total);
+			P(o, " + {32'd0, ");
+			P(o, fmt, j);
+			P(o, "} * 64'd%ld", total);
 			total *= hw->part[j].p->extent;
 		}
-	P(o, ";\n\twire [63:0] pnlin = 64'd0");
-	total = 1;
-	for (int j = 0; j < hw->np; j++)
-		if (temporal(hw, j)) {
-			P(o, " + {32'd0, n%d} * 64'd%ld", j, total);
-			total *= hw->part[j].p->extent;
-		}
-	P(o, ";\n\twire [63:0] gap = nlast ? 64'd%ld - plin : pnlin - plin - "
+	P(o, ";\n");
+	return total;
+}
+
+/* Padding tiles: after a step, the steps the edge tiles cut before the
+ * next one (or the end) run idle: `gap` of them, the difference of the
+ * two steps' places, less one; the first idle cycle is S_STEP's own
+ * (pdone set, no step issued), the others S_PAD's, and the last of them
+ * decides (sdec). */
+static void pad_steps(Out *o)
+{
+	P(o, "\t// padding tiles: the steps they leave run idle\n");
+	pad_place(o, "plin", "c%dx");
+	long total = pad_place(o, "pnlin", "n%d");
+	P(o, "\twire [63:0] gap = nlast ? 64'd%ld - plin : pnlin - plin - "
 	  "64'd1;\n\treg [63:0] pgap;  // idle cycles left in S_PAD\n"
 	  "\treg pdone;  // the step ran: S_STEP idles, or decides\n"
 	  "\twire sdec = st == S_STEP && (pdone || gap == 64'd0);\n",
