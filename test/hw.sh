@@ -130,24 +130,27 @@ for f in test/hw/*.tsr examples/quickstart.tsr examples/depthwise_int8.tsr \
 	else bad "$name" "$r"; fi
 done
 
+# hw_random NAME FILE KEPT: a random design, simulated as hw/NAME when
+# the backend builds it (status 0), kept as KEPT when it fails; status 1
+# when the backend refuses it, or fails to build it (a failure)
+hw_random() {
+	hw_buildable $2
+	case $? in
+	1) return 1 ;;
+	2) cp $2 $3; bad "$1" "$(cat $OUT/v.err) (kept as $3)"; return 1 ;;
+	esac
+	if r=$(hw_sim $2 2>&1); then ok "$1"
+	else cp $2 $3; bad "$1" "$r (kept as $3)"; fi
+	return 0
+}
+
 if [ -x build/schedgen ]; then
 	found=0
 	seed=1
 	while [ $found -lt "${TESSERA_HW_RANDOM:-12}" ] && [ $seed -le $((30 * ${TESSERA_HW_RANDOM:-12} + 100)) ]; do
 		build/schedgen $seed >$OUT/hwrand.tsr
-		hw_buildable $OUT/hwrand.tsr
-		b=$?
-		if [ $b -eq 2 ]; then
-			cp $OUT/hwrand.tsr $OUT/hwrand-fail-$seed.tsr
-			bad "hw/random/$seed" "$(cat $OUT/v.err) (kept as $OUT/hwrand-fail-$seed.tsr)"
-		elif [ $b -eq 0 ]; then
+		hw_random hw/random/$seed $OUT/hwrand.tsr $OUT/hwrand-fail-$seed.tsr &&
 			found=$((found + 1))
-			if r=$(hw_sim $OUT/hwrand.tsr 2>&1); then ok "hw/random/$seed"
-			else
-				cp $OUT/hwrand.tsr $OUT/hwrand-fail-$seed.tsr
-				bad "hw/random/$seed" "$r (kept as $OUT/hwrand-fail-$seed.tsr)"
-			fi
-		fi
 		seed=$((seed + 1))
 	done
 	# padding tiles: the first TESSERA_HW_RANDOM_PAD (default 4) seeds
@@ -156,22 +159,10 @@ if [ -x build/schedgen ]; then
 	seed=1
 	while [ $found -lt "${TESSERA_HW_RANDOM_PAD:-4}" ] && [ $seed -le 400 ]; do
 		build/schedgen --pad $seed >$OUT/hwpad.tsr
+		$T ir $OUT/hwpad.tsr 2>/dev/null | grep -q "(padding tiles" &&
+			hw_random hw/random_pad/$seed $OUT/hwpad.tsr \
+				$OUT/hwpad-fail-$seed.tsr && found=$((found + 1))
 		seed=$((seed + 1))
-		$T ir $OUT/hwpad.tsr 2>/dev/null | grep -q "(padding tiles" || continue
-		hw_buildable $OUT/hwpad.tsr
-		b=$?
-		s=$((seed - 1))
-		if [ $b -eq 2 ]; then
-			cp $OUT/hwpad.tsr $OUT/hwpad-fail-$s.tsr
-			bad "hw/random_pad/$s" "$(cat $OUT/v.err) (kept as $OUT/hwpad-fail-$s.tsr)"
-		elif [ $b -eq 0 ]; then
-			found=$((found + 1))
-			if r=$(hw_sim $OUT/hwpad.tsr 2>&1); then ok "hw/random_pad/$s"
-			else
-				cp $OUT/hwpad.tsr $OUT/hwpad-fail-$s.tsr
-				bad "hw/random_pad/$s" "$r (kept as $OUT/hwpad-fail-$s.tsr)"
-			fi
-		fi
 	done
 fi
 
