@@ -52,22 +52,43 @@ const char *step_decides(const Out *o)
 	return o->hw->padded ? "sdec" : "st == S_STEP";
 }
 
+/* The steps of the full trip counts, and the bits of a place among
+ * them (padding tiles). */
+static long pad_total(const Hw *hw)
+{
+	long total = 1;
+	for (int j = 0; j < hw->np; j++)
+		if (temporal(hw, j))
+			total *= hw->part[j].p->extent;
+	return total;
+}
+
+static int pad_bits(const Hw *hw)
+{
+	return hw_bits(pad_total(hw));
+}
+
 /* A step's place in the order of the full trip counts, as wire `name`
- * of the temporal parts' values (fmt: "c%dx", "n%d"); the steps in all. */
-static long pad_place(Out *o, const char *name, const char *fmt)
+ * of the temporal parts' 32-bit values (fmt: "c%dx", "n%d"), in the
+ * bits of the largest (a long adder would set the clock). */
+static void pad_place(Out *o, const char *name, const char *fmt)
 {
 	const Hw *hw = o->hw;
-	long total = 1;
-	P(o, "\twire [63:0] %s = 64'd0", name);
+	int w = pad_bits(hw);
+	long weight = 1;
+	char v[32];
+	P(o, "\twire [%d:0] %s = %d'd0", w - 1, name, w);
 	for (int j = 0; j < hw->np; j++)
 		if (temporal(hw, j)) {
-			P(o, " + {32'd0, ");
-			P(o, fmt, j);
-			P(o, "} * 64'd%ld", total);
-			total *= hw->part[j].p->extent;
+			snprintf(v, sizeof v, fmt, j);
+			if (w <= 32)
+				P(o, " + %s[%d:0]", v, w - 1);
+			else
+				P(o, " + {%d'd0, %s}", w - 32, v);
+			P(o, " * %d'd%ld", w, weight);
+			weight *= hw->part[j].p->extent;
 		}
 	P(o, ";\n");
-	return total;
 }
 
 /* Padding tiles: after a step, the steps the edge tiles cut before the
@@ -77,14 +98,15 @@ static long pad_place(Out *o, const char *name, const char *fmt)
  * decides (sdec). */
 static void pad_steps(Out *o)
 {
+	int w = pad_bits(o->hw);
 	P(o, "\t// padding tiles: the steps they leave run idle\n");
 	pad_place(o, "plin", "c%dx");
-	long total = pad_place(o, "pnlin", "n%d");
-	P(o, "\twire [63:0] gap = nlast ? 64'd%ld - plin : pnlin - plin - "
-	  "64'd1;\n\treg [63:0] pgap;  // idle cycles left in S_PAD\n"
+	pad_place(o, "pnlin", "n%d");
+	P(o, "\twire [%d:0] gap = nlast ? %d'd%ld - plin : pnlin - plin - "
+	  "%d'd1;\n\treg [%d:0] pgap;  // idle cycles left in S_PAD\n"
 	  "\treg pdone;  // the step ran: S_STEP idles, or decides\n"
-	  "\twire sdec = st == S_STEP && (pdone || gap == 64'd0);\n",
-	  total - 1);
+	  "\twire sdec = st == S_STEP && (pdone || gap == %d'd0);\n",
+	  w - 1, w, pad_total(o->hw) - 1, w, w - 1, w);
 }
 
 /* The jobs: drains of the outputs inner to outer, then refills outer to
@@ -232,12 +254,13 @@ static void emit_evt(Out *o)
 static void emit_step(Out *o)
 {
 	const Hw *hw = o->hw;
+	int pw = hw->padded ? pad_bits(hw) : 0;
 	if (hw->padded)
-		P(o, "\t\tS_STEP: if (!pdone && gap != 64'd0) begin\n"
-		  "\t\t\tpdone <= 1'b1;\n\t\t\tpgap <= gap - 64'd1;\n"
-		  "\t\t\tif (gap != 64'd1) st <= S_PAD;\n"
+		P(o, "\t\tS_STEP: if (!pdone && gap != %d'd0) begin\n"
+		  "\t\t\tpdone <= 1'b1;\n\t\t\tpgap <= gap - %d'd1;\n"
+		  "\t\t\tif (gap != %d'd1) st <= S_PAD;\n"
 		  "\t\tend else if (nlast || chg != %d'd0) begin\n"
-		  "\t\t\tpdone <= 1'b0;\n", hw->nbuf);
+		  "\t\t\tpdone <= 1'b0;\n", pw, pw, pw, hw->nbuf);
 	else
 		P(o, "\t\tS_STEP: if (nlast || chg != %d'd0) begin\n", hw->nbuf);
 	for (int j = 0; j < hw->np; j++)
@@ -256,8 +279,8 @@ static void emit_step(Out *o)
 		P(o, "\t\t\tpdone <= 1'b0;\n");
 	P(o, "\t\tend\n");
 	if (hw->padded)
-		P(o, "\t\tS_PAD: begin\n\t\t\tpgap <= pgap - 64'd1;\n"
-		  "\t\t\tif (pgap == 64'd1) st <= S_STEP;\n\t\tend\n");
+		P(o, "\t\tS_PAD: begin\n\t\t\tpgap <= pgap - %d'd1;\n"
+		  "\t\t\tif (pgap == %d'd1) st <= S_STEP;\n\t\tend\n", pw, pw);
 	if (ev_waits(o))
 		P(o, "\t\tS_WAIT: if (!evwait) evt;\n");
 	else if (o->oh >= 0)
