@@ -37,6 +37,9 @@
 #                         alone; with --sim --seed 7,
 #                         the throughput's cycles and utilization those of
 #                         `tessera sim --seed 7 --json`, "sim" its source
+#   synth/padding_tiles   test/model/padding_tiles.tsr: its period between
+#                         0.9 and 1.3 times the bare MAC's (the padded
+#                         steps' places are not on the critical path)
 #   synth/systolic_long_chain  test/hw/systolic_long_chain.tsr, partial
 #                         sums PE to PE down a column of 16 into the
 #                         global buffer: with --sim, its period in
@@ -251,6 +254,22 @@ print('; '.join(bad))
 	else bad synth/systolic_long_chain "$r"; fi
 else
 	bad synth/systolic_long_chain "$(tail -3 $SD/lc.err)"
+fi
+
+# Padding tiles: the controller's places of the steps (seq.c) in the bits
+# of the steps in all, not on the critical path: the period near the bare
+# MAC's (64-bit places made it 1.55 times it)
+if $T synth test/model/padding_tiles.tsr --json >$SD/pt.json 2>$SD/pt.err; then
+	r=$(python3 -c "
+import json, sys
+s = json.load(open(sys.argv[1])); p = s['critical_path']['period_ns']
+mp = s['mac_ref_period_ns']
+if not 0.9 * mp <= p <= 1.3 * mp:
+    print('period %s ns, %.3f x the bare MAC (%s ns): not in [0.9, 1.3]' % (p, p / mp, mp))
+" $SD/pt.json 2>&1)
+	if [ -z "$r" ]; then ok synth/padding_tiles; else bad synth/padding_tiles "$r"; fi
+else
+	bad synth/padding_tiles "$(tail -3 $SD/pt.err)"
 fi
 
 # More SRAMs than the report used to hold (64): every one listed
