@@ -119,9 +119,10 @@ void report_json_open(FILE *f, const LoopNest *ln, const Model *m,
 	jstr(f, "layer", l->name);
 	fprintf(f, ",\n  \"macs\": %ld,\n  \"pes\": %ld,\n  \"pes_used\": %ld,\n"
 	        "  \"cycles\": %ld,\n  \"compute_cycles\": %ld,\n"
+	        "  \"idle_cycles\": %ld,\n"
 	        "  \"stall_cycles\": %ld,\n  \"utilization\": %.6f,\n",
 	        m->macs, m->pes, m->pes_used, m->cycles, m->compute_cycles,
-	        m->stall_cycles, m->utilization);
+	        m->idle_cycles, m->stall_cycles, m->utilization);
 	fprintf(f, "  \"cycles_of\": \"%s\",\n  \"generic_cycles\": %ld,\n",
 	        m->hw_cycles > 0 ? "hardware" : "generic",
 	        m->hw_cycles > 0 ? m->generic_cycles : m->cycles);

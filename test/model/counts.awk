@@ -5,8 +5,8 @@
 #   noc TENSOR HOPS                one per tensor
 #   energy NAME PJ                 total, mac, noc, each level (its
 #                                  leakage included), leak
-#   macs, pes_used, cycles, generic_cycles, compute_cycles N   the
-#                                  headline figures
+#   macs, pes_used, cycles, generic_cycles, compute_cycles,
+#   idle_cycles N                  the headline figures
 /"name":/ {
 	match($0, /"name": "[^"]*"/)
 	level = substr($0, RSTART + 9, RLENGTH - 10)
@@ -43,7 +43,7 @@
 			print "noc", a[2], a[3]
 	}
 }
-/^  "(cycles|generic_cycles|macs|compute_cycles|pes_used)":/ {
+/^  "(cycles|generic_cycles|macs|compute_cycles|idle_cycles|pes_used)":/ {
 	gsub(/[",:]/, "")
 	print $1, $2
 }
