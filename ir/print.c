@@ -129,7 +129,8 @@ static void print_guards(FILE *f, const LoopNest *ln)
 				parts[b - 1] = tp;
 				strides[b - 1] = ts;
 			}
-		if (n == 0 || (n == 1 && strides[0] == 1 && !ln->guard[g].padded &&
+		int padding = ln->guard[g].padded && !ln->guard[g].trivial;
+		if (n == 0 || (n == 1 && strides[0] == 1 && !padding &&
 		               !strcmp(parts[0]->name, ln->guard[g].var)))
 			continue;
 		fprintf(f, "where %s = ", ln->guard[g].var);

@@ -249,6 +249,8 @@ static void pad(Ctx *c, const Directive *dir)
 			           a[1].value, MODEL_MAX_EXTENT);
 		return;
 	}
+	if (a[1].value == ext)
+		return;   /* nothing to pad: a split's edge tiles stay edge tiles */
 	g->padded = 1;
 	g->pad_loc = dir->loc;
 	l->extent = l->part[0].extent = a[1].value;

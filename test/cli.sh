@@ -226,6 +226,8 @@ expect pad_ir 0 "where k = 4\*ko + ki < 10 (padding tiles: idle steps beyond)" -
 	$T ir test/model/padding_tiles.tsr
 expect pad_idle 0 "^  (126 of the compute cycles idle on padding tiles)" -- \
 	$T model test/model/padding_tiles.tsr
+expect pad_equal_extent 0 "where k = 4\*ko + ki < 10 (edge tiles)" -- \
+	$T ir test/cli/pad_equal.tsr
 expect pad_ir_loop 0 "for co \[3\] padded @RF" -- \
 	$T ir test/model/padding_tiles.tsr
 expect net_dataflow_error 1 "test/errors/split_factor_zero.tsr:" -- \
