@@ -79,12 +79,12 @@ void emit_counters(Out *o)
 	}
 	P(o, "\t\tend else begin\n"
 	  "\t\t\tif (st != S_IDLE && !done) k_cyc <= k_cyc + 64'd1;\n"
-	  "\t\t\tif (st == S_STEP%s) k_step <= k_step + 64'd1;\n"
+	  "\t\t\tif (%s) k_step <= k_step + 64'd1;\n"
 	  "\t\t\tif (st == S_FLUSH) k_flush <= k_flush + 64'd1;\n"
 	  "\t\t\tif (st == S_DONE && !done) k_end <= k_end + 64'd1;\n"
 	  "\t\t\tif (st == S_JOB) k_job[job[%d:0]] <= k_job[job[%d:0]] + 64'd1;\n"
 	  "\t\t\tif (jinit) k_jrun[ij[%d:0]] <= k_jrun[ij[%d:0]] + 64'd1;\n",
-	  o->hw->padded ? " || st == S_PAD" : "", hw_bits(o->njobs - 1) - 1, hw_bits(o->njobs - 1) - 1,
+	  step_states(o), hw_bits(o->njobs - 1) - 1, hw_bits(o->njobs - 1) - 1,
 	  hw_bits(o->njobs - 1) - 1, hw_bits(o->njobs - 1) - 1);
 	if (ev_waits(o)) {   /* the inputs' halves: their backgrounds' runs;
 	                        a wait under the output's global buffer's

@@ -226,6 +226,8 @@ void plan_jobs(Out *o);
 /* "st == S_STEP", or where padding tiles idle after a step, "sdec":
  * the cycle the sequencer decides what follows the step. */
 const char *step_decides(const Out *o);
+/* "st == S_STEP", or with padding tiles its idle state too. */
+const char *step_states(const Out *o);
 int job_of(const Out *o, int k, int drain);
 void emit_fsm(Out *o);
 void emit_jlast(Out *o);

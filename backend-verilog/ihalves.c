@@ -88,9 +88,9 @@ static void emit_one(Out *o, int k)
 	const HwBuf *B = &hw->buf[k];
 	int p = B->parent, w = hw->bits[B->t];
 	const char *n = tname(B->t);
-	P(o, "\tassign igo%d = ip%d && (st == S_STEP%s || st == S_WAIT);\n"
+	P(o, "\tassign igo%d = ip%d && (%s || st == S_WAIT);\n"
 	  "\tassign ishal%d = chg%d && !chg%d && !nlast;  // the halves swap\n",
-	  k, k, hw->padded ? " || st == S_PAD" : "", k, k, p);
+	  k, k, step_states(o), k, k, p);
 	emit_target(o, k);
 	P(o, "\talways @(posedge clk) begin\n\t\tif (rst) begin\n"
 	  "\t\t\tic%d <= 1'b0;\n\t\t\tib%d <= 1'b0;\n\t\t\tip%d <= 1'b0;\n"

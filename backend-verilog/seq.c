@@ -68,6 +68,13 @@ static int pad_bits(const Hw *hw)
 	return hw_bits(pad_total(hw));
 }
 
+/* "st == S_STEP", or with padding tiles "st == S_STEP || st == S_PAD":
+ * the cycles of the steps, idle ones included. */
+const char *step_states(const Out *o)
+{
+	return o->hw->padded ? "st == S_STEP || st == S_PAD" : "st == S_STEP";
+}
+
 /* A step's place in the order of the full trip counts, as wire `name`
  * of the temporal parts' 32-bit values (fmt: "c%dx", "n%d"), in the
  * bits of the largest (a long adder would set the clock). */

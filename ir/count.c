@@ -650,14 +650,10 @@ long count_steps(Counter *c, const unsigned char *mark)
 			total *= group(c, d, mark);
 			continue;
 		}
+		/* no fused loop holds a part of d: padding that binds
+		 * refuses the fuse (edges.c) */
 		long gpart[MAX_GUARDS] = {0};
 		total *= dim_steps(ln, d, mark, 0, gpart);
-		/* a fused loop is never cut: its parts of d count whole */
-		for (int i = 0; i < ln->nloops; i++)
-			for (int q = 0; mark[i] && ln->loop[i].nparts > 1 &&
-			                q < ln->loop[i].nparts; q++)
-				if (ln->loop[i].part[q].dim == d)
-					total *= ln->loop[i].part[q].extent;
 	}
 	return total;
 }
