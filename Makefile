@@ -28,7 +28,7 @@ DEB_PKGS = llvm-dev clang libclang-rt-14-dev verilator yosys iverilog \
 FRONT = frontend/lex.c frontend/parse.c frontend/archparse.c frontend/check.c frontend/load.c
 IR = ir/util.c ir/arch.c ir/schedule.c ir/print.c ir/verify.c ir/passes.c \
      ir/count.c ir/spatial.c ir/buffers.c ir/interconnect.c ir/control.c \
-     ir/model.c ir/walk.c ir/network.c ir/sumset.c ir/brute.c ir/edges.c ir/late.c
+     ir/model.c ir/walk.c ir/network.c ir/sumset.c ir/brute.c ir/edges.c ir/late.c ir/overlap.c
 RUNTIME = runtime/tensor.c runtime/naive.c runtime/emit_c.c runtime/jitload.c \
           runtime/report.c runtime/netreport.c runtime/sim.c \
           runtime/synth.c runtime/synthstat.c runtime/synthsta.c runtime/synthreport.c \

@@ -619,6 +619,16 @@ int hw_plan(const LoopNest *ln, Hw *hw, char *err, size_t errlen)
 		return 0;
 	if (!padding_plan(ln, hw, err, errlen))
 		return 0;
+	for (int k = 0; k < ln->nbufs; k++)
+		if (ln->buf[k].keep_overlap) {
+			snprintf(err, errlen, "%s.in(%s).keep_overlap() (line %d): "
+			         "the backend refills every block whole, it does not "
+			         "keep the overlap yet (the model counts it kept)",
+			         L->t[ln->buf[k].tensor].name,
+			         ln->arch->level[ln->buf[k].level].name,
+			         ln->buf[k].loc.line);
+			return 0;
+		}
 	for (int t = 0; t < NTENSORS; t++)   /* each buffer: plan_buffers */
 		if (!ln->nholders[t]) {
 			snprintf(err, errlen, "%s: %s", L->t[t].name,

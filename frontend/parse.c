@@ -385,7 +385,8 @@ static void chain(Parser *ps, Schedule *s, Directive **list, int cap)
 		if (!d)
 			return;
 		int buffer_part = d->kind == DIR_COMPUTE_AT ||
-		                  d->kind == DIR_DOUBLE_BUFFER;
+		                  d->kind == DIR_DOUBLE_BUFFER ||
+		                  d->kind == DIR_KEEP_OVERLAP;
 		if (buffer_part && buffer) {
 			tail->chain = d;
 			tail = d;

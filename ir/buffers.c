@@ -174,6 +174,26 @@ static int model_limits(Diag *d, const LoopNest *ln)
 	return 1;
 }
 
+/* A buffer that keeps its overlap under edge or padding tiles has every
+ * refill listed (ir/overlap.c): bound the work. */
+static void kept_limits(Diag *d, const LoopNest *ln)
+{
+	enum { MAX_WORK = 1 << 27 };
+	for (int k = 0; k < ln->nbufs; k++) {
+		const Buffer *b = &ln->buf[k];
+		if (!b->keep_overlap)
+			continue;
+		long work = kept_work(ln, b, ln->arch->level[b->level].per_pe);
+		if (work > MAX_WORK)
+			diag_error(d, b->loc, "%s.in(%s).keep_overlap(): with edge "
+			           "or padding tiles the model lists every refill's "
+			           "block, %ld iterations here, more than it handles "
+			           "(%d): keep the blocks whole, or split evenly",
+			           ln->layer->t[b->tensor].name,
+			           ln->arch->level[b->level].name, work, MAX_WORK);
+	}
+}
+
 int buffers_place(Diag *d, const Program *p, LoopNest *ln)
 {
 	(void)p;
@@ -188,5 +208,6 @@ int buffers_place(Diag *d, const Program *p, LoopNest *ln)
 	chains(ln);
 	size_buffers(ln);
 	capacity(d, ln);
+	kept_limits(d, ln);
 	return d->nerrors == errors;
 }

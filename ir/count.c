@@ -662,3 +662,8 @@ void counter_set_brute(Counter *c, int on)
 {
 	c->brute = on;
 }
+
+int counter_brute(const Counter *c)
+{
+	return c->brute;
+}

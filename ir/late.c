@@ -89,6 +89,18 @@ static int buffer_parse(Ctx *c, const Directive *dir, Buffer *b)
 				b->double_buffered = 1;
 			continue;
 		}
+		if (x->kind == DIR_KEEP_OVERLAP) {
+			if (!nargs_ok(c, x, 0, 0, "no arguments"))
+				return 0;
+			if (t == T_OUT) {
+				diag_error(c->d, x->loc, "keep_overlap() is for an "
+				           "input's buffer: blocks of the output %s never "
+				           "overlap", dir->recv);
+				return 0;
+			}
+			b->keep_overlap = 1;
+			continue;
+		}
 		if (!nargs_ok(c, x, 2, 2, "(output, loop)"))
 			return 0;
 		if (have_at) {
@@ -224,7 +236,8 @@ void resolve_late(Ctx *c)
 			else
 				systolic(c, dir);
 		} else if (dir->kind == DIR_COMPUTE_AT ||
-		           dir->kind == DIR_DOUBLE_BUFFER) {
+		           dir->kind == DIR_DOUBLE_BUFFER ||
+		           dir->kind == DIR_KEEP_OVERLAP) {
 			diag_error(c->d, dir->loc, "%s follows %s.in(level)",
 			           directive_name[dir->kind], dir->recv);
 		}

@@ -118,11 +118,21 @@ static void count_input(Counter *c, const LoopNest *ln, int t, Model *m)
 	for (int h = 0; h < ln->nholders[t]; h++) {
 		int lv = ln->buf[ln->holder[t][h]].level;
 		int parent = holder_level(ln, t, h + 1);
-		long w = words(c, ln, t, h, per_pe(ln, parent));
+		const Buffer *b = &ln->buf[ln->holder[t][h]];
+		long w, into;
 		/* a shared parent's word goes to every PE that needs it: a fill
 		 * and a hop in each */
 		int spread = per_pe(ln, lv) && !per_pe(ln, parent);
-		long into = spread ? words(c, ln, t, h, 1) : w;
+		if (b->keep_overlap) {
+			long each, uni;
+			count_kept(ln, t, b->at, per_pe(ln, lv), counter_brute(c),
+			           &each, &uni);
+			w = per_pe(ln, parent) ? each : uni;
+			into = each;
+		} else {
+			w = words(c, ln, t, h, per_pe(ln, parent));
+			into = spread ? words(c, ln, t, h, 1) : w;
+		}
 		m->reads[parent][t] += w;
 		m->fills[lv][t] += into;
 		m->xfer_words[t][h] = w;

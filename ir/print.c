@@ -206,9 +206,10 @@ void loopnest_print(FILE *f, const LoopNest *ln)
 			if (b->at != i)
 				continue;
 			indent(f, i + 1);
-			fprintf(f, "buffer %s @%s%s%s", ln->layer->t[b->tensor].name,
+			fprintf(f, "buffer %s @%s%s%s%s", ln->layer->t[b->tensor].name,
 			        ln->arch->level[b->level].name,
 			        b->double_buffered ? " double" : "",
+			        b->keep_overlap ? " keep-overlap" : "",
 			        b->implicit ? " implicit" : "");
 			if (b->words)
 				fprintf(f, ": %ld word%s, %ld B", b->words,

@@ -232,7 +232,8 @@ long arch_pes(const Arch *a);
 	X(FUSE, "fuse", 1) X(UNROLL, "unroll", 1) X(REPLICATE, "replicate", 1) \
 	X(ACCELERATE, "accelerate", 1) X(IN, "in", 0) \
 	X(COMPUTE_AT, "compute_at", 0) X(DOUBLE_BUFFER, "double_buffer", 0) \
-	X(SYSTOLIC, "systolic", 0) X(PAD, "pad", 1)
+	X(SYSTOLIC, "systolic", 0) X(PAD, "pad", 1) \
+	X(KEEP_OVERLAP, "keep_overlap", 0)
 typedef enum {
 #define X(e, s, o) DIR_##e,
 	DIRECTIVES(X)
@@ -386,6 +387,8 @@ typedef struct Buffer {
 	int level;
 	int at;            /* index of the loop it sits in; -1 outermost */
 	int double_buffered;
+	int keep_overlap;  /* keep_overlap(): a refill fetches only the words
+	                      the previous block did not hold */
 	Loc loc;
 	int implicit;      /* added by the buffers pass, not written */
 	long words;        /* largest block, per instance (buffers pass) */
@@ -551,6 +554,14 @@ long count_events(Counter *c, const unsigned char *mark);
 /* count_events in time: with padding (pad()), its idle steps too */
 long count_steps(Counter *c, const unsigned char *mark);
 void counter_set_brute(Counter *c, int on);
+int counter_brute(const Counter *c);
+/* overlap.c: the words a keep_overlap() buffer of tensor t inside loop
+ * `at` fetches, summed over its refills: *each per instance (the PEs
+ * when per_pe_view, else the array as one), *uni the distinct words of
+ * each refill over the instances.  brute: walk every refill. */
+void count_kept(const LoopNest *ln, int t, int at, int per_pe_view,
+                int brute, long *each, long *uni);
+long kept_work(const LoopNest *ln, const Buffer *b, int per_pe_view);
 /* brute.c: the counts by walking every iteration (what: 0 distinct
  * (setting, element) pairs, 1 the largest block, 2 distinct settings,
  * 3 distinct settings in time, padding's idle steps too) */

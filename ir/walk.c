@@ -32,6 +32,7 @@ typedef struct Hold {
 	int level, per_pe;
 	int parent_level, parent_per_pe, parent_dram;
 	long epoch;                 /* refills so far, minus one */
+	int keep;                   /* keep_overlap(): keeps what it held */
 	long *stamp;                /* epoch each (PE,) element was filled in */
 	long *ustamp;               /* epoch each element reached any PE */
 	unsigned char mark[MAX_LOOPS]; /* the event loops */
@@ -72,7 +73,14 @@ static void fetch_input(Walk *w, int t, int h, long pe, long e)
 	long slot = H->per_pe ? pe * w->elems[t] + e : e;
 	if (H->stamp[slot] == H->epoch)
 		return;
+	int kept = H->keep && H->stamp[slot] == H->epoch - 1 && H->epoch > 0;
 	H->stamp[slot] = H->epoch;
+	if (kept) {
+		/* held since the last block: the parent's block has it too */
+		if (!H->parent_dram)
+			fetch_input(w, t, h + 1, pe, e);
+		return;
+	}
 	w->m->fills[H->level][t]++;     /* written into this instance */
 	if (H->per_pe && !H->parent_per_pe) {
 		w->m->hops[t]++;            /* delivered to this PE */
@@ -352,6 +360,7 @@ static void setup(Walk *w)
 			                  : ln->buf[ln->holder[t][h + 1]].level;
 			H->parent_per_pe = ln->arch->level[H->parent_level].per_pe;
 			H->epoch = -1;
+			H->keep = b->keep_overlap;
 			H->stamp = stamps(H->per_pe ? w->pes * w->elems[t] : w->elems[t]);
 			H->ustamp = stamps(w->elems[t]);
 			mark_events(ln, t, b->at, H->mark);

@@ -230,6 +230,10 @@ expect pad_equal_extent 0 "where k = 4\*ko + ki < 10 (edge tiles)" -- \
 	$T ir test/cli/pad_equal.tsr
 expect pad_ir_loop 0 "for co \[3\] padded @RF" -- \
 	$T ir test/model/padding_tiles.tsr
+expect keep_overlap_ir 0 "buffer I @RF keep-overlap: 3 words, 6 B, refilled as xi steps" -- \
+	$T ir test/model/keep_overlap.tsr
+expect keep_overlap_sim 1 "does not keep the overlap yet" -- \
+	$T sim test/model/keep_overlap.tsr
 expect net_dataflow_error 1 "test/errors/split_factor_zero.tsr:" -- \
 	$T model --network $NET test/errors/split_factor_zero.tsr
 # A layer that does not map: reported with its reason, the rest still
