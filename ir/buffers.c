@@ -174,8 +174,8 @@ static int model_limits(Diag *d, const LoopNest *ln)
 	return 1;
 }
 
-/* A buffer that keeps its overlap under edge or padding tiles has every
- * refill listed (ir/overlap.c): bound the work. */
+/* Bound the work of counting what a buffer that keeps its overlap
+ * fetches (ir/overlap.c). */
 static void kept_limits(Diag *d, const LoopNest *ln)
 {
 	enum { MAX_WORK = 1 << 27 };
@@ -185,10 +185,11 @@ static void kept_limits(Diag *d, const LoopNest *ln)
 			continue;
 		long work = kept_work(ln, b, ln->arch->level[b->level].per_pe);
 		if (work > MAX_WORK)
-			diag_error(d, b->loc, "%s.in(%s).keep_overlap(): with edge "
-			           "or padding tiles the model lists every refill's "
-			           "block, %ld iterations here, more than it handles "
-			           "(%d): keep the blocks whole, or split evenly",
+			diag_error(d, b->loc, "%s.in(%s).keep_overlap(): counting "
+			           "what it keeps takes %ld steps here (refills "
+			           "visited under edge or padding tiles, and blocks "
+			           "listed), more than the model handles (%d): keep "
+			           "the blocks whole, or split evenly",
 			           ln->layer->t[b->tensor].name,
 			           ln->arch->level[b->level].name, work, MAX_WORK);
 	}

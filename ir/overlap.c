@@ -25,6 +25,7 @@ typedef struct Ov {
 	const LoopNest *ln;
 	int t;
 	unsigned char fixed[MAX_LOOPS];  /* event loops, and the instances' */
+	unsigned char ev[MAX_LOOPS];     /* the event loops */
 	long ctr[MAX_LOOPS], gpart[MAX_GUARDS], dimval[NDIMS];
 	long lin[NDIMS], base;
 	long ninst;
@@ -234,6 +235,202 @@ static void refill_kinds(Ov *o, const int *evl, int nev, long *each,
 	}
 }
 
+/* Where guards bind, a block is its instance's first-refill shape
+ * moved, cut by each binding guard g at what the event loops leave of
+ * its limit: the residual limit - (their parts' sum), clipped to
+ * [0, 1 + what the other parts can add] (beyond it nothing is cut).  So
+ * the words a refill fetches depend only on the residuals before and
+ * after it and on how far the event loops moved each layer loop: every
+ * refill is visited, and each such key is listed once (a memo). */
+typedef struct Memo {
+	int klen;
+	long *keys;          /* n keys of klen */
+	long (*val)[2];      /* each, uni */
+	long n, cap;
+	long *slot;          /* hash index: entry + 1, 0 empty */
+	long nslots;
+} Memo;
+
+static uint64_t key_hash(const long *k, int n)
+{
+	uint64_t h = 1469598103934665603u;
+	for (int i = 0; i < n; i++)
+		h = (h ^ (uint64_t)k[i]) * 1099511628211u;
+	return h;
+}
+
+/* Entry of key k, or -1 (then *at is where it goes). */
+static long memo_find(const Memo *m, const long *k, long *at)
+{
+	*at = 0;
+	if (!m->nslots)
+		return -1;
+	long s = (long)(key_hash(k, m->klen) & (uint64_t)(m->nslots - 1));
+	while (m->slot[s]) {
+		long e = m->slot[s] - 1;
+		if (!memcmp(m->keys + e * m->klen, k, sizeof(long) *
+		            (size_t)m->klen))
+			return e;
+		s = (s + 1) & (m->nslots - 1);
+	}
+	*at = s;
+	return -1;
+}
+
+static void memo_add(Memo *m, const long *k, long each, long uni)
+{
+	if (2 * (m->n + 1) > m->nslots) {
+		long ns = m->nslots ? 2 * m->nslots : 64;
+		free(m->slot);
+		m->slot = calloc((size_t)ns, sizeof(long));
+		if (!m->slot)
+			die_oom("counting the words a buffer keeps (keep_overlap)");
+		m->nslots = ns;
+		for (long e = 0; e < m->n; e++) {
+			long at = 0;
+			memo_find(m, m->keys + e * m->klen, &at);
+			m->slot[at] = e + 1;
+		}
+	}
+	if (m->n == m->cap) {
+		m->cap = m->cap ? 2 * m->cap : 64;
+		m->keys = xrealloc(m->keys, sizeof(long) * (size_t)(m->cap *
+		                                                    m->klen));
+		m->val = xrealloc(m->val, sizeof(long[2]) * (size_t)m->cap);
+	}
+	long at = 0;
+	memo_find(m, k, &at);
+	memcpy(m->keys + m->n * m->klen, k, sizeof(long) * (size_t)m->klen);
+	m->val[m->n][0] = each;
+	m->val[m->n][1] = uni;
+	m->slot[at] = ++m->n;
+}
+
+static void memo_free(Memo *m)
+{
+	free(m->keys);
+	free(m->val);
+	free(m->slot);
+}
+
+/* The residuals of the binding guards at the event loops' counters,
+ * and how far those move each layer loop. */
+static void event_state(const Ov *o, const int *evl, int nev,
+                        const int *bg, int nbg, const long *reach,
+                        long *res, long *dims)
+{
+	const LoopNest *ln = o->ln;
+	long gp[MAX_GUARDS] = {0};
+	for (int d = 0; d < NDIMS; d++)
+		dims[d] = 0;
+	for (int j = 0; j < nev; j++) {
+		const Loop *l = &ln->loop[evl[j]];
+		long c = o->ctr[evl[j]], div = 1;
+		for (int p = 0; p < l->nparts; p++) {
+			const Part *pt = &l->part[p];
+			long v = (c / div) % pt->extent;
+			div *= pt->extent;
+			dims[pt->dim] += v * pt->stride;
+			for (int k = 0; k < pt->nguards; k++)
+				gp[pt->guard[k]] += v * pt->gstride[k];
+		}
+	}
+	for (int q = 0; q < nbg; q++) {
+		long r = ln->guard[bg[q]].limit - gp[bg[q]];
+		res[q] = r < 0 ? 0 : r > reach[q] + 1 ? reach[q] + 1 : r;
+	}
+}
+
+/* 1 when some instance has work at the event loops' counters. */
+static int any_work(Ov *o)
+{
+	for (long k = 0; k < o->ninst; k++) {
+		block_of(o, k);
+		if (o->ncur)
+			return 1;
+	}
+	return 0;
+}
+
+/* Every refill visited, each kind of refill listed once. */
+static void memo_refills(Ov *o, const int *evl, int nev, long *each,
+                         long *uni)
+{
+	const LoopNest *ln = o->ln;
+	int bg[MAX_GUARDS], nbg = 0;
+	long reach[MAX_GUARDS];
+	for (int g = 0; g < ln->nguards; g++) {
+		if (ln->guard[g].trivial)
+			continue;
+		long r = 0;
+		for (int i = 0; i < ln->nloops; i++)
+			for (int p = 0; p < ln->loop[i].nparts && !o->ev[i]; p++) {
+				const Part *pt = &ln->loop[i].part[p];
+				for (int k = 0; k < pt->nguards; k++)
+					if (pt->guard[k] == g)
+						r += pt->gstride[k] * (pt->extent - 1);
+			}
+		reach[nbg] = r;
+		bg[nbg++] = g;
+	}
+	Memo m = {.klen = 1 + NDIMS + 2 * nbg}, busy = {.klen = nbg};
+	long key[1 + NDIMS + 2 * MAX_GUARDS], at = 0;
+	long res[MAX_GUARDS], pres[MAX_GUARDS] = {0};
+	long dims[NDIMS], pdims[NDIMS] = {0};
+	long ctr[MAX_LOOPS], pctr[MAX_LOOPS] = {0};
+	int have_prev = 0;
+	for (int j = 0; j < nev; j++)
+		o->ctr[evl[j]] = 0;
+	for (;;) {
+		event_state(o, evl, nev, bg, nbg, reach, res, dims);
+		long e = memo_find(&busy, res, &at);
+		if (e < 0) {
+			memo_add(&busy, res, any_work(o), 0);
+			e = busy.n - 1;
+		}
+		if (busy.val[e][0]) {
+			key[0] = have_prev;
+			for (int d = 0; d < NDIMS; d++)
+				key[1 + d] = have_prev ? dims[d] - pdims[d] : 0;
+			for (int q = 0; q < nbg; q++) {
+				key[1 + NDIMS + q] = have_prev ? pres[q] : 0;
+				key[1 + NDIMS + nbg + q] = res[q];
+			}
+			e = memo_find(&m, key, &at);
+			if (e < 0) {   /* list the blocks before and after */
+				for (int j = 0; j < nev; j++)
+					ctr[j] = o->ctr[evl[j]];
+				for (long k = 0; k < o->ninst; k++)
+					o->nprev[k] = 0;
+				if (have_prev) {
+					for (int j = 0; j < nev; j++)
+						o->ctr[evl[j]] = pctr[j];
+					refill(o);
+					for (int j = 0; j < nev; j++)
+						o->ctr[evl[j]] = ctr[j];
+				}
+				refill(o);
+				memo_add(&m, key, o->each, o->uni);
+				e = m.n - 1;
+			}
+			*each += m.val[e][0];
+			*uni += m.val[e][1];
+			have_prev = 1;
+			memcpy(pres, res, sizeof(long) * (size_t)nbg);
+			memcpy(pdims, dims, sizeof dims);
+			for (int j = 0; j < nev; j++)
+				pctr[j] = o->ctr[evl[j]];
+		}
+		int j = nev - 1;
+		while (j >= 0 && ++o->ctr[evl[j]] == ln->loop[evl[j]].extent)
+			o->ctr[evl[j--]] = 0;
+		if (j < 0)
+			break;
+	}
+	memo_free(&m);
+	memo_free(&busy);
+}
+
 static long sat_mul(long a, long b)
 {
 	return a > (1L << 62) / (b ? b : 1) ? 1L << 62 : a * b;
@@ -247,9 +444,10 @@ static int binds(const LoopNest *ln)
 	return 0;
 }
 
-/* Iterations count_kept visits for buffer b (without brute), saturating
- * at 2^62: the refills it walks, times the instances, times the
- * settings of the loops that list a block. */
+/* The work of count_kept for buffer b (without brute), saturating at
+ * 2^62: the refills it visits where guards bind, and the iterations
+ * that list a block of every instance, for the first refill and two of
+ * each kind (where guards bind, each kind's edge variants add a few). */
 long kept_work(const LoopNest *ln, const Buffer *b, int per_pe_view)
 {
 	unsigned char ev[MAX_LOOPS];
@@ -267,21 +465,19 @@ long kept_work(const LoopNest *ln, const Buffer *b, int per_pe_view)
 			per = sat_mul(per, ext);
 		}
 	}
-	if (!binds(ln))
-		refills = 2 * nev + 1;
-	return sat_mul(refills, per);
+	long lists = sat_mul(2 * nev + 1, per);
+	return binds(ln) ? refills + lists : lists;
 }
 
 void count_kept(const LoopNest *ln, int t, int at, int per_pe_view,
                 int brute, long *each, long *uni)
 {
 	Ov o = {.ln = ln, .t = t, .ninst = 1};
-	unsigned char ev[MAX_LOOPS];
-	mark_events(ln, t, at, ev);
+	mark_events(ln, t, at, o.ev);
 	int evl[MAX_LOOPS], nev = 0;
 	for (int i = 0; i < ln->nloops; i++) {
-		o.fixed[i] = ev[i];
-		if (ev[i])
+		o.fixed[i] = o.ev[i];
+		if (o.ev[i])
 			evl[nev++] = i;
 		if (per_pe_view && ln->loop[i].kind == LOOP_SPATIAL) {
 			o.fixed[i] = 1;
@@ -302,8 +498,10 @@ void count_kept(const LoopNest *ln, int t, int at, int per_pe_view,
 		o.nprev[k] = o.prevcap[k] = 0;
 	}
 	*each = *uni = 0;
-	if (brute || binds(ln))
+	if (brute)
 		every_refill(&o, evl, nev, each, uni);
+	else if (binds(ln))
+		memo_refills(&o, evl, nev, each, uni);
 	else
 		refill_kinds(&o, evl, nev, each, uni);
 	for (long k = 0; k < o.ninst; k++)

@@ -159,3 +159,7 @@ figures are withdrawn.
 EOT
 } >$D/artifact_conv3.md
 echo "wrote $D/artifact_conv3.md"
+# What keeping a sliding window's overlap does to the input traffic of
+# AlexNet's and VGG-16's convolutions under the taxonomy dataflows.
+TESSERA=$T THREADS=$TH sh $D/keep_overlap.sh
+echo "wrote $D/keep_overlap.md"
