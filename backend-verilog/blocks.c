@@ -23,6 +23,10 @@ static void guard_share(const LoopNest *ln, int l, long v, long sign,
 	long div = 1;
 	for (int p = 0; p < L->nparts; p++) {
 		const Part *pt = &L->part[p];
+		if (!pt->nguards) {
+			div *= pt->extent;
+			continue;
+		}
 		long x = (v / div) % pt->extent;
 		div *= pt->extent;
 		for (int g = 0; g < pt->nguards; g++)
@@ -59,9 +63,13 @@ void blocks_init(Blocks *bl, const Hw *hw, long *work)
 	for (int k = 0; k < hw->nbuf; k++)
 		if (ln->buf[k].refill > bl->R)
 			bl->R = ln->buf[k].refill;
-	for (int l = bl->R + 1; l < ln->nloops; l++)
+	bl->full_steps = 1;
+	for (int l = bl->R + 1; l < ln->nloops; l++) {
 		bl->edge_inside |= ln->loop[l].kind != LOOP_SPATIAL &&
 		                   ln->loop[l].edge;
+		if (ln->loop[l].kind != LOOP_SPATIAL)
+			bl->full_steps *= (double)ln->loop[l].extent;
+	}
 }
 
 /* The odometer over the loops up to R: the innermost loop that can
@@ -76,6 +84,7 @@ static int advance(Blocks *bl)
 		if (bl->ctr[l] + 1 < loop_bound(ln, l, bl->gpart)) {
 			bl->ctr[l]++;
 			guard_share(ln, l, bl->ctr[l], 1, bl->gpart);
+			bl->lo = l;   /* it and the loops inside it moved */
 			return 1;
 		}
 		bl->ctr[l] = 0;
@@ -102,11 +111,7 @@ static double block_steps(Blocks *bl)
 	const LoopNest *ln = bl->hw->ln;
 	if (bl->edge_inside && !bl->hw->padded)
 		return inner_steps(ln, bl->R + 1, bl->gpart, bl->work);
-	double n = 1;
-	for (int l = bl->R + 1; l < ln->nloops; l++)
-		if (ln->loop[l].kind != LOOP_SPATIAL)
-			n *= (double)ln->loop[l].extent;
-	return n;
+	return bl->full_steps;
 }
 
 /* The next block into *b; 0 after the last.  With padding tiles its
@@ -128,21 +133,28 @@ int blocks_next(Blocks *bl, Block *b)
 		b->valid = 0;
 		return 0;
 	}
+	/* only the parts of the loops the last step moved change */
 	for (int j = 0; j < hw->np; j++) {
 		const HwPart *P = &hw->part[j];
-		if (P->spatial || !event_loop(ln, P->loop, bl->R))
+		if (P->spatial || P->loop < bl->lo ||
+		    !event_loop(ln, P->loop, bl->R))
 			continue;
 		const Loop *L = &ln->loop[P->loop];
 		long div = 1;
 		for (const Part *q = L->part; q < P->p; q++)
 			div *= q->extent;
 		long v = (bl->ctr[P->loop] / div) % P->p->extent;
+		if (v == bl->val[j])
+			continue;
 		for (int k = 0; k < hw->nbuf; k++) {
-			b->in[k] |= hw->buf[k].mark[j] && v != bl->val[j];
-			b->ret[k] |= hw->buf[k].ret[j] && v != 0;
+			b->in[k] |= hw->buf[k].mark[j];
+			if (hw->buf[k].ret[j])
+				bl->nret[k] += (v != 0) - (bl->val[j] != 0);
 		}
 		bl->val[j] = v;
 	}
+	for (int k = 0; k < hw->nbuf; k++)
+		b->ret[k] = bl->nret[k] > 0;
 	memcpy(b->val, bl->val, sizeof b->val[0] * (size_t)hw->np);
 	b->steps = block_steps(bl);
 	double place = hw->padded ? block_place(bl) : 0;

@@ -26,7 +26,11 @@ typedef struct Blocks {
 	                           block's once blocks_next returns */
 	long gpart[MAX_GUARDS]; /* their share of each guard's sum */
 	long val[HW_MAXP];      /* the temporal parts' values */
+	int lo;                 /* the outermost loop the last step moved */
+	int nret[MAX_BUFFERS];  /* the parts a buffer's partial sums come
+	                           back at that are not 0 */
 	int edge_inside;        /* a loop inside R can be cut short */
+	double full_steps;      /* a block's steps when none is cut */
 	long *work;             /* timing's cost so far (Walks.work) */
 } Blocks;
 
