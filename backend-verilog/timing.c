@@ -476,12 +476,14 @@ int hw_timing(const Hw *hw, HwTime *t, long budget)
 		tm->jfi[k] = o.ih[k] ? job_of(&o, k, 0) : -1;
 
 	Blocks bl;
-	Block pb, cur, nx;   /* the block before, it, the one after */
+	/* the block before, it, the one after: three turns about (a
+	 * Block is large, and this runs once a block) */
+	Block blk[3], *pb = &blk[0], *cur = &blk[1], *nx = &blk[2];
 	blocks_init(&bl, hw, &tm->wk.work);
-	blocks_next(&bl, &cur);
+	blocks_next(&bl, cur);
 	for (int k = 0; k < hw->nbuf; k++)
 		if (o.pre[k]) {   /* the first block's fetch starts with the layer */
-			fetch_start(tm, k, cur.val);
+			fetch_start(tm, k, cur->val);
 			tm->ahead[k] = bl;
 		}
 	tm->hahead = bl;
@@ -489,42 +491,44 @@ int hw_timing(const Hw *hw, HwTime *t, long budget)
 	Block b1;
 	if (o.og >= 0)   /* its first refill: the block its first swap starts */
 		next_refill(&tm->oahead, o.og, &b1);
-	jobs(tm, &cur, &cur, 0, 0);   /* the first fills */
+	jobs(tm, cur, cur, 0, 0);   /* the first fills */
 	if (oh >= 0)
-		background(tm, 0, &cur);
+		background(tm, 0, cur);
 	for (int k = 0; k < hw->nbuf; k++)
 		if (o.ih[k]) {
 			tm->iahead[k] = bl;
 			ibackground(tm, k);
 		}
-	steps(tm, &cur);
-	while (blocks_next(&bl, &nx)) {
+	steps(tm, cur);
+	while (blocks_next(&bl, nx)) {
 		if (budget > 0 && tm->wk.work > budget) {
 			free(tm->seen);
 			free(tm);
 			memset(t, 0, sizeof *t);
 			return 0;
 		}
+		Block *was = pb;
 		pb = cur;
 		cur = nx;
-		int shallow = oh >= 0 && cur.in[oh] && !cur.in[p];
+		nx = was;
+		int shallow = oh >= 0 && cur->in[oh] && !cur->in[p];
 		unsigned cut = shallow ? 1u << oh : 0;   /* halves that swap */
 		for (int k = 0; k < hw->nbuf; k++)
-			if (o.ih[k] && cur.in[k] && !cur.in[hw->buf[k].parent])
+			if (o.ih[k] && cur->in[k] && !cur->in[hw->buf[k].parent])
 				cut |= 1u << k;
-		halves_wait(tm, &cur, 0);
+		halves_wait(tm, cur, 0);
 		if (shallow)
-			background(tm, 1, &pb);
-		jobs(tm, &cur, &pb, cut, 0);
-		if (oh >= 0 && cur.in[oh] && !shallow)   /* its jobs ran */
-			background(tm, 0, &cur);
+			background(tm, 1, pb);
+		jobs(tm, cur, pb, cut, 0);
+		if (oh >= 0 && cur->in[oh] && !shallow)   /* its jobs ran */
+			background(tm, 0, cur);
 		for (int k = 0; k < hw->nbuf; k++)
-			if (o.ih[k] && cur.in[k])
+			if (o.ih[k] && cur->in[k])
 				ibackground(tm, k);
-		steps(tm, &cur);
+		steps(tm, cur);
 	}
-	halves_wait(tm, &cur, 1);   /* before the last drains */
-	jobs(tm, &cur, &cur, 0, 1);
+	halves_wait(tm, cur, 1);   /* before the last drains */
+	jobs(tm, cur, cur, 0, 1);
 	double total = t->step + t->flush + t->end;
 	for (int i = 0; i < t->njobs; i++)
 		total += t->job[i];
