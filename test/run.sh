@@ -23,6 +23,8 @@
 #                         150) random layers and schedules, each run by
 #                         the JIT and the naive reference, and modelled
 #                         three ways: grouping, brute force, event walk
+#                         (and again with every input buffer marked
+#                         keep_overlap(), half of them padded)
 #
 #   test/hw.sh            the generated hardware (see that file)
 #   test/synth.sh         area and timing with yosys and OpenSTA
@@ -187,6 +189,17 @@ if [ -x build/schedgen ]; then
 		else
 			cp $OUT/random.tsr $OUT/random-fail-$i.tsr
 			bad "random/$i" "$r (kept as $OUT/random-fail-$i.tsr)"
+		fi
+		# the same file with its input buffers keeping their overlap,
+		# padding tiles for edge tiles in every other one: counted alike
+		# three ways
+		flags="--keep"
+		[ $((i % 2)) -eq 0 ] && flags="--pad --keep"
+		build/schedgen $flags $i >$OUT/random.tsr
+		if r=$(model_agrees $OUT/random.tsr 2>&1); then ok "random/keep/$i"
+		else
+			cp $OUT/random.tsr $OUT/random-keep-fail-$i.tsr
+			bad "random/keep/$i" "$r (kept as $OUT/random-keep-fail-$i.tsr)"
 		fi
 		i=$((i + 1))
 	done

@@ -17,7 +17,9 @@
  * bandwidth and a latency in two files of three.  `schedgen --pad SEED`
  * writes SEED's file with padding tiles in place of the edge tiles of
  * its layer loops' first splits (pad() to the tiles' extent, nothing
- * else drawn otherwise).  The generator keeps to the rules the checker enforces,
+ * else drawn otherwise); `schedgen --keep SEED` marks every input
+ * buffer of SEED's file keep_overlap() (both flags may be given).  The
+ * generator keeps to the rules the checker enforces,
  * so every file it writes must be accepted.
  */
 #define _GNU_SOURCE
@@ -362,6 +364,14 @@ static void unroll(Gen *g, FILE *f)
 
 static const char *tname(int t) { return t == 0 ? "O" : t == 1 ? "I" : "W"; }
 
+static int keep_mode;
+
+/* --keep: an input's buffer keeps its overlap */
+static const char *keep(int t)
+{
+	return keep_mode && t ? ".keep_overlap()" : "";
+}
+
 /* Returns whether O was given a per-PE buffer. */
 static int buffers(Gen *g, FILE *f, int accel, int first_spatial)
 {
@@ -375,14 +385,15 @@ static int buffers(Gen *g, FILE *f, int accel, int first_spatial)
 			int db = (int)rnd(2);
 			if (t == 0)
 				db = (int)rnd_og(2);
-			fprintf(f, "  %s.in(GB).compute_at(O, %s)%s\n", tname(t),
-			        g->l[gb].name, db ? ".double_buffer()" : "");
+			fprintf(f, "  %s.in(GB).compute_at(O, %s)%s%s\n", tname(t),
+			        g->l[gb].name, db ? ".double_buffer()" : "", keep(t));
 		}
 		int lo = gb >= 0 ? gb : accel, rf = -1;
 		if (rnd(2)) {
 			rf = lo + (int)rnd((unsigned)(g->n - lo));
-			fprintf(f, "  %s.in(RF).compute_at(O, %s)%s\n", tname(t),
-			        g->l[rf].name, rnd_db(2) ? ".double_buffer()" : "");
+			fprintf(f, "  %s.in(RF).compute_at(O, %s)%s%s\n", tname(t),
+			        g->l[rf].name, rnd_db(2) ? ".double_buffer()" : "",
+			        keep(t));
 			o_rf |= t == 0;
 		}
 		/* L2: inside the global buffer's loop, outside the array's
@@ -391,8 +402,8 @@ static int buffers(Gen *g, FILE *f, int accel, int first_spatial)
 			int hi = rf >= 0 && rf < first_spatial ? rf : first_spatial - 1;
 			int l2 = lo + (int)rnd_l2((unsigned)(hi - lo + 1));
 			int db = (int)rnd_l2(2) && t != 0;
-			fprintf(f, "  %s.in(L2).compute_at(O, %s)%s\n", tname(t),
-			        g->l[l2].name, db ? ".double_buffer()" : "");
+			fprintf(f, "  %s.in(L2).compute_at(O, %s)%s%s\n", tname(t),
+			        g->l[l2].name, db ? ".double_buffer()" : "", keep(t));
 		}
 	}
 	return o_rf;
@@ -400,13 +411,18 @@ static int buffers(Gen *g, FILE *f, int accel, int first_spatial)
 
 int main(int argc, char **argv)
 {
-	if (argc > 1 && !strcmp(argv[1], "--pad")) {
-		pad_mode = 1;
+	while (argc > 1 && (!strcmp(argv[1], "--pad") ||
+	                    !strcmp(argv[1], "--keep"))) {
+		if (!strcmp(argv[1], "--pad"))
+			pad_mode = 1;
+		else
+			keep_mode = 1;
 		argv++;
 		argc--;
 	}
 	if (argc != 2 && argc != 3) {
-		fprintf(stderr, "usage: schedgen [--pad] SEED [LAYER-SEED]\n");
+		fprintf(stderr, "usage: schedgen [--pad] [--keep] SEED "
+		        "[LAYER-SEED]\n");
 		return 2;
 	}
 	/* the layer comes from LAYER-SEED when given, the schedule from SEED */
@@ -420,8 +436,9 @@ int main(int argc, char **argv)
 		rnd(2);
 	Gen g = {0};
 	FILE *f = stdout;
-	fprintf(f, "# random layer and schedule, schedgen %s%s%s%s\n",
-	        pad_mode ? "--pad " : "", argv[1], argc == 3 ? " " : "",
+	fprintf(f, "# random layer and schedule, schedgen %s%s%s%s%s\n",
+	        pad_mode ? "--pad " : "", keep_mode ? "--keep " : "", argv[1],
+	        argc == 3 ? " " : "",
 	        argc == 3 ? argv[2] : "");
 	layer(&g, f);
 	if (argc == 3) {
