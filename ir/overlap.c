@@ -32,7 +32,8 @@ typedef struct Ov {
 	int ninstl, instl[MAX_LOOPS];    /* the loops telling instances apart */
 	long *cur, ncur, curcap;         /* the block being listed */
 	long **prev, *nprev, *prevcap;   /* each instance's last block, sorted */
-	long *ustamp, stamp;             /* words fetched at this refill */
+	long *fresh, nfresh, freshcap;   /* words fetched at this refill,
+	                                    an instance's each */
 	long each, uni;                  /* this refill's fetched words */
 } Ov;
 
@@ -127,8 +128,7 @@ static int refill(Ov *o)
 	}
 	if (!any)
 		return 0;
-	o->stamp++;
-	o->each = o->uni = 0;
+	o->nfresh = 0;
 	for (long k = 0; k < o->ninst; k++) {
 		block_of(o, k);
 		const long *p = o->prev[k];
@@ -139,11 +139,12 @@ static int refill(Ov *o)
 				j++;
 			if (j < np && p[j] == e)
 				continue;
-			o->each++;
-			if (o->ustamp[e] != o->stamp) {
-				o->ustamp[e] = o->stamp;
-				o->uni++;
+			if (o->nfresh == o->freshcap) {
+				o->freshcap = o->freshcap ? 2 * o->freshcap : 256;
+				o->fresh = xrealloc(o->fresh, sizeof(long) *
+				                    (size_t)o->freshcap);
 			}
+			o->fresh[o->nfresh++] = e;
 		}
 		if (o->prevcap[k] < o->ncur) {
 			o->prevcap[k] = o->ncur;
@@ -153,6 +154,12 @@ static int refill(Ov *o)
 		memcpy(o->prev[k], o->cur, sizeof(long) * (size_t)o->ncur);
 		o->nprev[k] = o->ncur;
 	}
+	/* a word fetched for several instances is read once */
+	qsort(o->fresh, (size_t)o->nfresh, sizeof(long), cmp_long);
+	o->each = o->nfresh;
+	o->uni = 0;
+	for (long q = 0; q < o->nfresh; q++)
+		o->uni += !q || o->fresh[q] != o->fresh[q - 1];
 	return 1;
 }
 
@@ -486,10 +493,6 @@ void count_kept(const LoopNest *ln, int t, int at, int per_pe_view,
 		}
 	}
 	tensor_linear(&ln->layer->t[t], o.lin, &o.base);
-	o.ustamp = xrealloc(NULL, sizeof(long) *
-	                    (size_t)layer_elements(ln->layer, t));
-	for (long e = 0; e < layer_elements(ln->layer, t); e++)
-		o.ustamp[e] = -1;
 	o.prev = xrealloc(NULL, sizeof(long *) * (size_t)o.ninst);
 	o.nprev = xrealloc(NULL, sizeof(long) * (size_t)o.ninst);
 	o.prevcap = xrealloc(NULL, sizeof(long) * (size_t)o.ninst);
@@ -509,6 +512,6 @@ void count_kept(const LoopNest *ln, int t, int at, int per_pe_view,
 	free(o.prev);
 	free(o.nprev);
 	free(o.prevcap);
-	free(o.ustamp);
+	free(o.fresh);
 	free(o.cur);
 }
