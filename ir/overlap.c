@@ -1,5 +1,5 @@
 /* overlap.c - the words a buffer that keeps its overlap fetches
- * (keep_overlap(), docs/model.md "Sliding windows").
+ * (keep_overlap(), docs/model.md "Keeping the overlap").
  *
  * Such a buffer keeps, at a refill, the words its new block shares with
  * the block it held, and fetches only the others.  Each instance (a PE
@@ -9,12 +9,15 @@
  * brings the same word into several PEs reads it from the parent once.
  *
  * Where no guard binds (no edge or padding tile anywhere), every block
- * is its first one moved, and every refill at which the same event loop
- * steps (the loops inside it wrapping) moves it by the same amount: one
- * refill of each kind is counted, times how often it happens.  Otherwise
- * every refill is walked (buffers.c bounds the work).  Each block is
- * listed by walking the loops that index the tensor (a loop that does
- * not only has to allow one iteration).
+ * is its first one moved, and every refill at which the same digit of
+ * the event loops steps (the digits inside it wrapping) moves it by the
+ * same amount: one refill of each kind is listed, and weighed by how
+ * often it happens (refill_kinds).  Where guards bind, every refill is
+ * visited, and the kinds are told apart by what the guards leave before
+ * and after it as well (memo_refills; buffers.c bounds the work).
+ * --brute lists every refill (every_refill).  A block is listed by
+ * walking the loops that index the tensor (a loop that does not only
+ * has to allow one iteration).
  */
 #include "tessera.h"
 
