@@ -8,7 +8,8 @@
  *  - a buffer's contents are dropped when its refill point steps (its
  *    event loops change); an element is fetched from the parent the first
  *    time it is needed after that, so a block costs its distinct
- *    elements;
+ *    elements; one marked keep_overlap() keeps those it held in the
+ *    block before (its parent's block has them too);
  *  - a shared parent serves all PEs with one read per element per refill
  *    (a hop for each PE it reaches); a per-PE parent serves its own PE;
  *  - the MAC reads its operands (and reads, unless it is the element's
