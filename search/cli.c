@@ -551,6 +551,7 @@ int search_main(int argc, char **argv)
 		return bad ? EXIT_MISMATCH : 0;
 	}
 	Diag d = {.out = stderr};
+	search_note_kept(&d, ln);
 	if (!cl.dataflow_given && !search_file_dataflow(&d, ln, &cl.o)) {
 		arena_free(ar);
 		return EXIT_USER;

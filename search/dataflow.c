@@ -79,6 +79,17 @@ static int loc_after(Loc a, Loc b)
 	return a.line > b.line || (a.line == b.line && a.col > b.col);
 }
 
+void search_note_kept(Diag *dg, const LoopNest *ln)
+{
+	for (int k = 0; k < ln->nbufs && cluster_rank() == 0; k++)
+		if (ln->buf[k].keep_overlap)
+			diag_note(dg, ln->buf[k].loc, "%s.in(%s).keep_overlap() is not "
+			          "searched: the search refills every block whole, and "
+			          "what it writes does not keep the overlap",
+			          ln->layer->t[ln->buf[k].tensor].name,
+			          ln->arch->level[ln->buf[k].level].name);
+}
+
 /* The file's unrolled loops fix the dataflow unless --dataflow is
  * given; what the canonical form cannot express is an error there. */
 int search_file_dataflow(Diag *dg, const LoopNest *ln, SOpts *o)

@@ -329,6 +329,9 @@ void net_print_table(const Network *net, const Arch *arch,
 int search_dim_named(const char *s, size_t n);
 void search_parse_dataflows(const char *v, SOpts *o);
 int search_file_dataflow(Diag *dg, const LoopNest *ln, SOpts *o);
+/* A note on each keep_overlap() of the file (rank 0 alone): the search
+ * refills every block whole, and does not carry it into what it writes. */
+void search_note_kept(Diag *dg, const LoopNest *ln);
 void search_dataflow_name(char *s, size_t n, const Arch *a,
                           const signed char *sdim, const signed char *rdim);
 void search_point_dataflow(char *s, size_t n, const SCtx *c,

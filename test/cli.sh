@@ -234,6 +234,8 @@ expect keep_overlap_ir 0 "buffer I @RF keep-overlap: 3 words, 6 B, refilled as x
 	$T ir test/model/keep_overlap.tsr
 expect keep_overlap_sim 1 "does not keep the overlap yet" -- \
 	$T sim test/model/keep_overlap.tsr
+expect keep_overlap_search 0 "I.in(GB).keep_overlap() is not searched" -- \
+	$T search test/model/keep_overlap.tsr --quiet
 expect net_dataflow_error 1 "test/errors/split_factor_zero.tsr:" -- \
 	$T model --network $NET test/errors/split_factor_zero.tsr
 # A layer that does not map: reported with its reason, the rest still
