@@ -54,30 +54,13 @@ static void walk(Walk *w, int i)
 		w->pairs[w->n++] = (Pair){key, elem};
 		return;
 	}
-	const Loop *l = &ln->loop[i];
 	long bound = w->time ? loop_trips(ln, i, w->gpart)
 	                     : loop_bound(ln, i, w->gpart);
 	for (long c = 0; c < bound; c++) {
-		long div = 1;
 		w->ctr[i] = c;
-		for (int p = 0; p < l->nparts; p++) {
-			const Part *pt = &l->part[p];
-			long v = (c / div) % pt->extent;
-			div *= pt->extent;
-			w->dimval[pt->dim] += v * pt->stride;
-			for (int k = 0; k < pt->nguards; k++)
-				w->gpart[pt->guard[k]] += v * pt->gstride[k];
-		}
+		loop_move(ln, i, c, 1, w->dimval, w->gpart);
 		walk(w, i + 1);
-		div = 1;
-		for (int p = 0; p < l->nparts; p++) {
-			const Part *pt = &l->part[p];
-			long v = (c / div) % pt->extent;
-			div *= pt->extent;
-			w->dimval[pt->dim] -= v * pt->stride;
-			for (int k = 0; k < pt->nguards; k++)
-				w->gpart[pt->guard[k]] -= v * pt->gstride[k];
-		}
+		loop_move(ln, i, c, -1, w->dimval, w->gpart);
 	}
 }
 

@@ -107,6 +107,21 @@ static long cut(const LoopNest *ln, int i, const long *gpartial, int time)
 	return bound;
 }
 
+void loop_move(const LoopNest *ln, int i, long c, int sign, long *dimval,
+               long *gpart)
+{
+	const Loop *l = &ln->loop[i];
+	long div = 1;
+	for (int p = 0; p < l->nparts; p++) {
+		const Part *pt = &l->part[p];
+		long v = (c / div) % pt->extent * sign;
+		div *= pt->extent;
+		dimval[pt->dim] += v * pt->stride;
+		for (int k = 0; k < pt->nguards; k++)
+			gpart[pt->guard[k]] += v * pt->gstride[k];
+	}
+}
+
 long loop_bound(const LoopNest *ln, int i, const long *gpartial)
 {
 	return cut(ln, i, gpartial, 0);

@@ -48,20 +48,6 @@ static void *xrealloc(void *p, size_t n)
 	return p;
 }
 
-static void add_parts(Ov *o, int i, long c, int sign)
-{
-	const Loop *l = &o->ln->loop[i];
-	long div = 1;
-	for (int p = 0; p < l->nparts; p++) {
-		const Part *pt = &l->part[p];
-		long v = (c / div) % pt->extent;
-		div *= pt->extent;
-		o->dimval[pt->dim] += sign * v * pt->stride;
-		for (int k = 0; k < pt->nguards; k++)
-			o->gpart[pt->guard[k]] += sign * v * pt->gstride[k];
-	}
-}
-
 /* Lists the elements the valid iterations with the fixed loops at their
  * counters touch (with repeats). */
 static void list_block(Ov *o, int i)
@@ -89,9 +75,9 @@ static void list_block(Ov *o, int i)
 		hi = bound > 0;
 	}
 	for (long c = lo; c < hi; c++) {
-		add_parts(o, i, c, 1);
+		loop_move(o->ln, i, c, 1, o->dimval, o->gpart);
 		list_block(o, i + 1);
-		add_parts(o, i, c, -1);
+		loop_move(o->ln, i, c, -1, o->dimval, o->gpart);
 	}
 }
 
@@ -119,17 +105,23 @@ static void block_of(Ov *o, long k)
 	o->ncur = n;
 }
 
+/* 1 when some instance has work at the event loops' counters. */
+static int any_work(Ov *o)
+{
+	for (long k = 0; k < o->ninst; k++) {
+		block_of(o, k);
+		if (o->ncur)
+			return 1;
+	}
+	return 0;
+}
+
 /* One refill at the event loops' counters: each instance's block
  * against its last one.  Returns 0 when no instance has work (no
  * refill happens: the blocks stay). */
 static int refill(Ov *o)
 {
-	long any = 0;
-	for (long k = 0; k < o->ninst && !any; k++) {
-		block_of(o, k);
-		any = o->ncur;
-	}
-	if (!any)
+	if (!any_work(o))
 		return 0;
 	o->nfresh = 0;
 	for (long k = 0; k < o->ninst; k++) {
@@ -166,24 +158,28 @@ static int refill(Ov *o)
 	return 1;
 }
 
-/* Every refill, in time order: the event loops' settings, outermost
- * loop slowest. */
+/* The event loops' next setting in time order, outermost loop slowest;
+ * 0 (every counter back at 0) after the last. */
+static int next_setting(Ov *o, const int *evl, int nev)
+{
+	int j = nev - 1;
+	while (j >= 0 && ++o->ctr[evl[j]] == o->ln->loop[evl[j]].extent)
+		o->ctr[evl[j--]] = 0;
+	return j >= 0;
+}
+
+/* Every refill, in time order. */
 static void every_refill(Ov *o, const int *evl, int nev, long *each,
                          long *uni)
 {
 	for (int j = 0; j < nev; j++)
 		o->ctr[evl[j]] = 0;
-	for (;;) {
+	do {
 		if (refill(o)) {
 			*each += o->each;
 			*uni += o->uni;
 		}
-		int j = nev - 1;
-		while (j >= 0 && ++o->ctr[evl[j]] == o->ln->loop[evl[j]].extent)
-			o->ctr[evl[j--]] = 0;
-		if (j < 0)
-			return;
-	}
+	} while (next_setting(o, evl, nev));
 }
 
 /* The event loops' counters from their digits: one digit per part of
@@ -333,33 +329,12 @@ static void event_state(const Ov *o, const int *evl, int nev,
 	long gp[MAX_GUARDS] = {0};
 	for (int d = 0; d < NDIMS; d++)
 		dims[d] = 0;
-	for (int j = 0; j < nev; j++) {
-		const Loop *l = &ln->loop[evl[j]];
-		long c = o->ctr[evl[j]], div = 1;
-		for (int p = 0; p < l->nparts; p++) {
-			const Part *pt = &l->part[p];
-			long v = (c / div) % pt->extent;
-			div *= pt->extent;
-			dims[pt->dim] += v * pt->stride;
-			for (int k = 0; k < pt->nguards; k++)
-				gp[pt->guard[k]] += v * pt->gstride[k];
-		}
-	}
+	for (int j = 0; j < nev; j++)
+		loop_move(ln, evl[j], o->ctr[evl[j]], 1, dims, gp);
 	for (int q = 0; q < nbg; q++) {
 		long r = ln->guard[bg[q]].limit - gp[bg[q]];
 		res[q] = r < 0 ? 0 : r > reach[q] + 1 ? reach[q] + 1 : r;
 	}
-}
-
-/* 1 when some instance has work at the event loops' counters. */
-static int any_work(Ov *o)
-{
-	for (long k = 0; k < o->ninst; k++) {
-		block_of(o, k);
-		if (o->ncur)
-			return 1;
-	}
-	return 0;
 }
 
 /* Every refill visited, each kind of refill listed once. */
@@ -391,7 +366,7 @@ static void memo_refills(Ov *o, const int *evl, int nev, long *each,
 	int have_prev = 0;
 	for (int j = 0; j < nev; j++)
 		o->ctr[evl[j]] = 0;
-	for (;;) {
+	do {
 		event_state(o, evl, nev, bg, nbg, reach, res, dims);
 		long e = memo_find(&busy, res, &at);
 		if (e < 0) {
@@ -431,12 +406,7 @@ static void memo_refills(Ov *o, const int *evl, int nev, long *each,
 			for (int j = 0; j < nev; j++)
 				pctr[j] = o->ctr[evl[j]];
 		}
-		int j = nev - 1;
-		while (j >= 0 && ++o->ctr[evl[j]] == ln->loop[evl[j]].extent)
-			o->ctr[evl[j--]] = 0;
-		if (j < 0)
-			break;
-	}
+	} while (next_setting(o, evl, nev));
 	memo_free(&m);
 	memo_free(&busy);
 }

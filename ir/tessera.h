@@ -577,6 +577,11 @@ void loopnest_verify(const LoopNest *ln);
  * between PEs (fuse_loc: each loop's fuse) */
 void schedule_edges(Diag *d, LoopNest *ln, const Loc *fuse_loc);
 long loop_bound(const LoopNest *ln, int i, const long *gpartial);
+/* Adds (sign 1) or takes away (sign -1) loop i at counter c: each part's
+ * value times its stride into dimval (the layer loops' values), times
+ * its guard strides into gpart (the guards' sums). */
+void loop_move(const LoopNest *ln, int i, long c, int sign, long *dimval,
+               long *gpart);
 /* The trip count in time: loop_bound but for padding (pad()), whose
  * steps beyond the extent run idle. */
 long loop_trips(const LoopNest *ln, int i, const long *gpartial);

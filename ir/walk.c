@@ -226,16 +226,7 @@ static void leaf(Walk *w, long pe)
 /* Adds (sign 1) or removes (sign -1) loop i's counter c. */
 static void move(Walk *w, int i, long c, int sign)
 {
-	const Loop *l = &w->ln->loop[i];
-	long div = 1;
-	for (int p = 0; p < l->nparts; p++) {
-		const Part *pt = &l->part[p];
-		long v = (c / div) % pt->extent * sign;
-		div *= pt->extent;
-		w->dimval[pt->dim] += v * pt->stride;
-		for (int k = 0; k < pt->nguards; k++)
-			w->gpart[pt->guard[k]] += v * pt->gstride[k];
-	}
+	loop_move(w->ln, i, c, sign, w->dimval, w->gpart);
 }
 
 /* The guards hold (time: all but padding's, whose steps run idle). */

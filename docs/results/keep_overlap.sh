@@ -6,8 +6,8 @@
 # layer by `tessera model --network`), and each layer's best schedule
 # under it (`tessera search --network`), each modelled as it is and with
 # every input buffer marked keep_overlap().  Run from the repository
-# root after make; writes docs/results/keep_overlap.md (1.5 min on 2
-# threads).  Called by regenerate.sh.
+# root after make; writes docs/results/keep_overlap.md (under 2 min on
+# 2 threads).  Called by regenerate.sh.
 set -e
 T=${TESSERA:-./tessera}
 D=docs/results
