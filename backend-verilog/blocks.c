@@ -203,6 +203,35 @@ static double walk_rest(Walks *wk, int k, const int *E, int ne, int i,
 	return n;
 }
 
+/* Kept buffer k's walk at its refill of counters val (kept.c): the
+ * values of its slide that are new, where only it moved and by less
+ * than the block, else the whole block; it keeps the block's origin
+ * for its next refill. */
+static double kept_walk(Walks *wk, int k, const long *val)
+{
+	const Hw *hw = wk->o->hw;
+	const HwBuf *B = &hw->buf[k];
+	const Tensor *T = &hw->ln->layer->t[B->t];
+	int p = B->kslide - 1, same = 1;
+	long org[MAX_RANK];
+	for (int r = 0; r < T->rank; r++) {
+		org[r] = 0;
+		for (int j = 0; j < hw->np; j++) {
+			const Part *q = hw->part[j].p;
+			if (!hw->part[j].spatial && hw->part[j].loop <= B->b->at)
+				org[r] += T->idx[r].coef[q->dim] * q->stride * val[j];
+		}
+		same &= r == p || org[r] == wk->korg[k][r];
+	}
+	long d = org[p] - wk->korg[k][p], a = d < 0 ? -d : d;
+	double w = (double)B->words;
+	if (wk->kv[k] && same && a < B->span[p])
+		w = w / (double)B->span[p] * (double)a;
+	wk->kv[k] = 1;
+	memcpy(wk->korg[k], org, sizeof org);
+	return w;
+}
+
 /* The cycles buffer k's engine walks at a refill whose counters are
  * val (parts inside the buffer at 0): a box walk, the words of each
  * coordinate (edge tiles cut some: each cut loop's values in the block
@@ -212,6 +241,8 @@ static double walk_rest(Walks *wk, int k, const int *E, int ne, int i,
 double walk_at(Walks *wk, int k, const long *val)
 {
 	wk->work += 8;   /* its own cost, beside the settings it lists */
+	if (wk->o->hw->buf[k].kslide)
+		return kept_walk(wk, k, val);
 	if (wk->same[k] > 0)
 		return wk->same[k];
 	const Out *o = wk->o;

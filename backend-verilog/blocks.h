@@ -42,6 +42,8 @@ typedef struct Walks {
 	                           eight a block and a walk */
 	double same[MAX_BUFFERS];   /* a walk no edge tile changes, once
 	                               worked out (0: not yet, or it varies) */
+	unsigned char kv[MAX_BUFFERS];    /* a kept buffer holds a block */
+	long korg[MAX_BUFFERS][MAX_RANK]; /* and its origin (kept.c) */
 } Walks;
 
 /* The blocks of hw in order (work: the cost so far, Walks.work). */

@@ -248,6 +248,15 @@ void emit_engine_regs(Out *o, int k);
 void emit_par(Out *o, int k);
 void slot_terms(Out *o, int k, const char *v, int addr);
 
+/* kept.c: a kept global buffer's origins, walk range and offset (in
+ * emit_box, before its walk), its registers (in the engine's always
+ * block), the function that places a word, and a read address through
+ * it (expression e) */
+void emit_kept_decl(Out *o, int k);
+void emit_kept_regs(Out *o, int k);
+void emit_kept_fn(Out *o, int k);
+void kept_addr(Out *o, int k, const char *e);
+
 /* array.c: a shared buffer's read port a lane; the PE array */
 void emit_lanes(Out *o, int k);
 void emit_array(Out *o);

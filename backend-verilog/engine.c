@@ -176,25 +176,42 @@ static void emit_cut_spans(Out *o, int k)
 static void emit_box(Out *o, int k)
 {
 	const HwBuf *B = &o->hw->buf[k];
+	int kc = B->kslide ? B->nbx - 1 : -1;   /* kept: the coordinate
+	                   that walks kn values from kl (kept.c) */
+	if (B->kslide) {
+		emit_kept_fn(o, k);
+		emit_kept_decl(o, k);
+	}
 	for (int i = 0; i < B->nbx; i++) {
 		int w = hw_bits(B->bx[i].span);
-		P(o, "\treg [%d:0] e%d_q%d;\n\twire [31:0] e%d_q%dx = {%d'd0, e%d_q%d};"
-		  "\n\treg [31:0] f%d_q%d;\n", w - 1, k, i, k, i, 32 - w, k, i, k, i);
+		P(o, "\treg [%d:0] e%d_q%d;\n\twire [31:0] e%d_q%d%s = {%d'd0, "
+		  "e%d_q%d};\n\treg [31:0] f%d_q%d;\n", w - 1, k, i, k, i,
+		  i == kc ? "r" : "x", 32 - w, k, i, k, i);
+		if (i == kc)   /* its count, and the value it stands for */
+			P(o, "\twire [31:0] e%d_q%dx = kl%d + e%d_q%dr;\n", k, i, k, k,
+			  i);
 	}
 	if (B->cut)
 		emit_cut_spans(o, k);
 	P(o, "\treg f%d_last;\n\talways @* begin\n", k);
 	for (int i = 0; i < B->nbx; i++)
-		P(o, "\t\tf%d_q%d = e%d_q%dx;\n", k, i, k, i);
-	P(o, "\t\tf%d_last = 1'b%d;\n", k, B->nbx == 0);
+		P(o, "\t\tf%d_q%d = e%d_q%d%c;\n", k, i, k, i, i == kc ? 'r' : 'x');
+	if (B->kslide && B->nbx)   /* nothing new: the walk is its first
+	                              cycle */
+		P(o, "\t\tf%d_last = kw%d == 32'd0;\n", k, k);
+	else
+		P(o, "\t\tf%d_last = 1'b%d;\n", k, B->nbx == 0);
 	for (int i = 0; i < B->nbx; i++) {
 		long st = o->pf[k].slots && o->pf[k].coord == i ? o->pf[k].slots : 1;
 		char bound[32];
 		box_span(o, k, i, bound, sizeof bound);
-		P(o, "%*sf%d_q%d = e%d_q%dx + 32'd%ld;\n%*sif (f%d_q%d %s %s) "
-		  "begin\n%*sf%d_q%d = 32'd0;\n", i + 2, "", k, i, k, i, st,
-		  i + 2, "", k, i, st > 1 || B->bx[i].cut ? ">=" : "==", bound,
-		  i + 3, "", k, i);
+		if (i == kc)
+			snprintf(bound, sizeof bound, "kw%d", k);
+		P(o, "%*sf%d_q%d = e%d_q%d%c + 32'd%ld;\n%*sif (f%d_q%d %s %s) "
+		  "begin\n%*sf%d_q%d = 32'd0;\n", i + 2, "", k, i, k, i,
+		  i == kc ? 'r' : 'x', st, i + 2, "", k, i,
+		  st > 1 || B->bx[i].cut || i == kc ? ">=" : "==", bound, i + 3,
+		  "", k, i);
 	}
 	if (B->nbx) {
 		P(o, "%*sf%d_last = 1'b1;\n", B->nbx + 2, "", k);
@@ -202,16 +219,22 @@ static void emit_box(Out *o, int k)
 			P(o, "%*send\n", i + 2, "");
 	}
 	P(o, "\tend\n");
-	P(o, "\twire [31:0] e%d_la = 32'd0", k);
+	P(o, "\twire [31:0] e%d_l%c = 32'd0", k, B->kslide ? 'u' : 'a');
 	for (int i = 0; i < B->nbx; i++)
 		P(o, " + e%d_q%dx * 32'd%ld", k, i, B->bx[i].lstride);
-	P(o, ";  // local address\n\twire [31:0] e%d_ln = 32'd0;\n"
-	  "\twire [31:0] e%d_pa = ", k, k);
+	P(o, ";  // local address\n");
+	if (B->kslide)   /* the word's place: at the new offset */
+		P(o, "\twire [31:0] e%d_la = {%d'd0, kr%d(e%d_lu[%d:0], kq%d[%d:0])};\n",
+		  k, 32 - B->aw, k, k, B->aw - 1, k, B->aw - 1);
+	P(o, "\twire [31:0] e%d_ln = 32'd0;\n\twire [31:0] e%d_pa = ", k, k);
 	sum(o, (Namer){o->pre[k] ? V_PRE : V_CUR, k, 0, 0}, o->hw->lin[B->t],
 	    o->hw->dbase[B->t]);
 	for (int i = 0; i < B->nbx; i++)
 		P(o, " + e%d_q%dx * 32'd%ld", k, i, B->bx[i].dstride);
-	P(o, ";  // DRAM address\n\twire dup%d = 1'b0;\n", k);
+	if (B->kslide)   /* no word is new: nothing fetched */
+		P(o, ";  // DRAM address\n\twire dup%d = kw%d == 32'd0;\n", k, k);
+	else
+		P(o, ";  // DRAM address\n\twire dup%d = 1'b0;\n", k);
 	emit_slots(o, k);
 }
 
@@ -639,6 +662,8 @@ void emit_engine_regs(Out *o, int k)
 	if (dram_parent(o, k))
 		P(o, "\t\tif (rst) ou%d <= 32'd0;\n\t\telse ou%d <= ou%d + {31'd0, "
 		  "fi%d} - {31'd0, ra%d};\n", k, k, k, k, k);
+	if (B->kslide)
+		emit_kept_regs(o, k);
 	if (B->dedup) {   /* cleared as a job's walk or the background's starts */
 		char bg[16] = "";
 		if (ihalf)

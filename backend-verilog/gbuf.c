@@ -292,6 +292,12 @@ void gbuf_plan(Out *o)
 	plan_dreg(o);
 }
 
+int hw_buf_slots(const Hw *hw, int k)
+{
+	Out o = {.hw = hw, .ln = hw->ln, .oh = -1, .og = -1};
+	return pfill_plan(&o, k);
+}
+
 int hw_dram_slots(const Hw *hw, int *writes)
 {
 	Out o = {.hw = hw, .ln = hw->ln, .oh = -1, .og = -1};

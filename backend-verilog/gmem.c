@@ -526,6 +526,24 @@ void emit_gb(Out *o, int k)
 	                          {"waddr", "wa"}, {"wdata", "wd"}};
 	for (int q = 0; q < 5; q++) {
 		int wr = q >= 2;
+		if (q == 1 && B->kslide) {   /* kept: each read at the word's
+		                                place (its writes come so) */
+			ASSERT(!G && !R);
+			P(o, "\t\t.raddr({");
+			for (int i = 1; i >= 0; i--)
+				for (long u = cnt[i] - 1; u >= 0; u--) {
+					char e[48];
+					snprintf(e, sizeof e, "g%d_ra%s[%ld +: %d]", k, grp[i],
+					         u * aw, aw);
+					kept_addr(o, k, e);
+					P(o, ", ");
+				}
+			char e0[24];
+			snprintf(e0, sizeof e0, "g%d_ra0", k);
+			kept_addr(o, k, e0);
+			P(o, "}),\n\t\t.rdata(g%d_rd),\n", k);
+			continue;
+		}
 		P(o, "\t\t.%s({", port[q][0]);
 		if (G && wr)
 			P(o, "g%d_sw%c, ", k, port[q][1][1]);

@@ -74,6 +74,10 @@ typedef struct HwBuf {
 	unsigned char pcut[MAX_RANK]; /* cut: and so the position's words */
 	int nbx;            /* box: the walk's coordinates, innermost first */
 	HwBoxCoord bx[MAX_RANK];
+	int kslide;         /* keep_overlap(): 1 + the index position its
+	                       block slides along while consecutive blocks
+	                       overlap, laid out outermost and addressed
+	                       modulo the block (kept.c); 0: none */
 } HwBuf;
 
 typedef struct Hw {
@@ -163,6 +167,14 @@ enum { HW_TIMING_QUICK = 1 << 25 };
  * timing it would cost more than budget. */
 long hw_cycles_of(const LoopNest *ln, long budget);
 
+/* kept.c: whether the RTL keeps buffer B's overlap (keep_overlap()):
+ * 1, B->kslide set, or 0 and why in err; and once every buffer is
+ * planned, 0 and why where a kept buffer is built as banks or filled
+ * several words a cycle.  gbuf.c: the words a cycle buffer k is filled
+ * (0: one). */
+int hw_kept_plan(const Hw *hw, HwBuf *B, char *err, size_t errlen);
+int hw_kept_check(const Hw *hw, char *err, size_t errlen);
+int hw_buf_slots(const Hw *hw, int k);
 /* dbuf.c: 1 (and why in err) when a buffer marked double_buffer()
  * would be built as one buffer. */
 int hw_double_refusal(const Hw *hw, char *err, size_t errlen);

@@ -85,9 +85,11 @@ static void layout(Hw *hw, HwBuf *B, int kb)
 	long stride = 1;
 	memset(B->acoef, 0, sizeof B->acoef);
 	B->box = 1;
-	for (int pos = 0; pos < 3 * T->rank; pos++) {
+	for (int pos = 0; pos < 4 * T->rank; pos++) {
 		int r = T->rank - 1 - pos % T->rank;
-		if (lane_position(hw, B, kb, r) != pos / T->rank)
+		int place = r == B->kslide - 1 ? 3   /* kept: its slide outermost */
+		                               : lane_position(hw, B, kb, r);
+		if (place != pos / T->rank)
 			continue;
 		Term term[HW_MAXP];
 		int n = 0;
@@ -492,6 +494,15 @@ static int plan_buffers(Hw *hw, char *err, size_t errlen)
 			B->cut = B->box && !block_full(hw, B);
 			if (B->cut)
 				B->cut = B->box = box_cuts(hw, B);
+			if (B->b->keep_overlap) {
+				if (!hw_kept_plan(hw, B, err, errlen))
+					return 0;
+				if (B->kslide) {   /* laid out again, its slide
+				                      outermost (the same words) */
+					layout(hw, B, k);
+					B->box = 1;
+				}
+			}
 			if (B->box) {
 				B->dedup = 0;
 				memset(B->eng, 0, sizeof B->eng);
@@ -619,16 +630,6 @@ int hw_plan(const LoopNest *ln, Hw *hw, char *err, size_t errlen)
 		return 0;
 	if (!padding_plan(ln, hw, err, errlen))
 		return 0;
-	for (int k = 0; k < ln->nbufs; k++)
-		if (ln->buf[k].keep_overlap) {
-			snprintf(err, errlen, "%s.in(%s).keep_overlap() (line %d): "
-			         "the backend refills every block whole, it does not "
-			         "keep the overlap yet (the model counts it kept)",
-			         L->t[ln->buf[k].tensor].name,
-			         ln->arch->level[ln->buf[k].level].name,
-			         ln->buf[k].loc.line);
-			return 0;
-		}
 	for (int t = 0; t < NTENSORS; t++)   /* each buffer: plan_buffers */
 		if (!ln->nholders[t]) {
 			snprintf(err, errlen, "%s: %s", L->t[t].name,
@@ -706,7 +707,8 @@ int hw_plan(const LoopNest *ln, Hw *hw, char *err, size_t errlen)
 	if (dw >= (1L << 31))
 		return fail(err, errlen, "tensors over 2^31 words in DRAM");
 	if (!plan_buffers(hw, err, errlen) || !too_wide(hw, err, errlen) ||
-	    hw_double_refusal(hw, err, errlen))
+	    hw_double_refusal(hw, err, errlen) ||
+	    !hw_kept_check(hw, err, errlen))
 		return 0;
 	hw->skewed = hw_skewed(hw);
 	if (skew_refusal(hw, err, errlen))

@@ -257,6 +257,7 @@ static void jobs(Timer *tm, const Block *b, const Block *pb, unsigned cut,
 		const HwBuf *B = &hw->buf[k];
 		double c, busy = 0;   /* busy: its DRAM cycles */
 		double early = 0;     /* settings after its last read */
+		int fetched = 1;      /* an input's job reads a word */
 		double w = o->pre[k] ? 0 : walk_at(&tm->wk, k, d ? pb->val : b->val);
 		double ret = B->t == T_OUT && b->ret[k] && k != o->og;
 		if (k == o->og && d && !last) {   /* the halves swap, and the
@@ -282,6 +283,10 @@ static void jobs(Timer *tm, const Block *b, const Block *pb, unsigned cut,
 		} else if (B->t == T_OUT) {
 			c = 1 + ret * w;
 			busy = tm->dram[k] ? ret * w : 0;
+		} else if (B->kslide && w == 0) {   /* kept, nothing new: a cycle
+		                                       that fetches nothing */
+			c = 2;
+			fetched = 0;
 		} else {
 			c = w + 1;
 			busy = !tm->dram[k] ? 0 : w;
@@ -314,7 +319,7 @@ static void jobs(Timer *tm, const Block *b, const Block *pb, unsigned cut,
 		if (!d && k == o->oh && ret && end + 1 > tm->hidle)
 			tm->hidle = end + 1;   /* its last word, read two cycles
 			                          before, is written */
-		double reads = B->t == T_OUT ? ret : 1;
+		double reads = B->t == T_OUT ? ret : fetched;
 		if (!d && tm->dram[k] && reads > 0) {
 			ready[k] = end + tm->lat - 1 - early;
 			if (ready[k] > answers)

@@ -1,0 +1,243 @@
+/* kept.c - a global buffer that keeps its sliding window's overlap
+ * (keep_overlap(); docs/hardware.md, "Keeping the overlap").
+ *
+ * The block is laid out with the index position it slides along, p,
+ * outermost, so that a word of position value i_p is at local address
+ * i_p * L + a (a < L) and the block's W = S * L words hold S values of
+ * p.  The memory is addressed modulo W from an offset, ko: a word at
+ * local address a of the current block is at (a + ko) mod W.  At each
+ * refill the engine compares the block's origin with the last one's:
+ * where only p moved, by d with |d| < S, the words of both blocks stay
+ * where they are (ko moves by d * L) and the walk fetches the |d|
+ * values of p that are new (the last ones, or the first where d < 0);
+ * else it fetches the whole block.  The fetched words are those the
+ * model counts (ir/overlap.c), so every count stays equal.
+ *
+ * plan: which position slides (hw_kept_plan), what is refused;
+ * emit: the origin registers, the walk's range and the offset
+ * (emit_kept_decl, emit_kept_regs), and the memory's read addresses
+ * (kept_addr).
+ */
+#include "emit.h"
+
+#include <string.h>
+
+static long kcoef(const Hw *hw, int t, int r, int j)
+{
+	const Part *p = hw->part[j].p;
+	return hw->ln->layer->t[t].idx[r].coef[p->dim] * p->stride;
+}
+
+static int refuse(const Hw *hw, const HwBuf *B, char *err, size_t n,
+                  const char *why)
+{
+	const LoopNest *ln = hw->ln;
+	snprintf(err, n, "%s.in(%s).keep_overlap() (line %d): %s",
+	         ln->layer->t[B->t].name, ln->arch->level[B->b->level].name,
+	         B->b->loc.line, why);
+	return 0;
+}
+
+/* The parts outside B's block that move its origin: temporal, at or
+ * outside the loop it is computed at. */
+static int outside(const Hw *hw, const HwBuf *B, int j)
+{
+	return !hw->part[j].spatial && hw->part[j].loop <= B->b->at;
+}
+
+/* Parts outside B's block move index position r of its tensor. */
+static int moves(const Hw *hw, const HwBuf *B, int r)
+{
+	for (int j = 0; j < hw->np; j++)
+		if (outside(hw, B, j) && kcoef(hw, B->t, r, j))
+			return 1;
+	return 0;
+}
+
+int hw_kept_plan(const Hw *hw, HwBuf *B, char *err, size_t errlen)
+{
+	const LoopNest *ln = hw->ln;
+	const Tensor *T = &ln->layer->t[B->t];
+	if (B->per_pe)
+		return refuse(hw, B, err, errlen, "the backend keeps the overlap "
+		              "of a global buffer filled from DRAM, not yet of a "
+		              "per-PE buffer's (the model counts it kept)");
+	if (B->parent >= 0)
+		return refuse(hw, B, err, errlen, "the backend keeps the overlap "
+		              "of a global buffer filled from DRAM, not yet of one "
+		              "filled from another buffer (the model counts it "
+		              "kept)");
+	if (B->b->double_buffered)
+		return refuse(hw, B, err, errlen, "the backend does not keep the "
+		              "overlap of a double-buffered block yet");
+	if (!B->box)
+		return refuse(hw, B, err, errlen, "its block is not walked index "
+		              "by index (an index has gaps, such as a stride's, or "
+		              "its layout holds words the block does not use), and "
+		              "the backend keeps the overlap only of a block so "
+		              "walked");
+	for (int g = 0; g < ln->nguards; g++) {
+		long c[HW_MAXP];
+		if (ln->guard[g].trivial)
+			continue;
+		guard_coefs(hw, g, c);
+		for (int j = 0; j < hw->np; j++)
+			if (c[j] && hw->index[B->t][j])
+				return refuse(hw, B, err, errlen, "edge or padding tiles "
+				              "cut the loops that index it, and the backend "
+				              "keeps the overlap only of blocks of one size");
+	}
+	/* each refill point: part j steps, the outside parts inside it wrap
+	 * to 0 from their last values; where the blocks overlap, at most
+	 * one position may move, and one alone over all refill points */
+	int slide = -1, repeat = 0;
+	for (int j = 0; j < hw->np; j++) {
+		if (!outside(hw, B, j) || hw->part[j].p->extent < 2)
+			continue;
+		long d[MAX_RANK];
+		int overlap = 1, moved = 0, r0 = -1;
+		for (int r = 0; r < T->rank; r++) {
+			d[r] = kcoef(hw, B->t, r, j);
+			for (int i = 0; i < j; i++)   /* parts inside j (part 0
+			                                 varies fastest) */
+				if (outside(hw, B, i))
+					d[r] -= kcoef(hw, B->t, r, i) *
+					        (hw->part[i].p->extent - 1);
+			overlap &= (d[r] < 0 ? -d[r] : d[r]) < B->span[r];
+			if (d[r]) {
+				moved++;
+				r0 = r;
+			}
+		}
+		repeat |= overlap && !moved;   /* the same block again */
+		if (!overlap || !moved)
+			continue;
+		if (moved > 1 || (slide >= 0 && slide != r0)) {
+			char why[256];
+			snprintf(why, sizeof why, "its refills move the block along "
+			         "more than one index while the blocks overlap (as %s "
+			         "steps), and the backend keeps the overlap along one "
+			         "index only", ln->loop[hw->part[j].loop].name);
+			return refuse(hw, B, err, errlen, why);
+		}
+		slide = r0;
+	}
+	if (slide < 0 && repeat) {   /* no slide, but a refill keeps the
+		                            whole block: the outermost position
+		                            stands for it (it never moves while
+		                            the blocks overlap) */
+		slide = 0;
+		for (int r = 0; r < T->rank; r++)
+			if (B->lstride[r] > B->lstride[slide])
+				slide = r;
+	}
+	B->kslide = slide + 1;
+	return 1;
+}
+
+int hw_kept_check(const Hw *hw, char *err, size_t errlen)
+{
+	for (int k = 0; k < hw->nbuf; k++) {
+		const HwBuf *B = &hw->buf[k];
+		long sz;
+		if (!B->kslide)
+			continue;
+		if (bank_plan(hw, k, &sz))
+			return refuse(hw, B, err, errlen, "it is built as a bank a "
+			              "lane, and the backend keeps the overlap only in "
+			              "one memory");
+		if (hw_buf_slots(hw, k))
+			return refuse(hw, B, err, errlen, "its parent's bandwidth "
+			              "fills it several words a cycle, and the backend "
+			              "keeps the overlap only of a buffer filled a word "
+			              "a cycle");
+	}
+	return 1;
+}
+
+/* Buffer k's outermost box coordinate walks kn values from kl (the
+ * new values of the sliding position, or all of them); its local
+ * address is rotated by the new offset. Declared before the walk. */
+void emit_kept_decl(Out *o, int k)
+{
+	const Hw *hw = o->hw;
+	const HwBuf *B = &hw->buf[k];
+	const Tensor *T = &o->ln->layer->t[B->t];
+	int p = B->kslide - 1;
+	long S = B->span[p], L = B->lstride[p], W = B->words;
+	long m = B->nbx ? L / B->bx[B->nbx - 1].lstride : 1;
+	P(o, "\t// keep_overlap: the block slides along index %d (%ld values, "
+	  "%ld words apart), addressed modulo %ld words from offset ko%d\n"
+	  "\treg kv%d;  // a block is held\n\treg [31:0] ko%d;\n", p, S, L, W,
+	  k, k, k);
+	for (int r = 0; r < T->rank; r++) {
+		long c[HW_MAXP] = {0};
+		if (!moves(hw, B, r))
+			continue;
+		for (int j = 0; j < hw->np; j++)
+			if (outside(hw, B, j))
+				c[j] = kcoef(hw, B->t, r, j);
+		P(o, "\treg [31:0] kg%d_%d;  // index %d's origin, last block\n"
+		  "\twire [31:0] kn%d_%d = ", k, r, r, k, r);
+		sum(o, (Namer){V_CUR, k, 0, 0}, c, 0);
+		P(o, ";  // and this one's\n");
+	}
+	if (moves(hw, B, p))
+		P(o, "\twire [31:0] kd%d = kn%d_%d - kg%d_%d;  // the slide\n", k, k,
+		  p, k, p);
+	else   /* it stands for the block, which never slides */
+		P(o, "\twire [31:0] kd%d = 32'd0;\n", k);
+	P(o, "\twire [31:0] ka%d = kd%d[31] ? 32'd0 - kd%d : kd%d;\n"
+	  "\twire kp%d = kv%d && ka%d < 32'd%ld", k, k, k, k, k, k, k, S);
+	for (int r = 0; r < T->rank; r++) {
+		if (moves(hw, B, r) && r != p)
+			P(o, " && kn%d_%d == kg%d_%d", k, r, k, r);
+	}
+	P(o, ";  // it keeps words\n"
+	  "\twire [31:0] kw%d = kp%d ? ka%d * 32'd%ld : 32'd%ld;  // values "
+	  "walked\n\twire [31:0] kl%d = kp%d && !kd%d[31] ? (32'd%ld - ka%d) "
+	  "* 32'd%ld : 32'd0;  // the first\n"
+	  "\twire [31:0] ks%d = !kp%d ? ko%d : kd%d[31] ? ko%d + 32'd%ld - "
+	  "ka%d * 32'd%ld : ko%d + ka%d * 32'd%ld;\n"
+	  "\twire [31:0] kq%d = ks%d >= 32'd%ld ? ks%d - 32'd%ld : ks%d;  "
+	  "// the new offset\n", k, k, k, m, S * m, k, k, k, S, k, m, k, k, k,
+	  k, k, W, k, L, k, k, L, k, k, W, k, W, k);
+}
+
+/* Its registers, in the engine's always block: cleared as the layer
+ * starts; the origins and the offset of the block fetched, as its
+ * walk ends. */
+void emit_kept_regs(Out *o, int k)
+{
+	const Hw *hw = o->hw;
+	const HwBuf *B = &hw->buf[k];
+	const Tensor *T = &o->ln->layer->t[B->t];
+	P(o, "\t\tif (rst || st == S_IDLE && start) begin\n"
+	  "\t\t\tkv%d <= 1'b0;\n\t\t\tko%d <= 32'd0;\n"
+	  "\t\tend else if (act%d && f%d_last) begin\n\t\t\tkv%d <= 1'b1;\n"
+	  "\t\t\tko%d <= kq%d;\n", k, k, k, k, k, k, k);
+	for (int r = 0; r < T->rank; r++)
+		if (moves(hw, B, r))
+			P(o, "\t\t\tkg%d_%d <= kn%d_%d;\n", k, r, k, r);
+	P(o, "\t\tend\n");
+}
+
+/* A read address of kept buffer k's memory (expression e, its address
+ * bits): the word's place, e plus the offset modulo the block. */
+void kept_addr(Out *o, int k, const char *e)
+{
+	const HwBuf *B = &o->hw->buf[k];
+	P(o, "kr%d(%s, ko%d[%d:0])", k, e, k, B->aw - 1);
+}
+
+/* The function kept_addr calls. */
+void emit_kept_fn(Out *o, int k)
+{
+	const HwBuf *B = &o->hw->buf[k];
+	int aw = B->aw;
+	P(o, "\tfunction automatic [%d:0] kr%d(input [%d:0] a, input [%d:0] "
+	  "off);\n\t\treg [%d:0] s, u;\n\t\tbegin\n\t\t\ts = {1'b0, a} + "
+	  "{1'b0, off};\n\t\t\tu = s - %d'd%ld;\n\t\t\tkr%d = s >= %d'd%ld ? "
+	  "u[%d:0] : s[%d:0];\n\t\tend\n\tendfunction\n", aw - 1, k, aw - 1,
+	  aw - 1, aw, aw + 1, B->words, k, aw + 1, B->words, aw - 1, aw - 1);
+}
