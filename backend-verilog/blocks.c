@@ -241,7 +241,7 @@ static double kept_walk(Walks *wk, int k, const long *val)
 double walk_at(Walks *wk, int k, const long *val)
 {
 	wk->work += 8;   /* its own cost, beside the settings it lists */
-	if (wk->o->hw->buf[k].kslide)
+	if (wk->o->hw->buf[k].kslide && wk->o->hw->buf[k].box)
 		return kept_walk(wk, k, val);
 	if (wk->same[k] > 0)
 		return wk->same[k];

@@ -302,14 +302,22 @@ void emit_engine(Out *o, int k)
 		emit_box(o, k);
 		return;
 	}
+	if (B->kslide) {
+		emit_kept_fn(o, k);
+		emit_kept_decl(o, k);
+	}
 	char last[32];
 	snprintf(last, sizeof last, "f%d_last", k);
 	odometer(o, B->eng, (Namer){V_ENG, k, 0, 0}, (Namer){V_ENGNEXT, k, 0, 0}, last,
 	         o->pf[k].slots ? o->pf[k].coord : -1, o->pf[k].slots, B->stair,
 	         B->stairq);
-	P(o, "\twire [31:0] e%d_la = ", k);
+	P(o, "\twire [31:0] e%d_l%c = ", k, B->kslide ? 'u' : 'a');
 	sum(o, (Namer){V_ENG, k, 0, 0}, B->acoef, 0);
-	P(o, ";  // local address\n\twire [31:0] e%d_ln = ", k);
+	P(o, ";  // local address\n");
+	if (B->kslide)   /* the word's place: at the new offset */
+		P(o, "\twire [31:0] e%d_la = {%d'd0, kr%d(e%d_lu[%d:0], kq%d[%d:0])};\n",
+		  k, 32 - B->aw, k, k, B->aw - 1, k, B->aw - 1);
+	P(o, "\twire [31:0] e%d_ln = ", k);
 	long lm[HW_MAXP] = {0};
 	if (B->per_pe)
 		for (int j = 0; j < hw->np; j++)
@@ -338,11 +346,14 @@ void emit_engine(Out *o, int k)
 	if (B->dedup) {
 		P(o, "\treg [%ld:0] sn%d;  // words already fetched this refill\n",
 		  B->lanes * B->words - 1, k);
-		P(o, "\twire dup%d = sn%d[e%d_ln * 32'd%ld + e%d_la];\n", k, k, k,
+		P(o, "\twire dup%d = sn%d[e%d_ln * 32'd%ld + e%d_la]", k, k, k,
 		  B->words, k);
 	} else {
-		P(o, "\twire dup%d = 1'b0;\n", k);
+		P(o, "\twire dup%d = 1'b0", k);
 	}
+	if (B->kslide)   /* a word the last block held */
+		P(o, " || kk%d", k);
+	P(o, ";\n");
 	if (B->per_pe && hw->collapsed[B->t])
 		emit_canon(o, k);
 }

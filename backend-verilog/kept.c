@@ -1,4 +1,4 @@
-/* kept.c - a global buffer that keeps its sliding window's overlap
+/* kept.c - a buffer that keeps its sliding window's overlap
  * (keep_overlap(); docs/hardware.md, "Keeping the overlap").
  *
  * The block is laid out with the index position it slides along, p,
@@ -8,15 +8,19 @@
  * local address a of the current block is at (a + ko) mod W.  At each
  * refill the engine compares the block's origin with the last one's:
  * where only p moved, by d with |d| < S, the words of both blocks stay
- * where they are (ko moves by d * L) and the walk fetches the |d|
- * values of p that are new (the last ones, or the first where d < 0);
- * else it fetches the whole block.  The fetched words are those the
- * model counts (ir/overlap.c), so every count stays equal.
+ * where they are (ko moves by d * L) and only the |d| values of p that
+ * are new are fetched (the last ones, or the first where d < 0); else
+ * the whole block is.  A global buffer's box walk covers those values
+ * alone; a register file's walk goes through its settings as before
+ * and skips the kept words (kk).  Every PE's block slides alike (no
+ * edge tile on the loops that index the tensor), so one offset serves
+ * them all.  The fetched words are those the model counts
+ * (ir/overlap.c), so every count stays equal.
  *
  * plan: which position slides (hw_kept_plan), what is refused;
- * emit: the origin registers, the walk's range and the offset
- * (emit_kept_decl, emit_kept_regs), and the memory's read addresses
- * (kept_addr).
+ * emit: the origin registers, the walk's range or kept words and the
+ * offset (emit_kept_decl, emit_kept_regs), and the read addresses of
+ * the memory and the PEs' register files (kept_addr).
  */
 #include "emit.h"
 
@@ -54,15 +58,29 @@ static int moves(const Hw *hw, const HwBuf *B, int r)
 	return 0;
 }
 
+/* Index position r of B's block is laid out by its values: each part
+ * of the block in it steps its local address by its coefficient times
+ * the position's stride, and moves no other position. */
+static int plain(const Hw *hw, const HwBuf *B, int r)
+{
+	const Tensor *T = &hw->ln->layer->t[B->t];
+	for (int j = 0; j < hw->np; j++) {
+		if (!B->inb[j] || !kcoef(hw, B->t, r, j))
+			continue;
+		if (B->acoef[j] != kcoef(hw, B->t, r, j) * B->lstride[r])
+			return 0;
+		for (int q = 0; q < T->rank; q++)
+			if (q != r && kcoef(hw, B->t, q, j))
+				return 0;
+	}
+	return 1;
+}
+
 int hw_kept_plan(const Hw *hw, HwBuf *B, char *err, size_t errlen)
 {
 	const LoopNest *ln = hw->ln;
 	const Tensor *T = &ln->layer->t[B->t];
-	if (B->per_pe)
-		return refuse(hw, B, err, errlen, "the backend keeps the overlap "
-		              "of a global buffer filled from DRAM, not yet of a "
-		              "per-PE buffer's (the model counts it kept)");
-	if (B->parent >= 0)
+	if (!B->per_pe && B->parent >= 0)
 		return refuse(hw, B, err, errlen, "the backend keeps the overlap "
 		              "of a global buffer filled from DRAM, not yet of one "
 		              "filled from another buffer (the model counts it "
@@ -70,7 +88,7 @@ int hw_kept_plan(const Hw *hw, HwBuf *B, char *err, size_t errlen)
 	if (B->b->double_buffered)
 		return refuse(hw, B, err, errlen, "the backend does not keep the "
 		              "overlap of a double-buffered block yet");
-	if (!B->box)
+	if (!B->per_pe && !B->box)
 		return refuse(hw, B, err, errlen, "its block is not walked index "
 		              "by index (an index has gaps, such as a stride's, or "
 		              "its layout holds words the block does not use), and "
@@ -122,6 +140,13 @@ int hw_kept_plan(const Hw *hw, HwBuf *B, char *err, size_t errlen)
 		}
 		slide = r0;
 	}
+	if (slide >= 0 && !plain(hw, B, slide)) {
+		char why[256];
+		snprintf(why, sizeof why, "its layout packs the index it slides "
+		         "along, %d (a stride's gaps), and the backend keeps the "
+		         "overlap of an index laid out by its values", slide);
+		return refuse(hw, B, err, errlen, why);
+	}
 	if (slide < 0 && repeat) {   /* no slide, but a refill keeps the
 		                            whole block: the outermost position
 		                            stands for it (it never moves while
@@ -140,7 +165,7 @@ int hw_kept_check(const Hw *hw, char *err, size_t errlen)
 	for (int k = 0; k < hw->nbuf; k++) {
 		const HwBuf *B = &hw->buf[k];
 		long sz;
-		if (!B->kslide)
+		if (!B->kslide || B->per_pe)
 			continue;
 		if (bank_plan(hw, k, &sz))
 			return refuse(hw, B, err, errlen, "it is built as a bank a "
@@ -165,7 +190,7 @@ void emit_kept_decl(Out *o, int k)
 	const Tensor *T = &o->ln->layer->t[B->t];
 	int p = B->kslide - 1;
 	long S = B->span[p], L = B->lstride[p], W = B->words;
-	long m = B->nbx ? L / B->bx[B->nbx - 1].lstride : 1;
+	long m = B->box && B->nbx ? L / B->bx[B->nbx - 1].lstride : 1;
 	P(o, "\t// keep_overlap: the block slides along index %d (%ld values, "
 	  "%ld words apart), addressed modulo %ld words from offset ko%d\n"
 	  "\treg kv%d;  // a block is held\n\treg [31:0] ko%d;\n", p, S, L, W,
@@ -193,15 +218,28 @@ void emit_kept_decl(Out *o, int k)
 		if (moves(hw, B, r) && r != p)
 			P(o, " && kn%d_%d == kg%d_%d", k, r, k, r);
 	}
-	P(o, ";  // it keeps words\n"
-	  "\twire [31:0] kw%d = kp%d ? ka%d * 32'd%ld : 32'd%ld;  // values "
-	  "walked\n\twire [31:0] kl%d = kp%d && !kd%d[31] ? (32'd%ld - ka%d) "
-	  "* 32'd%ld : 32'd0;  // the first\n"
-	  "\twire [31:0] ks%d = !kp%d ? ko%d : kd%d[31] ? ko%d + 32'd%ld - "
+	P(o, ";  // it keeps words\n");
+	if (B->box)   /* the walk's range */
+		P(o, "\twire [31:0] kw%d = kp%d ? ka%d * 32'd%ld : 32'd%ld;  // "
+		  "values walked\n\twire [31:0] kl%d = kp%d && !kd%d[31] ? (32'd%ld "
+		  "- ka%d) * 32'd%ld : 32'd0;  // the first\n", k, k, k, m, S * m, k,
+		  k, k, S, k, m);
+	else {   /* a walk of parts: its settings all, the kept words not
+	            fetched (p's value in the block, ki, was in the last) */
+		long c[HW_MAXP] = {0};
+		for (int j = 0; j < hw->np; j++)
+			if (B->inb[j])
+				c[j] = kcoef(hw, B->t, p, j);
+		P(o, "\twire [31:0] ki%d = ", k);
+		sum(o, (Namer){V_ENG, k, 0, 0}, c, 0);
+		P(o, ";\n\twire kk%d = kp%d && (kd%d[31] ? ki%d >= ka%d : ki%d + "
+		  "ka%d < 32'd%ld);  // a word kept\n", k, k, k, k, k, k, k, S);
+	}
+	P(o, "\twire [31:0] ks%d = !kp%d ? ko%d : kd%d[31] ? ko%d + 32'd%ld - "
 	  "ka%d * 32'd%ld : ko%d + ka%d * 32'd%ld;\n"
 	  "\twire [31:0] kq%d = ks%d >= 32'd%ld ? ks%d - 32'd%ld : ks%d;  "
-	  "// the new offset\n", k, k, k, m, S * m, k, k, k, S, k, m, k, k, k,
-	  k, k, W, k, L, k, k, L, k, k, W, k, W, k);
+	  "// the new offset\n", k, k, k, k, k, W, k, L, k, k, L, k, k, W, k, W,
+	  k);
 }
 
 /* Its registers, in the engine's always block: cleared as the layer

@@ -499,8 +499,9 @@ static int plan_buffers(Hw *hw, char *err, size_t errlen)
 					return 0;
 				if (B->kslide) {   /* laid out again, its slide
 				                      outermost (the same words) */
+					int box = B->box;
 					layout(hw, B, k);
-					B->box = 1;
+					B->box = box;
 				}
 			}
 			if (B->box) {

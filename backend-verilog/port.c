@@ -100,6 +100,17 @@ void emit_datapath(Out *o)
 		const HwBuf *B = &hw->buf[hw->inner[t]];
 		if (!B->per_pe)
 			continue;
+		int k = hw->inner[t];
+		if (B->kslide) {   /* kept: at the word's place (kept.c) */
+			P(o, "\twire [31:0] rl_%s = ", tname(t));
+			sum(o, (Namer){V_CUR, 0, 0, 0}, B->acoef, 0);
+			P(o, ";\n\twire [31:0] ra_%s = {%d'd0, ", tname(t), 32 - B->aw);
+			char e[32];
+			snprintf(e, sizeof e, "rl_%s[%d:0]", tname(t), B->aw - 1);
+			kept_addr(o, k, e);
+			P(o, "};  // register file address, all PEs\n");
+			continue;
+		}
 		P(o, "\twire [31:0] ra_%s = ", tname(t));
 		sum(o, (Namer){V_CUR, 0, 0, 0}, B->acoef, 0);
 		P(o, ";  // register file address, all PEs\n");

@@ -283,7 +283,7 @@ static void jobs(Timer *tm, const Block *b, const Block *pb, unsigned cut,
 		} else if (B->t == T_OUT) {
 			c = 1 + ret * w;
 			busy = tm->dram[k] ? ret * w : 0;
-		} else if (B->kslide && w == 0) {   /* kept, nothing new: a cycle
+		} else if (B->kslide && B->box && w == 0) {   /* kept, nothing new: a cycle
 		                                       that fetches nothing */
 			c = 2;
 			fetched = 0;

@@ -232,8 +232,10 @@ expect pad_ir_loop 0 "for co \[3\] padded @RF" -- \
 	$T ir test/model/padding_tiles.tsr
 expect keep_overlap_ir 0 "buffer I @RF keep-overlap: 3 words, 6 B, refilled as xi steps" -- \
 	$T ir test/model/keep_overlap.tsr
-expect keep_overlap_sim 1 "I.in(RF).keep_overlap() (line 13): the backend keeps the overlap of a global buffer filled from DRAM, not yet of a per-PE buffer's" -- \
+expect keep_overlap_sim 0 "^verified: yes" -- \
 	$T sim test/model/keep_overlap.tsr
+expect keep_overlap_sim_refused 1 "I.in(RF).keep_overlap() (line 10): edge or padding tiles cut the loops that index it" -- \
+	$T sim test/model/keep_overlap_edges.tsr
 expect keep_overlap_search 0 "I.in(GB).keep_overlap() is not searched" -- \
 	$T search test/model/keep_overlap.tsr --quiet
 expect net_dataflow_error 1 "test/errors/split_factor_zero.tsr:" -- \

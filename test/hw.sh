@@ -165,15 +165,14 @@ if [ -x build/schedgen ]; then
 		seed=$((seed + 1))
 	done
 	# kept windows: the first TESSERA_HW_RANDOM_KEEP (default 4) seeds
-	# whose `schedgen --keep` file builds a global buffer that keeps its
-	# overlap, once the keep_overlap() the backend refuses (register
-	# files', second-level buffers') and the kept buffers'
-	# double_buffer() are dropped
+	# whose `schedgen --keep` file builds a buffer that keeps its
+	# overlap, once the keep_overlap() the backend refuses by level
+	# (second-level buffers') and the kept buffers' double_buffer() are
+	# dropped
 	found=0
 	seed=1
 	while [ $found -lt "${TESSERA_HW_RANDOM_KEEP:-4}" ] && [ $seed -le 400 ]; do
-		build/schedgen --keep $seed | sed -e '/in(RF)/s/\.keep_overlap()//' \
-			-e '/in(L2)/s/\.keep_overlap()//' \
+		build/schedgen --keep $seed | sed -e '/in(L2)/s/\.keep_overlap()//' \
 			-e '/keep_overlap/s/\.double_buffer()//' >$OUT/hwkeep.tsr
 		$T verilog $OUT/hwkeep.tsr 2>/dev/null |
 			grep -q "keep_overlap: the block slides" &&
@@ -244,24 +243,25 @@ slots_vs_one hw/gb_slots/fill_prime_stride test/hw/gb_slots_one_memory.tsr \
 slots_vs_one hw/gb_slots/fill_in_bank test/hw/gb_slots_in_bank.tsr \
 	fill '[IW]' "a fill's 8 slots, words 1 apart, in the bank"
 
-# Sliding windows kept in a global buffer (keep_overlap()): it fills the
-# new words alone, as counted by hand in the files (the simulation's
-# counts, which equal the model's): timing_keep_overlap_gb.tsr 80,
-# timing_keep_overlap_back.tsr 140; the same designs refilled whole 180
-# and 360.
-gb_fills() { # FILE TENSOR: the simulation's fills of TENSOR's global buffer
+# Sliding windows kept (keep_overlap()): a buffer fills the new words
+# alone, as counted by hand in the files (the simulation's counts, which
+# equal the model's): timing_keep_overlap_gb.tsr's global buffer 80,
+# timing_keep_overlap_back.tsr's 140, timing_keep_overlap_rf.tsr's
+# register file 10; the same designs refilled whole 180, 360 and 24.
+level_fills() { # FILE LEVEL: the simulation's fills of I at LEVEL
 	$T sim --json "$1" 2>/dev/null |
-		awk '/"name": "GB"/ { g = 1; next } g { print; exit }' |
-		sed -n "s/.*\"$2\": { \"reads\": [0-9]*, \"writes\": [0-9]*, \"fills\": \([0-9]*\).*/\1/p"
+		awk -v l="\"name\": \"$2\"" 'index($0, l) { g = 1; next } g { print; exit }' |
+		sed -n 's/.*"I": { "reads": [0-9]*, "writes": [0-9]*, "fills": \([0-9]*\).*/\1/p'
 }
-kept_fills() { # NAME FILE KEPT WHOLE
+kept_fills() { # NAME FILE LEVEL KEPT WHOLE
 	sed 's/\.keep_overlap()//' "$2" >$OUT/whole.tsr
-	k=$(gb_fills "$2" I) w=$(gb_fills $OUT/whole.tsr I)
-	if [ "$k" = "$3" ] && [ "$w" = "$4" ]; then ok "$1"
-	else bad "$1" "I@GB fills: ${k:-none} kept (want $3), ${w:-none} whole (want $4)"; fi
+	k=$(level_fills "$2" $3) w=$(level_fills $OUT/whole.tsr $3)
+	if [ "$k" = "$4" ] && [ "$w" = "$5" ]; then ok "$1"
+	else bad "$1" "I@$3 fills: ${k:-none} kept (want $4), ${w:-none} whole (want $5)"; fi
 }
-kept_fills hw/keep_overlap/fills test/hw/timing_keep_overlap_gb.tsr 80 180
-kept_fills hw/keep_overlap/fills_back test/hw/timing_keep_overlap_back.tsr 140 360
+kept_fills hw/keep_overlap/fills test/hw/timing_keep_overlap_gb.tsr GB 80 180
+kept_fills hw/keep_overlap/fills_back test/hw/timing_keep_overlap_back.tsr GB 140 360
+kept_fills hw/keep_overlap/fills_rf test/hw/timing_keep_overlap_rf.tsr RF 10 24
 
 # Double buffering: test/hw/prefetch.tsr is dram_slots.tsr with its
 # global buffers double-buffered; its inputs' next blocks are fetched
