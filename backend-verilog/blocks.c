@@ -224,9 +224,22 @@ static double kept_walk(Walks *wk, int k, const long *val)
 		same &= r == p || org[r] == wk->korg[k][r];
 	}
 	long d = org[p] - wk->korg[k][p], a = d < 0 ? -d : d;
-	double w = (double)B->words;
-	if (wk->kv[k] && same && a < B->span[p])
-		w = w / (double)B->span[p] * (double)a;
+	/* the outermost coordinate's values walked (p's are m of them),
+	 * each the inner coordinates' cycles (G words a cycle on one) */
+	long G = wk->o->pf[k].slots;
+	double w = 1;
+	for (int i = 0; i + 1 < B->nbx; i++) {
+		long n = B->bx[i].span;
+		w *= G && i == wk->o->pf[k].coord ? (double)((n + G - 1) / G)
+		                                   : (double)n;
+	}
+	if (B->nbx) {
+		long m = B->lstride[p] / B->bx[B->nbx - 1].lstride;
+		w *= wk->kv[k] && same && a < B->span[p] ? (double)(a * m)
+		                                          : (double)B->bx[B->nbx - 1].span;
+	} else if (wk->kv[k] && same && a < B->span[p]) {
+		w = (double)a;   /* a word: kept (0) or not */
+	}
 	wk->kv[k] = 1;
 	memcpy(wk->korg[k], org, sizeof org);
 	return w;

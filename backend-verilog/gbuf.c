@@ -103,7 +103,9 @@ static int in_bank(const Hw *hw, const HwBuf *B, int i, long u, long sz)
  * (built as banks: bank_plan), or else `lstride` words on, a step prime
  * to the slots: the engine then moves the words of `slots` settings of
  * that coordinate a cycle, at DRAM addresses `dstride` apart, the slots
- * past its last value or outside the guards idle.  In the second case
+ * past its last value or outside the guards idle (never a kept buffer's
+ * outermost coordinate, which walks the new values alone).  In the
+ * second case
  * (wide) the memory, or in a banked buffer the bank that holds the
  * group's words (in_bank), has a write port (an output: and a read
  * port) a slot, as `slots` interleaved banks would take them (word a in
@@ -133,8 +135,8 @@ static int pfill_plan(Out *o, int k)
 	for (int i = 0; i < n; i++) {
 		long step = B->box ? B->bx[i].lstride : B->acoef[i];
 		long ext = B->box ? B->bx[i].span : hw->part[i].p->extent;
-		if (!step)
-			continue;
+		if (!step || (B->kslide && i == n - 1))
+			continue;   /* (kept: its outermost walks a range) */
 		if (!B->box && (!B->eng[i] || step < 0))
 			return 0;   /* the address moves outside the walk */
 		long g = ext < cap ? ext : cap;
@@ -292,10 +294,10 @@ void gbuf_plan(Out *o)
 	plan_dreg(o);
 }
 
-int hw_buf_slots(const Hw *hw, int k)
+int hw_kept_slots_refused(const Hw *hw, int k)
 {
 	Out o = {.hw = hw, .ln = hw->ln, .oh = -1, .og = -1};
-	return pfill_plan(&o, k);
+	return pfill_plan(&o, k) && !o.pf[k].wide;
 }
 
 int hw_dram_slots(const Hw *hw, int *writes)

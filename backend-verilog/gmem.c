@@ -341,7 +341,13 @@ static void emit_wide(Out *o, int k)
 	  G * aw - 1, k);
 	for (int q = G - 1; q >= 0; q--) {
 		long a = q * o->pf[k].lstride;
-		if (pre)
+		if (B->kslide) {   /* the tag holds slot 0's place: slot q's
+		                      is a words on, modulo the block */
+			char e[32], d[32];
+			snprintf(e, sizeof e, "mem_rtag[%d:0]", B->aw - 1);
+			snprintf(d, sizeof d, "%d'd%ld", B->aw, a);
+			P(o, "kr%d(%s, %s)", k, e, d);
+		} else if (pre)
 			P(o, "{1'b0, mem_rtag[%d:0] + %d'd%ld} + g%d_wh", B->aw - 1,
 			  B->aw, a, k);
 		else
@@ -528,7 +534,7 @@ void emit_gb(Out *o, int k)
 		int wr = q >= 2;
 		if (q == 1 && B->kslide) {   /* kept: each read at the word's
 		                                place (its writes come so) */
-			ASSERT(!G && !R);
+			ASSERT(!R);
 			P(o, "\t\t.raddr({");
 			for (int i = 1; i >= 0; i--)
 				for (long u = cnt[i] - 1; u >= 0; u--) {

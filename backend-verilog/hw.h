@@ -169,12 +169,11 @@ long hw_cycles_of(const LoopNest *ln, long budget);
 
 /* kept.c: whether the RTL keeps buffer B's overlap (keep_overlap()):
  * 1, B->kslide set, or 0 and why in err; and once every buffer is
- * planned, 0 and why where a kept buffer is built as banks or filled
- * several words a cycle.  gbuf.c: the words a cycle buffer k is filled
- * (0: one). */
+ * planned, 0 and why where a kept global buffer is built as banks or
+ * filled a word per bank a cycle (gbuf.c: hw_kept_slots_refused). */
 int hw_kept_plan(const Hw *hw, HwBuf *B, char *err, size_t errlen);
 int hw_kept_check(const Hw *hw, char *err, size_t errlen);
-int hw_buf_slots(const Hw *hw, int k);
+int hw_kept_slots_refused(const Hw *hw, int k);
 /* dbuf.c: 1 (and why in err) when a buffer marked double_buffer()
  * would be built as one buffer. */
 int hw_double_refusal(const Hw *hw, char *err, size_t errlen);

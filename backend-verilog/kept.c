@@ -110,8 +110,9 @@ int hw_kept_plan(const Hw *hw, HwBuf *B, char *err, size_t errlen)
 	 * one position may move, and one alone over all refill points */
 	int slide = -1, repeat = 0;
 	for (int j = 0; j < hw->np; j++) {
-		if (!outside(hw, B, j) || hw->part[j].p->extent < 2)
-			continue;
+		if (!outside(hw, B, j) || hw->part[j].loop > B->b->refill ||
+		    hw->part[j].p->extent < 2)
+			continue;   /* not a refill point */
 		long d[MAX_RANK];
 		int overlap = 1, moved = 0, r0 = -1;
 		for (int r = 0; r < T->rank; r++) {
@@ -171,11 +172,10 @@ int hw_kept_check(const Hw *hw, char *err, size_t errlen)
 			return refuse(hw, B, err, errlen, "it is built as a bank a "
 			              "lane, and the backend keeps the overlap only in "
 			              "one memory");
-		if (hw_buf_slots(hw, k))
+		if (hw_kept_slots_refused(hw, k))
 			return refuse(hw, B, err, errlen, "its parent's bandwidth "
-			              "fills it several words a cycle, and the backend "
-			              "keeps the overlap only of a buffer filled a word "
-			              "a cycle");
+			              "fills it a word per bank a cycle, and the backend "
+			              "keeps the overlap in one memory");
 	}
 	return 1;
 }
