@@ -247,6 +247,10 @@ void emit_engine(Out *o, int k);
 void emit_engine_regs(Out *o, int k);
 void emit_par(Out *o, int k);
 void slot_terms(Out *o, int k, const char *v, int addr);
+/* engine.c: buffer k's values of each cut index at this refill (e<k>_n<r>),
+ * worked out from the counters (a box walk under edge tiles, or a kept
+ * register file's) */
+void emit_cut_spans(Out *o, int k);
 
 /* kept.c: a kept global buffer's origins, walk range and offset (in
  * emit_box, before its walk), its registers (in the engine's always

@@ -119,7 +119,7 @@ static void box_span(const Out *o, int k, int i, char *s, size_t n)
  * values in this block, the least of its full count and what each of
  * its guards leaves (the guard's limit less its terms outside the
  * block, at the refill's counters), then each cut position's words. */
-static void emit_cut_spans(Out *o, int k)
+void emit_cut_spans(Out *o, int k)
 {
 	const Hw *hw = o->hw;
 	const HwBuf *B = &hw->buf[k];

@@ -168,10 +168,13 @@ enum { HW_TIMING_QUICK = 1 << 25 };
 long hw_cycles_of(const LoopNest *ln, long budget);
 
 /* kept.c: whether the RTL keeps buffer B's overlap (keep_overlap()):
- * 1, B->kslide set, or 0 and why in err; and once every buffer is
+ * 1, B->kslide set, or 0 and why in err (cuts: a register file's
+ * positions stay intervals under edge tiles, B->dvals, dcut and pcut
+ * set: plan.c, box_cuts); and once every buffer is
  * planned, 0 and why where a kept global buffer is built as banks or
  * filled a word per bank a cycle (gbuf.c: hw_kept_slots_refused). */
-int hw_kept_plan(const Hw *hw, HwBuf *B, char *err, size_t errlen);
+int hw_kept_plan(const Hw *hw, HwBuf *B, int cuts, char *err,
+                 size_t errlen);
 int hw_kept_check(const Hw *hw, char *err, size_t errlen);
 int hw_kept_slots_refused(const Hw *hw, int k);
 /* dbuf.c: 1 (and why in err) when a buffer marked double_buffer()

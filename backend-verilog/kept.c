@@ -58,6 +58,16 @@ static int moves(const Hw *hw, const HwBuf *B, int r)
 	return 0;
 }
 
+/* An edge tile may cut part j short (a guard holds it). */
+static int cuttable(const Hw *hw, int j)
+{
+	const Part *p = hw->part[j].p;
+	for (int k = 0; k < p->nguards; k++)
+		if (!hw->ln->guard[p->guard[k]].trivial)
+			return 1;
+	return 0;
+}
+
 /* Index position r of B's block is laid out by its values: each part
  * of the block in it steps its local address by its coefficient times
  * the position's stride, and moves no other position. */
@@ -76,7 +86,8 @@ static int plain(const Hw *hw, const HwBuf *B, int r)
 	return 1;
 }
 
-int hw_kept_plan(const Hw *hw, HwBuf *B, char *err, size_t errlen)
+int hw_kept_plan(const Hw *hw, HwBuf *B, int cuts, char *err,
+                 size_t errlen)
 {
 	const LoopNest *ln = hw->ln;
 	const Tensor *T = &ln->layer->t[B->t];
@@ -99,31 +110,60 @@ int hw_kept_plan(const Hw *hw, HwBuf *B, char *err, size_t errlen)
 		if (ln->guard[g].trivial)
 			continue;
 		guard_coefs(hw, g, c);
-		for (int j = 0; j < hw->np; j++)
-			if (c[j] && hw->index[B->t][j])
+		for (int j = 0; j < hw->np; j++) {
+			if (!c[j] || !hw->index[B->t][j])
+				continue;
+			if (!B->per_pe)
 				return refuse(hw, B, err, errlen, "edge or padding tiles "
 				              "cut the loops that index it, and the backend "
-				              "keeps the overlap only of blocks of one size");
+				              "keeps the overlap of a global buffer's blocks "
+				              "of one size only");
+			if (ln->guard[g].padded)
+				return refuse(hw, B, err, errlen, "padding tiles cut the "
+				              "loops that index it, and the backend keeps "
+				              "the overlap under edge tiles only");
+			if (hw->part[j].spatial)
+				return refuse(hw, B, err, errlen, "edge tiles of an "
+				              "unrolled loop that indexes it leave some PEs "
+				              "without work, whose blocks then slide "
+				              "differently from the others'");
+			if (!cuts)
+				return refuse(hw, B, err, errlen, "edge tiles cut its "
+				              "block, and the backend keeps the overlap of "
+				              "a cut block whose loops' values stay an "
+				              "interval an index");
+		}
 	}
+	for (int r = 0; r < T->rank; r++)
+		if (B->per_pe && B->pcut[r] && B->span[r] > 1 && !plain(hw, B, r)) {
+			char why[256];
+			snprintf(why, sizeof why, "edge tiles cut index %d of its "
+			         "block, which its layout packs (a stride's gaps), "
+			         "and the backend keeps the overlap of a cut index "
+			         "laid out by its values", r);
+			return refuse(hw, B, err, errlen, why);
+		}
 	/* each refill point: part j steps, the outside parts inside it wrap
-	 * to 0 from their last values; where the blocks overlap, at most
-	 * one position may move, and one alone over all refill points */
+	 * to 0 from their last values (an edge tile may cut them: anywhere
+	 * from 0 up); where the blocks may overlap, at most one position may
+	 * move, and one alone over all refill points */
 	int slide = -1, repeat = 0;
 	for (int j = 0; j < hw->np; j++) {
 		if (!outside(hw, B, j) || hw->part[j].loop > B->b->refill ||
 		    hw->part[j].p->extent < 2)
 			continue;   /* not a refill point */
-		long d[MAX_RANK];
 		int overlap = 1, moved = 0, r0 = -1;
 		for (int r = 0; r < T->rank; r++) {
-			d[r] = kcoef(hw, B->t, r, j);
-			for (int i = 0; i < j; i++)   /* parts inside j (part 0
-			                                 varies fastest) */
-				if (outside(hw, B, i))
-					d[r] -= kcoef(hw, B->t, r, i) *
-					        (hw->part[i].p->extent - 1);
-			overlap &= (d[r] < 0 ? -d[r] : d[r]) < B->span[r];
-			if (d[r]) {
+			long lo = kcoef(hw, B->t, r, j), hi = lo;   /* its move */
+			for (int i = 0; i < j; i++) {   /* parts inside j (part 0
+			                                   varies fastest) */
+				long w = outside(hw, B, i) ? kcoef(hw, B->t, r, i) *
+				                             (hw->part[i].p->extent - 1) : 0;
+				lo -= w;
+				hi -= cuttable(hw, i) ? 0 : w;
+			}
+			overlap &= lo < B->span[r] && hi > -B->span[r];
+			if (lo || hi) {
 				moved++;
 				r0 = r;
 			}
@@ -225,15 +265,40 @@ void emit_kept_decl(Out *o, int k)
 		  "- ka%d) * 32'd%ld : 32'd0;  // the first\n", k, k, k, m, S * m, k,
 		  k, k, S, k, m);
 	else {   /* a walk of parts: its settings all, the kept words not
-	            fetched (p's value in the block, ki, was in the last) */
-		long c[HW_MAXP] = {0};
-		for (int j = 0; j < hw->np; j++)
-			if (B->inb[j])
-				c[j] = kcoef(hw, B->t, p, j);
-		P(o, "\twire [31:0] ki%d = ", k);
-		sum(o, (Namer){V_ENG, k, 0, 0}, c, 0);
-		P(o, ";\n\twire kk%d = kp%d && (kd%d[31] ? ki%d >= ka%d : ki%d + "
-		  "ka%d < 32'd%ld);  // a word kept\n", k, k, k, k, k, k, k, S);
+	            fetched: each index's value in the block (ki_r) in the
+	            last block, whose values of an index edge tiles cut are
+	            kz_r (this block's e<k>_n<r>) */
+		int cut = 0;
+		for (int r = 0; r < T->rank; r++)
+			cut |= B->pcut[r] && B->span[r] > 1;
+		if (cut)
+			emit_cut_spans(o, k);
+		for (int r = 0; r < T->rank; r++) {
+			if (r != p && !(B->pcut[r] && B->span[r] > 1))
+				continue;
+			long c[HW_MAXP] = {0};
+			for (int j = 0; j < hw->np; j++)
+				if (B->inb[j])
+					c[j] = kcoef(hw, B->t, r, j);
+			P(o, "\twire [31:0] ki%d_%d = ", k, r);
+			sum(o, (Namer){V_ENG, k, 0, 0}, c, 0);
+			P(o, ";\n");
+			if (B->pcut[r] && B->span[r] > 1)
+				P(o, "\treg [31:0] kz%d_%d;  // index %d's values, last "
+				  "block\n", k, r, r);
+		}
+		char so[32];
+		if (B->pcut[p] && S > 1)
+			snprintf(so, sizeof so, "kz%d_%d", k, p);
+		else
+			snprintf(so, sizeof so, "32'd%ld", S);
+		P(o, "\twire kk%d = kp%d && (kd%d[31] ? ki%d_%d >= ka%d && ki%d_%d - "
+		  "ka%d < %s : ki%d_%d + ka%d < %s)", k, k, k, k, p, k, k, p, k, so,
+		  k, p, k, so);
+		for (int r = 0; r < T->rank; r++)
+			if (r != p && B->pcut[r] && B->span[r] > 1)
+				P(o, " && ki%d_%d < kz%d_%d", k, r, k, r);
+		P(o, ";  // a word kept\n");
 	}
 	P(o, "\twire [31:0] ks%d = !kp%d ? ko%d : kd%d[31] ? ko%d + 32'd%ld - "
 	  "ka%d * 32'd%ld : ko%d + ka%d * 32'd%ld;\n"
@@ -254,9 +319,12 @@ void emit_kept_regs(Out *o, int k)
 	  "\t\t\tkv%d <= 1'b0;\n\t\t\tko%d <= 32'd0;\n"
 	  "\t\tend else if (act%d && f%d_last) begin\n\t\t\tkv%d <= 1'b1;\n"
 	  "\t\t\tko%d <= kq%d;\n", k, k, k, k, k, k, k);
-	for (int r = 0; r < T->rank; r++)
+	for (int r = 0; r < T->rank; r++) {
 		if (moves(hw, B, r))
 			P(o, "\t\t\tkg%d_%d <= kn%d_%d;\n", k, r, k, r);
+		if (!B->box && B->pcut[r] && B->span[r] > 1)
+			P(o, "\t\t\tkz%d_%d <= e%d_n%d;\n", k, r, k, r);
+	}
 	P(o, "\t\tend\n");
 }
 

@@ -495,7 +495,10 @@ static int plan_buffers(Hw *hw, char *err, size_t errlen)
 			if (B->cut)
 				B->cut = B->box = box_cuts(hw, B);
 			if (B->b->keep_overlap) {
-				if (!hw_kept_plan(hw, B, err, errlen))
+				/* a register file's cut positions, as a box
+				   walk's (its fill keeps the words in the last) */
+				int cuts = !B->per_pe || box_cuts(hw, B);
+				if (!hw_kept_plan(hw, B, cuts, err, errlen))
 					return 0;
 				if (B->kslide) {   /* laid out again, its slide
 				                      outermost (the same words) */

@@ -234,7 +234,7 @@ expect keep_overlap_ir 0 "buffer I @RF keep-overlap: 3 words, 6 B, refilled as x
 	$T ir test/model/keep_overlap.tsr
 expect keep_overlap_sim 0 "^verified: yes" -- \
 	$T sim test/model/keep_overlap.tsr
-expect keep_overlap_sim_refused 1 "I.in(RF).keep_overlap() (line 10): edge or padding tiles cut the loops that index it" -- \
+expect keep_overlap_sim_refused 1 "I.in(GB).keep_overlap() (line 11): edge or padding tiles cut the loops that index it" -- \
 	$T sim test/model/keep_overlap_edges.tsr
 expect keep_overlap_search 0 "I.in(GB).keep_overlap() is not searched" -- \
 	$T search test/model/keep_overlap.tsr --quiet
