@@ -42,7 +42,7 @@ VERILOG = backend-verilog/plan.c backend-verilog/emit.c backend-verilog/names.c 
 	backend-verilog/blocks.c \
 	backend-verilog/timing.c \
 	backend-verilog/walks.c backend-verilog/gbuf.c backend-verilog/gmem.c \
-	backend-verilog/dbuf.c backend-verilog/kept.c \
+	backend-verilog/dbuf.c backend-verilog/kept.c backend-verilog/limits.c \
 	backend-verilog/rules.c
 SEARCH = search/eval.c search/write.c search/space.c search/jobs.c \
          search/search.c search/bound.c search/capacity.c search/hier.c search/net.c \

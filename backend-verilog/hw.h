@@ -177,6 +177,13 @@ int hw_kept_plan(const Hw *hw, HwBuf *B, int cuts, char *err,
                  size_t errlen);
 int hw_kept_check(const Hw *hw, char *err, size_t errlen);
 int hw_kept_slots_refused(const Hw *hw, int k);
+/* limits.c: 0 and why in err where the laid-out plan needs a constant
+ * wider than Verilator takes, or a register file's fill tag with no
+ * room for its guards; where pad() leaves padding tiles, hw->padded
+ * set, or 0 and why beside a temporal loop's edge tiles. */
+int hw_too_wide(const Hw *hw, char *err, size_t errlen);
+int hw_fill_guards_fit(const Hw *hw, char *err, size_t errlen);
+int hw_padding_plan(const LoopNest *ln, Hw *hw, char *err, size_t errlen);
 /* dbuf.c: 1 (and why in err) when a buffer marked double_buffer()
  * would be built as one buffer. */
 int hw_double_refusal(const Hw *hw, char *err, size_t errlen);
