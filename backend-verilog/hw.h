@@ -133,6 +133,8 @@ int hw_plan_design(const Layer *L, const Arch *arch, char *err,
 const char *hw_holder_refusal(const Arch *A, const int *lv, int n, int h);
 /* The same for all of them (and none: no on-chip buffer). */
 const char *hw_chain_refusal(const Arch *A, const int *lv, int n);
+/* walks.c: whether no edge tile can cut part j (its guards trivial). */
+int hw_part_uncut(const Hw *hw, int j);
 /* walks.c, for the plan: the lanes of spatial part p that a per-PE fill
  * serves at once when it has more than HW_PORTS (0: p is not split);
  * buffer B's staircases (HwBuf.stair, stairq). */

@@ -58,16 +58,6 @@ static int moves(const Hw *hw, const HwBuf *B, int r)
 	return 0;
 }
 
-/* An edge tile may cut part j short (a guard holds it). */
-static int cuttable(const Hw *hw, int j)
-{
-	const Part *p = hw->part[j].p;
-	for (int k = 0; k < p->nguards; k++)
-		if (!hw->ln->guard[p->guard[k]].trivial)
-			return 1;
-	return 0;
-}
-
 /* Index position r of B's block is laid out by its values: each part
  * of the block in it steps its local address by its coefficient times
  * the position's stride, and moves no other position. */
@@ -160,7 +150,7 @@ int hw_kept_plan(const Hw *hw, HwBuf *B, int cuts, char *err,
 				long w = outside(hw, B, i) ? kcoef(hw, B->t, r, i) *
 				                             (hw->part[i].p->extent - 1) : 0;
 				lo -= w;
-				hi -= cuttable(hw, i) ? 0 : w;
+				hi -= hw_part_uncut(hw, i) ? w : 0;   /* or cut short */
 			}
 			overlap &= lo < B->span[r] && hi > -B->span[r];
 			if (lo || hi) {

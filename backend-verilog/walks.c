@@ -32,8 +32,7 @@ long hw_lane_piece(const LoopNest *ln, const Part *p)
 	return 0;
 }
 
-/* Whether no edge tile can cut part j. */
-static int uncut(const Hw *hw, int j)
+int hw_part_uncut(const Hw *hw, int j)
 {
 	const Part *p = hw->part[j].p;
 	for (int g = 0; g < p->nguards; g++)
@@ -63,7 +62,7 @@ void hw_plan_stairs(const Hw *hw, HwBuf *B)
 			if (!c[j])
 				continue;
 			if (B->eng[j] && (!hw->part[j].spatial || !B->per_pe) &&
-			    uncut(hw, j))   /* a per-PE buffer's lanes: not its
+			    hw_part_uncut(hw, j))   /* a per-PE buffer's lanes: not its
 			                       words */
 				js[n++] = j;
 			else if (B->eng[j])
