@@ -203,10 +203,49 @@ static double walk_rest(Walks *wk, int k, const int *E, int ne, int i,
 	return n;
 }
 
+/* The words of each coordinate of box buffer k's walk at a refill of
+ * counters val (parts inside the buffer at 0) into n: edge tiles cut
+ * some, each cut loop's values in the block the least of its full
+ * count and what each of its guards leaves. */
+static void box_words(const Walks *wk, int k, const long *val, long *n)
+{
+	const Hw *hw = wk->o->hw;
+	const LoopNest *ln = hw->ln;
+	const HwBuf *B = &hw->buf[k];
+	const Tensor *T = &ln->layer->t[B->t];
+	long v[NDIMS];
+	for (int d = 0; d < NDIMS; d++) {
+		v[d] = B->dvals[d];
+		for (int g = 0; B->cut && B->dcut[d] && g < ln->nguards; g++) {
+			int binds = 0;
+			long out = 0;
+			for (int j = 0; j < hw->np; j++) {
+				binds |= wk->gc[g][j] && B->inb[j] &&
+				         hw->part[j].p->dim == d;
+				out += B->inb[j] ? 0 : wk->gc[g][j] * val[j];
+			}
+			if (binds && !ln->guard[g].trivial &&
+			    ln->guard[g].limit - out < v[d])
+				v[d] = ln->guard[g].limit - out;
+		}
+	}
+	for (int i = 0; i < B->nbx; i++) {
+		n[i] = B->bx[i].span;
+		if (B->bx[i].cut) {
+			n[i] = 1;
+			for (int d = 0; d < NDIMS; d++)
+				if (B->dvals[d])
+					n[i] += T->idx[B->bx[i].r].coef[d] * (v[d] - 1);
+		}
+	}
+}
+
 /* Kept buffer k's walk at its refill of counters val (kept.c): the
  * values of its slide that are new, where only it moved and by less
- * than the block, else the whole block; it keeps the block's origin
- * for its next refill. */
+ * than the block (those past the last block's, or before it and, where
+ * the block grew past it under an edge tile, after it), else the whole
+ * block; it keeps the block's origin and its values of the slide for
+ * its next refill. */
 static double kept_walk(Walks *wk, int k, const long *val)
 {
 	const Hw *hw = wk->o->hw;
@@ -224,22 +263,30 @@ static double kept_walk(Walks *wk, int k, const long *val)
 		same &= r == p || org[r] == wk->korg[k][r];
 	}
 	long d = org[p] - wk->korg[k][p], a = d < 0 ? -d : d;
-	/* the outermost coordinate's values walked (p's are m of them),
-	 * each the inner coordinates' cycles (G words a cycle on one) */
-	long G = wk->o->pf[k].slots;
+	/* the outermost coordinate's values walked (p's are m of them: p
+	 * alone, s of them, where cut), each the inner coordinates' cycles
+	 * (G words a cycle on one) */
+	long G = wk->o->pf[k].slots, n[MAX_RANK], m = 1, s = B->span[p];
+	box_words(wk, k, val, n);
 	double w = 1;
-	for (int i = 0; i + 1 < B->nbx; i++) {
-		long n = B->bx[i].span;
-		w *= G && i == wk->o->pf[k].coord ? (double)((n + G - 1) / G)
-		                                   : (double)n;
-	}
+	for (int i = 0; i + 1 < B->nbx; i++)
+		w *= G && i == wk->o->pf[k].coord ? (double)((n[i] + G - 1) / G)
+		                                   : (double)n[i];
 	if (B->nbx) {
-		long m = B->lstride[p] / B->bx[B->nbx - 1].lstride;
-		w *= wk->kv[k] && same && a < B->span[p] ? (double)(a * m)
-		                                          : (double)B->bx[B->nbx - 1].span;
-	} else if (wk->kv[k] && same && a < B->span[p]) {
-		w = (double)a;   /* a word: kept (0) or not */
+		m = B->lstride[p] / B->bx[B->nbx - 1].lstride;
+		s = n[B->nbx - 1] / m;
 	}
+	long z = wk->kz[k], vals = s;
+	if (wk->kv[k] && same && a < B->span[p]) {
+		if (d >= 0)
+			vals = s - (z > d ? z - d : 0);
+		else
+			vals = (a < s ? a : s) + (s > z + a ? s - z - a : 0);
+		if (vals < 0)
+			vals = 0;
+	}
+	w *= (double)(vals * m);
+	wk->kz[k] = s;
 	wk->kv[k] = 1;
 	memcpy(wk->korg[k], org, sizeof org);
 	return w;
@@ -264,36 +311,12 @@ double walk_at(Walks *wk, int k, const long *val)
 	const HwBuf *B = &hw->buf[k];
 	long G = o->pf[k].slots;
 	if (B->box) {
-		const Tensor *T = &ln->layer->t[B->t];
-		long v[NDIMS];
-		for (int d = 0; d < NDIMS; d++) {
-			v[d] = B->dvals[d];
-			for (int g = 0; B->cut && B->dcut[d] && g < ln->nguards; g++) {
-				int binds = 0;
-				long out = 0;
-				for (int j = 0; j < hw->np; j++) {
-					binds |= wk->gc[g][j] && B->inb[j] &&
-					         hw->part[j].p->dim == d;
-					out += B->inb[j] ? 0 : wk->gc[g][j] * val[j];
-				}
-				if (binds && !ln->guard[g].trivial &&
-				    ln->guard[g].limit - out < v[d])
-					v[d] = ln->guard[g].limit - out;
-			}
-		}
+		long n[MAX_RANK];
+		box_words(wk, k, val, n);
 		double w = 1;
-		for (int i = 0; i < B->nbx; i++) {
-			long n = B->bx[i].span;
-			int r = B->bx[i].r;
-			if (B->bx[i].cut) {
-				n = 1;
-				for (int d = 0; d < NDIMS; d++)
-					if (B->dvals[d])
-						n += T->idx[r].coef[d] * (v[d] - 1);
-			}
-			w *= G && i == o->pf[k].coord ? (double)((n + G - 1) / G)
-			                               : (double)n;
-		}
+		for (int i = 0; i < B->nbx; i++)
+			w *= G && i == o->pf[k].coord ? (double)((n[i] + G - 1) / G)
+			                               : (double)n[i];
 		if (!B->cut)
 			wk->same[k] = w;
 		return w;

@@ -43,7 +43,8 @@ typedef struct Walks {
 	double same[MAX_BUFFERS];   /* a walk no edge tile changes, once
 	                               worked out (0: not yet, or it varies) */
 	unsigned char kv[MAX_BUFFERS];    /* a kept buffer holds a block */
-	long korg[MAX_BUFFERS][MAX_RANK]; /* and its origin (kept.c) */
+	long korg[MAX_BUFFERS][MAX_RANK]; /* and its origin (kept.c), */
+	long kz[MAX_BUFFERS];             /* its values of the slide */
 } Walks;
 
 /* The blocks of hw in order (work: the cost so far, Walks.work). */

@@ -178,7 +178,9 @@ static void emit_box(Out *o, int k)
 	const HwBuf *B = &o->hw->buf[k];
 	int kc = B->kslide ? B->nbx - 1 : -1;   /* kept: the coordinate
 	                   that walks kn values from kl (kept.c) */
-	if (B->kslide) {
+	if (B->kslide) {   /* (a cut block's words first: kept.c reads them) */
+		if (B->cut)
+			emit_cut_spans(o, k);
 		emit_kept_fn(o, k);
 		emit_kept_decl(o, k);
 	}
@@ -187,11 +189,16 @@ static void emit_box(Out *o, int k)
 		P(o, "\treg [%d:0] e%d_q%d;\n\twire [31:0] e%d_q%d%s = {%d'd0, "
 		  "e%d_q%d};\n\treg [31:0] f%d_q%d;\n", w - 1, k, i, k, i,
 		  i == kc ? "r" : "x", 32 - w, k, i, k, i);
-		if (i == kc)   /* its count, and the value it stands for */
+		if (i == kc && B->bx[i].cut)   /* its count, and the value it
+		                                  stands for: from the kb-th
+		                                  on, kj values on (kept.c) */
+			P(o, "\twire [31:0] e%d_q%dx = kl%d + e%d_q%dr + (e%d_q%dr >= "
+			  "kb%d ? kj%d : 32'd0);\n", k, i, k, k, i, k, i, k, k);
+		else if (i == kc)   /* its count, and the value it stands for */
 			P(o, "\twire [31:0] e%d_q%dx = kl%d + e%d_q%dr;\n", k, i, k, k,
 			  i);
 	}
-	if (B->cut)
+	if (B->cut && !B->kslide)
 		emit_cut_spans(o, k);
 	P(o, "\treg f%d_last;\n\talways @* begin\n", k);
 	for (int i = 0; i < B->nbx; i++)

@@ -11,10 +11,12 @@
  * where they are (ko moves by d * L) and only the |d| values of p that
  * are new are fetched (the last ones, or the first where d < 0); else
  * the whole block is.  A global buffer's box walk covers those values
- * alone; a register file's walk goes through its settings as before
- * and skips the kept words (kk).  Every PE's block slides alike (no
- * edge tile on the loops that index the tensor), so one offset serves
- * them all.  The fetched words are those the model counts
+ * alone (under an edge tile that cuts p, from the last block's values
+ * of p, kz, and this one's); a register file's walk goes through its
+ * settings as before and skips the kept words (kk), tested against
+ * the last block's values of each index an edge tile cuts.  Every PE's
+ * block slides alike (no edge tile on the unrolled loops that index
+ * the tensor), so one offset serves them all.  The fetched words are those the model counts
  * (ir/overlap.c), so every count stays equal.
  *
  * plan: which position slides (hw_kept_plan), what is refused;
@@ -103,21 +105,16 @@ int hw_kept_plan(const Hw *hw, HwBuf *B, int cuts, char *err,
 		for (int j = 0; j < hw->np; j++) {
 			if (!c[j] || !hw->index[B->t][j])
 				continue;
-			if (!B->per_pe)
-				return refuse(hw, B, err, errlen, "edge or padding tiles "
-				              "cut the loops that index it, and the backend "
-				              "keeps the overlap of a global buffer's blocks "
-				              "of one size only");
 			if (ln->guard[g].padded)
 				return refuse(hw, B, err, errlen, "padding tiles cut the "
 				              "loops that index it, and the backend keeps "
 				              "the overlap under edge tiles only");
-			if (hw->part[j].spatial)
+			if (B->per_pe && hw->part[j].spatial)
 				return refuse(hw, B, err, errlen, "edge tiles of an "
 				              "unrolled loop that indexes it leave some PEs "
 				              "without work, whose blocks then slide "
 				              "differently from the others'");
-			if (!cuts)
+			if (B->per_pe && !cuts)
 				return refuse(hw, B, err, errlen, "edge tiles cut its "
 				              "block, and the backend keeps the overlap of "
 				              "a cut block whose loops' values stay an "
@@ -180,13 +177,25 @@ int hw_kept_plan(const Hw *hw, HwBuf *B, int cuts, char *err,
 	}
 	if (slide < 0 && repeat) {   /* no slide, but a refill keeps the
 		                            whole block: the outermost position
-		                            stands for it (it never moves while
-		                            the blocks overlap) */
+		                            (a global buffer's cut one) stands
+		                            for it (it never moves while the
+		                            blocks overlap) */
 		slide = 0;
 		for (int r = 0; r < T->rank; r++)
-			if (B->lstride[r] > B->lstride[slide])
+			if (B->box && B->cut ? B->pcut[r] && B->span[r] > 1
+			                     : B->lstride[r] > B->lstride[slide])
 				slide = r;
 	}
+	for (int r = 0; r < T->rank; r++)   /* a box walk's range: p's */
+		if (B->box && B->cut && B->pcut[r] && B->span[r] > 1 &&
+		    r != slide) {
+			char why[256];
+			snprintf(why, sizeof why, "edge tiles cut index %d of its "
+			         "block, not the index it slides along, and the "
+			         "backend keeps the overlap of a global buffer cut "
+			         "along that index alone", r);
+			return refuse(hw, B, err, errlen, why);
+		}
 	B->kslide = slide + 1;
 	return 1;
 }
@@ -249,7 +258,27 @@ void emit_kept_decl(Out *o, int k)
 			P(o, " && kn%d_%d == kg%d_%d", k, r, k, r);
 	}
 	P(o, ";  // it keeps words\n");
-	if (B->box)   /* the walk's range */
+	if (B->box && B->nbx && B->bx[B->nbx - 1].cut)   /* the walk's range:
+	       p's values past the last block's (sliding on), or before them
+	       and, where the block grew past them, after (sliding back);
+	       this block's values of p are e<k>_n<p>, the last's kz */
+		P(o, "\treg [31:0] kz%d;  // the last block's values of index "
+		  "%d\n\twire [31:0] kl%d = kp%d && !kd%d[31] && kz%d > ka%d ? "
+		  "kz%d - ka%d : 32'd0;  // the first\n"
+		  "\twire [31:0] kf%d = ka%d < e%d_n%d ? ka%d : e%d_n%d;\n"
+		  "\twire [31:0] kt%d = kz%d + ka%d;\n"
+		  "\twire [31:0] kw%d = !kp%d ? e%d_n%d : !kd%d[31] ? (e%d_n%d > kl%d "
+		  "? e%d_n%d - kl%d : 32'd0) : kf%d + (e%d_n%d > kt%d ? e%d_n%d - "
+		  "kt%d : 32'd0);  // values walked\n"
+		  "\twire [31:0] kb%d = kp%d && kd%d[31] ? kf%d : 32'hffffffff;\n"
+		  "\twire [31:0] kj%d = kt%d - kf%d;  // from the kb-th on, kj "
+		  "values on\n", k, p, k, k, k, k, k, k, k,
+		  k, k, k, p, k, k, p,
+		  k, k, k,
+		  k, k, k, p, k, k, p, k, k, p, k, k, k, p, k, k, p, k,
+		  k, k, k, k,
+		  k, k, k);
+	else if (B->box)   /* the walk's range */
 		P(o, "\twire [31:0] kw%d = kp%d ? ka%d * 32'd%ld : 32'd%ld;  // "
 		  "values walked\n\twire [31:0] kl%d = kp%d && !kd%d[31] ? (32'd%ld "
 		  "- ka%d) * 32'd%ld : 32'd0;  // the first\n", k, k, k, m, S * m, k,
@@ -315,6 +344,8 @@ void emit_kept_regs(Out *o, int k)
 		if (!B->box && B->pcut[r] && B->span[r] > 1)
 			P(o, "\t\t\tkz%d_%d <= e%d_n%d;\n", k, r, k, r);
 	}
+	if (B->box && B->nbx && B->bx[B->nbx - 1].cut)
+		P(o, "\t\t\tkz%d <= e%d_n%d;\n", k, k, B->kslide - 1);
 	P(o, "\t\tend\n");
 }
 

@@ -234,8 +234,8 @@ expect keep_overlap_ir 0 "buffer I @RF keep-overlap: 3 words, 6 B, refilled as x
 	$T ir test/model/keep_overlap.tsr
 expect keep_overlap_sim 0 "^verified: yes" -- \
 	$T sim test/model/keep_overlap.tsr
-expect keep_overlap_sim_refused 1 "I.in(GB).keep_overlap() (line 11): edge or padding tiles cut the loops that index it" -- \
-	$T sim test/model/keep_overlap_edges.tsr
+expect keep_overlap_sim_refused 1 "I.in(RF).keep_overlap() (line 15): edge tiles of an unrolled loop that indexes it" -- \
+	$T sim test/hw/keep_overlap_refused_pe_edge.tsr
 expect keep_overlap_search 0 "I.in(GB).keep_overlap() is not searched" -- \
 	$T search test/model/keep_overlap.tsr --quiet
 expect net_dataflow_error 1 "test/errors/split_factor_zero.tsr:" -- \

@@ -247,9 +247,10 @@ slots_vs_one hw/gb_slots/fill_in_bank test/hw/gb_slots_in_bank.tsr \
 # alone, as counted by hand in the files (the simulation's counts, which
 # equal the model's): timing_keep_overlap_gb.tsr's global buffer 80,
 # timing_keep_overlap_back.tsr's 140, timing_keep_overlap_slots.tsr's
-# (4 words a cycle) 80, timing_keep_overlap_rf.tsr's register file 10,
+# (4 words a cycle) 80, timing_keep_overlap_gb_edge.tsr's (under an edge
+# tile) 80, timing_keep_overlap_rf.tsr's register file 10,
 # timing_keep_overlap_rf_edge.tsr's (under an edge tile) 9; the same
-# designs refilled whole 180, 360, 180, 24 and 13.
+# designs refilled whole 180, 360, 180, 100, 24 and 13.
 level_fills() { # FILE LEVEL: the simulation's fills of I at LEVEL
 	$T sim --json "$1" 2>/dev/null |
 		awk -v l="\"name\": \"$2\"" 'index($0, l) { g = 1; next } g { print; exit }' |
@@ -264,6 +265,7 @@ kept_fills() { # NAME FILE LEVEL KEPT WHOLE
 kept_fills hw/keep_overlap/fills test/hw/timing_keep_overlap_gb.tsr GB 80 180
 kept_fills hw/keep_overlap/fills_back test/hw/timing_keep_overlap_back.tsr GB 140 360
 kept_fills hw/keep_overlap/fills_slots test/hw/timing_keep_overlap_slots.tsr GB 80 180
+kept_fills hw/keep_overlap/fills_gb_edge test/hw/timing_keep_overlap_gb_edge.tsr GB 80 100
 kept_fills hw/keep_overlap/fills_rf test/hw/timing_keep_overlap_rf.tsr RF 10 24
 kept_fills hw/keep_overlap/fills_rf_edge test/hw/timing_keep_overlap_rf_edge.tsr RF 9 13
 
