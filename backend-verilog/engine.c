@@ -177,7 +177,7 @@ static void emit_box(Out *o, int k)
 {
 	const HwBuf *B = &o->hw->buf[k];
 	int kc = B->kslide ? B->nbx - 1 : -1;   /* kept: the coordinate
-	                   that walks kn values from kl (kept.c) */
+	                   that walks kw values from kl (kept.c) */
 	if (B->kslide) {   /* (a cut block's words first: kept.c reads them) */
 		if (B->cut)
 			emit_cut_spans(o, k);

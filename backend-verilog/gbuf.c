@@ -103,14 +103,13 @@ static int in_bank(const Hw *hw, const HwBuf *B, int i, long u, long sz)
  * (built as banks: bank_plan), or else `lstride` words on, a step prime
  * to the slots: the engine then moves the words of `slots` settings of
  * that coordinate a cycle, at DRAM addresses `dstride` apart, the slots
- * past its last value or outside the guards idle (never a kept buffer's
- * outermost coordinate, which walks the new values alone).  In the
- * second case
- * (wide) the memory, or in a banked buffer the bank that holds the
- * group's words (in_bank), has a write port (an output: and a read
- * port) a slot, as `slots` interleaved banks would take them (word a in
- * bank a mod slots: a step prime to the slots puts each slot in a bank
- * of its own).  The coordinate is the one that moves the most words a
+ * past its last value or outside the guards idle (never a kept
+ * buffer's outermost coordinate, which walks the new values alone).
+ * In the second case (wide) the memory, or in a banked buffer the bank
+ * that holds the group's words (in_bank), has a write port (an output:
+ * and a read port) a slot, as `slots` interleaved banks would take them
+ * (word a in bank a mod slots: a step prime to the slots puts each slot
+ * in a bank of its own).  The coordinate is the one that moves the most words a
  * cycle (its values over the cycles they take), a move between banks
  * when two tie (then the fewest banks apart).  Returns the slots (0: a
  * word a cycle). */
