@@ -26,6 +26,7 @@
  */
 #include "emit.h"
 
+#include <stdarg.h>
 #include <string.h>
 
 static long kcoef(const Hw *hw, int t, int r, int j)
@@ -34,14 +35,29 @@ static long kcoef(const Hw *hw, int t, int r, int j)
 	return hw->ln->layer->t[t].idx[r].coef[p->dim] * p->stride;
 }
 
+/* 0, and in err buffer B's refusal: why (a printf format) after the
+ * directive and its line. */
 static int refuse(const Hw *hw, const HwBuf *B, char *err, size_t n,
-                  const char *why)
+                  const char *why, ...)
 {
 	const LoopNest *ln = hw->ln;
-	snprintf(err, n, "%s.in(%s).keep_overlap() (line %d): %s",
-	         ln->layer->t[B->t].name, ln->arch->level[B->b->level].name,
-	         B->b->loc.line, why);
+	int at = snprintf(err, n, "%s.in(%s).keep_overlap() (line %d): ",
+	                  ln->layer->t[B->t].name,
+	                  ln->arch->level[B->b->level].name, B->b->loc.line);
+	if (at >= 0 && (size_t)at < n) {
+		va_list ap;
+		va_start(ap, why);
+		vsnprintf(err + at, n - (size_t)at, why, ap);
+		va_end(ap);
+	}
 	return 0;
+}
+
+/* Edge tiles cut index position r of B's block (it holds more than a
+ * value of it). */
+static int cut_index(const HwBuf *B, int r)
+{
+	return B->pcut[r] && B->span[r] > 1;
 }
 
 /* The parts outside B's block that move its origin: temporal, at or
@@ -122,14 +138,11 @@ int hw_kept_plan(const Hw *hw, HwBuf *B, int cuts, char *err,
 		}
 	}
 	for (int r = 0; r < T->rank; r++)
-		if (B->per_pe && B->pcut[r] && B->span[r] > 1 && !plain(hw, B, r)) {
-			char why[256];
-			snprintf(why, sizeof why, "edge tiles cut index %d of its "
-			         "block, which its layout packs (a stride's gaps), "
-			         "and the backend keeps the overlap of a cut index "
-			         "laid out by its values", r);
-			return refuse(hw, B, err, errlen, why);
-		}
+		if (B->per_pe && cut_index(B, r) && !plain(hw, B, r))
+			return refuse(hw, B, err, errlen, "edge tiles cut index %d of "
+			              "its block, which its layout packs (a stride's "
+			              "gaps), and the backend keeps the overlap of a cut "
+			              "index laid out by its values", r);
 	/* each refill point: part j steps, the outside parts inside it wrap
 	 * to 0 from their last values (an edge tile may cut them: anywhere
 	 * from 0 up); where the blocks may overlap, at most one position may
@@ -158,23 +171,19 @@ int hw_kept_plan(const Hw *hw, HwBuf *B, int cuts, char *err,
 		repeat |= overlap && !moved;   /* the same block again */
 		if (!overlap || !moved)
 			continue;
-		if (moved > 1 || (slide >= 0 && slide != r0)) {
-			char why[256];
-			snprintf(why, sizeof why, "its refills move the block along "
-			         "more than one index while the blocks overlap (as %s "
-			         "steps), and the backend keeps the overlap along one "
-			         "index only", ln->loop[hw->part[j].loop].name);
-			return refuse(hw, B, err, errlen, why);
-		}
+		if (moved > 1 || (slide >= 0 && slide != r0))
+			return refuse(hw, B, err, errlen, "its refills move the block "
+			              "along more than one index while the blocks "
+			              "overlap (as %s steps), and the backend keeps the "
+			              "overlap along one index only",
+			              ln->loop[hw->part[j].loop].name);
 		slide = r0;
 	}
-	if (slide >= 0 && !plain(hw, B, slide)) {
-		char why[256];
-		snprintf(why, sizeof why, "its layout packs the index it slides "
-		         "along, %d (a stride's gaps), and the backend keeps the "
-		         "overlap of an index laid out by its values", slide);
-		return refuse(hw, B, err, errlen, why);
-	}
+	if (slide >= 0 && !plain(hw, B, slide))
+		return refuse(hw, B, err, errlen, "its layout packs the index it "
+		              "slides along, %d (a stride's gaps), and the backend "
+		              "keeps the overlap of an index laid out by its values",
+		              slide);
 	if (slide < 0 && repeat) {   /* no slide, but a refill keeps the
 		                            whole block: the outermost position
 		                            (a global buffer's cut one) stands
@@ -182,20 +191,16 @@ int hw_kept_plan(const Hw *hw, HwBuf *B, int cuts, char *err,
 		                            blocks overlap) */
 		slide = 0;
 		for (int r = 0; r < T->rank; r++)
-			if (B->box && B->cut ? B->pcut[r] && B->span[r] > 1
+			if (B->box && B->cut ? cut_index(B, r)
 			                     : B->lstride[r] > B->lstride[slide])
 				slide = r;
 	}
 	for (int r = 0; r < T->rank; r++)   /* a box walk's range: p's */
-		if (B->box && B->cut && B->pcut[r] && B->span[r] > 1 &&
-		    r != slide) {
-			char why[256];
-			snprintf(why, sizeof why, "edge tiles cut index %d of its "
-			         "block, not the index it slides along, and the "
-			         "backend keeps the overlap of a global buffer cut "
-			         "along that index alone", r);
-			return refuse(hw, B, err, errlen, why);
-		}
+		if (B->box && B->cut && cut_index(B, r) && r != slide)
+			return refuse(hw, B, err, errlen, "edge tiles cut index %d of "
+			              "its block, not the index it slides along, and the "
+			              "backend keeps the overlap of a global buffer cut "
+			              "along that index alone", r);
 	B->kslide = slide + 1;
 	return 1;
 }
@@ -289,11 +294,11 @@ void emit_kept_decl(Out *o, int k)
 	            kz_r (this block's e<k>_n<r>) */
 		int cut = 0;
 		for (int r = 0; r < T->rank; r++)
-			cut |= B->pcut[r] && B->span[r] > 1;
+			cut |= cut_index(B, r);
 		if (cut)
 			emit_cut_spans(o, k);
 		for (int r = 0; r < T->rank; r++) {
-			if (r != p && !(B->pcut[r] && B->span[r] > 1))
+			if (r != p && !cut_index(B, r))
 				continue;
 			long c[HW_MAXP] = {0};
 			for (int j = 0; j < hw->np; j++)
@@ -302,12 +307,12 @@ void emit_kept_decl(Out *o, int k)
 			P(o, "\twire [31:0] ki%d_%d = ", k, r);
 			sum(o, (Namer){V_ENG, k, 0, 0}, c, 0);
 			P(o, ";\n");
-			if (B->pcut[r] && B->span[r] > 1)
+			if (cut_index(B, r))
 				P(o, "\treg [31:0] kz%d_%d;  // index %d's values, last "
 				  "block\n", k, r, r);
 		}
 		char so[32];
-		if (B->pcut[p] && S > 1)
+		if (cut_index(B, p))
 			snprintf(so, sizeof so, "kz%d_%d", k, p);
 		else
 			snprintf(so, sizeof so, "32'd%ld", S);
@@ -315,7 +320,7 @@ void emit_kept_decl(Out *o, int k)
 		  "ka%d < %s : ki%d_%d + ka%d < %s)", k, k, k, k, p, k, k, p, k, so,
 		  k, p, k, so);
 		for (int r = 0; r < T->rank; r++)
-			if (r != p && B->pcut[r] && B->span[r] > 1)
+			if (r != p && cut_index(B, r))
 				P(o, " && ki%d_%d < kz%d_%d", k, r, k, r);
 		P(o, ";  // a word kept\n");
 	}
@@ -341,7 +346,7 @@ void emit_kept_regs(Out *o, int k)
 	for (int r = 0; r < T->rank; r++) {
 		if (moves(hw, B, r))
 			P(o, "\t\t\tkg%d_%d <= kn%d_%d;\n", k, r, k, r);
-		if (!B->box && B->pcut[r] && B->span[r] > 1)
+		if (!B->box && cut_index(B, r))
 			P(o, "\t\t\tkz%d_%d <= e%d_n%d;\n", k, r, k, r);
 	}
 	if (B->box && B->nbx && B->bx[B->nbx - 1].cut)
