@@ -44,7 +44,7 @@ VERILOG = backend-verilog/plan.c backend-verilog/emit.c backend-verilog/names.c 
 	backend-verilog/walks.c backend-verilog/gbuf.c backend-verilog/gmem.c \
 	backend-verilog/dbuf.c backend-verilog/kept.c backend-verilog/limits.c \
 	backend-verilog/rules.c
-SEARCH = search/eval.c search/write.c search/space.c search/jobs.c \
+SEARCH = search/eval.c search/kept.c search/write.c search/space.c search/jobs.c \
          search/search.c search/bound.c search/capacity.c search/hier.c search/net.c \
          search/study.c search/studypage.c search/page.c search/cli.c \
          search/dataflow.c search/cluster.c search/ranks.c search/netprint.c \

@@ -27,10 +27,12 @@ void bound_energies(Shared *sh)
 		}
 		sh->hop_pj[t] = least;
 	}
+	SPoint kept = {.keep = (unsigned char)sh->o->keep};
 	for (int d = 0; d < NDIMS; d++) {
 		sh->indexes[d] = 0;
 		for (int t = 0; t < NTENSORS; t++)
-			sh->indexes[d] |= (unsigned char)((c->mask[t] >> d & 1) << t);
+			if (!(spoint_kept(c, &kept, t) && (c->wmask[t] >> d & 1)))
+				sh->indexes[d] |= (unsigned char)((c->mask[t] >> d & 1) << t);
 	}
 }
 
@@ -83,13 +85,46 @@ static void inner_factors(Worker *w)
 	}
 }
 
+/* The digits of index x's loops in a block of a buffer of level Lb (in
+ * one PE when perpe) as runs g (coefficients k); *mp gets the blocks,
+ * *most the largest factor.  Their number. */
+static int block_gens(Worker *w, const struct SIdx *x, int Lb, int perpe,
+                      SGen *g, long *k, long *mp, long *most)
+{
+	const SCtx *c = w->sh->c;
+	const SPoint *p = &w->p;
+	int n = 0;
+	*mp = *most = 1;
+	for (int i = 0; i < x->nd; i++) {
+		int d = x->dim[i], first = n;
+		long stride = 1, U = 1;
+		for (int q = 0; q <= c->nl; q++) {
+			int L = q < c->npe ? q : q - 1;
+			int sp = q == c->npe;
+			long f = sp ? spatial_of(w, d) : p->f[L][d];
+			int un = sp ? !perpe : L <= Lb;
+			if (f > 1 && un) {
+				SGen *last = n > first ? &g[n - 1] : NULL;
+				if (last && last->stride * last->count == stride)
+					last->count *= f;
+				else
+					g[n] = (SGen){stride, f}, k[n++] = x->coef[i];
+				U *= f;
+				*most = f > *most ? f : *most;
+			}
+			stride *= f;
+		}
+		*mp *= c->ext[d] / U;
+	}
+	return n;
+}
+
 /* The words of t that every block of its buffer of level Lb takes in
  * all, over the loops that index t (in one PE when perpe; otherwise
  * across the PEs): a refill's words are refill_blocks() of these. */
 static long block_words(Worker *w, int t, int Lb, int perpe, int known)
 {
 	const SCtx *c = w->sh->c;
-	const SPoint *p = &w->p;
 	long total = 1;
 	for (int r = 0; r < c->nidx[t]; r++) {
 		const struct SIdx *x = &c->idx[t][r];
@@ -98,35 +133,64 @@ static long block_words(Worker *w, int t, int Lb, int perpe, int known)
 			continue;
 		}
 		SGen g[NDIMS * (MAX_LEVELS + 1)];
-		long k[NDIMS * (MAX_LEVELS + 1)], mp = 1, most = 1;
-		int n = 0;
-		for (int i = 0; i < x->nd; i++) {
-			int d = x->dim[i], first = n;
-			long stride = 1, U = 1;
-			for (int q = 0; q <= c->nl; q++) {
-				int L = q < c->npe ? q : q - 1;
-				int sp = q == c->npe;
-				long f = sp ? spatial_of(w, d) : p->f[L][d];
-				int un = sp ? !perpe : L <= Lb;
-				if (f > 1 && un) {
-					SGen *last = n > first ? &g[n - 1] : NULL;
-					if (last && last->stride * last->count == stride)
-						last->count *= f;
-					else
-						g[n] = (SGen){stride, f}, k[n++] = x->coef[i];
-					U *= f;
-					most = f > most ? f : most;
-				}
-				stride *= f;
-			}
-			mp *= c->ext[d] / U;
-		}
+		long k[NDIMS * (MAX_LEVELS + 1)], mp, most;
+		int n = block_gens(w, x, Lb, perpe, g, k, &mp, &most);
 		/* unknown inner factors make the strides unknown: the block has
 		 * at least as many values as its largest run */
 		long ss = known ? sset_size(&w->sc, g, k, n) : most;
 		for (int q = 0; !known && q < n; q++)
 			ss = g[q].count > ss ? g[q].count : ss;
 		total *= mp * ss;
+	}
+	return total;
+}
+
+/* The values of window position x over the layer: across the PEs, all
+ * of them; in one PE (perpe), with the strides known, those of its
+ * loops' digits but the unrolled one (its stride: the per-PE levels'
+ * factors), else at least the values of any one of its loops there. */
+static long window_values(Worker *w, const struct SIdx *x, int perpe,
+                          int known)
+{
+	const SCtx *c = w->sh->c;
+	SGen g[2 * NDIMS];
+	long k[2 * NDIMS], most = 1;
+	int n = 0;
+	for (int i = 0; i < x->nd; i++) {
+		int d = x->dim[i];
+		long S = perpe ? spatial_of(w, d) : 1, e = c->ext[d];
+		long lo = S > 1 && c->npe ? w->inner[c->npe - 1][d] : 1;
+		most = e / S > most ? e / S : most;
+		if (lo > 1 || S == 1)
+			g[n] = (SGen){1, S == 1 ? e : lo}, k[n++] = x->coef[i];
+		if (S > 1 && e / (lo * S) > 1)
+			g[n] = (SGen){lo * S, e / (lo * S)}, k[n++] = x->coef[i];
+	}
+	return known || !perpe ? sset_size(&w->sc, g, k, n) : most;
+}
+
+/* The least words a buffer of t that keeps its overlap fetches over the
+ * layer whatever the order (in every PE when perpe; otherwise across
+ * the PEs): each word it uses once, a window position's values in each
+ * PE along it.  Its refills may fetch far less than whole blocks: one
+ * that slides the window fetches only the values it adds, and the same
+ * block may come back as a loop that does not index t steps
+ * (docs/search.md, "Keeping the overlap"; slide_cost for more). */
+static long kept_least(Worker *w, int t, int perpe, int known)
+{
+	const SCtx *c = w->sh->c;
+	long total = 1;
+	for (int r = 0; r < c->nidx[t]; r++) {
+		const struct SIdx *x = &c->idx[t][r];
+		if (x->nd == 1) {
+			total *= c->ext[x->dim[0]];
+			continue;
+		}
+		if (x->nd == 0)
+			continue;
+		total *= window_values(w, x, perpe, known);
+		for (int i = 0; perpe && i < x->nd; i++)
+			total *= spatial_of(w, x->dim[i]);
 	}
 	return total;
 }
@@ -143,31 +207,139 @@ static void refill_of(Worker *w, int t, int Lb, int known, struct Refill *r)
 	r->hops = per_pe(c, Lb) && !r->view;
 	r->blk = block_words(w, t, Lb, r->view, known);
 	r->blk_pe = r->hops ? block_words(w, t, Lb, 1, known) : r->blk;
+	r->kept = spoint_kept(c, &w->p, t);
+	r->kblk = r->kblk_pe = 0;
+	for (int s = 0; s < 2; s++)   /* slide_cost makes them when asked */
+		for (int d = 0; d < NDIMS; d++)
+			r->kstep[s][d][0] = r->kstep[s][d][1] =
+				r->kept && known && (c->wmask[t] >> d & 1) &&
+				(s || Lb < c->npe) ? -2 : -1;
+	if (!r->kept)
+		return;
+	r->kblk = kept_least(w, t, r->view, known);
+	r->kblk_pe = r->hops ? kept_least(w, t, 1, known) : r->kblk;
+}
+
+/* Whether a refill of t's buffer whose refill point is in level Ls may
+ * be a step of a loop of t's window: a window's loop there has (or may
+ * get, widened) a factor above 1.  A buffer that keeps its overlap then
+ * may fetch less than whole blocks; else every refill moves an index of
+ * one loop, by a block or more, and fetches a whole block. */
+static int may_slide(const Worker *w, int t, int Ls)
+{
+	const SCtx *c = w->sh->c;
+	if (Ls < 0)
+		return 1;
+	for (int d = 0; d < NDIMS; d++)
+		if ((c->wmask[t] >> d & 1) && w->p.f[Ls][d] > 1)
+			return 1;
+	return 0;
 }
 
 /* The energy of refilling t's buffer in level Lb from its parent, the
  * loops of the levels up to Lout inside its refill point: the parent's
- * reads (and updates), the hops, and the buffer's fills. */
+ * reads (and updates), the hops, and the buffer's fills.  `slide`: the
+ * buffer may keep its overlap (its refill point maybe a loop of its
+ * window): its least words in all (kept_least). */
 static double bound_cost(Worker *w, int t, int Lb, int Lout, int full,
-                         const struct Refill *r)
+                         const struct Refill *r, int slide)
 {
 	const SCtx *c = w->sh->c;
-	double words = (double)(refill_blocks(w, t, Lout, r->view, full) *
-	                        r->blk);
+	slide &= r->kept;
+	long blk = slide ? r->kblk : r->blk;
+	long blk_pe = slide ? r->kblk_pe : r->blk_pe;
+	full &= !slide;
+	double words = (double)(refill_blocks(w, t, Lout, r->view, full) * blk);
 	double e, elems = (double)c->out_elems;
 	e = words * pj(w, r->Lp, t, t == T_OUT ? ACT_UPDATE : ACT_READ);
 	if (t == T_OUT)
 		e += (words - elems) * pj(w, r->Lp, t, ACT_READ);
 	double fills = t == T_OUT ? words - elems : words;
 	if (r->hops) {
-		double wpe = (double)(refill_blocks(w, t, Lout, 1, full) *
-		                      r->blk_pe);
+		double wpe = (double)(refill_blocks(w, t, Lout, 1, full) * blk_pe);
 		e += (t == T_OUT ? wpe + words - elems : wpe) * hop(w, t);
 		if (t != T_OUT)
 			fills = wpe;   /* one in every PE that receives the word */
 	}
 	e += fills * pj(w, Lb, t, ACT_FILL);
 	return e;
+}
+
+/* The words a step of window loop d outside t's buffer in level Lb
+ * fetches when the buffer keeps its overlap (the strides known): the
+ * step slides each block by the loop's stride, the per-PE levels'
+ * factors and the level's, and the unrolled factor when the loop is in
+ * a shared level (`shared`); it fetches the values that adds
+ * (kept_slide), in every PE (each) and a word once (uni). */
+static void slide_words(Worker *w, int t, int Lb, int d, int shared,
+                        double *each, double *uni)
+{
+	const SCtx *c = w->sh->c;
+	long pes = 1;
+	int at = -1;
+	for (int i = 0; i < c->nidx[t]; i++)
+		for (int k = 0; c->idx[t][i].nd > 1 && k < c->idx[t][i].nd; k++)
+			at = c->idx[t][i].dim[k] == d ? i : at;
+	for (int e = 0; e < NDIMS; e++)
+		pes *= spatial_of(w, e);
+	int perpe = per_pe(c, Lb);
+	const struct SIdx *x = &c->idx[t][at];
+	long M = 0;
+	for (int k = 0; k < x->nd; k++)
+		if (x->dim[k] == d)
+			M = x->coef[k] * w->inner[Lb][d] * (shared ? spatial_of(w, d) : 1);
+	SGen a[NDIMS * (MAX_LEVELS + 1)], o[NDIMS] = {{0, 0}};
+	long ka[NDIMS * (MAX_LEVELS + 1)], ko[NDIMS] = {0}, mp, most, mine, any;
+	int na = block_gens(w, x, Lb, perpe, a, ka, &mp, &most), no = 0;
+	for (int k = 0; perpe && k < x->nd; k++) {
+		long S = spatial_of(w, x->dim[k]);
+		if (S > 1) {
+			o[no] = (SGen){w->inner[c->npe - 1][x->dim[k]], S};
+			ko[no++] = x->coef[k];
+		}
+	}
+	kept_slide(&w->sc, a, ka, na, o, ko, no, M, &mine, &any);
+	*each = (double)mine * (double)(perpe ? pes : 1);
+	*uni = (double)any;
+	for (int i = 0; i < c->nidx[t]; i++) {   /* the other positions */
+		if (i == at)
+			continue;
+		int n = block_gens(w, &c->idx[t][i], Lb, perpe, a, ka, &mp, &most);
+		*each *= (double)sset_size(&w->sc, a, ka, n);
+		if (perpe)
+			n = block_gens(w, &c->idx[t][i], Lb, 0, a, ka, &mp, &most);
+		*uni *= (double)sset_size(&w->sc, a, ka, n);
+	}
+}
+
+/* The least energy of refilling t's buffer in level Lb that keeps its
+ * overlap when its refill point is window loop d, of factor f (at
+ * least 2), in a per-PE or a shared level (`shared`; the loops of the
+ * levels between of factor 1): each of that loop's steps fetches
+ * slide_words' (r->kstep, made at the first call and kept with the
+ * level's refill bounds), the other refills at least nothing.  0 where
+ * that is not known (d in no window of t). */
+static double slide_cost(Worker *w, int t, int Lb, int d, int shared,
+                         long f, struct Refill *r)
+{
+	const SCtx *c = w->sh->c;
+	long out = 1;
+	double *k = r->kstep[shared][d];
+	if (k[0] == -2) {
+		slide_words(w, t, Lb, d, shared, &k[0], &k[1]);
+		memcpy(w->bc[Lb].r[t].kstep[shared][d], k, 2 * sizeof *k);
+	}
+	if (f < 2 || k[0] < 0)
+		return 0;
+	for (int e = 0; e < NDIMS; e++)
+		out *= c->ext[e] / (w->inner[Lb][e] * spatial_of(w, e));
+	double steps = (double)out / (double)f * (double)(f - 1);
+	double words = steps * r->kstep[shared][d][r->view ? 0 : 1];
+	double wpe = steps * r->kstep[shared][d][0];
+	double e = words * pj(w, r->Lp, t, ACT_READ);
+	if (r->hops)
+		e += wpe * hop(w, t);
+	return e + (r->hops ? wpe : words) * pj(w, Lb, t, ACT_FILL);
 }
 
 /* The refill bounds of the buffers of level Lb, every loop outside
@@ -196,8 +368,8 @@ static void refill_bounds(Worker *w, int Lb, int known,
 		cf[t] = cm[t] = 0;   /* a tensor without a buffer here */
 		if (w->p.buf[t][Lb]) {
 			refill_of(w, t, Lb, known, &r[t]);
-			cf[t] = bound_cost(w, t, Lb, Lb, 1, &r[t]);
-			cm[t] = bound_cost(w, t, Lb, Lb, 0, &r[t]);
+			cf[t] = bound_cost(w, t, Lb, Lb, 1, &r[t], 0);
+			cm[t] = bound_cost(w, t, Lb, Lb, 0, &r[t], 1);
 		}
 	}
 	/* TESSERA_CHECK_BOUND: a kept bound must be the one made afresh */
@@ -276,7 +448,7 @@ static double refill_point_bound(Worker *w, int t, int Lb, int L, int part,
 	          k->Ls == Ls && !memcmp(k->f, w->p.f, sz);
 	if (hit && !w->check_bound)
 		return k->cost;
-	double cost = bound_cost(w, t, Lb, Ls, 1, r);
+	double cost = bound_cost(w, t, Lb, Ls, 1, r, may_slide(w, t, Ls));
 	if (hit && cost != k->cost)   /* TESSERA_CHECK_BOUND */
 		INTERNAL("level %d's kept refill-point bound of tensor %d is "
 		         "%.17g, made afresh %.17g", Lb, t, k->cost, cost);
@@ -324,10 +496,13 @@ double lower_bound(Worker *w, int L, int part, double limit)
 			continue;
 		/* the loops that can be innermost outside the buffer */
 		unsigned cand = 0;
+		int qc = -1;   /* their level, when chosen */
 		for (int q = Lb + 1; q <= L && !cand && part == NDIMS; q++)
 			for (int d = 0; d < NDIMS; d++)
-				if (p->f[q][d] > 1)
+				if (p->f[q][d] > 1) {
 					cand |= 1u << d;
+					qc = q;
+				}
 		/* or else, the loops with factors outside Lb (those of level L
 		 * not chosen yet taken as 1: inner[] has them widened) */
 		if (!cand && (L < c->nl - 1 || part < NDIMS))
@@ -359,6 +534,34 @@ double lower_bound(Worker *w, int L, int part, double limit)
 			for (int t = 0; t < NTENSORS; t++)
 				s += m >> t & 1 ? cf[t] : cm[t];
 			best = s < best ? s : best;
+		}
+		/* buffers that keep their overlap: a loop of a window innermost
+		 * slides it at each step (the strides known; the buffer's level
+		 * chosen whole): by its factor in the level chosen, or else by
+		 * at least 2 in a level outside (the first with a factor above
+		 * 1), per-PE or shared */
+		if (w->sh->o->keep && cand && known && (qc >= 0 || Lb < L)) {
+			best = INFINITY;
+			for (int d = 0; d < NDIMS; d++) {
+				if (!(cand >> d & 1))
+					continue;
+				double s = 0;
+				for (int t = 0; t < NTENSORS; t++) {
+					double e = cm[t];
+					if (w->sh->indexes[d] >> t & 1)
+						e = cf[t];
+					else if (p->buf[t][Lb] && r[t].kept && qc >= 0)
+						e = fmax(e, slide_cost(w, t, Lb, d, qc >= c->npe,
+						                       p->f[qc][d], &r[t]));
+					else if (p->buf[t][Lb] && r[t].kept && Lb + 1 >= c->npe)
+						e = fmax(e, slide_cost(w, t, Lb, d, 1, 2, &r[t]));
+					else if (p->buf[t][Lb] && r[t].kept)
+						e = fmax(e, fmin(slide_cost(w, t, Lb, d, 0, 2, &r[t]),
+						                 slide_cost(w, t, Lb, d, 1, 2, &r[t])));
+					s += e;
+				}
+				best = s < best ? s : best;
+			}
 		}
 		lb += best;
 	}
@@ -410,9 +613,11 @@ double cycles_bound(Worker *w, int L, int part)
 				made |= 1u << Lb;
 			}
 			int Ls = refill_level(w, t, Lb, L, part);
+			const struct Refill *rf = &r[Lb][t];
+			int slide = rf->kept && may_slide(w, t, Ls);
 			double W = (double)(refill_blocks(w, t, Ls < 0 ? Lb : Ls,
-			                                  r[Lb][t].view, Ls >= 0) *
-			                    r[Lb][t].blk);
+			                                  rf->view, Ls >= 0 && !slide) *
+			                    (slide ? rf->kblk : rf->blk));
 			stall += (t == T_OUT ? 2 * W - (double)c->out_elems : W) / bw;
 		}
 	}

@@ -79,6 +79,8 @@ static void parse_args(int argc, char **argv, Cli *c)
 			c->o.replicate = 1;
 		else if (!strcmp(a, "--double-buffer"))
 			c->o.dbl = 1;
+		else if (!strcmp(a, "--keep-overlap"))
+			c->o.keep = 1;
 		else if (!strcmp(a, "--buildable"))
 			c->o.buildable = 1;
 		else if (!strcmp(a, "--exhaustive"))
@@ -551,7 +553,7 @@ int search_main(int argc, char **argv)
 		return bad ? EXIT_MISMATCH : 0;
 	}
 	Diag d = {.out = stderr};
-	search_note_kept(&d, ln);
+	search_note_kept(&d, ln, cl.o.keep);
 	if (!cl.dataflow_given && !search_file_dataflow(&d, ln, &cl.o)) {
 		arena_free(ar);
 		return EXIT_USER;

@@ -79,13 +79,15 @@ static int loc_after(Loc a, Loc b)
 	return a.line > b.line || (a.line == b.line && a.col > b.col);
 }
 
-void search_note_kept(Diag *dg, const LoopNest *ln)
+void search_note_kept(Diag *dg, const LoopNest *ln, int keep)
 {
-	for (int k = 0; k < ln->nbufs && cluster_rank() == 0; k++)
+	for (int k = 0; k < ln->nbufs && cluster_rank() == 0 && !keep; k++)
 		if (ln->buf[k].keep_overlap)
 			diag_note(dg, ln->buf[k].loc, "%s.in(%s).keep_overlap() is not "
 			          "searched: the search refills every block whole, and "
-			          "what it writes does not keep the overlap",
+			          "what it writes does not keep the overlap, unless "
+			          "`tessera search --keep-overlap` (then every buffer "
+			          "of an input with a sliding window keeps it)",
 			          ln->layer->t[ln->buf[k].tensor].name,
 			          ln->arch->level[ln->buf[k].level].name);
 }

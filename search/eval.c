@@ -48,6 +48,8 @@ void sctx_init(SCtx *c, const Layer *l, const Arch *a)
 					x->coef[x->nd++] = k < 0 ? -k : k;
 					c->mask[t] |= 1u << d;
 				}
+			for (int i = 0; x->nd > 1 && i < x->nd; i++)
+				c->wmask[t] |= 1u << x->dim[i];
 		}
 	}
 	c->out_elems = layer_elements(l, T_OUT);
@@ -127,6 +129,9 @@ void spoint_nest(const SCtx *c, const SPoint *p, SNest *s)
 void sscratch_free(SScratch *sc)
 {
 	sumscratch_free(&sc->sums);
+	free(sc->kb);
+	sc->kb = NULL;
+	sc->kcap = 0;
 }
 
 typedef SGen Gen;
@@ -330,8 +335,8 @@ static int input_hop_kind(const SCtx *c, const SNest *s, int t, int jall,
 	return wpe == shared ? HOP_GLOBAL : HOP_BUS;
 }
 
-static void count_tensor(const SCtx *c, const SNest *s, const Chain *ch,
-                         int t, SScratch *sc, Model *m)
+static void count_tensor(const SCtx *c, const SPoint *p, const SNest *s,
+                         const Chain *ch, int t, SScratch *sc, Model *m)
 {
 	int out = t == T_OUT, jall = s->ntemp - 1;
 	long elems = c->out_elems;
@@ -351,10 +356,18 @@ static void count_tensor(const SCtx *c, const SNest *s, const Chain *ch,
 	for (int h = 0; h < ch->n; h++) {
 		int lv = ch->level[h], parent = ch->level[h + 1];
 		int j = refill_point(c, s, t, lv);
-		w = words(c, s, t, j, per_pe(c, parent), sc);
 		/* into a register file from a shared parent: per PE */
 		int spread = per_pe(c, lv) && !per_pe(c, parent);
-		long wpe = spread ? words(c, s, t, j, 1, sc) : w;
+		long wpe;
+		if (spoint_kept(c, p, t)) {
+			long each, uni;
+			kept_words(c, s, sc, t, j, per_pe(c, lv), &each, &uni);
+			w = per_pe(c, parent) ? each : uni;
+			wpe = each;
+		} else {
+			w = words(c, s, t, j, per_pe(c, parent), sc);
+			wpe = spread ? words(c, s, t, j, 1, sc) : w;
+		}
 		if (out) {
 			m->updates[parent][t] += w;
 			m->reads[parent][t] += w - elems;
@@ -397,9 +410,9 @@ void spoint_eval(const SCtx *c, const SPoint *p, const SNest *s,
 	m->pes_used = 1;
 	for (int d = 0; d < NDIMS; d++)
 		m->pes_used *= s->sfac[d];
-	count_tensor(c, s, &ch[T_A], T_A, sc, m);
-	count_tensor(c, s, &ch[T_B], T_B, sc, m);
-	count_tensor(c, s, &ch[T_OUT], T_OUT, sc, m);
+	count_tensor(c, p, s, &ch[T_A], T_A, sc, m);
+	count_tensor(c, p, s, &ch[T_B], T_B, sc, m);
+	count_tensor(c, p, s, &ch[T_OUT], T_OUT, sc, m);
 	hop_kinds(c, p, s, m);
 	m->compute_cycles = events(s, s->ntemp - 1);
 	XferChain xc[NTENSORS];

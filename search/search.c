@@ -430,6 +430,7 @@ static void run_job(Worker *w, int j)
 	memcpy(p->rf, job->rf, sizeof p->rf);
 	memcpy(p->buf, job->buf, sizeof p->buf);
 	p->dbl = (unsigned char)(w->sh->o->dbl ? 1 + w->sh->o->buildable : 0);
+	p->keep = (unsigned char)w->sh->o->keep;
 	for (int L = 0; L < c->nl; L++)
 		for (int d = 0; d < NDIMS; d++) {
 			p->f[L][d] = 1;

@@ -42,6 +42,8 @@ typedef struct SCtx {
 		long coef[NDIMS];
 		long limit;           /* the index's extent (tensor shape) */
 	} idx[NTENSORS][MAX_RANK];
+	unsigned wmask[NTENSORS]; /* bit d: loop d is in an index of two or
+	                             more loops (a sliding window: y*s+fy) */
 	long out_elems;           /* elements of the output */
 	long macs, pes;
 	int bits[NTENSORS];
@@ -65,6 +67,9 @@ typedef struct SPoint {
 	unsigned char dbl;                /* 1: every buffer double-buffered;
 	                                     2: those the backend builds so
 	                                     (spoint_dbl) */
+	unsigned char keep;               /* 1: every buffer of an input with
+	                                     a window keeps its overlap
+	                                     (spoint_kept) */
 } SPoint;
 
 /* The spatial factor of loop d in p (1: not unrolled). */
@@ -106,6 +111,8 @@ typedef struct SNest {
 /* Scratch of one evaluating thread (bitmaps for irregular windows). */
 typedef struct SScratch {
 	SumScratch sums;
+	unsigned char *kb;        /* search/kept.c's bitmaps */
+	long kcap;
 } SScratch;
 
 /* A run of consecutive digits of a loop: values stride * [0, count). */
@@ -157,6 +164,25 @@ static inline int spoint_overlapped(const SCtx *c, const SPoint *p, int t,
 	return spoint_dbl(c, p, t, L) ||
 	       (t == T_OUT && innermost && c->arch->level[L].per_pe);
 }
+/* Whether point p's buffers of tensor t keep their overlap
+ * (keep_overlap(), --keep-overlap): an input's with a sliding window. */
+static inline int spoint_kept(const SCtx *c, const SPoint *p, int t)
+{
+	return p->keep && t != T_OUT && c->wmask[t];
+}
+/* search/kept.c: the words a buffer of tensor t that keeps its overlap
+ * fetches, its refill point loop j of nest s (-1: none), as
+ * ir/overlap.c's count_kept counts them: each PE's (when perpe) summed
+ * in *each, once a word in *uni. */
+void kept_words(const SCtx *c, const SNest *s, SScratch *sc, int t, int j,
+                int perpe, long *each, long *uni);
+/* The values a slide by M adds to a window's block A (the sum set of
+ * the na runs a, coefficients ka) in *mine, and (a PE's block being A
+ * moved by each of the offsets of the sum set of runs o) in any PE, a
+ * value once, in *any: search/kept.c, for the search's bound. */
+void kept_slide(SScratch *sc, const SGen *a, const long *ka, int na,
+                const SGen *o, const long *ko, int no, long M, long *mine,
+                long *any);
 int spoint_relower(const SCtx *c, const SPoint *p, Model *m, int *buildable,
                    char *err, size_t errlen);
 /* The same, keeping the lowered nest in arena a (NULL after an error). */
@@ -178,6 +204,8 @@ typedef struct SOpts {
 	long max_cycles;                /* most cycles of the result (0: any) */
 	int bypass;                     /* tensors may skip inner levels */
 	int dbl;                        /* double-buffer every buffer */
+	int keep;                       /* keep the overlap of every window
+	                                   buffer (--keep-overlap) */
 	int buildable;                  /* only schedules the RTL builds */
 	int exhaustive;                 /* no bound: evaluate every point */
 	int threads;
@@ -329,9 +357,10 @@ void net_print_table(const Network *net, const Arch *arch,
 int search_dim_named(const char *s, size_t n);
 void search_parse_dataflows(const char *v, SOpts *o);
 int search_file_dataflow(Diag *dg, const LoopNest *ln, SOpts *o);
-/* A note on each keep_overlap() of the file (rank 0 alone): the search
- * refills every block whole, and does not carry it into what it writes. */
-void search_note_kept(Diag *dg, const LoopNest *ln);
+/* A note on each keep_overlap() of the file (rank 0 alone) unless the
+ * search keeps overlaps (keep): it refills every block whole then, and
+ * does not carry it into what it writes. */
+void search_note_kept(Diag *dg, const LoopNest *ln, int keep);
 void search_dataflow_name(char *s, size_t n, const Arch *a,
                           const signed char *sdim, const signed char *rdim);
 void search_point_dataflow(char *s, size_t n, const SCtx *c,

@@ -71,7 +71,8 @@ int level_orders(const SCtx *c, const long *f, signed char orders[][NDIMS])
  * buffers are refilled at the innermost loop outside them that indexes
  * it, so an order acts only on the tensors whose refill point lies in L
  * (held inside L, with no loop of the levels between indexing them), and
- * on each only through which of L's loops are inside that point.  The
+ * on each only through which of L's loops are inside that point
+ * (a buffer that keeps its overlap: the whole order, below).  The
  * key holds, for each such tensor, those loops as a mask (8 bits a
  * tensor); two orders of L with equal keys give the same counts, cycles
  * and energy (docs/search.md, "Orders that act alike"). */
@@ -101,6 +102,19 @@ uint64_t order_key(const SCtx *c, const SPoint *p, int L,
 		}
 		key |= (uint64_t)inside << (8 * t);
 	}
+	/* a buffer inside L that keeps its overlap fetches what each step of
+	 * a loop outside it moves the block by, the loops inside that step
+	 * wrapping: the whole order counts (its loops of factor > 1, 3 bits
+	 * each, above the masks) */
+	int kept = 0;
+	for (int t = 0; t < NTENSORS; t++)
+		for (int lv = 0; lv < L; lv++)
+			kept |= p->buf[t][lv] && spoint_kept(c, p, t);
+	for (int k = 0, at = 32; kept && k < NDIMS; k++)
+		if (p->f[L][ord[k]] > 1) {
+			key |= (uint64_t)(ord[k] + 1) << at;
+			at += 3;
+		}
 	return key;
 }
 
@@ -198,8 +212,10 @@ void spoint_random(const SCtx *c, uint64_t *seed, SPoint *p)
 			               arch_holds(c->arch, L, t);
 	/* one draw: every buffer double-buffered, or those the backend
 	 * builds so (--double-buffer --buildable), or none */
-	uint64_t d = rng_next(seed) % 8;
+	uint64_t r = rng_next(seed), d = r % 8;
 	p->dbl = d == 0 ? 1 : d == 1 ? 2 : 0;
+	p->keep = (unsigned char)(r >> 3 & 1);   /* the same draw's next bit:
+	                                            the points drawn stay */
 }
 
 /* The fields of two models that differ, into err; 0 when none. */

@@ -67,7 +67,7 @@ static int load(Arena *a, Study *s, const char *path)
 		return 0;
 	f->o = s->o;
 	Diag d = {.out = stderr};
-	search_note_kept(&d, ln);
+	search_note_kept(&d, ln, 0);
 	if (!search_file_dataflow(&d, ln, &f->o)) {
 		/* a dataflow the canonical form cannot express: left out */
 		fprintf(stderr, "tessera: %s is left out of the study\n", path);

@@ -32,7 +32,11 @@ typedef struct Shared {
 	double dram_min[NTENSORS];     /* energy of fetching each element once */
 	double act_pj[MAX_LEVELS][NTENSORS][NACTIONS]; /* bound.c's look-ups: */
 	double hop_pj[NTENSORS];       /* each action's energy, least hop's */
-	unsigned char indexes[NDIMS];  /* the tensors each loop indexes (bits) */
+	unsigned char indexes[NDIMS];  /* the tensors each loop indexes (bits),
+	                                  but not as a loop of the window of
+	                                  a tensor that keeps its overlap
+	                                  (--keep-overlap): its refills need
+	                                  not fetch whole blocks (bound.c) */
 	pthread_mutex_t mu;
 	double best_pjmac;             /* for the progress line */
 	SPoint bestp;                  /* the best so far and its model, */
@@ -46,7 +50,13 @@ typedef struct Shared {
  * the PEs as the parent sees them, in one PE). */
 struct Refill {
 	int Lp, view, hops;
+	int kept;          /* it keeps its overlap */
 	long blk, blk_pe;
+	long kblk, kblk_pe; /* kept: the least words it fetches in all */
+	double kstep[2][NDIMS][2]; /* kept, strides known: the words a step of
+	                       each window loop in a per-PE or shared level
+	                       fetches, in every PE and a word once (bound.c's
+	                       slide_words; -1: not known) */
 };
 
 typedef struct Worker {

@@ -284,10 +284,11 @@ static void write_schedule(FILE *f, const SCtx *c, const SPoint *p)
 	for (int t = 0; t < NTENSORS; t++)
 		for (int L = 0; L < c->nl - 1; L++)
 			if (p->buf[t][L])
-				fprintf(f, "  %s.in(%s).compute_at(O, %s)%s\n",
+				fprintf(f, "  %s.in(%s).compute_at(O, %s)%s%s\n",
 				        c->layer->t[t].name, c->arch->level[L].name,
 				        buffer_loop(c, &nm, L, accel),
-				        spoint_dbl(c, p, t, L) ? ".double_buffer()" : "");
+				        spoint_dbl(c, p, t, L) ? ".double_buffer()" : "",
+				        spoint_kept(c, p, t) ? ".keep_overlap()" : "");
 	/* partial sums kept per PE travel along accumulation chains */
 	int perpe_out = 0;
 	for (int L = 0; L < c->npe; L++)
