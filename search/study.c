@@ -67,7 +67,7 @@ static int load(Arena *a, Study *s, const char *path)
 		return 0;
 	f->o = s->o;
 	Diag d = {.out = stderr};
-	search_note_kept(&d, ln, 0);
+	search_note_kept(&d, ln, s->o.keep);
 	if (!search_file_dataflow(&d, ln, &f->o)) {
 		/* a dataflow the canonical form cannot express: left out */
 		fprintf(stderr, "tessera: %s is left out of the study\n", path);
@@ -638,6 +638,8 @@ int study_main(int argc, char **argv)
 			s->o.bypass = 0;
 		else if (!strcmp(x, "--replicate"))
 			s->o.replicate = 1;
+		else if (!strcmp(x, "--keep-overlap"))
+			s->o.keep = 1;
 		else if (!strcmp(x, "--buildable"))
 			s->o.buildable = 1;
 		else if (!strcmp(x, "--all-layers"))

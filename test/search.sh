@@ -57,6 +57,20 @@ if TESSERA_CHECK_BOUND=1 $T search test/search/fourlevel.tsr --quiet \
 	grep -q '^best:' $OUT/kb4x.out; then
 	ok search/keep_overlap_bound_checked_two_register_files
 else bad search/keep_overlap_bound_checked_two_register_files "$(head -3 $OUT/kb4x.out)"; fi
+# a file that keeps its overlap (test/model/keep_overlap.tsr) searched
+# keeping it: no note that it is not searched, and the best is the
+# file's own figure (a 1-PE layer whose blocks the file already keeps
+# best), below the best refilling whole blocks
+$T search test/model/keep_overlap.tsr --keep-overlap --quiet >$OUT/kf.out 2>&1
+$T search test/model/keep_overlap.tsr --quiet >$OUT/kw.out 2>&1
+kf=$(sed -n 's/^best: \([0-9.]*\) pJ.*/\1/p' $OUT/kf.out)
+ff=$(sed -n "s/^the file's schedule: \([0-9.]*\) pJ.*/\1/p" $OUT/kf.out)
+kw=$(sed -n 's/^best: \([0-9.]*\) pJ.*/\1/p' $OUT/kw.out)
+if ! grep -q 'is not searched' $OUT/kf.out && grep -q 'is not searched' $OUT/kw.out &&
+	[ -n "$kf" ] && [ "$kf" = "$ff" ] && [ -n "$kw" ] &&
+	awk "BEGIN { exit !($kf < $kw) }"; then
+	ok search/keep_overlap_file
+else bad search/keep_overlap_file "kept $kf (file $ff), whole $kw; $(head -3 $OUT/kf.out)"; fi
 # the schedule it writes keeps the overlap: the model of it has the
 # search's figures, and fewer of the input's global-buffer reads than the
 # same schedule refilled whole; the hardware built from it keeps it too,
