@@ -315,12 +315,13 @@ static void slide_words(Worker *w, int t, int Lb, int d, int shared,
 /* The least energy of refilling t's buffer in level Lb that keeps its
  * overlap when its refill point is window loop d, of factor f (at
  * least 2), in a per-PE or a shared level (`shared`; the loops of the
- * levels between of factor 1): each of that loop's steps fetches
- * slide_words' (r->kstep, made at the first call and kept with the
- * level's refill bounds), the other refills at least nothing.  0 where
- * that is not known (d in no window of t). */
+ * levels between that index t of factor 1), with at most `inside`
+ * iterations of loops that do not index t between it and the buffer:
+ * each of its steps fetches slide_words' (r->kstep, made at the first
+ * call and kept with the level's refill bounds), the other refills at
+ * least nothing.  0 where that is not known (d in no window of t). */
 static double slide_cost(Worker *w, int t, int Lb, int d, int shared,
-                         long f, struct Refill *r)
+                         long f, double inside, struct Refill *r)
 {
 	const SCtx *c = w->sh->c;
 	long out = 1;
@@ -333,7 +334,7 @@ static double slide_cost(Worker *w, int t, int Lb, int d, int shared,
 		return 0;
 	for (int e = 0; e < NDIMS; e++)
 		out *= c->ext[e] / (w->inner[Lb][e] * spatial_of(w, e));
-	double steps = (double)out / (double)f * (double)(f - 1);
+	double steps = (double)out / inside / (double)f * (double)(f - 1);
 	double words = steps * r->kstep[shared][d][r->view ? 0 : 1];
 	double wpe = steps * r->kstep[shared][d][0];
 	double e = words * pj(w, r->Lp, t, ACT_READ);
@@ -431,8 +432,38 @@ static int refill_level(const Worker *w, int t, int Lb, int L, int part)
  * t.  Its loops that do not index t can all be inside the refill point,
  * those of the levels between are, and everything outside it steps: the
  * least refilling of any order.  0 when that level is not known yet. */
+/* The same for a buffer that keeps its overlap, refilled in level Ls
+ * by one of its loops there that index t (chosen, or not chosen yet and
+ * widened above 1): the least of what each can cost as the refill point.
+ * One of another position than a window's refills whole blocks, as for
+ * any buffer; one of a window slides them (slide_cost, at least 2 steps
+ * in 1: its factor is not always chosen yet; the loops of the levels
+ * between and those of Ls that do not index t may be inside it); and
+ * each word is fetched once at least. */
+static double kept_point_cost(Worker *w, int t, int Lb, int Ls,
+                              struct Refill *r)
+{
+	const SCtx *c = w->sh->c;
+	double best = INFINITY, inside = 1;   /* loops not indexing t that
+	                                         may be inside the refill
+	                                         point */
+	for (int d = 0; d < NDIMS; d++)
+		if (!(c->mask[t] >> d & 1))
+			inside *= (double)(w->inner[Ls][d] / w->inner[Lb][d]);
+	for (int d = 0; d < NDIMS; d++) {
+		if (!(c->mask[t] >> d & 1) || w->p.f[Ls][d] < 2)
+			continue;
+		double e = c->wmask[t] >> d & 1
+		           ? slide_cost(w, t, Lb, d, Ls >= c->npe, 2, inside, r)
+		           : bound_cost(w, t, Lb, Ls, 1, r, 0);
+		best = fmin(best, e);
+	}
+	double least = bound_cost(w, t, Lb, Ls, 0, r, 1);
+	return best < INFINITY ? fmax(best, least) : least;
+}
+
 static double refill_point_bound(Worker *w, int t, int Lb, int L, int part,
-                                 int known, const struct Refill *r)
+                                 int known, struct Refill *r)
 {
 	const SCtx *c = w->sh->c;
 	int Ls = refill_level(w, t, Lb, L, part);
@@ -448,7 +479,9 @@ static double refill_point_bound(Worker *w, int t, int Lb, int L, int part,
 	          k->Ls == Ls && !memcmp(k->f, w->p.f, sz);
 	if (hit && !w->check_bound)
 		return k->cost;
-	double cost = bound_cost(w, t, Lb, Ls, 1, r, may_slide(w, t, Ls));
+	double cost = r->kept && may_slide(w, t, Ls)
+	              ? kept_point_cost(w, t, Lb, Ls, r)
+	              : bound_cost(w, t, Lb, Ls, 1, r, 0);
 	if (hit && cost != k->cost)   /* TESSERA_CHECK_BOUND */
 		INTERNAL("level %d's kept refill-point bound of tensor %d is "
 		         "%.17g, made afresh %.17g", Lb, t, k->cost, cost);
@@ -552,12 +585,13 @@ double lower_bound(Worker *w, int L, int part, double limit)
 						e = cf[t];
 					else if (p->buf[t][Lb] && r[t].kept && qc >= 0)
 						e = fmax(e, slide_cost(w, t, Lb, d, qc >= c->npe,
-						                       p->f[qc][d], &r[t]));
+						                       p->f[qc][d], 1, &r[t]));
 					else if (p->buf[t][Lb] && r[t].kept && Lb + 1 >= c->npe)
-						e = fmax(e, slide_cost(w, t, Lb, d, 1, 2, &r[t]));
+						e = fmax(e, slide_cost(w, t, Lb, d, 1, 2, 1, &r[t]));
 					else if (p->buf[t][Lb] && r[t].kept)
-						e = fmax(e, fmin(slide_cost(w, t, Lb, d, 0, 2, &r[t]),
-						                 slide_cost(w, t, Lb, d, 1, 2, &r[t])));
+						e = fmax(e, fmin(slide_cost(w, t, Lb, d, 0, 2, 1, &r[t]),
+						                 slide_cost(w, t, Lb, d, 1, 2, 1,
+						                            &r[t])));
 					s += e;
 				}
 				best = s < best ? s : best;
