@@ -119,10 +119,21 @@ static int block_gens(Worker *w, const struct SIdx *x, int Lb, int perpe,
 	return n;
 }
 
+static long window_values(Worker *w, const struct SIdx *x, int perpe,
+                          int known);
+
 /* The words of t that every block of its buffer of level Lb takes in
  * all, over the loops that index t (in one PE when perpe; otherwise
- * across the PEs): a refill's words are refill_blocks() of these. */
-static long block_words(Worker *w, int t, int Lb, int perpe, int known)
+ * across the PEs): a refill's words are refill_blocks() of these.
+ * `kept`: the least words a buffer of t that keeps its overlap fetches
+ * over the layer whatever the order, each word it uses once (a window
+ * position's values in each PE along it); its refills may fetch far
+ * less than whole blocks: one that slides the window fetches only the
+ * values it adds, and the same block may come back as a loop that does
+ * not index t steps (docs/search.md, "Keeping the overlap"; slide_cost
+ * for more). */
+static long block_words(Worker *w, int t, int Lb, int perpe, int known,
+                        int kept)
 {
 	const SCtx *c = w->sh->c;
 	long total = 1;
@@ -130,6 +141,12 @@ static long block_words(Worker *w, int t, int Lb, int perpe, int known)
 		const struct SIdx *x = &c->idx[t][r];
 		if (x->nd == 1) {
 			total *= c->ext[x->dim[0]];
+			continue;
+		}
+		if (kept) {
+			total *= window_values(w, x, perpe, known);
+			for (int i = 0; perpe && i < x->nd; i++)
+				total *= spatial_of(w, x->dim[i]);
 			continue;
 		}
 		SGen g[NDIMS * (MAX_LEVELS + 1)];
@@ -169,32 +186,6 @@ static long window_values(Worker *w, const struct SIdx *x, int perpe,
 	return known || !perpe ? sset_size(&w->sc, g, k, n) : most;
 }
 
-/* The least words a buffer of t that keeps its overlap fetches over the
- * layer whatever the order (in every PE when perpe; otherwise across
- * the PEs): each word it uses once, a window position's values in each
- * PE along it.  Its refills may fetch far less than whole blocks: one
- * that slides the window fetches only the values it adds, and the same
- * block may come back as a loop that does not index t steps
- * (docs/search.md, "Keeping the overlap"; slide_cost for more). */
-static long kept_least(Worker *w, int t, int perpe, int known)
-{
-	const SCtx *c = w->sh->c;
-	long total = 1;
-	for (int r = 0; r < c->nidx[t]; r++) {
-		const struct SIdx *x = &c->idx[t][r];
-		if (x->nd == 1) {
-			total *= c->ext[x->dim[0]];
-			continue;
-		}
-		if (x->nd == 0)
-			continue;
-		total *= window_values(w, x, perpe, known);
-		for (int i = 0; perpe && i < x->nd; i++)
-			total *= spatial_of(w, x->dim[i]);
-	}
-	return total;
-}
-
 /* The refill of t's buffer in level Lb (worker.h's struct Refill). */
 static void refill_of(Worker *w, int t, int Lb, int known, struct Refill *r)
 {
@@ -205,8 +196,8 @@ static void refill_of(Worker *w, int t, int Lb, int known, struct Refill *r)
 			r->Lp = L;
 	r->view = per_pe(c, r->Lp);
 	r->hops = per_pe(c, Lb) && !r->view;
-	r->blk = block_words(w, t, Lb, r->view, known);
-	r->blk_pe = r->hops ? block_words(w, t, Lb, 1, known) : r->blk;
+	r->blk = block_words(w, t, Lb, r->view, known, 0);
+	r->blk_pe = r->hops ? block_words(w, t, Lb, 1, known, 0) : r->blk;
 	r->kept = spoint_kept(c, &w->p, t);
 	r->kblk = r->kblk_pe = 0;
 	for (int s = 0; s < 2; s++)   /* slide_cost makes them when asked */
@@ -216,8 +207,8 @@ static void refill_of(Worker *w, int t, int Lb, int known, struct Refill *r)
 				(s || Lb < c->npe) ? -2 : -1;
 	if (!r->kept)
 		return;
-	r->kblk = kept_least(w, t, r->view, known);
-	r->kblk_pe = r->hops ? kept_least(w, t, 1, known) : r->kblk;
+	r->kblk = block_words(w, t, Lb, r->view, known, 1);
+	r->kblk_pe = r->hops ? block_words(w, t, Lb, 1, known, 1) : r->kblk;
 }
 
 /* Whether a refill of t's buffer whose refill point is in level Ls may
@@ -240,7 +231,7 @@ static int may_slide(const Worker *w, int t, int Ls)
  * loops of the levels up to Lout inside its refill point: the parent's
  * reads (and updates), the hops, and the buffer's fills.  `slide`: the
  * buffer may keep its overlap (its refill point maybe a loop of its
- * window): its least words in all (kept_least). */
+ * window): its least words in all (block_words' kept). */
 static double bound_cost(Worker *w, int t, int Lb, int Lout, int full,
                          const struct Refill *r, int slide)
 {
