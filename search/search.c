@@ -281,7 +281,7 @@ static void leaf(Worker *w)
 	for (int L = c->nl - 1; L >= 0; L--) {
 		int n = lf.nord[L] = L == 0
 		        ? (memcpy(lf.ords[0][0], w->p.order[0], NDIMS), 1)
-		        : level_orders(c, w->p.f[L], lf.ords[L]);
+		        : level_orders(c, w->p.f[L], w->p.keep, lf.ords[L]);
 		uint64_t key[S_MAXORDERS];
 		for (int k = 0; k < n; k++) {
 			key[k] = order_key(c, &w->p, L, lf.ords[L][k]);

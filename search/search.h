@@ -21,7 +21,7 @@
 
 enum {
 	S_MAXLOOPS = NDIMS * (MAX_LEVELS + 1), /* pieces of a canonical nest */
-	S_MAXORDERS = 8,      /* candidate loop orders per level */
+	S_MAXORDERS = 12,     /* candidate loop orders per level */
 };
 
 typedef enum { OBJ_ENERGY, OBJ_CYCLES, OBJ_EDP } Objective;
@@ -386,7 +386,8 @@ void whole_note(const char *path, const char *fmt, ...)
 
 /* search/space.c */
 int divisors(long n, long *out, int max);   /* ascending */
-int level_orders(const SCtx *c, const long *f, signed char orders[][NDIMS]);
+int level_orders(const SCtx *c, const long *f, int keep,
+                 signed char orders[][NDIMS]);
 uint64_t order_key(const SCtx *c, const SPoint *p, int L,
                    const signed char *ord);
 void spoint_random(const SCtx *c, uint64_t *seed, SPoint *p);

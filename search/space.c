@@ -27,6 +27,32 @@ int divisors(long n, long *out, int max)
 	return k;
 }
 
+/* Orders o, and when `keep` the same with each run of loops that index
+ * the same tensors reversed, into orders[] (n of them) unless there. */
+static int add_order(signed char orders[][NDIMS], int n, const signed char *o,
+                     const int *key, int keep)
+{
+	signed char v[2][NDIMS];
+	memcpy(v[0], o, NDIMS);
+	memcpy(v[1], o, NDIMS);
+	for (int i = 0; keep && i < NDIMS;) {
+		int j = i;
+		while (j + 1 < NDIMS && key[o[j + 1]] == key[o[i]])
+			j++;
+		for (int k = i; key[o[i]] < 8 && k <= j; k++)
+			v[1][k] = o[j - (k - i)];
+		i = j + 1;
+	}
+	for (int q = 0; q < 1 + keep; q++) {
+		int dup = 0;
+		for (int m = 0; m < n && !dup; m++)
+			dup = !memcmp(orders[m], v[q], NDIMS);
+		if (!dup)
+			memcpy(orders[n++], v[q], NDIMS);
+	}
+	return n;
+}
+
 /* Candidate orders of one level.  A level's order matters only through
  * the refill points of the buffers just inside it: for each tensor, the
  * loops inside the innermost loop that indexes it stay stationary.
@@ -34,8 +60,12 @@ int divisors(long n, long *out, int max)
  * those that do not index the next tensor of a priority list) gives t
  * the most reuse possible; every priority list of the three tensors
  * gives one order, and equal ones are merged.  Loops of factor 1 play no
- * part and keep their canonical place. */
-int level_orders(const SCtx *c, const long *f, signed char orders[][NDIMS])
+ * part and keep their canonical place.  Loops that index the same
+ * tensors keep their canonical order among themselves; where buffers
+ * keep their overlap (`keep`) that order matters (which of y and x
+ * slides innermost), and each order comes with those runs reversed too. */
+int level_orders(const SCtx *c, const long *f, int keep,
+                 signed char orders[][NDIMS])
 {
 	static const int prio[6][3] = {{0, 1, 2}, {0, 2, 1}, {1, 0, 2},
 	                               {1, 2, 0}, {2, 0, 1}, {2, 1, 0}};
@@ -58,11 +88,7 @@ int level_orders(const SCtx *c, const long *f, signed char orders[][NDIMS])
 			}
 		/* orders that give the same stationary runs are the same: compare
 		 * the sequence of loops with factor > 1 */
-		int dup = 0;
-		for (int m = 0; m < n && !dup; m++)
-			dup = !memcmp(orders[m], o, NDIMS);
-		if (!dup)
-			memcpy(orders[n++], o, NDIMS);
+		n = add_order(orders, n, o, key, keep);
 	}
 	return n;
 }

@@ -50,6 +50,16 @@ for q in energy cycles; do
 		ok search/keep_overlap_bound_exhaustive_$q
 	else bad search/keep_overlap_bound_exhaustive_$q "bound: $a pJ/MAC, $ca cycles ($ea evaluated), exhaustive: $b, $cb ($eb); whole blocks: $p; $(tail -3 $OUT/kx_$q.json)"; fi
 done
+# keeping the overlap, a level's candidate orders come with each run of
+# loops that index the same tensors reversed too (which of y and x
+# slides innermost): more schedules in the same space of blockings
+cp=$($T search $ST --dataflow 'K|C' --no-bypass --count --quiet 2>&1 |
+	sed -n 's/^\([0-9]*\) schedules in the space.*/\1/p')
+ck=$($T search $ST --dataflow 'K|C' --no-bypass --count --quiet \
+	--keep-overlap 2>&1 | sed -n 's/^\([0-9]*\) schedules in the space.*/\1/p')
+if [ -n "$cp" ] && [ -n "$ck" ] && [ "$ck" -gt "$cp" ]; then
+	ok search/keep_overlap_orders
+else bad search/keep_overlap_orders "whole blocks: $cp schedules, keeping the overlap: $ck"; fi
 # two register files and a window across the PEs (K|Y), every bound
 # checked at every point evaluated
 if TESSERA_CHECK_BOUND=1 $T search test/search/fourlevel.tsr --quiet \
