@@ -129,6 +129,31 @@ static void digits(const SCtx *c, const SNest *s, int t, int r, int j,
 	}
 }
 
+/* Position k's set A into k->a (its bitmap, k->n long), through tmp. */
+static void build_set(KIdx *k, unsigned char *tmp)
+{
+	long n = 1;
+	k->a[0] = 1;
+	for (int g = 0; g < k->ng; g++) {
+		n = dilate(tmp, k->a, n, k->step[g], k->cnt[g]);
+		memcpy(k->a, tmp, (size_t)n);
+	}
+}
+
+/* The values of A that a slide by M keeps (v and v + M in A): their
+ * number; the others, new after it, into `fresh`. */
+static long slide(const KIdx *k, long M, unsigned char *fresh)
+{
+	long both = 0;
+	for (long v = 0; v < k->n; v++) {
+		long u = v + M;
+		int held = k->a[v] && u >= 0 && u < k->n && k->a[u];
+		both += held;
+		fresh[v] = (unsigned char)(k->a[v] && !held);
+	}
+	return both;
+}
+
 void kept_words(const SCtx *c, const SNest *s, SScratch *sc, int t, int j,
                 int perpe, long *each, long *uni)
 {
@@ -152,14 +177,9 @@ void kept_words(const SCtx *c, const SNest *s, SScratch *sc, int t, int j,
 	for (int r = 0, at = 0; r < rank; at += (int)x[r++].n) {
 		KIdx *k = &x[r];
 		k->a = b + at;
-		k->a[0] = 1;
-		long n = 1;
-		for (int g = 0; g < k->ng; g++) {
-			n = dilate(t0, k->a, n, k->step[g], k->cnt[g]);
-			memcpy(k->a, t0, (size_t)n);
-		}
-		k->size = ones(k->a, n);
-		k->usize = plus_offsets(k, k->a, n, t1, t2);
+		build_set(k, t0);
+		k->size = ones(k->a, k->n);
+		k->usize = plus_offsets(k, k->a, k->n, t1, t2);
 		whole *= k->size;
 		uwhole *= k->usize;
 	}
@@ -189,15 +209,7 @@ void kept_words(const SCtx *c, const SNest *s, SScratch *sc, int t, int j,
 				continue;
 			}
 			moved = 1;
-			/* v in A and v + M in A: held before; else new */
-			long both = 0;
-			for (long v = 0; v < k->n; v++) {
-				long u = v + M;
-				int held = k->a[v] && u >= 0 && u < k->n && k->a[u];
-				both += held;
-				t0[v] = (unsigned char)(k->a[v] && !held);
-			}
-			kept *= both;
+			kept *= slide(k, M, t0);
 			ukept *= k->usize - plus_offsets(k, t0, k->n, t1, t2);
 		}
 		if (!moved)
@@ -208,48 +220,26 @@ void kept_words(const SCtx *c, const SNest *s, SScratch *sc, int t, int j,
 	}
 }
 
-/* The bitmap of the sum set of n runs g (coefficients k, taken by their
- * magnitude) into b; its length. */
-static long sum_bitmap(unsigned char *b, unsigned char *tmp, const SGen *g,
-                       const long *k, int n)
-{
-	long len = 1;
-	b[0] = 1;
-	for (int i = 0; i < n; i++) {
-		long step = (k[i] < 0 ? -k[i] : k[i]) * g[i].stride;
-		len = dilate(tmp, b, len, step, g[i].count);
-		memcpy(b, tmp, (size_t)len);
-	}
-	return len;
-}
-
-static long span_of(const SGen *g, const long *k, int n)
-{
-	long len = 1;
-	for (int i = 0; i < n; i++)
-		len += (k[i] < 0 ? -k[i] : k[i]) * g[i].stride * (g[i].count - 1);
-	return len;
-}
-
 void kept_slide(SScratch *sc, const SGen *a, const long *ka, int na,
                 const SGen *o, const long *ko, int no, long M, long *mine,
                 long *any)
 {
-	KIdx x = {.no = 0};
-	long n = span_of(a, ka, na), m = n;
+	KIdx x = {.n = 1};
+	for (int i = 0; i < na; i++) {
+		x.step[x.ng] = (ka[i] < 0 ? -ka[i] : ka[i]) * a[i].stride;
+		x.cnt[x.ng] = a[i].count;
+		x.n += x.step[x.ng] * (x.cnt[x.ng] - 1);
+		x.ng++;
+	}
 	for (int i = 0; i < no; i++) {
 		x.ostep[x.no] = (ko[i] < 0 ? -ko[i] : ko[i]) * o[i].stride;
 		x.ocnt[x.no++] = o[i].count;
-		m += x.ostep[i] * (o[i].count - 1);
 	}
-	unsigned char *b = room(sc, n + 3 * m);
-	unsigned char *t0 = b + n, *t1 = t0 + m, *t2 = t1 + m;
-	n = sum_bitmap(b, t0, a, ka, na);
-	M = M < 0 ? -M : M;
-	*mine = 0;
-	for (long v = 0; v < n; v++) {
-		t0[v] = (unsigned char)(b[v] && (v + M >= n || !b[v + M]));
-		*mine += t0[v];
-	}
-	*any = plus_offsets(&x, t0, n, t1, t2);
+	long m = olen(&x, x.n);
+	x.a = room(sc, x.n + 3 * m);
+	unsigned char *t0 = x.a + x.n, *t1 = t0 + m, *t2 = t1 + m;
+	build_set(&x, t0);
+	long size = ones(x.a, x.n);
+	*mine = size - slide(&x, M, t0);
+	*any = plus_offsets(&x, t0, x.n, t1, t2);
 }
